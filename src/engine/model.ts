@@ -1,0 +1,70 @@
+// The plan model: pure data, kept apart from any rendering (renderers live in src/render/).
+import type { Operation } from 'fast-json-patch';
+import type { SourcePos } from '../errors.js';
+import type { KindName } from '../types.js';
+
+export type Action = 'create' | 'update' | 'delete';
+
+export interface PlannedChange {
+  kind: KindName;
+  name: string;
+  action: Action;
+  /** Server id (update, delete); absent for a create. */
+  id?: string;
+  /** JSON patch (RFC 6902) turning `before` into `after` (canonical forms). */
+  patch: Operation[];
+  /** Canonical live state (update, delete). */
+  before?: Record<string, unknown>;
+  /** Canonical desired state (create, update). */
+  after?: Record<string, unknown>;
+  /** The declared spec to send (create, update). */
+  spec?: Record<string, unknown>;
+  /** Fingerprint of the canonical live object the change was computed against; null for a create. */
+  fingerprint?: string | null;
+  /** Where the declaration stands. */
+  source?: SourcePos;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  unchanged: number;
+  unmanaged: number;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  changes: PlannedChange[];
+  summary: PlanSummary;
+  /** Things the reviewer should know that are not changes (protected objects declared, unmanaged objects kept). */
+  notes: string[];
+  /** Only in saved plans: */
+  gateway?: string;
+  declarationsHash?: string;
+  paths?: string[];
+  createdAt?: string;
+  prune?: boolean;
+}
+
+export type ResultStatus = 'created' | 'updated' | 'deleted' | 'adopted' | 'failed' | 'skipped';
+
+export interface ChangeResult {
+  kind: KindName;
+  name: string;
+  action: Action;
+  status: ResultStatus;
+  id?: string;
+  error?: { code: string; message: string };
+  /** Why a change was skipped (a dependency failed, the run was stopped). */
+  reason?: string;
+  durationMs?: number;
+}
+
+export interface ApplyResult {
+  results: ChangeResult[];
+  /** Objects whose re-read still differs from the declaration. */
+  notConverged: Array<{ kind: KindName; name: string; patch: Operation[] }>;
+  verified: boolean;
+  summary: { created: number; updated: number; deleted: number; failed: number; skipped: number };
+}

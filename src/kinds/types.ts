@@ -1,0 +1,53 @@
+// The Kind interface: every resource kind is one module implementing it; the engine knows none of them.
+import type { ApiClient } from '../api/types.js';
+import type { KindName } from '../types.js';
+
+/** A problem in one declaration's spec that JSON Schema cannot express. `path` is relative to `spec`. */
+export interface CheckIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export type UpdateOutcome = { ok: true } | { ok: false; error: unknown };
+
+export interface Kind<Spec = any, Live = any> {
+  readonly kind: KindName;
+  /** File name under schemas/ of the spec's JSON Schema (e.g. `exception.schema.json`). */
+  readonly schemaFile: string;
+  /** Folder name used by export (e.g. `exceptions`). */
+  readonly folder: string;
+  /** Kinds whose changes must be applied before this kind's creates/updates (and after its deletes). */
+  readonly dependsOn: readonly KindName[];
+  readonly can: { readonly create: boolean; readonly update: boolean; readonly delete: boolean };
+
+  /** Every live object, details included (detail calls only where the list lacks what canonicalLive needs). */
+  list(api: ApiClient): Promise<Live[]>;
+  /** One live object by server id, details included; undefined when it does not exist (404). */
+  get(api: ApiClient, id: string): Promise<Live | undefined>;
+  /** Server id of a live object. */
+  idOf(live: Live): string;
+  /** Natural key of a live object (what `metadata.name` matches). */
+  nameOf(live: Live): string;
+  /** A server id the declaration pins explicitly (e.g. SecretRule `spec.ruleUuid`); matched before the name. */
+  declaredId?(spec: Spec): string | undefined;
+
+  /** Desired state in the comparable form (defaults filled, set-like arrays sorted, friendly forms converted). */
+  canonical(spec: Spec): Record<string, unknown>;
+  /** Live state in the same form, server-managed fields dropped. */
+  canonicalLive(live: Live): Record<string, unknown>;
+
+  /** Creates the object; returns its new server id. */
+  create(api: ApiClient, name: string, spec: Spec): Promise<string>;
+  /** Makes the live object match the spec. */
+  update(api: ApiClient, live: Live, name: string, spec: Spec): Promise<void>;
+  /** Several updates at once where the API has a bulk call; one outcome per item, in order. */
+  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; spec: Spec }>): Promise<UpdateOutcome[]>;
+  remove(api: ApiClient, live: Live): Promise<void>;
+
+  /** System objects that are never changed or deleted (the Default sensor profile, the default centralized policy). */
+  isProtected(live: Live): boolean;
+  /** The live object as a spec in the declaration format (friendly forms), for export. */
+  toSpec(live: Live): Spec;
+  /** Checks on one spec that the schema cannot express. */
+  check?(spec: Spec, name: string): CheckIssue[];
+}

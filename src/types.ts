@@ -1,0 +1,20 @@
+import type { SourcePos } from './errors.js';
+
+export const KIND_NAMES = ['SensorProfile', 'CentralizedPolicy', 'RuntimePolicy', 'Exception', 'SecretRule'] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+
+export const API_VERSION = 'qcs-gitops/v1';
+
+/** One validated YAML document. */
+export interface Declaration<Spec = Record<string, unknown>> {
+  apiVersion: string;
+  kind: KindName;
+  name: string; // metadata.name: the natural key
+  spec: Spec;
+  /** Where the document starts. */
+  source: SourcePos;
+  /** Position of a field path (`spec.rules.0.name`, dot-joined) in the file, for diagnostics. */
+  positionOf(path: (string | number)[]): SourcePos;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
