@@ -1,12 +1,93 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { RunState } from './main.js';
+import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
+import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
+import { KINDS } from '../kinds/index.js';
+import { makePlan, hasChanges, type PlanOptions } from '../engine/plan.js';
+import { savePlan } from '../engine/planfile.js';
+import { renderPlanText } from '../render/text.js';
+import { renderPlanMarkdown } from '../render/markdown.js';
+import { renderPlanJson } from '../render/json.js';
+import { UsageError } from '../errors.js';
+import type { Plan } from '../engine/model.js';
+
+export interface PlanFlags extends TargetFlags {
+  format: string;
+  out?: string;
+  detailedExitcode?: boolean;
+  prune?: boolean;
+  maxDeletes?: string;
+  allowMassDelete?: boolean;
+  target?: string[];
+  color?: boolean;
+}
+
+export function addPlanOptions(cmd: Command): Command {
+  return addTargetOptions(
+    cmd
+      .option('--prune', 'plan deletion of live objects the declarations do not name (only kinds the declarations use; never system objects)')
+      .option('--max-deletes <n>', 'refuse a plan with more deletes than this unless --allow-mass-delete', '10')
+      .option('--allow-mass-delete', 'allow more deletes than --max-deletes')
+      .option('--target <KIND/NAME>', 'limit the plan to this object (repeatable)', collect)
+      .option('--no-color', 'no colour even on a terminal'),
+  );
+}
+
+export function planOptionsFrom(flags: PlanFlags): PlanOptions {
+  return {
+    prune: !!flags.prune,
+    maxDeletes: parsePositiveInt(flags.maxDeletes, '--max-deletes', 10),
+    allowMassDelete: !!flags.allowMassDelete,
+    targets: flags.target,
+  };
+}
+
+export function renderPlan(plan: Plan, format: string, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderPlanJson(plan);
+    case 'markdown':
+      return renderPlanMarkdown(plan);
+    default:
+      return renderPlanText(plan, { color });
+  }
+}
+
+export function checkFormat(format: string, allowed: string[]): void {
+  if (!allowed.includes(format)) throw new UsageError(`--format must be one of: ${allowed.join(', ')} (got '${format}')`);
+}
 
 export function registerPlan(program: Command, state: RunState): void {
-  program
+  const cmd = program
     .command('plan')
-    .description('(plan: not yet implemented)')
-    .action(() => {
-      process.stderr.write('plan is not implemented yet\n');
-      state.exitCode = 1;
-    });
+    .description('show what apply would change: create, update (field by field) and delete')
+    .argument('[paths...]', 'declaration files or folders (*.yaml, *.yml)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--out <file>', 'save the plan (json, with live fingerprints) for `apply --plan`')
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error');
+  addPlanOptions(cmd).action(async (argPaths: string[], flags: PlanFlags) => {
+    const paths = splitSimulatorArg(flags, argPaths);
+    if (paths.length === 0) throw new UsageError('plan needs at least one declarations path', 'Example: qcs-gitops plan examples/policies --simulator');
+    const declarations = await loadDeclarations(paths);
+    const options = planOptionsFrom(flags);
+    const conn = await connect(flags);
+    try {
+      const { plan } = await makePlan(conn.api, KINDS, declarations, options);
+      if (flags.out) {
+        await savePlan(flags.out, {
+          ...plan,
+          gateway: conn.gateway,
+          declarationsHash: declarationsHash(declarations),
+          paths,
+          prune: options.prune,
+          createdAt: new Date().toISOString(),
+        });
+      }
+      process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
+      if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}\n`);
+      state.exitCode = flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
+    } finally {
+      await conn.close();
+    }
+  });
 }

@@ -35,6 +35,15 @@ export interface Kind<Spec = any, Live = any> {
   canonical(spec: Spec): Record<string, unknown>;
   /** Live state in the same form, server-managed fields dropped. */
   canonicalLive(live: Live): Record<string, unknown>;
+  /** Top-level canonical keys the declaration manages; undefined = all. The engine drops from
+   * `canonicalLive(live)` every top-level key not listed before diffing (and fingerprinting), so a field the
+   * declaration leaves to the server never shows as a change. Used where the API computes or keeps a value the
+   * declaration may omit: SecretRule (only the declared of `status`/`severity`), Exception (`qids` of a DYNAMIC
+   * exception unless declared), RuntimePolicy/CentralizedPolicy (`policyMode`/`policyType` when not declared). */
+  ownedFields?(spec: Spec): string[] | undefined;
+  /** Top-level canonical keys this declaration manages; undefined means all. The engine drops every other
+   * top-level key from the canonical live form before diffing (e.g. a SecretRule that declares only `status`). */
+  ownedFields?(spec: Spec): string[] | undefined;
 
   /** Creates the object; returns its new server id. */
   create(api: ApiClient, name: string, spec: Spec): Promise<string>;

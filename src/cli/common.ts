@@ -1,0 +1,99 @@
+// Options and set-up shared by the commands that talk to the CS API (plan, apply, export).
+import { Option, type Command } from 'commander';
+import type { ApiClient } from '../api/types.js';
+import { resolveTarget, type TargetOptions } from '../api/config.js';
+import { createClient } from '../api/client.js';
+import { redact } from '../redact.js';
+import { UsageError } from '../errors.js';
+
+export interface TargetFlags {
+  gatewayUrl?: string;
+  platform?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+  insecure?: boolean;
+  simulator?: boolean | string;
+  state?: string;
+  debug?: boolean;
+  maxConcurrency?: string;
+}
+
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .option('--gateway-url <url>', 'CS API gateway URL (env QUALYS_GATEWAY_URL)')
+    .option('--platform <name>', 'Qualys platform, e.g. US1, EU2, IN1 (env QUALYS_PLATFORM)')
+    .option('--username <name>', 'Qualys user name (env QUALYS_USERNAME)')
+    .addOption(new Option('--password <password>', 'Qualys password (prefer env QUALYS_PASSWORD)').hideHelp())
+    .addOption(new Option('--token <jwt>', 'a ready JWT (prefer env QUALYS_TOKEN)').hideHelp())
+    .option('--insecure', 'do not verify the gateway TLS certificate (prints a warning)')
+    .option('--simulator [seed]', 'use an embedded in-process CS API simulator instead of a gateway (optional seed JSON file)')
+    .option('--state <file>', 'with --simulator: keep the simulated account in this file across runs')
+    .option('--max-concurrency <n>', 'most API calls in flight at once (default 6)')
+    .option('--debug', 'log each API call (method, path, status, time; never credentials) to stderr');
+}
+
+/** `--simulator [seed]` takes an optional value; a value that is not a .json seed is a declarations path. */
+export function splitSimulatorArg(flags: TargetFlags, paths: string[]): string[] {
+  if (typeof flags.simulator === 'string' && !flags.simulator.toLowerCase().endsWith('.json')) {
+    paths = [...paths, flags.simulator];
+    flags.simulator = true;
+  }
+  return paths;
+}
+
+export interface Connection {
+  api: ApiClient;
+  gateway: string;
+  simulated: boolean;
+  close(): Promise<void>;
+}
+
+export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number (got '${value}')`);
+  return n;
+}
+
+export async function connect(flags: TargetFlags): Promise<Connection> {
+  const debug = flags.debug ? (line: string) => process.stderr.write(redact(line) + '\n') : undefined;
+  const warn = (line: string) => process.stderr.write(redact(`Warning: ${line}`) + '\n');
+  const clientOptions = { debug, warn, maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6) || 6 };
+  if (flags.simulator) {
+    const { startSimulator } = await import('../simulator/index.js');
+    const sim = await startSimulator({ seed: typeof flags.simulator === 'string' ? flags.simulator : undefined, statePath: flags.state });
+    const target = resolveTarget({ gatewayUrl: sim.url, username: sim.credentials.username, password: sim.credentials.password }, {});
+    const api = createClient(target, clientOptions);
+    return {
+      api,
+      gateway: 'simulator',
+      simulated: true,
+      close: async () => {
+        await api.close();
+        await sim.close();
+      },
+    };
+  }
+  if (flags.state) throw new UsageError('--state only goes with --simulator');
+  const opts: TargetOptions = {
+    gatewayUrl: flags.gatewayUrl,
+    platform: flags.platform,
+    username: flags.username,
+    password: flags.password,
+    token: flags.token,
+    insecure: flags.insecure,
+  };
+  const target = resolveTarget(opts);
+  const api = createClient(target, clientOptions);
+  return { api, gateway: api.gateway, simulated: false, close: () => api.close() };
+}
+
+/** Colour only on a TTY and never with NO_COLOR. */
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

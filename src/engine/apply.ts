@@ -1,0 +1,245 @@
+// Carries out a plan: kinds in dependency order, bounded parallelism within a kind, bulk updates where a
+// kind offers them, adoption after an ambiguous create, then a verification that re-reads what was touched.
+// Never throws for a failed change: every change gets a result.
+import type { ApiClient } from '../api/types.js';
+import { ApiError, AuthError, NetworkError, errorMessage, QcsError } from '../errors.js';
+import type { Kind } from '../kinds/types.js';
+import type { KindName } from '../types.js';
+import type { ApplyResult, ChangeResult, Plan, PlannedChange } from './model.js';
+import { applyOrder, dependentsOf } from './order.js';
+import { diff, ownedLive, type LiveState } from './plan.js';
+import { mapLimit } from './util.js';
+
+export interface ApplyOptions {
+  /** Calls in flight within a kind (default 4). */
+  parallelism?: number;
+  /** Tries for a create or change whose failure may be passing (5xx, unknown outcome); default 3. */
+  attempts?: number;
+  /** Called as each change completes. */
+  onResult?: (r: ChangeResult) => void;
+  /** Live objects already read (from the plan step), by kind; others are re-read by id. */
+  live?: LiveState;
+  /** Wait between attempts (injectable for tests). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Skip the final verification (never used by the CLI). */
+  skipVerify?: boolean;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function errorInfo(e: unknown): { code: string; message: string } {
+  return { code: e instanceof QcsError ? e.code : 'E_UNEXPECTED', message: errorMessage(e) };
+}
+
+/** A failure after which the same request may succeed, or may already have been carried out. */
+function isPassing(e: unknown): boolean {
+  if (e instanceof NetworkError) return true;
+  if (e instanceof ApiError) return e.status >= 500 || e.status === 429;
+  return false;
+}
+
+/** A failure that makes every further call pointless (credentials refused). */
+function isFatal(e: unknown): boolean {
+  return e instanceof AuthError;
+}
+
+export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const parallelism = Math.max(1, options.parallelism ?? 4);
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const sleep = options.sleep ?? defaultSleep;
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const order = applyOrder(kinds);
+  const results: ChangeResult[] = [];
+  const createdIds = new Map<PlannedChange, string>();
+  const failedKinds = new Set<KindName>();
+  let stopped: string | undefined;
+
+  const record = (r: ChangeResult): ChangeResult => {
+    results.push(r);
+    options.onResult?.(r);
+    return r;
+  };
+  const skip = (c: PlannedChange, reason: string) => record({ kind: c.kind, name: c.name, action: c.action, status: 'skipped', id: c.id, reason });
+
+  const liveById = (kind: Kind, id: string): unknown => {
+    for (const obj of options.live?.get(kind.kind) ?? []) if (kind.idOf(obj) === id) return obj;
+    return undefined;
+  };
+  const readLive = async (kind: Kind, id: string): Promise<unknown> => liveById(kind, id) ?? (await kind.get(api, id));
+
+  const findByName = async (kind: Kind, name: string): Promise<unknown> => {
+    const all = await kind.list(api);
+    return all.find((o) => kind.nameOf(o) === name);
+  };
+
+  const runOne = async (kind: Kind, c: PlannedChange): Promise<ChangeResult> => {
+    const started = Date.now();
+    const base = { kind: c.kind, name: c.name, action: c.action, id: c.id };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        if (c.action === 'create') {
+          // After a failure whose outcome is unknown, look before creating again: never a duplicate.
+          if (attempt > 1) {
+            const existing = await findByName(kind, c.name);
+            if (existing !== undefined) {
+              const id = kind.idOf(existing);
+              createdIds.set(c, id);
+              return { ...base, id, status: 'adopted', durationMs: Date.now() - started };
+            }
+          }
+          const id = await kind.create(api, c.name, c.spec ?? {});
+          createdIds.set(c, id);
+          return { ...base, id, status: 'created', durationMs: Date.now() - started };
+        }
+        const live = await readLive(kind, c.id!);
+        if (live === undefined) {
+          if (c.action === 'delete') return { ...base, status: 'deleted', durationMs: Date.now() - started };
+          throw new QcsError('E_GONE', `${c.kind}/${c.name} (id ${c.id}) no longer exists`);
+        }
+        if (kind.isProtected(live)) throw new QcsError('E_PROTECTED', `${c.kind}/${c.name} is a protected system object and is never changed`);
+        if (c.action === 'update') {
+          await kind.update(api, live, c.name, c.spec ?? {});
+          return { ...base, status: 'updated', durationMs: Date.now() - started };
+        }
+        try {
+          await kind.remove(api, live);
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) return { ...base, status: 'deleted', durationMs: Date.now() - started };
+          throw e;
+        }
+        return { ...base, status: 'deleted', durationMs: Date.now() - started };
+      } catch (e) {
+        lastError = e;
+        if (isFatal(e)) stopped = errorMessage(e);
+        if (!isPassing(e) || attempt === attempts || stopped) break;
+        await sleep(Math.min(8000, 500 * 2 ** (attempt - 1)));
+      }
+    }
+    if (c.action === 'create' && isPassing(lastError) && !stopped) {
+      // One last look: the create may have been carried out although every answer was lost.
+      try {
+        const existing = await findByName(kind, c.name);
+        if (existing !== undefined) {
+          const id = kind.idOf(existing);
+          createdIds.set(c, id);
+          return { ...base, id, status: 'adopted', durationMs: Date.now() - started };
+        }
+      } catch {
+        /* fall through: report the original failure */
+      }
+    }
+    return { ...base, status: 'failed', error: errorInfo(lastError), durationMs: Date.now() - started };
+  };
+
+  const runKind = async (kind: Kind, changes: PlannedChange[]): Promise<void> => {
+    // Bulk updates where the kind has them.
+    const updates = changes.filter((c) => c.action === 'update');
+    let rest = changes;
+    if (kind.updateMany && updates.length > 0 && !stopped) {
+      rest = changes.filter((c) => c.action !== 'update');
+      const items: Array<{ c: PlannedChange; live: unknown }> = [];
+      for (const c of updates) {
+        try {
+          const live = await readLive(kind, c.id!);
+          if (live === undefined) record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: { code: 'E_GONE', message: `${c.kind}/${c.name} no longer exists` } });
+          else items.push({ c, live });
+        } catch (e) {
+          record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: errorInfo(e) });
+        }
+      }
+      if (items.length > 0) {
+        const started = Date.now();
+        let outcomes: Awaited<ReturnType<NonNullable<Kind['updateMany']>>>;
+        try {
+          outcomes = await kind.updateMany(api, items.map(({ c, live }) => ({ live, name: c.name, spec: c.spec ?? {} })));
+        } catch (e) {
+          outcomes = items.map(() => ({ ok: false as const, error: e }));
+        }
+        items.forEach(({ c }, i) => {
+          const o = outcomes[i] ?? { ok: false, error: new Error('no outcome reported') };
+          record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? 'updated' : 'failed', error: o.ok ? undefined : errorInfo(o.error), durationMs: Date.now() - started });
+        });
+      }
+    }
+    const outcomes = await mapLimit(rest, parallelism, async (c) => record(await runOne(kind, c)), () => stopped !== undefined);
+    rest.forEach((c, i) => {
+      if (!outcomes[i]!.started) skip(c, `not started: ${stopped}`);
+    });
+  };
+
+  const phase = async (kindOrder: KindName[], pick: (c: PlannedChange) => boolean, blockedBy: (k: KindName) => KindName | undefined) => {
+    for (const kindName of kindOrder) {
+      const changes = plan.changes.filter((c) => c.kind === kindName && pick(c));
+      if (changes.length === 0) continue;
+      const kind = byKind.get(kindName);
+      if (!kind) {
+        for (const c of changes) record({ kind: c.kind, name: c.name, action: c.action, status: 'failed', error: { code: 'E_UNKNOWN_KIND', message: `unknown kind ${c.kind}` } });
+        continue;
+      }
+      const blocker = blockedBy(kindName);
+      if (stopped || blocker) {
+        for (const c of changes) skip(c, stopped ? `not started: ${stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
+        continue;
+      }
+      const before = results.length;
+      await runKind(kind, changes);
+      if (results.slice(before).some((r) => r.status === 'failed')) failedKinds.add(kindName);
+    }
+  };
+
+  // Creates and updates: each kind after the kinds it depends on; a failed kind blocks its dependents.
+  await phase(order, (c) => c.action !== 'delete', (k) => byKind.get(k)?.dependsOn.find((d) => failedKinds.has(d)));
+  // Deletes: reverse order; a kind is not emptied while a kind depending on it failed to let go.
+  await phase([...order].reverse(), (c) => c.action === 'delete', (k) => [...dependentsOf(kinds, k)].find((d) => failedKinds.has(d)));
+
+  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds);
+  const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
+  return {
+    results,
+    notConverged: verification.notConverged,
+    verified: verification.complete && verification.notConverged.length === 0,
+    summary: {
+      created: count(['created', 'adopted']),
+      updated: count(['updated']),
+      deleted: count(['deleted']),
+      failed: count(['failed']),
+      skipped: count(['skipped']),
+    },
+  };
+}
+
+/** Re-reads every object a successful change touched and diffs it again. */
+async function verify(
+  api: ApiClient,
+  byKind: Map<KindName, Kind>,
+  plan: Plan,
+  results: ChangeResult[],
+  createdIds: Map<PlannedChange, string>,
+): Promise<{ notConverged: ApplyResult['notConverged']; complete: boolean }> {
+  const ok = new Set(results.filter((r) => ['created', 'adopted', 'updated', 'deleted'].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
+  const notConverged: ApplyResult['notConverged'] = [];
+  let complete = true;
+  const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
+  await mapLimit(todo, 8, async (c) => {
+    const kind = byKind.get(c.kind)!;
+    const id = c.action === 'create' ? createdIds.get(c) : c.id;
+    try {
+      const live = id === undefined ? undefined : await kind.get(api, id);
+      if (c.action === 'delete') {
+        if (live !== undefined) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'remove', path: '' }] });
+        return;
+      }
+      if (live === undefined) {
+        notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'add', path: '', value: c.after ?? {} }] });
+        return;
+      }
+      const patch = diff(ownedLive(kind, live, c.spec), kind.canonical(c.spec ?? {}));
+      if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
+    } catch {
+      complete = false;
+      notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+    }
+  });
+  return { notConverged, complete };
+}

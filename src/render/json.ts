@@ -1,0 +1,28 @@
+// One machine-readable document: {"formatVersion": 1, "changes": [...], "summary": {...}}.
+// Validated against schemas/plan.schema.json by the tests.
+import type { ApplyResult, Plan } from '../engine/model.js';
+
+export function planToJson(plan: Plan): Record<string, unknown> {
+  return {
+    formatVersion: 1,
+    changes: plan.changes.map((c) => ({
+      kind: c.kind,
+      name: c.name,
+      action: c.action,
+      id: c.id ?? null,
+      patch: c.patch,
+      before: c.before ?? null,
+      after: c.after ?? null,
+    })),
+    summary: plan.summary,
+    notes: plan.notes,
+  };
+}
+
+export function renderPlanJson(plan: Plan): string {
+  return JSON.stringify(planToJson(plan), null, 2) + '\n';
+}
+
+export function renderApplyJson(r: ApplyResult): string {
+  return JSON.stringify({ formatVersion: 1, ...r }, null, 2) + '\n';
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/engine/apply.js';
+import { buildPlan } from '../../src/engine/plan.js';
+import { AuthError } from '../../src/errors.js';
+import { conflict, decl, fakeKind, FakeStore, lostAnswer, noApi, unavailable } from './fake-kind.js';
+
+const fast = { sleep: async () => {} };
+
+function names(store: FakeStore): string[] {
+  return [...store.objs.values()].map((o) => o.name).sort();
+}
+
+describe('applyPlan', () => {
+  it('applies creates, updates and deletes, reports each, and verifies convergence', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    store.add({ name: 'upd', color: 'red' });
+    store.add({ name: 'gone' });
+    const decls = [decl('Exception', 'upd', { color: 'blue' }), decl('Exception', 'new', { color: 'x', tags: ['b', 'a'] })];
+    const plan = buildPlan([kind], decls, new Map([['Exception', await kind.list(noApi)]]), { prune: true });
+    const seen: string[] = [];
+    const r = await applyPlan(noApi, [kind], plan, { ...fast, onResult: (x) => seen.push(`${x.status} ${x.name}`) });
+    expect(r.summary).toEqual({ created: 1, updated: 1, deleted: 1, failed: 0, skipped: 0 });
+    expect(r.verified).toBe(true);
+    expect(seen.sort()).toEqual(['created new', 'deleted gone', 'updated upd']);
+    expect(names(store)).toEqual(['new', 'upd']);
+    // a second plan is empty
+    expect(buildPlan([kind], decls, new Map([['Exception', await kind.list(noApi)]]), { prune: true }).changes).toEqual([]);
+  });
+
+  it('adopts an object whose create answer was lost instead of creating it twice', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    store.failures.set('create:lost', { times: 1, error: lostAnswer, afterEffect: true });
+    const plan = buildPlan([kind], [decl('Exception', 'lost', { color: 'c' })], new Map([['Exception', []]]));
+    const r = await applyPlan(noApi, [kind], plan, fast);
+    expect(r.results[0]!.status).toBe('adopted');
+    expect(names(store)).toEqual(['lost']);
+    expect(store.calls.filter((c) => c.startsWith('create'))).toHaveLength(1);
+    expect(r.verified).toBe(true);
+  });
+
+  it('retries a create that failed before anything was done', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    store.failures.set('create:flaky', { times: 2, error: unavailable });
+    const plan = buildPlan([kind], [decl('Exception', 'flaky', {})], new Map([['Exception', []]]));
+    const r = await applyPlan(noApi, [kind], plan, fast);
+    expect(r.results[0]!.status).toBe('created');
+    expect(store.calls.filter((c) => c.startsWith('create'))).toHaveLength(3);
+    expect(names(store)).toEqual(['flaky']);
+  });
+
+  it('reports a failed change, carries on with independent work, and skips dependent kinds', async () => {
+    const parentStore = new FakeStore();
+    const childStore = new FakeStore();
+    const otherStore = new FakeStore();
+    const parent = fakeKind(parentStore, 'SensorProfile');
+    const child = fakeKind(childStore, 'Exception', { dependsOn: ['SensorProfile'] });
+    const other = fakeKind(otherStore, 'RuntimePolicy');
+    parentStore.failures.set('create:p1', { times: 5, error: conflict });
+    const decls = [decl('SensorProfile', 'p1', {}), decl('SensorProfile', 'p2', {}), decl('Exception', 'c', {}), decl('RuntimePolicy', 'r', {})];
+    const kinds = [parent, child, other];
+    const plan = buildPlan(kinds, decls, new Map());
+    const r = await applyPlan(noApi, kinds, plan, fast);
+    const byName = Object.fromEntries(r.results.map((x) => [x.name, x.status]));
+    expect(byName).toEqual({ p1: 'failed', p2: 'created', c: 'skipped', r: 'created' });
+    expect(r.results.find((x) => x.name === 'p1')!.error!.message).toMatch(/409.*policy in use/);
+    expect(r.results.find((x) => x.name === 'c')!.reason).toMatch(/SensorProfile.*failed/);
+    expect(r.summary).toMatchObject({ failed: 1, skipped: 1, created: 2 });
+    // a plain 409 is a real conflict: tried once
+    expect(parentStore.calls.filter((c) => c === 'create SensorProfile p1')).toHaveLength(1);
+  });
+
+  it('stops starting new work after an authentication failure and reports the rest as skipped', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    for (const n of ['a', 'b', 'c', 'd']) store.failures.set(`create:${n}`, { times: 1, error: () => new AuthError('token refused') });
+    const plan = buildPlan([kind], ['a', 'b', 'c', 'd'].map((n) => decl('Exception', n, {})), new Map([['Exception', []]]));
+    const r = await applyPlan(noApi, [kind], plan, { ...fast, parallelism: 1 });
+    expect(r.results.map((x) => x.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped']);
+  });
+
+  it('bounds the calls in flight within a kind', async () => {
+    const store = new FakeStore();
+    let inFlight = 0;
+    let peak = 0;
+    const base = fakeKind(store);
+    const kind = {
+      ...base,
+      async create(api: any, name: string, spec: any) {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return base.create(api, name, spec);
+      },
+    };
+    const plan = buildPlan([kind], Array.from({ length: 12 }, (_, i) => decl('Exception', `o${i}`, {})), new Map([['Exception', []]]));
+    const r = await applyPlan(noApi, [kind], plan, { ...fast, parallelism: 3 });
+    expect(r.summary.created).toBe(12);
+    expect(peak).toBe(3);
+  });
+
+  it('uses a kind bulk update when it has one', async () => {
+    const store = new FakeStore();
+    const base = fakeKind(store, 'SecretRule');
+    const batches: string[][] = [];
+    const kind = {
+      ...base,
+      async updateMany(_api: any, items: Array<{ live: any; name: string; spec: any }>) {
+        batches.push(items.map((i) => i.name));
+        for (const i of items) store.objs.set(i.live.id, { ...i.live, color: i.spec.color });
+        return items.map(() => ({ ok: true as const }));
+      },
+    };
+    for (const n of ['r1', 'r2', 'r3']) store.add({ name: n, color: 'off' });
+    const plan = buildPlan([kind], ['r1', 'r2', 'r3'].map((n) => decl('SecretRule', n, { color: 'on' })), new Map([['SecretRule', await kind.list(noApi)]]));
+    const r = await applyPlan(noApi, [kind], plan, fast);
+    expect(batches).toEqual([['r1', 'r2', 'r3']]);
+    expect(store.calls.filter((c) => c.startsWith('update'))).toEqual([]);
+    expect(r.summary.updated).toBe(3);
+    expect(r.verified).toBe(true);
+  });
+
+  it('reports objects that did not converge', async () => {
+    const store = new FakeStore();
+    const base = fakeKind(store);
+    const kind = { ...base, async update() {} }; // accepts the call but changes nothing
+    const obj = store.add({ name: 'stuck', color: 'red' });
+    const plan = buildPlan([kind], [decl('Exception', 'stuck', { color: 'blue' })], new Map([['Exception', [obj]]]));
+    const r = await applyPlan(noApi, [kind], plan, fast);
+    expect(r.summary.updated).toBe(1);
+    expect(r.verified).toBe(false);
+    expect(r.notConverged).toEqual([{ kind: 'Exception', name: 'stuck', patch: [{ op: 'replace', path: '/color', value: 'blue' }] }]);
+  });
+
+  it('never touches a protected object even if a plan says so', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    const sys = store.add({ name: 'Default', system: true });
+    const r = await applyPlan(noApi, [kind], {
+      formatVersion: 1,
+      changes: [{ kind: 'Exception', name: 'Default', action: 'delete', id: sys.id, patch: [] }],
+      summary: { create: 0, update: 0, delete: 1, unchanged: 0, unmanaged: 0 },
+      notes: [],
+    }, fast);
+    expect(r.results[0]!.status).toBe('failed');
+    expect(r.results[0]!.error!.code).toBe('E_PROTECTED');
+    expect(names(store)).toEqual(['Default']);
+  });
+});
