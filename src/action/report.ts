@@ -1,0 +1,68 @@
+// The markdown the Action writes: the PR comment (marker first, under GitHub's limit) and the job summary. Pure.
+import type { Diagnostic } from '../errors.js';
+import type { Plan } from '../engine/model.js';
+import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/markdown.js';
+import { COMMENT_MARKER } from './comment.js';
+
+/** Where the run happened, for the footer of the comment. */
+export interface RunInfo {
+  paths: string[];
+  sha?: string;
+  runUrl?: string;
+}
+
+/** The job summary accepts up to 1 MiB; keep well under it. */
+export const SUMMARY_LIMIT = 900_000;
+
+function code(s: string): string {
+  return '`' + s.replace(/`/g, "'") + '`';
+}
+
+export function planHeader(paths: string[]): string {
+  return `### qcs-gitops plan for ${paths.map(code).join(', ')}`;
+}
+
+function footer(info: RunInfo): string {
+  const parts: string[] = [];
+  if (info.sha) parts.push(`commit ${code(info.sha.slice(0, 12))}`);
+  if (info.runUrl) parts.push(`[workflow run](${info.runUrl})`);
+  return parts.length ? `\n---\n<sub>Planned by qcs-gitops for ${parts.join(' · ')}.</sub>\n` : '';
+}
+
+/** The sticky comment for a plan: the marker, the plan (deletes first, truncated with a note), a footer. */
+export function planComment(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
+  const tail = footer(info);
+  const head = `${COMMENT_MARKER}\n`;
+  const body = renderPlanMarkdown(plan, { header: planHeader(info.paths), limit: limit - head.length - tail.length - 200 });
+  return head + body + tail;
+}
+
+export function planSummary(plan: Plan, paths: string[]): string {
+  return renderPlanMarkdown(plan, { header: planHeader(paths), limit: SUMMARY_LIMIT });
+}
+
+function fence(lines: string[]): string {
+  return '```\n' + lines.join('\n').replace(/```/g, "'''") + '\n```\n';
+}
+
+export function formatDiagnosticLine(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+}
+
+/** Markdown for a run that failed before a plan existed: what failed and where. */
+export function failureMarkdown(title: string, message: string, details: string[], diagnostics: Diagnostic[]): string {
+  const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, ''];
+  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnosticLine)));
+  if (details.length) lines.push(fence(details));
+  return lines.join('\n');
+}
+
+/** The sticky comment when the plan could not be made: replaces a plan that would otherwise look current. */
+export function failureComment(message: string, details: string[], diagnostics: Diagnostic[], info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
+  const head = `${COMMENT_MARKER}\n`;
+  const tail = footer(info);
+  let body = failureMarkdown(`### qcs-gitops plan for ${info.paths.map(code).join(', ')} failed`, message, details, diagnostics);
+  const room = limit - head.length - tail.length - 200;
+  if (body.length > room) body = body.slice(0, room) + '\n```\n\n_… truncated: the comment limit was reached. Every problem is in the job log and annotations._\n';
+  return head + body + tail;
+}

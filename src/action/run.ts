@@ -1,0 +1,214 @@
+// The GitHub Action: a thin shell over the same engine as the CLI. It reads the inputs and the event, then
+// validates, plans and (on a push to the default branch) applies, and reports through the Action I/O host:
+// annotations, the job summary, outputs, one sticky PR comment. Only this module turns results into a failure.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { resolveTarget } from '../api/config.js';
+import { createClient } from '../api/client.js';
+import type { ApiClient } from '../api/types.js';
+import { declarationsHash, hasErrors, loadAndValidate } from '../declarations/validate.js';
+import { applyPlan } from '../engine/apply.js';
+import type { Plan } from '../engine/model.js';
+import { hasChanges, makePlan } from '../engine/plan.js';
+import { savePlan } from '../engine/planfile.js';
+import { PlanError, QcsError, ValidationError, errorMessage, type Diagnostic } from '../errors.js';
+import { KINDS } from '../kinds/index.js';
+import { redact } from '../redact.js';
+import { renderApplyMarkdown } from '../render/markdown.js';
+import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
+import { GitHubApiError, upsertStickyComment } from './comment.js';
+import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
+import { maskSecrets, readInputs, type ActionInputs } from './inputs.js';
+import { annotate } from './host.js';
+import { failureComment, failureMarkdown, planComment, planSummary, type RunInfo } from './report.js';
+
+function runInfo(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): RunInfo {
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  return {
+    paths: inputs.paths,
+    sha: event.pullRequest?.headSha ?? env.GITHUB_SHA,
+    runUrl: event.repository && env.GITHUB_RUN_ID ? `${server}/${event.repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+  };
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(redact(markdown), true).write();
+  } catch (e) {
+    core.warning(redact(`could not write the job summary: ${errorMessage(e)}`));
+  }
+}
+
+/** Posts or updates the sticky comment; a read-only token (403, as on a fork) only warns. */
+async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv, body: string): Promise<void> {
+  if (!inputs.githubToken) {
+    core.warning('No github-token: the plan is not posted on the pull request (it is in the job summary).');
+    return;
+  }
+  if (!event.repository || !event.pullRequest) return;
+  try {
+    const r = await upsertStickyComment(
+      { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', token: inputs.githubToken, repository: event.repository, issueNumber: event.pullRequest.number },
+      redact(body),
+    );
+    core.setOutput('comment-id', String(r.id));
+    core.info(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
+  } catch (e) {
+    if (e instanceof GitHubApiError && e.status === 403) {
+      core.warning(
+        redact(`Cannot comment on pull request #${event.pullRequest.number} (${e.message}). The token is read-only, as on a pull request from a fork; the plan is in the job summary.`),
+      );
+      return;
+    }
+    throw new QcsError('E_GITHUB_COMMENT', `could not post the plan on pull request #${event.pullRequest.number}: ${errorMessage(e)}`, {
+      hint: 'Give the job `permissions: pull-requests: write`, or set `comment: false`.',
+    });
+  }
+}
+
+function connect(inputs: ActionInputs): ApiClient {
+  const target = resolveTarget({
+    gatewayUrl: inputs.gatewayUrl,
+    platform: inputs.platform,
+    username: inputs.username,
+    password: inputs.password,
+    token: inputs.token,
+  });
+  return createClient(target, {
+    debug: core.isDebug() ? (line) => core.debug(redact(line)) : undefined,
+    warn: (line) => core.warning(redact(line)),
+  });
+}
+
+function setPlanOutputs(plan: Plan, planFile: string): void {
+  core.setOutput('has-changes', String(hasChanges(plan)));
+  core.setOutput('creates', String(plan.summary.create));
+  core.setOutput('updates', String(plan.summary.update));
+  core.setOutput('deletes', String(plan.summary.delete));
+  core.setOutput('plan-file', planFile);
+}
+
+async function planFilePath(env: NodeJS.ProcessEnv): Promise<string> {
+  const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'qcs-gitops-'));
+  return join(dir, 'plan.json');
+}
+
+interface Planned {
+  plan: Plan;
+  live: Awaited<ReturnType<typeof makePlan>>['live'];
+  api: ApiClient;
+}
+
+/** Validate, connect, plan; report the plan everywhere but in the PR comment. The caller closes `api`. */
+async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Planned> {
+  const { declarations, diagnostics } = await loadAndValidate(inputs.paths);
+  if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
+  annotate(diagnostics); // warnings only
+  const api = connect(inputs);
+  try {
+    const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
+    const file = await planFilePath(env);
+    await savePlan(file, {
+      ...plan,
+      gateway: api.gateway,
+      declarationsHash: declarationsHash(declarations),
+      paths: inputs.paths,
+      prune: inputs.prune,
+      createdAt: new Date().toISOString(),
+    });
+    setPlanOutputs(plan, file);
+    core.info(redact(renderPlanText(plan)));
+    core.info(`Saved the plan to ${file}.`);
+    return { plan, live, api };
+  } catch (e) {
+    await api.close();
+    throw e;
+  }
+}
+
+async function runPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const { plan, api } = await planStep(inputs, env);
+  await api.close();
+  await writeSummary(planSummary(plan, inputs.paths));
+  if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
+  if (inputs.detailedExitcode && hasChanges(plan)) {
+    core.setFailed(`Drift: the live account differs from the declarations (${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} planned; detailed-exitcode is true).`);
+  }
+}
+
+async function runApply(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const { plan, live, api } = await planStep(inputs, env);
+  try {
+    if (!hasChanges(plan)) {
+      await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
+      core.info('Nothing to apply.');
+      return;
+    }
+    // Auto-approval semantics: the plan just made is carried out; the review happened on the pull request.
+    const result = await applyPlan(api, KINDS, plan, {
+      parallelism: inputs.parallelism,
+      live,
+      onResult: (r) => core.info(redact(renderResultLine(r))),
+    });
+    core.info(redact(renderApplyText(result)));
+    await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths));
+    const s = result.summary;
+    if (s.failed > 0 || s.skipped > 0 || !result.verified) {
+      const why = [
+        s.failed > 0 ? `${s.failed} failed` : '',
+        s.skipped > 0 ? `${s.skipped} skipped` : '',
+        result.notConverged.length > 0 ? `${result.notConverged.length} not converged` : !result.verified ? 'not verified' : '',
+      ].filter(Boolean);
+      core.setFailed(redact(`Apply did not complete (${why.join(', ')}). ${applySummaryLine(result)}`));
+    }
+  } finally {
+    await api.close();
+  }
+}
+
+function errorParts(e: unknown): { message: string; details: string[]; diagnostics: Diagnostic[] } {
+  if (e instanceof ValidationError) return { message: `${e.message} (see the annotations)`, details: [], diagnostics: e.diagnostics };
+  if (e instanceof QcsError) {
+    const details = e instanceof PlanError ? [...e.details] : [];
+    if (e.hint) details.push(e.hint);
+    return { message: `[${e.code}] ${e.message}`, details, diagnostics: [] };
+  }
+  return { message: errorMessage(e), details: [], diagnostics: [] };
+}
+
+/** Entry point. Never throws: every failure ends in core.setFailed. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  maskSecrets(env);
+  let inputs: ActionInputs | undefined;
+  let event: EventContext | undefined;
+  let command: 'plan' | 'apply' = 'plan';
+  try {
+    inputs = readInputs();
+    event = readEvent(env);
+    const decision = decideCommand(inputs.command, event);
+    command = decision.command;
+    if (decision.notice) core.notice(decision.notice);
+    core.info(`qcs-gitops: ${command} of ${inputs.paths.join(', ')} (event ${event.name || 'unknown'}).`);
+    if (command === 'apply') await runApply(inputs, env);
+    else await runPlan(inputs, event, env);
+  } catch (e) {
+    const { message, details, diagnostics } = errorParts(e);
+    annotate(diagnostics);
+    core.setFailed(redact([message, ...details.map((d) => `  ${d}`)].join('\n')));
+    if (!inputs || !event) return;
+    const title = `### qcs-gitops ${command} failed`;
+    await writeSummary(failureMarkdown(title, message, details, diagnostics));
+    const failedOnComment = e instanceof QcsError && e.code === 'E_GITHUB_COMMENT';
+    if (command === 'plan' && inputs.comment && isPullRequest(event) && !failedOnComment) {
+      // Replace the previous plan: a stale plan must not look current.
+      try {
+        await comment(inputs, event, env, failureComment(message, details, diagnostics, runInfo(inputs, event, env)));
+      } catch (e2) {
+        core.warning(redact(errorMessage(e2)));
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// The JWT: fetched with username/password (POST {gateway}/auth), cached, renewed before it expires
+// and once on a 401; or a token given as it is. Concurrent callers share one in-flight fetch.
+import { AuthError } from '../errors.js';
+import { registerSecret } from '../redact.js';
+import type { Credentials } from './config.js';
+
+export const DEFAULT_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1000;
+const RENEW_MARGIN_MS = 5 * 60 * 1000;
+
+/** How long a JWT fetched at `now` stays valid, in ms: `exp - iat` when both claims are there (immune
+ * to clock skew), else `exp - now`; undefined when it cannot be read or makes no sense. */
+export function jwtLifetimeMs(jwt: string, now: number): number | undefined {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { exp?: unknown; iat?: unknown };
+    const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+    if (!num(payload.exp)) return undefined;
+    const life = num(payload.iat) ? (payload.exp - payload.iat) * 1000 : payload.exp * 1000 - now;
+    return life > 0 ? life : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Cached {
+  jwt: string;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+export const TOKEN_HINT = 'Set a fresh QUALYS_TOKEN, or set QUALYS_USERNAME and QUALYS_PASSWORD so the token can be renewed.';
+export const PASSWORD_HINT = 'Check QUALYS_USERNAME and QUALYS_PASSWORD (the account needs API access to Container Security).';
+
+export class TokenManager {
+  private cached?: Cached;
+  private inflight?: Promise<string>;
+  private givenToken?: string;
+
+  constructor(
+    private readonly credentials: Credentials,
+    /** Performs POST /auth and returns the raw JWT (throws AuthError / ApiError / NetworkError). */
+    private readonly fetchToken: (username: string, password: string) => Promise<string>,
+    private readonly now: () => number,
+  ) {
+    this.givenToken = credentials.token;
+  }
+
+  get canRenew(): boolean {
+    return Boolean(this.credentials.username && this.credentials.password);
+  }
+
+  /** The token to send now. */
+  async token(): Promise<string> {
+    if (this.givenToken) return this.givenToken;
+    const c = this.cached;
+    if (c && this.now() < renewAt(c)) return c.jwt;
+    return this.renew();
+  }
+
+  /** The gateway refused `used` with a 401: forget it. Returns false when there is no way to get another. */
+  invalidate(used: string): boolean {
+    // a given token without a password to replace it stays: the caller reports the 401 each time
+    if (!this.canRenew) return false;
+    if (this.givenToken === used) this.givenToken = undefined;
+    if (this.cached?.jwt === used) this.cached = undefined;
+    return this.canRenew;
+  }
+
+  private renew(): Promise<string> {
+    if (this.inflight) return this.inflight;
+    const { username, password } = this.credentials;
+    if (!username || !password) {
+      return Promise.reject(new AuthError('the Qualys token was refused and there is no username/password to renew it', TOKEN_HINT));
+    }
+    const p = this.fetchToken(username, password)
+      .then((jwt) => {
+        registerSecret(jwt);
+        const now = this.now();
+        this.cached = { jwt, fetchedAt: now, expiresAt: now + (jwtLifetimeMs(jwt, now) ?? DEFAULT_TOKEN_LIFETIME_MS) };
+        return jwt;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    this.inflight = p;
+    return p;
+  }
+}
+
+/** 5 minutes before expiry, or half-way for a token shorter-lived than 10 minutes. */
+function renewAt(c: Cached): number {
+  const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, (c.expiresAt - c.fetchedAt) / 2));
+  return c.expiresAt - margin;
+}

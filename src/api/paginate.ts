@@ -1,0 +1,87 @@
+// Every item of a paginated list, whatever its shape: `{data, count}`, a bare array, or `{content}`.
+// With a total, items are counted against it (a gateway may cap the page size silently, so a short
+// page proves nothing) and the remaining pages are fetched in parallel; without one, a short or
+// empty page ends the list.
+import { QcsError } from '../errors.js';
+import type { ListShape } from './types.js';
+
+export const DEFAULT_PAGE_SIZE = 250;
+/** A list longer than this many pages is a server ignoring `pageNumber`, not a real list. */
+export const MAX_PAGES = 2000;
+
+export interface Page {
+  shape: ListShape;
+  items: unknown[];
+  total?: number;
+  last?: boolean;
+}
+
+function toCount(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.floor(v);
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+export function readPage(body: unknown, where: string): Page {
+  if (body === undefined || body === null || body === '') return { shape: 'array', items: [] };
+  if (Array.isArray(body)) return { shape: 'array', items: body };
+  if (typeof body === 'object') {
+    const o = body as Record<string, unknown>;
+    if (Array.isArray(o.data) || (o.data === null && 'count' in o)) {
+      return { shape: 'data', items: (o.data as unknown[] | null) ?? [], total: toCount(o.count) ?? toCount(o.totalCount) ?? toCount(o.total) };
+    }
+    if (Array.isArray(o.content) || (o.content === null && ('totalElements' in o || 'count' in o))) {
+      return {
+        shape: 'content',
+        items: (o.content as unknown[] | null) ?? [],
+        total: toCount(o.totalElements) ?? toCount(o.count),
+        last: o.last === true ? true : undefined,
+      };
+    }
+  }
+  throw new QcsError('E_BAD_RESPONSE', `${where} did not answer a list (expected {data, count}, an array, or {content})`, {
+    hint: 'The gateway may not serve this endpoint as documented; run with --debug to see the calls.',
+  });
+}
+
+export async function collectPages<T>(
+  fetchPage: (pageNumber: number, pageSize: number) => Promise<unknown>,
+  pageSize: number,
+  where: string,
+): Promise<T[]> {
+  const tooMany = (): QcsError =>
+    new QcsError('E_BAD_RESPONSE', `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
+  const first = readPage(await fetchPage(1, pageSize), where);
+  const items: unknown[] = [...first.items];
+
+  if (first.total !== undefined) {
+    const total = first.total;
+    if (items.length >= total || items.length === 0) return items as T[];
+    // a first page shorter than asked while more exist: the gateway caps the page size; use its size
+    const size = Math.min(pageSize, first.items.length);
+    const pages = Math.ceil(total / size);
+    if (pages > MAX_PAGES) throw tooMany();
+    const rest = await Promise.all(
+      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size).then((b) => readPage(b, where))),
+    );
+    for (const p of rest) items.push(...p.items);
+    // fewer than announced (objects removed meanwhile, or a varying cap): go on until an empty page
+    let n = pages;
+    while (items.length < total) {
+      if (++n > MAX_PAGES) throw tooMany();
+      const p = readPage(await fetchPage(n, size), where);
+      if (p.items.length === 0) break;
+      items.push(...p.items);
+    }
+    return items as T[];
+  }
+
+  let page = first;
+  let n = 1;
+  while (page.items.length >= pageSize && page.last !== true) {
+    if (++n > MAX_PAGES) throw tooMany();
+    page = readPage(await fetchPage(n, pageSize), where);
+    items.push(...page.items);
+  }
+  return items as T[];
+}

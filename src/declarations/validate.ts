@@ -1,0 +1,145 @@
+// Validates loaded documents: the JSON Schemas in schemas/ (ajv, compiled once), each kind's own checks, and
+// checks across documents (one declaration per kind and name). Returns problems as data; never throws for bad input.
+import { createHash } from 'node:crypto';
+import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
+import { KIND_NAMES, type Declaration, type KindName } from '../types.js';
+import { kindByName } from '../kinds/index.js';
+import { loadDocuments, parseText, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
+import { formatPath, translateErrors } from './messages.js';
+import { schemaSet } from './schemas.js';
+
+export interface ValidationResult {
+  /** Documents that passed every check. */
+  declarations: Declaration[];
+  /** Every problem found, sorted by file, line and column. */
+  diagnostics: Diagnostic[];
+  /** Every file read, in load order. */
+  files: string[];
+}
+
+function at(pos: SourcePos, path: readonly PathSegment[], message: string): Diagnostic {
+  return { file: pos.file, line: pos.line, column: pos.column, path: formatPath(path), message, severity: 'error' };
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/** Schema and kind checks of one document. */
+function validateDocument(doc: LoadedDocument): { declaration?: Declaration; diagnostics: Diagnostic[] } {
+  const { validate } = schemaSet();
+  const diagnostics: Diagnostic[] = [];
+  if (!validate(doc.value)) {
+    for (const p of translateErrors(validate.errors ?? [], doc.value)) {
+      const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
+      diagnostics.push(at(pos, p.path, p.message));
+    }
+    return { diagnostics };
+  }
+  const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string }; spec: Record<string, unknown> };
+  const declaration: Declaration = {
+    apiVersion: value.apiVersion,
+    kind: value.kind,
+    name: value.metadata.name,
+    spec: value.spec,
+    source: doc.source,
+    positionOf: (path) => doc.positionOf(path),
+  };
+  let issues;
+  try {
+    issues = kindByName(value.kind)?.check?.(value.spec, value.metadata.name) ?? [];
+  } catch (e) {
+    // A kind's check must not crash validation; report it as a problem of this document.
+    return { diagnostics: [at(doc.source, [], `internal error while checking this ${value.kind}: ${e instanceof Error ? e.message : String(e)}`)] };
+  }
+  for (const issue of issues) {
+    const path: PathSegment[] = ['spec', ...issue.path];
+    diagnostics.push(at(doc.positionOf(path), path, issue.message));
+  }
+  return diagnostics.length ? { diagnostics } : { declaration, diagnostics };
+}
+
+/** One declaration per kind and name (and per SecretRule ruleUuid); reported at the second, naming the first. */
+function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics: Diagnostic[]; involved: Set<LoadedDocument> } {
+  const out: Diagnostic[] = [];
+  const involved = new Set<LoadedDocument>();
+  const firstByKey = new Map<string, LoadedDocument>();
+  const claim = (key: string, doc: LoadedDocument, path: PathSegment[], what: string) => {
+    const first = firstByKey.get(key);
+    if (!first) {
+      firstByKey.set(key, doc);
+      return;
+    }
+    involved.add(first).add(doc);
+    const p = first.positionOf(path);
+    out.push(at(doc.positionOf(path), path, `${what} is declared twice: first at ${p.file}:${p.line}:${p.column}; keep one`));
+  };
+  for (const doc of documents) {
+    const v = doc.value as { kind?: unknown; metadata?: { name?: unknown }; spec?: { ruleUuid?: unknown } } | null;
+    if (!v || typeof v !== 'object' || typeof v.kind !== 'string' || !(KIND_NAMES as readonly string[]).includes(v.kind)) continue;
+    const name = v.metadata && typeof v.metadata === 'object' ? v.metadata.name : undefined;
+    if (typeof name === 'string' && name !== '') claim(`${v.kind}\u0000${name}`, doc, ['metadata', 'name'], `${v.kind} '${name}'`);
+    const uuid = v.kind === 'SecretRule' && v.spec && typeof v.spec === 'object' ? v.spec.ruleUuid : undefined;
+    if (typeof uuid === 'string' && uuid !== '') claim(`SecretRule/uuid\u0000${uuid.toLowerCase()}`, doc, ['spec', 'ruleUuid'], `SecretRule ruleUuid '${uuid}'`);
+  }
+  return { diagnostics: out, involved };
+}
+
+/** Loads and validates every declaration under `paths`. Never throws for bad input. */
+export async function loadAndValidate(paths: readonly string[]): Promise<ValidationResult> {
+  return validateLoaded(await loadDocuments(paths));
+}
+
+/** Validates the text of one file as if it had been read from `file` (for tests and in-memory sources). */
+export function validateText(file: string, text: string): ValidationResult {
+  const parsed = parseText(file, text);
+  return validateLoaded({ ...parsed, files: [file] });
+}
+
+function validateLoaded(loaded: LoadResult): ValidationResult {
+  const diagnostics = [...loaded.diagnostics];
+  const declarations: Declaration[] = [];
+  const dups = duplicateProblems(loaded.documents);
+  diagnostics.push(...dups.diagnostics);
+  for (const doc of loaded.documents) {
+    const r = validateDocument(doc);
+    diagnostics.push(...r.diagnostics);
+    // A duplicated declaration is not usable either: neither copy is returned.
+    if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
+  }
+  diagnostics.sort(compareDiagnostics);
+  return { declarations, diagnostics, files: loaded.files };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity !== 'warning');
+}
+
+/** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. */
+export async function loadDeclarations(paths: readonly string[]): Promise<Declaration[]> {
+  const { declarations, diagnostics } = await loadAndValidate(paths);
+  if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
+  return declarations;
+}
+
+/** JSON with object keys sorted at every level: equal data gives equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+/** sha256 (hex) of the declarations' kind, name and spec, independent of file layout and order. */
+export function declarationsHash(declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec'>[]): string {
+  const items = declarations
+    .map((d) => ({ kind: d.kind, name: d.name, spec: d.spec }))
+    .sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return createHash('sha256').update(canonicalJson(items)).digest('hex');
+}

@@ -1,0 +1,141 @@
+// Export: live objects → declaration files (pure; the command in src/cli/export.ts reads and writes).
+// One file a object in a folder a kind (`exceptions/log4j-accepted.yaml`); secret-rule states in one
+// multi-document file (`secret-rules.yaml`). Each file starts with a yaml-language-server schema line.
+import { stringify } from 'yaml';
+import type { Kind } from '../kinds/types.js';
+import { API_VERSION, type KindName } from '../types.js';
+
+/** Where editors fetch the schemas from (the published repository). */
+export const SCHEMA_BASE_URL = 'https://raw.githubusercontent.com/qcs-gitops/qcs-gitops/main/schemas/';
+/** The one file holding every secret rule's state. */
+export const SECRET_RULES_FILE = 'secret-rules.yaml';
+const MAX_SLUG = 80;
+
+export interface ExportOptions {
+  /** Include protected system objects (the Default sensor profile, the default centralized policy). */
+  includeSystem?: boolean;
+}
+
+export interface KindExport {
+  kind: KindName;
+  /** Objects written. */
+  exported: number;
+  /** Protected system objects left out (names). */
+  leftOut: string[];
+}
+
+export interface ExportResult {
+  /** Relative POSIX path → file content, in a stable order. */
+  files: Map<string, string>;
+  kinds: KindExport[];
+  /** Things the user should know (names that will not validate, names used twice). */
+  warnings: string[];
+}
+
+/** A file-name-safe slug of an object name: lower case, `[a-z0-9-]`, no leading/trailing `-`, never empty. */
+export function slugify(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG)
+    .replace(/-+$/g, '');
+  return s === '' ? 'unnamed' : s;
+}
+
+/** Unique slugs for names, in the given order: a collision gets `-2`, `-3`, ... */
+export function uniqueSlugs(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    const base = slugify(n);
+    let slug = base;
+    for (let i = 2; used.has(slug); i++) slug = `${base}-${i}`;
+    used.add(slug);
+    return slug;
+  });
+}
+
+function schemaLine(kind: Kind): string {
+  return `# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}\n`;
+}
+
+/** One declaration document as YAML (no header), fields in a stable order. */
+export function renderDocument(kind: KindName, name: string, spec: Record<string, unknown>): string {
+  return stringify({ apiVersion: API_VERSION, kind, metadata: { name }, spec }, { lineWidth: 0, indent: 2 });
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const NAME_OK = /^\S(.*\S)?$/;
+
+/** Builds the files of an export from the live objects of each kind (`kinds` in output order). */
+export function exportFiles(kinds: readonly Kind[], live: ReadonlyMap<KindName, readonly unknown[]>, options: ExportOptions = {}): ExportResult {
+  const files = new Map<string, string>();
+  const summary: KindExport[] = [];
+  const warnings: string[] = [];
+  for (const kind of kinds) {
+    const objects = live.get(kind.kind) ?? [];
+    const leftOut: string[] = [];
+    const entries: Array<{ name: string; spec: Record<string, unknown> }> = [];
+    for (const obj of objects) {
+      const name = kind.nameOf(obj);
+      if (kind.isProtected(obj) && !options.includeSystem) {
+        leftOut.push(name);
+        continue;
+      }
+      entries.push({ name, spec: kind.toSpec(obj) as Record<string, unknown> });
+    }
+    entries.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(JSON.stringify(a.spec), JSON.stringify(b.spec)));
+
+    if (kind.kind === 'SecretRule') {
+      exportSecretRules(kind, objects.filter((o) => !kind.isProtected(o) || options.includeSystem), files, warnings);
+    } else {
+      const counts = new Map<string, number>();
+      for (const e of entries) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+      const slugs = uniqueSlugs(entries.map((e) => e.name));
+      entries.forEach((e, i) => {
+        files.set(`${kind.folder}/${slugs[i]}.yaml`, schemaLine(kind) + renderDocument(kind.kind, e.name, e.spec));
+        for (const issue of kind.check?.(e.spec, e.name) ?? []) {
+          warnings.push(`${kind.folder}/${slugs[i]}.yaml: ${issue.path.length ? `spec.${issue.path.join('.')}: ` : ''}${issue.message} (as the account holds it; fix it before applying)`);
+        }
+        if (!NAME_OK.test(e.name)) warnings.push(`${kind.kind} '${e.name}': the name is empty, spans lines or has leading/trailing spaces; ${kind.folder}/${slugs[i]}.yaml will not validate until it is renamed`);
+      });
+      for (const [name, n] of counts) {
+        if (n > 1) warnings.push(`${kind.kind} '${name}' exists ${n} times in the account; names must be unique for plan/apply — rename all but one`);
+      }
+    }
+    leftOut.sort(byCodePoint);
+    summary.push({ kind: kind.kind, exported: entries.length, leftOut });
+  }
+  return { files, kinds: summary, warnings };
+}
+
+/** Secret rules: one multi-document file. A rule whose detector name is empty or shared pins its ruleUuid
+ * (and gets a unique metadata.name: the id, or `name [id]`). */
+function exportSecretRules(kind: Kind, objects: readonly unknown[], files: Map<string, string>, warnings: string[]): void {
+  if (objects.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const o of objects) counts.set(kind.nameOf(o), (counts.get(kind.nameOf(o)) ?? 0) + 1);
+  const docs = objects.map((o) => {
+    const id = kind.idOf(o);
+    let name = kind.nameOf(o);
+    const spec = kind.toSpec(o) as Record<string, unknown>;
+    // metadata.name must be unique and valid; such a rule is identified by its ruleUuid instead.
+    if (!NAME_OK.test(name)) {
+      name = id;
+      spec.ruleUuid = id;
+    } else if ((counts.get(name) ?? 0) > 1) {
+      name = `${name} [${id}]`;
+      spec.ruleUuid = id;
+    }
+    return { name, id, spec };
+  });
+  docs.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.id, b.id));
+  const shared = [...counts].filter(([, n]) => n > 1).map(([n]) => n);
+  if (shared.length) warnings.push(`secret rules sharing a detector name (${shared.map((n) => `'${n}'`).join(', ')}) are pinned by spec.ruleUuid in ${SECRET_RULES_FILE}`);
+  files.set(SECRET_RULES_FILE, schemaLine(kind) + docs.map((d) => renderDocument('SecretRule', d.name, d.spec)).join('---\n'));
+}

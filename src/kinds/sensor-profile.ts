@@ -1,0 +1,130 @@
+// SensorProfile — /v1.3/sensorProfile (registry sensor profiles).
+// Quirks handled here: list summaries lack description and registries (details read per item); requests use
+// `associatedRegistryIds`/`associatedSensorIds`, details answer `associatedRegistries`/`associatedSensors`;
+// the Default profile (id of zeros, created by System, profileType null) is protected.
+import type { ApiClient } from '../api/types.js';
+import type { CheckIssue, Kind } from './types.js';
+import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, optString, pick, seg } from './util.js';
+
+const PATH = '/v1.3/sensorProfile';
+const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
+
+export interface SensorProfileSpec {
+  description?: string;
+  profileType?: string;
+  associatedRegistryIds?: string[];
+  associatedSensorIds?: string[];
+}
+
+export type SensorProfileLive = Obj;
+
+const REGISTRY_ID_KEYS = ['registryUuid', 'registryId', 'uuid', 'id'];
+const SENSOR_ID_KEYS = ['sensorUuid', 'uuid', 'id', 'sensorId'];
+
+function registries(o: Obj): string[] {
+  return idSet(pick(o, 'associatedRegistryIds', 'associatedRegistries'), REGISTRY_ID_KEYS);
+}
+
+function sensors(o: Obj): string[] {
+  return idSet(pick(o, 'associatedSensorIds', 'associatedSensors'), SENSOR_ID_KEYS);
+}
+
+/** `Registry` is the only profile type; the Default profile reads back `null`. */
+function profileType(v: unknown): string {
+  const s = optString(v);
+  if (s === undefined || s.toLowerCase() === 'registry') return 'Registry';
+  return s;
+}
+
+function canonicalOf(o: Obj): Record<string, unknown> {
+  return {
+    description: optString(o.description) ?? '',
+    profileType: profileType(o.profileType),
+    associatedRegistryIds: registries(o),
+    associatedSensorIds: sensors(o),
+  };
+}
+
+function idOf(live: SensorProfileLive): string {
+  return optString(pick(live, 'profileId', 'profileUuid', 'uuid', 'id')) ?? '';
+}
+
+function body(name: string, spec: SensorProfileSpec): Obj {
+  const c = canonicalOf(spec as Obj);
+  return {
+    profileName: name,
+    description: c.description,
+    profileType: c.profileType,
+    associatedRegistryIds: c.associatedRegistryIds,
+    associatedSensorIds: c.associatedSensorIds,
+  };
+}
+
+export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
+  kind: 'SensorProfile',
+  schemaFile: 'sensor-profile.schema.json',
+  folder: 'sensor-profiles',
+  dependsOn: [],
+  can: { create: true, update: true, delete: true },
+
+  async list(api: ApiClient) {
+    const summaries = await api.list<Obj>(PATH);
+    // Summaries have no description and no registries: read each profile's details.
+    const details = await Promise.all(summaries.map((s) => getOrUndefined<Obj>(api, `${PATH}/${seg(idOf(s))}`)));
+    const out: Obj[] = [];
+    summaries.forEach((s, i) => {
+      const d = details[i];
+      // Keep the listed identity: the documented details sample answers another id than the one asked.
+      if (d !== undefined) out.push({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName });
+    });
+    return out;
+  },
+
+  async get(api, id) {
+    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
+  },
+
+  idOf,
+  nameOf: (live) => optString(live.profileName) ?? '',
+
+  canonical: (spec) => canonicalOf(spec as Obj),
+  canonicalLive: (live) => canonicalOf(live),
+
+  async create(api, name, spec) {
+    const res = await api.request('POST', PATH, { body: body(name, spec) });
+    return idFromResponse(res, ['profileUuid', 'profileId', 'uuid', 'id'], 'create sensor profile');
+  },
+
+  async update(api, live, name, spec) {
+    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, spec) });
+  },
+
+  async remove(api, live) {
+    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
+  },
+
+  isProtected(live) {
+    if (ZERO_ID.test(idOf(live))) return true;
+    return live.profileName === 'Default' && live.createdBy === 'System';
+  },
+
+  toSpec(live) {
+    const c = canonicalOf(live);
+    const regs = c.associatedRegistryIds as string[];
+    const sens = c.associatedSensorIds as string[];
+    return compact({
+      description: c.description === '' ? undefined : (c.description as string),
+      profileType: c.profileType === 'Registry' ? undefined : (c.profileType as string),
+      associatedRegistryIds: regs.length ? regs : undefined,
+      associatedSensorIds: sens.length ? sens : undefined,
+    }) as SensorProfileSpec;
+  },
+
+  check(spec) {
+    const issues: CheckIssue[] = [];
+    if (arr(spec.associatedRegistryIds).every(isBlank) && arr(spec.associatedSensorIds).every(isBlank)) {
+      issues.push({ path: [], message: 'a sensor profile needs at least one registry (associatedRegistryIds) or sensor (associatedSensorIds)' });
+    }
+    return issues;
+  },
+};

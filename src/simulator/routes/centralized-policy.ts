@@ -1,0 +1,181 @@
+// CentralizedPolicy — /csapi/v1.3/centralizedPolicy: list, details, create, update, delete.
+import { nameTaken } from '../account.js';
+import { badRequest, notFound, SimError } from '../errors.js';
+import { uuid } from '../ids.js';
+import { listPage } from '../pagination.js';
+import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
+import type { Json } from '../types.js';
+import { asObject, optArray, optBool, optInt, optString, optStringArray, reqString, typeOf } from '../validate.js';
+
+export const DEFAULT_CENTRALIZED_POLICY_UUID = '5c5f3b2e-0d7a-4c61-9a56-8b0d1f6c0001';
+
+/** metaData arrives as an object (stored as its JSON text) and is read back as a JSON string. */
+function metaDataText(v: unknown, where: string): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') {
+    try {
+      JSON.parse(v);
+    } catch {
+      throw badRequest(`${where}metaData must be an object or a JSON string`);
+    }
+    return v;
+  }
+  if (typeof v === 'object' && !Array.isArray(v)) return JSON.stringify(v);
+  throw badRequest(`${where}metaData must be an object, got ${typeOf(v)}`);
+}
+
+function normRule(r: unknown, i: number, field: string): Json {
+  const where = `${field}[${i}].`;
+  const o = asObject(r, `${field}[${i}]`);
+  const hasOrder = o['sortOrder'] !== undefined && o['sortOrder'] !== null ? 'sortOrder' : 'order';
+  return {
+    name: reqString(o, 'name', where),
+    type: reqString(o, 'type', where),
+    action: optString(o, 'action', 'FAIL', where),
+    isEnabled: optBool(o, 'isEnabled', true, where),
+    stopProcessing: optBool(o, 'stopProcessing', false, where),
+    sortOrder: optInt(o, hasOrder, i, where, 0),
+    metaData: metaDataText(o['metaData'], where),
+    kind: optString(o, 'kind', 'IMAGE_SECURITY', where),
+  };
+}
+
+function normRef(v: unknown, key: string, where: string, fields: string[]): Json | null {
+  if (v === undefined || v === null) return null;
+  const o = asObject(v, `${where}${key}`);
+  const out: Json = {};
+  for (const f of fields) {
+    const x = o[f];
+    if (x !== undefined && x !== null && typeof x !== 'string') throw badRequest(`${where}${key}.${f} must be a string, got ${typeOf(x)}`);
+    out[f] = x ?? null;
+  }
+  return out;
+}
+
+function normFilter(f: unknown, i: number): Json {
+  const where = `k8sFilters[${i}].`;
+  const o = asObject(f, `k8sFilters[${i}]`);
+  const cluster = normRef(o['cluster'], 'cluster', where, ['clusterUid', 'clusterName']);
+  const namespace = normRef(o['namespace'], 'namespace', where, ['namespaceUuid', 'namespaceValue', 'clusterUid']);
+  if (!cluster && !namespace) throw badRequest(`${where}: give a cluster or a namespace`);
+  return { cluster, namespace };
+}
+
+/** The stored form of a policy from a request body (or a seed entry when `seed` is true). */
+export function normalizeCentralizedPolicy(body: unknown, seed = false): Json {
+  const o = asObject(body);
+  const tagIds = o['tagIds'] === null ? [] : optStringArray(o, 'tagIds');
+  const out: Json = {
+    policyName: reqString(o, 'policyName'),
+    policyType: optString(o, 'policyType', 'K8S_ADMISSION_CONTROLLER'),
+    policyMode: optString(o, 'policyMode', 'ACTIVE'),
+    description: optString(o, 'description', ''),
+    centralizedPolicyRules: optArray(o, 'centralizedPolicyRules').map((r, i) => normRule(r, i, 'centralizedPolicyRules')),
+    exclusionPolicyRules: optArray(o, 'exclusionPolicyRules').map((r, i) => normRule(r, i, 'exclusionPolicyRules')),
+    isDefault: optBool(o, 'isDefault', false),
+    tagIds,
+    k8sFilters: optArray(o, 'k8sFilters').map(normFilter),
+  };
+  if (seed) {
+    for (const k of ['uuid', 'createdBy', 'created', 'updatedBy', 'updated', 'version'] as const) if (o[k] !== undefined) out[k] = o[k];
+  }
+  return out;
+}
+
+export function centralizedDetails(p: Json): Json {
+  const tagIds = p['tagIds'] as string[];
+  return {
+    uuid: p['uuid'],
+    policyName: p['policyName'],
+    policyType: p['policyType'],
+    policyMode: p['policyMode'],
+    description: p['description'],
+    createdBy: p['createdBy'],
+    created: p['created'],
+    updatedBy: p['updatedBy'],
+    updated: p['updated'],
+    centralizedPolicyRules: structuredClone(p['centralizedPolicyRules']),
+    exclusionPolicyRules: structuredClone(p['exclusionPolicyRules']),
+    version: p['version'],
+    isDefault: p['isDefault'],
+    tagIds: tagIds.length === 0 ? null : [...tagIds],
+    k8sFilters: structuredClone(p['k8sFilters']),
+  };
+}
+
+function summary(p: Json): Json {
+  const keys = ['uuid', 'policyName', 'policyType', 'policyMode', 'description', 'isDefault', 'createdBy', 'created', 'updatedBy', 'updated', 'version'];
+  return Object.fromEntries(keys.map((k) => [k, p[k]]));
+}
+
+export function defaultCentralizedPolicy(): Json {
+  return {
+    uuid: DEFAULT_CENTRALIZED_POLICY_UUID,
+    policyName: 'Default Centralized Policy',
+    policyType: 'K8S_ADMISSION_CONTROLLER',
+    policyMode: 'ACTIVE',
+    description: 'System default policy: applies where no other centralized policy matches',
+    createdBy: 'System',
+    created: '1741000000000',
+    updatedBy: 'System',
+    updated: '1741000000000',
+    centralizedPolicyRules: [],
+    exclusionPolicyRules: [],
+    version: 1,
+    isDefault: true,
+    tagIds: [],
+    k8sFilters: [],
+  };
+}
+
+function get(map: Map<string, Json>, id: string): Json {
+  const p = map.get(id);
+  if (!p) throw notFound(`Centralized policy ${id} not found`);
+  return p;
+}
+
+function handle(ctx: RouteCtx): RouteResult {
+  const map = ctx.account.centralizedPolicies;
+  const [id, extra] = ctx.rest;
+  if (extra !== undefined) throw notFound(`No such path under centralizedPolicy`);
+  const now = String(ctx.now);
+  if (id === undefined) {
+    if (ctx.method === 'GET') {
+      const { page, count } = listPage([...map.values()].map(summary), ctx.query, ctx.pageSizeCap, 'policyName');
+      return { status: 200, body: { data: page, count, groups: {} } };
+    }
+    if (ctx.method === 'POST') {
+      const p = normalizeCentralizedPolicy(ctx.body);
+      if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
+      if (nameTaken(map, 'policyName', p['policyName'] as string)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
+      const rec = { uuid: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now, version: 1 };
+      map.set(rec.uuid, rec);
+      return { status: 200, body: { uuid: rec.uuid }, created: true, mutated: true };
+    }
+    throw new SimError(405, `${ctx.method} is not supported on centralizedPolicy`);
+  }
+  const cur = get(map, id);
+  if (ctx.method === 'GET') return { status: 200, body: centralizedDetails(cur) };
+  if (ctx.method === 'PUT') {
+    if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be changed');
+    const p = normalizeCentralizedPolicy(ctx.body);
+    if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
+    if (nameTaken(map, 'policyName', p['policyName'] as string, id)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
+    const rec = { uuid: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now, version: (cur['version'] as number) + 1 };
+    map.set(id, rec);
+    return { status: 200, body: { 'policyUUID ': id }, mutated: true };
+  }
+  if (ctx.method === 'DELETE') {
+    if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be deleted');
+    map.delete(id);
+    return { status: 200, mutated: true };
+  }
+  throw new SimError(405, `${ctx.method} is not supported on centralizedPolicy/{uuid}`);
+}
+
+export const centralizedPolicyRoutes: KindRoutes = {
+  kind: 'CentralizedPolicy',
+  permission: 'CENTRALIZED_POLICY',
+  bases: [['v1.3', 'centralizedPolicy']],
+  handle,
+};

@@ -1,0 +1,191 @@
+// RuntimePolicy — /csapi/v1.3/runtime/policies: bare-array list (filter=name:…), details, create, update, delete.
+// Bodies are the v1.3 camelCase form; the v1.2 PascalCase form (Name, RuleType "network inbound", …) is accepted too.
+import { nameTaken } from '../account.js';
+import { badRequest, notFound, SimError } from '../errors.js';
+import { objectId } from '../ids.js';
+import { listPage } from '../pagination.js';
+import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
+import type { Json } from '../types.js';
+import { asObject, oneOf, optArray, optBool, optInt, optString, optStringArray, reqString } from '../validate.js';
+
+export const RULE_TYPES = ['READ', 'WRITE', 'NETWORK_OUTBOUND', 'NETWORK_INBOUND', 'SYSCALL'] as const;
+export const POLICY_MODES = ['ACTIVE', 'INACTIVE', 'PERMISSIVE'] as const;
+const ACTIONS = ['ALLOW', 'DENY'] as const;
+const V12_MODES: Record<number, string> = { 0: 'ACTIVE', 1: 'INACTIVE', 2: 'PERMISSIVE' };
+
+const PASCAL: Record<string, string> = {
+  ID: 'id', Name: 'name', Description: 'description', Mode: 'policyMode', Rules: 'rules', RuleType: 'ruleType', Program: 'program',
+  Action: 'action', File: 'file', Port: 'port', IpAddress: 'ipAddress', Syscall: 'syscall', SyscallGroup: 'syscallGroup',
+  Arg1: 'arg1', Arg2: 'arg2', Arg3: 'arg3', InActive: 'inactive', DateCreated: 'created', DateUpdated: 'updated',
+};
+
+/** v1.2 PascalCase keys → v1.3 camelCase (only where the camelCase key is absent). */
+function camel(o: Json): Json {
+  const out: Json = { ...o };
+  for (const [p, c] of Object.entries(PASCAL)) if (p in o && !(c in o)) out[c] = o[p];
+  return out;
+}
+
+function normRuleType(v: string, where: string): string {
+  return oneOf(v.trim().replace(/[\s-]+/g, '_'), RULE_TYPES, 'ruleType', where);
+}
+
+function normRule(r: unknown, i: number, prev: Map<string, Json>, now: number): Json {
+  const where = `rules[${i}].`;
+  const o = camel(asObject(r, `rules[${i}]`));
+  const ruleType = normRuleType(reqString(o, 'ruleType', where), where);
+  const port = optInt(o, 'port', 0, where, 0, 65535);
+  const str = (k: string) => optString(o, k, '', where);
+  const f = { program: str('program'), file: str('file'), ipAddress: str('ipAddress'), syscall: str('syscall'), arg1: str('arg1'), arg2: str('arg2'), arg3: str('arg3') };
+  const network = ruleType.startsWith('NETWORK_');
+  const fileRule = ruleType === 'READ' || ruleType === 'WRITE';
+  const syscallRule = ruleType === 'SYSCALL';
+  const only = (ok: boolean, field: string, value: unknown, types: string) => {
+    if (!ok && value !== '' && value !== 0) throw badRequest(`${where}${field} is only allowed on ${types} rules`);
+  };
+  only(network, 'port', port, 'NETWORK_INBOUND and NETWORK_OUTBOUND');
+  only(network, 'ipAddress', f.ipAddress, 'NETWORK_INBOUND and NETWORK_OUTBOUND');
+  only(fileRule, 'file', f.file, 'READ and WRITE');
+  for (const k of ['syscall', 'arg1', 'arg2', 'arg3'] as const) only(syscallRule, k, f[k], 'SYSCALL');
+  if (network && f.ipAddress === '') throw badRequest(`${where}ipAddress is required on ${ruleType} rules (use "*" for any)`);
+  if (fileRule && f.file === '') throw badRequest(`${where}file is required on ${ruleType} rules`);
+  if (syscallRule && f.syscall === '') throw badRequest(`${where}syscall is required on SYSCALL rules`);
+  const givenId = typeof o['id'] === 'string' ? (o['id'] as string) : undefined;
+  const id = givenId && (prev.has(givenId) || /^[0-9a-f]{24}$/.test(givenId)) ? givenId : objectId(now);
+  return {
+    id,
+    name: reqString(o, 'name', where),
+    ruleType,
+    action: oneOf(optString(o, 'action', 'DENY', where), ACTIONS, 'action', where),
+    program: f.program,
+    file: f.file,
+    ipAddress: f.ipAddress,
+    port,
+    syscall: f.syscall,
+    syscallGroup: optString(o, 'syscallGroup', '', where),
+    arg1: f.arg1,
+    arg2: f.arg2,
+    arg3: f.arg3,
+    inactive: optBool(o, 'inactive', false, where),
+  };
+}
+
+/** The stored form (details shape without server fields) from a request body; `prev` keeps rule ids on update. */
+export function normalizeRuntimePolicy(body: unknown, now: number, prev?: Json, seed = false): Json {
+  const o = camel(asObject(body));
+  let mode = o['policyMode'];
+  if (typeof mode === 'number') mode = V12_MODES[mode] ?? String(mode);
+  const prevRules = new Map(((prev?.['rules'] as Json[] | undefined) ?? []).map((r) => [r['id'] as string, r]));
+  const action = (k: string) => oneOf(optString(o, k, 'ALLOW'), ACTIONS, k);
+  const out: Json = {
+    name: reqString(o, 'name'),
+    description: optString(o, 'description', ''),
+    policyMode: oneOf(mode === undefined || mode === null ? 'ACTIVE' : typeof mode === 'string' ? mode : JSON.stringify(mode), POLICY_MODES, 'policyMode'),
+    defaultNetworkAction: action('defaultNetworkAction'),
+    defaultExecuteAction: action('defaultExecuteAction'),
+    defaultFileAction: action('defaultFileAction'),
+    ignoredSyscalls: optStringArray(o, 'ignoredSyscalls'),
+    rules: optArray(o, 'rules').map((r, i) => normRule(r, i, prevRules, now)),
+  };
+  if (seed) for (const k of ['id', 'created', 'updated'] as const) if (typeof o[k] === 'string') out[k] = o[k];
+  return out;
+}
+
+export function runtimeSummary(p: Json): Json {
+  return { id: p['id'], name: p['name'], created: p['created'], updated: p['updated'], description: p['description'], policyMode: p['policyMode'] };
+}
+
+export function runtimeDetails(p: Json): Json {
+  return {
+    ...runtimeSummary(p),
+    defaultNetworkAction: p['defaultNetworkAction'],
+    defaultExecuteAction: p['defaultExecuteAction'],
+    defaultFileAction: p['defaultFileAction'],
+    ignoredSyscalls: [...(p['ignoredSyscalls'] as string[])],
+    rules: (p['rules'] as Json[]).map(({ syscallGroup: _g, ...r }) => ({ ...r })),
+  };
+}
+
+/** The stored form for a dump: the details plus the v1.2-only rule field `syscallGroup`. */
+export function runtimeStored(p: Json): Json {
+  return { ...runtimeDetails(p), rules: structuredClone(p['rules']) };
+}
+
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+const V12_MODE_OF: Record<string, number> = { ACTIVE: 0, INACTIVE: 1, PERMISSIVE: 2 };
+
+/** The older v1.2 PascalCase forms (list item and details), as the 1.7 notes show them. */
+function v12Summary(p: Json): Json {
+  return { ID: p['id'], Name: p['name'], DateCreated: p['created'], DateUpdated: p['updated'], Description: p['description'], Mode: V12_MODE_OF[p['policyMode'] as string] ?? 0 };
+}
+
+function v12Details(p: Json): Json {
+  const rules = (p['rules'] as Json[]).map((r) => ({
+    ID: r['id'],
+    Name: r['name'],
+    DateCreated: GO_ZERO_TIME,
+    DateUpdated: GO_ZERO_TIME,
+    InActive: r['inactive'],
+    RuleType: (r['ruleType'] as string).toLowerCase(),
+    Program: r['program'],
+    Action: (r['action'] as string).toLowerCase(),
+    File: r['file'],
+    Port: r['port'],
+    IpAddress: r['ipAddress'],
+    Syscall: r['syscall'],
+    SyscallGroup: r['syscallGroup'],
+    Arg1: r['arg1'],
+    Arg2: r['arg2'],
+    Arg3: r['arg3'],
+  }));
+  return { ...v12Summary(p), Rules: rules };
+}
+
+function handle(ctx: RouteCtx, base: string[]): RouteResult {
+  const v12 = base[0] === 'v1.2';
+  const map = ctx.account.runtimePolicies;
+  const [id, extra] = ctx.rest;
+  if (extra !== undefined) throw notFound('No such path under runtime/policies');
+  const iso = new Date(ctx.now).toISOString();
+  if (id === undefined) {
+    if (ctx.method === 'GET') {
+      const { page } = listPage([...map.values()].map(runtimeSummary), ctx.query, ctx.pageSizeCap, 'name');
+      return { status: 200, body: v12 ? page.map((x) => v12Summary(map.get(x['id'] as string)!)) : page };
+    }
+    if (ctx.method === 'POST') {
+      const p = normalizeRuntimePolicy(ctx.body, ctx.now);
+      if (nameTaken(map, 'name', p['name'] as string)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
+      const rec = { id: objectId(ctx.now), ...p, created: iso, updated: iso };
+      map.set(rec.id, rec);
+      return { status: 200, body: v12 ? { ID: rec.id } : { id: rec.id }, created: true, mutated: true };
+    }
+    throw new SimError(405, `${ctx.method} is not supported on runtime/policies`);
+  }
+  const cur = map.get(id);
+  if (!cur) throw notFound(`Runtime policy ${id} not found`);
+  if (ctx.method === 'GET') return { status: 200, body: v12 ? v12Details(cur) : runtimeDetails(cur) };
+  if (ctx.method === 'PUT') {
+    const p = normalizeRuntimePolicy(ctx.body, ctx.now, cur);
+    if (nameTaken(map, 'name', p['name'] as string, id)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
+    map.set(id, { id, ...p, created: cur['created'], updated: iso });
+    return { status: 200, body: v12 ? { ID: id } : { id }, mutated: true };
+  }
+  if (ctx.method === 'DELETE') {
+    if (ctx.account.runtimePoliciesInUse.has(id)) {
+      throw new SimError(409, `Runtime policy ${id} is associated with an instrumented image or container and cannot be deleted; remove the association first`);
+    }
+    map.delete(id);
+    return { status: 200, mutated: true };
+  }
+  throw new SimError(405, `${ctx.method} is not supported on runtime/policies/{id}`);
+}
+
+export const runtimePolicyRoutes: KindRoutes = {
+  kind: 'RuntimePolicy',
+  permission: 'RUNTIME_POLICY',
+  bases: [
+    ['v1.3', 'runtime', 'policies'],
+    ['v1.2', 'runtime', 'policies'],
+  ],
+  handle,
+};

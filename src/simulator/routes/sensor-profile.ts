@@ -1,0 +1,224 @@
+// SensorProfile — /csapi/v1.3/sensorProfile: list, details, create, update, delete, and the
+// /{id}/registry, /{id}/sensor and /associate listings.
+import type { Account } from '../account.js';
+import { nameTaken } from '../account.js';
+import { badRequest, notFound, SimError } from '../errors.js';
+import { uuid, ZERO_UUID } from '../ids.js';
+import { listPage, parsePage, slicePage } from '../pagination.js';
+import { hash32 } from '../prng.js';
+import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
+import type { Json } from '../types.js';
+import { asObject, oneOf, optString, optStringArray, reqString } from '../validate.js';
+
+export function defaultSensorProfile(): Json {
+  return {
+    profileId: ZERO_UUID,
+    profileName: 'Default',
+    profileType: null,
+    description: 'Initial Profile',
+    createdBy: 'System',
+    created: '1657601138783',
+    updatedBy: null,
+    updated: '1657601138783',
+    associatedSensors: [],
+    associatedRegistries: [],
+  };
+}
+
+/** The stored form from a request body (or a seed entry when `seed` is true). `createdBy`/`updatedBy` in a request are ignored. */
+export function normalizeSensorProfile(body: unknown, seed = false): Json {
+  const o = asObject(body);
+  const out: Json = {
+    profileName: reqString(o, 'profileName'),
+    profileType: seed && o['profileType'] === null ? null : oneOf(optString(o, 'profileType', 'Registry'), ['Registry'], 'profileType'),
+    description: optString(o, 'description', ''),
+    associatedSensors: optStringArray(o, o['associatedSensorIds'] !== undefined ? 'associatedSensorIds' : 'associatedSensors'),
+    associatedRegistries: optStringArray(o, o['associatedRegistryIds'] !== undefined ? 'associatedRegistryIds' : 'associatedRegistries'),
+  };
+  for (const k of ['associatedSensors', 'associatedRegistries']) out[k] = [...new Set(out[k] as string[])];
+  if (seed) for (const k of ['profileId', 'createdBy', 'created', 'updatedBy', 'updated'] as const) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+export function sensorProfileDetails(p: Json): Json {
+  const sensors = p['associatedSensors'] as string[];
+  const registries = p['associatedRegistries'] as string[];
+  return {
+    profileId: p['profileId'],
+    profileName: p['profileName'],
+    profileType: p['profileType'],
+    description: p['description'],
+    createdBy: p['createdBy'],
+    created: p['created'],
+    updatedBy: p['updatedBy'],
+    updated: p['updated'],
+    associatedSensorsCount: sensors.length,
+    associatedRegistriesCount: registries.length,
+    associatedSensors: [...sensors],
+    associatedRegistries: [...registries],
+  };
+}
+
+function summary(p: Json): Json {
+  return {
+    profileId: p['profileId'],
+    profileName: p['profileName'],
+    profileType: p['profileType'],
+    associatedSensorsCount: (p['associatedSensors'] as string[]).length,
+    createdBy: p['createdBy'],
+    created: p['created'],
+    updatedBy: p['updatedBy'] ?? p['createdBy'],
+    updated: p['updated'],
+  };
+}
+
+/** One profile per registry (the Default profile, which holds the unassigned ones, does not count). */
+function checkRegistries(account: Account, registries: string[], selfId?: string): void {
+  for (const [id, p] of account.sensorProfiles) {
+    if (id === selfId || id === ZERO_UUID) continue;
+    const taken = registries.filter((r) => (p['associatedRegistries'] as string[]).includes(r));
+    if (taken.length > 0) throw badRequest(`Registry ${taken.join(', ')} is already associated with sensor profile "${p['profileName']}"; a registry can belong to one profile only`);
+  }
+}
+
+function hex(seed: string, n: number): string {
+  let out = '';
+  for (let i = 0; out.length < n; i++) out += hash32(`${seed}/${i}`).toString(16).padStart(8, '0');
+  return out.slice(0, n);
+}
+
+function registryInfo(account: Account, id: string): Json {
+  return {
+    registryUuid: id,
+    registryName: `registry-${id.slice(0, 8)}`,
+    registryUri: 'https://registry-1.docker.io',
+    registryType: 'DockerHub',
+    totalImages: hash32(id) % 50,
+    lastScanned: '1657868777405',
+    ...structuredClone(account.registries.get(id) ?? {}),
+  };
+}
+
+/** A sensor as the listings show it: what the seed says about it, completed with plausible values. */
+function sensorInfo(account: Account, id: string): Json {
+  const sha = hex(id, 64);
+  const imageSha = hex(`${id}/image`, 64);
+  const h = hash32(id);
+  const ip = `10.82.${h % 250}.${(h >>> 8) % 250}`;
+  const mac = hex(`${id}/mac`, 12).match(/../g)!.join(':');
+  const version = '1.16.0-0';
+  return {
+    uuid: id,
+    activationUuid: uuidFrom(`${id}/activation`),
+    hostname: `ip-${ip.replace(/\./g, '-')}`,
+    customerUuid: '46fa2878-32d7-75af-82de-e624b224d693',
+    dockerVersion: '20.10.12',
+    ipv4: ip,
+    os: 'Ubuntu 20.04.4 LTS',
+    ipv6: `fe80::${hex(`${id}/v6`, 4)}:${hex(`${id}/v6b`, 4)}`,
+    sensorVersion: version,
+    platform: 'LINUX_SENSOR',
+    lastCheckedIn: '1657871603302',
+    label: [
+      { key: 'name', value: 'Qualys Sensor Image' },
+      { key: 'vendor', value: 'Qualys, Inc' },
+      { key: 'VersionInfo', value: `Qualys Sensor Version ${version}` },
+      { key: 'maintainer', value: 'DevOps <devops@qualys.com>' },
+    ],
+    privileged: 'false',
+    macAddress: mac,
+    vulnSigVersion: null,
+    hostUuid: uuidFrom(`${id}/host`),
+    configurationProfile: null,
+    status: 'Provisioned',
+    registry: 'docker.io',
+    sha,
+    sensorId: sha.slice(0, 12),
+    name: 'qualys-container-sensor',
+    created: '1657793184000',
+    imageId: imageSha.slice(0, 12),
+    imageSha,
+    binaryVersion: null,
+    containerIpv4: null,
+    containerIpv6: null,
+    containerMacAddress: '',
+    sensorType: 'REGISTRY',
+    containerRuntime: 'DOCKER',
+    containerRuntimeVersion: '20.10.12',
+    architecture: 'x86_64',
+    ...structuredClone(account.sensors.get(id) ?? {}),
+  };
+}
+
+function uuidFrom(seed: string): string {
+  const x = hex(seed, 32);
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-a${x.slice(17, 20)}-${x.slice(20, 32)}`;
+}
+
+function handle(ctx: RouteCtx): RouteResult {
+  const { account } = ctx;
+  const map = account.sensorProfiles;
+  const [id, sub, extra] = ctx.rest;
+  const now = String(ctx.now);
+  if (extra !== undefined) throw notFound('No such path under sensorProfile');
+  if (id === undefined) {
+    if (ctx.method === 'GET') {
+      const { page, count } = listPage([...map.values()].map(summary), ctx.query, ctx.pageSizeCap, 'profileName');
+      return { status: 200, body: { data: page, count, groups: {} } };
+    }
+    if (ctx.method === 'POST') {
+      const p = normalizeSensorProfile(ctx.body);
+      if (nameTaken(map, 'profileName', p['profileName'] as string)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
+      checkRegistries(account, p['associatedRegistries'] as string[]);
+      const rec = { profileId: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now };
+      map.set(rec.profileId, rec);
+      return { status: 200, body: { profileUuid: rec.profileId }, created: true, mutated: true };
+    }
+    throw new SimError(405, `${ctx.method} is not supported on sensorProfile`);
+  }
+  if (id === 'associate' && sub === undefined) {
+    if (ctx.method !== 'GET') throw new SimError(405, `${ctx.method} is not supported on sensorProfile/associate`);
+    const used = new Set<string>();
+    for (const [pid, p] of map) if (pid !== ZERO_UUID) for (const s of p['associatedSensors'] as string[]) used.add(s);
+    const free = [...account.sensors.keys()].filter((s) => !used.has(s));
+    return { status: 200, body: { content: slicePage(free, parsePage(ctx.query, ctx.pageSizeCap)).map((s) => sensorInfo(account, s)) } };
+  }
+  const cur = map.get(id);
+  if (!cur) throw notFound(`Sensor profile ${id} not found`);
+  if (sub !== undefined) {
+    if (ctx.method !== 'GET') throw new SimError(405, `${ctx.method} is not supported on sensorProfile/{id}/${sub}`);
+    const page = parsePage(ctx.query, ctx.pageSizeCap);
+    if (sub === 'registry') {
+      const all = (cur['associatedRegistries'] as string[]).map((r) => registryInfo(account, r));
+      return { status: 200, body: { data: slicePage(all, page), count: all.length, groups: {} } };
+    }
+    if (sub === 'sensor') {
+      const all = (cur['associatedSensors'] as string[]).map((s) => sensorInfo(account, s));
+      return { status: 200, body: { content: slicePage(all, page) } };
+    }
+    throw notFound(`No such path: sensorProfile/{id}/${sub}`);
+  }
+  if (ctx.method === 'GET') return { status: 200, body: sensorProfileDetails(cur) };
+  if (id === ZERO_UUID && (ctx.method === 'PUT' || ctx.method === 'DELETE')) {
+    throw badRequest(`The Default sensor profile belongs to the system and cannot be ${ctx.method === 'PUT' ? 'changed' : 'deleted'}`);
+  }
+  if (ctx.method === 'PUT') {
+    const p = normalizeSensorProfile(ctx.body);
+    if (nameTaken(map, 'profileName', p['profileName'] as string, id)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
+    checkRegistries(account, p['associatedRegistries'] as string[], id);
+    map.set(id, { profileId: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now });
+    return { status: 200, body: { profileUuid: id }, mutated: true };
+  }
+  if (ctx.method === 'DELETE') {
+    map.delete(id);
+    return { status: 200, mutated: true };
+  }
+  throw new SimError(405, `${ctx.method} is not supported on sensorProfile/{id}`);
+}
+
+export const sensorProfileRoutes: KindRoutes = {
+  kind: 'SensorProfile',
+  permission: 'SENSOR_PROFILE',
+  bases: [['v1.3', 'sensorProfile']],
+  handle,
+};

@@ -1,0 +1,79 @@
+// Test helpers of the kind modules: the stored API samples and a fake in-memory ApiClient recording calls.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import jsonpatch from 'fast-json-patch';
+import type { ApiClient, ListOptions, RequestOptions } from '../../src/api/types.js';
+import { ApiError } from '../../src/errors.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/kinds/', import.meta.url));
+
+/** A sample copied from the API release notes (test/fixtures/kinds/<kind>/<file>), parsed fresh each call. */
+export function sample<T = any>(file: string): T {
+  return JSON.parse(readFileSync(FIXTURES + file, 'utf8')) as T;
+}
+
+export interface Call {
+  method: string;
+  path: string;
+  query?: RequestOptions['query'];
+  body?: unknown;
+}
+
+type Handler = (call: Call) => unknown;
+
+/** A fake ApiClient: `routes` maps "METHOD /path" (exact) to a response or a handler; list paths map to items.
+ * Unknown routes answer 404. Every call is recorded in `calls` (list calls as `LIST /path`). */
+export class FakeApi implements ApiClient {
+  readonly gateway = 'https://gateway.test';
+  readonly stats = { calls: 0, retries: 0 };
+  readonly calls: Call[] = [];
+  constructor(
+    public routes: Record<string, unknown> = {},
+    public lists: Record<string, unknown[]> = {},
+    public servedPaths?: string[],
+  ) {}
+
+  async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: RequestOptions): Promise<T> {
+    const call: Call = { method, path, ...(options?.query ? { query: options.query } : {}), ...(options?.body !== undefined ? { body: structuredClone(options.body) } : {}) };
+    this.calls.push(call);
+    this.stats.calls++;
+    const key = `${method} ${path}`;
+    if (!(key in this.routes)) throw new ApiError({ status: 404, method, path, serverMessage: 'not found' });
+    const r = this.routes[key];
+    if (typeof r === 'function') return (r as Handler)(call) as T;
+    if (r instanceof Error) throw r;
+    return structuredClone(r) as T;
+  }
+
+  async list<T>(path: string, _options?: ListOptions): Promise<T[]> {
+    this.calls.push({ method: 'LIST', path });
+    this.stats.calls++;
+    if (!(path in this.lists)) throw new ApiError({ status: 404, method: 'GET', path, serverMessage: 'not found' });
+    return structuredClone(this.lists[path]) as T[];
+  }
+
+  async resolvePath(candidates: string[]): Promise<string> {
+    if (!this.servedPaths) return candidates[0]!;
+    const hit = candidates.find((c) => this.servedPaths!.includes(c));
+    if (!hit) throw new ApiError({ status: 404, method: 'GET', path: candidates[0]!, serverMessage: 'not found' });
+    return hit;
+  }
+
+  async close(): Promise<void> {}
+
+  /** Calls other than GET/LIST (the writes). */
+  writes(): Call[] {
+    return this.calls.filter((c) => c.method !== 'GET' && c.method !== 'LIST');
+  }
+}
+
+/** The JSON patch from live to desired. */
+export function patch(live: Record<string, unknown>, desired: Record<string, unknown>): jsonpatch.Operation[] {
+  return jsonpatch.compare(live, desired);
+}
+
+/** Keeps only `owned` top-level keys (what the engine does with Kind.ownedFields). */
+export function project(full: Record<string, unknown>, owned: string[] | undefined): Record<string, unknown> {
+  if (!owned) return full;
+  return Object.fromEntries(Object.entries(full).filter(([k]) => owned.includes(k)));
+}
