@@ -46610,15 +46610,36 @@ async function savePlan(file, plan) {
 }
 
 // src/render/fields.ts
+var isRecord = (v) => !!v && typeof v === "object" && !Array.isArray(v);
+function leaves(value, path2, out) {
+  const join4 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${JSON.stringify(k)}]`;
+  if (isRecord(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) leaves(v, join4(k), out);
+  } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
+    value.forEach((v, i) => leaves(v, `${path2}[${i}]`, out));
+  } else {
+    out.push([path2, value]);
+  }
+  return out;
+}
 function fieldChanges(c) {
-  if (c.action === "create") return Object.entries(c.after ?? {}).map(([k, v]) => ({ op: "+", path: k, after: v }));
-  if (c.action === "delete") return Object.entries(c.before ?? {}).map(([k, v]) => ({ op: "-", path: k, before: v }));
+  if (c.action === "create") return leaves(c.after ?? {}, "", []).map(([path2, v]) => ({ op: "+", path: path2, after: v }));
+  if (c.action === "delete") return leaves(c.before ?? {}, "", []).map(([path2, v]) => ({ op: "-", path: path2, before: v }));
   const out = [];
   for (const op of c.patch) {
     const path2 = pointerToPath(op.path);
-    if (op.op === "replace") out.push({ op: "~", path: path2, before: valueAt(c.before, op.path), after: op.value });
-    else if (op.op === "add") out.push({ op: "+", path: path2, after: op.value });
-    else if (op.op === "remove") out.push({ op: "-", path: path2, before: valueAt(c.before, op.path) });
+    if (op.op === "replace") {
+      const before = valueAt(c.before, op.path);
+      const after = op.value;
+      if (isRecord(before) || isRecord(after)) {
+        for (const [p, v] of leaves(before, path2, [])) out.push({ op: "-", path: p, before: v });
+        for (const [p, v] of leaves(after, path2, [])) out.push({ op: "+", path: p, after: v });
+      } else out.push({ op: "~", path: path2, before, after });
+    } else if (op.op === "add") {
+      for (const [p, v] of leaves(op.value, path2, [])) out.push({ op: "+", path: p, after: v });
+    } else if (op.op === "remove") {
+      for (const [p, v] of leaves(valueAt(c.before, op.path), path2, [])) out.push({ op: "-", path: p, before: v });
+    }
   }
   return out;
 }

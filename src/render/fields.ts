@@ -9,15 +9,40 @@ export interface FieldChange {
   after?: unknown;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Leaf fields of a value: objects and arrays of objects are expanded (`rules[0].name`); arrays of
+ * scalars stay on one line, where a reviewer reads them best. */
+function leaves(value: unknown, path: string, out: Array<[string, unknown]>): Array<[string, unknown]> {
+  const join = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`);
+  if (isRecord(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) leaves(v, join(k), out);
+  } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
+    value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
+  } else {
+    out.push([path, value]);
+  }
+  return out;
+}
+
 export function fieldChanges(c: PlannedChange): FieldChange[] {
-  if (c.action === 'create') return Object.entries(c.after ?? {}).map(([k, v]) => ({ op: '+', path: k, after: v }));
-  if (c.action === 'delete') return Object.entries(c.before ?? {}).map(([k, v]) => ({ op: '-', path: k, before: v }));
+  if (c.action === 'create') return leaves(c.after ?? {}, '', []).map(([path, v]) => ({ op: '+', path, after: v }));
+  if (c.action === 'delete') return leaves(c.before ?? {}, '', []).map(([path, v]) => ({ op: '-', path, before: v }));
   const out: FieldChange[] = [];
   for (const op of c.patch) {
     const path = pointerToPath(op.path);
-    if (op.op === 'replace') out.push({ op: '~', path, before: valueAt(c.before, op.path), after: (op as { value: unknown }).value });
-    else if (op.op === 'add') out.push({ op: '+', path, after: (op as { value: unknown }).value });
-    else if (op.op === 'remove') out.push({ op: '-', path, before: valueAt(c.before, op.path) });
+    if (op.op === 'replace') {
+      const before = valueAt(c.before, op.path);
+      const after = (op as { value: unknown }).value;
+      if (isRecord(before) || isRecord(after)) {
+        for (const [p, v] of leaves(before, path, [])) out.push({ op: '-', path: p, before: v });
+        for (const [p, v] of leaves(after, path, [])) out.push({ op: '+', path: p, after: v });
+      } else out.push({ op: '~', path, before, after });
+    } else if (op.op === 'add') {
+      for (const [p, v] of leaves((op as { value: unknown }).value, path, [])) out.push({ op: '+', path: p, after: v });
+    } else if (op.op === 'remove') {
+      for (const [p, v] of leaves(valueAt(c.before, op.path), path, [])) out.push({ op: '-', path: p, before: v });
+    }
   }
   return out;
 }
