@@ -44199,9 +44199,9 @@ var HttpApiClient = class {
       random: options.random ?? Math.random
     };
     if (target.insecure && url.protocol === "https:") {
-      const warn = options.warn ?? ((line) => process.stderr.write(`${line}
+      const warn = options.warn ?? ((line) => process.stderr.write(`warning: ${line}
 `));
-      warn(redact(`warning: --insecure: TLS certificate verification is OFF for ${url.host}; anyone on the network path could read the credentials.`));
+      warn(redact(`--insecure: TLS certificate verification is OFF for ${url.host}; anyone on the network path could read the credentials.`));
     }
     if (options.dispatcher) {
       this.dispatcher = options.dispatcher;
@@ -44383,6 +44383,7 @@ var HttpApiClient = class {
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
       if (told !== void 0) this.limiter.pause(this.o.now() + wait);
+      if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
       waited += wait;
       this.stats.retries++;
@@ -44664,7 +44665,7 @@ function parseDate(v) {
 function canonicalDate(v) {
   if (isBlank(v)) return void 0;
   const ms = parseDate(v);
-  return ms ?? String(v);
+  return ms === void 0 ? String(v) : new Date(ms).toISOString();
 }
 function friendlyDate(ms) {
   const iso = new Date(ms).toISOString();
@@ -45163,10 +45164,12 @@ var PATH4 = "/v1.3/exception";
 var KEYS3 = ["scope", "reason", "explanation", "listId", "startDate", "endDate", "entityAssignmentType", "dynamicFilter", "qids"];
 var FILTER_TOKENS = ["repo.tag", "repo.repository", "repo.registry", "cluster.k8s.pod.namespace"];
 var NEEDED = ["qids", "startDate", "endDate", "reason", "scope"];
-function assignment(o) {
-  return upper(o.entityAssignmentType) ?? (isBlank(o.dynamicFilter) ? "STATIC" : "DYNAMIC");
+function assignment(o, side = "spec") {
+  const t = upper(o.entityAssignmentType);
+  if (t !== void 0) return t;
+  return side === "live" && !isBlank(o.dynamicFilter) ? "DYNAMIC" : "STATIC";
 }
-function canonicalOf4(o) {
+function canonicalOf4(o, side = "spec") {
   return compact({
     scope: upper(o.scope),
     reason: upper(o.reason),
@@ -45174,7 +45177,7 @@ function canonicalOf4(o) {
     listId: optString(o.listId),
     startDate: canonicalDate(o.startDate),
     endDate: canonicalDate(o.endDate),
-    entityAssignmentType: assignment(o),
+    entityAssignmentType: assignment(o, side),
     dynamicFilter: optString(o.dynamicFilter),
     qids: numberSet(o.qids)
   });
@@ -45229,7 +45232,7 @@ var exception = {
     if (c.entityAssignmentType === "DYNAMIC" && arr(spec.qids).length === 0) delete c.qids;
     return c;
   },
-  canonicalLive: (live) => canonicalOf4(live),
+  canonicalLive: (live) => canonicalOf4(live, "live"),
   ownedFields(spec) {
     if (assignment(spec) === "DYNAMIC" && arr(spec.qids).length === 0) return ownedExcept(KEYS3, ["qids"]);
     return void 0;
@@ -45246,8 +45249,11 @@ var exception = {
   },
   isProtected: () => false,
   toSpec(live) {
-    const c = canonicalOf4(live);
-    const date = (v) => typeof v === "number" ? friendlyDate(v) : v;
+    const c = canonicalOf4(live, "live");
+    const date = (v) => {
+      const ms = parseDate(v);
+      return ms === void 0 ? v : friendlyDate(ms);
+    };
     const dynamic = c.entityAssignmentType === "DYNAMIC";
     const qids = c.qids;
     return compact({
@@ -45276,13 +45282,14 @@ var exception = {
     if (start !== void 0 && end !== void 0 && end < start) {
       issues.push({ path: ["endDate"], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
     }
-    const type = upper(spec.entityAssignmentType);
+    const type = assignment(spec);
     const filter = optString(spec.dynamicFilter);
     if (type === "DYNAMIC" && filter === void 0) {
       issues.push({ path: ["dynamicFilter"], message: "a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*)" });
     }
-    if (type !== void 0 && type !== "DYNAMIC" && filter !== void 0) {
-      issues.push({ path: ["dynamicFilter"], message: `dynamicFilter applies only to entityAssignmentType DYNAMIC (this exception is ${type}); remove it or make the exception DYNAMIC` });
+    if (type !== "DYNAMIC" && filter !== void 0) {
+      const why = isBlank(spec.entityAssignmentType) ? "STATIC, the default when entityAssignmentType is not given" : type;
+      issues.push({ path: ["dynamicFilter"], message: `dynamicFilter applies only to entityAssignmentType DYNAMIC (this exception is ${why}); remove it or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== void 0) {
       for (const m of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m });

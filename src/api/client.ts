@@ -169,8 +169,8 @@ class HttpApiClient implements ApiClient {
       random: options.random ?? Math.random,
     };
     if (target.insecure && url.protocol === 'https:') {
-      const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
-      warn(redact(`warning: --insecure: TLS certificate verification is OFF for ${url.host}; anyone on the network path could read the credentials.`));
+      const warn = options.warn ?? ((line: string) => process.stderr.write(`warning: ${line}\n`));
+      warn(redact(`--insecure: TLS certificate verification is OFF for ${url.host}; anyone on the network path could read the credentials.`));
     }
     if (options.dispatcher) {
       this.dispatcher = options.dispatcher;
@@ -371,6 +371,8 @@ class HttpApiClient implements ApiClient {
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
       if (told !== undefined) this.limiter.pause(this.o.now() + wait);
+      // a gateway timeout or bad gateway may hide a call the service carried out
+      if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
       waited += wait;
       this.stats.retries++;

@@ -17,6 +17,9 @@ export interface TargetFlags {
   state?: string;
   debug?: boolean;
   maxConcurrency?: string;
+  retries?: string;
+  maxRetryWait?: string;
+  requestTimeout?: string;
 }
 
 export function addTargetOptions(cmd: Command): Command {
@@ -30,6 +33,9 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--simulator [seed]', 'use an embedded in-process CS API simulator instead of a gateway (optional seed JSON file)')
     .option('--state <file>', 'with --simulator: keep the simulated account in this file across runs')
     .option('--max-concurrency <n>', 'most API calls in flight at once (default 6)')
+    .option('--retries <n>', 'most tries of one API call on 429/5xx/resets (default 6)')
+    .option('--max-retry-wait <seconds>', 'most time spent waiting between tries of one call (default 60)')
+    .option('--request-timeout <seconds>', 'time allowed for one API answer (default 30)')
     .option('--debug', 'log each API call (method, path, status, time; never credentials) to stderr');
 }
 
@@ -59,7 +65,14 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
 export async function connect(flags: TargetFlags): Promise<Connection> {
   const debug = flags.debug ? (line: string) => process.stderr.write(redact(line) + '\n') : undefined;
   const warn = (line: string) => process.stderr.write(redact(`Warning: ${line}`) + '\n');
-  const clientOptions = { debug, warn, maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6) || 6 };
+  const clientOptions = {
+    debug,
+    warn,
+    maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6) || 6,
+    retries: parsePositiveInt(flags.retries, '--retries', 6) || 1,
+    maxRetryWaitMs: parsePositiveInt(flags.maxRetryWait, '--max-retry-wait', 60) * 1000,
+    requestTimeoutMs: (parsePositiveInt(flags.requestTimeout, '--request-timeout', 30) || 30) * 1000,
+  };
   if (flags.simulator) {
     const { startSimulator } = await import('../simulator/index.js');
     const sim = await startSimulator({ seed: typeof flags.simulator === 'string' ? flags.simulator : undefined, statePath: flags.state });

@@ -1,7 +1,7 @@
 // Reads declaration files (files and folders given on the command line) and parses their YAML documents,
 // keeping source positions. Never throws for bad input: every problem becomes a Diagnostic.
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import {
   Document,
   LineCounter,
@@ -386,9 +386,4 @@ export async function loadDocuments(paths: readonly string[]): Promise<LoadResul
     diagnostics.push(...parsed.diagnostics);
   }
   return { documents, diagnostics, files: read };
-}
-
-/** File name for messages (`a/b/c.yaml` → `c.yaml`). */
-export function shortName(file: string): string {
-  return basename(file);
 }

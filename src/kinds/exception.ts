@@ -34,12 +34,15 @@ export const FILTER_TOKENS = ['repo.tag', 'repo.repository', 'repo.registry', 'c
 /** Fields canonicalLive needs; list items lacking one are completed by a detail call. */
 const NEEDED = ['qids', 'startDate', 'endDate', 'reason', 'scope'] as const;
 
-/** DYNAMIC or STATIC; when not given, DYNAMIC if a dynamicFilter is set, else STATIC. */
-function assignment(o: Obj): string {
-  return upper(o.entityAssignmentType) ?? (isBlank(o.dynamicFilter) ? 'STATIC' : 'DYNAMIC');
+/** DYNAMIC or STATIC. A declaration that omits it is STATIC (the schema's default); a live object that omits it
+ * (not seen in the samples) is read as DYNAMIC when it carries a dynamicFilter. */
+function assignment(o: Obj, side: 'spec' | 'live' = 'spec'): string {
+  const t = upper(o.entityAssignmentType);
+  if (t !== undefined) return t;
+  return side === 'live' && !isBlank(o.dynamicFilter) ? 'DYNAMIC' : 'STATIC';
 }
 
-function canonicalOf(o: Obj): Record<string, unknown> {
+function canonicalOf(o: Obj, side: 'spec' | 'live' = 'spec'): Record<string, unknown> {
   return compact({
     scope: upper(o.scope),
     reason: upper(o.reason),
@@ -47,7 +50,7 @@ function canonicalOf(o: Obj): Record<string, unknown> {
     listId: optString(o.listId),
     startDate: canonicalDate(o.startDate),
     endDate: canonicalDate(o.endDate),
-    entityAssignmentType: assignment(o),
+    entityAssignmentType: assignment(o, side),
     dynamicFilter: optString(o.dynamicFilter),
     qids: numberSet(o.qids),
   });
@@ -113,7 +116,7 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
     if (c.entityAssignmentType === 'DYNAMIC' && arr(spec.qids).length === 0) delete c.qids;
     return c;
   },
-  canonicalLive: (live) => canonicalOf(live),
+  canonicalLive: (live) => canonicalOf(live, 'live'),
   ownedFields(spec) {
     // A DYNAMIC exception's qids are the server's, unless the declaration pins them.
     if (assignment(spec as Obj) === 'DYNAMIC' && arr(spec.qids).length === 0) return ownedExcept(KEYS, ['qids']);
@@ -136,8 +139,11 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   isProtected: () => false,
 
   toSpec(live) {
-    const c = canonicalOf(live);
-    const date = (v: unknown) => (typeof v === 'number' ? friendlyDate(v) : (v as string | undefined));
+    const c = canonicalOf(live, 'live');
+    const date = (v: unknown) => {
+      const ms = parseDate(v);
+      return ms === undefined ? (v as string | undefined) : friendlyDate(ms);
+    };
     const dynamic = c.entityAssignmentType === 'DYNAMIC';
     const qids = c.qids as number[];
     return compact({
@@ -167,13 +173,14 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
     if (start !== undefined && end !== undefined && end < start) {
       issues.push({ path: ['endDate'], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
     }
-    const type = upper(spec.entityAssignmentType);
+    const type = assignment(spec as Obj);
     const filter = optString(spec.dynamicFilter);
     if (type === 'DYNAMIC' && filter === undefined) {
       issues.push({ path: ['dynamicFilter'], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*)' });
     }
-    if (type !== undefined && type !== 'DYNAMIC' && filter !== undefined) {
-      issues.push({ path: ['dynamicFilter'], message: `dynamicFilter applies only to entityAssignmentType DYNAMIC (this exception is ${type}); remove it or make the exception DYNAMIC` });
+    if (type !== 'DYNAMIC' && filter !== undefined) {
+      const why = isBlank(spec.entityAssignmentType) ? 'STATIC, the default when entityAssignmentType is not given' : type;
+      issues.push({ path: ['dynamicFilter'], message: `dynamicFilter applies only to entityAssignmentType DYNAMIC (this exception is ${why}); remove it or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== undefined) {
       for (const m of checkFilter(filter)) issues.push({ path: ['dynamicFilter'], message: m });

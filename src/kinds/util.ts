@@ -172,11 +172,12 @@ export function parseDate(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Canonical date: epoch ms; an unreadable value is kept as a string (so the difference shows). */
-export function canonicalDate(v: unknown): number | string | undefined {
+/** Canonical date: ISO 8601 in UTC with milliseconds (what a reviewer reads in a plan, and one form for
+ * every input: date, date-time, epoch ms); an unreadable value is kept as a string (so the difference shows). */
+export function canonicalDate(v: unknown): string | undefined {
   if (isBlank(v)) return undefined;
   const ms = parseDate(v);
-  return ms ?? String(v);
+  return ms === undefined ? String(v) : new Date(ms).toISOString();
 }
 
 /** Friendly declaration form of epoch ms: `YYYY-MM-DD` at 00:00 UTC, else ISO 8601 (`…Z`, ms only when set). */

@@ -1,7 +1,8 @@
 // The invalid corpus: each file in test/fixtures/invalid holds exactly one problem, and says on its first line
 // where it is and part of the message: `# expect: LINE:COLUMN message substring`.
 import { describe, expect, test } from 'vitest';
-import { loadAndValidate } from '../../src/declarations/validate.js';
+import { readFileSync } from 'node:fs';
+import { loadAndValidate, validateText } from '../../src/declarations/validate.js';
 import { formatDiagnostic } from '../../src/cli/output.js';
 import { INVALID_DIR, corpus } from './helpers.js';
 
@@ -53,5 +54,18 @@ describe('examples/policies', () => {
     expect(new Set(specs('Exception').map((s) => s.entityAssignmentType))).toEqual(new Set(['DYNAMIC', 'STATIC']));
     expect(specs('SensorProfile')[0]!.associatedRegistryIds.length).toBeGreaterThan(0);
     expect(new Set(specs('SecretRule').map((s) => String(s.status ?? '').toLowerCase()))).toContain('inactive');
+  });
+});
+
+describe('docs/declarations.md', () => {
+  test('every complete example in the documentation is valid', () => {
+    const md = readFileSync('docs/declarations.md', 'utf8');
+    const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^spec:/m.test(b) && !b.includes('...'));
+    expect(blocks.length).toBe(5);
+    for (const b of blocks) {
+      const r = validateText('docs.yaml', b);
+      expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+      expect(r.declarations).toHaveLength(1);
+    }
   });
 });

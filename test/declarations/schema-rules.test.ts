@@ -96,7 +96,13 @@ describe('valid documents', () => {
     expect(run(d).diagnostics).toEqual([]);
   });
 
-  test('a STATIC exception needs no dynamicFilter; entityAssignmentType defaults to STATIC', () => {
+  test('a RuntimePolicy may leave policyMode to Qualys', () => {
+    const d = BASE.RuntimePolicy!();
+    delete d.spec.policyMode;
+    expect(run(d).diagnostics).toEqual([]);
+  });
+
+  test('a STATIC exception needs no dynamicFilter; nor an entityAssignmentType', () => {
     const d = BASE.Exception!();
     delete d.spec.dynamicFilter;
     delete d.spec.entityAssignmentType;

@@ -25,11 +25,11 @@ describe('slugs', () => {
 function liveState(): Map<KindName, unknown[]> {
   const [defaultProfile, north] = sample('sensor-profile/list.response.json').data;
   return new Map<KindName, unknown[]>([
-    ['SensorProfile', [{ ...north, description: 'north', associatedRegistries: ['1ec46398-23be-40fc-8cde-8b4bd916d5fa'] }, sample('sensor-profile/get.response.json'), { ...defaultProfile }]],
-    ['CentralizedPolicy', [sample('centralized-policy/get.response.json'), { ...sample('centralized-policy/get.response.json'), uuid: 'd', policyName: 'Default Policy', isDefault: true }]],
+    ['SensorProfile', [{ ...north, description: 'north', associatedRegistries: ['1ec46398-23be-40fc-8cde-8b4bd916d5fa'] }, sample<any>('sensor-profile/get.response.json'), { ...defaultProfile }]],
+    ['CentralizedPolicy', [sample<any>('centralized-policy/get.response.json'), { ...sample<any>('centralized-policy/get.response.json'), uuid: 'd', policyName: 'Default Policy', isDefault: true }]],
     ['RuntimePolicy', [{ ...sample<any[]>('runtime-policy/list.v1.3.response.json')[1], rules: [{ name: 'deny cat', ruleType: 'READ', action: 'DENY', program: '/bin/cat', file: '/etc/passwd', port: 0 }] }]],
-    ['Exception', [sample('exception/get.response.json'), { ...sample('exception/get.response.json'), exceptionId: 'e2', name: 'TestAPI', entityAssignmentType: 'STATIC', dynamicFilter: null, qids: [3, 1] }]],
-    ['SecretRule', [...sample('secret-rule/list.response.json').data, { ...sample('secret-rule/get.response.json'), ruleUuid: 'c6c4165e-c960-11ed-afa1-0242ac120099', status: 'Inactive' }]],
+    ['Exception', [sample<any>('exception/get.response.json'), { ...sample<any>('exception/get.response.json'), exceptionId: 'e2', name: 'TestAPI', entityAssignmentType: 'STATIC', dynamicFilter: null, qids: [3, 1] }]],
+    ['SecretRule', [...sample<any>('secret-rule/list.response.json').data, { ...sample<any>('secret-rule/get.response.json'), ruleUuid: 'c6c4165e-c960-11ed-afa1-0242ac120099', status: 'Inactive' }]],
   ]);
 }
 

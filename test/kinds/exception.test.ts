@@ -34,7 +34,7 @@ describe('Exception canonical forms', () => {
   it('dates: ISO date-time, date-only, epoch number and digit string are one form', () => {
     const forms = ['2026-01-01', '2026-01-01T00:00:00Z', '2026-01-01T01:00:00+01:00', 1767225600000, '1767225600000'];
     const canon = forms.map((d) => kind.canonical({ ...matching, startDate: d }).startDate);
-    expect(new Set(canon)).toEqual(new Set([1767225600000]));
+    expect(new Set(canon)).toEqual(new Set(['2026-01-01T00:00:00.000Z']));
   });
 
   it('declared qids of a DYNAMIC exception are owned and compared as a set', () => {
@@ -126,9 +126,17 @@ describe('Exception check', () => {
     expect(issues.map((i) => i.path)).toEqual([['startDate']]);
     expect(issues[0]!.message).toMatch(/ISO 8601/);
   });
-  it('DYNAMIC without dynamicFilter; STATIC with one', () => {
+  it('DYNAMIC without dynamicFilter; STATIC (declared or by default) with one', () => {
     expect(paths({ ...matching, dynamicFilter: undefined })).toEqual(['dynamicFilter']);
     expect(paths({ ...matching, entityAssignmentType: 'STATIC' })).toEqual(['dynamicFilter']);
+    const byDefault = kind.check!({ ...matching, entityAssignmentType: undefined }, 'x');
+    expect(byDefault.map((i) => i.message)).toEqual([expect.stringMatching(/STATIC, the default/)]);
+  });
+
+  it('a live object without entityAssignmentType but with a filter reads as DYNAMIC; a declaration without it is STATIC', () => {
+    const { entityAssignmentType: _t, ...live } = sample('exception/get.response.json');
+    expect(kind.canonicalLive(live).entityAssignmentType).toBe('DYNAMIC');
+    expect(kind.canonical({ scope: 'IMAGE', reason: 'RISK_ACCEPTED', startDate: 1, endDate: 2 }).entityAssignmentType).toBe('STATIC');
   });
   it('unknown dynamicFilter tokens are named', () => {
     const issues = kind.check!({ ...matching, dynamicFilter: 'repo.tag:rails and (image.label:x OR NOT repo.registry:docker.io)' }, 'x');
