@@ -60,7 +60,7 @@ function canonRules(v: unknown): CanonRule[] {
       name: optString(o.name),
       type: upper(o.type),
       action: upper(o.action),
-      kind: upper(o.kind),
+      kind: upper(o.kind) ?? 'IMAGE_SECURITY', // the API fills IMAGE_SECURITY when a rule omits it (docs/api-assumptions.md)
       isEnabled: bool(o.isEnabled, true),
       stopProcessing: bool(o.stopProcessing, false),
       sortOrder: optInt(pick(o, 'sortOrder', 'order')) ?? i,
