@@ -44812,7 +44812,8 @@ function canonRules(v) {
       name: optString(o.name),
       type: upper(o.type),
       action: upper(o.action),
-      kind: upper(o.kind),
+      kind: upper(o.kind) ?? "IMAGE_SECURITY",
+      // the API fills IMAGE_SECURITY when a rule omits it (docs/api-assumptions.md)
       isEnabled: bool(o.isEnabled, true),
       stopProcessing: bool(o.stopProcessing, false),
       sortOrder: optInt(pick(o, "sortOrder", "order")) ?? i,
@@ -45512,7 +45513,7 @@ function kindByName(name) {
 // src/declarations/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { lstat as lstat2, readFile, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
-import { basename, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 var MAX_FILE_BYTES = 5 * 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
 var MAX_FLOW_DEPTH = 64;

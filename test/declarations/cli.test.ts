@@ -1,4 +1,5 @@
 // The built CLI: `node bin/qcs-gitops.js validate ...`, run offline (every network call aborts the process).
+import { cliIsStale } from '../helpers/cli.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,7 +23,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  // `npm test` builds first; rebuilding here would rewrite bundles other test files are running.
+  if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `npm run build` (npm test does it)');
 });
 
 describe('qcs-gitops validate (built CLI, offline)', () => {

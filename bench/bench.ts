@@ -1,0 +1,264 @@
+// `npm run bench`: plan / apply / validate against the simulator at several account sizes, each figure beside
+// its lower bound (bench/bounds.ts). Results: bench/results/latest.json and a table on stdout.
+//
+//   node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 1]
+//                       [--out bench/results/latest.json] [--keep]
+//
+// The simulator runs in its own process (`qcs-gitops simulate`, with --latency and --concurrency); every
+// measurement runs in a fresh child process of this script (`--worker`), so its peak RSS is its own.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinSecretRules } from '../src/simulator/secret-rules-builtin.js';
+import type { SeedAccount } from '../src/simulator/types.js';
+import { applyBound, planBound, type Bound } from './bounds.js';
+import { startSimProcess } from './sim.js';
+import { renderTable } from './table.js';
+import { buildWorkload, type Workload } from './workload.js';
+import { runWorker, type WorkerJob, type WorkerResult } from './worker.js';
+
+interface Args {
+  sizes: number[];
+  latency: number;
+  concurrency: number;
+  repeat: number;
+  out: string;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { sizes: [100, 1000, 10000], latency: 25, concurrency: 6, repeat: 1, out: 'bench/results/latest.json', keep: false };
+  const int = (flag: string, v: string | undefined, min: number): number => {
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) < min) throw new Error(`${flag} needs an integer ≥ ${min} (got ${v ?? 'nothing'})`);
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i]!;
+    const v = argv[i + 1];
+    switch (f) {
+      case '--sizes':
+        a.sizes = (v ?? '').split(',').map((s) => int('--sizes', s.trim(), 20));
+        i++;
+        break;
+      case '--latency':
+        a.latency = int(f, v, 0);
+        i++;
+        break;
+      case '--concurrency':
+        a.concurrency = int(f, v, 1);
+        i++;
+        break;
+      case '--repeat':
+        a.repeat = int(f, v, 1);
+        i++;
+        break;
+      case '--out':
+        if (!v) throw new Error('--out needs a file');
+        a.out = v;
+        i++;
+        break;
+      case '--keep':
+        a.keep = true;
+        break;
+      case '-h':
+      case '--help':
+        process.stdout.write('usage: node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 1] [--out FILE] [--keep]\n');
+        process.exit(0);
+      default:
+        throw new Error(`unknown flag ${f} (see --help)`);
+    }
+  }
+  return a;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function runChild(job: WorkerJob): Promise<WorkerResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [process.argv[1]!, '--worker', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`worker ${job.mode} failed (exit ${code}):\n${err}`));
+      try {
+        resolvePromise(JSON.parse(out.trim().split('\n').pop()!) as WorkerResult);
+      } catch {
+        reject(new Error(`worker ${job.mode} printed no result:\n${out}\n${err}`));
+      }
+    });
+  });
+}
+
+function check(cond: boolean, what: string): void {
+  if (!cond) throw new Error(`benchmark result is wrong: ${what}`);
+}
+
+function median<T>(runs: T[], key: (t: T) => number): T {
+  const sorted = [...runs].sort((x, y) => key(x) - key(y));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+export interface Figure {
+  wallMs: number;
+  boundMs: number;
+  wallRatio: number;
+  calls: number;
+  minCalls: number;
+  callsRatio: number;
+  peakRssMB?: number;
+  detail: Record<string, unknown>;
+}
+
+function figure(wallMs: number, calls: number, bound: Bound, detail: Record<string, unknown>, peakRssMB?: number): Figure {
+  return {
+    wallMs,
+    boundMs: bound.wallMs,
+    wallRatio: bound.wallMs > 0 ? r2(wallMs / bound.wallMs) : 0,
+    calls,
+    minCalls: bound.calls,
+    callsRatio: r2(calls / bound.calls),
+    ...(peakRssMB !== undefined ? { peakRssMB } : {}),
+    detail,
+  };
+}
+
+export interface SizeResult {
+  size: number;
+  declarations: number;
+  mix: Workload['mix'];
+  live: Record<string, number>;
+  changes: { create: number; update: number; delete: number; secretFlips: Record<string, number> };
+  planUnchanged: Figure;
+  planChanged: Figure;
+  apply: Figure & { verifyCalls: number };
+  validate: { wallMs: number; cpuMs: number; perObjectUs: number; peakRssMB: number };
+  loadMs: number;
+  baseRssMB: number;
+}
+
+async function benchSize(root: string, size: number, args: Args, cli: string): Promise<SizeResult> {
+  const log = (s: string) => process.stderr.write(`[bench ${size}] ${s}\n`);
+  log('writing declarations and seed');
+  const w = buildWorkload(root, size);
+  log(`starting the simulator (latency ${args.latency} ms, concurrency ${args.concurrency})`);
+  const sim = await startSimProcess(cli, w.seedFile, args.latency, args.concurrency);
+  try {
+    const state = (await sim.admin('GET', 'state')) as SeedAccount;
+    const live: Record<string, number> = {
+      SensorProfile: state.sensorProfiles?.length ?? 0,
+      CentralizedPolicy: state.centralizedPolicies?.length ?? 0,
+      RuntimePolicy: state.runtimePolicies?.length ?? 0,
+      Exception: state.exceptions?.length ?? 0,
+      SecretRule: builtinSecretRules().length,
+    };
+    const job = (mode: WorkerJob['mode'], dir: string): WorkerJob => ({ mode, dir, url: sim.url, username: sim.username, password: sim.password, concurrency: args.concurrency });
+    const pBound = planBound(live, args.concurrency, args.latency);
+
+    const unchangedRuns: WorkerResult[] = [];
+    for (let i = 0; i < args.repeat; i++) {
+      log(`plan, nothing changed (run ${i + 1}/${args.repeat})`);
+      const r = await runChild(job('plan', w.baseDir));
+      const s = r.plan!.summary;
+      check(s.create + s.update + s.delete === 0, `the unchanged plan of ${size} objects is not empty: ${JSON.stringify(s)}`);
+      check(s.unchanged === w.declarations, `the unchanged plan counts ${s.unchanged} unchanged objects, not ${w.declarations}`);
+      check(r.plan!.calls.failed === 0 && r.plan!.retries === 0, 'calls failed or were retried during the plan');
+      unchangedRuns.push(r);
+    }
+
+    const applyRuns: WorkerResult[] = [];
+    for (let i = 0; i < args.repeat; i++) {
+      if (i > 0) await sim.admin('POST', 'reset');
+      log(`plan with 5% changed, then apply (run ${i + 1}/${args.repeat})`);
+      const r = await runChild(job('apply', w.changedDir));
+      const s = r.plan!.summary;
+      check(s.create === w.expected.create && s.update === w.expected.update && s.delete === w.expected.delete, `the changed plan holds ${JSON.stringify(s)}, expected ${JSON.stringify(w.expected)}`);
+      const a = r.apply!.summary;
+      check(a.created === s.create && a.updated === s.update && a.deleted === s.delete && a.failed === 0 && a.skipped === 0, `apply results ${JSON.stringify(a)}`);
+      check(r.apply!.verified && r.apply!.notConverged === 0, 'apply did not verify');
+      check(r.replanChanges === 0, `a plan after the apply still shows ${r.replanChanges} changes`);
+      check(r.apply!.calls.failed === 0, 'calls failed during the apply');
+      applyRuns.push(r);
+    }
+
+    const validateRuns: WorkerResult[] = [];
+    for (let i = 0; i < args.repeat; i++) {
+      log(`validate (run ${i + 1}/${args.repeat})`);
+      const r = await runChild({ mode: 'validate', dir: w.baseDir });
+      check(r.declarations === w.declarations && r.validate!.diagnostics === 0, `validate returned ${r.declarations} declarations and ${r.validate!.diagnostics} diagnostics`);
+      validateRuns.push(r);
+    }
+
+    const pu = median(unchangedRuns, (r) => r.plan!.wallMs);
+    const pc = median(applyRuns, (r) => r.plan!.wallMs);
+    const ap = median(applyRuns, (r) => r.apply!.wallMs);
+    const va = median(validateRuns, (r) => r.validate!.wallMs);
+    const single = w.expected.create + w.expected.delete + w.expected.update - Object.values(w.secretFlips).reduce((x, y) => x + y, 0);
+    const aBound = applyBound({ single, secretFlips: w.secretFlips }, args.concurrency, args.latency);
+    const applyFig = figure(ap.apply!.wallMs, ap.apply!.calls.total, aBound, { calls: ap.apply!.calls, cpuMs: ap.apply!.cpuMs, summary: ap.apply!.summary });
+    return {
+      size,
+      declarations: w.declarations,
+      mix: w.mix,
+      live,
+      changes: { ...w.expected, secretFlips: w.secretFlips },
+      planUnchanged: figure(pu.plan!.wallMs, pu.plan!.calls.total, pBound, { calls: pu.plan!.calls, cpuMs: pu.plan!.cpuMs, rounds: pBound.rounds, heapAfterPlanMB: pu.heapAfterPlanMB }, pu.peakRssMB),
+      planChanged: figure(pc.plan!.wallMs, pc.plan!.calls.total, pBound, { calls: pc.plan!.calls, cpuMs: pc.plan!.cpuMs, summary: pc.plan!.summary, heapAfterPlanMB: pc.heapAfterPlanMB }, pc.peakRssMB),
+      apply: { ...applyFig, verifyCalls: ap.apply!.calls.detail + ap.apply!.calls.list },
+      validate: { wallMs: va.validate!.wallMs, cpuMs: va.validate!.cpuMs, perObjectUs: Math.round((va.validate!.wallMs * 1000) / w.declarations), peakRssMB: va.peakRssMB },
+      loadMs: pu.loadMs,
+      baseRssMB: pu.baseRssMB,
+    };
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--worker') {
+    const result = await runWorker(JSON.parse(argv[1]!) as WorkerJob);
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const args = parseArgs(argv);
+  const cli = join(here, '..', 'bin', 'qcs-gitops.js'); // launches build/cli.js
+  const root = mkdtempSync(join(tmpdir(), 'qcs-bench-'));
+  const started = Date.now();
+  const results: SizeResult[] = [];
+  try {
+    for (const size of args.sizes) results.push(await benchSize(root, size, args, cli));
+  } finally {
+    if (!args.keep) rmSync(root, { recursive: true, force: true });
+    else process.stderr.write(`workloads kept in ${root}\n`);
+  }
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+  const doc = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { latencyMs: args.latency, concurrency: args.concurrency, clientMaxConcurrency: args.concurrency, applyParallelism: args.concurrency, repeat: args.repeat, pageSize: 250 },
+    totalSeconds: Math.round((Date.now() - started) / 100) / 10,
+    results,
+  };
+  const out = resolve(args.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
+  process.stdout.write(renderTable(doc));
+  process.stdout.write(`\nResults written to ${args.out} (${doc.totalSeconds} s).\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+// The short stdout table (markdown, so the README can quote it as is).
+import type { Figure, SizeResult } from './bench.js';
+
+interface Doc {
+  machine: { cpu: string; cores: number; memoryGB: number; node: string };
+  settings: { latencyMs: number; concurrency: number };
+  results: SizeResult[];
+}
+
+const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+const x = (n: number) => `${n.toFixed(2)}×`;
+
+function row(size: number, what: string, f: Figure): string {
+  const mem = f.peakRssMB !== undefined ? `${f.peakRssMB} MB` : '—';
+  return `| ${size.toLocaleString('en-US')} | ${what} | ${ms(f.wallMs)} | ${ms(f.boundMs)} | ${x(f.wallRatio)} | ${f.calls} | ${f.minCalls} | ${x(f.callsRatio)} | ${mem} |`;
+}
+
+export function renderTable(doc: Doc): string {
+  const lines = [
+    `qcs-gitops benchmark — simulator latency ${doc.settings.latencyMs} ms/call, ${doc.settings.concurrency} calls in flight (client and simulator)`,
+    `machine: ${doc.machine.cpu}, ${doc.machine.cores} cores, ${doc.machine.memoryGB} GB, node ${doc.machine.node}`,
+    '',
+    '| objects | measure | wall | lower bound | × | calls | min calls | × | peak RSS |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of doc.results) {
+    lines.push(row(r.size, 'plan, nothing changed', r.planUnchanged));
+    lines.push(row(r.size, 'plan, 5% changed', r.planChanged));
+    lines.push(`${row(r.size, `apply 5% (${r.changes.create}+/${r.changes.update}~/${r.changes.delete}−)`, r.apply)}`);
+    lines.push(`| ${r.size.toLocaleString('en-US')} | validate ${r.declarations.toLocaleString('en-US')} declarations (CPU) | ${ms(r.validate.wallMs)} | — | ${r.validate.perObjectUs} µs/object | — | — | — | ${r.validate.peakRssMB} MB |`);
+  }
+  lines.push('');
+  lines.push('Apply calls include the verification re-reads (' + doc.results.map((r) => `${r.apply.verifyCalls} at ${r.size.toLocaleString('en-US')}`).join(', ') + '); the minimum counts only the changes.');
+  return lines.join('\n') + '\n';
+}
