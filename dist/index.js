@@ -45213,6 +45213,7 @@ var exception = {
   folder: "exceptions",
   dependsOn: [],
   can: { create: true, update: true, delete: true },
+  listIsComplete: true,
   async list(api) {
     const items = await api.list(PATH4);
     return Promise.all(
@@ -45417,6 +45418,7 @@ var secretRule = {
   folder: "secret-rules",
   dependsOn: [],
   can: { create: false, update: true, delete: false },
+  listIsComplete: true,
   async list(api) {
     return api.list(await path(api));
   },
@@ -46148,7 +46150,7 @@ function declarationsHash(declarations) {
 
 // src/engine/order.ts
 function applyOrder(kinds) {
-  const byName = new Map(kinds.map((k) => [k.kind, k]));
+  const byName2 = new Map(kinds.map((k) => [k.kind, k]));
   const done = /* @__PURE__ */ new Set();
   const visiting = /* @__PURE__ */ new Set();
   const out = [];
@@ -46156,7 +46158,7 @@ function applyOrder(kinds) {
     if (done.has(name)) return;
     if (visiting.has(name)) throw new Error(`dependency cycle between kinds: ${[...trail, name].join(" \u2192 ")}`);
     visiting.add(name);
-    for (const dep of byName.get(name)?.dependsOn ?? []) if (byName.has(dep)) visit2(dep, [...trail, name]);
+    for (const dep of byName2.get(name)?.dependsOn ?? []) if (byName2.has(dep)) visit2(dep, [...trail, name]);
     visiting.delete(name);
     done.add(name);
     out.push(name);
@@ -46262,16 +46264,16 @@ function diff(before, after) {
   return import_fast_json_patch.default.compare(before, after);
 }
 function indexLive(kind, live) {
-  const byName = /* @__PURE__ */ new Map();
+  const byName2 = /* @__PURE__ */ new Map();
   const byId = /* @__PURE__ */ new Map();
   for (const obj of live) {
     const name = kind.nameOf(obj);
-    const list = byName.get(name);
+    const list = byName2.get(name);
     if (list) list.push(obj);
-    else byName.set(name, [obj]);
+    else byName2.set(name, [obj]);
     byId.set(kind.idOf(obj), obj);
   }
-  return { byName, byId };
+  return { byName: byName2, byId };
 }
 function parseTargets(targets) {
   if (!targets || targets.length === 0) return void 0;
@@ -46283,11 +46285,121 @@ function parseTargets(targets) {
   }
   return out;
 }
-function buildPlan(kinds, declarations, live, options = {}) {
+function targetFilter(targets) {
+  return (kind, name) => !targets || targets.has(`${kind}/${name}`);
+}
+function byName(a, b) {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+function declarationsByKind(declarations) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of declarations) {
+    const list = out.get(d.kind);
+    if (list) list.push(d);
+    else out.set(d.kind, [d]);
+  }
+  for (const list of out.values()) list.sort(byName);
+  return out;
+}
+function planKind(kind, decls, liveObjs, options, inTarget, each) {
+  const kindName = kind.kind;
+  const part = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0 };
+  const index = indexLive(kind, liveObjs);
+  const matched = /* @__PURE__ */ new Set();
+  const step = (decl) => {
+    const spec = decl.spec;
+    const pinnedId = kind.declaredId?.(spec);
+    let match;
+    if (pinnedId !== void 0) {
+      match = index.byId.get(pinnedId);
+      if (match === void 0) {
+        part.diagnostics.push({ ...decl.positionOf(["spec", "ruleUuid"]), path: "spec.ruleUuid", message: `no live ${kindName} has id '${pinnedId}'` });
+        return;
+      }
+    } else {
+      const candidates = index.byName.get(decl.name) ?? [];
+      if (candidates.length > 1) {
+        part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
+        for (const c of candidates) matched.add(c);
+        return;
+      }
+      match = candidates[0];
+    }
+    if (match !== void 0) matched.add(match);
+    if (!inTarget(kindName, decl.name)) return;
+    if (match === void 0) {
+      if (!kind.can.create) {
+        const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
+        part.diagnostics.push({
+          ...decl.positionOf(["metadata", "name"]),
+          path: "metadata.name",
+          message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(", ")})` : ""}`
+        });
+        return;
+      }
+      const after2 = kind.canonical(spec);
+      part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source });
+      return;
+    }
+    if (kind.isProtected(match)) {
+      part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
+      return;
+    }
+    const before = ownedLive(kind, match, spec);
+    const after = kind.canonical(spec);
+    const patch = diff(before, after);
+    if (patch.length === 0) {
+      part.unchanged++;
+      return;
+    }
+    if (!kind.can.update) {
+      part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+      return;
+    }
+    part.upserts.push({
+      kind: kindName,
+      name: decl.name,
+      action: "update",
+      id: kind.idOf(match),
+      patch,
+      before,
+      after,
+      spec,
+      fingerprint: fingerprint(kind.canonicalLive(match)),
+      source: decl.source
+    });
+  };
+  const done = () => {
+    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
+    if (options.prune && kind.can.delete) {
+      for (const obj of undeclared) {
+        const name = kind.nameOf(obj);
+        if (!inTarget(kindName, name)) continue;
+        const before = kind.canonicalLive(obj);
+        part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+      }
+    } else {
+      part.unmanaged += undeclared.length;
+    }
+    return part;
+  };
+  return each(decls, step, done);
+}
+var eachSync = (decls, step, done) => {
+  for (const d of decls) step(d);
+  return done();
+};
+var SLICE = 250;
+var yieldToLoop = () => new Promise((r) => setImmediate(r));
+var eachSliced = async (decls, step, done) => {
+  for (let i = 0; i < decls.length; i++) {
+    if (i > 0 && i % SLICE === 0) await yieldToLoop();
+    step(decls[i]);
+  }
+  return done();
+};
+function assemble(kinds, parts, options) {
   const order = applyOrder(kinds);
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
-  const targets = parseTargets(options.targets);
-  const inTarget = (kind, name) => !targets || targets.has(`${kind}/${name}`);
   const diagnostics = [];
   const ambiguous = [];
   const notes = [];
@@ -46295,88 +46407,16 @@ function buildPlan(kinds, declarations, live, options = {}) {
   const deletes = [];
   let unchanged = 0;
   let unmanaged = 0;
-  const declaredKinds = new Set(declarations.map((d) => d.kind));
   for (const kindName of order) {
-    if (!declaredKinds.has(kindName)) continue;
-    const kind = byKind.get(kindName);
-    const liveObjs = live.get(kindName) ?? [];
-    const index = indexLive(kind, liveObjs);
-    const matched = /* @__PURE__ */ new Set();
-    const decls = declarations.filter((d) => d.kind === kindName).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    for (const decl of decls) {
-      const spec = decl.spec;
-      const pinnedId = kind.declaredId?.(spec);
-      let match;
-      if (pinnedId !== void 0) {
-        match = index.byId.get(pinnedId);
-        if (match === void 0) {
-          diagnostics.push({ ...decl.positionOf(["spec", "ruleUuid"]), path: "spec.ruleUuid", message: `no live ${kindName} has id '${pinnedId}'` });
-          continue;
-        }
-      } else {
-        const candidates = index.byName.get(decl.name) ?? [];
-        if (candidates.length > 1) {
-          ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
-          for (const c of candidates) matched.add(c);
-          continue;
-        }
-        match = candidates[0];
-      }
-      if (match !== void 0) matched.add(match);
-      if (!inTarget(kindName, decl.name)) continue;
-      if (match === void 0) {
-        if (!kind.can.create) {
-          const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
-          diagnostics.push({
-            ...decl.positionOf(["metadata", "name"]),
-            path: "metadata.name",
-            message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(", ")})` : ""}`
-          });
-          continue;
-        }
-        const after2 = kind.canonical(spec);
-        upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source });
-        continue;
-      }
-      if (kind.isProtected(match)) {
-        notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
-        continue;
-      }
-      const before = ownedLive(kind, match, spec);
-      const after = kind.canonical(spec);
-      const patch = diff(before, after);
-      if (patch.length === 0) {
-        unchanged++;
-        continue;
-      }
-      if (!kind.can.update) {
-        notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
-        continue;
-      }
-      upserts.push({
-        kind: kindName,
-        name: decl.name,
-        action: "update",
-        id: kind.idOf(match),
-        patch,
-        before,
-        after,
-        spec,
-        fingerprint: fingerprint(kind.canonicalLive(match)),
-        source: decl.source
-      });
-    }
-    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-    if (options.prune && kind.can.delete) {
-      for (const obj of undeclared) {
-        const name = kind.nameOf(obj);
-        if (!inTarget(kindName, name)) continue;
-        const before = kind.canonicalLive(obj);
-        deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
-      }
-    } else {
-      unmanaged += undeclared.length;
-    }
+    const part = parts.get(kindName);
+    if (!part) continue;
+    diagnostics.push(...part.diagnostics);
+    ambiguous.push(...part.ambiguous);
+    notes.push(...part.notes);
+    for (const u of part.upserts) upserts.push(u);
+    for (const d of part.deletes) deletes.push(d);
+    unchanged += part.unchanged;
+    unmanaged += part.unmanaged;
   }
   if (diagnostics.length) throw new ValidationError(diagnostics);
   if (ambiguous.length) {
@@ -46395,22 +46435,52 @@ function buildPlan(kinds, declarations, live, options = {}) {
   deletes.sort((a, b) => rank.get(b.kind) - rank.get(a.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? " is" : "s are"} not declared: left alone (use --prune to delete them).`);
   const changes = [...upserts, ...deletes];
+  let create = 0;
+  let update = 0;
+  for (const c of changes) {
+    if (c.action === "create") create++;
+    else if (c.action === "update") update++;
+  }
   return {
     formatVersion: 1,
     changes,
-    summary: {
-      create: changes.filter((c) => c.action === "create").length,
-      update: changes.filter((c) => c.action === "update").length,
-      delete: deletes.length,
-      unchanged,
-      unmanaged
-    },
+    summary: { create, update, delete: deletes.length, unchanged, unmanaged },
     notes
   };
 }
+function buildPlan(kinds, declarations, live, options = {}) {
+  const order = applyOrder(kinds);
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const inTarget = targetFilter(parseTargets(options.targets));
+  const grouped = declarationsByKind(declarations);
+  const parts = /* @__PURE__ */ new Map();
+  for (const kindName of order) {
+    const decls = grouped.get(kindName);
+    if (!decls) continue;
+    parts.set(kindName, planKind(byKind.get(kindName), decls, live.get(kindName) ?? [], options, inTarget, eachSync));
+  }
+  return assemble(kinds, parts, options);
+}
 async function makePlan(api, kinds, declarations, options = {}) {
-  const live = await fetchLive(api, kindsInPlay(kinds, declarations));
-  return { plan: buildPlan(kinds, declarations, live, options), live };
+  const inPlay = kindsInPlay(kinds, declarations);
+  let inTarget;
+  try {
+    inTarget = targetFilter(parseTargets(options.targets));
+  } catch {
+    const live2 = await fetchLive(api, inPlay);
+    return { plan: buildPlan(kinds, declarations, live2, options), live: live2 };
+  }
+  const grouped = declarationsByKind(declarations);
+  const parts = /* @__PURE__ */ new Map();
+  const lists = await Promise.all(
+    inPlay.map(async (k) => {
+      const list = await k.list(api);
+      parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
+      return list;
+    })
+  );
+  const live = new Map(inPlay.map((k, i) => [k.kind, lists[i]]));
+  return { plan: assemble(kinds, parts, options), live };
 }
 function hasChanges(plan) {
   return plan.changes.length > 0;
@@ -46445,9 +46515,18 @@ async function applyPlan(api, kinds, plan, options = {}) {
     return r;
   };
   const skip = (c, reason) => record({ kind: c.kind, name: c.name, action: c.action, status: "skipped", id: c.id, reason });
+  const liveIndex = /* @__PURE__ */ new Map();
   const liveById = (kind, id) => {
-    for (const obj of options.live?.get(kind.kind) ?? []) if (kind.idOf(obj) === id) return obj;
-    return void 0;
+    let index = liveIndex.get(kind.kind);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const obj of options.live?.get(kind.kind) ?? []) {
+        const key = kind.idOf(obj);
+        if (!index.has(key)) index.set(key, obj);
+      }
+      liveIndex.set(kind.kind, index);
+    }
+    return index.get(id);
   };
   const readLive = async (kind, id) => liveById(kind, id) ?? await kind.get(api, id);
   const findByName = async (kind, name) => {
@@ -46565,7 +46644,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
   };
   await phase(order, (c) => c.action !== "delete", (k) => byKind.get(k)?.dependsOn.find((d) => failedKinds.has(d)));
   await phase([...order].reverse(), (c) => c.action === "delete", (k) => [...dependentsOf(kinds, k)].find((d) => failedKinds.has(d)));
-  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds);
+  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds, options.live);
   const count = (s) => results.filter((r) => s.includes(r.status)).length;
   return {
     results,
@@ -46580,31 +46659,73 @@ async function applyPlan(api, kinds, plan, options = {}) {
     }
   };
 }
-async function verify(api, byKind, plan, results, createdIds) {
+async function verify(api, byKind, plan, results, createdIds, live) {
   const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
   const notConverged = [];
   let complete = true;
   const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
-  await mapLimit(todo, 8, async (c) => {
-    const kind = byKind.get(c.kind);
-    const id = c.action === "create" ? createdIds.get(c) : c.id;
+  const perKind = /* @__PURE__ */ new Map();
+  for (const c of todo) perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
+  const listed = /* @__PURE__ */ new Set();
+  for (const [kindName, n] of perKind) {
+    const known = live?.get(kindName);
+    if (!byKind.get(kindName)?.listIsComplete || known === void 0) continue;
+    const creates = todo.filter((c) => c.kind === kindName && c.action === "create").length;
+    if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
+  }
+  const check = (c, kind, current) => {
+    if (c.action === "delete") {
+      if (current !== void 0) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
+      return;
+    }
+    if (current === void 0) {
+      notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
+      return;
+    }
+    const patch = diff(ownedLive(kind, current, c.spec), kind.canonical(c.spec ?? {}));
+    if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
+  };
+  const idOfChange = (c) => c.action === "create" ? createdIds.get(c) : c.id;
+  const byList = [...listed].map(async (kindName) => {
+    const kind = byKind.get(kindName);
+    const changes = todo.filter((c) => c.kind === kindName);
+    let index;
     try {
-      const live = id === void 0 ? void 0 : await kind.get(api, id);
-      if (c.action === "delete") {
-        if (live !== void 0) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
-        return;
+      index = /* @__PURE__ */ new Map();
+      for (const obj of await kind.list(api)) {
+        const key = kind.idOf(obj);
+        if (!index.has(key)) index.set(key, obj);
       }
-      if (live === void 0) {
-        notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
-        return;
-      }
-      const patch = diff(ownedLive(kind, live, c.spec), kind.canonical(c.spec ?? {}));
-      if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
     } catch {
       complete = false;
-      notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      for (const c of changes) notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      return;
+    }
+    for (const c of changes) {
+      const id = idOfChange(c);
+      try {
+        check(c, kind, id === void 0 ? void 0 : index.get(id));
+      } catch {
+        complete = false;
+        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      }
     }
   });
+  const oneByOne = mapLimit(
+    todo.filter((c) => !listed.has(c.kind)),
+    8,
+    async (c) => {
+      const kind = byKind.get(c.kind);
+      const id = idOfChange(c);
+      try {
+        check(c, kind, id === void 0 ? void 0 : await kind.get(api, id));
+      } catch {
+        complete = false;
+        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      }
+    }
+  );
+  await Promise.all([...byList, oneByOne]);
   return { notConverged, complete };
 }
 

@@ -9,6 +9,7 @@ import type { ApplyResult, ChangeResult, Plan, PlannedChange } from './model.js'
 import { applyOrder, dependentsOf } from './order.js';
 import { diff, ownedLive, type LiveState } from './plan.js';
 import { mapLimit } from './util.js';
+import { DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 
 export interface ApplyOptions {
   /** Calls in flight within a kind (default 4). */
@@ -61,9 +62,19 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   };
   const skip = (c: PlannedChange, reason: string) => record({ kind: c.kind, name: c.name, action: c.action, status: 'skipped', id: c.id, reason });
 
+  // Live objects of the plan step by id, indexed once per kind (not searched once per change).
+  const liveIndex = new Map<KindName, Map<string, unknown>>();
   const liveById = (kind: Kind, id: string): unknown => {
-    for (const obj of options.live?.get(kind.kind) ?? []) if (kind.idOf(obj) === id) return obj;
-    return undefined;
+    let index = liveIndex.get(kind.kind);
+    if (!index) {
+      index = new Map();
+      for (const obj of options.live?.get(kind.kind) ?? []) {
+        const key = kind.idOf(obj);
+        if (!index.has(key)) index.set(key, obj);
+      }
+      liveIndex.set(kind.kind, index);
+    }
+    return index.get(id);
   };
   const readLive = async (kind: Kind, id: string): Promise<unknown> => liveById(kind, id) ?? (await kind.get(api, id));
 
@@ -193,7 +204,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   // Deletes: reverse order; a kind is not emptied while a kind depending on it failed to let go.
   await phase([...order].reverse(), (c) => c.action === 'delete', (k) => [...dependentsOf(kinds, k)].find((d) => failedKinds.has(d)));
 
-  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds);
+  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds, options.live);
   const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
   return {
     results,
@@ -209,37 +220,85 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   };
 }
 
-/** Re-reads every object a successful change touched and diffs it again. */
+/** Re-reads every object a successful change touched and diffs it again. A kind whose list is complete
+ * (`Kind.listIsComplete`) and takes fewer pages than it has objects to re-read is listed once instead of
+ * read object by object: the same data, fewer calls. */
 async function verify(
   api: ApiClient,
   byKind: Map<KindName, Kind>,
   plan: Plan,
   results: ChangeResult[],
   createdIds: Map<PlannedChange, string>,
+  live?: LiveState,
 ): Promise<{ notConverged: ApplyResult['notConverged']; complete: boolean }> {
   const ok = new Set(results.filter((r) => ['created', 'adopted', 'updated', 'deleted'].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
   const notConverged: ApplyResult['notConverged'] = [];
   let complete = true;
   const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
-  await mapLimit(todo, 8, async (c) => {
-    const kind = byKind.get(c.kind)!;
-    const id = c.action === 'create' ? createdIds.get(c) : c.id;
+
+  const perKind = new Map<KindName, number>();
+  for (const c of todo) perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
+  const listed = new Set<KindName>();
+  for (const [kindName, n] of perKind) {
+    const known = live?.get(kindName);
+    if (!byKind.get(kindName)?.listIsComplete || known === undefined) continue;
+    const creates = todo.filter((c) => c.kind === kindName && c.action === 'create').length;
+    if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
+  }
+
+  const check = (c: PlannedChange, kind: Kind, current: unknown): void => {
+    if (c.action === 'delete') {
+      if (current !== undefined) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'remove', path: '' }] });
+      return;
+    }
+    if (current === undefined) {
+      notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'add', path: '', value: c.after ?? {} }] });
+      return;
+    }
+    const patch = diff(ownedLive(kind, current, c.spec), kind.canonical(c.spec ?? {}));
+    if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
+  };
+  const idOfChange = (c: PlannedChange) => (c.action === 'create' ? createdIds.get(c) : c.id);
+
+  const byList = [...listed].map(async (kindName) => {
+    const kind = byKind.get(kindName)!;
+    const changes = todo.filter((c) => c.kind === kindName);
+    let index: Map<string, unknown>;
     try {
-      const live = id === undefined ? undefined : await kind.get(api, id);
-      if (c.action === 'delete') {
-        if (live !== undefined) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'remove', path: '' }] });
-        return;
+      index = new Map();
+      for (const obj of await kind.list(api)) {
+        const key = kind.idOf(obj);
+        if (!index.has(key)) index.set(key, obj);
       }
-      if (live === undefined) {
-        notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'add', path: '', value: c.after ?? {} }] });
-        return;
-      }
-      const patch = diff(ownedLive(kind, live, c.spec), kind.canonical(c.spec ?? {}));
-      if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
     } catch {
       complete = false;
-      notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      for (const c of changes) notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      return;
+    }
+    for (const c of changes) {
+      const id = idOfChange(c);
+      try {
+        check(c, kind, id === undefined ? undefined : index.get(id));
+      } catch {
+        complete = false;
+        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      }
     }
   });
+  const oneByOne = mapLimit(
+    todo.filter((c) => !listed.has(c.kind)),
+    8,
+    async (c) => {
+      const kind = byKind.get(c.kind)!;
+      const id = idOfChange(c);
+      try {
+        check(c, kind, id === undefined ? undefined : await kind.get(api, id));
+      } catch {
+        complete = false;
+        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+      }
+    },
+  );
+  await Promise.all([...byList, oneByOne]);
   return { notConverged, complete };
 }

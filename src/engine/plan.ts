@@ -76,12 +76,156 @@ function parseTargets(targets: string[] | undefined): Set<string> | undefined {
   return out;
 }
 
-export function buildPlan(kinds: readonly Kind[], declarations: readonly Declaration[], live: LiveState, options: PlanOptions = {}): Plan {
-  const order = applyOrder(kinds);
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
-  const targets = parseTargets(options.targets);
-  const inTarget = (kind: string, name: string) => !targets || targets.has(`${kind}/${name}`);
+/** What one kind contributes to a plan (kept apart so kinds can be planned as their live state arrives). */
+interface KindPart {
+  diagnostics: Diagnostic[];
+  ambiguous: string[];
+  notes: string[];
+  upserts: PlannedChange[];
+  deletes: PlannedChange[];
+  unchanged: number;
+  unmanaged: number;
+}
 
+type InTarget = (kind: string, name: string) => boolean;
+
+function targetFilter(targets: Set<string> | undefined): InTarget {
+  return (kind, name) => !targets || targets.has(`${kind}/${name}`);
+}
+
+function byName(a: Declaration, b: Declaration): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Declarations by kind, each list sorted by name (one pass over the declarations, not one per kind). */
+function declarationsByKind(declarations: readonly Declaration[]): Map<KindName, Declaration[]> {
+  const out = new Map<KindName, Declaration[]>();
+  for (const d of declarations) {
+    const list = out.get(d.kind);
+    if (list) list.push(d);
+    else out.set(d.kind, [d]);
+  }
+  for (const list of out.values()) list.sort(byName);
+  return out;
+}
+
+/** Plans one kind. `each` runs the per-declaration step over the declarations: synchronously in buildPlan,
+ * in slices that give the event loop back in makePlan (so other kinds' calls keep flowing meanwhile). */
+function planKind<R>(
+  kind: Kind,
+  decls: readonly Declaration[],
+  liveObjs: readonly unknown[],
+  options: PlanOptions,
+  inTarget: InTarget,
+  each: (decls: readonly Declaration[], step: (decl: Declaration) => void, done: () => KindPart) => R,
+): R {
+  const kindName = kind.kind;
+  const part: KindPart = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0 };
+  const index = indexLive(kind, liveObjs);
+  const matched = new Set<unknown>();
+
+  const step = (decl: Declaration): void => {
+    const spec = decl.spec as Record<string, unknown>;
+    const pinnedId = kind.declaredId?.(spec);
+    let match: unknown;
+    if (pinnedId !== undefined) {
+      match = index.byId.get(pinnedId);
+      if (match === undefined) {
+        part.diagnostics.push({ ...decl.positionOf(['spec', 'ruleUuid']), path: 'spec.ruleUuid', message: `no live ${kindName} has id '${pinnedId}'` });
+        return;
+      }
+    } else {
+      const candidates = index.byName.get(decl.name) ?? [];
+      if (candidates.length > 1) {
+        part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
+        for (const c of candidates) matched.add(c);
+        return;
+      }
+      match = candidates[0];
+    }
+    if (match !== undefined) matched.add(match);
+    if (!inTarget(kindName, decl.name)) return;
+
+    if (match === undefined) {
+      if (!kind.can.create) {
+        const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
+        part.diagnostics.push({
+          ...decl.positionOf(['metadata', 'name']),
+          path: 'metadata.name',
+          message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(', ')})` : ''}`,
+        });
+        return;
+      }
+      const after = kind.canonical(spec);
+      part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source });
+      return;
+    }
+    if (kind.isProtected(match)) {
+      part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
+      return;
+    }
+    const before = ownedLive(kind, match, spec);
+    const after = kind.canonical(spec);
+    const patch = diff(before, after);
+    if (patch.length === 0) {
+      part.unchanged++;
+      return;
+    }
+    if (!kind.can.update) {
+      part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+      return;
+    }
+    part.upserts.push({
+      kind: kindName,
+      name: decl.name,
+      action: 'update',
+      id: kind.idOf(match),
+      patch,
+      before,
+      after,
+      spec,
+      fingerprint: fingerprint(kind.canonicalLive(match)),
+      source: decl.source,
+    });
+  };
+
+  const done = (): KindPart => {
+    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
+    if (options.prune && kind.can.delete) {
+      for (const obj of undeclared) {
+        const name = kind.nameOf(obj);
+        if (!inTarget(kindName, name)) continue;
+        const before = kind.canonicalLive(obj);
+        part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+      }
+    } else {
+      part.unmanaged += undeclared.length;
+    }
+    return part;
+  };
+  return each(decls, step, done);
+}
+
+const eachSync = (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): KindPart => {
+  for (const d of decls) step(d);
+  return done();
+};
+
+/** Declarations planned between two returns to the event loop in makePlan. */
+const SLICE = 250;
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+const eachSliced = async (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): Promise<KindPart> => {
+  for (let i = 0; i < decls.length; i++) {
+    if (i > 0 && i % SLICE === 0) await yieldToLoop();
+    step(decls[i]!);
+  }
+  return done();
+};
+
+/** Puts the kinds' parts together in apply order and applies the plan-wide checks. */
+function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, options: PlanOptions): Plan {
+  const order = applyOrder(kinds);
   const diagnostics: Diagnostic[] = [];
   const ambiguous: string[] = [];
   const notes: string[] = [];
@@ -89,92 +233,16 @@ export function buildPlan(kinds: readonly Kind[], declarations: readonly Declara
   const deletes: PlannedChange[] = [];
   let unchanged = 0;
   let unmanaged = 0;
-
-  const declaredKinds = new Set(declarations.map((d) => d.kind));
   for (const kindName of order) {
-    if (!declaredKinds.has(kindName)) continue;
-    const kind = byKind.get(kindName)!;
-    const liveObjs = live.get(kindName) ?? [];
-    const index = indexLive(kind, liveObjs);
-    const matched = new Set<unknown>();
-    const decls = declarations.filter((d) => d.kind === kindName).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
-    for (const decl of decls) {
-      const spec = decl.spec as Record<string, unknown>;
-      const pinnedId = kind.declaredId?.(spec);
-      let match: unknown;
-      if (pinnedId !== undefined) {
-        match = index.byId.get(pinnedId);
-        if (match === undefined) {
-          diagnostics.push({ ...decl.positionOf(['spec', 'ruleUuid']), path: 'spec.ruleUuid', message: `no live ${kindName} has id '${pinnedId}'` });
-          continue;
-        }
-      } else {
-        const candidates = index.byName.get(decl.name) ?? [];
-        if (candidates.length > 1) {
-          ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
-          for (const c of candidates) matched.add(c);
-          continue;
-        }
-        match = candidates[0];
-      }
-      if (match !== undefined) matched.add(match);
-      if (!inTarget(kindName, decl.name)) continue;
-
-      if (match === undefined) {
-        if (!kind.can.create) {
-          const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
-          diagnostics.push({
-            ...decl.positionOf(['metadata', 'name']),
-            path: 'metadata.name',
-            message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(', ')})` : ''}`,
-          });
-          continue;
-        }
-        const after = kind.canonical(spec);
-        upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source });
-        continue;
-      }
-      if (kind.isProtected(match)) {
-        notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
-        continue;
-      }
-      const before = ownedLive(kind, match, spec);
-      const after = kind.canonical(spec);
-      const patch = diff(before, after);
-      if (patch.length === 0) {
-        unchanged++;
-        continue;
-      }
-      if (!kind.can.update) {
-        notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
-        continue;
-      }
-      upserts.push({
-        kind: kindName,
-        name: decl.name,
-        action: 'update',
-        id: kind.idOf(match),
-        patch,
-        before,
-        after,
-        spec,
-        fingerprint: fingerprint(kind.canonicalLive(match)),
-        source: decl.source,
-      });
-    }
-
-    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-    if (options.prune && kind.can.delete) {
-      for (const obj of undeclared) {
-        const name = kind.nameOf(obj);
-        if (!inTarget(kindName, name)) continue;
-        const before = kind.canonicalLive(obj);
-        deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
-      }
-    } else {
-      unmanaged += undeclared.length;
-    }
+    const part = parts.get(kindName);
+    if (!part) continue;
+    diagnostics.push(...part.diagnostics);
+    ambiguous.push(...part.ambiguous);
+    notes.push(...part.notes);
+    for (const u of part.upserts) upserts.push(u);
+    for (const d of part.deletes) deletes.push(d);
+    unchanged += part.unchanged;
+    unmanaged += part.unmanaged;
   }
 
   if (diagnostics.length) throw new ValidationError(diagnostics);
@@ -196,24 +264,57 @@ export function buildPlan(kinds: readonly Kind[], declarations: readonly Declara
   deletes.sort((a, b) => rank.get(b.kind)! - rank.get(a.kind)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? ' is' : 's are'} not declared: left alone (use --prune to delete them).`);
   const changes = [...upserts, ...deletes];
+  let create = 0;
+  let update = 0;
+  for (const c of changes) {
+    if (c.action === 'create') create++;
+    else if (c.action === 'update') update++;
+  }
   return {
     formatVersion: 1,
     changes,
-    summary: {
-      create: changes.filter((c) => c.action === 'create').length,
-      update: changes.filter((c) => c.action === 'update').length,
-      delete: deletes.length,
-      unchanged,
-      unmanaged,
-    },
+    summary: { create, update, delete: deletes.length, unchanged, unmanaged },
     notes,
   };
 }
 
-/** Fetch + build: the whole plan step. */
+export function buildPlan(kinds: readonly Kind[], declarations: readonly Declaration[], live: LiveState, options: PlanOptions = {}): Plan {
+  const order = applyOrder(kinds);
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const inTarget = targetFilter(parseTargets(options.targets));
+  const grouped = declarationsByKind(declarations);
+  const parts = new Map<KindName, KindPart>();
+  for (const kindName of order) {
+    const decls = grouped.get(kindName);
+    if (!decls) continue;
+    parts.set(kindName, planKind(byKind.get(kindName)!, decls, live.get(kindName) ?? [], options, inTarget, eachSync));
+  }
+  return assemble(kinds, parts, options);
+}
+
+/** Fetch + build: the whole plan step. Each kind is planned as soon as its live state has arrived, in slices,
+ * while the other kinds are still being read; the plan is the one buildPlan makes from the same state. */
 export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarations: readonly Declaration[], options: PlanOptions = {}): Promise<{ plan: Plan; live: LiveState }> {
-  const live = await fetchLive(api, kindsInPlay(kinds, declarations));
-  return { plan: buildPlan(kinds, declarations, live, options), live };
+  const inPlay = kindsInPlay(kinds, declarations);
+  let inTarget: InTarget;
+  try {
+    inTarget = targetFilter(parseTargets(options.targets));
+  } catch {
+    // A malformed --target: read first and let buildPlan report it, as it always has.
+    const live = await fetchLive(api, inPlay);
+    return { plan: buildPlan(kinds, declarations, live, options), live };
+  }
+  const grouped = declarationsByKind(declarations);
+  const parts = new Map<KindName, KindPart>();
+  const lists = await Promise.all(
+    inPlay.map(async (k) => {
+      const list = await k.list(api);
+      parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
+      return list;
+    }),
+  );
+  const live: LiveState = new Map(inPlay.map((k, i) => [k.kind, lists[i]!]));
+  return { plan: assemble(kinds, parts, options), live };
 }
 
 export function hasChanges(plan: Plan): boolean {

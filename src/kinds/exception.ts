@@ -91,6 +91,8 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
 
+  listIsComplete: true,
+
   async list(api: ApiClient) {
     const items = await api.list<Obj>(PATH);
     // Items normally carry every field; read details only for those lacking one.

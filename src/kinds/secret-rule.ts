@@ -51,6 +51,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
   folder: 'secret-rules',
   dependsOn: [],
   can: { create: false, update: true, delete: false },
+  listIsComplete: true,
 
   async list(api) {
     return api.list<Obj>(await path(api));

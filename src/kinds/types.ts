@@ -22,6 +22,9 @@ export interface Kind<Spec = any, Live = any> {
 
   /** Every live object, details included (detail calls only where the list lacks what canonicalLive needs). */
   list(api: ApiClient): Promise<Live[]>;
+  /** True when `list` normally makes no detail call (the list items carry every field): re-reading many objects
+   * of the kind is then cheaper by listing (a performance hint; the data read is the same as `get`'s). */
+  readonly listIsComplete?: boolean;
   /** One live object by server id, details included; undefined when it does not exist (404). */
   get(api: ApiClient, id: string): Promise<Live | undefined>;
   /** Server id of a live object. */

@@ -65,14 +65,9 @@ export function engineStatus(): Promise<EngineStatus> {
 
 /**
  * A describe block that needs a Docker engine. Without one it is skipped with the reason printed, except
- * in CI (CI=true) where it becomes one failing test. `extraSkip` skips it for another stated reason.
+ * in CI (CI=true) where it becomes one failing test.
  */
-export function describeWithEngine(
-  name: string,
-  engine: EngineStatus,
-  fn: () => void,
-  extraSkip?: string | undefined,
-): void {
+export function describeWithEngine(name: string, engine: EngineStatus, fn: () => void): void {
   if (!engine.ok) {
     if (inCI()) {
       describe(name, () => {
@@ -85,11 +80,6 @@ export function describeWithEngine(
     const why = `no Docker engine (${engine.reason}); start Docker to run these tests`;
     process.stderr.write(`[e2e] skipping "${name}": ${why}\n`);
     describe.skip(`${name} — skipped: ${why}`, fn);
-    return;
-  }
-  if (extraSkip) {
-    process.stderr.write(`[e2e] skipping "${name}": ${extraSkip}\n`);
-    describe.skip(`${name} — skipped: ${extraSkip}`, fn);
     return;
   }
   describe(name, fn);
@@ -284,13 +274,4 @@ export async function runCli(args: string[], env: Record<string, string> = {}, c
     }
     return { code: err.code, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
   }
-}
-
-/** Whether a command is implemented (its help is not the scaffold's "(x: not yet implemented)" stub). */
-export async function commandReady(cmd: string): Promise<boolean> {
-  if (!existsSync(path.join(REPO, 'build', 'cli.js'))) {
-    throw new Error('build/cli.js is missing: run `npm run build` before the e2e tests (`npm test` does).');
-  }
-  const r = await runCli([cmd, '--help']);
-  return r.code === 0 && !r.stdout.includes(`(${cmd}: not yet implemented)`);
 }
