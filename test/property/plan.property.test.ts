@@ -105,13 +105,16 @@ function mutation(docs: Doc[]): fc.Arbitrary<Mutation> {
       case 'Exception':
         return fc.oneof(m('explanation', (s) => (s.explanation = `${s.explanation} (revised)`)), m('scope', (s) => (s.scope = s.scope === 'IMAGE' ? 'CONTAINER' : 'IMAGE')));
       case 'RuntimePolicy':
-        return fc.oneof(m('description', (s) => (s.description = `${s.description}!`)), m('defaultNetworkAction', (s) => (s.defaultNetworkAction = s.defaultNetworkAction === 'ALLOW' ? 'DENY' : 'ALLOW')));
+        return fc.oneof(m('description', (s) => (s.description = `${s.description}!`)), m('defaultNetworkAction', (s) => (s.defaultNetworkAction = s.defaultNetworkAction === 'DENY' ? 'ALLOW' : 'DENY')));
       case 'CentralizedPolicy':
         return fc.oneof(m('policyMode', (s) => (s.policyMode = s.policyMode === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE')), m('centralizedPolicyRules', (s) => ((s.centralizedPolicyRules as any[])[0].metaData.value += 1)));
       case 'SensorProfile':
         return m('description', (s) => (s.description = `${s.description} v2`));
       default:
-        return fc.constant<Mutation>({ doc: i, field: 'severity', apply: (s) => (s.severity = String(s.severity ?? '').toLowerCase() === 'critical' ? 'low' : 'critical') });
+        // flip a declared field: an undeclared one may already hold the new value
+        return d.spec.status !== undefined
+          ? m('status', (s) => (s.status = String(s.status).toLowerCase() === 'active' ? 'Inactive' : 'Active'))
+          : m('severity', (s) => (s.severity = String(s.severity).toLowerCase() === 'critical' ? 'low' : 'critical'));
     }
   });
 }
