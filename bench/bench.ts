@@ -1,7 +1,7 @@
 // `npm run bench`: plan / apply / validate against the simulator at several account sizes, each figure beside
 // its lower bound (bench/bounds.ts). Results: bench/results/latest.json and a table on stdout.
 //
-//   node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 1]
+//   node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 3]
 //                       [--out bench/results/latest.json] [--keep]
 //
 // The simulator runs in its own process (`qcs-gitops simulate`, with --latency and --concurrency); every
@@ -29,7 +29,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { sizes: [100, 1000, 10000], latency: 25, concurrency: 6, repeat: 1, out: 'bench/results/latest.json', keep: false };
+  const a: Args = { sizes: [100, 1000, 10000], latency: 25, concurrency: 6, repeat: 3, out: 'bench/results/latest.json', keep: false };
   const int = (flag: string, v: string | undefined, min: number): number => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) < min) throw new Error(`${flag} needs an integer ≥ ${min} (got ${v ?? 'nothing'})`);
     return Number(v);
@@ -64,7 +64,8 @@ function parseArgs(argv: string[]): Args {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 1] [--out FILE] [--keep]\n');
+        process.stdout.write('usage: node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 3] [--out FILE] [--keep]\n'
+          + 'Each figure is the median of --repeat runs, each in a fresh process.\n');
         process.exit(0);
       default:
         throw new Error(`unknown flag ${f} (see --help)`);
@@ -168,6 +169,7 @@ async function benchSize(root: string, size: number, args: Args, cli: string): P
       check(s.create + s.update + s.delete === 0, `the unchanged plan of ${size} objects is not empty: ${JSON.stringify(s)}`);
       check(s.unchanged === w.declarations, `the unchanged plan counts ${s.unchanged} unchanged objects, not ${w.declarations}`);
       check(r.plan!.calls.failed === 0 && r.plan!.retries === 0, 'calls failed or were retried during the plan');
+      check(r.plan!.clientCalls === r.plan!.calls.total, `the client counted ${r.plan!.clientCalls} calls, the simulator ${r.plan!.calls.total}`);
       unchangedRuns.push(r);
     }
 
@@ -182,7 +184,8 @@ async function benchSize(root: string, size: number, args: Args, cli: string): P
       check(a.created === s.create && a.updated === s.update && a.deleted === s.delete && a.failed === 0 && a.skipped === 0, `apply results ${JSON.stringify(a)}`);
       check(r.apply!.verified && r.apply!.notConverged === 0, 'apply did not verify');
       check(r.replanChanges === 0, `a plan after the apply still shows ${r.replanChanges} changes`);
-      check(r.apply!.calls.failed === 0, 'calls failed during the apply');
+      check(r.apply!.calls.failed === 0 && r.apply!.retries === 0, 'calls failed or were retried during the apply');
+      check(r.apply!.clientCalls === r.apply!.calls.total, `the client counted ${r.apply!.clientCalls} apply calls, the simulator ${r.apply!.calls.total}`);
       applyRuns.push(r);
     }
 

@@ -27,9 +27,17 @@ export function renderTable(doc: Doc): string {
     lines.push(row(r.size, 'plan, nothing changed', r.planUnchanged));
     lines.push(row(r.size, 'plan, 5% changed', r.planChanged));
     lines.push(`${row(r.size, `apply 5% (${r.changes.create}+/${r.changes.update}~/${r.changes.delete}−)`, r.apply)}`);
-    lines.push(`| ${r.size.toLocaleString('en-US')} | validate ${r.declarations.toLocaleString('en-US')} declarations (CPU) | ${ms(r.validate.wallMs)} | — | ${r.validate.perObjectUs} µs/object | — | — | — | ${r.validate.peakRssMB} MB |`);
+    lines.push(`| ${r.size.toLocaleString('en-US')} | validate ${r.declarations.toLocaleString('en-US')} declarations (CPU ${ms(r.validate.cpuMs)}) | ${ms(r.validate.wallMs)} | — | ${r.validate.perObjectUs} µs/object | — | — | — | ${r.validate.peakRssMB} MB |`);
   }
   lines.push('');
+  const rs = doc.results;
+  lines.push(
+    'Peak RSS of the plan process (node + bundle ' + (rs[0] ? `≈ ${rs[0].baseRssMB} MB at start` : '') + '): ' +
+      rs.map((r) => `${r.planUnchanged.peakRssMB} MB at ${r.size.toLocaleString('en-US')}`).join(', ') +
+      (rs.length >= 2
+        ? `; ≈ ${Math.round(((rs[rs.length - 1]!.planUnchanged.peakRssMB! - rs[rs.length - 2]!.planUnchanged.peakRssMB!) * 1024) / (rs[rs.length - 1]!.size - rs[rs.length - 2]!.size))} KB more per object from ${rs[rs.length - 2]!.size.toLocaleString('en-US')} to ${rs[rs.length - 1]!.size.toLocaleString('en-US')}.`
+        : '.'),
+  );
   lines.push('Apply calls include the verification re-reads (' + doc.results.map((r) => `${r.apply.verifyCalls} at ${r.size.toLocaleString('en-US')}`).join(', ') + '); the minimum counts only the changes.');
   return lines.join('\n') + '\n';
 }

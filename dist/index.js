@@ -45519,6 +45519,7 @@ import { join, relative, resolve, sep } from "node:path";
 var MAX_FILE_BYTES = 5 * 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
 var MAX_FLOW_DEPTH = 64;
+var MAX_COLLECTION_ITEMS = 1e4;
 var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var YAML_EXT = /\.ya?ml$/i;
 function diag(file, message, pos = { line: 1, column: 1 }, path2 = "") {
@@ -45595,6 +45596,10 @@ async function collectFiles(paths) {
     }
   }
   for (const p of paths) {
+    if (p.trim() === "") {
+      diagnostics.push(diag("(empty path)", "an empty path was given; name a declaration file or folder"));
+      continue;
+    }
     const display = displayPath(p);
     try {
       await lstat2(p);
@@ -45642,6 +45647,7 @@ async function readText(file) {
 }
 function cleanYamlMessage(message) {
   const first = message.split("\n")[0] ?? message;
+  if (/maximum call stack/i.test(first)) return "the document is nested too deeply to read; flatten it";
   return first.replace(/ at line \d+, column \d+:?\s*$/, "").trim();
 }
 function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
@@ -45654,6 +45660,15 @@ function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
   }
   return void 0;
 }
+var MAX_SEPARATORS = 5e4;
+function separatorOverflow(text, limit = MAX_SEPARATORS) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++n > limit) return i;
+  }
+  return void 0;
+}
 function parseText(file, text) {
   const documents = [];
   const diagnostics = [];
@@ -45663,12 +45678,13 @@ function parseText(file, text) {
     return { file, line, column: col };
   };
   const overflow = flowDepthOverflow(text);
-  if (overflow !== void 0) {
+  const crowded = overflow === void 0 ? separatorOverflow(text) : void 0;
+  if (overflow !== void 0 || crowded !== void 0) {
+    const at2 = overflow ?? crowded;
     lineCounter.addNewLine(0);
-    for (let i = text.indexOf("\n"); i >= 0 && i < overflow; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-    diagnostics.push(
-      diag(file, `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`, posAt(overflow))
-    );
+    for (let i = text.indexOf("\n"); i >= 0 && i < at2; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    const message = overflow !== void 0 ? `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)` : `the file holds more than ${MAX_SEPARATORS} lines and commas (list items); split it into several files (the file is not parsed)`;
+    diagnostics.push(diag(file, message, posAt(at2)));
     return { documents, diagnostics };
   }
   let docs;
@@ -45676,7 +45692,9 @@ function parseText(file, text) {
     const parsed = (0, import_yaml.parseAllDocuments)(text, {
       lineCounter,
       prettyErrors: true,
-      uniqueKeys: true,
+      // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
+      // short keys takes hours); duplicateKeys() below finds them with a set per mapping instead.
+      uniqueKeys: false,
       version: "1.2",
       schema: "core",
       // YAML 1.2 core: `2026-01-01` stays a string, `yes` is not a boolean, even under %YAML 1.1
@@ -45702,6 +45720,7 @@ function parseText(file, text) {
       const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
       errors.push(diag(file, message, pos));
     }
+    errors.push(...duplicateKeys(doc, text, posAt));
     for (const w of doc.warnings) {
       const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
@@ -45738,6 +45757,26 @@ function parseText(file, text) {
   }
   return { documents, diagnostics };
 }
+function duplicateKeys(doc, text, posAt) {
+  const out = [];
+  (0, import_yaml.visit)(doc, {
+    Map(_key, map) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!(0, import_yaml.isScalar)(k)) continue;
+        const name = String(k.value);
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        const offset = k.range?.[0] ?? 0;
+        out.push(diag(posAt(offset).file, `duplicate key: ${duplicateKeyName(text, offset)}each key may appear once in a mapping`, posAt(offset)));
+      }
+    }
+  });
+  return out;
+}
 function duplicateKeyName(text, offset) {
   const m = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
   return m ? `'${m[1].trim()}' \u2014 ` : "";
@@ -45745,7 +45784,21 @@ function duplicateKeyName(text, offset) {
 function structureProblems(doc, posAt) {
   const out = [];
   const anchors = /* @__PURE__ */ new Set();
+  const tooMany = (node, what) => {
+    if (node.items.length <= MAX_COLLECTION_ITEMS) return;
+    const offset = node.range?.[0] ?? 0;
+    out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
+  };
   (0, import_yaml.visit)(doc, {
+    // a Seq/Map visitor replaces Node for collections: record their anchors here too
+    Seq(_key, seq) {
+      if (seq.anchor) anchors.add(seq.anchor);
+      tooMany(seq, "this list");
+    },
+    Map(_key, map) {
+      if (map.anchor) anchors.add(map.anchor);
+      tooMany(map, "this mapping");
+    },
     Pair(_key, pair) {
       const k = pair.key;
       const offset = k?.range?.[0] ?? 0;
@@ -45769,6 +45822,16 @@ function structureProblems(doc, posAt) {
   });
   return out;
 }
+var pairIndexes = /* @__PURE__ */ new WeakMap();
+function pairIndex(map) {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const p of map.items) if ((0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndexes.set(map, index);
+  }
+  return index;
+}
 function nodeAt(doc, path2, wantKey) {
   let node = doc.contents;
   let offset = doc.contents?.range?.[0] ?? doc.range[0];
@@ -45777,7 +45840,7 @@ function nodeAt(doc, path2, wantKey) {
     const seg2 = path2[i];
     const last = i === path2.length - 1;
     if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find((p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg2));
+      const pair = pairIndex(node).get(String(seg2));
       if (!pair) return offset;
       const keyNode = pair.key;
       const valueNode = pair.value;
@@ -45817,7 +45880,8 @@ async function loadDocuments(paths) {
 // src/declarations/messages.ts
 function formatPath(path2) {
   let out = "";
-  for (const seg2 of path2) {
+  for (const raw of path2) {
+    const seg2 = typeof raw === "string" && raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
     if (typeof seg2 === "number") out += `[${seg2}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(seg2)) out += out ? `.${seg2}` : seg2;
     else out += `[${JSON.stringify(seg2)}]`;
@@ -45881,7 +45945,9 @@ function editDistance(a, b) {
   }
   return d[a.length][b.length];
 }
+var MAX_SUGGEST_LENGTH = 100;
 function suggest(value, candidates) {
+  if (value.length > MAX_SUGGEST_LENGTH) return void 0;
   let best;
   let bestD = Infinity;
   for (const c of candidates) {
@@ -45905,8 +45971,9 @@ function messageOf(e, value) {
     case "additionalProperties": {
       const field2 = String(p.additionalProperty);
       const allowed = Object.keys(parent.properties ?? {});
+      const shown = field2.length > 60 ? `${field2.slice(0, 57)}...` : field2;
       return {
-        message: `unknown field '${field2}'${didYouMean(field2, allowed)} (allowed: ${allowed.join(", ")})`,
+        message: `unknown field '${shown}'${didYouMean(field2, allowed)} (allowed: ${allowed.join(", ")})`,
         atKey: true,
         extra: [field2],
         typoOf: suggest(field2, allowed)
@@ -46066,7 +46133,7 @@ function validateDocument(doc) {
   const { validate } = schemaSet();
   const diagnostics = [];
   if (!validate(doc.value)) {
-    for (const p of translateErrors(validate.errors ?? [], doc.value)) {
+    for (const p of translateErrors((validate.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
@@ -46120,17 +46187,28 @@ function duplicateProblems(documents) {
 async function loadAndValidate(paths) {
   return validateLoaded(await loadDocuments(paths));
 }
+var MAX_PROBLEMS = 1e3;
 function validateLoaded(loaded) {
   const diagnostics = [...loaded.diagnostics];
   const declarations = [];
   const dups = duplicateProblems(loaded.documents);
   diagnostics.push(...dups.diagnostics);
   for (const doc of loaded.documents) {
+    if (diagnostics.length >= MAX_PROBLEMS) {
+      diagnostics.push(at(doc.source, [], `more than ${MAX_PROBLEMS} problems found; stopped checking here. Fix those reported and run again`));
+      break;
+    }
     const r = validateDocument(doc);
     diagnostics.push(...r.diagnostics);
     if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
   }
   diagnostics.sort(compareDiagnostics);
+  if (diagnostics.length > MAX_PROBLEMS + 1) {
+    const last = diagnostics[MAX_PROBLEMS];
+    const more = diagnostics.length - MAX_PROBLEMS;
+    diagnostics.length = MAX_PROBLEMS;
+    diagnostics.push(at(last, [], `${more} more problems not shown (at most ${MAX_PROBLEMS} are reported); fix those reported and run again`));
+  }
   return { declarations, diagnostics, files: loaded.files };
 }
 function hasErrors(diagnostics) {

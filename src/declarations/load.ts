@@ -13,7 +13,9 @@ import {
   parseAllDocuments,
   visit,
   type Node as YamlNode,
+  type Pair,
   type ParsedNode,
+  type YAMLMap,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
 
@@ -24,6 +26,9 @@ export const MAX_ALIAS_COUNT = 100;
 /** Deepest nesting of unclosed `[`/`{` accepted. The YAML parser's error recovery grows without bound on deeply
  * nested unclosed flow collections (a few thousand `[` exhaust the heap), so such text is refused before parsing. */
 export const MAX_FLOW_DEPTH = 64;
+/** Most items in one list or mapping. Real declarations hold tens or hundreds; schema validation of a huge list of
+ * bad items grows faster than linearly (60 000 took 20 s), so larger collections are refused before it. */
+export const MAX_COLLECTION_ITEMS = 10_000;
 /** Keys that could pollute object prototypes downstream; refused wherever they appear. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -135,6 +140,10 @@ export async function collectFiles(paths: readonly string[]): Promise<{ files: s
   }
 
   for (const p of paths) {
+    if (p.trim() === '') {
+      diagnostics.push(diag('(empty path)', 'an empty path was given; name a declaration file or folder'));
+      continue;
+    }
     const display = displayPath(p);
     try {
       await lstat(p);
@@ -186,6 +195,7 @@ export async function readText(file: string): Promise<{ text?: string; diagnosti
 /** A YAML library message, cut to its first sentence (the position is given separately). */
 function cleanYamlMessage(message: string): string {
   const first = message.split('\n')[0] ?? message;
+  if (/maximum call stack/i.test(first)) return 'the document is nested too deeply to read; flatten it';
   return first.replace(/ at line \d+, column \d+:?\s*$/, '').trim();
 }
 
@@ -202,6 +212,20 @@ export function flowDepthOverflow(text: string, limit = MAX_FLOW_DEPTH): number 
   return undefined;
 }
 
+/** Most lines plus commas in one file. The YAML reader needs about 1 KB of memory for each item, and an item needs a
+ * line or a comma: 5 MiB of `- {a: 1}` lines or `1,` items took 1.4–2.6 GB and 16–26 s. Real files hold a few hundred. */
+export const MAX_SEPARATORS = 50_000;
+
+/** Offset where the count of newlines and commas first exceeds `limit`. */
+export function separatorOverflow(text: string, limit = MAX_SEPARATORS): number | undefined {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x0a || c === 0x2c) && ++n > limit) return i;
+  }
+  return undefined;
+}
+
 /** Parses the text of one file into documents and diagnostics. */
 export function parseText(file: string, text: string): { documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
   const documents: LoadedDocument[] = [];
@@ -213,12 +237,16 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
   };
 
   const overflow = flowDepthOverflow(text);
-  if (overflow !== undefined) {
+  const crowded = overflow === undefined ? separatorOverflow(text) : undefined;
+  if (overflow !== undefined || crowded !== undefined) {
+    const at = (overflow ?? crowded)!;
     lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0 && i < overflow; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    diagnostics.push(
-      diag(file, `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`, posAt(overflow)),
-    );
+    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const message =
+      overflow !== undefined
+        ? `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`
+        : `the file holds more than ${MAX_SEPARATORS} lines and commas (list items); split it into several files (the file is not parsed)`;
+    diagnostics.push(diag(file, message, posAt(at)));
     return { documents, diagnostics };
   }
 
@@ -227,7 +255,9 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
     const parsed = parseAllDocuments(text, {
       lineCounter,
       prettyErrors: true,
-      uniqueKeys: true,
+      // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
+      // short keys takes hours); duplicateKeys() below finds them with a set per mapping instead.
+      uniqueKeys: false,
       version: '1.2',
       schema: 'core', // YAML 1.2 core: `2026-01-01` stays a string, `yes` is not a boolean, even under %YAML 1.1
       merge: false,
@@ -257,6 +287,7 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
           : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
       errors.push(diag(file, message, pos));
     }
+    errors.push(...duplicateKeys(doc, text, posAt));
     for (const w of doc.warnings) {
       const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: 'warning' });
@@ -302,6 +333,28 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
   return { documents, diagnostics };
 }
 
+/** Keys repeated in a mapping, each reported at the repeat (scalar keys compared as text, as toJS would merge them). */
+function duplicateKeys(doc: Document.Parsed, text: string, posAt: (offset: number) => SourcePos): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key as YamlNode | null;
+        if (!isScalar(k)) continue;
+        const name = String(k.value);
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        const offset = (k as ParsedNode).range?.[0] ?? 0;
+        out.push(diag(posAt(offset).file, `duplicate key: ${duplicateKeyName(text, offset)}each key may appear once in a mapping`, posAt(offset)));
+      }
+    },
+  });
+  return out;
+}
+
 function duplicateKeyName(text: string, offset: number): string {
   const m = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
   return m ? `'${m[1]!.trim()}' — ` : '';
@@ -311,7 +364,21 @@ function duplicateKeyName(text: string, offset: number): string {
 function structureProblems(doc: Document.Parsed, posAt: (offset: number) => SourcePos): Diagnostic[] {
   const out: Diagnostic[] = [];
   const anchors = new Set<string>();
+  const tooMany = (node: { items: unknown[] }, what: string) => {
+    if (node.items.length <= MAX_COLLECTION_ITEMS) return;
+    const offset = (node as unknown as ParsedNode).range?.[0] ?? 0;
+    out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
+  };
   visit(doc, {
+    // a Seq/Map visitor replaces Node for collections: record their anchors here too
+    Seq(_key, seq) {
+      if (seq.anchor) anchors.add(seq.anchor);
+      tooMany(seq, 'this list');
+    },
+    Map(_key, map) {
+      if (map.anchor) anchors.add(map.anchor);
+      tooMany(map, 'this mapping');
+    },
     Pair(_key, pair) {
       const k = pair.key as YamlNode | null;
       const offset = (k as ParsedNode | null)?.range?.[0] ?? 0;
@@ -336,6 +403,20 @@ function structureProblems(doc: Document.Parsed, posAt: (offset: number) => Sour
   return out;
 }
 
+const pairIndexes = new WeakMap<object, Map<string, Pair>>();
+
+/** The pairs of a mapping by key text (first wins), built once: a linear search per diagnostic is quadratic on a
+ * mapping with many (unknown) keys. */
+function pairIndex(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndexes.set(map, index);
+  }
+  return index;
+}
+
 /**
  * Offset of the node at `path` (following aliases). When a segment does not exist, the nearest existing parent.
  * With `wantKey`, the offset of the key of the last segment when that segment is a mapping key.
@@ -348,7 +429,7 @@ function nodeAt(doc: Document.Parsed, path: readonly PathSegment[], wantKey: boo
     const seg = path[i]!;
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairIndex(node).get(String(seg));
       if (!pair) return offset;
       const keyNode = pair.key as ParsedNode;
       const valueNode = pair.value as ParsedNode | null;

@@ -15,7 +15,9 @@ type Schema = Record<string, unknown>;
 /** `spec.rules[2].ipAddress` */
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';
-  for (const seg of path) {
+  for (const raw of path) {
+    // a key can be megabytes long: show its start only
+    const seg = typeof raw === 'string' && raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
     if (typeof seg === 'number') out += `[${seg}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
     else out += `[${JSON.stringify(seg)}]`;
@@ -88,8 +90,13 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Longest value for which a "did you mean" suggestion is looked for. */
+const MAX_SUGGEST_LENGTH = 100;
+
 /** The closest candidate, if close enough to be a likely typo. */
 export function suggest(value: string, candidates: readonly string[]): string | undefined {
+  // a typo is short: an edit distance over a huge value (a megabyte string) would take seconds and hundreds of MB
+  if (value.length > MAX_SUGGEST_LENGTH) return undefined;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
@@ -126,8 +133,9 @@ function messageOf(e: ErrorObject, value: unknown): Message {
     case 'additionalProperties': {
       const field = String(p.additionalProperty);
       const allowed = Object.keys((parent.properties as Schema | undefined) ?? {});
+      const shown = field.length > 60 ? `${field.slice(0, 57)}...` : field;
       return {
-        message: `unknown field '${field}'${didYouMean(field, allowed)} (allowed: ${allowed.join(', ')})`,
+        message: `unknown field '${shown}'${didYouMean(field, allowed)} (allowed: ${allowed.join(', ')})`,
         atKey: true,
         extra: [field],
         typoOf: suggest(field, allowed),

@@ -33,7 +33,9 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
   const { validate } = schemaSet();
   const diagnostics: Diagnostic[] = [];
   if (!validate(doc.value)) {
-    for (const p of translateErrors(validate.errors ?? [], doc.value)) {
+    // ajv reports every error (a list of 100 000 bad items gives 100 000); wording each costs time, so a document
+    // gets at most MAX_PROBLEMS of them (validateLoaded says when the limit cut the report short)
+    for (const p of translateErrors((validate.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
@@ -99,18 +101,32 @@ export function validateText(file: string, text: string): ValidationResult {
   return validateLoaded({ ...parsed, files: [file] });
 }
 
+/** Problems after which checking stops (a broken or hostile file can hold hundreds of thousands). */
+export const MAX_PROBLEMS = 1000;
+
 function validateLoaded(loaded: LoadResult): ValidationResult {
   const diagnostics = [...loaded.diagnostics];
   const declarations: Declaration[] = [];
   const dups = duplicateProblems(loaded.documents);
   diagnostics.push(...dups.diagnostics);
   for (const doc of loaded.documents) {
+    if (diagnostics.length >= MAX_PROBLEMS) {
+      diagnostics.push(at(doc.source, [], `more than ${MAX_PROBLEMS} problems found; stopped checking here. Fix those reported and run again`));
+      break;
+    }
     const r = validateDocument(doc);
     diagnostics.push(...r.diagnostics);
     // A duplicated declaration is not usable either: neither copy is returned.
     if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
   }
   diagnostics.sort(compareDiagnostics);
+  if (diagnostics.length > MAX_PROBLEMS + 1) {
+    // duplicates and parse problems are not limited above: cut the report, saying how much was left out
+    const last = diagnostics[MAX_PROBLEMS]!;
+    const more = diagnostics.length - MAX_PROBLEMS;
+    diagnostics.length = MAX_PROBLEMS;
+    diagnostics.push(at(last, [], `${more} more problems not shown (at most ${MAX_PROBLEMS} are reported); fix those reported and run again`));
+  }
   return { declarations, diagnostics, files: loaded.files };
 }
 
@@ -120,8 +136,10 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 /** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. */
 export async function loadDeclarations(paths: readonly string[]): Promise<Declaration[]> {
-  const { declarations, diagnostics } = await loadAndValidate(paths);
+  const { declarations, diagnostics, files } = await loadAndValidate(paths);
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
+  // plan/apply on folders holding no declaration file is a mistake (a wrong path in CI would plan nothing and pass)
+  if (files.length === 0) throw new ValidationError(diagnostics.map((d) => ({ ...d, severity: 'error' as const })));
   return declarations;
 }
 
