@@ -150,3 +150,42 @@ describe('applyPlan', () => {
     expect(names(store)).toEqual(['Default']);
   });
 });
+
+describe('verification', () => {
+  it('lists a kind with a complete list once instead of re-reading many objects one by one', async () => {
+    const store = new FakeStore();
+    const kind = { ...fakeKind(store), listIsComplete: true };
+    for (let i = 0; i < 5; i++) store.add({ name: `o${i}`, color: 'red' });
+    const live = new Map([['Exception' as const, await kind.list(noApi)]]);
+    const plan = buildPlan([kind], Array.from({ length: 5 }, (_, i) => decl('Exception', `o${i}`, { color: 'blue' })), live);
+    store.calls = [];
+    const r = await applyPlan(noApi, [kind], plan, { ...fast, live });
+    expect(r.verified).toBe(true);
+    expect(store.calls.filter((c) => c.startsWith('list'))).toEqual(['list Exception']);
+    expect(store.calls.filter((c) => c.startsWith('get'))).toEqual([]);
+  });
+
+  it('still finds a non-converged object through the listed path', async () => {
+    const store = new FakeStore();
+    const base = fakeKind(store);
+    const kind = { ...base, listIsComplete: true, async update() {} };
+    for (let i = 0; i < 3; i++) store.add({ name: `o${i}`, color: 'red' });
+    const live = new Map([['Exception' as const, await kind.list(noApi)]]);
+    const plan = buildPlan([kind], Array.from({ length: 3 }, (_, i) => decl('Exception', `o${i}`, { color: i === 0 ? 'red' : 'blue' })), live);
+    const r = await applyPlan(noApi, [kind], plan, { ...fast, live });
+    expect(r.verified).toBe(false);
+    expect(r.notConverged.map((n) => n.name).sort()).toEqual(['o1', 'o2']);
+  });
+
+  it('without a complete list, re-reads each touched object by id', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    for (let i = 0; i < 3; i++) store.add({ name: `o${i}`, color: 'red' });
+    const live = new Map([['Exception' as const, await kind.list(noApi)]]);
+    const plan = buildPlan([kind], Array.from({ length: 3 }, (_, i) => decl('Exception', `o${i}`, { color: 'blue' })), live);
+    store.calls = [];
+    await applyPlan(noApi, [kind], plan, { ...fast, live });
+    expect(store.calls.filter((c) => c.startsWith('get')).length).toBe(3);
+    expect(store.calls.filter((c) => c.startsWith('list'))).toEqual([]);
+  });
+});
