@@ -6,13 +6,7 @@ import { createClient } from '../api/client.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 
-export interface TargetFlags {
-  gatewayUrl?: string;
-  platform?: string;
-  username?: string;
-  password?: string;
-  token?: string;
-  insecure?: boolean;
+export interface TargetFlags extends TargetOptions {
   simulator?: boolean | string;
   state?: string;
   debug?: boolean;
@@ -89,15 +83,8 @@ export async function connect(flags: TargetFlags): Promise<Connection> {
     };
   }
   if (flags.state) throw new UsageError('--state only goes with --simulator');
-  const opts: TargetOptions = {
-    gatewayUrl: flags.gatewayUrl,
-    platform: flags.platform,
-    username: flags.username,
-    password: flags.password,
-    token: flags.token,
-    insecure: flags.insecure,
-  };
-  const target = resolveTarget(opts);
+  const { gatewayUrl, platform, username, password, token, insecure } = flags;
+  const target = resolveTarget({ gatewayUrl, platform, username, password, token, insecure });
   const api = createClient(target, clientOptions);
   return { api, gateway: api.gateway, simulated: false, close: () => api.close() };
 }

@@ -5,7 +5,7 @@
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, optInt, optString, parseJsonish,
+  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, listWithDetails, optInt, optString, parseJsonish,
   pick, seg, sortedSet, stableStringify, upper, isBlank, ownedExcept,
 } from './util.js';
 
@@ -148,16 +148,8 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   can: { create: true, update: true, delete: true },
 
   async list(api: ApiClient) {
-    const summaries = await api.list<Obj>(PATH);
-    // Summaries carry no rules, filters or tags: read each policy's details (the client bounds concurrency).
-    const details = await Promise.all(summaries.map((s) => getOrUndefined<Obj>(api, `${PATH}/${seg(idOf(s))}`)));
-    const out: Obj[] = [];
-    summaries.forEach((s, i) => {
-      const d = details[i];
-      if (d === undefined) return; // deleted between the list and the detail call
-      out.push({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) });
-    });
-    return out;
+    // Summaries carry no rules, filters or tags: read each policy's details.
+    return listWithDetails(api, PATH, idOf, (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) }));
   },
 
   async get(api, id) {

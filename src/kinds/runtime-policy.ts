@@ -4,7 +4,7 @@
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, optInt, optString, ownedExcept, pick,
+  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, listWithDetails, optInt, optString, ownedExcept, pick,
   seg, sortedSet, upper,
 } from './util.js';
 
@@ -128,15 +128,8 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   can: { create: true, update: true, delete: true },
 
   async list(api: ApiClient) {
-    const summaries = await api.list<Obj>(PATH);
     // Summaries carry no rules or default actions: read each policy's details.
-    const details = await Promise.all(summaries.map((s) => getOrUndefined<Obj>(api, `${PATH}/${seg(idOf(s))}`)));
-    const out: Obj[] = [];
-    summaries.forEach((s, i) => {
-      const d = details[i];
-      if (d !== undefined) out.push({ ...s, ...d });
-    });
-    return out;
+    return listWithDetails(api, PATH, idOf);
   },
 
   async get(api, id) {

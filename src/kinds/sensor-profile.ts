@@ -4,7 +4,7 @@
 // the Default profile (id of zeros, created by System, profileType null) is protected.
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, optString, pick, seg } from './util.js';
+import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, listWithDetails, optString, pick, seg } from './util.js';
 
 const PATH = '/v1.3/sensorProfile';
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -68,16 +68,9 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   can: { create: true, update: true, delete: true },
 
   async list(api: ApiClient) {
-    const summaries = await api.list<Obj>(PATH);
-    // Summaries have no description and no registries: read each profile's details.
-    const details = await Promise.all(summaries.map((s) => getOrUndefined<Obj>(api, `${PATH}/${seg(idOf(s))}`)));
-    const out: Obj[] = [];
-    summaries.forEach((s, i) => {
-      const d = details[i];
-      // Keep the listed identity: the documented details sample answers another id than the one asked.
-      if (d !== undefined) out.push({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName });
-    });
-    return out;
+    // Summaries have no description and no registries: read each profile's details. Keep the listed identity:
+    // the documented details sample answers another id than the one asked.
+    return listWithDetails(api, PATH, idOf, (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }));
   },
 
   async get(api, id) {
