@@ -44,6 +44,11 @@ export function readPage(body: unknown, where: string): Page {
   });
 }
 
+/** Gateways cap page sizes at round numbers (50, 100, 200…); a short page of such a length may not be the last. */
+function looksLikeCap(length: number): boolean {
+  return length >= 10 && length % 10 === 0;
+}
+
 export async function collectPages<T>(
   fetchPage: (pageNumber: number, pageSize: number) => Promise<unknown>,
   pageSize: number,
@@ -76,11 +81,14 @@ export async function collectPages<T>(
     return items as T[];
   }
 
+  // No total: a short page ends the list — unless the first page's length looks like a page-size cap the
+  // gateway applied silently (a round number), in which case that is the page size and one more page is read.
+  const size = first.items.length > 0 && first.items.length < pageSize && looksLikeCap(first.items.length) ? first.items.length : pageSize;
   let page = first;
   let n = 1;
-  while (page.items.length >= pageSize && page.last !== true) {
+  while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
     if (++n > MAX_PAGES) throw tooMany();
-    page = readPage(await fetchPage(n, pageSize), where);
+    page = readPage(await fetchPage(n, size), where);
     items.push(...page.items);
   }
   return items as T[];

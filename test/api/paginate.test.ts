@@ -122,6 +122,23 @@ describe('list: bare array', () => {
     expect(log.map((r) => pageParams(r).n)).toEqual([1, 2, 3]);
   });
 
+  it('reads on when a short first page looks like a silent page-size cap, at that size', async () => {
+    const all = items(120);
+    const log = route(agent, server(all, (data) => data, 50));
+    expect(await client.list('/v1.3/runtime/policies')).toHaveLength(120);
+    expect(log.map((r) => [pageParams(r).n, pageParams(r).size])).toEqual([
+      [1, 250],
+      [2, 50],
+      [3, 50],
+    ]);
+  });
+
+  it('takes a short first page of an odd length as the whole list', async () => {
+    const log = route(agent, server(items(37), (data) => data));
+    expect(await client.list('/v1.3/runtime/policies')).toHaveLength(37);
+    expect(log).toHaveLength(1);
+  });
+
   it('stops on an empty page', async () => {
     const all = items(500);
     const log = route(agent, server(all, (data) => data));
