@@ -112,9 +112,10 @@ function canonicalOf(o: Obj): Record<string, unknown> {
   });
 }
 
-/** Tag ids to send: as strings (a JSON backend reads "123" as a number id too), sorted. */
-function sendTagIds(spec: CentralizedPolicySpec): string[] {
-  return idSet(spec.tagIds);
+/** Tag ids to send: as declared (Qualys tag ids are numbers; a string id is sent as a string), in canonical order. */
+function sendTagIds(spec: CentralizedPolicySpec): Array<string | number> {
+  const declared = new Map(arr(spec.tagIds).map((t) => [String(t), t as string | number]));
+  return idSet(spec.tagIds).map((id) => declared.get(id) ?? id);
 }
 
 function sendFilters(spec: CentralizedPolicySpec): Obj[] {

@@ -115,6 +115,12 @@ describe('CentralizedPolicy calls', () => {
     expect(api.writes()).toEqual([{ method: 'POST', path: P, body: sample('centralized-policy/create.request.json') }]);
   });
 
+  it('create sends tag ids as declared: numbers as numbers, string ids as strings', async () => {
+    const api = new FakeApi({ [`POST ${P}`]: sample('centralized-policy/create.response.json') });
+    await kind.create(api, 'tags', { policyType: 'CICD', policyMode: 'ACTIVE', centralizedPolicyRules: [], tagIds: [12873457, 'abc-tag', 12873456] });
+    expect((api.writes()[0]!.body as { tagIds: unknown }).tagIds).toEqual([12873456, 12873457, 'abc-tag']);
+  });
+
   it('update PUTs the whole object with the live server-managed fields', async () => {
     const live = { ...sample('centralized-policy/update.request.json') };
     delete live.hasDeprecatedRulesPresent;

@@ -61,10 +61,21 @@ function normFilter(f: unknown, i: number): Json {
   return { cluster, namespace };
 }
 
+function tagIdArray(o: Json): Array<string | number> {
+  const arr = o['tagIds'] === undefined ? [] : o['tagIds'];
+  if (!Array.isArray(arr)) throw badRequest(`tagIds must be an array, got ${typeof arr}`);
+  arr.forEach((x, i) => {
+    const ok = (typeof x === 'number' && Number.isInteger(x) && x >= 0) || (typeof x === 'string' && x !== '');
+    if (!ok) throw badRequest(`tagIds[${i}] must be a tag id (an integer, or a non-empty string), got ${JSON.stringify(x)}`);
+  });
+  return arr as Array<string | number>;
+}
+
 /** The stored form of a policy from a request body (or a seed entry when `seed` is true). */
 export function normalizeCentralizedPolicy(body: unknown, seed = false): Json {
   const o = asObject(body);
-  const tagIds = o['tagIds'] === null ? [] : optStringArray(o, 'tagIds');
+  // Qualys tag ids are numbers; ids sent as digit strings are accepted too (assumption, docs/api-assumptions.md).
+  const tagIds = o['tagIds'] === null ? [] : tagIdArray(o);
   const out: Json = {
     policyName: reqString(o, 'policyName'),
     policyType: optString(o, 'policyType', 'K8S_ADMISSION_CONTROLLER'),
@@ -83,7 +94,7 @@ export function normalizeCentralizedPolicy(body: unknown, seed = false): Json {
 }
 
 export function centralizedDetails(p: Json): Json {
-  const tagIds = p['tagIds'] as string[];
+  const tagIds = p['tagIds'] as Array<string | number>;
   return {
     uuid: p['uuid'],
     policyName: p['policyName'],
