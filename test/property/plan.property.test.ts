@@ -1,6 +1,7 @@
 // Property tests of the whole plan path (YAML files → loader → validator → kinds → client → simulator):
 // random valid declarations, once created in the simulator, plan to nothing; a random single-field change
-// plans exactly one update touching exactly that field.
+// plans exactly one update touching exactly that field; and the account, exported, validates and plans to
+// nothing (the export round trip on random accounts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,10 @@ import { resolveTarget } from '../../src/api/config.js';
 import type { ApiClient } from '../../src/api/types.js';
 import { loadAndValidate } from '../../src/declarations/validate.js';
 import { KINDS } from '../../src/kinds/index.js';
-import { makePlan } from '../../src/engine/plan.js';
+import { fetchLive, makePlan } from '../../src/engine/plan.js';
+import { exportFiles } from '../../src/export/export.js';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { applyPlan } from '../../src/engine/apply.js';
 
 type Doc = { kind: string; name: string; spec: Record<string, unknown> };
@@ -158,6 +162,20 @@ describe('plan properties (against the simulator over HTTP)', () => {
 
           const { plan } = await makePlan(api, KINDS, declarations);
           expect(plan.changes, JSON.stringify(plan.changes)).toEqual([]);
+
+          // export the whole account (every kind), then validate and plan the export
+          const exported = exportFiles(KINDS, await fetchLive(api, KINDS));
+          const out = mkdtempSync(join(tmpdir(), 'qcs-prop-export-'));
+          try {
+            for (const [rel, content] of exported.files) {
+              mkdirSync(dirname(join(out, rel)), { recursive: true });
+              writeFileSync(join(out, rel), content);
+            }
+            const roundTrip = await makePlan(api, KINDS, await load(out), { prune: true, allowMassDelete: true });
+            expect(roundTrip.plan.changes, JSON.stringify(roundTrip.plan.changes)).toEqual([]);
+          } finally {
+            rmSync(out, { recursive: true, force: true });
+          }
 
           const changed = structuredClone(docs);
           mut.apply(changed[mut.doc]!.spec);
