@@ -43968,7 +43968,17 @@ function toCount(v) {
   if (typeof v === "string" && /^\s*\d+\s*$/.test(v)) return Number(v);
   return void 0;
 }
+function objectsOnly(page, where) {
+  const bad = page.items.findIndex((i) => i === null || typeof i !== "object" || Array.isArray(i));
+  if (bad < 0) return page;
+  throw new QcsError("E_BAD_RESPONSE", `${where} answered a list whose item ${bad} is not an object`, {
+    hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
+  });
+}
 function readPage(body4, where) {
+  return objectsOnly(readPageShape(body4, where), where);
+}
+function readPageShape(body4, where) {
   if (body4 === void 0 || body4 === null || body4 === "") return { shape: "array", items: [] };
   if (Array.isArray(body4)) return { shape: "array", items: body4 };
   if (typeof body4 === "object") {
@@ -43989,6 +43999,9 @@ function readPage(body4, where) {
     hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
   });
 }
+function looksLikeCap(length) {
+  return length >= 10 && length % 10 === 0;
+}
 async function collectPages(fetchPage, pageSize, where) {
   const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
   const first = readPage(await fetchPage(1, pageSize), where);
@@ -43996,27 +44009,28 @@ async function collectPages(fetchPage, pageSize, where) {
   if (first.total !== void 0) {
     const total = first.total;
     if (items.length >= total || items.length === 0) return items;
-    const size = Math.min(pageSize, first.items.length);
-    const pages = Math.ceil(total / size);
+    const size2 = Math.min(pageSize, first.items.length);
+    const pages = Math.ceil(total / size2);
     if (pages > MAX_PAGES) throw tooMany();
     const rest = await Promise.all(
-      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size).then((b) => readPage(b, where)))
+      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => readPage(b, where)))
     );
     for (const p of rest) items.push(...p.items);
     let n2 = pages;
     while (items.length < total) {
       if (++n2 > MAX_PAGES) throw tooMany();
-      const p = readPage(await fetchPage(n2, size), where);
+      const p = readPage(await fetchPage(n2, size2), where);
       if (p.items.length === 0) break;
       items.push(...p.items);
     }
     return items;
   }
+  const size = first.items.length > 0 && first.items.length < pageSize && looksLikeCap(first.items.length) ? first.items.length : pageSize;
   let page = first;
   let n = 1;
-  while (page.items.length >= pageSize && page.last !== true) {
+  while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
     if (++n > MAX_PAGES) throw tooMany();
-    page = readPage(await fetchPage(n, pageSize), where);
+    page = readPage(await fetchPage(n, size), where);
     items.push(...page.items);
   }
   return items;
@@ -44325,7 +44339,7 @@ var HttpApiClient = class {
           jwt = "";
         }
       }
-      if (!jwt || /\s/.test(jwt)) {
+      if (!jwt || !/^[A-Za-z0-9._~+/=-]+$/.test(jwt)) {
         throw new AuthError(`POST /auth on ${this.host} answered ${s} without a token`, "Check that the gateway URL is the Qualys API gateway (gateway.qgN.apps.qualys...).");
       }
       return jwt;
@@ -44684,6 +44698,16 @@ async function getOrUndefined(api, path2, query) {
     throw e;
   }
 }
+async function listWithDetails(api, path2, idOf6, merge = (s, d) => ({ ...s, ...d })) {
+  const summaries = await api.list(path2);
+  const details = await Promise.all(summaries.map((s) => getOrUndefined(api, `${path2}/${seg(idOf6(s))}`)));
+  const out = [];
+  summaries.forEach((s, i) => {
+    const d = details[i];
+    if (d !== void 0) out.push(merge(s, d));
+  });
+  return out;
+}
 function idFromResponse(body4, keys, what) {
   if (typeof body4 === "string" && body4.trim() !== "" && !body4.trim().startsWith("{")) return body4.trim();
   if (isObj(body4)) {
@@ -44752,14 +44776,7 @@ var sensorProfile = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   async list(api) {
-    const summaries = await api.list(PATH);
-    const details = await Promise.all(summaries.map((s) => getOrUndefined(api, `${PATH}/${seg(idOf(s))}`)));
-    const out = [];
-    summaries.forEach((s, i) => {
-      const d = details[i];
-      if (d !== void 0) out.push({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName });
-    });
-    return out;
+    return listWithDetails(api, PATH, idOf, (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }));
   },
   async get(api, id) {
     return getOrUndefined(api, `${PATH}/${seg(id)}`);
@@ -44859,7 +44876,8 @@ function canonicalOf2(o) {
   });
 }
 function sendTagIds(spec) {
-  return idSet(spec.tagIds);
+  const declared = new Map(arr(spec.tagIds).map((t) => [String(t), t]));
+  return idSet(spec.tagIds).map((id) => declared.get(id) ?? id);
 }
 function sendFilters(spec) {
   return canonFilters(spec.k8sFilters).map((f) => ({ cluster: f.cluster ?? null, namespace: f.namespace ?? null }));
@@ -44888,15 +44906,7 @@ var centralizedPolicy = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   async list(api) {
-    const summaries = await api.list(PATH2);
-    const details = await Promise.all(summaries.map((s) => getOrUndefined(api, `${PATH2}/${seg(idOf2(s))}`)));
-    const out = [];
-    summaries.forEach((s, i) => {
-      const d = details[i];
-      if (d === void 0) return;
-      out.push({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) });
-    });
-    return out;
+    return listWithDetails(api, PATH2, idOf2, (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) }));
   },
   async get(api, id) {
     return getOrUndefined(api, `${PATH2}/${seg(id)}`);
@@ -45072,14 +45082,7 @@ var runtimePolicy = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   async list(api) {
-    const summaries = await api.list(PATH3);
-    const details = await Promise.all(summaries.map((s) => getOrUndefined(api, `${PATH3}/${seg(idOf3(s))}`)));
-    const out = [];
-    summaries.forEach((s, i) => {
-      const d = details[i];
-      if (d !== void 0) out.push({ ...s, ...d });
-    });
-    return out;
+    return listWithDetails(api, PATH3, idOf3);
   },
   async get(api, id) {
     return getOrUndefined(api, `${PATH3}/${seg(id)}`);

@@ -308,7 +308,8 @@ class HttpApiClient implements ApiClient {
           jwt = '';
         }
       }
-      if (!jwt || /\s/.test(jwt)) {
+      // a token is base64url-ish text; an HTML maintenance or login page (a proxy's answer) is not one
+      if (!jwt || !/^[A-Za-z0-9._~+/=-]+$/.test(jwt)) {
         throw new AuthError(`POST /auth on ${this.host} answered ${s} without a token`, 'Check that the gateway URL is the Qualys API gateway (gateway.qgN.apps.qualys...).');
       }
       return jwt;

@@ -22,7 +22,20 @@ function toCount(v: unknown): number | undefined {
   return undefined;
 }
 
+/** CS lists hold objects: anything else is a broken answer (reading it would fail later, far from the cause). */
+function objectsOnly(page: Page, where: string): Page {
+  const bad = page.items.findIndex((i) => i === null || typeof i !== 'object' || Array.isArray(i));
+  if (bad < 0) return page;
+  throw new QcsError('E_BAD_RESPONSE', `${where} answered a list whose item ${bad} is not an object`, {
+    hint: 'The gateway may not serve this endpoint as documented; run with --debug to see the calls.',
+  });
+}
+
 export function readPage(body: unknown, where: string): Page {
+  return objectsOnly(readPageShape(body, where), where);
+}
+
+function readPageShape(body: unknown, where: string): Page {
   if (body === undefined || body === null || body === '') return { shape: 'array', items: [] };
   if (Array.isArray(body)) return { shape: 'array', items: body };
   if (typeof body === 'object') {

@@ -20,6 +20,8 @@ interface Fault {
   proxy503?: number;
   /** Expire every token after this many CS calls. */
   expireAfter?: number;
+  /** Extra CLI flags (after the common ones, so they win). */
+  flags?: string[];
   /** Every command must succeed (the faults are all retryable); else a clean failure is allowed. */
   mustSucceed: boolean;
   /** When a command fails, stderr must say this. */
@@ -27,7 +29,7 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
-  { name: 'latency spikes (some answers slower than --request-timeout)', faults: { latencySpikeEvery: 4, latencySpikeMs: 2500 }, mustSucceed: true },
+  { name: 'latency spikes (some answers slower than --request-timeout)', faults: { latencySpikeEvery: 5, latencySpikeMs: 1300 }, flags: ['--request-timeout', '1'], mustSucceed: true },
   { name: '429 storm with Retry-After (5 calls per 1 s window)', faults: { rateLimit: { limit: 5, windowSec: 1 } }, mustSucceed: true },
   { name: '30% 503s', proxy503: 0.3, mustSucceed: true },
   { name: '5xx mix (500 and 503)', faults: { errorRate: 0.15, seed: 11 }, mustSucceed: false, failure: /answered 50[03]|E_RETRIES_EXHAUSTED|E_API_500/ },
@@ -76,14 +78,14 @@ beforeAll(() => {
   if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `node scripts/build.mjs`');
   tmp = mkdtempSync(join(tmpdir(), 'qcs-faults-'));
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => tmp && rmSync(tmp, { recursive: true, force: true }));
 
-describe.each(FAULTS)('fault: $name', (f) => {
+describe.concurrent.each(FAULTS)('fault: $name', (f) => {
   test.concurrent('plan: succeeds or fails clearly, never writes', { timeout: 90_000 }, async () => {
     const s = await setUp(f);
     try {
       s.sim.setFaults(f.faults ?? {});
-      const r = await run(['plan', EXAMPLES, ...FLAGS], s.env, { timeoutMs: 80_000 });
+      const r = await run(['plan', EXAMPLES, ...FLAGS, ...(f.flags ?? [])], s.env, { timeoutMs: 80_000 });
       if (f.mustSucceed || r.code === 0) {
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout).toMatch(/^Plan: 9 to create, 3 to update, 0 to delete\./m);
@@ -103,7 +105,7 @@ describe.each(FAULTS)('fault: $name', (f) => {
       const before = s.sim.dump();
       s.sim.clearRequests();
       s.sim.setFaults(f.faults ?? {});
-      const r = await run(['apply', EXAMPLES, '--auto-approve', ...FLAGS], s.env, { timeoutMs: 80_000 });
+      const r = await run(['apply', EXAMPLES, '--auto-approve', ...FLAGS, ...(f.flags ?? [])], s.env, { timeoutMs: 80_000 });
       s.sim.setFaults({ latencySpikeEvery: null, rateLimit: null, errorRate: null, resetRate: null, loseCreateAnswers: null } as never);
       const after = s.sim.dump();
       expect(duplicateNames(after)).toEqual([]);
@@ -140,7 +142,7 @@ describe.each(FAULTS)('fault: $name', (f) => {
     try {
       s.sim.setFaults(f.faults ?? {});
       const out = join(tmp, `export-${FAULTS.indexOf(f)}`);
-      const r = await run(['export', '--out', out, ...FLAGS], s.env, { timeoutMs: 80_000 });
+      const r = await run(['export', '--out', out, ...FLAGS, ...(f.flags ?? [])], s.env, { timeoutMs: 80_000 });
       if (f.mustSucceed || r.code === 0) {
         expect(r.code, r.stderr).toBe(0);
         expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(['centralized-policies', 'exceptions', 'runtime-policies', 'sensor-profiles']));

@@ -125,10 +125,13 @@ export function duplicateNames(dump: SeedAccount): string[] {
 
 /** Objects of `after` not named by the plan must be those of `before`, unchanged; none may appear or vanish. */
 export function changesOutsidePlan(before: SeedAccount, after: SeedAccount, plan: Pick<Plan, 'changes'>): string[] {
-  const planned = new Set(plan.changes.map((c) => `${c.kind}/${c.name}`));
+  // a change names its object by the declared name, and (update, delete) by its id: a SecretRule pinned by ruleUuid
+  // may carry another name than the live rule (see the report: examples/policies/secret-rules)
+  const planned = new Set(plan.changes.flatMap((c) => [`${c.kind}/${c.name}`, ...(c.id ? [`${c.kind}#${c.id}`] : [])]));
+  const inPlan = (o: LiveObject) => planned.has(`${o.kind}/${o.name}`) || planned.has(`${o.kind}#${o.id}`);
   const key = (o: LiveObject) => `${o.kind}/${o.id}`;
-  const was = new Map(objectsOf(before).filter((o) => !planned.has(`${o.kind}/${o.name}`)).map((o) => [key(o), o]));
-  const now = new Map(objectsOf(after).filter((o) => !planned.has(`${o.kind}/${o.name}`)).map((o) => [key(o), o]));
+  const was = new Map(objectsOf(before).filter((o) => !inPlan(o)).map((o) => [key(o), o]));
+  const now = new Map(objectsOf(after).filter((o) => !inPlan(o)).map((o) => [key(o), o]));
   const out: string[] = [];
   for (const [k, o] of now) {
     const old = was.get(k);
