@@ -134,6 +134,10 @@ function planKind<R>(
         part.diagnostics.push({ ...decl.positionOf(['spec', 'ruleUuid']), path: 'spec.ruleUuid', message: `no live ${kindName} has id '${pinnedId}'` });
         return;
       }
+      const liveName = kind.nameOf(match);
+      if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
+        part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId}, which Qualys names '${liveName}': the pinned object is the one changed.`);
+      }
     } else {
       const candidates = index.byName.get(decl.name) ?? [];
       if (candidates.length > 1) {

@@ -111,3 +111,16 @@ describe('buildPlan', () => {
     ]);
   });
 });
+
+describe('pinned ids', () => {
+  it('matches a declaration by its pinned id and says so when the live name differs', () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store, 'SecretRule', { declaredId: (s: any) => s.pin });
+    const rule = store.add({ id: 'r-1', name: 'Real Name', color: 'red' });
+    const plan = buildPlan([kind], [decl('SecretRule', 'Other Label', { pin: 'r-1', color: 'blue' } as any)], new Map([['SecretRule', [rule]]]));
+    expect(plan.changes.map((c) => [c.action, c.id])).toEqual([['update', 'r-1']]);
+    expect(plan.notes.join('\n')).toMatch(/pins id r-1, which Qualys names 'Real Name'/);
+    const same = buildPlan([kind], [decl('SecretRule', 'Real Name', { pin: 'r-1', color: 'blue' } as any)], new Map([['SecretRule', [rule]]]));
+    expect(same.notes.join('\n')).not.toMatch(/pins id/);
+  });
+});
