@@ -1,5 +1,6 @@
 // Shared by the reliability tests: the built CLI run as a child with a bounded heap and a wall-clock guard,
 // checks that a failure is a clear message (no stack trace, no crash), and the recognisable test secrets.
+import { mulberry32 } from '../../src/simulator/prng.js';
 import { spawn } from 'node:child_process';
 import { expect } from 'vitest';
 import { join } from 'node:path';
@@ -159,17 +160,8 @@ export function writesOf(sim: SimulatorHandle) {
 
 // ---- a proxy answering a share of CS calls 503 (not carried out) ------------------------------------------------
 
-/** mulberry32: a seeded PRNG, so a failing run repeats. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the simulator's seeded PRNG: a failing run repeats. */
+export const prng = mulberry32;
 
 export interface Proxy {
   url: string;
