@@ -46840,7 +46840,13 @@ function fieldChanges(c) {
   if (c.action === "create") return leaves(c.after ?? {}, "", []).map(([path2, v]) => ({ op: "+", path: path2, after: v }));
   if (c.action === "delete") return leaves(c.before ?? {}, "", []).map(([path2, v]) => ({ op: "-", path: path2, before: v }));
   const out = [];
-  for (const op of c.patch) {
+  const order = Object.keys({ ...c.after ?? {}, ...c.before ?? {} });
+  const rank = (pointer) => {
+    const i = order.indexOf(pointer.split("/")[1]?.replace(/~1/g, "/").replace(/~0/g, "~") ?? "");
+    return i < 0 ? order.length : i;
+  };
+  const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
+  for (const op of ops) {
     const path2 = pointerToPath(op.path);
     if (op.op === "replace") {
       const before = valueAt(c.before, op.path);

@@ -29,7 +29,14 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   if (c.action === 'create') return leaves(c.after ?? {}, '', []).map(([path, v]) => ({ op: '+', path, after: v }));
   if (c.action === 'delete') return leaves(c.before ?? {}, '', []).map(([path, v]) => ({ op: '-', path, before: v }));
   const out: FieldChange[] = [];
-  for (const op of c.patch) {
+  // fields in the order the object lists them (a JSON patch lists them in reverse); within a field, patch order
+  const order = Object.keys({ ...(c.after ?? {}), ...(c.before ?? {}) });
+  const rank = (pointer: string) => {
+    const i = order.indexOf(pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '');
+    return i < 0 ? order.length : i;
+  };
+  const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
+  for (const op of ops) {
     const path = pointerToPath(op.path);
     if (op.op === 'replace') {
       const before = valueAt(c.before, op.path);
