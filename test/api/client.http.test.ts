@@ -9,7 +9,7 @@ import { createClient, type ClientOptions } from '../../src/api/client.js';
 import { isOutcomeUnknown } from '../../src/api/errors.js';
 import type { ApiClient } from '../../src/api/types.js';
 import { NetworkError, type QcsError } from '../../src/errors.js';
-import { makeJwt, target } from './helpers.js';
+import { makeJwt, target, failure } from './helpers.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string, n: number) => void;
 
@@ -75,14 +75,6 @@ function client(url: string, creds: Parameters<typeof target>[0] = { token: 'tok
   return c;
 }
 
-async function failure(p: Promise<unknown>): Promise<QcsError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QcsError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('over real sockets', () => {
   it('authenticates, sends the bearer, and renews once on a 401', async () => {

@@ -5,7 +5,7 @@ import { createClient, type ClientOptions } from '../../src/api/client.js';
 import { isOutcomeUnknown } from '../../src/api/errors.js';
 import type { ApiClient } from '../../src/api/types.js';
 import { ApiError, AuthError, NetworkError, QcsError } from '../../src/errors.js';
-import { makeJwt, mockAgent, netError, recordingSleep, route, target, type Answer, type SeenRequest } from './helpers.js';
+import { makeJwt, mockAgent, netError, recordingSleep, route, target, type Answer, type SeenRequest, failure } from './helpers.js';
 
 let agent: MockAgent;
 let client: ApiClient | undefined;
@@ -38,14 +38,6 @@ function authThen(tokens: string[], cs: (req: SeenRequest, log: SeenRequest[]) =
 }
 const countOf = (log: SeenRequest[], path: string): number => log.filter((r) => r.path === path).length;
 
-async function failure(p: Promise<unknown>): Promise<QcsError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QcsError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('auth', () => {
   it('fetches a token with the form fields, reuses it, and sends it as a bearer', async () => {

@@ -1,6 +1,17 @@
 // Shared helpers for the API client tests: JWTs, targets, a MockAgent and a recording sleep.
 import { MockAgent } from 'undici';
+import type { QcsError } from '../../src/errors.js';
 import { makeCredentials, type ResolvedTarget } from '../../src/api/config.js';
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function failure(p: Promise<unknown>): Promise<QcsError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as QcsError;
+  }
+  throw new Error('expected a failure');
+}
 
 export const ORIGIN = 'https://gateway.test.example';
 
