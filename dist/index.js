@@ -45612,7 +45612,7 @@ async function collectFiles(paths) {
         const before = files.length;
         await walk(display, real, real, /* @__PURE__ */ new Set([real]));
         if (files.length === before && !diagnostics.some((d) => d.file.startsWith(display))) {
-          diagnostics.push({ ...diag(display, "no *.yaml or *.yml files in this folder"), severity: "warning" });
+          diagnostics.push(diag(display, "no *.yaml or *.yml files in this folder; name a folder holding declarations"));
         }
       } else if (st.isFile()) {
         addFile(display, real);

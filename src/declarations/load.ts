@@ -153,7 +153,8 @@ export async function collectFiles(paths: readonly string[]): Promise<{ files: s
         const before = files.length;
         await walk(display, real, real, new Set([real]));
         if (files.length === before && !diagnostics.some((d) => d.file.startsWith(display))) {
-          diagnostics.push({ ...diag(display, 'no *.yaml or *.yml files in this folder'), severity: 'warning' });
+          // an error, not a warning: a wrong folder in CI must not validate or plan nothing and pass
+          diagnostics.push(diag(display, 'no *.yaml or *.yml files in this folder; name a folder holding declarations'));
         }
       } else if (st.isFile()) {
         addFile(display, real); // named explicitly: read whatever its extension

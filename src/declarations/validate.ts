@@ -136,10 +136,8 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 /** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. */
 export async function loadDeclarations(paths: readonly string[]): Promise<Declaration[]> {
-  const { declarations, diagnostics, files } = await loadAndValidate(paths);
+  const { declarations, diagnostics } = await loadAndValidate(paths);
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
-  // plan/apply on folders holding no declaration file is a mistake (a wrong path in CI would plan nothing and pass)
-  if (files.length === 0) throw new ValidationError(diagnostics.map((d) => ({ ...d, severity: 'error' as const })));
   return declarations;
 }
 

@@ -204,12 +204,13 @@ describe('files and folders', () => {
     expect(files).toEqual([join(root, 'decl.txt')]); // outside the working directory: shown absolute
   });
 
-  test('a folder without YAML files is a warning, not an error', async () => {
+  test('a folder without YAML files is an error (a wrong folder must not pass)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'qcs-empty-'));
     try {
       const { files, diagnostics } = await collectFiles([empty]);
       expect(files).toEqual([]);
-      expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning' })]);
+      expect(diagnostics).toEqual([expect.objectContaining({ message: expect.stringMatching(/no \*\.yaml or \*\.yml files/) })]);
+      expect(diagnostics[0]!.severity).not.toBe('warning');
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
