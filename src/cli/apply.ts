@@ -91,6 +91,9 @@ export function registerApply(program: Command, state: RunState): void {
         onResult: json ? undefined : (r) => process.stdout.write(renderResultLine(r) + '\n'),
       });
       process.stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
+      if (!json && conn.simulated && !flags.state) {
+        process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');
+      }
       state.exitCode = result.summary.failed === 0 && result.summary.skipped === 0 && result.verified ? 0 : 1;
     } finally {
       await conn.close();
