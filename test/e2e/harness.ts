@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'vitest';
+import type { RecordedRequest } from '../../src/simulator/types.js';
 import {
   GenericContainer,
   Wait,
@@ -113,17 +114,8 @@ export function simulatorImage(): Promise<GenericContainer> {
 // The simulator container
 // ---------------------------------------------------------------------------------------------------------
 
-/** A request as the simulator records it (GET /__sim/requests). */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  body: unknown;
-  time: number;
-  fault?: string;
-  user?: string;
-}
+/** A request as the simulator records it (GET /__sim/requests): the simulator's own type. */
+export type { RecordedRequest } from '../../src/simulator/types.js';
 
 export interface StartedSimulator {
   url: string;
