@@ -46614,25 +46614,39 @@ async function applyPlan(api, kinds, plan, options = {}) {
     return index.get(id);
   };
   const readLive = async (kind, id) => liveById(kind, id) ?? await kind.get(api, id);
-  const findByName = async (kind, name) => {
-    const all = await kind.list(api);
-    return all.find((o) => kind.nameOf(o) === name);
+  let clock = 0;
+  const listings = /* @__PURE__ */ new Map();
+  const findByName = (kind, name, failedAt) => {
+    let listing = listings.get(kind.kind);
+    if (!listing || listing.startedAt < failedAt) {
+      const byName2 = kind.list(api).then((all) => {
+        const index = /* @__PURE__ */ new Map();
+        for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
+        return index;
+      });
+      listing = { startedAt: ++clock, byName: byName2 };
+      listings.set(kind.kind, listing);
+      byName2.catch(() => listings.get(kind.kind) === listing && listings.delete(kind.kind));
+    }
+    return listing.byName.then((index) => index.get(name));
   };
   const runOne = async (kind, c) => {
     const started = Date.now();
     const base2 = { kind: c.kind, name: c.name, action: c.action, id: c.id };
     let lastError;
+    let failedAt = 0;
+    const adopt = async () => {
+      const existing = await findByName(kind, c.name, failedAt);
+      if (existing === void 0) return void 0;
+      const id = kind.idOf(existing);
+      createdIds.set(c, id);
+      return { ...base2, id, status: "adopted", durationMs: Date.now() - started };
+    };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         if (c.action === "create") {
-          if (attempt > 1) {
-            const existing = await findByName(kind, c.name);
-            if (existing !== void 0) {
-              const id2 = kind.idOf(existing);
-              createdIds.set(c, id2);
-              return { ...base2, id: id2, status: "adopted", durationMs: Date.now() - started };
-            }
-          }
+          const adopted = attempt > 1 ? await adopt() : void 0;
+          if (adopted) return adopted;
           const id = await kind.create(api, c.name, c.spec ?? {});
           createdIds.set(c, id);
           return { ...base2, id, status: "created", durationMs: Date.now() - started };
@@ -46656,6 +46670,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
         return { ...base2, status: "deleted", durationMs: Date.now() - started };
       } catch (e) {
         lastError = e;
+        failedAt = ++clock;
         if (isFatal(e)) stopped = errorMessage(e);
         if (!isPassing(e) || attempt === attempts || stopped) break;
         await sleep(Math.min(8e3, 500 * 2 ** (attempt - 1)));
@@ -46663,12 +46678,8 @@ async function applyPlan(api, kinds, plan, options = {}) {
     }
     if (c.action === "create" && isPassing(lastError) && !stopped) {
       try {
-        const existing = await findByName(kind, c.name);
-        if (existing !== void 0) {
-          const id = kind.idOf(existing);
-          createdIds.set(c, id);
-          return { ...base2, id, status: "adopted", durationMs: Date.now() - started };
-        }
+        const adopted = await adopt();
+        if (adopted) return adopted;
       } catch {
       }
     }

@@ -78,27 +78,45 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   };
   const readLive = async (kind: Kind, id: string): Promise<unknown> => liveById(kind, id) ?? (await kind.get(api, id));
 
-  const findByName = async (kind: Kind, name: string): Promise<unknown> => {
-    const all = await kind.list(api);
-    return all.find((o) => kind.nameOf(o) === name);
+  // Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
+  // failed create did, so every lookup for a failure older than the kind's latest listing shares it: a burst of
+  // lost answers lists the kind once, not once per create.
+  let clock = 0;
+  const listings = new Map<KindName, { startedAt: number; byName: Promise<Map<string, unknown>> }>();
+  const findByName = (kind: Kind, name: string, failedAt: number): Promise<unknown> => {
+    let listing = listings.get(kind.kind);
+    if (!listing || listing.startedAt < failedAt) {
+      const byName = kind.list(api).then((all) => {
+        const index = new Map<string, unknown>();
+        for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
+        return index;
+      });
+      listing = { startedAt: ++clock, byName };
+      listings.set(kind.kind, listing);
+      byName.catch(() => listings.get(kind.kind) === listing && listings.delete(kind.kind));
+    }
+    return listing.byName.then((index) => index.get(name));
   };
 
   const runOne = async (kind: Kind, c: PlannedChange): Promise<ChangeResult> => {
     const started = Date.now();
     const base = { kind: c.kind, name: c.name, action: c.action, id: c.id };
     let lastError: unknown;
+    let failedAt = 0;
+    /** The object a create whose answer was lost made, adopted as the created one; undefined when absent. */
+    const adopt = async (): Promise<ChangeResult | undefined> => {
+      const existing = await findByName(kind, c.name, failedAt);
+      if (existing === undefined) return undefined;
+      const id = kind.idOf(existing);
+      createdIds.set(c, id);
+      return { ...base, id, status: 'adopted', durationMs: Date.now() - started };
+    };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         if (c.action === 'create') {
           // After a failure whose outcome is unknown, look before creating again: never a duplicate.
-          if (attempt > 1) {
-            const existing = await findByName(kind, c.name);
-            if (existing !== undefined) {
-              const id = kind.idOf(existing);
-              createdIds.set(c, id);
-              return { ...base, id, status: 'adopted', durationMs: Date.now() - started };
-            }
-          }
+          const adopted = attempt > 1 ? await adopt() : undefined;
+          if (adopted) return adopted;
           const id = await kind.create(api, c.name, c.spec ?? {});
           createdIds.set(c, id);
           return { ...base, id, status: 'created', durationMs: Date.now() - started };
@@ -122,6 +140,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         return { ...base, status: 'deleted', durationMs: Date.now() - started };
       } catch (e) {
         lastError = e;
+        failedAt = ++clock;
         if (isFatal(e)) stopped = errorMessage(e);
         if (!isPassing(e) || attempt === attempts || stopped) break;
         await sleep(Math.min(8000, 500 * 2 ** (attempt - 1)));
@@ -130,12 +149,8 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
     if (c.action === 'create' && isPassing(lastError) && !stopped) {
       // One last look: the create may have been carried out although every answer was lost.
       try {
-        const existing = await findByName(kind, c.name);
-        if (existing !== undefined) {
-          const id = kind.idOf(existing);
-          createdIds.set(c, id);
-          return { ...base, id, status: 'adopted', durationMs: Date.now() - started };
-        }
+        const adopted = await adopt();
+        if (adopted) return adopted;
       } catch {
         /* fall through: report the original failure */
       }

@@ -40,6 +40,42 @@ describe('applyPlan', () => {
     expect(r.verified).toBe(true);
   });
 
+  it('a burst of lost create answers is looked up with one listing, not one per create', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    const names = ['l0', 'l1', 'l2', 'l3', 'l4', 'l5'];
+    for (const n of names) store.failures.set(`create:${n}`, { times: 1, error: lostAnswer, afterEffect: true });
+    const plan = buildPlan([kind], names.map((n) => decl('Exception', n, {})), new Map([['Exception', []]]));
+    const r = await applyPlan(noApi, [kind], plan, { ...fast, parallelism: 6, skipVerify: true });
+    expect(r.results.map((x) => x.status)).toEqual(names.map(() => 'adopted'));
+    expect(store.calls.filter((c) => c.startsWith('list'))).toEqual(['list Exception']);
+    expect(store.calls.filter((c) => c.startsWith('create'))).toHaveLength(6);
+  });
+
+  it('a lookup never reuses a listing begun before its own failure', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    // 'early' fails, is looked up (listing 1) and retried; 'late' fails only after that listing began
+    store.failures.set('create:early', { times: 1, error: unavailable });
+    let lateCalls = 0;
+    const slowKind = {
+      ...kind,
+      async create(api: any, name: string, spec: any) {
+        if (name === 'late' && lateCalls++ === 0) {
+          await new Promise((res) => setTimeout(res, 20)); // fails after 'early' has listed
+          store.add({ name: 'late' });
+          throw lostAnswer();
+        }
+        return kind.create(api, name, spec);
+      },
+    };
+    const plan = buildPlan([slowKind], [decl('Exception', 'early', {}), decl('Exception', 'late', {})], new Map([['Exception', []]]));
+    const r = await applyPlan(noApi, [slowKind], plan, { ...fast, parallelism: 2, skipVerify: true });
+    expect(Object.fromEntries(r.results.map((x) => [x.name, x.status]))).toEqual({ early: 'created', late: 'adopted' });
+    expect(store.calls.filter((c) => c.startsWith('list'))).toHaveLength(2);
+    expect([...store.objs.values()].filter((o) => o.name === 'late')).toHaveLength(1);
+  });
+
   it('retries a create that failed before anything was done', async () => {
     const store = new FakeStore();
     const kind = fakeKind(store);
