@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import type { RunState } from './main.js';
 import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common.js';
-import { addPlanOptions, checkFormat, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
+import { addPlanOptions, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
 import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
 import { KINDS } from '../kinds/index.js';
 import { makePlan, fetchLive, type LiveState } from '../engine/plan.js';
@@ -39,7 +39,6 @@ export function registerApply(program: Command, state: RunState): void {
     .option('--parallelism <n>', 'changes in flight at once within a kind', '4')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
   addPlanOptions(cmd).action(async (argPaths: string[], flags: ApplyFlags) => {
-    checkFormat(flags.format, ['text', 'json']);
     let paths = splitSimulatorArg(flags, argPaths);
     const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 4) || 1;
     if (!flags.autoApprove && !process.stdin.isTTY) {

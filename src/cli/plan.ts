@@ -53,10 +53,6 @@ export function renderPlan(plan: Plan, format: string, color: boolean): string {
   }
 }
 
-export function checkFormat(format: string, allowed: string[]): void {
-  if (!allowed.includes(format)) throw new UsageError(`--format must be one of: ${allowed.join(', ')} (got '${format}')`);
-}
-
 export function registerPlan(program: Command, state: RunState): void {
   const cmd = program
     .command('plan')
