@@ -7,7 +7,8 @@ import type { Kind } from '../kinds/types.js';
 import type { KindName } from '../types.js';
 import type { ApplyResult, ChangeResult, Plan, PlannedChange } from './model.js';
 import { applyOrder, dependentsOf } from './order.js';
-import { diff, ownedLive, type LiveState } from './plan.js';
+import { diff, type LiveState } from './plan.js';
+import { desiredState, pickKeys } from './desired.js';
 import { mapLimit } from './util.js';
 import { DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 
@@ -52,6 +53,8 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   const order = applyOrder(kinds);
   const results: ChangeResult[] = [];
   const createdIds = new Map<PlannedChange, string>();
+  /** The canonical object each write sent: verification checks every field of it. */
+  const sent = new Map<PlannedChange, Record<string, unknown>>();
   const failedKinds = new Set<KindName>();
   let stopped: string | undefined;
 
@@ -117,7 +120,9 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
           // After a failure whose outcome is unknown, look before creating again: never a duplicate.
           const adopted = attempt > 1 ? await adopt() : undefined;
           if (adopted) return adopted;
-          const id = await kind.create(api, c.name, c.spec ?? {});
+          const desired = desiredState(kind, c.spec ?? {});
+          sent.set(c, desired);
+          const id = await kind.create(api, c.name, desired);
           createdIds.set(c, id);
           return { ...base, id, status: 'created', durationMs: Date.now() - started };
         }
@@ -128,7 +133,9 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         }
         if (kind.isProtected(live)) throw new QcsError('E_PROTECTED', `${c.kind}/${c.name} is a protected system object and is never changed`);
         if (c.action === 'update') {
-          await kind.update(api, live, c.name, c.spec ?? {});
+          const desired = desiredState(kind, c.spec ?? {}, live);
+          sent.set(c, desired);
+          await kind.update(api, live, c.name, desired);
           return { ...base, status: 'updated', durationMs: Date.now() - started };
         }
         try {
@@ -178,7 +185,14 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         const started = Date.now();
         let outcomes: Awaited<ReturnType<NonNullable<Kind['updateMany']>>>;
         try {
-          outcomes = await kind.updateMany(api, items.map(({ c, live }) => ({ live, name: c.name, spec: c.spec ?? {} })));
+          outcomes = await kind.updateMany(
+            api,
+            items.map(({ c, live }) => {
+              const desired = desiredState(kind, c.spec ?? {}, live);
+              sent.set(c, desired);
+              return { live, name: c.name, desired };
+            }),
+          );
         } catch (e) {
           outcomes = items.map(() => ({ ok: false as const, error: e }));
         }
@@ -219,7 +233,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   // Deletes: reverse order; a kind is not emptied while a kind depending on it failed to let go.
   await phase([...order].reverse(), (c) => c.action === 'delete', (k) => [...dependentsOf(kinds, k)].find((d) => failedKinds.has(d)));
 
-  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds, options.live);
+  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds, sent, options.live);
   const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
   return {
     results,
@@ -244,6 +258,7 @@ async function verify(
   plan: Plan,
   results: ChangeResult[],
   createdIds: Map<PlannedChange, string>,
+  sent: Map<PlannedChange, Record<string, unknown>>,
   live?: LiveState,
 ): Promise<{ notConverged: ApplyResult['notConverged']; complete: boolean }> {
   const ok = new Set(results.filter((r) => ['created', 'adopted', 'updated', 'deleted'].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
@@ -270,7 +285,9 @@ async function verify(
       notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: 'add', path: '', value: c.after ?? {} }] });
       return;
     }
-    const patch = diff(ownedLive(kind, current, c.spec), kind.canonical(c.spec ?? {}));
+    // Every field the write sent, declared or carried from live, must read back as sent.
+    const desired = sent.get(c) ?? kind.canonical(c.spec ?? {});
+    const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
     if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
   };
   const idOfChange = (c: PlannedChange) => (c.action === 'create' ? createdIds.get(c) : c.id);

@@ -8,6 +8,7 @@ import type { Declaration, KindName } from '../types.js';
 import type { Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { fingerprint } from './util.js';
+import { managedView } from './desired.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -31,16 +32,6 @@ export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Decla
 export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise<LiveState> {
   const lists = await Promise.all(kinds.map((k) => k.list(api)));
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
-}
-
-/** Canonical live form restricted to what the declaration manages. */
-export function ownedLive(kind: Kind, live: unknown, spec: Record<string, unknown> | undefined): Record<string, unknown> {
-  const full = kind.canonicalLive(live);
-  const owned = spec ? kind.ownedFields?.(spec) : undefined;
-  if (!owned) return full;
-  const out: Record<string, unknown> = {};
-  for (const k of owned) if (k in full) out[k] = full[k];
-  return out;
 }
 
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): jsonpatch.Operation[] {
@@ -168,8 +159,7 @@ function planKind<R>(
       part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
       return;
     }
-    const before = ownedLive(kind, match, spec);
-    const after = kind.canonical(spec);
+    const { before, after } = managedView(kind, spec, match);
     const patch = diff(before, after);
     if (patch.length === 0) {
       part.unchanged++;

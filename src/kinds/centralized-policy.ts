@@ -6,7 +6,7 @@ import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
   type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, listWithDetails, optInt, optString, parseJsonish,
-  pick, seg, sortedSet, stableStringify, upper, isBlank, ownedExcept,
+  pick, seg, sortedSet, stableStringify, upper, isBlank, sameValue,
 } from './util.js';
 
 const PATH = '/v1.3/centralizedPolicy';
@@ -18,8 +18,12 @@ export interface CentralizedRuleSpec {
   isEnabled?: boolean;
   stopProcessing?: boolean;
   sortOrder?: number;
+  /** The create sample's spelling of sortOrder. */
+  order?: number;
   kind?: string;
-  metaData?: Record<string, unknown> | string;
+  /** A mapping, the JSON string the API reads back, or a bare integer (the 1.38 table: "metaData Mandatory
+   * integer … age of the image in days"), which means `{value: N}`. */
+  metaData?: Record<string, unknown> | string | number | null;
 }
 
 export interface K8sFilterSpec {
@@ -33,8 +37,10 @@ export interface CentralizedPolicySpec {
   description?: string;
   centralizedPolicyRules?: CentralizedRuleSpec[];
   exclusionPolicyRules?: CentralizedRuleSpec[];
-  tagIds?: Array<string | number>;
+  tagIds?: Array<string | number> | null;
   k8sFilters?: K8sFilterSpec[];
+  /** Accepted as the samples send it (always false for a declared policy); never managed. */
+  isDefault?: boolean;
 }
 
 export type CentralizedPolicyLive = Obj;
@@ -52,6 +58,15 @@ interface CanonRule {
   metaData?: unknown;
 }
 
+/** Rule fields the canonical form knows; any other field of a live rule (an id) is carried by writes. */
+const RULE_FIELDS = new Set(['name', 'type', 'action', 'kind', 'isEnabled', 'stopProcessing', 'sortOrder', 'order', 'metaData']);
+
+/** metaData in canonical form: a bare integer N means {value: N} (the 1.38 notes' "integer"). */
+function metaDataOf(v: unknown): unknown {
+  if (typeof v === 'number') return { value: v };
+  return parseJsonish(v);
+}
+
 /** Rules in canonical form: the documented fields only, defaults filled, ordered by sortOrder (then position). */
 function canonRules(v: unknown): CanonRule[] {
   const rules = arr(v).map((r, i) => {
@@ -64,7 +79,7 @@ function canonRules(v: unknown): CanonRule[] {
       isEnabled: bool(o.isEnabled, true),
       stopProcessing: bool(o.stopProcessing, false),
       sortOrder: optInt(pick(o, 'sortOrder', 'order')) ?? i,
-      metaData: parseJsonish(o.metaData),
+      metaData: metaDataOf(o.metaData),
     });
   });
   return rules.map((r, i) => ({ r, i })).sort((a, b) => a.r.sortOrder - b.r.sortOrder || a.i - b.i).map((x) => x.r);
@@ -112,19 +127,37 @@ function canonicalOf(o: Obj): Record<string, unknown> {
   });
 }
 
-/** Tag ids to send: as declared (Qualys tag ids are numbers; a string id is sent as a string), in canonical order. */
-function sendTagIds(spec: CentralizedPolicySpec): Array<string | number> {
-  const declared = new Map(arr(spec.tagIds).map((t) => [String(t), t as string | number]));
-  return idSet(spec.tagIds).map((id) => declared.get(id) ?? id);
+/** Tag ids to send: Qualys tag ids are numbers, so a digit id is sent as a number, any other id as a string. */
+function wireTagIds(ids: unknown): Array<string | number> {
+  return arr(ids).map((id) => (typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : (id as string | number)));
 }
 
-function sendFilters(spec: CentralizedPolicySpec): Obj[] {
-  return canonFilters(spec.k8sFilters).map((f) => ({ cluster: f.cluster ?? null, namespace: f.namespace ?? null }));
+/** The documented filter shape: both keys, the unused one null, `namespaceUuid` null when unknown. */
+function wireFilters(filters: unknown): Obj[] {
+  return arr(filters).map((f) => {
+    const o = f as Obj;
+    const ns = o.namespace as Obj | undefined;
+    return { cluster: o.cluster ?? null, namespace: ns ? { namespaceUuid: ns.namespaceUuid ?? null, namespaceValue: ns.namespaceValue, clusterUid: ns.clusterUid } : null };
+  });
 }
 
-function sendRules(rules: unknown, orderKey: 'order' | 'sortOrder'): Obj[] {
-  return canonRules(rules).map((r) =>
-    compact({
+/** The rules to send. A rule that reads back unchanged is sent as the API holds it (metaData as the object the
+ * requests send); a new or changed rule is built from its canonical form, carrying the fields the canonical
+ * form does not know (an id) from the live rule of the same name. */
+function wireRules(desired: unknown, liveRules: unknown, orderKey: 'order' | 'sortOrder'): Obj[] {
+  const pool = arr(liveRules).filter(isObj);
+  const used = new Set<Obj>();
+  return (arr(desired) as CanonRule[]).map((r) => {
+    const match = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
+    if (match) used.add(match);
+    const extras: Obj = {};
+    if (match) for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
+    if (match && sameValue(canonRules([match])[0], r)) {
+      const { order: _order, sortOrder: _sortOrder, ...rest } = match;
+      return compact({ ...rest, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
+    }
+    return compact({
+      ...extras,
       name: r.name,
       type: r.type,
       action: r.action,
@@ -133,8 +166,8 @@ function sendRules(rules: unknown, orderKey: 'order' | 'sortOrder'): Obj[] {
       [orderKey]: r.sortOrder,
       kind: r.kind,
       metaData: r.metaData,
-    }),
-  );
+    });
+  });
 }
 
 function idOf(live: CentralizedPolicyLive): string {
@@ -162,50 +195,48 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
 
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
-  ownedFields(spec) {
-    const missing = (['policyType', 'policyMode'] as const).filter((k) => isBlank(spec[k]));
-    return missing.length ? ownedExcept(KEYS, missing) : undefined;
-  },
+  fields: KEYS,
 
-  async create(api, name, spec) {
-    const c = canonicalOf(spec as Obj);
-    // Exactly the documented create body: rules carry `order`, metaData an object.
+  async create(api, name, desired) {
+    // Exactly the documented create body: rules carry `order`, metaData an object, filters both keys.
     const body = compact({
       policyName: name,
-      description: c.description,
-      centralizedPolicyRules: sendRules(spec.centralizedPolicyRules, 'order'),
-      exclusionPolicyRules: sendRules(spec.exclusionPolicyRules, 'order'),
-      policyMode: c.policyMode,
-      policyType: c.policyType,
+      description: desired.description ?? '',
+      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, [], 'order'),
+      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, [], 'order'),
+      policyMode: desired.policyMode,
+      policyType: desired.policyType,
       isDefault: false,
-      tagIds: sendTagIds(spec),
-      k8sFilters: sendFilters(spec),
+      tagIds: wireTagIds(desired.tagIds),
+      k8sFilters: wireFilters(desired.k8sFilters),
     });
     const res = await api.request('POST', PATH, { body });
     return idFromResponse(res, ['uuid', 'policyUUID', 'policyUuid', 'id'], 'create centralized policy');
   },
 
-  async update(api, live, name, spec) {
-    const c = canonicalOf(spec as Obj);
+  async update(api, live, name, desired) {
     const id = idOf(live);
+    const have = canonicalOf(live);
+    /** A field that does not change is sent as the API holds it. */
+    const keep = (k: string, wire: () => unknown) => (sameValue(desired[k], have[k]) && live[k] !== undefined ? live[k] : wire());
     // PUT sends the whole object: the live server-managed fields plus the desired ones.
     const body = compact({
       uuid: id,
       policyName: name,
-      policyType: c.policyType ?? live.policyType,
-      policyMode: c.policyMode ?? live.policyMode,
-      description: c.description,
+      policyType: desired.policyType,
+      policyMode: desired.policyMode,
+      description: desired.description ?? '',
       createdBy: live.createdBy,
       created: live.created,
       updatedBy: live.updatedBy,
       updated: live.updated,
-      centralizedPolicyRules: sendRules(spec.centralizedPolicyRules, 'sortOrder'),
-      exclusionPolicyRules: sendRules(spec.exclusionPolicyRules, 'sortOrder'),
+      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, live.centralizedPolicyRules, 'sortOrder'),
+      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, live.exclusionPolicyRules, 'sortOrder'),
       version: live.version,
       isDefault: live.isDefault ?? false,
-      tagIds: sendTagIds(spec),
-      k8sFilters: sendFilters(spec),
-      hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent ?? false,
+      tagIds: keep('tagIds', () => wireTagIds(desired.tagIds)),
+      k8sFilters: keep('k8sFilters', () => wireFilters(desired.k8sFilters)),
+      hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent,
     });
     await api.request('PUT', `${PATH}/${seg(id)}`, { body });
   },
@@ -246,8 +277,23 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
     }) as CentralizedPolicySpec;
   },
 
-  check(spec) {
+  check(spec, name) {
     const issues: CheckIssue[] = [];
+    const named = (spec as Obj).policyName;
+    if (typeof named === 'string' && named !== name) {
+      issues.push({ path: ['policyName'], message: `policyName "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove policyName or make the two equal` });
+    }
+    for (const field of ['centralizedPolicyRules', 'exclusionPolicyRules'] as const) {
+      arr(spec[field]).forEach((r, i) => {
+        if (!isObj(r)) return;
+        if (typeof r.metaData === 'string' && parseJsonish(r.metaData) === r.metaData) {
+          issues.push({ path: [field, i, 'metaData'], message: `metaData "${r.metaData}" is not JSON; write a mapping such as {value: 180}` });
+        }
+        if (r.sortOrder !== undefined && r.order !== undefined && optInt(r.sortOrder) !== optInt(r.order)) {
+          issues.push({ path: [field, i, 'order'], message: `order ${String(r.order)} and sortOrder ${String(r.sortOrder)} disagree; they are two spellings of the rule's position: keep one` });
+        }
+      });
+    }
     arr(spec.k8sFilters).forEach((f, i) => {
       const o = isObj(f) ? f : {};
       const hasC = isObj(o.cluster);

@@ -1,12 +1,15 @@
 // Exception — /v1.3/exception (vulnerability exceptions, static or dynamic assignment).
 // Quirks handled here: dates are epoch-ms strings on the wire (friendly dates in declarations);
-// `exceptionType` is sent but never read back (not compared); a DYNAMIC exception's `qids` are computed by
-// the server from `dynamicFilter`, so they are compared only when declared (see ownedFields).
+// `exceptionType` is sent but never read back (not compared). `qids` belong to the exception: the documented
+// create sends a `listId` and no qids and the GET answers qids, so the server fills them from the list. Like
+// every field, they are managed only when declared, and every write carries the live ones otherwise.
+// `entityAssignmentType: DYNAMIC` means the `dynamicFilter` selects the images and containers the exception is
+// assigned to; it says nothing about QIDs. It is sent only when declared (the notes name no other value).
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
   type Obj, arr, canonicalDate, compact, friendlyDate, getOrUndefined, idFromResponse, isBlank, numberSet, optString,
-  ownedExcept, parseDate, seg, upper,
+  parseDate, seg, upper,
 } from './util.js';
 
 const PATH = '/v1.3/exception';
@@ -16,12 +19,12 @@ export interface ExceptionSpec {
   exceptionType?: string;
   reason?: string;
   explanation?: string;
-  listId?: string;
+  listId?: string | null;
   startDate?: string | number;
   endDate?: string | number;
   entityAssignmentType?: string;
-  dynamicFilter?: string;
-  qids?: Array<number | string>;
+  dynamicFilter?: string | null;
+  qids?: Array<number | string> | null;
 }
 
 export type ExceptionLive = Obj;
@@ -34,15 +37,7 @@ export const FILTER_TOKENS = ['repo.tag', 'repo.repository', 'repo.registry', 'c
 /** Fields canonicalLive needs; list items lacking one are completed by a detail call. */
 const NEEDED = ['qids', 'startDate', 'endDate', 'reason', 'scope'] as const;
 
-/** DYNAMIC or STATIC. A declaration that omits it is STATIC (the schema's default); a live object that omits it
- * (not seen in the samples) is read as DYNAMIC when it carries a dynamicFilter. */
-function assignment(o: Obj, side: 'spec' | 'live' = 'spec'): string {
-  const t = upper(o.entityAssignmentType);
-  if (t !== undefined) return t;
-  return side === 'live' && !isBlank(o.dynamicFilter) ? 'DYNAMIC' : 'STATIC';
-}
-
-function canonicalOf(o: Obj, side: 'spec' | 'live' = 'spec'): Record<string, unknown> {
+function canonicalOf(o: Obj): Record<string, unknown> {
   return compact({
     scope: upper(o.scope),
     reason: upper(o.reason),
@@ -50,7 +45,7 @@ function canonicalOf(o: Obj, side: 'spec' | 'live' = 'spec'): Record<string, unk
     listId: optString(o.listId),
     startDate: canonicalDate(o.startDate),
     endDate: canonicalDate(o.endDate),
-    entityAssignmentType: assignment(o, side),
+    entityAssignmentType: upper(o.entityAssignmentType),
     dynamicFilter: optString(o.dynamicFilter),
     qids: numberSet(o.qids),
   });
@@ -67,20 +62,23 @@ function wireDate(v: unknown): string | undefined {
   return ms === undefined ? String(v) : String(ms);
 }
 
-function body(name: string, spec: ExceptionSpec): Obj {
-  const qids = arr(spec.qids).length ? numberSet(spec.qids) : undefined;
+/** The create/update body from the canonical desired form. A create sends qids only when declared (the
+ * documented create sends none: the server fills them from the list); an update always sends them (the live
+ * ones when the declaration does not manage them), since a PUT replaces the object. */
+function body(name: string, desired: Obj, update: boolean): Obj {
+  const qids = arr(desired.qids);
   return compact({
     name,
-    reason: upper(spec.reason),
-    explanation: optString(spec.explanation) ?? '',
-    scope: upper(spec.scope),
-    listId: optString(spec.listId),
-    exceptionType: upper(spec.exceptionType) ?? 'VULNERABILITY',
-    entityAssignmentType: assignment(spec as Obj),
-    startDate: wireDate(spec.startDate),
-    endDate: wireDate(spec.endDate),
-    dynamicFilter: optString(spec.dynamicFilter),
-    qids,
+    reason: desired.reason,
+    explanation: desired.explanation ?? '',
+    scope: desired.scope,
+    listId: desired.listId,
+    exceptionType: 'VULNERABILITY',
+    entityAssignmentType: desired.entityAssignmentType,
+    startDate: wireDate(desired.startDate),
+    endDate: wireDate(desired.endDate),
+    dynamicFilter: desired.dynamicFilter,
+    qids: update || qids.length ? qids : undefined,
   });
 }
 
@@ -112,26 +110,17 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   idOf,
   nameOf: (live) => optString(live.name) ?? '',
 
-  canonical(spec) {
-    const c = canonicalOf(spec as Obj);
-    // Not owned (see ownedFields): absent from the desired form too.
-    if (c.entityAssignmentType === 'DYNAMIC' && arr(spec.qids).length === 0) delete c.qids;
-    return c;
-  },
-  canonicalLive: (live) => canonicalOf(live, 'live'),
-  ownedFields(spec) {
-    // A DYNAMIC exception's qids are the server's, unless the declaration pins them.
-    if (assignment(spec as Obj) === 'DYNAMIC' && arr(spec.qids).length === 0) return ownedExcept(KEYS, ['qids']);
-    return undefined;
-  },
+  canonical: (spec) => canonicalOf(spec as Obj),
+  canonicalLive: (live) => canonicalOf(live),
+  fields: KEYS,
 
-  async create(api, name, spec) {
-    const res = await api.request('POST', PATH, { body: body(name, spec) });
+  async create(api, name, desired) {
+    const res = await api.request('POST', PATH, { body: body(name, desired, false) });
     return idFromResponse(res, ['exceptionId', 'id', 'uuid'], 'create exception');
   },
 
-  async update(api, live, name, spec) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, spec) });
+  async update(api, live, name, desired) {
+    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, true) });
   },
 
   async remove(api, live) {
@@ -141,12 +130,11 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   isProtected: () => false,
 
   toSpec(live) {
-    const c = canonicalOf(live, 'live');
+    const c = canonicalOf(live);
     const date = (v: unknown) => {
       const ms = parseDate(v);
       return ms === undefined ? (v as string | undefined) : friendlyDate(ms);
     };
-    const dynamic = c.entityAssignmentType === 'DYNAMIC';
     const qids = c.qids as number[];
     return compact({
       scope: c.scope as string | undefined,
@@ -156,14 +144,13 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
       listId: c.listId as string | undefined,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
-      entityAssignmentType: c.entityAssignmentType as string,
+      entityAssignmentType: c.entityAssignmentType as string | undefined,
       dynamicFilter: c.dynamicFilter as string | undefined,
-      // DYNAMIC: the server computes qids from the filter; exporting them would pin today's list.
-      qids: !dynamic && qids.length ? qids : undefined,
+      qids: qids.length ? qids : undefined,
     }) as ExceptionSpec;
   },
 
-  check(spec) {
+  check(spec, name) {
     const issues: CheckIssue[] = [];
     const start = parseDate(spec.startDate);
     const end = parseDate(spec.endDate);
@@ -175,17 +162,24 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
     if (start !== undefined && end !== undefined && end < start) {
       issues.push({ path: ['endDate'], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
     }
-    const type = assignment(spec as Obj);
+    const type = upper(spec.entityAssignmentType);
     const filter = optString(spec.dynamicFilter);
     if (type === 'DYNAMIC' && filter === undefined) {
-      issues.push({ path: ['dynamicFilter'], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*)' });
+      issues.push({ path: ['dynamicFilter'], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*): "When you specify DYNAMIC, specify a dynamic filter"' });
     }
     if (type !== 'DYNAMIC' && filter !== undefined) {
-      const why = isBlank(spec.entityAssignmentType) ? 'STATIC, the default when entityAssignmentType is not given' : type;
-      issues.push({ path: ['dynamicFilter'], message: `dynamicFilter applies only to entityAssignmentType DYNAMIC (this exception is ${why}); remove it or set entityAssignmentType: DYNAMIC` });
+      const why = type === undefined ? 'entityAssignmentType is not given' : `entityAssignmentType is ${type}`;
+      issues.push({ path: ['dynamicFilter'], message: `dynamicFilter assigns an exception only with entityAssignmentType DYNAMIC (${why}); remove it or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== undefined) {
       for (const m of checkFilter(filter)) issues.push({ path: ['dynamicFilter'], message: m });
+      if (upper(spec.scope) === 'IMAGE' && /(^|[\s(])cluster\.k8s\.pod\.namespace\s*:/.test(filter)) {
+        issues.push({ path: ['dynamicFilter'], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
+      }
+    }
+    const named = (spec as Obj).name;
+    if (typeof named === 'string' && named !== name) {
+      issues.push({ path: ['name'], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the exception's name: remove name or make the two equal` });
     }
     return issues;
   },

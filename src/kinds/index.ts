@@ -25,15 +25,4 @@ export function kindByName(name: string): Kind | undefined {
   return BY_NAME.get(name as KindName);
 }
 
-/** `canonicalLive(live)` restricted to the top-level fields the spec owns (see Kind.ownedFields): the live
- * side of a diff. The engine may use this helper rather than repeating the projection. */
-export function ownedCanonicalLive(kind: Kind, live: unknown, spec: unknown): Record<string, unknown> {
-  const full = kind.canonicalLive(live);
-  const owned = kind.ownedFields?.(spec);
-  if (owned === undefined) return full;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(full)) if (owned.includes(k)) out[k] = full[k];
-  return out;
-}
-
 export { sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule };

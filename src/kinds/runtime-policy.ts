@@ -4,11 +4,13 @@
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, listWithDetails, optInt, optString, ownedExcept, pick,
-  seg, sortedSet, upper,
+  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, listWithDetails, optInt, optString, pick,
+  sameValue, seg, sortedSet, upper,
 } from './util.js';
 
 const PATH = '/v1.3/runtime/policies';
+/** The system's runtime policy (runtime-policy/list.v1.2.response.json: "Default Policy", "Default group policy"). */
+export const DEFAULT_POLICY_NAME = 'Default Policy';
 
 export const RULE_TYPES = ['READ', 'WRITE', 'NETWORK_INBOUND', 'NETWORK_OUTBOUND', 'SYSCALL'] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
@@ -22,6 +24,7 @@ export interface RuntimeRuleSpec {
   ipAddress?: string;
   port?: number | string;
   syscall?: string;
+  syscallGroup?: string;
   arg1?: string;
   arg2?: string;
   arg3?: string;
@@ -43,9 +46,13 @@ export type RuntimePolicyLive = Obj;
 const KEYS = ['description', 'policyMode', 'defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction', 'ignoredSyscalls', 'rules'] as const;
 /** The v1.2 integer `Mode` (all documented samples show 0 on policies the v1.3 lists call ACTIVE). */
 const V12_MODES = ['ACTIVE', 'INACTIVE', 'PERMISSIVE'];
-/** Optional string fields of a rule, in canonical order. */
-// (v1.2 `SyscallGroup` is not part of the v1.3 form nor of the declaration: not compared.)
-const RULE_STRINGS = ['program', 'file', 'ipAddress', 'syscall', 'arg1', 'arg2', 'arg3'] as const;
+/** Optional string fields of a rule, in canonical order ("" means unused, as the v1.2 samples send it). */
+const RULE_STRINGS = ['program', 'file', 'ipAddress', 'syscall', 'syscallGroup', 'arg1', 'arg2', 'arg3'] as const;
+/** Every rule field the canonical form knows, in both spellings; any other field of a live rule (its id, its
+ * dates) is carried by writes. */
+const RULE_FIELDS = new Set(
+  ['name', 'ruleType', 'action', 'port', 'inactive', ...RULE_STRINGS].flatMap((k) => [k, k.charAt(0).toUpperCase() + k.slice(1)]).concat(['InActive']),
+);
 
 function pascal(k: string): string {
   return k.charAt(0).toUpperCase() + k.slice(1);
@@ -105,18 +112,34 @@ function idOf(live: RuntimePolicyLive): string {
   return optString(pick(live, 'id', 'ID', 'policyId', '_id')) ?? '';
 }
 
-/** The v1.3 camelCase body of create and update. */
-function body(name: string, spec: RuntimePolicySpec, live?: Obj): Obj {
-  const c = canonicalOf(spec as Obj);
+/** The rules to send. A rule that reads back unchanged is sent as the API holds it; a new or changed rule is
+ * built from its canonical form, carrying the fields the canonical form does not know (the rule's id) from the
+ * live rule of the same name. */
+function wireRules(desired: unknown, liveRules: unknown): Obj[] {
+  const pool = arr(liveRules).filter(isObj);
+  const used = new Set<Obj>();
+  return (arr(desired) as CanonRule[]).map((r) => {
+    const match = pool.find((l) => !used.has(l) && optString(field(l, 'name')) === r.name);
+    if (!match) return { ...r };
+    used.add(match);
+    if (sameValue(canonRule(match), r)) return { ...match };
+    const extras: Obj = {};
+    for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
+    return { ...extras, ...r };
+  });
+}
+
+/** The v1.3 camelCase body of create and update, from the canonical desired form. */
+function body(name: string, desired: Obj, live?: Obj): Obj {
   return compact({
     name,
-    description: c.description,
-    policyMode: c.policyMode ?? (live ? normMode(pick(live, 'policyMode', 'Mode')) : undefined),
-    defaultNetworkAction: c.defaultNetworkAction,
-    defaultExecuteAction: c.defaultExecuteAction,
-    defaultFileAction: c.defaultFileAction,
-    ignoredSyscalls: c.ignoredSyscalls,
-    rules: c.rules,
+    description: desired.description ?? '',
+    policyMode: desired.policyMode,
+    defaultNetworkAction: desired.defaultNetworkAction,
+    defaultExecuteAction: desired.defaultExecuteAction,
+    defaultFileAction: desired.defaultFileAction,
+    ignoredSyscalls: desired.ignoredSyscalls,
+    rules: wireRules(desired.rules, live ? field(live, 'rules') : undefined),
   });
 }
 
@@ -141,22 +164,23 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
 
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
-  ownedFields: (spec) => (isBlank(spec.policyMode) ? ownedExcept(KEYS, ['policyMode']) : undefined),
+  fields: KEYS,
 
-  async create(api, name, spec) {
-    const res = await api.request('POST', PATH, { body: body(name, spec) });
+  async create(api, name, desired) {
+    const res = await api.request('POST', PATH, { body: body(name, desired) });
     return idFromResponse(res, ['id', 'ID', 'policyId'], 'create runtime policy');
   },
 
-  async update(api, live, name, spec) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, spec, live) });
+  async update(api, live, name, desired) {
+    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, live) });
   },
 
   async remove(api, live) {
     await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
   },
 
-  isProtected: () => false,
+  /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
+  isProtected: (live) => optString(field(live, 'name')) === DEFAULT_POLICY_NAME,
 
   toSpec(live) {
     const c = canonicalOf(live);
@@ -176,43 +200,58 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
     }) as RuntimePolicySpec;
   },
 
-  check(spec) {
+  check(spec, name) {
     const issues: CheckIssue[] = [];
+    const named = (spec as Obj).name;
+    if (typeof named === 'string' && named !== name) {
+      issues.push({ path: ['name'], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove name or make the two equal` });
+    }
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
-      const type = normRuleType(r.ruleType);
-      const at = (f: string) => ['rules', i, f];
-      const label = `rules[${i}]${optString(r.name) ? ` ("${String(r.name)}")` : ''}`;
-      if (type === undefined) return; // the schema reports a missing ruleType
+      const at = (f: string) => ['rules', i, r[f] === undefined && r[pascal(f)] !== undefined ? pascal(f) : f];
+      const label = `rules[${i}]${optString(field(r, 'name')) ? ` ("${String(field(r, 'name'))}")` : ''}`;
+      for (const f of ['name', 'ruleType', 'action']) {
+        if (field(r, f) === undefined) issues.push({ path: ['rules', i], message: `missing required field '${f}'` });
+      }
+      for (const f of RULE_FIELDS) {
+        const camel = f === 'InActive' ? 'inactive' : f.charAt(0).toLowerCase() + f.slice(1);
+        if (f !== camel && r[f] !== undefined && r[camel] !== undefined) {
+          issues.push({ path: ['rules', i, f], message: `${label}: "${f}" and "${camel}" are two spellings of one field; keep one` });
+        }
+      }
+      const type = normRuleType(field(r, 'ruleType'));
+      if (type === undefined) return;
       if (!(RULE_TYPES as readonly string[]).includes(type)) {
-        issues.push({ path: at('ruleType'), message: `${label}: ruleType "${String(r.ruleType)}" is not one of ${RULE_TYPES.join(', ')}` });
+        issues.push({ path: at('ruleType'), message: `${label}: ruleType "${String(field(r, 'ruleType'))}" is not one of ${RULE_TYPES.join(', ')}` });
         return;
       }
       const network = type === 'NETWORK_INBOUND' || type === 'NETWORK_OUTBOUND';
       const fileRule = type === 'READ' || type === 'WRITE';
       const syscallRule = type === 'SYSCALL';
       const need = network ? 'ipAddress' : fileRule ? 'file' : 'syscall';
-      if (isBlank(r[need])) {
-        issues.push({ path: at(need), message: `${label}: a ${type} rule needs "${need}"` });
+      if (isBlank(field(r, need))) {
+        issues.push({ path: field(r, need) === undefined ? ['rules', i] : at(need), message: `${label}: a ${type} rule needs "${need}"` });
       }
       const allowed: Record<string, boolean> = {
         ipAddress: network,
         port: network,
         file: fileRule,
         syscall: syscallRule,
+        syscallGroup: syscallRule,
         arg1: syscallRule,
         arg2: syscallRule,
         arg3: syscallRule,
       };
       for (const [f, ok] of Object.entries(allowed)) {
-        const v = r[f];
+        const v = field(r, f);
         if (ok || isBlank(v) || (f === 'port' && optInt(v) === 0)) continue;
         const fits = f === 'ipAddress' || f === 'port' ? 'NETWORK_INBOUND/NETWORK_OUTBOUND' : f === 'file' ? 'READ/WRITE' : 'SYSCALL';
         issues.push({ path: at(f), message: `${label}: "${f}" does not apply to a ${type} rule (only to ${fits} rules); remove it` });
       }
-      if (network && !isBlank(r.port)) {
-        const p = optInt(r.port);
-        if (p === undefined || p < 0 || p > 65535) issues.push({ path: at('port'), message: `${label}: port "${String(r.port)}" must be a number from 1 to 65535` });
+      const port = field(r, 'port');
+      if (network && !isBlank(port)) {
+        const p = optInt(port);
+        if (p === undefined || p < 0 || p > 65535) issues.push({ path: at('port'), message: `${label}: port "${String(port)}" must be a number from 1 to 65535` });
       }
     });
     return issues;

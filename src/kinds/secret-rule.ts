@@ -9,10 +9,12 @@ export const SECRET_RULE_PATHS = ['/v1.3/secretrule', '/v1.3/secretDetector'];
 /** Most rule ids in one bulkUpdate call. */
 export const BULK_LIMIT = 100;
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-const SPEC_KEYS = ['status', 'severity', 'ruleUuid'];
+const SPEC_KEYS = ['status', 'secretRuleStatus', 'severity', 'ruleUuid'];
 
 export interface SecretRuleSpec {
   status?: string;
+  /** The PUT body's name of status (secret-rule/update.request.json). */
+  secretRuleStatus?: string;
   severity?: string;
   ruleUuid?: string;
 }
@@ -37,11 +39,16 @@ async function path(api: ApiClient): Promise<string> {
   return api.resolvePath(SECRET_RULE_PATHS);
 }
 
-/** The PUT body: both fields always, the undeclared one taken from live. */
-function putBody(live: Obj, spec: SecretRuleSpec): Obj {
+/** The declared status, under either of its names. */
+function statusOf(spec: SecretRuleSpec): string | undefined {
+  return normStatus(spec.status ?? spec.secretRuleStatus);
+}
+
+/** The PUT body: both fields always (the desired form carries the live value of the undeclared one). */
+function putBody(desired: Obj): Obj {
   return {
-    secretRuleStatus: normStatus(spec.status) ?? normStatus(live.status),
-    severity: (upper(spec.severity) ?? upper(live.severity))?.toLowerCase(),
+    secretRuleStatus: normStatus(desired.status),
+    severity: upper(desired.severity)?.toLowerCase(),
   };
 }
 
@@ -65,16 +72,17 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
   nameOf: (live) => optString(live.secretDetector) ?? '',
   declaredId: (spec) => optString(spec.ruleUuid),
 
-  canonical: (spec) => compact({ status: normStatus(spec.status), severity: upper(spec.severity) }),
+  canonical: (spec) => compact({ status: statusOf(spec), severity: upper(spec.severity) }),
   canonicalLive: (live) => compact({ status: normStatus(live.status), severity: upper(live.severity) }),
-  ownedFields: (spec) => ['status', 'severity'].filter((k) => !isBlank(spec[k as keyof SecretRuleSpec])),
+  fields: ['status', 'severity'],
+  aliases: { secretRuleStatus: 'status' },
 
   async create() {
     throw new Error('secret rules are system-defined: they cannot be created, only their status and severity changed');
   },
 
-  async update(api, live, _name, spec) {
-    await api.request('PUT', `${await path(api)}/${seg(idOf(live))}`, { body: putBody(live, spec) });
+  async update(api, live, _name, desired) {
+    await api.request('PUT', `${await path(api)}/${seg(idOf(live))}`, { body: putBody(desired) });
   },
 
   async updateMany(api, items) {
@@ -83,12 +91,12 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
     const single: number[] = [];
     const byStatus = new Map<string, number[]>();
     items.forEach((it, i) => {
-      const wantSeverity = upper(it.spec.severity);
+      const wantSeverity = upper(it.desired.severity);
       if (wantSeverity !== undefined && wantSeverity !== upper(it.live.severity)) {
         single.push(i); // a severity change needs the single PUT (with both fields)
         return;
       }
-      const status = normStatus(it.spec.status) ?? normStatus(it.live.status) ?? 'Active';
+      const status = normStatus(it.desired.status) ?? normStatus(it.live.status) ?? 'Active';
       const group = byStatus.get(status) ?? [];
       group.push(i);
       byStatus.set(status, group);
@@ -97,7 +105,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
     for (const i of single) {
       const it = items[i]!;
       calls.push(
-        api.request('PUT', `${base}/${seg(idOf(it.live))}`, { body: putBody(it.live, it.spec) }).then(
+        api.request('PUT', `${base}/${seg(idOf(it.live))}`, { body: putBody(it.desired) }).then(
           () => void (outcomes[i] = { ok: true }),
           (error: unknown) => void (outcomes[i] = { ok: false, error }),
         ),
@@ -134,12 +142,15 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
         issues.push({ path: [k], message: `"${k}" cannot be managed on a secret rule; only status (Active/Inactive), severity (LOW, MEDIUM, HIGH, CRITICAL) and ruleUuid are allowed` });
       }
     }
-    if (isBlank(spec?.status) && isBlank(spec?.severity)) {
+    if (!isBlank(spec?.status) && !isBlank(spec?.secretRuleStatus)) {
+      issues.push({ path: ['secretRuleStatus'], message: 'status and secretRuleStatus are two names of one field; keep one' });
+    }
+    if (isBlank(spec?.status) && isBlank(spec?.secretRuleStatus) && isBlank(spec?.severity)) {
       issues.push({ path: [], message: 'a SecretRule declares status (Active/Inactive), severity (LOW, MEDIUM, HIGH, CRITICAL) or both' });
     }
-    const st = normStatus(spec?.status);
+    const st = spec ? statusOf(spec) : undefined;
     if (st !== undefined && st !== 'Active' && st !== 'Inactive') {
-      issues.push({ path: ['status'], message: `status "${st}" is not valid; use Active or Inactive` });
+      issues.push({ path: [isBlank(spec.status) ? 'secretRuleStatus' : 'status'], message: `status "${st}" is not valid; use Active or Inactive` });
     }
     const sev = upper(spec?.severity);
     if (sev !== undefined && !(SEVERITIES as readonly string[]).includes(sev)) {

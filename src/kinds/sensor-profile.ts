@@ -49,16 +49,17 @@ function idOf(live: SensorProfileLive): string {
   return optString(pick(live, 'profileId', 'profileUuid', 'uuid', 'id')) ?? '';
 }
 
-function body(name: string, spec: SensorProfileSpec): Obj {
-  const c = canonicalOf(spec as Obj);
+function body(name: string, desired: Obj): Obj {
   return {
     profileName: name,
-    description: c.description,
-    profileType: c.profileType,
-    associatedRegistryIds: c.associatedRegistryIds,
-    associatedSensorIds: c.associatedSensorIds,
+    description: desired.description ?? '',
+    profileType: desired.profileType ?? 'Registry',
+    associatedRegistryIds: arr(desired.associatedRegistryIds),
+    associatedSensorIds: arr(desired.associatedSensorIds),
   };
 }
+
+const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds'] as const;
 
 export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   kind: 'SensorProfile',
@@ -82,14 +83,17 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
 
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
+  fields: FIELDS,
+  // The details' names of the two lists (sensor-profile/get.response.json).
+  aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
 
-  async create(api, name, spec) {
-    const res = await api.request('POST', PATH, { body: body(name, spec) });
+  async create(api, name, desired) {
+    const res = await api.request('POST', PATH, { body: body(name, desired) });
     return idFromResponse(res, ['profileUuid', 'profileId', 'uuid', 'id'], 'create sensor profile');
   },
 
-  async update(api, live, name, spec) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, spec) });
+  async update(api, live, name, desired) {
+    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired) });
   },
 
   async remove(api, live) {
@@ -113,10 +117,28 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
     }) as SensorProfileSpec;
   },
 
-  check(spec) {
+  check(spec, name) {
     const issues: CheckIssue[] = [];
-    if (arr(spec.associatedRegistryIds).every(isBlank) && arr(spec.associatedSensorIds).every(isBlank)) {
-      issues.push({ path: [], message: 'a sensor profile needs at least one registry (associatedRegistryIds) or sensor (associatedSensorIds)' });
+    const o = spec as Obj;
+    // 1.17 notes: "associatedRegistryIds (Required) Add one or more registries to this profile", and the same
+    // words for associatedSensorIds.
+    for (const [key, alias, what] of [
+      ['associatedRegistryIds', 'associatedRegistries', 'registries (the registries the profile\'s sensors scan)'],
+      ['associatedSensorIds', 'associatedSensors', 'sensors (the sensors that scan the profile\'s registries)'],
+    ] as const) {
+      const given = o[key] !== undefined && o[key] !== null ? key : o[alias] !== undefined && o[alias] !== null ? alias : undefined;
+      if (given === undefined) {
+        issues.push({ path: [], message: `missing required field '${key}': a sensor profile needs one or more ${what}` });
+      } else if (arr(o[given]).every(isBlank)) {
+        issues.push({ path: [given], message: `${given} is empty: a sensor profile needs one or more ${what} ("(Required) Add one or more …", CS 1.17 notes)` });
+      }
+      if (given === key && o[alias] !== undefined && o[alias] !== null) {
+        issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
+      }
+    }
+    const named = o.profileName;
+    if (typeof named === 'string' && named !== name) {
+      issues.push({ path: ['profileName'], message: `profileName "${named}" differs from metadata.name "${name}"; metadata.name is the profile's name: remove profileName or make the two equal` });
     }
     return issues;
   },

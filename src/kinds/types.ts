@@ -8,6 +8,9 @@ export interface CheckIssue {
   message: string;
 }
 
+/** A canonical form: what `canonical`/`canonicalLive` return. */
+export type Canonical = Record<string, unknown>;
+
 export type UpdateOutcome = { ok: true } | { ok: false; error: unknown };
 
 export interface Kind<Spec = any, Live = any> {
@@ -38,22 +41,20 @@ export interface Kind<Spec = any, Live = any> {
   canonical(spec: Spec): Record<string, unknown>;
   /** Live state in the same form, server-managed fields dropped. */
   canonicalLive(live: Live): Record<string, unknown>;
-  /** Top-level canonical keys the declaration manages; undefined = all. The engine drops from
-   * `canonicalLive(live)` every top-level key not listed before diffing (and fingerprinting), so a field the
-   * declaration leaves to the server never shows as a change. Used where the API computes or keeps a value the
-   * declaration may omit: SecretRule (only the declared of `status`/`severity`), Exception (`qids` of a DYNAMIC
-   * exception unless declared), RuntimePolicy/CentralizedPolicy (`policyMode`/`policyType` when not declared). */
-  ownedFields?(spec: Spec): string[] | undefined;
-  /** Top-level canonical keys this declaration manages; undefined means all. The engine drops every other
-   * top-level key from the canonical live form before diffing (e.g. a SecretRule that declares only `status`). */
-  ownedFields?(spec: Spec): string[] | undefined;
+  /** The top-level keys of the canonical form. A declaration manages the ones its spec sets (see
+   * engine/desired.ts: what a declaration leaves out is neither compared nor changed). */
+  readonly fields?: readonly string[];
+  /** Spec keys that name a canonical key under another spelling (e.g. SecretRule `secretRuleStatus` → `status`). */
+  readonly aliases?: Readonly<Record<string, string>>;
 
-  /** Creates the object; returns its new server id. */
-  create(api: ApiClient, name: string, spec: Spec): Promise<string>;
-  /** Makes the live object match the spec. */
-  update(api: ApiClient, live: Live, name: string, spec: Spec): Promise<void>;
+  /** Creates the object from `desired` (the canonical form of the declaration); returns its new server id. */
+  create(api: ApiClient, name: string, desired: Canonical): Promise<string>;
+  /** Writes `desired` (the whole canonical object: the live values of what the declaration does not manage,
+   * the declared values of what it does) over the live object. Fields the canonical form does not know (rule
+   * ids, server-managed fields) are carried from `live`. */
+  update(api: ApiClient, live: Live, name: string, desired: Canonical): Promise<void>;
   /** Several updates at once where the API has a bulk call; one outcome per item, in order. */
-  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; spec: Spec }>): Promise<UpdateOutcome[]>;
+  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; desired: Canonical }>): Promise<UpdateOutcome[]>;
   remove(api: ApiClient, live: Live): Promise<void>;
 
   /** System objects that are never changed or deleted (the Default sensor profile, the default centralized policy). */

@@ -74,6 +74,11 @@ export function stableStringify(v: unknown): string {
   return JSON.stringify(sortKeysDeep(v));
 }
 
+/** Deep equality of two JSON values, ignoring object key order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
 /** A copy with object keys sorted at every level; arrays keep their order. */
 export function sortKeysDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeysDeep);
@@ -145,11 +150,19 @@ export function parseJsonish(v: unknown): unknown {
 // ---- dates ---------------------------------------------------------------------------------------
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
 const DIGITS = /^-?\d+$/;
 
+/** True when year-month-day names a day of the calendar (not 2026-02-30, not month 13). */
+export function isCalendarDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const back = new Date(Date.UTC(y, m - 1, d));
+  return back.getUTCMonth() === m - 1 && back.getUTCDate() === d;
+}
+
 /** Epoch milliseconds of a declaration or API date: ISO date-time (with a zone), a date (00:00 UTC),
- * epoch ms as a number or a digit string, or a Date. undefined when unset or unreadable. */
+ * epoch ms as a number or a digit string, or a Date. undefined when unset or unreadable, and for a day the
+ * calendar does not have (2026-02-30: JavaScript's Date would silently read it as March 2nd). */
 export function parseDate(v: unknown): number | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.getTime();
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : undefined;
@@ -159,13 +172,14 @@ export function parseDate(v: unknown): number | undefined {
   if (DIGITS.test(s)) return Number(s);
   const d = DATE_ONLY.exec(s);
   if (d) {
-    const ms = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
-    const back = new Date(ms);
-    // reject 2026-02-30 and the like
-    if (back.getUTCMonth() !== Number(d[2]) - 1 || back.getUTCDate() !== Number(d[3])) return undefined;
-    return ms;
+    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return undefined;
+    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
   }
-  if (DATE_TIME.test(s)) {
+  const t = DATE_TIME.exec(s);
+  if (t) {
+    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return undefined;
+    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return undefined;
+    if (t[9] !== undefined && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return undefined;
     const ms = Date.parse(s.replace(' ', 'T'));
     return Number.isNaN(ms) ? undefined : ms;
   }
@@ -245,9 +259,4 @@ export function idFromResponse(body: unknown, keys: readonly string[], what: str
 /** URL path segment for an id. */
 export function seg(id: string): string {
   return encodeURIComponent(id);
-}
-
-/** Every top-level key of a canonical form except `omit`. */
-export function ownedExcept(all: readonly string[], omit: readonly string[]): string[] {
-  return all.filter((k) => !omit.includes(k));
 }
