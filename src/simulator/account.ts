@@ -14,6 +14,8 @@ export class Account {
   readonly sensors = new Map<string, Json>();
   /** Built-in secret rules as they were at start, to dump only the overrides. */
   readonly builtinSecretRules = new Map<string, Json>();
+  /** QID lists by listId: a created exception with a listId and no qids gets the list's qids. */
+  readonly qidLists = new Map<string, number[]>();
 }
 
 /** Throws a 400 when `name` is already used by another object of the kind. */

@@ -4,8 +4,8 @@ import { Account } from './account.js';
 import { SimError } from './errors.js';
 import { objectId, uuid, ZERO_UUID } from './ids.js';
 import { centralizedDetails, defaultCentralizedPolicy, normalizeCentralizedPolicy } from './routes/centralized-policy.js';
-import { exceptionDetails, normalizeException } from './routes/exception.js';
-import { normalizeRuntimePolicy, runtimeStored } from './routes/runtime-policy.js';
+import { DEFAULT_QID_LISTS, exceptionDetails, normalizeException } from './routes/exception.js';
+import { defaultRuntimePolicy, normalizeRuntimePolicy, runtimeStored } from './routes/runtime-policy.js';
 import { normSeverity, normStatus } from './routes/secret-rule.js';
 import { defaultSensorProfile, normalizeSensorProfile, sensorProfileDetails } from './routes/sensor-profile.js';
 import { builtinSecretRules } from './secret-rules-builtin.js';
@@ -16,7 +16,7 @@ export class SeedError extends Error {}
 /** createdBy/updatedBy of seed objects that do not say. */
 const SEED_USER = 'qcs-demo';
 
-const SEED_KEYS = ['centralizedPolicies', 'runtimePolicies', 'exceptions', 'sensorProfiles', 'secretRules', 'runtimePoliciesInUse', 'registries', 'sensors'];
+const SEED_KEYS = ['centralizedPolicies', 'runtimePolicies', 'exceptions', 'sensorProfiles', 'secretRules', 'runtimePoliciesInUse', 'registries', 'sensors', 'qidLists'];
 
 export function readSeedFile(path: string): SeedAccount {
   let text: string;
@@ -32,14 +32,34 @@ export function readSeedFile(path: string): SeedAccount {
   }
 }
 
-function arr(seed: SeedAccount, key: keyof SeedAccount): Json[] {
+type ListKey = Exclude<keyof SeedAccount, 'qidLists'>;
+
+/** The stored objects of a kind, by its seed key (for the admin API's raw reads). */
+export function storedMap(a: Account, key: string): Map<string, Json> | undefined {
+  switch (key) {
+    case 'centralizedPolicies':
+      return a.centralizedPolicies;
+    case 'runtimePolicies':
+      return a.runtimePolicies;
+    case 'exceptions':
+      return a.exceptions;
+    case 'sensorProfiles':
+      return a.sensorProfiles;
+    case 'secretRules':
+      return a.secretRules;
+    default:
+      return undefined;
+  }
+}
+
+function arr(seed: SeedAccount, key: ListKey): Json[] {
   const v = seed[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new SeedError(`seed.${key} must be an array`);
   return v as Json[];
 }
 
-function each(seed: SeedAccount, key: keyof SeedAccount, fn: (o: Json) => void): void {
+function each(seed: SeedAccount, key: ListKey, fn: (o: Json) => void): void {
   arr(seed, key).forEach((o, i) => {
     try {
       fn(o);
@@ -75,9 +95,13 @@ export function accountFromSeed(seedIn: SeedAccount | string | undefined, now: n
     a.centralizedPolicies.set(id, rec);
   });
 
+  const drp = defaultRuntimePolicy();
+  a.runtimePolicies.set(drp['id'] as string, drp);
   each(seed, 'runtimePolicies', (o) => {
-    const p = normalizeRuntimePolicy(o, now, undefined, true);
+    const p = normalizeRuntimePolicy(o, now, true, true);
     const rec: Json = { id: objectId(now), created: iso, updated: iso, ...p };
+    // A seeded "Default Policy" replaces the built-in one.
+    if (rec['name'] === drp['name']) a.runtimePolicies.delete(drp['id'] as string);
     unique(a.runtimePolicies, 'name', rec, rec['id'] as string, 'runtimePolicies');
     a.runtimePolicies.set(rec['id'] as string, rec);
   });
@@ -86,8 +110,16 @@ export function accountFromSeed(seedIn: SeedAccount | string | undefined, now: n
     a.runtimePoliciesInUse.add(id);
   }
 
+  for (const [listId, qids] of Object.entries(DEFAULT_QID_LISTS)) a.qidLists.set(listId, [...qids]);
+  if (seed.qidLists !== undefined && seed.qidLists !== null) {
+    if (typeof seed.qidLists !== 'object' || Array.isArray(seed.qidLists)) throw new SeedError('seed.qidLists must be an object: { "<listId>": [qid, ...] }');
+    for (const [listId, qids] of Object.entries(seed.qidLists)) {
+      if (!Array.isArray(qids) || !qids.every((q) => Number.isInteger(q) && q > 0)) throw new SeedError(`seed.qidLists["${listId}"] must be an array of positive integers`);
+      a.qidLists.set(listId, [...qids]);
+    }
+  }
   each(seed, 'exceptions', (o) => {
-    const e = normalizeException(o, true);
+    const e = normalizeException(o, { seed: true, create: true, qidLists: a.qidLists });
     const rec: Json = { exceptionId: uuid(), createdBy: SEED_USER, updatedBy: SEED_USER, created: ms, updated: ms, ...e };
     unique(a.exceptions, 'name', rec, rec['exceptionId'] as string, 'exceptions');
     a.exceptions.set(rec['exceptionId'] as string, rec);
@@ -140,10 +172,11 @@ export function dumpAccount(a: Account): SeedAccount {
   const out: SeedAccount = {
     centralizedPolicies: [...a.centralizedPolicies.values()].map(centralizedDetails),
     runtimePolicies: [...a.runtimePolicies.values()].map(runtimeStored),
-    exceptions: [...a.exceptions.values()].map((e) => ({ ...exceptionDetails(e), exceptionType: e['exceptionType'] })),
+    exceptions: [...a.exceptions.values()].map((e) => (e['exceptionType'] === undefined ? exceptionDetails(e) : { ...exceptionDetails(e), exceptionType: e['exceptionType'] })),
     sensorProfiles: [...a.sensorProfiles.values()].map(sensorProfileDetails),
     secretRules,
     runtimePoliciesInUse: [...a.runtimePoliciesInUse],
+    qidLists: Object.fromEntries([...a.qidLists].map(([k, v]) => [k, [...v]])),
   };
   if (a.registries.size > 0) out.registries = [...a.registries.values()].map((x) => structuredClone(x));
   if (a.sensors.size > 0) out.sensors = [...a.sensors.values()].map((x) => structuredClone(x));

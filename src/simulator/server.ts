@@ -9,7 +9,7 @@ import { Faults } from './faults.js';
 import { writeJsonAtomic } from './persist.js';
 import type { KindRoutes, RouteResult } from './route-types.js';
 import { ALL_ROUTES } from './routes/index.js';
-import { accountFromSeed, dumpAccount, readSeedFile, SeedError } from './seed.js';
+import { accountFromSeed, dumpAccount, readSeedFile, SeedError, storedMap } from './seed.js';
 import { Semaphore } from './semaphore.js';
 import type { FaultConfig, RecordedRequest, SeedAccount, SimulatorHandle, SimulatorOptions } from './types.js';
 
@@ -123,6 +123,10 @@ export class Simulator {
       setFaults: (f: Partial<FaultConfig>) => this.faults.set(f),
       reset: (seed?: SeedAccount | string) => this.reset(seed),
       dump: () => dumpAccount(this.account),
+      raw: (collection: string, id: string) => {
+        const o = storedMap(this.account, collection)?.get(id);
+        return o === undefined ? undefined : structuredClone(o);
+      },
       expireTokens: () => this.auth.expireAll(),
       setRuntimePolicyInUse: (id: string, inUse: boolean) => this.setInUse(id, inUse),
       credentials: { username: 'qcs-demo', password: 'qcs-demo-password' },
@@ -329,6 +333,15 @@ export class Simulator {
         case 'POST expire-tokens':
           this.auth.expireAll();
           return { status: 200, body: { ok: true } };
+      }
+      // GET /__sim/raw/<seed key> (all stored objects by id) and /__sim/raw/<seed key>/<id>: objects as stored, unformatted.
+      const raw = /^GET raw\/([^/]+)(?:\/([^/]+))?$/.exec(route);
+      if (raw) {
+        const map = storedMap(this.account, raw[1]!);
+        if (!map) return bad(404, `No such collection: ${raw[1]}; use centralizedPolicies, runtimePolicies, exceptions, sensorProfiles or secretRules`);
+        if (raw[2] === undefined) return { status: 200, body: Object.fromEntries([...map].map(([k, v]) => [k, structuredClone(v)])) };
+        const o = map.get(decodeURIComponent(raw[2]));
+        return o === undefined ? bad(404, `No ${raw[1]} object has id ${decodeURIComponent(raw[2])}`) : { status: 200, body: structuredClone(o) };
       }
       const inUse = /^(PUT|DELETE) in-use\/([^/]+)$/.exec(route);
       if (inUse) {

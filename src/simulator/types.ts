@@ -61,6 +61,11 @@ export interface SeedAccount {
   registries?: Json[];
   /** Sensors known to the account (for `/sensorProfile/{id}/sensor` and `/associate`); optional. */
   sensors?: Json[];
+  /**
+   * QID lists by listId: a created exception with a `listId` and no `qids` gets the list's qids. Added to the
+   * built-in table, which maps the documented listId 9b157637-8132-4899-bfae-effd1ea39a75 to [90984].
+   */
+  qidLists?: Record<string, number[]>;
 }
 
 export interface RecordedRequest {
@@ -113,6 +118,8 @@ export interface SimulatorHandle {
   reset(seed?: SeedAccount | string): void;
   dump(): SeedAccount;
   expireTokens(): void;
+  /** The stored object of a kind (by its seed key, e.g. `exceptions`) as the simulator holds it; undefined when absent. */
+  raw(collection: string, id: string): Json | undefined;
   /** Marks a runtime policy as in use (or not): DELETE is then refused. */
   setRuntimePolicyInUse(id: string, inUse: boolean): void;
   credentials: { username: string; password: string };

@@ -12,11 +12,13 @@ const admin = (a: Api, method: string, path: string, body?: unknown) => call(a.s
 
 describe('admin API', () => {
   it('GET /__sim/state dumps the account in seed format, equal to dump()', async () => {
-    api = await startApi({ seed: { exceptions: [{ name: 'seeded', reason: 'RISK_ACCEPTED', scope: 'IMAGE', entityAssignmentType: 'STATIC', startDate: '1', endDate: '2', qids: [5] }] } });
+    api = await startApi({ seed: { exceptions: [{ name: 'seeded', reason: 'RISK_ACCEPTED', scope: 'IMAGE', startDate: '1', endDate: '2', qids: [5] }] } });
     const r = await admin(api, 'GET', 'state');
     expect(r.status).toBe(200);
     expect(r.json).toEqual(api.sim.dump());
-    expect(Object.keys(r.json).sort()).toEqual(['centralizedPolicies', 'exceptions', 'runtimePolicies', 'runtimePoliciesInUse', 'secretRules', 'sensorProfiles']);
+    expect(Object.keys(r.json).sort()).toEqual(['centralizedPolicies', 'exceptions', 'qidLists', 'runtimePolicies', 'runtimePoliciesInUse', 'secretRules', 'sensorProfiles']);
+    expect(r.json.qidLists).toEqual({ '9b157637-8132-4899-bfae-effd1ea39a75': [90984] });
+    expect(r.json.runtimePolicies.map((p: any) => p.name)).toEqual(['Default Policy']);
     expect(r.json.exceptions.map((e: any) => [e.name, e.qids])).toEqual([['seeded', [5]]]);
     expect(r.json.sensorProfiles[0].profileName).toBe('Default');
     expect(r.json.centralizedPolicies.some((p: any) => p.isDefault)).toBe(true);
@@ -27,9 +29,9 @@ describe('admin API', () => {
     api = await startApi();
     await api.post('/v1.3/runtime/policies', { name: 'temp' });
     expect((await admin(api, 'POST', 'reset')).status).toBe(200);
-    expect((await api.get('/v1.3/runtime/policies')).json).toEqual([]);
+    expect((await api.get('/v1.3/runtime/policies')).json.map((p: any) => p.name)).toEqual(['Default Policy']);
     expect((await admin(api, 'POST', 'reset', { runtimePolicies: [{ name: 'from-reset' }] })).status).toBe(200);
-    expect((await api.get('/v1.3/runtime/policies')).json.map((p: any) => p.name)).toEqual(['from-reset']);
+    expect((await api.get('/v1.3/runtime/policies')).json.map((p: any) => p.name)).toEqual(['Default Policy', 'from-reset']);
     const bad = await admin(api, 'POST', 'reset', { runtimePolicies: [{ description: 'no name' }] });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/runtimePolicies\[0\].*name is required/);
@@ -61,6 +63,20 @@ describe('admin API', () => {
     expect((await admin(api, 'PUT', 'faults', { secretDetectorOnly: true })).status).toBe(200);
     expect((await admin(api, 'GET', 'faults')).json.secretDetectorOnly).toBe(true);
     expect((await api.get('/v1.3/secretrule')).status).toBe(404);
+  });
+
+  it('GET /__sim/raw/<collection>[/<id>] reads stored objects as the simulator holds them', async () => {
+    api = await startApi();
+    const c = await api.post('/v1.3/centralizedPolicy', { policyName: 'raw', tagIds: [] });
+    const one = await admin(api, 'GET', `raw/centralizedPolicies/${c.json.uuid}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toEqual(api.sim.raw('centralizedPolicies', c.json.uuid));
+    expect(one.json).toMatchObject({ uuid: c.json.uuid, policyName: 'raw', tagIds: null, version: 1 });
+    const all = await admin(api, 'GET', 'raw/runtimePolicies');
+    expect(Object.values(all.json).map((p: any) => p.name)).toEqual(['Default Policy']);
+    expect((await admin(api, 'GET', 'raw/exceptions/nope')).status).toBe(404);
+    expect((await admin(api, 'GET', 'raw/nothing')).status).toBe(404);
+    expect(api.sim.raw('exceptions', 'nope')).toBeUndefined();
   });
 
   it('POST /__sim/expire-tokens makes every token answer 401', async () => {

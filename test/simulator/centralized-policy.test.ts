@@ -65,9 +65,13 @@ describe('CentralizedPolicy', () => {
       const u = await local.put(`${BASE}/${c.json.uuid}`, upd);
       expect(u.status).toBe(200);
       expect(Object.keys(u.json)).toEqual(['policyUUID ']);
-      expect(u.json['policyUUID ']).toBe(c.json.uuid);
+      // as in the sample, the answer echoes the body's uuid (the sample body carries abe4ed1b-…), not the path's
+      expect(u.json['policyUUID ']).toBe(upd.uuid);
+      const { uuid: _u, ...noUuid } = upd;
+      expect((await local.put(`${BASE}/${c.json.uuid}`, noUuid)).json).toEqual({ 'policyUUID ': c.json.uuid });
+      now += 0;
       const d = (await local.get(`${BASE}/${c.json.uuid}`)).json;
-      expect(d.version).toBe(2);
+      expect(d.version).toBe(3);
       expect(d.updated).toBe(String(now));
       expect(d.created).toBe(String(now - 5000));
       expect(d.centralizedPolicyRules[0].metaData).toBe('{"value":30}');
@@ -78,25 +82,39 @@ describe('CentralizedPolicy', () => {
     }
   });
 
-  it('accepts metaData as a JSON string, rule position as order or sortOrder, and defaults omitted rule fields', async () => {
+  it('accepts metaData as a JSON string, rule position as order or sortOrder, and stores only the fields sent', async () => {
     const c = await api.post(BASE, {
       policyName: 'cp-defaults',
       policyType: 'K8S_ADMISSION_CONTROLLER',
       policyMode: 'ACTIVE',
       centralizedPolicyRules: [
         { name: 'a', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', kind: 'IMAGE_SECURITY', action: 'FAIL', metaData: '{"value":7}', sortOrder: 5 },
-        { name: 'b', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', kind: 'IMAGE_SECURITY', action: 'FAIL' },
+        { name: 'b', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', kind: 'IMAGE_SECURITY', action: 'FAIL', order: 1, isEnabled: false },
+        { name: 'c', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES' },
       ],
     });
     expect(c.status).toBe(200);
     const d = (await api.get(`${BASE}/${c.json.uuid}`)).json;
-    expect(d.centralizedPolicyRules.map((r: any) => [r.metaData, r.sortOrder, r.isEnabled, r.stopProcessing])).toEqual([
-      ['{"value":7}', 5, true, false],
-      [null, 1, true, false],
+    expect(d.centralizedPolicyRules).toEqual([
+      { name: 'a', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', kind: 'IMAGE_SECURITY', action: 'FAIL', metaData: '{"value":7}', sortOrder: 5 },
+      { name: 'b', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', kind: 'IMAGE_SECURITY', action: 'FAIL', sortOrder: 1, isEnabled: false },
+      { name: 'c', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES' },
     ]);
-    expect(d.description).toBe('');
-    expect(d.exclusionPolicyRules).toEqual([]);
-    expect(d.k8sFilters).toEqual([]);
+    expect(d).not.toHaveProperty('description');
+    expect(d).not.toHaveProperty('exclusionPolicyRules');
+    expect(d).not.toHaveProperty('k8sFilters');
+    expect(d.isDefault).toBe(false);
+    expect(d.tagIds).toBeNull();
+  });
+
+  it('a PUT replaces the policy with its body: an omitted field is cleared, server fields stay server-side', async () => {
+    const c = await api.post(BASE, body('cp-replace', { description: 'before', tagIds: [7] }));
+    const before = api.sim.raw('centralizedPolicies', c.json.uuid)!;
+    expect(before['tagIds']).toEqual([7]);
+    const u = await api.put(`${BASE}/${c.json.uuid}`, { policyName: 'cp-replace', uuid: c.json.uuid, createdBy: 'someone', created: '1', version: 99, hasDeprecatedRulesPresent: false });
+    expect(u.status).toBe(200);
+    const after = api.sim.raw('centralizedPolicies', c.json.uuid)!;
+    expect(after).toEqual({ uuid: c.json.uuid, policyName: 'cp-replace', isDefault: false, tagIds: null, createdBy: before['createdBy'], created: before['created'], updatedBy: 'qcs-demo', updated: expect.any(String), version: 2 });
   });
 
   it('refuses a duplicate name, a missing name, wrong types and malformed JSON with 400 and a message', async () => {

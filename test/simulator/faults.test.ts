@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 const LIST = '/v1.3/exception?pageNumber=1&pageSize=50';
-const exc = (name: string) => ({ name, reason: 'RISK_ACCEPTED', scope: 'IMAGE', exceptionType: 'VULNERABILITY', entityAssignmentType: 'STATIC', startDate: '1', endDate: '2', qids: [1] });
+const exc = (name: string) => ({ name, reason: 'RISK_ACCEPTED', scope: 'IMAGE', exceptionType: 'VULNERABILITY', startDate: '1', endDate: '2', qids: [1] });
 
 async function statuses(a: Api, n: number, path = LIST): Promise<number[]> {
   const out: number[] = [];

@@ -46,7 +46,7 @@ describe('persistence', () => {
     const statePath = join(dir, 'nested', 'state.json');
     const sim = await startSimulator({ statePath, seed: { runtimePolicies: [{ name: 'from-seed' }] } });
     await sim.close();
-    expect(JSON.parse(readFileSync(statePath, 'utf8')).runtimePolicies.map((p: any) => p.name)).toEqual(['from-seed']);
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).runtimePolicies.map((p: any) => p.name)).toEqual(['Default Policy', 'from-seed']);
   });
 
   it('loads a seed file by path, and refuses an unreadable or invalid one with a clear message', async () => {

@@ -25,7 +25,7 @@ const policy = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('RuntimePolicy', () => {
-  it('creates → {id} (24 hex); details carry the summary, defaults and camelCase rules with ids; ISO times', async () => {
+  it('creates → {id} (24 hex); details carry the summary and camelCase rules with ids and syscallGroup; ISO times', async () => {
     const c = await api.post(BASE, policy('rt-create'));
     expect(c.status).toBe(200);
     expect(Object.keys(c.json)).toEqual(['id']);
@@ -44,6 +44,7 @@ describe('RuntimePolicy', () => {
       ipAddress: '*',
       port: 22,
       syscall: '',
+      syscallGroup: '',
       arg1: '',
       arg2: '',
       arg3: '',
@@ -76,8 +77,9 @@ describe('RuntimePolicy', () => {
     try {
       for (let i = 0; i < 7; i++) await local.post(BASE, policy(`p${i}`));
       const sizes = [];
+      // 7 + the system Default Policy
       for (let n = 1; n <= 4; n++) sizes.push((await local.get(`${BASE}?pageNumber=${n}&pageSize=3`)).json.length);
-      expect(sizes).toEqual([3, 3, 1, 0]);
+      expect(sizes).toEqual([3, 3, 2, 0]);
     } finally {
       await local.close();
     }
@@ -106,6 +108,41 @@ describe('RuntimePolicy', () => {
     }
   });
 
+  it('a PUT replaces the policy with its body: omitted fields are cleared, a rule keeps the id it carries', async () => {
+    const local = await startApi();
+    try {
+      const c = await local.post(BASE, policy('rt-replace', { rules: [{ name: 'sys', ruleType: 'SYSCALL', syscall: 'ptrace', syscallGroup: 'debug', action: 'DENY' }] }));
+      const before = (await local.get(`${BASE}/${c.json.id}`)).json;
+      expect(before.rules[0].syscallGroup).toBe('debug');
+      const givenId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+      const u = await local.put(`${BASE}/${c.json.id}`, { name: 'rt-replace', rules: [{ ...before.rules[0], id: givenId }, { ...before.rules[0], id: undefined, name: 'sys2' }] });
+      expect(u.status).toBe(200);
+      const raw = local.sim.raw('runtimePolicies', c.json.id)!;
+      expect(Object.keys(raw).sort()).toEqual(['created', 'id', 'name', 'rules', 'updated']);
+      const rules = raw['rules'] as any[];
+      expect(rules[0]).toMatchObject({ id: givenId, syscallGroup: 'debug' });
+      expect(rules[1].id).toMatch(/^[0-9a-f]{24}$/);
+      expect(rules[1].id).not.toBe(givenId);
+      const dup = await local.put(`${BASE}/${c.json.id}`, { name: 'rt-replace', rules: [rules[0], rules[0]] });
+      expect(dup.status).toBe(400);
+      expect(dup.json.message).toMatch(/used by another rule/);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('holds the system Default Policy (zero creation date), which can be neither changed nor deleted', async () => {
+    const list = (await api.get(`${BASE}?pageNumber=1&pageSize=250`)).json;
+    const def = list.find((p: any) => p.name === 'Default Policy');
+    expect(def).toEqual({ id: '5f9bc49314c4e000019db314', name: 'Default Policy', created: '0001-01-01T00:00:00Z', updated: expect.any(String), description: 'Default group policy', policyMode: 'ACTIVE' });
+    const put = await api.put(`${BASE}/${def.id}`, { name: 'Default Policy', description: 'mine now' });
+    expect(put.status).toBe(400);
+    expect(put.json.message).toMatch(/belongs to the system/);
+    expect((await api.del(`${BASE}/${def.id}`)).status).toBe(400);
+    expect((await api.get(`${BASE}/${def.id}`)).json.description).toBe('Default group policy');
+    expect((await api.post(BASE, { name: 'Default Policy' })).status).toBe(400);
+  });
+
   it('accepts the v1.2 PascalCase rules of the notes (RuleType "network inbound", Port 0, "" fields)', async () => {
     const rules = ['rule-network_inbound', 'rule-network_outbound', 'rule-read', 'rule-write'].map((f) => sample(`runtime-policy/${f}.v1.2.json`));
     const c = await api.post(BASE, { Name: 'rt-v12', Description: 'from the 1.7 notes', Mode: 0, Rules: rules });
@@ -118,7 +155,10 @@ describe('RuntimePolicy', () => {
       ['READ', 'DENY', 0],
       ['WRITE', 'DENY', 0],
     ]);
-    expect(d.rules[0].id).toBe(rules[0].ID);
+    // a create assigns new rule ids; SyscallGroup is kept
+    expect(d.rules[0].id).toMatch(/^[0-9a-f]{24}$/);
+    expect(d.rules[0].id).not.toBe(rules[0].ID);
+    expect(d.rules.every((r: any) => r.syscallGroup === '')).toBe(true);
   });
 
   it('refuses unknown ruleType, bad action, port on a file rule, wrong types, missing name and duplicates with 400', async () => {
@@ -172,5 +212,6 @@ describe('RuntimePolicy', () => {
     expect(r.status).toBe(200);
     expect(Object.keys(r.json[0])).toEqual(['ID', 'Name', 'DateCreated', 'DateUpdated', 'Description', 'Mode']);
     expect(r.json[0].Mode).toBe(0);
+    expect(r.json.find((p: any) => p.Name === 'Default Policy')).toMatchObject({ ID: '5f9bc49314c4e000019db314', DateCreated: '0001-01-01T00:00:00Z', Description: 'Default group policy' });
   });
 });

@@ -11,7 +11,9 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const uuidN = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const body = (name: string, registries: string[] = [], sensors: string[] = []) => ({
+let nextRegistry = 1000;
+/** A profile body; by default with a registry of its own (one profile per registry) and one sensor. */
+const body = (name: string, registries: string[] = [uuidN(nextRegistry++)], sensors: string[] = [uuidN(99)]) => ({
   profileName: name,
   description: `${name} desc`,
   profileType: 'Registry',
@@ -23,6 +25,9 @@ describe('SensorProfile', () => {
   it('has the Default profile (zeros, System) which can be neither changed nor deleted', async () => {
     const d = (await api.get(`${BASE}/${ZERO}`)).json;
     expect(d).toMatchObject({ profileId: ZERO, profileName: 'Default', profileType: null, createdBy: 'System', updatedBy: null });
+    // it holds the registries and sensors of the details sample
+    const s = sample('sensor-profile/get.response.json');
+    expect([d.associatedRegistries, d.associatedSensors, d.associatedRegistriesCount, d.associatedSensorsCount]).toEqual([s.associatedRegistries, s.associatedSensors, 4, 2]);
     const item = (await api.get(`${BASE}?pageNumber=1&pageSize=50`)).json.data.find((p: any) => p.profileId === ZERO);
     expect(item.updatedBy).toBe('System');
     const put = await api.put(`${BASE}/${ZERO}`, body('Default'));
@@ -72,6 +77,40 @@ describe('SensorProfile', () => {
     expect([d.profileName, d.associatedRegistries, d.associatedSensorsCount]).toEqual(['sp-a-renamed', [uuidN(1)], 1]);
     // the registry freed by the update can now go elsewhere
     expect((await api.put(`${BASE}/${b.json.profileUuid}`, body('sp-b', [uuidN(3), uuidN(2)]))).status).toBe(200);
+    // the Default profile's registries count too
+    const held = sample('sensor-profile/get.response.json').associatedRegistries[0];
+    const onDefault = await api.post(BASE, body('sp-d', [held]));
+    expect(onDefault.status).toBe(400);
+    expect(onDefault.json.message).toMatch(/already associated with sensor profile "Default"/);
+    const putDefault = await api.put(`${BASE}/${b.json.profileUuid}`, body('sp-b', [held]));
+    expect(putDefault.status).toBe(400);
+    expect(putDefault.json.message).toMatch(/"Default"/);
+  });
+
+  it('a create needs registries and sensors; an update does not, and replaces the profile with its body', async () => {
+    for (const [b, re] of [
+      [body('sp-n1', []), /associatedRegistryIds is required/],
+      [body('sp-n2', [uuidN(50)], []), /associatedSensorIds is required/],
+      [{ profileName: 'sp-n3', associatedSensorIds: [uuidN(99)] }, /associatedRegistryIds is required/],
+    ] as const) {
+      const r = await api.post(BASE, b);
+      expect(r.status).toBe(400);
+      expect(r.json.message).toMatch(re);
+    }
+    const c = await api.post(BASE, body('sp-replace'));
+    const before = api.sim.raw('sensorProfiles', c.json.profileUuid)!;
+    const u = await api.put(`${BASE}/${c.json.profileUuid}`, { profileName: 'sp-replace', createdBy: 'username', updatedBy: 'username' });
+    expect(u.status).toBe(200);
+    expect(api.sim.raw('sensorProfiles', c.json.profileUuid)).toEqual({
+      profileId: c.json.profileUuid,
+      profileName: 'sp-replace',
+      associatedSensors: [],
+      associatedRegistries: [],
+      createdBy: before['createdBy'],
+      created: before['created'],
+      updatedBy: 'qcs-demo',
+      updated: expect.any(String),
+    });
   });
 
   it('refuses bad bodies: missing name, a profileType other than Registry, wrong types, duplicates', async () => {

@@ -24,20 +24,30 @@ function metaDataText(v: unknown, where: string): string | null {
   throw badRequest(`${where}metaData must be an object, got ${typeOf(v)}`);
 }
 
+/** Sets `out[key]` only when the value was sent (a PUT that omits a field clears it: nothing is filled in). */
+function putIf(out: Json, key: string, v: unknown): void {
+  if (v !== undefined && v !== null) out[key] = v;
+}
+
+const optStr = (o: Json, k: string, where: string): string | undefined => {
+  const v = o[k];
+  return v === undefined || v === null ? undefined : optString(o, k, '', where);
+};
+const optB = (o: Json, k: string, where: string): boolean | undefined => (o[k] === undefined || o[k] === null ? undefined : optBool(o, k, false, where));
+
+/** A rule as sent: only its fields that were given are stored; `order` (POST sample) is stored as `sortOrder` (PUT and GET samples). */
 function normRule(r: unknown, i: number, field: string): Json {
   const where = `${field}[${i}].`;
   const o = asObject(r, `${field}[${i}]`);
-  const hasOrder = o['sortOrder'] !== undefined && o['sortOrder'] !== null ? 'sortOrder' : 'order';
-  return {
-    name: reqString(o, 'name', where),
-    type: reqString(o, 'type', where),
-    action: optString(o, 'action', 'FAIL', where),
-    isEnabled: optBool(o, 'isEnabled', true, where),
-    stopProcessing: optBool(o, 'stopProcessing', false, where),
-    sortOrder: optInt(o, hasOrder, i, where, 0),
-    metaData: metaDataText(o['metaData'], where),
-    kind: optString(o, 'kind', 'IMAGE_SECURITY', where),
-  };
+  const orderKey = o['sortOrder'] !== undefined && o['sortOrder'] !== null ? 'sortOrder' : 'order';
+  const out: Json = { name: reqString(o, 'name', where), type: reqString(o, 'type', where) };
+  putIf(out, 'action', optStr(o, 'action', where));
+  putIf(out, 'isEnabled', optB(o, 'isEnabled', where));
+  putIf(out, 'stopProcessing', optB(o, 'stopProcessing', where));
+  if (o[orderKey] !== undefined && o[orderKey] !== null) out['sortOrder'] = optInt(o, orderKey, 0, where, 0);
+  putIf(out, 'metaData', metaDataText(o['metaData'], where));
+  putIf(out, 'kind', optStr(o, 'kind', where));
+  return out;
 }
 
 function normRef(v: unknown, key: string, where: string, fields: string[]): Json | null {
@@ -61,32 +71,39 @@ function normFilter(f: unknown, i: number): Json {
   return { cluster, namespace };
 }
 
-function tagIdArray(o: Json): Array<string | number> {
-  const arr = o['tagIds'] === undefined ? [] : o['tagIds'];
+/** tagIds as sent; an empty list is stored as null, the way the GET sample reads `[]` back (assumed from the samples). */
+function tagIdArray(o: Json): Array<string | number> | null {
+  const arr = o['tagIds'];
+  if (arr === undefined || arr === null) return null;
   if (!Array.isArray(arr)) throw badRequest(`tagIds must be an array, got ${typeof arr}`);
   arr.forEach((x, i) => {
     const ok = (typeof x === 'number' && Number.isInteger(x) && x >= 0) || (typeof x === 'string' && x !== '');
     if (!ok) throw badRequest(`tagIds[${i}] must be a tag id (an integer, or a non-empty string), got ${JSON.stringify(x)}`);
   });
-  return arr as Array<string | number>;
+  return arr.length === 0 ? null : (arr as Array<string | number>);
 }
 
-/** The stored form of a policy from a request body (or a seed entry when `seed` is true). */
+/**
+ * The stored form of a policy from a request body (or a seed entry when `seed` is true): what is sent, nothing
+ * filled in (a PUT replaces the object with its body). Server-managed fields in a body are ignored.
+ */
 export function normalizeCentralizedPolicy(body: unknown, seed = false): Json {
   const o = asObject(body);
   // Qualys tag ids are numbers; ids sent as digit strings are accepted too (assumption, docs/api-assumptions.md).
-  const tagIds = o['tagIds'] === null ? [] : tagIdArray(o);
-  const out: Json = {
-    policyName: reqString(o, 'policyName'),
-    policyType: optString(o, 'policyType', 'K8S_ADMISSION_CONTROLLER'),
-    policyMode: optString(o, 'policyMode', 'ACTIVE'),
-    description: optString(o, 'description', ''),
-    centralizedPolicyRules: optArray(o, 'centralizedPolicyRules').map((r, i) => normRule(r, i, 'centralizedPolicyRules')),
-    exclusionPolicyRules: optArray(o, 'exclusionPolicyRules').map((r, i) => normRule(r, i, 'exclusionPolicyRules')),
-    isDefault: optBool(o, 'isDefault', false),
-    tagIds,
-    k8sFilters: optArray(o, 'k8sFilters').map(normFilter),
-  };
+  const out: Json = { policyName: reqString(o, 'policyName') };
+  putIf(out, 'policyType', optStr(o, 'policyType', ''));
+  putIf(out, 'policyMode', optStr(o, 'policyMode', ''));
+  putIf(out, 'description', optStr(o, 'description', ''));
+  if (o['centralizedPolicyRules'] !== undefined && o['centralizedPolicyRules'] !== null) {
+    out['centralizedPolicyRules'] = optArray(o, 'centralizedPolicyRules').map((r, i) => normRule(r, i, 'centralizedPolicyRules'));
+  }
+  if (o['exclusionPolicyRules'] !== undefined && o['exclusionPolicyRules'] !== null) {
+    out['exclusionPolicyRules'] = optArray(o, 'exclusionPolicyRules').map((r, i) => normRule(r, i, 'exclusionPolicyRules'));
+  }
+  // isDefault belongs to the system policy: a user policy reads false (assumed).
+  out['isDefault'] = optBool(o, 'isDefault', false);
+  out['tagIds'] = tagIdArray(o);
+  if (o['k8sFilters'] !== undefined && o['k8sFilters'] !== null) out['k8sFilters'] = optArray(o, 'k8sFilters').map(normFilter);
   if (seed) {
     for (const k of ['uuid', 'createdBy', 'created', 'updatedBy', 'updated', 'version'] as const) if (o[k] !== undefined) out[k] = o[k];
   }
@@ -94,8 +111,8 @@ export function normalizeCentralizedPolicy(body: unknown, seed = false): Json {
 }
 
 export function centralizedDetails(p: Json): Json {
-  const tagIds = p['tagIds'] as Array<string | number>;
-  return {
+  const tagIds = p['tagIds'] as Array<string | number> | null | undefined;
+  const out: Json = {
     uuid: p['uuid'],
     policyName: p['policyName'],
     policyType: p['policyType'],
@@ -109,14 +126,16 @@ export function centralizedDetails(p: Json): Json {
     exclusionPolicyRules: structuredClone(p['exclusionPolicyRules']),
     version: p['version'],
     isDefault: p['isDefault'],
-    tagIds: tagIds.length === 0 ? null : [...tagIds],
+    tagIds: !tagIds || tagIds.length === 0 ? null : [...tagIds],
     k8sFilters: structuredClone(p['k8sFilters']),
   };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
 }
 
 function summary(p: Json): Json {
   const keys = ['uuid', 'policyName', 'policyType', 'policyMode', 'description', 'isDefault', 'createdBy', 'created', 'updatedBy', 'updated', 'version'];
-  return Object.fromEntries(keys.map((k) => [k, p[k]]));
+  return Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
 }
 
 export function defaultCentralizedPolicy(): Json {
@@ -134,7 +153,7 @@ export function defaultCentralizedPolicy(): Json {
     exclusionPolicyRules: [],
     version: 1,
     isDefault: true,
-    tagIds: [],
+    tagIds: null,
     k8sFilters: [],
   };
 }
@@ -174,7 +193,9 @@ function handle(ctx: RouteCtx): RouteResult {
     if (nameTaken(map, 'policyName', p['policyName'] as string, id)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
     const rec = { uuid: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now, version: (cur['version'] as number) + 1 };
     map.set(id, rec);
-    return { status: 200, body: { 'policyUUID ': id }, mutated: true };
+    // The PUT sample answers the body's uuid (abe4ed1b-…), not the path's (462c9a8e-…); the path id without one.
+    const echoed = typeof (ctx.body as Json)['uuid'] === 'string' && (ctx.body as Json)['uuid'] !== '' ? (ctx.body as Json)['uuid'] : id;
+    return { status: 200, body: { 'policyUUID ': echoed }, mutated: true };
   }
   if (ctx.method === 'DELETE') {
     if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be deleted');

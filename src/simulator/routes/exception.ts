@@ -3,30 +3,22 @@ import { nameTaken } from '../account.js';
 import { badRequest, notFound, SimError } from '../errors.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
-import { hash32, mulberry32 } from '../prng.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
 import type { Json } from '../types.js';
-import { asObject, epochString, oneOf, optArray, optString, optStringOrNull, reqString, typeOf } from '../validate.js';
+import { asObject, epochString, oneOf, optArray, optStringOrNull, reqString, typeOf } from '../validate.js';
 
 /** QQL tokens a dynamic filter may use (release notes 1.3x). */
 export const FILTER_TOKENS = ['repo.tag', 'repo.repository', 'repo.registry', 'cluster.k8s.pod.namespace'];
 
-function checkDynamicFilter(f: string): void {
+/** Checks the tokens of a dynamic filter; returns them. */
+function checkDynamicFilter(f: string): string[] {
   // Tokens start a term: at the start, after a space or a parenthesis; quoted values are skipped.
   const unquoted = f.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
   const tokens = [...unquoted.matchAll(/(?:^|[\s(])([A-Za-z_][A-Za-z0-9_.]*)\s*:/g)].map((m) => m[1]!);
   if (tokens.length === 0) throw badRequest(`dynamicFilter must be a QQL query such as repo.tag:latest, got "${f}"`);
   const bad = tokens.filter((t) => !FILTER_TOKENS.includes(t));
   if (bad.length > 0) throw badRequest(`dynamicFilter uses unsupported token(s) ${bad.join(', ')}; supported: ${FILTER_TOKENS.join(', ')}`);
-}
-
-/** The qids a dynamic filter "matches": 1–3 stable vulnerability ids derived from the filter text. */
-export function qidsForFilter(filter: string): number[] {
-  const rnd = mulberry32(hash32(filter));
-  const n = 1 + Math.floor(rnd() * 3);
-  const set = new Set<number>();
-  while (set.size < n) set.add(90000 + Math.floor(rnd() * 290000));
-  return [...set].sort((a, b) => a - b);
+  return tokens;
 }
 
 function qidList(o: Json): number[] | null {
@@ -38,35 +30,61 @@ function qidList(o: Json): number[] | null {
   });
 }
 
-/** The stored form from a request body (or a seed entry when `seed` is true). */
-export function normalizeException(body: unknown, seed = false): Json {
+/** The QID list of the documented create (listId 9b157637-…, no qids) holds the QID its GET answers (90984). */
+export const DEFAULT_QID_LISTS: Record<string, number[]> = { '9b157637-8132-4899-bfae-effd1ea39a75': [90984] };
+
+export interface ExceptionNormalizeOptions {
+  /** A seed entry: server fields kept, entityAssignmentType stored as given. */
+  seed?: boolean;
+  /** A create: a body without qids gets the qids of its listId (from `qidLists`). */
+  create?: boolean;
+  qidLists?: Map<string, number[]>;
+}
+
+/**
+ * The stored form from a request body (or a seed entry): only the fields sent are stored, so a PUT body that
+ * omits a field clears it. `entityAssignmentType` is stored only when sent and must be DYNAMIC (the only value
+ * the notes name). qids are never computed from the filter: a create without qids gets those of its listId.
+ */
+export function normalizeException(body: unknown, opts: ExceptionNormalizeOptions = {}): Json {
   const o = asObject(body);
-  const entityAssignmentType = oneOf(optString(o, 'entityAssignmentType', 'STATIC'), ['DYNAMIC', 'STATIC'], 'entityAssignmentType');
+  const seed = opts.seed === true;
+  let entityAssignmentType: string | undefined;
+  if (o['entityAssignmentType'] !== undefined && o['entityAssignmentType'] !== null) {
+    const v = o['entityAssignmentType'];
+    if (typeof v !== 'string') throw badRequest(`entityAssignmentType must be a string, got ${typeOf(v)}`);
+    entityAssignmentType = seed ? v : oneOf(v, ['DYNAMIC'], 'entityAssignmentType');
+  }
+  const scope = optStringOrNull(o, 'scope');
   const dynamicFilter = optStringOrNull(o, 'dynamicFilter');
-  if (entityAssignmentType === 'DYNAMIC') {
+  if (entityAssignmentType?.toUpperCase() === 'DYNAMIC') {
     if (!dynamicFilter || dynamicFilter.trim() === '') throw badRequest('dynamicFilter is required when entityAssignmentType is DYNAMIC');
-    checkDynamicFilter(dynamicFilter);
-  } else if (dynamicFilter !== null && dynamicFilter.trim() !== '') {
+  } else if (dynamicFilter !== null && dynamicFilter.trim() !== '' && !seed) {
     throw badRequest('dynamicFilter is only allowed when entityAssignmentType is DYNAMIC');
+  }
+  if (dynamicFilter !== null && dynamicFilter.trim() !== '') {
+    const tokens = checkDynamicFilter(dynamicFilter);
+    if (scope !== null && scope.toUpperCase() === 'IMAGE' && tokens.includes('cluster.k8s.pod.namespace')) {
+      throw badRequest('dynamicFilter token cluster.k8s.pod.namespace is for containers: it cannot be used with scope IMAGE');
+    }
   }
   const startDate = epochString(o, 'startDate', true);
   const endDate = epochString(o, 'endDate', true);
   if (Number(endDate) < Number(startDate)) throw badRequest('endDate must not be before startDate');
+  const listId = optStringOrNull(o, 'listId');
   let qids = qidList(o);
-  if (qids === null || (qids.length === 0 && entityAssignmentType === 'DYNAMIC')) qids = entityAssignmentType === 'DYNAMIC' ? qidsForFilter(dynamicFilter!) : [];
-  const out: Json = {
-    name: reqString(o, 'name'),
-    explanation: optString(o, 'explanation', ''),
-    reason: optString(o, 'reason', 'RISK_ACCEPTED'),
-    scope: optString(o, 'scope', 'IMAGE'),
-    exceptionType: optString(o, 'exceptionType', 'VULNERABILITY'),
-    entityAssignmentType,
-    listId: optStringOrNull(o, 'listId'),
-    startDate,
-    endDate,
-    dynamicFilter,
-    qids,
+  if (qids === null) qids = opts.create && listId !== null ? [...(opts.qidLists?.get(listId) ?? [])] : [];
+  const out: Json = { name: reqString(o, 'name') };
+  const put = (k: string, v: unknown) => {
+    if (v !== undefined && v !== null) out[k] = v;
   };
+  for (const k of ['explanation', 'reason', 'scope', 'exceptionType'] as const) put(k, optStringOrNull(o, k));
+  put('entityAssignmentType', entityAssignmentType);
+  put('listId', listId);
+  out['startDate'] = startDate;
+  out['endDate'] = endDate;
+  put('dynamicFilter', dynamicFilter);
+  out['qids'] = qids;
   if (seed) for (const k of ['exceptionId', 'createdBy', 'updatedBy', 'created', 'updated'] as const) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
@@ -90,6 +108,7 @@ export function exceptionDetails(e: Json, includeQids = true): Json {
     dynamicFilter: e['dynamicFilter'],
   };
   if (includeQids) out['qids'] = [...(e['qids'] as number[])];
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
 }
 
@@ -104,7 +123,7 @@ function handle(ctx: RouteCtx): RouteResult {
       return { status: 200, body: { data: page, count, groups: {} } };
     }
     if (ctx.method === 'POST') {
-      const e = normalizeException(ctx.body);
+      const e = normalizeException(ctx.body, { create: true, qidLists: ctx.account.qidLists });
       if (nameTaken(map, 'name', e['name'] as string)) throw badRequest(`An exception named "${e['name']}" already exists`);
       const rec = { exceptionId: uuid(), ...e, createdBy: ctx.user, updatedBy: ctx.user, created: now, updated: now };
       map.set(rec.exceptionId, rec);
@@ -116,8 +135,10 @@ function handle(ctx: RouteCtx): RouteResult {
   if (!cur) throw notFound(`Exception ${id} not found`);
   if (ctx.method === 'GET') return { status: 200, body: exceptionDetails(cur, ctx.query.get('includeQids') === 'true') };
   if (ctx.method === 'PUT') {
+    // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
     const e = normalizeException(ctx.body);
     if (nameTaken(map, 'name', e['name'] as string, id)) throw badRequest(`An exception named "${e['name']}" already exists`);
+    // No PUT answer is documented; {exceptionId} like the POST (assumed).
     map.set(id, { exceptionId: id, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
     return { status: 200, body: { exceptionId: id }, mutated: true };
   }

@@ -30,7 +30,8 @@ function normRuleType(v: string, where: string): string {
   return oneOf(v.trim().replace(/[\s-]+/g, '_'), RULE_TYPES, 'ruleType', where);
 }
 
-function normRule(r: unknown, i: number, prev: Map<string, Json>, now: number): Json {
+/** A rule: a rule that carries an `id` keeps it when `keepIds` (PUT, seed); others get a new 24-hex id. */
+function normRule(r: unknown, i: number, keepIds: boolean, seen: Set<string>, now: number): Json {
   const where = `rules[${i}].`;
   const o = camel(asObject(r, `rules[${i}]`));
   const ruleType = normRuleType(reqString(o, 'ruleType', where), where);
@@ -50,8 +51,10 @@ function normRule(r: unknown, i: number, prev: Map<string, Json>, now: number): 
   if (network && f.ipAddress === '') throw badRequest(`${where}ipAddress is required on ${ruleType} rules (use "*" for any)`);
   if (fileRule && f.file === '') throw badRequest(`${where}file is required on ${ruleType} rules`);
   if (syscallRule && f.syscall === '') throw badRequest(`${where}syscall is required on SYSCALL rules`);
-  const givenId = typeof o['id'] === 'string' ? (o['id'] as string) : undefined;
-  const id = givenId && (prev.has(givenId) || /^[0-9a-f]{24}$/.test(givenId)) ? givenId : objectId(now);
+  const givenId = keepIds && typeof o['id'] === 'string' && o['id'] !== '' ? (o['id'] as string) : undefined;
+  if (givenId !== undefined && seen.has(givenId)) throw badRequest(`${where}id ${givenId} is used by another rule of this policy`);
+  const id = givenId ?? objectId(now);
+  seen.add(id);
   return {
     id,
     name: reqString(o, 'name', where),
@@ -70,53 +73,76 @@ function normRule(r: unknown, i: number, prev: Map<string, Json>, now: number): 
   };
 }
 
-/** The stored form (details shape without server fields) from a request body; `prev` keeps rule ids on update. */
-export function normalizeRuntimePolicy(body: unknown, now: number, prev?: Json, seed = false): Json {
+export const DEFAULT_RUNTIME_POLICY_NAME = 'Default Policy';
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** The system runtime policy, as the v1.2 list shows it (id, zero creation date, "Default group policy"). */
+export function defaultRuntimePolicy(): Json {
+  return {
+    id: '5f9bc49314c4e000019db314',
+    name: DEFAULT_RUNTIME_POLICY_NAME,
+    created: GO_ZERO_TIME,
+    updated: '2020-10-30T07:46:36.847Z',
+    description: 'Default group policy',
+    policyMode: 'ACTIVE',
+    rules: [],
+  };
+}
+
+/**
+ * The stored form (details shape without server fields) from a request body: what is sent, nothing filled in
+ * at the policy level (a PUT replaces the object with its body). `keepIds` keeps the ids rules carry (PUT, seed).
+ */
+export function normalizeRuntimePolicy(body: unknown, now: number, keepIds = false, seed = false): Json {
   const o = camel(asObject(body));
   let mode = o['policyMode'];
   if (typeof mode === 'number') mode = V12_MODES[mode] ?? String(mode);
-  const prevRules = new Map(((prev?.['rules'] as Json[] | undefined) ?? []).map((r) => [r['id'] as string, r]));
-  const action = (k: string) => oneOf(optString(o, k, 'ALLOW'), ACTIONS, k);
-  const out: Json = {
-    name: reqString(o, 'name'),
-    description: optString(o, 'description', ''),
-    policyMode: oneOf(mode === undefined || mode === null ? 'ACTIVE' : typeof mode === 'string' ? mode : JSON.stringify(mode), POLICY_MODES, 'policyMode'),
-    defaultNetworkAction: action('defaultNetworkAction'),
-    defaultExecuteAction: action('defaultExecuteAction'),
-    defaultFileAction: action('defaultFileAction'),
-    ignoredSyscalls: optStringArray(o, 'ignoredSyscalls'),
-    rules: optArray(o, 'rules').map((r, i) => normRule(r, i, prevRules, now)),
+  const seen = new Set<string>();
+  const out: Json = { name: reqString(o, 'name') };
+  const put = (k: string, v: unknown) => {
+    if (v !== undefined && v !== null) out[k] = v;
   };
+  put('description', o['description'] === undefined || o['description'] === null ? undefined : optString(o, 'description', ''));
+  if (mode !== undefined && mode !== null) out['policyMode'] = oneOf(typeof mode === 'string' ? mode : JSON.stringify(mode), POLICY_MODES, 'policyMode');
+  for (const k of ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction']) {
+    if (o[k] !== undefined && o[k] !== null) out[k] = oneOf(optString(o, k, ''), ACTIONS, k);
+  }
+  if (o['ignoredSyscalls'] !== undefined && o['ignoredSyscalls'] !== null) out['ignoredSyscalls'] = optStringArray(o, 'ignoredSyscalls');
+  out['rules'] = optArray(o, 'rules').map((r, i) => normRule(r, i, keepIds || seed, seen, now));
   if (seed) for (const k of ['id', 'created', 'updated'] as const) if (typeof o[k] === 'string') out[k] = o[k];
   return out;
 }
 
-export function runtimeSummary(p: Json): Json {
-  return { id: p['id'], name: p['name'], created: p['created'], updated: p['updated'], description: p['description'], policyMode: p['policyMode'] };
+function defined(o: Json): Json {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
 }
 
+export function runtimeSummary(p: Json): Json {
+  return defined({ id: p['id'], name: p['name'], created: p['created'], updated: p['updated'], description: p['description'], policyMode: p['policyMode'] });
+}
+
+/** The details: the summary, the v1.3 policy fields that are set, and the rules with their ids and `syscallGroup`. */
 export function runtimeDetails(p: Json): Json {
-  return {
+  return defined({
     ...runtimeSummary(p),
     defaultNetworkAction: p['defaultNetworkAction'],
     defaultExecuteAction: p['defaultExecuteAction'],
     defaultFileAction: p['defaultFileAction'],
-    ignoredSyscalls: [...(p['ignoredSyscalls'] as string[])],
-    rules: (p['rules'] as Json[]).map(({ syscallGroup: _g, ...r }) => ({ ...r })),
-  };
+    ignoredSyscalls: p['ignoredSyscalls'] === undefined ? undefined : [...(p['ignoredSyscalls'] as string[])],
+    rules: structuredClone(p['rules']),
+  });
 }
 
-/** The stored form for a dump: the details plus the v1.2-only rule field `syscallGroup`. */
+/** The stored form for a dump (the details). */
 export function runtimeStored(p: Json): Json {
-  return { ...runtimeDetails(p), rules: structuredClone(p['rules']) };
+  return runtimeDetails(p);
 }
-
-const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 const V12_MODE_OF: Record<string, number> = { ACTIVE: 0, INACTIVE: 1, PERMISSIVE: 2 };
 
 /** The older v1.2 PascalCase forms (list item and details), as the 1.7 notes show them. */
 function v12Summary(p: Json): Json {
-  return { ID: p['id'], Name: p['name'], DateCreated: p['created'], DateUpdated: p['updated'], Description: p['description'], Mode: V12_MODE_OF[p['policyMode'] as string] ?? 0 };
+  return { ID: p['id'], Name: p['name'], DateCreated: p['created'], DateUpdated: p['updated'], Description: p['description'] ?? '', Mode: V12_MODE_OF[p['policyMode'] as string] ?? 0 };
 }
 
 function v12Details(p: Json): Json {
@@ -164,8 +190,11 @@ function handle(ctx: RouteCtx, base: string[]): RouteResult {
   const cur = map.get(id);
   if (!cur) throw notFound(`Runtime policy ${id} not found`);
   if (ctx.method === 'GET') return { status: 200, body: v12 ? v12Details(cur) : runtimeDetails(cur) };
+  if ((ctx.method === 'PUT' || ctx.method === 'DELETE') && cur['name'] === DEFAULT_RUNTIME_POLICY_NAME) {
+    throw badRequest(`The runtime policy "${DEFAULT_RUNTIME_POLICY_NAME}" belongs to the system and cannot be ${ctx.method === 'PUT' ? 'changed' : 'deleted'}`);
+  }
   if (ctx.method === 'PUT') {
-    const p = normalizeRuntimePolicy(ctx.body, ctx.now, cur);
+    const p = normalizeRuntimePolicy(ctx.body, ctx.now, true);
     if (nameTaken(map, 'name', p['name'] as string, id)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
     map.set(id, { id, ...p, created: cur['created'], updated: iso });
     return { status: 200, body: v12 ? { ID: id } : { id }, mutated: true };

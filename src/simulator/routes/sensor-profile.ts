@@ -20,22 +20,31 @@ export function defaultSensorProfile(): Json {
     created: '1657601138783',
     updatedBy: null,
     updated: '1657601138783',
-    associatedSensors: [],
-    associatedRegistries: [],
+    // The details sample (GET /sensorProfile/d96b936c-…, answered by the Default profile) shows 2 sensors and 4 registries.
+    associatedSensors: ['b17cdd54-64ff-4b37-b83e-6dcfa3ea5ba9', '6e651384-7412-4e7e-ae4f-fbf045bacb25'],
+    associatedRegistries: ['6e92f810-1182-4ffd-8c14-3191f84ed333', '3f3539a8-7994-45f6-81e2-12581be2c9a1', 'd67dac61-7be2-40a2-8145-346c9e322181', 'f78162f6-54c9-4b29-a04e-3518a1d6e211'],
   };
 }
 
-/** The stored form from a request body (or a seed entry when `seed` is true). `createdBy`/`updatedBy` in a request are ignored. */
-export function normalizeSensorProfile(body: unknown, seed = false): Json {
+/**
+ * The stored form from a request body (or a seed entry when `seed` is true): what is sent, nothing filled in (a
+ * PUT replaces the object with its body). A create needs non-empty associatedRegistryIds and associatedSensorIds
+ * (1.17: "(Required) Add one or more registries/sensors"). `createdBy`/`updatedBy` in a request are ignored.
+ */
+export function normalizeSensorProfile(body: unknown, seed = false, create = false): Json {
   const o = asObject(body);
-  const out: Json = {
-    profileName: reqString(o, 'profileName'),
-    profileType: seed && o['profileType'] === null ? null : oneOf(optString(o, 'profileType', 'Registry'), ['Registry'], 'profileType'),
-    description: optString(o, 'description', ''),
-    associatedSensors: optStringArray(o, o['associatedSensorIds'] !== undefined ? 'associatedSensorIds' : 'associatedSensors'),
-    associatedRegistries: optStringArray(o, o['associatedRegistryIds'] !== undefined ? 'associatedRegistryIds' : 'associatedRegistries'),
+  const out: Json = { profileName: reqString(o, 'profileName') };
+  if (o['profileType'] !== undefined && o['profileType'] !== null) out['profileType'] = oneOf(optString(o, 'profileType', ''), ['Registry'], 'profileType');
+  else if (seed && o['profileType'] === null) out['profileType'] = null;
+  if (o['description'] !== undefined && o['description'] !== null) out['description'] = optString(o, 'description', '');
+  const ids = (request: string, stored: string, what: string): string[] => {
+    const key = o[request] !== undefined ? request : stored;
+    const list = [...new Set(optStringArray(o, key))];
+    if (create && list.length === 0) throw badRequest(`${request} is required: add one or more ${what} to the profile`);
+    return list;
   };
-  for (const k of ['associatedSensors', 'associatedRegistries']) out[k] = [...new Set(out[k] as string[])];
+  out['associatedSensors'] = ids('associatedSensorIds', 'associatedSensors', 'sensors');
+  out['associatedRegistries'] = ids('associatedRegistryIds', 'associatedRegistries', 'registries');
   if (seed) for (const k of ['profileId', 'createdBy', 'created', 'updatedBy', 'updated'] as const) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
@@ -43,7 +52,7 @@ export function normalizeSensorProfile(body: unknown, seed = false): Json {
 export function sensorProfileDetails(p: Json): Json {
   const sensors = p['associatedSensors'] as string[];
   const registries = p['associatedRegistries'] as string[];
-  return {
+  const out: Json = {
     profileId: p['profileId'],
     profileName: p['profileName'],
     profileType: p['profileType'],
@@ -57,6 +66,8 @@ export function sensorProfileDetails(p: Json): Json {
     associatedSensors: [...sensors],
     associatedRegistries: [...registries],
   };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
 }
 
 function summary(p: Json): Json {
@@ -72,10 +83,10 @@ function summary(p: Json): Json {
   };
 }
 
-/** One profile per registry (the Default profile, which holds the unassigned ones, does not count). */
+/** One profile per registry, the Default profile included. */
 function checkRegistries(account: Account, registries: string[], selfId?: string): void {
   for (const [id, p] of account.sensorProfiles) {
-    if (id === selfId || id === ZERO_UUID) continue;
+    if (id === selfId) continue;
     const taken = registries.filter((r) => (p['associatedRegistries'] as string[]).includes(r));
     if (taken.length > 0) throw badRequest(`Registry ${taken.join(', ')} is already associated with sensor profile "${p['profileName']}"; a registry can belong to one profile only`);
   }
@@ -167,7 +178,7 @@ function handle(ctx: RouteCtx): RouteResult {
       return { status: 200, body: { data: page, count, groups: {} } };
     }
     if (ctx.method === 'POST') {
-      const p = normalizeSensorProfile(ctx.body);
+      const p = normalizeSensorProfile(ctx.body, false, true);
       if (nameTaken(map, 'profileName', p['profileName'] as string)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
       checkRegistries(account, p['associatedRegistries'] as string[]);
       const rec = { profileId: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now };
