@@ -286,6 +286,9 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
     for (const field of ['centralizedPolicyRules', 'exclusionPolicyRules'] as const) {
       arr(spec[field]).forEach((r, i) => {
         if (!isObj(r)) return;
+        if (r.metaData === null && upper(r.type) === 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES') {
+          issues.push({ path: [field, i, 'metaData'], message: 'metaData is mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES ("metaData Mandatory integer: age of the image in days", CS 1.38): e.g. metaData: {value: 180}' });
+        }
         if (typeof r.metaData === 'string' && parseJsonish(r.metaData) === r.metaData) {
           issues.push({ path: [field, i, 'metaData'], message: `metaData "${r.metaData}" is not JSON; write a mapping such as {value: 180}` });
         }
@@ -301,7 +304,7 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
       if (hasC === hasN) {
         issues.push({
           path: ['k8sFilters', i],
-          message: `k8sFilters[${i}] must hold exactly one of "cluster" ({clusterUid, clusterName}) or "namespace" ({namespaceValue, clusterUid})${hasC ? ', not both' : ''}`,
+          message: `k8sFilters[${i}] must hold exactly one of 'cluster' or 'namespace' (a whole cluster {clusterUid, clusterName}, or one namespace {namespaceValue, clusterUid}; the other one null or absent)${hasC ? ', not both' : ''}`,
         });
       }
     });

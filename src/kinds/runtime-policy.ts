@@ -230,7 +230,7 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
       const syscallRule = type === 'SYSCALL';
       const need = network ? 'ipAddress' : fileRule ? 'file' : 'syscall';
       if (isBlank(field(r, need))) {
-        issues.push({ path: field(r, need) === undefined ? ['rules', i] : at(need), message: `${label}: a ${type} rule needs "${need}"` });
+        issues.push({ path: at(need), message: `${label}: a ${type} rule needs "${need}"` });
       }
       const allowed: Record<string, boolean> = {
         ipAddress: network,

@@ -144,9 +144,9 @@ describe('applyPlan', () => {
     const batches: string[][] = [];
     const kind = {
       ...base,
-      async updateMany(_api: any, items: Array<{ live: any; name: string; spec: any }>) {
+      async updateMany(_api: any, items: Array<{ live: any; name: string; desired: any }>) {
         batches.push(items.map((i) => i.name));
-        for (const i of items) store.objs.set(i.live.id, { ...i.live, color: i.spec.color });
+        for (const i of items) store.objs.set(i.live.id, { ...i.live, color: i.desired.color });
         return items.map(() => ({ ok: true as const }));
       },
     };
@@ -169,6 +169,33 @@ describe('applyPlan', () => {
     expect(r.summary.updated).toBe(1);
     expect(r.verified).toBe(false);
     expect(r.notConverged).toEqual([{ kind: 'Exception', name: 'stuck', patch: [{ op: 'replace', path: '/color', value: 'blue' }] }]);
+  });
+
+  it('what a declaration leaves out is neither compared nor changed: the write carries the live value', async () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    const obj = store.add({ name: 'o', color: 'red', tags: ['b', 'a'] });
+    const plan = buildPlan([kind], [decl('Exception', 'o', { color: 'blue' })], new Map([['Exception', [obj]]]));
+    expect(plan.changes[0]!.patch).toEqual([{ op: 'replace', path: '/color', value: 'blue' }]);
+    expect(plan.changes[0]!.before).toEqual({ color: 'red' });
+    const r = await applyPlan(noApi, [kind], plan, fast);
+    expect(r.verified).toBe(true);
+    expect(store.objs.get(obj.id)).toMatchObject({ color: 'blue', tags: ['a', 'b'] });
+    // Only a field the declaration sets is managed: a live difference elsewhere is no change.
+    const again = buildPlan([kind], [decl('Exception', 'o', { color: 'blue' })], new Map([['Exception', [{ ...store.objs.get(obj.id)!, tags: ['z'] }]]]));
+    expect(again.changes).toEqual([]);
+  });
+
+  it('verification checks every field a write sent, carried ones included', async () => {
+    const store = new FakeStore();
+    const base = fakeKind(store);
+    // A kind that drops what it was asked to carry: verify must not call that converged.
+    const kind = { ...base, async update(_api: any, live: any, _name: string, desired: any) { store.objs.set(live.id, { ...live, color: desired.color, tags: [] }); } };
+    const obj = store.add({ name: 'lossy', color: 'red', tags: ['keep'] });
+    const plan = buildPlan([kind], [decl('Exception', 'lossy', { color: 'blue' })], new Map([['Exception', [obj]]]));
+    const r = await applyPlan(noApi, [kind], plan, fast);
+    expect(r.verified).toBe(false);
+    expect(r.notConverged).toEqual([{ kind: 'Exception', name: 'lossy', patch: [{ op: 'add', path: '/tags/0', value: 'keep' }] }]);
   });
 
   it('never touches a protected object even if a plan says so', async () => {

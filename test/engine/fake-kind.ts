@@ -55,17 +55,18 @@ export function fakeKind(store: FakeStore, kind: KindName = 'Exception', extra: 
     nameOf: (o) => o.name,
     canonical: (s) => ({ color: s.color ?? 'none', tags: [...(s.tags ?? [])].sort() }),
     canonicalLive: (o) => ({ color: o.color ?? 'none', tags: [...(o.tags ?? [])].sort() }),
-    async create(_api, name, spec) {
+    fields: ['color', 'tags'],
+    async create(_api, name, desired) {
       store.calls.push(`create ${kind} ${name}`);
       let id = '';
       store.maybeFail(`create:${name}`, () => {
-        id = store.add({ name, color: spec.color, tags: spec.tags }).id;
+        id = store.add({ name, color: desired.color as string, tags: desired.tags as string[] }).id;
       });
       return id;
     },
-    async update(_api, live, name, spec) {
+    async update(_api, live, name, desired) {
       store.calls.push(`update ${kind} ${name}`);
-      store.maybeFail(`update:${name}`, () => store.objs.set(live.id, { ...live, color: spec.color, tags: spec.tags }));
+      store.maybeFail(`update:${name}`, () => store.objs.set(live.id, { ...live, color: desired.color as string, tags: desired.tags as string[] }));
     },
     async remove(_api, live) {
       store.calls.push(`delete ${kind} ${live.name}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { centralizedPolicy as kind, type CentralizedPolicySpec } from '../../src/kinds/centralized-policy.js';
-import { FakeApi, patch, sample } from './helpers.js';
+import { FakeApi, patch, sample, desired, managed, liveSide, specSide } from './helpers.js';
 
 const P = '/v1.3/centralizedPolicy';
 const ID = '05feab62-10d2-4e2a-8875-c5b0d32160f0';
@@ -79,9 +79,19 @@ describe('CentralizedPolicy canonical forms', () => {
     expect(spec).toEqual(matching);
   });
 
-  it('owns policyType/policyMode only when declared', () => {
-    expect(kind.ownedFields!(matching)).toBeUndefined();
-    expect(kind.ownedFields!({ ...matching, policyMode: undefined })).not.toContain('policyMode');
+  it('manages policyType/policyMode only when declared', () => {
+    const live = sample('centralized-policy/get.response.json');
+    expect(managed(kind, live, matching as Record<string, unknown>)).toContain('policyMode');
+    expect(managed(kind, live, { ...matching, policyMode: undefined })).not.toContain('policyMode');
+  });
+
+  it('documented forms: order, metaData integer or JSON string, null filters and tagIds, isDefault false', () => {
+    const live = sample('centralized-policy/get.response.json');
+    const pasted = { ...sample('centralized-policy/create.request.json'), policyName: undefined };
+    expect(kind.canonical(pasted).centralizedPolicyRules).toEqual(kind.canonical({ centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', metaData: 180 }] }).centralizedPolicyRules);
+    const spec = { ...live, policyName: undefined, uuid: undefined };
+    expect(patch(liveSide(kind, live, spec), specSide(kind, live, spec))).toEqual([]);
+    expect(kind.check!(spec, live.policyName)).toEqual([]);
   });
 });
 
@@ -110,14 +120,14 @@ describe('CentralizedPolicy calls', () => {
       centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', kind: 'IMAGE_SECURITY', metaData: { value: 180 } }],
       k8sFilters: [{ cluster: { clusterUid: 'a883e610-428d-4355-8a19-7aef2cf4afde', clusterName: 'cluster24' } }],
     };
-    const id = await kind.create(api, 'Testing 123', spec);
+    const id = await kind.create(api, 'Testing 123', desired(kind, spec as Record<string, unknown>));
     expect(id).toBe('abe4ed1b-fa12-4118-a3aa-aa944d593e73');
     expect(api.writes()).toEqual([{ method: 'POST', path: P, body: sample('centralized-policy/create.request.json') }]);
   });
 
   it('create sends tag ids as declared: numbers as numbers, string ids as strings', async () => {
     const api = new FakeApi({ [`POST ${P}`]: sample('centralized-policy/create.response.json') });
-    await kind.create(api, 'tags', { policyType: 'CICD', policyMode: 'ACTIVE', centralizedPolicyRules: [], tagIds: [12873457, 'abc-tag', 12873456] });
+    await kind.create(api, 'tags', desired(kind, { policyType: 'CICD', policyMode: 'ACTIVE', centralizedPolicyRules: [], tagIds: [12873457, 'abc-tag', 12873456] }));
     expect((api.writes()[0]!.body as { tagIds: unknown }).tagIds).toEqual([12873456, 12873457, 'abc-tag']);
   });
 
@@ -134,11 +144,29 @@ describe('CentralizedPolicy calls', () => {
       centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', kind: 'IMAGE_SECURITY', metaData: { value: 30 } }],
       k8sFilters: [{ cluster: { clusterUid: 'a883e610-428d-4355-8a19-7aef2cf4afde', clusterName: 'cluster26' } }],
     };
-    await kind.update(api, live, 'Testing 123', spec);
+    await kind.update(api, live, 'Testing 123', desired(kind, spec as Record<string, unknown>, live));
     const [call] = api.writes();
     expect(call!.method).toBe('PUT');
     expect(call!.path).toBe(`${P}/abe4ed1b-fa12-4118-a3aa-aa944d593e73`);
-    expect(call!.body).toEqual(sample('centralized-policy/update.request.json'));
+    // The documented PUT, except what the live object holds otherwise and the declaration does not change:
+    // tagIds stay null as read; hasDeprecatedRulesPresent, which the GET does not return, is not invented.
+    const { hasDeprecatedRulesPresent: _h, ...documented } = sample('centralized-policy/update.request.json');
+    expect(call!.body).toEqual({ ...documented, tagIds: null });
+  });
+
+  it('update carries what the declaration does not mention, as the API holds it', async () => {
+    const live = sample('centralized-policy/get.response.json');
+    live.tagIds = [12873456];
+    live.centralizedPolicyRules[0].id = 'rule-1';
+    const api = new FakeApi({ [`PUT ${P}/${ID}`]: sample('centralized-policy/update.response.json') });
+    await kind.update(api, live, live.policyName, desired(kind, { description: 'changed' }, live));
+    const body = api.writes()[0]!.body as Record<string, any>;
+    expect(body).toMatchObject({ description: 'changed', policyMode: 'ACTIVE', policyType: 'K8S_ADMISSION_CONTROLLER', tagIds: [12873456], isDefault: false, version: 3 });
+    expect(body.k8sFilters).toEqual(live.k8sFilters);
+    expect(body.centralizedPolicyRules).toEqual([{ ...live.centralizedPolicyRules[0], metaData: { value: 1000 } }]);
+    // A changed rule keeps its live id.
+    await kind.update(api, live, live.policyName, desired(kind, { centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', metaData: 90 }] }, live));
+    expect((api.writes()[1]!.body as any).centralizedPolicyRules[0]).toMatchObject({ id: 'rule-1', metaData: { value: 90 }, sortOrder: 0 });
   });
 
   it('remove DELETEs by uuid', async () => {

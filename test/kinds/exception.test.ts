@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkFilter, exception as kind, type ExceptionSpec } from '../../src/kinds/exception.js';
-import { FakeApi, patch, project, sample } from './helpers.js';
+import { FakeApi, patch, sample, liveSide as compared, managed, desired, specSide } from './helpers.js';
 
 const P = '/v1.3/exception';
 const ID = '2c64f53c-360d-4975-a38c-905f99d0fed4';
@@ -19,16 +19,26 @@ const matching: ExceptionSpec = {
   dynamicFilter: 'repo.tag:rails',
 };
 
-/** What the engine compares: canonicalLive restricted to the owned fields. */
-const liveSide = (live: Record<string, unknown>, spec: ExceptionSpec) => project(kind.canonicalLive(live), kind.ownedFields!(spec));
+/** What the engine compares: canonicalLive restricted to the fields the spec manages. */
+const liveSide = (live: Record<string, unknown>, spec: ExceptionSpec) => compared(kind, live, spec as Record<string, unknown>);
 
 describe('Exception canonical forms', () => {
-  it('the details sample (epoch strings, server-computed qids) equals the matching declaration', () => {
+  it('the details sample (epoch strings, qids the server filled from the list) equals the matching declaration', () => {
     const live = sample('exception/get.response.json');
-    expect(liveSide(live, matching)).toEqual(kind.canonical(matching));
+    const { qids: _q, ...declared } = kind.canonical(matching);
+    expect(liveSide(live, matching)).toEqual(declared);
     expect(kind.canonical(matching)).not.toHaveProperty('exceptionType');
-    expect(kind.canonical(matching)).not.toHaveProperty('qids');
+    expect(managed(kind, live, matching)).not.toContain('qids');
     expect(kind.canonicalLive(live).qids).toEqual([90984]);
+  });
+
+  it('undeclared qids are carried from live by every write, for every assignment type', () => {
+    const live = sample('exception/get.response.json');
+    expect(desired(kind, { ...matching, explanation: 'changed' }, live)).toMatchObject({ qids: [90984], explanation: 'changed' });
+    expect(desired(kind, { ...matching, qids: [] }, live).qids).toEqual([]);
+    const { entityAssignmentType: _e, dynamicFilter: _d, ...plain } = matching;
+    const staticLive = { ...live, entityAssignmentType: undefined, dynamicFilter: null, qids: [3, 1] };
+    expect(desired(kind, plain, staticLive).qids).toEqual([1, 3]);
   });
 
   it('dates: ISO date-time, date-only, epoch number and digit string are one form', () => {
@@ -40,7 +50,7 @@ describe('Exception canonical forms', () => {
   it('declared qids of a DYNAMIC exception are owned and compared as a set', () => {
     const live = sample('exception/get.response.json');
     const spec = { ...matching, qids: ['90984'] as Array<number | string> };
-    expect(kind.ownedFields!(spec)).toBeUndefined();
+    expect(managed(kind, live, spec)).toContain('qids');
     expect(kind.canonicalLive(live)).toEqual(kind.canonical(spec));
     const ops = patch(kind.canonicalLive(live), kind.canonical({ ...spec, qids: [90984, 1] }));
     expect(ops.length).toBeGreaterThan(0);
@@ -62,16 +72,17 @@ describe('Exception canonical forms', () => {
     ['reason', { reason: 'FALSE_POSITIVE' }, '/reason'],
   ])('changing %s yields one op at that field', (_f, change, path) => {
     const spec = { ...matching, ...change };
-    const ops = patch(liveSide(sample('exception/get.response.json'), spec), kind.canonical(spec));
+    const live = sample('exception/get.response.json');
+    const ops = patch(liveSide(live, spec), specSide(kind, live, spec as Record<string, unknown>));
     expect(ops).toHaveLength(1);
     expect(ops[0]!.path).toBe(path);
   });
 
-  it('toSpec round-trips with friendly dates and without server-computed qids', () => {
+  it('toSpec round-trips with friendly dates and the qids', () => {
     const live = sample('exception/get.response.json');
     const spec = kind.toSpec(live);
     expect(spec.startDate).toBe('2023-09-25T09:57:35Z');
-    expect(spec).not.toHaveProperty('qids');
+    expect(spec.qids).toEqual([90984]);
     expect(kind.canonical(spec)).toEqual(liveSide(live, spec));
     const midnight = kind.toSpec({ ...live, startDate: '1767225600000' });
     expect(midnight.startDate).toBe('2026-01-01');
@@ -98,19 +109,21 @@ describe('Exception calls', () => {
   it('create POSTs the documented body (epoch-ms strings) and returns exceptionId', async () => {
     const api = new FakeApi({ [`POST ${P}`]: sample('exception/create.response.json') });
     const spec: ExceptionSpec = { ...matching, startDate: '1695635855000', endDate: '2023-11-25T09:57:35Z' };
-    expect(await kind.create(api, 'testapi', spec)).toBe(ID);
+    expect(await kind.create(api, 'testapi', desired(kind, spec as Record<string, unknown>))).toBe(ID);
     expect(api.writes()).toEqual([{ method: 'POST', path: P, body: sample('exception/create.request.json') }]);
   });
 
   it('update PUTs by exceptionId; remove DELETEs', async () => {
     const live = sample('exception/get.response.json');
     const api = new FakeApi({ [`PUT ${P}/${ID}`]: { exceptionId: ID }, [`DELETE ${P}/${ID}`]: undefined });
-    await kind.update(api, live, 'testapi', { ...matching, entityAssignmentType: 'STATIC', dynamicFilter: undefined, qids: [2, 1] });
+    await kind.update(api, live, 'testapi', desired(kind, { explanation: 'changed', qids: [2, 1] }, live));
+    await kind.update(api, live, 'testapi', desired(kind, { explanation: 'changed again' }, live));
     await kind.remove(api, live);
-    const [put, del] = api.writes();
+    const [put, put2, del] = api.writes();
     expect(put!.path).toBe(`${P}/${ID}`);
-    expect(put!.body).toMatchObject({ name: 'testapi', entityAssignmentType: 'STATIC', qids: [1, 2], startDate: '1695635855000' });
-    expect(put!.body).not.toHaveProperty('dynamicFilter');
+    expect(put!.body).toMatchObject({ name: 'testapi', explanation: 'changed', entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:rails', qids: [1, 2], startDate: '1695635855000', listId: live.listId });
+    // What the declaration does not mention is sent as it is live: the PUT replaces the object.
+    expect(put2!.body).toMatchObject({ explanation: 'changed again', qids: [90984], reason: 'RISK_ACCEPTED', scope: 'IMAGE', endDate: '1700906255000' });
     expect(del).toEqual({ method: 'DELETE', path: `${P}/${ID}` });
   });
 });
@@ -126,17 +139,24 @@ describe('Exception check', () => {
     expect(issues.map((i) => i.path)).toEqual([['startDate']]);
     expect(issues[0]!.message).toMatch(/ISO 8601/);
   });
-  it('DYNAMIC without dynamicFilter; STATIC (declared or by default) with one', () => {
+  it('DYNAMIC without dynamicFilter; a filter without DYNAMIC', () => {
     expect(paths({ ...matching, dynamicFilter: undefined })).toEqual(['dynamicFilter']);
     expect(paths({ ...matching, entityAssignmentType: 'STATIC' })).toEqual(['dynamicFilter']);
-    const byDefault = kind.check!({ ...matching, entityAssignmentType: undefined }, 'x');
-    expect(byDefault.map((i) => i.message)).toEqual([expect.stringMatching(/STATIC, the default/)]);
+    const undeclared = kind.check!({ ...matching, entityAssignmentType: undefined }, 'x');
+    expect(undeclared.map((i) => i.message)).toEqual([expect.stringMatching(/entityAssignmentType is not given/)]);
   });
 
-  it('a live object without entityAssignmentType but with a filter reads as DYNAMIC; a declaration without it is STATIC', () => {
+  it('cluster.k8s.pod.namespace is for containers: an error with scope IMAGE', () => {
+    const issues = kind.check!({ ...matching, dynamicFilter: 'cluster.k8s.pod.namespace:prod' }, 'x');
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['dynamicFilter']);
+    expect(issues[0]!.message).toMatch(/for containers.*scope CONTAINER/);
+    expect(paths({ ...matching, scope: 'CONTAINER', dynamicFilter: 'cluster.k8s.pod.namespace:prod' })).toEqual([]);
+  });
+
+  it('entityAssignmentType is read and sent only as given (no STATIC default)', () => {
     const { entityAssignmentType: _t, ...live } = sample('exception/get.response.json');
-    expect(kind.canonicalLive(live).entityAssignmentType).toBe('DYNAMIC');
-    expect(kind.canonical({ scope: 'IMAGE', reason: 'RISK_ACCEPTED', startDate: 1, endDate: 2 }).entityAssignmentType).toBe('STATIC');
+    expect(kind.canonicalLive(live)).not.toHaveProperty('entityAssignmentType');
+    expect(kind.canonical({ scope: 'IMAGE', reason: 'RISK_ACCEPTED', startDate: 1, endDate: 2 })).not.toHaveProperty('entityAssignmentType');
   });
   it('unknown dynamicFilter tokens are named', () => {
     const issues = kind.check!({ ...matching, dynamicFilter: 'repo.tag:rails and (image.label:x OR NOT repo.registry:docker.io)' }, 'x');
@@ -223,9 +243,9 @@ describe('Exception properties', () => {
     fc.assert(
       fc.property(specArb, (spec) => {
         const live = liveFrom(spec);
-        expect(liveSide(live, spec)).toEqual(kind.canonical(spec));
+        expect(liveSide(live, spec)).toEqual(specSide(kind, live, spec as Record<string, unknown>));
         const back = kind.toSpec(live);
-        expect(kind.canonical(back)).toEqual(liveSide(live, back));
+        expect(kind.canonical(back)).toEqual(kind.canonicalLive(live));
         expect(kind.check!(spec, 'x')).toEqual([]);
       }),
     );

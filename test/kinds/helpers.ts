@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import jsonpatch from 'fast-json-patch';
 import type { ApiClient, ListOptions, RequestOptions } from '../../src/api/types.js';
 import { ApiError } from '../../src/errors.js';
+import { desiredState, managedView } from '../../src/engine/desired.js';
+import type { Kind } from '../../src/kinds/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/kinds/', import.meta.url));
 
@@ -72,8 +74,22 @@ export function patch(live: Record<string, unknown>, desired: Record<string, unk
   return jsonpatch.compare(live, desired);
 }
 
-/** Keeps only `owned` top-level keys (what the engine does with Kind.ownedFields). */
-export function project(full: Record<string, unknown>, owned: string[] | undefined): Record<string, unknown> {
-  if (!owned) return full;
-  return Object.fromEntries(Object.entries(full).filter(([k]) => owned.includes(k)));
+/** What the engine compares for a declaration: the live side restricted to the keys the spec manages. */
+export function liveSide(kind: Kind, live: unknown, spec: Record<string, unknown>): Record<string, unknown> {
+  return managedView(kind, spec, live).before;
+}
+
+/** The declared side of the same comparison. */
+export function specSide(kind: Kind, live: unknown, spec: Record<string, unknown>): Record<string, unknown> {
+  return managedView(kind, spec, live).after;
+}
+
+/** The keys a declaration manages (what the engine compares). */
+export function managed(kind: Kind, live: unknown, spec: Record<string, unknown>): string[] {
+  return [...managedView(kind, spec, live).managed].sort();
+}
+
+/** The canonical object a write sends: a create's (no live) or an update's over `live`. */
+export function desired(kind: Kind, spec: Record<string, unknown>, live?: unknown): Record<string, unknown> {
+  return desiredState(kind, spec, live);
 }

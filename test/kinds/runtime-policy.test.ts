@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runtimePolicy as kind, type RuntimePolicySpec, type RuntimeRuleSpec } from '../../src/kinds/runtime-policy.js';
-import { FakeApi, patch, project, sample } from './helpers.js';
+import { FakeApi, patch, sample, desired, liveSide, specSide } from './helpers.js';
 
 const P = '/v1.3/runtime/policies';
 
@@ -86,11 +86,21 @@ describe('RuntimePolicy canonical forms', () => {
     expect(kind.toSpec(v13Details())).toEqual(matchingV13);
   });
 
-  it('policyMode is owned only when declared', () => {
-    const spec = { ...matchingV13, policyMode: undefined };
-    const owned = kind.ownedFields!(spec);
-    expect(owned).not.toContain('policyMode');
-    expect(project(kind.canonicalLive(v13Details()), owned)).toEqual(kind.canonical(spec));
+  it('policyMode is managed only when declared', () => {
+    const spec = { ...matchingV13, policyMode: undefined } as Record<string, unknown>;
+    expect(liveSide(kind, v13Details(), spec)).not.toHaveProperty('policyMode');
+    expect(liveSide(kind, v13Details(), spec)).toEqual(specSide(kind, v13Details(), spec));
+  });
+
+  it('the 1.7 rule samples (lower-case enums, "" for unused fields, syscallGroup) as declared rules', () => {
+    const rules = ['rule-network_inbound', 'rule-network_outbound', 'rule-read', 'rule-write'].map((f) => sample(`runtime-policy/${f}.v1.2.json`));
+    const camel = rules.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k === 'InActive' ? 'inactive' : k.charAt(0).toLowerCase() + k.slice(1), v])));
+    for (const spec of [{ rules }, { rules: camel }]) {
+      expect(kind.check!(spec as RuntimePolicySpec, 'x')).toEqual([]);
+      expect(kind.canonical(spec)).toEqual(kind.canonicalLive({ rules }));
+    }
+    expect((kind.canonical({ rules: camel }).rules as any[])[0]).toMatchObject({ ruleType: 'NETWORK_INBOUND', action: 'DENY', port: 22 });
+    expect((kind.canonical({ rules: [{ ...camel[0], syscallGroup: 'net' }] }).rules as any[])[0].syscallGroup).toBe('net');
   });
 });
 
@@ -107,7 +117,7 @@ describe('RuntimePolicy calls', () => {
 
   it('create POSTs the camelCase v1.3 body with defaults and returns the id', async () => {
     const api = new FakeApi({ [`POST ${P}`]: { id: '5e171bef853047000151408e' } });
-    const id = await kind.create(api, 'Deny writes', { policyMode: 'active', rules: [{ name: 'r', ruleType: 'network inbound', action: 'deny', ipAddress: '*', port: '22' as unknown as number }] });
+    const id = await kind.create(api, 'Deny writes', desired(kind, { policyMode: 'active', rules: [{ name: 'r', ruleType: 'network inbound', action: 'deny', ipAddress: '*', port: '22' as unknown as number }] }));
     expect(id).toBe('5e171bef853047000151408e');
     expect(api.writes()).toEqual([
       {
@@ -130,14 +140,21 @@ describe('RuntimePolicy calls', () => {
   it('update PUTs by id (keeping the live mode when none is declared); remove DELETEs', async () => {
     const live = v13Details();
     const api = new FakeApi({ [`PUT ${P}/${live.id}`]: { id: live.id }, [`DELETE ${P}/${live.id}`]: undefined });
-    await kind.update(api, live, 'n', { description: 'd' });
+    await kind.update(api, live, 'n', desired(kind, { description: 'd' }, live));
+    await kind.update(api, live, 'n', desired(kind, { rules: [{ name: 'deny writes', ruleType: 'WRITE', action: 'ALLOW', program: '*', file: '/var/www/*' }] }, live));
     await kind.remove(api, live);
-    const [put, del] = api.writes();
+    const [put, put2, del] = api.writes();
     expect(put!.path).toBe(`${P}/5e171bef853047000151408e`);
     expect((put!.body as any).policyMode).toBe('ACTIVE');
     expect((put!.body as any).description).toBe('d');
+    // Undeclared fields go out as they are live: the rules unchanged, with their ids.
+    expect(put!.body).toMatchObject({ defaultFileAction: 'DENY', ignoredSyscalls: ['chmod', 'ptrace'], rules: live.rules });
+    // A changed rule keeps its live id.
+    expect((put2!.body as any).rules).toEqual([expect.objectContaining({ id: '5e171bef853047000151408f', action: 'ALLOW' })]);
+    expect((put2!.body as any).description).toBe(live.description);
     expect(del).toEqual({ method: 'DELETE', path: `${P}/5e171bef853047000151408e` });
     expect(kind.isProtected(live)).toBe(false);
+    expect(kind.isProtected({ ...live, name: 'Default Policy' })).toBe(true);
   });
 });
 

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { secretRule as kind, type SecretRuleSpec } from '../../src/kinds/secret-rule.js';
 import { ApiError } from '../../src/errors.js';
-import { FakeApi, patch, project, sample } from './helpers.js';
+import { FakeApi, patch, sample, desired, liveSide as compared } from './helpers.js';
 
 const P = '/v1.3/secretrule';
-const liveSide = (live: Record<string, unknown>, spec: SecretRuleSpec) => project(kind.canonicalLive(live), kind.ownedFields!(spec));
+const liveSide = (live: Record<string, unknown>, spec: SecretRuleSpec) => compared(kind, live, spec as Record<string, unknown>);
+const upd = (live: Record<string, unknown>, name: string, spec: SecretRuleSpec) => ({ live, name, desired: desired(kind, spec as Record<string, unknown>, live) });
 
 describe('SecretRule canonical forms', () => {
   it('Active/HIGH read back match any-case declarations', () => {
@@ -56,17 +57,17 @@ describe('SecretRule calls', () => {
   it('update PUTs both fields, severity lower case, the undeclared one from live', async () => {
     const live = { ...sample('secret-rule/get.response.json'), ruleUuid: 'ff34aaee-e4c2-11ed-b5ea-0242ac120002' };
     const api = new FakeApi({ [`PUT ${P}/ff34aaee-e4c2-11ed-b5ea-0242ac120002`]: sample('secret-rule/update.response.json') });
-    await kind.update(api, live, 'Shopify Token', { severity: 'CRITICAL' });
+    await kind.update(api, live, 'Shopify Token', desired(kind, { severity: 'CRITICAL' }, live));
     expect(api.writes()).toEqual([{ method: 'PUT', path: `${P}/ff34aaee-e4c2-11ed-b5ea-0242ac120002`, body: sample('secret-rule/update.request.json') }]);
   });
 
   it('updateMany groups status-only changes into bulkUpdate calls of at most 100 ids; severity changes go one by one', async () => {
     const rule = (i: number, status: string, severity = 'HIGH') => ({ ruleUuid: `r${i}`, secretDetector: `d${i}`, status, severity });
     const items = [
-      ...Array.from({ length: 150 }, (_, i) => ({ live: rule(i, 'Inactive'), name: `d${i}`, spec: { status: 'Active' } })),
-      { live: rule(200, 'Active'), name: 'd200', spec: { status: 'inactive', severity: 'high' } },
-      { live: rule(201, 'Active'), name: 'd201', spec: { severity: 'low' } },
-      { live: rule(202, 'Active', 'LOW'), name: 'd202', spec: { status: 'Inactive', severity: 'medium' } },
+      ...Array.from({ length: 150 }, (_, i) => upd(rule(i, 'Inactive'), `d${i}`, { status: 'Active' })),
+      upd(rule(200, 'Active'), 'd200', { status: 'inactive', severity: 'high' }),
+      upd(rule(201, 'Active'), 'd201', { severity: 'low' }),
+      upd(rule(202, 'Active', 'LOW'), 'd202', { secretRuleStatus: 'Inactive', severity: 'medium' }),
     ];
     const api = new FakeApi({
       [`PUT ${P}/bulkUpdate`]: (c: { body: { ruleIds: string[] } }) => ({ 'Updating status for secret rules: ': [...c.body.ruleIds].reverse() }),
@@ -94,9 +95,9 @@ describe('SecretRule calls', () => {
 
   it('a failed bulk call fails all its items, and only those', async () => {
     const items = [
-      { live: { ruleUuid: 'a', status: 'Active', severity: 'LOW' }, name: 'a', spec: { status: 'Inactive' } },
-      { live: { ruleUuid: 'b', status: 'Inactive', severity: 'LOW' }, name: 'b', spec: { status: 'Active' } },
-      { live: { ruleUuid: 'c', status: 'Active', severity: 'LOW' }, name: 'c', spec: { status: 'Inactive' } },
+      upd({ ruleUuid: 'a', status: 'Active', severity: 'LOW' }, 'a', { status: 'Inactive' }),
+      upd({ ruleUuid: 'b', status: 'Inactive', severity: 'LOW' }, 'b', { status: 'Active' }),
+      upd({ ruleUuid: 'c', status: 'Active', severity: 'LOW' }, 'c', { status: 'Inactive' }),
     ];
     const boom = new ApiError({ status: 500, method: 'PUT', path: `${P}/bulkUpdate`, serverMessage: 'boom' });
     const api = new FakeApi({
@@ -118,6 +119,9 @@ describe('SecretRule check', () => {
     const extra = kind.check!({ status: 'Active', regex: 'x' } as SecretRuleSpec, 'x');
     expect(extra.map((i) => i.path)).toEqual([['regex']]);
     expect(kind.check!({ status: 'on', severity: 'urgent' }, 'x').map((i) => i.path)).toEqual([['status'], ['severity']]);
+    // The documented PUT body, as a declaration.
+    expect(kind.check!(sample('secret-rule/update.request.json'), 'x')).toEqual([]);
+    expect(kind.canonical(sample('secret-rule/update.request.json'))).toEqual({ status: 'Active', severity: 'CRITICAL' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sensorProfile as kind, type SensorProfileSpec } from '../../src/kinds/sensor-profile.js';
-import { FakeApi, patch, sample } from './helpers.js';
+import { FakeApi, patch, sample, desired } from './helpers.js';
 
 const P = '/v1.3/sensorProfile';
 const NORTH = '8aee8879-d536-4efd-b23d-41dcb77a4a32';
@@ -68,8 +68,9 @@ describe('SensorProfile calls', () => {
     });
     const req = sample('sensor-profile/create.request.json');
     const spec: SensorProfileSpec = { description: req.description, associatedRegistryIds: req.associatedRegistryIds, associatedSensorIds: req.associatedSensorIds };
-    expect(await kind.create(api, 'ecprofile', spec)).toBe('ed37bef6-5ed3-4464-b6c0-9e2251e567c0');
-    await kind.update(api, { profileId: '789214bc-d21b-4a26-94a2-2f48ddd4df52', profileName: 'ecprofile' }, 'ecprofileupdate', spec);
+    expect(await kind.create(api, 'ecprofile', desired(kind, spec as Record<string, unknown>))).toBe('ed37bef6-5ed3-4464-b6c0-9e2251e567c0');
+    const live = { profileId: '789214bc-d21b-4a26-94a2-2f48ddd4df52', profileName: 'ecprofile' };
+    await kind.update(api, live, 'ecprofileupdate', desired(kind, spec as Record<string, unknown>, live));
     await kind.remove(api, northDetails());
     const { createdBy: _c, updatedBy: _u, ...createBody } = req;
     const { createdBy: _c2, updatedBy: _u2, ...updateBody } = sample('sensor-profile/update.request.json');
@@ -90,10 +91,12 @@ describe('SensorProfile calls', () => {
 });
 
 describe('SensorProfile check', () => {
-  it('needs a registry or a sensor', () => {
-    expect(kind.check!({ description: 'x' }, 'p')).toHaveLength(1);
-    expect(kind.check!({ associatedRegistryIds: [] , associatedSensorIds: [] }, 'p')[0]!.message).toMatch(/associatedRegistryIds/);
-    expect(kind.check!({ associatedSensorIds: ['s'] }, 'p')).toEqual([]);
+  it('needs one or more registries and one or more sensors (CS 1.17: "(Required) Add one or more …")', () => {
+    expect(kind.check!({ description: 'x' }, 'p').map((i) => i.message)).toEqual([expect.stringMatching(/missing required field 'associatedRegistryIds'/), expect.stringMatching(/missing required field 'associatedSensorIds'/)]);
+    expect(kind.check!({ associatedRegistryIds: [], associatedSensorIds: ['s'] }, 'p').map((i) => i.path)).toEqual([['associatedRegistryIds']]);
+    expect(kind.check!({ associatedSensorIds: ['s'] }, 'p')).toHaveLength(1);
+    expect(kind.check!({ associatedRegistryIds: ['r'], associatedSensorIds: ['s'] }, 'p')).toEqual([]);
+    expect(kind.check!({ associatedRegistries: ['r'], associatedSensors: ['s'] } as SensorProfileSpec, 'p')).toEqual([]);
   });
 });
 
