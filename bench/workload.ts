@@ -90,8 +90,8 @@ function exceptionOf(i: number): { name: string; spec: Obj; live: Obj } {
     Object.assign(live, { entityAssignmentType: 'DYNAMIC', dynamicFilter: filter }); // qids: the server's
   } else {
     const qids = [90000 + ((i * 7) % 1000), 376000 + (i % 500), 379000 + ((i * 13) % 997)].sort((a, b) => a - b);
-    Object.assign(spec, { entityAssignmentType: 'STATIC', qids });
-    Object.assign(live, { entityAssignmentType: 'STATIC', dynamicFilter: null, qids });
+    Object.assign(spec, { qids });
+    Object.assign(live, { dynamicFilter: null, qids });
   }
   return { name, spec, live };
 }

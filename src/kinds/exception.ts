@@ -144,7 +144,8 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
       listId: c.listId as string | undefined,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
-      entityAssignmentType: c.entityAssignmentType as string | undefined,
+      // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
+      entityAssignmentType: c.entityAssignmentType === 'DYNAMIC' ? 'DYNAMIC' : undefined,
       dynamicFilter: c.dynamicFilter as string | undefined,
       qids: qids.length ? qids : undefined,
     }) as ExceptionSpec;

@@ -102,7 +102,7 @@ describe('valid documents', () => {
     expect(run(d).diagnostics).toEqual([]);
   });
 
-  test('a STATIC exception needs no dynamicFilter; nor an entityAssignmentType', () => {
+  test('an exception without entityAssignmentType needs no dynamicFilter', () => {
     const d = BASE.Exception!();
     delete d.spec.dynamicFilter;
     delete d.spec.entityAssignmentType;
@@ -160,7 +160,8 @@ const INVALID: Array<[string, string, (d: Doc) => void, string, RegExp]> = [
   ['Exception', 'date without zone', (d) => (d.spec.endDate = '2026-06-30T00:00:00'), 'spec.endDate', /must be an ISO 8601 date-time with a time zone/],
   ['Exception', 'date impossible', (d) => (d.spec.endDate = '2026-02-30'), 'spec.endDate', /must be an ISO 8601/],
   ['Exception', 'date negative', (d) => (d.spec.endDate = -5), 'spec.endDate', /epoch milliseconds/],
-  ['Exception', 'entityAssignmentType enum', (d) => (d.spec.entityAssignmentType = 'dynamic'), 'spec.entityAssignmentType', /must be one of: DYNAMIC, STATIC/],
+  ['Exception', 'entityAssignmentType enum', (d) => (d.spec.entityAssignmentType = 'dynamic'), 'spec.entityAssignmentType', /must be 'DYNAMIC' \(got 'dynamic'\)/],
+  ['Exception', 'no STATIC value', (d) => ((d.spec.entityAssignmentType = 'STATIC'), delete d.spec.dynamicFilter), 'spec.entityAssignmentType', /must be 'DYNAMIC' \(got 'STATIC'\)/],
   ['Exception', 'dynamic needs a filter', (d) => delete d.spec.dynamicFilter, 'spec', /missing required field 'dynamicFilter'/],
   ['Exception', 'qids positive', (d) => (d.spec.qids = [0]), 'spec.qids[0]', /must be at least 1/],
   ['Exception', 'qids integers', (d) => (d.spec.qids = ['376157']), 'spec.qids[0]', /must be an integer \(got string\)/],

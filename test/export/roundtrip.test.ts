@@ -41,7 +41,7 @@ const SEED = {
   ],
   exceptions: [
     { name: 'log4j accepted', reason: 'RISK_ACCEPTED', explanation: 'isolated', scope: 'IMAGE', entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.repository:legacy/*', startDate: '1767225600000', endDate: '1782863999000' },
-    { name: 'scanner false positives', reason: 'FALSE_POSITIVE', explanation: '', scope: 'IMAGE', entityAssignmentType: 'STATIC', startDate: '1767225600000', endDate: '1798761600000', qids: [376157, 90984] },
+    { name: 'scanner false positives', reason: 'FALSE_POSITIVE', explanation: '', scope: 'IMAGE', startDate: '1767225600000', endDate: '1798761600000', qids: [376157, 90984] },
   ],
   sensorProfiles: [
     { profileName: 'EU registries', description: 'eu', profileType: 'Registry', associatedRegistryIds: ['1ec46398-23be-40fc-8cde-8b4bd916d5fa'], associatedSensorIds: ['3a00f41d-8bb8-41d2-b2c2-54ed50131082'] },

@@ -23,9 +23,9 @@ const severityOnly = rules.filter((r) => r.status === 'Active' && r.severity !==
 
 const SEED = {
   exceptions: [
-    { name: 'keep-and-change', reason: 'RISK_ACCEPTED', scope: 'IMAGE', entityAssignmentType: 'STATIC', explanation: 'old', startDate: '1767225600000', endDate: '1782864000000', qids: [1, 2] },
-    { name: 'undeclared-1', reason: 'OTHER', scope: 'IMAGE', entityAssignmentType: 'STATIC', startDate: '1767225600000', endDate: '1782864000000', qids: [3] },
-    { name: 'undeclared-2', reason: 'OTHER', scope: 'CONTAINER', entityAssignmentType: 'STATIC', startDate: '1767225600000', endDate: '1782864000000', qids: [4] },
+    { name: 'keep-and-change', reason: 'RISK_ACCEPTED', scope: 'IMAGE', explanation: 'old', startDate: '1767225600000', endDate: '1782864000000', qids: [1, 2] },
+    { name: 'undeclared-1', reason: 'OTHER', scope: 'IMAGE', startDate: '1767225600000', endDate: '1782864000000', qids: [3] },
+    { name: 'undeclared-2', reason: 'OTHER', scope: 'CONTAINER', startDate: '1767225600000', endDate: '1782864000000', qids: [4] },
   ],
   secretRules: [{ secretDetector: active[2], status: 'Inactive' }],
 };
@@ -44,7 +44,7 @@ describe('apply a mixed plan against the simulator', () => {
 
   it('converges, with one bulkUpdate per target status and severity changes one by one', async () => {
     const declarations = [
-      decl('Exception', 'keep-and-change', { reason: 'RISK_ACCEPTED', scope: 'IMAGE', entityAssignmentType: 'STATIC', explanation: 'new', startDate: '2026-01-01', endDate: '2026-07-01', qids: [2, 1, 5] }),
+      decl('Exception', 'keep-and-change', { reason: 'RISK_ACCEPTED', scope: 'IMAGE', explanation: 'new', startDate: '2026-01-01', endDate: '2026-07-01', qids: [2, 1, 5] }),
       decl('Exception', 'brand-new', { reason: 'FALSE_POSITIVE', scope: 'IMAGE', entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:v1', startDate: '2026-01-01', endDate: '2026-02-01' }),
       decl('SensorProfile', 'new-profile', { description: 'p', associatedRegistryIds: ['0b7e3f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b'] }),
       decl('SecretRule', active[0]!, { status: 'Inactive' }),

@@ -141,7 +141,7 @@ describe('Exception check', () => {
   });
   it('DYNAMIC without dynamicFilter; a filter without DYNAMIC', () => {
     expect(paths({ ...matching, dynamicFilter: undefined })).toEqual(['dynamicFilter']);
-    expect(paths({ ...matching, entityAssignmentType: 'STATIC' })).toEqual(['dynamicFilter']);
+    expect(paths({ ...matching, entityAssignmentType: 'OTHER' })).toEqual(['dynamicFilter']);
     const undeclared = kind.check!({ ...matching, entityAssignmentType: undefined }, 'x');
     expect(undeclared.map((i) => i.message)).toEqual([expect.stringMatching(/entityAssignmentType is not given/)]);
   });
@@ -203,7 +203,7 @@ const specArb: fc.Arbitrary<ExceptionSpec> = fc
       listId: r.listId,
       startDate: fmt(start),
       endDate: fmt(end),
-      entityAssignmentType: r.dynamic ? 'DYNAMIC' : 'STATIC',
+      entityAssignmentType: r.dynamic ? 'DYNAMIC' : undefined,
       dynamicFilter: r.dynamic ? r.filter : undefined,
       qids: !r.dynamic || r.declareQids ? r.qids : undefined,
     };

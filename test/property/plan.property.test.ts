@@ -40,7 +40,7 @@ const exception = fc.record({
   qids: fc.uniqueArray(fc.integer({ min: 1000, max: 999_999 }), { minLength: 1, maxLength: 5 }),
 }).map(({ start, days, dynamic, tag, qids, ...rest }) => {
   const end = new Date(Date.parse(start) + days * 86_400_000).toISOString().slice(0, 10);
-  return { ...rest, startDate: start, endDate: end, ...(dynamic ? { entityAssignmentType: 'DYNAMIC', dynamicFilter: `repo.tag:${tag}` } : { entityAssignmentType: 'STATIC', qids }) };
+  return { ...rest, startDate: start, endDate: end, ...(dynamic ? { entityAssignmentType: 'DYNAMIC', dynamicFilter: `repo.tag:${tag}` } : { qids }) };
 });
 
 const runtimeRule = fc.oneof(

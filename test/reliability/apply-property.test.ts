@@ -45,7 +45,6 @@ const exceptionSpec = fc.record({
   explanation: fc.constantFrom('e1', 'e2'),
   startDate: day,
   endDate: fc.constantFrom('2026-12-31', '2027-06-30'),
-  entityAssignmentType: fc.constant('STATIC'),
   qids: fc.uniqueArray(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }),
 });
 

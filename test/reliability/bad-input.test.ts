@@ -27,7 +27,7 @@ interface Case {
 
 const HEAD = (kind: string, name = 'x') => `apiVersion: qcs-gitops/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n`;
 const EXC = (name: string) =>
-  `${HEAD('Exception', name)}spec:\n  scope: IMAGE\n  reason: RISK_ACCEPTED\n  startDate: 2026-01-01\n  endDate: 2026-06-30\n  entityAssignmentType: STATIC\n  qids: [1]\n`;
+  `${HEAD('Exception', name)}spec:\n  scope: IMAGE\n  reason: RISK_ACCEPTED\n  startDate: 2026-01-01\n  endDate: 2026-06-30\n  qids: [1]\n`;
 const RT = (rules: string) => `${HEAD('RuntimePolicy')}spec:\n  policyMode: ACTIVE\n  rules:\n${rules}`;
 const BIG = 'A'.repeat(4 * 1024 * 1024);
 
