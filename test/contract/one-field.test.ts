@@ -7,12 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SeedAccount, type SimulatorHandle } from '../../src/simulator/index.js';
 import type { KindName } from '../../src/types.js';
-import { cliIsStale } from '../helpers/cli.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliIsStale, runCli } from '../helpers/cli.js';
 import {
   apply,
   camelRule,
   changedFields,
   changesOf,
+  cliEnvFor,
   declarationFrom,
   editDeclaration,
   exportAccount,
@@ -22,6 +25,7 @@ import {
   RULE_SAMPLES,
   sample,
   writeDeclarations,
+  yamlFiles,
   type Declaration,
 } from './helpers.js';
 
@@ -192,16 +196,19 @@ describe('contract: a one-field change leaves every other live field as it was',
     });
   }
 
-  it('the runtime Default Policy survives: never planned, never changed', async () => {
+  it('the runtime Default Policy survives: not exported, never planned (even with --prune), never changed', async () => {
     sim.reset({ runtimePolicies: [RT] });
     const def = Object.values(sim.dump().runtimePolicies!).find((p) => p['name'] === 'Default Policy')!;
     const before = sim.raw('runtimePolicies', def['id'] as string)!;
     const { dir } = await exportAccount(sim, ['--kind', 'RuntimePolicy']);
     try {
+      const declaresDefault = (f: string) => /^\s*name: Default Policy\s*$/m.test(readFileSync(join(dir, f), 'utf8'));
+      expect.soft(yamlFiles(dir).filter(declaresDefault), 'exported as a user object').toEqual([]);
+      for (const f of yamlFiles(dir).filter(declaresDefault)) rmSync(join(dir, f));
       editDeclaration(dir, 'RuntimePolicy', RT['name'], (s) => ({ ...s, description: 'changed' }));
       const { plan: p } = await plan(sim, dir, ['--prune']);
       expect(changesOf(p)).toEqual([`update RuntimePolicy/${RT['name']}`]);
-      const a = await apply(sim, dir);
+      const a = await runCli(['apply', dir, '--prune', '--auto-approve'], cliEnvFor(sim));
       expect(a.code, a.stdout + a.stderr).toBe(0);
       expect(sim.raw('runtimePolicies', def['id'] as string)).toEqual(before);
     } finally {
