@@ -104,6 +104,37 @@ describe('release-notes samples', () => {
     expect(all.filter((f) => !covered.has(f))).toEqual([]);
   });
 
+  it('seeds every documented response as printed, and reads each back as printed', async () => {
+    const cp = sample('centralized-policy/get.response.json');
+    const ex = sample('exception/get.response.json');
+    const sp = sample('sensor-profile/get.response.json');
+    const spList = sample('sensor-profile/list.response.json');
+    const rt13 = sample('runtime-policy/list.v1.3.response.json');
+    const sr = sample('secret-rule/get.response.json');
+    const local = await startApi({ seed: { centralizedPolicies: [cp], exceptions: [ex], sensorProfiles: [sp], runtimePolicies: rt13, secretRules: [sr] } });
+    try {
+      expect((await local.get(`/v1.3/centralizedPolicy/${cp.uuid}`)).json).toEqual(cp);
+      expect((await local.get(`/v1.3/exception/${ex.exceptionId}?includeQids=true`)).json).toEqual(ex);
+      expect((await local.get(`/v1.3/sensorProfile/${sp.profileId}`)).json).toEqual(sp);
+      expect((await local.get(`/v1.3/secretrule/${sr.ruleUuid}`)).json).toEqual(sr);
+      const rt = (await local.get('/v1.3/runtime/policies?filter=name:Deny')).json;
+      expect(rt).toEqual(rt13);
+    } finally {
+      await local.close();
+    }
+    // the list forms: sensor-profile list items (no registries shown) and the v1.2 PascalCase list, Default Policy included
+    const v12 = sample('runtime-policy/list.v1.2.response.json');
+    const lists = await startApi({ seed: { sensorProfiles: spList.data, runtimePolicies: v12 } });
+    try {
+      // a list item shows a sensor count but not the sensors: the seed stores the ids it is given (none here)
+      const noCount = (l: any) => ({ ...l, data: l.data.map(({ associatedSensorsCount: _c, ...p }: any) => p) });
+      expect(noCount((await lists.get('/v1.3/sensorProfile?pageNumber=1&pageSize=50')).json)).toEqual(noCount(spList));
+      expect((await lists.get('/v1.2/runtime/policies?pageNumber=1&pageSize=3')).json).toEqual(v12);
+    } finally {
+      await lists.close();
+    }
+  });
+
   it('the shape checker itself reports missing fields and type changes', () => {
     expect(missingFields({ a: 1, b: { c: 'x' }, d: [{ e: 1 }] }, { a: '1', b: {}, d: [{}] })).toEqual(['$.a: expected number, got string', '$.b.c: missing', '$.d[0].e: missing']);
     expect(missingFields({ count: '85' }, { count: 85 })).toEqual(['$.count: expected string, got number']);
