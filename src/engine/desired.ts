@@ -43,14 +43,15 @@ export function managedView(kind: Kind, spec: Obj, live: unknown): ManagedView {
   return { managed, before: pickKeys(have, managed), after: pickKeys(want, managed) };
 }
 
-/** The whole canonical object a write sends. For a create: the declaration (defaults filled by the kind). For
- * an update: the live object, with every managed key replaced by its declared value (a managed key whose
- * declared value is empty in canonical form is removed, so the write clears it). */
+/** The canonical object a write sends, and verification checks field by field. For a create: the declared
+ * keys (what the declaration leaves out is the server's to default). For an update: the live object, with every
+ * managed key replaced by its declared value (a managed key whose declared value is empty in canonical form is
+ * removed, so the write clears it). */
 export function desiredState(kind: Kind, spec: Obj, live?: unknown): Obj {
   const want = kind.canonical(spec);
-  if (live === undefined) return want;
-  const have = kind.canonicalLive(live);
+  const have = live === undefined ? {} : kind.canonicalLive(live);
   const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...(kind.fields ?? [])]);
+  if (live === undefined) return pickKeys(want, managed);
   const out: Obj = { ...have };
   for (const k of managed) {
     if (want[k] === undefined) delete out[k];

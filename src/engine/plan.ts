@@ -8,7 +8,7 @@ import type { Declaration, KindName } from '../types.js';
 import type { Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { fingerprint } from './util.js';
-import { managedView } from './desired.js';
+import { desiredState, managedView } from './desired.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -151,7 +151,7 @@ function planKind<R>(
         });
         return;
       }
-      const after = kind.canonical(spec);
+      const after = desiredState(kind, spec);
       part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source });
       return;
     }

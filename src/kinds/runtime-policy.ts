@@ -135,10 +135,11 @@ function body(name: string, desired: Obj, live?: Obj): Obj {
     name,
     description: desired.description ?? '',
     policyMode: desired.policyMode,
-    defaultNetworkAction: desired.defaultNetworkAction,
-    defaultExecuteAction: desired.defaultExecuteAction,
-    defaultFileAction: desired.defaultFileAction,
-    ignoredSyscalls: desired.ignoredSyscalls,
+    // ALLOW and [] are what an omitted default action or ignoredSyscalls reads back as (docs/api-assumptions.md).
+    defaultNetworkAction: desired.defaultNetworkAction ?? 'ALLOW',
+    defaultExecuteAction: desired.defaultExecuteAction ?? 'ALLOW',
+    defaultFileAction: desired.defaultFileAction ?? 'ALLOW',
+    ignoredSyscalls: desired.ignoredSyscalls ?? [],
     rules: wireRules(desired.rules, live ? field(live, 'rules') : undefined),
   });
 }

@@ -46,7 +46,7 @@ describe('apply a mixed plan against the simulator', () => {
     const declarations = [
       decl('Exception', 'keep-and-change', { reason: 'RISK_ACCEPTED', scope: 'IMAGE', explanation: 'new', startDate: '2026-01-01', endDate: '2026-07-01', qids: [2, 1, 5] }),
       decl('Exception', 'brand-new', { reason: 'FALSE_POSITIVE', scope: 'IMAGE', entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:v1', startDate: '2026-01-01', endDate: '2026-02-01' }),
-      decl('SensorProfile', 'new-profile', { description: 'p', associatedRegistryIds: ['0b7e3f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b'] }),
+      decl('SensorProfile', 'new-profile', { description: 'p', associatedRegistryIds: ['0b7e3f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b'], associatedSensorIds: ['1b7e3f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5c'] }),
       decl('SecretRule', active[0]!, { status: 'Inactive' }),
       decl('SecretRule', active[1]!, { status: 'inactive' }),
       decl('SecretRule', active[2]!, { status: 'Active' }), // seeded Inactive

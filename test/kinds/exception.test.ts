@@ -28,7 +28,7 @@ describe('Exception canonical forms', () => {
     const { qids: _q, ...declared } = kind.canonical(matching);
     expect(liveSide(live, matching)).toEqual(declared);
     expect(kind.canonical(matching)).not.toHaveProperty('exceptionType');
-    expect(managed(kind, live, matching)).not.toContain('qids');
+    expect(managed(kind, live, matching as Record<string, unknown>)).not.toContain('qids');
     expect(kind.canonicalLive(live).qids).toEqual([90984]);
   });
 

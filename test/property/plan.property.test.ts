@@ -76,7 +76,7 @@ const centralized = fc.record({
 const profile = fc.record({
   description: text,
   associatedRegistryIds: fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 3 }),
-  associatedSensorIds: fc.uniqueArray(fc.uuid(), { maxLength: 2 }),
+  associatedSensorIds: fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 2 }),
 });
 
 const SECRET_NAMES = builtinSecretRules().map((r) => String(r.secretDetector));
