@@ -186,6 +186,9 @@ function planKind<R>(
   const done = (): KindPart => {
     const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
     if (options.prune && kind.can.delete) {
+      for (const obj of liveObjs) {
+        if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
+      }
       for (const obj of undeclared) {
         const name = kind.nameOf(obj);
         if (!inTarget(kindName, name)) continue;
