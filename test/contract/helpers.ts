@@ -2,7 +2,7 @@
 // in-process simulator on 127.0.0.1, and field-by-field comparison of the simulator's stored objects.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -100,8 +100,9 @@ export function writeDeclarations(decls: Declaration[]): string {
   return join(dir, 'decl');
 }
 
+/** Removes a folder made by writeDeclarations or exportAccount, with the temporary folder around it. */
 export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dirname(dir), { recursive: true, force: true });
 }
 
 export function cliEnvFor(sim: SimulatorHandle): Record<string, string> {
