@@ -18,7 +18,18 @@ const cases: Case[] = [
   { title: 'exception/get.response.json', seed: { exceptions: [sample('exception/get.response.json')] }, exports: 1 },
   // the details sample is the Default profile (system): exported only with --include-system
   { title: 'sensor-profile/get.response.json (--include-system)', seed: { sensorProfiles: [sample('sensor-profile/get.response.json')] }, exports: 1, exportArgs: ['--include-system', '--kind', 'SensorProfile'] },
-  { title: 'sensor-profile/list.response.json', seed: { sensorProfiles: sample('sensor-profile/list.response.json').data }, exports: 1 },
+  // A list item is a summary (no registries, no sensors: the client reads each profile's details). A profile made
+  // as the 1.17 notes require ("(Required) Add one or more registries … sensors") has both, so the seed completes
+  // North's details with the create sample's ids; its summary fields stay as printed.
+  {
+    title: 'sensor-profile/list.response.json',
+    seed: {
+      sensorProfiles: sample('sensor-profile/list.response.json').data.map((p: Record<string, unknown>) =>
+        p.profileName === 'North' ? { ...p, associatedRegistries: sample('sensor-profile/create.request.json').associatedRegistryIds, associatedSensors: sample('sensor-profile/create.request.json').associatedSensorIds.slice(0, 1) } : p,
+      ),
+    },
+    exports: 1,
+  },
   { title: 'runtime-policy/list.v1.3.response.json', seed: { runtimePolicies: sample('runtime-policy/list.v1.3.response.json') }, exports: 2 },
   { title: 'secret-rule/list.response.json', seed: { secretRules: sample('secret-rule/list.response.json').data }, exports: 1 },
   { title: 'secret-rule/get.response.json', seed: { secretRules: [sample('secret-rule/get.response.json')] }, exports: 1 },
