@@ -5,7 +5,7 @@ import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common
 import { addPlanOptions, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
 import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
 import { KINDS } from '../kinds/index.js';
-import { makePlan, fetchLive, type LiveState } from '../engine/plan.js';
+import { makePlan, fetchForPlan, type LiveState } from '../engine/plan.js';
 import { applyPlan } from '../engine/apply.js';
 import { loadPlan, checkStale } from '../engine/planfile.js';
 import { renderApplyText, renderResultLine } from '../render/text.js';
@@ -64,7 +64,7 @@ export function registerApply(program: Command, state: RunState): void {
           throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
         }
         const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
-        live = await fetchLive(conn.api, kindsInPlan);
+        live = await fetchForPlan(conn.api, kindsInPlan, declarations);
         checkStale(saved, KINDS, live);
         plan = saved;
       } else {

@@ -9,6 +9,7 @@ import type { ApplyResult, ChangeResult, Plan, PlannedChange } from './model.js'
 import { applyOrder, dependentsOf } from './order.js';
 import { diff, type LiveState } from './plan.js';
 import { desiredState, pickKeys } from './desired.js';
+import { carriesAll, isWhole, withDetails } from './fetch.js';
 import { mapLimit } from './util.js';
 import { DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 
@@ -79,7 +80,11 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
     }
     return index.get(id);
   };
-  const readLive = async (kind: Kind, id: string): Promise<unknown> => liveById(kind, id) ?? (await kind.get(api, id));
+  // A write is built on the whole live object: an object the plan read only as a summary is read again by id.
+  const readLive = async (kind: Kind, id: string): Promise<unknown> => {
+    const known = liveById(kind, id);
+    return known !== undefined && isWhole(kind, known) ? known : await kind.get(api, id);
+  };
 
   // Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
   // failed create did, so every lookup for a failure older than the kind's latest listing shares it: a burst of
@@ -310,7 +315,11 @@ async function verify(
     for (const c of changes) {
       const id = idOfChange(c);
       try {
-        check(c, kind, id === undefined ? undefined : index.get(id));
+        // A listed object that lacks a field the write sent is read in detail.
+        let current = id === undefined ? undefined : index.get(id);
+        const sentKeys = Object.keys(sent.get(c) ?? {});
+        if (current !== undefined && c.action !== 'delete' && !carriesAll(kind, current, sentKeys)) current = await withDetails(api, kind, current);
+        check(c, kind, current);
       } catch {
         complete = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });

@@ -9,6 +9,7 @@ import type { Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { fingerprint } from './util.js';
 import { desiredState, managedView } from './desired.js';
+import { carriedView, readAll, readForPlan } from './fetch.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -28,9 +29,18 @@ export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Decla
   return kinds.filter((k) => declared.has(k.kind));
 }
 
-/** Reads the live state of the given kinds, in parallel (the client bounds the concurrency). */
+/** Reads the whole live state of the given kinds (every object with every field), in parallel (the client
+ * bounds the concurrency): what an export needs. A plan reads less (makePlan, engine/fetch.ts). */
 export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise<LiveState> {
-  const lists = await Promise.all(kinds.map((k) => k.list(api)));
+  const lists = await Promise.all(kinds.map((k) => readAll(api, k)));
+  return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
+}
+
+/** Reads the live state as a plan of `declarations` reads it (summaries, details where a declaration needs
+ * them): what `apply --plan` re-reads to check a saved plan's fingerprints, so both read alike. */
+export async function fetchForPlan(api: ApiClient, kinds: readonly Kind[], declarations: readonly Declaration[]): Promise<LiveState> {
+  const grouped = declarationsByKind(declarations);
+  const lists = await Promise.all(kinds.map((k) => readForPlan(api, k, grouped.get(k.kind) ?? [])));
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
@@ -192,7 +202,8 @@ function planKind<R>(
       for (const obj of undeclared) {
         const name = kind.nameOf(obj);
         if (!inTarget(kindName, name)) continue;
-        const before = kind.canonicalLive(obj);
+        // A delete shows what the list item carries (undeclared objects are not read in detail).
+        const before = carriedView(kind, obj);
         part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
       }
     } else {
@@ -305,7 +316,7 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
   const parts = new Map<KindName, KindPart>();
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await k.list(api);
+      const list = await readForPlan(api, k, grouped.get(k.kind) ?? []);
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     }),

@@ -5,7 +5,7 @@
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, listWithDetails, optInt, optString, parseJsonish,
+  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, optInt, optString, parseJsonish,
   pick, seg, sortedSet, stableStringify, upper, isBlank, sameValue,
 } from './util.js';
 
@@ -181,10 +181,12 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   dependsOn: [],
   can: { create: true, update: true, delete: true },
 
+  // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
   async list(api: ApiClient) {
-    // Summaries carry no rules, filters or tags: read each policy's details.
-    return listWithDetails(api, PATH, idOf, (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) }));
+    return api.list<Obj>(PATH);
   },
+  merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) }),
+  wire: { tagIds: ['tagIds', 'tags'] },
 
   async get(api, id) {
     return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);

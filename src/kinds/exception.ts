@@ -34,8 +34,6 @@ const KEYS = ['scope', 'reason', 'explanation', 'listId', 'startDate', 'endDate'
 /** The dynamicFilter tokens the API supports. */
 export const FILTER_TOKENS = ['repo.tag', 'repo.repository', 'repo.registry', 'cluster.k8s.pod.namespace'] as const;
 
-/** Fields canonicalLive needs; list items lacking one are completed by a detail call. */
-const NEEDED = ['qids', 'startDate', 'endDate', 'reason', 'scope'] as const;
 
 function canonicalOf(o: Obj): Record<string, unknown> {
   return compact({
@@ -91,16 +89,9 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
 
   listIsComplete: true,
 
+  // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
   async list(api: ApiClient) {
-    const items = await api.list<Obj>(PATH);
-    // Items normally carry every field; read details only for those lacking one.
-    return Promise.all(
-      items.map(async (it) => {
-        if (NEEDED.every((k) => it[k] !== undefined)) return it;
-        const d = await getOrUndefined<Obj>(api, `${PATH}/${seg(idOf(it))}`, { includeQids: true });
-        return d === undefined ? it : { ...it, ...d };
-      }),
-    );
+    return api.list<Obj>(PATH);
   },
 
   async get(api, id) {

@@ -4,7 +4,7 @@
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, listWithDetails, optInt, optString, pick,
+  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, optInt, optString, pick,
   sameValue, seg, sortedSet, upper,
 } from './util.js';
 
@@ -151,10 +151,12 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
 
+  // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
   async list(api: ApiClient) {
-    // Summaries carry no rules or default actions: read each policy's details.
-    return listWithDetails(api, PATH, idOf);
+    return api.list<Obj>(PATH);
   },
+  // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
+  wire: Object.fromEntries(KEYS.map((k) => [k, k === 'policyMode' ? ['policyMode', 'PolicyMode', 'mode', 'Mode'] : [k, pascal(k)]])),
 
   async get(api, id) {
     return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);

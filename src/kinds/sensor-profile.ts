@@ -4,7 +4,7 @@
 // the Default profile (id of zeros, created by System, profileType null) is protected.
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, listWithDetails, optString, pick, seg } from './util.js';
+import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, optString, pick, seg } from './util.js';
 
 const PATH = '/v1.3/sensorProfile';
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -68,11 +68,13 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
 
+  // Summaries have no description and no registries: the engine reads the details of the profiles that need
+  // them, keeping the listed identity (the documented details sample answers another id than the one asked).
   async list(api: ApiClient) {
-    // Summaries have no description and no registries: read each profile's details. Keep the listed identity:
-    // the documented details sample answers another id than the one asked.
-    return listWithDetails(api, PATH, idOf, (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }));
+    return api.list<Obj>(PATH);
   },
+  merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
+  wire: { associatedRegistryIds: ['associatedRegistryIds', 'associatedRegistries'], associatedSensorIds: ['associatedSensorIds', 'associatedSensors'] },
 
   async get(api, id) {
     return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);

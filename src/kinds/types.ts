@@ -23,10 +23,11 @@ export interface Kind<Spec = any, Live = any> {
   readonly dependsOn: readonly KindName[];
   readonly can: { readonly create: boolean; readonly update: boolean; readonly delete: boolean };
 
-  /** Every live object, details included (detail calls only where the list lacks what canonicalLive needs). */
+  /** Every live object as the API's list answers it: summaries for most kinds. The engine reads details
+   * (`get`) where a summary lacks a field it needs (engine/fetch.ts). */
   list(api: ApiClient): Promise<Live[]>;
-  /** True when `list` normally makes no detail call (the list items carry every field): re-reading many objects
-   * of the kind is then cheaper by listing (a performance hint; the data read is the same as `get`'s). */
+  /** True when the list items normally carry every field: re-reading many objects of the kind is then cheaper
+   * by listing (a performance hint; objects a listing does not carry whole are still read by id). */
   readonly listIsComplete?: boolean;
   /** One live object by server id, details included; undefined when it does not exist (404). */
   get(api: ApiClient, id: string): Promise<Live | undefined>;
@@ -44,6 +45,12 @@ export interface Kind<Spec = any, Live = any> {
   /** The top-level keys of the canonical form. A declaration manages the ones its spec sets (see
    * engine/desired.ts: what a declaration leaves out is neither compared nor changed). */
   readonly fields?: readonly string[];
+  /** The names under which a live item carries a canonical key, where they differ from the key itself (e.g.
+   * SensorProfile `associatedRegistryIds` ← `associatedRegistries`). The engine reads an object's details only
+   * when its list item carries none of them (engine/fetch.ts). */
+  readonly wire?: Readonly<Record<string, readonly string[]>>;
+  /** A list item merged with its details (default: the details over the item). */
+  merge?(summary: Live, details: Live): Live;
   /** Spec keys that name a canonical key under another spelling (e.g. SecretRule `secretRuleStatus` → `status`). */
   readonly aliases?: Readonly<Record<string, string>>;
 

@@ -218,25 +218,6 @@ export async function getOrUndefined<T = Obj>(api: ApiClient, path: string, quer
   }
 }
 
-/** A list whose summaries lack what the comparison needs: each summary merged with its details, read in
- * parallel (the client bounds the concurrency). An object deleted between the list and its detail call is
- * left out. */
-export async function listWithDetails(
-  api: ApiClient,
-  path: string,
-  idOf: (o: Obj) => string,
-  merge: (summary: Obj, details: Obj) => Obj = (s, d) => ({ ...s, ...d }),
-): Promise<Obj[]> {
-  const summaries = await api.list<Obj>(path);
-  const details = await Promise.all(summaries.map((s) => getOrUndefined<Obj>(api, `${path}/${seg(idOf(s))}`)));
-  const out: Obj[] = [];
-  summaries.forEach((s, i) => {
-    const d = details[i];
-    if (d !== undefined) out.push(merge(s, d));
-  });
-  return out;
-}
-
 /** The id in a create/update response body, under one of `keys` (also tolerating stray spaces in key names). */
 export function idFromResponse(body: unknown, keys: readonly string[], what: string): string {
   if (typeof body === 'string' && body.trim() !== '' && !body.trim().startsWith('{')) return body.trim();

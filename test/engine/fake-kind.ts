@@ -44,12 +44,13 @@ export function fakeKind(store: FakeStore, kind: KindName = 'Exception', extra: 
     can: { create: true, update: true, delete: true },
     async list() {
       store.calls.push(`list ${kind}`);
-      return [...store.objs.values()].map((o) => ({ ...o }));
+      // The list carries every field (an unset one as null / []), like a complete API list.
+      return [...store.objs.values()].map((o) => ({ ...o, color: o.color ?? null, tags: o.tags ?? [] }) as FakeObj);
     },
     async get(_api: ApiClient, id: string) {
       store.calls.push(`get ${kind} ${id}`);
       const o = store.objs.get(id);
-      return o ? { ...o } : undefined;
+      return o ? ({ ...o, color: o.color ?? null, tags: o.tags ?? [] } as FakeObj) : undefined;
     },
     idOf: (o) => o.id,
     nameOf: (o) => o.name,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { centralizedPolicy as kind, type CentralizedPolicySpec } from '../../src/kinds/centralized-policy.js';
+import { readAll } from '../../src/engine/fetch.js';
 import { FakeApi, patch, sample, desired, managed, liveSide, specSide } from './helpers.js';
 
 const P = '/v1.3/centralizedPolicy';
@@ -96,11 +97,11 @@ describe('CentralizedPolicy canonical forms', () => {
 });
 
 describe('CentralizedPolicy calls', () => {
-  it('list reads details of each summary', async () => {
+  it('list answers summaries; the engine reads the details a whole object needs', async () => {
     const details = sample('centralized-policy/get.response.json');
     const summary = { uuid: ID, policyName: details.policyName, policyType: details.policyType, isDefault: false };
     const api = new FakeApi({ [`GET ${P}/${ID}`]: details }, { [P]: [summary] });
-    const live = await kind.list(api);
+    const live = (await readAll(api, kind)) as any[];
     expect(live).toHaveLength(1);
     expect(kind.nameOf(live[0])).toBe('CPM Block older image demo');
     expect(kind.idOf(live[0])).toBe(ID);

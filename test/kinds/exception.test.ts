@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkFilter, exception as kind, type ExceptionSpec } from '../../src/kinds/exception.js';
+import { readAll } from '../../src/engine/fetch.js';
 import { FakeApi, patch, sample, liveSide as compared, managed, desired, specSide } from './helpers.js';
 
 const P = '/v1.3/exception';
@@ -94,7 +95,7 @@ describe('Exception calls', () => {
     const full = sample('exception/get.response.json');
     const { qids: _q, ...partial } = { ...full, exceptionId: 'e2', name: 'two' };
     const api = new FakeApi({ [`GET ${P}/e2`]: { ...partial, qids: [5] } }, { [P]: [full, partial] });
-    const live = await kind.list(api);
+    const live = (await readAll(api, kind)) as any[];
     expect(live.map((l) => l.qids)).toEqual([[90984], [5]]);
     expect(api.calls.filter((c) => c.method === 'GET')).toEqual([{ method: 'GET', path: `${P}/e2`, query: { includeQids: true } }]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runtimePolicy as kind, type RuntimePolicySpec, type RuntimeRuleSpec } from '../../src/kinds/runtime-policy.js';
+import { readAll } from '../../src/engine/fetch.js';
 import { FakeApi, patch, sample, desired, liveSide, specSide } from './helpers.js';
 
 const P = '/v1.3/runtime/policies';
@@ -108,7 +109,7 @@ describe('RuntimePolicy calls', () => {
   it('list reads each policy details; get answers undefined on 404', async () => {
     const summaries = sample<any[]>('runtime-policy/list.v1.3.response.json');
     const api = new FakeApi({ [`GET ${P}/${summaries[0].id}`]: v13Details() }, { [P]: summaries });
-    const live = await kind.list(api);
+    const live = (await readAll(api, kind)) as any[];
     // the second policy vanished between list and details (404): left out
     expect(live.map(kind.nameOf)).toEqual(['Deny Write Static Website Files']);
     expect(api.calls.filter((c) => c.method === 'GET')).toHaveLength(2);

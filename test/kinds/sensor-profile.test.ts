@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sensorProfile as kind, type SensorProfileSpec } from '../../src/kinds/sensor-profile.js';
+import { readAll } from '../../src/engine/fetch.js';
 import { FakeApi, patch, sample, desired } from './helpers.js';
 
 const P = '/v1.3/sensorProfile';
@@ -53,7 +54,7 @@ describe('SensorProfile calls', () => {
   it('list reads details for each summary and keeps the listed id', async () => {
     const list = sample('sensor-profile/list.response.json').data;
     const api = new FakeApi({ [`GET ${P}/00000000-0000-0000-0000-000000000000`]: sample('sensor-profile/get.response.json'), [`GET ${P}/${NORTH}`]: { ...northDetails(), profileId: 'other' } }, { [P]: list });
-    const live = await kind.list(api);
+    const live = (await readAll(api, kind)) as any[];
     expect(live.map(kind.idOf)).toEqual(['00000000-0000-0000-0000-000000000000', NORTH]);
     expect(live.map(kind.nameOf)).toEqual(['Default', 'North']);
     expect(live[1]!.description).toBe('ecprofile desc');

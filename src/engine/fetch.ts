@@ -1,0 +1,104 @@
+// Reading the live state: summaries first, details on demand. A kind's `list` answers what the API's list
+// answers (summaries for most kinds); the engine reads an object's details only when its summary lacks a field
+// that is needed: for a plan, a field the object's declaration manages; for an export, any field. Undeclared
+// objects are never read in detail (a prune deletes by id). Which fields a summary carries is decided per
+// object, from the kind's data (`fields`, `wire`), so a gateway whose lists carry everything costs no detail call.
+import type { ApiClient } from '../api/types.js';
+import type { Kind } from '../kinds/types.js';
+import type { Declaration } from '../types.js';
+import { managedKeys } from './desired.js';
+import { mapLimit } from './util.js';
+
+type Obj = Record<string, unknown>;
+
+/** Detail reads in flight per kind (the client bounds the total). */
+const DETAIL_PARALLELISM = 16;
+
+/** True when the live item carries the data of canonical key `key` (under any of its wire names). */
+export function carries(kind: Kind, item: unknown, key: string): boolean {
+  const o = item as Obj;
+  return (kind.wire?.[key] ?? [key]).some((k) => o[k] !== undefined);
+}
+
+/** True when the item carries every one of `keys`. */
+export function carriesAll(kind: Kind, item: unknown, keys: Iterable<string>): boolean {
+  for (const k of keys) if (!carries(kind, item, k)) return false;
+  return true;
+}
+
+/** Every canonical key of the kind (its `fields`). */
+function allFields(kind: Kind): readonly string[] {
+  return kind.fields ?? [];
+}
+
+/** The item completed with its details; undefined when it no longer exists. */
+export async function withDetails(api: ApiClient, kind: Kind, item: unknown): Promise<unknown> {
+  const details = await kind.get(api, kind.idOf(item));
+  if (details === undefined) return undefined;
+  return kind.merge ? kind.merge(item, details) : { ...(item as Obj), ...(details as Obj) };
+}
+
+/** Completes, in place, the items `needs` says lack something; items gone meanwhile are dropped. */
+async function complete(api: ApiClient, kind: Kind, items: unknown[], needs: (item: unknown) => boolean): Promise<unknown[]> {
+  const todo = items.map((it, i) => ({ it, i })).filter(({ it }) => needs(it));
+  const read = await mapLimit(todo, DETAIL_PARALLELISM, ({ it }) => withDetails(api, kind, it));
+  const out = [...items];
+  const gone = new Set<number>();
+  todo.forEach(({ i }, n) => {
+    const r = read[n]!;
+    const v = r.started ? r.value : undefined;
+    if (v === undefined) gone.add(i);
+    else out[i] = v;
+  });
+  return out.filter((_, i) => !gone.has(i));
+}
+
+/** Every live object of the kind with every field (export, and whoever needs whole objects). */
+export async function readAll(api: ApiClient, kind: Kind): Promise<unknown[]> {
+  const items = await kind.list(api);
+  const fields = allFields(kind);
+  return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
+}
+
+/** The live objects of a kind as a plan needs them: summaries, with details for the declared objects whose
+ * summary lacks a field their declaration manages. */
+export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[]): Promise<unknown[]> {
+  const items = await kind.list(api);
+  if (decls.length === 0) return items;
+  const byName = new Map<string, unknown[]>();
+  const byId = new Map<string, unknown>();
+  for (const it of items) {
+    const n = kind.nameOf(it);
+    const list = byName.get(n);
+    if (list) list.push(it);
+    else byName.set(n, [it]);
+    byId.set(kind.idOf(it), it);
+  }
+  const wanted = new Map<unknown, Set<string>>();
+  for (const d of decls) {
+    const spec = d.spec as Obj;
+    const pinned = kind.declaredId?.(spec);
+    const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
+    if (candidates.length !== 1) continue; // none (a create) or ambiguous (refused): no details needed
+    const keys = managedKeys(kind, spec, [...allFields(kind), ...Object.keys(kind.canonical(spec))]);
+    wanted.set(candidates[0], keys);
+  }
+  return complete(api, kind, items, (it) => {
+    const keys = wanted.get(it);
+    return keys !== undefined && !carriesAll(kind, it, keys);
+  });
+}
+
+/** True when a live object read for a plan carries every field of the kind (an update can be built on it). */
+export function isWhole(kind: Kind, item: unknown): boolean {
+  return carriesAll(kind, item, allFields(kind));
+}
+
+/** The canonical live form restricted to the fields the item carries (all of it for a kind without `fields`). */
+export function carriedView(kind: Kind, item: unknown): Record<string, unknown> {
+  const full = kind.canonicalLive(item);
+  if (!kind.fields) return full;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(full)) if (!kind.fields.includes(k) || carries(kind, item, k)) out[k] = v;
+  return out;
+}
