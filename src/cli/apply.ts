@@ -8,6 +8,7 @@ import { KINDS } from '../kinds/index.js';
 import { makePlan, fetchLive, type LiveState } from '../engine/plan.js';
 import { applyPlan } from '../engine/apply.js';
 import { loadPlan, checkStale } from '../engine/planfile.js';
+import { checkDigest, isDigest } from '../engine/digest.js';
 import { renderApplyText, renderResultLine } from '../render/text.js';
 import { renderApplyJson } from '../render/json.js';
 import { PlanError, UsageError } from '../errors.js';
@@ -17,6 +18,7 @@ interface ApplyFlags extends PlanFlags {
   plan?: string;
   autoApprove?: boolean;
   parallelism?: string;
+  expectDigest?: string;
 }
 
 async function confirm(): Promise<boolean> {
@@ -37,12 +39,17 @@ export function registerApply(program: Command, state: RunState): void {
     .option('--plan <file>', 'carry out a plan saved by `plan --out`; refused when the account or the declarations changed since')
     .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
     .option('--parallelism <n>', 'changes in flight at once within a kind', '4')
+    .option('--expect-digest <hex>', 'apply only when the plan\'s digest (plan --format json: digest) is this one, the plan that was reviewed')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
   addPlanOptions(cmd).action(async (argPaths: string[], flags: ApplyFlags) => {
     let paths = splitSimulatorArg(flags, argPaths);
     const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 4) || 1;
     if (!flags.autoApprove && !process.stdin.isTTY) {
       throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
+    }
+    const expectDigest = flags.expectDigest?.trim().toLowerCase();
+    if (expectDigest !== undefined && !isDigest(expectDigest)) {
+      throw new UsageError(`--expect-digest must be 64 hexadecimal characters (a sha256), got '${flags.expectDigest}'`, 'Take it from `qcs-gitops plan … --format json` (the top-level "digest").');
     }
     const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
     if (saved) {
@@ -70,6 +77,8 @@ export function registerApply(program: Command, state: RunState): void {
       } else {
         ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
       }
+      // before anything is shown or asked: a plan that is not the reviewed one is refused outright
+      if (expectDigest !== undefined) checkDigest({ digest: expectDigest }, plan);
       const json = flags.format === 'json';
       if (!json) process.stdout.write(renderPlan(plan, 'text', flags.color !== false && useColor()));
       if (plan.changes.length === 0) {
