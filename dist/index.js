@@ -46971,7 +46971,7 @@ function digestDifferences(expected, fresh) {
   if (!expected.objects) {
     const keys2 = Object.keys(actual.objects).sort();
     if (keys2.length === 0) return ["the fresh plan has no changes at all"];
-    return keys2.map((k) => `${what(k)}: in the fresh plan (the reviewed digest names no objects, so any of them may differ)`);
+    return keys2.map((k) => `${what(k)}: in the fresh plan`);
   }
   const out = [];
   const keys = [.../* @__PURE__ */ new Set([...Object.keys(expected.objects), ...Object.keys(actual.objects)])].sort();

@@ -101,7 +101,7 @@ export function digestDifferences(expected: ExpectedDigest, fresh: Pick<Plan, 'c
   if (!expected.objects) {
     const keys = Object.keys(actual.objects).sort();
     if (keys.length === 0) return ['the fresh plan has no changes at all'];
-    return keys.map((k) => `${what(k)}: in the fresh plan (the reviewed digest names no objects, so any of them may differ)`);
+    return keys.map((k) => `${what(k)}: in the fresh plan`);
   }
   const out: string[] = [];
   const keys = [...new Set([...Object.keys(expected.objects), ...Object.keys(actual.objects)])].sort();
@@ -117,14 +117,28 @@ export function digestDifferences(expected: ExpectedDigest, fresh: Pick<Plan, 'c
   return out;
 }
 
+/** The expected digest held by a plan document (`plan --format json` or a saved plan): its `digest`, which must be
+ * the digest of its changes, and the per-object digests recomputed from them. Undefined when it holds none. */
+export function expectedFromPlanDocument(doc: unknown): ExpectedDigest | undefined {
+  if (!doc || typeof doc !== 'object') return undefined;
+  const { digest, changes } = doc as { digest?: unknown; changes?: unknown };
+  if (typeof digest !== 'string' || !isDigest(digest) || !Array.isArray(changes)) return undefined;
+  const d = planDigests({ changes: changes as PlannedChange[] });
+  if (d.digest !== digest) return undefined;
+  return d;
+}
+
 /** Throws E_DIGEST_MISMATCH (naming the objects) unless the fresh plan's digest is the expected one. */
 export function checkDigest(expected: ExpectedDigest, fresh: Pick<Plan, 'changes'>, hint?: string): void {
   const differences = digestDifferences(expected, fresh);
   if (differences.length === 0) return;
   const n = differences.length;
+  const which = expected.objects
+    ? `${n === 1 ? 'This object differs' : `These ${n} objects differ`}:`
+    : 'Only the plan digest was given, so the objects that differ cannot be told apart; the fresh plan changes:';
   throw new PlanError(
     'E_DIGEST_MISMATCH',
-    `The fresh plan differs from the reviewed one (digest ${planDigest(fresh)}, reviewed ${expected.digest}). Nothing was applied. ${n === 1 ? 'This object differs' : `These ${n} objects differ`}:`,
+    `The fresh plan differs from the reviewed one (digest ${planDigest(fresh)}, reviewed ${expected.digest}). Nothing was applied. ${which}`,
     differences,
     hint ?? 'Someone changed the account (or the declarations) since the plan was reviewed. Run plan again and review the new plan.',
   );

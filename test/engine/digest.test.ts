@@ -2,7 +2,7 @@
 // name or a kind moves it; objects outside the changes (unchanged, unmanaged, ids, fingerprints) never do.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDigest, digestDifferences, planDigest, planDigests, shortDigests } from '../../src/engine/digest.js';
+import { checkDigest, digestDifferences, expectedFromPlanDocument, planDigest, planDigests, shortDigests } from '../../src/engine/digest.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { PlanError } from '../../src/errors.js';
 import type { Plan } from '../../src/engine/model.js';
@@ -121,10 +121,16 @@ describe('planDigest', () => {
     expect((err as PlanError).code).toBe('E_DIGEST_MISMATCH');
     expect((err as PlanError).message).toMatch(/Nothing was applied/);
     // only the plan digest was given: every object of the fresh plan is named
-    expect((err as PlanError).details).toEqual([
-      'Exception/a (update): in the fresh plan (the reviewed digest names no objects, so any of them may differ)',
-      'Exception/new (create): in the fresh plan (the reviewed digest names no objects, so any of them may differ)',
-    ]);
+    expect((err as PlanError).message).toMatch(/Only the plan digest was given, so the objects that differ cannot be told apart/);
+    expect((err as PlanError).details).toEqual(['Exception/a (update): in the fresh plan', 'Exception/new (create): in the fresh plan']);
+    // with the reviewed plan document, the one object is named
+    const doc = JSON.parse(JSON.stringify({ ...plan(), digest: reviewed.digest }));
+    const expected = expectedFromPlanDocument(doc)!;
+    expect(expected.objects).toEqual(reviewed.objects);
+    expect(() => checkDigest(expected, plan(objs))).toThrow(/This object differs/);
+    expect(digestDifferences(expected, plan(objs))).toEqual(['Exception/a (update): its changes differ from the reviewed ones']);
+    // a document whose digest is not that of its changes is no reviewed plan
+    expect(expectedFromPlanDocument({ ...doc, digest: '1'.repeat(64) })).toBeUndefined();
   });
 
   it('never passes when the plan digests differ, even if every per-object digest agrees', () => {
