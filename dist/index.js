@@ -46935,24 +46935,27 @@ function entryOf(c) {
   return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c) };
 }
 function sortedEntries(plan) {
-  return plan.changes.map(entryOf).sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.action, b.action) || cmp(stableStringify2(a), stableStringify2(b)));
+  return plan.changes.map((c) => {
+    const entry = entryOf(c);
+    return { key: objectKey(entry), text: stableStringify2(entry), entry };
+  }).sort((a, b) => cmp(a.entry.kind, b.entry.kind) || cmp(a.entry.name, b.entry.name) || cmp(a.entry.action, b.entry.action) || cmp(a.text, b.text));
 }
+var digestOfList = (texts) => sha256(`[${texts.join(",")}]`);
 var objectKey = (c) => `${c.kind}/${c.name}`;
 function planDigest(plan) {
-  return sha256(stableStringify2(sortedEntries(plan)));
+  return digestOfList(sortedEntries(plan).map((e) => e.text));
 }
 function planDigests(plan) {
   const entries = sortedEntries(plan);
   const byObject = /* @__PURE__ */ new Map();
   for (const e of entries) {
-    const k = objectKey(e);
-    const list = byObject.get(k);
-    if (list) list.push(e);
-    else byObject.set(k, [e]);
+    const list = byObject.get(e.key);
+    if (list) list.push(e.text);
+    else byObject.set(e.key, [e.text]);
   }
   const objects = {};
-  for (const [k, list] of byObject) objects[k] = sha256(stableStringify2(list));
-  return { digest: sha256(stableStringify2(entries)), objects };
+  for (const [k, texts] of byObject) objects[k] = digestOfList(texts);
+  return { digest: digestOfList(entries.map((e) => e.text)), objects };
 }
 function shortDigests(d, length = 16) {
   const objects = {};
@@ -47364,7 +47367,7 @@ async function findReviewed(t, sha, defaultBranch) {
   const expected = comment2?.body ? parseDigestComment(comment2.body) : void 0;
   if (!expected) {
     throw refuse(
-      comment2 ? `The plan comment of pull request #${pr.number} holds no plan digest (its last plan failed, or was made by an older qcs-gitops).` : `Pull request #${pr.number} has no qcs-gitops plan comment, so nobody reviewed a plan.`
+      comment2 ? `The plan comment of pull request #${pr.number} holds no plan digest (its last plan failed, or was made by an older qcs-gitops).` : `Pull request #${pr.number} has no qcs-gitops plan comment, so nobody reviewed a plan (was its plan job skipped, or run with \`comment: false\`?).`
     );
   }
   return { pullRequest: pr.number, url: pr.html_url, commentUrl: comment2?.html_url, expected };

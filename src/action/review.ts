@@ -104,7 +104,7 @@ export async function findReviewed(t: GitHubTarget, sha: string | undefined, def
     throw refuse(
       comment
         ? `The plan comment of pull request #${pr.number} holds no plan digest (its last plan failed, or was made by an older qcs-gitops).`
-        : `Pull request #${pr.number} has no qcs-gitops plan comment, so nobody reviewed a plan.`,
+        : `Pull request #${pr.number} has no qcs-gitops plan comment, so nobody reviewed a plan (was its plan job skipped, or run with \`comment: false\`?).`,
     );
   }
   return { pullRequest: pr.number, url: pr.html_url, commentUrl: comment?.html_url, expected };

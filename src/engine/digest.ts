@@ -54,30 +54,38 @@ function entryOf(c: PlannedChange): DigestEntry {
   return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c) };
 }
 
-function sortedEntries(plan: Pick<Plan, 'changes'>): DigestEntry[] {
-  return plan.changes.map(entryOf).sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.action, b.action) || cmp(stableStringify(a), stableStringify(b)));
+/** The changes' entries, each serialized once (sorted keys), in digest order: kind, name, action, then content. */
+function sortedEntries(plan: Pick<Plan, 'changes'>): Array<{ key: string; text: string; entry: DigestEntry }> {
+  return plan.changes
+    .map((c) => {
+      const entry = entryOf(c);
+      return { key: objectKey(entry), text: stableStringify(entry), entry };
+    })
+    .sort((a, b) => cmp(a.entry.kind, b.entry.kind) || cmp(a.entry.name, b.entry.name) || cmp(a.entry.action, b.entry.action) || cmp(a.text, b.text));
 }
+
+/** sha256 of a JSON array of already serialized elements (the same text stableStringify gives the array). */
+const digestOfList = (texts: string[]): string => sha256(`[${texts.join(',')}]`);
 
 export const objectKey = (c: { kind: string; name: string }): string => `${c.kind}/${c.name}`;
 
 /** sha256 hex of the plan's changes. */
 export function planDigest(plan: Pick<Plan, 'changes'>): string {
-  return sha256(stableStringify(sortedEntries(plan)));
+  return digestOfList(sortedEntries(plan).map((e) => e.text));
 }
 
 /** The plan's digest and one digest an object. */
 export function planDigests(plan: Pick<Plan, 'changes'>): PlanDigests {
   const entries = sortedEntries(plan);
-  const byObject = new Map<string, DigestEntry[]>();
+  const byObject = new Map<string, string[]>();
   for (const e of entries) {
-    const k = objectKey(e);
-    const list = byObject.get(k);
-    if (list) list.push(e);
-    else byObject.set(k, [e]);
+    const list = byObject.get(e.key);
+    if (list) list.push(e.text);
+    else byObject.set(e.key, [e.text]);
   }
   const objects: Record<string, string> = {};
-  for (const [k, list] of byObject) objects[k] = sha256(stableStringify(list));
-  return { digest: sha256(stableStringify(entries)), objects };
+  for (const [k, texts] of byObject) objects[k] = digestOfList(texts);
+  return { digest: digestOfList(entries.map((e) => e.text)), objects };
 }
 
 /** Shortens per-object digests (for a compact hidden comment); the plan digest stays whole. */

@@ -1,5 +1,6 @@
 // The plan digest: the same changes give the same digest; any change to a field's old or new value, an action, a
 // name or a kind moves it; objects outside the changes (unchanged, unmanaged, ids, fingerprints) never do.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDigest, digestDifferences, expectedFromPlanDocument, planDigest, planDigests, shortDigests } from '../../src/engine/digest.js';
@@ -131,6 +132,21 @@ describe('planDigest', () => {
     expect(digestDifferences(expected, plan(objs))).toEqual(['Exception/a (update): its changes differ from the reviewed ones']);
     // a document whose digest is not that of its changes is no reviewed plan
     expect(expectedFromPlanDocument({ ...doc, digest: '1'.repeat(64) })).toBeUndefined();
+  });
+
+  it('is pinned: sha256 of the sorted-key JSON of [{action, fields: [{n, o, p}], kind, name}] in kind, name, action order', () => {
+    const p: Pick<Plan, 'changes'> = {
+      changes: [
+        { kind: 'SensorProfile', name: 'z', action: 'delete', patch: [{ op: 'remove', path: '/description' }], before: { description: 'old' } },
+        { kind: 'Exception', name: 'a', action: 'update', patch: [{ op: 'replace', path: '/reason', value: 'FALSE_POSITIVE' }, { op: 'add', path: '/qids/1', value: 7 }], before: { reason: 'RISK_ACCEPTED', qids: [5] } },
+      ],
+    };
+    const text = JSON.stringify([
+      { action: 'update', fields: [{ n: 7, p: '/qids/1' }, { n: 'FALSE_POSITIVE', o: 'RISK_ACCEPTED', p: '/reason' }], kind: 'Exception', name: 'a' },
+      { action: 'delete', fields: [{ o: 'old', p: '/description' }], kind: 'SensorProfile', name: 'z' },
+    ]);
+    expect(planDigest(p)).toBe(createHash('sha256').update(text).digest('hex'));
+    expect(planDigests(p).objects['SensorProfile/z']).toBe(createHash('sha256').update(`[${JSON.stringify({ action: 'delete', fields: [{ o: 'old', p: '/description' }], kind: 'SensorProfile', name: 'z' })}]`).digest('hex'));
   });
 
   it('never passes when the plan digests differ, even if every per-object digest agrees', () => {
