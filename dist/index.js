@@ -47654,7 +47654,7 @@ async function planStep(inputs, env) {
     });
     setPlanOutputs(plan, file);
     info(redact(renderPlanText(plan)));
-    info(`Saved the plan to ${file}.`);
+    info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
     return { plan, live, api };
   } catch (e) {
     await api.close();

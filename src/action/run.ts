@@ -134,7 +134,7 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
     });
     setPlanOutputs(plan, file);
     core.info(redact(renderPlanText(plan)));
-    core.info(`Saved the plan to ${file}.`);
+    core.info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
     return { plan, live, api };
   } catch (e) {
     await api.close();
