@@ -43598,6 +43598,13 @@ function firstSet(env, names) {
 function showProxy(url) {
   return `${url.protocol}//${url.username || url.password ? "[REDACTED]@" : ""}${url.host}`;
 }
+function safeDecode(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 function checkProxy(raw, variable) {
   let url;
   try {
@@ -43605,8 +43612,10 @@ function checkProxy(raw, variable) {
   } catch {
     throw new UsageError(`${variable} is not a URL`, `Set it to the proxy's URL, e.g. http://proxy.example.com:3128 (credentials, if any, as http://user:password@host:port).`);
   }
-  if (url.password) registerSecret(url.password), registerSecret(decodeURIComponent(url.password));
-  if (url.username) registerSecret(url.username), registerSecret(decodeURIComponent(url.username));
+  if (url.password) {
+    registerSecret(url.password);
+    registerSecret(safeDecode(url.password));
+  }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UsageError(`${variable} must be an http:// or https:// proxy URL, not ${url.protocol} (${showProxy(url)})`, "Use the HTTP proxy of your network, e.g. http://proxy.example.com:3128.");
   }

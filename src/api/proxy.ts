@@ -31,6 +31,14 @@ export function showProxy(url: URL): string {
   return `${url.protocol}//${url.username || url.password ? '[REDACTED]@' : ''}${url.host}`;
 }
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function checkProxy(raw: string, variable: string): URL {
   let url: URL;
   try {
@@ -38,8 +46,11 @@ function checkProxy(raw: string, variable: string): URL {
   } catch {
     throw new UsageError(`${variable} is not a URL`, `Set it to the proxy's URL, e.g. http://proxy.example.com:3128 (credentials, if any, as http://user:password@host:port).`);
   }
-  if (url.password) registerSecret(url.password), registerSecret(decodeURIComponent(url.password));
-  if (url.username) registerSecret(url.username), registerSecret(decodeURIComponent(url.username));
+  // the password is a secret; the user name is not (registering it would scrub every word that equals it)
+  if (url.password) {
+    registerSecret(url.password);
+    registerSecret(safeDecode(url.password));
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`${variable} must be an http:// or https:// proxy URL, not ${url.protocol} (${showProxy(url)})`, 'Use the HTTP proxy of your network, e.g. http://proxy.example.com:3128.');
   }
