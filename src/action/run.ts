@@ -21,7 +21,7 @@ import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } f
 import { GitHubApiError, upsertStickyComment, type GitHubTarget } from './comment.js';
 import { digestDifferences, planDigest } from '../engine/digest.js';
 import { syncDriftIssue } from './drift.js';
-import { closeGithubFetch, githubFetch } from './github-fetch.js';
+import { githubFetch } from './github-fetch.js';
 import { findReviewed, type Reviewed } from './review.js';
 import { readReviewInputs, type ReviewInputs } from './review-inputs.js';
 import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
