@@ -2,8 +2,11 @@
 import * as core from '@actions/core';
 import { errorMessage } from '../errors.js';
 import { redact } from '../redact.js';
+import { closeGithubFetch } from './github-fetch.js';
 import { run } from './run.js';
 
-run().catch((e: unknown) => {
-  core.setFailed(redact(`qcs-gitops: unexpected error: ${errorMessage(e)}`));
-});
+run()
+  .catch((e: unknown) => {
+    core.setFailed(redact(`qcs-gitops: unexpected error: ${errorMessage(e)}`));
+  })
+  .finally(() => closeGithubFetch());

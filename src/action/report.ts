@@ -2,7 +2,10 @@
 import type { Diagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/markdown.js';
+import { planDigests } from '../engine/digest.js';
 import { COMMENT_MARKER } from './comment.js';
+import { DRIFT_MARKER } from './drift.js';
+import { digestComment } from './review.js';
 
 /** Where the run happened, for the footer of the comment. */
 export interface RunInfo {
@@ -29,12 +32,35 @@ function footer(info: RunInfo): string {
   return parts.length ? `\n---\n<sub>Planned by qcs-gitops for ${parts.join(' · ')}.</sub>\n` : '';
 }
 
-/** The sticky comment for a plan: the marker, the plan (deletes first, truncated with a note), a footer. */
+/** The sticky comment for a plan: the marker, the hidden digest of its changes (what a merge may apply), the plan
+ * (deletes first, truncated with a note), a footer. */
 export function planComment(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
   const tail = footer(info);
-  const head = `${COMMENT_MARKER}\n`;
+  const head = `${COMMENT_MARKER}\n${digestComment(planDigests(plan), info.sha)}\n`;
   const body = renderPlanMarkdown(plan, { header: planHeader(info.paths), limit: limit - head.length - tail.length - 200 });
   return head + body + tail;
+}
+
+/** The drift issue: its title and body (the plan, truncated like the PR comment). */
+export function driftIssue(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LIMIT): { title: string; body: string } {
+  const n = plan.changes.length;
+  const title = `qcs-gitops: drift in ${info.paths.join(', ')} (${n} change${n === 1 ? '' : 's'} planned)`;
+  const head = `${DRIFT_MARKER}\nThe live Qualys account differs from the declarations: the changes below are what an apply would make. Someone changed the account outside Git, or a merge was not applied.\n\n`;
+  const tail = footer(info);
+  const body = renderPlanMarkdown(plan, { header: planHeader(info.paths), limit: limit - head.length - tail.length - 200 });
+  return { title, body: head + body + tail };
+}
+
+export function driftClosedComment(info: RunInfo): string {
+  return `No drift any more: the live account matches the declarations${info.sha ? ` at commit ${code(info.sha.slice(0, 12))}` : ''}${info.runUrl ? ` ([workflow run](${info.runUrl}))` : ''}. Closing.`;
+}
+
+/** The summary of an apply refused because the fresh plan is not the reviewed one. */
+export function refusalMarkdown(title: string, message: string, differences: string[], plan: Plan, paths: string[]): string {
+  const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, '', 'Objects whose changes differ from the reviewed plan:', ''];
+  for (const d of differences) lines.push(`- ${d.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}`);
+  lines.push('', renderPlanMarkdown(plan, { header: '#### The fresh plan (not applied)', limit: SUMMARY_LIMIT }));
+  return lines.join('\n');
 }
 
 export function planSummary(plan: Plan, paths: string[]): string {

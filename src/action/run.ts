@@ -18,11 +18,16 @@ import { KINDS } from '../kinds/index.js';
 import { redact } from '../redact.js';
 import { renderApplyMarkdown } from '../render/markdown.js';
 import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
-import { GitHubApiError, upsertStickyComment } from './comment.js';
+import { GitHubApiError, upsertStickyComment, type GitHubTarget } from './comment.js';
+import { digestDifferences, planDigest } from '../engine/digest.js';
+import { syncDriftIssue } from './drift.js';
+import { githubFetch } from './github-fetch.js';
+import { findReviewed, type Reviewed } from './review.js';
+import { readReviewInputs, type ReviewInputs } from './review-inputs.js';
 import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
 import { maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
-import { failureComment, failureMarkdown, planComment, planSummary, type RunInfo } from './report.js';
+import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
 
 function runInfo(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): RunInfo {
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
@@ -42,7 +47,15 @@ async function writeSummary(markdown: string): Promise<void> {
   }
 }
 
-/** Posts or updates the sticky comment; a read-only token (403, as on a fork) only warns. */
+function githubTarget(token: string, repository: string, env: NodeJS.ProcessEnv): GitHubTarget {
+  const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
+  const { fetch, describe } = githubFetch(apiUrl, env);
+  if (core.isDebug()) core.debug(redact(`GitHub API ${describe}`));
+  return { apiUrl, token, repository, fetch, log: (line) => core.info(redact(line)) };
+}
+
+/** Posts or updates the sticky comment; a read-only token (a plain 403, as on a fork) only warns; a rate limit
+ * that outlasts the bounded wait fails. */
 async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv, body: string): Promise<void> {
   if (!inputs.githubToken) {
     core.warning('No github-token: the plan is not posted on the pull request (it is in the job summary).');
@@ -50,21 +63,21 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   }
   if (!event.repository || !event.pullRequest) return;
   try {
-    const r = await upsertStickyComment(
-      { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', token: inputs.githubToken, repository: event.repository, issueNumber: event.pullRequest.number },
-      redact(body),
-    );
+    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body));
     core.setOutput('comment-id', String(r.id));
     core.info(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
-    if (e instanceof GitHubApiError && e.status === 403) {
+    if (e instanceof GitHubApiError && e.status === 403 && !e.rateLimited) {
       core.warning(
         redact(`Cannot comment on pull request #${event.pullRequest.number} (${e.message}). The token is read-only, as on a pull request from a fork; the plan is in the job summary.`),
       );
       return;
     }
     throw new QcsError('E_GITHUB_COMMENT', `could not post the plan on pull request #${event.pullRequest.number}: ${errorMessage(e)}`, {
-      hint: 'Give the job `permissions: pull-requests: write`, or set `comment: false`.',
+      hint:
+        e instanceof GitHubApiError && e.rateLimited
+          ? 'GitHub rate-limited the token for longer than the Action waits; run the job again later.'
+          : 'Give the job `permissions: pull-requests: write`, or set `comment: false`.',
     });
   }
 }
@@ -121,7 +134,7 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
     });
     setPlanOutputs(plan, file);
     core.info(redact(renderPlanText(plan)));
-    core.info(`Saved the plan to ${file}.`);
+    core.info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
     return { plan, live, api };
   } catch (e) {
     await api.close();
@@ -129,25 +142,86 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
   }
 }
 
-async function runPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
+/** Opens, updates or closes the drift issue. Never fails the job: without `issues: write` (or on any GitHub
+ * error) it warns, and the job ends as it would have without drift-issue. */
+async function reportDrift(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv, plan: Plan): Promise<void> {
+  if (!inputs.githubToken || !event.repository) {
+    core.warning('drift-issue: no github-token or repository, so no drift issue was opened or closed.');
+    return;
+  }
+  const info = runInfo(inputs, event, env);
+  try {
+    const r = await syncDriftIssue(
+      githubTarget(inputs.githubToken, event.repository, env),
+      hasChanges(plan) ? (({ title, body }) => ({ title: redact(title), body: redact(body) }))(driftIssue(plan, info)) : undefined,
+      redact(driftClosedComment(info)),
+    );
+    if (r.action === 'none') core.info('No drift, and no open drift issue.');
+    else {
+      core.setOutput('drift-issue', String(r.number));
+      core.info(`${r.action === 'opened' ? 'Opened' : r.action === 'updated' ? 'Updated' : 'Closed'} the drift issue #${r.number}${r.url ? ` ${r.url}` : ''}.`);
+    }
+  } catch (e) {
+    const plain403 = e instanceof GitHubApiError && e.status === 403 && !e.rateLimited;
+    core.warning(
+      redact(
+        plain403
+          ? `drift-issue: the token may not write issues (${errorMessage(e)}). Give the job \`permissions: issues: write\`.`
+          : `drift-issue: could not open, update or close the drift issue: ${errorMessage(e)}`,
+      ),
+    );
+  }
+}
+
+async function runPlan(inputs: ActionInputs, review: ReviewInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
   const { plan, api } = await planStep(inputs, env);
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
+  if (review.driftIssue && (event.name === 'schedule' || event.name === 'workflow_dispatch')) await reportDrift(inputs, event, env, plan);
   if (inputs.detailedExitcode && hasChanges(plan)) {
     core.setFailed(`Drift: the live account differs from the declarations (${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} planned; detailed-exitcode is true).`);
   }
 }
 
-async function runApply(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+/** The reviewed plan of the pushed commit: its merged pull request's plan comment and the digest in it. */
+async function reviewedPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<Reviewed> {
+  if (!inputs.githubToken || !event.repository) {
+    throw new QcsError('E_NO_REVIEWED_PLAN', 'No github-token (or repository), so the reviewed plan of the merged pull request cannot be read. Nothing was applied.', {
+      hint: 'Pass `github-token` (the default `${{ github.token }}` does, with `permissions: pull-requests: read`), or set `auto-approve: true`.',
+    });
+  }
+  const r = await findReviewed(githubTarget(inputs.githubToken, event.repository, env), env.GITHUB_SHA, event.defaultBranch);
+  core.info(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ''}, digest ${r.expected.digest}.`);
+  return r;
+}
+
+async function runApply(inputs: ActionInputs, review: ReviewInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
+  // Without auto-approve, nothing is applied unless it is the plan reviewed on the merged pull request.
+  const reviewed = review.autoApprove ? undefined : await reviewedPlan(inputs, event, env);
+  if (review.autoApprove) core.info('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
   const { plan, live, api } = await planStep(inputs, env);
   try {
+    if (reviewed) {
+      const differences = digestDifferences(reviewed.expected, plan);
+      if (differences.length > 0) {
+        const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
+        await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan, inputs.paths));
+        core.setFailed(
+          redact(
+            [`[E_DIGEST_MISMATCH] ${message}`, ...differences.map((d) => `  - ${d}`), '  Someone changed the account (or the merge changed the declarations) since the review: plan again on a pull request and review it, or set auto-approve: true.'].join('\n'),
+          ),
+        );
+        return;
+      }
+      core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+    }
     if (!hasChanges(plan)) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
       core.info('Nothing to apply.');
       return;
     }
-    // Auto-approval semantics: the plan just made is carried out; the review happened on the pull request.
+    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set.
     const result = await applyPlan(api, KINDS, plan, {
       parallelism: inputs.parallelism,
       live,
@@ -183,17 +257,19 @@ function errorParts(e: unknown): { message: string; details: string[]; diagnosti
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   maskSecrets(env);
   let inputs: ActionInputs | undefined;
+  let review: ReviewInputs;
   let event: EventContext | undefined;
   let command: 'plan' | 'apply' = 'plan';
   try {
     inputs = readInputs();
+    review = readReviewInputs();
     event = readEvent(env);
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) core.notice(decision.notice);
     core.info(`qcs-gitops: ${command} of ${inputs.paths.join(', ')} (event ${event.name || 'unknown'}).`);
-    if (command === 'apply') await runApply(inputs, env);
-    else await runPlan(inputs, event, env);
+    if (command === 'apply') await runApply(inputs, review, event, env);
+    else await runPlan(inputs, review, event, env);
   } catch (e) {
     const { message, details, diagnostics } = errorParts(e);
     annotate(diagnostics);

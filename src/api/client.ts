@@ -1,10 +1,11 @@
 // The CS API client: undici with one bounded keep-alive pool per gateway, JWT auth, retries with
 // backoff, rate-limit pacing, pagination and typed errors. Credentials never reach a message or a log.
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { ApiError, AuthError, NetworkError, QcsError } from '../errors.js';
 import { redact, registerSecret } from '../redact.js';
 import { isLoopbackHost, type ResolvedTarget } from './config.js';
+import { proxyFor } from './proxy.js';
 import { PASSWORD_HINT, TOKEN_HINT, TokenManager } from './auth.js';
 import { apiErrorFrom, gaveUpError, redirectError, serverMessageOf, withHint } from './errors.js';
 import { Limiter } from './limiter.js';
@@ -40,6 +41,8 @@ export interface ClientOptions {
   warn?: (line: string) => void;
   /** A dispatcher to use instead of the client's own pool (undici MockAgent in tests). Not closed by close(). */
   dispatcher?: Dispatcher;
+  /** Environment for HTTPS_PROXY / HTTP_PROXY / NO_PROXY (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Injectable for fast tests. */
   sleep?: (ms: number) => Promise<void>;
   /** Injectable clock (epoch ms), for token expiry and rate-limit pauses. */
@@ -128,7 +131,7 @@ class HttpApiClient implements ApiClient {
   private readonly basePath: string;
   private readonly host: string;
   private readonly dispatcher: Dispatcher;
-  private readonly ownDispatcher?: Agent;
+  private readonly ownDispatcher?: Dispatcher;
   private readonly limiter: Limiter;
   private readonly tokens: TokenManager;
   private readonly resolved = new Map<string, Promise<string>>();
@@ -175,15 +178,28 @@ class HttpApiClient implements ApiClient {
     if (options.dispatcher) {
       this.dispatcher = options.dispatcher;
     } else {
-      this.ownDispatcher = new Agent({
+      const pool = {
         connections: this.o.maxConcurrency,
         pipelining: 1,
         keepAliveTimeout: 10_000,
         keepAliveMaxTimeout: 60_000,
         headersTimeout: this.o.requestTimeoutMs,
         bodyTimeout: this.o.requestTimeoutMs,
-        connect: { timeout: Math.min(this.o.requestTimeoutMs, 30_000), rejectUnauthorized: !target.insecure },
-      });
+      };
+      const connectTimeout = Math.min(this.o.requestTimeoutMs, 30_000);
+      const proxy = proxyFor(this.gateway, options.env ?? process.env);
+      this.debug(proxy.describe);
+      this.ownDispatcher = proxy.via
+        ? new EnvHttpProxyAgent({
+            ...pool,
+            httpProxy: proxy.httpProxy,
+            httpsProxy: proxy.httpsProxy,
+            noProxy: proxy.noProxy,
+            // the tunnel to the gateway is verified as a direct connection would be; the proxy's own TLS (https://) is always verified
+            requestTls: { timeout: connectTimeout, rejectUnauthorized: !target.insecure },
+            proxyTls: { timeout: connectTimeout },
+          })
+        : new Agent({ ...pool, connect: { timeout: connectTimeout, rejectUnauthorized: !target.insecure } });
       this.dispatcher = this.ownDispatcher;
     }
     this.limiter = new Limiter(this.o.maxConcurrency, this.o.sleep, this.o.now);

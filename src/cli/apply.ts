@@ -8,6 +8,8 @@ import { KINDS } from '../kinds/index.js';
 import { makePlan, fetchForPlan, type LiveState } from '../engine/plan.js';
 import { applyPlan } from '../engine/apply.js';
 import { loadPlan, checkStale } from '../engine/planfile.js';
+import { checkDigest, expectedFromPlanDocument, isDigest, type ExpectedDigest } from '../engine/digest.js';
+import { readFile } from 'node:fs/promises';
 import { renderApplyText, renderResultLine } from '../render/text.js';
 import { renderApplyJson } from '../render/json.js';
 import { PlanError, UsageError } from '../errors.js';
@@ -17,6 +19,7 @@ interface ApplyFlags extends PlanFlags {
   plan?: string;
   autoApprove?: boolean;
   parallelism?: string;
+  expectDigest?: string;
 }
 
 async function confirm(): Promise<boolean> {
@@ -29,6 +32,28 @@ async function confirm(): Promise<boolean> {
   }
 }
 
+/** `--expect-digest`: 64 hex characters, or a json plan file (plan --format json, or plan --out) holding its digest. */
+async function readExpectedDigest(value: string): Promise<ExpectedDigest> {
+  const v = value.trim();
+  if (isDigest(v.toLowerCase())) return { digest: v.toLowerCase() };
+  const hint = 'Give the "digest" of `qcs-gitops plan … --format json` (64 hexadecimal characters), or the json plan file that was reviewed.';
+  let text: string;
+  try {
+    text = await readFile(v, 'utf8');
+  } catch {
+    throw new UsageError(`--expect-digest '${value}' is neither a sha256 digest (64 hexadecimal characters) nor a readable file`, hint);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const expected = expectedFromPlanDocument(doc);
+  if (!expected) throw new UsageError(`--expect-digest ${v}: not a qcs-gitops json plan whose "digest" is the digest of its changes`, hint);
+  return expected;
+}
+
 export function registerApply(program: Command, state: RunState): void {
   const cmd = program
     .command('apply')
@@ -37,6 +62,7 @@ export function registerApply(program: Command, state: RunState): void {
     .option('--plan <file>', 'carry out a plan saved by `plan --out`; refused when the account or the declarations changed since')
     .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
     .option('--parallelism <n>', 'changes in flight at once within a kind', '4')
+    .option('--expect-digest <hex|file>', 'apply only when the plan\'s digest is this one (the "digest" of plan --format json), or the one of this reviewed json plan file (which also names the objects that differ)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
   addPlanOptions(cmd).action(async (argPaths: string[], flags: ApplyFlags) => {
     let paths = splitSimulatorArg(flags, argPaths);
@@ -44,6 +70,7 @@ export function registerApply(program: Command, state: RunState): void {
     if (!flags.autoApprove && !process.stdin.isTTY) {
       throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
     }
+    const expectDigest = flags.expectDigest === undefined ? undefined : await readExpectedDigest(flags.expectDigest);
     const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
     if (saved) {
       if (paths.length === 0) paths = saved.paths ?? [];
@@ -70,6 +97,8 @@ export function registerApply(program: Command, state: RunState): void {
       } else {
         ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
       }
+      // before anything is shown or asked: a plan that is not the reviewed one is refused outright
+      if (expectDigest !== undefined) checkDigest(expectDigest, plan);
       const json = flags.format === 'json';
       if (!json) process.stdout.write(renderPlan(plan, 'text', flags.color !== false && useColor()));
       if (plan.changes.length === 0) {

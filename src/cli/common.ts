@@ -71,7 +71,8 @@ export async function connect(flags: TargetFlags): Promise<Connection> {
     const { startSimulator } = await import('../simulator/index.js');
     const sim = await startSimulator({ seed: typeof flags.simulator === 'string' ? flags.simulator : undefined, statePath: flags.state });
     const target = resolveTarget({ gatewayUrl: sim.url, username: sim.credentials.username, password: sim.credentials.password }, {});
-    const api = createClient(target, clientOptions);
+    // the in-process simulator is on loopback in this very process: never through a proxy
+    const api = createClient(target, { ...clientOptions, env: {} });
     return {
       api,
       gateway: 'simulator',

@@ -39,6 +39,8 @@ export interface Plan {
   summary: PlanSummary;
   /** Things the reviewer should know that are not changes (protected objects declared, unmanaged objects kept). */
   notes: string[];
+  /** sha256 of the changes (src/engine/digest.ts); set in json output and saved plans. */
+  digest?: string;
   /** Only in saved plans: */
   gateway?: string;
   declarationsHash?: string;

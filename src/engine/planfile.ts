@@ -6,10 +6,11 @@ import type { Kind } from '../kinds/types.js';
 import type { Plan } from './model.js';
 import type { LiveState } from './plan.js';
 import { fingerprint } from './util.js';
+import { planDigest } from './digest.js';
 import { redact } from '../redact.js';
 
 export async function savePlan(file: string, plan: Plan): Promise<void> {
-  const text = redact(JSON.stringify(plan, null, 2)) + '\n';
+  const text = redact(JSON.stringify({ ...plan, digest: planDigest(plan) }, null, 2)) + '\n';
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, text, { mode: 0o600 });
   await rename(tmp, file);

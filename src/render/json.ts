@@ -1,10 +1,13 @@
 // One machine-readable document: {"formatVersion": 1, "changes": [...], "summary": {...}}.
 // Validated against schemas/plan.schema.json by the tests.
 import type { ApplyResult, Plan } from '../engine/model.js';
+import { objectKey, planDigests } from '../engine/digest.js';
 
 export function planToJson(plan: Plan): Record<string, unknown> {
+  const digests = planDigests(plan);
   return {
     formatVersion: 1,
+    digest: digests.digest,
     changes: plan.changes.map((c) => ({
       kind: c.kind,
       name: c.name,
@@ -13,6 +16,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       patch: c.patch,
       before: c.before ?? null,
       after: c.after ?? null,
+      digest: digests.objects[objectKey(c)],
     })),
     summary: plan.summary,
     notes: plan.notes,

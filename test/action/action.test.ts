@@ -59,6 +59,8 @@ function inputs(over: Record<string, string> = {}): Record<string, string> {
     comment: 'true',
     'github-token': GITHUB_TOKEN,
     'detailed-exitcode': 'false',
+    'auto-approve': 'false',
+    'drift-issue': 'false',
     ...over,
   };
 }
@@ -91,7 +93,9 @@ describe('the GitHub Action bundle (dist/index.js)', () => {
     };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(inputs()).sort());
-    expect(Object.keys(action.outputs).sort()).toEqual(['comment-id', 'creates', 'deletes', 'has-changes', 'plan-file', 'updates']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['comment-id', 'creates', 'deletes', 'drift-issue', 'has-changes', 'plan-file', 'updates']);
+    expect(action.inputs['auto-approve']!.default).toBe('false');
+    expect(action.inputs['drift-issue']!.default).toBe('false');
     expect(action.inputs.command!.default).toBe('auto');
     expect(action.inputs.comment!.default).toBe('true');
     expect(action.inputs['github-token']!.default).toBe('${{ github.token }}');
@@ -175,10 +179,10 @@ describe('the GitHub Action bundle (dist/index.js)', () => {
     expect(r.summary).toContain('qcs-gitops plan');
   });
 
-  it('applies a push to the default branch; the simulator holds the changes and a fresh plan is empty', async () => {
+  it('applies a push to the default branch with auto-approve; the simulator holds the changes and a fresh plan is empty', async () => {
     const payload = { ref: 'refs/heads/main', repository: { full_name: REPO, default_branch: 'main' } };
     gh.calls.length = 0;
-    const r = await run({ event: 'push', ref: 'refs/heads/main', payload });
+    const r = await run({ event: 'push', ref: 'refs/heads/main', payload, inputs: inputs({ 'auto-approve': 'true' }) });
     expect(r.stdout).not.toMatch(/^::error/m);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.planFile!) as { changes: Array<{ action: string; kind: string; name: string }> };
@@ -190,7 +194,7 @@ describe('the GitHub Action bundle (dist/index.js)', () => {
     for (const c of creates) expect(account).toContain(JSON.stringify(c.name));
     expect(r.summary).toContain('### qcs-gitops apply');
     expect(r.summary).toMatch(new RegExp(`Apply: ${creates.length} created, ${plan.changes.length - creates.length} updated, 0 deleted, 0 failed, 0 skipped`));
-    expect(gh.calls).toEqual([]); // no pull request, no comment
+    expect(gh.calls).toEqual([]); // auto-approve: no reviewed plan is looked up, no comment
 
     // converged: the same declarations now plan no change (sim not reset in between)
     sim.clearRequests();
@@ -202,7 +206,7 @@ describe('the GitHub Action bundle (dist/index.js)', () => {
 
   it('fails the apply job when changes fail (a read-only Qualys user), reporting each in the summary', async () => {
     const payload = { ref: 'refs/heads/main', repository: { full_name: REPO, default_branch: 'main' } };
-    const r = await run({ event: 'push', ref: 'refs/heads/main', payload, inputs: inputs({ username: 'ci-viewer' }) });
+    const r = await run({ event: 'push', ref: 'refs/heads/main', payload, inputs: inputs({ username: 'ci-viewer', 'auto-approve': 'true' }) });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error::Apply did not complete \(\d+ failed/m);
     const plan = JSON.parse(r.planFile!) as { changes: Array<{ kind: string; name: string }> };

@@ -58,7 +58,13 @@ export interface RunOptions {
   inputs: Record<string, string>;
   cwd?: string;
   workspace?: string;
+  /** GITHUB_SHA (default a fixed sha). */
+  sha?: string;
+  /** More environment (HTTP_PROXY, RUNNER_DEBUG, ...). */
+  env?: Record<string, string>;
 }
+
+export const DEFAULT_SHA = '0123456789abcdef0123456789abcdef01234567';
 
 const made: string[] = [];
 
@@ -90,12 +96,13 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     GITHUB_API_URL: o.githubApiUrl,
     GITHUB_SERVER_URL: 'https://github.test',
     GITHUB_RUN_ID: '4242',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_SHA: o.sha ?? DEFAULT_SHA,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: o.workspace ?? o.cwd ?? ROOT,
     ...(o.ref ? { GITHUB_REF: o.ref } : {}),
+    ...o.env,
   };
   for (const [k, v] of Object.entries(o.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {

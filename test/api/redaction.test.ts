@@ -92,6 +92,7 @@ describe('no secret in anything printed or written', () => {
         retries: 2,
         baseBackoffMs: 1,
         requestTimeoutMs: 2000,
+        env: {}, // no proxy, whatever the machine's environment says
       });
       const errors: unknown[] = [];
       const run = async (m: typeof mode, fn: () => Promise<unknown>): Promise<void> => {
@@ -128,7 +129,9 @@ describe('no secret in anything printed or written', () => {
       for (const s of SECRETS) expect(everything.includes(s), `found a secret: ${s.slice(0, 8)}…`).toBe(false);
       expect(everything).not.toMatch(/Bearer (?!\[REDACTED\])\S/);
       // the debug lines are method, path, status and timing only
-      for (const l of debug.filter((x) => !x.startsWith('  '))) expect(l).toMatch(/^(GET|POST|PUT|DELETE) \/\S* -> \S+( then \S+)? in \d+ms$/);
+      // (and the one line saying which proxy, if any, carries the calls)
+      expect(debug.filter((x) => x.startsWith('proxy: '))).toEqual([expect.stringMatching(/^proxy: none for 127\.0\.0\.1:\d+ \(no HTTP_PROXY set\)$/)]);
+      for (const l of debug.filter((x) => !x.startsWith('  ') && !x.startsWith('proxy: '))) expect(l).toMatch(/^(GET|POST|PUT|DELETE) \/\S* -> \S+( then \S+)? in \d+ms$/);
     });
   }
 });

@@ -4,6 +4,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { renderPlanText, renderApplyText } from '../../src/render/text.js';
 import { renderPlanMarkdown, GITHUB_COMMENT_LIMIT } from '../../src/render/markdown.js';
 import { renderPlanJson } from '../../src/render/json.js';
+import { planDigest, planDigests } from '../../src/engine/digest.js';
 import type { ApplyResult, Plan } from '../../src/engine/model.js';
 
 const plan: Plan = {
@@ -70,7 +71,9 @@ describe('plan renderings', () => {
     const validate = ajv.compile(schema);
     const doc = JSON.parse(renderPlanJson(plan));
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
-    expect(doc.changes[0]).toEqual({ kind: 'Exception', name: 'log4j-accepted', action: 'create', id: null, patch: [], before: null, after: plan.changes[0]!.after });
+    expect(doc.changes[0]).toEqual({ kind: 'Exception', name: 'log4j-accepted', action: 'create', id: null, patch: [], before: null, after: plan.changes[0]!.after, digest: planDigests(plan).objects['Exception/log4j-accepted'] });
+    expect(doc.digest).toBe(planDigest(plan));
+    expect(validate({ ...doc, digest: 'abc' })).toBe(false);
     expect(validate({ ...doc, summary: { create: 1 } })).toBe(false);
   });
 });
