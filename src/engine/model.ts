@@ -39,6 +39,8 @@ export interface Plan {
   summary: PlanSummary;
   /** Things the reviewer should know that are not changes (protected objects declared, unmanaged objects kept). */
   notes: string[];
+  /** The project environment the plan was made for (--env); absent without one. */
+  environment?: string;
   /** Only in saved plans: */
   gateway?: string;
   declarationsHash?: string;

@@ -5,6 +5,7 @@ import type { ApplyResult, Plan } from '../engine/model.js';
 export function planToJson(plan: Plan): Record<string, unknown> {
   return {
     formatVersion: 1,
+    ...(plan.environment ? { environment: plan.environment } : {}),
     changes: plan.changes.map((c) => ({
       kind: c.kind,
       name: c.name,
