@@ -3018,9 +3018,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -3058,9 +3058,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve4(data);
+              return err2 ? reject(err2) : resolve5(data);
             });
           });
         }
@@ -6566,8 +6566,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7993,12 +7993,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -8882,12 +8882,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -9204,16 +9204,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -9226,7 +9226,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9633,8 +9633,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          return new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -10756,7 +10756,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -10766,7 +10766,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -10776,14 +10776,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve4, reject) => {
+        await new Promise((resolve5, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve4();
+            resolve5();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10792,14 +10792,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve4();
+            resolve5();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve4, reject) => {
+        await new Promise((resolve5, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -10807,7 +10807,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve4();
+            resolve5();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10850,8 +10850,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve4, reject) => {
-                      finalSocket.once("secureConnect", resolve4);
+                    await new Promise((resolve5, reject) => {
+                      finalSocket.once("secureConnect", resolve5);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -11984,7 +11984,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -11998,11 +11998,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve4(null);
+                resolve5(null);
               }
             });
           } else {
-            this.on("close", resolve4);
+            this.on("close", resolve5);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -12030,7 +12030,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -12045,7 +12045,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -12119,18 +12119,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body: body4, resolve: resolve4, stream, length } = consume2;
+      const { type, body: body4, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body4, length, encoding));
+          resolve5(chunksDecode(body4, length, encoding));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body4, length, encoding)));
+          resolve5(JSON.parse(chunksDecode(body4, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body4, length).buffer);
+          resolve5(chunksConcat(body4, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body4, { type: stream[kContentType] }));
+          resolve5(new Blob(body4, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body4, length));
+          resolve5(chunksConcat(body4, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12320,9 +12320,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -12534,9 +12534,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -12824,9 +12824,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -12919,9 +12919,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14195,7 +14195,7 @@ var require_snapshot_recorder = __commonJS({
   "../main/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile3, readFile: readFile3, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname: dirname2, resolve: resolve4 } = __require("node:path");
+    var { dirname: dirname3, resolve: resolve5 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -14396,7 +14396,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve4(path2), "utf8");
+          const data = await readFile3(resolve5(path2), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -14425,8 +14425,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path2) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve4(path2);
-        await mkdir2(dirname2(resolvedPath), { recursive: true });
+        const resolvedPath = resolve5(path2);
+        await mkdir2(dirname3(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -22405,7 +22405,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path2 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path2}?` : path2,
             origin: url.origin,
@@ -22493,7 +22493,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -22546,7 +22546,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -22570,7 +22570,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -30868,10 +30868,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30885,7 +30885,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -30909,7 +30909,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30925,7 +30925,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -31016,7 +31016,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -31030,13 +31030,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep3 + cb;
-              sep3 = "";
+                comment2 += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -31079,18 +31079,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -31144,8 +31144,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -31157,7 +31157,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -31168,8 +31168,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -31186,7 +31186,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -31366,7 +31366,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -31383,24 +31383,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -31583,25 +31583,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -32411,14 +32411,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -33585,18 +33585,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -33749,15 +33749,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33951,13 +33951,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -37186,7 +37186,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root, ref);
+      let _sch = resolve5.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -37213,7 +37213,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve4(root, ref) {
+    function resolve5(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -38077,7 +38077,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve5(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -38113,50 +38113,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base2, relative3, options, skipNormalization) {
+    function resolveComponent(base2, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base2 = parse(serialize(base2, options), options);
-        relative3 = parse(serialize(relative3, options), options);
+        relative4 = parse(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base2.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base2.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base2.userinfo !== void 0 || base2.host !== void 0 || base2.port !== void 0;
               if (baseHasAuthority && !base2.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base2.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base2.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base2.userinfo;
           target.host = base2.host;
@@ -38164,7 +38164,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base2.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -38468,7 +38468,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve5,
       resolveComponent,
       equal,
       serialize,
@@ -41649,7 +41649,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20202 = class extends core_1.default {
+    var Ajv20203 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -41676,11 +41676,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20202;
-    module.exports = exports = Ajv20202;
-    module.exports.Ajv2020 = Ajv20202;
+    exports.Ajv2020 = Ajv20203;
+    module.exports = exports = Ajv20203;
+    module.exports.Ajv2020 = Ajv20203;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20202;
+    exports.default = Ajv20203;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -42542,7 +42542,7 @@ var require_core4 = __commonJS({
         if (typeof validateOperation == "function") {
           validateOperation(operation, 0, document, operation.path);
         } else {
-          validator(operation, 0);
+          validator2(operation, 0);
         }
       }
       if (operation.path === "") {
@@ -42596,7 +42596,7 @@ var require_core4 = __commonJS({
         if (typeof validateOperation == "function") {
           validateFunction = validateOperation;
         } else {
-          validateFunction = validator;
+          validateFunction = validator2;
         }
         while (true) {
           key = keys[t];
@@ -42688,7 +42688,7 @@ var require_core4 = __commonJS({
       return operationResult.newDocument;
     }
     exports.applyReducer = applyReducer;
-    function validator(operation, index, document, existingPathFragment) {
+    function validator2(operation, index, document, existingPathFragment) {
       if (typeof operation !== "object" || operation === null || Array.isArray(operation)) {
         throw new exports.JsonPatchError("Operation is not an object", "OPERATION_NOT_AN_OBJECT", index, operation, document);
       } else if (!objOps[operation.op]) {
@@ -42723,7 +42723,7 @@ var require_core4 = __commonJS({
         }
       }
     }
-    exports.validator = validator;
+    exports.validator = validator2;
     function validate(sequence, document, externalValidator) {
       try {
         if (!Array.isArray(sequence)) {
@@ -42732,7 +42732,7 @@ var require_core4 = __commonJS({
         if (document) {
           applyPatch(helpers_js_1._deepClone(document), helpers_js_1._deepClone(sequence), externalValidator || true);
         } else {
-          externalValidator = externalValidator || validator;
+          externalValidator = externalValidator || validator2;
           for (var i = 0; i < sequence.length; i++) {
             externalValidator(sequence[i], i, document, void 0);
           }
@@ -43133,11 +43133,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43153,7 +43153,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43586,7 +43586,7 @@ function redact(text) {
 // src/action/run.ts
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/api/config.ts
 var PLATFORMS = Object.freeze({
@@ -43931,7 +43931,7 @@ var Limiter = class {
         this.active++;
         return;
       }
-      await new Promise((resolve4) => this.waiting.push(resolve4));
+      await new Promise((resolve5) => this.waiting.push(resolve5));
     }
   }
   release() {
@@ -44136,7 +44136,7 @@ var DEFAULTS = Object.freeze({
   requestTimeoutMs: 3e4,
   maxResponseBytes: 64 * 1024 * 1024
 });
-var defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+var defaultSleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 function positive(v, dflt, name) {
   if (v === void 0) return dflt;
   if (!Number.isFinite(v) || v < 0) throw new QcsError("E_USAGE", `${name} must be a non-negative number, got ${v}`);
@@ -46850,9 +46850,9 @@ async function savePlan(file, plan) {
 // src/render/fields.ts
 var isRecord = (v) => !!v && typeof v === "object" && !Array.isArray(v);
 function leaves(value, path2, out) {
-  const join4 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${JSON.stringify(k)}]`;
+  const join5 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${JSON.stringify(k)}]`;
   if (isRecord(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) leaves(v, join4(k), out);
+    for (const [k, v] of Object.entries(value)) leaves(v, join5(k), out);
   } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
     value.forEach((v, i) => leaves(v, `${path2}[${i}]`, out));
   } else {
@@ -47011,6 +47011,9 @@ function renderApplyMarkdown(r) {
 
 // src/action/comment.ts
 var COMMENT_MARKER = "<!-- qcs-gitops:plan -->";
+function commentMarker(environment) {
+  return environment ? `<!-- qcs-gitops:plan:${environment.replace(/[^A-Za-z0-9_.-]/g, "_")} -->` : COMMENT_MARKER;
+}
 var MAX_PAGES2 = 50;
 var GitHubApiError = class extends Error {
   constructor(status, method, path2, serverMessage) {
@@ -47094,13 +47097,272 @@ async function upsertStickyComment(t, body4, marker = COMMENT_MARKER) {
   return { id: c.id, url: c.html_url, created: true };
 }
 
+// src/project/load.ts
+var import__2 = __toESM(require__(), 1);
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import { dirname as dirname2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+var PROJECT_FILES = ["qcs-gitops.yaml", "qcs-gitops.yml"];
+var PROJECT_SCHEMA = "project.schema.json";
+var DEFAULT_GOVERNANCE = Object.freeze({ exceptionExpiryWarningDays: 14, exceptionMaxDays: null, requireTicket: false });
+function defaultProject(dir = process.cwd()) {
+  return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, positions: {} };
+}
+var Ajv20202 = import__2.default.default ?? import__2.default;
+var validator;
+function projectValidator() {
+  if (validator) return validator;
+  const ajv = new Ajv20202({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
+  for (const keyword of ["patternErrorMessage", "errorMessage", "markdownDescription"]) ajv.addKeyword({ keyword, schemaType: ["string", "array"] });
+  const schema = JSON.parse(readFileSync2(join3(findSchemaDir(), PROJECT_SCHEMA), "utf8"));
+  validator = ajv.compile(schema);
+  return validator;
+}
+function displayPath2(p) {
+  const abs = resolve3(p);
+  const rel = relative2(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep2) ? rel : rel === "" ? "." : abs;
+}
+function findProjectFile(config, cwd = process.cwd()) {
+  if (config !== void 0) return config;
+  for (const name of PROJECT_FILES) {
+    const p = join3(cwd, name);
+    if (existsSync3(p)) return displayPath2(p);
+  }
+  return void 0;
+}
+var LITERAL_SECRETS = { password: "passwordEnv", token: "tokenEnv", secret: "passwordEnv", apiKey: "tokenEnv", jwt: "tokenEnv", username: "usernameEnv" };
+function diag2(pos, path2, message) {
+  return { file: pos.file, line: pos.line, column: pos.column, path: formatPath(path2), message, severity: "error" };
+}
+function literalCredentials(doc, value) {
+  const diagnostics = [];
+  const paths = /* @__PURE__ */ new Set();
+  const envs = value.environments;
+  if (!envs || typeof envs !== "object" || Array.isArray(envs)) return { diagnostics, paths };
+  for (const [name, env] of Object.entries(envs)) {
+    if (!env || typeof env !== "object" || Array.isArray(env)) continue;
+    for (const [key, v] of Object.entries(env)) {
+      const instead = Object.entries(LITERAL_SECRETS).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+      if (!instead) continue;
+      if (typeof v === "string" && key.toLowerCase() !== "username") registerSecret(v);
+      const path2 = ["environments", name, key];
+      paths.add(formatPath(path2));
+      const what = key.toLowerCase() === "username" ? "a user name" : "a credential";
+      diagnostics.push(
+        diag2(doc.keyPositionOf(path2), path2, `${what} must not be written in the project file (it is committed to Git); put it in an environment variable (a CI secret) and name the variable with ${instead}: QUALYS_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_${instead.replace(/Env$/, "").toUpperCase()}`)
+      );
+    }
+  }
+  return { diagnostics, paths };
+}
+function parseProject(file, text) {
+  const parsed = parseText(file, text);
+  const diagnostics = parsed.diagnostics.filter((d) => d.severity !== "warning").map((d) => d.message.startsWith("a declaration must be a mapping") ? { ...d, message: "the project file must be a mapping with apiVersion: qcs-gitops/v1 and kind: Project" } : d);
+  if (diagnostics.length) return { diagnostics };
+  if (parsed.documents.length !== 1) {
+    const second = parsed.documents[1];
+    return { diagnostics: [diag2(second?.source ?? { file, line: 1, column: 1 }, [], "the project file holds one YAML document; remove the others (declarations go in their own files)")] };
+  }
+  const doc = parsed.documents[0];
+  const value = doc.value;
+  const secrets2 = literalCredentials(doc, value);
+  diagnostics.push(...secrets2.diagnostics);
+  const validate = projectValidator();
+  if (!validate(value)) {
+    for (const p of translateErrors(validate.errors ?? [], value)) {
+      if (secrets2.paths.has(formatPath(p.path))) continue;
+      diagnostics.push(diag2(p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path), p.path, p.message));
+    }
+  }
+  if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
+  const dir = dirname2(file);
+  const positions = {};
+  const environments = {};
+  for (const [name, raw] of Object.entries(value.environments ?? {})) {
+    const env = {
+      name,
+      paths: (raw.paths ?? []).map((p) => displayPath2(resolve3(dir, p))),
+      values: { ...raw.values ?? {} },
+      source: doc.keyPositionOf(["environments", name])
+    };
+    for (const k of ["platform", "gatewayUrl", "usernameEnv", "passwordEnv", "tokenEnv"]) if (typeof raw[k] === "string") env[k] = raw[k];
+    environments[name] = env;
+    positions[`environments.${name}`] = env.source;
+  }
+  const gov = value.governance ?? {};
+  const governance = {
+    exceptionExpiryWarningDays: gov.exceptionExpiryWarningDays ?? DEFAULT_GOVERNANCE.exceptionExpiryWarningDays,
+    exceptionMaxDays: gov.exceptionMaxDays ?? DEFAULT_GOVERNANCE.exceptionMaxDays,
+    requireTicket: gov.requireTicket ?? DEFAULT_GOVERNANCE.requireTicket
+  };
+  for (const k of ["governance", "ignore", "prune"]) if (value[k] !== void 0) positions[k] = doc.keyPositionOf([k]);
+  const ignore = {};
+  for (const [k, paths] of Object.entries(value.ignore ?? {})) {
+    if (KIND_NAMES.includes(k)) ignore[k] = [...paths];
+  }
+  const prune = { match: [...value.prune?.match ?? []] };
+  return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
+}
+async function loadProject(config, cwd = process.cwd()) {
+  const file = findProjectFile(config, cwd);
+  if (file === void 0) return defaultProject(cwd);
+  const { text, diagnostic } = await readText(file);
+  if (diagnostic) {
+    throw new ValidationError([config !== void 0 && /no such file/.test(diagnostic.message) ? { ...diagnostic, message: `${diagnostic.message} (given with --config)` } : diagnostic], "the project file");
+  }
+  const { project, diagnostics } = parseProject(file, text);
+  if (!project) throw new ValidationError(diagnostics, "the project file");
+  return project;
+}
+function environmentOf(project, name) {
+  const env = Object.hasOwn(project.environments, name) ? project.environments[name] : void 0;
+  if (env) return env;
+  const names = Object.keys(project.environments);
+  if (!project.file) {
+    throw new UsageError(
+      `--env ${name}: there is no project file (looked for ${PROJECT_FILES.join(" and ")} in ${displayPath2(project.dir)})`,
+      "Create qcs-gitops.yaml with an environments section (see docs/environments.md), or pass --config FILE."
+    );
+  }
+  const pos = project.positions["environments." + names[0]] ?? { file: project.file, line: 1, column: 1 };
+  const guess = suggest(name, names);
+  throw new ValidationError([
+    {
+      file: project.file,
+      line: names.length ? pos.line : 1,
+      column: names.length ? pos.column : 1,
+      path: "environments",
+      message: `unknown environment '${name}'${guess ? ` \u2014 did you mean '${guess}'?` : ""}; ${names.length ? `the environments are: ${names.join(", ")}` : "the project file defines no environments"}`,
+      severity: "error"
+    }
+  ], "the project file");
+}
+
+// src/project/values.ts
+var REFERENCE = /\$(\$?)\{values\.([^}]*)\}/g;
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function describeValues(values) {
+  const names = Object.keys(values);
+  return names.length ? `the values defined are: ${names.join(", ")}` : "it defines no values";
+}
+function substituteValues(doc, ctx) {
+  const out = [];
+  const seen = /* @__PURE__ */ new WeakSet();
+  const problem = (path2, message) => {
+    const pos = doc.positionOf(path2);
+    out.push({ file: pos.file, line: pos.line, column: pos.column, path: formatPath(path2), message, severity: "error" });
+  };
+  const replace = (s, path2) => {
+    const whole = /^\$\{values\.([^}]*)\}$/.exec(s);
+    const lookup = (name) => {
+      if (!NAME.test(name)) {
+        problem(path2, `'\${values.${name}}' does not name a value (a name is letters, digits and '_')`);
+        return void 0;
+      }
+      if (ctx.environment === void 0 || ctx.values === void 0) {
+        const envs = ctx.environments ?? [];
+        problem(
+          path2,
+          `'\${values.${name}}' takes its value from an environment, but none was picked; ${envs.length ? `pass --env NAME (one of: ${envs.join(", ")}) or --all-envs` : "define environments with values in qcs-gitops.yaml and pass --env NAME"}`
+        );
+        return void 0;
+      }
+      if (!Object.hasOwn(ctx.values, name)) {
+        const guess = suggest(name, Object.keys(ctx.values));
+        problem(path2, `value '${name}' is not defined for environment '${ctx.environment}'${guess ? ` \u2014 did you mean '${guess}'?` : ""}; ${describeValues(ctx.values)}`);
+        return void 0;
+      }
+      return ctx.values[name];
+    };
+    if (whole) {
+      const v = lookup(whole[1]);
+      return v === void 0 ? s : Array.isArray(v) ? [...v] : v;
+    }
+    let failed = false;
+    const text = s.replace(REFERENCE, (all, escaped, name) => {
+      if (escaped) return all.slice(1);
+      const v = lookup(name);
+      if (v === void 0) {
+        failed = true;
+        return all;
+      }
+      if (Array.isArray(v)) {
+        problem(path2, `value '${name}' of environment '${ctx.environment}' is a list; a list can only stand alone ('\${values.${name}}' as the whole value), not inside text`);
+        failed = true;
+        return all;
+      }
+      return String(v);
+    });
+    return failed ? s : text;
+  };
+  const walk = (node, path2) => {
+    if (node === null || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i];
+        if (typeof v === "string") {
+          if (v.includes("{values.")) node[i] = replace(v, [...path2, i]);
+        } else walk(v, [...path2, i]);
+      }
+      return;
+    }
+    const obj = node;
+    for (const key of Object.keys(obj)) {
+      const v = obj[key];
+      if (typeof v === "string") {
+        if (v.includes("{values.")) obj[key] = replace(v, [...path2, key]);
+      } else walk(v, [...path2, key]);
+    }
+  };
+  walk(doc.value, []);
+  return out;
+}
+
+// src/project/select.ts
+function loadOptionsFor(project, env) {
+  const ctx = { environment: env?.name, values: env?.values, environments: Object.keys(project.environments) };
+  return { transform: (doc) => substituteValues(doc, ctx) };
+}
+function pathsFor(argPaths, env) {
+  if (argPaths.length > 0) return [...argPaths];
+  return env ? [...env.paths] : [];
+}
+var TARGET_FLAGS = ["gatewayUrl", "platform", "username", "password", "token"];
+function targetOfEnvironment(env, flags, vars = process.env) {
+  const given = TARGET_FLAGS.filter((k) => flags[k] !== void 0);
+  if (given.length) {
+    const names = given.map((k) => "--" + k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()));
+    throw new UsageError(`${names.join(", ")} cannot be combined with --env ${env.name}: the environment sets the gateway and names the credentials' variables`, "Drop the flag, or change the environment in the project file.");
+  }
+  const read = (field2) => {
+    const name = env[field2];
+    if (name === void 0) return void 0;
+    const v = vars[name];
+    if (v === void 0 || v === "") {
+      throw new AuthError(
+        `environment '${env.name}' reads its ${field2.replace(/Env$/, "")} from the variable ${name}, which is not set`,
+        `Set ${name} (in CI: from a secret), or change ${field2} of '${env.name}' in the project file.`
+      );
+    }
+    return v;
+  };
+  const token = read("tokenEnv");
+  const username = read("usernameEnv");
+  const password = read("passwordEnv");
+  if (token === void 0 && (username === void 0 || password === void 0)) {
+    throw new AuthError(`environment '${env.name}' names no complete credentials`, `Give it usernameEnv and passwordEnv, or tokenEnv: the names of the variables holding them.`);
+  }
+  return { gatewayUrl: env.gatewayUrl, platform: env.platform, username, password, token, insecure: flags.insecure };
+}
+
 // src/action/event.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 function readEvent(env = process.env) {
   let payload = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      payload = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8"));
+      payload = JSON.parse(readFileSync3(env.GITHUB_EVENT_PATH, "utf8"));
     } catch {
       payload = {};
     }
@@ -47178,6 +47440,9 @@ function readInputs() {
   return {
     command: parseCommand(getInput("command")),
     paths: parsePaths(getInput("path")),
+    pathsGiven: getInput("path") !== "",
+    environment: optional("environment"),
+    config: optional("config"),
     gatewayUrl: optional("gateway-url"),
     platform: optional("platform"),
     username: optional("username"),
@@ -47193,13 +47458,13 @@ function readInputs() {
 }
 
 // src/action/host.ts
-import { isAbsolute, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE, cwd = process.cwd()) {
-  const abs = resolve3(cwd, file);
-  const root = workspace ? resolve3(workspace) : cwd;
-  const rel = relative2(root, abs);
+  const abs = resolve4(cwd, file);
+  const root = workspace ? resolve4(workspace) : cwd;
+  const rel = relative3(root, abs);
   const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-  return (inside ? rel : abs).split(sep2).join("/");
+  return (inside ? rel : abs).split(sep3).join("/");
 }
 function annotate(diagnostics) {
   for (const d of diagnostics) {
@@ -47215,8 +47480,9 @@ var SUMMARY_LIMIT = 9e5;
 function code(s) {
   return "`" + s.replace(/`/g, "'") + "`";
 }
-function planHeader(paths) {
-  return `### qcs-gitops plan for ${paths.map(code).join(", ")}`;
+function planHeader(paths, environment) {
+  const of = paths.map(code).join(", ");
+  return environment ? `### qcs-gitops plan for environment ${code(environment)} (${of})` : `### qcs-gitops plan for ${of}`;
 }
 function footer(info2) {
   const parts = [];
@@ -47229,13 +47495,13 @@ function footer(info2) {
 }
 function planComment(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const tail = footer(info2);
-  const head = `${COMMENT_MARKER}
+  const head = `${commentMarker(info2.environment)}
 `;
-  const body4 = renderPlanMarkdown(plan, { header: planHeader(info2.paths), limit: limit - head.length - tail.length - 200 });
+  const body4 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
   return head + body4 + tail;
 }
 function planSummary(plan, paths) {
-  return renderPlanMarkdown(plan, { header: planHeader(paths), limit: SUMMARY_LIMIT });
+  return renderPlanMarkdown(plan, { header: planHeader(paths, plan.environment), limit: SUMMARY_LIMIT });
 }
 function fence(lines) {
   return "```\n" + lines.join("\n").replace(/```/g, "'''") + "\n```\n";
@@ -47250,10 +47516,10 @@ function failureMarkdown(title, message, details, diagnostics) {
   return lines.join("\n");
 }
 function failureComment(message, details, diagnostics, info2, limit = GITHUB_COMMENT_LIMIT) {
-  const head = `${COMMENT_MARKER}
+  const head = `${commentMarker(info2.environment)}
 `;
   const tail = footer(info2);
-  let body4 = failureMarkdown(`### qcs-gitops plan for ${info2.paths.map(code).join(", ")} failed`, message, details, diagnostics);
+  let body4 = failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics);
   const room = limit - head.length - tail.length - 200;
   if (body4.length > room) body4 = body4.slice(0, room) + "\n```\n\n_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._\n";
   return head + body4 + tail;
@@ -47265,7 +47531,8 @@ function runInfo(inputs, event, env) {
   return {
     paths: inputs.paths,
     sha: event.pullRequest?.headSha ?? env.GITHUB_SHA,
-    runUrl: event.repository && env.GITHUB_RUN_ID ? `${server}/${event.repository}/actions/runs/${env.GITHUB_RUN_ID}` : void 0
+    runUrl: event.repository && env.GITHUB_RUN_ID ? `${server}/${event.repository}/actions/runs/${env.GITHUB_RUN_ID}` : void 0,
+    ...inputs.environment ? { environment: inputs.environment } : {}
   };
 }
 async function writeSummary(markdown) {
@@ -47285,7 +47552,8 @@ async function comment(inputs, event, env, body4) {
   try {
     const r = await upsertStickyComment(
       { apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: inputs.githubToken, repository: event.repository, issueNumber: event.pullRequest.number },
-      redact(body4)
+      redact(body4),
+      commentMarker(inputs.environment)
     );
     setOutput("comment-id", String(r.id));
     info(`${r.created ? "Posted" : "Updated"} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
@@ -47301,14 +47569,9 @@ async function comment(inputs, event, env, body4) {
     });
   }
 }
-function connect(inputs) {
-  const target = resolveTarget({
-    gatewayUrl: inputs.gatewayUrl,
-    platform: inputs.platform,
-    username: inputs.username,
-    password: inputs.password,
-    token: inputs.token
-  });
+function connect(inputs, environment) {
+  const given = { gatewayUrl: inputs.gatewayUrl, platform: inputs.platform, username: inputs.username, password: inputs.password, token: inputs.token };
+  const target = environment ? resolveTarget(targetOfEnvironment(environment, given), {}) : resolveTarget(given);
   return createClient(target, {
     debug: isDebug() ? (line) => debug(redact(line)) : void 0,
     warn: (line) => warning(redact(line))
@@ -47322,16 +47585,27 @@ function setPlanOutputs(plan, planFile) {
   setOutput("plan-file", planFile);
 }
 async function planFilePath(env) {
-  const dir = await mkdtemp(join3(env.RUNNER_TEMP || tmpdir(), "qcs-gitops-"));
-  return join3(dir, "plan.json");
+  const dir = await mkdtemp(join4(env.RUNNER_TEMP || tmpdir(), "qcs-gitops-"));
+  return join4(dir, "plan.json");
+}
+async function selectProject(inputs) {
+  const project = await loadProject(inputs.config);
+  if (!inputs.environment) return { project };
+  const environment = environmentOf(project, inputs.environment);
+  for (const name of [environment.passwordEnv, environment.tokenEnv]) if (name) maskSecret(process.env[name]);
+  if (!inputs.pathsGiven) inputs.paths = pathsFor([], environment);
+  if (inputs.paths.length === 0) inputs.paths = ["policies"];
+  return { project, environment };
 }
 async function planStep(inputs, env) {
-  const { declarations, diagnostics } = await loadAndValidate(inputs.paths);
+  const { project, environment } = await selectProject(inputs);
+  const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics);
-  const api = connect(inputs);
+  const api = connect(inputs, environment);
   try {
     const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
+    if (environment) plan.environment = environment.name;
     const file = await planFilePath(env);
     await savePlan(file, {
       ...plan,
@@ -47407,7 +47681,7 @@ async function run(env = process.env) {
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) notice(decision.notice);
-    info(`qcs-gitops: ${command} of ${inputs.paths.join(", ")} (event ${event.name || "unknown"}).`);
+    info(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ""} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(", ") : "the environment's paths"} (event ${event.name || "unknown"}).`);
     if (command === "apply") await runApply(inputs, env);
     else await runPlan(inputs, event, env);
   } catch (e) {
@@ -47415,7 +47689,7 @@ async function run(env = process.env) {
     annotate(diagnostics);
     setFailed(redact([message, ...details.map((d) => `  ${d}`)].join("\n")));
     if (!inputs || !event) return;
-    const title = `### qcs-gitops ${command} failed`;
+    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment \`${inputs.environment}\`` : ""} failed`;
     await writeSummary(failureMarkdown(title, message, details, diagnostics));
     const failedOnComment = e instanceof QcsError && e.code === "E_GITHUB_COMMENT";
     if (command === "plan" && inputs.comment && isPullRequest(event) && !failedOnComment) {

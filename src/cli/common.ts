@@ -6,7 +6,7 @@ import { createClient } from '../api/client.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 import type { Environment } from '../project/load.js';
-import { targetOfEnvironment } from './project.js';
+import { targetOfEnvironment } from '../project/select.js';
 
 export interface TargetFlags extends TargetOptions {
   simulator?: boolean | string;

@@ -16,7 +16,6 @@ export interface ValuesContext {
   environments?: readonly string[];
 }
 
-const MARK = '${values.';
 const REFERENCE = /\$(\$?)\{values\.([^}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -101,9 +100,4 @@ export function substituteValues(doc: LoadedDocument, ctx: ValuesContext): Diagn
   };
   walk(doc.value, []);
   return out;
-}
-
-/** True when the text may hold a reference (a cheap test before walking a document). */
-export function mayHoldReference(text: string): boolean {
-  return text.includes(MARK);
 }

@@ -4,9 +4,10 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 
 let staging: SimulatorHandle;
 let production: SimulatorHandle;
@@ -177,6 +178,11 @@ describe('environments', () => {
     const all = await cli(['plan', '--all-envs', '--detailed-exitcode', '--format', 'json']);
     expect(all.code).toBe(2);
     const doc = JSON.parse(all.stdout);
+    const ajv = new Ajv2020.default({ strict: false });
+    for (const f of ['plan.schema.json', 'plan-environments.schema.json']) ajv.addSchema(JSON.parse(await readFile(join(ROOT, 'schemas', f), 'utf8')));
+    const validate = ajv.getSchema('https://raw.githubusercontent.com/qcs-gitops/qcs-gitops/main/schemas/plan-environments.schema.json')!;
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ formatVersion: 1, environments: { x: { formatVersion: 1, changes: [], summary: doc.environments.production.summary } } })).toBe(false); // a plan without its environment
     expect(Object.keys(doc.environments)).toEqual(['staging', 'production']);
     expect(doc.environments.production.changes).toEqual([]);
     expect(doc.environments.staging.changes.length).toBe(3);
