@@ -4724,8 +4724,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(opts) {
-      const plural = opts.types.length === 1 ? "" : " one of";
-      const message = `${opts.argument} could not be converted to${plural}: ${opts.types.join(", ")}.`;
+      const plural2 = opts.types.length === 1 ? "" : " one of";
+      const message = `${opts.argument} could not be converted to${plural2}: ${opts.types.join(", ")}.`;
       return webidl.errors.exception({
         header: opts.prefix,
         message
@@ -21689,9 +21689,9 @@ var require_fetch = __commonJS({
         taskDestination = request.client.globalObject;
         crossOriginIsolatedCapability = request.client.crossOriginIsolatedCapability;
       }
-      const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
+      const currentTime2 = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
-        startTime: currentTime
+        startTime: currentTime2
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
@@ -46896,6 +46896,110 @@ function summaryLine(s) {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
 }
 
+// src/governance/findings.ts
+var EXCEPTION_KIND = "Exception";
+var DAY_MS = 864e5;
+function utcDay(ms) {
+  return Math.floor(ms / DAY_MS);
+}
+function dayString(day) {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+function currentTime(env = process.env) {
+  const raw = env.QCS_GITOPS_NOW;
+  if (raw === void 0 || raw.trim() === "") return Date.now();
+  const ms = /^\d+$/.test(raw.trim()) ? void 0 : parseDate(raw);
+  if (ms === void 0) throw new UsageError(`QCS_GITOPS_NOW is not an ISO date or date-time: '${raw}'`, "Use e.g. QCS_GITOPS_NOW=2026-12-01 or 2026-12-01T09:00:00Z, or unset it.");
+  return ms;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function exceptionFindings(declarations, rules, now) {
+  const today = utcDay(now);
+  const out = [];
+  for (const d of declarations) {
+    if (d.kind !== EXCEPTION_KIND) continue;
+    const finding = (code2, severity, path2, message, daysLeft) => {
+      const pos = d.positionOf(path2);
+      out.push({ file: pos.file, line: pos.line, column: pos.column, path: path2.join("."), message, severity, code: code2, kind: d.kind, name: d.name, ...daysLeft === void 0 ? {} : { daysLeft } });
+    };
+    const start = parseDate(d.spec.startDate);
+    const end = parseDate(d.spec.endDate);
+    if (end !== void 0) {
+      const endDay = utcDay(end);
+      const left = endDay - today;
+      if (left < 0) {
+        finding(
+          "EXCEPTION_EXPIRED",
+          "error",
+          ["spec", "endDate"],
+          `Exception '${d.name}' ended on ${dayString(endDay)} (${plural(-left, "day")} ago) but is still declared: it no longer accepts anything, and extending it would skip a review. Remove it, or renew it with a new review (a new endDate and ticket)`,
+          left
+        );
+      } else if (left <= rules.exceptionExpiryWarningDays) {
+        finding(
+          "EXCEPTION_EXPIRING",
+          "warning",
+          ["spec", "endDate"],
+          `Exception '${d.name}' ends ${left === 0 ? "today" : `in ${plural(left, "day")}`} (${dayString(endDay)}); review it now: renew it with a new endDate and ticket, or plan the fix and remove it when it ends`,
+          left
+        );
+      }
+      if (start !== void 0 && rules.exceptionMaxDays !== null) {
+        const length = endDay - utcDay(start);
+        if (length > rules.exceptionMaxDays) {
+          finding(
+            "EXCEPTION_TOO_LONG",
+            "warning",
+            ["spec", "endDate"],
+            `Exception '${d.name}' lasts ${plural(length, "day")} (${dayString(utcDay(start))} to ${dayString(endDay)}), longer than exceptionMaxDays (${rules.exceptionMaxDays}); shorten it and renew it after a review`,
+            left
+          );
+        }
+      }
+    }
+    if (rules.requireTicket && !(d.annotations?.ticket ?? "").trim()) {
+      finding(
+        "EXCEPTION_NO_TICKET",
+        "warning",
+        ["metadata", "name"],
+        `Exception '${d.name}' has no metadata.annotations.ticket (requireTicket is on); add the ticket that approved it, e.g. annotations: { ticket: SEC-1234 }`
+      );
+    }
+  }
+  return out.sort((a, b) => a.file !== b.file ? a.file < b.file ? -1 : 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
+}
+function countFindings(findings) {
+  const errors = findings.filter((f) => f.severity === "error").length;
+  return { errors, warnings: findings.length - errors };
+}
+
+// src/render/governance.ts
+function escapeMd(s) {
+  return s.replace(/[<>&|]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "\\|" })[c]);
+}
+function findingsSummary(findings) {
+  const { errors, warnings } = countFindings(findings);
+  const parts = [errors ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
+  return `Governance: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${parts.join(", ")}).`;
+}
+function findingLine(f) {
+  return `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.path ? `${f.path}: ` : ""}${f.message} [${f.code}]`;
+}
+function renderFindingsText(findings) {
+  if (findings.length === 0) return "";
+  return [...findings.map(findingLine), findingsSummary(findings)].join("\n") + "\n";
+}
+function renderFindingsMarkdown(findings) {
+  if (findings.length === 0) return "";
+  const lines = ["#### Exception governance", "", `**${findingsSummary(findings)}**`, "", "| | object | where | finding |", "| --- | --- | --- | --- |"];
+  for (const f of findings) {
+    lines.push(`| ${f.severity === "error" ? "\u{1F6D1} error" : "\u26A0\uFE0F warning"} | \`${escapeMd(`${f.kind}/${f.name}`)}\` | \`${escapeMd(`${f.file}:${f.line}`)}\` | ${escapeMd(f.message)} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
 // src/render/text.ts
 var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", bold: "\x1B[1m", dim: "\x1B[2m", reset: "\x1B[0m" };
 function painter(color) {
@@ -46926,6 +47030,7 @@ function renderPlanText(plan, opts = {}) {
   if (plan.notes.length) lines.push("");
   lines.push(paint("bold", summaryLine(plan.summary)));
   lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
+  if (plan.findings?.length) lines.push("", renderFindingsText(plan.findings).trimEnd());
   return lines.join("\n") + "\n";
 }
 var STATUS_SYMBOL = { created: "+", adopted: "+", updated: "~", deleted: "-", failed: "\u2717", skipped: "\xB7" };
@@ -46985,6 +47090,7 @@ function renderPlanMarkdown(plan, opts = {}) {
   }
   for (const n of plan.notes) head.push(`> ${escape2(n)}`);
   if (plan.notes.length) head.push("");
+  if (plan.findings?.length) head.push(renderFindingsMarkdown(plan.findings));
   let out = head.join("\n") + "\n";
   const ordered2 = [...deletes, ...plan.changes.filter((c) => c.action !== "delete")];
   for (let i = 0; i < ordered2.length; i++) {
@@ -47443,6 +47549,7 @@ function readInputs() {
     pathsGiven: getInput("path") !== "",
     environment: optional("environment"),
     config: optional("config"),
+    strict: parseBoolean("strict", getInput("strict"), false),
     gatewayUrl: optional("gateway-url"),
     platform: optional("platform"),
     username: optional("username"),
@@ -47602,10 +47709,13 @@ async function planStep(inputs, env) {
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics);
+  const findings = exceptionFindings(declarations, project.governance, currentTime());
+  annotate(findings);
   const api = connect(inputs, environment);
   try {
     const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
     if (environment) plan.environment = environment.name;
+    if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
     await savePlan(file, {
       ...plan,
@@ -47629,6 +47739,10 @@ async function runPlan(inputs, event, env) {
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
+  if (inputs.strict && plan.findings?.length) {
+    setFailed(`${findingsSummary(plan.findings)} strict is true: any finding fails the step (see the annotations).`);
+    return;
+  }
   if (inputs.detailedExitcode && hasChanges(plan)) {
     setFailed(`Drift: the live account differs from the declarations (${plan.changes.length} change${plan.changes.length === 1 ? "" : "s"} planned; detailed-exitcode is true).`);
   }
@@ -47636,6 +47750,11 @@ async function runPlan(inputs, event, env) {
 async function runApply(inputs, env) {
   const { plan, live, api } = await planStep(inputs, env);
   try {
+    if (inputs.strict && plan.findings?.length) {
+      await writeSummary(planSummary(plan, inputs.paths) + "\nNothing was applied: strict is true and there are governance findings.\n");
+      setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
+      return;
+    }
     if (!hasChanges(plan)) {
       await writeSummary(planSummary(plan, inputs.paths) + "\nNothing to apply.\n");
       info("Nothing to apply.");

@@ -27,6 +27,8 @@ export interface ActionInputs {
   config?: string;
   /** True when `path` was given (else the environment's paths, or `policies`). */
   pathsGiven: boolean;
+  /** Any governance finding fails the step (else findings are annotations and a section of the plan only). */
+  strict: boolean;
 }
 
 /** Masks a secret in the runner log and in everything qcs-gitops prints or writes. */
@@ -86,6 +88,7 @@ export function readInputs(): ActionInputs {
     pathsGiven: core.getInput('path') !== '',
     environment: optional('environment'),
     config: optional('config'),
+    strict: parseBoolean('strict', core.getInput('strict'), false),
     gatewayUrl: optional('gateway-url'),
     platform: optional('platform'),
     username: optional('username'),

@@ -21,6 +21,8 @@ import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } f
 import { GitHubApiError, commentMarker, upsertStickyComment } from './comment.js';
 import { environmentOf, loadProject, type Environment, type Project } from '../project/load.js';
 import { loadOptionsFor, pathsFor, targetOfEnvironment } from '../project/select.js';
+import { currentTime, exceptionFindings } from '../governance/findings.js';
+import { findingsSummary } from '../render/governance.js';
 import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
 import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
@@ -119,10 +121,13 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics); // warnings only
+  const findings = exceptionFindings(declarations, project.governance, currentTime());
+  annotate(findings); // governance: error or warning level on the line of the field
   const api = connect(inputs, environment);
   try {
     const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
     if (environment) plan.environment = environment.name;
+    if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
     await savePlan(file, {
       ...plan,
@@ -147,6 +152,10 @@ async function runPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
+  if (inputs.strict && plan.findings?.length) {
+    core.setFailed(`${findingsSummary(plan.findings)} strict is true: any finding fails the step (see the annotations).`);
+    return;
+  }
   if (inputs.detailedExitcode && hasChanges(plan)) {
     core.setFailed(`Drift: the live account differs from the declarations (${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} planned; detailed-exitcode is true).`);
   }
@@ -155,6 +164,11 @@ async function runPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
 async function runApply(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const { plan, live, api } = await planStep(inputs, env);
   try {
+    if (inputs.strict && plan.findings?.length) {
+      await writeSummary(planSummary(plan, inputs.paths) + '\nNothing was applied: strict is true and there are governance findings.\n');
+      core.setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
+      return;
+    }
     if (!hasChanges(plan)) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
       core.info('Nothing to apply.');

@@ -14,6 +14,7 @@ import type { Declaration } from '../types.js';
 import type { Environment, Project } from '../project/load.js';
 import { redact } from '../redact.js';
 import { reportError } from './output.js';
+import { currentTime, exceptionFindings } from '../governance/findings.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 
 export interface PlanFlags extends TargetFlags, ProjectFlags {
@@ -25,6 +26,7 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
   allowMassDelete?: boolean;
   target?: string[];
   color?: boolean;
+  strict?: boolean;
 }
 
 export function addPlanOptions(cmd: Command): Command {
@@ -73,6 +75,8 @@ export async function planFor(project: Project, env: Environment | undefined, ar
   try {
     const { plan } = await makePlan(conn.api, KINDS, declarations, options);
     if (env) plan.environment = env.name;
+    const findings = exceptionFindings(declarations, project.governance, currentTime());
+    if (findings.length) plan.findings = findings;
     return { plan, declarations, gateway: conn.gateway, paths };
   } finally {
     await conn.close();
@@ -122,6 +126,10 @@ async function planAllEnvs(project: Project, argPaths: readonly string[], flags:
     process.stdout.write(parts.join(flags.format === 'markdown' ? '\n' : '\n' + '─'.repeat(60) + '\n\n'));
   }
   if (outcomes.some((o) => o.error)) return 1;
+  if (flags.strict && outcomes.some((o) => o.plan?.findings?.length)) {
+    process.stderr.write('Failing: --strict and governance findings.\n');
+    return 1;
+  }
   return flags.detailedExitcode && outcomes.some((o) => o.plan && hasChanges(o.plan)) ? 2 : 0;
 }
 
@@ -132,7 +140,8 @@ export function registerPlan(program: Command, state: RunState): void {
     .argument('[paths...]', 'declaration files or folders (*.yaml, *.yml); with --env, default to the environment\'s paths')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--out <file>', 'save the plan (json, with live fingerprints) for `apply --plan`')
-    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error');
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
+    .option('--strict', 'exit 1 when there is any governance finding about the declared exceptions');
   addProjectOptions(cmd, { allEnvs: true });
   addPlanOptions(cmd).action(async (argPaths: string[], flags: PlanFlags) => {
     const args = splitSimulatorArg(flags, argPaths);
@@ -154,6 +163,11 @@ export function registerPlan(program: Command, state: RunState): void {
     }
     process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
     if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}${env ? ` --env ${env.name}` : ''}\n`);
+    if (flags.strict && plan.findings?.length) {
+      process.stderr.write('Failing: --strict and governance findings (fix them, or run without --strict to report them only).\n');
+      state.exitCode = 1;
+      return;
+    }
     state.exitCode = flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
   });
 }

@@ -7,9 +7,12 @@ import type { Environment, Project } from '../project/load.js';
 import { formatDiagnostic } from './output.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 import type { RunState } from './main.js';
+import { currentTime, exceptionFindings, type Finding } from '../governance/findings.js';
+import { findingsToJson, renderFindingsText } from '../render/governance.js';
 
 interface ValidateFlags extends ProjectFlags {
   format: string;
+  strict?: boolean;
 }
 
 /** One environment's validation (or the validation without environment). */
@@ -24,12 +27,13 @@ async function validateFor(project: Project, env: Environment | undefined, argPa
   return loadAndValidate(paths, loadOptionsFor(project, env));
 }
 
-function jsonOf(r: ValidationResult): Record<string, unknown> {
+function jsonOf(r: ValidationResult, findings: readonly Finding[]): Record<string, unknown> {
   return {
     valid: !hasErrors(r.diagnostics),
     declarations: r.declarations.length,
     files: r.files.length,
     diagnostics: r.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, path: d.path, severity: d.severity ?? 'error', message: d.message })),
+    findings: findingsToJson(findings),
   };
 }
 
@@ -53,21 +57,27 @@ export function registerValidate(program: Command, state: RunState): void {
     .command('validate')
     .description('Check declaration files offline: YAML, JSON Schemas, kind rules and duplicates. Every problem is reported as file:line:column.')
     .argument('[paths...]', "declaration files and folders (folders are searched for *.yaml and *.yml); with --env, default to the environment's paths")
-    .option('--format <format>', 'output format: text or json', 'text');
+    .option('--format <format>', 'output format: text or json', 'text')
+    .option('--strict', 'exit 1 when there is any governance finding (expired or expiring exceptions, ...), not only on errors');
   addProjectOptions(cmd, { allEnvs: true }).action(async (argPaths: string[], opts: ValidateFlags) => {
     if (opts.format !== 'text' && opts.format !== 'json') {
       throw new UsageError(`unknown --format '${opts.format}'`, 'Use --format text or --format json.');
     }
+    const now = currentTime();
     const { project, env } = await selectEnvironment(opts);
-    const runs: Array<{ env?: Environment; result: ValidationResult }> = [];
-    for (const e of opts.allEnvs ? allEnvironments(project) : [env]) runs.push({ env: e, result: await validateFor(project, e, argPaths) });
+    const runs: Array<{ env?: Environment; result: ValidationResult; findings: Finding[] }> = [];
+    for (const e of opts.allEnvs ? allEnvironments(project) : [env]) {
+      const result = await validateFor(project, e, argPaths);
+      runs.push({ env: e, result, findings: exceptionFindings(result.declarations, project.governance, now) });
+    }
     const valid = runs.every((r) => !hasErrors(r.result.diagnostics));
-    state.exitCode = valid ? 0 : 1;
+    const failedStrict = !!opts.strict && runs.some((r) => r.findings.length > 0);
+    state.exitCode = valid && !failedStrict ? 0 : 1;
 
     if (opts.format === 'json') {
       const doc = opts.allEnvs
-        ? { valid, environments: Object.fromEntries(runs.map((r) => [r.env!.name, jsonOf(r.result)])) }
-        : { ...(env ? { environment: env.name } : {}), ...jsonOf(runs[0]!.result) };
+        ? { valid, environments: Object.fromEntries(runs.map((r) => [r.env!.name, jsonOf(r.result, r.findings)])) }
+        : { ...(env ? { environment: env.name } : {}), ...jsonOf(runs[0]!.result, runs[0]!.findings) };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
       return;
     }
@@ -75,6 +85,7 @@ export function registerValidate(program: Command, state: RunState): void {
     const stderr: string[] = [];
     for (const r of runs) {
       const t = textOf(r.result);
+      t.stderr.push(...renderFindingsText(r.findings).split('\n').filter(Boolean));
       if (opts.allEnvs) {
         const head = `Environment ${r.env!.name}:`;
         if (t.stdout.length) stdout.push(`${head} ${t.stdout.join(' ')}`);
@@ -84,6 +95,7 @@ export function registerValidate(program: Command, state: RunState): void {
         stderr.push(...t.stderr);
       }
     }
+    if (failedStrict) stderr.push('Failing: --strict and governance findings (fix them, or run without --strict to report them only).');
     if (stderr.length) process.stderr.write(stderr.join('\n') + '\n');
     if (stdout.length) process.stdout.write(stdout.join('\n') + '\n');
   });

@@ -1,6 +1,7 @@
 // One machine-readable document: {"formatVersion": 1, "changes": [...], "summary": {...}}.
 // Validated against schemas/plan.schema.json by the tests.
 import type { ApplyResult, Plan } from '../engine/model.js';
+import { findingsToJson } from './governance.js';
 
 export function planToJson(plan: Plan): Record<string, unknown> {
   return {
@@ -17,6 +18,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     })),
     summary: plan.summary,
     notes: plan.notes,
+    ...(plan.findings?.length ? { findings: findingsToJson(plan.findings) } : {}),
   };
 }
 

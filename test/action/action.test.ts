@@ -61,6 +61,7 @@ function inputs(over: Record<string, string> = {}): Record<string, string> {
     'detailed-exitcode': 'false',
     environment: '',
     config: '',
+    strict: 'false',
     ...over,
   };
 }
