@@ -46896,6 +46896,62 @@ function summaryLine(s) {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
 }
 
+// src/render/text.ts
+var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", bold: "\x1B[1m", dim: "\x1B[2m", reset: "\x1B[0m" };
+function painter(color) {
+  return (code2, s) => color ? `${ANSI[code2]}${s}${ANSI.reset}` : s;
+}
+var COLOR_OF = { "+": "green", "~": "yellow", "-": "red" };
+function renderPlanText(plan, opts = {}) {
+  const paint = painter(!!opts.color);
+  const lines = [];
+  if (plan.environment) lines.push(paint("bold", `Environment: ${plan.environment}`), "");
+  if (plan.changes.length === 0) {
+    lines.push(paint("bold", "No changes.") + " The live account matches the declarations.");
+  } else {
+    lines.push("qcs-gitops will perform the following actions:", "");
+    for (const c of plan.changes) {
+      const sym = ACTION_SYMBOL[c.action];
+      const verb = c.action === "create" ? "created" : c.action === "update" ? "updated in place" : "DELETED";
+      lines.push(paint("dim", `  # ${c.kind}/${c.name} will be ${verb}${c.id ? ` (id ${c.id})` : ""}`));
+      lines.push(paint(COLOR_OF[sym], `  ${sym} ${c.kind} "${c.name}"`));
+      for (const f of fieldChanges(c)) {
+        const body4 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
+        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body4}`));
+      }
+      lines.push("");
+    }
+  }
+  for (const n of plan.notes) lines.push(`Note: ${n}`);
+  if (plan.notes.length) lines.push("");
+  lines.push(paint("bold", summaryLine(plan.summary)));
+  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
+  return lines.join("\n") + "\n";
+}
+var STATUS_SYMBOL = { created: "+", adopted: "+", updated: "~", deleted: "-", failed: "\u2717", skipped: "\xB7" };
+function renderResultLine(r) {
+  const detail = r.status === "failed" ? `: ${r.error?.message}` : r.status === "skipped" ? `: ${r.reason}` : r.status === "adopted" ? " (already existed after an interrupted create; adopted)" : "";
+  return `${STATUS_SYMBOL[r.status]} ${r.kind}/${r.name}: ${r.status}${r.id ? ` (id ${r.id})` : ""}${detail}`;
+}
+function applySummaryLine(r) {
+  const s = r.summary;
+  return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
+}
+function renderApplyText(r) {
+  const lines = [];
+  if (r.notConverged.length > 0) {
+    lines.push("Not converged: these objects still differ from their declarations after the apply:");
+    for (const n of r.notConverged) {
+      if (n.patch.length === 0) lines.push(`  ! ${n.kind}/${n.name}: could not be re-read`);
+      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${op.op} ${op.path || "(object)"}`);
+    }
+  } else if (r.verified) {
+    lines.push("Verified: the live account matches every applied change.");
+  }
+  lines.push(applySummaryLine(r));
+  return lines.join("\n") + "\n";
+}
+
 // src/governance/findings.ts
 var EXCEPTION_KIND = "Exception";
 var DAY_MS = 864e5;
@@ -46984,76 +47040,12 @@ function findingsSummary(findings) {
   const parts = [errors ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
   return `Governance: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${parts.join(", ")}).`;
 }
-function findingLine(f) {
-  return `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.path ? `${f.path}: ` : ""}${f.message} [${f.code}]`;
-}
-function renderFindingsText(findings) {
-  if (findings.length === 0) return "";
-  return [...findings.map(findingLine), findingsSummary(findings)].join("\n") + "\n";
-}
 function renderFindingsMarkdown(findings) {
   if (findings.length === 0) return "";
   const lines = ["#### Exception governance", "", `**${findingsSummary(findings)}**`, "", "| | object | where | finding |", "| --- | --- | --- | --- |"];
   for (const f of findings) {
     lines.push(`| ${f.severity === "error" ? "\u{1F6D1} error" : "\u26A0\uFE0F warning"} | \`${escapeMd(`${f.kind}/${f.name}`)}\` | \`${escapeMd(`${f.file}:${f.line}`)}\` | ${escapeMd(f.message)} |`);
   }
-  return lines.join("\n") + "\n";
-}
-
-// src/render/text.ts
-var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", bold: "\x1B[1m", dim: "\x1B[2m", reset: "\x1B[0m" };
-function painter(color) {
-  return (code2, s) => color ? `${ANSI[code2]}${s}${ANSI.reset}` : s;
-}
-var COLOR_OF = { "+": "green", "~": "yellow", "-": "red" };
-function renderPlanText(plan, opts = {}) {
-  const paint = painter(!!opts.color);
-  const lines = [];
-  if (plan.environment) lines.push(paint("bold", `Environment: ${plan.environment}`), "");
-  if (plan.changes.length === 0) {
-    lines.push(paint("bold", "No changes.") + " The live account matches the declarations.");
-  } else {
-    lines.push("qcs-gitops will perform the following actions:", "");
-    for (const c of plan.changes) {
-      const sym = ACTION_SYMBOL[c.action];
-      const verb = c.action === "create" ? "created" : c.action === "update" ? "updated in place" : "DELETED";
-      lines.push(paint("dim", `  # ${c.kind}/${c.name} will be ${verb}${c.id ? ` (id ${c.id})` : ""}`));
-      lines.push(paint(COLOR_OF[sym], `  ${sym} ${c.kind} "${c.name}"`));
-      for (const f of fieldChanges(c)) {
-        const body4 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
-        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body4}`));
-      }
-      lines.push("");
-    }
-  }
-  for (const n of plan.notes) lines.push(`Note: ${n}`);
-  if (plan.notes.length) lines.push("");
-  lines.push(paint("bold", summaryLine(plan.summary)));
-  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
-  if (plan.findings?.length) lines.push("", renderFindingsText(plan.findings).trimEnd());
-  return lines.join("\n") + "\n";
-}
-var STATUS_SYMBOL = { created: "+", adopted: "+", updated: "~", deleted: "-", failed: "\u2717", skipped: "\xB7" };
-function renderResultLine(r) {
-  const detail = r.status === "failed" ? `: ${r.error?.message}` : r.status === "skipped" ? `: ${r.reason}` : r.status === "adopted" ? " (already existed after an interrupted create; adopted)" : "";
-  return `${STATUS_SYMBOL[r.status]} ${r.kind}/${r.name}: ${r.status}${r.id ? ` (id ${r.id})` : ""}${detail}`;
-}
-function applySummaryLine(r) {
-  const s = r.summary;
-  return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
-}
-function renderApplyText(r) {
-  const lines = [];
-  if (r.notConverged.length > 0) {
-    lines.push("Not converged: these objects still differ from their declarations after the apply:");
-    for (const n of r.notConverged) {
-      if (n.patch.length === 0) lines.push(`  ! ${n.kind}/${n.name}: could not be re-read`);
-      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${op.op} ${op.path || "(object)"}`);
-    }
-  } else if (r.verified) {
-    lines.push("Verified: the live account matches every applied change.");
-  }
-  lines.push(applySummaryLine(r));
   return lines.join("\n") + "\n";
 }
 

@@ -15,6 +15,7 @@ import type { Environment, Project } from '../project/load.js';
 import { redact } from '../redact.js';
 import { reportError } from './output.js';
 import { currentTime, exceptionFindings } from '../governance/findings.js';
+import { renderFindingsText } from '../render/governance.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 
 export interface PlanFlags extends TargetFlags, ProjectFlags {
@@ -117,7 +118,10 @@ async function planAllEnvs(project: Project, argPaths: readonly string[], flags:
     process.stdout.write(JSON.stringify({ formatVersion: 1, environments }, null, 2) + '\n');
   } else {
     const parts = outcomes.map((o) => {
-      if (o.plan) return renderPlan(o.plan, flags.format, color);
+      if (o.plan) {
+        if (flags.format === 'text' && o.plan.findings?.length) process.stderr.write(`Environment ${o.env.name}:\n${renderFindingsText(o.plan.findings)}`);
+        return renderPlan(o.plan, flags.format, color);
+      }
       const text = redact(errorText(o.error).trim());
       return flags.format === 'markdown'
         ? `### qcs-gitops plan for environment \`${o.env.name}\` failed\n\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\`\n`
@@ -162,6 +166,8 @@ export function registerPlan(program: Command, state: RunState): void {
       });
     }
     process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
+    // text plans: findings on stderr, like validate's (markdown and json carry them in the document)
+    if (flags.format === 'text' && plan.findings?.length) process.stderr.write(renderFindingsText(plan.findings));
     if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}${env ? ` --env ${env.name}` : ''}\n`);
     if (flags.strict && plan.findings?.length) {
       process.stderr.write('Failing: --strict and governance findings (fix them, or run without --strict to report them only).\n');

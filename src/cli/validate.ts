@@ -68,7 +68,8 @@ export function registerValidate(program: Command, state: RunState): void {
     const runs: Array<{ env?: Environment; result: ValidationResult; findings: Finding[] }> = [];
     for (const e of opts.allEnvs ? allEnvironments(project) : [env]) {
       const result = await validateFor(project, e, argPaths);
-      runs.push({ env: e, result, findings: exceptionFindings(result.declarations, project.governance, now) });
+      // governance findings only once the declarations are valid: errors come first
+      runs.push({ env: e, result, findings: hasErrors(result.diagnostics) ? [] : exceptionFindings(result.declarations, project.governance, now) });
     }
     const valid = runs.every((r) => !hasErrors(r.result.diagnostics));
     const failedStrict = !!opts.strict && runs.some((r) => r.findings.length > 0);

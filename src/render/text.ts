@@ -1,7 +1,6 @@
 // Terraform-like text: `+` create, `~` update with each changed field old → new, `-` delete, then the summary.
 import type { ApplyResult, ChangeResult, Plan } from '../engine/model.js';
 import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
-import { renderFindingsText } from './governance.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -39,7 +38,6 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   if (plan.notes.length) lines.push('');
   lines.push(paint('bold', summaryLine(plan.summary)));
   lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
-  if (plan.findings?.length) lines.push('', renderFindingsText(plan.findings).trimEnd());
   return lines.join('\n') + '\n';
 }
 

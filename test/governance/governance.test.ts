@@ -128,8 +128,10 @@ describe('governance through the CLI', () => {
     const env = { QUALYS_USERNAME: sim.credentials.username, QUALYS_PASSWORD: sim.credentials.password };
     const text = await cli(['plan', 'policies', ...target], env);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('policies/exceptions.yaml:32:9: warning: metadata.name: Exception \'lasts-400-days\' has no metadata.annotations.ticket');
-    expect(text.stdout).toContain('Governance: 4 findings (1 error, 3 warnings).');
+    // text: the plan on stdout, the findings on stderr (as validate's)
+    expect(text.stdout).toContain('Plan: 3 to create');
+    expect(text.stderr).toContain('policies/exceptions.yaml:32:9: warning: metadata.name: Exception \'lasts-400-days\' has no metadata.annotations.ticket');
+    expect(text.stderr).toContain('Governance: 4 findings (1 error, 3 warnings).');
     const md = await cli(['plan', 'policies', ...target, '--format', 'markdown'], env);
     expect(md.stdout).toContain('#### Exception governance');
     expect(md.stdout).toMatch(/\| 🛑 error \| `Exception\/ended-yesterday` \| `policies\/exceptions.yaml:25` \|/);
