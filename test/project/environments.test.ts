@@ -214,6 +214,17 @@ describe('environments', () => {
     expect(production.requests()).toEqual([]);
   });
 
+  it('export --env reads only that environment\'s gateway', async () => {
+    await cli(['apply', '--env', 'staging', '--auto-approve']);
+    production.clearRequests();
+    const out = join(dir, 'exported');
+    const r = await cli(['export', '--env', 'staging', '--out', out, '--kind', 'Exception']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(out, 'exceptions', 'staging-only.yaml'), 'utf8')).toContain('name: staging-only');
+    expect(production.requests()).toEqual([]);
+    await rm(out, { recursive: true, force: true });
+  });
+
   it('--all-envs validate reports each environment; one failing fails the run', async () => {
     const ok = await cli(['validate', '--all-envs']);
     expect(ok.code).toBe(0);
