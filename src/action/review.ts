@@ -75,7 +75,8 @@ function permissionHint(e: unknown): string {
 }
 
 /** The merged pull request of `sha` into the default branch, its sticky comment and the digest in it. */
-export async function findReviewed(t: GitHubTarget, sha: string | undefined, defaultBranch: string | undefined): Promise<Reviewed> {
+/** `marker` is the sticky comment's marker (one per environment). */
+export async function findReviewed(t: GitHubTarget, sha: string | undefined, defaultBranch: string | undefined, marker?: string): Promise<Reviewed> {
   if (!sha) throw refuse('GITHUB_SHA is not set, so the pull request of the pushed commit cannot be found.');
   let pulls: PullRequest[];
   try {
@@ -95,7 +96,7 @@ export async function findReviewed(t: GitHubTarget, sha: string | undefined, def
   }
   let comment: Awaited<ReturnType<typeof findStickyComment>>;
   try {
-    comment = await findStickyComment({ ...t, issueNumber: pr.number });
+    comment = await findStickyComment({ ...t, issueNumber: pr.number }, marker);
   } catch (e) {
     throw refuse(`Could not read the comments of pull request #${pr.number}: ${errorMessage(e)}.`, permissionHint(e), e);
   }

@@ -18,14 +18,18 @@ import { KINDS } from '../kinds/index.js';
 import { redact } from '../redact.js';
 import { renderApplyMarkdown } from '../render/markdown.js';
 import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
-import { GitHubApiError, upsertStickyComment, type GitHubTarget } from './comment.js';
+import { GitHubApiError, commentMarker, upsertStickyComment, type GitHubTarget } from './comment.js';
 import { digestDifferences, planDigest } from '../engine/digest.js';
 import { syncDriftIssue } from './drift.js';
 import { githubFetch } from './github-fetch.js';
 import { findReviewed, type Reviewed } from './review.js';
 import { readReviewInputs, type ReviewInputs } from './review-inputs.js';
+import { environmentOf, loadProject, type Environment, type Project } from '../project/load.js';
+import { loadOptionsFor, pathsFor, targetOfEnvironment } from '../project/select.js';
+import { currentTime, exceptionFindings } from '../governance/findings.js';
+import { findingsSummary } from '../render/governance.js';
 import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
-import { maskSecrets, readInputs, type ActionInputs } from './inputs.js';
+import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
 import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
 
@@ -35,6 +39,7 @@ function runInfo(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessE
     paths: inputs.paths,
     sha: event.pullRequest?.headSha ?? env.GITHUB_SHA,
     runUrl: event.repository && env.GITHUB_RUN_ID ? `${server}/${event.repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    ...(inputs.environment ? { environment: inputs.environment } : {}),
   };
 }
 
@@ -63,7 +68,7 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   }
   if (!event.repository || !event.pullRequest) return;
   try {
-    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body));
+    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body), commentMarker(inputs.environment));
     core.setOutput('comment-id', String(r.id));
     core.info(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
@@ -82,14 +87,10 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   }
 }
 
-function connect(inputs: ActionInputs): ApiClient {
-  const target = resolveTarget({
-    gatewayUrl: inputs.gatewayUrl,
-    platform: inputs.platform,
-    username: inputs.username,
-    password: inputs.password,
-    token: inputs.token,
-  });
+function connect(inputs: ActionInputs, environment?: Environment): ApiClient {
+  const given = { gatewayUrl: inputs.gatewayUrl, platform: inputs.platform, username: inputs.username, password: inputs.password, token: inputs.token };
+  // an environment reads its own variables only, never the ambient QUALYS_* ones
+  const target = environment ? resolveTarget(targetOfEnvironment(environment, given), {}) : resolveTarget(given);
   return createClient(target, {
     debug: core.isDebug() ? (line) => core.debug(redact(line)) : undefined,
     warn: (line) => core.warning(redact(line)),
@@ -116,13 +117,29 @@ interface Planned {
 }
 
 /** Validate, connect, plan; report the plan everywhere but in the PR comment. The caller closes `api`. */
+/** The project file and the input `environment`'s entry in it; the paths are then the environment's unless `path` is given. */
+async function selectProject(inputs: ActionInputs): Promise<{ project: Project; environment?: Environment }> {
+  const project = await loadProject(inputs.config);
+  if (!inputs.environment) return { project };
+  const environment = environmentOf(project, inputs.environment);
+  for (const name of [environment.passwordEnv, environment.tokenEnv]) if (name) maskSecret(process.env[name]);
+  if (!inputs.pathsGiven) inputs.paths = pathsFor([], environment);
+  if (inputs.paths.length === 0) inputs.paths = ['policies'];
+  return { project, environment };
+}
+
 async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Planned> {
-  const { declarations, diagnostics } = await loadAndValidate(inputs.paths);
+  const { project, environment } = await selectProject(inputs);
+  const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics); // warnings only
-  const api = connect(inputs);
+  const findings = exceptionFindings(declarations, project.governance, currentTime());
+  annotate(findings); // governance: error or warning level on the line of the field
+  const api = connect(inputs, environment);
   try {
     const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
+    if (environment) plan.environment = environment.name;
+    if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
     await savePlan(file, {
       ...plan,
@@ -179,6 +196,10 @@ async function runPlan(inputs: ActionInputs, review: ReviewInputs, event: EventC
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
   if (review.driftIssue && (event.name === 'schedule' || event.name === 'workflow_dispatch')) await reportDrift(inputs, event, env, plan);
+  if (inputs.strict && plan.findings?.length) {
+    core.setFailed(`${findingsSummary(plan.findings)} strict is true: any finding fails the step (see the annotations).`);
+    return;
+  }
   if (inputs.detailedExitcode && hasChanges(plan)) {
     core.setFailed(`Drift: the live account differs from the declarations (${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} planned; detailed-exitcode is true).`);
   }
@@ -191,7 +212,7 @@ async function reviewedPlan(inputs: ActionInputs, event: EventContext, env: Node
       hint: 'Pass `github-token` (the default `${{ github.token }}` does, with `permissions: pull-requests: read`), or set `auto-approve: true`.',
     });
   }
-  const r = await findReviewed(githubTarget(inputs.githubToken, event.repository, env), env.GITHUB_SHA, event.defaultBranch);
+  const r = await findReviewed(githubTarget(inputs.githubToken, event.repository, env), env.GITHUB_SHA, event.defaultBranch, commentMarker(inputs.environment));
   core.info(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ''}, digest ${r.expected.digest}.`);
   return r;
 }
@@ -215,6 +236,11 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
         return;
       }
       core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+    }
+    if (inputs.strict && plan.findings?.length) {
+      await writeSummary(planSummary(plan, inputs.paths) + '\nNothing was applied: strict is true and there are governance findings.\n');
+      core.setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
+      return;
     }
     if (!hasChanges(plan)) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
@@ -267,7 +293,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) core.notice(decision.notice);
-    core.info(`qcs-gitops: ${command} of ${inputs.paths.join(', ')} (event ${event.name || 'unknown'}).`);
+    core.info(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ''} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(', ') : "the environment's paths"} (event ${event.name || 'unknown'}).`);
     if (command === 'apply') await runApply(inputs, review, event, env);
     else await runPlan(inputs, review, event, env);
   } catch (e) {
@@ -275,7 +301,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     annotate(diagnostics);
     core.setFailed(redact([message, ...details.map((d) => `  ${d}`)].join('\n')));
     if (!inputs || !event) return;
-    const title = `### qcs-gitops ${command} failed`;
+    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment \`${inputs.environment}\`` : ''} failed`;
     await writeSummary(failureMarkdown(title, message, details, diagnostics));
     const failedOnComment = e instanceof QcsError && e.code === 'E_GITHUB_COMMENT';
     if (command === 'plan' && inputs.comment && isPullRequest(event) && !failedOnComment) {

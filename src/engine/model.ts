@@ -2,6 +2,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { SourcePos } from '../errors.js';
 import type { KindName } from '../types.js';
+import type { Finding } from '../governance/findings.js';
 
 export type Action = 'create' | 'update' | 'delete';
 
@@ -41,6 +42,10 @@ export interface Plan {
   notes: string[];
   /** sha256 of the changes (src/engine/digest.ts); set in json output and saved plans. */
   digest?: string;
+  /** The project environment the plan was made for (--env); absent without one. */
+  environment?: string;
+  /** Governance findings about the declarations (computed offline; shown with the plan, never applied). */
+  findings?: Finding[];
   /** Only in saved plans: */
   gateway?: string;
   declarationsHash?: string;

@@ -2,12 +2,14 @@
 // Validated against schemas/plan.schema.json by the tests.
 import type { ApplyResult, Plan } from '../engine/model.js';
 import { objectKey, planDigests } from '../engine/digest.js';
+import { findingsToJson } from './governance.js';
 
 export function planToJson(plan: Plan): Record<string, unknown> {
   const digests = planDigests(plan);
   return {
     formatVersion: 1,
     digest: digests.digest,
+    ...(plan.environment ? { environment: plan.environment } : {}),
     changes: plan.changes.map((c) => ({
       kind: c.kind,
       name: c.name,
@@ -20,6 +22,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     })),
     summary: plan.summary,
     notes: plan.notes,
+    ...(plan.findings?.length ? { findings: findingsToJson(plan.findings) } : {}),
   };
 }
 

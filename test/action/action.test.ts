@@ -61,6 +61,9 @@ function inputs(over: Record<string, string> = {}): Record<string, string> {
     'detailed-exitcode': 'false',
     'auto-approve': 'false',
     'drift-issue': 'false',
+    environment: '',
+    config: '',
+    strict: 'false',
     ...over,
   };
 }
