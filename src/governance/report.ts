@@ -11,7 +11,7 @@ export interface ExceptionRow {
   /** false: in the live account but not declared (with --live). */
   declared: boolean;
   scope: string | null;
-  /** STATIC, or DYNAMIC with its filter. */
+  /** DYNAMIC with its filter, another declared value, or null (not declared: assigned by hand in Qualys). */
   assignment: string | null;
   start: string | null;
   end: string | null;

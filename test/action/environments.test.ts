@@ -31,7 +31,7 @@ spec:
   explanation: Reviewed for \${values.region}.
   startDate: 2026-01-01
   endDate: 2030-01-01
-  entityAssignmentType: STATIC
+  # assigned by hand in Qualys (no entityAssignmentType)
   qids: \${values.qids}
 `;
 

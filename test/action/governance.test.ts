@@ -27,7 +27,7 @@ spec:
   explanation: Accepted.
   startDate: 2026-01-01
   endDate: ${end}
-  entityAssignmentType: STATIC
+  # assigned by hand in Qualys (no entityAssignmentType)
   qids: [376157]
 `;
 
@@ -88,7 +88,7 @@ describe('Action: governance findings', () => {
     expect(p.code).not.toBe(0);
     expect(p.stdout).toContain('::error::Governance: 2 findings (1 error, 1 warning). strict is true');
     sim.clearRequests();
-    const a = await run('push', push, { strict: 'true' });
+    const a = await run('push', push, { strict: 'true', 'auto-approve': 'true' });
     expect(a.code).not.toBe(0);
     expect(a.summary).toContain('Nothing was applied: strict is true');
     expect(sim.requests().filter((q) => q.method !== 'GET' && !q.path.startsWith('/auth'))).toEqual([]);

@@ -24,7 +24,7 @@ ${ticket ? `  annotations: { ticket: ${ticket}, approvedBy: alice }\n` : ''}spec
   explanation: Accepted.
   startDate: ${start}
   endDate: ${end}
-  entityAssignmentType: STATIC
+  # assigned by hand in Qualys (no entityAssignmentType)
   qids: [376157]
 `;
 
@@ -160,14 +160,14 @@ describe('governance through the CLI', () => {
       'Exceptions on 2026-12-01 (UTC): 3 exceptions.',
       '',
       'NAME             SCOPE  ASSIGNMENT  START       END         DAYS LEFT     TICKET',
-      'ended-yesterday  IMAGE  STATIC      2026-10-01  2026-11-30  -1 (expired)  SEC-1',
-      'ends-in-5-days   IMAGE  STATIC      2026-11-01  2026-12-06  5             SEC-2',
-      'lasts-400-days   IMAGE  STATIC      2026-06-01  2027-07-06  217           -',
+      'ended-yesterday  IMAGE  -           2026-10-01  2026-11-30  -1 (expired)  SEC-1',
+      'ends-in-5-days   IMAGE  -           2026-11-01  2026-12-06  5             SEC-2',
+      'lasts-400-days   IMAGE  -           2026-06-01  2027-07-06  217           -',
       '',
     ]);
     const md = await cli(['report', 'exceptions', 'policies', '--format', 'markdown']);
     expect(md.stdout).toContain('| name | scope | assignment | start | end | days left | ticket |');
-    expect(md.stdout).toContain('| ended-yesterday | IMAGE | STATIC | 2026-10-01 | 2026-11-30 | -1 (expired) | SEC-1 |');
+    expect(md.stdout).toContain('| ended-yesterday | IMAGE | - | 2026-10-01 | 2026-11-30 | -1 (expired) | SEC-1 |');
     const json = JSON.parse((await cli(['report', 'exceptions', 'policies', '--format', 'json'])).stdout);
     expect(json.today).toBe('2026-12-01');
     expect(json.exceptions.map((e: { name: string; daysLeft: number }) => `${e.name}:${e.daysLeft}`)).toEqual(['ended-yesterday:-1', 'ends-in-5-days:5', 'lasts-400-days:217']);

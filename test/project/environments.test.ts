@@ -19,7 +19,7 @@ kind: Exception
 metadata:
   name: legacy-openssl
 spec:
-  scope: IMAGE
+  scope: CONTAINER
   exceptionType: VULNERABILITY
   reason: RISK_ACCEPTED
   explanation: Accepted in \${values.region} until the rebuild.
@@ -58,7 +58,7 @@ spec:
   explanation: Only in this environment.
   startDate: 2026-01-01
   endDate: 2030-01-01
-  entityAssignmentType: STATIC
+  # assigned by hand in Qualys (no entityAssignmentType)
   qids: [90984]
 `;
 

@@ -38,13 +38,13 @@ spec:
   explanation: e
   startDate: 2026-01-01
   endDate: 2026-02-01
-  entityAssignmentType: STATIC
+  # assigned by hand in Qualys (no entityAssignmentType)
   qids: [1]
   listId: \${values.n}
 `;
     const r = validateText('x.yaml', text, { transform: (d) => substituteValues(d, ctx) });
     expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.path}`)).toEqual(['12:11 spec.listId']);
-    expect(r.diagnostics[0]!.message).toMatch(/must be a string/);
+    expect(r.diagnostics[0]!.message).toMatch(/must be a UUID/);
   });
 });
 
