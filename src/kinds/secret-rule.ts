@@ -49,6 +49,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
   kind: 'SecretRule',
   schemaFile: 'secret-rule.schema.json',
   folder: 'secret-rules',
+  exportFile: 'secret-rules.yaml',
   dependsOn: [],
   can: { create: false, update: true, delete: false },
   listIsComplete: true,
@@ -63,6 +64,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
 
   idOf,
   nameOf: (live) => optString(live.secretDetector) ?? '',
+  idField: 'ruleUuid',
   declaredId: (spec) => optString(spec.ruleUuid),
 
   canonical: (spec) => compact({ status: normStatus(spec.status), severity: upper(spec.severity) }),

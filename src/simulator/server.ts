@@ -9,6 +9,7 @@ import { Faults } from './faults.js';
 import { writeJsonAtomic } from './persist.js';
 import type { KindRoutes, RouteResult } from './route-types.js';
 import { ALL_ROUTES } from './routes/index.js';
+import { setRuntimePolicyInUse } from './routes/runtime-policy.js';
 import { accountFromSeed, dumpAccount, readSeedFile, SeedError } from './seed.js';
 import { Semaphore } from './semaphore.js';
 import type { FaultConfig, RecordedRequest, SeedAccount, SimulatorHandle, SimulatorOptions } from './types.js';
@@ -135,9 +136,7 @@ export class Simulator {
   }
 
   private setInUse(id: string, inUse: boolean): void {
-    if (!this.account.runtimePolicies.has(id)) throw new SimError(404, `Runtime policy ${id} not found`);
-    if (inUse) this.account.runtimePoliciesInUse.add(id);
-    else this.account.runtimePoliciesInUse.delete(id);
+    setRuntimePolicyInUse(this.account, id, inUse);
     this.save();
   }
 

@@ -5,7 +5,9 @@ import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import { hash32, mulberry32 } from '../prng.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
-import type { Json } from '../types.js';
+import type { Account } from '../account.js';
+import { eachSeed, SEED_USER, uniqueName } from '../seeding.js';
+import type { Json, SeedAccount } from '../types.js';
 import { asObject, epochString, oneOf, optArray, optString, optStringOrNull, reqString, typeOf } from '../validate.js';
 
 /** QQL tokens a dynamic filter may use (release notes 1.3x). */
@@ -94,7 +96,7 @@ export function exceptionDetails(e: Json, includeQids = true): Json {
 }
 
 function handle(ctx: RouteCtx): RouteResult {
-  const map = ctx.account.exceptions;
+  const map = ctx.account.objects('Exception');
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound('No such path under exception');
   const now = String(ctx.now);
@@ -133,4 +135,24 @@ export const exceptionRoutes: KindRoutes = {
   permission: 'EXCEPTION',
   bases: [['v1.3', 'exception']],
   handle,
+  seedKeys: ['exceptions'],
+  seed,
+  dump,
 };
+
+// ---- seed and dump -----------------------------------------------------------------------------------
+
+function seed(account: Account, s: SeedAccount, now: number): void {
+  const map = account.objects('Exception');
+  const ms = String(now);
+  eachSeed(s, 'exceptions', (o) => {
+    const e = normalizeException(o, true);
+    const rec: Json = { exceptionId: uuid(), createdBy: SEED_USER, updatedBy: SEED_USER, created: ms, updated: ms, ...e };
+    uniqueName(map, 'name', rec, rec['exceptionId'] as string, 'exceptions');
+    map.set(rec['exceptionId'] as string, rec);
+  });
+}
+
+function dump(account: Account): SeedAccount {
+  return { exceptions: [...account.objects('Exception').values()].map((e) => ({ ...exceptionDetails(e), exceptionType: e['exceptionType'] })) };
+}
