@@ -34,10 +34,11 @@ export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
-/** Canonical live form restricted to what the declaration manages. */
+/** Canonical live form restricted to what the declaration manages: the kind's ownedFields, else the top-level
+ * fields its canonical form has (a field the declaration does not mention is not managed: never compared). */
 export function ownedLive(kind: Kind, live: unknown, spec: Record<string, unknown> | undefined): Record<string, unknown> {
   const full = kind.canonicalLive(live);
-  const owned = spec ? kind.ownedFields?.(spec) : undefined;
+  const owned = spec ? (kind.ownedFields?.(spec) ?? Object.keys(kind.canonical(spec))) : undefined;
   if (!owned) return full;
   const out: Record<string, unknown> = {};
   for (const k of owned) if (k in full) out[k] = full[k];

@@ -17,8 +17,9 @@ import { centralizedPolicy } from './centralized-policy.js';
 import { runtimePolicy } from './runtime-policy.js';
 import { exception } from './exception.js';
 import { secretRule } from './secret-rule.js';
+import { reportSchedule } from './report-schedule.js';
 
-export const KINDS: readonly Kind[] = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule];
+export const KINDS: readonly Kind[] = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule, reportSchedule];
 
 /** The kinds' names, in apply order. */
 export const KIND_NAMES: readonly KindName[] = KINDS.map((k) => k.kind);
