@@ -53,11 +53,11 @@ describe('the kind registry', () => {
     const env = readFileSync(join(SCHEMAS, 'envelope.schema.json'), 'utf8');
     const names = [...KIND_NAMES];
     const before = JSON.parse(env).$defs.kind.enum;
-    const withWidget = JSON.parse(envelopeText(env, ['Widget', ...names]));
-    expect(withWidget.$defs.kind.enum).toEqual([...before, 'Widget']);
+    const withWidget = JSON.parse(envelopeText(env, ['UnregisteredKind', ...names]));
+    expect(withWidget.$defs.kind.enum).toEqual([...before, 'UnregisteredKind']);
     expect(JSON.parse(envelopeText(env, names.slice(1))).$defs.kind.enum).toEqual(before.filter((k: string) => k !== names[0]));
-    const d = JSON.parse(dispatchText([...KINDS, { kind: 'Widget', schemaFile: 'widget.schema.json' }], readFileSync(join(SCHEMAS, 'declaration.schema.json'), 'utf8')));
-    expect(d.allOf.at(-1)).toEqual({ if: { properties: { kind: { const: 'Widget' } }, required: ['kind'] }, then: { $ref: 'widget.schema.json' } });
+    const d = JSON.parse(dispatchText([...KINDS, { kind: 'UnregisteredKind', schemaFile: 'unregistered-kind.schema.json' }], readFileSync(join(SCHEMAS, 'declaration.schema.json'), 'utf8')));
+    expect(d.allOf.at(-1)).toEqual({ if: { properties: { kind: { const: 'UnregisteredKind' } }, required: ['kind'] }, then: { $ref: 'unregistered-kind.schema.json' } });
   });
 
   it('a kind missing from the envelope enum stops the schemas from compiling, naming the kind and the file', () => {
@@ -84,9 +84,9 @@ describe('the kind registry', () => {
   it('a registered name the registry does not know is reported too', () => {
     const schemas = new Map(schemaSet().schemas);
     const env = structuredClone(schemas.get('envelope.schema.json')!) as any;
-    env.$defs.kind.enum.push('Widget');
+    env.$defs.kind.enum.push('UnregisteredKind');
     schemas.set('envelope.schema.json', env);
-    expect(registryMismatches(schemas)).toEqual(['envelope.schema.json: $defs.kind.enum names Widget, which src/kinds/index.ts does not register']);
+    expect(registryMismatches(schemas)).toEqual(['envelope.schema.json: $defs.kind.enum names UnregisteredKind, which src/kinds/index.ts does not register']);
   });
 
   it('every kind has a simulator route, and the seed keys come from the routes', () => {

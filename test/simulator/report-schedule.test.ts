@@ -37,7 +37,7 @@ describe('ReportSchedule', () => {
   it('updates with the documented body → the {"message"} sentence; lists {data, count}; deletes', async () => {
     const c = await api.post(BASE, body('to-update'));
     const id = c.json.scheduleUuid as string;
-    const u = await api.put(`${BASE}/${id}`, { ...sample('report-schedule/update.request.json'), name: 'to-update' });
+    const u = await api.put(`${BASE}/${id}`, { ...sample<Record<string, unknown>>('report-schedule/update.request.json'), name: 'to-update' });
     expect(u.status).toBe(200);
     expect(u.json).toEqual({ message: `Details updated successfully for reportScheduleId ${id}` });
     expect((await api.get(`${BASE}/${id}`)).json.displayColumns).toContain('hostArchitecture');
