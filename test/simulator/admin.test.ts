@@ -16,7 +16,7 @@ describe('admin API', () => {
     const r = await admin(api, 'GET', 'state');
     expect(r.status).toBe(200);
     expect(r.json).toEqual(api.sim.dump());
-    expect(Object.keys(r.json).sort()).toEqual(['centralizedPolicies', 'exceptions', 'runtimePolicies', 'runtimePoliciesInUse', 'secretRules', 'sensorProfiles']);
+    expect(Object.keys(r.json).sort()).toEqual(['centralizedPolicies', 'exceptions', 'reportSchedules', 'runtimePolicies', 'runtimePoliciesInUse', 'secretRules', 'sensorProfiles']);
     expect(r.json.exceptions.map((e: any) => [e.name, e.qids])).toEqual([['seeded', [5]]]);
     expect(r.json.sensorProfiles[0].profileName).toBe('Default');
     expect(r.json.centralizedPolicies.some((p: any) => p.isDefault)).toBe(true);
