@@ -891,13 +891,13 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, body: body4 }) {
+      constructor(message, code2, { headers, body: body5 }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code2;
-        this.body = body4;
+        this.body = body5;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -1278,8 +1278,8 @@ var require_util = __commonJS({
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".", 2).map((v) => Number(v));
     var BodyAsyncIterable = class {
-      constructor(body4) {
-        this[kBody] = body4;
+      constructor(body5) {
+        this[kBody] = body5;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -1290,28 +1290,28 @@ var require_util = __commonJS({
     };
     function noop() {
     }
-    function wrapRequestBody(body4) {
-      if (isStream(body4)) {
-        if (bodyLength(body4) === 0) {
-          body4.on("data", function() {
+    function wrapRequestBody(body5) {
+      if (isStream(body5)) {
+        if (bodyLength(body5) === 0) {
+          body5.on("data", function() {
             assert(false);
           });
         }
-        if (typeof body4.readableDidRead !== "boolean") {
-          body4[kBodyUsed] = false;
-          EE.prototype.on.call(body4, "data", function() {
+        if (typeof body5.readableDidRead !== "boolean") {
+          body5[kBodyUsed] = false;
+          EE.prototype.on.call(body5, "data", function() {
             this[kBodyUsed] = true;
           });
         }
-        return body4;
-      } else if (body4 && typeof body4.pipeTo === "function") {
-        return new BodyAsyncIterable(body4);
-      } else if (body4 && isFormDataLike(body4)) {
-        return body4;
-      } else if (body4 && typeof body4 !== "string" && !ArrayBuffer.isView(body4) && isIterable(body4)) {
-        return new BodyAsyncIterable(body4);
+        return body5;
+      } else if (body5 && typeof body5.pipeTo === "function") {
+        return new BodyAsyncIterable(body5);
+      } else if (body5 && isFormDataLike(body5)) {
+        return body5;
+      } else if (body5 && typeof body5 !== "string" && !ArrayBuffer.isView(body5) && isIterable(body5)) {
+        return new BodyAsyncIterable(body5);
       } else {
-        return body4;
+        return body5;
       }
     }
     function isStream(obj) {
@@ -1437,21 +1437,21 @@ var require_util = __commonJS({
       const ownIterator = Object.prototype.hasOwnProperty.call(obj, Symbol.iterator);
       return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj[Symbol.iterator] === "function";
     }
-    function bodyLength(body4) {
-      if (body4 == null) {
+    function bodyLength(body5) {
+      if (body5 == null) {
         return 0;
-      } else if (isStream(body4)) {
-        const state = body4._readableState;
+      } else if (isStream(body5)) {
+        const state = body5._readableState;
         return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
-      } else if (isBlobLike(body4)) {
-        return body4.size != null ? body4.size : null;
-      } else if (isBuffer(body4)) {
-        return body4.byteLength;
+      } else if (isBlobLike(body5)) {
+        return body5.size != null ? body5.size : null;
+      } else if (isBuffer(body5)) {
+        return body5.byteLength;
       }
       return null;
     }
-    function isDestroyed(body4) {
-      return body4 && !!(body4.destroyed || body4[kDestroyed] || stream.isDestroyed?.(body4));
+    function isDestroyed(body5) {
+      return body5 && !!(body5.destroyed || body5[kDestroyed] || stream.isDestroyed?.(body5));
     }
     function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
@@ -1583,8 +1583,8 @@ var require_util = __commonJS({
         }
       }
     }
-    function isDisturbed(body4) {
-      return !!(body4 && (stream.isDisturbed(body4) || body4[kBodyUsed]));
+    function isDisturbed(body5) {
+      return !!(body5 && (stream.isDisturbed(body5) || body5[kBodyUsed]));
     }
     function getSocketInfo(socket) {
       return {
@@ -2392,7 +2392,7 @@ var require_request = __commonJS({
       constructor(origin, {
         path: path2,
         method,
-        body: body4,
+        body: body5,
         headers,
         query,
         idempotent,
@@ -2451,10 +2451,10 @@ var require_request = __commonJS({
         this.method = method;
         this.typeOfService = typeOfService;
         this.abort = null;
-        if (body4 == null) {
+        if (body5 == null) {
           this.body = null;
-        } else if (isStream(body4)) {
-          this.body = body4;
+        } else if (isStream(body5)) {
+          this.body = body5;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
             this.endHandler = function autoDestroy() {
@@ -2470,16 +2470,16 @@ var require_request = __commonJS({
             }
           };
           this.body.on("error", this.errorHandler);
-        } else if (isBuffer(body4)) {
-          this.body = body4.byteLength ? body4 : null;
-        } else if (ArrayBuffer.isView(body4)) {
-          this.body = body4.buffer.byteLength ? Buffer.from(body4.buffer, body4.byteOffset, body4.byteLength) : null;
-        } else if (body4 instanceof ArrayBuffer) {
-          this.body = body4.byteLength ? Buffer.from(body4) : null;
-        } else if (typeof body4 === "string") {
-          this.body = body4.length ? Buffer.from(body4) : null;
-        } else if (isFormDataLike(body4) || isIterable(body4) || isBlobLike(body4)) {
-          this.body = body4;
+        } else if (isBuffer(body5)) {
+          this.body = body5.byteLength ? body5 : null;
+        } else if (ArrayBuffer.isView(body5)) {
+          this.body = body5.buffer.byteLength ? Buffer.from(body5.buffer, body5.byteOffset, body5.byteLength) : null;
+        } else if (body5 instanceof ArrayBuffer) {
+          this.body = body5.byteLength ? Buffer.from(body5) : null;
+        } else if (typeof body5 === "string") {
+          this.body = body5.length ? Buffer.from(body5) : null;
+        } else if (isFormDataLike(body5) || isIterable(body5) || isBlobLike(body5)) {
+          this.body = body5;
         } else {
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
@@ -4344,11 +4344,11 @@ var require_data_url = __commonJS({
       }
       position.position++;
       const encodedBody = input.slice(mimeTypeLength + 1);
-      let body4 = stringPercentDecode(encodedBody);
+      let body5 = stringPercentDecode(encodedBody);
       if (/;(?:\u0020*)base64$/ui.test(mimeType)) {
-        const stringBody = isomorphicDecode(body4);
-        body4 = forgivingBase64(stringBody);
-        if (body4 === "failure") {
+        const stringBody = isomorphicDecode(body5);
+        body5 = forgivingBase64(stringBody);
+        if (body5 === "failure") {
           return "failure";
         }
         mimeType = mimeType.slice(0, -6);
@@ -4362,7 +4362,7 @@ var require_data_url = __commonJS({
       if (mimeTypeRecord === "failure") {
         mimeTypeRecord = parseMIMEType("text/plain;charset=US-ASCII");
       }
-      return { mimeType: mimeTypeRecord, body: body4 };
+      return { mimeType: mimeTypeRecord, body: body5 };
     }
     function URLSerializer(url, excludeFragment = false) {
       if (!excludeFragment) {
@@ -5761,11 +5761,11 @@ var require_util2 = __commonJS({
         }
       });
     }
-    function fullyReadBody(body4, processBody, processBodyError) {
+    function fullyReadBody(body5, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
       try {
-        const reader = body4.stream.getReader();
+        const reader = body5.stream.getReader();
         readAllBytes(reader, successSteps, errorSteps);
       } catch (e) {
         errorSteps(e);
@@ -6293,16 +6293,16 @@ var require_formdata_parser = __commonJS({
         const result = parseMultipartFormDataHeaders(input, position);
         let { name, filename, contentType, encoding } = result;
         position.position += 2;
-        let body4;
+        let body5;
         {
           const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             throw parsingError("expected boundary after body");
           }
-          body4 = input.subarray(position.position, boundaryIndex - 4);
-          position.position += body4.length;
+          body5 = input.subarray(position.position, boundaryIndex - 4);
+          position.position += body5.length;
           if (encoding === "base64") {
-            body4 = Buffer.from(body4.toString(), "base64");
+            body5 = Buffer.from(body5.toString(), "base64");
           }
         }
         if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
@@ -6316,9 +6316,9 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body4], filename, { type: contentType });
+          value = new File([body5], filename, { type: contentType });
         } else {
-          value = decoderIgnoreBOM.decode(Buffer.from(body4));
+          value = decoderIgnoreBOM.decode(Buffer.from(body5));
         }
         assert(webidl.is.USVString(name));
         assert(typeof value === "string" && webidl.is.USVString(value) || webidl.is.File(value));
@@ -6732,8 +6732,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         action = () => source;
         length = typeof source === "string" ? Buffer.byteLength(source) : source.length;
       }
-      const body4 = { stream, source, length };
-      return [body4, type];
+      const body5 = { stream, source, length };
+      return [body5, type];
     }
     function safelyExtractBody(object, keepalive = false) {
       if (webidl.is.ReadableStream(object)) {
@@ -6742,13 +6742,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(body4) {
-      const { 0: out1, 1: out2 } = body4.stream.tee();
-      body4.stream = out1;
+    function cloneBody(body5) {
+      const { 0: out1, 1: out2 } = body5.stream.tee();
+      body5.stream = out1;
       return {
         stream: out2,
-        length: body4.length,
-        source: body4.source
+        length: body5.length,
+        source: body5.source
       };
     }
     function bodyMixinMethods(instance, getInternalState) {
@@ -6839,8 +6839,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       return promise.promise;
     }
     function bodyUnusable(object) {
-      const body4 = object.body;
-      return body4 != null && (body4.stream.locked || util.isDisturbed(body4.stream));
+      const body5 = object.body;
+      return body5 != null && (body5.stream.locked || util.isDisturbed(body5.stream));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse.headersList;
@@ -7731,20 +7731,20 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request) {
       const { method, path: path2, host, upgrade, blocking, reset } = request;
-      let { body: body4, headers, contentLength } = request;
+      let { body: body5, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util.isFormDataLike(body4)) {
+      if (util.isFormDataLike(body5)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType] = extractBody(body4);
+        const [bodyStream, contentType] = extractBody(body5);
         if (request.contentType == null) {
           headers.push("content-type", contentType);
         }
-        body4 = bodyStream.stream;
+        body5 = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body4) && request.contentType == null) {
-        const contentType = body4.type;
+      } else if (util.isBlobLike(body5) && request.contentType == null) {
+        const contentType = body5.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
@@ -7754,10 +7754,10 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentTypeValue);
         }
       }
-      if (body4 && typeof body4.read === "function") {
-        body4.read(0);
+      if (body5 && typeof body5.read === "function") {
+        body5.read(0);
       }
-      const bodyLength = util.bodyLength(body4);
+      const bodyLength = util.bodyLength(body5);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
         contentLength = request.contentLength;
@@ -7779,7 +7779,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         util.errorRequest(client, request, err || new RequestAbortedError());
-        util.destroy(body4);
+        util.destroy(body5);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
@@ -7841,26 +7841,26 @@ upgrade: ${upgrade}\r
       if (channels.sendHeaders.hasSubscribers) {
         channels.sendHeaders.publish({ request, headers: header2, socket });
       }
-      if (!body4 || bodyLength === 0) {
+      if (!body5 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBuffer(body4)) {
-        writeBuffer(abort, body4, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBlobLike(body4)) {
-        if (typeof body4.stream === "function") {
-          writeIterable(abort, body4.stream(), client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBuffer(body5)) {
+        writeBuffer(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBlobLike(body5)) {
+        if (typeof body5.stream === "function") {
+          writeIterable(abort, body5.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body4, client, request, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
         }
-      } else if (util.isStream(body4)) {
-        writeStream(abort, body4, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isIterable(body4)) {
-        writeIterable(abort, body4, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isStream(body5)) {
+        writeStream(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isIterable(body5)) {
+        writeIterable(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body4, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
@@ -7880,13 +7880,13 @@ upgrade: ${upgrade}\r
         if (finished) {
           return;
         }
-        if (body4.resume) {
-          body4.resume();
+        if (body5.resume) {
+          body5.resume();
         }
       };
       const onClose = function() {
         queueMicrotask(() => {
-          body4.removeListener("error", onFinished);
+          body5.removeListener("error", onFinished);
         });
         if (!finished) {
           const err = new RequestAbortedError();
@@ -7900,7 +7900,7 @@ upgrade: ${upgrade}\r
         finished = true;
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
-        body4.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
+        body5.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
             writer.end();
@@ -7910,28 +7910,28 @@ upgrade: ${upgrade}\r
         }
         writer.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body4, err);
+          util.destroy(body5, err);
         } else {
-          util.destroy(body4);
+          util.destroy(body5);
         }
       };
-      body4.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
-      if (body4.resume) {
-        body4.resume();
+      body5.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
+      if (body5.resume) {
+        body5.resume();
       }
       socket.on("drain", onDrain).on("error", onFinished);
-      if (body4.errorEmitted ?? body4.errored) {
-        setImmediate(onFinished, body4.errored);
-      } else if (body4.endEmitted ?? body4.readableEnded) {
+      if (body5.errorEmitted ?? body5.errored) {
+        setImmediate(onFinished, body5.errored);
+      } else if (body5.endEmitted ?? body5.readableEnded) {
         setImmediate(onFinished, null);
       }
-      if (body4.closeEmitted ?? body4.closed) {
+      if (body5.closeEmitted ?? body5.closed) {
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body4, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
       try {
-        if (!body4) {
+        if (!body5) {
           if (contentLength === 0) {
             socket.write(`${header2}content-length: 0\r
 \r
@@ -7941,15 +7941,15 @@ upgrade: ${upgrade}\r
             socket.write(`${header2}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body4)) {
-          assert(contentLength === body4.byteLength, "buffer body must have content length");
+        } else if (util.isBuffer(body5)) {
+          assert(contentLength === body5.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
-          socket.write(body4);
+          socket.write(body5);
           socket.uncork();
-          request.onBodySent(body4);
+          request.onBodySent(body5);
           if (!expectsPayload && request.reset !== false) {
             socket[kReset] = true;
           }
@@ -7960,13 +7960,13 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body4, client, request, socket, contentLength, header2, expectsPayload) {
-      assert(contentLength === body4.size, "blob body must have content length");
+    async function writeBlob(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
+      assert(contentLength === body5.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body4.size) {
+        if (contentLength != null && contentLength !== body5.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body4.arrayBuffer());
+        const buffer = Buffer.from(await body5.arrayBuffer());
         socket.cork();
         socket.write(`${header2}content-length: ${contentLength}\r
 \r
@@ -7983,7 +7983,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body4, client, request, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8004,7 +8004,7 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
-        for await (const chunk of body4) {
+        for await (const chunk of body5) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -8484,7 +8484,7 @@ var require_client_h2 = __commonJS({
       const bodyTimeout = request.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
       const { method, path: path2, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request;
-      let { body: body4 } = request;
+      let { body: body5 } = request;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
         return false;
@@ -8532,7 +8532,7 @@ var require_client_h2 = __commonJS({
           completeRequest(client, request);
           client[kResume]();
         }
-        util.destroy(body4, err);
+        util.destroy(body5, err);
       };
       try {
         request.onConnect(abort);
@@ -8607,15 +8607,15 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
-      if (body4 && typeof body4.read === "function") {
-        body4.read(0);
+      if (body5 && typeof body5.read === "function") {
+        body5.read(0);
       }
-      let contentLength = util.bodyLength(body4);
-      if (util.isFormDataLike(body4)) {
+      let contentLength = util.bodyLength(body5);
+      if (util.isFormDataLike(body5)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType] = extractBody(body4);
+        const [bodyStream, contentType] = extractBody(body5);
         headers["content-type"] = contentType;
-        body4 = bodyStream.stream;
+        body5 = bodyStream.stream;
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
@@ -8632,7 +8632,7 @@ var require_client_h2 = __commonJS({
         process.emitWarning(new RequestContentLengthMismatchError());
       }
       if (contentLength != null) {
-        assert(body4 || contentLength === 0, "no body must not have content length");
+        assert(body5 || contentLength === 0, "no body must not have content length");
         headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
       }
       session.ref();
@@ -8644,7 +8644,7 @@ var require_client_h2 = __commonJS({
         }
         channels.sendHeaders.publish({ request, headers: header2, socket: session[kSocket] });
       }
-      const shouldEndStream = method === "GET" || method === "HEAD" || body4 === null;
+      const shouldEndStream = method === "GET" || method === "HEAD" || body5 === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
         stream = session.request(headers, { endStream: shouldEndStream, signal });
@@ -8735,7 +8735,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body4 || contentLength === 0) {
+        if (!body5 || contentLength === 0) {
           writeBuffer(
             abort,
             stream,
@@ -8746,23 +8746,23 @@ var require_client_h2 = __commonJS({
             contentLength,
             expectsPayload
           );
-        } else if (util.isBuffer(body4)) {
+        } else if (util.isBuffer(body5)) {
           writeBuffer(
             abort,
             stream,
-            body4,
+            body5,
             client,
             request,
             client[kSocket],
             contentLength,
             expectsPayload
           );
-        } else if (util.isBlobLike(body4)) {
-          if (typeof body4.stream === "function") {
+        } else if (util.isBlobLike(body5)) {
+          if (typeof body5.stream === "function") {
             writeIterable(
               abort,
               stream,
-              body4.stream(),
+              body5.stream(),
               client,
               request,
               client[kSocket],
@@ -8773,7 +8773,7 @@ var require_client_h2 = __commonJS({
             writeBlob(
               abort,
               stream,
-              body4,
+              body5,
               client,
               request,
               client[kSocket],
@@ -8781,22 +8781,22 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body4)) {
+        } else if (util.isStream(body5)) {
           writeStream(
             abort,
             client[kSocket],
             expectsPayload,
             stream,
-            body4,
+            body5,
             client,
             request,
             contentLength
           );
-        } else if (util.isIterable(body4)) {
+        } else if (util.isIterable(body5)) {
           writeIterable(
             abort,
             stream,
-            body4,
+            body5,
             client,
             request,
             client[kSocket],
@@ -8808,15 +8808,15 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body4, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body5, client, request, socket, contentLength, expectsPayload) {
       try {
-        if (body4 != null && util.isBuffer(body4)) {
-          assert(contentLength === body4.byteLength, "buffer body must have content length");
+        if (body5 != null && util.isBuffer(body5)) {
+          assert(contentLength === body5.byteLength, "buffer body must have content length");
           h2stream.cork();
-          h2stream.write(body4);
+          h2stream.write(body5);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body4);
+          request.onBodySent(body5);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
@@ -8827,10 +8827,10 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body4, client, request, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body5, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
-        body4,
+        body5,
         h2stream,
         (err) => {
           if (err) {
@@ -8851,13 +8851,13 @@ var require_client_h2 = __commonJS({
         request.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body4, client, request, socket, contentLength, expectsPayload) {
-      assert(contentLength === body4.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body5, client, request, socket, contentLength, expectsPayload) {
+      assert(contentLength === body5.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body4.size) {
+        if (contentLength != null && contentLength !== body5.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body4.arrayBuffer());
+        const buffer = Buffer.from(await body5.arrayBuffer());
         h2stream.cork();
         h2stream.write(buffer);
         h2stream.uncork();
@@ -8872,7 +8872,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body4, client, request, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body5, client, request, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8892,7 +8892,7 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body4) {
+        for await (const chunk of body5) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -12119,18 +12119,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body: body4, resolve: resolve5, stream, length } = consume2;
+      const { type, body: body5, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body4, length, encoding));
+          resolve5(chunksDecode(body5, length, encoding));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body4, length, encoding)));
+          resolve5(JSON.parse(chunksDecode(body5, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body4, length).buffer);
+          resolve5(chunksConcat(body5, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body4, { type: stream[kContentType] }));
+          resolve5(new Blob(body5, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body4, length));
+          resolve5(chunksConcat(body5, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12180,7 +12180,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body: body4, onInfo, responseHeaders, highWaterMark } = opts;
+        const { signal, method, opaque, body: body5, onInfo, responseHeaders, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -12199,8 +12199,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body4)) {
-            util.destroy(body4.on("error", noop), err);
+          if (util.isStream(body5)) {
+            util.destroy(body5.on("error", noop), err);
           }
           throw err;
         }
@@ -12210,7 +12210,7 @@ var require_api_request = __commonJS({
         this.callback = callback;
         this.res = null;
         this.abort = null;
-        this.body = body4;
+        this.body = body5;
         this.trailers = {};
         this.context = null;
         this.onInfo = onInfo || null;
@@ -12292,7 +12292,7 @@ var require_api_request = __commonJS({
         this.res.push(null);
       }
       onError(err) {
-        const { res, callback, body: body4, opaque } = this;
+        const { res, callback, body: body5, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -12305,11 +12305,11 @@ var require_api_request = __commonJS({
             util.destroy(res.on("error", noop), err);
           });
         }
-        if (body4) {
+        if (body5) {
           this.body = null;
-          if (util.isStream(body4)) {
-            body4.on("error", noop);
-            util.destroy(body4, err);
+          if (util.isStream(body5)) {
+            body5.on("error", noop);
+            util.destroy(body5, err);
           }
         }
         if (this.removeAbortListener) {
@@ -12411,7 +12411,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body: body4, onInfo, responseHeaders } = opts;
+        const { signal, method, opaque, body: body5, onInfo, responseHeaders } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -12430,8 +12430,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body4)) {
-            util.destroy(body4.on("error", noop), err);
+          if (util.isStream(body5)) {
+            util.destroy(body5.on("error", noop), err);
           }
           throw err;
         }
@@ -12443,10 +12443,10 @@ var require_api_stream = __commonJS({
         this.abort = null;
         this.context = null;
         this.trailers = null;
-        this.body = body4;
+        this.body = body5;
         this.onInfo = onInfo || null;
-        if (util.isStream(body4)) {
-          body4.on("error", (err) => {
+        if (util.isStream(body5)) {
+          body5.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -12514,7 +12514,7 @@ var require_api_stream = __commonJS({
         res.end();
       }
       onError(err) {
-        const { res, callback, opaque, body: body4 } = this;
+        const { res, callback, opaque, body: body5 } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
@@ -12526,9 +12526,9 @@ var require_api_stream = __commonJS({
             this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
-        if (body4) {
+        if (body5) {
           this.body = null;
-          util.destroy(body4, err);
+          util.destroy(body5, err);
         }
       }
     };
@@ -12638,9 +12638,9 @@ var require_api_pipeline = __commonJS({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
-            const { body: body4 } = this;
-            if (body4?.resume) {
-              body4.resume();
+            const { body: body5 } = this;
+            if (body5?.resume) {
+              body5.resume();
             }
           },
           write: (chunk, encoding, callback) => {
@@ -12652,14 +12652,14 @@ var require_api_pipeline = __commonJS({
             }
           },
           destroy: (err, callback) => {
-            const { body: body4, req, res, ret, abort } = this;
+            const { body: body5, req, res, ret, abort } = this;
             if (!err && !ret._readableState.endEmitted) {
               err = new RequestAbortedError();
             }
             if (abort && err) {
               abort();
             }
-            util.destroy(body4, err);
+            util.destroy(body5, err);
             util.destroy(req, err);
             util.destroy(res, err);
             removeSignal(this);
@@ -12692,11 +12692,11 @@ var require_api_pipeline = __commonJS({
           return;
         }
         this.res = new PipelineResponse(resume);
-        let body4;
+        let body5;
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body4 = this.runInAsyncScope(handler, null, {
+          body5 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -12707,13 +12707,13 @@ var require_api_pipeline = __commonJS({
           this.res.on("error", noop);
           throw err;
         }
-        if (!body4 || typeof body4.on !== "function") {
+        if (!body5 || typeof body5.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body4.on("data", (chunk) => {
-          const { ret, body: body5 } = this;
-          if (!ret.push(chunk) && body5.pause) {
-            body5.pause();
+        body5.on("data", (chunk) => {
+          const { ret, body: body6 } = this;
+          if (!ret.push(chunk) && body6.pause) {
+            body6.pause();
           }
         }).on("error", (err) => {
           const { ret } = this;
@@ -12727,7 +12727,7 @@ var require_api_pipeline = __commonJS({
             util.destroy(ret, new RequestAbortedError());
           }
         });
-        this.body = body4;
+        this.body = body5;
       }
       onData(chunk) {
         const { res } = this;
@@ -13135,10 +13135,10 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path2, method, body: body4, headers }) {
+    function matchKey(mockDispatch2, { path: path2, method, body: body5, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body4) : true;
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body5) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -13171,7 +13171,7 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body: body4 }) => typeof body4 !== "undefined" ? matchValue(body4, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body5 }) => typeof body5 !== "undefined" ? matchValue(body5, key.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
@@ -13211,11 +13211,11 @@ var require_mock_utils = __commonJS({
       return path2;
     }
     function buildKey(opts) {
-      const { path: path2, method, body: body4, headers, query } = opts;
+      const { path: path2, method, body: body5, headers, query } = opts;
       return {
         path: path2,
         method,
-        body: body4,
+        body: body5,
         headers,
         query
       };
@@ -13240,9 +13240,9 @@ var require_mock_utils = __commonJS({
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
-    async function getResponse(body4) {
+    async function getResponse(body5) {
       const buffers = [];
-      for await (const data of body4) {
+      for await (const data of body5) {
         buffers.push(data);
       }
       return Buffer.concat(buffers).toString("utf8");
@@ -13290,14 +13290,14 @@ var require_mock_utils = __commonJS({
           return;
         }
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body4 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
-        if (isPromise(body4)) {
-          return body4.then((newData) => handleReply(mockDispatches, newData));
+        const body5 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
+        if (isPromise(body5)) {
+          return body5.then((newData) => handleReply(mockDispatches, newData));
         }
         if (aborted) {
           return;
         }
-        const responseData = getResponseData(body4);
+        const responseData = getResponseData(body5);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
@@ -14727,8 +14727,8 @@ var require_snapshot_agent = __commonJS({
           };
           handler.onRequestStart(controller);
           handler.onResponseStart(controller, response.statusCode, response.headers);
-          const body4 = Buffer.from(response.body, "base64");
-          handler.onResponseData(controller, body4);
+          const body5 = Buffer.from(response.body, "base64");
+          handler.onResponseData(controller, body5);
           handler.onResponseEnd(controller, response.trailers);
         } catch (error2) {
           handler.onError?.(error2);
@@ -14977,8 +14977,8 @@ var require_redirect_handler = __commonJS({
     var noop = () => {
     };
     var BodyAsyncIterable = class {
-      constructor(body4) {
-        this[kBody] = body4;
+      constructor(body5) {
+        this[kBody] = body5;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -19506,15 +19506,15 @@ var require_sqlite_cache_store = __commonJS({
       set(key, value) {
         assertCacheKey(key);
         const url = this.#makeValueUrl(key);
-        const body4 = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
-        const size = body4?.byteLength;
+        const body5 = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
+        const size = body5?.byteLength;
         if (size && size > this.#maxEntrySize) {
           return;
         }
         const existingValue = this.#findValue(key, true);
         if (existingValue) {
           this.#updateValueQuery.run(
-            body4,
+            body5,
             value.deleteAt,
             value.statusCode,
             value.statusMessage,
@@ -19529,7 +19529,7 @@ var require_sqlite_cache_store = __commonJS({
           this.#insertValueQuery.run(
             url,
             key.method,
-            body4,
+            body5,
             value.deleteAt,
             value.statusCode,
             value.statusMessage,
@@ -19552,21 +19552,21 @@ var require_sqlite_cache_store = __commonJS({
         assertCacheKey(key);
         assertCacheValue(value);
         let size = 0;
-        const body4 = [];
+        const body5 = [];
         const store = this;
         return new Writable({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
             if (size < store.#maxEntrySize) {
-              body4.push(chunk);
+              body5.push(chunk);
             } else {
               this.destroy();
             }
             callback();
           },
           final(callback) {
-            store.set(key, { ...value, body: body4 });
+            store.set(key, { ...value, body: body5 });
             callback();
           }
         });
@@ -20175,9 +20175,9 @@ var require_response = __commonJS({
         const bytes = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body4 = extractBody(bytes);
+        const body5 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
-        initializeResponse(responseObject, init, { body: body4[0], type: "application/json" });
+        initializeResponse(responseObject, init, { body: body5[0], type: "application/json" });
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
@@ -20201,13 +20201,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
-      constructor(body4 = null, init = void 0) {
+      constructor(body5 = null, init = void 0) {
         webidl.util.markAsUncloneable(this);
-        if (body4 === kConstruct) {
+        if (body5 === kConstruct) {
           return;
         }
-        if (body4 !== null) {
-          body4 = webidl.converters.BodyInit(body4, "Response", "body");
+        if (body5 !== null) {
+          body5 = webidl.converters.BodyInit(body5, "Response", "body");
         }
         init = webidl.converters.ResponseInit(init);
         this.#state = makeResponse({});
@@ -20215,8 +20215,8 @@ var require_response = __commonJS({
         setHeadersGuard(this.#headers, "response");
         setHeadersList(this.#headers, this.#state.headersList);
         let bodyWithType = null;
-        if (body4 != null) {
-          const [extractedBody, type] = extractBody(body4);
+        if (body5 != null) {
+          const [extractedBody, type] = extractBody(body5);
           bodyWithType = { body: extractedBody, type };
         }
         initializeResponse(this, init, bodyWithType);
@@ -20452,7 +20452,7 @@ var require_response = __commonJS({
       assert(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body4) {
+    function initializeResponse(response, init, body5) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -20470,16 +20470,16 @@ var require_response = __commonJS({
       if ("headers" in init && init.headers != null) {
         fill(getResponseHeaders(response), init.headers);
       }
-      if (body4) {
+      if (body5) {
         if (nullBodyStatus.includes(response.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
             message: `Invalid response status code ${response.status}`
           });
         }
-        getResponseState(response).body = body4.body;
-        if (body4.type != null && !getResponseState(response).headersList.contains("content-type", true)) {
-          getResponseState(response).headersList.append("content-type", body4.type, true);
+        getResponseState(response).body = body5.body;
+        if (body5.type != null && !getResponseState(response).headersList.contains("content-type", true)) {
+          getResponseState(response).headersList.append("content-type", body5.type, true);
         }
       }
     }
@@ -22304,11 +22304,11 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body: body4, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body: body5, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body4[Symbol.asyncIterator]();
+          const iterator = body5[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
@@ -22400,7 +22400,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch({ body: body4 }) {
+      function dispatch({ body: body5 }) {
         const url = requestCurrentURL(request);
         const agent2 = fetchParams.controller.dispatcher;
         const path2 = url.pathname + url.search;
@@ -22410,7 +22410,7 @@ var require_fetch = __commonJS({
             path: hasTrailingQuestionMark ? `${path2}?` : path2,
             origin: url.origin,
             method: request.method,
-            body: agent2.isMockActive ? request.body && (request.body.source || request.body.stream) : body4,
+            body: agent2.isMockActive ? request.body && (request.body.source || request.body.stream) : body5,
             headers: request.headersList.entries,
             maxRedirections: 0,
             upgrade: request.mode === "websocket" ? "websocket" : void 0
@@ -24800,9 +24800,9 @@ var require_receiver = __commonJS({
             if (this.#byteOffset < this.#info.payloadLength) {
               return callback();
             }
-            const body4 = this.consume(this.#info.payloadLength);
+            const body5 = this.consume(this.#info.payloadLength);
             if (isControlFrame(this.#info.opcode)) {
-              this.#loop = this.parseControlFrame(body4);
+              this.#loop = this.parseControlFrame(body5);
               this.#state = parserStates.INFO;
               if (this.#loop && this.#handler.socket.writableNeedDrain) {
                 this.#loop = false;
@@ -24815,7 +24815,7 @@ var require_receiver = __commonJS({
               }
             } else {
               if (!this.#info.compressed) {
-                if (!this.writeFragments(body4)) {
+                if (!this.writeFragments(body5)) {
                   return;
                 }
                 if (!this.#info.fragmented && this.#info.fin) {
@@ -24824,7 +24824,7 @@ var require_receiver = __commonJS({
                 this.#state = parserStates.INFO;
               } else {
                 this.#extensions.get("permessage-deflate").decompress(
-                  body4,
+                  body5,
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
@@ -24948,26 +24948,26 @@ var require_receiver = __commonJS({
        * Parses control frames.
        * @param {Buffer} body
        */
-      parseControlFrame(body4) {
+      parseControlFrame(body5) {
         const { opcode, payloadLength } = this.#info;
         if (opcode === opcodes.CLOSE) {
           if (payloadLength === 1) {
             failWebsocketConnection(this.#handler, 1002, "Received close frame with a 1-byte body.");
             return false;
           }
-          this.#info.closeInfo = this.parseCloseBody(body4);
+          this.#info.closeInfo = this.parseCloseBody(body5);
           if (this.#info.closeInfo.error) {
             const { code: code2, reason } = this.#info.closeInfo;
             failWebsocketConnection(this.#handler, code2, reason);
             return false;
           }
           if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
-            let body5 = emptyBuffer;
+            let body6 = emptyBuffer;
             if (this.#info.closeInfo.code) {
-              body5 = Buffer.allocUnsafe(2);
-              body5.writeUInt16BE(this.#info.closeInfo.code, 0);
+              body6 = Buffer.allocUnsafe(2);
+              body6.writeUInt16BE(this.#info.closeInfo.code, 0);
             }
-            const closeFrame = new WebsocketFrameSend(body5);
+            const closeFrame = new WebsocketFrameSend(body6);
             this.#handler.socket.write(closeFrame.createFrame(opcodes.CLOSE));
             this.#handler.closeState.add(sentCloseFrameState.SENT);
           }
@@ -24976,12 +24976,12 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
-            const frame = new WebsocketFrameSend(body4);
+            const frame = new WebsocketFrameSend(body5);
             this.#handler.socket.write(frame.createFrame(opcodes.PONG));
-            this.#handler.onPing(body4);
+            this.#handler.onPing(body5);
           }
         } else if (opcode === opcodes.PONG) {
-          this.#handler.onPong(body4);
+          this.#handler.onPong(body5);
         }
         return true;
       }
@@ -25020,10 +25020,10 @@ var require_sender = __commonJS({
         if (hint !== sendHints.blob) {
           if (!this.#running) {
             if (hint === sendHints.text) {
-              const { 0: head, 1: body4 } = WebsocketFrameSend.createFastTextFrame(item);
+              const { 0: head, 1: body5 } = WebsocketFrameSend.createFastTextFrame(item);
               this.#socket.cork();
               this.#socket.write(head);
-              this.#socket.write(body4, cb);
+              this.#socket.write(body5, cb);
               this.#socket.uncork();
             } else {
               this.#socket.write(createFrame(item, hint), cb);
@@ -25150,18 +25150,18 @@ var require_websocket = __commonJS({
           this.#handler.socket.destroy();
         },
         onSocketClose: () => this.#onSocketClose(),
-        onPing: (body4) => {
+        onPing: (body5) => {
           if (channels.ping.hasSubscribers) {
             channels.ping.publish({
-              payload: body4,
+              payload: body5,
               websocket: this
             });
           }
         },
-        onPong: (body4) => {
+        onPong: (body5) => {
           if (channels.pong.hasSubscribers) {
             channels.pong.publish({
-              payload: body4,
+              payload: body5,
               websocket: this
             });
           }
@@ -28208,10 +28208,10 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body4 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body5 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header2}
-${indent}${body4}`;
+${indent}${body5}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header2}
@@ -30227,13 +30227,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body4 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body5 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body4 += stringifyComment.lineComment(body4, "", commentString(contentComment));
-        if ((body4[0] === "|" || body4[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body4}`;
+          body5 += stringifyComment.lineComment(body5, "", commentString(contentComment));
+        if ((body5[0] === "|" || body5[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body5}`;
         } else
-          lines.push(body4);
+          lines.push(body5);
       } else {
         lines.push(stringify.stringify(doc.contents, ctx));
       }
@@ -31631,9 +31631,9 @@ var require_resolve_flow_scalar = __commonJS({
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
-            const raw = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-            res += raw;
+            const raw2 = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
+            res += raw2;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
@@ -31705,9 +31705,9 @@ var require_resolve_flow_scalar = __commonJS({
       try {
         return String.fromCodePoint(code2);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-        return raw;
+        const raw2 = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
+        return raw2;
       }
     }
     exports.resolveFlowScalar = resolveFlowScalar;
@@ -32226,13 +32226,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
-          const body4 = source.substring(he + 1) + "\n";
+          const body5 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body4 };
+          return { type: "block-scalar", offset, indent, props, source: body5 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent, source, end };
@@ -32289,13 +32289,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
-      const body4 = source.substring(he + 1) + "\n";
+      const body5 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header2 = token.props[0];
         if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header2.source = head;
-        token.source = body4;
+        token.source = body5;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
@@ -32307,7 +32307,7 @@ var require_cst_scalar = __commonJS({
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body4 });
+        Object.assign(token, { type: "block-scalar", indent, props, source: body5 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -35122,10 +35122,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Throw(error2));
       }
       // start self-balancing block
-      block(body4, nodeCount) {
+      block(body5, nodeCount) {
         this._blockStarts.push(this._nodes.length);
-        if (body4)
-          this.code(body4).endBlock(nodeCount);
+        if (body5)
+          this.code(body5).endBlock(nodeCount);
         return this;
       }
       // end the current self-balancing block
@@ -36550,15 +36550,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body4) {
+    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body5) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
           gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
           destructureValCxtES5(gen, opts);
-          gen.code(body4);
+          gen.code(body5);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body4));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body5));
       }
     }
     function destructureValCxt(opts) {
@@ -41791,7 +41791,7 @@ var require_formats = __commonJS({
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str) {
       const matches = DATE.exec(str);
       if (!matches)
@@ -41799,7 +41799,7 @@ var require_formats = __commonJS({
       const year = +matches[1];
       const month = +matches[2];
       const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
     }
     function compareDate(d1, d2) {
       if (!(d1 && d2))
@@ -43605,10 +43605,10 @@ function safeDecode(s) {
     return s;
   }
 }
-function checkProxy(raw, variable) {
+function checkProxy(raw2, variable) {
   let url;
   try {
-    url = new URL(raw);
+    url = new URL(raw2);
   } catch {
     throw new UsageError(`${variable} is not a URL`, `Set it to the proxy's URL, e.g. http://proxy.example.com:3128 (credentials, if any, as http://user:password@host:port).`);
   }
@@ -43707,12 +43707,12 @@ function isLoopbackHost(hostname) {
   const mapped = /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.exec(h);
   return mapped !== null;
 }
-function normalizeGatewayUrl(raw, source) {
+function normalizeGatewayUrl(raw2, source) {
   let url;
   try {
-    url = new URL(raw);
+    url = new URL(raw2);
   } catch {
-    throw new UsageError(`${source} is not a URL or a platform name: "${raw}"`, `Use a full URL such as https://gateway.qg1.apps.qualys.com, or one of the platforms ${Object.keys(PLATFORMS).join(", ")}.`);
+    throw new UsageError(`${source} is not a URL or a platform name: "${raw2}"`, `Use a full URL such as https://gateway.qg1.apps.qualys.com, or one of the platforms ${Object.keys(PLATFORMS).join(", ")}.`);
   }
   if (url.username || url.password) {
     throw new UsageError(`${source} must not contain credentials`, "Remove the user:password@ part and set QUALYS_USERNAME / QUALYS_PASSWORD or QUALYS_TOKEN instead.");
@@ -43907,8 +43907,8 @@ function serverMessageOf(text) {
   if (!t) return void 0;
   if (t.startsWith("{") || t.startsWith("[")) {
     try {
-      const body4 = JSON.parse(t);
-      const obj = Array.isArray(body4) ? body4[0] : body4;
+      const body5 = JSON.parse(t);
+      const obj = Array.isArray(body5) ? body5[0] : body5;
       if (obj && typeof obj === "object") {
         for (const key of ["message", "errorMessage", "error_description", "error", "detail", "title"]) {
           const v = obj[key];
@@ -44063,14 +44063,14 @@ function objectsOnly(page, where) {
     hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
   });
 }
-function readPage(body4, where) {
-  return objectsOnly(readPageShape(body4, where), where);
+function readPage(body5, where) {
+  return objectsOnly(readPageShape(body5, where), where);
 }
-function readPageShape(body4, where) {
-  if (body4 === void 0 || body4 === null || body4 === "") return { shape: "array", items: [] };
-  if (Array.isArray(body4)) return { shape: "array", items: body4 };
-  if (typeof body4 === "object") {
-    const o = body4;
+function readPageShape(body5, where) {
+  if (body5 === void 0 || body5 === null || body5 === "") return { shape: "array", items: [] };
+  if (Array.isArray(body5)) return { shape: "array", items: body5 };
+  if (typeof body5 === "object") {
+    const o = body5;
     if (Array.isArray(o.data) || o.data === null && "count" in o) {
       return { shape: "data", items: o.data ?? [], total: toCount(o.count) ?? toCount(o.totalCount) ?? toCount(o.total) };
     }
@@ -44337,9 +44337,9 @@ var HttpApiClient = class {
   async request(method, path2, options = {}) {
     const { path: csPath, inline } = splitPath(path2);
     const qs = buildQuery(options.query, inline);
-    const body4 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
+    const body5 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
     const extra = lowerHeaders(options.headers);
-    if (body4 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
+    if (body5 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
     for (let renewed = false; ; renewed = true) {
       const jwt = await this.tokens.token();
       const { res, maybeDoneBefore } = await this.exchange({
@@ -44348,7 +44348,7 @@ var HttpApiClient = class {
         shownPath: csPath,
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
-        body: body4
+        body: body5
       });
       const s = res.status;
       if (s === 401) {
@@ -44513,9 +44513,9 @@ var HttpApiClient = class {
   /** Slows down to one call at a time when the gateway says the budget is low (fewer calls left than
    * the concurrency), and pauses new calls when it is spent, for the wait it names or its window. */
   observeBudget(headers) {
-    const raw = header(headers, "x-ratelimit-remaining");
-    if (raw === void 0 || !/^\s*\d+\s*$/.test(raw)) return;
-    const remaining = Number(raw);
+    const raw2 = header(headers, "x-ratelimit-remaining");
+    if (raw2 === void 0 || !/^\s*\d+\s*$/.test(raw2)) return;
+    const remaining = Number(raw2);
     this.limiter.setSlow(remaining < this.o.maxConcurrency);
     if (remaining > 0) return;
     const now = this.o.now();
@@ -44640,9 +44640,6 @@ function createClient(target, options) {
 
 // src/declarations/validate.ts
 import { createHash } from "node:crypto";
-
-// src/types.ts
-var KIND_NAMES = ["SensorProfile", "CentralizedPolicy", "RuntimePolicy", "Exception", "SecretRule"];
 
 // src/kinds/util.ts
 function isObj(v) {
@@ -44807,22 +44804,22 @@ async function getOrUndefined(api, path2, query) {
     throw e;
   }
 }
-function idFromResponse(body4, keys, what) {
-  if (typeof body4 === "string" && body4.trim() !== "" && !body4.trim().startsWith("{")) return body4.trim();
-  if (isObj(body4)) {
+function idFromResponse(body5, keys, what) {
+  if (typeof body5 === "string" && body5.trim() !== "" && !body5.trim().startsWith("{")) return body5.trim();
+  if (isObj(body5)) {
     for (const k of keys) {
-      const id = optString(body4[k]);
+      const id = optString(body5[k]);
       if (id !== void 0) return id;
     }
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
-    for (const [k, v] of Object.entries(body4)) {
+    for (const [k, v] of Object.entries(body5)) {
       if (wanted.has(k.trim().toLowerCase())) {
         const id = optString(v);
         if (id !== void 0) return id;
       }
     }
   }
-  throw new Error(`the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body4)?.slice(0, 200)})`);
+  throw new Error(`the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body5)?.slice(0, 200)})`);
 }
 function seg(id) {
   return encodeURIComponent(id);
@@ -45060,7 +45057,7 @@ var centralizedPolicy = {
   canonicalLive: (live) => canonicalOf2(live),
   fields: KEYS,
   async create(api, name, desired) {
-    const body4 = compact({
+    const body5 = compact({
       policyName: name,
       description: desired.description ?? "",
       centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, [], "order"),
@@ -45071,14 +45068,14 @@ var centralizedPolicy = {
       tagIds: wireTagIds(desired.tagIds),
       k8sFilters: wireFilters(desired.k8sFilters)
     });
-    const res = await api.request("POST", PATH2, { body: body4 });
+    const res = await api.request("POST", PATH2, { body: body5 });
     return idFromResponse(res, ["uuid", "policyUUID", "policyUuid", "id"], "create centralized policy");
   },
   async update(api, live, name, desired) {
     const id = idOf2(live);
     const have = canonicalOf2(live);
     const keep = (k, wire) => sameValue(desired[k], have[k]) && live[k] !== void 0 ? live[k] : wire();
-    const body4 = compact({
+    const body5 = compact({
       uuid: id,
       policyName: name,
       policyType: desired.policyType,
@@ -45096,7 +45093,7 @@ var centralizedPolicy = {
       k8sFilters: keep("k8sFilters", () => wireFilters(desired.k8sFilters)),
       hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent
     });
-    await api.request("PUT", `${PATH2}/${seg(id)}`, { body: body4 });
+    await api.request("PUT", `${PATH2}/${seg(id)}`, { body: body5 });
   },
   async remove(api, live) {
     await api.request("DELETE", `${PATH2}/${seg(idOf2(live))}`);
@@ -45603,6 +45600,7 @@ var secretRule = {
   kind: "SecretRule",
   schemaFile: "secret-rule.schema.json",
   folder: "secret-rules",
+  exportFile: "secret-rules.yaml",
   dependsOn: [],
   can: { create: false, update: true, delete: false },
   listIsComplete: true,
@@ -45614,6 +45612,7 @@ var secretRule = {
   },
   idOf: idOf5,
   nameOf: (live) => optString(live.secretDetector) ?? "",
+  idField: "ruleUuid",
   declaredId: (spec) => optString(spec.ruleUuid),
   canonical: (spec) => compact({ status: statusOf(spec), severity: upper(spec.severity) }),
   canonicalLive: (live) => compact({ status: normStatus(live.status), severity: upper(live.severity) }),
@@ -45696,8 +45695,482 @@ var secretRule = {
   }
 };
 
+// src/kinds/report-schedule.ts
+import { isDeepStrictEqual } from "node:util";
+
+// src/kinds/defaults.ts
+function defineKind(m) {
+  const can = m.can ?? { create: m.create !== void 0, update: m.update !== void 0, delete: m.remove !== void 0 };
+  return {
+    ...m,
+    can,
+    create: m.create ?? (async () => Promise.reject(unsupported(m.kind, "create"))),
+    update: m.update ?? (async () => Promise.reject(unsupported(m.kind, "update"))),
+    remove: m.remove ?? (async () => Promise.reject(unsupported(m.kind, "delete")))
+  };
+}
+function unsupported(kind, op) {
+  return new QcsError("E_UNSUPPORTED", `${kind} objects cannot be ${op === "delete" ? "deleted" : `${op}d`} through the Qualys API`);
+}
+function pinnedId(kind, spec) {
+  if (kind.declaredId) return kind.declaredId(spec ?? {});
+  if (kind.idField === void 0 || !spec) return void 0;
+  const v = spec[kind.idField];
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function pinnedIdPath(kind) {
+  return ["spec", kind.idField ?? "id"];
+}
+
+// src/declarations/messages.ts
+function formatPath(path2) {
+  let out = "";
+  for (const raw2 of path2) {
+    const seg2 = typeof raw2 === "string" && raw2.length > 60 ? `${raw2.slice(0, 57)}...` : raw2;
+    if (typeof seg2 === "number") out += `[${seg2}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg2)) out += out ? `.${seg2}` : seg2;
+    else out += `[${JSON.stringify(seg2)}]`;
+  }
+  return out;
+}
+function splitInstancePath(instancePath, data) {
+  if (!instancePath) return [];
+  const segs = [];
+  let cur = data;
+  for (const raw2 of instancePath.slice(1).split("/")) {
+    const key = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(cur) && /^\d+$/.test(key)) {
+      const i = Number(key);
+      segs.push(i);
+      cur = cur[i];
+    } else {
+      segs.push(key);
+      cur = cur !== null && typeof cur === "object" ? cur[key] : void 0;
+    }
+  }
+  return segs;
+}
+function describeValue(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `'${v.length > 60 ? v.slice(0, 57) + "..." : v}'`;
+  return String(v);
+}
+function typeOfValue(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "list";
+  if (typeof v === "object") return "mapping";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+  return typeof v;
+}
+var TYPE_WORDS = {
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "a boolean (true or false)",
+  object: "a mapping",
+  array: "a list",
+  null: "null"
+};
+var FORMAT_WORDS = {
+  uuid: "a UUID (8-4-4-4-12 hex digits)",
+  "date-time": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)",
+  date: "a date (YYYY-MM-DD)"
+};
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
+  }
+  return d[a.length][b.length];
+}
+var MAX_SUGGEST_LENGTH = 100;
+function suggest(value, candidates) {
+  if (value.length > MAX_SUGGEST_LENGTH) return void 0;
+  let best;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === value.toLowerCase() ? 0 : editDistance(value.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== void 0 && bestD <= Math.max(1, Math.min(3, Math.floor(value.length / 3))) ? best : void 0;
+}
+function didYouMean(value, candidates) {
+  if (typeof value !== "string") return "";
+  const s = suggest(value, candidates.filter((c) => typeof c === "string"));
+  return s !== void 0 && s !== value ? ` \u2014 did you mean '${s}'?` : "";
+}
+function messageOf(e, value) {
+  const parent = e.parentSchema ?? {};
+  const p = e.params;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const field2 = String(p.additionalProperty);
+      const allowed = Object.keys(parent.properties ?? {});
+      const shown = field2.length > 60 ? `${field2.slice(0, 57)}...` : field2;
+      return {
+        message: `unknown field '${shown}'${didYouMean(field2, allowed)} (allowed: ${allowed.join(", ")})`,
+        atKey: true,
+        extra: [field2],
+        typoOf: suggest(field2, allowed)
+      };
+    }
+    case "required": {
+      const missing = String(p.missingProperty);
+      if (typeof parent.errorMessage === "string") return { message: parent.errorMessage, missing };
+      return { message: `missing required field '${missing}'`, missing };
+    }
+    case "enum": {
+      const allowed = p.allowedValues ?? [];
+      return { message: `must be one of: ${allowed.map(String).join(", ")} (got ${describeValue(value)})${didYouMean(value, allowed)}` };
+    }
+    case "const":
+      return { message: `must be '${String(p.allowedValue)}' (got ${describeValue(value)})` };
+    case "type": {
+      const types = String(p.type).split(",");
+      return { message: `must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(" or ")} (got ${typeOfValue(value)})` };
+    }
+    case "pattern":
+      if (typeof parent.patternErrorMessage === "string") return { message: `${parent.patternErrorMessage} (got ${describeValue(value)})` };
+      return { message: `must match the pattern ${String(p.pattern)} (got ${describeValue(value)})` };
+    case "format":
+      return { message: `must be ${FORMAT_WORDS[String(p.format)] ?? `a valid ${String(p.format)}`} (got ${describeValue(value)})` };
+    case "minLength":
+      return { message: p.limit === 1 ? "must not be empty" : `must be at least ${String(p.limit)} characters long` };
+    case "maxLength":
+      return { message: `must be at most ${String(p.limit)} characters long` };
+    case "minimum":
+      return { message: `must be at least ${String(p.limit)} (got ${describeValue(value)})` };
+    case "maximum":
+      return { message: `must be at most ${String(p.limit)} (got ${describeValue(value)})` };
+    case "exclusiveMinimum":
+      return { message: `must be greater than ${String(p.limit)} (got ${describeValue(value)})` };
+    case "exclusiveMaximum":
+      return { message: `must be less than ${String(p.limit)} (got ${describeValue(value)})` };
+    case "minItems":
+      return { message: `must hold at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` };
+    case "maxItems":
+      return { message: `must hold at most ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` };
+    case "uniqueItems": {
+      const i = Number(p.i);
+      const j = Number(p.j);
+      const [first, second] = i < j ? [i, j] : [j, i];
+      return { message: `must not repeat items: item ${second} repeats item ${first}`, extra: [second] };
+    }
+    case "minProperties":
+    case "maxProperties":
+      if (typeof parent.errorMessage === "string") return { message: parent.errorMessage };
+      return { message: `must hold ${e.keyword === "minProperties" ? "at least" : "at most"} ${String(p.limit)} field${p.limit === 1 ? "" : "s"}` };
+    case "anyOf":
+    case "oneOf": {
+      if (typeof parent.errorMessage === "string") return { message: parent.errorMessage };
+      const branches = (parent[e.keyword] ?? []).map((b) => typeof b.title === "string" ? b.title : void 0);
+      if (branches.every((b) => b)) return { message: `must be ${branches.join(", or ")}` };
+      return { message: e.keyword === "oneOf" ? "must match exactly one of the allowed forms" : "must match one of the allowed forms" };
+    }
+    default:
+      return { message: e.message ?? `is invalid (${e.keyword})` };
+  }
+}
+function translateErrors(errors, data) {
+  const composites = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
+  const swallowed = (e) => composites.some(
+    (c) => c !== e && e.schemaPath.startsWith(c.schemaPath + "/") && (e.instancePath === c.instancePath || e.instancePath.startsWith(c.instancePath + "/"))
+  );
+  const seen = /* @__PURE__ */ new Set();
+  const items = [];
+  for (const e of errors) {
+    if (e.keyword === "if" || e.keyword === "then" || e.keyword === "else" || e.keyword === "allOf") continue;
+    if (swallowed(e)) continue;
+    const base2 = splitInstancePath(e.instancePath, data);
+    const m = messageOf(e, e.data);
+    const path2 = [...base2, ...m.extra ?? []];
+    const key = `${formatPath(path2)}\0${m.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push({ problem: { path: path2, atKey: m.atKey ?? false, message: m.message }, parent: e.instancePath, m });
+  }
+  const typos = new Set(items.filter((i) => i.m.typoOf).map((i) => `${i.parent}\0${i.m.typoOf}`));
+  return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
+}
+
+// src/kinds/report-schedule.ts
+var PATH5 = "/v1.3/reports/schedule";
+var TEMPLATES = ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"];
+var TEMPLATE_COLUMNS = {
+  // 1.3x notes, "Create a Report Request": "When the template CS_IMAGE_SECRETS is used, you can include any of these columns"
+  CS_IMAGE_SECRETS: {
+    complete: true,
+    columns: ["repo", "imageId", "sha", "uuid", "label", "created", "updated", "secretUuid", "secretSeverity", "layerSha", "ruleUuid", "filePath", "lastUpdated", "category", "secretType", "matches"]
+  },
+  // 1.38 notes: every column the report list and the create/update samples show for this template
+  CS_CONTAINER_VULNERABILITY: {
+    complete: false,
+    columns: ["name", "containerId", "qid", "severity", "firstDetected", "lastScanned", "tags", "clusterName", "podNameSpace", "podName", "nodeName", "hostArchitecture"]
+  }
+};
+var DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
+var EMAIL = "emailNotification";
+var EMAIL_WIRE = "e-mail notification";
+var FIELDS2 = ["description", "templateName", "filter", "format", "reportScheduleDetails", "expireAfter", "secondFilter", "displayColumns", "zip", EMAIL, "eventEndTime", "eventTime"];
+function raw(o, f, side) {
+  const has = (k) => Object.prototype.hasOwnProperty.call(o, k);
+  const first = (...keys) => {
+    for (const k of keys) if (has(k) && o[k] !== void 0) return o[k] ?? null;
+    return void 0;
+  };
+  switch (f) {
+    case "format":
+      return side === "live" ? first("fileFormat", "format") : first("format");
+    case "zip":
+      return side === "live" ? first("fileZipped", "zip") : first("zip");
+    case EMAIL:
+      return first(EMAIL, EMAIL_WIRE);
+    default:
+      return first(f);
+  }
+}
+function dayList(v) {
+  if (!Array.isArray(v)) return null;
+  const days = [...new Set(v.map((d) => upper(d)).filter((d) => d !== void 0))];
+  const rank = (d) => (DAYS.indexOf(d) + 8) % 8;
+  return days.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+function fullDetails(v) {
+  if (!isObj(v)) return null;
+  const ord = optInt(v.ordinalDayOfWeek);
+  return {
+    recurrenceType: upper(v.recurrenceType) ?? null,
+    selectedDayOfWeeks: dayList(v.selectedDayOfWeeks),
+    monthlyType: upper(v.monthlyType) ?? null,
+    ordinalDayOfMonth: optInt(v.ordinalDayOfMonth) ?? null,
+    dayOfWeek: upper(v.dayOfWeek) ?? null,
+    ordinalDayOfWeek: ord ?? upper(v.ordinalDayOfWeek) ?? null
+  };
+}
+function canonicalDetails(v) {
+  const d = fullDetails(v);
+  if (!d) return null;
+  if (d.recurrenceType === "DAILY") return { recurrenceType: "DAILY" };
+  if (d.recurrenceType === "WEEKLY") return { recurrenceType: "WEEKLY", selectedDayOfWeeks: d.selectedDayOfWeeks ?? [] };
+  if (d.recurrenceType === "MONTHLY") {
+    const { selectedDayOfWeeks: _unused, ...monthly } = d;
+    return monthly;
+  }
+  return d;
+}
+function norm(f, v) {
+  switch (f) {
+    case "description":
+      return optString(v) ?? "";
+    case "templateName":
+      return upper(v) ?? null;
+    case "filter":
+    case "secondFilter":
+      return optString(v) ?? null;
+    case "format":
+      return optString(v)?.trim().toLowerCase() ?? "csv";
+    case "displayColumns":
+      return Array.isArray(v) ? v.map((c) => typeof c === "string" ? c.trim() : c) : null;
+    case "expireAfter":
+      return optInt(v) ?? null;
+    case "zip":
+    case EMAIL:
+      return bool(v, false);
+    case "reportScheduleDetails":
+      return canonicalDetails(v);
+    case "eventTime":
+    case "eventEndTime":
+      return canonicalDate(v) ?? null;
+  }
+}
+function canonicalOf5(o, side) {
+  const out = {};
+  for (const f of FIELDS2) {
+    const v = raw(o, f, side);
+    if (v !== void 0 || side === "live") out[f] = norm(f, v);
+  }
+  return out;
+}
+function wireDate2(v) {
+  if (isBlank(v)) return null;
+  const ms = parseDate(v);
+  if (ms === void 0) return String(v);
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+function wireValue(f, v) {
+  switch (f) {
+    case "zip":
+    case EMAIL:
+      return bool(v, false) ? 1 : 0;
+    case "reportScheduleDetails":
+      return fullDetails(v);
+    case "eventTime":
+    case "eventEndTime":
+      return wireDate2(v);
+    case "secondFilter":
+      return optString(v) ?? "";
+    default:
+      return norm(f, v);
+  }
+}
+function body4(name, desired, live) {
+  const out = { name };
+  const have = live ? canonicalOf5(live, "live") : void 0;
+  for (const f of FIELDS2) {
+    const unchanged = live !== void 0 && have !== void 0 && isDeepStrictEqual(have[f], desired[f]);
+    const v = unchanged ? raw(live, f, "live") : desired[f];
+    if (v === void 0 && f === "displayColumns") continue;
+    const key = f === EMAIL ? EMAIL_WIRE : f;
+    if (f === "eventEndTime") {
+      out[key] = wireValue(f, v);
+      out.action = "CREATE";
+      continue;
+    }
+    if (f === "reportScheduleDetails" && !unchanged) {
+      const d = fullDetails(v);
+      if (d && d.recurrenceType === "DAILY" && d.ordinalDayOfMonth === null) d.ordinalDayOfMonth = 1;
+      out[key] = d;
+      continue;
+    }
+    out[key] = v === void 0 && f === "expireAfter" ? 7 : wireValue(f, v);
+  }
+  return out;
+}
+function idOf6(live) {
+  return optString(pick(live, "scheduleUuid", "reportingScheduleId", "uuid", "id")) ?? "";
+}
+function toSpec(live) {
+  const c = canonicalOf5(live, "live");
+  const spec = {};
+  if (c.description !== "") spec.description = c.description;
+  spec.templateName = c.templateName;
+  if (c.filter !== null) spec.filter = c.filter;
+  if (c.secondFilter !== null) spec.secondFilter = c.secondFilter;
+  spec.format = c.format;
+  if (c.displayColumns !== null) spec.displayColumns = c.displayColumns;
+  if (c.expireAfter !== null) spec.expireAfter = c.expireAfter;
+  spec.zip = c.zip;
+  spec.emailNotification = c[EMAIL];
+  spec.reportScheduleDetails = c.reportScheduleDetails;
+  spec.eventTime = wireDate2(c.eventTime);
+  if (c.eventEndTime !== null) spec.eventEndTime = wireDate2(c.eventEndTime);
+  return spec;
+}
+function checkColumns(template, columns, issues) {
+  if (!Array.isArray(columns)) return;
+  const seen = /* @__PURE__ */ new Map();
+  columns.forEach((c, i) => {
+    if (typeof c !== "string") return;
+    const first = seen.get(c);
+    if (first !== void 0) issues.push({ path: ["displayColumns", i], message: `column "${c}" is listed twice (first at displayColumns[${first}]); list it once` });
+    else seen.set(c, i);
+  });
+  const known = template !== void 0 ? TEMPLATE_COLUMNS[template] : void 0;
+  if (!known) return;
+  columns.forEach((c, i) => {
+    if (typeof c !== "string" || known.columns.includes(c)) return;
+    const s = suggest(c, known.columns);
+    const hint = s !== void 0 ? ` \u2014 did you mean '${s}'?` : "";
+    if (known.complete) {
+      issues.push({ path: ["displayColumns", i], message: `column "${c}" is not a ${template} column${hint} (the columns are: ${known.columns.join(", ")})` });
+    } else {
+      issues.push({ path: ["displayColumns", i], severity: "warning", message: `column "${c}" is not among the ${template} columns the release notes show${hint} (${known.columns.join(", ")}); Qualys may refuse it` });
+    }
+  });
+}
+function checkDetails(v, issues) {
+  if (!isObj(v)) return;
+  const at2 = (k) => ["reportScheduleDetails", k];
+  const type = upper(v.recurrenceType);
+  const days = Array.isArray(v.selectedDayOfWeeks) ? v.selectedDayOfWeeks : [];
+  if (type === "WEEKLY" && days.length === 0) {
+    issues.push({ path: at2("selectedDayOfWeeks"), message: "a WEEKLY schedule names its days in selectedDayOfWeeks, e.g. [MONDAY, THURSDAY]" });
+  }
+  if (type !== "WEEKLY" && days.length > 0) {
+    issues.push({ path: at2("selectedDayOfWeeks"), message: `selectedDayOfWeeks applies to WEEKLY schedules only; this one is ${type ?? "without recurrenceType"}: remove it or set it to null` });
+  }
+  if (type === "MONTHLY") {
+    const byDate = !isBlank(v.ordinalDayOfMonth);
+    const byWeekday = !isBlank(v.dayOfWeek) || !isBlank(v.ordinalDayOfWeek);
+    if (!byDate && !byWeekday) {
+      issues.push({ path: ["reportScheduleDetails"], message: "a MONTHLY schedule names its day: ordinalDayOfMonth (1-31), or dayOfWeek with ordinalDayOfWeek (e.g. MONDAY and 1 for the first Monday)" });
+    } else if (byWeekday && (isBlank(v.dayOfWeek) || isBlank(v.ordinalDayOfWeek))) {
+      issues.push({ path: at2(isBlank(v.dayOfWeek) ? "dayOfWeek" : "ordinalDayOfWeek"), message: "dayOfWeek and ordinalDayOfWeek go together (e.g. MONDAY and 1 for the first Monday of the month)" });
+    }
+  }
+}
+function check(spec) {
+  const issues = [];
+  const o = spec;
+  const template = upper(spec.templateName);
+  if (template !== void 0 && !TEMPLATES.includes(template)) {
+    const s = suggest(template, TEMPLATES);
+    issues.push({ path: ["templateName"], severity: "warning", message: `templateName "${template}" is not one the release notes name (${TEMPLATES.join(", ")})${s ? ` \u2014 did you mean '${s}'?` : ""}; Qualys may refuse it` });
+  }
+  if (o[EMAIL] !== void 0 && o[EMAIL_WIRE] !== void 0) {
+    issues.push({ path: [EMAIL_WIRE], message: `give the e-mail flag once: "${EMAIL}" or "${EMAIL_WIRE}" (the request's spelling), not both` });
+  }
+  checkColumns(template, spec.displayColumns, issues);
+  checkDetails(spec.reportScheduleDetails, issues);
+  for (const f of ["eventTime", "eventEndTime"]) {
+    if (!isBlank(spec[f]) && parseDate(spec[f]) === void 0) {
+      issues.push({ path: [f], message: `${f} "${String(spec[f])}" is not a date: use an ISO 8601 date-time with a zone (2025-03-17T10:20:00Z), a date (2025-03-17), or epoch milliseconds` });
+    }
+  }
+  const start = parseDate(spec.eventTime);
+  const end = parseDate(spec.eventEndTime);
+  if (start !== void 0 && end !== void 0 && end < start) {
+    issues.push({ path: ["eventEndTime"], message: `eventEndTime (${wireDate2(spec.eventEndTime)}) is before eventTime (${wireDate2(spec.eventTime)}); the schedule would never run` });
+  }
+  return issues;
+}
+var reportSchedule = defineKind({
+  kind: "ReportSchedule",
+  schemaFile: "report-schedule.schema.json",
+  folder: "report-schedules",
+  dependsOn: [],
+  listIsComplete: true,
+  async list(api) {
+    return api.list(PATH5);
+  },
+  async get(api, id) {
+    return getOrUndefined(api, `${PATH5}/${seg(id)}`);
+  },
+  idOf: idOf6,
+  nameOf: (live) => optString(pick(live, "name", "reportName", "scheduleName")) ?? "",
+  canonical: (spec) => canonicalOf5(spec, "spec"),
+  canonicalLive: (live) => canonicalOf5(live, "live"),
+  fields: FIELDS2,
+  aliases: { [EMAIL_WIRE]: EMAIL },
+  async create(api, name, desired) {
+    const res = await api.request("POST", PATH5, { body: body4(name, desired) });
+    return idFromResponse(res, ["scheduleUuid", "reportingScheduleId", "uuid"], "create report schedule");
+  },
+  async update(api, live, name, desired) {
+    await api.request("PUT", `${PATH5}/${seg(idOf6(live))}`, { body: body4(name, desired, live) });
+  },
+  async remove(api, live) {
+    await api.request("DELETE", `${PATH5}/${seg(idOf6(live))}`);
+  },
+  isProtected: () => false,
+  toSpec,
+  check
+});
+
 // src/kinds/index.ts
-var KINDS = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule];
+var KINDS = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule, reportSchedule];
+var KIND_NAMES = KINDS.map((k) => k.kind);
 var BY_NAME = new Map(KINDS.map((k) => [k.kind, k]));
 function kindByName(name) {
   return BY_NAME.get(name);
@@ -46080,187 +46553,6 @@ async function loadDocuments(paths, options = {}) {
   return { documents, diagnostics, files: read };
 }
 
-// src/declarations/messages.ts
-function formatPath(path2) {
-  let out = "";
-  for (const raw of path2) {
-    const seg2 = typeof raw === "string" && raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
-    if (typeof seg2 === "number") out += `[${seg2}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg2)) out += out ? `.${seg2}` : seg2;
-    else out += `[${JSON.stringify(seg2)}]`;
-  }
-  return out;
-}
-function splitInstancePath(instancePath, data) {
-  if (!instancePath) return [];
-  const segs = [];
-  let cur = data;
-  for (const raw of instancePath.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(cur) && /^\d+$/.test(key)) {
-      const i = Number(key);
-      segs.push(i);
-      cur = cur[i];
-    } else {
-      segs.push(key);
-      cur = cur !== null && typeof cur === "object" ? cur[key] : void 0;
-    }
-  }
-  return segs;
-}
-function describeValue(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return `'${v.length > 60 ? v.slice(0, 57) + "..." : v}'`;
-  return String(v);
-}
-function typeOfValue(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "list";
-  if (typeof v === "object") return "mapping";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return typeof v;
-}
-var TYPE_WORDS = {
-  string: "a string",
-  integer: "an integer",
-  number: "a number",
-  boolean: "a boolean (true or false)",
-  object: "a mapping",
-  array: "a list",
-  null: "null"
-};
-var FORMAT_WORDS = {
-  uuid: "a UUID (8-4-4-4-12 hex digits)",
-  "date-time": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)",
-  date: "a date (YYYY-MM-DD)"
-};
-function editDistance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
-      d[i][j] = v;
-    }
-  }
-  return d[a.length][b.length];
-}
-var MAX_SUGGEST_LENGTH = 100;
-function suggest(value, candidates) {
-  if (value.length > MAX_SUGGEST_LENGTH) return void 0;
-  let best;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === value.toLowerCase() ? 0 : editDistance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== void 0 && bestD <= Math.max(1, Math.min(3, Math.floor(value.length / 3))) ? best : void 0;
-}
-function didYouMean(value, candidates) {
-  if (typeof value !== "string") return "";
-  const s = suggest(value, candidates.filter((c) => typeof c === "string"));
-  return s !== void 0 && s !== value ? ` \u2014 did you mean '${s}'?` : "";
-}
-function messageOf(e, value) {
-  const parent = e.parentSchema ?? {};
-  const p = e.params;
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const field2 = String(p.additionalProperty);
-      const allowed = Object.keys(parent.properties ?? {});
-      const shown = field2.length > 60 ? `${field2.slice(0, 57)}...` : field2;
-      return {
-        message: `unknown field '${shown}'${didYouMean(field2, allowed)} (allowed: ${allowed.join(", ")})`,
-        atKey: true,
-        extra: [field2],
-        typoOf: suggest(field2, allowed)
-      };
-    }
-    case "required": {
-      const missing = String(p.missingProperty);
-      if (typeof parent.errorMessage === "string") return { message: parent.errorMessage, missing };
-      return { message: `missing required field '${missing}'`, missing };
-    }
-    case "enum": {
-      const allowed = p.allowedValues ?? [];
-      return { message: `must be one of: ${allowed.map(String).join(", ")} (got ${describeValue(value)})${didYouMean(value, allowed)}` };
-    }
-    case "const":
-      return { message: `must be '${String(p.allowedValue)}' (got ${describeValue(value)})` };
-    case "type": {
-      const types = String(p.type).split(",");
-      return { message: `must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(" or ")} (got ${typeOfValue(value)})` };
-    }
-    case "pattern":
-      if (typeof parent.patternErrorMessage === "string") return { message: `${parent.patternErrorMessage} (got ${describeValue(value)})` };
-      return { message: `must match the pattern ${String(p.pattern)} (got ${describeValue(value)})` };
-    case "format":
-      return { message: `must be ${FORMAT_WORDS[String(p.format)] ?? `a valid ${String(p.format)}`} (got ${describeValue(value)})` };
-    case "minLength":
-      return { message: p.limit === 1 ? "must not be empty" : `must be at least ${String(p.limit)} characters long` };
-    case "maxLength":
-      return { message: `must be at most ${String(p.limit)} characters long` };
-    case "minimum":
-      return { message: `must be at least ${String(p.limit)} (got ${describeValue(value)})` };
-    case "maximum":
-      return { message: `must be at most ${String(p.limit)} (got ${describeValue(value)})` };
-    case "exclusiveMinimum":
-      return { message: `must be greater than ${String(p.limit)} (got ${describeValue(value)})` };
-    case "exclusiveMaximum":
-      return { message: `must be less than ${String(p.limit)} (got ${describeValue(value)})` };
-    case "minItems":
-      return { message: `must hold at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` };
-    case "maxItems":
-      return { message: `must hold at most ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` };
-    case "uniqueItems": {
-      const i = Number(p.i);
-      const j = Number(p.j);
-      const [first, second] = i < j ? [i, j] : [j, i];
-      return { message: `must not repeat items: item ${second} repeats item ${first}`, extra: [second] };
-    }
-    case "minProperties":
-    case "maxProperties":
-      if (typeof parent.errorMessage === "string") return { message: parent.errorMessage };
-      return { message: `must hold ${e.keyword === "minProperties" ? "at least" : "at most"} ${String(p.limit)} field${p.limit === 1 ? "" : "s"}` };
-    case "anyOf":
-    case "oneOf": {
-      if (typeof parent.errorMessage === "string") return { message: parent.errorMessage };
-      const branches = (parent[e.keyword] ?? []).map((b) => typeof b.title === "string" ? b.title : void 0);
-      if (branches.every((b) => b)) return { message: `must be ${branches.join(", or ")}` };
-      return { message: e.keyword === "oneOf" ? "must match exactly one of the allowed forms" : "must match one of the allowed forms" };
-    }
-    default:
-      return { message: e.message ?? `is invalid (${e.keyword})` };
-  }
-}
-function translateErrors(errors, data) {
-  const composites = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
-  const swallowed = (e) => composites.some(
-    (c) => c !== e && e.schemaPath.startsWith(c.schemaPath + "/") && (e.instancePath === c.instancePath || e.instancePath.startsWith(c.instancePath + "/"))
-  );
-  const seen = /* @__PURE__ */ new Set();
-  const items = [];
-  for (const e of errors) {
-    if (e.keyword === "if" || e.keyword === "then" || e.keyword === "else" || e.keyword === "allOf") continue;
-    if (swallowed(e)) continue;
-    const base2 = splitInstancePath(e.instancePath, data);
-    const m = messageOf(e, e.data);
-    const path2 = [...base2, ...m.extra ?? []];
-    const key = `${formatPath(path2)}\0${m.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    items.push({ problem: { path: path2, atKey: m.atKey ?? false, message: m.message }, parent: e.instancePath, m });
-  }
-  const typos = new Set(items.filter((i) => i.m.typoOf).map((i) => `${i.parent}\0${i.m.typoOf}`));
-  return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
-}
-
 // src/declarations/schemas.ts
 var import__ = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
@@ -46270,15 +46562,37 @@ import { fileURLToPath } from "node:url";
 var Ajv2020 = import__.default.default ?? import__.default;
 var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
 var DECLARATION_SCHEMA = "declaration.schema.json";
-var DECLARATION_SCHEMA_FILES = [
-  "envelope.schema.json",
-  "centralized-policy.schema.json",
-  "runtime-policy.schema.json",
-  "exception.schema.json",
-  "sensor-profile.schema.json",
-  "secret-rule.schema.json",
-  DECLARATION_SCHEMA
-];
+var ENVELOPE_SCHEMA = "envelope.schema.json";
+var DECLARATION_SCHEMA_FILES = [ENVELOPE_SCHEMA, ...KINDS.map((k) => k.schemaFile), DECLARATION_SCHEMA];
+function registryMismatches(schemas, kinds = KINDS) {
+  const out = [];
+  const names = kinds.map((k) => k.kind);
+  const envelope = schemas.get(ENVELOPE_SCHEMA);
+  const enumList = Array.isArray(envelope?.$defs?.kind?.enum) ? envelope.$defs.kind.enum : [];
+  const missing = names.filter((n) => !enumList.includes(n));
+  const extra = enumList.filter((n) => !names.includes(n));
+  if (missing.length) out.push(`${ENVELOPE_SCHEMA}: $defs.kind.enum lacks ${missing.join(", ")}: add ${missing.length === 1 ? "it" : "them"}`);
+  if (extra.length) out.push(`${ENVELOPE_SCHEMA}: $defs.kind.enum names ${extra.join(", ")}, which src/kinds/index.ts does not register`);
+  const dispatch = schemas.get(DECLARATION_SCHEMA);
+  const branches = /* @__PURE__ */ new Map();
+  for (const b of Array.isArray(dispatch?.allOf) ? dispatch.allOf : []) {
+    const x = b;
+    const k = x.if?.properties?.kind?.const;
+    if (typeof k === "string") branches.set(k, String(x.then?.$ref));
+  }
+  for (const k of kinds) {
+    const ref = branches.get(k.kind);
+    if (ref === void 0) {
+      out.push(`${DECLARATION_SCHEMA}: allOf has no branch for ${k.kind}: add { "if": { "properties": { "kind": { "const": "${k.kind}" } }, "required": ["kind"] }, "then": { "$ref": "${k.schemaFile}" } }`);
+    } else if (ref !== k.schemaFile) {
+      out.push(`${DECLARATION_SCHEMA}: the ${k.kind} branch refers to ${ref}; the kind's schemaFile is ${k.schemaFile}`);
+    }
+    const own = schemas.get(k.schemaFile);
+    if (own && own.properties?.kind?.const !== k.kind) out.push(`${k.schemaFile}: properties.kind must be { "const": "${k.kind}" }`);
+  }
+  for (const k of branches.keys()) if (!names.includes(k)) out.push(`${DECLARATION_SCHEMA}: allOf dispatches ${k}, which src/kinds/index.ts does not register`);
+  return out;
+}
 var EDITOR_KEYWORDS = ["patternErrorMessage", "errorMessage", "markdownDescription", "deprecationMessage", "enumDescriptions"];
 var cached;
 function findSchemaDir(from = dirname(fileURLToPath(import.meta.url))) {
@@ -46308,11 +46622,16 @@ function compileSchemas(dir = findSchemaDir()) {
   for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ["string", "array"] });
   const schemas = /* @__PURE__ */ new Map();
   for (const file of DECLARATION_SCHEMA_FILES) {
-    const schema = JSON.parse(readFileSync(join2(dir, file), "utf8"));
+    const path2 = join2(dir, file);
+    if (!existsSync2(path2)) throw new Error(`schema ${path2} is missing: every kind in src/kinds/index.ts needs its schema file (see docs/adding-a-kind.md)`);
+    const schema = JSON.parse(readFileSync(path2, "utf8"));
     if (schema.$id !== file) throw new Error(`schema ${join2(dir, file)} must have "$id": "${file}"`);
     schemas.set(file, schema);
     ajv.addSchema(schema);
   }
+  const mismatches = registryMismatches(schemas);
+  if (mismatches.length) throw new Error(`the schemas in ${dir} disagree with the kind registry:
+  ${mismatches.join("\n  ")}`);
   const validate = ajv.getSchema(DECLARATION_SCHEMA);
   if (!validate) throw new Error(`schema ${DECLARATION_SCHEMA} is missing from ${dir}`);
   return { dir, schemas, validate };
@@ -46360,9 +46679,9 @@ function validateDocument(doc) {
   }
   for (const issue2 of issues) {
     const path2 = ["spec", ...issue2.path];
-    diagnostics.push(at(doc.positionOf(path2), path2, issue2.message));
+    diagnostics.push(issue2.severity === "warning" ? { ...at(doc.positionOf(path2), path2, issue2.message), severity: "warning" } : at(doc.positionOf(path2), path2, issue2.message));
   }
-  return diagnostics.length ? { diagnostics } : { declaration, diagnostics };
+  return hasErrors(diagnostics) ? { diagnostics } : { declaration, diagnostics };
 }
 function duplicateProblems(documents) {
   const out = [];
@@ -46380,11 +46699,12 @@ function duplicateProblems(documents) {
   };
   for (const doc of documents) {
     const v = doc.value;
-    if (!v || typeof v !== "object" || typeof v.kind !== "string" || !KIND_NAMES.includes(v.kind)) continue;
+    const kind = v && typeof v === "object" && typeof v.kind === "string" ? kindByName(v.kind) : void 0;
+    if (!v || !kind) continue;
     const name = v.metadata && typeof v.metadata === "object" ? v.metadata.name : void 0;
-    if (typeof name === "string" && name !== "") claim(`${v.kind}\0${name}`, doc, ["metadata", "name"], `${v.kind} '${name}'`);
-    const uuid = v.kind === "SecretRule" && v.spec && typeof v.spec === "object" ? v.spec.ruleUuid : void 0;
-    if (typeof uuid === "string" && uuid !== "") claim(`SecretRule/uuid\0${uuid.toLowerCase()}`, doc, ["spec", "ruleUuid"], `SecretRule ruleUuid '${uuid}'`);
+    if (typeof name === "string" && name !== "") claim(`${kind.kind}\0${name}`, doc, ["metadata", "name"], `${kind.kind} '${name}'`);
+    const id = kind.idField !== void 0 && v.spec && typeof v.spec === "object" ? v.spec[kind.idField] : void 0;
+    if (typeof id === "string" && id !== "") claim(`${kind.kind}/id\0${id.toLowerCase()}`, doc, pinnedIdPath(kind), `${kind.kind} ${kind.idField} '${id}'`);
   }
   return { diagnostics: out, involved };
 }
@@ -46506,8 +46826,8 @@ async function mapLimit(items, limit, fn, shouldStop = () => false) {
 function pointerToPath(pointer) {
   if (pointer === "" || pointer === "/") return "";
   let out = "";
-  for (const raw of pointer.split("/").slice(1)) {
-    const seg2 = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const raw2 of pointer.split("/").slice(1)) {
+    const seg2 = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
     if (/^\d+$/.test(seg2)) out += `[${seg2}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(seg2)) out += out ? `.${seg2}` : seg2;
     else out += `[${JSON.stringify(seg2)}]`;
@@ -46517,8 +46837,8 @@ function pointerToPath(pointer) {
 function valueAt(doc, pointer) {
   if (pointer === "") return doc;
   let cur = doc;
-  for (const raw of pointer.split("/").slice(1)) {
-    const seg2 = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const raw2 of pointer.split("/").slice(1)) {
+    const seg2 = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
     if (cur === null || typeof cur !== "object") return void 0;
     cur = cur[seg2];
   }
@@ -46690,17 +47010,18 @@ function planKind(kind, decls, liveObjs, options, inTarget, each) {
   const matched = /* @__PURE__ */ new Set();
   const step = (decl) => {
     const spec = decl.spec;
-    const pinnedId = kind.declaredId?.(spec);
+    const pinnedId2 = pinnedId(kind, spec);
     let match;
-    if (pinnedId !== void 0) {
-      match = index.byId.get(pinnedId);
+    if (pinnedId2 !== void 0) {
+      match = index.byId.get(pinnedId2);
       if (match === void 0) {
-        part.diagnostics.push({ ...decl.positionOf(["spec", "ruleUuid"]), path: "spec.ruleUuid", message: `no live ${kindName} has id '${pinnedId}'` });
+        const at2 = pinnedIdPath(kind);
+        part.diagnostics.push({ ...decl.positionOf(at2), path: at2.join("."), message: `no live ${kindName} has id '${pinnedId2}'` });
         return;
       }
       const liveName = kind.nameOf(match);
       if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
-        part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId}, which Qualys names '${liveName}': the pinned object is the one changed.`);
+        part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId2}, which Qualys names '${liveName}': the pinned object is the one changed.`);
       }
     } else {
       const candidates = index.byName.get(decl.name) ?? [];
@@ -47087,7 +47408,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
     const creates = todo.filter((c) => c.kind === kindName && c.action === "create").length;
     if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
   }
-  const check = (c, kind, current) => {
+  const check2 = (c, kind, current) => {
     if (c.action === "delete") {
       if (current !== void 0) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
       return;
@@ -47122,7 +47443,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
         let current = id === void 0 ? void 0 : index.get(id);
         const sentKeys = Object.keys(sent.get(c) ?? {});
         if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(api, kind, current);
-        check(c, kind, current);
+        check2(c, kind, current);
       } catch {
         complete2 = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });
@@ -47136,7 +47457,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
       const kind = byKind.get(c.kind);
       const id = idOfChange(c);
       try {
-        check(c, kind, id === void 0 ? void 0 : await kind.get(api, id));
+        check2(c, kind, id === void 0 ? void 0 : await kind.get(api, id));
       } catch {
         complete2 = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });
@@ -47298,8 +47619,8 @@ function renderPlanText(plan, opts = {}) {
       lines.push(paint("dim", `  # ${c.kind}/${c.name} will be ${verb}${c.id ? ` (id ${c.id})` : ""}`));
       lines.push(paint(COLOR_OF[sym], `  ${sym} ${c.kind} "${c.name}"`));
       for (const f of fieldChanges(c)) {
-        const body4 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
-        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body4}`));
+        const body5 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
+        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body5}`));
       }
       lines.push("");
     }
@@ -47344,10 +47665,10 @@ function dayString(day) {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 function currentTime(env = process.env) {
-  const raw = env.QCS_GITOPS_NOW;
-  if (raw === void 0 || raw.trim() === "") return Date.now();
-  const ms = /^\d+$/.test(raw.trim()) ? void 0 : parseDate(raw);
-  if (ms === void 0) throw new UsageError(`QCS_GITOPS_NOW is not an ISO date or date-time: '${raw}'`, "Use e.g. QCS_GITOPS_NOW=2026-12-01 or 2026-12-01T09:00:00Z, or unset it.");
+  const raw2 = env.QCS_GITOPS_NOW;
+  if (raw2 === void 0 || raw2.trim() === "") return Date.now();
+  const ms = /^\d+$/.test(raw2.trim()) ? void 0 : parseDate(raw2);
+  if (ms === void 0) throw new UsageError(`QCS_GITOPS_NOW is not an ISO date or date-time: '${raw2}'`, "Use e.g. QCS_GITOPS_NOW=2026-12-01 or 2026-12-01T09:00:00Z, or unset it.");
   return ms;
 }
 function plural(n, word) {
@@ -47440,11 +47761,11 @@ function section(c) {
   const lines = fieldChanges(c).map(
     (f) => f.op === "~" ? `~ ${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`
   );
-  const body4 = lines.join("\n").replace(/```/g, "'''");
+  const body5 = lines.join("\n").replace(/```/g, "'''");
   return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} <b>${escape2(c.kind)}/${escape2(c.name)}</b></summary>
 
 \`\`\`diff
-${body4}
+${body5}
 \`\`\`
 
 </details>
@@ -47534,7 +47855,7 @@ function nextLink(link) {
   return void 0;
 }
 var defaultSleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function call(t, method, url, body4) {
+async function call(t, method, url, body5) {
   const f = t.fetch ?? fetch;
   const path2 = new URL(url).pathname;
   const maxWait = t.maxRateLimitWaitMs ?? 6e4;
@@ -47549,9 +47870,9 @@ async function call(t, method, url, body4) {
           authorization: `Bearer ${t.token}`,
           "x-github-api-version": "2022-11-28",
           "user-agent": "qcs-gitops-action",
-          ...body4 === void 0 ? {} : { "content-type": "application/json" }
+          ...body5 === void 0 ? {} : { "content-type": "application/json" }
         },
-        body: body4 === void 0 ? void 0 : JSON.stringify(body4),
+        body: body5 === void 0 ? void 0 : JSON.stringify(body5),
         signal: AbortSignal.timeout(3e4)
       });
     } catch (e) {
@@ -47599,14 +47920,14 @@ async function findStickyComment(t, marker = COMMENT_MARKER) {
   const all = await listAll(t, `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments?per_page=100`, MAX_PAGES2, (page) => page.some(isMarked));
   return all.find(isMarked);
 }
-async function upsertStickyComment(t, body4, marker = COMMENT_MARKER) {
+async function upsertStickyComment(t, body5, marker = COMMENT_MARKER) {
   const existing = await findStickyComment(t, marker);
   if (existing) {
-    const { json: json2 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body4 });
+    const { json: json2 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body5 });
     const c2 = json2;
     return { id: c2?.id ?? existing.id, url: c2?.html_url ?? existing.html_url, created: false };
   }
-  const { json } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body4 });
+  const { json } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body5 });
   const c = json;
   if (!c || typeof c.id !== "number") throw new Error("GitHub API did not answer the new comment id");
   return { id: c.id, url: c.html_url, created: true };
@@ -47647,8 +47968,8 @@ function digestComment(d, sha) {
   const json = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `<!-- ${DIGEST_MARKER} ${json} -->`;
 }
-function parseDigestComment(body4) {
-  const m = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body4);
+function parseDigestComment(body5) {
+  const m = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body5);
   if (!m) return void 0;
   let o;
   try {
@@ -47722,27 +48043,27 @@ function optional(name) {
   const v = getInput(name);
   return v === "" ? void 0 : v;
 }
-function parseBoolean(name, raw, fallback) {
-  const v = raw.trim().toLowerCase();
+function parseBoolean(name, raw2, fallback) {
+  const v = raw2.trim().toLowerCase();
   if (v === "") return fallback;
   if (v === "true") return true;
   if (v === "false") return false;
-  throw new UsageError(`input '${name}' must be true or false (got '${raw}')`);
+  throw new UsageError(`input '${name}' must be true or false (got '${raw2}')`);
 }
-function parseCount(name, raw, fallback, min) {
-  const v = raw.trim();
+function parseCount(name, raw2, fallback, min) {
+  const v = raw2.trim();
   if (v === "") return fallback;
   const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`input '${name}' must be a whole number \u2265 ${min} (got '${raw}')`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`input '${name}' must be a whole number \u2265 ${min} (got '${raw2}')`);
   return n;
 }
-function parseCommand(raw) {
-  const v = raw.trim().toLowerCase() || "auto";
+function parseCommand(raw2) {
+  const v = raw2.trim().toLowerCase() || "auto";
   if (v === "plan" || v === "apply" || v === "auto") return v;
-  throw new UsageError(`input 'command' must be plan, apply or auto (got '${raw}')`);
+  throw new UsageError(`input 'command' must be plan, apply or auto (got '${raw2}')`);
 }
-function parsePaths(raw) {
-  const paths = raw.split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "");
+function parsePaths(raw2) {
+  const paths = raw2.split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "");
   return paths.length > 0 ? paths : ["policies"];
 }
 function readInputs() {
@@ -47856,14 +48177,14 @@ function parseProject(file, text) {
   const dir = dirname2(file);
   const positions = {};
   const environments = {};
-  for (const [name, raw] of Object.entries(value.environments ?? {})) {
+  for (const [name, raw2] of Object.entries(value.environments ?? {})) {
     const env = {
       name,
-      paths: (raw.paths ?? []).map((p) => displayPath2(resolve3(dir, p))),
-      values: { ...raw.values ?? {} },
+      paths: (raw2.paths ?? []).map((p) => displayPath2(resolve3(dir, p))),
+      values: { ...raw2.values ?? {} },
       source: doc.keyPositionOf(["environments", name])
     };
-    for (const k of ["platform", "gatewayUrl", "usernameEnv", "passwordEnv", "tokenEnv"]) if (typeof raw[k] === "string") env[k] = raw[k];
+    for (const k of ["platform", "gatewayUrl", "usernameEnv", "passwordEnv", "tokenEnv"]) if (typeof raw2[k] === "string") env[k] = raw2[k];
     environments[name] = env;
     positions[`environments.${name}`] = env.source;
   }
@@ -48117,8 +48438,8 @@ function planComment(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const head = `${commentMarker(info2.environment)}
 ${digestComment(planDigests(plan), info2.sha)}
 `;
-  const body4 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
-  return head + body4 + tail;
+  const body5 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
+  return head + body5 + tail;
 }
 function driftIssue(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const n = plan.changes.length;
@@ -48128,8 +48449,8 @@ The live Qualys account differs from the declarations: the changes below are wha
 
 `;
   const tail = footer(info2);
-  const body4 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
-  return { title, body: head + body4 + tail };
+  const body5 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
+  return { title, body: head + body5 + tail };
 }
 function driftClosedComment(info2) {
   return `No drift any more: the live account matches the declarations${info2.sha ? ` at commit ${code(info2.sha.slice(0, 12))}` : ""}${info2.runUrl ? ` ([workflow run](${info2.runUrl}))` : ""}. Closing.`;
@@ -48159,10 +48480,10 @@ function failureComment(message, details, diagnostics, info2, limit = GITHUB_COM
   const head = `${commentMarker(info2.environment)}
 `;
   const tail = footer(info2);
-  let body4 = failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics);
+  let body5 = failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics);
   const room = limit - head.length - tail.length - 200;
-  if (body4.length > room) body4 = body4.slice(0, room) + "\n```\n\n_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._\n";
-  return head + body4 + tail;
+  if (body5.length > room) body5 = body5.slice(0, room) + "\n```\n\n_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._\n";
+  return head + body5 + tail;
 }
 
 // src/action/run.ts
@@ -48189,14 +48510,14 @@ function githubTarget(token, repository, env) {
   if (isDebug()) debug(redact(`GitHub API ${describe}`));
   return { apiUrl, token, repository, fetch: fetch2, log: (line) => info(redact(line)) };
 }
-async function comment(inputs, event, env, body4) {
+async function comment(inputs, event, env, body5) {
   if (!inputs.githubToken) {
     warning("No github-token: the plan is not posted on the pull request (it is in the job summary).");
     return;
   }
   if (!event.repository || !event.pullRequest) return;
   try {
-    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body4), commentMarker(inputs.environment));
+    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body5), commentMarker(inputs.environment));
     setOutput("comment-id", String(r.id));
     info(`${r.created ? "Posted" : "Updated"} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
@@ -48278,7 +48599,7 @@ async function reportDrift(inputs, event, env, plan) {
   try {
     const r = await syncDriftIssue(
       githubTarget(inputs.githubToken, event.repository, env),
-      hasChanges(plan) ? (({ title, body: body4 }) => ({ title: redact(title), body: redact(body4) }))(driftIssue(plan, info2)) : void 0,
+      hasChanges(plan) ? (({ title, body: body5 }) => ({ title: redact(title), body: redact(body5) }))(driftIssue(plan, info2)) : void 0,
       redact(driftClosedComment(info2))
     );
     if (r.action === "none") info("No drift, and no open drift issue.");

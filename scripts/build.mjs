@@ -1,5 +1,5 @@
 // Builds the CLI (build/cli.js), the standalone simulator (build/simulator.js), the benchmark (build/bench.js)
-// and the GitHub Action bundle (dist/index.js, committed). esbuild is deterministic: the same sources give the same bytes.
+// and the GitHub Action bundle (dist/index.js, committed), and regenerates the kind lists in schemas/. esbuild is deterministic: the same sources give the same bytes.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -17,3 +17,9 @@ for (const e of entries) {
   if (!existsSync(e.in)) continue;
   await build({ ...common, entryPoints: [e.in], outfile: e.out, packages: e.external ? 'external' : undefined });
 }
+
+// The schema files that list kinds (the envelope's kind enum, declaration.schema.json's dispatch) follow the
+// kind registry, src/kinds/index.ts: regenerate them (CI fails when the committed ones are stale).
+await build({ ...common, entryPoints: ['scripts/registry-schemas.ts'], outfile: 'build/registry-schemas.js', packages: 'external' });
+const { writeRegistrySchemas } = await import(new URL('../build/registry-schemas.js', import.meta.url).href);
+for (const f of writeRegistrySchemas(new URL('../schemas/', import.meta.url).pathname)) console.log(`schemas/${f} regenerated from src/kinds/index.ts`);

@@ -7,7 +7,7 @@ import { addTargetOptions, collect, connect, type TargetFlags } from './common.j
 import { KINDS } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
 import { fetchLive } from '../engine/plan.js';
-import { exportFiles, SECRET_RULES_FILE, type ExportResult } from '../export/export.js';
+import { exportFiles, type ExportResult } from '../export/export.js';
 import { UsageError } from '../errors.js';
 import { addProjectOptions, selectEnvironment, type ProjectFlags } from './project.js';
 
@@ -61,9 +61,9 @@ async function prepareOut(out: string, kinds: readonly Kind[], force: boolean): 
   }
   let removed = 0;
   for (const kind of kinds) {
-    if (kind.kind === 'SecretRule') {
-      if (entries.includes(SECRET_RULES_FILE)) {
-        await rm(join(out, SECRET_RULES_FILE));
+    if (kind.exportFile !== undefined) {
+      if (entries.includes(kind.exportFile)) {
+        await rm(join(out, kind.exportFile));
         removed++;
       }
       continue;

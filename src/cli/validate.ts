@@ -1,7 +1,7 @@
 // `qcs-gitops validate [paths...]`: checks declarations offline (no network) and reports every problem.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { KIND_NAMES } from '../types.js';
+import { KIND_NAMES } from '../kinds/index.js';
 import { hasErrors, loadAndValidate, type ValidationResult } from '../declarations/validate.js';
 import type { Environment, Project } from '../project/load.js';
 import { formatDiagnostic } from './output.js';

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
+import { KINDS } from '../kinds/index.js';
+import type { Kind } from '../kinds/types.js';
 
 // ajv and ajv-formats are CommonJS; under ESM the default import is `module.exports`, which TypeScript types as
 // the namespace. Both forms work at run time.
@@ -18,16 +20,45 @@ const addFormats: AddFormats = ((addFormatsImport as unknown as { default?: AddF
 /** The schema every document is validated against: the envelope plus the kind's spec, dispatched on `kind`. */
 export const DECLARATION_SCHEMA = 'declaration.schema.json';
 
-/** The schema files of declarations: the envelope, one a kind, and the dispatcher. (schemas/ may hold others, e.g. the plan file's.) */
-export const DECLARATION_SCHEMA_FILES = [
-  'envelope.schema.json',
-  'centralized-policy.schema.json',
-  'runtime-policy.schema.json',
-  'exception.schema.json',
-  'sensor-profile.schema.json',
-  'secret-rule.schema.json',
-  DECLARATION_SCHEMA,
-] as const;
+/** The envelope every document shares (its `$defs.kind.enum` lists every kind). */
+export const ENVELOPE_SCHEMA = 'envelope.schema.json';
+
+/** The schema files of declarations: the envelope, one a kind (from the kind registry), and the dispatcher.
+ * (schemas/ may hold others, e.g. the plan file's.) */
+export const DECLARATION_SCHEMA_FILES: readonly string[] = [ENVELOPE_SCHEMA, ...KINDS.map((k) => k.schemaFile), DECLARATION_SCHEMA];
+
+/** Where the schema files disagree with the kind registry (KINDS): the envelope's kind enum, the dispatch of
+ * declaration.schema.json, and each kind schema's `kind` const must name exactly the registered kinds. The
+ * files stay plain JSON Schema for editors; this check keeps them equal to what KINDS implies. */
+export function registryMismatches(schemas: ReadonlyMap<string, Record<string, unknown>>, kinds: readonly Kind[] = KINDS): string[] {
+  const out: string[] = [];
+  const names = kinds.map((k) => k.kind);
+  const envelope = schemas.get(ENVELOPE_SCHEMA) as { $defs?: { kind?: { enum?: unknown } } } | undefined;
+  const enumList = Array.isArray(envelope?.$defs?.kind?.enum) ? (envelope!.$defs!.kind!.enum as unknown[]) : [];
+  const missing = names.filter((n) => !enumList.includes(n));
+  const extra = enumList.filter((n) => !names.includes(n as string));
+  if (missing.length) out.push(`${ENVELOPE_SCHEMA}: $defs.kind.enum lacks ${missing.join(', ')}: add ${missing.length === 1 ? 'it' : 'them'}`);
+  if (extra.length) out.push(`${ENVELOPE_SCHEMA}: $defs.kind.enum names ${extra.join(', ')}, which src/kinds/index.ts does not register`);
+  const dispatch = schemas.get(DECLARATION_SCHEMA) as { allOf?: unknown } | undefined;
+  const branches = new Map<string, string>();
+  for (const b of Array.isArray(dispatch?.allOf) ? dispatch!.allOf : []) {
+    const x = b as { if?: { properties?: { kind?: { const?: unknown } } }; then?: { $ref?: unknown } };
+    const k = x.if?.properties?.kind?.const;
+    if (typeof k === 'string') branches.set(k, String(x.then?.$ref));
+  }
+  for (const k of kinds) {
+    const ref = branches.get(k.kind);
+    if (ref === undefined) {
+      out.push(`${DECLARATION_SCHEMA}: allOf has no branch for ${k.kind}: add { "if": { "properties": { "kind": { "const": "${k.kind}" } }, "required": ["kind"] }, "then": { "$ref": "${k.schemaFile}" } }`);
+    } else if (ref !== k.schemaFile) {
+      out.push(`${DECLARATION_SCHEMA}: the ${k.kind} branch refers to ${ref}; the kind's schemaFile is ${k.schemaFile}`);
+    }
+    const own = schemas.get(k.schemaFile) as { properties?: { kind?: { const?: unknown } } } | undefined;
+    if (own && own.properties?.kind?.const !== k.kind) out.push(`${k.schemaFile}: properties.kind must be { "const": "${k.kind}" }`);
+  }
+  for (const k of branches.keys()) if (!names.includes(k)) out.push(`${DECLARATION_SCHEMA}: allOf dispatches ${k}, which src/kinds/index.ts does not register`);
+  return out;
+}
 
 /** Keywords of the YAML/JSON language servers that ajv should accept as annotations. */
 const EDITOR_KEYWORDS = ['patternErrorMessage', 'errorMessage', 'markdownDescription', 'deprecationMessage', 'enumDescriptions'];
@@ -72,11 +103,15 @@ export function compileSchemas(dir: string = findSchemaDir()): SchemaSet {
 
   const schemas = new Map<string, Record<string, unknown>>();
   for (const file of DECLARATION_SCHEMA_FILES) {
-    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    const path = join(dir, file);
+    if (!existsSync(path)) throw new Error(`schema ${path} is missing: every kind in src/kinds/index.ts needs its schema file (see docs/adding-a-kind.md)`);
+    const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     if (schema.$id !== file) throw new Error(`schema ${join(dir, file)} must have "$id": "${file}"`);
     schemas.set(file, schema);
     ajv.addSchema(schema);
   }
+  const mismatches = registryMismatches(schemas);
+  if (mismatches.length) throw new Error(`the schemas in ${dir} disagree with the kind registry:\n  ${mismatches.join('\n  ')}`);
   const validate = ajv.getSchema(DECLARATION_SCHEMA);
   if (!validate) throw new Error(`schema ${DECLARATION_SCHEMA} is missing from ${dir}`);
   return { dir, schemas, validate };

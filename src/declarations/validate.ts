@@ -2,8 +2,9 @@
 // checks across documents (one declaration per kind and name). Returns problems as data; never throws for bad input.
 import { createHash } from 'node:crypto';
 import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
-import { KIND_NAMES, type Declaration, type KindName } from '../types.js';
+import type { Declaration, KindName } from '../types.js';
 import { kindByName } from '../kinds/index.js';
+import { pinnedIdPath } from '../kinds/defaults.js';
 import { loadDocuments, parseText, transformDocuments, type LoadOptions, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
 import { formatPath, translateErrors } from './messages.js';
 import { schemaSet } from './schemas.js';
@@ -60,12 +61,12 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
   }
   for (const issue of issues) {
     const path: PathSegment[] = ['spec', ...issue.path];
-    diagnostics.push(at(doc.positionOf(path), path, issue.message));
+    diagnostics.push(issue.severity === 'warning' ? { ...at(doc.positionOf(path), path, issue.message), severity: 'warning' } : at(doc.positionOf(path), path, issue.message));
   }
-  return diagnostics.length ? { diagnostics } : { declaration, diagnostics };
+  return hasErrors(diagnostics) ? { diagnostics } : { declaration, diagnostics };
 }
 
-/** One declaration per kind and name (and per SecretRule ruleUuid); reported at the second, naming the first. */
+/** One declaration per kind and name (and per pinned id, for kinds with an `idField`); reported at the second, naming the first. */
 function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics: Diagnostic[]; involved: Set<LoadedDocument> } {
   const out: Diagnostic[] = [];
   const involved = new Set<LoadedDocument>();
@@ -81,12 +82,13 @@ function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics:
     out.push(at(doc.positionOf(path), path, `${what} is declared twice: first at ${p.file}:${p.line}:${p.column}; keep one`));
   };
   for (const doc of documents) {
-    const v = doc.value as { kind?: unknown; metadata?: { name?: unknown }; spec?: { ruleUuid?: unknown } } | null;
-    if (!v || typeof v !== 'object' || typeof v.kind !== 'string' || !(KIND_NAMES as readonly string[]).includes(v.kind)) continue;
+    const v = doc.value as { kind?: unknown; metadata?: { name?: unknown }; spec?: Record<string, unknown> } | null;
+    const kind = v && typeof v === 'object' && typeof v.kind === 'string' ? kindByName(v.kind) : undefined;
+    if (!v || !kind) continue;
     const name = v.metadata && typeof v.metadata === 'object' ? v.metadata.name : undefined;
-    if (typeof name === 'string' && name !== '') claim(`${v.kind}\u0000${name}`, doc, ['metadata', 'name'], `${v.kind} '${name}'`);
-    const uuid = v.kind === 'SecretRule' && v.spec && typeof v.spec === 'object' ? v.spec.ruleUuid : undefined;
-    if (typeof uuid === 'string' && uuid !== '') claim(`SecretRule/uuid\u0000${uuid.toLowerCase()}`, doc, ['spec', 'ruleUuid'], `SecretRule ruleUuid '${uuid}'`);
+    if (typeof name === 'string' && name !== '') claim(`${kind.kind}\u0000${name}`, doc, ['metadata', 'name'], `${kind.kind} '${name}'`);
+    const id = kind.idField !== undefined && v.spec && typeof v.spec === 'object' ? v.spec[kind.idField] : undefined;
+    if (typeof id === 'string' && id !== '') claim(`${kind.kind}/id\u0000${id.toLowerCase()}`, doc, pinnedIdPath(kind), `${kind.kind} ${kind.idField} '${id}'`);
   }
   return { diagnostics: out, involved };
 }

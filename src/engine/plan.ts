@@ -4,6 +4,7 @@ import jsonpatch from 'fast-json-patch';
 import type { ApiClient } from '../api/types.js';
 import { PlanError, ValidationError, type Diagnostic } from '../errors.js';
 import type { Kind } from '../kinds/types.js';
+import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration, KindName } from '../types.js';
 import type { Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
@@ -127,12 +128,13 @@ function planKind<R>(
 
   const step = (decl: Declaration): void => {
     const spec = decl.spec as Record<string, unknown>;
-    const pinnedId = kind.declaredId?.(spec);
+    const pinnedId = pinnedIdOf(kind, spec);
     let match: unknown;
     if (pinnedId !== undefined) {
       match = index.byId.get(pinnedId);
       if (match === undefined) {
-        part.diagnostics.push({ ...decl.positionOf(['spec', 'ruleUuid']), path: 'spec.ruleUuid', message: `no live ${kindName} has id '${pinnedId}'` });
+        const at = pinnedIdPath(kind);
+        part.diagnostics.push({ ...decl.positionOf(at), path: at.join('.'), message: `no live ${kindName} has id '${pinnedId}'` });
         return;
       }
       const liveName = kind.nameOf(match);

@@ -1,14 +1,12 @@
 // Export: live objects → declaration files (pure; the command in src/cli/export.ts reads and writes).
-// One file a object in a folder a kind (`exceptions/log4j-accepted.yaml`); secret-rule states in one
-// multi-document file (`secret-rules.yaml`). Each file starts with a yaml-language-server schema line.
+// One file a object in a folder a kind (`exceptions/log4j-accepted.yaml`), or, for a kind with an
+// `exportFile` (secret-rule states), one multi-document file. Each file starts with a yaml-language-server schema line.
 import { stringify } from 'yaml';
 import type { Kind } from '../kinds/types.js';
 import { API_VERSION, type KindName } from '../types.js';
 
 /** Where editors fetch the schemas from (the published repository). */
 export const SCHEMA_BASE_URL = 'https://raw.githubusercontent.com/qcs-gitops/qcs-gitops/main/schemas/';
-/** The one file holding every secret rule's state. */
-export const SECRET_RULES_FILE = 'secret-rules.yaml';
 const MAX_SLUG = 80;
 
 export interface ExportOptions {
@@ -91,8 +89,8 @@ export function exportFiles(kinds: readonly Kind[], live: ReadonlyMap<KindName, 
     }
     entries.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(JSON.stringify(a.spec), JSON.stringify(b.spec)));
 
-    if (kind.kind === 'SecretRule') {
-      exportSecretRules(kind, objects.filter((o) => !kind.isProtected(o) || options.includeSystem), files, warnings);
+    if (kind.exportFile !== undefined) {
+      exportOneFile(kind, kind.exportFile, objects.filter((o) => !kind.isProtected(o) || options.includeSystem), files, warnings);
     } else {
       const counts = new Map<string, number>();
       for (const e of entries) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
@@ -114,28 +112,36 @@ export function exportFiles(kinds: readonly Kind[], live: ReadonlyMap<KindName, 
   return { files, kinds: summary, warnings };
 }
 
-/** Secret rules: one multi-document file. A rule whose detector name is empty or shared pins its ruleUuid
- * (and gets a unique metadata.name: the id, or `name [id]`). */
-function exportSecretRules(kind: Kind, objects: readonly unknown[], files: Map<string, string>, warnings: string[]): void {
+/** A kind exported to one multi-document file. An object whose name is empty or shared pins its id in
+ * `spec[idField]` (and gets a unique metadata.name: the id, or `name [id]`); without an idField it is warned about. */
+function exportOneFile(kind: Kind, file: string, objects: readonly unknown[], files: Map<string, string>, warnings: string[]): void {
   if (objects.length === 0) return;
   const counts = new Map<string, number>();
   for (const o of objects) counts.set(kind.nameOf(o), (counts.get(kind.nameOf(o)) ?? 0) + 1);
+  const idField = kind.idField;
   const docs = objects.map((o) => {
     const id = kind.idOf(o);
     let name = kind.nameOf(o);
     const spec = kind.toSpec(o) as Record<string, unknown>;
-    // metadata.name must be unique and valid; such a rule is identified by its ruleUuid instead.
-    if (!NAME_OK.test(name)) {
+    // metadata.name must be unique and valid; such an object is identified by its pinned id instead.
+    if (idField !== undefined && !NAME_OK.test(name)) {
       name = id;
-      spec.ruleUuid = id;
-    } else if ((counts.get(name) ?? 0) > 1) {
+      spec[idField] = id;
+    } else if (idField !== undefined && (counts.get(name) ?? 0) > 1) {
       name = `${name} [${id}]`;
-      spec.ruleUuid = id;
+      spec[idField] = id;
     }
     return { name, id, spec };
   });
   docs.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.id, b.id));
   const shared = [...counts].filter(([, n]) => n > 1).map(([n]) => n);
-  if (shared.length) warnings.push(`secret rules sharing a detector name (${shared.map((n) => `'${n}'`).join(', ')}) are pinned by spec.ruleUuid in ${SECRET_RULES_FILE}`);
-  files.set(SECRET_RULES_FILE, schemaLine(kind) + docs.map((d) => renderDocument('SecretRule', d.name, d.spec)).join('---\n'));
+  if (shared.length) {
+    const names = shared.map((n) => `'${n}'`).join(', ');
+    warnings.push(
+      idField !== undefined
+        ? `${kind.kind} objects sharing a name (${names}) are pinned by spec.${idField} in ${file}`
+        : `${kind.kind} names used more than once (${names}) in ${file}; names must be unique for plan/apply — rename all but one`,
+    );
+  }
+  files.set(file, schemaLine(kind) + docs.map((d) => renderDocument(kind.kind, d.name, d.spec)).join('---\n'));
 }

@@ -56,6 +56,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
   kind: 'SecretRule',
   schemaFile: 'secret-rule.schema.json',
   folder: 'secret-rules',
+  exportFile: 'secret-rules.yaml',
   dependsOn: [],
   can: { create: false, update: true, delete: false },
   listIsComplete: true,
@@ -70,6 +71,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
 
   idOf,
   nameOf: (live) => optString(live.secretDetector) ?? '',
+  idField: 'ruleUuid',
   declaredId: (spec) => optString(spec.ruleUuid),
 
   canonical: (spec) => compact({ status: statusOf(spec), severity: upper(spec.severity) }),

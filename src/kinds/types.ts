@@ -6,6 +6,14 @@ import type { KindName } from '../types.js';
 export interface CheckIssue {
   path: (string | number)[];
   message: string;
+  /** A warning is shown but does not make the declaration invalid (default: an error). */
+  severity?: 'warning';
+}
+
+export interface Capabilities {
+  readonly create: boolean;
+  readonly update: boolean;
+  readonly delete: boolean;
 }
 
 /** A canonical form: what `canonical`/`canonicalLive` return. */
@@ -17,11 +25,16 @@ export interface Kind<Spec = any, Live = any> {
   readonly kind: KindName;
   /** File name under schemas/ of the spec's JSON Schema (e.g. `exception.schema.json`). */
   readonly schemaFile: string;
-  /** Folder name used by export (e.g. `exceptions`). */
+  /** Folder name used by export (e.g. `exceptions`), one file an object. */
   readonly folder: string;
+  /** Export layout: when set, export writes every object of the kind into this one multi-document file
+   * (e.g. `secret-rules.yaml`) instead of one file an object under `folder`. */
+  readonly exportFile?: string;
   /** Kinds whose changes must be applied before this kind's creates/updates (and after its deletes). */
   readonly dependsOn: readonly KindName[];
-  readonly can: { readonly create: boolean; readonly update: boolean; readonly delete: boolean };
+  /** What the API allows on the kind. A module written with `defineKind` (./defaults.ts) may leave it out: it
+   * then follows which of `create`, `update` and `remove` the module implements. */
+  readonly can: Capabilities;
 
   /** Every live object as the API's list answers it: summaries for most kinds. The engine reads details
    * (`get`) where a summary lacks a field it needs (engine/fetch.ts). */
@@ -35,7 +48,11 @@ export interface Kind<Spec = any, Live = any> {
   idOf(live: Live): string;
   /** Natural key of a live object (what `metadata.name` matches). */
   nameOf(live: Live): string;
-  /** A server id the declaration pins explicitly (e.g. SecretRule `spec.ruleUuid`); matched before the name. */
+  /** The top-level spec field in which a declaration may pin a server id (e.g. SecretRule `ruleUuid`); a pinned
+   * id is matched before the name, problems with it are reported at this field, and export pins it where names
+   * clash. Undefined: objects are matched by name only. */
+  readonly idField?: string;
+  /** The server id a declaration pins; by default the string in `spec[idField]`. */
   declaredId?(spec: Spec): string | undefined;
 
   /** Desired state in the comparable form (defaults filled, set-like arrays sorted, friendly forms converted). */
@@ -62,6 +79,7 @@ export interface Kind<Spec = any, Live = any> {
   update(api: ApiClient, live: Live, name: string, desired: Canonical): Promise<void>;
   /** Several updates at once where the API has a bulk call; one outcome per item, in order. */
   updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; desired: Canonical }>): Promise<UpdateOutcome[]>;
+  /** Deletes the live object. */
   remove(api: ApiClient, live: Live): Promise<void>;
 
   /** System objects that are never changed or deleted (the Default sensor profile, the default centralized policy). */

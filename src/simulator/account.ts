@@ -1,24 +1,31 @@
-// The in-memory account: one insertion-ordered map a kind, plus the few facts routes consult.
+// The in-memory account: one insertion-ordered map of objects a kind (by id), plus state a route keeps beside
+// its objects (e.g. the registries sensor profiles point at). The account names no kind: each route module
+// owns its objects, its extra state, its seed and its dump.
+import type { KindName } from '../types.js';
 import type { Json } from './types.js';
 
 export class Account {
-  readonly centralizedPolicies = new Map<string, Json>();
-  readonly runtimePolicies = new Map<string, Json>();
-  readonly exceptions = new Map<string, Json>();
-  readonly sensorProfiles = new Map<string, Json>();
-  readonly secretRules = new Map<string, Json>();
-  /** Runtime policies associated with an instrumented image or container. */
-  readonly runtimePoliciesInUse = new Set<string>();
-  /** Known registries and sensors (listings only; unknown ids are described generically). */
-  readonly registries = new Map<string, Json>();
-  readonly sensors = new Map<string, Json>();
-  /** Built-in secret rules as they were at start, to dump only the overrides. */
-  readonly builtinSecretRules = new Map<string, Json>();
-  /** QID lists by listId: a created exception with a listId and no qids gets the list's qids. */
-  readonly qidLists = new Map<string, number[]>();
+  private readonly byKind = new Map<KindName, Map<string, Json>>();
+  private readonly extra = new Map<string, unknown>();
+
+  /** The objects of one kind, by id (insertion-ordered); an empty map the first time a kind is asked for. */
+  objects(kind: KindName): Map<string, Json> {
+    let map = this.byKind.get(kind);
+    if (!map) {
+      map = new Map();
+      this.byKind.set(kind, map);
+    }
+    return map;
+  }
+
+  /** State a route keeps beside its objects, under a key of its own; made by `init` the first time. */
+  state<T>(key: string, init: () => T): T {
+    if (!this.extra.has(key)) this.extra.set(key, init());
+    return this.extra.get(key) as T;
+  }
 }
 
-/** Throws a 400 when `name` is already used by another object of the kind. */
+/** True when `name` is already used by another object of the kind. */
 export function nameTaken(map: Map<string, Json>, nameField: string, name: string, exceptId?: string): boolean {
   for (const [id, o] of map) if (id !== exceptId && o[nameField] === name) return true;
   return false;

@@ -1,6 +1,7 @@
 // What a kind's route module receives and returns.
 import type { KindName } from '../types.js';
 import type { Account } from './account.js';
+import type { SeedAccount } from './types.js';
 
 export interface RouteCtx {
   method: string;
@@ -32,4 +33,10 @@ export interface KindRoutes {
   /** Base paths under /csapi, as segments. */
   bases: string[][];
   handle(ctx: RouteCtx, base: string[]): RouteResult;
+  /** The top-level seed keys this route reads and dumps (e.g. `exceptions`); a seed key no route names is refused. */
+  seedKeys: readonly string[];
+  /** Fills a fresh account with the kind's system objects, then the seed's entries (a bad one throws SeedError). */
+  seed(account: Account, seed: SeedAccount, now: number): void;
+  /** The kind's part of the account in seed format (the objects in their read representation). */
+  dump(account: Account): SeedAccount;
 }

@@ -9,7 +9,8 @@ import { Faults } from './faults.js';
 import { writeJsonAtomic } from './persist.js';
 import type { KindRoutes, RouteResult } from './route-types.js';
 import { ALL_ROUTES } from './routes/index.js';
-import { accountFromSeed, dumpAccount, readSeedFile, SeedError, storedMap } from './seed.js';
+import { setRuntimePolicyInUse } from './routes/runtime-policy.js';
+import { accountFromSeed, dumpAccount, readSeedFile, SeedError, STORED_COLLECTIONS, storedMap } from './seed.js';
 import { Semaphore } from './semaphore.js';
 import type { FaultConfig, RecordedRequest, SeedAccount, SimulatorHandle, SimulatorOptions } from './types.js';
 
@@ -139,9 +140,7 @@ export class Simulator {
   }
 
   private setInUse(id: string, inUse: boolean): void {
-    if (!this.account.runtimePolicies.has(id)) throw new SimError(404, `Runtime policy ${id} not found`);
-    if (inUse) this.account.runtimePoliciesInUse.add(id);
-    else this.account.runtimePoliciesInUse.delete(id);
+    setRuntimePolicyInUse(this.account, id, inUse);
     this.save();
   }
 
@@ -338,7 +337,7 @@ export class Simulator {
       const raw = /^GET raw\/([^/]+)(?:\/([^/]+))?$/.exec(route);
       if (raw) {
         const map = storedMap(this.account, raw[1]!);
-        if (!map) return bad(404, `No such collection: ${raw[1]}; use centralizedPolicies, runtimePolicies, exceptions, sensorProfiles or secretRules`);
+        if (!map) return bad(404, `No such collection: ${raw[1]}; use ${STORED_COLLECTIONS.join(', ')}`);
         if (raw[2] === undefined) return { status: 200, body: Object.fromEntries([...map].map(([k, v]) => [k, structuredClone(v)])) };
         const o = map.get(decodeURIComponent(raw[2]));
         return o === undefined ? bad(404, `No ${raw[1]} object has id ${decodeURIComponent(raw[2])}`) : { status: 200, body: structuredClone(o) };

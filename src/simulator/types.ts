@@ -48,7 +48,9 @@ export interface FaultConfig {
   seed?: number;
 }
 
+/** A seed file: the keys are the route modules' `seedKeys` (those below, and whatever a kind's route adds). */
 export interface SeedAccount {
+  [key: string]: unknown;
   centralizedPolicies?: Json[];
   runtimePolicies?: Json[];
   exceptions?: Json[];

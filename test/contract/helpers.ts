@@ -34,6 +34,7 @@ export const NAME_FIELD: Record<KindName, string | null> = {
   Exception: 'name',
   SensorProfile: 'profileName',
   SecretRule: null,
+  ReportSchedule: 'name',
 };
 
 /** Fields the server manages: never part of a declaration. */
@@ -47,6 +48,7 @@ export const KIND_OF_FOLDER: Record<string, KindName> = {
   exception: 'Exception',
   'sensor-profile': 'SensorProfile',
   'secret-rule': 'SecretRule',
+  'report-schedule': 'ReportSchedule',
 };
 
 export interface Declaration {
@@ -175,7 +177,7 @@ export function editDeclaration(dir: string, kind: KindName, name: string, edit:
 }
 
 /** Fields the server moves on every update. */
-export const MOVING_FIELDS = ['updated', 'updatedBy', 'version'];
+export const MOVING_FIELDS = ['updated', 'updatedBy', 'version', 'updatedAt'];
 
 /**
  * The top-level fields of a stored object that differ between `before` and `after`, other than `allowed`, as

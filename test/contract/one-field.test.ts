@@ -57,10 +57,13 @@ const SP: Json = {
   associatedSensors: SP_CREATE.associatedSensorIds,
 };
 const SR = sample('secret-rule/get.response.json');
+// A report schedule seeded from the documented create body (no read form is documented), with its id.
+const RS_ID = '310ab890-0318-11f0-9274-53256e39b1ae'; // the documented create answer's scheduleUuid
+const RS: Json = { scheduleUuid: RS_ID, ...sample('report-schedule/create.request.json'), filter: 'containerId:edc01607bc33', zip: 1 };
 
 interface Case {
   kind: KindName;
-  collection: 'centralizedPolicies' | 'runtimePolicies' | 'exceptions' | 'sensorProfiles' | 'secretRules';
+  collection: 'centralizedPolicies' | 'runtimePolicies' | 'exceptions' | 'sensorProfiles' | 'secretRules' | 'reportSchedules';
   id: string;
   name: string;
   seed: SeedAccount;
@@ -135,6 +138,24 @@ const cases: Case[] = [
     edit: (s) => ({ ...s, severity: 'CRITICAL' }),
     // the documented PUT body, aimed at this rule
     fromRequest: declarationFrom('SecretRule', { ruleUuid: SR.ruleUuid, ...sample('secret-rule/update.request.json') }, SR.secretDetector),
+  },
+  {
+    kind: 'ReportSchedule',
+    collection: 'reportSchedules',
+    id: RS_ID,
+    name: RS['name'],
+    seed: { reportSchedules: [RS] },
+    field: 'displayColumns',
+    stored: ['name', 'containerId', 'firstDetected', 'qid', 'hostArchitecture'],
+    edit: (s) => ({ ...s, displayColumns: ['name', 'containerId', 'firstDetected', 'qid', 'hostArchitecture'] }),
+    // a declaration that names only the template, the columns, the recurrence and the start (the live filter, zip and end time must survive)
+    fromRequest: declarationFrom('ReportSchedule', {
+      name: RS['name'],
+      templateName: 'CS_CONTAINER_VULNERABILITY',
+      displayColumns: ['name', 'containerId', 'firstDetected', 'qid', 'hostArchitecture'],
+      reportScheduleDetails: { recurrenceType: 'DAILY' },
+      eventTime: '2025-03-17T10:20:00Z',
+    }),
   },
 ];
 

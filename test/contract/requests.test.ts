@@ -63,12 +63,29 @@ function runtimeCase(form: 'camelCase' | 'PascalCase'): Case {
 
 /** The created object is stored under the declared name, with the declared rules (ids given by the server). */
 function checkStored(sim: SimulatorHandle, decl: Declaration): void {
-  const collection = { CentralizedPolicy: 'centralizedPolicies', RuntimePolicy: 'runtimePolicies', Exception: 'exceptions', SensorProfile: 'sensorProfiles' }[decl.kind as string]!;
-  const nameField = { CentralizedPolicy: 'policyName', RuntimePolicy: 'name', Exception: 'name', SensorProfile: 'profileName' }[decl.kind as string]!;
+  const collection = { CentralizedPolicy: 'centralizedPolicies', RuntimePolicy: 'runtimePolicies', Exception: 'exceptions', SensorProfile: 'sensorProfiles', ReportSchedule: 'reportSchedules' }[decl.kind as string]!;
+  const nameField = { CentralizedPolicy: 'policyName', RuntimePolicy: 'name', Exception: 'name', SensorProfile: 'profileName', ReportSchedule: 'name' }[decl.kind as string]!;
   const dump = sim.dump() as Record<string, Array<Record<string, any>>>;
   const live = dump[collection]!.find((o) => o[nameField] === decl.metadata.name);
   expect(live, `${decl.kind}/${decl.metadata.name} stored`).toBeDefined();
-  const stored = sim.raw(collection, live![{ CentralizedPolicy: 'uuid', RuntimePolicy: 'id', Exception: 'exceptionId', SensorProfile: 'profileId' }[decl.kind as string]!])!;
+  const stored = sim.raw(collection, live![{ CentralizedPolicy: 'uuid', RuntimePolicy: 'id', Exception: 'exceptionId', SensorProfile: 'profileId', ReportSchedule: 'scheduleUuid' }[decl.kind as string]!])!;
+  if (decl.kind === 'ReportSchedule') {
+    // the documented body as sent: columns, details (a DAILY schedule's ordinalDayOfMonth 1 included), flags, times
+    const body = sample(`report-schedule/${decl.spec['eventTime'] === '2025-03-17T10:45:00Z' ? 'update' : 'create'}.request.json`);
+    expect(stored).toMatchObject({
+      description: body.description,
+      fileFormat: body.format,
+      templateName: body.templateName,
+      secondFilter: body.secondFilter,
+      displayColumns: body.displayColumns,
+      expireAfter: body.expireAfter,
+      fileZipped: body.zip,
+      emailNotification: body['e-mail notification'],
+      reportScheduleDetails: body.reportScheduleDetails,
+      eventTime: new Date(body.eventTime).toISOString(),
+      eventEndTime: new Date(body.eventEndTime).toISOString(),
+    });
+  }
   if (decl.kind === 'Exception') {
     // the documented create (a listId, no qids) gets the qids the documented GET shows
     expect(stored).toMatchObject({ listId: decl.spec['listId'], dynamicFilter: decl.spec['dynamicFilter'], entityAssignmentType: 'DYNAMIC', qids: sample('exception/get.response.json').qids });
@@ -106,6 +123,8 @@ describe('contract: documented request bodies', () => {
       'centralized-policy/create.request.json',
       'centralized-policy/update.request.json',
       'exception/create.request.json',
+      'report-schedule/create.request.json',
+      'report-schedule/update.request.json',
       'secret-rule/update.request.json',
       'sensor-profile/create.request.json',
       'sensor-profile/update.request.json',

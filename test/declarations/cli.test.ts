@@ -38,7 +38,7 @@ describe('qcs-gitops validate (built CLI, offline)', () => {
     const r = await cli('validate', 'examples/policies');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Valid: \d+ declarations in \d+ files \(\d+ SensorProfile, \d+ CentralizedPolicy, \d+ RuntimePolicy, \d+ Exception, \d+ SecretRule\)\.\n$/);
+    expect(r.stdout).toMatch(/^Valid: \d+ declarations in \d+ files \(\d+ SensorProfile, \d+ CentralizedPolicy, \d+ RuntimePolicy, \d+ Exception, \d+ SecretRule, \d+ ReportSchedule\)\.\n$/);
   });
 
   test('--format json on valid input', async () => {

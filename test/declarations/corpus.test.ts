@@ -36,7 +36,7 @@ describe('examples/policies', () => {
   test('every example is valid, and every kind is covered', async () => {
     const { diagnostics, declarations, files } = await loadAndValidate(['examples/policies']);
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect(new Set(declarations.map((d) => d.kind))).toEqual(new Set(['CentralizedPolicy', 'RuntimePolicy', 'Exception', 'SensorProfile', 'SecretRule']));
+    expect(new Set(declarations.map((d) => d.kind))).toEqual(new Set(['CentralizedPolicy', 'RuntimePolicy', 'Exception', 'SensorProfile', 'SecretRule', 'ReportSchedule']));
     expect(files.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -61,7 +61,7 @@ describe('docs/declarations.md', () => {
   test('every complete example in the documentation is valid', () => {
     const md = readFileSync('docs/declarations.md', 'utf8');
     const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^spec:/m.test(b) && !b.includes('...'));
-    expect(blocks.length).toBe(5);
+    expect(blocks.length).toBe(6);
     for (const b of blocks) {
       const r = validateText('docs.yaml', b);
       expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);

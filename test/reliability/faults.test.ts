@@ -88,7 +88,7 @@ describe.concurrent.each(FAULTS)('fault: $name', (f) => {
       const r = await run(['plan', EXAMPLES, ...FLAGS, ...(f.flags ?? [])], s.env, { timeoutMs: 80_000 });
       if (f.mustSucceed || r.code === 0) {
         expect(r.code, r.stderr).toBe(0);
-        expect(r.stdout).toMatch(/^Plan: 8 to create, 4 to update, 0 to delete\./m);
+        expect(r.stdout).toMatch(/^Plan: 10 to create, 4 to update, 0 to delete\./m);
       } else {
         expectCleanFailure(r, f.failure);
       }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { hasErrors, validateText } from '../../src/declarations/validate.js';
-import { KIND_NAMES } from '../../src/types.js';
+import { KIND_NAMES } from '../../src/kinds/index.js';
 import { EXAMPLES } from './helpers.js';
 
 const BOUND_MS = 3000; // a safety net per document, not a speed test

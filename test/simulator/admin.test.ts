@@ -16,7 +16,7 @@ describe('admin API', () => {
     const r = await admin(api, 'GET', 'state');
     expect(r.status).toBe(200);
     expect(r.json).toEqual(api.sim.dump());
-    expect(Object.keys(r.json).sort()).toEqual(['centralizedPolicies', 'exceptions', 'qidLists', 'runtimePolicies', 'runtimePoliciesInUse', 'secretRules', 'sensorProfiles']);
+    expect(Object.keys(r.json).sort()).toEqual(['centralizedPolicies', 'exceptions', 'qidLists', 'reportSchedules', 'runtimePolicies', 'runtimePoliciesInUse', 'secretRules', 'sensorProfiles']);
     expect(r.json.qidLists).toEqual({ '9b157637-8132-4899-bfae-effd1ea39a75': [90984] });
     expect(r.json.runtimePolicies.map((p: any) => p.name)).toEqual(['Default Policy']);
     expect(r.json.exceptions.map((e: any) => [e.name, e.qids])).toEqual([['seeded', [5]]]);

@@ -96,6 +96,15 @@ describe('release-notes samples', () => {
     expect(b.json).toEqual(sample('secret-rule/bulkUpdate.response.json'));
   });
 
+  it('report schedule: create and update (1.38)', async () => {
+    const c = await api.post('/v1.3/reports/schedule', use('report-schedule/create.request.json'));
+    expect(c.status).toBe(200);
+    covers('report-schedule/create.response.json', c.json);
+    const u = await api.put(`/v1.3/reports/schedule/${c.json.scheduleUuid}`, use('report-schedule/update.request.json'));
+    expect(u.status).toBe(200);
+    covers('report-schedule/update.response.json', u.json);
+  });
+
   it('covered every request sample and call description in the fixtures', () => {
     const all = readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
       .map((f) => f.replaceAll('\\', '/'))

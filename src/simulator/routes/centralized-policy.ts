@@ -4,7 +4,9 @@ import { badRequest, notFound, SimError } from '../errors.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
-import type { Json } from '../types.js';
+import type { Account } from '../account.js';
+import { eachSeed, SEED_USER, uniqueName } from '../seeding.js';
+import type { Json, SeedAccount } from '../types.js';
 import { asObject, optArray, optBool, optInt, optString, optStringArray, reqString, typeOf } from '../validate.js';
 
 export const DEFAULT_CENTRALIZED_POLICY_UUID = '5c5f3b2e-0d7a-4c61-9a56-8b0d1f6c0001';
@@ -165,7 +167,7 @@ function get(map: Map<string, Json>, id: string): Json {
 }
 
 function handle(ctx: RouteCtx): RouteResult {
-  const map = ctx.account.centralizedPolicies;
+  const map = ctx.account.objects('CentralizedPolicy');
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound(`No such path under centralizedPolicy`);
   const now = String(ctx.now);
@@ -210,4 +212,29 @@ export const centralizedPolicyRoutes: KindRoutes = {
   permission: 'CENTRALIZED_POLICY',
   bases: [['v1.3', 'centralizedPolicy']],
   handle,
+  seedKeys: ['centralizedPolicies'],
+  seed,
+  dump,
 };
+
+// ---- seed and dump -----------------------------------------------------------------------------------
+
+/** The default policy first; a seed entry with `isDefault: true` replaces it. */
+function seed(account: Account, s: SeedAccount, now: number): void {
+  const map = account.objects('CentralizedPolicy');
+  const ms = String(now);
+  const dcp = defaultCentralizedPolicy();
+  map.set(dcp['uuid'] as string, dcp);
+  eachSeed(s, 'centralizedPolicies', (o) => {
+    const p = normalizeCentralizedPolicy(o, true);
+    const rec: Json = { uuid: uuid(), createdBy: SEED_USER, created: ms, updatedBy: SEED_USER, updated: ms, version: 1, ...p };
+    const id = rec['uuid'] as string;
+    if (rec['isDefault'] === true) for (const [k, x] of map) if (x['isDefault'] === true) map.delete(k);
+    uniqueName(map, 'policyName', rec, id, 'centralizedPolicies');
+    map.set(id, rec);
+  });
+}
+
+function dump(account: Account): SeedAccount {
+  return { centralizedPolicies: [...account.objects('CentralizedPolicy').values()].map(centralizedDetails) };
+}

@@ -4,7 +4,9 @@ import { badRequest, notFound, SimError } from '../errors.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
-import type { Json } from '../types.js';
+import type { Account } from '../account.js';
+import { eachSeed, SEED_USER, SeedError, uniqueName } from '../seeding.js';
+import type { Json, SeedAccount } from '../types.js';
 import { asObject, epochString, oneOf, optArray, optStringOrNull, reqString, typeOf } from '../validate.js';
 
 /** QQL tokens a dynamic filter may use (release notes 1.3x). */
@@ -32,6 +34,11 @@ function qidList(o: Json): number[] | null {
 
 /** The QID list of the documented create (listId 9b157637-…, no qids) holds the QID its GET answers (90984). */
 export const DEFAULT_QID_LISTS: Record<string, number[]> = { '9b157637-8132-4899-bfae-effd1ea39a75': [90984] };
+
+/** The account's QID lists by listId (the defaults until a seed sets its own). */
+export function qidLists(account: Account): Map<string, number[]> {
+  return account.state('Exception.qidLists', () => new Map(Object.entries(DEFAULT_QID_LISTS).map(([k, v]) => [k, [...v]])));
+}
 
 export interface ExceptionNormalizeOptions {
   /** A seed entry: server fields kept, entityAssignmentType stored as given. */
@@ -113,7 +120,7 @@ export function exceptionDetails(e: Json, includeQids = true): Json {
 }
 
 function handle(ctx: RouteCtx): RouteResult {
-  const map = ctx.account.exceptions;
+  const map = ctx.account.objects('Exception');
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound('No such path under exception');
   const now = String(ctx.now);
@@ -123,7 +130,7 @@ function handle(ctx: RouteCtx): RouteResult {
       return { status: 200, body: { data: page, count, groups: {} } };
     }
     if (ctx.method === 'POST') {
-      const e = normalizeException(ctx.body, { create: true, qidLists: ctx.account.qidLists });
+      const e = normalizeException(ctx.body, { create: true, qidLists: qidLists(ctx.account) });
       if (nameTaken(map, 'name', e['name'] as string)) throw badRequest(`An exception named "${e['name']}" already exists`);
       const rec = { exceptionId: uuid(), ...e, createdBy: ctx.user, updatedBy: ctx.user, created: now, updated: now };
       map.set(rec.exceptionId, rec);
@@ -154,4 +161,35 @@ export const exceptionRoutes: KindRoutes = {
   permission: 'EXCEPTION',
   bases: [['v1.3', 'exception']],
   handle,
+  seedKeys: ['exceptions', 'qidLists'],
+  seed,
+  dump,
 };
+
+// ---- seed and dump -----------------------------------------------------------------------------------
+
+function seed(account: Account, s: SeedAccount, now: number): void {
+  const map = account.objects('Exception');
+  const lists = qidLists(account);
+  const ms = String(now);
+  if (s.qidLists !== undefined && s.qidLists !== null) {
+    if (typeof s.qidLists !== 'object' || Array.isArray(s.qidLists)) throw new SeedError('seed.qidLists must be an object: { "<listId>": [qid, ...] }');
+    for (const [listId, qids] of Object.entries(s.qidLists)) {
+      if (!Array.isArray(qids) || !qids.every((q) => Number.isInteger(q) && q > 0)) throw new SeedError(`seed.qidLists["${listId}"] must be an array of positive integers`);
+      lists.set(listId, [...qids]);
+    }
+  }
+  eachSeed(s, 'exceptions', (o) => {
+    const e = normalizeException(o, { seed: true, create: true, qidLists: lists });
+    const rec: Json = { exceptionId: uuid(), createdBy: SEED_USER, updatedBy: SEED_USER, created: ms, updated: ms, ...e };
+    uniqueName(map, 'name', rec, rec['exceptionId'] as string, 'exceptions');
+    map.set(rec['exceptionId'] as string, rec);
+  });
+}
+
+function dump(account: Account): SeedAccount {
+  return {
+    exceptions: [...account.objects('Exception').values()].map((e) => (e['exceptionType'] === undefined ? exceptionDetails(e) : { ...exceptionDetails(e), exceptionType: e['exceptionType'] })),
+    qidLists: Object.fromEntries([...qidLists(account)].map(([k, v]) => [k, [...v]])),
+  };
+}

@@ -5,7 +5,9 @@ import { badRequest, notFound, SimError } from '../errors.js';
 import { objectId } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
-import type { Json } from '../types.js';
+import type { Account } from '../account.js';
+import { eachSeed, SeedError, seedEntries, uniqueName } from '../seeding.js';
+import type { Json, SeedAccount } from '../types.js';
 import { asObject, oneOf, optArray, optBool, optInt, optString, optStringArray, reqString } from '../validate.js';
 
 export const RULE_TYPES = ['READ', 'WRITE', 'NETWORK_OUTBOUND', 'NETWORK_INBOUND', 'SYSCALL'] as const;
@@ -169,7 +171,7 @@ function v12Details(p: Json): Json {
 
 function handle(ctx: RouteCtx, base: string[]): RouteResult {
   const v12 = base[0] === 'v1.2';
-  const map = ctx.account.runtimePolicies;
+  const map = ctx.account.objects('RuntimePolicy');
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound('No such path under runtime/policies');
   const iso = new Date(ctx.now).toISOString();
@@ -200,7 +202,7 @@ function handle(ctx: RouteCtx, base: string[]): RouteResult {
     return { status: 200, body: v12 ? { ID: id } : { id }, mutated: true };
   }
   if (ctx.method === 'DELETE') {
-    if (ctx.account.runtimePoliciesInUse.has(id)) {
+    if (inUse(ctx.account).has(id)) {
       throw new SimError(409, `Runtime policy ${id} is associated with an instrumented image or container and cannot be deleted; remove the association first`);
     }
     map.delete(id);
@@ -217,4 +219,44 @@ export const runtimePolicyRoutes: KindRoutes = {
     ['v1.2', 'runtime', 'policies'],
   ],
   handle,
+  seedKeys: ['runtimePolicies', 'runtimePoliciesInUse'],
+  seed,
+  dump,
 };
+
+// ---- in-use state, seed and dump ---------------------------------------------------------------------
+
+/** Ids of runtime policies associated with an instrumented image or container (DELETE is refused). */
+function inUse(account: Account): Set<string> {
+  return account.state('runtimePoliciesInUse', () => new Set<string>());
+}
+
+/** Marks a runtime policy as in use (or not), for the admin API; 404 for an unknown id. */
+export function setRuntimePolicyInUse(account: Account, id: string, used: boolean): void {
+  if (!account.objects('RuntimePolicy').has(id)) throw new SimError(404, `Runtime policy ${id} not found`);
+  if (used) inUse(account).add(id);
+  else inUse(account).delete(id);
+}
+
+function seed(account: Account, s: SeedAccount, now: number): void {
+  const map = account.objects('RuntimePolicy');
+  const iso = new Date(now).toISOString();
+  const drp = defaultRuntimePolicy();
+  map.set(drp['id'] as string, drp);
+  eachSeed(s, 'runtimePolicies', (o) => {
+    const p = normalizeRuntimePolicy(o, now, true, true);
+    const rec: Json = { id: objectId(now), created: iso, updated: iso, ...p };
+    // A seeded "Default Policy" replaces the built-in one.
+    if (rec['name'] === drp['name']) map.delete(drp['id'] as string);
+    uniqueName(map, 'name', rec, rec['id'] as string, 'runtimePolicies');
+    map.set(rec['id'] as string, rec);
+  });
+  for (const id of seedEntries<string>(s, 'runtimePoliciesInUse')) {
+    if (!map.has(id)) throw new SeedError(`seed.runtimePoliciesInUse: no runtime policy has id ${id}`);
+    inUse(account).add(id);
+  }
+}
+
+function dump(account: Account): SeedAccount {
+  return { runtimePolicies: [...account.objects('RuntimePolicy').values()].map(runtimeStored), runtimePoliciesInUse: [...inUse(account)] };
+}

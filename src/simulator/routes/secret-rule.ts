@@ -3,7 +3,10 @@
 import { badRequest, notFound, SimError } from '../errors.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
-import type { Json } from '../types.js';
+import type { Account } from '../account.js';
+import { builtinSecretRules } from '../secret-rules-builtin.js';
+import { eachSeed, SeedError } from '../seeding.js';
+import type { Json, SeedAccount } from '../types.js';
 import { asObject, oneOf, optArray, reqString } from '../validate.js';
 
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -18,7 +21,7 @@ export function secretRuleDetails(r: Json): Json {
 }
 
 function handle(ctx: RouteCtx): RouteResult {
-  const map = ctx.account.secretRules;
+  const map = ctx.account.objects('SecretRule');
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound('No such path under secretrule');
   if (id === undefined) {
@@ -66,4 +69,43 @@ export const secretRuleRoutes: KindRoutes = {
     ['v1.3', 'secretDetector'],
   ],
   handle,
+  seedKeys: ['secretRules'],
+  seed,
+  dump,
 };
+
+// ---- seed and dump -----------------------------------------------------------------------------------
+
+/** The built-in rules as they were at start, to dump only the overrides. */
+function builtins(account: Account): Map<string, Json> {
+  return account.state('builtinSecretRules', () => new Map<string, Json>());
+}
+
+/** The built-in rules; seed entries (matched by ruleUuid or secretDetector) override status and severity. */
+function seed(account: Account, s: SeedAccount): void {
+  const map = account.objects('SecretRule');
+  for (const r of builtinSecretRules()) {
+    map.set(r['ruleUuid'] as string, r);
+    builtins(account).set(r['ruleUuid'] as string, structuredClone(r));
+  }
+  eachSeed(s, 'secretRules', (o) => {
+    const rule = (typeof o['ruleUuid'] === 'string' ? map.get(o['ruleUuid']) : undefined) ?? [...map.values()].find((r) => r['secretDetector'] === o['secretDetector']);
+    if (!rule) throw new SeedError(`no built-in secret rule has ruleUuid ${String(o['ruleUuid'])} or secretDetector ${String(o['secretDetector'])}`);
+    if (typeof o['status'] === 'string') rule['status'] = normStatus(o['status']);
+    if (typeof o['severity'] === 'string') rule['severity'] = normSeverity(o['severity']);
+    if (typeof o['updated'] === 'number') rule['updated'] = o['updated'];
+    if (typeof o['updatedBy'] === 'string') rule['updatedBy'] = o['updatedBy'];
+  });
+}
+
+/** Only the rules that differ from the built-ins. */
+function dump(account: Account): SeedAccount {
+  const secretRules: Json[] = [];
+  for (const [id, r] of account.objects('SecretRule')) {
+    const b = builtins(account).get(id);
+    if (!b || b['status'] !== r['status'] || b['severity'] !== r['severity'] || b['updated'] !== r['updated']) {
+      secretRules.push({ ruleUuid: id, secretDetector: r['secretDetector'], status: r['status'], severity: r['severity'], updated: r['updated'], updatedBy: r['updatedBy'] });
+    }
+  }
+  return { secretRules };
+}

@@ -7,7 +7,8 @@ import { uuid, ZERO_UUID } from '../ids.js';
 import { listPage, parsePage, slicePage } from '../pagination.js';
 import { hash32 } from '../prng.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
-import type { Json } from '../types.js';
+import { eachSeed, SEED_USER, SeedError, uniqueName } from '../seeding.js';
+import type { Json, SeedAccount } from '../types.js';
 import { asObject, oneOf, optString, optStringArray, reqString } from '../validate.js';
 
 export function defaultSensorProfile(): Json {
@@ -85,7 +86,7 @@ function summary(p: Json): Json {
 
 /** One profile per registry, the Default profile included. */
 function checkRegistries(account: Account, registries: string[], selfId?: string): void {
-  for (const [id, p] of account.sensorProfiles) {
+  for (const [id, p] of account.objects('SensorProfile')) {
     if (id === selfId) continue;
     const taken = registries.filter((r) => (p['associatedRegistries'] as string[]).includes(r));
     if (taken.length > 0) throw badRequest(`Registry ${taken.join(', ')} is already associated with sensor profile "${p['profileName']}"; a registry can belong to one profile only`);
@@ -106,7 +107,7 @@ function registryInfo(account: Account, id: string): Json {
     registryType: 'DockerHub',
     totalImages: hash32(id) % 50,
     lastScanned: '1657868777405',
-    ...structuredClone(account.registries.get(id) ?? {}),
+    ...structuredClone(registries(account).get(id) ?? {}),
   };
 }
 
@@ -157,7 +158,7 @@ function sensorInfo(account: Account, id: string): Json {
     containerRuntime: 'DOCKER',
     containerRuntimeVersion: '20.10.12',
     architecture: 'x86_64',
-    ...structuredClone(account.sensors.get(id) ?? {}),
+    ...structuredClone(sensors(account).get(id) ?? {}),
   };
 }
 
@@ -168,7 +169,7 @@ function uuidFrom(seed: string): string {
 
 function handle(ctx: RouteCtx): RouteResult {
   const { account } = ctx;
-  const map = account.sensorProfiles;
+  const map = account.objects('SensorProfile');
   const [id, sub, extra] = ctx.rest;
   const now = String(ctx.now);
   if (extra !== undefined) throw notFound('No such path under sensorProfile');
@@ -191,7 +192,7 @@ function handle(ctx: RouteCtx): RouteResult {
     if (ctx.method !== 'GET') throw new SimError(405, `${ctx.method} is not supported on sensorProfile/associate`);
     const used = new Set<string>();
     for (const [pid, p] of map) if (pid !== ZERO_UUID) for (const s of p['associatedSensors'] as string[]) used.add(s);
-    const free = [...account.sensors.keys()].filter((s) => !used.has(s));
+    const free = [...sensors(account).keys()].filter((s) => !used.has(s));
     return { status: 200, body: { content: slicePage(free, parsePage(ctx.query, ctx.pageSizeCap)).map((s) => sensorInfo(account, s)) } };
   }
   const cur = map.get(id);
@@ -232,4 +233,46 @@ export const sensorProfileRoutes: KindRoutes = {
   permission: 'SENSOR_PROFILE',
   bases: [['v1.3', 'sensorProfile']],
   handle,
+  seedKeys: ['sensorProfiles', 'registries', 'sensors'],
+  seed,
+  dump,
 };
+
+// ---- registries, sensors, seed and dump --------------------------------------------------------------
+
+/** Registries known to the account (listings only; unknown ids are described generically). */
+function registries(account: Account): Map<string, Json> {
+  return account.state('registries', () => new Map<string, Json>());
+}
+
+/** Sensors known to the account (listings only). */
+function sensors(account: Account): Map<string, Json> {
+  return account.state('sensors', () => new Map<string, Json>());
+}
+
+function seed(account: Account, s: SeedAccount, now: number): void {
+  const map = account.objects('SensorProfile');
+  const ms = String(now);
+  map.set(ZERO_UUID, defaultSensorProfile());
+  eachSeed(s, 'sensorProfiles', (o) => {
+    const p = normalizeSensorProfile(o, true);
+    const rec: Json = { profileId: uuid(), createdBy: SEED_USER, created: ms, updatedBy: SEED_USER, updated: ms, ...p };
+    uniqueName(map, 'profileName', rec, rec['profileId'] as string, 'sensorProfiles');
+    map.set(rec['profileId'] as string, rec);
+  });
+  eachSeed(s, 'registries', (o) => {
+    if (typeof o['registryUuid'] !== 'string') throw new SeedError('registryUuid is required');
+    registries(account).set(o['registryUuid'], structuredClone(o));
+  });
+  eachSeed(s, 'sensors', (o) => {
+    if (typeof o['uuid'] !== 'string') throw new SeedError('uuid is required');
+    sensors(account).set(o['uuid'], structuredClone(o));
+  });
+}
+
+function dump(account: Account): SeedAccount {
+  const out: SeedAccount = { sensorProfiles: [...account.objects('SensorProfile').values()].map(sensorProfileDetails) };
+  if (registries(account).size > 0) out.registries = [...registries(account).values()].map((x) => structuredClone(x));
+  if (sensors(account).size > 0) out.sensors = [...sensors(account).values()].map((x) => structuredClone(x));
+  return out;
+}

@@ -1,0 +1,356 @@
+// ReportSchedule — /v1.3/reports/schedule: scheduled vulnerability and secrets reports (CS 1.38 notes; the
+// CS_IMAGE_SECRETS template and its columns from the 1.3x notes).
+// Quirks handled here: the create/update body spells the e-mail flag "e-mail notification" while reads say
+// `emailNotification`; the body sends `zip` and `format`, reads say `fileZipped` and `fileFormat`; both bodies
+// carry `"action": "CREATE"` as the notes print them; the update answers a `{"message"}` sentence, not an id;
+// the id is `scheduleUuid`. An update receives the whole desired object (engine/desired.ts: the live value of
+// every top-level field the declaration does not mention), so a PUT never clears what the user did not touch.
+import { isDeepStrictEqual } from 'node:util';
+import type { CheckIssue } from './types.js';
+import { defineKind } from './defaults.js';
+import { suggest } from '../declarations/messages.js';
+import { type Obj, bool, canonicalDate, getOrUndefined, idFromResponse, isBlank, isObj, optInt, optString, parseDate, pick, seg, upper } from './util.js';
+
+const PATH = '/v1.3/reports/schedule';
+
+/** The templates the notes name. Others are allowed, with a warning. */
+export const TEMPLATES = ['CS_CONTAINER_VULNERABILITY', 'CS_IMAGE_VULNERABILITY', 'CS_IMAGE_SECRETS'] as const;
+
+/** Columns the notes list for a template. `complete`: the notes say these are all there are (an unknown one is an
+ * error); otherwise the list is what the samples show (an unknown one is a warning). */
+export const TEMPLATE_COLUMNS: Record<string, { columns: readonly string[]; complete: boolean }> = {
+  // 1.3x notes, "Create a Report Request": "When the template CS_IMAGE_SECRETS is used, you can include any of these columns"
+  CS_IMAGE_SECRETS: {
+    complete: true,
+    columns: ['repo', 'imageId', 'sha', 'uuid', 'label', 'created', 'updated', 'secretUuid', 'secretSeverity', 'layerSha', 'ruleUuid', 'filePath', 'lastUpdated', 'category', 'secretType', 'matches'],
+  },
+  // 1.38 notes: every column the report list and the create/update samples show for this template
+  CS_CONTAINER_VULNERABILITY: {
+    complete: false,
+    columns: ['name', 'containerId', 'qid', 'severity', 'firstDetected', 'lastScanned', 'tags', 'clusterName', 'podNameSpace', 'podName', 'nodeName', 'hostArchitecture'],
+  },
+};
+
+export const RECURRENCES = ['DAILY', 'WEEKLY', 'MONTHLY'] as const;
+/** Day names of `selectedDayOfWeeks` and `dayOfWeek` (our assumption: the notes only print null). */
+export const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+/** The read form's key of the e-mail flag, and the body's. */
+const EMAIL = 'emailNotification';
+const EMAIL_WIRE = 'e-mail notification';
+
+export interface ScheduleDetails {
+  recurrenceType?: string;
+  selectedDayOfWeeks?: string[] | null;
+  monthlyType?: string | null;
+  ordinalDayOfMonth?: number | null;
+  dayOfWeek?: string | null;
+  ordinalDayOfWeek?: number | string | null;
+}
+
+export interface ReportScheduleSpec {
+  description?: string | null;
+  templateName?: string;
+  filter?: string | null;
+  secondFilter?: string | null;
+  format?: string;
+  displayColumns?: string[] | null;
+  expireAfter?: number | string;
+  zip?: boolean | number;
+  emailNotification?: boolean | number;
+  'e-mail notification'?: boolean | number;
+  reportScheduleDetails?: ScheduleDetails | null;
+  eventTime?: string | number;
+  eventEndTime?: string | number | null;
+  /** The body's `"action": "CREATE"`, accepted so a request body reads as a declaration; never compared. */
+  action?: string;
+}
+
+export type ReportScheduleLive = Obj;
+
+/** Top-level spec fields, in the order of the create sample. */
+const FIELDS = ['description', 'templateName', 'filter', 'format', 'reportScheduleDetails', 'expireAfter', 'secondFilter', 'displayColumns', 'zip', EMAIL, 'eventEndTime', 'eventTime'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** The value of a top-level field in a spec (declaration names) or a live object (read names); `undefined` when
+ * the object does not mention it. */
+function raw(o: Obj, f: Field, side: 'spec' | 'live'): unknown {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const first = (...keys: string[]) => {
+    for (const k of keys) if (has(k) && o[k] !== undefined) return o[k] ?? null;
+    return undefined;
+  };
+  switch (f) {
+    case 'format':
+      return side === 'live' ? first('fileFormat', 'format') : first('format');
+    case 'zip':
+      return side === 'live' ? first('fileZipped', 'zip') : first('zip');
+    case EMAIL:
+      return first(EMAIL, EMAIL_WIRE);
+    default:
+      return first(f);
+  }
+}
+
+function dayList(v: unknown): string[] | null {
+  if (!Array.isArray(v)) return null;
+  const days = [...new Set(v.map((d) => upper(d)).filter((d): d is string => d !== undefined))];
+  const rank = (d: string) => ((DAYS as readonly string[]).indexOf(d) + 8) % 8; // unknown names last
+  return days.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** reportScheduleDetails with every field present (null when unset), names upper case, days in week order. */
+function fullDetails(v: unknown): Obj | null {
+  if (!isObj(v)) return null;
+  const ord = optInt(v.ordinalDayOfWeek);
+  return {
+    recurrenceType: upper(v.recurrenceType) ?? null,
+    selectedDayOfWeeks: dayList(v.selectedDayOfWeeks),
+    monthlyType: upper(v.monthlyType) ?? null,
+    ordinalDayOfMonth: optInt(v.ordinalDayOfMonth) ?? null,
+    dayOfWeek: upper(v.dayOfWeek) ?? null,
+    ordinalDayOfWeek: ord ?? upper(v.ordinalDayOfWeek) ?? null,
+  };
+}
+
+/** The comparable details: only the fields that apply to the recurrence (a DAILY schedule's ordinalDayOfMonth,
+ * sent as 1 in the sample, means nothing and is not compared). */
+function canonicalDetails(v: unknown): Obj | null {
+  const d = fullDetails(v);
+  if (!d) return null;
+  if (d.recurrenceType === 'DAILY') return { recurrenceType: 'DAILY' };
+  if (d.recurrenceType === 'WEEKLY') return { recurrenceType: 'WEEKLY', selectedDayOfWeeks: d.selectedDayOfWeeks ?? [] };
+  if (d.recurrenceType === 'MONTHLY') {
+    const { selectedDayOfWeeks: _unused, ...monthly } = d;
+    return monthly;
+  }
+  return d;
+}
+
+/** A top-level field in its normalized form (what is compared, and what is written). */
+function norm(f: Field, v: unknown): unknown {
+  switch (f) {
+    case 'description':
+      return optString(v) ?? '';
+    case 'templateName':
+      return upper(v) ?? null;
+    case 'filter':
+    case 'secondFilter':
+      return optString(v) ?? null;
+    case 'format':
+      return optString(v)?.trim().toLowerCase() ?? 'csv';
+    case 'displayColumns':
+      // null: every column of the template; []: its default columns only (1.3x notes) — not the same
+      return Array.isArray(v) ? v.map((c) => (typeof c === 'string' ? c.trim() : c)) : null;
+    case 'expireAfter':
+      return optInt(v) ?? null;
+    case 'zip':
+    case EMAIL:
+      return bool(v, false);
+    case 'reportScheduleDetails':
+      return canonicalDetails(v);
+    case 'eventTime':
+    case 'eventEndTime':
+      return canonicalDate(v) ?? null;
+  }
+}
+
+function canonicalOf(o: Obj, side: 'spec' | 'live'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    const v = raw(o, f, side);
+    if (v !== undefined || side === 'live') out[f] = norm(f, v);
+  }
+  return out;
+}
+
+/** ISO-8601 on the wire, as in the sample (`2025-03-17T10:20:00Z`); an unreadable value is sent as given. */
+function wireDate(v: unknown): string | null {
+  if (isBlank(v)) return null;
+  const ms = parseDate(v);
+  if (ms === undefined) return String(v);
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** A field's value in the body. */
+function wireValue(f: Field, v: unknown): unknown {
+  switch (f) {
+    case 'zip':
+    case EMAIL:
+      return bool(v, false) ? 1 : 0;
+    case 'reportScheduleDetails':
+      return fullDetails(v);
+    case 'eventTime':
+    case 'eventEndTime':
+      return wireDate(v);
+    case 'secondFilter':
+      return optString(v) ?? '';
+    default:
+      return norm(f, v);
+  }
+}
+
+/** The create/update body, in the sample's key order, from the canonical `desired` (see engine/desired.ts). A
+ * create: each declared field, else the create default (`displayColumns` left out means all columns; a DAILY
+ * schedule's meaningless `ordinalDayOfMonth` is sent as 1, as the documented body prints it). An update: `desired`
+ * holds every field (the live value of what the declaration does not manage); a field whose value is the live
+ * one is sent exactly as read (so nothing the comparison ignores, such as a DAILY `ordinalDayOfMonth`, changes). */
+function body(name: string, desired: Obj, live?: Obj): Obj {
+  const out: Obj = { name };
+  const have = live ? canonicalOf(live, 'live') : undefined;
+  for (const f of FIELDS) {
+    const unchanged = live !== undefined && have !== undefined && isDeepStrictEqual(have[f], desired[f]);
+    const v = unchanged ? raw(live, f, 'live') : desired[f];
+    if (v === undefined && f === 'displayColumns') continue;
+    const key = f === EMAIL ? EMAIL_WIRE : f;
+    if (f === 'eventEndTime') {
+      out[key] = wireValue(f, v);
+      out.action = 'CREATE'; // as both samples print it, between eventEndTime and eventTime
+      continue;
+    }
+    if (f === 'reportScheduleDetails' && !unchanged) {
+      const d = fullDetails(v);
+      if (d && d.recurrenceType === 'DAILY' && d.ordinalDayOfMonth === null) d.ordinalDayOfMonth = 1;
+      out[key] = d;
+      continue;
+    }
+    out[key] = v === undefined && f === 'expireAfter' ? 7 : wireValue(f, v);
+  }
+  return out;
+}
+
+function idOf(live: ReportScheduleLive): string {
+  return optString(pick(live, 'scheduleUuid', 'reportingScheduleId', 'uuid', 'id')) ?? '';
+}
+
+function toSpec(live: ReportScheduleLive): ReportScheduleSpec {
+  const c = canonicalOf(live, 'live');
+  const spec: Obj = {};
+  if (c.description !== '') spec.description = c.description;
+  spec.templateName = c.templateName;
+  if (c.filter !== null) spec.filter = c.filter;
+  if (c.secondFilter !== null) spec.secondFilter = c.secondFilter;
+  spec.format = c.format;
+  if (c.displayColumns !== null) spec.displayColumns = c.displayColumns;
+  if (c.expireAfter !== null) spec.expireAfter = c.expireAfter;
+  spec.zip = c.zip;
+  spec.emailNotification = c[EMAIL];
+  spec.reportScheduleDetails = c.reportScheduleDetails;
+  spec.eventTime = wireDate(c.eventTime);
+  if (c.eventEndTime !== null) spec.eventEndTime = wireDate(c.eventEndTime);
+  return spec as ReportScheduleSpec;
+}
+
+function checkColumns(template: string | undefined, columns: unknown, issues: CheckIssue[]): void {
+  if (!Array.isArray(columns)) return;
+  const seen = new Map<string, number>();
+  columns.forEach((c, i) => {
+    if (typeof c !== 'string') return;
+    const first = seen.get(c);
+    if (first !== undefined) issues.push({ path: ['displayColumns', i], message: `column "${c}" is listed twice (first at displayColumns[${first}]); list it once` });
+    else seen.set(c, i);
+  });
+  const known = template !== undefined ? TEMPLATE_COLUMNS[template] : undefined;
+  if (!known) return;
+  columns.forEach((c, i) => {
+    if (typeof c !== 'string' || known.columns.includes(c)) return;
+    const s = suggest(c, known.columns);
+    const hint = s !== undefined ? ` — did you mean '${s}'?` : '';
+    if (known.complete) {
+      issues.push({ path: ['displayColumns', i], message: `column "${c}" is not a ${template} column${hint} (the columns are: ${known.columns.join(', ')})` });
+    } else {
+      issues.push({ path: ['displayColumns', i], severity: 'warning', message: `column "${c}" is not among the ${template} columns the release notes show${hint} (${known.columns.join(', ')}); Qualys may refuse it` });
+    }
+  });
+}
+
+function checkDetails(v: unknown, issues: CheckIssue[]): void {
+  if (!isObj(v)) return;
+  const at = (k: string) => ['reportScheduleDetails', k];
+  const type = upper(v.recurrenceType);
+  const days = Array.isArray(v.selectedDayOfWeeks) ? v.selectedDayOfWeeks : [];
+  if (type === 'WEEKLY' && days.length === 0) {
+    issues.push({ path: at('selectedDayOfWeeks'), message: 'a WEEKLY schedule names its days in selectedDayOfWeeks, e.g. [MONDAY, THURSDAY]' });
+  }
+  if (type !== 'WEEKLY' && days.length > 0) {
+    issues.push({ path: at('selectedDayOfWeeks'), message: `selectedDayOfWeeks applies to WEEKLY schedules only; this one is ${type ?? 'without recurrenceType'}: remove it or set it to null` });
+  }
+  if (type === 'MONTHLY') {
+    const byDate = !isBlank(v.ordinalDayOfMonth);
+    const byWeekday = !isBlank(v.dayOfWeek) || !isBlank(v.ordinalDayOfWeek);
+    if (!byDate && !byWeekday) {
+      issues.push({ path: ['reportScheduleDetails'], message: 'a MONTHLY schedule names its day: ordinalDayOfMonth (1-31), or dayOfWeek with ordinalDayOfWeek (e.g. MONDAY and 1 for the first Monday)' });
+    } else if (byWeekday && (isBlank(v.dayOfWeek) || isBlank(v.ordinalDayOfWeek))) {
+      issues.push({ path: at(isBlank(v.dayOfWeek) ? 'dayOfWeek' : 'ordinalDayOfWeek'), message: 'dayOfWeek and ordinalDayOfWeek go together (e.g. MONDAY and 1 for the first Monday of the month)' });
+    }
+  }
+}
+
+function check(spec: ReportScheduleSpec): CheckIssue[] {
+  const issues: CheckIssue[] = [];
+  const o = spec as Obj;
+  const template = upper(spec.templateName);
+  if (template !== undefined && !(TEMPLATES as readonly string[]).includes(template)) {
+    const s = suggest(template, TEMPLATES);
+    issues.push({ path: ['templateName'], severity: 'warning', message: `templateName "${template}" is not one the release notes name (${TEMPLATES.join(', ')})${s ? ` — did you mean '${s}'?` : ''}; Qualys may refuse it` });
+  }
+  if (o[EMAIL] !== undefined && o[EMAIL_WIRE] !== undefined) {
+    issues.push({ path: [EMAIL_WIRE], message: `give the e-mail flag once: "${EMAIL}" or "${EMAIL_WIRE}" (the request's spelling), not both` });
+  }
+  checkColumns(template, spec.displayColumns, issues);
+  checkDetails(spec.reportScheduleDetails, issues);
+  for (const f of ['eventTime', 'eventEndTime'] as const) {
+    if (!isBlank(spec[f]) && parseDate(spec[f]) === undefined) {
+      issues.push({ path: [f], message: `${f} "${String(spec[f])}" is not a date: use an ISO 8601 date-time with a zone (2025-03-17T10:20:00Z), a date (2025-03-17), or epoch milliseconds` });
+    }
+  }
+  const start = parseDate(spec.eventTime);
+  const end = parseDate(spec.eventEndTime);
+  if (start !== undefined && end !== undefined && end < start) {
+    issues.push({ path: ['eventEndTime'], message: `eventEndTime (${wireDate(spec.eventEndTime)}) is before eventTime (${wireDate(spec.eventTime)}); the schedule would never run` });
+  }
+  return issues;
+}
+
+export const reportSchedule = defineKind<ReportScheduleSpec, ReportScheduleLive>({
+  kind: 'ReportSchedule',
+  schemaFile: 'report-schedule.schema.json',
+  folder: 'report-schedules',
+  dependsOn: [],
+  listIsComplete: true,
+
+  async list(api) {
+    return api.list<Obj>(PATH);
+  },
+
+  async get(api, id) {
+    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
+  },
+
+  idOf,
+  nameOf: (live) => optString(pick(live, 'name', 'reportName', 'scheduleName')) ?? '',
+
+  canonical: (spec) => canonicalOf(spec as Obj, 'spec'),
+  canonicalLive: (live) => canonicalOf(live, 'live'),
+
+  fields: FIELDS,
+  aliases: { [EMAIL_WIRE]: EMAIL },
+
+  async create(api, name, desired) {
+    const res = await api.request('POST', PATH, { body: body(name, desired) });
+    return idFromResponse(res, ['scheduleUuid', 'reportingScheduleId', 'uuid'], 'create report schedule');
+  },
+
+  async update(api, live, name, desired) {
+    // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
+    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, live) });
+  },
+
+  async remove(api, live) {
+    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
+  },
+
+  isProtected: () => false,
+  toSpec,
+  check,
+});
