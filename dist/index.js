@@ -47210,7 +47210,7 @@ function isFatal(e) {
 }
 async function applyPlan(api, kinds, plan, options = {}) {
   const parallelism = Math.max(1, options.parallelism ?? 4);
-  const attempts = Math.max(1, options.attempts ?? 3);
+  const attempts = Math.max(1, options.attempts ?? 5);
   const sleep = options.sleep ?? defaultSleep2;
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
   const order = applyOrder(kinds);

@@ -16,7 +16,7 @@ import { DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 export interface ApplyOptions {
   /** Calls in flight within a kind (default 4). */
   parallelism?: number;
-  /** Tries for a create or change whose failure may be passing (5xx, unknown outcome); default 3. */
+  /** Tries for a create or change whose failure may be passing (5xx, unknown outcome); default 5. */
   attempts?: number;
   /** Called as each change completes. */
   onResult?: (r: ChangeResult) => void;
@@ -48,7 +48,7 @@ function isFatal(e: unknown): boolean {
 
 export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const parallelism = Math.max(1, options.parallelism ?? 4);
-  const attempts = Math.max(1, options.attempts ?? 3);
+  const attempts = Math.max(1, options.attempts ?? 5);
   const sleep = options.sleep ?? defaultSleep;
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
   const order = applyOrder(kinds);

@@ -179,7 +179,7 @@ describe('drift issues (dist/index.js)', () => {
     expect(open).toHaveLength(1);
     const issue = open[0]!;
     expect(issue.labels).toEqual(['qcs-gitops-drift']);
-    expect(issue.title).toMatch(/^qcs-gitops: drift in examples\/policies \(13 changes planned\)$/);
+    expect(issue.title).toMatch(/^qcs-gitops: drift in examples\/policies \(15 changes planned\)$/);
     expect(issue.body).toContain('Plan: 9 to create, 4 to update, 0 to delete.');
     expect(issue.body.length).toBeLessThanOrEqual(65_536);
     expect(first.outputs['drift-issue']).toBe(String(issue.number));

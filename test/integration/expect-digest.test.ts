@@ -45,7 +45,7 @@ describe('apply --expect-digest', () => {
 
     const ok = await runCli(['apply', 'examples/policies', ...sim('a.json'), '--auto-approve', '--expect-digest', join(dir, 'reviewed.json')]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/Apply: 9 created, 4 updated, 0 deleted, 0 failed, 0 skipped/);
+    expect(ok.stdout).toMatch(/Apply: 11 created, 4 updated, 0 deleted, 0 failed, 0 skipped/);
     const after = await runCli(['plan', 'examples/policies', ...sim('a.json'), '--format', 'json']);
     expect(JSON.parse(after.stdout).changes).toEqual([]);
   });

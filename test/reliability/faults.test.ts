@@ -30,7 +30,7 @@ interface Fault {
 
 const FAULTS: Fault[] = [
   { name: 'latency spikes (some answers slower than --request-timeout)', faults: { latencySpikeEvery: 5, latencySpikeMs: 1300 }, flags: ['--request-timeout', '1'], mustSucceed: true },
-  { name: '429 storm with Retry-After (5 calls per 1 s window)', faults: { rateLimit: { limit: 5, windowSec: 1 } }, mustSucceed: true },
+  { name: '429 storm with Retry-After (2 calls per 1 s window)', faults: { rateLimit: { limit: 2, windowSec: 1 } }, mustSucceed: true },
   { name: '30% 503s', proxy503: 0.3, mustSucceed: true },
   { name: '5xx mix (500 and 503)', faults: { errorRate: 0.15, seed: 11 }, mustSucceed: false, failure: /answered 50[03]|E_RETRIES_EXHAUSTED|E_API_500/ },
   { name: 'connection resets (20%)', faults: { resetRate: 0.2, seed: 3 }, mustSucceed: true },
