@@ -180,7 +180,7 @@ describe('drift issues (dist/index.js)', () => {
     const issue = open[0]!;
     expect(issue.labels).toEqual(['qcs-gitops-drift']);
     expect(issue.title).toMatch(/^qcs-gitops: drift in examples\/policies \(15 changes planned\)$/);
-    expect(issue.body).toContain('Plan: 9 to create, 4 to update, 0 to delete.');
+    expect(issue.body).toContain('Plan: 11 to create, 4 to update, 0 to delete.');
     expect(issue.body.length).toBeLessThanOrEqual(65_536);
     expect(first.outputs['drift-issue']).toBe(String(issue.number));
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([`GET /repos/${REPO}/issues`, `POST /repos/${REPO}/issues`]);
