@@ -1473,8 +1473,8 @@ var require_util = __commonJS({
     }
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
     function parseKeepAliveTimeout(val) {
-      const m = val.match(KEEPALIVE_TIMEOUT_EXPR);
-      return m ? parseInt(m[1], 10) * 1e3 : null;
+      const m2 = val.match(KEEPALIVE_TIMEOUT_EXPR);
+      return m2 ? parseInt(m2[1], 10) * 1e3 : null;
     }
     function headerNameToString(value) {
       return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
@@ -1935,11 +1935,11 @@ var require_util = __commonJS({
     var rangeHeaderRegex = /^bytes (\d+)-(\d+)\/(\d+)?$/;
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
-      const m = range ? range.match(rangeHeaderRegex) : null;
-      return m ? {
-        start: parseInt(m[1]),
-        end: m[2] ? parseInt(m[2]) : null,
-        size: m[3] ? parseInt(m[3]) : null
+      const m2 = range ? range.match(rangeHeaderRegex) : null;
+      return m2 ? {
+        start: parseInt(m2[1]),
+        end: m2[2] ? parseInt(m2[2]) : null,
+        size: m2[3] ? parseInt(m2[3]) : null
       } : null;
     }
     function addListener(obj, name, listener) {
@@ -24487,10 +24487,10 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code2, reason, validate = false) {
+    function closeWebSocketConnection(object, code2, reason, validate2 = false) {
       code2 ??= null;
       reason ??= "";
-      if (validate) validateCloseCodeAndReason(code2, reason);
+      if (validate2) validateCloseCodeAndReason(code2, reason);
       if (isClosed(object.readyState) || isClosing(object.readyState)) {
       } else if (!isEstablished(object.readyState)) {
         failWebsocketConnection(object);
@@ -26916,12 +26916,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26942,7 +26942,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26951,14 +26951,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isPair = isPair;
+    exports.isScalar = isScalar;
+    exports.isSeq = isSeq;
   }
 });
 
@@ -26970,7 +26970,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26979,9 +26979,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path2) {
       const ctrl = callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -27115,7 +27115,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
 });
@@ -27125,7 +27125,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -27269,7 +27269,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -27296,7 +27296,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -27307,7 +27307,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -27487,7 +27487,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -27513,7 +27513,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -29202,7 +29202,7 @@ var require_string = __commonJS({
 });
 
 // node_modules/yaml/dist/schema/common/null.js
-var require_null = __commonJS({
+var require_null2 = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
@@ -29366,7 +29366,7 @@ var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
-    var _null2 = require_null();
+    var _null2 = require_null2();
     var seq2 = require_seq();
     var string = require_string();
     var bool3 = require_bool();
@@ -30020,7 +30020,7 @@ var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
-    var _null2 = require_null();
+    var _null2 = require_null2();
     var seq2 = require_seq();
     var string = require_string();
     var binary2 = require_binary();
@@ -30064,7 +30064,7 @@ var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
-    var _null2 = require_null();
+    var _null2 = require_null2();
     var seq2 = require_seq();
     var string = require_string();
     var bool3 = require_bool();
@@ -30280,7 +30280,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -30570,7 +30570,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document;
   }
 });
 
@@ -31066,9 +31066,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -31104,7 +31104,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -31144,7 +31144,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
+        if (!isMap && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -31167,7 +31167,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -31199,7 +31199,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -31215,7 +31215,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31482,8 +31482,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const m2 = first.match(/^( *)/);
+      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -31935,13 +31935,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -31980,7 +31980,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -32169,7 +32169,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -32435,15 +32435,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field2, index] of path2) {
         const tok = item?.[field2];
@@ -32454,8 +32454,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
+    visit.parentCollection = (cst, path2) => {
+      const parent = visit.itemAtPath(cst, path2.slice(0, -1));
       const field2 = path2[path2.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -32486,7 +32486,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit;
   }
 });
 
@@ -32502,7 +32502,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32586,7 +32586,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -33185,7 +33185,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -33208,7 +33208,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter;
   }
 });
 
@@ -34091,7 +34091,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -34102,7 +34102,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -34174,10 +34174,10 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -34188,7 +34188,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var Schema2 = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -34202,9 +34202,9 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -34230,8 +34230,3873 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    function ucs2length(str2) {
+      const len = str2.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str2.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str2.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
+
+// node_modules/fast-deep-equal/index.js
+var require_fast_deep_equal = __commonJS({
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
+    "use strict";
+    module.exports = function equal(a, b) {
+      if (a === b) return true;
+      if (a && b && typeof a == "object" && typeof b == "object") {
+        if (a.constructor !== b.constructor) return false;
+        var length, i, keys;
+        if (Array.isArray(a)) {
+          length = a.length;
+          if (length != b.length) return false;
+          for (i = length; i-- !== 0; )
+            if (!equal(a[i], b[i])) return false;
+          return true;
+        }
+        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        keys = Object.keys(a);
+        length = keys.length;
+        if (length !== Object.keys(b).length) return false;
+        for (i = length; i-- !== 0; )
+          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+        for (i = length; i-- !== 0; ) {
+          var key = keys[i];
+          if (!equal(a[key], b[key])) return false;
+        }
+        return true;
+      }
+      return a !== a && b !== b;
+    };
+  }
+});
+
+// node_modules/ajv/dist/runtime/equal.js
+var require_equal = __commonJS({
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var equal = require_fast_deep_equal();
+    equal.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal;
+  }
+});
+
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate2, compare) {
+      return { validate: validate2, compare };
+    }
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str2) {
+      const matches = DATE.exec(str2);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+    }
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return function time(str2) {
+        const matches = TIME.exec(str2);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      };
+    }
+    function compareTime(s1, s2) {
+      if (!(s1 && s2))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time = getTime(strictTimeZone);
+      return function date_time(str2) {
+        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+      };
+    }
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str2) {
+      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    }
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str2) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str2);
+    }
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    function validateNumber() {
+      return true;
+    }
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex(str2) {
+      if (Z_ANCHOR.test(str2))
+        return false;
+      try {
+        new RegExp(str2);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+  }
+});
+
+// build/validators.generated.cjs
+var require_validators_generated = __commonJS({
+  "build/validators.generated.cjs"(exports, module) {
+    "use strict";
+    exports.validate = validate20;
+    var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "declaration.schema.json", "title": "qcs-gitops declaration", "description": "Any qcs-gitops declaration: the envelope, plus the spec of the kind named by `kind`. Use this schema for files that mix kinds.", "$ref": "envelope.schema.json", "allOf": [{ "if": { "properties": { "kind": { "const": "CentralizedPolicy" } }, "required": ["kind"] }, "then": { "$ref": "centralized-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "RuntimePolicy" } }, "required": ["kind"] }, "then": { "$ref": "runtime-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "Exception" } }, "required": ["kind"] }, "then": { "$ref": "exception.schema.json" } }, { "if": { "properties": { "kind": { "const": "SensorProfile" } }, "required": ["kind"] }, "then": { "$ref": "sensor-profile.schema.json" } }, { "if": { "properties": { "kind": { "const": "SecretRule" } }, "required": ["kind"] }, "then": { "$ref": "secret-rule.schema.json" } }] };
+    var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "envelope.schema.json", "title": "qcs-gitops declaration envelope", "description": "The part every qcs-gitops declaration shares: apiVersion, kind, metadata and a spec mapping. The spec of each kind is described by <kind>.schema.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "#/$defs/apiVersion" }, "kind": { "$ref": "#/$defs/kind" }, "metadata": { "$ref": "#/$defs/metadata" }, "spec": { "description": "The desired state of the object, in the Qualys API's own field names. See the kind's schema.", "type": "object" } }, "$defs": { "apiVersion": { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" }, "kind": { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule"] }, "metadata": { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } } } }, "upperSnake": { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" }, "uuid": { "type": "string", "format": "uuid" } } };
+    var schema33 = { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" };
+    var schema34 = { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule"] };
+    var schema35 = { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } } } };
+    var func1 = require_ucs2length().default;
+    var pattern4 = new RegExp("^(\\S(.*\\S)?)?$", "u");
+    function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate21.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if (!(data1 === "CentralizedPolicy" || data1 === "RuntimePolicy" || data1 === "Exception" || data1 === "SensorProfile" || data1 === "SecretRule")) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/$defs/kind/enum", keyword: "enum", params: { allowedValues: schema34.enum }, message: "must be equal to one of the allowed values", schema: schema34.enum, parentSchema: schema34, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          let data8 = data.spec;
+          if (!(data8 && typeof data8 == "object" && !Array.isArray(data8))) {
+            const err17 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.spec.type, parentSchema: schema32.properties.spec, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      validate21.errors = vErrors;
+      return errors === 0;
+    }
+    validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema36 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "centralized-policy.schema.json", "title": "qcs-gitops CentralizedPolicy", "description": "A centralized image-assessment policy (Kubernetes admission controller or CI/CD), API /csapi/v1.3/centralizedPolicy. metadata.name is the policyName.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "CentralizedPolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "required": ["policyType", "policyMode"], "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans.", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing.", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. Defaults to an empty string.", "type": "string" }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": "array", "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": "array", "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set.", "type": "array", "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": "array", "items": { "$ref": "#/$defs/k8sFilter" } } } }, "rule": { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type", "action"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches. FAIL is the documented value; other upper-case values are passed to the API as written.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule as a mapping, e.g. `{value: 180}` (image age in days) for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES. Sent as an object; the API reads it back as a JSON string.", "type": "object" } } }, "k8sFilter": { "description": "Exactly one of `cluster` or `namespace`.", "type": "object", "minProperties": 1, "maxProperties": 1, "errorMessage": "must hold exactly one of 'cluster' or 'namespace'", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": "object", "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": "object", "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": "string", "minLength": 1 }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } } } };
+    var schema39 = { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "required": ["policyType", "policyMode"], "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans.", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing.", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. Defaults to an empty string.", "type": "string" }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": "array", "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": "array", "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set.", "type": "array", "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": "array", "items": { "$ref": "#/$defs/k8sFilter" } } } };
+    var schema44 = { "description": "Exactly one of `cluster` or `namespace`.", "type": "object", "minProperties": 1, "maxProperties": 1, "errorMessage": "must hold exactly one of 'cluster' or 'namespace'", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": "object", "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": "object", "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": "string", "minLength": 1 }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } };
+    var schema40 = { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type", "action"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches. FAIL is the documented value; other upper-case values are passed to the API as written.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule as a mapping, e.g. `{value: 180}` (image age in days) for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES. Sent as an object; the API reads it back as a JSON string.", "type": "object" } } };
+    var schema41 = { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" };
+    var pattern6 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+    function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate25.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.name === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema40.required, parentSchema: schema40, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.type === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema40.required, parentSchema: schema40, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.action === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "action" }, message: "must have required property 'action'", schema: schema40.required, parentSchema: schema40, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "name" || key0 === "type" || key0 === "action" || key0 === "isEnabled" || key0 === "stopProcessing" || key0 === "sortOrder" || key0 === "kind" || key0 === "metaData")) {
+            const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.name !== void 0) {
+          let data0 = data.name;
+          if (typeof data0 === "string") {
+            if (func1(data0) < 1) {
+              const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema40.properties.name, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+          } else {
+            const err5 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.properties.name.type, parentSchema: schema40.properties.name, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.type !== void 0) {
+          let data1 = data.type;
+          if (typeof data1 === "string") {
+            if (!pattern6.test(data1)) {
+              const err6 = { instancePath: instancePath + "/type", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+          } else {
+            const err7 = { instancePath: instancePath + "/type", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.action !== void 0) {
+          let data2 = data.action;
+          if (typeof data2 === "string") {
+            if (!pattern6.test(data2)) {
+              const err8 = { instancePath: instancePath + "/action", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          } else {
+            const err9 = { instancePath: instancePath + "/action", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data.isEnabled !== void 0) {
+          let data3 = data.isEnabled;
+          if (typeof data3 !== "boolean") {
+            const err10 = { instancePath: instancePath + "/isEnabled", schemaPath: "#/properties/isEnabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema40.properties.isEnabled.type, parentSchema: schema40.properties.isEnabled, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.stopProcessing !== void 0) {
+          let data4 = data.stopProcessing;
+          if (typeof data4 !== "boolean") {
+            const err11 = { instancePath: instancePath + "/stopProcessing", schemaPath: "#/properties/stopProcessing/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema40.properties.stopProcessing.type, parentSchema: schema40.properties.stopProcessing, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.sortOrder !== void 0) {
+          let data5 = data.sortOrder;
+          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
+            const err12 = { instancePath: instancePath + "/sortOrder", schemaPath: "#/properties/sortOrder/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema40.properties.sortOrder.type, parentSchema: schema40.properties.sortOrder, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 0 || isNaN(data5)) {
+              const err13 = { instancePath: instancePath + "/sortOrder", schemaPath: "#/properties/sortOrder/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema40.properties.sortOrder, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.kind !== void 0) {
+          let data6 = data.kind;
+          if (typeof data6 === "string") {
+            if (!pattern6.test(data6)) {
+              const err14 = { instancePath: instancePath + "/kind", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/kind", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data.metaData !== void 0) {
+          let data7 = data.metaData;
+          if (!(data7 && typeof data7 == "object" && !Array.isArray(data7))) {
+            const err16 = { instancePath: instancePath + "/metaData", schemaPath: "#/properties/metaData/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.properties.metaData.type, parentSchema: schema40.properties.metaData, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.type, parentSchema: schema40, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate25.errors = vErrors;
+      return errors === 0;
+    }
+    validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var func0 = require_equal().default;
+    function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate24.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.policyType === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policyType" }, message: "must have required property 'policyType'", schema: schema39.required, parentSchema: schema39, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.policyMode === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policyMode" }, message: "must have required property 'policyMode'", schema: schema39.required, parentSchema: schema39, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "policyType" || key0 === "policyMode" || key0 === "description" || key0 === "centralizedPolicyRules" || key0 === "exclusionPolicyRules" || key0 === "tagIds" || key0 === "k8sFilters")) {
+            const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.policyType !== void 0) {
+          let data0 = data.policyType;
+          if (!(data0 === "K8S_ADMISSION_CONTROLLER" || data0 === "CICD")) {
+            const err3 = { instancePath: instancePath + "/policyType", schemaPath: "#/properties/policyType/enum", keyword: "enum", params: { allowedValues: schema39.properties.policyType.enum }, message: "must be equal to one of the allowed values", schema: schema39.properties.policyType.enum, parentSchema: schema39.properties.policyType, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.policyMode !== void 0) {
+          let data1 = data.policyMode;
+          if (!(data1 === "ACTIVE" || data1 === "INACTIVE")) {
+            const err4 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/enum", keyword: "enum", params: { allowedValues: schema39.properties.policyMode.enum }, message: "must be equal to one of the allowed values", schema: schema39.properties.policyMode.enum, parentSchema: schema39.properties.policyMode, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data2 = data.description;
+          if (typeof data2 !== "string") {
+            const err5 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.description.type, parentSchema: schema39.properties.description, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.centralizedPolicyRules !== void 0) {
+          let data3 = data.centralizedPolicyRules;
+          if (Array.isArray(data3)) {
+            const len0 = data3.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              if (!validate25(data3[i0], { instancePath: instancePath + "/centralizedPolicyRules/" + i0, parentData: data3, parentDataProperty: i0, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                errors = vErrors.length;
+              }
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/centralizedPolicyRules", schemaPath: "#/properties/centralizedPolicyRules/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.centralizedPolicyRules.type, parentSchema: schema39.properties.centralizedPolicyRules, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.exclusionPolicyRules !== void 0) {
+          let data5 = data.exclusionPolicyRules;
+          if (Array.isArray(data5)) {
+            const len1 = data5.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              if (!validate25(data5[i1], { instancePath: instancePath + "/exclusionPolicyRules/" + i1, parentData: data5, parentDataProperty: i1, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                errors = vErrors.length;
+              }
+            }
+          } else {
+            const err7 = { instancePath: instancePath + "/exclusionPolicyRules", schemaPath: "#/properties/exclusionPolicyRules/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.exclusionPolicyRules.type, parentSchema: schema39.properties.exclusionPolicyRules, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.tagIds !== void 0) {
+          let data7 = data.tagIds;
+          if (Array.isArray(data7)) {
+            const len2 = data7.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data8 = data7[i2];
+              const _errs15 = errors;
+              let valid7 = false;
+              const _errs16 = errors;
+              if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+                const err8 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema39.properties.tagIds.items.anyOf[0].type, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number" && isFinite(data8)) {
+                if (data8 < 0 || isNaN(data8)) {
+                  const err9 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+              }
+              var _valid0 = _errs16 === errors;
+              valid7 = valid7 || _valid0;
+              const _errs18 = errors;
+              if (typeof data8 === "string") {
+                if (func1(data8) < 1) {
+                  const err10 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.tagIds.items.anyOf[1].type, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+              var _valid0 = _errs18 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const err12 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema39.properties.tagIds.items.anyOf, parentSchema: schema39.properties.tagIds.items, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              } else {
+                errors = _errs15;
+                if (vErrors !== null) {
+                  if (_errs15) {
+                    vErrors.length = _errs15;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+            let i3 = data7.length;
+            let j0;
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j0 = i3; j0--; ) {
+                  if (func0(data7[i3], data7[j0])) {
+                    const err13 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema39.properties.tagIds, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err13];
+                    } else {
+                      vErrors.push(err13);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          } else {
+            const err14 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.tagIds.type, parentSchema: schema39.properties.tagIds, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data.k8sFilters !== void 0) {
+          let data9 = data.k8sFilters;
+          if (Array.isArray(data9)) {
+            const len3 = data9.length;
+            for (let i4 = 0; i4 < len3; i4++) {
+              let data10 = data9[i4];
+              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+                if (Object.keys(data10).length > 1) {
+                  const err15 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/maxProperties", keyword: "maxProperties", params: { limit: 1 }, message: "must NOT have more than 1 properties", schema: 1, parentSchema: schema44, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+                if (Object.keys(data10).length < 1) {
+                  const err16 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema44, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err16];
+                  } else {
+                    vErrors.push(err16);
+                  }
+                  errors++;
+                }
+                for (const key1 in data10) {
+                  if (!(key1 === "cluster" || key1 === "namespace")) {
+                    const err17 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44, data: data10 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.cluster !== void 0) {
+                  let data11 = data10.cluster;
+                  if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                    if (data11.clusterUid === void 0) {
+                      const err18 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.cluster.required, parentSchema: schema44.properties.cluster, data: data11 };
+                      if (vErrors === null) {
+                        vErrors = [err18];
+                      } else {
+                        vErrors.push(err18);
+                      }
+                      errors++;
+                    }
+                    for (const key2 in data11) {
+                      if (!(key2 === "clusterUid" || key2 === "clusterName")) {
+                        const err19 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.cluster, data: data11 };
+                        if (vErrors === null) {
+                          vErrors = [err19];
+                        } else {
+                          vErrors.push(err19);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data11.clusterUid !== void 0) {
+                      let data12 = data11.clusterUid;
+                      if (typeof data12 === "string") {
+                        if (func1(data12) < 1) {
+                          const err20 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                          if (vErrors === null) {
+                            vErrors = [err20];
+                          } else {
+                            vErrors.push(err20);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err21 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterUid.type, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                        if (vErrors === null) {
+                          vErrors = [err21];
+                        } else {
+                          vErrors.push(err21);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data11.clusterName !== void 0) {
+                      let data13 = data11.clusterName;
+                      if (typeof data13 !== "string") {
+                        const err22 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterName", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterName.type, parentSchema: schema44.properties.cluster.properties.clusterName, data: data13 };
+                        if (vErrors === null) {
+                          vErrors = [err22];
+                        } else {
+                          vErrors.push(err22);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err23 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.properties.cluster.type, parentSchema: schema44.properties.cluster, data: data11 };
+                    if (vErrors === null) {
+                      vErrors = [err23];
+                    } else {
+                      vErrors.push(err23);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.namespace !== void 0) {
+                  let data14 = data10.namespace;
+                  if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+                    if (data14.namespaceValue === void 0) {
+                      const err24 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "namespaceValue" }, message: "must have required property 'namespaceValue'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
+                      if (vErrors === null) {
+                        vErrors = [err24];
+                      } else {
+                        vErrors.push(err24);
+                      }
+                      errors++;
+                    }
+                    if (data14.clusterUid === void 0) {
+                      const err25 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
+                      if (vErrors === null) {
+                        vErrors = [err25];
+                      } else {
+                        vErrors.push(err25);
+                      }
+                      errors++;
+                    }
+                    for (const key3 in data14) {
+                      if (!(key3 === "namespaceUuid" || key3 === "namespaceValue" || key3 === "clusterUid")) {
+                        const err26 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.namespace, data: data14 };
+                        if (vErrors === null) {
+                          vErrors = [err26];
+                        } else {
+                          vErrors.push(err26);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data14.namespaceUuid !== void 0) {
+                      let data15 = data14.namespaceUuid;
+                      if (typeof data15 === "string") {
+                        if (func1(data15) < 1) {
+                          const err27 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceUuid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceUuid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.namespaceUuid, data: data15 };
+                          if (vErrors === null) {
+                            vErrors = [err27];
+                          } else {
+                            vErrors.push(err27);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err28 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceUuid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceUuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.namespaceUuid.type, parentSchema: schema44.properties.namespace.properties.namespaceUuid, data: data15 };
+                        if (vErrors === null) {
+                          vErrors = [err28];
+                        } else {
+                          vErrors.push(err28);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data14.namespaceValue !== void 0) {
+                      let data16 = data14.namespaceValue;
+                      if (typeof data16 === "string") {
+                        if (func1(data16) < 1) {
+                          const err29 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
+                          if (vErrors === null) {
+                            vErrors = [err29];
+                          } else {
+                            vErrors.push(err29);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err30 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.namespaceValue.type, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
+                        if (vErrors === null) {
+                          vErrors = [err30];
+                        } else {
+                          vErrors.push(err30);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data14.clusterUid !== void 0) {
+                      let data17 = data14.clusterUid;
+                      if (typeof data17 === "string") {
+                        if (func1(data17) < 1) {
+                          const err31 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                          if (vErrors === null) {
+                            vErrors = [err31];
+                          } else {
+                            vErrors.push(err31);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err32 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.clusterUid.type, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                        if (vErrors === null) {
+                          vErrors = [err32];
+                        } else {
+                          vErrors.push(err32);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err33 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.properties.namespace.type, parentSchema: schema44.properties.namespace, data: data14 };
+                    if (vErrors === null) {
+                      vErrors = [err33];
+                    } else {
+                      vErrors.push(err33);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err34 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.type, parentSchema: schema44, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err35 = { instancePath: instancePath + "/k8sFilters", schemaPath: "#/properties/k8sFilters/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.k8sFilters.type, parentSchema: schema39.properties.k8sFilters, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err36 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+      validate24.errors = vErrors;
+      return errors === 0;
+    }
+    validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate23.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("CentralizedPolicy" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "CentralizedPolicy" }, message: "must be equal to constant", schema: "CentralizedPolicy", parentSchema: schema36.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate24(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate23.errors = vErrors;
+      return errors === 0;
+    }
+    validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema45 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "runtime-policy.schema.json", "title": "qcs-gitops RuntimePolicy", "description": "A container runtime security (CRS) policy, API /csapi/v1.3/runtime/policies. metadata.name is the policy name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "RuntimePolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "action": { "enum": ["ALLOW", "DENY"] }, "spec": { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text. Defaults to an empty string.", "type": "string" }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "enum": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": "array", "items": { "$ref": "#/$defs/rule" } } } }, "rule": { "description": "One runtime rule.", "type": "object", "required": ["name", "ruleType", "action"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": "Program the rule applies to, e.g. /bin/cat, or * for any.", "type": "string", "minLength": 1 }, "file": { "description": "File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*.", "type": "string", "minLength": 1 }, "ipAddress": { "description": "Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1.", "type": "string", "minLength": 1 }, "port": { "description": "Port of a network rule.", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": "System call of a SYSCALL rule, e.g. execve.", "type": "string", "minLength": 1 }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" } } } } };
+    var schema48 = { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text. Defaults to an empty string.", "type": "string" }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "enum": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": "array", "items": { "$ref": "#/$defs/rule" } } } };
+    var schema49 = { "enum": ["ALLOW", "DENY"] };
+    var pattern10 = new RegExp("^[a-z_][a-z0-9_]*$", "u");
+    var schema52 = { "description": "One runtime rule.", "type": "object", "required": ["name", "ruleType", "action"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": "Program the rule applies to, e.g. /bin/cat, or * for any.", "type": "string", "minLength": 1 }, "file": { "description": "File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*.", "type": "string", "minLength": 1 }, "ipAddress": { "description": "Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1.", "type": "string", "minLength": 1 }, "port": { "description": "Port of a network rule.", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": "System call of a SYSCALL rule, e.g. execve.", "type": "string", "minLength": 1 }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" } } };
+    var func11 = Object.prototype.hasOwnProperty;
+    function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate32.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.name === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema52.required, parentSchema: schema52, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.ruleType === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ruleType" }, message: "must have required property 'ruleType'", schema: schema52.required, parentSchema: schema52, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.action === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "action" }, message: "must have required property 'action'", schema: schema52.required, parentSchema: schema52, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func11.call(schema52.properties, key0)) {
+            const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema52, data };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.name !== void 0) {
+          let data0 = data.name;
+          if (typeof data0 === "string") {
+            if (func1(data0) < 1) {
+              const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema52.properties.name, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+          } else {
+            const err5 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.name.type, parentSchema: schema52.properties.name, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.ruleType !== void 0) {
+          let data1 = data.ruleType;
+          if (!(data1 === "READ" || data1 === "WRITE" || data1 === "NETWORK_OUTBOUND" || data1 === "NETWORK_INBOUND" || data1 === "SYSCALL")) {
+            const err6 = { instancePath: instancePath + "/ruleType", schemaPath: "#/properties/ruleType/enum", keyword: "enum", params: { allowedValues: schema52.properties.ruleType.enum }, message: "must be equal to one of the allowed values", schema: schema52.properties.ruleType.enum, parentSchema: schema52.properties.ruleType, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.action !== void 0) {
+          let data2 = data.action;
+          if (!(data2 === "ALLOW" || data2 === "DENY")) {
+            const err7 = { instancePath: instancePath + "/action", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.program !== void 0) {
+          let data3 = data.program;
+          if (typeof data3 === "string") {
+            if (func1(data3) < 1) {
+              const err8 = { instancePath: instancePath + "/program", schemaPath: "#/properties/program/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema52.properties.program, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          } else {
+            const err9 = { instancePath: instancePath + "/program", schemaPath: "#/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.program.type, parentSchema: schema52.properties.program, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data.file !== void 0) {
+          let data4 = data.file;
+          if (typeof data4 === "string") {
+            if (func1(data4) < 1) {
+              const err10 = { instancePath: instancePath + "/file", schemaPath: "#/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema52.properties.file, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          } else {
+            const err11 = { instancePath: instancePath + "/file", schemaPath: "#/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.file.type, parentSchema: schema52.properties.file, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.ipAddress !== void 0) {
+          let data5 = data.ipAddress;
+          if (typeof data5 === "string") {
+            if (func1(data5) < 1) {
+              const err12 = { instancePath: instancePath + "/ipAddress", schemaPath: "#/properties/ipAddress/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema52.properties.ipAddress, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          } else {
+            const err13 = { instancePath: instancePath + "/ipAddress", schemaPath: "#/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.ipAddress.type, parentSchema: schema52.properties.ipAddress, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data.port !== void 0) {
+          let data6 = data.port;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err14 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema52.properties.port.type, parentSchema: schema52.properties.port, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 65535 || isNaN(data6)) {
+              const err15 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema52.properties.port, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err16 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema52.properties.port, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.syscall !== void 0) {
+          let data7 = data.syscall;
+          if (typeof data7 === "string") {
+            if (func1(data7) < 1) {
+              const err17 = { instancePath: instancePath + "/syscall", schemaPath: "#/properties/syscall/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema52.properties.syscall, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/syscall", schemaPath: "#/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscall.type, parentSchema: schema52.properties.syscall, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data.arg1 !== void 0) {
+          let data8 = data.arg1;
+          if (typeof data8 !== "string") {
+            const err19 = { instancePath: instancePath + "/arg1", schemaPath: "#/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg1.type, parentSchema: schema52.properties.arg1, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data.arg2 !== void 0) {
+          let data9 = data.arg2;
+          if (typeof data9 !== "string") {
+            const err20 = { instancePath: instancePath + "/arg2", schemaPath: "#/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg2.type, parentSchema: schema52.properties.arg2, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data.arg3 !== void 0) {
+          let data10 = data.arg3;
+          if (typeof data10 !== "string") {
+            const err21 = { instancePath: instancePath + "/arg3", schemaPath: "#/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg3.type, parentSchema: schema52.properties.arg3, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data.inactive !== void 0) {
+          let data11 = data.inactive;
+          if (typeof data11 !== "boolean") {
+            const err22 = { instancePath: instancePath + "/inactive", schemaPath: "#/properties/inactive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.inactive.type, parentSchema: schema52.properties.inactive, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err23 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.type, parentSchema: schema52, data };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      validate32.errors = vErrors;
+      return errors === 0;
+    }
+    validate32.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate31.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!(key0 === "description" || key0 === "policyMode" || key0 === "defaultNetworkAction" || key0 === "defaultExecuteAction" || key0 === "defaultFileAction" || key0 === "ignoredSyscalls" || key0 === "rules")) {
+            const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data0 = data.description;
+          if (typeof data0 !== "string") {
+            const err1 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.description.type, parentSchema: schema48.properties.description, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.policyMode !== void 0) {
+          let data1 = data.policyMode;
+          if (!(data1 === "ACTIVE" || data1 === "INACTIVE" || data1 === "PERMISSIVE")) {
+            const err2 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/enum", keyword: "enum", params: { allowedValues: schema48.properties.policyMode.enum }, message: "must be equal to one of the allowed values", schema: schema48.properties.policyMode.enum, parentSchema: schema48.properties.policyMode, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultNetworkAction !== void 0) {
+          let data2 = data.defaultNetworkAction;
+          if (!(data2 === "ALLOW" || data2 === "DENY")) {
+            const err3 = { instancePath: instancePath + "/defaultNetworkAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultExecuteAction !== void 0) {
+          let data3 = data.defaultExecuteAction;
+          if (!(data3 === "ALLOW" || data3 === "DENY")) {
+            const err4 = { instancePath: instancePath + "/defaultExecuteAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultFileAction !== void 0) {
+          let data4 = data.defaultFileAction;
+          if (!(data4 === "ALLOW" || data4 === "DENY")) {
+            const err5 = { instancePath: instancePath + "/defaultFileAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.ignoredSyscalls !== void 0) {
+          let data5 = data.ignoredSyscalls;
+          if (Array.isArray(data5)) {
+            const len0 = data5.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data6 = data5[i0];
+              if (typeof data6 === "string") {
+                if (!pattern10.test(data6)) {
+                  const err6 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/pattern", keyword: "pattern", params: { pattern: "^[a-z_][a-z0-9_]*$" }, message: 'must match pattern "^[a-z_][a-z0-9_]*$"', schema: "^[a-z_][a-z0-9_]*$", parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err6];
+                  } else {
+                    vErrors.push(err6);
+                  }
+                  errors++;
+                }
+              } else {
+                const err7 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.ignoredSyscalls.items.type, parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err7];
+                } else {
+                  vErrors.push(err7);
+                }
+                errors++;
+              }
+            }
+            let i1 = data5.length;
+            let j0;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--; ) {
+                let item0 = data5[i1];
+                if (typeof item0 !== "string") {
+                  continue;
+                }
+                if (typeof indices0[item0] == "number") {
+                  j0 = indices0[item0];
+                  const err8 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err8];
+                  } else {
+                    vErrors.push(err8);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err9 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.ignoredSyscalls.type, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data.rules !== void 0) {
+          let data7 = data.rules;
+          if (Array.isArray(data7)) {
+            const len1 = data7.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              if (!validate32(data7[i2], { instancePath: instancePath + "/rules/" + i2, parentData: data7, parentDataProperty: i2, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                errors = vErrors.length;
+              }
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.rules.type, parentSchema: schema48.properties.rules, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      validate31.errors = vErrors;
+      return errors === 0;
+    }
+    validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate30.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("RuntimePolicy" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "RuntimePolicy" }, message: "must be equal to constant", schema: "RuntimePolicy", parentSchema: schema45.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate31(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate30.errors = vErrors;
+      return errors === 0;
+    }
+    validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema54 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "exception.schema.json", "title": "qcs-gitops Exception", "description": "A vulnerability exception, API /csapi/v1.3/exception. metadata.name is the exception name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "Exception" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "date": { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" }, "spec": { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers.", "enum": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "enum": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value.", "enum": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": "string" }, "listId": { "description": "UUID of the Qualys list the exception belongs to.", "type": "string", "format": "uuid" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "STATIC: assigned to images/containers by hand. DYNAMIC: assigned by dynamicFilter. When omitted: DYNAMIC if a dynamicFilter is given, else STATIC.", "enum": ["DYNAMIC", "STATIC"] }, "dynamicFilter": { "description": "QQL filter selecting the images or containers (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": "string", "minLength": 1 }, "qids": { "description": "QIDs (Qualys vulnerability ids) excepted. Compared as a set; for DYNAMIC exceptions compared only when declared.", "type": "array", "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } } } };
+    var schema57 = { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers.", "enum": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "enum": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value.", "enum": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": "string" }, "listId": { "description": "UUID of the Qualys list the exception belongs to.", "type": "string", "format": "uuid" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "STATIC: assigned to images/containers by hand. DYNAMIC: assigned by dynamicFilter. When omitted: DYNAMIC if a dynamicFilter is given, else STATIC.", "enum": ["DYNAMIC", "STATIC"] }, "dynamicFilter": { "description": "QQL filter selecting the images or containers (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": "string", "minLength": 1 }, "qids": { "description": "QIDs (Qualys vulnerability ids) excepted. Compared as a set; for DYNAMIC exceptions compared only when declared.", "type": "array", "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } };
+    var schema58 = { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" };
+    var formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+    var formats2 = require_formats().fullFormats["date-time"];
+    var formats4 = require_formats().fullFormats.date;
+    var pattern12 = new RegExp("^[0-9]{1,16}$", "u");
+    function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate37.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      const _errs1 = errors;
+      let valid0 = true;
+      const _errs2 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing0;
+        if (data.entityAssignmentType === void 0 && (missing0 = "entityAssignmentType")) {
+          const err0 = {};
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        } else {
+          if (data.entityAssignmentType !== void 0) {
+            if ("DYNAMIC" !== data.entityAssignmentType) {
+              const err1 = {};
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid0 = _errs2 === errors;
+      errors = _errs1;
+      if (vErrors !== null) {
+        if (_errs1) {
+          vErrors.length = _errs1;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs4 = errors;
+        if (data && typeof data == "object" && !Array.isArray(data)) {
+          if (data.dynamicFilter === void 0) {
+            const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "dynamicFilter" }, message: "must have required property 'dynamicFilter'", schema: schema57.then.required, parentSchema: schema57.then, data };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        var _valid0 = _errs4 === errors;
+        valid0 = _valid0;
+      }
+      if (!valid0) {
+        const err3 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema57.if, parentSchema: schema57, data };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.scope === void 0) {
+          const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "scope" }, message: "must have required property 'scope'", schema: schema57.required, parentSchema: schema57, data };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data.reason === void 0) {
+          const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema57.required, parentSchema: schema57, data };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data.startDate === void 0) {
+          const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "startDate" }, message: "must have required property 'startDate'", schema: schema57.required, parentSchema: schema57, data };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (data.endDate === void 0) {
+          const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "endDate" }, message: "must have required property 'endDate'", schema: schema57.required, parentSchema: schema57, data };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func11.call(schema57.properties, key0)) {
+            const err8 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema57, data };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.scope !== void 0) {
+          let data1 = data.scope;
+          if (!(data1 === "IMAGE" || data1 === "CONTAINER")) {
+            const err9 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/enum", keyword: "enum", params: { allowedValues: schema57.properties.scope.enum }, message: "must be equal to one of the allowed values", schema: schema57.properties.scope.enum, parentSchema: schema57.properties.scope, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data.exceptionType !== void 0) {
+          let data2 = data.exceptionType;
+          if (!(data2 === "VULNERABILITY")) {
+            const err10 = { instancePath: instancePath + "/exceptionType", schemaPath: "#/properties/exceptionType/enum", keyword: "enum", params: { allowedValues: schema57.properties.exceptionType.enum }, message: "must be equal to one of the allowed values", schema: schema57.properties.exceptionType.enum, parentSchema: schema57.properties.exceptionType, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.reason !== void 0) {
+          let data3 = data.reason;
+          if (!(data3 === "RISK_ACCEPTED" || data3 === "FALSE_POSITIVE" || data3 === "COMPENSATING_CONTROL" || data3 === "OTHER")) {
+            const err11 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema57.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema57.properties.reason.enum, parentSchema: schema57.properties.reason, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.explanation !== void 0) {
+          let data4 = data.explanation;
+          if (typeof data4 !== "string") {
+            const err12 = { instancePath: instancePath + "/explanation", schemaPath: "#/properties/explanation/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.properties.explanation.type, parentSchema: schema57.properties.explanation, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.listId !== void 0) {
+          let data5 = data.listId;
+          if (typeof data5 === "string") {
+            if (!formats0.test(data5)) {
+              const err13 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema57.properties.listId, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          } else {
+            const err14 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.properties.listId.type, parentSchema: schema57.properties.listId, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data.startDate !== void 0) {
+          let data6 = data.startDate;
+          const _errs16 = errors;
+          let valid4 = false;
+          const _errs17 = errors;
+          if (typeof data6 === "string") {
+            if (!formats2.validate(data6)) {
+              const err15 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema58.anyOf[0], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.anyOf[0].type, parentSchema: schema58.anyOf[0], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          var _valid1 = _errs17 === errors;
+          valid4 = valid4 || _valid1;
+          const _errs19 = errors;
+          if (typeof data6 === "string") {
+            if (!formats4.validate(data6)) {
+              const err17 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema58.anyOf[1], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.anyOf[1].type, parentSchema: schema58.anyOf[1], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          var _valid1 = _errs19 === errors;
+          valid4 = valid4 || _valid1;
+          const _errs21 = errors;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err19 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema58.anyOf[2].type, parentSchema: schema58.anyOf[2], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 864e13 || isNaN(data6)) {
+              const err20 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema58.anyOf[2], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err21 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema58.anyOf[2], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          }
+          var _valid1 = _errs21 === errors;
+          valid4 = valid4 || _valid1;
+          const _errs23 = errors;
+          if (typeof data6 === "string") {
+            if (!pattern12.test(data6)) {
+              const err22 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema58.anyOf[3], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          } else {
+            const err23 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.anyOf[3].type, parentSchema: schema58.anyOf[3], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var _valid1 = _errs23 === errors;
+          valid4 = valid4 || _valid1;
+          if (!valid4) {
+            const err24 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema58.anyOf, parentSchema: schema58, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          } else {
+            errors = _errs16;
+            if (vErrors !== null) {
+              if (_errs16) {
+                vErrors.length = _errs16;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.endDate !== void 0) {
+          let data7 = data.endDate;
+          const _errs28 = errors;
+          let valid6 = false;
+          const _errs29 = errors;
+          if (typeof data7 === "string") {
+            if (!formats2.validate(data7)) {
+              const err25 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema58.anyOf[0], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          } else {
+            const err26 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.anyOf[0].type, parentSchema: schema58.anyOf[0], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          var _valid2 = _errs29 === errors;
+          valid6 = valid6 || _valid2;
+          const _errs31 = errors;
+          if (typeof data7 === "string") {
+            if (!formats4.validate(data7)) {
+              const err27 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema58.anyOf[1], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          } else {
+            const err28 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.anyOf[1].type, parentSchema: schema58.anyOf[1], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+          var _valid2 = _errs31 === errors;
+          valid6 = valid6 || _valid2;
+          const _errs33 = errors;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+            const err29 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema58.anyOf[2].type, parentSchema: schema58.anyOf[2], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 864e13 || isNaN(data7)) {
+              const err30 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema58.anyOf[2], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (data7 < 0 || isNaN(data7)) {
+              const err31 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema58.anyOf[2], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+          }
+          var _valid2 = _errs33 === errors;
+          valid6 = valid6 || _valid2;
+          const _errs35 = errors;
+          if (typeof data7 === "string") {
+            if (!pattern12.test(data7)) {
+              const err32 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema58.anyOf[3], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+          } else {
+            const err33 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.anyOf[3].type, parentSchema: schema58.anyOf[3], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+          var _valid2 = _errs35 === errors;
+          valid6 = valid6 || _valid2;
+          if (!valid6) {
+            const err34 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema58.anyOf, parentSchema: schema58, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          } else {
+            errors = _errs28;
+            if (vErrors !== null) {
+              if (_errs28) {
+                vErrors.length = _errs28;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.entityAssignmentType !== void 0) {
+          let data8 = data.entityAssignmentType;
+          if (!(data8 === "DYNAMIC" || data8 === "STATIC")) {
+            const err35 = { instancePath: instancePath + "/entityAssignmentType", schemaPath: "#/properties/entityAssignmentType/enum", keyword: "enum", params: { allowedValues: schema57.properties.entityAssignmentType.enum }, message: "must be equal to one of the allowed values", schema: schema57.properties.entityAssignmentType.enum, parentSchema: schema57.properties.entityAssignmentType, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data.dynamicFilter !== void 0) {
+          let data9 = data.dynamicFilter;
+          if (typeof data9 === "string") {
+            if (func1(data9) < 1) {
+              const err36 = { instancePath: instancePath + "/dynamicFilter", schemaPath: "#/properties/dynamicFilter/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema57.properties.dynamicFilter, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          } else {
+            const err37 = { instancePath: instancePath + "/dynamicFilter", schemaPath: "#/properties/dynamicFilter/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.properties.dynamicFilter.type, parentSchema: schema57.properties.dynamicFilter, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data.qids !== void 0) {
+          let data10 = data.qids;
+          if (Array.isArray(data10)) {
+            const len0 = data10.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data11 = data10[i0];
+              if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
+                const err38 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.properties.qids.items.type, parentSchema: schema57.properties.qids.items, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+              if (typeof data11 == "number" && isFinite(data11)) {
+                if (data11 < 1 || isNaN(data11)) {
+                  const err39 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema57.properties.qids.items, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+              }
+            }
+            let i1 = data10.length;
+            let j0;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--; ) {
+                let item0 = data10[i1];
+                if (!(typeof item0 == "number" && (!(item0 % 1) && !isNaN(item0)) && isFinite(item0))) {
+                  continue;
+                }
+                if (typeof indices0[item0] == "number") {
+                  j0 = indices0[item0];
+                  const err40 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema57.properties.qids, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err41 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema57.properties.qids.type, parentSchema: schema57.properties.qids, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema57.type, parentSchema: schema57, data };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+      validate37.errors = vErrors;
+      return errors === 0;
+    }
+    validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate36.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema54.required, parentSchema: schema54, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema54.required, parentSchema: schema54, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("Exception" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Exception" }, message: "must be equal to constant", schema: "Exception", parentSchema: schema54.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate37(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate36.errors = vErrors;
+      return errors === 0;
+    }
+    validate36.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema60 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "sensor-profile.schema.json", "title": "qcs-gitops SensorProfile", "description": "A registry sensor profile, API /csapi/v1.3/sensorProfile. metadata.name is the profileName. The system's Default profile cannot be declared.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SensorProfile" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The profile, in the field names of the Sensor Profile API. Declare at least one registry or sensor.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": "string" }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default).", "enum": ["Registry"], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } } } } } };
+    var schema63 = { "description": "The profile, in the field names of the Sensor Profile API. Declare at least one registry or sensor.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": "string" }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default).", "enum": ["Registry"], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } } } };
+    var schema64 = { "type": "string", "format": "uuid" };
+    function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate41.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!(key0 === "description" || key0 === "profileType" || key0 === "associatedRegistryIds" || key0 === "associatedSensorIds")) {
+            const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema63, data };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data0 = data.description;
+          if (typeof data0 !== "string") {
+            const err1 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.description.type, parentSchema: schema63.properties.description, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.profileType !== void 0) {
+          let data1 = data.profileType;
+          if (!(data1 === "Registry")) {
+            const err2 = { instancePath: instancePath + "/profileType", schemaPath: "#/properties/profileType/enum", keyword: "enum", params: { allowedValues: schema63.properties.profileType.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.profileType.enum, parentSchema: schema63.properties.profileType, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedRegistryIds !== void 0) {
+          let data2 = data.associatedRegistryIds;
+          if (Array.isArray(data2)) {
+            const len0 = data2.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data3 = data2[i0];
+              if (typeof data3 === "string") {
+                if (!formats0.test(data3)) {
+                  const err3 = { instancePath: instancePath + "/associatedRegistryIds/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema64, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err3];
+                  } else {
+                    vErrors.push(err3);
+                  }
+                  errors++;
+                }
+              } else {
+                const err4 = { instancePath: instancePath + "/associatedRegistryIds/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.type, parentSchema: schema64, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err4];
+                } else {
+                  vErrors.push(err4);
+                }
+                errors++;
+              }
+            }
+            let i1 = data2.length;
+            let j0;
+            if (i1 > 1) {
+              outer0: for (; i1--; ) {
+                for (j0 = i1; j0--; ) {
+                  if (func0(data2[i1], data2[j0])) {
+                    const err5 = { instancePath: instancePath + "/associatedRegistryIds", schemaPath: "#/properties/associatedRegistryIds/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema63.properties.associatedRegistryIds, data: data2 };
+                    if (vErrors === null) {
+                      vErrors = [err5];
+                    } else {
+                      vErrors.push(err5);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/associatedRegistryIds", schemaPath: "#/properties/associatedRegistryIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema63.properties.associatedRegistryIds.type, parentSchema: schema63.properties.associatedRegistryIds, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedSensorIds !== void 0) {
+          let data4 = data.associatedSensorIds;
+          if (Array.isArray(data4)) {
+            const len1 = data4.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              let data5 = data4[i2];
+              if (typeof data5 === "string") {
+                if (!formats0.test(data5)) {
+                  const err7 = { instancePath: instancePath + "/associatedSensorIds/" + i2, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema64, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+              } else {
+                const err8 = { instancePath: instancePath + "/associatedSensorIds/" + i2, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.type, parentSchema: schema64, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            let i3 = data4.length;
+            let j1;
+            if (i3 > 1) {
+              outer1: for (; i3--; ) {
+                for (j1 = i3; j1--; ) {
+                  if (func0(data4[i3], data4[j1])) {
+                    const err9 = { instancePath: instancePath + "/associatedSensorIds", schemaPath: "#/properties/associatedSensorIds/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema63.properties.associatedSensorIds, data: data4 };
+                    if (vErrors === null) {
+                      vErrors = [err9];
+                    } else {
+                      vErrors.push(err9);
+                    }
+                    errors++;
+                    break outer1;
+                  }
+                }
+              }
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/associatedSensorIds", schemaPath: "#/properties/associatedSensorIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema63.properties.associatedSensorIds.type, parentSchema: schema63.properties.associatedSensorIds, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema63.type, parentSchema: schema63, data };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      validate41.errors = vErrors;
+      return errors === 0;
+    }
+    validate41.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate40.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema60.required, parentSchema: schema60, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema60.required, parentSchema: schema60, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema60.required, parentSchema: schema60, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema60.required, parentSchema: schema60, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("SensorProfile" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "SensorProfile" }, message: "must be equal to constant", schema: "SensorProfile", parentSchema: schema60.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate41(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema60.type, parentSchema: schema60, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate40.errors = vErrors;
+      return errors === 0;
+    }
+    validate40.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema66 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "secret-rule.schema.json", "title": "qcs-gitops SecretRule", "description": "The state of a system-defined secret detection rule, API /csapi/v1.3/secretrule. Rules cannot be created or deleted: metadata.name is the rule's secretDetector (e.g. `Shopify Token`), unless spec.ruleUuid pins the rule.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SecretRule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" } } } } };
+    var schema69 = { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" } } };
+    var pattern16 = new RegExp("^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "u");
+    var pattern17 = new RegExp("^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "u");
+    function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate44.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema66, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("SecretRule" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "SecretRule" }, message: "must be equal to constant", schema: "SecretRule", parentSchema: schema66.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          let data8 = data.spec;
+          const _errs25 = errors;
+          let valid7 = false;
+          const _errs26 = errors;
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            if (data8.status === void 0) {
+              const err17 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/anyOf/0/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema69.anyOf[0].required, parentSchema: schema69.anyOf[0], data: data8 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          }
+          var _valid0 = _errs26 === errors;
+          valid7 = valid7 || _valid0;
+          const _errs27 = errors;
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            if (data8.severity === void 0) {
+              const err18 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/anyOf/1/required", keyword: "required", params: { missingProperty: "severity" }, message: "must have required property 'severity'", schema: schema69.anyOf[1].required, parentSchema: schema69.anyOf[1], data: data8 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+          var _valid0 = _errs27 === errors;
+          valid7 = valid7 || _valid0;
+          if (!valid7) {
+            const err19 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema69.anyOf, parentSchema: schema69, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          } else {
+            errors = _errs25;
+            if (vErrors !== null) {
+              if (_errs25) {
+                vErrors.length = _errs25;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            for (const key4 in data8) {
+              if (!(key4 === "status" || key4 === "severity" || key4 === "ruleUuid")) {
+                const err20 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema69, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (data8.status !== void 0) {
+              let data9 = data8.status;
+              if (typeof data9 === "string") {
+                if (!pattern16.test(data9)) {
+                  const err21 = { instancePath: instancePath + "/spec/status", schemaPath: "#/$defs/spec/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema69.properties.status, data: data9 };
+                  if (vErrors === null) {
+                    vErrors = [err21];
+                  } else {
+                    vErrors.push(err21);
+                  }
+                  errors++;
+                }
+              } else {
+                const err22 = { instancePath: instancePath + "/spec/status", schemaPath: "#/$defs/spec/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.status.type, parentSchema: schema69.properties.status, data: data9 };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data8.severity !== void 0) {
+              let data10 = data8.severity;
+              if (typeof data10 === "string") {
+                if (!pattern17.test(data10)) {
+                  const err23 = { instancePath: instancePath + "/spec/severity", schemaPath: "#/$defs/spec/properties/severity/pattern", keyword: "pattern", params: { pattern: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$" }, message: 'must match pattern "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$"', schema: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", parentSchema: schema69.properties.severity, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+              } else {
+                const err24 = { instancePath: instancePath + "/spec/severity", schemaPath: "#/$defs/spec/properties/severity/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.severity.type, parentSchema: schema69.properties.severity, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data8.ruleUuid !== void 0) {
+              let data11 = data8.ruleUuid;
+              if (typeof data11 === "string") {
+                if (!formats0.test(data11)) {
+                  const err25 = { instancePath: instancePath + "/spec/ruleUuid", schemaPath: "#/$defs/spec/properties/ruleUuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema69.properties.ruleUuid, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err25];
+                  } else {
+                    vErrors.push(err25);
+                  }
+                  errors++;
+                }
+              } else {
+                const err26 = { instancePath: instancePath + "/spec/ruleUuid", schemaPath: "#/$defs/spec/properties/ruleUuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.ruleUuid.type, parentSchema: schema69.properties.ruleUuid, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema69.type, parentSchema: schema69, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err28 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema66.type, parentSchema: schema66, data };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+      validate44.errors = vErrors;
+      return errors === 0;
+    }
+    validate44.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate20.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (!validate21(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+      const _errs1 = errors;
+      let valid1 = true;
+      const _errs2 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing0;
+        if (data.kind === void 0 && (missing0 = "kind")) {
+          const err0 = {};
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("CentralizedPolicy" !== data.kind) {
+              const err1 = {};
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid0 = _errs2 === errors;
+      errors = _errs1;
+      if (vErrors !== null) {
+        if (_errs1) {
+          vErrors.length = _errs1;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs4 = errors;
+        if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          errors = vErrors.length;
+        }
+        var _valid0 = _errs4 === errors;
+        valid1 = _valid0;
+      }
+      if (!valid1) {
+        const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[0].if, parentSchema: schema31.allOf[0], data };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      const _errs6 = errors;
+      let valid3 = true;
+      const _errs7 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing1;
+        if (data.kind === void 0 && (missing1 = "kind")) {
+          const err3 = {};
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("RuntimePolicy" !== data.kind) {
+              const err4 = {};
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid1 = _errs7 === errors;
+      errors = _errs6;
+      if (vErrors !== null) {
+        if (_errs6) {
+          vErrors.length = _errs6;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid1) {
+        const _errs9 = errors;
+        if (!validate30(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          errors = vErrors.length;
+        }
+        var _valid1 = _errs9 === errors;
+        valid3 = _valid1;
+      }
+      if (!valid3) {
+        const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[1].if, parentSchema: schema31.allOf[1], data };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      const _errs11 = errors;
+      let valid5 = true;
+      const _errs12 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing2;
+        if (data.kind === void 0 && (missing2 = "kind")) {
+          const err6 = {};
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("Exception" !== data.kind) {
+              const err7 = {};
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid2 = _errs12 === errors;
+      errors = _errs11;
+      if (vErrors !== null) {
+        if (_errs11) {
+          vErrors.length = _errs11;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid2) {
+        const _errs14 = errors;
+        if (!validate36(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+          errors = vErrors.length;
+        }
+        var _valid2 = _errs14 === errors;
+        valid5 = _valid2;
+      }
+      if (!valid5) {
+        const err8 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[2].if, parentSchema: schema31.allOf[2], data };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      const _errs16 = errors;
+      let valid7 = true;
+      const _errs17 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing3;
+        if (data.kind === void 0 && (missing3 = "kind")) {
+          const err9 = {};
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("SensorProfile" !== data.kind) {
+              const err10 = {};
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid3 = _errs17 === errors;
+      errors = _errs16;
+      if (vErrors !== null) {
+        if (_errs16) {
+          vErrors.length = _errs16;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid3) {
+        const _errs19 = errors;
+        if (!validate40(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+          errors = vErrors.length;
+        }
+        var _valid3 = _errs19 === errors;
+        valid7 = _valid3;
+      }
+      if (!valid7) {
+        const err11 = { instancePath, schemaPath: "#/allOf/3/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[3].if, parentSchema: schema31.allOf[3], data };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      const _errs21 = errors;
+      let valid9 = true;
+      const _errs22 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing4;
+        if (data.kind === void 0 && (missing4 = "kind")) {
+          const err12 = {};
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("SecretRule" !== data.kind) {
+              const err13 = {};
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid4 = _errs22 === errors;
+      errors = _errs21;
+      if (vErrors !== null) {
+        if (_errs21) {
+          vErrors.length = _errs21;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid4) {
+        const _errs24 = errors;
+        if (!validate44(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+          errors = vErrors.length;
+        }
+        var _valid4 = _errs24 === errors;
+        valid9 = _valid4;
+      }
+      if (!valid9) {
+        const err14 = { instancePath, schemaPath: "#/allOf/4/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[4].if, parentSchema: schema31.allOf[4], data };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      validate20.errors = vErrors;
+      return errors === 0;
+    }
+    validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    module.exports.sourceHash = "351943d42257e36e2ab2b5949f87cf5db9a8c016fd9595e3cc0ed5cff92a6aa7";
   }
 });
 
@@ -36072,8 +39937,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -36239,41 +40104,6 @@ var require_subschema = __commonJS({
       subschema.jtdMetadata = jtdMetadata;
     }
     exports.extendSubschemaMode = extendSubschemaMode;
-  }
-});
-
-// node_modules/fast-deep-equal/index.js
-var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
-    "use strict";
-    module.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
-        if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
-          return true;
-        }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
-        }
-        return true;
-      }
-      return a !== a && b !== b;
-    };
   }
 });
 
@@ -37146,28 +40976,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -39320,32 +43150,6 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str2.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
@@ -39552,17 +43356,6 @@ var require_limitItems = __commonJS({
       }
     };
     exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/runtime/equal.js
-var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
   }
 });
 
@@ -40667,8 +44460,8 @@ var require_dynamicAnchor = __commonJS({
       const { gen, it } = cxt;
       it.schemaEnv.root.dynamicAnchors[anchor] = true;
       const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate));
+      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
@@ -40717,11 +44510,11 @@ var require_dynamicRef = __commonJS({
           _callRef(it.validateName, valid)();
         }
       }
-      function _callRef(validate, valid) {
+      function _callRef(validate2, valid) {
         return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate);
+          (0, ref_1.callRef)(cxt, validate2);
           gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate);
+        }) : () => (0, ref_1.callRef)(cxt, validate2);
       }
     }
     exports.dynamicRef = dynamicRef;
@@ -41649,7 +45442,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20202 = class extends core_1.default {
+    var Ajv2020 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -41676,11 +45469,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20202;
-    module.exports = exports = Ajv20202;
-    module.exports.Ajv2020 = Ajv20202;
+    exports.Ajv2020 = Ajv2020;
+    module.exports = exports = Ajv2020;
+    module.exports.Ajv2020 = Ajv2020;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20202;
+    exports.default = Ajv2020;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -41712,209 +45505,6 @@ var require__ = __commonJS({
     Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
       return ref_error_1.default;
     } });
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
-    }
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str2) {
-      const matches = DATE.exec(str2);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return function time(str2) {
-        const matches = TIME.exec(str2);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      };
-    }
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return function date_time(str2) {
-        const dateTime = str2.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      };
-    }
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
-      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
-    }
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str2) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str2);
-    }
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    function validateNumber() {
-      return true;
-    }
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str2) {
-      if (Z_ANCHOR.test(str2))
-        return false;
-      try {
-        new RegExp(str2);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
   }
 });
 
@@ -42251,12 +45841,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = (ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats2(ajv, list, formats, exportName);
+      addFormats(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -42268,7 +45858,7 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats2(ajv, list, fs3, exportName) {
+    function addFormats(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
@@ -42716,7 +46306,7 @@ var require_core4 = __commonJS({
           }
         } else if (operation.op === "move" || operation.op === "copy") {
           var existingValue = { op: "_get", path: operation.from, value: void 0 };
-          var error2 = validate([existingValue], document);
+          var error2 = validate2([existingValue], document);
           if (error2 && error2.name === "OPERATION_PATH_UNRESOLVABLE") {
             throw new exports.JsonPatchError("Cannot perform the operation from a path that does not exist", "OPERATION_FROM_UNRESOLVABLE", index, operation, document);
           }
@@ -42724,7 +46314,7 @@ var require_core4 = __commonJS({
       }
     }
     exports.validator = validator;
-    function validate(sequence, document, externalValidator) {
+    function validate2(sequence, document, externalValidator) {
       try {
         if (!Array.isArray(sequence)) {
           throw new exports.JsonPatchError("Patch sequence must be an array", "SEQUENCE_NOT_AN_ARRAY");
@@ -42745,7 +46335,7 @@ var require_core4 = __commonJS({
         }
       }
     }
-    exports.validate = validate;
+    exports.validate = validate2;
     function _areEquals(a, b) {
       if (a === b)
         return true;
@@ -43614,8 +47204,8 @@ function isLoopbackHost(hostname) {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (m) return m.slice(1).every((p) => Number(p) <= 255);
+  const m2 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (m2) return m2.slice(1).every((p) => Number(p) <= 255);
   const mapped = /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.exec(h);
   return mapped !== null;
 }
@@ -44429,8 +48019,8 @@ var HttpApiClient = class {
     }
   }
   suffix(text) {
-    const m = serverMessageOf(text);
-    return m ? ` (${m})` : "";
+    const m2 = serverMessageOf(text);
+    return m2 ? ` (${m2})` : "";
   }
   networkError(x, f, tries, unknown, cause) {
     const triesText = tries > 1 ? `; gave up after ${tries} tries` : "";
@@ -44540,7 +48130,7 @@ function createClient(target, options) {
 }
 
 // src/declarations/validate.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/types.ts
 var KIND_NAMES = ["SensorProfile", "CentralizedPolicy", "RuntimePolicy", "Exception", "SecretRule"];
@@ -45297,7 +48887,7 @@ var exception = {
       issues.push({ path: ["dynamicFilter"], message: `dynamicFilter applies only to entityAssignmentType DYNAMIC (this exception is ${why}); remove it or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== void 0) {
-      for (const m of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m });
+      for (const m2 of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m2 });
     }
     return issues;
   }
@@ -45516,9 +49106,9 @@ function kindByName(name) {
 }
 
 // src/declarations/load.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { lstat as lstat2, readFile, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
+import { createRequire } from "node:module";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -45900,7 +49490,7 @@ function requireFailsafe() {
 }
 var _null;
 var hasRequired_null;
-function require_null2() {
+function require_null() {
   if (hasRequired_null) return _null;
   hasRequired_null = 1;
   const Type22 = requireType();
@@ -46186,7 +49776,7 @@ function requireJson() {
   hasRequiredJson = 1;
   json = requireFailsafe().extend({
     implicit: [
-      require_null2(),
+      require_null(),
       requireBool(),
       requireInt(),
       requireFloat()
@@ -47104,7 +50694,7 @@ function requireLoader() {
     let _result;
     const _anchor = state.anchor;
     let terminator;
-    let isPair2;
+    let isPair;
     let isExplicitPair;
     let isMapping;
     const overridableKeys = /* @__PURE__ */ Object.create(null);
@@ -47143,11 +50733,11 @@ function requireLoader() {
         throwError(state, "expected the node content, but found ','");
       }
       keyTag = keyNode = valueNode = null;
-      isPair2 = isExplicitPair = false;
+      isPair = isExplicitPair = false;
       if (ch === 63) {
         const following = state.input.charCodeAt(state.position + 1);
         if (isWsOrEol(following)) {
-          isPair2 = isExplicitPair = true;
+          isPair = isExplicitPair = true;
           state.position++;
           skipSeparationSpace(state, true, nodeIndent);
         }
@@ -47161,7 +50751,7 @@ function requireLoader() {
       skipSeparationSpace(state, true, nodeIndent);
       ch = state.input.charCodeAt(state.position);
       if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair2 = true;
+        isPair = true;
         ch = state.input.charCodeAt(++state.position);
         skipSeparationSpace(state, true, nodeIndent);
         composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
@@ -47169,7 +50759,7 @@ function requireLoader() {
       }
       if (isMapping) {
         storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair2) {
+      } else if (isPair) {
         _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
       } else {
         _result.push(keyNode);
@@ -48551,7 +52141,7 @@ function requireJsYaml() {
     binary: requireBinary(),
     float: requireFloat(),
     map: requireMap(),
-    null: require_null2(),
+    null: require_null(),
     pairs: requirePairs(),
     set: requireSet(),
     timestamp: requireTimestamp(),
@@ -48656,7 +52246,8 @@ function hasForbiddenKey(v) {
   }
   return false;
 }
-function parseFast(file, text, precise) {
+var WHOLE_FILE_AFTER = 20;
+function parseFast(file, text, parsePreciseText) {
   if (!fastEligible(text)) return void 0;
   const roots = [];
   const opens = [];
@@ -48688,10 +52279,24 @@ function parseFast(file, text, precise) {
   const starts = lineStarts(text);
   const documents = [];
   const diagnostics = [];
-  let exact;
+  const exact = /* @__PURE__ */ new Map();
+  const lineOf = (offset) => positionAt(starts, file, offset).line;
+  let whole;
   const exactDoc = (index) => {
-    exact ??= new Map(precise().documents.map((d) => [d.index, d]));
-    return exact.get(index);
+    if (exact.has(index)) return exact.get(index);
+    if (whole || exact.size >= WHOLE_FILE_AFTER) {
+      whole ??= new Map(parsePreciseText(file, text).documents.map((d) => [d.index, d]));
+      return whole.get(index);
+    }
+    const firstLine = lineOf(skipBlank(text, roots[index].start));
+    const next = roots[index + 1];
+    const lastLine = next ? lineOf(skipBlank(text, next.start)) : starts.length + 1;
+    const slice = text.slice(starts[firstLine - 1], lastLine - 1 < starts.length ? starts[lastLine - 1] : text.length);
+    const inner = parsePreciseText(file, slice).documents[0];
+    const shift = (p) => ({ ...p, line: p.line + firstLine - 1 });
+    const doc = inner && { ...inner, positionOf: (path2) => shift(inner.positionOf(path2)), keyPositionOf: (path2) => shift(inner.keyPositionOf(path2)) };
+    exact.set(index, doc);
+    return doc;
   };
   let nonEmpty2 = 0;
   for (let index = 0; index < values.length; index++) {
@@ -48727,6 +52332,11 @@ var MAX_ALIAS_COUNT = 100;
 var MAX_FLOW_DEPTH = 64;
 var MAX_COLLECTION_ITEMS = 1e4;
 var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var yamlLib;
+function Y() {
+  yamlLib ??= typeof __require === "function" ? require_dist() : createRequire(import.meta.url)("yaml");
+  return yamlLib;
+}
 var YAML_EXT = /\.ya?ml$/i;
 function diag(file, message, pos = { line: 1, column: 1 }, path2 = "") {
   return { file, line: pos.line, column: pos.column, path: path2, message, severity: "error" };
@@ -48858,17 +52468,18 @@ function cleanYamlMessage(message) {
 }
 function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 91 || c === 123) {
-      if (++depth > limit) return i;
-    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  const brackets = /[[\]{}]/g;
+  for (let m2 = brackets.exec(text); m2; m2 = brackets.exec(text)) {
+    const c = m2[0];
+    if (c === "[" || c === "{") {
+      if (++depth > limit) return m2.index;
+    } else if (depth > 0) depth--;
   }
   return void 0;
 }
 function parseText(file, text, options = {}) {
   if (!options.precise && flowDepthOverflow(text) === void 0) {
-    const fast = parseFast(file, text, () => parsePrecise(file, text));
+    const fast = parseFast(file, text, parsePrecise);
     if (fast) return fast;
   }
   return parsePrecise(file, text);
@@ -48876,7 +52487,7 @@ function parseText(file, text, options = {}) {
 function parsePrecise(file, text) {
   const documents = [];
   const diagnostics = [];
-  const lineCounter = new import_yaml.LineCounter();
+  const lineCounter = new (Y()).LineCounter();
   const posAt = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -48891,7 +52502,7 @@ function parsePrecise(file, text) {
   }
   let docs;
   try {
-    const parsed = (0, import_yaml.parseAllDocuments)(text, {
+    const parsed = Y().parseAllDocuments(text, {
       lineCounter,
       prettyErrors: true,
       // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
@@ -48928,7 +52539,7 @@ function parsePrecise(file, text) {
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
     }
     const contents = doc.contents;
-    const isEmpty = contents === null || (0, import_yaml.isScalar)(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
+    const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
     if (isEmpty && errors.length === 0) return;
     nonEmpty2++;
     if (!sawSyntaxError && contents) errors.push(...structureProblems(doc, posAt));
@@ -48938,8 +52549,8 @@ function parsePrecise(file, text) {
     const keyPositionOf = (path2) => posAt(nodeAt(doc, path2, true));
     diagnostics.push(...errors);
     if (errors.some((d) => d.severity !== "warning")) return;
-    if (!(0, import_yaml.isMap)(contents)) {
-      const what = (0, import_yaml.isSeq)(contents) ? "a list" : (0, import_yaml.isScalar)(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
+    if (!Y().isMap(contents)) {
+      const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
       diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
       return;
     }
@@ -48961,12 +52572,12 @@ function parsePrecise(file, text) {
 }
 function duplicateKeys(doc, text, posAt) {
   const out = [];
-  (0, import_yaml.visit)(doc, {
+  Y().visit(doc, {
     Map(_key, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const k = pair.key;
-        if (!(0, import_yaml.isScalar)(k)) continue;
+        if (!Y().isScalar(k)) continue;
         const name = String(k.value);
         if (!seen.has(name)) {
           seen.add(name);
@@ -48980,8 +52591,8 @@ function duplicateKeys(doc, text, posAt) {
   return out;
 }
 function duplicateKeyName(text, offset) {
-  const m = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
-  return m ? `'${m[1].trim()}' \u2014 ` : "";
+  const m2 = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
+  return m2 ? `'${m2[1].trim()}' \u2014 ` : "";
 }
 function structureProblems(doc, posAt) {
   const out = [];
@@ -48991,7 +52602,7 @@ function structureProblems(doc, posAt) {
     const offset = node.range?.[0] ?? 0;
     out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
   };
-  (0, import_yaml.visit)(doc, {
+  Y().visit(doc, {
     // a Seq/Map visitor replaces Node for collections: record their anchors here too
     Seq(_key, seq2) {
       if (seq2.anchor) anchors.add(seq2.anchor);
@@ -49004,11 +52615,11 @@ function structureProblems(doc, posAt) {
     Pair(_key, pair) {
       const k = pair.key;
       const offset = k?.range?.[0] ?? 0;
-      if (k && !(0, import_yaml.isScalar)(k) && !(0, import_yaml.isAlias)(k)) {
+      if (k && !Y().isScalar(k) && !Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, "mapping keys must be plain scalars (text), not lists or mappings", posAt(offset)));
-      } else if ((0, import_yaml.isScalar)(k) && typeof k.value === "string" && FORBIDDEN_KEYS.has(k.value)) {
+      } else if (Y().isScalar(k) && typeof k.value === "string" && FORBIDDEN_KEYS.has(k.value)) {
         out.push(diag(posAt(offset).file, `key '${k.value}' is not allowed (it could alter object prototypes); rename or remove it`, posAt(offset)));
-      } else if ((0, import_yaml.isAlias)(k)) {
+      } else if (Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, "mapping keys must not be aliases", posAt(offset)));
       }
     },
@@ -49029,7 +52640,7 @@ function pairIndex(map2) {
   let index = pairIndexes.get(map2);
   if (!index) {
     index = /* @__PURE__ */ new Map();
-    for (const p of map2.items) if ((0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    for (const p of map2.items) if (Y().isPair(p) && Y().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
     pairIndexes.set(map2, index);
   }
   return index;
@@ -49038,19 +52649,19 @@ function nodeAt(doc, path2, wantKey) {
   let node = doc.contents;
   let offset = doc.contents?.range?.[0] ?? doc.range[0];
   for (let i = 0; i < path2.length; i++) {
-    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc);
+    if (Y().isAlias(node)) node = node.resolve(doc);
     const seg2 = path2[i];
     const last = i === path2.length - 1;
-    if ((0, import_yaml.isMap)(node)) {
+    if (Y().isMap(node)) {
       const pair = pairIndex(node).get(String(seg2));
       if (!pair) return offset;
       const keyNode = pair.key;
       const valueNode = pair.value;
       if (last && wantKey) return keyNode.range[0];
-      const emptyValue = !valueNode || (0, import_yaml.isScalar)(valueNode) && valueNode.value === null && (valueNode.source ?? "") === "";
+      const emptyValue = !valueNode || Y().isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? "") === "";
       offset = emptyValue ? keyNode.range[0] : valueNode.range[0];
       node = valueNode;
-    } else if ((0, import_yaml.isSeq)(node) && typeof seg2 === "number") {
+    } else if (Y().isSeq(node) && typeof seg2 === "number") {
       const item = node.items[seg2];
       if (!item) return offset;
       offset = item.range[0];
@@ -49249,25 +52860,38 @@ function translateErrors(errors, data) {
     if (e.keyword === "if" || e.keyword === "then" || e.keyword === "else" || e.keyword === "allOf") continue;
     if (swallowed(e)) continue;
     const base2 = splitInstancePath(e.instancePath, data);
-    const m = messageOf(e, e.data);
-    const path2 = [...base2, ...m.extra ?? []];
-    const key = `${formatPath(path2)}\0${m.message}`;
+    const m2 = messageOf(e, e.data);
+    const path2 = [...base2, ...m2.extra ?? []];
+    const key = `${formatPath(path2)}\0${m2.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    items.push({ problem: { path: path2, atKey: m.atKey ?? false, message: m.message }, parent: e.instancePath, m });
+    items.push({ problem: { path: path2, atKey: m2.atKey ?? false, message: m2.message }, parent: e.instancePath, m: m2 });
   }
   const typos = new Set(items.filter((i) => i.m.typoOf).map((i) => `${i.parent}\0${i.m.typoOf}`));
   return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
 }
 
 // src/declarations/schemas.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
+import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
 import { dirname, join as join2, resolve as resolve2 } from "node:path";
 import { fileURLToPath } from "node:url";
-var Ajv2020 = import__.default.default ?? import__.default;
-var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
+
+// qcs-precompiled:precompiled
+var m = __toESM(require_validators_generated());
+var precompiled = { validate: m.validate, sourceHash: m.sourceHash };
+
+// src/declarations/schemas.ts
+function loadCompiler() {
+  const req = typeof __require === "function" ? __require : createRequire2(import.meta.url);
+  const ajvModule = typeof __require === "function" ? require__() : req("ajv/dist/2020.js");
+  const formatsModule = typeof __require === "function" ? require_dist2() : req("ajv-formats");
+  return {
+    Ajv2020: ajvModule.default ?? ajvModule,
+    addFormats: formatsModule.default ?? formatsModule
+  };
+}
 var DECLARATION_SCHEMA = "declaration.schema.json";
 var DECLARATION_SCHEMA_FILES = [
   "envelope.schema.json",
@@ -49279,6 +52903,36 @@ var DECLARATION_SCHEMA_FILES = [
   DECLARATION_SCHEMA
 ];
 var EDITOR_KEYWORDS = ["patternErrorMessage", "errorMessage", "markdownDescription", "deprecationMessage", "enumDescriptions"];
+var AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  // errors carry parentSchema: the allowed field names, titles and error messages come from it
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+  // `if` sub-schemas use `required` without repeating `type: object`
+  allowUnionTypes: true
+};
+var FORMATS = ["date-time", "date", "uuid"];
+function schemaHash(texts) {
+  const h = createHash("sha256");
+  for (const [file, text] of texts) h.update(`${file}
+${text}
+`);
+  return h.digest("hex");
+}
+function readSchemaFiles(dir) {
+  const texts = [];
+  const schemas = /* @__PURE__ */ new Map();
+  for (const file of DECLARATION_SCHEMA_FILES) {
+    const text = readFileSync(join2(dir, file), "utf8");
+    const schema2 = JSON.parse(text);
+    if (schema2.$id !== file) throw new Error(`schema ${join2(dir, file)} must have "$id": "${file}"`);
+    texts.push([file, text]);
+    schemas.set(file, schema2);
+  }
+  return { texts, schemas };
+}
 var cached;
 function findSchemaDir(from = dirname(fileURLToPath(import.meta.url))) {
   let dir = resolve2(from);
@@ -49292,33 +52946,26 @@ function findSchemaDir(from = dirname(fileURLToPath(import.meta.url))) {
     dir = parent;
   }
 }
-function compileSchemas(dir = findSchemaDir()) {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    // errors carry parentSchema: the allowed field names, titles and error messages come from it
-    strict: true,
-    strictRequired: false,
-    strictTypes: false,
-    // `if` sub-schemas use `required` without repeating `type: object`
-    allowUnionTypes: true
-  });
-  addFormats(ajv, ["date-time", "date", "uuid"]);
+function compileRead(dir, schemas) {
+  const { Ajv2020, addFormats } = loadCompiler();
+  const ajv = new Ajv2020({ ...AJV_OPTIONS });
+  addFormats(ajv, [...FORMATS]);
   for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ["string", "array"] });
-  const schemas = /* @__PURE__ */ new Map();
-  for (const file of DECLARATION_SCHEMA_FILES) {
-    const schema2 = JSON.parse(readFileSync(join2(dir, file), "utf8"));
-    if (schema2.$id !== file) throw new Error(`schema ${join2(dir, file)} must have "$id": "${file}"`);
-    schemas.set(file, schema2);
-    ajv.addSchema(schema2);
-  }
-  const validate = ajv.getSchema(DECLARATION_SCHEMA);
-  if (!validate) throw new Error(`schema ${DECLARATION_SCHEMA} is missing from ${dir}`);
-  return { dir, schemas, validate };
+  for (const schema2 of schemas.values()) ajv.addSchema(schema2);
+  const validate2 = ajv.getSchema(DECLARATION_SCHEMA);
+  if (!validate2) throw new Error(`schema ${DECLARATION_SCHEMA} is missing from ${dir}`);
+  return { dir, schemas, validate: validate2, precompiled: false };
 }
 function schemaSet() {
-  cached ??= compileSchemas();
+  cached ??= schemaSetFrom(findSchemaDir(), precompiled);
   return cached;
+}
+function schemaSetFrom(dir, pre) {
+  const { texts, schemas } = readSchemaFiles(dir);
+  if (!pre || pre.sourceHash !== schemaHash(texts)) return compileRead(dir, schemas);
+  const validate2 = pre.validate;
+  if (!("schema" in validate2)) Object.assign(validate2, { schema: schemas.get(DECLARATION_SCHEMA) });
+  return { dir, schemas, validate: validate2, precompiled: true };
 }
 
 // src/declarations/validate.ts
@@ -49332,10 +52979,10 @@ function compareDiagnostics(a, b) {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 function validateDocument(doc) {
-  const { validate } = schemaSet();
+  const { validate: validate2 } = schemaSet();
   const diagnostics = [];
-  if (!validate(doc.value)) {
-    for (const p of translateErrors((validate.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
+  if (!validate2(doc.value)) {
+    for (const p of translateErrors((validate2.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
@@ -49425,7 +53072,7 @@ function canonicalJson(value) {
 }
 function declarationsHash(declarations) {
   const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return createHash("sha256").update(canonicalJson(items)).digest("hex");
+  return createHash2("sha256").update(canonicalJson(items)).digest("hex");
 }
 
 // src/engine/order.ts
@@ -49434,16 +53081,16 @@ function applyOrder(kinds) {
   const done = /* @__PURE__ */ new Set();
   const visiting = /* @__PURE__ */ new Set();
   const out = [];
-  const visit2 = (name, trail) => {
+  const visit = (name, trail) => {
     if (done.has(name)) return;
     if (visiting.has(name)) throw new Error(`dependency cycle between kinds: ${[...trail, name].join(" \u2192 ")}`);
     visiting.add(name);
-    for (const dep of byName2.get(name)?.dependsOn ?? []) if (byName2.has(dep)) visit2(dep, [...trail, name]);
+    for (const dep of byName2.get(name)?.dependsOn ?? []) if (byName2.has(dep)) visit(dep, [...trail, name]);
     visiting.delete(name);
     done.add(name);
     out.push(name);
   };
-  for (const k of kinds) visit2(k.kind, []);
+  for (const k of kinds) visit(k.kind, []);
   return out;
 }
 function dependentsOf(kinds, name) {
@@ -49466,7 +53113,7 @@ function dependentsOf(kinds, name) {
 var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
 
 // src/engine/util.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function stableStringify2(value) {
   return JSON.stringify(sortKeys(value));
 }
@@ -49483,7 +53130,7 @@ function sortKeys(value) {
   return value;
 }
 function sha256(text) {
-  return createHash2("sha256").update(text).digest("hex");
+  return createHash3("sha256").update(text).digest("hex");
 }
 function fingerprint(canonicalLive) {
   return "sha256:" + sha256(stableStringify2(canonicalLive)).slice(0, 32);
@@ -50212,8 +53859,8 @@ var GitHubApiError = class extends Error {
 function nextLink(link) {
   if (!link) return void 0;
   for (const part of link.split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
+    const m2 = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m2) return m2[1];
   }
   return void 0;
 }

@@ -1,19 +1,49 @@
-// Builds the CLI (build/cli.js), the standalone simulator (build/simulator.js), the benchmark (build/bench.js)
-// and the GitHub Action bundle (dist/index.js, committed). esbuild is deterministic: the same sources give the same bytes.
+// Builds the CLI (build/cli.js and its lazily loaded chunks in build/chunks/), the standalone simulator
+// (build/simulator.js), the benchmark (build/bench.js) and the GitHub Action bundle (dist/index.js, committed).
+// First it generates the declaration validator from schemas/ (build/validators.generated.cjs, ajv standalone code)
+// and bundles it in place of src/declarations/precompiled.ts. esbuild is deterministic: the same sources give the
+// same bytes.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { generateValidators } from './gen-validators.mjs';
 
 const banner = { js: "import { createRequire as __qcsCreateRequire } from 'module'; const require = __qcsCreateRequire(import.meta.url);" };
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, logLevel: 'warning', legalComments: 'none' };
 
+export const GENERATED_VALIDATORS = 'build/validators.generated.cjs';
+mkdirSync('build', { recursive: true });
+writeFileSync(GENERATED_VALIDATORS, generateValidators('schemas'));
+
+/** Bundles the generated validator in place of src/declarations/precompiled.ts. */
+const precompiledPlugin = {
+  name: 'qcs-precompiled-validators',
+  setup(b) {
+    b.onResolve({ filter: /[/\\]precompiled\.js$/ }, (args) =>
+      args.importer.endsWith('schemas.ts') ? { path: 'precompiled', namespace: 'qcs-precompiled' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'qcs-precompiled' }, () => ({
+      contents: `import * as m from ${JSON.stringify(resolve(GENERATED_VALIDATORS))};\nexport const precompiled = { validate: m.validate, sourceHash: m.sourceHash };\n`,
+      loader: 'js',
+      resolveDir: resolve('.'),
+    }));
+  },
+};
+
 const entries = [
-  { in: 'src/cli/main.ts', out: 'build/cli.js', external: true },
+  // split: the commands' heavy parts (HTTP client, simulator, engine) are chunks loaded by import() when a command
+  // needs them, so `validate` and `--help` parse none of them
+  { in: 'src/cli/main.ts', out: 'build/cli.js', external: true, split: true },
   { in: 'src/simulator/main.ts', out: 'build/simulator.js', external: false },
   { in: 'bench/bench.ts', out: 'build/bench.js', external: true },
   { in: 'src/action/main.ts', out: 'dist/index.js', external: false },
 ];
 
+rmSync('build/chunks', { recursive: true, force: true });
 for (const e of entries) {
   if (!existsSync(e.in)) continue;
-  await build({ ...common, entryPoints: [e.in], outfile: e.out, packages: e.external ? 'external' : undefined });
+  const where = e.split
+    ? { splitting: true, outdir: 'build', entryNames: 'cli', chunkNames: 'chunks/[name]-[hash]' }
+    : { outfile: e.out };
+  await build({ ...common, ...where, entryPoints: [e.in], packages: e.external ? 'external' : undefined, plugins: [precompiledPlugin] });
 }

@@ -3,13 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { RunState } from './main.js';
 import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common.js';
 import { addPlanOptions, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
-import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
-import { KINDS } from '../kinds/index.js';
-import { makePlan, fetchLive, type LiveState } from '../engine/plan.js';
-import { applyPlan } from '../engine/apply.js';
-import { loadPlan, checkStale } from '../engine/planfile.js';
-import { renderApplyText, renderResultLine } from '../render/text.js';
-import { renderApplyJson } from '../render/json.js';
+import type { LiveState } from '../engine/plan.js';
 import { PlanError, UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 
@@ -44,6 +38,17 @@ export function registerApply(program: Command, state: RunState): void {
     if (!flags.autoApprove && !process.stdin.isTTY) {
       throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
     }
+    // loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine
+    const [{ loadDeclarations, declarationsHash }, { KINDS }, { makePlan, fetchLive }, { applyPlan }, { loadPlan, checkStale }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
+      await Promise.all([
+        import('../declarations/validate.js'),
+        import('../kinds/index.js'),
+        import('../engine/plan.js'),
+        import('../engine/apply.js'),
+        import('../engine/planfile.js'),
+        import('../render/text.js'),
+        import('../render/json.js'),
+      ]);
     const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
     if (saved) {
       if (paths.length === 0) paths = saved.paths ?? [];
@@ -71,7 +76,7 @@ export function registerApply(program: Command, state: RunState): void {
         ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
       }
       const json = flags.format === 'json';
-      if (!json) process.stdout.write(renderPlan(plan, 'text', flags.color !== false && useColor()));
+      if (!json) process.stdout.write(await renderPlan(plan, 'text', flags.color !== false && useColor()));
       if (plan.changes.length === 0) {
         if (json) process.stdout.write(renderApplyJson({ results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } }));
         else process.stdout.write('Nothing to apply.\n');

@@ -2,7 +2,6 @@
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../api/types.js';
 import { resolveTarget, type TargetOptions } from '../api/config.js';
-import { createClient } from '../api/client.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 
@@ -57,6 +56,7 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
 }
 
 export async function connect(flags: TargetFlags): Promise<Connection> {
+  const { createClient } = await import('../api/client.js'); // loaded only by the commands that talk to the API
   const debug = flags.debug ? (line: string) => process.stderr.write(redact(line) + '\n') : undefined;
   const warn = (line: string) => process.stderr.write(redact(`Warning: ${line}`) + '\n');
   const clientOptions = {

@@ -1,13 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { RunState } from './main.js';
 import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
-import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
-import { KINDS } from '../kinds/index.js';
-import { makePlan, hasChanges, type PlanOptions } from '../engine/plan.js';
-import { savePlan } from '../engine/planfile.js';
-import { renderPlanText } from '../render/text.js';
-import { renderPlanMarkdown } from '../render/markdown.js';
-import { renderPlanJson } from '../render/json.js';
+import type { PlanOptions } from '../engine/plan.js';
 import { UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 
@@ -42,7 +36,12 @@ export function planOptionsFrom(flags: PlanFlags): PlanOptions {
   };
 }
 
-export function renderPlan(plan: Plan, format: string, color: boolean): string {
+export async function renderPlan(plan: Plan, format: string, color: boolean): Promise<string> {
+  const [{ renderPlanJson }, { renderPlanMarkdown }, { renderPlanText }] = await Promise.all([
+    import('../render/json.js'),
+    import('../render/markdown.js'),
+    import('../render/text.js'),
+  ]);
   switch (format) {
     case 'json':
       return renderPlanJson(plan);
@@ -64,6 +63,13 @@ export function registerPlan(program: Command, state: RunState): void {
   addPlanOptions(cmd).action(async (argPaths: string[], flags: PlanFlags) => {
     const paths = splitSimulatorArg(flags, argPaths);
     if (paths.length === 0) throw new UsageError('plan needs at least one declarations path', 'Example: qcs-gitops plan examples/policies --simulator');
+    // loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine
+    const [{ loadDeclarations, declarationsHash }, { KINDS }, { makePlan, hasChanges }, { savePlan }] = await Promise.all([
+      import('../declarations/validate.js'),
+      import('../kinds/index.js'),
+      import('../engine/plan.js'),
+      import('../engine/planfile.js'),
+    ]);
     const declarations = await loadDeclarations(paths);
     const options = planOptionsFrom(flags);
     const conn = await connect(flags);
@@ -79,7 +85,7 @@ export function registerPlan(program: Command, state: RunState): void {
           createdAt: new Date().toISOString(),
         });
       }
-      process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
+      process.stdout.write(await renderPlan(plan, flags.format, flags.color !== false && useColor()));
       if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}\n`);
       state.exitCode = flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
     } finally {

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { KIND_NAMES } from '../types.js';
-import { hasErrors, loadAndValidate } from '../declarations/validate.js';
 import { formatDiagnostic } from './output.js';
 import type { RunState } from './main.js';
 
@@ -16,6 +15,8 @@ export function registerValidate(program: Command, state: RunState): void {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new UsageError(`unknown --format '${opts.format}'`, 'Use --format text or --format json.');
       }
+      // loaded here, not at start-up: `--help` parses no YAML reader or validator
+      const { hasErrors, loadAndValidate } = await import('../declarations/validate.js');
       const { declarations, diagnostics, files } = await loadAndValidate(paths);
       const valid = !hasErrors(diagnostics);
       state.exitCode = valid ? 0 : 1;

@@ -6,8 +6,9 @@
 // readers might not read alike or that `yaml` reports on: tags, anchors, aliases, directives, explicit (`?`) or
 // collection keys, duplicate keys, forbidden keys, documents that are not mappings, a file with no document, and any
 // text js-yaml refuses. What it accepts, it reads to the same values as `yaml`; the positions of the documents come
-// from its listener events; any other position (for a diagnostic, or a plan's annotation) comes from a re-parse of the
-// file with `yaml`, done once and only when a position is asked for, so every diagnostic keeps its exact line:column.
+// from its listener events; any other position (for a diagnostic, or a plan's annotation) comes from a re-parse with
+// `yaml` of that document's text, done only when a position in it is asked for, so every diagnostic keeps its exact
+// line:column.
 // test/declarations/fast.test.ts checks that both readers agree on the whole corpus.
 import jsyaml from 'js-yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
@@ -102,6 +103,9 @@ function hasForbiddenKey(v: unknown): boolean {
   return false;
 }
 
+/** Documents of one file read again one by one for their positions before the whole file is read instead. */
+const WHOLE_FILE_AFTER = 20;
+
 interface ListenerState {
   position: number;
   kind: string | null;
@@ -109,10 +113,10 @@ interface ListenerState {
 }
 
 /**
- * Reads `text` with js-yaml, or returns undefined when `yaml` must read it. `precise` reads the file with `yaml`; it is
- * called at most once, and only when a position other than a document's start is asked for.
+ * Reads `text` with js-yaml, or returns undefined when `yaml` must read it. `parsePreciseText` reads text with `yaml`;
+ * it is called only when a position other than a document's start is asked for, once a document.
  */
-export function parseFast(file: string, text: string, precise: () => ParsedText): ParsedText | undefined {
+export function parseFast(file: string, text: string, parsePreciseText: (file: string, text: string) => ParsedText): ParsedText | undefined {
   if (!fastEligible(text)) return undefined;
   const roots: Array<{ start: number; empty: boolean }> = [];
   const opens: number[] = [];
@@ -145,10 +149,28 @@ export function parseFast(file: string, text: string, precise: () => ParsedText)
   const starts = lineStarts(text);
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  let exact: Map<number, LoadedDocument> | undefined;
+  // Exact positions: the document's own text (from the start of the line its content starts on to the line the next
+  // document's content starts on) read by `yaml`, lines shifted back; one small parse per document asked about, so a
+  // report on a few documents of a 10,000-document file does not read the whole file again.
+  const exact = new Map<number, LoadedDocument | undefined>();
+  const lineOf = (offset: number) => positionAt(starts, file, offset).line;
+  let whole: Map<number, LoadedDocument> | undefined;
   const exactDoc = (index: number): LoadedDocument | undefined => {
-    exact ??= new Map(precise().documents.map((d) => [d.index, d]));
-    return exact.get(index);
+    if (exact.has(index)) return exact.get(index);
+    if (whole || exact.size >= WHOLE_FILE_AFTER) {
+      // many documents asked about (a report on most of the file): one parse of the whole file costs less
+      whole ??= new Map(parsePreciseText(file, text).documents.map((d) => [d.index, d]));
+      return whole.get(index);
+    }
+    const firstLine = lineOf(skipBlank(text, roots[index]!.start));
+    const next = roots[index + 1];
+    const lastLine = next ? lineOf(skipBlank(text, next.start)) : starts.length + 1;
+    const slice = text.slice(starts[firstLine - 1], lastLine - 1 < starts.length ? starts[lastLine - 1] : text.length);
+    const inner = parsePreciseText(file, slice).documents[0];
+    const shift = (p: SourcePos): SourcePos => ({ ...p, line: p.line + firstLine - 1 });
+    const doc = inner && { ...inner, positionOf: (path: readonly PathSegment[]) => shift(inner.positionOf(path)), keyPositionOf: (path: readonly PathSegment[]) => shift(inner.keyPositionOf(path)) };
+    exact.set(index, doc);
+    return doc;
   };
   let nonEmpty = 0;
   for (let index = 0; index < values.length; index++) {

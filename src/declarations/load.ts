@@ -2,21 +2,9 @@
 // keeping source positions. Never throws for bad input: every problem becomes a Diagnostic.
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import {
-  Document,
-  LineCounter,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-  type Node as YamlNode,
-  type Pair,
-  type ParsedNode,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
+import type { Document, Node as YamlNode, Pair, ParsedNode, YAMLMap } from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
 import { parseFast } from './fast.js';
 
@@ -33,6 +21,16 @@ export const MAX_FLOW_DEPTH = 64;
 export const MAX_COLLECTION_ITEMS = 10_000;
 /** Keys that could pollute object prototypes downstream; refused wherever they appear. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+let yamlLib: typeof YamlLib | undefined;
+
+/** `yaml`, loaded the first time a file needs it: a run whose files all go through the fast reader, and asks no
+ * position, never parses it. `require` is the bundles' (their banner defines it; esbuild bundles what it names into
+ * dist/); from the sources, one made here. */
+function Y(): typeof YamlLib {
+  yamlLib ??= (typeof require === 'function' ? require('yaml') : createRequire(import.meta.url)('yaml')) as typeof YamlLib;
+  return yamlLib;
+}
 
 export type PathSegment = string | number;
 
@@ -230,7 +228,7 @@ export interface ParsedText {
  */
 export function parseText(file: string, text: string, options: { precise?: boolean } = {}): ParsedText {
   if (!options.precise && flowDepthOverflow(text) === undefined) {
-    const fast = parseFast(file, text, () => parsePrecise(file, text));
+    const fast = parseFast(file, text, parsePrecise);
     if (fast) return fast;
   }
   return parsePrecise(file, text);
@@ -240,7 +238,7 @@ export function parseText(file: string, text: string, options: { precise?: boole
 export function parsePrecise(file: string, text: string): ParsedText {
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  const lineCounter = new LineCounter();
+  const lineCounter = new (Y().LineCounter)();
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -257,7 +255,7 @@ export function parsePrecise(file: string, text: string): ParsedText {
 
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, {
+    const parsed = Y().parseAllDocuments(text, {
       lineCounter,
       prettyErrors: true,
       // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
@@ -299,7 +297,7 @@ export function parsePrecise(file: string, text: string): ParsedText {
     }
 
     const contents = doc.contents;
-    const isEmpty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '' && !sawSyntaxError);
+    const isEmpty = contents === null || (Y().isScalar(contents) && contents.value === null && contents.source === '' && !sawSyntaxError);
     if (isEmpty && errors.length === 0) return; // an empty document (`---` with nothing after): skipped
     nonEmpty++;
 
@@ -313,8 +311,8 @@ export function parsePrecise(file: string, text: string): ParsedText {
     diagnostics.push(...errors);
     if (errors.some((d) => d.severity !== 'warning')) return;
 
-    if (!isMap(contents)) {
-      const what = isSeq(contents) ? 'a list' : isScalar(contents) ? `a ${contents.value === null ? 'null' : typeof contents.value} value` : 'not a mapping';
+    if (!Y().isMap(contents)) {
+      const what = Y().isSeq(contents) ? 'a list' : Y().isScalar(contents) ? `a ${contents.value === null ? 'null' : typeof contents.value} value` : 'not a mapping';
       diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
       return;
     }
@@ -341,12 +339,12 @@ export function parsePrecise(file: string, text: string): ParsedText {
 /** Keys repeated in a mapping, each reported at the repeat (scalar keys compared as text, as toJS would merge them). */
 function duplicateKeys(doc: Document.Parsed, text: string, posAt: (offset: number) => SourcePos): Diagnostic[] {
   const out: Diagnostic[] = [];
-  visit(doc, {
+  Y().visit(doc, {
     Map(_key, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
         const k = pair.key as YamlNode | null;
-        if (!isScalar(k)) continue;
+        if (!Y().isScalar(k)) continue;
         const name = String(k.value);
         if (!seen.has(name)) {
           seen.add(name);
@@ -374,7 +372,7 @@ function structureProblems(doc: Document.Parsed, posAt: (offset: number) => Sour
     const offset = (node as unknown as ParsedNode).range?.[0] ?? 0;
     out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
   };
-  visit(doc, {
+  Y().visit(doc, {
     // a Seq/Map visitor replaces Node for collections: record their anchors here too
     Seq(_key, seq) {
       if (seq.anchor) anchors.add(seq.anchor);
@@ -387,11 +385,11 @@ function structureProblems(doc: Document.Parsed, posAt: (offset: number) => Sour
     Pair(_key, pair) {
       const k = pair.key as YamlNode | null;
       const offset = (k as ParsedNode | null)?.range?.[0] ?? 0;
-      if (k && !isScalar(k) && !isAlias(k)) {
+      if (k && !Y().isScalar(k) && !Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, 'mapping keys must be plain scalars (text), not lists or mappings', posAt(offset)));
-      } else if (isScalar(k) && typeof k.value === 'string' && FORBIDDEN_KEYS.has(k.value)) {
+      } else if (Y().isScalar(k) && typeof k.value === 'string' && FORBIDDEN_KEYS.has(k.value)) {
         out.push(diag(posAt(offset).file, `key '${k.value}' is not allowed (it could alter object prototypes); rename or remove it`, posAt(offset)));
-      } else if (isAlias(k)) {
+      } else if (Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, 'mapping keys must not be aliases', posAt(offset)));
       }
     },
@@ -416,7 +414,7 @@ function pairIndex(map: YAMLMap): Map<string, Pair> {
   let index = pairIndexes.get(map);
   if (!index) {
     index = new Map();
-    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    for (const p of map.items) if (Y().isPair(p) && Y().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
     pairIndexes.set(map, index);
   }
   return index;
@@ -430,20 +428,20 @@ function nodeAt(doc: Document.Parsed, path: readonly PathSegment[], wantKey: boo
   let node: unknown = doc.contents;
   let offset = (doc.contents as ParsedNode | null)?.range?.[0] ?? doc.range[0];
   for (let i = 0; i < path.length; i++) {
-    if (isAlias(node)) node = node.resolve(doc);
+    if (Y().isAlias(node)) node = node.resolve(doc);
     const seg = path[i]!;
     const last = i === path.length - 1;
-    if (isMap(node)) {
+    if (Y().isMap(node)) {
       const pair = pairIndex(node).get(String(seg));
       if (!pair) return offset;
       const keyNode = pair.key as ParsedNode;
       const valueNode = pair.value as ParsedNode | null;
       if (last && wantKey) return keyNode.range[0];
       // `key:` with no value: point at the key
-      const emptyValue = !valueNode || (isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? '') === '');
+      const emptyValue = !valueNode || (Y().isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? '') === '');
       offset = emptyValue ? keyNode.range[0] : valueNode!.range[0];
       node = valueNode;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (Y().isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as ParsedNode | undefined;
       if (!item) return offset;
       offset = item.range[0];
