@@ -47716,6 +47716,14 @@ function classifyNetworkError(e) {
   return { code: code2, reason: msg || "unknown failure", maybeSent: true, retryable: false };
 }
 
+// src/api/types.ts
+function endpointTemplate(method, path2) {
+  const q = path2.indexOf("?");
+  const p = q < 0 ? path2 : path2.slice(0, q);
+  const segs = p.split("/").map((s) => /^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^[A-Za-z0-9_-]{12,}$/.test(s) && /\d/.test(s) ? "{id}" : s);
+  return `${method} ${segs.join("/")}`;
+}
+
 // src/api/client.ts
 var VERSION = "0.1.0";
 var DEFAULTS = Object.freeze({
@@ -47763,7 +47771,8 @@ function bytesOf(s) {
 }
 var HttpApiClient = class {
   gateway;
-  stats = { calls: 0, retries: 0 };
+  stats = { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
+  views = /* @__PURE__ */ new Map();
   origin;
   basePath;
   host;
@@ -47825,7 +47834,27 @@ var HttpApiClient = class {
     this.tokens = new TokenManager(target.credentials, (u, p) => this.fetchToken(u, p), this.o.now);
   }
   // ---- public API -------------------------------------------------------------------------
-  async request(method, path2, options = {}) {
+  request(method, path2, options = {}) {
+    return this.requestAs(void 0, method, path2, options);
+  }
+  forKind(label) {
+    let view = this.views.get(label);
+    if (!view) {
+      const base2 = this;
+      view = {
+        gateway: this.gateway,
+        stats: this.stats,
+        request: (method, path2, options) => base2.requestAs(label, method, path2, options),
+        list: (path2, options) => base2.listAs(label, path2, options),
+        resolvePath: (candidates) => base2.resolvePathAs(label, candidates),
+        forKind: (other) => base2.forKind(other),
+        close: () => base2.close()
+      };
+      this.views.set(label, view);
+    }
+    return view;
+  }
+  async requestAs(label, method, path2, options = {}) {
     const { path: csPath, inline } = splitPath(path2);
     const qs = buildQuery(options.query, inline);
     const body4 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
@@ -47839,7 +47868,8 @@ var HttpApiClient = class {
         shownPath: csPath,
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
-        body: body4
+        body: body4,
+        label
       });
       const s = res.status;
       if (s === 401) {
@@ -47853,20 +47883,26 @@ var HttpApiClient = class {
     }
   }
   list(path2, options = {}) {
+    return this.listAs(void 0, path2, options);
+  }
+  listAs(label, path2, options = {}) {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path2);
     return collectPages(
-      (pageNumber, size) => this.request("GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
+      (pageNumber, size) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
       pageSize,
       `GET ${csPath}`
     );
   }
   resolvePath(candidates) {
+    return this.resolvePathAs(void 0, candidates);
+  }
+  resolvePathAs(label, candidates) {
     if (candidates.length === 0) return Promise.reject(new QcsError("E_USAGE", "resolvePath needs at least one candidate path"));
     const key = candidates.join("\n");
     let p = this.resolved.get(key);
     if (!p) {
-      p = this.probe(candidates);
+      p = this.probe(candidates, label);
       this.resolved.set(key, p);
       p.catch(() => this.resolved.delete(key));
     }
@@ -47878,11 +47914,11 @@ var HttpApiClient = class {
     await this.ownDispatcher?.close();
   }
   // ---- internals --------------------------------------------------------------------------
-  async probe(candidates) {
+  async probe(candidates, label) {
     let first404;
     for (const candidate of candidates) {
       try {
-        await this.request("GET", candidate, { query: { pageNumber: 1, pageSize: 1 } });
+        await this.requestAs(label, "GET", candidate, { query: { pageNumber: 1, pageSize: 1 } });
         return candidate;
       } catch (e) {
         if (e instanceof ApiError && e.status === 404 && e.code === "E_API_404") {
@@ -47915,7 +47951,8 @@ var HttpApiClient = class {
       shownTarget: "/auth",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: form,
-      alwaysRepeatable: true
+      alwaysRepeatable: true,
+      label: "auth"
     });
     const s = res.status;
     if (s >= 200 && s < 300) {
@@ -47986,7 +48023,10 @@ var HttpApiClient = class {
         const why = told !== void 0 && told > this.o.maxRetryWaitMs - waited ? `The gateway asked to wait ${Math.ceil(told / 1e3)} s, more than the retry budget left (${Math.floor((this.o.maxRetryWaitMs - waited) / 1e3)} s); wait and run again, or raise --max-retry-wait.` : void 0;
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
-      if (told !== void 0) this.limiter.pause(this.o.now() + wait);
+      if (told !== void 0) {
+        this.limiter.pause(this.o.now() + wait);
+        this.stats.rateLimitWaitMs += wait;
+      }
       if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
       waited += wait;
@@ -48016,6 +48056,7 @@ var HttpApiClient = class {
     if (bounded > 0) {
       this.debug(`  rate-limit budget low (remaining ${remaining}): pausing new calls for ${bounded}ms`);
       this.limiter.pause(now + bounded);
+      this.stats.rateLimitWaitMs += bounded;
     }
   }
   suffix(text) {
@@ -48044,6 +48085,10 @@ var HttpApiClient = class {
     const started = performance2.now();
     const elapsed = () => Math.round(performance2.now() - started);
     this.stats.calls++;
+    const endpoint = endpointTemplate(x.method, x.shownPath);
+    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
+    const who = x.label ?? "other";
+    this.stats.byKind[who] = (this.stats.byKind[who] ?? 0) + 1;
     let status = 0;
     try {
       const res = await this.dispatcher.request({
@@ -53169,6 +53214,9 @@ function valueAt(doc, pointer) {
   }
   return cur;
 }
+function forKind(api, kind) {
+  return api.forKind?.(kind.kind) ?? api;
+}
 
 // src/engine/plan.ts
 function kindsInPlay(kinds, declarations) {
@@ -53176,7 +53224,7 @@ function kindsInPlay(kinds, declarations) {
   return kinds.filter((k) => declared.has(k.kind));
 }
 async function fetchLive(api, kinds) {
-  const lists = await Promise.all(kinds.map((k) => k.list(api)));
+  const lists = await Promise.all(kinds.map((k) => k.list(forKind(api, k))));
   return new Map(kinds.map((k, i) => [k.kind, lists[i]]));
 }
 function ownedLive(kind, live, spec) {
@@ -53405,7 +53453,7 @@ async function makePlan(api, kinds, declarations, options = {}) {
   const parts = /* @__PURE__ */ new Map();
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await k.list(api);
+      const list = await k.list(forKind(api, k));
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     })
@@ -53459,13 +53507,13 @@ async function applyPlan(api, kinds, plan, options = {}) {
     }
     return index.get(id);
   };
-  const readLive = async (kind, id) => liveById(kind, id) ?? await kind.get(api, id);
+  const readLive = async (kind, id) => liveById(kind, id) ?? await kind.get(forKind(api, kind), id);
   let clock = 0;
   const listings = /* @__PURE__ */ new Map();
   const findByName = (kind, name, failedAt) => {
     let listing = listings.get(kind.kind);
     if (!listing || listing.startedAt < failedAt) {
-      const byName2 = kind.list(api).then((all) => {
+      const byName2 = kind.list(forKind(api, kind)).then((all) => {
         const index = /* @__PURE__ */ new Map();
         for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
         return index;
@@ -53493,7 +53541,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
         if (c.action === "create") {
           const adopted = attempt > 1 ? await adopt() : void 0;
           if (adopted) return adopted;
-          const id = await kind.create(api, c.name, c.spec ?? {});
+          const id = await kind.create(forKind(api, kind), c.name, c.spec ?? {});
           createdIds.set(c, id);
           return { ...base2, id, status: "created", durationMs: Date.now() - started };
         }
@@ -53504,11 +53552,11 @@ async function applyPlan(api, kinds, plan, options = {}) {
         }
         if (kind.isProtected(live)) throw new QcsError("E_PROTECTED", `${c.kind}/${c.name} is a protected system object and is never changed`);
         if (c.action === "update") {
-          await kind.update(api, live, c.name, c.spec ?? {});
+          await kind.update(forKind(api, kind), live, c.name, c.spec ?? {});
           return { ...base2, status: "updated", durationMs: Date.now() - started };
         }
         try {
-          await kind.remove(api, live);
+          await kind.remove(forKind(api, kind), live);
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) return { ...base2, status: "deleted", durationMs: Date.now() - started };
           throw e;
@@ -53550,7 +53598,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
         const started = Date.now();
         let outcomes2;
         try {
-          outcomes2 = await kind.updateMany(api, items.map(({ c, live }) => ({ live, name: c.name, spec: c.spec ?? {} })));
+          outcomes2 = await kind.updateMany(forKind(api, kind), items.map(({ c, live }) => ({ live, name: c.name, spec: c.spec ?? {} })));
         } catch (e) {
           outcomes2 = items.map(() => ({ ok: false, error: e }));
         }
@@ -53634,7 +53682,7 @@ async function verify(api, byKind, plan, results, createdIds, live) {
     let index;
     try {
       index = /* @__PURE__ */ new Map();
-      for (const obj of await kind.list(api)) {
+      for (const obj of await kind.list(forKind(api, kind))) {
         const key = kind.idOf(obj);
         if (!index.has(key)) index.set(key, obj);
       }
@@ -53660,7 +53708,7 @@ async function verify(api, byKind, plan, results, createdIds, live) {
       const kind = byKind.get(c.kind);
       const id = idOfChange(c);
       try {
-        check(c, kind, id === void 0 ? void 0 : await kind.get(api, id));
+        check(c, kind, id === void 0 ? void 0 : await kind.get(forKind(api, kind), id));
       } catch {
         complete = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });

@@ -4,6 +4,7 @@ import type { ApiClient } from '../api/types.js';
 import { resolveTarget, type TargetOptions } from '../api/config.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
+import { formatCallStats } from './output.js';
 
 export interface TargetFlags extends TargetOptions {
   simulator?: boolean | string;
@@ -77,6 +78,7 @@ export async function connect(flags: TargetFlags): Promise<Connection> {
       gateway: 'simulator',
       simulated: true,
       close: async () => {
+        printCallStats(flags, api);
         await api.close();
         await sim.close();
       },
@@ -86,7 +88,20 @@ export async function connect(flags: TargetFlags): Promise<Connection> {
   const { gatewayUrl, platform, username, password, token, insecure } = flags;
   const target = resolveTarget({ gatewayUrl, platform, username, password, token, insecure });
   const api = createClient(target, clientOptions);
-  return { api, gateway: api.gateway, simulated: false, close: () => api.close() };
+  return {
+    api,
+    gateway: api.gateway,
+    simulated: false,
+    close: () => {
+      printCallStats(flags, api);
+      return api.close();
+    },
+  };
+}
+
+/** With --debug, the run ends with its calls by kind and by endpoint (stderr). */
+function printCallStats(flags: TargetFlags, api: ApiClient): void {
+  if (flags.debug) process.stderr.write(formatCallStats(api.stats));
 }
 
 /** Colour only on a TTY and never with NO_COLOR. */

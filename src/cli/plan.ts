@@ -3,6 +3,7 @@ import type { RunState } from './main.js';
 import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
 import type { PlanOptions } from '../engine/plan.js';
 import { UsageError } from '../errors.js';
+import { apiCallsOf } from './output.js';
 import type { Plan } from '../engine/model.js';
 
 export interface PlanFlags extends TargetFlags {
@@ -85,6 +86,7 @@ export function registerPlan(program: Command, state: RunState): void {
           createdAt: new Date().toISOString(),
         });
       }
+      plan.stats = { apiCalls: apiCallsOf(conn.api.stats) }; // after saving: a saved plan carries no run figures
       process.stdout.write(await renderPlan(plan, flags.format, flags.color !== false && useColor()));
       if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}\n`);
       state.exitCode = flags.detailedExitcode && hasChanges(plan) ? 2 : 0;

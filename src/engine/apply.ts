@@ -8,7 +8,7 @@ import type { KindName } from '../types.js';
 import type { ApplyResult, ChangeResult, Plan, PlannedChange } from './model.js';
 import { applyOrder, dependentsOf } from './order.js';
 import { diff, ownedLive, type LiveState } from './plan.js';
-import { mapLimit } from './util.js';
+import { forKind, mapLimit } from './util.js';
 import { DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 
 export interface ApplyOptions {
@@ -76,7 +76,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
     }
     return index.get(id);
   };
-  const readLive = async (kind: Kind, id: string): Promise<unknown> => liveById(kind, id) ?? (await kind.get(api, id));
+  const readLive = async (kind: Kind, id: string): Promise<unknown> => liveById(kind, id) ?? (await kind.get(forKind(api, kind), id));
 
   // Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
   // failed create did, so every lookup for a failure older than the kind's latest listing shares it: a burst of
@@ -86,7 +86,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   const findByName = (kind: Kind, name: string, failedAt: number): Promise<unknown> => {
     let listing = listings.get(kind.kind);
     if (!listing || listing.startedAt < failedAt) {
-      const byName = kind.list(api).then((all) => {
+      const byName = kind.list(forKind(api, kind)).then((all) => {
         const index = new Map<string, unknown>();
         for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
         return index;
@@ -117,7 +117,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
           // After a failure whose outcome is unknown, look before creating again: never a duplicate.
           const adopted = attempt > 1 ? await adopt() : undefined;
           if (adopted) return adopted;
-          const id = await kind.create(api, c.name, c.spec ?? {});
+          const id = await kind.create(forKind(api, kind), c.name, c.spec ?? {});
           createdIds.set(c, id);
           return { ...base, id, status: 'created', durationMs: Date.now() - started };
         }
@@ -128,11 +128,11 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         }
         if (kind.isProtected(live)) throw new QcsError('E_PROTECTED', `${c.kind}/${c.name} is a protected system object and is never changed`);
         if (c.action === 'update') {
-          await kind.update(api, live, c.name, c.spec ?? {});
+          await kind.update(forKind(api, kind), live, c.name, c.spec ?? {});
           return { ...base, status: 'updated', durationMs: Date.now() - started };
         }
         try {
-          await kind.remove(api, live);
+          await kind.remove(forKind(api, kind), live);
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) return { ...base, status: 'deleted', durationMs: Date.now() - started };
           throw e;
@@ -178,7 +178,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         const started = Date.now();
         let outcomes: Awaited<ReturnType<NonNullable<Kind['updateMany']>>>;
         try {
-          outcomes = await kind.updateMany(api, items.map(({ c, live }) => ({ live, name: c.name, spec: c.spec ?? {} })));
+          outcomes = await kind.updateMany(forKind(api, kind), items.map(({ c, live }) => ({ live, name: c.name, spec: c.spec ?? {} })));
         } catch (e) {
           outcomes = items.map(() => ({ ok: false as const, error: e }));
         }
@@ -281,7 +281,7 @@ async function verify(
     let index: Map<string, unknown>;
     try {
       index = new Map();
-      for (const obj of await kind.list(api)) {
+      for (const obj of await kind.list(forKind(api, kind))) {
         const key = kind.idOf(obj);
         if (!index.has(key)) index.set(key, obj);
       }
@@ -307,7 +307,7 @@ async function verify(
       const kind = byKind.get(c.kind)!;
       const id = idOfChange(c);
       try {
-        check(c, kind, id === undefined ? undefined : await kind.get(api, id));
+        check(c, kind, id === undefined ? undefined : await kind.get(forKind(api, kind), id));
       } catch {
         complete = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });

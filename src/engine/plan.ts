@@ -7,7 +7,7 @@ import type { Kind } from '../kinds/types.js';
 import type { Declaration, KindName } from '../types.js';
 import type { Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
-import { fingerprint } from './util.js';
+import { fingerprint, forKind } from './util.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -29,7 +29,7 @@ export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Decla
 
 /** Reads the live state of the given kinds, in parallel (the client bounds the concurrency). */
 export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise<LiveState> {
-  const lists = await Promise.all(kinds.map((k) => k.list(api)));
+  const lists = await Promise.all(kinds.map((k) => k.list(forKind(api, k))));
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
@@ -312,7 +312,7 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
   const parts = new Map<KindName, KindPart>();
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await k.list(api);
+      const list = await k.list(forKind(api, k));
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     }),

@@ -16,6 +16,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     })),
     summary: plan.summary,
     notes: plan.notes,
+    ...(plan.stats ? { stats: plan.stats } : {}),
   };
 }
 
