@@ -47783,6 +47783,7 @@ var HttpApiClient = class {
   resolved = /* @__PURE__ */ new Map();
   o;
   closed = false;
+  pausedUntil = 0;
   constructor(target, options = {}) {
     registerSecret(target.credentials.password);
     registerSecret(target.credentials.token);
@@ -48023,10 +48024,7 @@ var HttpApiClient = class {
         const why = told !== void 0 && told > this.o.maxRetryWaitMs - waited ? `The gateway asked to wait ${Math.ceil(told / 1e3)} s, more than the retry budget left (${Math.floor((this.o.maxRetryWaitMs - waited) / 1e3)} s); wait and run again, or raise --max-retry-wait.` : void 0;
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
-      if (told !== void 0) {
-        this.limiter.pause(this.o.now() + wait);
-        this.stats.rateLimitWaitMs += wait;
-      }
+      if (told !== void 0) this.pauseForRateLimit(this.o.now() + wait);
       if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
       waited += wait;
@@ -48055,9 +48053,15 @@ var HttpApiClient = class {
     const bounded = Math.min(wait, this.o.maxRetryWaitMs);
     if (bounded > 0) {
       this.debug(`  rate-limit budget low (remaining ${remaining}): pausing new calls for ${bounded}ms`);
-      this.limiter.pause(now + bounded);
-      this.stats.rateLimitWaitMs += bounded;
+      this.pauseForRateLimit(now + bounded);
     }
+  }
+  /** Pauses new calls until `until` (epoch ms); the time paused counts once however many calls asked for it. */
+  pauseForRateLimit(until) {
+    const from = Math.max(this.o.now(), this.pausedUntil);
+    if (until > from) this.stats.rateLimitWaitMs += until - from;
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.limiter.pause(until);
   }
   suffix(text) {
     const m2 = serverMessageOf(text);
@@ -53223,8 +53227,15 @@ function kindsInPlay(kinds, declarations) {
   const declared = new Set(declarations.map((d) => d.kind));
   return kinds.filter((k) => declared.has(k.kind));
 }
-async function fetchLive(api, kinds) {
-  const lists = await Promise.all(kinds.map((k) => k.list(forKind(api, k))));
+async function fetchLive(api, kinds, onProgress) {
+  let done = 0;
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      const list = await k.list(forKind(api, k));
+      onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++done, kindsTotal: kinds.length });
+      return list;
+    })
+  );
   return new Map(kinds.map((k, i) => [k.kind, lists[i]]));
 }
 function ownedLive(kind, live, spec) {
@@ -53446,14 +53457,16 @@ async function makePlan(api, kinds, declarations, options = {}) {
   try {
     inTarget = targetFilter(parseTargets(options.targets));
   } catch {
-    const live2 = await fetchLive(api, inPlay);
+    const live2 = await fetchLive(api, inPlay, options.onProgress);
     return { plan: buildPlan(kinds, declarations, live2, options), live: live2 };
   }
   const grouped = declarationsByKind(declarations);
   const parts = /* @__PURE__ */ new Map();
+  let kindsDone = 0;
   const lists = await Promise.all(
     inPlay.map(async (k) => {
       const list = await k.list(forKind(api, k));
+      options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     })

@@ -142,6 +142,7 @@ class HttpApiClient implements ApiClient {
     random: () => number;
   };
   private closed = false;
+  private pausedUntil = 0;
 
   constructor(target: ResolvedTarget, options: ClientOptions = {}) {
     registerSecret(target.credentials.password);
@@ -406,10 +407,7 @@ class HttpApiClient implements ApiClient {
             : undefined;
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
-      if (told !== undefined) {
-        this.limiter.pause(this.o.now() + wait);
-        this.stats.rateLimitWaitMs += wait;
-      }
+      if (told !== undefined) this.pauseForRateLimit(this.o.now() + wait);
       // a gateway timeout or bad gateway may hide a call the service carried out
       if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
@@ -441,9 +439,16 @@ class HttpApiClient implements ApiClient {
     const bounded = Math.min(wait, this.o.maxRetryWaitMs);
     if (bounded > 0) {
       this.debug(`  rate-limit budget low (remaining ${remaining}): pausing new calls for ${bounded}ms`);
-      this.limiter.pause(now + bounded);
-      this.stats.rateLimitWaitMs += bounded;
+      this.pauseForRateLimit(now + bounded);
     }
+  }
+
+  /** Pauses new calls until `until` (epoch ms); the time paused counts once however many calls asked for it. */
+  private pauseForRateLimit(until: number): void {
+    const from = Math.max(this.o.now(), this.pausedUntil);
+    if (until > from) this.stats.rateLimitWaitMs += until - from;
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.limiter.pause(until);
   }
 
   private suffix(text: string): string {

@@ -47,7 +47,8 @@ export interface ApiStats {
   byEndpoint?: Record<string, number>;
   /** Exchanges by the label of the view that made them (a kind's name), `auth` for token requests, `other` when unlabelled. */
   byKind?: Record<string, number>;
-  /** Time spent waiting because the gateway limited the rate (Retry-After on 429/503, exhausted budgets), in ms. */
+  /** Time new calls were held back because the gateway limited the rate (Retry-After on 429/503, an exhausted
+   * budget), in ms of wall time (overlapping waits count once). */
   rateLimitWaitMs?: number;
 }
 

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import type { RunState } from './main.js';
 import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common.js';
-import { addPlanOptions, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
+import { addPlanOptions, planOptionsFrom, readProgress, renderPlan, type PlanFlags } from './plan.js';
+import { startProgress } from './progress.js';
 import type { LiveState } from '../engine/plan.js';
 import { PlanError, UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
@@ -64,16 +65,21 @@ export function registerApply(program: Command, state: RunState): void {
     try {
       let plan: Plan;
       let live: LiveState;
-      if (saved) {
-        if (saved.gateway && saved.gateway !== conn.gateway) {
-          throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
+      const reading = readProgress(flags, conn.api, 'apply: reading the live state');
+      try {
+        if (saved) {
+          if (saved.gateway && saved.gateway !== conn.gateway) {
+            throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
+          }
+          const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
+          live = await fetchLive(conn.api, kindsInPlan, reading.onRead);
+          checkStale(saved, KINDS, live);
+          plan = saved;
+        } else {
+          ({ plan, live } = await makePlan(conn.api, KINDS, declarations, { ...planOptionsFrom(flags), onProgress: reading.onRead }));
         }
-        const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
-        live = await fetchLive(conn.api, kindsInPlan);
-        checkStale(saved, KINDS, live);
-        plan = saved;
-      } else {
-        ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
+      } finally {
+        reading.stop();
       }
       const json = flags.format === 'json';
       if (!json) process.stdout.write(await renderPlan(plan, 'text', flags.color !== false && useColor()));
@@ -89,11 +95,25 @@ export function registerApply(program: Command, state: RunState): void {
         return;
       }
       if (!json) process.stdout.write('\n');
-      const result = await applyPlan(conn.api, KINDS, plan, {
-        parallelism,
-        live,
-        onResult: json ? undefined : (r) => process.stdout.write(renderResultLine(r) + '\n'),
-      });
+      const progress = startProgress(!flags.quiet && !flags.debug, { phase: 'apply', changesDone: 0, changesTotal: plan.changes.length }, { stats: () => conn.api.stats });
+      let done = 0;
+      let failed = 0;
+      let result;
+      try {
+        result = await applyPlan(conn.api, KINDS, plan, {
+          parallelism,
+          live,
+          onResult: (r) => {
+            if (r.status === 'failed') failed++;
+            done++;
+            progress.update({ changesDone: done, failed, phase: done === plan.changes.length ? 'apply: verifying' : 'apply' });
+            if (json) return;
+            progress.print(process.stdout, renderResultLine(r) + '\n'); // the live line moves below each result line
+          },
+        });
+      } finally {
+        progress.stop();
+      }
       process.stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
       if (!json && conn.simulated && !flags.state) {
         process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import type { RunState } from './main.js';
 import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
-import type { PlanOptions } from '../engine/plan.js';
+import type { PlanOptions, ReadProgress } from '../engine/plan.js';
+import type { ApiClient } from '../api/types.js';
+import { startProgress, type Progress } from './progress.js';
 import { UsageError } from '../errors.js';
 import { apiCallsOf } from './output.js';
 import type { Plan } from '../engine/model.js';
@@ -15,6 +17,7 @@ export interface PlanFlags extends TargetFlags {
   allowMassDelete?: boolean;
   target?: string[];
   color?: boolean;
+  quiet?: boolean;
 }
 
 export function addPlanOptions(cmd: Command): Command {
@@ -24,7 +27,8 @@ export function addPlanOptions(cmd: Command): Command {
       .option('--max-deletes <n>', 'refuse a plan with more deletes than this unless --allow-mass-delete', '10')
       .option('--allow-mass-delete', 'allow more deletes than --max-deletes')
       .option('--target <KIND/NAME>', 'limit the plan to this object (repeatable)', collect)
-      .option('--no-color', 'no colour even on a terminal'),
+      .option('--no-color', 'no colour even on a terminal')
+      .option('--quiet', 'no progress line on stderr (shown on a terminal, and every 5 s in a log, for long runs)'),
   );
 }
 
@@ -34,6 +38,16 @@ export function planOptionsFrom(flags: PlanFlags): PlanOptions {
     maxDeletes: parsePositiveInt(flags.maxDeletes, '--max-deletes', 10),
     allowMassDelete: !!flags.allowMassDelete,
     targets: flags.target,
+  };
+}
+
+/** The progress line of a read of the live state (off with --quiet, and with --debug, whose lines it would cut). */
+export function readProgress(flags: PlanFlags, api: ApiClient, phase: string): Progress & { onRead: (e: ReadProgress) => void } {
+  const progress = startProgress(!flags.quiet && !flags.debug, { phase }, { stats: () => api.stats });
+  let objectsRead = 0;
+  return {
+    ...progress,
+    onRead: (e) => progress.update({ kindsRead: e.kindsDone, kindsTotal: e.kindsTotal, objectsRead: (objectsRead += e.objects) }),
   };
 }
 
@@ -75,7 +89,13 @@ export function registerPlan(program: Command, state: RunState): void {
     const options = planOptionsFrom(flags);
     const conn = await connect(flags);
     try {
-      const { plan } = await makePlan(conn.api, KINDS, declarations, options);
+      const progress = readProgress(flags, conn.api, 'plan: reading the live state');
+      let plan: Plan;
+      try {
+        ({ plan } = await makePlan(conn.api, KINDS, declarations, { ...options, onProgress: progress.onRead }));
+      } finally {
+        progress.stop();
+      }
       if (flags.out) {
         await savePlan(flags.out, {
           ...plan,

@@ -17,6 +17,17 @@ export interface PlanOptions {
   allowMassDelete?: boolean;
   /** Limit the plan to these objects (`Kind/name`). */
   targets?: string[];
+  /** Told as each kind's live state arrives (the CLI renders it as a progress line; the engine never prints). */
+  onProgress?: (event: ReadProgress) => void;
+}
+
+/** One kind's live state has been read. */
+export interface ReadProgress {
+  kind: KindName;
+  /** Live objects of that kind. */
+  objects: number;
+  kindsDone: number;
+  kindsTotal: number;
 }
 
 export type LiveState = Map<KindName, unknown[]>;
@@ -28,8 +39,15 @@ export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Decla
 }
 
 /** Reads the live state of the given kinds, in parallel (the client bounds the concurrency). */
-export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise<LiveState> {
-  const lists = await Promise.all(kinds.map((k) => k.list(forKind(api, k))));
+export async function fetchLive(api: ApiClient, kinds: readonly Kind[], onProgress?: (event: ReadProgress) => void): Promise<LiveState> {
+  let done = 0;
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      const list = await k.list(forKind(api, k));
+      onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++done, kindsTotal: kinds.length });
+      return list;
+    }),
+  );
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
@@ -305,14 +323,16 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
     inTarget = targetFilter(parseTargets(options.targets));
   } catch {
     // A malformed --target: read first and let buildPlan report it, as it always has.
-    const live = await fetchLive(api, inPlay);
+    const live = await fetchLive(api, inPlay, options.onProgress);
     return { plan: buildPlan(kinds, declarations, live, options), live };
   }
   const grouped = declarationsByKind(declarations);
   const parts = new Map<KindName, KindPart>();
+  let kindsDone = 0;
   const lists = await Promise.all(
     inPlay.map(async (k) => {
       const list = await k.list(forKind(api, k));
+      options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     }),
