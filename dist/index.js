@@ -52252,7 +52252,7 @@ var coreFloat = new Type2("tag:yaml.org,2002:float", {
   construct: (s) => FLOAT_NAN.test(s) ? s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity : parseFloat(s)
 });
 var CORE_SCHEMA2 = FAILSAFE_SCHEMA2.extend({ implicit: [coreNull, coreBool, coreInt, coreFloat] });
-var LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]/m;
+var LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]|["'\]}]#/m;
 function fastEligible(text) {
   return !LEAVE_TO_YAML.test(text);
 }
@@ -52301,6 +52301,7 @@ function parseFast(file, text, parsePreciseText) {
   const roots = [];
   const opens = [];
   const crowded = [];
+  let multiLine = false;
   let values;
   try {
     values = yaml.loadAll(text, void 0, {
@@ -52314,6 +52315,12 @@ function parseFast(file, text, parsePreciseText) {
         }
         const openedAt = opens.pop();
         const r = state.result;
+        const at2 = skipBlank(text, openedAt);
+        const c = text.charCodeAt(at2);
+        if (c === 91 || c === 123 || c === 34 || c === 39) {
+          const nl = text.indexOf("\n", at2);
+          if (nl >= 0 && nl < state.position) multiLine = true;
+        }
         if (state.kind === "sequence" || state.kind === "mapping") {
           const n = Array.isArray(r) ? r.length : r && typeof r === "object" ? Object.keys(r).length : 0;
           if (n > MAX_COLLECTION_ITEMS) crowded.push({ offset: skipBlank(text, openedAt), what: state.kind === "sequence" ? "this list" : "this mapping", n, doc: roots.length - 1 });
@@ -52324,7 +52331,7 @@ function parseFast(file, text, parsePreciseText) {
   } catch {
     return void 0;
   }
-  if (roots.length !== values.length || opens.length !== 0) return void 0;
+  if (multiLine || roots.length !== values.length || opens.length !== 0) return void 0;
   const starts = lineStarts(text);
   const documents = [];
   const diagnostics = [];
@@ -52383,7 +52390,13 @@ var MAX_COLLECTION_ITEMS = 1e4;
 var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var yamlLib;
 function Y() {
-  yamlLib ??= typeof __require === "function" ? require_dist() : createRequire(import.meta.url)("yaml");
+  if (!yamlLib) {
+    try {
+      yamlLib = require_dist();
+    } catch {
+      yamlLib = createRequire(import.meta.url)("yaml");
+    }
+  }
   return yamlLib;
 }
 var YAML_EXT = /\.ya?ml$/i;
@@ -52933,9 +52946,16 @@ var precompiled = { validate: m.validate, sourceHash: m.sourceHash };
 
 // src/declarations/schemas.ts
 function loadCompiler() {
-  const req = typeof __require === "function" ? __require : createRequire2(import.meta.url);
-  const ajvModule = typeof __require === "function" ? require__() : req("ajv/dist/2020.js");
-  const formatsModule = typeof __require === "function" ? require_dist2() : req("ajv-formats");
+  let ajvModule;
+  let formatsModule;
+  try {
+    ajvModule = require__();
+    formatsModule = require_dist2();
+  } catch {
+    const req = createRequire2(import.meta.url);
+    ajvModule = req("ajv/dist/2020.js");
+    formatsModule = req("ajv-formats");
+  }
   return {
     Ajv2020: ajvModule.default ?? ajvModule,
     addFormats: formatsModule.default ?? formatsModule

@@ -4,8 +4,9 @@
 //
 // It declines (returns undefined, and load.ts reads the file with `yaml`) whenever the file holds anything the two
 // readers might not read alike or that `yaml` reports on: tags, anchors, aliases, directives, explicit (`?`) or
-// collection keys, duplicate keys, forbidden keys, documents that are not mappings, a file with no document, and any
-// text js-yaml refuses. What it accepts, it reads to the same values as `yaml`; the positions of the documents come
+// collection keys, duplicate keys, forbidden keys, flow collections or quoted texts over several lines (whose
+// indentation js-yaml does not check), documents that are not mappings, a file with no document, and any text js-yaml
+// refuses. What it accepts, it reads to the same values as `yaml`; the positions of the documents come
 // from its listener events; any other position (for a diagnostic, or a plan's annotation) comes from a re-parse with
 // `yaml` of that document's text, done only when a position in it is asked for, so every diagnostic keeps its exact
 // line:column.
@@ -48,10 +49,11 @@ export const CORE_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [coreNull, coreBoo
 
 /**
  * Text the fast reader leaves to `yaml`: a directive (`%YAML`), an explicit key (`? `), a collection used as a key
- * (`]:` or `}:`), and a tag, anchor or alias (`!`, `&`, `*` where a node may start). Over-cautious on purpose: a
+ * (`]:` or `}:`), a tag, anchor or alias (`!`, `&`, `*` where a node may start), and a `#` right after a quote or
+ * bracket (a comment `yaml` refuses, js-yaml takes). Over-cautious on purpose: a
  * `*` or `!` after a space inside a plain text also sends the file to `yaml`, which only costs time.
  */
-const LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]/m;
+const LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]|["'\]}]#/m;
 
 export function fastEligible(text: string): boolean {
   return !LEAVE_TO_YAML.test(text);
@@ -121,6 +123,7 @@ export function parseFast(file: string, text: string, parsePreciseText: (file: s
   const roots: Array<{ start: number; empty: boolean }> = [];
   const opens: number[] = [];
   const crowded: Array<{ offset: number; what: string; n: number; doc: number }> = [];
+  let multiLine = false;
   let values: unknown[];
   try {
     values = jsyaml.loadAll(text, undefined, {
@@ -134,6 +137,14 @@ export function parseFast(file: string, text: string, parsePreciseText: (file: s
         }
         const openedAt = opens.pop()!;
         const r = state.result;
+        // A flow collection or quoted text over several lines: js-yaml is lenient with their indentation where `yaml`
+        // is strict (YAML 1.2 wants continuation lines indented), so such files are left to `yaml`.
+        const at = skipBlank(text, openedAt);
+        const c = text.charCodeAt(at);
+        if (c === 0x5b || c === 0x7b || c === 0x22 || c === 0x27) {
+          const nl = text.indexOf('\n', at);
+          if (nl >= 0 && nl < state.position) multiLine = true;
+        }
         if (state.kind === 'sequence' || state.kind === 'mapping') {
           const n = Array.isArray(r) ? r.length : r && typeof r === 'object' ? Object.keys(r).length : 0;
           if (n > MAX_COLLECTION_ITEMS) crowded.push({ offset: skipBlank(text, openedAt), what: state.kind === 'sequence' ? 'this list' : 'this mapping', n, doc: roots.length - 1 });
@@ -144,7 +155,7 @@ export function parseFast(file: string, text: string, parsePreciseText: (file: s
   } catch {
     return undefined; // a syntax error, a duplicate key, ...: `yaml` says where and what
   }
-  if (roots.length !== values.length || opens.length !== 0) return undefined;
+  if (multiLine || roots.length !== values.length || opens.length !== 0) return undefined;
 
   const starts = lineStarts(text);
   const documents: LoadedDocument[] = [];

@@ -26,9 +26,15 @@ let yamlLib: typeof YamlLib | undefined;
 
 /** `yaml`, loaded the first time a file needs it: a run whose files all go through the fast reader, and asks no
  * position, never parses it. `require` is the bundles' (their banner defines it; esbuild bundles what it names into
- * dist/); from the sources, one made here. */
+ * dist/); where there is none (the sources under test), one made here. */
 function Y(): typeof YamlLib {
-  yamlLib ??= (typeof require === 'function' ? require('yaml') : createRequire(import.meta.url)('yaml')) as typeof YamlLib;
+  if (!yamlLib) {
+    try {
+      yamlLib = require('yaml') as typeof YamlLib;
+    } catch {
+      yamlLib = createRequire(import.meta.url)('yaml') as typeof YamlLib;
+    }
+  }
   return yamlLib;
 }
 

@@ -20,9 +20,16 @@ type AddFormats = typeof addFormatsModule.default;
  * `require` is the bundles' (their banner defines it, and esbuild bundles what it names into dist/); from the sources,
  * one made here. ajv and ajv-formats are CommonJS: `.default` or the module itself. */
 function loadCompiler(): { Ajv2020: AjvCtor; addFormats: AddFormats } {
-  const req: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
-  const ajvModule = typeof require === 'function' ? require('ajv/dist/2020.js') : req('ajv/dist/2020.js');
-  const formatsModule = typeof require === 'function' ? require('ajv-formats') : req('ajv-formats');
+  let ajvModule;
+  let formatsModule;
+  try {
+    ajvModule = require('ajv/dist/2020.js');
+    formatsModule = require('ajv-formats');
+  } catch {
+    const req = createRequire(import.meta.url);
+    ajvModule = req('ajv/dist/2020.js');
+    formatsModule = req('ajv-formats');
+  }
   return {
     Ajv2020: (ajvModule.default ?? ajvModule) as AjvCtor,
     addFormats: (formatsModule.default ?? formatsModule) as AddFormats,

@@ -94,6 +94,11 @@ describe('the fast reader agrees with yaml', () => {
     ['an explicit null document', `${HEAD}spec: {}\n---\nnull\n`],
     ['only comments', '# nothing\n'],
     ['a long key', `${'k'.repeat(2000)}: 1\n`],
+    ['a flow list over lines, indented', `${HEAD}spec:\n  qids: [1,\n    2]\n`],
+    ['a flow list over lines, not indented enough', `${HEAD}spec:\n  qids: [1,\n  2]\n`],
+    ['a flow list over lines, at column 1', `${HEAD}spec:\n  qids: [1,\n2]\n`],
+    ['quoted text over lines, not indented', `${HEAD}spec:\n  a: "x\ny"\n  b: 'x\n\n  y'\n`],
+    ['quoted text over lines, indented', `${HEAD}spec:\n  a: "x\n    y"\n`],
     ['too many list items', `${HEAD}spec:\n  qids:\n${'    - 1\n'.repeat(10_001)}  more: [${'1,'.repeat(10_001)}1]\n`],
     ['too many mapping items', `${HEAD}spec:\n${Array.from({ length: 10_001 }, (_, i) => `  k${i}: 1`).join('\n')}\n`],
   ])('on %s', (_name, text) => {
@@ -111,6 +116,30 @@ describe('the fast reader agrees with yaml', () => {
     expect(viaFast.diagnostics.every((d) => d.line > 1)).toBe(true);
     const lines = viaFast.diagnostics.map((d) => `${d.line}:${d.column} ${d.path}`);
     expect(lines).toContain('7:3 spec.reasn');
+  });
+});
+
+describe('the fast reader agrees with yaml on random texts', () => {
+  // fragments that stress where YAML readers differ: quotes, flow brackets, comments, indentation, block scalars
+  const PIECES = ['a', 'b', 'c d', '1', '-1', '0x1', 'true', '~', '"q"', "'s'", '[1, 2]', '{k: v}', '[]', '{}', '|', '>-', 'x#y', 'x #c', '- ', ':', ' ', '  ', '    ', '\n', '\n  ', '\n    ', '\n      ', ': ', ', ', '"', "'", '[', ']', '{', '}', '#', 'é', '\t', '-', '---', '...', 'null', '2026-01-01', '1e5', '.5', '"a\\"b"', "'it''s'", 'a: b', '- x', '? ', '!'];
+  test('4,000 seeded random declarations read alike (documents, values, positions, diagnostics)', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let fast = 0;
+    for (let i = 0; i < 4000; i++) {
+      let body = rnd(2) ? 'spec:\n  ' : 'spec:\n  k1: v\n  k2:';
+      for (let j = 3 + rnd(12); j > 0; j--) body += PIECES[rnd(PIECES.length)];
+      const text = `${HEAD}${body}\n`;
+      const f = parseText('r.yaml', text);
+      const p = parseText('r.yaml', text, { precise: true });
+      if (f.fast) fast++;
+      const key = (r: typeof f) => JSON.stringify([r.documents.map((d) => [d.index, d.value, d.source]), sortDiags(r.diagnostics)]);
+      expect(key(f), JSON.stringify(body)).toBe(key(p));
+    }
+    expect(fast).toBeGreaterThan(500); // the fast reader did read a good share of them (745 with this seed)
   });
 });
 
