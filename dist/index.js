@@ -52541,12 +52541,12 @@ function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
 }
 function parseText(file, text, options = {}) {
   if (!options.precise && flowDepthOverflow(text) === void 0) {
-    const fast = parseFast(file, text, parsePrecise);
+    const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
     if (fast) return fast;
   }
   return parsePrecise(file, text);
 }
-function parsePrecise(file, text) {
+function parsePrecise(file, text, positionsOnly = false) {
   const documents = [];
   const diagnostics = [];
   const lineCounter = new (Y()).LineCounter();
@@ -52595,7 +52595,7 @@ function parsePrecise(file, text) {
       const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
       errors.push(diag(file, message, pos));
     }
-    errors.push(...duplicateKeys(doc, text, posAt));
+    if (!positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
     for (const w of doc.warnings) {
       const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
@@ -52604,7 +52604,7 @@ function parsePrecise(file, text) {
     const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
     if (isEmpty && errors.length === 0) return;
     nonEmpty2++;
-    if (!sawSyntaxError && contents) errors.push(...structureProblems(doc, posAt));
+    if (!sawSyntaxError && contents && !positionsOnly) errors.push(...structureProblems(doc, posAt));
     const start = contents?.range ? contents.range[0] : doc.range[0];
     const source = posAt(start);
     const positionOf = (path2) => posAt(nodeAt(doc, path2, false));
@@ -52614,6 +52614,10 @@ function parsePrecise(file, text) {
     if (!Y().isMap(contents)) {
       const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
       diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
+      return;
+    }
+    if (positionsOnly) {
+      documents.push({ file, index, value: void 0, source, positionOf, keyPositionOf });
       return;
     }
     let value;

@@ -234,14 +234,15 @@ export interface ParsedText {
  */
 export function parseText(file: string, text: string, options: { precise?: boolean } = {}): ParsedText {
   if (!options.precise && flowDepthOverflow(text) === undefined) {
-    const fast = parseFast(file, text, parsePrecise);
+    const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
     if (fast) return fast;
   }
   return parsePrecise(file, text);
 }
 
-/** Parses the text of one file with `yaml` (every position exact). */
-export function parsePrecise(file: string, text: string): ParsedText {
+/** Parses the text of one file with `yaml` (every position exact). `positionsOnly` (the fast reader asking where
+ * things stand in text it has read and checked already) skips the checks and the conversion to JS values. */
+export function parsePrecise(file: string, text: string, positionsOnly = false): ParsedText {
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new (Y().LineCounter)();
@@ -296,7 +297,7 @@ export function parsePrecise(file: string, text: string): ParsedText {
           : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
       errors.push(diag(file, message, pos));
     }
-    errors.push(...duplicateKeys(doc, text, posAt));
+    if (!positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
     for (const w of doc.warnings) {
       const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: 'warning' });
@@ -307,7 +308,7 @@ export function parsePrecise(file: string, text: string): ParsedText {
     if (isEmpty && errors.length === 0) return; // an empty document (`---` with nothing after): skipped
     nonEmpty++;
 
-    if (!sawSyntaxError && contents) errors.push(...structureProblems(doc, posAt));
+    if (!sawSyntaxError && contents && !positionsOnly) errors.push(...structureProblems(doc, posAt));
 
     const start = contents?.range ? contents.range[0] : doc.range[0];
     const source = posAt(start);
@@ -320,6 +321,10 @@ export function parsePrecise(file: string, text: string): ParsedText {
     if (!Y().isMap(contents)) {
       const what = Y().isSeq(contents) ? 'a list' : Y().isScalar(contents) ? `a ${contents.value === null ? 'null' : typeof contents.value} value` : 'not a mapping';
       diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
+      return;
+    }
+    if (positionsOnly) {
+      documents.push({ file, index, value: undefined, source, positionOf, keyPositionOf });
       return;
     }
     let value: unknown;
