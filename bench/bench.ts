@@ -6,7 +6,7 @@
 //
 // The simulator runs in its own process (`qcs-gitops simulate`, with --latency and --concurrency); every
 // measurement runs in a fresh child process of this script (`--worker`), so its peak RSS is its own.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -222,6 +222,59 @@ async function benchSize(root: string, size: number, args: Args, cli: string): P
   }
 }
 
+export interface StartupResult {
+  /** `node -e 0`: the lower bound of any CLI run. */
+  nodeMs: number;
+  /** `qcs-gitops validate examples/policies` (13 declarations), median of the runs. */
+  validateExamplesMs: number;
+  validateExamplesRatio: number;
+  /** `qcs-gitops validate` of one file of 10,000 declarations. */
+  validate10k: { wallMs: number; bytes: number; ratio: number; targetMs: number };
+  runs: number;
+}
+
+/** Median wall time of commands run in turn (interleaved, so a busy moment of the machine weighs on each alike). */
+function medianWalls(cmds: string[][], runs: number): number[] {
+  const times = cmds.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    cmds.forEach((c, j) => {
+      const t = performance.now();
+      const r = spawnSync(c[0]!, c.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+      times[j]!.push(performance.now() - t);
+      if (r.status !== 0) throw new Error(`${c.join(' ')} exited ${r.status}: ${String(r.stderr)}`);
+    });
+  }
+  return times.map((t) => [...t].sort((a, b) => a - b)[Math.floor((t.length - 1) / 2)]!);
+}
+
+/** Start-up (validate of the examples against `node -e 0`) and validate of one 10,000-declaration file. */
+function benchStartup(root: string, cli: string, runs: number): StartupResult {
+  const log = (s: string) => process.stderr.write(`[bench startup] ${s}\n`);
+  const examples = join(here, '..', 'examples', 'policies');
+  const big = join(root, 'validate-10k.yaml');
+  let text = '';
+  for (let i = 0; i < 10_000; i++) {
+    text += `---\napiVersion: qcs-gitops/v1\nkind: Exception\nmetadata:\n  name: exception-${i}\nspec:\n  scope: IMAGE\n  exceptionType: VULNERABILITY\n  reason: RISK_ACCEPTED\n  explanation: Legacy images are isolated; revisit at the end date (${i}).\n  startDate: 2026-01-01\n  endDate: 2026-06-30\n  entityAssignmentType: DYNAMIC\n  dynamicFilter: repo.repository:legacy/app-${i}/*\n  qids: [376157, ${100000 + i}]\n`;
+  }
+  writeFileSync(big, text);
+  log(`node -e 0 vs validate examples/policies vs validate of 10,000 declarations (${(text.length / 1e6).toFixed(1)} MB), ${runs} runs each`);
+  const [nodeMs, examplesMs, bigMs] = medianWalls(
+    [
+      [process.execPath, '-e', '0'],
+      [process.execPath, cli, 'validate', examples],
+      [process.execPath, cli, 'validate', big],
+    ],
+    runs,
+  ).map(Math.round) as [number, number, number];
+  return {
+    nodeMs,
+    validateExamplesMs: examplesMs,
+    validateExamplesRatio: r2(examplesMs / nodeMs),
+    validate10k: { wallMs: bigMs, bytes: text.length, ratio: r2(bigMs / nodeMs), targetMs: 2000 },
+    runs,
+  };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--worker') {
@@ -234,7 +287,9 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'qcs-bench-'));
   const started = Date.now();
   const results: SizeResult[] = [];
+  let startup: StartupResult | undefined;
   try {
+    startup = benchStartup(root, cli, Math.max(5, args.repeat));
     for (const size of args.sizes) results.push(await benchSize(root, size, args, cli));
   } finally {
     if (!args.keep) rmSync(root, { recursive: true, force: true });
@@ -252,6 +307,7 @@ async function main(): Promise<void> {
     machine,
     settings: { latencyMs: args.latency, concurrency: args.concurrency, clientMaxConcurrency: args.concurrency, applyParallelism: args.concurrency, repeat: args.repeat, pageSize: 250 },
     totalSeconds: Math.round((Date.now() - started) / 100) / 10,
+    startup,
     results,
   };
   const out = resolve(args.out);

@@ -1,10 +1,11 @@
 // The short stdout table (markdown, so the README can quote it as is).
-import type { Figure, SizeResult } from './bench.js';
+import type { Figure, SizeResult, StartupResult } from './bench.js';
 
 interface Doc {
   machine: { cpu: string; cores: number; memoryGB: number; node: string };
   settings: { latencyMs: number; concurrency: number };
   results: SizeResult[];
+  startup?: StartupResult;
 }
 
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
@@ -30,6 +31,14 @@ export function renderTable(doc: Doc): string {
     lines.push(`| ${r.size.toLocaleString('en-US')} | validate ${r.declarations.toLocaleString('en-US')} declarations (CPU ${ms(r.validate.cpuMs)}) | ${ms(r.validate.wallMs)} | — | ${r.validate.perObjectUs} µs/object | — | — | — | ${r.validate.peakRssMB} MB |`);
   }
   lines.push('');
+  const s = doc.startup;
+  if (s) {
+    lines.push(`| measure (median of ${s.runs}) | wall | lower bound (node -e 0) | × | target |`);
+    lines.push('| --- | ---: | ---: | ---: | --- |');
+    lines.push(`| start-up: validate examples/policies (13 declarations) | ${ms(s.validateExamplesMs)} | ${ms(s.nodeMs)} | ${x(s.validateExamplesRatio)} | ≤ 3× |`);
+    lines.push(`| validate 10,000 declarations in one file (${(s.validate10k.bytes / 1e6).toFixed(1)} MB) | ${ms(s.validate10k.wallMs)} | ${ms(s.nodeMs)} | ${x(s.validate10k.ratio)} | < ${ms(s.validate10k.targetMs)} |`);
+    lines.push('');
+  }
   const rs = doc.results;
   lines.push(
     'Peak RSS of the plan process (node + bundle ' + (rs[0] ? `≈ ${rs[0].baseRssMB} MB at start` : '') + '): ' +

@@ -1473,8 +1473,8 @@ var require_util = __commonJS({
     }
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
     function parseKeepAliveTimeout(val) {
-      const m = val.match(KEEPALIVE_TIMEOUT_EXPR);
-      return m ? parseInt(m[1], 10) * 1e3 : null;
+      const m2 = val.match(KEEPALIVE_TIMEOUT_EXPR);
+      return m2 ? parseInt(m2[1], 10) * 1e3 : null;
     }
     function headerNameToString(value) {
       return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
@@ -1935,11 +1935,11 @@ var require_util = __commonJS({
     var rangeHeaderRegex = /^bytes (\d+)-(\d+)\/(\d+)?$/;
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
-      const m = range ? range.match(rangeHeaderRegex) : null;
-      return m ? {
-        start: parseInt(m[1]),
-        end: m[2] ? parseInt(m[2]) : null,
-        size: m[3] ? parseInt(m[3]) : null
+      const m2 = range ? range.match(rangeHeaderRegex) : null;
+      return m2 ? {
+        start: parseInt(m2[1]),
+        end: m2[2] ? parseInt(m2[2]) : null,
+        size: m2[3] ? parseInt(m2[3]) : null
       } : null;
     }
     function addListener(obj, name, listener) {
@@ -2678,11 +2678,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str = `${val[i]}`;
-            if (!isValidHeaderValue(str)) {
+            const str2 = `${val[i]}`;
+            if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr2.push(str);
+            arr2.push(str2);
           }
         }
         val = arr2;
@@ -4225,8 +4225,8 @@ var require_infra = __commonJS({
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
-    function asciiLowercase(str) {
-      return nonASCIIRegex.test(str) ? str.replace(/[A-Z]+/g, (upper2) => upper2.toLowerCase()) : str.toLowerCase();
+    function asciiLowercase(str2) {
+      return nonASCIIRegex.test(str2) ? str2.replace(/[A-Z]+/g, (upper2) => upper2.toLowerCase()) : str2.toLowerCase();
     }
     function forgivingBase64(data) {
       data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
@@ -4279,19 +4279,19 @@ var require_infra = __commonJS({
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str, leading, trailing, predicate) {
+    function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
+        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
+      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function serializeJavascriptValueToJSONString(value) {
       const result = JSON.stringify(value);
@@ -4411,12 +4411,12 @@ var require_data_url = __commonJS({
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
       const position = { position: 0 };
-      const type = collectASequenceOfCodePointsFast(
+      const type2 = collectASequenceOfCodePointsFast(
         "/",
         input,
         position
       );
-      if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
+      if (type2.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type2)) {
         return "failure";
       }
       if (position.position >= input.length) {
@@ -4432,7 +4432,7 @@ var require_data_url = __commonJS({
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
         return "failure";
       }
-      const typeLowercase = type.toLowerCase();
+      const typeLowercase = type2.toLowerCase();
       const subtypeLowercase = subtype.toLowerCase();
       const mimeType = {
         type: typeLowercase,
@@ -4543,8 +4543,8 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
@@ -4703,7 +4703,7 @@ var require_webidl = __commonJS({
   "node_modules/undici/lib/web/webidl/index.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { types, inspect } = __require("node:util");
+    var { types: types2, inspect } = __require("node:util");
     var { runtimeFeatures } = require_runtime_features();
     var UNDEFINED = 1;
     var BOOLEAN = 2;
@@ -4711,7 +4711,7 @@ var require_webidl = __commonJS({
     var SYMBOL = 4;
     var NUMBER = 5;
     var BIGINT = 6;
-    var NULL = 7;
+    var NULL2 = 7;
     var OBJECT = 8;
     var FunctionPrototypeSymbolHasInstance = Function.call.bind(Function.prototype[Symbol.hasInstance]);
     var webidl = {
@@ -4788,7 +4788,7 @@ var require_webidl = __commonJS({
         case "function":
         case "object": {
           if (V === null) {
-            return NULL;
+            return NULL2;
           }
           return OBJECT;
         }
@@ -4801,7 +4801,7 @@ var require_webidl = __commonJS({
       SYMBOL,
       NUMBER,
       BIGINT,
-      NULL,
+      NULL: NULL2,
       OBJECT
     };
     webidl.util.TypeValueToString = function(o) {
@@ -4818,7 +4818,7 @@ var require_webidl = __commonJS({
           return "Number";
         case BIGINT:
           return "BigInt";
-        case NULL:
+        case NULL2:
           return "Null";
         case OBJECT:
           return "Object";
@@ -4890,8 +4890,8 @@ var require_webidl = __commonJS({
       return r;
     };
     webidl.util.Stringify = function(V) {
-      const type = webidl.util.Type(V);
-      switch (type) {
+      const type2 = webidl.util.Type(V);
+      switch (type2) {
         case SYMBOL:
           return `Symbol(${V.description})`;
         case OBJECT:
@@ -4905,10 +4905,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.util.IsResizableArrayBuffer = function(V) {
-      if (types.isArrayBuffer(V)) {
+      if (types2.isArrayBuffer(V)) {
         return V.resizable;
       }
-      if (types.isSharedArrayBuffer(V)) {
+      if (types2.isSharedArrayBuffer(V)) {
         return V.growable;
       }
       throw webidl.errors.exception({
@@ -4928,7 +4928,7 @@ var require_webidl = __commonJS({
           });
         }
         const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
-        const seq = [];
+        const seq2 = [];
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
@@ -4941,9 +4941,9 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq2.push(converter(value, prefix, `${argument}[${index++}]`));
         }
-        return seq;
+        return seq2;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
@@ -4955,7 +4955,7 @@ var require_webidl = __commonJS({
           });
         }
         const result = {};
-        if (!types.isProxy(O)) {
+        if (!types2.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
             const keyName = webidl.util.Stringify(key);
@@ -5046,19 +5046,19 @@ var require_webidl = __commonJS({
     webidl.is.AbortSignal = webidl.util.MakeTypeAssertion(AbortSignal);
     webidl.is.MessagePort = webidl.util.MakeTypeAssertion(MessagePort);
     webidl.is.BufferSource = function(V) {
-      return types.isArrayBuffer(V) || ArrayBuffer.isView(V) && types.isArrayBuffer(V.buffer);
+      return types2.isArrayBuffer(V) || ArrayBuffer.isView(V) && types2.isArrayBuffer(V.buffer);
     };
     webidl.util.getCopyOfBytesHeldByBufferSource = function(bufferSource) {
       const jsBufferSource = bufferSource;
       let jsArrayBuffer = jsBufferSource;
       let offset = 0;
       let length = 0;
-      if (types.isTypedArray(jsBufferSource) || types.isDataView(jsBufferSource)) {
+      if (types2.isTypedArray(jsBufferSource) || types2.isDataView(jsBufferSource)) {
         jsArrayBuffer = jsBufferSource.buffer;
         offset = jsBufferSource.byteOffset;
         length = jsBufferSource.byteLength;
       } else {
-        assert(types.isAnyArrayBuffer(jsBufferSource));
+        assert(types2.isAnyArrayBuffer(jsBufferSource));
         length = jsBufferSource.byteLength;
       }
       if (jsArrayBuffer.detached) {
@@ -5128,7 +5128,7 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.converters.ArrayBuffer = function(V, prefix, argument, flags) {
-      if (webidl.util.Type(V) !== OBJECT || !types.isArrayBuffer(V)) {
+      if (webidl.util.Type(V) !== OBJECT || !types2.isArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
@@ -5144,7 +5144,7 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.SharedArrayBuffer = function(V, prefix, argument, flags) {
-      if (webidl.util.Type(V) !== OBJECT || !types.isSharedArrayBuffer(V)) {
+      if (webidl.util.Type(V) !== OBJECT || !types2.isSharedArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
@@ -5160,14 +5160,14 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.TypedArray = function(V, T, prefix, argument, flags) {
-      if (webidl.util.Type(V) !== OBJECT || !types.isTypedArray(V) || V.constructor.name !== T.name) {
+      if (webidl.util.Type(V) !== OBJECT || !types2.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
-      if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types.isSharedArrayBuffer(V.buffer)) {
+      if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} cannot be a view on a shared array buffer.`
@@ -5182,14 +5182,14 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.DataView = function(V, prefix, argument, flags) {
-      if (webidl.util.Type(V) !== OBJECT || !types.isDataView(V)) {
+      if (webidl.util.Type(V) !== OBJECT || !types2.isDataView(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["DataView"]
         });
       }
-      if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types.isSharedArrayBuffer(V.buffer)) {
+      if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} cannot be a view on a shared array buffer.`
@@ -5204,14 +5204,14 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.ArrayBufferView = function(V, prefix, argument, flags) {
-      if (webidl.util.Type(V) !== OBJECT || !types.isArrayBufferView(V)) {
+      if (webidl.util.Type(V) !== OBJECT || !types2.isArrayBufferView(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBufferView"]
         });
       }
-      if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types.isSharedArrayBuffer(V.buffer)) {
+      if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} cannot be a view on a shared array buffer.`
@@ -5226,14 +5226,14 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.BufferSource = function(V, prefix, argument, flags) {
-      if (types.isArrayBuffer(V)) {
+      if (types2.isArrayBuffer(V)) {
         return webidl.converters.ArrayBuffer(V, prefix, argument, flags);
       }
-      if (types.isArrayBufferView(V)) {
+      if (types2.isArrayBufferView(V)) {
         flags &= ~webidl.attributes.AllowShared;
         return webidl.converters.ArrayBufferView(V, prefix, argument, flags);
       }
-      if (types.isSharedArrayBuffer(V)) {
+      if (types2.isSharedArrayBuffer(V)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} cannot be a SharedArrayBuffer.`
@@ -5246,13 +5246,13 @@ var require_webidl = __commonJS({
       });
     };
     webidl.converters.AllowSharedBufferSource = function(V, prefix, argument, flags) {
-      if (types.isArrayBuffer(V)) {
+      if (types2.isArrayBuffer(V)) {
         return webidl.converters.ArrayBuffer(V, prefix, argument, flags);
       }
-      if (types.isSharedArrayBuffer(V)) {
+      if (types2.isSharedArrayBuffer(V)) {
         return webidl.converters.SharedArrayBuffer(V, prefix, argument, flags);
       }
-      if (types.isArrayBufferView(V)) {
+      if (types2.isArrayBufferView(V)) {
         flags |= webidl.attributes.AllowShared;
         return webidl.converters.ArrayBufferView(V, prefix, argument, flags);
       }
@@ -5440,8 +5440,8 @@ var require_util2 = __commonJS({
         request.headersList.append("origin", serializedOrigin, true);
       }
     }
-    function coarsenTime(timestamp, crossOriginIsolatedCapability) {
-      return timestamp;
+    function coarsenTime(timestamp2, crossOriginIsolatedCapability) {
+      return timestamp2;
     }
     function clampAndCoarsenConnectionTimingInfo(connectionTimingInfo, defaultStartTime, crossOriginIsolatedCapability) {
       if (!connectionTimingInfo?.startTime || connectionTimingInfo.startTime < defaultStartTime) {
@@ -6652,20 +6652,20 @@ var require_body = __commonJS({
       let action = null;
       let source = null;
       let length = null;
-      let type = null;
+      let type2 = null;
       if (typeof object === "string") {
         source = object;
-        type = "text/plain;charset=UTF-8";
+        type2 = "text/plain;charset=UTF-8";
       } else if (webidl.is.URLSearchParams(object)) {
         source = object.toString();
-        type = "application/x-www-form-urlencoded;charset=UTF-8";
+        type2 = "application/x-www-form-urlencoded;charset=UTF-8";
       } else if (webidl.is.BufferSource(object)) {
         source = webidl.util.getCopyOfBytesHeldByBufferSource(object);
       } else if (webidl.is.FormData(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const formdataEscape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const formdataEscape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -6710,12 +6710,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }
         })();
         action = () => parts;
-        type = `multipart/form-data; boundary=${boundary}`;
+        type2 = `multipart/form-data; boundary=${boundary}`;
       } else if (webidl.is.Blob(object)) {
         source = object;
         length = object.size;
         if (object.type) {
-          type = object.type;
+          type2 = object.type;
         }
       } else if (typeof object[Symbol.asyncIterator] === "function") {
         if (keepalive) {
@@ -6733,7 +6733,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         length = typeof source === "string" ? Buffer.byteLength(source) : source.length;
       }
       const body5 = { stream, source, length };
-      return [body5, type];
+      return [body5, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
       if (webidl.is.ReadableStream(object)) {
@@ -7074,14 +7074,14 @@ var require_client_h1 = __commonJS({
         this.connection = "";
         this.maxResponseSize = client[kMaxResponseSize];
       }
-      setTimeout(delay, type) {
-        if (delay !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
+      setTimeout(delay, type2) {
+        if (delay !== this.timeoutValue || type2 & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
           if (this.timeout) {
             timers.clearTimeout(this.timeout);
             this.timeout = null;
           }
           if (delay) {
-            if (type & USE_FAST_TIMER) {
+            if (type2 & USE_FAST_TIMER) {
               this.timeout = timers.setFastTimeout(onParserTimeout, delay, this.timeoutWeakRef);
             } else {
               this.timeout = setTimeout(onParserTimeout, delay, this.timeoutWeakRef);
@@ -7094,7 +7094,7 @@ var require_client_h1 = __commonJS({
             this.timeout.refresh();
           }
         }
-        this.timeoutType = type;
+        this.timeoutType = type2;
       }
       resume() {
         if (this.socket.destroyed || !this.paused) {
@@ -8381,9 +8381,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code2, id) {
+    function onHttp2FrameError(type2, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -8710,9 +8710,9 @@ var require_client_h2 = __commonJS({
         stream.removeAllListeners("data");
         abort(err);
       });
-      stream.once("frameError", (type, code2) => {
+      stream.once("frameError", (type2, code2) => {
         stream.removeAllListeners("data");
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code2}`));
       });
       stream.on("aborted", () => {
         stream.removeAllListeners("data");
@@ -10272,11 +10272,11 @@ var require_socks5_utils = __commonJS({
       }
       return buffer;
     }
-    function buildAddressBuffer(type, addressBuffer, port) {
+    function buildAddressBuffer(type2, addressBuffer, port) {
       const portBuffer = Buffer2.allocUnsafe(2);
       portBuffer.writeUInt16BE(port, 0);
       return Buffer2.concat([
-        Buffer2.from([type]),
+        Buffer2.from([type2]),
         addressBuffer,
         portBuffer
       ]);
@@ -12028,7 +12028,7 @@ var require_readable = __commonJS({
     function isUnusable(bodyReadable) {
       return util.isDisturbed(bodyReadable) || isLocked(bodyReadable);
     }
-    function consume(stream, type) {
+    function consume(stream, type2) {
       assert(!stream[kConsume]);
       return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
@@ -12043,7 +12043,7 @@ var require_readable = __commonJS({
         } else {
           queueMicrotask(() => {
             stream[kConsume] = {
-              type,
+              type: type2,
               stream,
               resolve: resolve5,
               reject,
@@ -12119,17 +12119,17 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body: body5, resolve: resolve5, stream, length } = consume2;
+      const { type: type2, body: body5, resolve: resolve5, stream, length } = consume2;
       try {
-        if (type === "text") {
+        if (type2 === "text") {
           resolve5(chunksDecode(body5, length, encoding));
-        } else if (type === "json") {
+        } else if (type2 === "json") {
           resolve5(JSON.parse(chunksDecode(body5, length, encoding)));
-        } else if (type === "arrayBuffer") {
+        } else if (type2 === "arrayBuffer") {
           resolve5(chunksConcat(body5, length).buffer);
-        } else if (type === "blob") {
+        } else if (type2 === "blob") {
           resolve5(new Blob(body5, { type: stream[kContentType] }));
-        } else if (type === "bytes") {
+        } else if (type2 === "bytes") {
           resolve5(chunksConcat(body5, length));
         }
         consumeFinish(consume2);
@@ -15625,11 +15625,11 @@ var require_dns = __commonJS({
         return ip;
       }
       setRecords(origin, addresses) {
-        const timestamp = Date.now();
+        const timestamp2 = Date.now();
         const records = { records: { 4: null, 6: null } };
         let minTTL = this.#maxTTL;
         for (const record of addresses) {
-          record.timestamp = timestamp;
+          record.timestamp = timestamp2;
           if (typeof record.ttl === "number") {
             record.ttl = Math.min(record.ttl, this.#maxTTL);
             minTTL = Math.min(minTTL, record.ttl);
@@ -16970,9 +16970,9 @@ var require_cache_handler = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} cacheKey
        * @param {import('../../types/dispatcher.d.ts').default.DispatchHandler} handler
        */
-      constructor({ store, type, cacheByDefault }, cacheKey, handler) {
+      constructor({ store, type: type2, cacheByDefault }, cacheKey, handler) {
         this.#store = store;
-        this.#cacheType = type;
+        this.#cacheType = type2;
         this.#cacheByDefault = cacheByDefault;
         this.#cacheKey = cacheKey;
         this.#handler = handler;
@@ -18237,7 +18237,7 @@ var require_cache2 = __commonJS({
         store = new MemoryCacheStore(),
         methods = ["GET"],
         cacheByDefault = void 0,
-        type = "shared",
+        type: type2 = "shared",
         origins = void 0
       } = opts;
       if (typeof opts !== "object" || opts === null) {
@@ -18249,14 +18249,14 @@ var require_cache2 = __commonJS({
       if (typeof cacheByDefault !== "undefined" && typeof cacheByDefault !== "number") {
         throw new TypeError(`expected opts.cacheByDefault to be number or undefined, got ${typeof cacheByDefault}`);
       }
-      if (typeof type !== "undefined" && type !== "shared" && type !== "private") {
-        throw new TypeError(`expected opts.type to be shared, private, or undefined, got ${typeof type}`);
+      if (typeof type2 !== "undefined" && type2 !== "shared" && type2 !== "private") {
+        throw new TypeError(`expected opts.type to be shared, private, or undefined, got ${typeof type2}`);
       }
       const globalOpts = {
         store,
         methods,
         cacheByDefault,
-        type
+        type: type2
       };
       const safeMethodsToNotCache = [];
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
@@ -20216,8 +20216,8 @@ var require_response = __commonJS({
         setHeadersList(this.#headers, this.#state.headersList);
         let bodyWithType = null;
         if (body5 != null) {
-          const [extractedBody, type] = extractBody(body5);
-          bodyWithType = { body: extractedBody, type };
+          const [extractedBody, type2] = extractBody(body5);
+          bodyWithType = { body: extractedBody, type: type2 };
         }
         initializeResponse(this, init, bodyWithType);
       }
@@ -20417,18 +20417,18 @@ var require_response = __commonJS({
         }
       });
     }
-    function filterResponse(response, type) {
-      if (type === "basic") {
+    function filterResponse(response, type2) {
+      if (type2 === "basic") {
         return makeFilteredResponse(response, {
           type: "basic",
           headersList: response.headersList
         });
-      } else if (type === "cors") {
+      } else if (type2 === "cors") {
         return makeFilteredResponse(response, {
           type: "cors",
           headersList: response.headersList
         });
-      } else if (type === "opaque") {
+      } else if (type2 === "opaque") {
         return makeFilteredResponse(response, {
           type: "opaque",
           urlList: [],
@@ -20436,7 +20436,7 @@ var require_response = __commonJS({
           statusText: "",
           body: null
         });
-      } else if (type === "opaqueredirect") {
+      } else if (type2 === "opaqueredirect") {
         return makeFilteredResponse(response, {
           type: "opaqueredirect",
           status: 0,
@@ -21860,13 +21860,13 @@ var require_fetch = __commonJS({
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
-          const type = blob.type;
+          const type2 = blob.type;
           if (!request.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
             response.headersList.set("content-length", serializedFullLength, true);
-            response.headersList.set("content-type", type, true);
+            response.headersList.set("content-type", type2, true);
           } else {
             response.rangeRequested = true;
             const rangeHeader = request.headersList.get("range", true);
@@ -21886,7 +21886,7 @@ var require_fetch = __commonJS({
                 rangeEnd = fullLength - 1;
               }
             }
-            const slicedBlob = blob.slice(rangeStart, rangeEnd + 1, type);
+            const slicedBlob = blob.slice(rangeStart, rangeEnd + 1, type2);
             const slicedBodyWithType = extractBody(slicedBlob);
             response.body = slicedBodyWithType[0];
             const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
@@ -21894,7 +21894,7 @@ var require_fetch = __commonJS({
             response.status = 206;
             response.statusText = "Partial Content";
             response.headersList.set("content-length", serializedSlicedLength, true);
-            response.headersList.set("content-type", type, true);
+            response.headersList.set("content-type", type2, true);
             response.headersList.set("content-range", contentRange, true);
           }
           return Promise.resolve(response);
@@ -23695,9 +23695,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandChecks(headers);
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
-        headers.append("set-cookie", str, true);
+      const str2 = stringify(cookie);
+      if (str2) {
+        headers.append("set-cookie", str2, true);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -23786,17 +23786,17 @@ var require_events = __commonJS({
     var { kConstruct } = require_symbols();
     var MessageEvent = class _MessageEvent extends Event {
       #eventInit;
-      constructor(type, eventInitDict = {}) {
-        if (type === kConstruct) {
+      constructor(type2, eventInitDict = {}) {
+        if (type2 === kConstruct) {
           super(arguments[1], arguments[2]);
           webidl.util.markAsUncloneable(this);
           return;
         }
         const prefix = "MessageEvent constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        type2 = webidl.converters.DOMString(type2, prefix, "type");
         eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
-        super(type, eventInitDict);
+        super(type2, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
       }
@@ -23823,10 +23823,10 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type2, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
-        return new _MessageEvent(type, {
+        return new _MessageEvent(type2, {
           bubbles,
           cancelable,
           data,
@@ -23836,8 +23836,8 @@ var require_events = __commonJS({
           ports
         });
       }
-      static createFastMessageEvent(type, init) {
-        const messageEvent = new _MessageEvent(kConstruct, type, init);
+      static createFastMessageEvent(type2, init) {
+        const messageEvent = new _MessageEvent(kConstruct, type2, init);
         messageEvent.#eventInit = init;
         messageEvent.#eventInit.data ??= null;
         messageEvent.#eventInit.origin ??= "";
@@ -23851,12 +23851,12 @@ var require_events = __commonJS({
     delete MessageEvent.createFastMessageEvent;
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
-      constructor(type, eventInitDict = {}) {
+      constructor(type2, eventInitDict = {}) {
         const prefix = "CloseEvent constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        type2 = webidl.converters.DOMString(type2, prefix, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
-        super(type, eventInitDict);
+        super(type2, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
       }
@@ -23875,12 +23875,12 @@ var require_events = __commonJS({
     };
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
-      constructor(type, eventInitDict) {
+      constructor(type2, eventInitDict) {
         const prefix = "ErrorEvent constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        super(type, eventInitDict);
+        super(type2, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        type2 = webidl.converters.DOMString(type2, prefix, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -24121,12 +24121,12 @@ var require_util5 = __commonJS({
     function isClosed(readyState) {
       return readyState === states.CLOSED;
     }
-    function fireEvent(e, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
+    function fireEvent(e, target, eventFactory = (type2, init) => new Event(type2, init), eventInitDict = {}) {
       const event = eventFactory(e, eventInitDict);
       target.dispatchEvent(event);
     }
-    function websocketMessageReceived(handler, type, data) {
-      handler.onMessage(type, data);
+    function websocketMessageReceived(handler, type2, data) {
+      handler.onMessage(type2, data);
     }
     function toArrayBuffer(buffer) {
       if (buffer.byteLength === buffer.buffer.byteLength) {
@@ -24487,10 +24487,10 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code2, reason, validate = false) {
+    function closeWebSocketConnection(object, code2, reason, validate2 = false) {
       code2 ??= null;
       reason ??= "";
-      if (validate) validateCloseCodeAndReason(code2, reason);
+      if (validate2) validateCloseCodeAndReason(code2, reason);
       if (isClosed(object.readyState) || isClosing(object.readyState)) {
       } else if (!isEstablished(object.readyState)) {
         failWebsocketConnection(object);
@@ -25359,12 +25359,12 @@ var require_websocket = __commonJS({
         webidl.brandCheck(this, _WebSocket);
         return this.#binaryType;
       }
-      set binaryType(type) {
+      set binaryType(type2) {
         webidl.brandCheck(this, _WebSocket);
-        if (type !== "blob" && type !== "arraybuffer") {
+        if (type2 !== "blob" && type2 !== "arraybuffer") {
           this.#binaryType = "blob";
         } else {
-          this.#binaryType = type;
+          this.#binaryType = type2;
         }
       }
       /**
@@ -25408,19 +25408,19 @@ var require_websocket = __commonJS({
           });
         }
       }
-      #onMessage(type, data) {
+      #onMessage(type2, data) {
         if (this.#handler.readyState !== states.OPEN) {
           return;
         }
         let dataForEvent;
-        if (type === opcodes.TEXT) {
+        if (type2 === opcodes.TEXT) {
           try {
             dataForEvent = utf8Decode(data);
           } catch {
             failWebsocketConnection(this.#handler, 1007, "Received invalid UTF-8 in text frame.");
             return;
           }
-        } else if (type === opcodes.BINARY) {
+        } else if (type2 === opcodes.BINARY) {
           if (this.#binaryType === "blob") {
             dataForEvent = new Blob([data]);
           } else {
@@ -25451,11 +25451,11 @@ var require_websocket = __commonJS({
         this.#handler.readyState = states.CLOSED;
         if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
           code2 = 1006;
-          fireEvent("error", this, (type, init) => new ErrorEvent(type, init), {
+          fireEvent("error", this, (type2, init) => new ErrorEvent(type2, init), {
             error: new TypeError(reason)
           });
         }
-        fireEvent("close", this, (type, init) => new CloseEvent(type, init), {
+        fireEvent("close", this, (type2, init) => new CloseEvent(type2, init), {
           wasClean,
           code: code2,
           reason
@@ -25857,19 +25857,19 @@ var require_websocketstream = __commonJS({
         });
       }
       /** @type {import('../websocket').Handler['onMessage']} */
-      #onMessage(type, data) {
+      #onMessage(type2, data) {
         if (this.#handler.readyState !== states.OPEN) {
           return;
         }
         let chunk;
-        if (type === opcodes.TEXT) {
+        if (type2 === opcodes.TEXT) {
           try {
             chunk = utf8Decode(data);
           } catch {
             failWebsocketConnection(this.#handler, 1007, "Received invalid UTF-8 in text frame.");
             return;
           }
-        } else if (type === opcodes.BINARY) {
+        } else if (type2 === opcodes.BINARY) {
           chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         }
         this.#readableStreamController.enqueue(chunk);
@@ -26916,12 +26916,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26942,7 +26942,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26951,14 +26951,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isPair = isPair;
+    exports.isScalar = isScalar;
+    exports.isSeq = isSeq;
   }
 });
 
@@ -26970,7 +26970,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26979,9 +26979,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path2) {
       const ctrl = callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -27115,7 +27115,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
 });
@@ -27125,7 +27125,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -27136,10 +27136,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags) {
+      constructor(yaml2, tags) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
@@ -27269,7 +27269,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -27296,7 +27296,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -27307,7 +27307,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -27449,8 +27449,8 @@ var require_Node = __commonJS({
     var identity = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
-      constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+      constructor(type2) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type2 });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -27487,7 +27487,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -27513,7 +27513,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -27654,14 +27654,14 @@ var require_createNode = __commonJS({
       if (identity.isNode(value))
         return value;
       if (identity.isPair(value)) {
-        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
-        return map;
+        const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map2.items.push(value);
+        return map2;
       }
       if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
         value = value.valueOf();
       }
-      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+      const { aliasDuplicateObjects, onAnchor, onTagObj, schema: schema2, sourceObjects } = ctx;
       let ref = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
         ref = sourceObjects.get(value);
@@ -27675,7 +27675,7 @@ var require_createNode = __commonJS({
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value, tagName, schema2.tags);
       if (!tagObj) {
         if (value && typeof value.toJSON === "function") {
           value = value.toJSON();
@@ -27686,7 +27686,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema2[identity.MAP] : Symbol.iterator in Object(value) ? schema2[identity.SEQ] : schema2[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -27712,7 +27712,7 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path2, value) {
+    function collectionFromPath(schema2, path2, value) {
       let v = value;
       for (let i = path2.length - 1; i >= 0; --i) {
         const k = path2[i];
@@ -27730,16 +27730,16 @@ var require_Collection = __commonJS({
         onAnchor: () => {
           throw new Error("This should not happen, please report a bug.");
         },
-        schema,
+        schema: schema2,
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
     var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
-      constructor(type, schema) {
-        super(type);
+      constructor(type2, schema2) {
+        super(type2);
         Object.defineProperty(this, "schema", {
-          value: schema,
+          value: schema2,
           configurable: true,
           enumerable: false,
           writable: true
@@ -27750,11 +27750,11 @@ var require_Collection = __commonJS({
        *
        * @param schema - If defined, overwrites the original's schema
        */
-      clone(schema) {
+      clone(schema2) {
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
-        if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (schema2)
+          copy.schema = schema2;
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema2) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -27852,13 +27852,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent) {
       if (/^\n+$/.test(comment2))
         return comment2.substring(1);
       return indent ? comment2.replace(/^(?! *$)/gm, indent) : comment2;
     }
-    var lineComment = (str, indent, comment2) => str.endsWith("\n") ? indentComment(comment2, indent) : comment2.includes("\n") ? "\n" + indentComment(comment2, indent) : (str.endsWith(" ") ? "" : " ") + comment2;
+    var lineComment = (str2, indent, comment2) => str2.endsWith("\n") ? indentComment(comment2, indent) : comment2.includes("\n") ? "\n" + indentComment(comment2, indent) : (str2.endsWith(" ") ? "" : " ") + comment2;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -28012,16 +28012,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -28032,74 +28032,74 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str2 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json[i + 1]) {
+          switch (json2[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
-                const code2 = json.substr(i + 2, 4);
+                str2 += json2.slice(start, i);
+                const code2 = json2.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                str2 += json2.slice(start, i) + "\n\n";
+                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
-                if (json[i + 2] === " ")
-                  str += "\\";
+                str2 += indent;
+                if (json2[i + 2] === " ")
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -28108,8 +28108,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json2.slice(start) : json2;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -28142,13 +28142,13 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment: comment2, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment: comment2, type: type2, value }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -28203,7 +28203,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -28218,7 +28218,7 @@ ${indent}${body5}`;
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type: type2, value } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
@@ -28226,7 +28226,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type2 !== Scalar.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -28237,23 +28237,23 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
-      let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      let { type: type2 } = item;
+      if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type2 = Scalar.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
@@ -28270,7 +28270,7 @@ ${indent}`);
             return null;
         }
       };
-      let res = _stringify(type);
+      let res = _stringify(type2);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
         const t = implicitKey && defaultKeyType || defaultStringType;
@@ -28397,11 +28397,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -28436,8 +28436,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -28446,27 +28446,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -28482,7 +28482,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -28526,16 +28526,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -28570,7 +28570,7 @@ var require_merge = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge = {
+    var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -28580,31 +28580,31 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
         for (const it of source.items)
-          mergeValue(ctx, map, it);
+          mergeValue(ctx, map2, it);
       else if (Array.isArray(source))
         for (const it of source)
-          mergeValue(ctx, map, it);
+          mergeValue(ctx, map2, it);
       else
-        mergeValue(ctx, map, source);
+        mergeValue(ctx, map2, source);
     }
-    function mergeValue(ctx, map, value) {
+    function mergeValue(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
-        if (map instanceof Map) {
-          if (!map.has(key))
-            map.set(key, value2);
-        } else if (map instanceof Set) {
-          map.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
-          Object.defineProperty(map, key, {
+        if (map2 instanceof Map) {
+          if (!map2.has(key))
+            map2.set(key, value2);
+        } else if (map2 instanceof Set) {
+          map2.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
+          Object.defineProperty(map2, key, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -28612,14 +28612,14 @@ var require_merge = __commonJS({
           });
         }
       }
-      return map;
+      return map2;
     }
     function resolveAliasValue(ctx, value) {
       return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge;
+    exports.merge = merge2;
   }
 });
 
@@ -28628,36 +28628,36 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
-    var merge = require_merge();
+    var merge2 = require_merge();
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
+    function addPairToJSMap(ctx, map2, { key, value }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
-      else if (merge.isMergeKey(ctx, key))
-        merge.addMergeToJSMap(ctx, map, value);
+        key.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key))
+        merge2.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
-        if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
-        } else if (map instanceof Set) {
-          map.add(jsKey);
+        if (map2 instanceof Map) {
+          map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        } else if (map2 instanceof Set) {
+          map2.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
-          if (stringKey in map)
-            Object.defineProperty(map, stringKey, {
+          if (stringKey in map2)
+            Object.defineProperty(map2, stringKey, {
               value: jsValue,
               writable: true,
               enumerable: true,
               configurable: true
             });
           else
-            map[stringKey] = jsValue;
+            map2[stringKey] = jsValue;
         }
       }
-      return map;
+      return map2;
     }
     function stringifyKey(key, jsKey, ctx) {
       if (jsKey === null)
@@ -28706,12 +28706,12 @@ var require_Pair = __commonJS({
         this.key = key;
         this.value = value;
       }
-      clone(schema) {
+      clone(schema2) {
         let { key, value } = this;
         if (identity.isNode(key))
-          key = key.clone(schema);
+          key = key.clone(schema2);
         if (identity.isNode(value))
-          value = value.clone(schema);
+          value = value.clone(schema2);
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
@@ -28762,31 +28762,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
         if (comment3)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment3));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment3));
         if (chompKeep && comment3)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment2) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment2), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment2), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -28829,21 +28829,21 @@ ${indent}${line}` : "\n";
         }
         if (comment2)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment2 = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment2)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment2));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -28855,11 +28855,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -28904,24 +28904,24 @@ var require_YAMLMap = __commonJS({
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
-      constructor(schema) {
-        super(identity.MAP, schema);
+      constructor(schema2) {
+        super(identity.MAP, schema2);
         this.items = [];
       }
       /**
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
-        const map = new this(schema);
+        const map2 = new this(schema2);
         const add = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -28930,10 +28930,10 @@ var require_YAMLMap = __commonJS({
           for (const key of Object.keys(obj))
             add(key, obj[key]);
         }
-        if (typeof schema.sortMapEntries === "function") {
-          map.items.sort(schema.sortMapEntries);
+        if (typeof schema2.sortMapEntries === "function") {
+          map2.items.sort(schema2.sortMapEntries);
         }
-        return map;
+        return map2;
       }
       /**
        * Adds a value to the collection.
@@ -28991,13 +28991,13 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_, ctx, Type) {
-        const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+      toJSON(_, ctx, Type3) {
+        const map2 = Type3 ? new Type3() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
-          ctx.onCreate(map);
+          ctx.onCreate(map2);
         for (const item of this.items)
-          addPairToJSMap.addPairToJSMap(ctx, map, item);
-        return map;
+          addPairToJSMap.addPairToJSMap(ctx, map2, item);
+        return map2;
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -29028,19 +29028,19 @@ var require_map = __commonJS({
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
-    var map = {
+    var map2 = {
       collection: "map",
       default: true,
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
-      resolve(map2, onError) {
-        if (!identity.isMap(map2))
+      resolve(map3, onError) {
+        if (!identity.isMap(map3))
           onError("Expected a mapping for this tag");
-        return map2;
+        return map3;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLMap.YAMLMap.from(schema2, obj, ctx)
     };
-    exports.map = map;
+    exports.map = map2;
   }
 });
 
@@ -29058,8 +29058,8 @@ var require_YAMLSeq = __commonJS({
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
-      constructor(schema) {
-        super(identity.SEQ, schema);
+      constructor(schema2) {
+        super(identity.SEQ, schema2);
         this.items = [];
       }
       add(value) {
@@ -29115,13 +29115,13 @@ var require_YAMLSeq = __commonJS({
           this.items[idx] = value;
       }
       toJSON(_, ctx) {
-        const seq = [];
+        const seq2 = [];
         if (ctx?.onCreate)
-          ctx.onCreate(seq);
+          ctx.onCreate(seq2);
         let i = 0;
         for (const item of this.items)
-          seq.push(toJS.toJS(item, String(i++), ctx));
-        return seq;
+          seq2.push(toJS.toJS(item, String(i++), ctx));
+        return seq2;
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -29134,9 +29134,9 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema2, obj, ctx) {
         const { replacer } = ctx;
-        const seq = new this(schema);
+        const seq2 = new this(schema2);
         if (obj && Symbol.iterator in Object(obj)) {
           let i = 0;
           for (let it of obj) {
@@ -29144,10 +29144,10 @@ var require_YAMLSeq = __commonJS({
               const key = obj instanceof Set ? it : String(i++);
               it = replacer.call(obj, key, it);
             }
-            seq.items.push(createNode.createNode(it, void 0, ctx));
+            seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
         }
-        return seq;
+        return seq2;
       }
     };
     function asItemIndex(key) {
@@ -29166,19 +29166,19 @@ var require_seq = __commonJS({
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
-    var seq = {
+    var seq2 = {
       collection: "seq",
       default: true,
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
-      resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+      resolve(seq3, onError) {
+        if (!identity.isSeq(seq3))
           onError("Expected a sequence for this tag");
-        return seq2;
+        return seq3;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLSeq.YAMLSeq.from(schema2, obj, ctx)
     };
-    exports.seq = seq;
+    exports.seq = seq2;
   }
 });
 
@@ -29191,7 +29191,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -29202,7 +29202,7 @@ var require_string = __commonJS({
 });
 
 // node_modules/yaml/dist/schema/common/null.js
-var require_null = __commonJS({
+var require_null2 = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
@@ -29229,7 +29229,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -29281,7 +29281,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29290,27 +29290,27 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
-    var float = {
+    var float2 = {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
     };
-    exports.float = float;
+    exports.float = float2;
     exports.floatExp = floatExp;
     exports.floatNaN = floatNaN;
   }
@@ -29322,7 +29322,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -29335,15 +29335,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29352,10 +29352,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -29365,27 +29365,27 @@ var require_int = __commonJS({
 var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
-    var map = require_map();
-    var _null = require_null();
-    var seq = require_seq();
+    var map2 = require_map();
+    var _null2 = require_null2();
+    var seq2 = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
-    var float = require_float();
-    var int = require_int();
-    var schema = [
-      map.map,
-      seq.seq,
+    var bool3 = require_bool();
+    var float2 = require_float();
+    var int2 = require_int();
+    var schema2 = [
+      map2.map,
+      seq2.seq,
       string.string,
-      _null.nullTag,
-      bool2.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
-      float.floatNaN,
-      float.floatExp,
-      float.float
+      _null2.nullTag,
+      bool3.boolTag,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
+      float2.floatNaN,
+      float2.floatExp,
+      float2.float
     ];
-    exports.schema = schema;
+    exports.schema = schema2;
   }
 });
 
@@ -29394,8 +29394,8 @@ var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    var map = require_map();
-    var seq = require_seq();
+    var map2 = require_map();
+    var seq2 = require_seq();
     function intIdentify(value) {
       return typeof value === "bigint" || Number.isInteger(value);
     }
@@ -29405,7 +29405,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -29422,7 +29422,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -29430,7 +29430,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -29438,7 +29438,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -29446,13 +29446,13 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
-    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
-    exports.schema = schema;
+    var schema2 = [map2.map, seq2.seq].concat(jsonScalars, jsonError);
+    exports.schema = schema2;
   }
 });
 
@@ -29463,7 +29463,7 @@ var require_binary = __commonJS({
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
-    var binary = {
+    var binary2 = {
       identify: (value) => value instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
@@ -29480,45 +29480,45 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
           return src;
         }
       },
-      stringify({ comment: comment2, type, value }, ctx, onComment, onChompKeep) {
+      stringify({ comment: comment2, type: type2, value }, ctx, onComment, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type2 ?? (type2 = Scalar.Scalar.BLOCK_LITERAL);
+        if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment: comment2, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment: comment2, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
-    exports.binary = binary;
+    exports.binary = binary2;
   }
 });
 
@@ -29530,10 +29530,10 @@ var require_pairs = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
-    function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
-        for (let i = 0; i < seq.items.length; ++i) {
-          let item = seq.items[i];
+    function resolvePairs(seq2, onError) {
+      if (identity.isSeq(seq2)) {
+        for (let i = 0; i < seq2.items.length; ++i) {
+          let item = seq2.items[i];
           if (identity.isPair(item))
             continue;
           else if (identity.isMap(item)) {
@@ -29550,16 +29550,16 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq2.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
-      return seq;
+      return seq2;
     }
-    function createPairs(schema, iterable, ctx) {
+    function createPairs(schema2, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
-      pairs2.tag = "tag:yaml.org,2002:pairs";
+      const pairs3 = new YAMLSeq.YAMLSeq(schema2);
+      pairs3.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
@@ -29583,11 +29583,11 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key, value, ctx));
         }
-      return pairs2;
+      return pairs3;
     }
-    var pairs = {
+    var pairs2 = {
       collection: "seq",
       default: false,
       tag: "tag:yaml.org,2002:pairs",
@@ -29595,7 +29595,7 @@ ${cn.comment}` : item.comment;
       createNode: createPairs
     };
     exports.createPairs = createPairs;
-    exports.pairs = pairs;
+    exports.pairs = pairs2;
     exports.resolvePairs = resolvePairs;
   }
 });
@@ -29608,7 +29608,7 @@ var require_omap = __commonJS({
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
       constructor() {
         super();
@@ -29626,9 +29626,9 @@ var require_omap = __commonJS({
       toJSON(_, ctx) {
         if (!ctx)
           return super.toJSON(_);
-        const map = /* @__PURE__ */ new Map();
+        const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
-          ctx.onCreate(map);
+          ctx.onCreate(map2);
         for (const pair of this.items) {
           let key, value;
           if (identity.isPair(pair)) {
@@ -29637,28 +29637,28 @@ var require_omap = __commonJS({
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
-          if (map.has(key))
+          if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map2.set(key, value);
         }
-        return map;
+        return map2;
       }
-      static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
-        const omap2 = new this();
-        omap2.items = pairs$1.items;
-        return omap2;
+      static from(schema2, iterable, ctx) {
+        const pairs$1 = pairs2.createPairs(schema2, iterable, ctx);
+        const omap3 = new this();
+        omap3.items = pairs$1.items;
+        return omap3;
       }
     };
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
-    var omap = {
+    var omap2 = {
       collection: "seq",
       identify: (value) => value instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
-      resolve(seq, onError) {
-        const pairs$1 = pairs.resolvePairs(seq, onError);
+      resolve(seq2, onError) {
+        const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
           if (identity.isScalar(key)) {
@@ -29671,10 +29671,10 @@ var require_omap = __commonJS({
         }
         return Object.assign(new YAMLOMap(), pairs$1);
       },
-      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+      createNode: (schema2, iterable, ctx) => YAMLOMap.from(schema2, iterable, ctx)
     };
     exports.YAMLOMap = YAMLOMap;
-    exports.omap = omap;
+    exports.omap = omap2;
   }
 });
 
@@ -29721,7 +29721,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29730,22 +29730,22 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
-    var float = {
+    var float2 = {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29753,7 +29753,7 @@ var require_float2 = __commonJS({
       },
       stringify: stringifyNumber.stringifyNumber
     };
-    exports.float = float;
+    exports.float = float2;
     exports.floatExp = floatExp;
     exports.floatNaN = floatNaN;
   }
@@ -29765,34 +29765,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -29802,7 +29802,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -29811,15 +29811,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29828,10 +29828,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -29846,8 +29846,8 @@ var require_set = __commonJS({
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
-      constructor(schema) {
-        super(schema);
+      constructor(schema2) {
+        super(schema2);
         this.tag = _YAMLSet.tag;
       }
       add(key) {
@@ -29891,39 +29891,39 @@ var require_set = __commonJS({
         else
           throw new Error("Set items must all have null values");
       }
-      static from(schema, iterable, ctx) {
+      static from(schema2, iterable, ctx) {
         const { replacer } = ctx;
-        const set2 = new this(schema);
+        const set3 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+            set3.items.push(Pair.createPair(value, null, ctx));
           }
-        return set2;
+        return set3;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set = {
+    var set2 = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
-      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
-      resolve(map, onError) {
-        if (identity.isMap(map)) {
-          if (map.hasAllNullValues(true))
-            return Object.assign(new YAMLSet(), map);
+      createNode: (schema2, iterable, ctx) => YAMLSet.from(schema2, iterable, ctx),
+      resolve(map2, onError) {
+        if (identity.isMap(map2)) {
+          if (map2.hasAllNullValues(true))
+            return Object.assign(new YAMLSet(), map2);
           else
             onError("Set items must all have null values");
         } else
           onError("Expected a mapping for this tag");
-        return map;
+        return map2;
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set;
+    exports.set = set2;
   }
 });
 
@@ -29932,9 +29932,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -29971,7 +29971,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -29980,10 +29980,10 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp2 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -29991,8 +29991,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -30011,7 +30011,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports.timestamp = timestamp2;
   }
 });
 
@@ -30019,43 +30019,43 @@ var require_timestamp = __commonJS({
 var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
-    var map = require_map();
-    var _null = require_null();
-    var seq = require_seq();
+    var map2 = require_map();
+    var _null2 = require_null2();
+    var seq2 = require_seq();
     var string = require_string();
-    var binary = require_binary();
-    var bool2 = require_bool2();
-    var float = require_float2();
-    var int = require_int2();
-    var merge = require_merge();
-    var omap = require_omap();
-    var pairs = require_pairs();
-    var set = require_set();
-    var timestamp = require_timestamp();
-    var schema = [
-      map.map,
-      seq.seq,
+    var binary2 = require_binary();
+    var bool3 = require_bool2();
+    var float2 = require_float2();
+    var int2 = require_int2();
+    var merge2 = require_merge();
+    var omap2 = require_omap();
+    var pairs2 = require_pairs();
+    var set2 = require_set();
+    var timestamp2 = require_timestamp();
+    var schema2 = [
+      map2.map,
+      seq2.seq,
       string.string,
-      _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
-      float.floatNaN,
-      float.floatExp,
-      float.float,
-      binary.binary,
-      merge.merge,
-      omap.omap,
-      pairs.pairs,
-      set.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      _null2.nullTag,
+      bool3.trueTag,
+      bool3.falseTag,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
+      float2.floatNaN,
+      float2.floatExp,
+      float2.float,
+      binary2.binary,
+      merge2.merge,
+      omap2.omap,
+      pairs2.pairs,
+      set2.set,
+      timestamp2.intTime,
+      timestamp2.floatTime,
+      timestamp2.timestamp
     ];
-    exports.schema = schema;
+    exports.schema = schema2;
   }
 });
 
@@ -30063,61 +30063,61 @@ var require_schema3 = __commonJS({
 var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
-    var map = require_map();
-    var _null = require_null();
-    var seq = require_seq();
+    var map2 = require_map();
+    var _null2 = require_null2();
+    var seq2 = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
-    var float = require_float();
-    var int = require_int();
-    var schema = require_schema();
+    var bool3 = require_bool();
+    var float2 = require_float();
+    var int2 = require_int();
+    var schema2 = require_schema();
     var schema$1 = require_schema2();
-    var binary = require_binary();
-    var merge = require_merge();
-    var omap = require_omap();
-    var pairs = require_pairs();
+    var binary2 = require_binary();
+    var merge2 = require_merge();
+    var omap2 = require_omap();
+    var pairs2 = require_pairs();
     var schema$2 = require_schema3();
-    var set = require_set();
-    var timestamp = require_timestamp();
+    var set2 = require_set();
+    var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
-      ["core", schema.schema],
-      ["failsafe", [map.map, seq.seq, string.string]],
+      ["core", schema2.schema],
+      ["failsafe", [map2.map, seq2.seq, string.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
       ["yaml-1.1", schema$2.schema]
     ]);
     var tagsByName = {
-      binary: binary.binary,
-      bool: bool2.boolTag,
-      float: float.float,
-      floatExp: float.floatExp,
-      floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
-      intTime: timestamp.intTime,
-      map: map.map,
-      merge: merge.merge,
-      null: _null.nullTag,
-      omap: omap.omap,
-      pairs: pairs.pairs,
-      seq: seq.seq,
-      set: set.set,
-      timestamp: timestamp.timestamp
+      binary: binary2.binary,
+      bool: bool3.boolTag,
+      float: float2.float,
+      floatExp: float2.floatExp,
+      floatNaN: float2.floatNaN,
+      floatTime: timestamp2.floatTime,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
+      intTime: timestamp2.intTime,
+      map: map2.map,
+      merge: merge2.merge,
+      null: _null2.nullTag,
+      omap: omap2.omap,
+      pairs: pairs2.pairs,
+      seq: seq2.seq,
+      set: set2.set,
+      timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
-      "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge.merge,
-      "tag:yaml.org,2002:omap": omap.omap,
-      "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:binary": binary2.binary,
+      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:omap": omap2.omap,
+      "tag:yaml.org,2002:pairs": pairs2.pairs,
+      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge.merge) ? schemaTags.concat(merge.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -30135,7 +30135,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge.merge);
+        tags = tags.concat(merge2.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -30158,21 +30158,21 @@ var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var map = require_map();
-    var seq = require_seq();
+    var map2 = require_map();
+    var seq2 = require_seq();
     var string = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-    var Schema = class _Schema {
-      constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+    var Schema2 = class _Schema {
+      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
-        this.name = typeof schema === "string" && schema || "core";
+        this.name = typeof schema2 === "string" && schema2 || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge);
+        this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity.SEQ, { value: seq2.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -30181,7 +30181,7 @@ var require_Schema = __commonJS({
         return copy;
       }
     };
-    exports.Schema = Schema;
+    exports.Schema = Schema2;
   }
 });
 
@@ -30274,13 +30274,13 @@ var require_Document = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
-    var Schema = require_Schema();
+    var Schema2 = require_Schema();
     var stringifyDocument = require_stringifyDocument();
     var anchors = require_anchors();
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -30525,16 +30525,16 @@ var require_Document = __commonJS({
         if (options.schema instanceof Object)
           this.schema = options.schema;
         else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+          this.schema = new Schema2.Schema(Object.assign(opt, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -30570,7 +30570,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document;
   }
 });
 
@@ -30862,7 +30862,7 @@ var require_resolve_block_map = __commonJS({
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
-      const map = new NodeClass(ctx.schema);
+      const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       let offset = bm.offset;
@@ -30888,10 +30888,10 @@ var require_resolve_block_map = __commonJS({
           if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
-              if (map.comment)
-                map.comment += "\n" + keyProps.comment;
+              if (map2.comment)
+                map2.comment += "\n" + keyProps.comment;
               else
-                map.comment = keyProps.comment;
+                map2.comment = keyProps.comment;
             }
             continue;
           }
@@ -30907,7 +30907,7 @@ var require_resolve_block_map = __commonJS({
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
-        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+        if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
@@ -30932,7 +30932,7 @@ var require_resolve_block_map = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          map.items.push(pair);
+          map2.items.push(pair);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -30945,13 +30945,13 @@ var require_resolve_block_map = __commonJS({
           const pair = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          map.items.push(pair);
+          map2.items.push(pair);
         }
       }
       if (commentEnd && commentEnd < offset)
         onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
-      map.range = [bm.offset, offset, commentEnd ?? offset];
-      return map;
+      map2.range = [bm.offset, offset, commentEnd ?? offset];
+      return map2;
     }
     exports.resolveBlockMap = resolveBlockMap;
   }
@@ -30966,7 +30966,7 @@ var require_resolve_block_seq = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
-      const seq = new NodeClass(ctx.schema);
+      const seq2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       if (ctx.atKey)
@@ -30991,7 +30991,7 @@ var require_resolve_block_seq = __commonJS({
           } else {
             commentEnd = props.end;
             if (props.comment)
-              seq.comment = props.comment;
+              seq2.comment = props.comment;
             continue;
           }
         }
@@ -30999,10 +30999,10 @@ var require_resolve_block_seq = __commonJS({
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node.range[2];
-        seq.items.push(node);
+        seq2.items.push(node);
       }
-      seq.range = [bs.offset, offset, commentEnd ?? offset];
-      return seq;
+      seq2.range = [bs.offset, offset, commentEnd ?? offset];
+      return seq2;
     }
     exports.resolveBlockSeq = resolveBlockSeq;
   }
@@ -31018,8 +31018,8 @@ var require_resolve_end = __commonJS({
         let hasSpace = false;
         let sep4 = "";
         for (const token of end) {
-          const { source, type } = token;
-          switch (type) {
+          const { source, type: type2 } = token;
+          switch (type2) {
             case "space":
               hasSpace = true;
               break;
@@ -31040,7 +31040,7 @@ var require_resolve_end = __commonJS({
               hasSpace = true;
               break;
             default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type2} at node end`);
           }
           offset += source.length;
         }
@@ -31066,9 +31066,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -31104,7 +31104,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -31144,7 +31144,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
+        if (!isMap && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -31167,7 +31167,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -31199,23 +31199,23 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
-            const map = coll;
-            if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+          if (isMap) {
+            const map2 = coll;
+            if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map.items.push(pair);
+            map2.items.push(pair);
           } else {
-            const map = new YAMLMap.YAMLMap(ctx.schema);
-            map.flow = true;
-            map.items.push(pair);
+            const map2 = new YAMLMap.YAMLMap(ctx.schema);
+            map2.flow = true;
+            map2.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
-            map.range = [keyNode.range[0], endRange[1], endRange[2]];
-            coll.items.push(map);
+            map2.range = [keyNode.range[0], endRange[1], endRange[2]];
+            coll.items.push(map2);
           }
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31320,7 +31320,7 @@ var require_resolve_block_scalar = __commonJS({
       const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type2 = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -31335,7 +31335,7 @@ var require_resolve_block_scalar = __commonJS({
         let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type: type2, comment: header2.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header2.indent;
       let offset = scalar.offset + header2.length;
@@ -31382,7 +31382,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
           value += sep4 + indent.slice(trimIndent) + content;
           sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -31417,7 +31417,7 @@ var require_resolve_block_scalar = __commonJS({
           value += "\n";
       }
       const end = start + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      return { value, type: type2, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -31482,8 +31482,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const m2 = first.match(/^( *)/);
+      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -31500,11 +31500,11 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+      const { offset, type: type2, source, end } = scalar;
       let _type;
       let value;
       const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
-      switch (type) {
+      switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
           value = plainValue(source, _onError);
@@ -31519,7 +31519,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
           return {
             value: "",
             type: null,
@@ -31723,7 +31723,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment: comment2, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment: comment2, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -31745,8 +31745,8 @@ var require_compose_scalar = __commonJS({
       }
       scalar.range = range;
       scalar.source = value;
-      if (type)
-        scalar.type = type;
+      if (type2)
+        scalar.type = type2;
       if (tagName)
         scalar.tag = tagName;
       if (tag.format)
@@ -31755,11 +31755,11 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment2;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema2[identity.SCALAR];
       const matchWithTest = [];
-      for (const tag of schema.tags) {
+      for (const tag of schema2.tags) {
         if (!tag.collection && tag.tag === tagName) {
           if (tag.default && tag.test)
             matchWithTest.push(tag);
@@ -31770,18 +31770,18 @@ var require_compose_scalar = __commonJS({
       for (const tag of matchWithTest)
         if (tag.test?.test(value))
           return tag;
-      const kt = schema.knownTags[tagName];
+      const kt = schema2.knownTags[tagName];
       if (kt && !kt.collection) {
-        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        schema2.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema2[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
-      if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value, token, onError) {
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity.SCALAR];
+      if (schema2.compat) {
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -31935,13 +31935,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -31980,7 +31980,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -32169,7 +32169,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -32211,8 +32211,8 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
+      const source = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -32243,29 +32243,29 @@ var require_cst_scalar = __commonJS({
       }
     }
     function setScalarValue(token, value, context = {}) {
-      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+      let { afterKey = false, implicitKey = false, inFlow = false, type: type2 } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
-      if (!type)
+      if (!type2)
         switch (token.type) {
           case "single-quoted-scalar":
-            type = "QUOTE_SINGLE";
+            type2 = "QUOTE_SINGLE";
             break;
           case "double-quoted-scalar":
-            type = "QUOTE_DOUBLE";
+            type2 = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
             const header2 = token.props[0];
             if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type2 = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
-            type = "PLAIN";
+            type2 = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -32324,12 +32324,12 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type) {
+    function setFlowScalarValue(token, source, type2) {
       switch (token.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          token.type = type;
+          token.type = type2;
           token.source = source;
           break;
         case "block-scalar": {
@@ -32340,7 +32340,7 @@ var require_cst_scalar = __commonJS({
           for (const tok of end)
             tok.offset += oa;
           delete token.props;
-          Object.assign(token, { type, source, end });
+          Object.assign(token, { type: type2, source, end });
           break;
         }
         case "block-map":
@@ -32348,7 +32348,7 @@ var require_cst_scalar = __commonJS({
           const offset = token.offset + source.length;
           const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type, source, end: [nl] });
+          Object.assign(token, { type: type2, source, end: [nl] });
           break;
         }
         default: {
@@ -32357,7 +32357,7 @@ var require_cst_scalar = __commonJS({
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type: type2, indent, source, end });
         }
       }
     }
@@ -32435,15 +32435,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field2, index] of path2) {
         const tok = item?.[field2];
@@ -32454,8 +32454,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
+    visit.parentCollection = (cst, path2) => {
+      const parent = visit.itemAtPath(cst, path2.slice(0, -1));
       const field2 = path2[path2.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -32486,7 +32486,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit;
   }
 });
 
@@ -32502,7 +32502,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32586,7 +32586,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -33185,7 +33185,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -33208,7 +33208,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter;
   }
 });
 
@@ -33219,9 +33219,9 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
+    function includesToken(list, type2) {
       for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+        if (list[i].type === type2)
           return true;
       return false;
     }
@@ -33355,19 +33355,19 @@ var require_parser = __commonJS({
           this.offset += source.length;
           return;
         }
-        const type = cst.tokenType(source);
-        if (!type) {
+        const type2 = cst.tokenType(source);
+        if (!type2) {
           const message = `Not a YAML token: ${source}`;
           yield* this.pop({ type: "error", offset: this.offset, message, source });
           this.offset += source.length;
-        } else if (type === "scalar") {
+        } else if (type2 === "scalar") {
           this.atNewLine = false;
           this.atScalar = true;
           this.type = "scalar";
         } else {
-          this.type = type;
+          this.type = type2;
           yield* this.step();
-          switch (type) {
+          switch (type2) {
             case "newline":
               this.atNewLine = true;
               this.indent = 0;
@@ -33592,14 +33592,14 @@ var require_parser = __commonJS({
             delete scalar.end;
           } else
             sep4 = [this.sourceToken];
-          const map = {
+          const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
             items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
-          this.stack[this.stack.length - 1] = map;
+          this.stack[this.stack.length - 1] = map2;
         } else
           yield* this.lineEnd(scalar);
       }
@@ -33629,8 +33629,8 @@ var require_parser = __commonJS({
             yield* this.step();
         }
       }
-      *blockMap(map) {
-        const it = map.items[map.items.length - 1];
+      *blockMap(map2) {
+        const it = map2.items[map2.items.length - 1];
         switch (this.type) {
           case "newline":
             this.onKeyLine = false;
@@ -33640,7 +33640,7 @@ var require_parser = __commonJS({
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
-                map.items.push({ start: [this.sourceToken] });
+                map2.items.push({ start: [this.sourceToken] });
             } else if (it.sep) {
               it.sep.push(this.sourceToken);
             } else {
@@ -33650,17 +33650,17 @@ var require_parser = __commonJS({
           case "space":
           case "comment":
             if (it.value) {
-              map.items.push({ start: [this.sourceToken] });
+              map2.items.push({ start: [this.sourceToken] });
             } else if (it.sep) {
               it.sep.push(this.sourceToken);
             } else {
-              if (this.atIndentedComment(it.start, map.indent)) {
-                const prev = map.items[map.items.length - 2];
+              if (this.atIndentedComment(it.start, map2.indent)) {
+                const prev = map2.items[map2.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
                   arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
-                  map.items.pop();
+                  map2.items.pop();
                   return;
                 }
               }
@@ -33668,8 +33668,8 @@ var require_parser = __commonJS({
             }
             return;
         }
-        if (this.indent >= map.indent) {
-          const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+        if (this.indent >= map2.indent) {
+          const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
           let start = [];
           if (atNextItem && it.sep && !it.value) {
@@ -33683,7 +33683,7 @@ var require_parser = __commonJS({
                 case "space":
                   break;
                 case "comment":
-                  if (st.indent > map.indent)
+                  if (st.indent > map2.indent)
                     nl.length = 0;
                   break;
                 default:
@@ -33698,7 +33698,7 @@ var require_parser = __commonJS({
             case "tag":
               if (atNextItem || it.value) {
                 start.push(this.sourceToken);
-                map.items.push({ start });
+                map2.items.push({ start });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -33712,7 +33712,7 @@ var require_parser = __commonJS({
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
                 start.push(this.sourceToken);
-                map.items.push({ start, explicitKey: true });
+                map2.items.push({ start, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -33738,7 +33738,7 @@ var require_parser = __commonJS({
                     });
                   }
                 } else if (it.value) {
-                  map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                  map2.items.push({ start: [], key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -33768,7 +33768,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -33788,7 +33788,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs3, sep: [] });
+                map2.items.push({ start, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs3);
@@ -33799,7 +33799,7 @@ var require_parser = __commonJS({
               return;
             }
             default: {
-              const bv = this.startBlockValue(map);
+              const bv = this.startBlockValue(map2);
               if (bv) {
                 if (bv.type === "block-seq") {
                   if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
@@ -33812,7 +33812,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map.items.push({ start });
+                  map2.items.push({ start });
                 }
                 this.stack.push(bv);
                 return;
@@ -33823,8 +33823,8 @@ var require_parser = __commonJS({
         yield* this.pop();
         yield* this.step();
       }
-      *blockSequence(seq) {
-        const it = seq.items[seq.items.length - 1];
+      *blockSequence(seq2) {
+        const it = seq2.items[seq2.items.length - 1];
         switch (this.type) {
           case "newline":
             if (it.value) {
@@ -33833,22 +33833,22 @@ var require_parser = __commonJS({
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
-                seq.items.push({ start: [this.sourceToken] });
+                seq2.items.push({ start: [this.sourceToken] });
             } else
               it.start.push(this.sourceToken);
             return;
           case "space":
           case "comment":
             if (it.value)
-              seq.items.push({ start: [this.sourceToken] });
+              seq2.items.push({ start: [this.sourceToken] });
             else {
-              if (this.atIndentedComment(it.start, seq.indent)) {
-                const prev = seq.items[seq.items.length - 2];
+              if (this.atIndentedComment(it.start, seq2.indent)) {
+                const prev = seq2.items[seq2.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
                   arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
-                  seq.items.pop();
+                  seq2.items.pop();
                   return;
                 }
               }
@@ -33857,21 +33857,21 @@ var require_parser = __commonJS({
             return;
           case "anchor":
           case "tag":
-            if (it.value || this.indent <= seq.indent)
+            if (it.value || this.indent <= seq2.indent)
               break;
             it.start.push(this.sourceToken);
             return;
           case "seq-item-ind":
-            if (this.indent !== seq.indent)
+            if (this.indent !== seq2.indent)
               break;
             if (it.value || includesToken(it.start, "seq-item-ind"))
-              seq.items.push({ start: [this.sourceToken] });
+              seq2.items.push({ start: [this.sourceToken] });
             else
               it.start.push(this.sourceToken);
             return;
         }
-        if (this.indent > seq.indent) {
-          const bv = this.startBlockValue(seq);
+        if (this.indent > seq2.indent) {
+          const bv = this.startBlockValue(seq2);
           if (bv) {
             this.stack.push(bv);
             return;
@@ -33953,20 +33953,20 @@ var require_parser = __commonJS({
             fixFlowSeqItems(fc);
             const sep4 = fc.end.splice(1, fc.end.length);
             sep4.push(this.sourceToken);
-            const map = {
+            const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
               items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
-            this.stack[this.stack.length - 1] = map;
+            this.stack[this.stack.length - 1] = map2;
           } else {
             yield* this.lineEnd(fc);
           }
         }
       }
-      flowScalar(type) {
+      flowScalar(type2) {
         if (this.onNewLine) {
           let nl = this.source.indexOf("\n") + 1;
           while (nl !== 0) {
@@ -33975,7 +33975,7 @@ var require_parser = __commonJS({
           }
         }
         return {
-          type,
+          type: type2,
           offset: this.offset,
           indent: this.indent,
           source: this.source
@@ -34091,7 +34091,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -34102,7 +34102,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -34174,10 +34174,10 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -34188,8 +34188,8 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
-    var Schema = require_Schema();
+    var Document = require_Document();
+    var Schema2 = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity = require_identity();
@@ -34202,10 +34202,10 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
-    exports.Schema = Schema.Schema;
+    exports.Document = Document.Document;
+    exports.Schema = Schema2.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
@@ -34230,8 +34230,5821 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    function ucs2length(str2) {
+      const len = str2.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str2.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str2.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
+
+// node_modules/fast-deep-equal/index.js
+var require_fast_deep_equal = __commonJS({
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
+    "use strict";
+    module.exports = function equal(a, b) {
+      if (a === b) return true;
+      if (a && b && typeof a == "object" && typeof b == "object") {
+        if (a.constructor !== b.constructor) return false;
+        var length, i, keys;
+        if (Array.isArray(a)) {
+          length = a.length;
+          if (length != b.length) return false;
+          for (i = length; i-- !== 0; )
+            if (!equal(a[i], b[i])) return false;
+          return true;
+        }
+        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        keys = Object.keys(a);
+        length = keys.length;
+        if (length !== Object.keys(b).length) return false;
+        for (i = length; i-- !== 0; )
+          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+        for (i = length; i-- !== 0; ) {
+          var key = keys[i];
+          if (!equal(a[key], b[key])) return false;
+        }
+        return true;
+      }
+      return a !== a && b !== b;
+    };
+  }
+});
+
+// node_modules/ajv/dist/runtime/equal.js
+var require_equal = __commonJS({
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var equal = require_fast_deep_equal();
+    equal.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal;
+  }
+});
+
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate2, compare) {
+      return { validate: validate2, compare };
+    }
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str2) {
+      const matches = DATE.exec(str2);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
+    }
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return function time(str2) {
+        const matches = TIME.exec(str2);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      };
+    }
+    function compareTime(s1, s2) {
+      if (!(s1 && s2))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time = getTime(strictTimeZone);
+      return function date_time(str2) {
+        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+      };
+    }
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str2) {
+      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    }
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str2) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str2);
+    }
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    function validateNumber() {
+      return true;
+    }
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex(str2) {
+      if (Z_ANCHOR.test(str2))
+        return false;
+      try {
+        new RegExp(str2);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+  }
+});
+
+// build/validators.generated.cjs
+var require_validators_generated = __commonJS({
+  "build/validators.generated.cjs"(exports, module) {
+    "use strict";
+    exports.validate = validate20;
+    var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "declaration.schema.json", "title": "qcs-gitops declaration", "description": "Any qcs-gitops declaration: the envelope, plus the spec of the kind named by `kind`. Use this schema for files that mix kinds.", "$comment": "Generated from the kind registry (src/kinds/index.ts) by npm run build: do not edit by hand; see docs/adding-a-kind.md.", "$ref": "envelope.schema.json", "allOf": [{ "if": { "properties": { "kind": { "const": "CentralizedPolicy" } }, "required": ["kind"] }, "then": { "$ref": "centralized-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "RuntimePolicy" } }, "required": ["kind"] }, "then": { "$ref": "runtime-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "Exception" } }, "required": ["kind"] }, "then": { "$ref": "exception.schema.json" } }, { "if": { "properties": { "kind": { "const": "SensorProfile" } }, "required": ["kind"] }, "then": { "$ref": "sensor-profile.schema.json" } }, { "if": { "properties": { "kind": { "const": "SecretRule" } }, "required": ["kind"] }, "then": { "$ref": "secret-rule.schema.json" } }, { "if": { "properties": { "kind": { "const": "ReportSchedule" } }, "required": ["kind"] }, "then": { "$ref": "report-schedule.schema.json" } }] };
+    var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "envelope.schema.json", "title": "qcs-gitops declaration envelope", "description": "The part every qcs-gitops declaration shares: apiVersion, kind, metadata and a spec mapping. The spec of each kind is described by <kind>.schema.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "#/$defs/apiVersion" }, "kind": { "$ref": "#/$defs/kind" }, "metadata": { "$ref": "#/$defs/metadata" }, "spec": { "description": "The desired state of the object, in the Qualys API's own field names. See the kind's schema.", "type": "object" } }, "$defs": { "apiVersion": { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" }, "kind": { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] }, "metadata": { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } } } }, "upperSnake": { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" }, "uuid": { "type": "string", "format": "uuid" } } };
+    var schema33 = { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" };
+    var schema34 = { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] };
+    var schema35 = { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } } } };
+    var func1 = require_ucs2length().default;
+    var pattern4 = new RegExp("^(\\S(.*\\S)?)?$", "u");
+    function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate21.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema32.required, parentSchema: schema32, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if (!(data1 === "CentralizedPolicy" || data1 === "RuntimePolicy" || data1 === "Exception" || data1 === "SensorProfile" || data1 === "SecretRule" || data1 === "ReportSchedule")) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/$defs/kind/enum", keyword: "enum", params: { allowedValues: schema34.enum }, message: "must be equal to one of the allowed values", schema: schema34.enum, parentSchema: schema34, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          let data8 = data.spec;
+          if (!(data8 && typeof data8 == "object" && !Array.isArray(data8))) {
+            const err17 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.spec.type, parentSchema: schema32.properties.spec, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      validate21.errors = vErrors;
+      return errors === 0;
+    }
+    validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema36 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "centralized-policy.schema.json", "title": "qcs-gitops CentralizedPolicy", "description": "A centralized image-assessment policy (Kubernetes admission controller or CI/CD), API /csapi/v1.3/centralizedPolicy. metadata.name is the policyName.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "CentralizedPolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": 'Free text shown in the Qualys UI. When omitted, not managed; declare "" to clear it.', "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } }, "rule": { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches (FAIL is the documented value). Optional: the notes do not mark it mandatory.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule: a mapping such as `{value: 180}` (image age in days for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES), the JSON string the API reads back, or the bare integer the 1.38 notes describe (180 means {value: 180}). Mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES.", "type": ["object", "string", "integer", "null"] }, "order": { "description": "The create sample's spelling of sortOrder (the same value).", "type": "integer", "minimum": 0 } }, "allOf": [{ "if": { "properties": { "type": { "const": "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" } }, "required": ["type"] }, "then": { "required": ["metaData"], "errorMessage": "missing required field 'metaData' (Block Older Images needs the image age in days, e.g. metaData: {value: 180})" } }] }, "k8sFilter": { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } } } };
+    var schema39 = { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": 'Free text shown in the Qualys UI. When omitted, not managed; declare "" to clear it.', "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } };
+    var schema44 = { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } };
+    var func3 = Object.prototype.hasOwnProperty;
+    var func0 = require_equal().default;
+    var schema40 = { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches (FAIL is the documented value). Optional: the notes do not mark it mandatory.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule: a mapping such as `{value: 180}` (image age in days for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES), the JSON string the API reads back, or the bare integer the 1.38 notes describe (180 means {value: 180}). Mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES.", "type": ["object", "string", "integer", "null"] }, "order": { "description": "The create sample's spelling of sortOrder (the same value).", "type": "integer", "minimum": 0 } }, "allOf": [{ "if": { "properties": { "type": { "const": "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" } }, "required": ["type"] }, "then": { "required": ["metaData"], "errorMessage": "missing required field 'metaData' (Block Older Images needs the image age in days, e.g. metaData: {value: 180})" } }] };
+    var schema41 = { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" };
+    var pattern6 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+    function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate25.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      const _errs2 = errors;
+      let valid1 = true;
+      const _errs3 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing0;
+        if (data.type === void 0 && (missing0 = "type")) {
+          const err0 = {};
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        } else {
+          if (data.type !== void 0) {
+            if ("IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" !== data.type) {
+              const err1 = {};
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid0 = _errs3 === errors;
+      errors = _errs2;
+      if (vErrors !== null) {
+        if (_errs2) {
+          vErrors.length = _errs2;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs5 = errors;
+        if (data && typeof data == "object" && !Array.isArray(data)) {
+          if (data.metaData === void 0) {
+            const err2 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "metaData" }, message: "must have required property 'metaData'", schema: schema40.allOf[0].then.required, parentSchema: schema40.allOf[0].then, data };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        var _valid0 = _errs5 === errors;
+        valid1 = _valid0;
+      }
+      if (!valid1) {
+        const err3 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema40.allOf[0].if, parentSchema: schema40.allOf[0], data };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.name === void 0) {
+          const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema40.required, parentSchema: schema40, data };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data.type === void 0) {
+          const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema40.required, parentSchema: schema40, data };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func3.call(schema40.properties, key0)) {
+            const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.name !== void 0) {
+          let data1 = data.name;
+          if (typeof data1 === "string") {
+            if (func1(data1) < 1) {
+              const err7 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema40.properties.name, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          } else {
+            const err8 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.properties.name.type, parentSchema: schema40.properties.name, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.type !== void 0) {
+          let data2 = data.type;
+          if (typeof data2 === "string") {
+            if (!pattern6.test(data2)) {
+              const err9 = { instancePath: instancePath + "/type", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/type", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.action !== void 0) {
+          let data3 = data.action;
+          if (typeof data3 === "string") {
+            if (!pattern6.test(data3)) {
+              const err11 = { instancePath: instancePath + "/action", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = { instancePath: instancePath + "/action", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.isEnabled !== void 0) {
+          let data4 = data.isEnabled;
+          if (typeof data4 !== "boolean") {
+            const err13 = { instancePath: instancePath + "/isEnabled", schemaPath: "#/properties/isEnabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema40.properties.isEnabled.type, parentSchema: schema40.properties.isEnabled, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data.stopProcessing !== void 0) {
+          let data5 = data.stopProcessing;
+          if (typeof data5 !== "boolean") {
+            const err14 = { instancePath: instancePath + "/stopProcessing", schemaPath: "#/properties/stopProcessing/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema40.properties.stopProcessing.type, parentSchema: schema40.properties.stopProcessing, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data.sortOrder !== void 0) {
+          let data6 = data.sortOrder;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err15 = { instancePath: instancePath + "/sortOrder", schemaPath: "#/properties/sortOrder/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema40.properties.sortOrder.type, parentSchema: schema40.properties.sortOrder, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 < 0 || isNaN(data6)) {
+              const err16 = { instancePath: instancePath + "/sortOrder", schemaPath: "#/properties/sortOrder/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema40.properties.sortOrder, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.kind !== void 0) {
+          let data7 = data.kind;
+          if (typeof data7 === "string") {
+            if (!pattern6.test(data7)) {
+              const err17 = { instancePath: instancePath + "/kind", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/kind", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data.metaData !== void 0) {
+          let data8 = data.metaData;
+          if (!(data8 && typeof data8 == "object" && !Array.isArray(data8)) && typeof data8 !== "string" && !(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8)) && data8 !== null) {
+            const err19 = { instancePath: instancePath + "/metaData", schemaPath: "#/properties/metaData/type", keyword: "type", params: { type: schema40.properties.metaData.type }, message: "must be object,string,integer,null", schema: schema40.properties.metaData.type, parentSchema: schema40.properties.metaData, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data.order !== void 0) {
+          let data9 = data.order;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+            const err20 = { instancePath: instancePath + "/order", schemaPath: "#/properties/order/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema40.properties.order.type, parentSchema: schema40.properties.order, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err21 = { instancePath: instancePath + "/order", schemaPath: "#/properties/order/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema40.properties.order, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.type, parentSchema: schema40, data };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+      validate25.errors = vErrors;
+      return errors === 0;
+    }
+    validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate24.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!func3.call(schema39.properties, key0)) {
+            const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        if (data.policyType !== void 0) {
+          let data0 = data.policyType;
+          if (!(data0 === "K8S_ADMISSION_CONTROLLER" || data0 === "CICD")) {
+            const err1 = { instancePath: instancePath + "/policyType", schemaPath: "#/properties/policyType/enum", keyword: "enum", params: { allowedValues: schema39.properties.policyType.enum }, message: "must be equal to one of the allowed values", schema: schema39.properties.policyType.enum, parentSchema: schema39.properties.policyType, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.policyMode !== void 0) {
+          let data1 = data.policyMode;
+          if (!(data1 === "ACTIVE" || data1 === "INACTIVE")) {
+            const err2 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/enum", keyword: "enum", params: { allowedValues: schema39.properties.policyMode.enum }, message: "must be equal to one of the allowed values", schema: schema39.properties.policyMode.enum, parentSchema: schema39.properties.policyMode, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data2 = data.description;
+          if (typeof data2 !== "string" && data2 !== null) {
+            const err3 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema39.properties.description.type }, message: "must be string,null", schema: schema39.properties.description.type, parentSchema: schema39.properties.description, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.centralizedPolicyRules !== void 0) {
+          let data3 = data.centralizedPolicyRules;
+          if (!Array.isArray(data3) && data3 !== null) {
+            const err4 = { instancePath: instancePath + "/centralizedPolicyRules", schemaPath: "#/properties/centralizedPolicyRules/type", keyword: "type", params: { type: schema39.properties.centralizedPolicyRules.type }, message: "must be array,null", schema: schema39.properties.centralizedPolicyRules.type, parentSchema: schema39.properties.centralizedPolicyRules, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+          if (Array.isArray(data3)) {
+            const len0 = data3.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              if (!validate25(data3[i0], { instancePath: instancePath + "/centralizedPolicyRules/" + i0, parentData: data3, parentDataProperty: i0, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                errors = vErrors.length;
+              }
+            }
+          }
+        }
+        if (data.exclusionPolicyRules !== void 0) {
+          let data5 = data.exclusionPolicyRules;
+          if (!Array.isArray(data5) && data5 !== null) {
+            const err5 = { instancePath: instancePath + "/exclusionPolicyRules", schemaPath: "#/properties/exclusionPolicyRules/type", keyword: "type", params: { type: schema39.properties.exclusionPolicyRules.type }, message: "must be array,null", schema: schema39.properties.exclusionPolicyRules.type, parentSchema: schema39.properties.exclusionPolicyRules, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+          if (Array.isArray(data5)) {
+            const len1 = data5.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              if (!validate25(data5[i1], { instancePath: instancePath + "/exclusionPolicyRules/" + i1, parentData: data5, parentDataProperty: i1, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                errors = vErrors.length;
+              }
+            }
+          }
+        }
+        if (data.tagIds !== void 0) {
+          let data7 = data.tagIds;
+          if (!Array.isArray(data7) && data7 !== null) {
+            const err6 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/type", keyword: "type", params: { type: schema39.properties.tagIds.type }, message: "must be array,null", schema: schema39.properties.tagIds.type, parentSchema: schema39.properties.tagIds, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+          if (Array.isArray(data7)) {
+            const len2 = data7.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data8 = data7[i2];
+              const _errs15 = errors;
+              let valid7 = false;
+              const _errs16 = errors;
+              if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+                const err7 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema39.properties.tagIds.items.anyOf[0].type, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err7];
+                } else {
+                  vErrors.push(err7);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number" && isFinite(data8)) {
+                if (data8 < 0 || isNaN(data8)) {
+                  const err8 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err8];
+                  } else {
+                    vErrors.push(err8);
+                  }
+                  errors++;
+                }
+              }
+              var _valid0 = _errs16 === errors;
+              valid7 = valid7 || _valid0;
+              const _errs18 = errors;
+              if (typeof data8 === "string") {
+                if (func1(data8) < 1) {
+                  const err9 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+              } else {
+                const err10 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.tagIds.items.anyOf[1].type, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+              var _valid0 = _errs18 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const err11 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema39.properties.tagIds.items.anyOf, parentSchema: schema39.properties.tagIds.items, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              } else {
+                errors = _errs15;
+                if (vErrors !== null) {
+                  if (_errs15) {
+                    vErrors.length = _errs15;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+            let i3 = data7.length;
+            let j0;
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j0 = i3; j0--; ) {
+                  if (func0(data7[i3], data7[j0])) {
+                    const err12 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema39.properties.tagIds, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data.k8sFilters !== void 0) {
+          let data9 = data.k8sFilters;
+          if (!Array.isArray(data9) && data9 !== null) {
+            const err13 = { instancePath: instancePath + "/k8sFilters", schemaPath: "#/properties/k8sFilters/type", keyword: "type", params: { type: schema39.properties.k8sFilters.type }, message: "must be array,null", schema: schema39.properties.k8sFilters.type, parentSchema: schema39.properties.k8sFilters, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (Array.isArray(data9)) {
+            const len3 = data9.length;
+            for (let i4 = 0; i4 < len3; i4++) {
+              let data10 = data9[i4];
+              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+                for (const key1 in data10) {
+                  if (!(key1 === "cluster" || key1 === "namespace")) {
+                    const err14 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44, data: data10 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.cluster !== void 0) {
+                  let data11 = data10.cluster;
+                  if (!(data11 && typeof data11 == "object" && !Array.isArray(data11)) && data11 !== null) {
+                    const err15 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/type", keyword: "type", params: { type: schema44.properties.cluster.type }, message: "must be object,null", schema: schema44.properties.cluster.type, parentSchema: schema44.properties.cluster, data: data11 };
+                    if (vErrors === null) {
+                      vErrors = [err15];
+                    } else {
+                      vErrors.push(err15);
+                    }
+                    errors++;
+                  }
+                  if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                    if (data11.clusterUid === void 0) {
+                      const err16 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.cluster.required, parentSchema: schema44.properties.cluster, data: data11 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                    for (const key2 in data11) {
+                      if (!(key2 === "clusterUid" || key2 === "clusterName")) {
+                        const err17 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.cluster, data: data11 };
+                        if (vErrors === null) {
+                          vErrors = [err17];
+                        } else {
+                          vErrors.push(err17);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data11.clusterUid !== void 0) {
+                      let data12 = data11.clusterUid;
+                      if (typeof data12 === "string") {
+                        if (func1(data12) < 1) {
+                          const err18 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                          if (vErrors === null) {
+                            vErrors = [err18];
+                          } else {
+                            vErrors.push(err18);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err19 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterUid.type, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                        if (vErrors === null) {
+                          vErrors = [err19];
+                        } else {
+                          vErrors.push(err19);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data11.clusterName !== void 0) {
+                      let data13 = data11.clusterName;
+                      if (typeof data13 !== "string") {
+                        const err20 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterName", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterName.type, parentSchema: schema44.properties.cluster.properties.clusterName, data: data13 };
+                        if (vErrors === null) {
+                          vErrors = [err20];
+                        } else {
+                          vErrors.push(err20);
+                        }
+                        errors++;
+                      }
+                    }
+                  }
+                }
+                if (data10.namespace !== void 0) {
+                  let data14 = data10.namespace;
+                  if (!(data14 && typeof data14 == "object" && !Array.isArray(data14)) && data14 !== null) {
+                    const err21 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/type", keyword: "type", params: { type: schema44.properties.namespace.type }, message: "must be object,null", schema: schema44.properties.namespace.type, parentSchema: schema44.properties.namespace, data: data14 };
+                    if (vErrors === null) {
+                      vErrors = [err21];
+                    } else {
+                      vErrors.push(err21);
+                    }
+                    errors++;
+                  }
+                  if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+                    if (data14.namespaceValue === void 0) {
+                      const err22 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "namespaceValue" }, message: "must have required property 'namespaceValue'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
+                      if (vErrors === null) {
+                        vErrors = [err22];
+                      } else {
+                        vErrors.push(err22);
+                      }
+                      errors++;
+                    }
+                    if (data14.clusterUid === void 0) {
+                      const err23 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
+                      if (vErrors === null) {
+                        vErrors = [err23];
+                      } else {
+                        vErrors.push(err23);
+                      }
+                      errors++;
+                    }
+                    for (const key3 in data14) {
+                      if (!(key3 === "namespaceUuid" || key3 === "namespaceValue" || key3 === "clusterUid")) {
+                        const err24 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.namespace, data: data14 };
+                        if (vErrors === null) {
+                          vErrors = [err24];
+                        } else {
+                          vErrors.push(err24);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data14.namespaceUuid !== void 0) {
+                      let data15 = data14.namespaceUuid;
+                      if (typeof data15 !== "string" && data15 !== null) {
+                        const err25 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceUuid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceUuid/type", keyword: "type", params: { type: schema44.properties.namespace.properties.namespaceUuid.type }, message: "must be string,null", schema: schema44.properties.namespace.properties.namespaceUuid.type, parentSchema: schema44.properties.namespace.properties.namespaceUuid, data: data15 };
+                        if (vErrors === null) {
+                          vErrors = [err25];
+                        } else {
+                          vErrors.push(err25);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data14.namespaceValue !== void 0) {
+                      let data16 = data14.namespaceValue;
+                      if (typeof data16 === "string") {
+                        if (func1(data16) < 1) {
+                          const err26 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
+                          if (vErrors === null) {
+                            vErrors = [err26];
+                          } else {
+                            vErrors.push(err26);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err27 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.namespaceValue.type, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
+                        if (vErrors === null) {
+                          vErrors = [err27];
+                        } else {
+                          vErrors.push(err27);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data14.clusterUid !== void 0) {
+                      let data17 = data14.clusterUid;
+                      if (typeof data17 === "string") {
+                        if (func1(data17) < 1) {
+                          const err28 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                          if (vErrors === null) {
+                            vErrors = [err28];
+                          } else {
+                            vErrors.push(err28);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err29 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.clusterUid.type, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                        if (vErrors === null) {
+                          vErrors = [err29];
+                        } else {
+                          vErrors.push(err29);
+                        }
+                        errors++;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err30 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.type, parentSchema: schema44, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+          }
+        }
+        if (data.isDefault !== void 0) {
+          let data18 = data.isDefault;
+          if (false !== data18) {
+            const err31 = { instancePath: instancePath + "/isDefault", schemaPath: "#/properties/isDefault/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema39.properties.isDefault, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+        if (data.policyName !== void 0) {
+          let data19 = data.policyName;
+          if (typeof data19 !== "string") {
+            const err32 = { instancePath: instancePath + "/policyName", schemaPath: "#/properties/policyName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.policyName.type, parentSchema: schema39.properties.policyName, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data.uuid !== void 0) {
+          let data20 = data.uuid;
+          if (typeof data20 !== "string") {
+            const err33 = { instancePath: instancePath + "/uuid", schemaPath: "#/properties/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.uuid.type, parentSchema: schema39.properties.uuid, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+        if (data.createdBy !== void 0) {
+          let data21 = data.createdBy;
+          if (typeof data21 !== "string" && data21 !== null) {
+            const err34 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema39.properties.createdBy.type }, message: "must be string,null", schema: schema39.properties.createdBy.type, parentSchema: schema39.properties.createdBy, data: data21 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data22 = data.created;
+          if (typeof data22 !== "string" && !(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && data22 !== null) {
+            const err35 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema39.properties.created.type }, message: "must be string,integer,null", schema: schema39.properties.created.type, parentSchema: schema39.properties.created, data: data22 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data.updatedBy !== void 0) {
+          let data23 = data.updatedBy;
+          if (typeof data23 !== "string" && data23 !== null) {
+            const err36 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema39.properties.updatedBy.type }, message: "must be string,null", schema: schema39.properties.updatedBy.type, parentSchema: schema39.properties.updatedBy, data: data23 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data24 = data.updated;
+          if (typeof data24 !== "string" && !(typeof data24 == "number" && (!(data24 % 1) && !isNaN(data24)) && isFinite(data24)) && data24 !== null) {
+            const err37 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema39.properties.updated.type }, message: "must be string,integer,null", schema: schema39.properties.updated.type, parentSchema: schema39.properties.updated, data: data24 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data.version !== void 0) {
+          let data25 = data.version;
+          if (!(typeof data25 == "number" && (!(data25 % 1) && !isNaN(data25)) && isFinite(data25)) && data25 !== null) {
+            const err38 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/type", keyword: "type", params: { type: schema39.properties.version.type }, message: "must be integer,null", schema: schema39.properties.version.type, parentSchema: schema39.properties.version, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data.hasDeprecatedRulesPresent !== void 0) {
+          let data26 = data.hasDeprecatedRulesPresent;
+          if (typeof data26 !== "boolean" && data26 !== null) {
+            const err39 = { instancePath: instancePath + "/hasDeprecatedRulesPresent", schemaPath: "#/properties/hasDeprecatedRulesPresent/type", keyword: "type", params: { type: schema39.properties.hasDeprecatedRulesPresent.type }, message: "must be boolean,null", schema: schema39.properties.hasDeprecatedRulesPresent.type, parentSchema: schema39.properties.hasDeprecatedRulesPresent, data: data26 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+      validate24.errors = vErrors;
+      return errors === 0;
+    }
+    validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate23.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema36.required, parentSchema: schema36, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("CentralizedPolicy" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "CentralizedPolicy" }, message: "must be equal to constant", schema: "CentralizedPolicy", parentSchema: schema36.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate24(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate23.errors = vErrors;
+      return errors === 0;
+    }
+    validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema45 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "runtime-policy.schema.json", "title": "qcs-gitops RuntimePolicy", "description": "A container runtime security (CRS) policy, API /csapi/v1.3/runtime/policies. metadata.name is the policy name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "RuntimePolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "action": { "description": "ALLOW or DENY (the 1.7 notes print allow/deny in lower case: any of the two cases).", "enum": ["ALLOW", "DENY", "allow", "deny"] }, "spec": { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": 'Free text. When omitted, not managed; declare "" to clear it.', "type": ["string", "null"] }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "enum": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "name": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } }, "rule": { "description": "One runtime rule, in the v1.3 camelCase field names (the v1.2 PascalCase spelling of the 1.7 samples is accepted too). name, ruleType and action are required.", "type": "object", "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call. Any case; the 1.7 notes print network_inbound and also 'network inbound'.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL", "read", "write", "network_outbound", "network_inbound", "syscall", "network outbound", "network inbound"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": 'Program the rule applies to, e.g. /bin/cat, or * for any. "" means unused (as the 1.7 samples send it).', "type": "string" }, "file": { "description": 'File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*. "" means unused (as the 1.7 samples send it).', "type": "string" }, "ipAddress": { "description": 'Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1. "" means unused (as the 1.7 samples send it).', "type": "string" }, "port": { "description": "Port of a network rule. 0 means unused (as the 1.7 samples send it).", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": 'System call of a SYSCALL rule, e.g. execve. "" means unused (as the 1.7 samples send it).', "type": "string" }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" }, "syscallGroup": { "description": 'System call group of a SYSCALL rule. "" means unused.', "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "Name": { "description": "The v1.2 spelling of name.", "$ref": "#/$defs/rule/properties/name" }, "RuleType": { "description": "The v1.2 spelling of ruleType.", "$ref": "#/$defs/rule/properties/ruleType" }, "Action": { "description": "The v1.2 spelling of action.", "$ref": "#/$defs/rule/properties/action" }, "Program": { "description": "The v1.2 spelling of program.", "$ref": "#/$defs/rule/properties/program" }, "File": { "description": "The v1.2 spelling of file.", "$ref": "#/$defs/rule/properties/file" }, "IpAddress": { "description": "The v1.2 spelling of ipAddress.", "$ref": "#/$defs/rule/properties/ipAddress" }, "Port": { "description": "The v1.2 spelling of port.", "$ref": "#/$defs/rule/properties/port" }, "Syscall": { "description": "The v1.2 spelling of syscall.", "$ref": "#/$defs/rule/properties/syscall" }, "SyscallGroup": { "description": "The v1.2 spelling of syscallGroup.", "$ref": "#/$defs/rule/properties/syscallGroup" }, "Arg1": { "description": "The v1.2 spelling of arg1.", "$ref": "#/$defs/rule/properties/arg1" }, "Arg2": { "description": "The v1.2 spelling of arg2.", "$ref": "#/$defs/rule/properties/arg2" }, "Arg3": { "description": "The v1.2 spelling of arg3.", "$ref": "#/$defs/rule/properties/arg3" }, "InActive": { "description": "The v1.2 spelling of inactive.", "type": "boolean" }, "ID": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateCreated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateUpdated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } } } };
+    var schema48 = { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": 'Free text. When omitted, not managed; declare "" to clear it.', "type": ["string", "null"] }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "enum": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "name": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } };
+    var schema49 = { "description": "ALLOW or DENY (the 1.7 notes print allow/deny in lower case: any of the two cases).", "enum": ["ALLOW", "DENY", "allow", "deny"] };
+    var pattern10 = new RegExp("^[a-z_][a-z0-9_]*$", "u");
+    var schema52 = { "description": "One runtime rule, in the v1.3 camelCase field names (the v1.2 PascalCase spelling of the 1.7 samples is accepted too). name, ruleType and action are required.", "type": "object", "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call. Any case; the 1.7 notes print network_inbound and also 'network inbound'.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL", "read", "write", "network_outbound", "network_inbound", "syscall", "network outbound", "network inbound"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": 'Program the rule applies to, e.g. /bin/cat, or * for any. "" means unused (as the 1.7 samples send it).', "type": "string" }, "file": { "description": 'File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*. "" means unused (as the 1.7 samples send it).', "type": "string" }, "ipAddress": { "description": 'Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1. "" means unused (as the 1.7 samples send it).', "type": "string" }, "port": { "description": "Port of a network rule. 0 means unused (as the 1.7 samples send it).", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": 'System call of a SYSCALL rule, e.g. execve. "" means unused (as the 1.7 samples send it).', "type": "string" }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" }, "syscallGroup": { "description": 'System call group of a SYSCALL rule. "" means unused.', "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "Name": { "description": "The v1.2 spelling of name.", "$ref": "#/$defs/rule/properties/name" }, "RuleType": { "description": "The v1.2 spelling of ruleType.", "$ref": "#/$defs/rule/properties/ruleType" }, "Action": { "description": "The v1.2 spelling of action.", "$ref": "#/$defs/rule/properties/action" }, "Program": { "description": "The v1.2 spelling of program.", "$ref": "#/$defs/rule/properties/program" }, "File": { "description": "The v1.2 spelling of file.", "$ref": "#/$defs/rule/properties/file" }, "IpAddress": { "description": "The v1.2 spelling of ipAddress.", "$ref": "#/$defs/rule/properties/ipAddress" }, "Port": { "description": "The v1.2 spelling of port.", "$ref": "#/$defs/rule/properties/port" }, "Syscall": { "description": "The v1.2 spelling of syscall.", "$ref": "#/$defs/rule/properties/syscall" }, "SyscallGroup": { "description": "The v1.2 spelling of syscallGroup.", "$ref": "#/$defs/rule/properties/syscallGroup" }, "Arg1": { "description": "The v1.2 spelling of arg1.", "$ref": "#/$defs/rule/properties/arg1" }, "Arg2": { "description": "The v1.2 spelling of arg2.", "$ref": "#/$defs/rule/properties/arg2" }, "Arg3": { "description": "The v1.2 spelling of arg3.", "$ref": "#/$defs/rule/properties/arg3" }, "InActive": { "description": "The v1.2 spelling of inactive.", "type": "boolean" }, "ID": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateCreated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateUpdated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } };
+    var schema54 = { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 };
+    var schema55 = { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call. Any case; the 1.7 notes print network_inbound and also 'network inbound'.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL", "read", "write", "network_outbound", "network_inbound", "syscall", "network outbound", "network inbound"] };
+    var schema57 = { "description": 'Program the rule applies to, e.g. /bin/cat, or * for any. "" means unused (as the 1.7 samples send it).', "type": "string" };
+    var schema58 = { "description": 'File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*. "" means unused (as the 1.7 samples send it).', "type": "string" };
+    var schema59 = { "description": 'Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1. "" means unused (as the 1.7 samples send it).', "type": "string" };
+    var schema60 = { "description": "Port of a network rule. 0 means unused (as the 1.7 samples send it).", "type": "integer", "minimum": 0, "maximum": 65535 };
+    var schema61 = { "description": 'System call of a SYSCALL rule, e.g. execve. "" means unused (as the 1.7 samples send it).', "type": "string" };
+    var schema62 = { "description": 'System call group of a SYSCALL rule. "" means unused.', "type": "string" };
+    var schema63 = { "description": "First system call argument to match (SYSCALL rules).", "type": "string" };
+    var schema64 = { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" };
+    var schema65 = { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" };
+    function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate32.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!func3.call(schema52.properties, key0)) {
+            const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema52, data };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        if (data.name !== void 0) {
+          let data0 = data.name;
+          if (typeof data0 === "string") {
+            if (func1(data0) < 1) {
+              const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema52.properties.name, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          } else {
+            const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.name.type, parentSchema: schema52.properties.name, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.ruleType !== void 0) {
+          let data1 = data.ruleType;
+          if (!(data1 === "READ" || data1 === "WRITE" || data1 === "NETWORK_OUTBOUND" || data1 === "NETWORK_INBOUND" || data1 === "SYSCALL" || data1 === "read" || data1 === "write" || data1 === "network_outbound" || data1 === "network_inbound" || data1 === "syscall" || data1 === "network outbound" || data1 === "network inbound")) {
+            const err3 = { instancePath: instancePath + "/ruleType", schemaPath: "#/properties/ruleType/enum", keyword: "enum", params: { allowedValues: schema52.properties.ruleType.enum }, message: "must be equal to one of the allowed values", schema: schema52.properties.ruleType.enum, parentSchema: schema52.properties.ruleType, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.action !== void 0) {
+          let data2 = data.action;
+          if (!(data2 === "ALLOW" || data2 === "DENY" || data2 === "allow" || data2 === "deny")) {
+            const err4 = { instancePath: instancePath + "/action", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.program !== void 0) {
+          let data3 = data.program;
+          if (typeof data3 !== "string") {
+            const err5 = { instancePath: instancePath + "/program", schemaPath: "#/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.program.type, parentSchema: schema52.properties.program, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.file !== void 0) {
+          let data4 = data.file;
+          if (typeof data4 !== "string") {
+            const err6 = { instancePath: instancePath + "/file", schemaPath: "#/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.file.type, parentSchema: schema52.properties.file, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.ipAddress !== void 0) {
+          let data5 = data.ipAddress;
+          if (typeof data5 !== "string") {
+            const err7 = { instancePath: instancePath + "/ipAddress", schemaPath: "#/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.ipAddress.type, parentSchema: schema52.properties.ipAddress, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.port !== void 0) {
+          let data6 = data.port;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema52.properties.port.type, parentSchema: schema52.properties.port, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 65535 || isNaN(data6)) {
+              const err9 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema52.properties.port, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err10 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema52.properties.port, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.syscall !== void 0) {
+          let data7 = data.syscall;
+          if (typeof data7 !== "string") {
+            const err11 = { instancePath: instancePath + "/syscall", schemaPath: "#/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscall.type, parentSchema: schema52.properties.syscall, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.arg1 !== void 0) {
+          let data8 = data.arg1;
+          if (typeof data8 !== "string") {
+            const err12 = { instancePath: instancePath + "/arg1", schemaPath: "#/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg1.type, parentSchema: schema52.properties.arg1, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.arg2 !== void 0) {
+          let data9 = data.arg2;
+          if (typeof data9 !== "string") {
+            const err13 = { instancePath: instancePath + "/arg2", schemaPath: "#/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg2.type, parentSchema: schema52.properties.arg2, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data.arg3 !== void 0) {
+          let data10 = data.arg3;
+          if (typeof data10 !== "string") {
+            const err14 = { instancePath: instancePath + "/arg3", schemaPath: "#/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg3.type, parentSchema: schema52.properties.arg3, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data.inactive !== void 0) {
+          let data11 = data.inactive;
+          if (typeof data11 !== "boolean") {
+            const err15 = { instancePath: instancePath + "/inactive", schemaPath: "#/properties/inactive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.inactive.type, parentSchema: schema52.properties.inactive, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data.syscallGroup !== void 0) {
+          let data12 = data.syscallGroup;
+          if (typeof data12 !== "string") {
+            const err16 = { instancePath: instancePath + "/syscallGroup", schemaPath: "#/properties/syscallGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscallGroup.type, parentSchema: schema52.properties.syscallGroup, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.id !== void 0) {
+          let data13 = data.id;
+          if (typeof data13 !== "string" && data13 !== null) {
+            const err17 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: schema52.properties.id.type }, message: "must be string,null", schema: schema52.properties.id.type, parentSchema: schema52.properties.id, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data14 = data.created;
+          if (typeof data14 !== "string" && data14 !== null) {
+            const err18 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema52.properties.created.type }, message: "must be string,null", schema: schema52.properties.created.type, parentSchema: schema52.properties.created, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data15 = data.updated;
+          if (typeof data15 !== "string" && data15 !== null) {
+            const err19 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema52.properties.updated.type }, message: "must be string,null", schema: schema52.properties.updated.type, parentSchema: schema52.properties.updated, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data.Name !== void 0) {
+          let data16 = data.Name;
+          if (typeof data16 === "string") {
+            if (func1(data16) < 1) {
+              const err20 = { instancePath: instancePath + "/Name", schemaPath: "#/$defs/rule/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema54, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          } else {
+            const err21 = { instancePath: instancePath + "/Name", schemaPath: "#/$defs/rule/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.type, parentSchema: schema54, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data.RuleType !== void 0) {
+          let data17 = data.RuleType;
+          if (!(data17 === "READ" || data17 === "WRITE" || data17 === "NETWORK_OUTBOUND" || data17 === "NETWORK_INBOUND" || data17 === "SYSCALL" || data17 === "read" || data17 === "write" || data17 === "network_outbound" || data17 === "network_inbound" || data17 === "syscall" || data17 === "network outbound" || data17 === "network inbound")) {
+            const err22 = { instancePath: instancePath + "/RuleType", schemaPath: "#/$defs/rule/properties/ruleType/enum", keyword: "enum", params: { allowedValues: schema55.enum }, message: "must be equal to one of the allowed values", schema: schema55.enum, parentSchema: schema55, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data.Action !== void 0) {
+          let data18 = data.Action;
+          if (!(data18 === "ALLOW" || data18 === "DENY" || data18 === "allow" || data18 === "deny")) {
+            const err23 = { instancePath: instancePath + "/Action", schemaPath: "#/$defs/rule/properties/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        if (data.Program !== void 0) {
+          let data19 = data.Program;
+          if (typeof data19 !== "string") {
+            const err24 = { instancePath: instancePath + "/Program", schemaPath: "#/$defs/rule/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.type, parentSchema: schema57, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data.File !== void 0) {
+          let data20 = data.File;
+          if (typeof data20 !== "string") {
+            const err25 = { instancePath: instancePath + "/File", schemaPath: "#/$defs/rule/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.type, parentSchema: schema58, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+        }
+        if (data.IpAddress !== void 0) {
+          let data21 = data.IpAddress;
+          if (typeof data21 !== "string") {
+            const err26 = { instancePath: instancePath + "/IpAddress", schemaPath: "#/$defs/rule/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.type, parentSchema: schema59, data: data21 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data.Port !== void 0) {
+          let data22 = data.Port;
+          if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22))) {
+            const err27 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema60.type, parentSchema: schema60, data: data22 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          if (typeof data22 == "number" && isFinite(data22)) {
+            if (data22 > 65535 || isNaN(data22)) {
+              const err28 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema60, data: data22 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (data22 < 0 || isNaN(data22)) {
+              const err29 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema60, data: data22 };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.Syscall !== void 0) {
+          let data23 = data.Syscall;
+          if (typeof data23 !== "string") {
+            const err30 = { instancePath: instancePath + "/Syscall", schemaPath: "#/$defs/rule/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.type, parentSchema: schema61, data: data23 };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data.SyscallGroup !== void 0) {
+          let data24 = data.SyscallGroup;
+          if (typeof data24 !== "string") {
+            const err31 = { instancePath: instancePath + "/SyscallGroup", schemaPath: "#/$defs/rule/properties/syscallGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.type, parentSchema: schema62, data: data24 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+        if (data.Arg1 !== void 0) {
+          let data25 = data.Arg1;
+          if (typeof data25 !== "string") {
+            const err32 = { instancePath: instancePath + "/Arg1", schemaPath: "#/$defs/rule/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.type, parentSchema: schema63, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data.Arg2 !== void 0) {
+          let data26 = data.Arg2;
+          if (typeof data26 !== "string") {
+            const err33 = { instancePath: instancePath + "/Arg2", schemaPath: "#/$defs/rule/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.type, parentSchema: schema64, data: data26 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+        if (data.Arg3 !== void 0) {
+          let data27 = data.Arg3;
+          if (typeof data27 !== "string") {
+            const err34 = { instancePath: instancePath + "/Arg3", schemaPath: "#/$defs/rule/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema65.type, parentSchema: schema65, data: data27 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+        if (data.InActive !== void 0) {
+          let data28 = data.InActive;
+          if (typeof data28 !== "boolean") {
+            const err35 = { instancePath: instancePath + "/InActive", schemaPath: "#/properties/InActive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.InActive.type, parentSchema: schema52.properties.InActive, data: data28 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data.ID !== void 0) {
+          let data29 = data.ID;
+          if (typeof data29 !== "string" && data29 !== null) {
+            const err36 = { instancePath: instancePath + "/ID", schemaPath: "#/properties/ID/type", keyword: "type", params: { type: schema52.properties.ID.type }, message: "must be string,null", schema: schema52.properties.ID.type, parentSchema: schema52.properties.ID, data: data29 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data.DateCreated !== void 0) {
+          let data30 = data.DateCreated;
+          if (typeof data30 !== "string" && data30 !== null) {
+            const err37 = { instancePath: instancePath + "/DateCreated", schemaPath: "#/properties/DateCreated/type", keyword: "type", params: { type: schema52.properties.DateCreated.type }, message: "must be string,null", schema: schema52.properties.DateCreated.type, parentSchema: schema52.properties.DateCreated, data: data30 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data.DateUpdated !== void 0) {
+          let data31 = data.DateUpdated;
+          if (typeof data31 !== "string" && data31 !== null) {
+            const err38 = { instancePath: instancePath + "/DateUpdated", schemaPath: "#/properties/DateUpdated/type", keyword: "type", params: { type: schema52.properties.DateUpdated.type }, message: "must be string,null", schema: schema52.properties.DateUpdated.type, parentSchema: schema52.properties.DateUpdated, data: data31 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.type, parentSchema: schema52, data };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+      validate32.errors = vErrors;
+      return errors === 0;
+    }
+    validate32.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate31.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!func3.call(schema48.properties, key0)) {
+            const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data0 = data.description;
+          if (typeof data0 !== "string" && data0 !== null) {
+            const err1 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema48.properties.description.type }, message: "must be string,null", schema: schema48.properties.description.type, parentSchema: schema48.properties.description, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.policyMode !== void 0) {
+          let data1 = data.policyMode;
+          if (!(data1 === "ACTIVE" || data1 === "INACTIVE" || data1 === "PERMISSIVE")) {
+            const err2 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/enum", keyword: "enum", params: { allowedValues: schema48.properties.policyMode.enum }, message: "must be equal to one of the allowed values", schema: schema48.properties.policyMode.enum, parentSchema: schema48.properties.policyMode, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultNetworkAction !== void 0) {
+          let data2 = data.defaultNetworkAction;
+          if (!(data2 === "ALLOW" || data2 === "DENY" || data2 === "allow" || data2 === "deny")) {
+            const err3 = { instancePath: instancePath + "/defaultNetworkAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultExecuteAction !== void 0) {
+          let data3 = data.defaultExecuteAction;
+          if (!(data3 === "ALLOW" || data3 === "DENY" || data3 === "allow" || data3 === "deny")) {
+            const err4 = { instancePath: instancePath + "/defaultExecuteAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultFileAction !== void 0) {
+          let data4 = data.defaultFileAction;
+          if (!(data4 === "ALLOW" || data4 === "DENY" || data4 === "allow" || data4 === "deny")) {
+            const err5 = { instancePath: instancePath + "/defaultFileAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.ignoredSyscalls !== void 0) {
+          let data5 = data.ignoredSyscalls;
+          if (!Array.isArray(data5) && data5 !== null) {
+            const err6 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/type", keyword: "type", params: { type: schema48.properties.ignoredSyscalls.type }, message: "must be array,null", schema: schema48.properties.ignoredSyscalls.type, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+          if (Array.isArray(data5)) {
+            const len0 = data5.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data6 = data5[i0];
+              if (typeof data6 === "string") {
+                if (!pattern10.test(data6)) {
+                  const err7 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/pattern", keyword: "pattern", params: { pattern: "^[a-z_][a-z0-9_]*$" }, message: 'must match pattern "^[a-z_][a-z0-9_]*$"', schema: "^[a-z_][a-z0-9_]*$", parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+              } else {
+                const err8 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.ignoredSyscalls.items.type, parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            let i1 = data5.length;
+            let j0;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--; ) {
+                let item0 = data5[i1];
+                if (typeof item0 !== "string") {
+                  continue;
+                }
+                if (typeof indices0[item0] == "number") {
+                  j0 = indices0[item0];
+                  const err9 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          }
+        }
+        if (data.rules !== void 0) {
+          let data7 = data.rules;
+          if (!Array.isArray(data7) && data7 !== null) {
+            const err10 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: schema48.properties.rules.type }, message: "must be array,null", schema: schema48.properties.rules.type, parentSchema: schema48.properties.rules, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (Array.isArray(data7)) {
+            const len1 = data7.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              if (!validate32(data7[i2], { instancePath: instancePath + "/rules/" + i2, parentData: data7, parentDataProperty: i2, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                errors = vErrors.length;
+              }
+            }
+          }
+        }
+        if (data.name !== void 0) {
+          let data9 = data.name;
+          if (typeof data9 !== "string") {
+            const err11 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.name.type, parentSchema: schema48.properties.name, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.id !== void 0) {
+          let data10 = data.id;
+          if (typeof data10 !== "string" && data10 !== null) {
+            const err12 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: schema48.properties.id.type }, message: "must be string,null", schema: schema48.properties.id.type, parentSchema: schema48.properties.id, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data11 = data.created;
+          if (typeof data11 !== "string" && data11 !== null) {
+            const err13 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema48.properties.created.type }, message: "must be string,null", schema: schema48.properties.created.type, parentSchema: schema48.properties.created, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data12 = data.updated;
+          if (typeof data12 !== "string" && data12 !== null) {
+            const err14 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema48.properties.updated.type }, message: "must be string,null", schema: schema48.properties.updated.type, parentSchema: schema48.properties.updated, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      validate31.errors = vErrors;
+      return errors === 0;
+    }
+    validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate30.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema45.required, parentSchema: schema45, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("RuntimePolicy" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "RuntimePolicy" }, message: "must be equal to constant", schema: "RuntimePolicy", parentSchema: schema45.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate31(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate30.errors = vErrors;
+      return errors === 0;
+    }
+    validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema66 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "exception.schema.json", "title": "qcs-gitops Exception", "description": "A vulnerability exception, API /csapi/v1.3/exception. metadata.name is the exception name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "Exception" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "date": { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" }, "spec": { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers.", "enum": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "enum": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value.", "enum": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": ["string", "null"] }, "listId": { "description": "UUID of the Qualys QID list the exception covers. The documented create sends a listId and no qids, and the server fills the exception's qids from it.", "anyOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }], "errorMessage": "must be a UUID (or null)" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "DYNAMIC: the exception is assigned to the images/containers its dynamicFilter selects (it says nothing about QIDs). The notes name no other value; omit it for an exception assigned otherwise. Sent only when declared.", "const": "DYNAMIC" }, "dynamicFilter": { "description": "QQL filter selecting the images or containers the exception is assigned to (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers (scope CONTAINER) cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": ["string", "null"] }, "qids": { "description": "QIDs (Qualys vulnerability ids) the exception covers. Compared as a set, and managed only when declared: when omitted, apply keeps the live ones (the server fills them from listId). Declare [] to clear them.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } }, "name": { "description": "The exception's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "exceptionId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } } } };
+    var schema69 = { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers.", "enum": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "enum": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value.", "enum": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": ["string", "null"] }, "listId": { "description": "UUID of the Qualys QID list the exception covers. The documented create sends a listId and no qids, and the server fills the exception's qids from it.", "anyOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }], "errorMessage": "must be a UUID (or null)" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "DYNAMIC: the exception is assigned to the images/containers its dynamicFilter selects (it says nothing about QIDs). The notes name no other value; omit it for an exception assigned otherwise. Sent only when declared.", "const": "DYNAMIC" }, "dynamicFilter": { "description": "QQL filter selecting the images or containers the exception is assigned to (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers (scope CONTAINER) cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": ["string", "null"] }, "qids": { "description": "QIDs (Qualys vulnerability ids) the exception covers. Compared as a set, and managed only when declared: when omitted, apply keeps the live ones (the server fills them from listId). Declare [] to clear them.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } }, "name": { "description": "The exception's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "exceptionId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } };
+    var schema70 = { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" };
+    var formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+    var formats2 = require_formats().fullFormats["date-time"];
+    var formats4 = require_formats().fullFormats.date;
+    var pattern12 = new RegExp("^[0-9]{1,16}$", "u");
+    function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate37.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      const _errs1 = errors;
+      let valid0 = true;
+      const _errs2 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing0;
+        if (data.entityAssignmentType === void 0 && (missing0 = "entityAssignmentType")) {
+          const err0 = {};
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        } else {
+          if (data.entityAssignmentType !== void 0) {
+            if ("DYNAMIC" !== data.entityAssignmentType) {
+              const err1 = {};
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid0 = _errs2 === errors;
+      errors = _errs1;
+      if (vErrors !== null) {
+        if (_errs1) {
+          vErrors.length = _errs1;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs4 = errors;
+        if (data && typeof data == "object" && !Array.isArray(data)) {
+          if (data.dynamicFilter === void 0) {
+            const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "dynamicFilter" }, message: "must have required property 'dynamicFilter'", schema: schema69.then.required, parentSchema: schema69.then, data };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        var _valid0 = _errs4 === errors;
+        valid0 = _valid0;
+      }
+      if (!valid0) {
+        const err3 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema69.if, parentSchema: schema69, data };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.scope === void 0) {
+          const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "scope" }, message: "must have required property 'scope'", schema: schema69.required, parentSchema: schema69, data };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data.reason === void 0) {
+          const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema69.required, parentSchema: schema69, data };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data.startDate === void 0) {
+          const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "startDate" }, message: "must have required property 'startDate'", schema: schema69.required, parentSchema: schema69, data };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (data.endDate === void 0) {
+          const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "endDate" }, message: "must have required property 'endDate'", schema: schema69.required, parentSchema: schema69, data };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func3.call(schema69.properties, key0)) {
+            const err8 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema69, data };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.scope !== void 0) {
+          let data1 = data.scope;
+          if (!(data1 === "IMAGE" || data1 === "CONTAINER")) {
+            const err9 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/enum", keyword: "enum", params: { allowedValues: schema69.properties.scope.enum }, message: "must be equal to one of the allowed values", schema: schema69.properties.scope.enum, parentSchema: schema69.properties.scope, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data.exceptionType !== void 0) {
+          let data2 = data.exceptionType;
+          if (!(data2 === "VULNERABILITY")) {
+            const err10 = { instancePath: instancePath + "/exceptionType", schemaPath: "#/properties/exceptionType/enum", keyword: "enum", params: { allowedValues: schema69.properties.exceptionType.enum }, message: "must be equal to one of the allowed values", schema: schema69.properties.exceptionType.enum, parentSchema: schema69.properties.exceptionType, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.reason !== void 0) {
+          let data3 = data.reason;
+          if (!(data3 === "RISK_ACCEPTED" || data3 === "FALSE_POSITIVE" || data3 === "COMPENSATING_CONTROL" || data3 === "OTHER")) {
+            const err11 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema69.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema69.properties.reason.enum, parentSchema: schema69.properties.reason, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.explanation !== void 0) {
+          let data4 = data.explanation;
+          if (typeof data4 !== "string" && data4 !== null) {
+            const err12 = { instancePath: instancePath + "/explanation", schemaPath: "#/properties/explanation/type", keyword: "type", params: { type: schema69.properties.explanation.type }, message: "must be string,null", schema: schema69.properties.explanation.type, parentSchema: schema69.properties.explanation, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.listId !== void 0) {
+          let data5 = data.listId;
+          const _errs13 = errors;
+          let valid3 = false;
+          const _errs14 = errors;
+          if (typeof data5 === "string") {
+            if (!formats0.test(data5)) {
+              const err13 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/0/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema69.properties.listId.anyOf[0], data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          } else {
+            const err14 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.listId.anyOf[0].type, parentSchema: schema69.properties.listId.anyOf[0], data: data5 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          var _valid1 = _errs14 === errors;
+          valid3 = valid3 || _valid1;
+          const _errs16 = errors;
+          if (data5 !== null) {
+            const err15 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema69.properties.listId.anyOf[1].type, parentSchema: schema69.properties.listId.anyOf[1], data: data5 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          var _valid1 = _errs16 === errors;
+          valid3 = valid3 || _valid1;
+          if (!valid3) {
+            const err16 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema69.properties.listId.anyOf, parentSchema: schema69.properties.listId, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          } else {
+            errors = _errs13;
+            if (vErrors !== null) {
+              if (_errs13) {
+                vErrors.length = _errs13;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.startDate !== void 0) {
+          let data6 = data.startDate;
+          const _errs21 = errors;
+          let valid5 = false;
+          const _errs22 = errors;
+          if (typeof data6 === "string") {
+            if (!formats2.validate(data6)) {
+              const err17 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema70.anyOf[0], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[0].type, parentSchema: schema70.anyOf[0], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          var _valid2 = _errs22 === errors;
+          valid5 = valid5 || _valid2;
+          const _errs24 = errors;
+          if (typeof data6 === "string") {
+            if (!formats4.validate(data6)) {
+              const err19 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema70.anyOf[1], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          } else {
+            const err20 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[1].type, parentSchema: schema70.anyOf[1], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var _valid2 = _errs24 === errors;
+          valid5 = valid5 || _valid2;
+          const _errs26 = errors;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err21 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema70.anyOf[2].type, parentSchema: schema70.anyOf[2], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 864e13 || isNaN(data6)) {
+              const err22 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema70.anyOf[2], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err23 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema70.anyOf[2], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          }
+          var _valid2 = _errs26 === errors;
+          valid5 = valid5 || _valid2;
+          const _errs28 = errors;
+          if (typeof data6 === "string") {
+            if (!pattern12.test(data6)) {
+              const err24 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema70.anyOf[3], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          } else {
+            const err25 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[3].type, parentSchema: schema70.anyOf[3], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          var _valid2 = _errs28 === errors;
+          valid5 = valid5 || _valid2;
+          if (!valid5) {
+            const err26 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema70.anyOf, parentSchema: schema70, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          } else {
+            errors = _errs21;
+            if (vErrors !== null) {
+              if (_errs21) {
+                vErrors.length = _errs21;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.endDate !== void 0) {
+          let data7 = data.endDate;
+          const _errs33 = errors;
+          let valid7 = false;
+          const _errs34 = errors;
+          if (typeof data7 === "string") {
+            if (!formats2.validate(data7)) {
+              const err27 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema70.anyOf[0], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          } else {
+            const err28 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[0].type, parentSchema: schema70.anyOf[0], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+          var _valid3 = _errs34 === errors;
+          valid7 = valid7 || _valid3;
+          const _errs36 = errors;
+          if (typeof data7 === "string") {
+            if (!formats4.validate(data7)) {
+              const err29 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema70.anyOf[1], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[1].type, parentSchema: schema70.anyOf[1], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+          var _valid3 = _errs36 === errors;
+          valid7 = valid7 || _valid3;
+          const _errs38 = errors;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+            const err31 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema70.anyOf[2].type, parentSchema: schema70.anyOf[2], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 864e13 || isNaN(data7)) {
+              const err32 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema70.anyOf[2], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+            if (data7 < 0 || isNaN(data7)) {
+              const err33 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema70.anyOf[2], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+          }
+          var _valid3 = _errs38 === errors;
+          valid7 = valid7 || _valid3;
+          const _errs40 = errors;
+          if (typeof data7 === "string") {
+            if (!pattern12.test(data7)) {
+              const err34 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema70.anyOf[3], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+          } else {
+            const err35 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[3].type, parentSchema: schema70.anyOf[3], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+          var _valid3 = _errs40 === errors;
+          valid7 = valid7 || _valid3;
+          if (!valid7) {
+            const err36 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema70.anyOf, parentSchema: schema70, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          } else {
+            errors = _errs33;
+            if (vErrors !== null) {
+              if (_errs33) {
+                vErrors.length = _errs33;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.entityAssignmentType !== void 0) {
+          let data8 = data.entityAssignmentType;
+          if ("DYNAMIC" !== data8) {
+            const err37 = { instancePath: instancePath + "/entityAssignmentType", schemaPath: "#/properties/entityAssignmentType/const", keyword: "const", params: { allowedValue: "DYNAMIC" }, message: "must be equal to constant", schema: "DYNAMIC", parentSchema: schema69.properties.entityAssignmentType, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data.dynamicFilter !== void 0) {
+          let data9 = data.dynamicFilter;
+          if (typeof data9 !== "string" && data9 !== null) {
+            const err38 = { instancePath: instancePath + "/dynamicFilter", schemaPath: "#/properties/dynamicFilter/type", keyword: "type", params: { type: schema69.properties.dynamicFilter.type }, message: "must be string,null", schema: schema69.properties.dynamicFilter.type, parentSchema: schema69.properties.dynamicFilter, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data.qids !== void 0) {
+          let data10 = data.qids;
+          if (!Array.isArray(data10) && data10 !== null) {
+            const err39 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/type", keyword: "type", params: { type: schema69.properties.qids.type }, message: "must be array,null", schema: schema69.properties.qids.type, parentSchema: schema69.properties.qids, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          if (Array.isArray(data10)) {
+            const len0 = data10.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data11 = data10[i0];
+              if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
+                const err40 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema69.properties.qids.items.type, parentSchema: schema69.properties.qids.items, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+              if (typeof data11 == "number" && isFinite(data11)) {
+                if (data11 < 1 || isNaN(data11)) {
+                  const err41 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema69.properties.qids.items, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+            }
+            let i1 = data10.length;
+            let j0;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--; ) {
+                let item0 = data10[i1];
+                if (!(typeof item0 == "number" && (!(item0 % 1) && !isNaN(item0)) && isFinite(item0))) {
+                  continue;
+                }
+                if (typeof indices0[item0] == "number") {
+                  j0 = indices0[item0];
+                  const err42 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema69.properties.qids, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          }
+        }
+        if (data.name !== void 0) {
+          let data12 = data.name;
+          if (typeof data12 !== "string") {
+            const err43 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.name.type, parentSchema: schema69.properties.name, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+        if (data.exceptionId !== void 0) {
+          let data13 = data.exceptionId;
+          if (typeof data13 !== "string") {
+            const err44 = { instancePath: instancePath + "/exceptionId", schemaPath: "#/properties/exceptionId/type", keyword: "type", params: { type: schema69.properties.exceptionId.type }, message: "must be string", schema: schema69.properties.exceptionId.type, parentSchema: schema69.properties.exceptionId, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data.createdBy !== void 0) {
+          let data14 = data.createdBy;
+          if (typeof data14 !== "string" && data14 !== null) {
+            const err45 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema69.properties.createdBy.type }, message: "must be string,null", schema: schema69.properties.createdBy.type, parentSchema: schema69.properties.createdBy, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+        }
+        if (data.updatedBy !== void 0) {
+          let data15 = data.updatedBy;
+          if (typeof data15 !== "string" && data15 !== null) {
+            const err46 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema69.properties.updatedBy.type }, message: "must be string,null", schema: schema69.properties.updatedBy.type, parentSchema: schema69.properties.updatedBy, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data16 = data.created;
+          if (typeof data16 !== "string" && !(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && data16 !== null) {
+            const err47 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema69.properties.created.type }, message: "must be string,integer,null", schema: schema69.properties.created.type, parentSchema: schema69.properties.created, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data17 = data.updated;
+          if (typeof data17 !== "string" && !(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17)) && data17 !== null) {
+            const err48 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema69.properties.updated.type }, message: "must be string,integer,null", schema: schema69.properties.updated.type, parentSchema: schema69.properties.updated, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema69.type, parentSchema: schema69, data };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+      validate37.errors = vErrors;
+      return errors === 0;
+    }
+    validate37.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate36.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema66.required, parentSchema: schema66, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema66, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("Exception" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Exception" }, message: "must be equal to constant", schema: "Exception", parentSchema: schema66.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate37(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema66.type, parentSchema: schema66, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate36.errors = vErrors;
+      return errors === 0;
+    }
+    validate36.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema72 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "sensor-profile.schema.json", "title": "qcs-gitops SensorProfile", "description": "A registry sensor profile, API /csapi/v1.3/sensorProfile. metadata.name is the profileName. The system's Default profile cannot be declared.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SensorProfile" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": 'The profile, in the field names of the Sensor Profile API. associatedRegistryIds and associatedSensorIds are required and non-empty (CS 1.17: "(Required) Add one or more \u2026").', "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": ["string", "null"] }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default); null as the API reads back the Default profile.", "enum": ["Registry", null], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedRegistries": { "description": "The details' name of associatedRegistryIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedRegistryIds" }, "associatedSensors": { "description": "The details' name of associatedSensorIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedSensorIds" }, "profileName": { "description": "The profile's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "profileId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "profileUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "associatedSensorsCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "associatedRegistriesCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] } } } } };
+    var schema75 = { "description": 'The profile, in the field names of the Sensor Profile API. associatedRegistryIds and associatedSensorIds are required and non-empty (CS 1.17: "(Required) Add one or more \u2026").', "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": ["string", "null"] }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default); null as the API reads back the Default profile.", "enum": ["Registry", null], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedRegistries": { "description": "The details' name of associatedRegistryIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedRegistryIds" }, "associatedSensors": { "description": "The details' name of associatedSensorIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedSensorIds" }, "profileName": { "description": "The profile's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "profileId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "profileUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "associatedSensorsCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "associatedRegistriesCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] } } };
+    var schema76 = { "type": "string", "format": "uuid" };
+    var schema78 = { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } };
+    function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate42.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (Array.isArray(data)) {
+        const len0 = data.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data0 = data[i0];
+          if (typeof data0 === "string") {
+            if (!formats0.test(data0)) {
+              const err0 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema76, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err0];
+              } else {
+                vErrors.push(err0);
+              }
+              errors++;
+            }
+          } else {
+            const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.type, parentSchema: schema76, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        let i1 = data.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func0(data[i1], data[j0])) {
+                const err2 = { instancePath, schemaPath: "#/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema78, data };
+                if (vErrors === null) {
+                  vErrors = [err2];
+                } else {
+                  vErrors.push(err2);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
+        }
+      } else {
+        const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema78.type, parentSchema: schema78, data };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      validate42.errors = vErrors;
+      return errors === 0;
+    }
+    validate42.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
+    var schema80 = { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } };
+    function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate44.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (Array.isArray(data)) {
+        const len0 = data.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data0 = data[i0];
+          if (typeof data0 === "string") {
+            if (!formats0.test(data0)) {
+              const err0 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema76, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err0];
+              } else {
+                vErrors.push(err0);
+              }
+              errors++;
+            }
+          } else {
+            const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.type, parentSchema: schema76, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        let i1 = data.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func0(data[i1], data[j0])) {
+                const err2 = { instancePath, schemaPath: "#/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema80, data };
+                if (vErrors === null) {
+                  vErrors = [err2];
+                } else {
+                  vErrors.push(err2);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
+        }
+      } else {
+        const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema80.type, parentSchema: schema80, data };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      validate44.errors = vErrors;
+      return errors === 0;
+    }
+    validate44.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
+    function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate41.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!func3.call(schema75.properties, key0)) {
+            const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema75, data };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data0 = data.description;
+          if (typeof data0 !== "string" && data0 !== null) {
+            const err1 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema75.properties.description.type }, message: "must be string,null", schema: schema75.properties.description.type, parentSchema: schema75.properties.description, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.profileType !== void 0) {
+          let data1 = data.profileType;
+          if (!(data1 === "Registry" || data1 === null)) {
+            const err2 = { instancePath: instancePath + "/profileType", schemaPath: "#/properties/profileType/enum", keyword: "enum", params: { allowedValues: schema75.properties.profileType.enum }, message: "must be equal to one of the allowed values", schema: schema75.properties.profileType.enum, parentSchema: schema75.properties.profileType, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedRegistryIds !== void 0) {
+          let data2 = data.associatedRegistryIds;
+          if (Array.isArray(data2)) {
+            const len0 = data2.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data3 = data2[i0];
+              if (typeof data3 === "string") {
+                if (!formats0.test(data3)) {
+                  const err3 = { instancePath: instancePath + "/associatedRegistryIds/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema76, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err3];
+                  } else {
+                    vErrors.push(err3);
+                  }
+                  errors++;
+                }
+              } else {
+                const err4 = { instancePath: instancePath + "/associatedRegistryIds/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.type, parentSchema: schema76, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err4];
+                } else {
+                  vErrors.push(err4);
+                }
+                errors++;
+              }
+            }
+            let i1 = data2.length;
+            let j0;
+            if (i1 > 1) {
+              outer0: for (; i1--; ) {
+                for (j0 = i1; j0--; ) {
+                  if (func0(data2[i1], data2[j0])) {
+                    const err5 = { instancePath: instancePath + "/associatedRegistryIds", schemaPath: "#/properties/associatedRegistryIds/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema75.properties.associatedRegistryIds, data: data2 };
+                    if (vErrors === null) {
+                      vErrors = [err5];
+                    } else {
+                      vErrors.push(err5);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/associatedRegistryIds", schemaPath: "#/properties/associatedRegistryIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema75.properties.associatedRegistryIds.type, parentSchema: schema75.properties.associatedRegistryIds, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedSensorIds !== void 0) {
+          let data4 = data.associatedSensorIds;
+          if (Array.isArray(data4)) {
+            const len1 = data4.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              let data5 = data4[i2];
+              if (typeof data5 === "string") {
+                if (!formats0.test(data5)) {
+                  const err7 = { instancePath: instancePath + "/associatedSensorIds/" + i2, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema76, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+              } else {
+                const err8 = { instancePath: instancePath + "/associatedSensorIds/" + i2, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.type, parentSchema: schema76, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            let i3 = data4.length;
+            let j1;
+            if (i3 > 1) {
+              outer1: for (; i3--; ) {
+                for (j1 = i3; j1--; ) {
+                  if (func0(data4[i3], data4[j1])) {
+                    const err9 = { instancePath: instancePath + "/associatedSensorIds", schemaPath: "#/properties/associatedSensorIds/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema75.properties.associatedSensorIds, data: data4 };
+                    if (vErrors === null) {
+                      vErrors = [err9];
+                    } else {
+                      vErrors.push(err9);
+                    }
+                    errors++;
+                    break outer1;
+                  }
+                }
+              }
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/associatedSensorIds", schemaPath: "#/properties/associatedSensorIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema75.properties.associatedSensorIds.type, parentSchema: schema75.properties.associatedSensorIds, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedRegistries !== void 0) {
+          if (!validate42(data.associatedRegistries, { instancePath: instancePath + "/associatedRegistries", parentData: data, parentDataProperty: "associatedRegistries", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data.associatedSensors !== void 0) {
+          if (!validate44(data.associatedSensors, { instancePath: instancePath + "/associatedSensors", parentData: data, parentDataProperty: "associatedSensors", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data.profileName !== void 0) {
+          let data8 = data.profileName;
+          if (typeof data8 !== "string") {
+            const err11 = { instancePath: instancePath + "/profileName", schemaPath: "#/properties/profileName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema75.properties.profileName.type, parentSchema: schema75.properties.profileName, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data.profileId !== void 0) {
+          let data9 = data.profileId;
+          if (typeof data9 !== "string") {
+            const err12 = { instancePath: instancePath + "/profileId", schemaPath: "#/properties/profileId/type", keyword: "type", params: { type: schema75.properties.profileId.type }, message: "must be string", schema: schema75.properties.profileId.type, parentSchema: schema75.properties.profileId, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.profileUuid !== void 0) {
+          let data10 = data.profileUuid;
+          if (typeof data10 !== "string") {
+            const err13 = { instancePath: instancePath + "/profileUuid", schemaPath: "#/properties/profileUuid/type", keyword: "type", params: { type: schema75.properties.profileUuid.type }, message: "must be string", schema: schema75.properties.profileUuid.type, parentSchema: schema75.properties.profileUuid, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data.createdBy !== void 0) {
+          let data11 = data.createdBy;
+          if (typeof data11 !== "string" && data11 !== null) {
+            const err14 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema75.properties.createdBy.type }, message: "must be string,null", schema: schema75.properties.createdBy.type, parentSchema: schema75.properties.createdBy, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data.updatedBy !== void 0) {
+          let data12 = data.updatedBy;
+          if (typeof data12 !== "string" && data12 !== null) {
+            const err15 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema75.properties.updatedBy.type }, message: "must be string,null", schema: schema75.properties.updatedBy.type, parentSchema: schema75.properties.updatedBy, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data13 = data.created;
+          if (typeof data13 !== "string" && !(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && data13 !== null) {
+            const err16 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema75.properties.created.type }, message: "must be string,integer,null", schema: schema75.properties.created.type, parentSchema: schema75.properties.created, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data14 = data.updated;
+          if (typeof data14 !== "string" && !(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14)) && data14 !== null) {
+            const err17 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema75.properties.updated.type }, message: "must be string,integer,null", schema: schema75.properties.updated.type, parentSchema: schema75.properties.updated, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedSensorsCount !== void 0) {
+          let data15 = data.associatedSensorsCount;
+          if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && data15 !== null) {
+            const err18 = { instancePath: instancePath + "/associatedSensorsCount", schemaPath: "#/properties/associatedSensorsCount/type", keyword: "type", params: { type: schema75.properties.associatedSensorsCount.type }, message: "must be integer,null", schema: schema75.properties.associatedSensorsCount.type, parentSchema: schema75.properties.associatedSensorsCount, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedRegistriesCount !== void 0) {
+          let data16 = data.associatedRegistriesCount;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && data16 !== null) {
+            const err19 = { instancePath: instancePath + "/associatedRegistriesCount", schemaPath: "#/properties/associatedRegistriesCount/type", keyword: "type", params: { type: schema75.properties.associatedRegistriesCount.type }, message: "must be integer,null", schema: schema75.properties.associatedRegistriesCount.type, parentSchema: schema75.properties.associatedRegistriesCount, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema75.type, parentSchema: schema75, data };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      validate41.errors = vErrors;
+      return errors === 0;
+    }
+    validate41.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate40.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema72.required, parentSchema: schema72, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema72.required, parentSchema: schema72, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema72.required, parentSchema: schema72, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema72.required, parentSchema: schema72, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema72, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("SensorProfile" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "SensorProfile" }, message: "must be equal to constant", schema: "SensorProfile", parentSchema: schema72.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate41(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema72.type, parentSchema: schema72, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate40.errors = vErrors;
+      return errors === 0;
+    }
+    validate40.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema82 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "secret-rule.schema.json", "title": "qcs-gitops SecretRule", "description": "The state of a system-defined secret detection rule, API /csapi/v1.3/secretrule. Rules cannot be created or deleted: metadata.name is the rule's secretDetector (e.g. `Shopify Token`), unless spec.ruleUuid pins the rule.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SecretRule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } } } };
+    var schema85 = { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } };
+    var schema86 = { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] };
+    var pattern16 = new RegExp("^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "u");
+    var pattern17 = new RegExp("^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "u");
+    function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate49.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      const _errs1 = errors;
+      let valid0 = false;
+      const _errs2 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.status === void 0) {
+          const err0 = { instancePath, schemaPath: "#/anyOf/0/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema85.anyOf[0].required, parentSchema: schema85.anyOf[0], data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs2 === errors;
+      valid0 = valid0 || _valid0;
+      const _errs3 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.secretRuleStatus === void 0) {
+          const err1 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "secretRuleStatus" }, message: "must have required property 'secretRuleStatus'", schema: schema85.anyOf[1].required, parentSchema: schema85.anyOf[1], data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs3 === errors;
+      valid0 = valid0 || _valid0;
+      const _errs4 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.severity === void 0) {
+          const err2 = { instancePath, schemaPath: "#/anyOf/2/required", keyword: "required", params: { missingProperty: "severity" }, message: "must have required property 'severity'", schema: schema85.anyOf[2].required, parentSchema: schema85.anyOf[2], data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      }
+      var _valid0 = _errs4 === errors;
+      valid0 = valid0 || _valid0;
+      if (!valid0) {
+        const err3 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema85.anyOf, parentSchema: schema85, data };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      } else {
+        errors = _errs1;
+        if (vErrors !== null) {
+          if (_errs1) {
+            vErrors.length = _errs1;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        for (const key0 in data) {
+          if (!(key0 === "status" || key0 === "severity" || key0 === "ruleUuid" || key0 === "secretRuleStatus")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema85, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.status !== void 0) {
+          let data0 = data.status;
+          if (typeof data0 === "string") {
+            if (!pattern16.test(data0)) {
+              const err5 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema85.properties.status, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema85.properties.status.type, parentSchema: schema85.properties.status, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.severity !== void 0) {
+          let data1 = data.severity;
+          if (typeof data1 === "string") {
+            if (!pattern17.test(data1)) {
+              const err7 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/pattern", keyword: "pattern", params: { pattern: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$" }, message: 'must match pattern "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$"', schema: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", parentSchema: schema85.properties.severity, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          } else {
+            const err8 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema85.properties.severity.type, parentSchema: schema85.properties.severity, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.ruleUuid !== void 0) {
+          let data2 = data.ruleUuid;
+          if (typeof data2 === "string") {
+            if (!formats0.test(data2)) {
+              const err9 = { instancePath: instancePath + "/ruleUuid", schemaPath: "#/properties/ruleUuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema85.properties.ruleUuid, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/ruleUuid", schemaPath: "#/properties/ruleUuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema85.properties.ruleUuid.type, parentSchema: schema85.properties.ruleUuid, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.secretRuleStatus !== void 0) {
+          let data3 = data.secretRuleStatus;
+          if (typeof data3 === "string") {
+            if (!pattern16.test(data3)) {
+              const err11 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema86, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.type, parentSchema: schema86, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema85.type, parentSchema: schema85, data };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      validate49.errors = vErrors;
+      return errors === 0;
+    }
+    validate49.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate48.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema82.required, parentSchema: schema82, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema82.required, parentSchema: schema82, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema82.required, parentSchema: schema82, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema82.required, parentSchema: schema82, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema82, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("SecretRule" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "SecretRule" }, message: "must be equal to constant", schema: "SecretRule", parentSchema: schema82.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate49(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate48.errors = vErrors;
+      return errors === 0;
+    }
+    validate48.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema87 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "report-schedule.schema.json", "title": "qcs-gitops ReportSchedule", "description": "A scheduled Container Security report (vulnerabilities or image secrets), API /csapi/v1.3/reports/schedule. metadata.name is the schedule's name. Fields the declaration leaves out are not managed: never compared, and kept as they are on update.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "ReportSchedule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "dateTime": { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" }, "flag": { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" }, "day": { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] }, "details": { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } }, "spec": { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } } } };
+    var schema90 = { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } };
+    var schema92 = { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" };
+    var schema97 = { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" };
+    var pattern21 = new RegExp("^[A-Za-z]+$", "u");
+    var pattern22 = new RegExp("^[1-9][0-9]*$", "u");
+    var schema95 = { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } };
+    var schema96 = { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] };
+    function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate54.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.recurrenceType === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "recurrenceType" }, message: "must have required property 'recurrenceType'", schema: schema95.required, parentSchema: schema95, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "recurrenceType" || key0 === "selectedDayOfWeeks" || key0 === "monthlyType" || key0 === "ordinalDayOfMonth" || key0 === "dayOfWeek" || key0 === "ordinalDayOfWeek")) {
+            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema95, data };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.recurrenceType !== void 0) {
+          let data0 = data.recurrenceType;
+          if (!(data0 === "DAILY" || data0 === "WEEKLY" || data0 === "MONTHLY")) {
+            const err2 = { instancePath: instancePath + "/recurrenceType", schemaPath: "#/properties/recurrenceType/enum", keyword: "enum", params: { allowedValues: schema95.properties.recurrenceType.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.recurrenceType.enum, parentSchema: schema95.properties.recurrenceType, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.selectedDayOfWeeks !== void 0) {
+          let data1 = data.selectedDayOfWeeks;
+          if (!Array.isArray(data1) && data1 !== null) {
+            const err3 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/type", keyword: "type", params: { type: schema95.properties.selectedDayOfWeeks.type }, message: "must be array,null", schema: schema95.properties.selectedDayOfWeeks.type, parentSchema: schema95.properties.selectedDayOfWeeks, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+          if (Array.isArray(data1)) {
+            if (data1.length < 1) {
+              const err4 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema95.properties.selectedDayOfWeeks, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            const len0 = data1.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data2 = data1[i0];
+              if (!(data2 === "MONDAY" || data2 === "TUESDAY" || data2 === "WEDNESDAY" || data2 === "THURSDAY" || data2 === "FRIDAY" || data2 === "SATURDAY" || data2 === "SUNDAY")) {
+                const err5 = { instancePath: instancePath + "/selectedDayOfWeeks/" + i0, schemaPath: "#/$defs/day/enum", keyword: "enum", params: { allowedValues: schema96.enum }, message: "must be equal to one of the allowed values", schema: schema96.enum, parentSchema: schema96, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err5];
+                } else {
+                  vErrors.push(err5);
+                }
+                errors++;
+              }
+            }
+            let i1 = data1.length;
+            let j0;
+            if (i1 > 1) {
+              outer0: for (; i1--; ) {
+                for (j0 = i1; j0--; ) {
+                  if (func0(data1[i1], data1[j0])) {
+                    const err6 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema95.properties.selectedDayOfWeeks, data: data1 };
+                    if (vErrors === null) {
+                      vErrors = [err6];
+                    } else {
+                      vErrors.push(err6);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data.monthlyType !== void 0) {
+          let data3 = data.monthlyType;
+          if (typeof data3 !== "string" && data3 !== null) {
+            const err7 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/type", keyword: "type", params: { type: schema95.properties.monthlyType.type }, message: "must be string,null", schema: schema95.properties.monthlyType.type, parentSchema: schema95.properties.monthlyType, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          if (typeof data3 === "string") {
+            if (!pattern6.test(data3)) {
+              const err8 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema95.properties.monthlyType, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.ordinalDayOfMonth !== void 0) {
+          let data4 = data.ordinalDayOfMonth;
+          if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4)) && data4 !== null) {
+            const err9 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/type", keyword: "type", params: { type: schema95.properties.ordinalDayOfMonth.type }, message: "must be integer,null", schema: schema95.properties.ordinalDayOfMonth.type, parentSchema: schema95.properties.ordinalDayOfMonth, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+          if (typeof data4 == "number" && isFinite(data4)) {
+            if (data4 > 31 || isNaN(data4)) {
+              const err10 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/maximum", keyword: "maximum", params: { comparison: "<=", limit: 31 }, message: "must be <= 31", schema: 31, parentSchema: schema95.properties.ordinalDayOfMonth, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (data4 < 1 || isNaN(data4)) {
+              const err11 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema95.properties.ordinalDayOfMonth, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.dayOfWeek !== void 0) {
+          let data5 = data.dayOfWeek;
+          if (!(data5 === "MONDAY" || data5 === "TUESDAY" || data5 === "WEDNESDAY" || data5 === "THURSDAY" || data5 === "FRIDAY" || data5 === "SATURDAY" || data5 === "SUNDAY" || data5 === null)) {
+            const err12 = { instancePath: instancePath + "/dayOfWeek", schemaPath: "#/properties/dayOfWeek/enum", keyword: "enum", params: { allowedValues: schema95.properties.dayOfWeek.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.dayOfWeek.enum, parentSchema: schema95.properties.dayOfWeek, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.ordinalDayOfWeek !== void 0) {
+          let data6 = data.ordinalDayOfWeek;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string" && data6 !== null) {
+            const err13 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/type", keyword: "type", params: { type: schema95.properties.ordinalDayOfWeek.type }, message: "must be integer,string,null", schema: schema95.properties.ordinalDayOfWeek.type, parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 5 || isNaN(data6)) {
+              const err14 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            if (data6 < 1 || isNaN(data6)) {
+              const err15 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          if (typeof data6 === "string") {
+            if (!pattern6.test(data6)) {
+              const err16 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema95.type, parentSchema: schema95, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate54.errors = vErrors;
+      return errors === 0;
+    }
+    validate54.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate53.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.templateName === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "templateName" }, message: "must have required property 'templateName'", schema: schema90.required, parentSchema: schema90, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.reportScheduleDetails === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reportScheduleDetails" }, message: "must have required property 'reportScheduleDetails'", schema: schema90.required, parentSchema: schema90, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.eventTime === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventTime" }, message: "must have required property 'eventTime'", schema: schema90.required, parentSchema: schema90, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func3.call(schema90.properties, key0)) {
+            const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema90, data };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data0 = data.description;
+          if (typeof data0 !== "string" && data0 !== null) {
+            const err4 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema90.properties.description.type }, message: "must be string,null", schema: schema90.properties.description.type, parentSchema: schema90.properties.description, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.templateName !== void 0) {
+          let data1 = data.templateName;
+          if (typeof data1 === "string") {
+            if (!pattern6.test(data1)) {
+              const err5 = { instancePath: instancePath + "/templateName", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/templateName", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.filter !== void 0) {
+          let data2 = data.filter;
+          if (typeof data2 !== "string" && data2 !== null) {
+            const err7 = { instancePath: instancePath + "/filter", schemaPath: "#/properties/filter/type", keyword: "type", params: { type: schema90.properties.filter.type }, message: "must be string,null", schema: schema90.properties.filter.type, parentSchema: schema90.properties.filter, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.secondFilter !== void 0) {
+          let data3 = data.secondFilter;
+          if (typeof data3 !== "string" && data3 !== null) {
+            const err8 = { instancePath: instancePath + "/secondFilter", schemaPath: "#/properties/secondFilter/type", keyword: "type", params: { type: schema90.properties.secondFilter.type }, message: "must be string,null", schema: schema90.properties.secondFilter.type, parentSchema: schema90.properties.secondFilter, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.format !== void 0) {
+          let data4 = data.format;
+          if (typeof data4 === "string") {
+            if (!pattern21.test(data4)) {
+              const err9 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema90.properties.format, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.format.type, parentSchema: schema90.properties.format, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.displayColumns !== void 0) {
+          let data5 = data.displayColumns;
+          if (!Array.isArray(data5) && data5 !== null) {
+            const err11 = { instancePath: instancePath + "/displayColumns", schemaPath: "#/properties/displayColumns/type", keyword: "type", params: { type: schema90.properties.displayColumns.type }, message: "must be array,null", schema: schema90.properties.displayColumns.type, parentSchema: schema90.properties.displayColumns, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          if (Array.isArray(data5)) {
+            const len0 = data5.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data6 = data5[i0];
+              if (typeof data6 === "string") {
+                if (func1(data6) < 1) {
+                  const err12 = { instancePath: instancePath + "/displayColumns/" + i0, schemaPath: "#/properties/displayColumns/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema90.properties.displayColumns.items, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err12];
+                  } else {
+                    vErrors.push(err12);
+                  }
+                  errors++;
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/displayColumns/" + i0, schemaPath: "#/properties/displayColumns/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.displayColumns.items.type, parentSchema: schema90.properties.displayColumns.items, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+          }
+        }
+        if (data.expireAfter !== void 0) {
+          let data7 = data.expireAfter;
+          const _errs20 = errors;
+          let valid4 = false;
+          const _errs21 = errors;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+            const err14 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema90.properties.expireAfter.anyOf[0].type, parentSchema: schema90.properties.expireAfter.anyOf[0], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 < 1 || isNaN(data7)) {
+              const err15 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema90.properties.expireAfter.anyOf[0], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          var _valid0 = _errs21 === errors;
+          valid4 = valid4 || _valid0;
+          const _errs23 = errors;
+          if (typeof data7 === "string") {
+            if (!pattern22.test(data7)) {
+              const err16 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*$" }, message: 'must match pattern "^[1-9][0-9]*$"', schema: "^[1-9][0-9]*$", parentSchema: schema90.properties.expireAfter.anyOf[1], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.expireAfter.anyOf[1].type, parentSchema: schema90.properties.expireAfter.anyOf[1], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          var _valid0 = _errs23 === errors;
+          valid4 = valid4 || _valid0;
+          if (!valid4) {
+            const err18 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema90.properties.expireAfter.anyOf, parentSchema: schema90.properties.expireAfter, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          } else {
+            errors = _errs20;
+            if (vErrors !== null) {
+              if (_errs20) {
+                vErrors.length = _errs20;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.zip !== void 0) {
+          let data8 = data.zip;
+          const _errs28 = errors;
+          let valid6 = false;
+          const _errs29 = errors;
+          if (typeof data8 !== "boolean") {
+            const err19 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data8 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          var _valid1 = _errs29 === errors;
+          valid6 = valid6 || _valid1;
+          const _errs31 = errors;
+          if (!(data8 === 0 || data8 === 1)) {
+            const err20 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data8 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var _valid1 = _errs31 === errors;
+          valid6 = valid6 || _valid1;
+          if (!valid6) {
+            const err21 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          } else {
+            errors = _errs28;
+            if (vErrors !== null) {
+              if (_errs28) {
+                vErrors.length = _errs28;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.emailNotification !== void 0) {
+          let data9 = data.emailNotification;
+          const _errs35 = errors;
+          let valid8 = false;
+          const _errs36 = errors;
+          if (typeof data9 !== "boolean") {
+            const err22 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data9 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          var _valid2 = _errs36 === errors;
+          valid8 = valid8 || _valid2;
+          const _errs38 = errors;
+          if (!(data9 === 0 || data9 === 1)) {
+            const err23 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data9 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var _valid2 = _errs38 === errors;
+          valid8 = valid8 || _valid2;
+          if (!valid8) {
+            const err24 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          } else {
+            errors = _errs35;
+            if (vErrors !== null) {
+              if (_errs35) {
+                vErrors.length = _errs35;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data["e-mail notification"] !== void 0) {
+          let data10 = data["e-mail notification"];
+          const _errs42 = errors;
+          let valid10 = false;
+          const _errs43 = errors;
+          if (typeof data10 !== "boolean") {
+            const err25 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data10 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          var _valid3 = _errs43 === errors;
+          valid10 = valid10 || _valid3;
+          const _errs45 = errors;
+          if (!(data10 === 0 || data10 === 1)) {
+            const err26 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data10 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          var _valid3 = _errs45 === errors;
+          valid10 = valid10 || _valid3;
+          if (!valid10) {
+            const err27 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          } else {
+            errors = _errs42;
+            if (vErrors !== null) {
+              if (_errs42) {
+                vErrors.length = _errs42;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.reportScheduleDetails !== void 0) {
+          if (!validate54(data.reportScheduleDetails, { instancePath: instancePath + "/reportScheduleDetails", parentData: data, parentDataProperty: "reportScheduleDetails", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data.eventTime !== void 0) {
+          let data12 = data.eventTime;
+          const _errs50 = errors;
+          let valid12 = false;
+          const _errs51 = errors;
+          if (typeof data12 === "string") {
+            if (!formats2.validate(data12)) {
+              const err28 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema97.anyOf[0], data: data12 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[0].type, parentSchema: schema97.anyOf[0], data: data12 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          var _valid4 = _errs51 === errors;
+          valid12 = valid12 || _valid4;
+          const _errs53 = errors;
+          if (typeof data12 === "string") {
+            if (!formats4.validate(data12)) {
+              const err30 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema97.anyOf[1], data: data12 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          } else {
+            const err31 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[1].type, parentSchema: schema97.anyOf[1], data: data12 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+          var _valid4 = _errs53 === errors;
+          valid12 = valid12 || _valid4;
+          const _errs55 = errors;
+          if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12))) {
+            const err32 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema97.anyOf[2].type, parentSchema: schema97.anyOf[2], data: data12 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          if (typeof data12 == "number" && isFinite(data12)) {
+            if (data12 > 864e13 || isNaN(data12)) {
+              const err33 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema97.anyOf[2], data: data12 };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data12 < 0 || isNaN(data12)) {
+              const err34 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema97.anyOf[2], data: data12 };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+          }
+          var _valid4 = _errs55 === errors;
+          valid12 = valid12 || _valid4;
+          if (!valid12) {
+            const err35 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema97.anyOf, parentSchema: schema97, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          } else {
+            errors = _errs50;
+            if (vErrors !== null) {
+              if (_errs50) {
+                vErrors.length = _errs50;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.eventEndTime !== void 0) {
+          let data13 = data.eventEndTime;
+          const _errs59 = errors;
+          let valid13 = false;
+          const _errs60 = errors;
+          const _errs62 = errors;
+          let valid15 = false;
+          const _errs63 = errors;
+          if (typeof data13 === "string") {
+            if (!formats2.validate(data13)) {
+              const err36 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema97.anyOf[0], data: data13 };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          } else {
+            const err37 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[0].type, parentSchema: schema97.anyOf[0], data: data13 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+          var _valid6 = _errs63 === errors;
+          valid15 = valid15 || _valid6;
+          const _errs65 = errors;
+          if (typeof data13 === "string") {
+            if (!formats4.validate(data13)) {
+              const err38 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema97.anyOf[1], data: data13 };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+          } else {
+            const err39 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[1].type, parentSchema: schema97.anyOf[1], data: data13 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          var _valid6 = _errs65 === errors;
+          valid15 = valid15 || _valid6;
+          const _errs67 = errors;
+          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13))) {
+            const err40 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema97.anyOf[2].type, parentSchema: schema97.anyOf[2], data: data13 };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+          if (typeof data13 == "number" && isFinite(data13)) {
+            if (data13 > 864e13 || isNaN(data13)) {
+              const err41 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema97.anyOf[2], data: data13 };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            if (data13 < 0 || isNaN(data13)) {
+              const err42 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema97.anyOf[2], data: data13 };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+          }
+          var _valid6 = _errs67 === errors;
+          valid15 = valid15 || _valid6;
+          if (!valid15) {
+            const err43 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema97.anyOf, parentSchema: schema97, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          } else {
+            errors = _errs62;
+            if (vErrors !== null) {
+              if (_errs62) {
+                vErrors.length = _errs62;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          var _valid5 = _errs60 === errors;
+          valid13 = valid13 || _valid5;
+          const _errs70 = errors;
+          if (data13 !== null) {
+            const err44 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema90.properties.eventEndTime.anyOf[1].type, parentSchema: schema90.properties.eventEndTime.anyOf[1], data: data13 };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+          var _valid5 = _errs70 === errors;
+          valid13 = valid13 || _valid5;
+          if (!valid13) {
+            const err45 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema90.properties.eventEndTime.anyOf, parentSchema: schema90.properties.eventEndTime, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          } else {
+            errors = _errs59;
+            if (vErrors !== null) {
+              if (_errs59) {
+                vErrors.length = _errs59;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.action !== void 0) {
+          let data14 = data.action;
+          if ("CREATE" !== data14) {
+            const err46 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/const", keyword: "const", params: { allowedValue: "CREATE" }, message: "must be equal to constant", schema: "CREATE", parentSchema: schema90.properties.action, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err47 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+      validate53.errors = vErrors;
+      return errors === 0;
+    }
+    validate53.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate52.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema87.required, parentSchema: schema87, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema87.required, parentSchema: schema87, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema87.required, parentSchema: schema87, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema87.required, parentSchema: schema87, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema87, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("ReportSchedule" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ReportSchedule" }, message: "must be equal to constant", schema: "ReportSchedule", parentSchema: schema87.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate53(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate52.errors = vErrors;
+      return errors === 0;
+    }
+    validate52.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate20.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (!validate21(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+      const _errs2 = errors;
+      let valid1 = true;
+      const _errs3 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing0;
+        if (data.kind === void 0 && (missing0 = "kind")) {
+          const err0 = {};
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("CentralizedPolicy" !== data.kind) {
+              const err1 = {};
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid0 = _errs3 === errors;
+      errors = _errs2;
+      if (vErrors !== null) {
+        if (_errs2) {
+          vErrors.length = _errs2;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid0) {
+        const _errs5 = errors;
+        if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          errors = vErrors.length;
+        }
+        var _valid0 = _errs5 === errors;
+        valid1 = _valid0;
+      }
+      if (!valid1) {
+        const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[0].if, parentSchema: schema31.allOf[0], data };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      const _errs7 = errors;
+      let valid3 = true;
+      const _errs8 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing1;
+        if (data.kind === void 0 && (missing1 = "kind")) {
+          const err3 = {};
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("RuntimePolicy" !== data.kind) {
+              const err4 = {};
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid1 = _errs8 === errors;
+      errors = _errs7;
+      if (vErrors !== null) {
+        if (_errs7) {
+          vErrors.length = _errs7;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid1) {
+        const _errs10 = errors;
+        if (!validate30(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          errors = vErrors.length;
+        }
+        var _valid1 = _errs10 === errors;
+        valid3 = _valid1;
+      }
+      if (!valid3) {
+        const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[1].if, parentSchema: schema31.allOf[1], data };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      const _errs12 = errors;
+      let valid5 = true;
+      const _errs13 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing2;
+        if (data.kind === void 0 && (missing2 = "kind")) {
+          const err6 = {};
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("Exception" !== data.kind) {
+              const err7 = {};
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid2 = _errs13 === errors;
+      errors = _errs12;
+      if (vErrors !== null) {
+        if (_errs12) {
+          vErrors.length = _errs12;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid2) {
+        const _errs15 = errors;
+        if (!validate36(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+          errors = vErrors.length;
+        }
+        var _valid2 = _errs15 === errors;
+        valid5 = _valid2;
+      }
+      if (!valid5) {
+        const err8 = { instancePath, schemaPath: "#/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[2].if, parentSchema: schema31.allOf[2], data };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      const _errs17 = errors;
+      let valid7 = true;
+      const _errs18 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing3;
+        if (data.kind === void 0 && (missing3 = "kind")) {
+          const err9 = {};
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("SensorProfile" !== data.kind) {
+              const err10 = {};
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid3 = _errs18 === errors;
+      errors = _errs17;
+      if (vErrors !== null) {
+        if (_errs17) {
+          vErrors.length = _errs17;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid3) {
+        const _errs20 = errors;
+        if (!validate40(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+          errors = vErrors.length;
+        }
+        var _valid3 = _errs20 === errors;
+        valid7 = _valid3;
+      }
+      if (!valid7) {
+        const err11 = { instancePath, schemaPath: "#/allOf/3/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[3].if, parentSchema: schema31.allOf[3], data };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      const _errs22 = errors;
+      let valid9 = true;
+      const _errs23 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing4;
+        if (data.kind === void 0 && (missing4 = "kind")) {
+          const err12 = {};
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("SecretRule" !== data.kind) {
+              const err13 = {};
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid4 = _errs23 === errors;
+      errors = _errs22;
+      if (vErrors !== null) {
+        if (_errs22) {
+          vErrors.length = _errs22;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid4) {
+        const _errs25 = errors;
+        if (!validate48(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+          errors = vErrors.length;
+        }
+        var _valid4 = _errs25 === errors;
+        valid9 = _valid4;
+      }
+      if (!valid9) {
+        const err14 = { instancePath, schemaPath: "#/allOf/4/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[4].if, parentSchema: schema31.allOf[4], data };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      const _errs27 = errors;
+      let valid11 = true;
+      const _errs28 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing5;
+        if (data.kind === void 0 && (missing5 = "kind")) {
+          const err15 = {};
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("ReportSchedule" !== data.kind) {
+              const err16 = {};
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid5 = _errs28 === errors;
+      errors = _errs27;
+      if (vErrors !== null) {
+        if (_errs27) {
+          vErrors.length = _errs27;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid5) {
+        const _errs30 = errors;
+        if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+          errors = vErrors.length;
+        }
+        var _valid5 = _errs30 === errors;
+        valid11 = _valid5;
+      }
+      if (!valid11) {
+        const err17 = { instancePath, schemaPath: "#/allOf/5/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[5].if, parentSchema: schema31.allOf[5], data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate20.errors = vErrors;
+      return errors === 0;
+    }
+    validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    module.exports.sourceHash = "6692f989b761802785299740292362d8e0621aeb622e0f283d4b63385ceaaded";
   }
 });
 
@@ -34303,7 +40116,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str(strs, ...args) {
+    function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -34314,7 +40127,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str;
+    exports.str = str2;
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
@@ -34357,7 +40170,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -35269,72 +41082,72 @@ var require_util7 = __commonJS({
       return hash;
     }
     exports.toHash = toHash;
-    function alwaysValidSchema(it, schema) {
-      if (typeof schema == "boolean")
-        return schema;
-      if (Object.keys(schema).length === 0)
+    function alwaysValidSchema(it, schema2) {
+      if (typeof schema2 == "boolean")
+        return schema2;
+      if (Object.keys(schema2).length === 0)
         return true;
-      checkUnknownRules(it, schema);
-      return !schemaHasRules(schema, it.self.RULES.all);
+      checkUnknownRules(it, schema2);
+      return !schemaHasRules(schema2, it.self.RULES.all);
     }
     exports.alwaysValidSchema = alwaysValidSchema;
-    function checkUnknownRules(it, schema = it.schema) {
+    function checkUnknownRules(it, schema2 = it.schema) {
       const { opts, self } = it;
       if (!opts.strictSchema)
         return;
-      if (typeof schema === "boolean")
+      if (typeof schema2 === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema) {
+      for (const key in schema2) {
         if (!rules[key])
           checkStrictMode(it, `unknown keyword: "${key}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
-    function schemaHasRules(schema, rules) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaHasRules(schema2, rules) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (rules[key])
           return true;
       return false;
     }
     exports.schemaHasRules = schemaHasRules;
-    function schemaHasRulesButRef(schema, RULES) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaHasRulesButRef(schema2, RULES) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (key !== "$ref" && RULES.all[key])
           return true;
       return false;
     }
     exports.schemaHasRulesButRef = schemaHasRulesButRef;
-    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema, keyword, $data) {
+    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema2, keyword, $data) {
       if (!$data) {
-        if (typeof schema == "number" || typeof schema == "boolean")
-          return schema;
-        if (typeof schema == "string")
-          return (0, codegen_1._)`${schema}`;
+        if (typeof schema2 == "number" || typeof schema2 == "boolean")
+          return schema2;
+        if (typeof schema2 == "string")
+          return (0, codegen_1._)`${schema2}`;
       }
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str) {
-      return unescapeJsonPointer(decodeURIComponent(str));
+    function unescapeFragment(str2) {
+      return unescapeJsonPointer(decodeURIComponent(str2));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str) {
-      return encodeURIComponent(escapeJsonPointer(str));
+    function escapeFragment(str2) {
+      return encodeURIComponent(escapeJsonPointer(str2));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str) {
-      if (typeof str == "number")
-        return `${str}`;
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str2) {
+      if (typeof str2 == "number")
+        return `${str2}`;
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str) {
-      return str.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str2) {
+      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -35396,14 +41209,14 @@ var require_util7 = __commonJS({
       });
     }
     exports.useFunc = useFunc;
-    var Type;
-    (function(Type2) {
-      Type2[Type2["Num"] = 0] = "Num";
-      Type2[Type2["Str"] = 1] = "Str";
-    })(Type || (exports.Type = Type = {}));
+    var Type3;
+    (function(Type4) {
+      Type4[Type4["Num"] = 0] = "Num";
+      Type4[Type4["Str"] = 1] = "Str";
+    })(Type3 || (exports.Type = Type3 = {}));
     function getErrorPath(dataProp, dataPropType, jsPropertySyntax) {
       if (dataProp instanceof codegen_1.Name) {
-        const isNumber = dataPropType === Type.Num;
+        const isNumber = dataPropType === Type3.Num;
         return jsPropertySyntax ? isNumber ? (0, codegen_1._)`"[" + ${dataProp} + "]"` : (0, codegen_1._)`"['" + ${dataProp} + "']"` : isNumber ? (0, codegen_1._)`"/" + ${dataProp}` : (0, codegen_1._)`"/" + ${dataProp}.replace(/~/g, "~0").replace(/\\//g, "~1")`;
       }
       return jsPropertySyntax ? (0, codegen_1.getProperty)(dataProp).toString() : "/" + escapeJsonPointer(dataProp);
@@ -35595,10 +41408,10 @@ var require_boolSchema = __commonJS({
       message: "boolean schema is false"
     };
     function topBoolOrEmptySchema(it) {
-      const { gen, schema, validateName } = it;
-      if (schema === false) {
+      const { gen, schema: schema2, validateName } = it;
+      if (schema2 === false) {
         falseSchemaError(it, false);
-      } else if (typeof schema == "object" && schema.$async === true) {
+      } else if (typeof schema2 == "object" && schema2.$async === true) {
         gen.return(names_1.default.data);
       } else {
         gen.assign((0, codegen_1._)`${validateName}.errors`, null);
@@ -35607,8 +41420,8 @@ var require_boolSchema = __commonJS({
     }
     exports.topBoolOrEmptySchema = topBoolOrEmptySchema;
     function boolOrEmptySchema(it, valid) {
-      const { gen, schema } = it;
-      if (schema === false) {
+      const { gen, schema: schema2 } = it;
+      if (schema2 === false) {
         gen.var(valid, false);
         falseSchemaError(it);
       } else {
@@ -35670,18 +41483,18 @@ var require_applicability = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
-    function schemaHasRulesForType({ schema, self }, type) {
-      const group = self.RULES.types[type];
-      return group && group !== true && shouldUseGroup(schema, group);
+    function schemaHasRulesForType({ schema: schema2, self }, type2) {
+      const group = self.RULES.types[type2];
+      return group && group !== true && shouldUseGroup(schema2, group);
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
-    function shouldUseGroup(schema, group) {
-      return group.rules.some((rule) => shouldUseRule(schema, rule));
+    function shouldUseGroup(schema2, group) {
+      return group.rules.some((rule) => shouldUseRule(schema2, rule));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule) {
+    function shouldUseRule(schema2, rule) {
       var _a;
-      return schema[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema2[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -35703,38 +41516,38 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Correct"] = 0] = "Correct";
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports.DataType = DataType = {}));
-    function getSchemaTypes(schema) {
-      const types = getJSONTypes(schema.type);
-      const hasNull = types.includes("null");
+    function getSchemaTypes(schema2) {
+      const types2 = getJSONTypes(schema2.type);
+      const hasNull = types2.includes("null");
       if (hasNull) {
-        if (schema.nullable === false)
+        if (schema2.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types.length && schema.nullable !== void 0) {
+        if (!types2.length && schema2.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
-        if (schema.nullable === true)
-          types.push("null");
+        if (schema2.nullable === true)
+          types2.push("null");
       }
-      return types;
+      return types2;
     }
     exports.getSchemaTypes = getSchemaTypes;
     function getJSONTypes(ts) {
-      const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types.every(rules_1.isJSONType))
-        return types;
-      throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
+      const types2 = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types2.every(rules_1.isJSONType))
+        return types2;
+      throw new Error("type must be JSONType or JSONType[]: " + types2.join(","));
     }
     exports.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types) {
+    function coerceAndCheckDataType(it, types2) {
       const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types, opts.coerceTypes);
-      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
+      const coerceTo = coerceToTypes(types2, opts.coerceTypes);
+      const checkTypes = types2.length > 0 && !(coerceTo.length === 0 && types2.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types2[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types2, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
-            coerceData(it, types, coerceTo);
+            coerceData(it, types2, coerceTo);
           else
             reportTypeError(it);
         });
@@ -35743,15 +41556,15 @@ var require_dataType = __commonJS({
     }
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types, coerceTypes) {
-      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    function coerceToTypes(types2, coerceTypes) {
+      return coerceTypes ? types2.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it, types, coerceTo) {
+    function coerceData(it, types2, coerceTo) {
       const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types2, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -35827,26 +41640,26 @@ var require_dataType = __commonJS({
         return checkDataType(dataTypes[0], data, strictNums, correct);
       }
       let cond;
-      const types = (0, util_1.toHash)(dataTypes);
-      if (types.array && types.object) {
+      const types2 = (0, util_1.toHash)(dataTypes);
+      if (types2.array && types2.object) {
         const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types.null;
-        delete types.array;
-        delete types.object;
+        cond = types2.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types2.null;
+        delete types2.array;
+        delete types2.object;
       } else {
         cond = codegen_1.nil;
       }
-      if (types.number)
-        delete types.integer;
-      for (const t in types)
+      if (types2.number)
+        delete types2.integer;
+      for (const t in types2)
         cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
     var typeError = {
-      message: ({ schema }) => `must be ${schema}`,
-      params: ({ schema, schemaValue }) => typeof schema == "string" ? (0, codegen_1._)`{type: ${schema}}` : (0, codegen_1._)`{type: ${schemaValue}}`
+      message: ({ schema: schema2 }) => `must be ${schema2}`,
+      params: ({ schema: schema2, schemaValue }) => typeof schema2 == "string" ? (0, codegen_1._)`{type: ${schema2}}` : (0, codegen_1._)`{type: ${schemaValue}}`
     };
     function reportTypeError(it) {
       const cxt = getTypeErrorContext(it);
@@ -35854,16 +41667,16 @@ var require_dataType = __commonJS({
     }
     exports.reportTypeError = reportTypeError;
     function getTypeErrorContext(it) {
-      const { gen, data, schema } = it;
-      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
+      const { gen, data, schema: schema2 } = it;
+      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema2, "type");
       return {
         gen,
         keyword: "type",
         data,
-        schema: schema.type,
+        schema: schema2.type,
         schemaCode,
         schemaValue: schemaCode,
-        parentSchema: schema,
+        parentSchema: schema2,
         params: {},
         it
       };
@@ -36016,15 +41829,15 @@ var require_code2 = __commonJS({
     }
     exports.validateArray = validateArray;
     function validateUnion(cxt) {
-      const { gen, schema, keyword, it } = cxt;
-      if (!Array.isArray(schema))
+      const { gen, schema: schema2, keyword, it } = cxt;
+      if (!Array.isArray(schema2))
         throw new Error("ajv implementation error");
-      const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
+      const alwaysValid = schema2.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
       if (alwaysValid && !it.opts.unevaluated)
         return;
       const valid = gen.let("valid", false);
       const schValid = gen.name("_valid");
-      gen.block(() => schema.forEach((_sch, i) => {
+      gen.block(() => schema2.forEach((_sch, i) => {
         const schCxt = cxt.subschema({
           keyword,
           schemaProp: i,
@@ -36052,8 +41865,8 @@ var require_keyword = __commonJS({
     var code_1 = require_code2();
     var errors_1 = require_errors3();
     function macroKeywordCode(cxt, def) {
-      const { gen, keyword, schema, parentSchema, it } = cxt;
-      const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
+      const { gen, keyword, schema: schema2, parentSchema, it } = cxt;
+      const macroSchema = def.macro.call(it.self, schema2, parentSchema, it);
       const schemaRef = useKeyword(gen, keyword, macroSchema);
       if (it.opts.validateSchema !== false)
         it.self.validateSchema(macroSchema, true);
@@ -36070,10 +41883,10 @@ var require_keyword = __commonJS({
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
       var _a;
-      const { gen, keyword, schema, parentSchema, $data, it } = cxt;
+      const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -36132,20 +41945,20 @@ var require_keyword = __commonJS({
         throw new Error(`keyword "${keyword}" failed to compile`);
       return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
     }
-    function validSchemaType(schema, schemaType, allowUndefined = false) {
-      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema) : st === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st || allowUndefined && typeof schema == "undefined");
+    function validSchemaType(schema2, schemaType, allowUndefined = false) {
+      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
     }
     exports.validSchemaType = validSchemaType;
-    function validateKeywordUsage({ schema, opts, self, errSchemaPath }, def, keyword) {
+    function validateKeywordUsage({ schema: schema2, opts, self, errSchemaPath }, def, keyword) {
       if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
         throw new Error("ajv implementation error");
       }
       const deps = def.dependencies;
-      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema, kwd))) {
+      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema2, kwd))) {
         throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
       }
       if (def.validateSchema) {
-        const valid = def.validateSchema(schema[keyword]);
+        const valid = def.validateSchema(schema2[keyword]);
         if (!valid) {
           const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self.errorsText(def.validateSchema.errors);
           if (opts.validateSchema === "log")
@@ -36167,8 +41980,8 @@ var require_subschema = __commonJS({
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util7();
-    function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
-      if (keyword !== void 0 && schema !== void 0) {
+    function getSubschema(it, { keyword, schemaProp, schema: schema2, schemaPath, errSchemaPath, topSchemaRef }) {
+      if (keyword !== void 0 && schema2 !== void 0) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
       }
       if (keyword !== void 0) {
@@ -36183,12 +41996,12 @@ var require_subschema = __commonJS({
           errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
         };
       }
-      if (schema !== void 0) {
+      if (schema2 !== void 0) {
         if (schemaPath === void 0 || errSchemaPath === void 0 || topSchemaRef === void 0) {
           throw new Error('"schemaPath", "errSchemaPath" and "topSchemaRef" are required with "schema"');
         }
         return {
-          schema,
+          schema: schema2,
           schemaPath,
           topSchemaRef,
           errSchemaPath
@@ -36242,46 +42055,11 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
-var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
-    "use strict";
-    module.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
-        if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
-          return true;
-        }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
-        }
-        return true;
-      }
-      return a !== a && b !== b;
-    };
-  }
-});
-
 // node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
   "node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
-    var traverse = module.exports = function(schema, opts, cb) {
+    var traverse = module.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
         cb = opts;
         opts = {};
@@ -36291,7 +42069,7 @@ var require_json_schema_traverse = __commonJS({
       };
       var post = cb.post || function() {
       };
-      _traverse(opts, pre, post, schema, "", schema);
+      _traverse(opts, pre, post, schema2, "", schema2);
     };
     traverse.keywords = {
       additionalItems: true,
@@ -36337,30 +42115,30 @@ var require_json_schema_traverse = __commonJS({
       maxProperties: true,
       minProperties: true
     };
-    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
-      if (schema && typeof schema == "object" && !Array.isArray(schema)) {
-        pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+    function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+      if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
+        pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        for (var key in schema2) {
+          var sch = schema2[key];
           if (Array.isArray(sch)) {
             if (key in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema2, i);
             }
           } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema2, prop);
             }
           } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema2);
           }
         }
-        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str) {
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str2) {
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -36392,14 +42170,14 @@ var require_resolve = __commonJS({
       "enum",
       "const"
     ]);
-    function inlineRef(schema, limit = true) {
-      if (typeof schema == "boolean")
+    function inlineRef(schema2, limit = true) {
+      if (typeof schema2 == "boolean")
         return true;
       if (limit === true)
-        return !hasRef(schema);
+        return !hasRef(schema2);
       if (!limit)
         return false;
-      return countKeys(schema) <= limit;
+      return countKeys(schema2) <= limit;
     }
     exports.inlineRef = inlineRef;
     var REF_KEYWORDS = /* @__PURE__ */ new Set([
@@ -36409,11 +42187,11 @@ var require_resolve = __commonJS({
       "$dynamicRef",
       "$dynamicAnchor"
     ]);
-    function hasRef(schema) {
-      for (const key in schema) {
+    function hasRef(schema2) {
+      for (const key in schema2) {
         if (REF_KEYWORDS.has(key))
           return true;
-        const sch = schema[key];
+        const sch = schema2[key];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -36421,16 +42199,16 @@ var require_resolve = __commonJS({
       }
       return false;
     }
-    function countKeys(schema) {
+    function countKeys(schema2) {
       let count = 0;
-      for (const key in schema) {
+      for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
         count++;
         if (SIMPLE_INLINED.has(key))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+        if (typeof schema2[key] == "object") {
+          (0, util_1.eachItem)(schema2[key], (sch) => count += countKeys(sch));
         }
         if (count === Infinity)
           return Infinity;
@@ -36460,16 +42238,16 @@ var require_resolve = __commonJS({
     }
     exports.resolveUrl = resolveUrl;
     var ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
-    function getSchemaRefs(schema, baseId) {
-      if (typeof schema == "boolean")
+    function getSchemaRefs(schema2, baseId) {
+      if (typeof schema2 == "boolean")
         return {};
       const { schemaId, uriResolver } = this.opts;
-      const schId = normalizeId(schema[schemaId] || baseId);
+      const schId = normalizeId(schema2[schemaId] || baseId);
       const baseIds = { "": schId };
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -36550,15 +42328,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body5) {
+    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body5) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
-          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
+          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema2, opts)}`);
           destructureValCxtES5(gen, opts);
           gen.code(body5);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body5));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body5));
       }
     }
     function destructureValCxt(opts) {
@@ -36582,9 +42360,9 @@ var require_validate = __commonJS({
       });
     }
     function topSchemaObjCode(it) {
-      const { schema, opts, gen } = it;
+      const { schema: schema2, opts, gen } = it;
       validateFunction(it, () => {
-        if (opts.$comment && schema.$comment)
+        if (opts.$comment && schema2.$comment)
           commentKeyword(it);
         checkNoDefault(it);
         gen.let(names_1.default.vErrors, null);
@@ -36602,8 +42380,8 @@ var require_validate = __commonJS({
       gen.if((0, codegen_1._)`${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it.evaluated}.props`, (0, codegen_1._)`undefined`));
       gen.if((0, codegen_1._)`${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it.evaluated}.items`, (0, codegen_1._)`undefined`));
     }
-    function funcSourceUrl(schema, opts) {
-      const schId = typeof schema == "object" && schema[opts.schemaId];
+    function funcSourceUrl(schema2, opts) {
+      const schId = typeof schema2 == "object" && schema2[opts.schemaId];
       return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
     }
     function subschemaCode(it, valid) {
@@ -36616,10 +42394,10 @@ var require_validate = __commonJS({
       }
       (0, boolSchema_1.boolOrEmptySchema)(it, valid);
     }
-    function schemaCxtHasRules({ schema, self }) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaCxtHasRules({ schema: schema2, self }) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (self.RULES.all[key])
           return true;
       return false;
@@ -36628,8 +42406,8 @@ var require_validate = __commonJS({
       return typeof it.schema != "boolean";
     }
     function subSchemaObjCode(it, valid) {
-      const { schema, gen, opts } = it;
-      if (opts.$comment && schema.$comment)
+      const { schema: schema2, gen, opts } = it;
+      if (opts.$comment && schema2.$comment)
         commentKeyword(it);
       updateContext(it);
       checkAsyncSchema(it);
@@ -36644,19 +42422,19 @@ var require_validate = __commonJS({
     function typeAndKeywords(it, errsCount) {
       if (it.opts.jtd)
         return schemaKeywords(it, [], false, errsCount);
-      const types = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
-      schemaKeywords(it, types, !checkedTypes, errsCount);
+      const types2 = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types2);
+      schemaKeywords(it, types2, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
-      const { schema, errSchemaPath, opts, self } = it;
-      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self.RULES)) {
+      const { schema: schema2, errSchemaPath, opts, self } = it;
+      if (schema2.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema2, self.RULES)) {
         self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
       }
     }
     function checkNoDefault(it) {
-      const { schema, opts } = it;
-      if (schema.default !== void 0 && opts.useDefaults && opts.strictSchema) {
+      const { schema: schema2, opts } = it;
+      if (schema2.default !== void 0 && opts.useDefaults && opts.strictSchema) {
         (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
       }
     }
@@ -36669,8 +42447,8 @@ var require_validate = __commonJS({
       if (it.schema.$async && !it.schemaEnv.$async)
         throw new Error("async schema in sync schema");
     }
-    function commentKeyword({ gen, schemaEnv, schema, errSchemaPath, opts }) {
-      const msg = schema.$comment;
+    function commentKeyword({ gen, schemaEnv, schema: schema2, errSchemaPath, opts }) {
+      const msg = schema2.$comment;
       if (opts.$comment === true) {
         gen.code((0, codegen_1._)`${names_1.default.self}.logger.log(${msg})`);
       } else if (typeof opts.$comment == "function") {
@@ -36696,27 +42474,27 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it, types, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self } = it;
+    function schemaKeywords(it, types2, typeErrors, errsCount) {
+      const { gen, schema: schema2, data, allErrors, opts, self } = it;
       const { RULES } = self;
-      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
+      if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES))) {
         gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it, types);
+        checkStrictTypes(it, types2);
       gen.block(() => {
         for (const group of RULES.rules)
           groupKeywords(group);
         groupKeywords(RULES.post);
       });
       function groupKeywords(group) {
-        if (!(0, applicability_1.shouldUseGroup)(schema, group))
+        if (!(0, applicability_1.shouldUseGroup)(schema2, group))
           return;
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
           iterateKeywords(it, group);
-          if (types.length === 1 && types[0] === group.type && typeErrors) {
+          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
@@ -36729,38 +42507,38 @@ var require_validate = __commonJS({
       }
     }
     function iterateKeywords(it, group) {
-      const { gen, schema, opts: { useDefaults } } = it;
+      const { gen, schema: schema2, opts: { useDefaults } } = it;
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
         for (const rule of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule)) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule)) {
             keywordCode(it, rule.keyword, rule.definition, group.type);
           }
         }
       });
     }
-    function checkStrictTypes(it, types) {
+    function checkStrictTypes(it, types2) {
       if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it, types);
+      checkContextTypes(it, types2);
       if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types);
+        checkMultipleTypes(it, types2);
       checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it, types) {
-      if (!types.length)
+    function checkContextTypes(it, types2) {
+      if (!types2.length)
         return;
       if (!it.dataTypes.length) {
-        it.dataTypes = types;
+        it.dataTypes = types2;
         return;
       }
-      types.forEach((t) => {
+      types2.forEach((t) => {
         if (!includesType(it.dataTypes, t)) {
           strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it, types);
+      narrowSchemaTypes(it, types2);
     }
     function checkMultipleTypes(it, ts) {
       if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
@@ -36772,9 +42550,9 @@ var require_validate = __commonJS({
       for (const keyword in rules) {
         const rule = rules[keyword];
         if (typeof rule == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule)) {
-          const { type } = rule.definition;
-          if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
-            strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
+          const { type: type2 } = rule.definition;
+          if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
+            strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
         }
       }
@@ -37079,17 +42857,17 @@ var require_compile = __commonJS({
         var _a;
         this.refs = {};
         this.dynamicAnchors = {};
-        let schema;
+        let schema2;
         if (typeof env.schema == "object")
-          schema = env.schema;
+          schema2 = env.schema;
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
-        this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
+        this.$async = schema2 === null || schema2 === void 0 ? void 0 : schema2.$async;
         this.refs = {};
       }
     };
@@ -37146,28 +42924,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -37188,10 +42966,10 @@ var require_compile = __commonJS({
         return schOrFunc;
       let _sch = resolve5.call(this, root, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
-        if (schema)
-          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+        if (schema2)
+          _sch = new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
       if (_sch === void 0)
         return;
@@ -37239,12 +43017,12 @@ var require_compile = __commonJS({
       if (!schOrRef.validate)
         compileSchema.call(this, schOrRef);
       if (id === (0, resolve_1.normalizeId)(ref)) {
-        const { schema } = schOrRef;
+        const { schema: schema2 } = schOrRef;
         const { schemaId } = this.opts;
-        const schId = schema[schemaId];
+        const schId = schema2[schemaId];
         if (schId)
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        return new SchemaEnv({ schema, schemaId, root, baseId });
+        return new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
       return getJsonPointer.call(this, p, schOrRef);
     }
@@ -37256,29 +43034,29 @@ var require_compile = __commonJS({
       "dependencies",
       "definitions"
     ]);
-    function getJsonPointer(parsedRef, { baseId, schema, root }) {
+    function getJsonPointer(parsedRef, { baseId, schema: schema2, root }) {
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
-        if (typeof schema === "boolean")
+        if (typeof schema2 === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        const partSchema = schema2[(0, util_1.unescapeFragment)(part)];
         if (partSchema === void 0)
           return;
-        schema = partSchema;
-        const schId = typeof schema === "object" && schema[this.opts.schemaId];
+        schema2 = partSchema;
+        const schId = typeof schema2 === "object" && schema2[this.opts.schemaId];
         if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
       let env;
-      if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
-        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
+      if (typeof schema2 != "boolean" && schema2.$ref && !(0, util_1.schemaHasRulesButRef)(schema2, this.RULES)) {
+        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema2.$ref);
         env = resolveSchema.call(this, root, $ref);
       }
       const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
+      env = env || new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       if (env.schema !== env.root.schema)
         return env;
       return void 0;
@@ -37457,10 +43235,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str, token) {
+    function findToken(str2, token) {
       let ind = 0;
-      for (let i = 0; i < str.length; i++) {
-        if (str[i] === token) ind++;
+      for (let i = 0; i < str2.length; i++) {
+        if (str2[i] === token) ind++;
       }
       return ind;
     }
@@ -38530,7 +44308,7 @@ var require_core = __commonJS({
     var util_1 = require_util7();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str, flags) => new RegExp(str, flags);
+    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -38660,16 +44438,16 @@ var require_core = __commonJS({
           this.errors = v.errors;
         return valid;
       }
-      compile(schema, _meta) {
-        const sch = this._addSchema(schema, _meta);
+      compile(schema2, _meta) {
+        const sch = this._addSchema(schema2, _meta);
         return sch.validate || this._compileSchemaEnv(sch);
       }
-      compileAsync(schema, meta) {
+      compileAsync(schema2, meta) {
         if (typeof this.opts.loadSchema != "function") {
           throw new Error("options.loadSchema should be a function");
         }
         const { loadSchema } = this.opts;
-        return runCompileAsync.call(this, schema, meta);
+        return runCompileAsync.call(this, schema2, meta);
         async function runCompileAsync(_schema, _meta) {
           await loadMetaSchema.call(this, _schema.$schema);
           const sch = this._addSchema(_schema, _meta);
@@ -38715,37 +44493,37 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
-        if (Array.isArray(schema)) {
-          for (const sch of schema)
+      addSchema(schema2, key, _meta, _validateSchema = this.opts.validateSchema) {
+        if (Array.isArray(schema2)) {
+          for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
           return this;
         }
         let id;
-        if (typeof schema === "object") {
+        if (typeof schema2 === "object") {
           const { schemaId } = this.opts;
-          id = schema[schemaId];
+          id = schema2[schemaId];
           if (id !== void 0 && typeof id != "string") {
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
         key = (0, resolve_1.normalizeId)(key || id);
         this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        this.schemas[key] = this._addSchema(schema2, _meta, key, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema2, key, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
-      validateSchema(schema, throwOrLogError) {
-        if (typeof schema == "boolean")
+      validateSchema(schema2, throwOrLogError) {
+        if (typeof schema2 == "boolean")
           return true;
         let $schema;
-        $schema = schema.$schema;
+        $schema = schema2.$schema;
         if ($schema !== void 0 && typeof $schema != "string") {
           throw new Error("$schema must be a string");
         }
@@ -38755,7 +44533,7 @@ var require_core = __commonJS({
           this.errors = null;
           return true;
         }
-        const valid = this.validate($schema, schema);
+        const valid = this.validate($schema, schema2);
         if (!valid && throwOrLogError) {
           const message = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
@@ -38898,9 +44676,9 @@ var require_core = __commonJS({
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
-            if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+            const schema2 = keywords[key];
+            if ($data && schema2)
+              keywords[key] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -38918,23 +44696,23 @@ var require_core = __commonJS({
           }
         }
       }
-      _addSchema(schema, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
+      _addSchema(schema2, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
         let id;
         const { schemaId } = this.opts;
-        if (typeof schema == "object") {
-          id = schema[schemaId];
+        if (typeof schema2 == "object") {
+          id = schema2[schemaId];
         } else {
           if (this.opts.jtd)
             throw new Error("schema must be object");
-          else if (typeof schema != "boolean")
+          else if (typeof schema2 != "boolean")
             throw new Error("schema must be object or boolean");
         }
-        let sch = this._cache.get(schema);
+        let sch = this._cache.get(schema2);
         if (sch !== void 0)
           return sch;
         baseId = (0, resolve_1.normalizeId)(id || baseId);
-        const localRefs = resolve_1.getSchemaRefs.call(this, schema, baseId);
-        sch = new compile_1.SchemaEnv({ schema, schemaId, meta, baseId, localRefs });
+        const localRefs = resolve_1.getSchemaRefs.call(this, schema2, baseId);
+        sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, meta, baseId, localRefs });
         this._cache.set(sch.schema, sch);
         if (addSchema && !baseId.startsWith("#")) {
           if (baseId)
@@ -38942,7 +44720,7 @@ var require_core = __commonJS({
           this.refs[baseId] = sch;
         }
         if (validateSchema)
-          this.validateSchema(schema, true);
+          this.validateSchema(schema2, true);
         return sch;
       }
       _checkUnique(id) {
@@ -39096,8 +44874,8 @@ var require_core = __commonJS({
     var $dataRef = {
       $ref: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#"
     };
-    function schemaOrData(schema) {
-      return { anyOf: [schema, $dataRef] };
+    function schemaOrData(schema2) {
+      return { anyOf: [schema2, $dataRef] };
     }
   }
 });
@@ -39246,7 +45024,7 @@ var require_core2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core = [
+    var core2 = [
       "$schema",
       "$id",
       "$defs",
@@ -39256,7 +45034,7 @@ var require_core2 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports.default = core;
+    exports.default = core2;
   }
 });
 
@@ -39320,32 +45098,6 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
@@ -39397,7 +45149,7 @@ var require_pattern = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
         if ($data) {
           const { regExp } = it.opts.code;
@@ -39406,7 +45158,7 @@ var require_pattern = __commonJS({
           gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
           cxt.fail$data((0, codegen_1._)`!${valid}`);
         } else {
-          const regExp = (0, code_1.usePattern)(cxt, schema);
+          const regExp = (0, code_1.usePattern)(cxt, schema2);
           cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
         }
       }
@@ -39463,11 +45215,11 @@ var require_required = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, schemaCode, data, $data, it } = cxt;
+        const { gen, schema: schema2, schemaCode, data, $data, it } = cxt;
         const { opts } = it;
-        if (!$data && schema.length === 0)
+        if (!$data && schema2.length === 0)
           return;
-        const useLoop = schema.length >= opts.loopRequired;
+        const useLoop = schema2.length >= opts.loopRequired;
         if (it.allErrors)
           allErrorsMode();
         else
@@ -39475,7 +45227,7 @@ var require_required = __commonJS({
         if (opts.strictRequired) {
           const props = cxt.parentSchema.properties;
           const { definedProperties } = cxt.it;
-          for (const requiredKey of schema) {
+          for (const requiredKey of schema2) {
             if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === void 0 && !definedProperties.has(requiredKey)) {
               const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
               const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
@@ -39487,7 +45239,7 @@ var require_required = __commonJS({
           if (useLoop || $data) {
             cxt.block$data(codegen_1.nil, loopAllRequired);
           } else {
-            for (const prop of schema) {
+            for (const prop of schema2) {
               (0, code_1.checkReportMissingProp)(cxt, prop);
             }
           }
@@ -39499,7 +45251,7 @@ var require_required = __commonJS({
             cxt.block$data(valid, () => loopUntilMissing(missing, valid));
             cxt.ok(valid);
           } else {
-            gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
+            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing));
             (0, code_1.reportMissingProp)(cxt, missing);
             gen.else();
           }
@@ -39555,17 +45307,6 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
-var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
-  }
-});
-
 // node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
@@ -39586,8 +45327,8 @@ var require_uniqueItems = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
-        if (!$data && !schema)
+        const { gen, data, $data, schema: schema2, parentSchema, schemaCode, it } = cxt;
+        if (!$data && !schema2)
           return;
         const valid = gen.let("valid");
         const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
@@ -39650,11 +45391,11 @@ var require_const = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schemaCode, schema } = cxt;
-        if ($data || schema && typeof schema == "object") {
+        const { gen, data, $data, schemaCode, schema: schema2 } = cxt;
+        if ($data || schema2 && typeof schema2 == "object") {
           cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
         } else {
-          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
+          cxt.fail((0, codegen_1._)`${schema2} !== ${data}`);
         }
       }
     };
@@ -39680,10 +45421,10 @@ var require_enum = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        if (!$data && schema.length === 0)
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        if (!$data && schema2.length === 0)
           throw new Error("enum must have non-empty array");
-        const useLoop = schema.length >= it.opts.loopEnum;
+        const useLoop = schema2.length >= it.opts.loopEnum;
         let eql;
         const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
         let valid;
@@ -39691,10 +45432,10 @@ var require_enum = __commonJS({
           valid = gen.let("valid");
           cxt.block$data(valid, loopEnum);
         } else {
-          if (!Array.isArray(schema))
+          if (!Array.isArray(schema2))
             throw new Error("ajv implementation error");
           const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+          valid = (0, codegen_1.or)(...schema2.map((_x, i) => equalCode(vSchema, i)));
         }
         cxt.pass(valid);
         function loopEnum() {
@@ -39702,7 +45443,7 @@ var require_enum = __commonJS({
           gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
-          const sch = schema[i];
+          const sch = schema2[i];
           return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
         }
       }
@@ -39778,13 +45519,13 @@ var require_additionalItems = __commonJS({
       }
     };
     function validateAdditionalItems(cxt, items) {
-      const { gen, schema, data, keyword, it } = cxt;
+      const { gen, schema: schema2, data, keyword, it } = cxt;
       it.items = true;
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-      if (schema === false) {
+      if (schema2 === false) {
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
-      } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+      } else if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
         const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
@@ -39817,11 +45558,11 @@ var require_items = __commonJS({
       schemaType: ["object", "array", "boolean"],
       before: "uniqueItems",
       code(cxt) {
-        const { schema, it } = cxt;
-        if (Array.isArray(schema))
-          return validateTuple(cxt, "additionalItems", schema);
+        const { schema: schema2, it } = cxt;
+        if (Array.isArray(schema2))
+          return validateTuple(cxt, "additionalItems", schema2);
         it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         cxt.ok((0, code_1.validateArray)(cxt));
       }
@@ -39896,10 +45637,10 @@ var require_items2020 = __commonJS({
       before: "uniqueItems",
       error: error2,
       code(cxt) {
-        const { schema, parentSchema, it } = cxt;
+        const { schema: schema2, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
         it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         if (prefixItems)
           (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
@@ -39930,7 +45671,7 @@ var require_contains = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data, it } = cxt;
         let min;
         let max;
         const { minContains, maxContains } = parentSchema;
@@ -39951,7 +45692,7 @@ var require_contains = __commonJS({
           cxt.fail();
           return;
         }
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           let cond = (0, codegen_1._)`${len} >= ${min}`;
           if (max !== void 0)
             cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
@@ -40036,14 +45777,14 @@ var require_dependencies = __commonJS({
         validateSchemaDeps(cxt, schDeps);
       }
     };
-    function splitDependencies({ schema }) {
+    function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
+      for (const key in schema2) {
         if (key === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema2[key]) ? propertyDeps : schemaDeps;
+        deps[key] = schema2[key];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -40116,8 +45857,8 @@ var require_propertyNames = __commonJS({
       schemaType: ["object", "boolean"],
       error: error2,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        const { gen, schema: schema2, data, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
         gen.forIn("key", data, (key) => {
@@ -40163,12 +45904,12 @@ var require_additionalProperties = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, opts } = it;
         it.props = true;
-        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema))
+        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
         const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
@@ -40201,18 +45942,18 @@ var require_additionalProperties = __commonJS({
           gen.code((0, codegen_1._)`delete ${data}[${key}]`);
         }
         function additionalPropertyCode(key) {
-          if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
+          if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
             deleteAdditional(key);
             return;
           }
-          if (schema === false) {
+          if (schema2 === false) {
             cxt.setParams({ additionalProperty: key });
             cxt.error();
             if (!allErrors)
               gen.break();
             return;
           }
-          if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+          if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
               applyAdditionalSchema(key, valid, false);
@@ -40262,18 +46003,18 @@ var require_properties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data, it } = cxt;
         if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
           additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
         }
-        const allProps = (0, code_1.allSchemaProperties)(schema);
+        const allProps = (0, code_1.allSchemaProperties)(schema2);
         for (const prop of allProps) {
           it.definedProperties.add(prop);
         }
         if (it.opts.unevaluated && allProps.length && it.props !== true) {
           it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
         }
-        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
+        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (properties.length === 0)
           return;
         const valid = gen.name("valid");
@@ -40291,7 +46032,7 @@ var require_properties = __commonJS({
           cxt.ok(valid);
         }
         function hasDefault(prop) {
-          return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
+          return it.opts.useDefaults && !it.compositeRule && schema2[prop].default !== void 0;
         }
         function applyPropertySchema(prop) {
           cxt.subschema({
@@ -40320,10 +46061,10 @@ var require_patternProperties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, data, parentSchema, it } = cxt;
+        const { gen, schema: schema2, data, parentSchema, it } = cxt;
         const { opts } = it;
-        const patterns = (0, code_1.allSchemaProperties)(schema);
-        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+        const patterns = (0, code_1.allSchemaProperties)(schema2);
+        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
@@ -40391,8 +46132,8 @@ var require_not = __commonJS({
       schemaType: ["object", "boolean"],
       trackErrors: true,
       code(cxt) {
-        const { gen, schema, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+        const { gen, schema: schema2, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           cxt.fail();
           return;
         }
@@ -40445,12 +46186,12 @@ var require_oneOf = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, it } = cxt;
-        if (!Array.isArray(schema))
+        const { gen, schema: schema2, parentSchema, it } = cxt;
+        if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         if (it.opts.discriminator && parentSchema.discriminator)
           return;
-        const schArr = schema;
+        const schArr = schema2;
         const valid = gen.let("valid", false);
         const passing = gen.let("passing", null);
         const schValid = gen.name("_valid");
@@ -40496,11 +46237,11 @@ var require_allOf = __commonJS({
       keyword: "allOf",
       schemaType: "array",
       code(cxt) {
-        const { gen, schema, it } = cxt;
-        if (!Array.isArray(schema))
+        const { gen, schema: schema2, it } = cxt;
+        if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         const valid = gen.name("valid");
-        schema.forEach((sch, i) => {
+        schema2.forEach((sch, i) => {
           if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
           const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
@@ -40575,8 +46316,8 @@ var require_if = __commonJS({
       }
     };
     function hasSchema(it, keyword) {
-      const schema = it.schema[keyword];
-      return schema !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema);
+      const schema2 = it.schema[keyword];
+      return schema2 !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema2);
     }
     exports.default = def;
   }
@@ -40667,15 +46408,15 @@ var require_dynamicAnchor = __commonJS({
       const { gen, it } = cxt;
       it.schemaEnv.root.dynamicAnchors[anchor] = true;
       const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate));
+      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
-      const { schemaEnv, schema, self } = cxt.it;
+      const { schemaEnv, schema: schema2, self } = cxt.it;
       const { root, baseId, localRefs, meta } = schemaEnv.root;
       const { schemaId } = self.opts;
-      const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
+      const sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, root, baseId, localRefs, meta });
       compile_1.compileSchema.call(self, sch);
       return (0, ref_1.getValidate)(cxt, sch);
     }
@@ -40717,11 +46458,11 @@ var require_dynamicRef = __commonJS({
           _callRef(it.validateName, valid)();
         }
       }
-      function _callRef(validate, valid) {
+      function _callRef(validate2, valid) {
         return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate);
+          (0, ref_1.callRef)(cxt, validate2);
           gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate);
+        }) : () => (0, ref_1.callRef)(cxt, validate2);
       }
     }
     exports.dynamicRef = dynamicRef;
@@ -40864,7 +46605,7 @@ var require_unevaluatedProperties = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, data, errsCount, it } = cxt;
+        const { gen, schema: schema2, data, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
@@ -40876,14 +46617,14 @@ var require_unevaluatedProperties = __commonJS({
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function unevaluatedPropCode(key) {
-          if (schema === false) {
+          if (schema2 === false) {
             cxt.setParams({ unevaluatedProperty: key });
             cxt.error();
             if (!allErrors)
               gen.break();
             return;
           }
-          if (!(0, util_1.alwaysValidSchema)(it, schema)) {
+          if (!(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
@@ -40928,15 +46669,15 @@ var require_unevaluatedItems = __commonJS({
       schemaType: ["boolean", "object"],
       error: error2,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
+        const { gen, schema: schema2, data, it } = cxt;
         const items = it.items || 0;
         if (items === true)
           return;
         const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-        if (schema === false) {
+        if (schema2 === false) {
           cxt.setParams({ len: items });
           cxt.fail((0, codegen_1._)`${len} > ${items}`);
-        } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+        } else if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
           const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
           gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
           cxt.ok(valid);
@@ -40984,7 +46725,7 @@ var require_format = __commonJS({
       $data: true,
       error: error2,
       code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self } = it;
         if (!opts.validateFormats)
           return;
@@ -41014,7 +46755,7 @@ var require_format = __commonJS({
           }
         }
         function validateFormat() {
-          const formatDef = self.formats[schema];
+          const formatDef = self.formats[schema2];
           if (!formatDef) {
             unknownFormat();
             return;
@@ -41031,12 +46772,12 @@ var require_format = __commonJS({
             }
             throw new Error(unknownMsg());
             function unknownMsg() {
-              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
+              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
             }
           }
           function getFormat(fmtDef) {
-            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -41153,15 +46894,15 @@ var require_discriminator = __commonJS({
       schemaType: "object",
       error: error2,
       code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
+        const { gen, data, schema: schema2, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
-        const tagName = schema.propertyName;
+        const tagName = schema2.propertyName;
         if (typeof tagName != "string")
           throw new Error("discriminator: requires propertyName");
-        if (schema.mapping)
+        if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
@@ -41612,7 +47353,7 @@ var require_json_schema_2020_12 = __commonJS({
     var applicator = require_applicator2();
     var unevaluated = require_unevaluated2();
     var content = require_content();
-    var core = require_core3();
+    var core2 = require_core3();
     var format = require_format_annotation();
     var metadata = require_meta_data();
     var validation = require_validation2();
@@ -41624,7 +47365,7 @@ var require_json_schema_2020_12 = __commonJS({
         applicator,
         unevaluated,
         content,
-        core,
+        core2,
         with$data(this, format),
         metadata,
         with$data(this, validation)
@@ -41649,7 +47390,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -41676,11 +47417,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
+    exports.default = Ajv20202;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -41712,209 +47453,6 @@ var require__ = __commonJS({
     Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
       return ref_error_1.default;
     } });
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
-    }
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str) {
-      const matches = DATE.exec(str);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
-    }
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return function time(str) {
-        const matches = TIME.exec(str);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      };
-    }
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return function date_time(str) {
-        const dateTime = str.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      };
-    }
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str) {
-      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
-    }
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str);
-    }
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    function validateNumber() {
-      return true;
-    }
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str) {
-      if (Z_ANCHOR.test(str))
-        return false;
-      try {
-        new RegExp(str);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
   }
 });
 
@@ -42251,12 +47789,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = (ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats2(ajv, list, formats, exportName);
+      addFormats(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -42268,7 +47806,7 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats2(ajv, list, fs3, exportName) {
+    function addFormats(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
@@ -42340,12 +47878,12 @@ var require_helpers = __commonJS({
       }
     }
     exports._deepClone = _deepClone;
-    function isInteger(str) {
+    function isInteger(str2) {
       var i = 0;
-      var len = str.length;
+      var len = str2.length;
       var charCode;
       while (i < len) {
-        charCode = str.charCodeAt(i);
+        charCode = str2.charCodeAt(i);
         if (charCode >= 48 && charCode <= 57) {
           i++;
           continue;
@@ -42716,7 +48254,7 @@ var require_core4 = __commonJS({
           }
         } else if (operation.op === "move" || operation.op === "copy") {
           var existingValue = { op: "_get", path: operation.from, value: void 0 };
-          var error2 = validate([existingValue], document);
+          var error2 = validate2([existingValue], document);
           if (error2 && error2.name === "OPERATION_PATH_UNRESOLVABLE") {
             throw new exports.JsonPatchError("Cannot perform the operation from a path that does not exist", "OPERATION_FROM_UNRESOLVABLE", index, operation, document);
           }
@@ -42724,7 +48262,7 @@ var require_core4 = __commonJS({
       }
     }
     exports.validator = validator2;
-    function validate(sequence, document, externalValidator) {
+    function validate2(sequence, document, externalValidator) {
       try {
         if (!Array.isArray(sequence)) {
           throw new exports.JsonPatchError("Patch sequence must be an array", "SEQUENCE_NOT_AN_ARRAY");
@@ -42745,7 +48283,7 @@ var require_core4 = __commonJS({
         }
       }
     }
-    exports.validate = validate;
+    exports.validate = validate2;
     function _areEquals(a, b) {
       if (a === b)
         return true;
@@ -42959,8 +48497,8 @@ var require_duplex = __commonJS({
 // node_modules/fast-json-patch/index.js
 var require_fast_json_patch = __commonJS({
   "node_modules/fast-json-patch/index.js"(exports) {
-    var core = require_core4();
-    Object.assign(exports, core);
+    var core2 = require_core4();
+    Object.assign(exports, core2);
     var duplex = require_duplex();
     Object.assign(exports, duplex);
     var helpers = require_helpers();
@@ -43567,8 +49105,8 @@ function variants(s) {
   const out = [s];
   const enc = encodeURIComponent(s);
   if (enc !== s) out.push(enc);
-  const json = JSON.stringify(s).slice(1, -1);
-  if (json !== s) out.push(json);
+  const json2 = JSON.stringify(s).slice(1, -1);
+  if (json2 !== s) out.push(json2);
   const form = new URLSearchParams({ x: s }).toString().slice(2);
   if (form !== s && form !== enc) out.push(form);
   return out;
@@ -43628,9 +49166,9 @@ function bypassesProxy(noProxy, hostname, port) {
   const host = hostname.toLowerCase();
   for (const entry of value.split(/[,\s]/)) {
     if (!entry) continue;
-    const m = /^(.+):(\d+)$/.exec(entry);
-    const h = (m ? m[1] : entry).replace(/^\*?\./, "").toLowerCase();
-    const p = m ? Number.parseInt(m[2], 10) : 0;
+    const m2 = /^(.+):(\d+)$/.exec(entry);
+    const h = (m2 ? m2[1] : entry).replace(/^\*?\./, "").toLowerCase();
+    const p = m2 ? Number.parseInt(m2[2], 10) : 0;
     if (p && p !== port) continue;
     if (host === h || host.endsWith(`.${h}`)) return true;
   }
@@ -43702,8 +49240,8 @@ function isLoopbackHost(hostname) {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (m) return m.slice(1).every((p) => Number(p) <= 255);
+  const m2 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (m2) return m2.slice(1).every((p) => Number(p) <= 255);
   const mapped = /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.exec(h);
   return mapped !== null;
 }
@@ -44214,6 +49752,14 @@ function classifyNetworkError(e) {
   return { code: code2, reason: msg || "unknown failure", maybeSent: true, retryable: false };
 }
 
+// src/api/types.ts
+function endpointTemplate(method, path2) {
+  const q = path2.indexOf("?");
+  const p = q < 0 ? path2 : path2.slice(0, q);
+  const segs = p.split("/").map((s) => /^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^[A-Za-z0-9_-]{12,}$/.test(s) && /\d/.test(s) ? "{id}" : s);
+  return `${method} ${segs.join("/")}`;
+}
+
 // src/api/client.ts
 var VERSION = "0.1.0";
 var DEFAULTS = Object.freeze({
@@ -44261,7 +49807,8 @@ function bytesOf(s) {
 }
 var HttpApiClient = class {
   gateway;
-  stats = { calls: 0, retries: 0 };
+  stats = { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
+  views = /* @__PURE__ */ new Map();
   origin;
   basePath;
   host;
@@ -44272,6 +49819,7 @@ var HttpApiClient = class {
   resolved = /* @__PURE__ */ new Map();
   o;
   closed = false;
+  pausedUntil = 0;
   constructor(target, options = {}) {
     registerSecret(target.credentials.password);
     registerSecret(target.credentials.token);
@@ -44334,7 +49882,27 @@ var HttpApiClient = class {
     this.tokens = new TokenManager(target.credentials, (u, p) => this.fetchToken(u, p), this.o.now);
   }
   // ---- public API -------------------------------------------------------------------------
-  async request(method, path2, options = {}) {
+  request(method, path2, options = {}) {
+    return this.requestAs(void 0, method, path2, options);
+  }
+  forKind(label) {
+    let view = this.views.get(label);
+    if (!view) {
+      const base2 = this;
+      view = {
+        gateway: this.gateway,
+        stats: this.stats,
+        request: (method, path2, options) => base2.requestAs(label, method, path2, options),
+        list: (path2, options) => base2.listAs(label, path2, options),
+        resolvePath: (candidates) => base2.resolvePathAs(label, candidates),
+        forKind: (other) => base2.forKind(other),
+        close: () => base2.close()
+      };
+      this.views.set(label, view);
+    }
+    return view;
+  }
+  async requestAs(label, method, path2, options = {}) {
     const { path: csPath, inline } = splitPath(path2);
     const qs = buildQuery(options.query, inline);
     const body5 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
@@ -44348,7 +49916,8 @@ var HttpApiClient = class {
         shownPath: csPath,
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
-        body: body5
+        body: body5,
+        label
       });
       const s = res.status;
       if (s === 401) {
@@ -44362,20 +49931,26 @@ var HttpApiClient = class {
     }
   }
   list(path2, options = {}) {
+    return this.listAs(void 0, path2, options);
+  }
+  listAs(label, path2, options = {}) {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path2);
     return collectPages(
-      (pageNumber, size) => this.request("GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
+      (pageNumber, size) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
       pageSize,
       `GET ${csPath}`
     );
   }
   resolvePath(candidates) {
+    return this.resolvePathAs(void 0, candidates);
+  }
+  resolvePathAs(label, candidates) {
     if (candidates.length === 0) return Promise.reject(new QcsError("E_USAGE", "resolvePath needs at least one candidate path"));
     const key = candidates.join("\n");
     let p = this.resolved.get(key);
     if (!p) {
-      p = this.probe(candidates);
+      p = this.probe(candidates, label);
       this.resolved.set(key, p);
       p.catch(() => this.resolved.delete(key));
     }
@@ -44387,11 +49962,11 @@ var HttpApiClient = class {
     await this.ownDispatcher?.close();
   }
   // ---- internals --------------------------------------------------------------------------
-  async probe(candidates) {
+  async probe(candidates, label) {
     let first404;
     for (const candidate of candidates) {
       try {
-        await this.request("GET", candidate, { query: { pageNumber: 1, pageSize: 1 } });
+        await this.requestAs(label, "GET", candidate, { query: { pageNumber: 1, pageSize: 1 } });
         return candidate;
       } catch (e) {
         if (e instanceof ApiError && e.status === 404 && e.code === "E_API_404") {
@@ -44424,7 +49999,8 @@ var HttpApiClient = class {
       shownTarget: "/auth",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: form,
-      alwaysRepeatable: true
+      alwaysRepeatable: true,
+      label: "auth"
     });
     const s = res.status;
     if (s >= 200 && s < 300) {
@@ -44495,7 +50071,7 @@ var HttpApiClient = class {
         const why = told !== void 0 && told > this.o.maxRetryWaitMs - waited ? `The gateway asked to wait ${Math.ceil(told / 1e3)} s, more than the retry budget left (${Math.floor((this.o.maxRetryWaitMs - waited) / 1e3)} s); wait and run again, or raise --max-retry-wait.` : void 0;
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
-      if (told !== void 0) this.limiter.pause(this.o.now() + wait);
+      if (told !== void 0) this.pauseForRateLimit(this.o.now() + wait);
       if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
       waited += wait;
@@ -44524,12 +50100,19 @@ var HttpApiClient = class {
     const bounded = Math.min(wait, this.o.maxRetryWaitMs);
     if (bounded > 0) {
       this.debug(`  rate-limit budget low (remaining ${remaining}): pausing new calls for ${bounded}ms`);
-      this.limiter.pause(now + bounded);
+      this.pauseForRateLimit(now + bounded);
     }
   }
+  /** Pauses new calls until `until` (epoch ms); the time paused counts once however many calls asked for it. */
+  pauseForRateLimit(until) {
+    const from = Math.max(this.o.now(), this.pausedUntil);
+    if (until > from) this.stats.rateLimitWaitMs += until - from;
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.limiter.pause(until);
+  }
   suffix(text) {
-    const m = serverMessageOf(text);
-    return m ? ` (${m})` : "";
+    const m2 = serverMessageOf(text);
+    return m2 ? ` (${m2})` : "";
   }
   networkError(x, f, tries, unknown, cause) {
     const triesText = tries > 1 ? `; gave up after ${tries} tries` : "";
@@ -44553,6 +50136,10 @@ var HttpApiClient = class {
     const started = performance2.now();
     const elapsed = () => Math.round(performance2.now() - started);
     this.stats.calls++;
+    const endpoint = endpointTemplate(x.method, x.shownPath);
+    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
+    const who = x.label ?? "other";
+    this.stats.byKind[who] = (this.stats.byKind[who] ?? 0) + 1;
     let status = 0;
     try {
       const res = await this.dispatcher.request({
@@ -44639,7 +50226,7 @@ function createClient(target, options) {
 }
 
 // src/declarations/validate.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/kinds/util.ts
 function isObj(v) {
@@ -44755,10 +50342,10 @@ function parseJsonish(v) {
 var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
 var DIGITS = /^-?\d+$/;
-function isCalendarDay(y, m, d) {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const back = new Date(Date.UTC(y, m - 1, d));
-  return back.getUTCMonth() === m - 1 && back.getUTCDate() === d;
+function isCalendarDay(y, m2, d) {
+  if (m2 < 1 || m2 > 12 || d < 1) return false;
+  const back = new Date(Date.UTC(y, m2 - 1, d));
+  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
 }
 function parseDate(v) {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
@@ -45315,18 +50902,18 @@ var runtimePolicy = {
           issues.push({ path: ["rules", i, f], message: `${label}: "${f}" and "${camel}" are two spellings of one field; keep one` });
         }
       }
-      const type = normRuleType(field(r, "ruleType"));
-      if (type === void 0) return;
-      if (!RULE_TYPES.includes(type)) {
+      const type2 = normRuleType(field(r, "ruleType"));
+      if (type2 === void 0) return;
+      if (!RULE_TYPES.includes(type2)) {
         issues.push({ path: at2("ruleType"), message: `${label}: ruleType "${String(field(r, "ruleType"))}" is not one of ${RULE_TYPES.join(", ")}` });
         return;
       }
-      const network = type === "NETWORK_INBOUND" || type === "NETWORK_OUTBOUND";
-      const fileRule = type === "READ" || type === "WRITE";
-      const syscallRule = type === "SYSCALL";
+      const network = type2 === "NETWORK_INBOUND" || type2 === "NETWORK_OUTBOUND";
+      const fileRule = type2 === "READ" || type2 === "WRITE";
+      const syscallRule = type2 === "SYSCALL";
       const need = network ? "ipAddress" : fileRule ? "file" : "syscall";
       if (isBlank(field(r, need))) {
-        issues.push({ path: at2(need), message: `${label}: a ${type} rule needs "${need}"` });
+        issues.push({ path: at2(need), message: `${label}: a ${type2} rule needs "${need}"` });
       }
       const allowed = {
         ipAddress: network,
@@ -45342,7 +50929,7 @@ var runtimePolicy = {
         const v = field(r, f);
         if (ok || isBlank(v) || f === "port" && optInt(v) === 0) continue;
         const fits = f === "ipAddress" || f === "port" ? "NETWORK_INBOUND/NETWORK_OUTBOUND" : f === "file" ? "READ/WRITE" : "SYSCALL";
-        issues.push({ path: at2(f), message: `${label}: "${f}" does not apply to a ${type} rule (only to ${fits} rules); remove it` });
+        issues.push({ path: at2(f), message: `${label}: "${f}" does not apply to a ${type2} rule (only to ${fits} rules); remove it` });
       }
       const port = field(r, "port");
       if (network && !isBlank(port)) {
@@ -45458,17 +51045,17 @@ var exception = {
     if (start !== void 0 && end !== void 0 && end < start) {
       issues.push({ path: ["endDate"], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
     }
-    const type = upper(spec.entityAssignmentType);
+    const type2 = upper(spec.entityAssignmentType);
     const filter = optString(spec.dynamicFilter);
-    if (type === "DYNAMIC" && filter === void 0) {
+    if (type2 === "DYNAMIC" && filter === void 0) {
       issues.push({ path: ["dynamicFilter"], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*): "When you specify DYNAMIC, specify a dynamic filter"' });
     }
-    if (type !== "DYNAMIC" && filter !== void 0) {
-      const why = type === void 0 ? "entityAssignmentType is not given" : `entityAssignmentType is ${type}`;
+    if (type2 !== "DYNAMIC" && filter !== void 0) {
+      const why = type2 === void 0 ? "entityAssignmentType is not given" : `entityAssignmentType is ${type2}`;
       issues.push({ path: ["dynamicFilter"], message: `dynamicFilter assigns an exception only with entityAssignmentType DYNAMIC (${why}); remove it or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== void 0) {
-      for (const m of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m });
+      for (const m2 of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m2 });
       if (upper(spec.scope) === "IMAGE" && /(^|[\s(])cluster\.k8s\.pod\.namespace\s*:/.test(filter)) {
         issues.push({ path: ["dynamicFilter"], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
       }
@@ -45699,14 +51286,14 @@ var secretRule = {
 import { isDeepStrictEqual } from "node:util";
 
 // src/kinds/defaults.ts
-function defineKind(m) {
-  const can = m.can ?? { create: m.create !== void 0, update: m.update !== void 0, delete: m.remove !== void 0 };
+function defineKind(m2) {
+  const can = m2.can ?? { create: m2.create !== void 0, update: m2.update !== void 0, delete: m2.remove !== void 0 };
   return {
-    ...m,
+    ...m2,
     can,
-    create: m.create ?? (async () => Promise.reject(unsupported(m.kind, "create"))),
-    update: m.update ?? (async () => Promise.reject(unsupported(m.kind, "update"))),
-    remove: m.remove ?? (async () => Promise.reject(unsupported(m.kind, "delete")))
+    create: m2.create ?? (async () => Promise.reject(unsupported(m2.kind, "create"))),
+    update: m2.update ?? (async () => Promise.reject(unsupported(m2.kind, "update"))),
+    remove: m2.remove ?? (async () => Promise.reject(unsupported(m2.kind, "delete")))
   };
 }
 function unsupported(kind, op) {
@@ -45836,8 +51423,8 @@ function messageOf(e, value) {
     case "const":
       return { message: `must be '${String(p.allowedValue)}' (got ${describeValue(value)})` };
     case "type": {
-      const types = String(p.type).split(",");
-      return { message: `must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(" or ")} (got ${typeOfValue(value)})` };
+      const types2 = String(p.type).split(",");
+      return { message: `must be ${types2.map((t) => TYPE_WORDS[t] ?? t).join(" or ")} (got ${typeOfValue(value)})` };
     }
     case "pattern":
       if (typeof parent.patternErrorMessage === "string") return { message: `${parent.patternErrorMessage} (got ${describeValue(value)})` };
@@ -45892,12 +51479,12 @@ function translateErrors(errors, data) {
     if (e.keyword === "if" || e.keyword === "then" || e.keyword === "else" || e.keyword === "allOf") continue;
     if (swallowed(e)) continue;
     const base2 = splitInstancePath(e.instancePath, data);
-    const m = messageOf(e, e.data);
-    const path2 = [...base2, ...m.extra ?? []];
-    const key = `${formatPath(path2)}\0${m.message}`;
+    const m2 = messageOf(e, e.data);
+    const path2 = [...base2, ...m2.extra ?? []];
+    const key = `${formatPath(path2)}\0${m2.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    items.push({ problem: { path: path2, atKey: m.atKey ?? false, message: m.message }, parent: e.instancePath, m });
+    items.push({ problem: { path: path2, atKey: m2.atKey ?? false, message: m2.message }, parent: e.instancePath, m: m2 });
   }
   const typos = new Set(items.filter((i) => i.m.typoOf).map((i) => `${i.parent}\0${i.m.typoOf}`));
   return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
@@ -46092,15 +51679,15 @@ function checkColumns(template, columns, issues) {
 function checkDetails(v, issues) {
   if (!isObj(v)) return;
   const at2 = (k) => ["reportScheduleDetails", k];
-  const type = upper(v.recurrenceType);
+  const type2 = upper(v.recurrenceType);
   const days = Array.isArray(v.selectedDayOfWeeks) ? v.selectedDayOfWeeks : [];
-  if (type === "WEEKLY" && days.length === 0) {
+  if (type2 === "WEEKLY" && days.length === 0) {
     issues.push({ path: at2("selectedDayOfWeeks"), message: "a WEEKLY schedule names its days in selectedDayOfWeeks, e.g. [MONDAY, THURSDAY]" });
   }
-  if (type !== "WEEKLY" && days.length > 0) {
-    issues.push({ path: at2("selectedDayOfWeeks"), message: `selectedDayOfWeeks applies to WEEKLY schedules only; this one is ${type ?? "without recurrenceType"}: remove it or set it to null` });
+  if (type2 !== "WEEKLY" && days.length > 0) {
+    issues.push({ path: at2("selectedDayOfWeeks"), message: `selectedDayOfWeeks applies to WEEKLY schedules only; this one is ${type2 ?? "without recurrenceType"}: remove it or set it to null` });
   }
-  if (type === "MONTHLY") {
+  if (type2 === "MONTHLY") {
     const byDate = !isBlank(v.ordinalDayOfMonth);
     const byWeekday = !isBlank(v.dayOfWeek) || !isBlank(v.ordinalDayOfWeek);
     if (!byDate && !byWeekday) {
@@ -46177,14 +51764,3250 @@ function kindByName(name) {
 }
 
 // src/declarations/load.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { lstat as lstat2, readFile, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-var MAX_FILE_BYTES = 5 * 1024 * 1024;
+import { createRequire } from "node:module";
+
+// node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception2;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception2;
+  hasRequiredException = 1;
+  function formatError(exception22, compact2) {
+    let where = "";
+    const message = exception22.reason || "(unknown reason)";
+    if (!exception22.mark) return message;
+    if (exception22.mark.name) {
+      where += 'in "' + exception22.mark.name + '" ';
+    }
+    where += "(" + (exception22.mark.line + 1) + ":" + (exception22.mark.column + 1) + ")";
+    if (!compact2 && exception22.mark.snippet) {
+      where += "\n\n" + exception22.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact2) {
+    return this.name + ": " + formatError(this, compact2);
+  };
+  exception2 = YAMLException2;
+  return exception2;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts2 = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts2.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts2.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts2.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts2[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts2[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts2[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type22(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type22;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type22 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type22) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type22)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type22)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type22 = requireType();
+  str = new Type22("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type22 = requireType();
+  seq = new Type22("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type22 = requireType();
+  map = new Type22("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type22 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type22("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool2;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool2;
+  hasRequiredBool = 1;
+  const Type22 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool2 = new Type22("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool2;
+}
+var int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type22 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type22("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+var float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type22 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type22("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type22 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type22("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type22 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type22("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type22 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code2 = map2.indexOf(data.charAt(idx));
+      if (code2 > 64) continue;
+      if (code2 < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type22("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type22 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type22("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type22 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type22("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type22 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type22("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "\x85";
+      case 95:
+        return "\xA0";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments2(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments2(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments2(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact2) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact2 || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey2 = objectKeyList[index];
+      let objectValue = object[objectKey2];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey2, objectValue);
+      }
+      if (!writeNode(state, level, objectKey2, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact2) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact2 || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey2 = objectKeyList[index];
+      let objectValue = object[objectKey2];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey2, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey2, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact2 = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact2);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact2);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact2);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+var {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+// src/declarations/fast.ts
+var { Type: Type2, FAILSAFE_SCHEMA: FAILSAFE_SCHEMA2 } = yaml;
+var NULL = /^(?:~|[Nn]ull|NULL)?$/;
+var BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+var INT_OCT = /^0o[0-7]+$/;
+var INT = /^[-+]?[0-9]+$/;
+var INT_HEX = /^0x[0-9a-fA-F]+$/;
+var FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+var FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+var coreNull = new Type2("tag:yaml.org,2002:null", { kind: "scalar", resolve: (s) => NULL.test(s), construct: () => null });
+var coreBool = new Type2("tag:yaml.org,2002:bool", {
+  kind: "scalar",
+  resolve: (s) => BOOL.test(s),
+  construct: (s) => s[0] === "t" || s[0] === "T"
+});
+var coreInt = new Type2("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (s) => INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s),
+  construct: (s) => INT_OCT.test(s) ? parseInt(s.substring(2), 8) : INT.test(s) ? parseInt(s, 10) : parseInt(s.substring(2), 16)
+});
+var coreFloat = new Type2("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (s) => FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s),
+  construct: (s) => FLOAT_NAN.test(s) ? s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity : parseFloat(s)
+});
+var CORE_SCHEMA2 = FAILSAFE_SCHEMA2.extend({ implicit: [coreNull, coreBool, coreInt, coreFloat] });
+var LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]|["'\]}]#/m;
+function fastEligible(text) {
+  return !LEAVE_TO_YAML.test(text);
+}
+function skipBlank(text, i) {
+  for (; ; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 35) {
+      const nl = text.indexOf("\n", i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+    } else return i;
+  }
+}
+function lineStarts(text) {
+  const out = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) out.push(i + 1);
+  return out;
+}
+function positionAt(starts, file, offset) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { file, line: lo + 1, column: offset - starts[lo] + 1 };
+}
+function hasForbiddenKey(v) {
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null && typeof x === "object" && hasForbiddenKey(x)) return true;
+    return false;
+  }
+  if (v === null || typeof v !== "object") return false;
+  for (const k of Object.keys(v)) {
+    if (FORBIDDEN_KEYS.has(k) || k.length > 1e3) return true;
+    const x = v[k];
+    if (x !== null && typeof x === "object" && hasForbiddenKey(x)) return true;
+  }
+  return false;
+}
+var WHOLE_FILE_AFTER = 20;
+function parseFast(file, text, parsePreciseText) {
+  if (!fastEligible(text)) return void 0;
+  const roots = [];
+  const opens = [];
+  const crowded = [];
+  let multiLine = false;
+  let values;
+  try {
+    values = yaml.loadAll(text, void 0, {
+      schema: CORE_SCHEMA2,
+      filename: file,
+      listener(event, state) {
+        if (event === "open") {
+          if (opens.length === 0) roots.push({ start: state.position, empty: false });
+          opens.push(state.position);
+          return;
+        }
+        const openedAt = opens.pop();
+        const r = state.result;
+        const at2 = skipBlank(text, openedAt);
+        const c = text.charCodeAt(at2);
+        if (c === 91 || c === 123 || c === 34 || c === 39) {
+          const nl = text.indexOf("\n", at2);
+          if (nl >= 0 && nl < state.position) multiLine = true;
+        }
+        if (state.kind === "sequence" || state.kind === "mapping") {
+          const n = Array.isArray(r) ? r.length : r && typeof r === "object" ? Object.keys(r).length : 0;
+          if (n > MAX_COLLECTION_ITEMS) crowded.push({ offset: skipBlank(text, openedAt), what: state.kind === "sequence" ? "this list" : "this mapping", n, doc: roots.length - 1 });
+        }
+        if (opens.length === 0) roots[roots.length - 1].empty = !state.kind && r === null;
+      }
+    });
+  } catch {
+    return void 0;
+  }
+  if (multiLine || roots.length !== values.length || opens.length !== 0) return void 0;
+  const starts = lineStarts(text);
+  const documents = [];
+  const diagnostics = [];
+  const exact = /* @__PURE__ */ new Map();
+  const lineOf = (offset) => positionAt(starts, file, offset).line;
+  let whole;
+  const exactDoc = (index) => {
+    if (exact.has(index)) return exact.get(index);
+    if (whole || exact.size >= WHOLE_FILE_AFTER) {
+      whole ??= new Map(parsePreciseText(file, text).documents.map((d) => [d.index, d]));
+      return whole.get(index);
+    }
+    const firstLine = lineOf(skipBlank(text, roots[index].start));
+    const next = roots[index + 1];
+    const lastLine = next ? lineOf(skipBlank(text, next.start)) : starts.length + 1;
+    const slice = text.slice(starts[firstLine - 1], lastLine - 1 < starts.length ? starts[lastLine - 1] : text.length);
+    const inner = parsePreciseText(file, slice).documents[0];
+    const shift = (p) => ({ ...p, line: p.line + firstLine - 1 });
+    const doc = inner && { ...inner, positionOf: (path2) => shift(inner.positionOf(path2)), keyPositionOf: (path2) => shift(inner.keyPositionOf(path2)) };
+    exact.set(index, doc);
+    return doc;
+  };
+  let nonEmpty2 = 0;
+  for (let index = 0; index < values.length; index++) {
+    const root = roots[index];
+    if (root.empty) continue;
+    nonEmpty2++;
+    const value = values[index];
+    if (value === null || typeof value !== "object" || Array.isArray(value) || hasForbiddenKey(value)) return void 0;
+    const source = positionAt(starts, file, skipBlank(text, root.start));
+    const tooMany = crowded.filter((c) => c.doc === index);
+    if (tooMany.length) {
+      for (const c of tooMany) {
+        diagnostics.push({ ...positionAt(starts, file, c.offset), path: "", message: `${c.what} holds ${c.n} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, severity: "error" });
+      }
+      continue;
+    }
+    documents.push({
+      file,
+      index,
+      value,
+      source,
+      positionOf: (path2) => exactDoc(index)?.positionOf(path2) ?? source,
+      keyPositionOf: (path2) => exactDoc(index)?.keyPositionOf(path2) ?? source
+    });
+  }
+  if (nonEmpty2 === 0) return void 0;
+  return { documents, diagnostics, fast: true };
+}
+
+// src/declarations/load.ts
+var MAX_FILE_BYTES = 32 * 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
 var MAX_FLOW_DEPTH = 64;
 var MAX_COLLECTION_ITEMS = 1e4;
 var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var yamlLib;
+function Y() {
+  if (!yamlLib) {
+    try {
+      yamlLib = require_dist();
+    } catch {
+      yamlLib = createRequire(import.meta.url)("yaml");
+    }
+  }
+  return yamlLib;
+}
 var YAML_EXT = /\.ya?ml$/i;
 function diag(file, message, pos = { line: 1, column: 1 }, path2 = "") {
   return { file, line: pos.line, column: pos.column, path: path2, message, severity: "error" };
@@ -46290,10 +55113,10 @@ async function readText(file) {
   try {
     const st = await stat2(file);
     if (st.size > MAX_FILE_BYTES) {
-      return { diagnostic: diag(file, `file is too large (${st.size} bytes; the limit is ${MAX_FILE_BYTES} bytes = 5 MiB); split it into several files`) };
+      return { diagnostic: diag(file, `file is too large (${st.size} bytes; the limit is ${MAX_FILE_BYTES} bytes = 32 MiB); split it into several files`) };
     }
     const buf = await readFile(file);
-    if (buf.length > MAX_FILE_BYTES) return { diagnostic: diag(file, `file is too large (the limit is ${MAX_FILE_BYTES} bytes = 5 MiB)`) };
+    if (buf.length > MAX_FILE_BYTES) return { diagnostic: diag(file, `file is too large (the limit is ${MAX_FILE_BYTES} bytes = 32 MiB)`) };
     const nul = buf.indexOf(0);
     if (nul >= 0) {
       return { diagnostic: diag(file, `binary file (NUL byte at offset ${nul}); declarations must be UTF-8 YAML text`) };
@@ -46316,44 +55139,41 @@ function cleanYamlMessage(message) {
 }
 function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 91 || c === 123) {
-      if (++depth > limit) return i;
-    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  const brackets = /[[\]{}]/g;
+  for (let m2 = brackets.exec(text); m2; m2 = brackets.exec(text)) {
+    const c = m2[0];
+    if (c === "[" || c === "{") {
+      if (++depth > limit) return m2.index;
+    } else if (depth > 0) depth--;
   }
   return void 0;
 }
-var MAX_SEPARATORS = 5e4;
-function separatorOverflow(text, limit = MAX_SEPARATORS) {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c === 10 || c === 44) && ++n > limit) return i;
+function parseText(file, text, options = {}) {
+  if (!options.precise && flowDepthOverflow(text) === void 0) {
+    const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
+    if (fast) return fast;
   }
-  return void 0;
+  return parsePrecise(file, text);
 }
-function parseText(file, text) {
+function parsePrecise(file, text, positionsOnly = false) {
   const documents = [];
   const diagnostics = [];
-  const lineCounter = new import_yaml.LineCounter();
+  const lineCounter = new (Y()).LineCounter();
   const posAt = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
   const overflow = flowDepthOverflow(text);
-  const crowded = overflow === void 0 ? separatorOverflow(text) : void 0;
-  if (overflow !== void 0 || crowded !== void 0) {
-    const at2 = overflow ?? crowded;
+  if (overflow !== void 0) {
     lineCounter.addNewLine(0);
-    for (let i = text.indexOf("\n"); i >= 0 && i < at2; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-    const message = overflow !== void 0 ? `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)` : `the file holds more than ${MAX_SEPARATORS} lines and commas (list items); split it into several files (the file is not parsed)`;
-    diagnostics.push(diag(file, message, posAt(at2)));
+    for (let i = text.indexOf("\n"); i >= 0 && i < overflow; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    const message = `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`;
+    diagnostics.push(diag(file, message, posAt(overflow)));
     return { documents, diagnostics };
   }
   let docs;
   try {
-    const parsed = (0, import_yaml.parseAllDocuments)(text, {
+    const parsed = Y().parseAllDocuments(text, {
       lineCounter,
       prettyErrors: true,
       // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
@@ -46384,25 +55204,29 @@ function parseText(file, text) {
       const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
       errors.push(diag(file, message, pos));
     }
-    errors.push(...duplicateKeys(doc, text, posAt));
+    if (!positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
     for (const w of doc.warnings) {
       const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
     }
     const contents = doc.contents;
-    const isEmpty = contents === null || (0, import_yaml.isScalar)(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
+    const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
     if (isEmpty && errors.length === 0) return;
     nonEmpty2++;
-    if (!sawSyntaxError && contents) errors.push(...structureProblems(doc, posAt));
+    if (!sawSyntaxError && contents && !positionsOnly) errors.push(...structureProblems(doc, posAt));
     const start = contents?.range ? contents.range[0] : doc.range[0];
     const source = posAt(start);
     const positionOf = (path2) => posAt(nodeAt(doc, path2, false));
     const keyPositionOf = (path2) => posAt(nodeAt(doc, path2, true));
     diagnostics.push(...errors);
     if (errors.some((d) => d.severity !== "warning")) return;
-    if (!(0, import_yaml.isMap)(contents)) {
-      const what = (0, import_yaml.isSeq)(contents) ? "a list" : (0, import_yaml.isScalar)(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
+    if (!Y().isMap(contents)) {
+      const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
       diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
+      return;
+    }
+    if (positionsOnly) {
+      documents.push({ file, index, value: void 0, source, positionOf, keyPositionOf });
       return;
     }
     let value;
@@ -46423,12 +55247,12 @@ function parseText(file, text) {
 }
 function duplicateKeys(doc, text, posAt) {
   const out = [];
-  (0, import_yaml.visit)(doc, {
-    Map(_key, map) {
+  Y().visit(doc, {
+    Map(_key, map2) {
       const seen = /* @__PURE__ */ new Set();
-      for (const pair of map.items) {
+      for (const pair of map2.items) {
         const k = pair.key;
-        if (!(0, import_yaml.isScalar)(k)) continue;
+        if (!Y().isScalar(k)) continue;
         const name = String(k.value);
         if (!seen.has(name)) {
           seen.add(name);
@@ -46442,8 +55266,8 @@ function duplicateKeys(doc, text, posAt) {
   return out;
 }
 function duplicateKeyName(text, offset) {
-  const m = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
-  return m ? `'${m[1].trim()}' \u2014 ` : "";
+  const m2 = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
+  return m2 ? `'${m2[1].trim()}' \u2014 ` : "";
 }
 function structureProblems(doc, posAt) {
   const out = [];
@@ -46453,24 +55277,24 @@ function structureProblems(doc, posAt) {
     const offset = node.range?.[0] ?? 0;
     out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
   };
-  (0, import_yaml.visit)(doc, {
+  Y().visit(doc, {
     // a Seq/Map visitor replaces Node for collections: record their anchors here too
-    Seq(_key, seq) {
-      if (seq.anchor) anchors.add(seq.anchor);
-      tooMany(seq, "this list");
+    Seq(_key, seq2) {
+      if (seq2.anchor) anchors.add(seq2.anchor);
+      tooMany(seq2, "this list");
     },
-    Map(_key, map) {
-      if (map.anchor) anchors.add(map.anchor);
-      tooMany(map, "this mapping");
+    Map(_key, map2) {
+      if (map2.anchor) anchors.add(map2.anchor);
+      tooMany(map2, "this mapping");
     },
     Pair(_key, pair) {
       const k = pair.key;
       const offset = k?.range?.[0] ?? 0;
-      if (k && !(0, import_yaml.isScalar)(k) && !(0, import_yaml.isAlias)(k)) {
+      if (k && !Y().isScalar(k) && !Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, "mapping keys must be plain scalars (text), not lists or mappings", posAt(offset)));
-      } else if ((0, import_yaml.isScalar)(k) && typeof k.value === "string" && FORBIDDEN_KEYS.has(k.value)) {
+      } else if (Y().isScalar(k) && typeof k.value === "string" && FORBIDDEN_KEYS.has(k.value)) {
         out.push(diag(posAt(offset).file, `key '${k.value}' is not allowed (it could alter object prototypes); rename or remove it`, posAt(offset)));
-      } else if ((0, import_yaml.isAlias)(k)) {
+      } else if (Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, "mapping keys must not be aliases", posAt(offset)));
       }
     },
@@ -46487,12 +55311,12 @@ function structureProblems(doc, posAt) {
   return out;
 }
 var pairIndexes = /* @__PURE__ */ new WeakMap();
-function pairIndex(map) {
-  let index = pairIndexes.get(map);
+function pairIndex(map2) {
+  let index = pairIndexes.get(map2);
   if (!index) {
     index = /* @__PURE__ */ new Map();
-    for (const p of map.items) if ((0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
-    pairIndexes.set(map, index);
+    for (const p of map2.items) if (Y().isPair(p) && Y().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndexes.set(map2, index);
   }
   return index;
 }
@@ -46500,19 +55324,19 @@ function nodeAt(doc, path2, wantKey) {
   let node = doc.contents;
   let offset = doc.contents?.range?.[0] ?? doc.range[0];
   for (let i = 0; i < path2.length; i++) {
-    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc);
+    if (Y().isAlias(node)) node = node.resolve(doc);
     const seg2 = path2[i];
     const last = i === path2.length - 1;
-    if ((0, import_yaml.isMap)(node)) {
+    if (Y().isMap(node)) {
       const pair = pairIndex(node).get(String(seg2));
       if (!pair) return offset;
       const keyNode = pair.key;
       const valueNode = pair.value;
       if (last && wantKey) return keyNode.range[0];
-      const emptyValue = !valueNode || (0, import_yaml.isScalar)(valueNode) && valueNode.value === null && (valueNode.source ?? "") === "";
+      const emptyValue = !valueNode || Y().isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? "") === "";
       offset = emptyValue ? keyNode.range[0] : valueNode.range[0];
       node = valueNode;
-    } else if ((0, import_yaml.isSeq)(node) && typeof seg2 === "number") {
+    } else if (Y().isSeq(node) && typeof seg2 === "number") {
       const item = node.items[seg2];
       if (!item) return offset;
       offset = item.range[0];
@@ -46554,13 +55378,33 @@ async function loadDocuments(paths, options = {}) {
 }
 
 // src/declarations/schemas.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
+import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
 import { dirname, join as join2, resolve as resolve2 } from "node:path";
 import { fileURLToPath } from "node:url";
-var Ajv2020 = import__.default.default ?? import__.default;
-var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
+
+// qcs-precompiled:precompiled
+var m = __toESM(require_validators_generated());
+var precompiled = { validate: m.validate, sourceHash: m.sourceHash };
+
+// src/declarations/schemas.ts
+function loadCompiler() {
+  let ajvModule;
+  let formatsModule;
+  try {
+    ajvModule = require__();
+    formatsModule = require_dist2();
+  } catch {
+    const req = createRequire2(import.meta.url);
+    ajvModule = req("ajv/dist/2020.js");
+    formatsModule = req("ajv-formats");
+  }
+  return {
+    Ajv2020: ajvModule.default ?? ajvModule,
+    addFormats: formatsModule.default ?? formatsModule
+  };
+}
 var DECLARATION_SCHEMA = "declaration.schema.json";
 var ENVELOPE_SCHEMA = "envelope.schema.json";
 var DECLARATION_SCHEMA_FILES = [ENVELOPE_SCHEMA, ...KINDS.map((k) => k.schemaFile), DECLARATION_SCHEMA];
@@ -46594,6 +55438,41 @@ function registryMismatches(schemas, kinds = KINDS) {
   return out;
 }
 var EDITOR_KEYWORDS = ["patternErrorMessage", "errorMessage", "markdownDescription", "deprecationMessage", "enumDescriptions"];
+var AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  // errors carry parentSchema: the allowed field names, titles and error messages come from it
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+  // `if` sub-schemas use `required` without repeating `type: object`
+  allowUnionTypes: true
+};
+var FORMATS = ["date-time", "date", "uuid"];
+function schemaHash(texts) {
+  const h = createHash("sha256");
+  for (const [file, text] of [...texts].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) h.update(`${file}
+${text}
+`);
+  return h.digest("hex");
+}
+function readSchemaFiles(dir) {
+  const texts = [];
+  const schemas = /* @__PURE__ */ new Map();
+  for (const file of DECLARATION_SCHEMA_FILES) {
+    const path2 = join2(dir, file);
+    if (!existsSync2(path2)) throw new Error(`schema ${path2} is missing: every kind in src/kinds/index.ts needs its schema file (see docs/adding-a-kind.md)`);
+    const text = readFileSync(path2, "utf8");
+    const schema2 = JSON.parse(text);
+    if (schema2.$id !== file) throw new Error(`schema ${path2} must have "$id": "${file}"`);
+    texts.push([file, text]);
+    schemas.set(file, schema2);
+  }
+  const mismatches = registryMismatches(schemas);
+  if (mismatches.length) throw new Error(`the schemas in ${dir} disagree with the kind registry:
+  ${mismatches.join("\n  ")}`);
+  return { texts, schemas };
+}
 var cached;
 function findSchemaDir(from = dirname(fileURLToPath(import.meta.url))) {
   let dir = resolve2(from);
@@ -46607,38 +55486,26 @@ function findSchemaDir(from = dirname(fileURLToPath(import.meta.url))) {
     dir = parent;
   }
 }
-function compileSchemas(dir = findSchemaDir()) {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    // errors carry parentSchema: the allowed field names, titles and error messages come from it
-    strict: true,
-    strictRequired: false,
-    strictTypes: false,
-    // `if` sub-schemas use `required` without repeating `type: object`
-    allowUnionTypes: true
-  });
-  addFormats(ajv, ["date-time", "date", "uuid"]);
+function compileRead(dir, schemas) {
+  const { Ajv2020: Ajv20202, addFormats } = loadCompiler();
+  const ajv = new Ajv20202({ ...AJV_OPTIONS });
+  addFormats(ajv, [...FORMATS]);
   for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ["string", "array"] });
-  const schemas = /* @__PURE__ */ new Map();
-  for (const file of DECLARATION_SCHEMA_FILES) {
-    const path2 = join2(dir, file);
-    if (!existsSync2(path2)) throw new Error(`schema ${path2} is missing: every kind in src/kinds/index.ts needs its schema file (see docs/adding-a-kind.md)`);
-    const schema = JSON.parse(readFileSync(path2, "utf8"));
-    if (schema.$id !== file) throw new Error(`schema ${join2(dir, file)} must have "$id": "${file}"`);
-    schemas.set(file, schema);
-    ajv.addSchema(schema);
-  }
-  const mismatches = registryMismatches(schemas);
-  if (mismatches.length) throw new Error(`the schemas in ${dir} disagree with the kind registry:
-  ${mismatches.join("\n  ")}`);
-  const validate = ajv.getSchema(DECLARATION_SCHEMA);
-  if (!validate) throw new Error(`schema ${DECLARATION_SCHEMA} is missing from ${dir}`);
-  return { dir, schemas, validate };
+  for (const schema2 of schemas.values()) ajv.addSchema(schema2);
+  const validate2 = ajv.getSchema(DECLARATION_SCHEMA);
+  if (!validate2) throw new Error(`schema ${DECLARATION_SCHEMA} is missing from ${dir}`);
+  return { dir, schemas, validate: validate2, precompiled: false };
 }
 function schemaSet() {
-  cached ??= compileSchemas();
+  cached ??= schemaSetFrom(findSchemaDir(), precompiled);
   return cached;
+}
+function schemaSetFrom(dir, pre) {
+  const { texts, schemas } = readSchemaFiles(dir);
+  if (!pre || pre.sourceHash !== schemaHash(texts)) return compileRead(dir, schemas);
+  const validate2 = pre.validate;
+  if (!("schema" in validate2)) Object.assign(validate2, { schema: schemas.get(DECLARATION_SCHEMA) });
+  return { dir, schemas, validate: validate2, precompiled: true };
 }
 
 // src/declarations/validate.ts
@@ -46652,10 +55519,10 @@ function compareDiagnostics(a, b) {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 function validateDocument(doc) {
-  const { validate } = schemaSet();
+  const { validate: validate2 } = schemaSet();
   const diagnostics = [];
-  if (!validate(doc.value)) {
-    for (const p of translateErrors((validate.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
+  if (!validate2(doc.value)) {
+    for (const p of translateErrors((validate2.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
@@ -46747,7 +55614,7 @@ function canonicalJson(value) {
 }
 function declarationsHash(declarations) {
   const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return createHash("sha256").update(canonicalJson(items)).digest("hex");
+  return createHash2("sha256").update(canonicalJson(items)).digest("hex");
 }
 
 // src/engine/order.ts
@@ -46756,16 +55623,16 @@ function applyOrder(kinds) {
   const done = /* @__PURE__ */ new Set();
   const visiting = /* @__PURE__ */ new Set();
   const out = [];
-  const visit2 = (name, trail) => {
+  const visit = (name, trail) => {
     if (done.has(name)) return;
     if (visiting.has(name)) throw new Error(`dependency cycle between kinds: ${[...trail, name].join(" \u2192 ")}`);
     visiting.add(name);
-    for (const dep of byName2.get(name)?.dependsOn ?? []) if (byName2.has(dep)) visit2(dep, [...trail, name]);
+    for (const dep of byName2.get(name)?.dependsOn ?? []) if (byName2.has(dep)) visit(dep, [...trail, name]);
     visiting.delete(name);
     done.add(name);
     out.push(name);
   };
-  for (const k of kinds) visit2(k.kind, []);
+  for (const k of kinds) visit(k.kind, []);
   return out;
 }
 function dependentsOf(kinds, name) {
@@ -46788,7 +55655,7 @@ function dependentsOf(kinds, name) {
 var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
 
 // src/engine/util.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function stableStringify2(value) {
   return JSON.stringify(sortKeys(value));
 }
@@ -46805,7 +55672,7 @@ function sortKeys(value) {
   return value;
 }
 function sha256(text) {
-  return createHash2("sha256").update(text).digest("hex");
+  return createHash3("sha256").update(text).digest("hex");
 }
 function fingerprint(canonicalLive) {
   return "sha256:" + sha256(stableStringify2(canonicalLive)).slice(0, 32);
@@ -46843,6 +55710,9 @@ function valueAt(doc, pointer) {
     cur = cur[seg2];
   }
   return cur;
+}
+function forKind(api, kind) {
+  return api.forKind?.(kind.kind) ?? api;
 }
 
 // src/engine/desired.ts
@@ -46958,8 +55828,15 @@ function kindsInPlay(kinds, declarations) {
   const declared = new Set(declarations.map((d) => d.kind));
   return kinds.filter((k) => declared.has(k.kind));
 }
-async function fetchLive(api, kinds) {
-  const lists = await Promise.all(kinds.map((k) => readAll(api, k)));
+async function fetchLive(api, kinds, onProgress) {
+  let done = 0;
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      const list = await readAll(forKind(api, k), k);
+      onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++done, kindsTotal: kinds.length });
+      return list;
+    })
+  );
   return new Map(kinds.map((k, i) => [k.kind, lists[i]]));
 }
 function diff(before, after) {
@@ -47176,14 +56053,16 @@ async function makePlan(api, kinds, declarations, options = {}) {
   try {
     inTarget = targetFilter(parseTargets(options.targets));
   } catch {
-    const live2 = await fetchLive(api, inPlay);
+    const live2 = await fetchLive(api, inPlay, options.onProgress);
     return { plan: buildPlan(kinds, declarations, live2, options), live: live2 };
   }
   const grouped = declarationsByKind(declarations);
   const parts = /* @__PURE__ */ new Map();
+  let kindsDone = 0;
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await readForPlan(api, k, grouped.get(k.kind) ?? []);
+      const list = await readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? []);
+      options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     })
@@ -47240,14 +56119,14 @@ async function applyPlan(api, kinds, plan, options = {}) {
   };
   const readLive = async (kind, id) => {
     const known = liveById(kind, id);
-    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(api, id);
+    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(forKind(api, kind), id);
   };
   let clock = 0;
   const listings = /* @__PURE__ */ new Map();
   const findByName = (kind, name, failedAt) => {
     let listing = listings.get(kind.kind);
     if (!listing || listing.startedAt < failedAt) {
-      const byName2 = kind.list(api).then((all) => {
+      const byName2 = kind.list(forKind(api, kind)).then((all) => {
         const index = /* @__PURE__ */ new Map();
         for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
         return index;
@@ -47277,7 +56156,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
           if (adopted) return adopted;
           const desired = desiredState(kind, c.spec ?? {});
           sent.set(c, desired);
-          const id = await kind.create(api, c.name, desired);
+          const id = await kind.create(forKind(api, kind), c.name, desired);
           createdIds.set(c, id);
           return { ...base2, id, status: "created", durationMs: Date.now() - started };
         }
@@ -47290,11 +56169,11 @@ async function applyPlan(api, kinds, plan, options = {}) {
         if (c.action === "update") {
           const desired = desiredState(kind, c.spec ?? {}, live);
           sent.set(c, desired);
-          await kind.update(api, live, c.name, desired);
+          await kind.update(forKind(api, kind), live, c.name, desired);
           return { ...base2, status: "updated", durationMs: Date.now() - started };
         }
         try {
-          await kind.remove(api, live);
+          await kind.remove(forKind(api, kind), live);
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) return { ...base2, status: "deleted", durationMs: Date.now() - started };
           throw e;
@@ -47337,7 +56216,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
         let outcomes2;
         try {
           outcomes2 = await kind.updateMany(
-            api,
+            forKind(api, kind),
             items.map(({ c, live }) => {
               const desired = desiredState(kind, c.spec ?? {}, live);
               sent.set(c, desired);
@@ -47428,7 +56307,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
     let index;
     try {
       index = /* @__PURE__ */ new Map();
-      for (const obj of await kind.list(api)) {
+      for (const obj of await kind.list(forKind(api, kind))) {
         const key = kind.idOf(obj);
         if (!index.has(key)) index.set(key, obj);
       }
@@ -47442,7 +56321,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
       try {
         let current = id === void 0 ? void 0 : index.get(id);
         const sentKeys = Object.keys(sent.get(c) ?? {});
-        if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(api, kind, current);
+        if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(forKind(api, kind), kind, current);
         check2(c, kind, current);
       } catch {
         complete2 = false;
@@ -47457,7 +56336,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
       const kind = byKind.get(c.kind);
       const id = idOfChange(c);
       try {
-        check2(c, kind, id === void 0 ? void 0 : await kind.get(api, id));
+        check2(c, kind, id === void 0 ? void 0 : await kind.get(forKind(api, kind), id));
       } catch {
         complete2 = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });
@@ -47849,8 +56728,8 @@ function rateLimitWaitMs(status, headers, now = Date.now()) {
 function nextLink(link) {
   if (!link) return void 0;
   for (const part of link.split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
+    const m2 = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m2) return m2[1];
   }
   return void 0;
 }
@@ -47879,14 +56758,14 @@ async function call(t, method, url, body5) {
       throw new Error(`GitHub API ${method} ${path2} failed: ${e instanceof Error ? e.cause instanceof Error ? e.cause.message : e.message : String(e)}`);
     }
     const text = await res.text();
-    let json;
+    let json2;
     try {
-      json = text ? JSON.parse(text) : void 0;
+      json2 = text ? JSON.parse(text) : void 0;
     } catch {
-      json = void 0;
+      json2 = void 0;
     }
-    if (res.ok) return { json, link: res.headers.get("link") };
-    const msg = json && typeof json === "object" && typeof json.message === "string" ? json.message : void 0;
+    if (res.ok) return { json: json2, link: res.headers.get("link") };
+    const msg = json2 && typeof json2 === "object" && typeof json2.message === "string" ? json2.message : void 0;
     const wait = rateLimitWaitMs(res.status, res.headers);
     if (wait === void 0) throw new GitHubApiError(res.status, method, path2, msg);
     if (attempt >= RATE_LIMIT_TRIES) throw new GitHubApiError(res.status, method, path2, msg, true, `Still limited after ${attempt} tries; run the job again later`);
@@ -47906,10 +56785,10 @@ async function listAll(t, firstUrl, maxPages = MAX_PAGES2, stop) {
   const out = [];
   let url = firstUrl;
   for (let page = 0; url && page < maxPages; page++) {
-    const { json, link } = await call(t, "GET", url);
-    if (!Array.isArray(json)) throw new Error(`GitHub API GET ${new URL(url).pathname} did not answer a list`);
-    out.push(...json);
-    if (stop?.(json)) break;
+    const { json: json2, link } = await call(t, "GET", url);
+    if (!Array.isArray(json2)) throw new Error(`GitHub API GET ${new URL(url).pathname} did not answer a list`);
+    out.push(...json2);
+    if (stop?.(json2)) break;
     const next = nextLink(link);
     url = next && new URL(next, url).origin === origin ? new URL(next, url).toString() : void 0;
   }
@@ -47923,12 +56802,12 @@ async function findStickyComment(t, marker = COMMENT_MARKER) {
 async function upsertStickyComment(t, body5, marker = COMMENT_MARKER) {
   const existing = await findStickyComment(t, marker);
   if (existing) {
-    const { json: json2 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body5 });
-    const c2 = json2;
+    const { json: json3 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body5 });
+    const c2 = json3;
     return { id: c2?.id ?? existing.id, url: c2?.html_url ?? existing.html_url, created: false };
   }
-  const { json } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body5 });
-  const c = json;
+  const { json: json2 } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body5 });
+  const c = json2;
   if (!c || typeof c.id !== "number") throw new Error("GitHub API did not answer the new comment id");
   return { id: c.id, url: c.html_url, created: true };
 }
@@ -47944,11 +56823,11 @@ async function syncDriftIssue(t, drift, closingComment) {
   const open2 = await findDriftIssue(t);
   if (drift) {
     if (open2) {
-      const { json: json2 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/${open2.number}`, { title: drift.title, body: drift.body });
-      return { action: "updated", number: open2.number, url: json2?.html_url ?? open2.html_url };
+      const { json: json3 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/${open2.number}`, { title: drift.title, body: drift.body });
+      return { action: "updated", number: open2.number, url: json3?.html_url ?? open2.html_url };
     }
-    const { json } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues`, { title: drift.title, body: drift.body, labels: [DRIFT_LABEL] });
-    const made = json;
+    const { json: json2 } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues`, { title: drift.title, body: drift.body, labels: [DRIFT_LABEL] });
+    const made = json2;
     if (!made || typeof made.number !== "number") throw new Error("GitHub API did not answer the new issue number");
     return { action: "opened", number: made.number, url: made.html_url };
   }
@@ -47965,15 +56844,15 @@ function digestComment(d, sha) {
   const short = shortDigests(d);
   let payload = { v: 1, digest: d.digest, ...sha ? { sha } : {}, objects: short.objects };
   if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...sha ? { sha } : {} };
-  const json = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return `<!-- ${DIGEST_MARKER} ${json} -->`;
+  const json2 = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `<!-- ${DIGEST_MARKER} ${json2} -->`;
 }
 function parseDigestComment(body5) {
-  const m = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body5);
-  if (!m) return void 0;
+  const m2 = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body5);
+  if (!m2) return void 0;
   let o;
   try {
-    o = JSON.parse(m[1]);
+    o = JSON.parse(m2[1]);
   } catch {
     return void 0;
   }
@@ -47999,9 +56878,9 @@ async function findReviewed(t, sha, defaultBranch, marker) {
   if (!sha) throw refuse("GITHUB_SHA is not set, so the pull request of the pushed commit cannot be found.");
   let pulls;
   try {
-    const { json } = await call(t, "GET", `${base(t)}/repos/${t.repository}/commits/${sha}/pulls?per_page=100`);
-    if (!Array.isArray(json)) throw new Error(`GitHub API GET /repos/${t.repository}/commits/${sha}/pulls did not answer a list`);
-    pulls = json;
+    const { json: json2 } = await call(t, "GET", `${base(t)}/repos/${t.repository}/commits/${sha}/pulls?per_page=100`);
+    if (!Array.isArray(json2)) throw new Error(`GitHub API GET /repos/${t.repository}/commits/${sha}/pulls did not answer a list`);
+    pulls = json2;
   } catch (e) {
     throw refuse(`Could not look up the pull request of commit ${sha.slice(0, 12)}: ${errorMessage(e)}.`, permissionHint(e), e);
   }
@@ -48097,7 +56976,7 @@ function readReviewInputs() {
 }
 
 // src/project/load.ts
-var import__2 = __toESM(require__(), 1);
+var import__ = __toESM(require__(), 1);
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 var PROJECT_FILES = ["qcs-gitops.yaml", "qcs-gitops.yml"];
@@ -48106,14 +56985,14 @@ var DEFAULT_GOVERNANCE = Object.freeze({ exceptionExpiryWarningDays: 14, excepti
 function defaultProject(dir = process.cwd()) {
   return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, positions: {} };
 }
-var Ajv20202 = import__2.default.default ?? import__2.default;
+var Ajv2020 = import__.default.default ?? import__.default;
 var validator;
 function projectValidator() {
   if (validator) return validator;
-  const ajv = new Ajv20202({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
   for (const keyword of ["patternErrorMessage", "errorMessage", "markdownDescription"]) ajv.addKeyword({ keyword, schemaType: ["string", "array"] });
-  const schema = JSON.parse(readFileSync2(join3(findSchemaDir(), PROJECT_SCHEMA), "utf8"));
-  validator = ajv.compile(schema);
+  const schema2 = JSON.parse(readFileSync2(join3(findSchemaDir(), PROJECT_SCHEMA), "utf8"));
+  validator = ajv.compile(schema2);
   return validator;
 }
 function displayPath2(p) {
@@ -48166,9 +57045,9 @@ function parseProject(file, text) {
   const value = doc.value;
   const secrets2 = literalCredentials(doc, value);
   diagnostics.push(...secrets2.diagnostics);
-  const validate = projectValidator();
-  if (!validate(value)) {
-    for (const p of translateErrors(validate.errors ?? [], value)) {
+  const validate2 = projectValidator();
+  if (!validate2(value)) {
+    for (const p of translateErrors(validate2.errors ?? [], value)) {
       if (secrets2.paths.has(formatPath(p.path))) continue;
       diagnostics.push(diag2(p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path), p.path, p.message));
     }

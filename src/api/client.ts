@@ -20,7 +20,7 @@ import {
   type HeaderMap,
   type NetworkFailure,
 } from './retry.js';
-import type { ApiClient, ListOptions, RequestOptions } from './types.js';
+import { endpointTemplate, type ApiClient, type ApiStats, type ListOptions, type RequestOptions } from './types.js';
 
 export interface ClientOptions {
   /** Calls in flight at once to the gateway (default 6). */
@@ -81,6 +81,8 @@ interface Exchange {
   body?: string;
   /** Every failure may be retried (POST /auth: asking for a token twice does no harm). */
   alwaysRepeatable?: boolean;
+  /** Whose call this is, for the counters (a kind's name, `auth`). */
+  label?: string;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,7 +128,8 @@ function bytesOf(s: string): number {
 
 class HttpApiClient implements ApiClient {
   readonly gateway: string;
-  readonly stats = { calls: 0, retries: 0 };
+  readonly stats: Required<ApiStats> = { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
+  private readonly views = new Map<string, ApiClient>();
   private readonly origin: string;
   private readonly basePath: string;
   private readonly host: string;
@@ -142,6 +145,7 @@ class HttpApiClient implements ApiClient {
     random: () => number;
   };
   private closed = false;
+  private pausedUntil = 0;
 
   constructor(target: ResolvedTarget, options: ClientOptions = {}) {
     registerSecret(target.credentials.password);
@@ -208,7 +212,29 @@ class HttpApiClient implements ApiClient {
 
   // ---- public API -------------------------------------------------------------------------
 
-  async request<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  request<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.requestAs<T>(undefined, method, path, options);
+  }
+
+  forKind(label: string): ApiClient {
+    let view = this.views.get(label);
+    if (!view) {
+      const base = this; // eslint-disable-line @typescript-eslint/no-this-alias
+      view = {
+        gateway: this.gateway,
+        stats: this.stats,
+        request: (method, path, options) => base.requestAs(label, method, path, options),
+        list: (path, options) => base.listAs(label, path, options),
+        resolvePath: (candidates) => base.resolvePathAs(label, candidates),
+        forKind: (other) => base.forKind(other),
+        close: () => base.close(),
+      };
+      this.views.set(label, view);
+    }
+    return view;
+  }
+
+  async requestAs<T = unknown>(label: string | undefined, method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const { path: csPath, inline } = splitPath(path);
     const qs = buildQuery(options.query, inline);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -224,6 +250,7 @@ class HttpApiClient implements ApiClient {
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
         body,
+        label,
       });
       const s = res.status;
       if (s === 401) {
@@ -239,21 +266,29 @@ class HttpApiClient implements ApiClient {
   }
 
   list<T = Record<string, unknown>>(path: string, options: ListOptions = {}): Promise<T[]> {
+    return this.listAs<T>(undefined, path, options);
+  }
+
+  listAs<T = Record<string, unknown>>(label: string | undefined, path: string, options: ListOptions = {}): Promise<T[]> {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path);
     return collectPages<T>(
-      (pageNumber, size) => this.request('GET', path, { query: { ...options.query, pageNumber, pageSize: size } }),
+      (pageNumber, size) => this.requestAs(label, 'GET', path, { query: { ...options.query, pageNumber, pageSize: size } }),
       pageSize,
       `GET ${csPath}`,
     );
   }
 
   resolvePath(candidates: string[]): Promise<string> {
+    return this.resolvePathAs(undefined, candidates);
+  }
+
+  resolvePathAs(label: string | undefined, candidates: string[]): Promise<string> {
     if (candidates.length === 0) return Promise.reject(new QcsError('E_USAGE', 'resolvePath needs at least one candidate path'));
     const key = candidates.join('\n');
     let p = this.resolved.get(key);
     if (!p) {
-      p = this.probe(candidates);
+      p = this.probe(candidates, label);
       this.resolved.set(key, p);
       // a failure (network, auth) is not an answer: let a later call try again
       p.catch(() => this.resolved.delete(key));
@@ -269,11 +304,11 @@ class HttpApiClient implements ApiClient {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private async probe(candidates: string[]): Promise<string> {
+  private async probe(candidates: string[], label: string | undefined): Promise<string> {
     let first404: ApiError | undefined;
     for (const candidate of candidates) {
       try {
-        await this.request('GET', candidate, { query: { pageNumber: 1, pageSize: 1 } });
+        await this.requestAs(label, 'GET', candidate, { query: { pageNumber: 1, pageSize: 1 } });
         return candidate;
       } catch (e) {
         if (e instanceof ApiError && e.status === 404 && e.code === 'E_API_404') {
@@ -311,6 +346,7 @@ class HttpApiClient implements ApiClient {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form,
       alwaysRepeatable: true,
+      label: 'auth',
     });
     const s = res.status;
     if (s >= 200 && s < 300) {
@@ -387,7 +423,7 @@ class HttpApiClient implements ApiClient {
             : undefined;
         throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited, why });
       }
-      if (told !== undefined) this.limiter.pause(this.o.now() + wait);
+      if (told !== undefined) this.pauseForRateLimit(this.o.now() + wait);
       // a gateway timeout or bad gateway may hide a call the service carried out
       if (s === 502 || s === 504) maybeDoneBefore = true;
       this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
@@ -419,8 +455,16 @@ class HttpApiClient implements ApiClient {
     const bounded = Math.min(wait, this.o.maxRetryWaitMs);
     if (bounded > 0) {
       this.debug(`  rate-limit budget low (remaining ${remaining}): pausing new calls for ${bounded}ms`);
-      this.limiter.pause(now + bounded);
+      this.pauseForRateLimit(now + bounded);
     }
+  }
+
+  /** Pauses new calls until `until` (epoch ms); the time paused counts once however many calls asked for it. */
+  private pauseForRateLimit(until: number): void {
+    const from = Math.max(this.o.now(), this.pausedUntil);
+    if (until > from) this.stats.rateLimitWaitMs += until - from;
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.limiter.pause(until);
   }
 
   private suffix(text: string): string {
@@ -456,6 +500,10 @@ class HttpApiClient implements ApiClient {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     this.stats.calls++;
+    const endpoint = endpointTemplate(x.method, x.shownPath);
+    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
+    const who = x.label ?? 'other';
+    this.stats.byKind[who] = (this.stats.byKind[who] ?? 0) + 1;
     let status = 0;
     try {
       const res = await this.dispatcher.request({

@@ -29,7 +29,33 @@ export interface ApiClient {
   /** The first of `candidates` that the gateway serves (a GET that does not answer 404), remembered for the run.
    * Used for the secret-rule path (`/v1.3/secretrule`, falling back to `/v1.3/secretDetector`). */
   resolvePath(candidates: string[]): Promise<string>;
-  /** Counts of calls made so far, for benchmarks and tests. */
-  readonly stats: { calls: number; retries: number };
+  /** Counts of calls made so far (every HTTP exchange, retries and /auth included); the HTTP client fills every field,
+   * test doubles may count calls and retries only. */
+  readonly stats: ApiStats;
+  /** A view of this client whose calls are counted under `label` (the engine passes a kind's name), sharing its
+   * connections, token, limits and counters. */
+  forKind?(label: string): ApiClient;
   close(): Promise<void>;
+}
+
+export interface ApiStats {
+  /** HTTP exchanges sent (each try counts; /auth included). */
+  calls: number;
+  /** Tries after a retryable failure. */
+  retries: number;
+  /** Exchanges by endpoint: `METHOD /path/template` with ids replaced by `{id}` (no query), e.g. `GET /csapi/v1.3/exception/{id}`. */
+  byEndpoint?: Record<string, number>;
+  /** Exchanges by the label of the view that made them (a kind's name), `auth` for token requests, `other` when unlabelled. */
+  byKind?: Record<string, number>;
+  /** Time new calls were held back because the gateway limited the rate (Retry-After on 429/503, an exhausted
+   * budget), in ms of wall time (overlapping waits count once). */
+  rateLimitWaitMs?: number;
+}
+
+/** Replaces the ids in a path by `{id}`: segments that are numbers, UUIDs, or long tokens holding digits. */
+export function endpointTemplate(method: string, path: string): string {
+  const q = path.indexOf('?');
+  const p = q < 0 ? path : path.slice(0, q);
+  const segs = p.split('/').map((s) => (/^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || (/^[A-Za-z0-9_-]{12,}$/.test(s) && /\d/.test(s)) ? '{id}' : s));
+  return `${method} ${segs.join('/')}`;
 }

@@ -2,17 +2,12 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import type { RunState } from './main.js';
 import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common.js';
-import { addPlanOptions, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
+import { addPlanOptions, planOptionsFrom, readProgress, renderPlan, type PlanFlags } from './plan.js';
+import { startProgress } from './progress.js';
 import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from './project.js';
-import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
-import { KINDS } from '../kinds/index.js';
-import { makePlan, fetchForPlan, type LiveState } from '../engine/plan.js';
-import { applyPlan } from '../engine/apply.js';
-import { loadPlan, checkStale } from '../engine/planfile.js';
-import { checkDigest, expectedFromPlanDocument, isDigest, type ExpectedDigest } from '../engine/digest.js';
+import type { LiveState } from '../engine/plan.js';
+import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
-import { renderApplyText, renderResultLine } from '../render/text.js';
-import { renderApplyJson } from '../render/json.js';
 import { PlanError, UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 
@@ -35,6 +30,7 @@ async function confirm(): Promise<boolean> {
 
 /** `--expect-digest`: 64 hex characters, or a json plan file (plan --format json, or plan --out) holding its digest. */
 async function readExpectedDigest(value: string): Promise<ExpectedDigest> {
+  const { expectedFromPlanDocument, isDigest } = await import('../engine/digest.js');
   const v = value.trim();
   if (isDigest(v.toLowerCase())) return { digest: v.toLowerCase() };
   const hint = 'Give the "digest" of `qcs-gitops plan … --format json` (64 hexadecimal characters), or the json plan file that was reviewed.';
@@ -72,6 +68,18 @@ export function registerApply(program: Command, state: RunState): void {
     if (!flags.autoApprove && !process.stdin.isTTY) {
       throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
     }
+    // loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine
+    const [{ loadDeclarations, declarationsHash }, { KINDS }, { makePlan, fetchForPlan }, { applyPlan }, { loadPlan, checkStale }, { checkDigest }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
+      await Promise.all([
+        import('../declarations/validate.js'),
+        import('../kinds/index.js'),
+        import('../engine/plan.js'),
+        import('../engine/apply.js'),
+        import('../engine/planfile.js'),
+        import('../engine/digest.js'),
+        import('../render/text.js'),
+        import('../render/json.js'),
+      ]);
     const expectDigest = flags.expectDigest === undefined ? undefined : await readExpectedDigest(flags.expectDigest);
     const { project, env } = await selectEnvironment(flags);
     const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
@@ -102,22 +110,27 @@ export function registerApply(program: Command, state: RunState): void {
     try {
       let plan: Plan;
       let live: LiveState;
-      if (saved) {
-        if (saved.gateway && saved.gateway !== conn.gateway) {
-          throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
+      const reading = readProgress(flags, conn.api, 'apply: reading the live state');
+      try {
+        if (saved) {
+          if (saved.gateway && saved.gateway !== conn.gateway) {
+            throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
+          }
+          const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
+          live = await fetchForPlan(conn.api, kindsInPlan, declarations);
+          checkStale(saved, KINDS, live);
+          plan = saved;
+        } else {
+          ({ plan, live } = await makePlan(conn.api, KINDS, declarations, { ...planOptionsFrom(flags), onProgress: reading.onRead }));
+          if (env) plan.environment = env.name;
         }
-        const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
-        live = await fetchForPlan(conn.api, kindsInPlan, declarations);
-        checkStale(saved, KINDS, live);
-        plan = saved;
-      } else {
-        ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
-        if (env) plan.environment = env.name;
+      } finally {
+        reading.stop();
       }
       // before anything is shown or asked: a plan that is not the reviewed one is refused outright
       if (expectDigest !== undefined) checkDigest(expectDigest, plan);
       const json = flags.format === 'json';
-      if (!json) process.stdout.write(renderPlan(plan, 'text', flags.color !== false && useColor()));
+      if (!json) process.stdout.write(await renderPlan(plan, 'text', flags.color !== false && useColor()));
       if (plan.changes.length === 0) {
         if (json) process.stdout.write(renderApplyJson({ results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } }));
         else process.stdout.write('Nothing to apply.\n');
@@ -130,11 +143,25 @@ export function registerApply(program: Command, state: RunState): void {
         return;
       }
       if (!json) process.stdout.write('\n');
-      const result = await applyPlan(conn.api, KINDS, plan, {
-        parallelism,
-        live,
-        onResult: json ? undefined : (r) => process.stdout.write(renderResultLine(r) + '\n'),
-      });
+      const progress = startProgress(!flags.quiet && !flags.debug, { phase: 'apply', changesDone: 0, changesTotal: plan.changes.length }, { stats: () => conn.api.stats });
+      let done = 0;
+      let failed = 0;
+      let result;
+      try {
+        result = await applyPlan(conn.api, KINDS, plan, {
+          parallelism,
+          live,
+          onResult: (r) => {
+            if (r.status === 'failed') failed++;
+            done++;
+            progress.update({ changesDone: done, failed, phase: done === plan.changes.length ? 'apply: verifying' : 'apply' });
+            if (json) return;
+            progress.print(process.stdout, renderResultLine(r) + '\n'); // the live line moves below each result line
+          },
+        });
+      } finally {
+        progress.stop();
+      }
       process.stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
       if (!json && conn.simulated && !flags.state) {
         process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');

@@ -2,11 +2,11 @@
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../api/types.js';
 import { resolveTarget, type TargetOptions } from '../api/config.js';
-import { createClient } from '../api/client.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 import type { Environment } from '../project/load.js';
 import { targetOfEnvironment } from '../project/select.js';
+import { formatCallStats } from './output.js';
 
 export interface TargetFlags extends TargetOptions {
   simulator?: boolean | string;
@@ -60,6 +60,7 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
 
 /** Connects to the gateway of `env` (an environment of the project file) when given, else of the flags and QUALYS_* variables. */
 export async function connect(flags: TargetFlags, env?: Environment): Promise<Connection> {
+  const { createClient } = await import('../api/client.js'); // loaded only by the commands that talk to the API
   const debug = flags.debug ? (line: string) => process.stderr.write(redact(line) + '\n') : undefined;
   const warn = (line: string) => process.stderr.write(redact(`Warning: ${line}`) + '\n');
   const clientOptions = {
@@ -81,6 +82,7 @@ export async function connect(flags: TargetFlags, env?: Environment): Promise<Co
       gateway: 'simulator',
       simulated: true,
       close: async () => {
+        printCallStats(flags, api);
         await api.close();
         await sim.close();
       },
@@ -91,7 +93,20 @@ export async function connect(flags: TargetFlags, env?: Environment): Promise<Co
   // an environment never falls back to the ambient QUALYS_* variables: they may belong to another subscription
   const target = env ? resolveTarget(targetOfEnvironment(env, flags), {}) : resolveTarget({ gatewayUrl, platform, username, password, token, insecure });
   const api = createClient(target, clientOptions);
-  return { api, gateway: api.gateway, simulated: false, close: () => api.close() };
+  return {
+    api,
+    gateway: api.gateway,
+    simulated: false,
+    close: () => {
+      printCallStats(flags, api);
+      return api.close();
+    },
+  };
+}
+
+/** With --debug, the run ends with its calls by kind and by endpoint (stderr). */
+function printCallStats(flags: TargetFlags, api: ApiClient): void {
+  if (flags.debug) process.stderr.write(formatCallStats(api.stats));
 }
 
 /** Colour only on a TTY and never with NO_COLOR. */

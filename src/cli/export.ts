@@ -6,8 +6,7 @@ import type { RunState } from './main.js';
 import { addTargetOptions, collect, connect, type TargetFlags } from './common.js';
 import { KINDS } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
-import { fetchLive } from '../engine/plan.js';
-import { exportFiles, type ExportResult } from '../export/export.js';
+import type { ExportResult } from '../export/export.js';
 import { UsageError } from '../errors.js';
 import { addProjectOptions, selectEnvironment, type ProjectFlags } from './project.js';
 
@@ -120,6 +119,7 @@ export function registerExport(program: Command, state: RunState): void {
     if (dir && !flags.force && (await readdir(out)).length > 0) {
       throw new UsageError(`--out '${out}' is not empty; export will not overwrite it`, 'Choose an empty or new folder, or pass --force to replace the exported kinds\' files in it.');
     }
+    const [{ fetchLive }, { exportFiles }] = await Promise.all([import('../engine/plan.js'), import('../export/export.js')]);
     const conn = await connect(flags, env);
     let result: ExportResult;
     try {

@@ -2,9 +2,29 @@
 // never puts them in errors, and `redact` scrubs anything that looks like a bearer token or a known secret.
 import { QcsError, ValidationError, ApiError, PlanError, type Diagnostic } from '../errors.js';
 import { redact } from '../redact.js';
+import type { ApiStats } from '../api/types.js';
+import type { PlanStats } from '../engine/model.js';
 
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+}
+
+/** The client's counters as a plan's `stats.apiCalls`. */
+export function apiCallsOf(stats: ApiStats): PlanStats['apiCalls'] {
+  const sorted = (o: Record<string, number> | undefined) => Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { total: stats.calls, retries: stats.retries, byEndpoint: sorted(stats.byEndpoint), byKind: sorted(stats.byKind) };
+}
+
+/** `--debug`'s closing lines: calls by kind and by endpoint. */
+export function formatCallStats(stats: ApiStats): string {
+  const { total, retries, byEndpoint, byKind } = apiCallsOf(stats);
+  const waited = stats.rateLimitWaitMs ?? 0;
+  const lines = [`API calls: ${total} (${retries} retr${retries === 1 ? 'y' : 'ies'}${waited ? `, ${(waited / 1000).toFixed(1)} s waited on rate limits` : ''})`];
+  lines.push('  by kind:');
+  for (const [k, n] of Object.entries(byKind).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`    ${String(n).padStart(6)}  ${k}`);
+  lines.push('  by endpoint:');
+  for (const [k, n] of Object.entries(byEndpoint).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`    ${String(n).padStart(6)}  ${k}`);
+  return lines.join('\n') + '\n';
 }
 
 export function reportError(e: unknown, opts: { debug?: boolean } = {}, write: (s: string) => void = (s) => process.stderr.write(s)): void {

@@ -1,13 +1,10 @@
 import { Option, type Command } from 'commander';
 import type { RunState } from './main.js';
 import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
-import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
-import { KINDS } from '../kinds/index.js';
-import { makePlan, hasChanges, type PlanOptions } from '../engine/plan.js';
-import { savePlan } from '../engine/planfile.js';
-import { renderPlanText } from '../render/text.js';
-import { renderPlanMarkdown } from '../render/markdown.js';
-import { planToJson, renderPlanJson } from '../render/json.js';
+import type { PlanOptions, ReadProgress } from '../engine/plan.js';
+import type { ApiClient } from '../api/types.js';
+import { startProgress, type Progress } from './progress.js';
+import { apiCallsOf } from './output.js';
 import { QcsError, UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import type { Declaration } from '../types.js';
@@ -28,6 +25,18 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
   target?: string[];
   color?: boolean;
   strict?: boolean;
+  quiet?: boolean;
+}
+
+/** The engine's modules, loaded when a command runs: start-up (`--help`, `validate`) parses none of them. */
+async function engine() {
+  const [validate, kinds, plan, planfile] = await Promise.all([
+    import('../declarations/validate.js'),
+    import('../kinds/index.js'),
+    import('../engine/plan.js'),
+    import('../engine/planfile.js'),
+  ]);
+  return { ...validate, ...kinds, ...plan, ...planfile };
 }
 
 export function addPlanOptions(cmd: Command): Command {
@@ -37,7 +46,8 @@ export function addPlanOptions(cmd: Command): Command {
       .option('--max-deletes <n>', 'refuse a plan with more deletes than this unless --allow-mass-delete', '10')
       .option('--allow-mass-delete', 'allow more deletes than --max-deletes')
       .option('--target <KIND/NAME>', 'limit the plan to this object (repeatable)', collect)
-      .option('--no-color', 'no colour even on a terminal'),
+      .option('--no-color', 'no colour even on a terminal')
+      .option('--quiet', 'no progress line on stderr (shown on a terminal, and every 5 s in a log, for long runs)'),
   );
 }
 
@@ -50,7 +60,22 @@ export function planOptionsFrom(flags: PlanFlags): PlanOptions {
   };
 }
 
-export function renderPlan(plan: Plan, format: string, color: boolean): string {
+/** The progress line of a read of the live state (off with --quiet, and with --debug, whose lines it would cut). */
+export function readProgress(flags: PlanFlags, api: ApiClient, phase: string): Progress & { onRead: (e: ReadProgress) => void } {
+  const progress = startProgress(!flags.quiet && !flags.debug, { phase }, { stats: () => api.stats });
+  let objectsRead = 0;
+  return {
+    ...progress,
+    onRead: (e) => progress.update({ kindsRead: e.kindsDone, kindsTotal: e.kindsTotal, objectsRead: (objectsRead += e.objects) }),
+  };
+}
+
+export async function renderPlan(plan: Plan, format: string, color: boolean): Promise<string> {
+  const [{ renderPlanJson }, { renderPlanMarkdown }, { renderPlanText }] = await Promise.all([
+    import('../render/json.js'),
+    import('../render/markdown.js'),
+    import('../render/text.js'),
+  ]);
   switch (format) {
     case 'json':
       return renderPlanJson(plan);
@@ -62,7 +87,7 @@ export function renderPlan(plan: Plan, format: string, color: boolean): string {
 }
 
 /** One environment's plan (or the plan without environment), for the plan command and --all-envs. */
-export async function planFor(project: Project, env: Environment | undefined, argPaths: readonly string[], flags: PlanFlags): Promise<{ plan: Plan; declarations: Declaration[]; gateway: string; paths: string[] }> {
+export async function planFor(project: Project, env: Environment | undefined, argPaths: readonly string[], flags: PlanFlags): Promise<{ plan: Plan; declarations: Declaration[]; gateway: string; paths: string[]; stats: NonNullable<Plan['stats']> }> {
   const paths = pathsFor(argPaths, env);
   if (paths.length === 0) {
     throw new UsageError(
@@ -70,15 +95,22 @@ export async function planFor(project: Project, env: Environment | undefined, ar
       env ? `Add paths: [...] to '${env.name}' in ${project.file}, or give the paths on the command line.` : 'Example: qcs-gitops plan examples/policies --simulator (or --env NAME with a project file)',
     );
   }
+  const { loadDeclarations, KINDS, makePlan } = await engine();
   const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
   const options = planOptionsFrom(flags);
   const conn = await connect(flags, env);
   try {
-    const { plan } = await makePlan(conn.api, KINDS, declarations, options);
+    const progress = readProgress(flags, conn.api, `plan${env ? ` ${env.name}` : ''}: reading the live state`);
+    let plan: Plan;
+    try {
+      ({ plan } = await makePlan(conn.api, KINDS, declarations, { ...options, onProgress: progress.onRead }));
+    } finally {
+      progress.stop();
+    }
     if (env) plan.environment = env.name;
     const findings = exceptionFindings(declarations, project.governance, currentTime());
     if (findings.length) plan.findings = findings;
-    return { plan, declarations, gateway: conn.gateway, paths };
+    return { plan, declarations, gateway: conn.gateway, paths, stats: { apiCalls: apiCallsOf(conn.api.stats) } };
   } finally {
     await conn.close();
   }
@@ -99,6 +131,7 @@ function errorText(e: unknown): string {
 /** Every environment's plan under its name; the exit code combines them (1 if any failed, else 2 with changes). */
 async function planAllEnvs(project: Project, argPaths: readonly string[], flags: PlanFlags): Promise<number> {
   if (flags.out) throw new UsageError('--out saves one environment\'s plan; it cannot be combined with --all-envs', 'Save each with: qcs-gitops plan --env NAME --out plan-NAME.json');
+  const [{ hasChanges }, { planToJson }] = await Promise.all([import('../engine/plan.js'), import('../render/json.js')]);
   const outcomes: EnvOutcome[] = [];
   for (const env of allEnvironments(project)) {
     try {
@@ -117,7 +150,7 @@ async function planAllEnvs(project: Project, argPaths: readonly string[], flags:
     }
     process.stdout.write(JSON.stringify({ formatVersion: 1, environments }, null, 2) + '\n');
   } else {
-    const parts = outcomes.map((o) => {
+    const parts = await Promise.all(outcomes.map(async (o) => {
       if (o.plan) {
         if (flags.format === 'text' && o.plan.findings?.length) process.stderr.write(`Environment ${o.env.name}:\n${renderFindingsText(o.plan.findings)}`);
         return renderPlan(o.plan, flags.format, color);
@@ -126,7 +159,7 @@ async function planAllEnvs(project: Project, argPaths: readonly string[], flags:
       return flags.format === 'markdown'
         ? `### qcs-gitops plan for environment \`${o.env.name}\` failed\n\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\`\n`
         : `Environment: ${o.env.name}\n\n${text}\n`;
-    });
+    }));
     process.stdout.write(parts.join(flags.format === 'markdown' ? '\n' : '\n' + '─'.repeat(60) + '\n\n'));
   }
   if (outcomes.some((o) => o.error)) return 1;
@@ -154,7 +187,8 @@ export function registerPlan(program: Command, state: RunState): void {
       state.exitCode = await planAllEnvs(project, args, flags);
       return;
     }
-    const { plan, declarations, gateway, paths } = await planFor(project, env, args, flags);
+    const { declarationsHash, savePlan, hasChanges } = await engine();
+    const { plan, declarations, gateway, paths, stats } = await planFor(project, env, args, flags);
     if (flags.out) {
       await savePlan(flags.out, {
         ...plan,
@@ -165,7 +199,8 @@ export function registerPlan(program: Command, state: RunState): void {
         createdAt: new Date().toISOString(),
       });
     }
-    process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
+    plan.stats = stats; // after saving: a saved plan carries no run figures
+    process.stdout.write(await renderPlan(plan, flags.format, flags.color !== false && useColor()));
     // text plans: findings on stderr, like validate's (markdown and json carry them in the document)
     if (flags.format === 'text' && plan.findings?.length) process.stderr.write(renderFindingsText(plan.findings));
     if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}${env ? ` --env ${env.name}` : ''}\n`);

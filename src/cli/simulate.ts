@@ -2,8 +2,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunState } from './main.js';
 import { UsageError } from '../errors.js';
-import { startSimulator } from '../simulator/index.js';
-import { SeedError } from '../simulator/seed.js';
 import type { FaultConfig, SimulatorHandle } from '../simulator/types.js';
 
 export const DEFAULT_SIMULATOR_PORT = 8787;
@@ -51,6 +49,8 @@ export async function startSimulateCommand(o: SimulateOptions, write: (s: string
   if (o.rateLimit) faults.rateLimit = o.rateLimit;
   if (o.secretDetectorOnly) faults.secretDetectorOnly = true;
   if (o.faultSeed !== undefined) faults.seed = o.faultSeed;
+  // the simulator is loaded only when this command runs (validate and --help never parse it)
+  const [{ startSimulator }, { SeedError }] = await Promise.all([import('../simulator/index.js'), import('../simulator/seed.js')]);
   let sim: SimulatorHandle;
   try {
     sim = await startSimulator({

@@ -2,13 +2,16 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { KIND_NAMES } from '../kinds/index.js';
-import { hasErrors, loadAndValidate, type ValidationResult } from '../declarations/validate.js';
+import type { ValidationResult } from '../declarations/validate.js';
 import type { Environment, Project } from '../project/load.js';
 import { formatDiagnostic } from './output.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 import type { RunState } from './main.js';
 import { currentTime, exceptionFindings, type Finding } from '../governance/findings.js';
 import { findingsToJson, renderFindingsText } from '../render/governance.js';
+
+/** An error-level diagnostic (hasErrors of declarations/validate, without loading it). */
+const isError = (d: { severity?: string }): boolean => d.severity !== 'warning';
 
 interface ValidateFlags extends ProjectFlags {
   format: string;
@@ -17,6 +20,7 @@ interface ValidateFlags extends ProjectFlags {
 
 /** One environment's validation (or the validation without environment). */
 async function validateFor(project: Project, env: Environment | undefined, argPaths: readonly string[]): Promise<ValidationResult> {
+  const { loadAndValidate } = await import('../declarations/validate.js');
   const paths = pathsFor(argPaths, env);
   if (paths.length === 0) {
     throw new UsageError(
@@ -29,7 +33,7 @@ async function validateFor(project: Project, env: Environment | undefined, argPa
 
 function jsonOf(r: ValidationResult, findings: readonly Finding[]): Record<string, unknown> {
   return {
-    valid: !hasErrors(r.diagnostics),
+    valid: !r.diagnostics.some(isError),
     declarations: r.declarations.length,
     files: r.files.length,
     diagnostics: r.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, path: d.path, severity: d.severity ?? 'error', message: d.message })),
@@ -40,7 +44,7 @@ function jsonOf(r: ValidationResult, findings: readonly Finding[]): Record<strin
 /** The text report: diagnostics (for stderr) and the verdict line (stdout when valid, else stderr). */
 function textOf(r: ValidationResult): { stderr: string[]; stdout: string[] } {
   const stderr = r.diagnostics.map(formatDiagnostic);
-  if (hasErrors(r.diagnostics)) {
+  if (r.diagnostics.some(isError)) {
     const errors = r.diagnostics.filter((d) => d.severity !== 'warning');
     const inFiles = new Set(errors.map((d) => d.file)).size;
     stderr.push(`Invalid: ${errors.length} problem${errors.length === 1 ? '' : 's'} in ${inFiles} file${inFiles === 1 ? '' : 's'}.`);
@@ -63,6 +67,8 @@ export function registerValidate(program: Command, state: RunState): void {
     if (opts.format !== 'text' && opts.format !== 'json') {
       throw new UsageError(`unknown --format '${opts.format}'`, 'Use --format text or --format json.');
     }
+    // loaded here, not at start-up: `--help` parses no YAML reader or validator
+    const { hasErrors } = await import('../declarations/validate.js');
     const now = currentTime();
     const { project, env } = await selectEnvironment(opts);
     const runs: Array<{ env?: Environment; result: ValidationResult; findings: Finding[] }> = [];

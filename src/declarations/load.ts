@@ -2,25 +2,15 @@
 // keeping source positions. Never throws for bad input: every problem becomes a Diagnostic.
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import {
-  Document,
-  LineCounter,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-  type Node as YamlNode,
-  type Pair,
-  type ParsedNode,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
+import type { Document, Node as YamlNode, Pair, ParsedNode, YAMLMap } from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
+import { parseFast } from './fast.js';
 
-/** Largest declaration file read. Larger files are refused with a diagnostic. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Largest declaration file read (32 MiB: a file of 10,000 declarations is about 3 MB). Larger files are refused with a
+ * diagnostic. */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 /** Largest number of alias expansions in one document (the `yaml` library's "billion laughs" guard). */
 export const MAX_ALIAS_COUNT = 100;
 /** Deepest nesting of unclosed `[`/`{` accepted. The YAML parser's error recovery grows without bound on deeply
@@ -31,6 +21,22 @@ export const MAX_FLOW_DEPTH = 64;
 export const MAX_COLLECTION_ITEMS = 10_000;
 /** Keys that could pollute object prototypes downstream; refused wherever they appear. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+let yamlLib: typeof YamlLib | undefined;
+
+/** `yaml`, loaded the first time a file needs it: a run whose files all go through the fast reader, and asks no
+ * position, never parses it. `require` is the bundles' (their banner defines it; esbuild bundles what it names into
+ * dist/); where there is none (the sources under test), one made here. */
+function Y(): typeof YamlLib {
+  if (!yamlLib) {
+    try {
+      yamlLib = require('yaml') as typeof YamlLib;
+    } catch {
+      yamlLib = createRequire(import.meta.url)('yaml') as typeof YamlLib;
+    }
+  }
+  return yamlLib;
+}
 
 export type PathSegment = string | number;
 
@@ -173,10 +179,10 @@ export async function readText(file: string): Promise<{ text?: string; diagnosti
   try {
     const st = await stat(file);
     if (st.size > MAX_FILE_BYTES) {
-      return { diagnostic: diag(file, `file is too large (${st.size} bytes; the limit is ${MAX_FILE_BYTES} bytes = 5 MiB); split it into several files`) };
+      return { diagnostic: diag(file, `file is too large (${st.size} bytes; the limit is ${MAX_FILE_BYTES} bytes = 32 MiB); split it into several files`) };
     }
     const buf = await readFile(file);
-    if (buf.length > MAX_FILE_BYTES) return { diagnostic: diag(file, `file is too large (the limit is ${MAX_FILE_BYTES} bytes = 5 MiB)`) };
+    if (buf.length > MAX_FILE_BYTES) return { diagnostic: diag(file, `file is too large (the limit is ${MAX_FILE_BYTES} bytes = 32 MiB)`) };
     const nul = buf.indexOf(0);
     if (nul >= 0) {
       return { diagnostic: diag(file, `binary file (NUL byte at offset ${nul}); declarations must be UTF-8 YAML text`) };
@@ -204,56 +210,59 @@ function cleanYamlMessage(message: string): string {
  * a conservative over-estimate that real declarations, nested a handful of levels, never approach). */
 export function flowDepthOverflow(text: string, limit = MAX_FLOW_DEPTH): number | undefined {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  const brackets = /[[\]{}]/g; // jumps from bracket to bracket: much faster than a loop over every character
+  for (let m = brackets.exec(text); m; m = brackets.exec(text)) {
+    const c = m[0];
+    if (c === '[' || c === '{') {
+      if (++depth > limit) return m.index;
+    } else if (depth > 0) depth--;
   }
   return undefined;
 }
 
-/** Most lines plus commas in one file. The YAML reader needs about 1 KB of memory for each item, and an item needs a
- * line or a comma: 5 MiB of `- {a: 1}` lines or `1,` items took 1.4–2.6 GB and 16–26 s. Real files hold a few hundred. */
-export const MAX_SEPARATORS = 50_000;
-
-/** Offset where the count of newlines and commas first exceeds `limit`. */
-export function separatorOverflow(text: string, limit = MAX_SEPARATORS): number | undefined {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c === 0x0a || c === 0x2c) && ++n > limit) return i;
-  }
-  return undefined;
+export interface ParsedText {
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+  /** True when the fast reader (js-yaml) read the file; positions then come from a lazy re-parse with `yaml`. */
+  fast?: boolean;
 }
 
-/** Parses the text of one file into documents and diagnostics. */
-export function parseText(file: string, text: string): { documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
+/**
+ * Parses the text of one file into documents and diagnostics. A file that the fast reader accepts as plain
+ * declarations (src/declarations/fast.ts) is read by it; any other file, and any file the fast reader finds a problem
+ * in, is read by `yaml`, which gives every diagnostic its exact line and column. `precise` forces `yaml`.
+ */
+export function parseText(file: string, text: string, options: { precise?: boolean } = {}): ParsedText {
+  if (!options.precise && flowDepthOverflow(text) === undefined) {
+    const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
+    if (fast) return fast;
+  }
+  return parsePrecise(file, text);
+}
+
+/** Parses the text of one file with `yaml` (every position exact). `positionsOnly` (the fast reader asking where
+ * things stand in text it has read and checked already) skips the checks and the conversion to JS values. */
+export function parsePrecise(file: string, text: string, positionsOnly = false): ParsedText {
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  const lineCounter = new LineCounter();
+  const lineCounter = new (Y().LineCounter)();
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
 
   const overflow = flowDepthOverflow(text);
-  const crowded = overflow === undefined ? separatorOverflow(text) : undefined;
-  if (overflow !== undefined || crowded !== undefined) {
-    const at = (overflow ?? crowded)!;
+  if (overflow !== undefined) {
     lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    const message =
-      overflow !== undefined
-        ? `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`
-        : `the file holds more than ${MAX_SEPARATORS} lines and commas (list items); split it into several files (the file is not parsed)`;
-    diagnostics.push(diag(file, message, posAt(at)));
+    for (let i = text.indexOf('\n'); i >= 0 && i < overflow; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const message = `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`;
+    diagnostics.push(diag(file, message, posAt(overflow)));
     return { documents, diagnostics };
   }
 
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, {
+    const parsed = Y().parseAllDocuments(text, {
       lineCounter,
       prettyErrors: true,
       // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
@@ -288,18 +297,18 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
           : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
       errors.push(diag(file, message, pos));
     }
-    errors.push(...duplicateKeys(doc, text, posAt));
+    if (!positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
     for (const w of doc.warnings) {
       const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
       errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: 'warning' });
     }
 
     const contents = doc.contents;
-    const isEmpty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '' && !sawSyntaxError);
+    const isEmpty = contents === null || (Y().isScalar(contents) && contents.value === null && contents.source === '' && !sawSyntaxError);
     if (isEmpty && errors.length === 0) return; // an empty document (`---` with nothing after): skipped
     nonEmpty++;
 
-    if (!sawSyntaxError && contents) errors.push(...structureProblems(doc, posAt));
+    if (!sawSyntaxError && contents && !positionsOnly) errors.push(...structureProblems(doc, posAt));
 
     const start = contents?.range ? contents.range[0] : doc.range[0];
     const source = posAt(start);
@@ -309,9 +318,13 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
     diagnostics.push(...errors);
     if (errors.some((d) => d.severity !== 'warning')) return;
 
-    if (!isMap(contents)) {
-      const what = isSeq(contents) ? 'a list' : isScalar(contents) ? `a ${contents.value === null ? 'null' : typeof contents.value} value` : 'not a mapping';
+    if (!Y().isMap(contents)) {
+      const what = Y().isSeq(contents) ? 'a list' : Y().isScalar(contents) ? `a ${contents.value === null ? 'null' : typeof contents.value} value` : 'not a mapping';
       diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
+      return;
+    }
+    if (positionsOnly) {
+      documents.push({ file, index, value: undefined, source, positionOf, keyPositionOf });
       return;
     }
     let value: unknown;
@@ -337,12 +350,12 @@ export function parseText(file: string, text: string): { documents: LoadedDocume
 /** Keys repeated in a mapping, each reported at the repeat (scalar keys compared as text, as toJS would merge them). */
 function duplicateKeys(doc: Document.Parsed, text: string, posAt: (offset: number) => SourcePos): Diagnostic[] {
   const out: Diagnostic[] = [];
-  visit(doc, {
+  Y().visit(doc, {
     Map(_key, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
         const k = pair.key as YamlNode | null;
-        if (!isScalar(k)) continue;
+        if (!Y().isScalar(k)) continue;
         const name = String(k.value);
         if (!seen.has(name)) {
           seen.add(name);
@@ -370,7 +383,7 @@ function structureProblems(doc: Document.Parsed, posAt: (offset: number) => Sour
     const offset = (node as unknown as ParsedNode).range?.[0] ?? 0;
     out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
   };
-  visit(doc, {
+  Y().visit(doc, {
     // a Seq/Map visitor replaces Node for collections: record their anchors here too
     Seq(_key, seq) {
       if (seq.anchor) anchors.add(seq.anchor);
@@ -383,11 +396,11 @@ function structureProblems(doc: Document.Parsed, posAt: (offset: number) => Sour
     Pair(_key, pair) {
       const k = pair.key as YamlNode | null;
       const offset = (k as ParsedNode | null)?.range?.[0] ?? 0;
-      if (k && !isScalar(k) && !isAlias(k)) {
+      if (k && !Y().isScalar(k) && !Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, 'mapping keys must be plain scalars (text), not lists or mappings', posAt(offset)));
-      } else if (isScalar(k) && typeof k.value === 'string' && FORBIDDEN_KEYS.has(k.value)) {
+      } else if (Y().isScalar(k) && typeof k.value === 'string' && FORBIDDEN_KEYS.has(k.value)) {
         out.push(diag(posAt(offset).file, `key '${k.value}' is not allowed (it could alter object prototypes); rename or remove it`, posAt(offset)));
-      } else if (isAlias(k)) {
+      } else if (Y().isAlias(k)) {
         out.push(diag(posAt(offset).file, 'mapping keys must not be aliases', posAt(offset)));
       }
     },
@@ -412,7 +425,7 @@ function pairIndex(map: YAMLMap): Map<string, Pair> {
   let index = pairIndexes.get(map);
   if (!index) {
     index = new Map();
-    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    for (const p of map.items) if (Y().isPair(p) && Y().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
     pairIndexes.set(map, index);
   }
   return index;
@@ -426,20 +439,20 @@ function nodeAt(doc: Document.Parsed, path: readonly PathSegment[], wantKey: boo
   let node: unknown = doc.contents;
   let offset = (doc.contents as ParsedNode | null)?.range?.[0] ?? doc.range[0];
   for (let i = 0; i < path.length; i++) {
-    if (isAlias(node)) node = node.resolve(doc);
+    if (Y().isAlias(node)) node = node.resolve(doc);
     const seg = path[i]!;
     const last = i === path.length - 1;
-    if (isMap(node)) {
+    if (Y().isMap(node)) {
       const pair = pairIndex(node).get(String(seg));
       if (!pair) return offset;
       const keyNode = pair.key as ParsedNode;
       const valueNode = pair.value as ParsedNode | null;
       if (last && wantKey) return keyNode.range[0];
       // `key:` with no value: point at the key
-      const emptyValue = !valueNode || (isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? '') === '');
+      const emptyValue = !valueNode || (Y().isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? '') === '');
       offset = emptyValue ? keyNode.range[0] : valueNode!.range[0];
       node = valueNode;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (Y().isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as ParsedNode | undefined;
       if (!item) return offset;
       offset = item.range[0];

@@ -10,7 +10,7 @@ import { applyOrder, dependentsOf } from './order.js';
 import { diff, type LiveState } from './plan.js';
 import { desiredState, pickKeys } from './desired.js';
 import { carriesAll, isWhole, withDetails } from './fetch.js';
-import { mapLimit } from './util.js';
+import { forKind, mapLimit } from './util.js';
 import { DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 
 export interface ApplyOptions {
@@ -83,7 +83,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   // A write is built on the whole live object: an object the plan read only as a summary is read again by id.
   const readLive = async (kind: Kind, id: string): Promise<unknown> => {
     const known = liveById(kind, id);
-    return known !== undefined && isWhole(kind, known) ? known : await kind.get(api, id);
+    return known !== undefined && isWhole(kind, known) ? known : await kind.get(forKind(api, kind), id);
   };
 
   // Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
@@ -94,7 +94,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   const findByName = (kind: Kind, name: string, failedAt: number): Promise<unknown> => {
     let listing = listings.get(kind.kind);
     if (!listing || listing.startedAt < failedAt) {
-      const byName = kind.list(api).then((all) => {
+      const byName = kind.list(forKind(api, kind)).then((all) => {
         const index = new Map<string, unknown>();
         for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
         return index;
@@ -127,7 +127,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
           if (adopted) return adopted;
           const desired = desiredState(kind, c.spec ?? {});
           sent.set(c, desired);
-          const id = await kind.create(api, c.name, desired);
+          const id = await kind.create(forKind(api, kind), c.name, desired);
           createdIds.set(c, id);
           return { ...base, id, status: 'created', durationMs: Date.now() - started };
         }
@@ -140,11 +140,11 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         if (c.action === 'update') {
           const desired = desiredState(kind, c.spec ?? {}, live);
           sent.set(c, desired);
-          await kind.update(api, live, c.name, desired);
+          await kind.update(forKind(api, kind), live, c.name, desired);
           return { ...base, status: 'updated', durationMs: Date.now() - started };
         }
         try {
-          await kind.remove(api, live);
+          await kind.remove(forKind(api, kind), live);
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) return { ...base, status: 'deleted', durationMs: Date.now() - started };
           throw e;
@@ -191,7 +191,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         let outcomes: Awaited<ReturnType<NonNullable<Kind['updateMany']>>>;
         try {
           outcomes = await kind.updateMany(
-            api,
+            forKind(api, kind),
             items.map(({ c, live }) => {
               const desired = desiredState(kind, c.spec ?? {}, live);
               sent.set(c, desired);
@@ -303,7 +303,7 @@ async function verify(
     let index: Map<string, unknown>;
     try {
       index = new Map();
-      for (const obj of await kind.list(api)) {
+      for (const obj of await kind.list(forKind(api, kind))) {
         const key = kind.idOf(obj);
         if (!index.has(key)) index.set(key, obj);
       }
@@ -318,7 +318,7 @@ async function verify(
         // A listed object that lacks a field the write sent is read in detail.
         let current = id === undefined ? undefined : index.get(id);
         const sentKeys = Object.keys(sent.get(c) ?? {});
-        if (current !== undefined && c.action !== 'delete' && !carriesAll(kind, current, sentKeys)) current = await withDetails(api, kind, current);
+        if (current !== undefined && c.action !== 'delete' && !carriesAll(kind, current, sentKeys)) current = await withDetails(forKind(api, kind), kind, current);
         check(c, kind, current);
       } catch {
         complete = false;
@@ -333,7 +333,7 @@ async function verify(
       const kind = byKind.get(c.kind)!;
       const id = idOfChange(c);
       try {
-        check(c, kind, id === undefined ? undefined : await kind.get(api, id));
+        check(c, kind, id === undefined ? undefined : await kind.get(forKind(api, kind), id));
       } catch {
         complete = false;
         notConverged.push({ kind: c.kind, name: c.name, patch: [] });

@@ -52,6 +52,20 @@ export interface Plan {
   paths?: string[];
   createdAt?: string;
   prune?: boolean;
+  /** What making the plan cost (set by the CLI from the client's counters; not part of a saved plan). */
+  stats?: PlanStats;
+}
+
+export interface PlanStats {
+  apiCalls: {
+    /** HTTP exchanges, retries and /auth included. */
+    total: number;
+    retries: number;
+    /** By `METHOD /path/template` (ids as `{id}`). */
+    byEndpoint: Record<string, number>;
+    /** By kind (`auth` for token requests). */
+    byKind: Record<string, number>;
+  };
 }
 
 export type ResultStatus = 'created' | 'updated' | 'deleted' | 'adopted' | 'failed' | 'skipped';

@@ -8,7 +8,7 @@ import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration, KindName } from '../types.js';
 import type { Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
-import { fingerprint } from './util.js';
+import { fingerprint, forKind } from './util.js';
 import { desiredState, managedView } from './desired.js';
 import { carriedView, readAll, readForPlan } from './fetch.js';
 
@@ -20,6 +20,17 @@ export interface PlanOptions {
   allowMassDelete?: boolean;
   /** Limit the plan to these objects (`Kind/name`). */
   targets?: string[];
+  /** Told as each kind's live state arrives (the CLI renders it as a progress line; the engine never prints). */
+  onProgress?: (event: ReadProgress) => void;
+}
+
+/** One kind's live state has been read. */
+export interface ReadProgress {
+  kind: KindName;
+  /** Live objects of that kind. */
+  objects: number;
+  kindsDone: number;
+  kindsTotal: number;
 }
 
 export type LiveState = Map<KindName, unknown[]>;
@@ -32,8 +43,15 @@ export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Decla
 
 /** Reads the whole live state of the given kinds (every object with every field), in parallel (the client
  * bounds the concurrency): what an export needs. A plan reads less (makePlan, engine/fetch.ts). */
-export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise<LiveState> {
-  const lists = await Promise.all(kinds.map((k) => readAll(api, k)));
+export async function fetchLive(api: ApiClient, kinds: readonly Kind[], onProgress?: (event: ReadProgress) => void): Promise<LiveState> {
+  let done = 0;
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      const list = await readAll(forKind(api, k), k);
+      onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++done, kindsTotal: kinds.length });
+      return list;
+    }),
+  );
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
@@ -41,7 +59,7 @@ export async function fetchLive(api: ApiClient, kinds: readonly Kind[]): Promise
  * them): what `apply --plan` re-reads to check a saved plan's fingerprints, so both read alike. */
 export async function fetchForPlan(api: ApiClient, kinds: readonly Kind[], declarations: readonly Declaration[]): Promise<LiveState> {
   const grouped = declarationsByKind(declarations);
-  const lists = await Promise.all(kinds.map((k) => readForPlan(api, k, grouped.get(k.kind) ?? [])));
+  const lists = await Promise.all(kinds.map((k) => readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? [])));
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
@@ -311,14 +329,16 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
     inTarget = targetFilter(parseTargets(options.targets));
   } catch {
     // A malformed --target: read first and let buildPlan report it, as it always has.
-    const live = await fetchLive(api, inPlay);
+    const live = await fetchLive(api, inPlay, options.onProgress);
     return { plan: buildPlan(kinds, declarations, live, options), live };
   }
   const grouped = declarationsByKind(declarations);
   const parts = new Map<KindName, KindPart>();
+  let kindsDone = 0;
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await readForPlan(api, k, grouped.get(k.kind) ?? []);
+      const list = await readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? []);
+      options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
       parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
       return list;
     }),

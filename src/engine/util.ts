@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ApiClient } from '../api/types.js';
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function stableStringify(value: unknown): string {
@@ -71,4 +72,9 @@ export function valueAt(doc: unknown, pointer: string): unknown {
     cur = (cur as Record<string, unknown>)[seg];
   }
   return cur;
+}
+
+/** The client's view counting its calls under the kind's name (`--debug`'s calls by kind), or the client itself. */
+export function forKind(api: ApiClient, kind: { kind: string }): ApiClient {
+  return api.forKind?.(kind.kind) ?? api;
 }

@@ -23,6 +23,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     summary: plan.summary,
     notes: plan.notes,
     ...(plan.findings?.length ? { findings: findingsToJson(plan.findings) } : {}),
+    ...(plan.stats ? { stats: plan.stats } : {}),
   };
 }
 

@@ -52,7 +52,7 @@ describe('auth', () => {
     const cs = log.filter((r) => r.path !== '/auth');
     expect(cs.map((r) => r.path)).toEqual(['/csapi/v1.3/exception', '/csapi/v1.3/exception', '/csapi/v1.3/exception']);
     expect(cs.every((r) => r.headers.authorization === `Bearer ${JWT1}`)).toBe(true);
-    expect(c.stats).toEqual({ calls: 4, retries: 0 });
+    expect(c.stats).toEqual({ calls: 4, retries: 0, byEndpoint: { 'POST /auth': 1, 'GET /csapi/v1.3/exception': 3 }, byKind: { auth: 1, other: 3 }, rateLimitWaitMs: 0 });
   });
 
   it('renews the token once on a 401 and repeats the call', async () => {
@@ -176,7 +176,11 @@ describe('retries', () => {
       expect(await c.request('GET', '/v1.3/exception')).toEqual({ ok: 1 });
       expect(log).toHaveLength(3);
       expect(waits).toHaveLength(2);
-      expect(c.stats).toEqual({ calls: 3, retries: 2 });
+      expect(c.stats).toMatchObject({ calls: 3, retries: 2, byEndpoint: { 'GET /csapi/v1.3/exception': 3 } });
+      // the calls of a kind's view count under its name
+      await c.forKind!('Exception').request('GET', '/v1.3/exception/12345');
+      expect(c.stats.byKind).toEqual({ other: 3, Exception: 1 });
+      expect(c.stats.byEndpoint!['GET /csapi/v1.3/exception/{id}']).toBe(1);
     });
   }
 
@@ -203,6 +207,14 @@ describe('retries', () => {
     const { c, waits } = make({ token: 'tok-1234' });
     await c.request('GET', '/x');
     expect(waits).toEqual([3000]);
+  });
+
+  it('counts the time held back by rate limits once, however many calls were told to wait', async () => {
+    route(agent, (_r, l) => (l.length <= 2 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 200 }));
+    const { c } = make({ token: 'tok-1234' }, { now: () => 1_000_000 });
+    await Promise.all([c.request('GET', '/x'), c.request('GET', '/y')]);
+    expect(c.stats.retries).toBe(2);
+    expect(c.stats.rateLimitWaitMs).toBe(3000);
   });
 
   it('honours Retry-After as an HTTP date', async () => {
