@@ -1,7 +1,7 @@
 // The project file as the commands use it: --config, --env and --all-envs (the rest lives in src/project/).
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { environmentOf, loadProject, type Environment, type Project } from '../project/load.js';
+import type { Environment, Project } from '../project/load.js';
 export { allEnvironments, loadOptionsFor, pathsFor } from '../project/select.js';
 
 export interface ProjectFlags {
@@ -27,6 +27,8 @@ export interface Selection {
 /** Reads the project file and picks the environment named by --env (an unknown name is an error). */
 export async function selectEnvironment(flags: ProjectFlags): Promise<Selection> {
   if (flags.env !== undefined && flags.allEnvs) throw new UsageError('--env and --all-envs were both given', 'Pass one of them.');
+  // loaded when a command runs: `--help` reads no YAML and compiles no schema
+  const { environmentOf, loadProject } = await import('../project/load.js');
   const project = await loadProject(flags.config);
   if (flags.env === undefined) return { project };
   return { project, env: environmentOf(project, flags.env) };

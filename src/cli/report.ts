@@ -4,8 +4,6 @@ import { Option, type Command } from 'commander';
 import type { RunState } from './main.js';
 import { addTargetOptions, connect, splitSimulatorArg, type TargetFlags } from './common.js';
 import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
-import { loadDeclarations } from '../declarations/validate.js';
-import { KINDS } from '../kinds/index.js';
 import { UsageError } from '../errors.js';
 import { EXCEPTION_KIND, currentTime } from '../governance/findings.js';
 import { exceptionReport } from '../governance/report.js';
@@ -30,6 +28,8 @@ export function registerReport(program: Command, state: RunState): void {
     const { project, env } = await selectEnvironment(flags);
     const paths = pathsFor(splitSimulatorArg(flags, argPaths), env);
     if (paths.length === 0) throw new UsageError('report exceptions needs declaration paths (or --env NAME with paths in the project file)', 'Example: qcs-gitops report exceptions policies/');
+    // loaded when the command runs: start-up (`--help`) parses no YAML reader or validator
+    const [{ loadDeclarations }, { KINDS }] = await Promise.all([import('../declarations/validate.js'), import('../kinds/index.js')]);
     const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
     let live: Array<{ name: string; spec: Record<string, unknown> }> | undefined;
     if (flags.live) {

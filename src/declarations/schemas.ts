@@ -21,7 +21,7 @@ type AddFormats = typeof addFormatsModule.default;
 /** ajv's compiler, loaded only when a schema is compiled (a start-up with the precompiled validator never loads it).
  * `require` is the bundles' (their banner defines it, and esbuild bundles what it names into dist/); from the sources,
  * one made here. ajv and ajv-formats are CommonJS: `.default` or the module itself. */
-function loadCompiler(): { Ajv2020: AjvCtor; addFormats: AddFormats } {
+export function loadCompiler(): { Ajv2020: AjvCtor; addFormats: AddFormats } {
   let ajvModule;
   let formatsModule;
   try {

@@ -3,14 +3,13 @@
 // it; the CLI commands and the Action consume what it returns.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import Ajv2020Import from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { UsageError, ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
 import type { KindName } from '../types.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { parseText, readText, type LoadedDocument, type PathSegment } from '../declarations/load.js';
 import { formatPath, suggest, translateErrors } from '../declarations/messages.js';
-import { findSchemaDir } from '../declarations/schemas.js';
+import { findSchemaDir, loadCompiler } from '../declarations/schemas.js';
 import { registerSecret } from '../redact.js';
 import { compareDiagnostics } from '../declarations/validate.js';
 
@@ -64,12 +63,12 @@ export function defaultProject(dir: string = process.cwd()): Project {
   return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, positions: {} };
 }
 
-type AjvCtor = typeof Ajv2020Import.default;
-const Ajv2020: AjvCtor = ((Ajv2020Import as unknown as { default?: AjvCtor }).default ?? Ajv2020Import) as AjvCtor;
 let validator: ValidateFunction | undefined;
 
+/** The project file's validator, compiled the first time a project file is read (never at start-up). */
 function projectValidator(): ValidateFunction {
   if (validator) return validator;
+  const { Ajv2020 } = loadCompiler();
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
   for (const keyword of ['patternErrorMessage', 'errorMessage', 'markdownDescription']) ajv.addKeyword({ keyword, schemaType: ['string', 'array'] });
   const schema = JSON.parse(readFileSync(join(findSchemaDir(), PROJECT_SCHEMA), 'utf8')) as Record<string, unknown>;

@@ -39,6 +39,11 @@ describe('the kind registry', () => {
     expect(DECLARATION_SCHEMA_FILES).toEqual(['envelope.schema.json', ...KINDS.map((k) => k.schemaFile), 'declaration.schema.json']);
   });
 
+  it('the plan schema names every registered kind (a plan of any kind validates against it)', () => {
+    const plan = JSON.parse(readFileSync('schemas/plan.schema.json', 'utf8'));
+    expect([...plan.properties.changes.items.properties.kind.enum].sort()).toEqual(KINDS.map((k) => k.kind).sort());
+  });
+
   it('the schema files agree with KINDS: envelope enum, dispatch, each kind const', () => {
     expect(registryMismatches(schemaSet().schemas)).toEqual([]);
     expect(readJson(SCHEMAS, 'envelope.schema.json').$defs.kind.enum.slice().sort()).toEqual([...KIND_NAMES].sort());
