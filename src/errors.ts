@@ -36,8 +36,8 @@ export class UsageError extends QcsError {
 /** The declarations are invalid. Holds every diagnostic, not just the first. */
 export class ValidationError extends QcsError {
   readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[]) {
-    super('E_VALIDATION', `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} found in the declarations`);
+  constructor(diagnostics: Diagnostic[], where = 'the declarations') {
+    super('E_VALIDATION', `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} found in ${where}`);
     this.diagnostics = diagnostics;
   }
 }

@@ -11,6 +11,8 @@ export interface Declaration<Spec = Record<string, unknown>> {
   kind: KindName;
   name: string; // metadata.name: the natural key
   spec: Spec;
+  /** metadata.annotations: free-form strings for people and tools (a ticket, an approver); never sent to the API. */
+  annotations?: Record<string, string>;
   /** Where the document starts. */
   source: SourcePos;
   /** Position of a field path (`spec.rules.0.name`, dot-joined) in the file, for diagnostics. */

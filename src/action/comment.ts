@@ -2,6 +2,11 @@
 // Plain fetch against GITHUB_API_URL; the token is only ever sent to that origin (pagination links elsewhere are not followed).
 
 export const COMMENT_MARKER = '<!-- qcs-gitops:plan -->';
+
+/** The marker of an environment's sticky comment (one comment per environment); the plain marker without one. */
+export function commentMarker(environment?: string): string {
+  return environment ? `<!-- qcs-gitops:plan:${environment.replace(/[^A-Za-z0-9_.-]/g, '_')} -->` : COMMENT_MARKER;
+}
 /** Pages of comments read at most while looking for the marker (100 a page). */
 const MAX_PAGES = 50;
 

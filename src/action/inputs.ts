@@ -21,6 +21,14 @@ export interface ActionInputs {
   comment: boolean;
   githubToken?: string;
   detailedExitcode: boolean;
+  /** An environment of the project file (qcs-gitops.yaml): its gateway, credentials' variables, paths and values. */
+  environment?: string;
+  /** The project file, when not qcs-gitops.yaml in the working directory. */
+  config?: string;
+  /** True when `path` was given (else the environment's paths, or `policies`). */
+  pathsGiven: boolean;
+  /** Any governance finding fails the step (else findings are annotations and a section of the plan only). */
+  strict: boolean;
 }
 
 /** Masks a secret in the runner log and in everything qcs-gitops prints or writes. */
@@ -77,6 +85,10 @@ export function readInputs(): ActionInputs {
   return {
     command: parseCommand(core.getInput('command')),
     paths: parsePaths(core.getInput('path')),
+    pathsGiven: core.getInput('path') !== '',
+    environment: optional('environment'),
+    config: optional('config'),
+    strict: parseBoolean('strict', core.getInput('strict'), false),
     gatewayUrl: optional('gateway-url'),
     platform: optional('platform'),
     username: optional('username'),

@@ -2,13 +2,15 @@
 import type { Diagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/markdown.js';
-import { COMMENT_MARKER } from './comment.js';
+import { commentMarker } from './comment.js';
 
 /** Where the run happened, for the footer of the comment. */
 export interface RunInfo {
   paths: string[];
   sha?: string;
   runUrl?: string;
+  /** The project environment (input `environment`): named in every title, and one sticky comment each. */
+  environment?: string;
 }
 
 /** The job summary accepts up to 1 MiB; keep well under it. */
@@ -18,8 +20,9 @@ function code(s: string): string {
   return '`' + s.replace(/`/g, "'") + '`';
 }
 
-export function planHeader(paths: string[]): string {
-  return `### qcs-gitops plan for ${paths.map(code).join(', ')}`;
+export function planHeader(paths: string[], environment?: string): string {
+  const of = paths.map(code).join(', ');
+  return environment ? `### qcs-gitops plan for environment ${code(environment)} (${of})` : `### qcs-gitops plan for ${of}`;
 }
 
 function footer(info: RunInfo): string {
@@ -32,13 +35,13 @@ function footer(info: RunInfo): string {
 /** The sticky comment for a plan: the marker, the plan (deletes first, truncated with a note), a footer. */
 export function planComment(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
   const tail = footer(info);
-  const head = `${COMMENT_MARKER}\n`;
-  const body = renderPlanMarkdown(plan, { header: planHeader(info.paths), limit: limit - head.length - tail.length - 200 });
+  const head = `${commentMarker(info.environment)}\n`;
+  const body = renderPlanMarkdown(plan, { header: planHeader(info.paths, info.environment), limit: limit - head.length - tail.length - 200 });
   return head + body + tail;
 }
 
 export function planSummary(plan: Plan, paths: string[]): string {
-  return renderPlanMarkdown(plan, { header: planHeader(paths), limit: SUMMARY_LIMIT });
+  return renderPlanMarkdown(plan, { header: planHeader(paths, plan.environment), limit: SUMMARY_LIMIT });
 }
 
 function fence(lines: string[]): string {
@@ -59,9 +62,9 @@ export function failureMarkdown(title: string, message: string, details: string[
 
 /** The sticky comment when the plan could not be made: replaces a plan that would otherwise look current. */
 export function failureComment(message: string, details: string[], diagnostics: Diagnostic[], info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
-  const head = `${COMMENT_MARKER}\n`;
+  const head = `${commentMarker(info.environment)}\n`;
   const tail = footer(info);
-  let body = failureMarkdown(`### qcs-gitops plan for ${info.paths.map(code).join(', ')} failed`, message, details, diagnostics);
+  let body = failureMarkdown(`${planHeader(info.paths, info.environment)} failed`, message, details, diagnostics);
   const room = limit - head.length - tail.length - 200;
   if (body.length > room) body = body.slice(0, room) + '\n```\n\n_… truncated: the comment limit was reached. Every problem is in the job log and annotations._\n';
   return head + body + tail;

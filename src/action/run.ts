@@ -18,9 +18,13 @@ import { KINDS } from '../kinds/index.js';
 import { redact } from '../redact.js';
 import { renderApplyMarkdown } from '../render/markdown.js';
 import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
-import { GitHubApiError, upsertStickyComment } from './comment.js';
+import { GitHubApiError, commentMarker, upsertStickyComment } from './comment.js';
+import { environmentOf, loadProject, type Environment, type Project } from '../project/load.js';
+import { loadOptionsFor, pathsFor, targetOfEnvironment } from '../project/select.js';
+import { currentTime, exceptionFindings } from '../governance/findings.js';
+import { findingsSummary } from '../render/governance.js';
 import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
-import { maskSecrets, readInputs, type ActionInputs } from './inputs.js';
+import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
 import { failureComment, failureMarkdown, planComment, planSummary, type RunInfo } from './report.js';
 
@@ -30,6 +34,7 @@ function runInfo(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessE
     paths: inputs.paths,
     sha: event.pullRequest?.headSha ?? env.GITHUB_SHA,
     runUrl: event.repository && env.GITHUB_RUN_ID ? `${server}/${event.repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    ...(inputs.environment ? { environment: inputs.environment } : {}),
   };
 }
 
@@ -53,6 +58,7 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
     const r = await upsertStickyComment(
       { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', token: inputs.githubToken, repository: event.repository, issueNumber: event.pullRequest.number },
       redact(body),
+      commentMarker(inputs.environment),
     );
     core.setOutput('comment-id', String(r.id));
     core.info(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
@@ -69,14 +75,10 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   }
 }
 
-function connect(inputs: ActionInputs): ApiClient {
-  const target = resolveTarget({
-    gatewayUrl: inputs.gatewayUrl,
-    platform: inputs.platform,
-    username: inputs.username,
-    password: inputs.password,
-    token: inputs.token,
-  });
+function connect(inputs: ActionInputs, environment?: Environment): ApiClient {
+  const given = { gatewayUrl: inputs.gatewayUrl, platform: inputs.platform, username: inputs.username, password: inputs.password, token: inputs.token };
+  // an environment reads its own variables only, never the ambient QUALYS_* ones
+  const target = environment ? resolveTarget(targetOfEnvironment(environment, given), {}) : resolveTarget(given);
   return createClient(target, {
     debug: core.isDebug() ? (line) => core.debug(redact(line)) : undefined,
     warn: (line) => core.warning(redact(line)),
@@ -103,13 +105,29 @@ interface Planned {
 }
 
 /** Validate, connect, plan; report the plan everywhere but in the PR comment. The caller closes `api`. */
+/** The project file and the input `environment`'s entry in it; the paths are then the environment's unless `path` is given. */
+async function selectProject(inputs: ActionInputs): Promise<{ project: Project; environment?: Environment }> {
+  const project = await loadProject(inputs.config);
+  if (!inputs.environment) return { project };
+  const environment = environmentOf(project, inputs.environment);
+  for (const name of [environment.passwordEnv, environment.tokenEnv]) if (name) maskSecret(process.env[name]);
+  if (!inputs.pathsGiven) inputs.paths = pathsFor([], environment);
+  if (inputs.paths.length === 0) inputs.paths = ['policies'];
+  return { project, environment };
+}
+
 async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Planned> {
-  const { declarations, diagnostics } = await loadAndValidate(inputs.paths);
+  const { project, environment } = await selectProject(inputs);
+  const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics); // warnings only
-  const api = connect(inputs);
+  const findings = exceptionFindings(declarations, project.governance, currentTime());
+  annotate(findings); // governance: error or warning level on the line of the field
+  const api = connect(inputs, environment);
   try {
     const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
+    if (environment) plan.environment = environment.name;
+    if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
     await savePlan(file, {
       ...plan,
@@ -134,6 +152,10 @@ async function runPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
+  if (inputs.strict && plan.findings?.length) {
+    core.setFailed(`${findingsSummary(plan.findings)} strict is true: any finding fails the step (see the annotations).`);
+    return;
+  }
   if (inputs.detailedExitcode && hasChanges(plan)) {
     core.setFailed(`Drift: the live account differs from the declarations (${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} planned; detailed-exitcode is true).`);
   }
@@ -142,6 +164,11 @@ async function runPlan(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
 async function runApply(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const { plan, live, api } = await planStep(inputs, env);
   try {
+    if (inputs.strict && plan.findings?.length) {
+      await writeSummary(planSummary(plan, inputs.paths) + '\nNothing was applied: strict is true and there are governance findings.\n');
+      core.setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
+      return;
+    }
     if (!hasChanges(plan)) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
       core.info('Nothing to apply.');
@@ -191,7 +218,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) core.notice(decision.notice);
-    core.info(`qcs-gitops: ${command} of ${inputs.paths.join(', ')} (event ${event.name || 'unknown'}).`);
+    core.info(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ''} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(', ') : "the environment's paths"} (event ${event.name || 'unknown'}).`);
     if (command === 'apply') await runApply(inputs, env);
     else await runPlan(inputs, event, env);
   } catch (e) {
@@ -199,7 +226,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     annotate(diagnostics);
     core.setFailed(redact([message, ...details.map((d) => `  ${d}`)].join('\n')));
     if (!inputs || !event) return;
-    const title = `### qcs-gitops ${command} failed`;
+    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment \`${inputs.environment}\`` : ''} failed`;
     await writeSummary(failureMarkdown(title, message, details, diagnostics));
     const failedOnComment = e instanceof QcsError && e.code === 'E_GITHUB_COMMENT';
     if (command === 'plan' && inputs.comment && isPullRequest(event) && !failedOnComment) {

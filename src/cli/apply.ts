@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { RunState } from './main.js';
 import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common.js';
 import { addPlanOptions, planOptionsFrom, renderPlan, type PlanFlags } from './plan.js';
+import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from './project.js';
 import { loadDeclarations, declarationsHash } from '../declarations/validate.js';
 import { KINDS } from '../kinds/index.js';
 import { makePlan, fetchLive, type LiveState } from '../engine/plan.js';
@@ -38,24 +39,39 @@ export function registerApply(program: Command, state: RunState): void {
     .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
     .option('--parallelism <n>', 'changes in flight at once within a kind', '4')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+  addProjectOptions(cmd);
   addPlanOptions(cmd).action(async (argPaths: string[], flags: ApplyFlags) => {
     let paths = splitSimulatorArg(flags, argPaths);
     const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 4) || 1;
     if (!flags.autoApprove && !process.stdin.isTTY) {
       throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
     }
+    const { project, env } = await selectEnvironment(flags);
     const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
+    if (saved && (saved.environment ?? undefined) !== env?.name) {
+      throw new PlanError(
+        'E_PLAN_ENVIRONMENT',
+        saved.environment
+          ? `The plan ${flags.plan} was made for environment '${saved.environment}', not ${env ? `'${env.name}'` : 'without an environment'}. Nothing was applied.`
+          : `The plan ${flags.plan} was made without an environment, not for '${env!.name}'. Nothing was applied.`,
+        [],
+        saved.environment ? `Apply it with --env ${saved.environment}, or make a plan for this environment: qcs-gitops plan${env ? ` --env ${env.name}` : ''} --out FILE` : 'Apply it without --env, or make a plan with --env.',
+      );
+    }
     if (saved) {
       if (paths.length === 0) paths = saved.paths ?? [];
       if (paths.length === 0) throw new UsageError(`the plan ${flags.plan} records no declaration paths; give them on the command line`);
-    } else if (paths.length === 0) {
-      throw new UsageError('apply needs declaration paths or --plan FILE', 'Example: qcs-gitops apply examples/policies --simulator --auto-approve');
+    } else if ((paths = pathsFor(paths, env)).length === 0) {
+      throw new UsageError(
+        env ? `environment '${env.name}' has no paths and none were given` : 'apply needs declaration paths or --plan FILE',
+        'Example: qcs-gitops apply examples/policies --simulator --auto-approve',
+      );
     }
-    const declarations = await loadDeclarations(paths);
+    const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
     if (saved && declarationsHash(declarations) !== saved.declarationsHash) {
       throw new PlanError('E_STALE_PLAN', `The declarations in ${paths.join(', ')} changed since the plan was made. Nothing was applied.`, [], 'Run `qcs-gitops plan` again and review the new plan.');
     }
-    const conn = await connect(flags);
+    const conn = await connect(flags, env);
     try {
       let plan: Plan;
       let live: LiveState;
@@ -69,6 +85,7 @@ export function registerApply(program: Command, state: RunState): void {
         plan = saved;
       } else {
         ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
+        if (env) plan.environment = env.name;
       }
       const json = flags.format === 'json';
       if (!json) process.stdout.write(renderPlan(plan, 'text', flags.color !== false && useColor()));

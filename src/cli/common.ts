@@ -5,6 +5,8 @@ import { resolveTarget, type TargetOptions } from '../api/config.js';
 import { createClient } from '../api/client.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
+import type { Environment } from '../project/load.js';
+import { targetOfEnvironment } from '../project/select.js';
 
 export interface TargetFlags extends TargetOptions {
   simulator?: boolean | string;
@@ -56,7 +58,8 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
   return n;
 }
 
-export async function connect(flags: TargetFlags): Promise<Connection> {
+/** Connects to the gateway of `env` (an environment of the project file) when given, else of the flags and QUALYS_* variables. */
+export async function connect(flags: TargetFlags, env?: Environment): Promise<Connection> {
   const debug = flags.debug ? (line: string) => process.stderr.write(redact(line) + '\n') : undefined;
   const warn = (line: string) => process.stderr.write(redact(`Warning: ${line}`) + '\n');
   const clientOptions = {
@@ -84,7 +87,8 @@ export async function connect(flags: TargetFlags): Promise<Connection> {
   }
   if (flags.state) throw new UsageError('--state only goes with --simulator');
   const { gatewayUrl, platform, username, password, token, insecure } = flags;
-  const target = resolveTarget({ gatewayUrl, platform, username, password, token, insecure });
+  // an environment never falls back to the ambient QUALYS_* variables: they may belong to another subscription
+  const target = env ? resolveTarget(targetOfEnvironment(env, flags), {}) : resolveTarget({ gatewayUrl, platform, username, password, token, insecure });
   const api = createClient(target, clientOptions);
   return { api, gateway: api.gateway, simulated: false, close: () => api.close() };
 }

@@ -9,8 +9,9 @@ import type { Kind } from '../kinds/types.js';
 import { fetchLive } from '../engine/plan.js';
 import { exportFiles, SECRET_RULES_FILE, type ExportResult } from '../export/export.js';
 import { UsageError } from '../errors.js';
+import { addProjectOptions, selectEnvironment, type ProjectFlags } from './project.js';
 
-export interface ExportFlags extends TargetFlags {
+export interface ExportFlags extends TargetFlags, ProjectFlags {
   out?: string;
   kind?: string[];
   includeSystem?: boolean;
@@ -108,8 +109,10 @@ export function registerExport(program: Command, state: RunState): void {
     .option('--kind <kind>', 'export only this kind (repeatable; e.g. Exception, SensorProfile)', collect)
     .option('--include-system', 'also export protected system objects (the Default sensor profile, the default centralized policy)')
     .option('--force', 'write into a non-empty folder, replacing the YAML files a previous export of these kinds wrote');
+  addProjectOptions(cmd);
   addTargetOptions(cmd).action(async (flags: ExportFlags) => {
     const out = flags.out!;
+    const { env } = await selectEnvironment(flags);
     const kinds = selectKinds(flags.kind);
     // Check the folder before reading the account: a refusal should cost no API calls.
     const dir = await isDirectory(out);
@@ -117,7 +120,7 @@ export function registerExport(program: Command, state: RunState): void {
     if (dir && !flags.force && (await readdir(out)).length > 0) {
       throw new UsageError(`--out '${out}' is not empty; export will not overwrite it`, 'Choose an empty or new folder, or pass --force to replace the exported kinds\' files in it.');
     }
-    const conn = await connect(flags);
+    const conn = await connect(flags, env);
     let result: ExportResult;
     try {
       const live = await fetchLive(conn.api, kinds);

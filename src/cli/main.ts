@@ -5,6 +5,7 @@ import { registerPlan } from './plan.js';
 import { registerApply } from './apply.js';
 import { registerExport } from './export.js';
 import { registerSimulate } from './simulate.js';
+import { registerReport } from './report.js';
 import { reportError } from './output.js';
 
 export const VERSION = '0.1.0';
@@ -26,6 +27,7 @@ export function buildProgram(state: RunState): Command {
   registerApply(program, state);
   registerExport(program, state);
   registerSimulate(program, state);
+  registerReport(program, state);
   return program;
 }
 

@@ -7,11 +7,18 @@ import { makePlan, hasChanges, type PlanOptions } from '../engine/plan.js';
 import { savePlan } from '../engine/planfile.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
-import { renderPlanJson } from '../render/json.js';
-import { UsageError } from '../errors.js';
+import { planToJson, renderPlanJson } from '../render/json.js';
+import { QcsError, UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
+import type { Declaration } from '../types.js';
+import type { Environment, Project } from '../project/load.js';
+import { redact } from '../redact.js';
+import { reportError } from './output.js';
+import { currentTime, exceptionFindings } from '../governance/findings.js';
+import { renderFindingsText } from '../render/governance.js';
+import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 
-export interface PlanFlags extends TargetFlags {
+export interface PlanFlags extends TargetFlags, ProjectFlags {
   format: string;
   out?: string;
   detailedExitcode?: boolean;
@@ -20,6 +27,7 @@ export interface PlanFlags extends TargetFlags {
   allowMassDelete?: boolean;
   target?: string[];
   color?: boolean;
+  strict?: boolean;
 }
 
 export function addPlanOptions(cmd: Command): Command {
@@ -53,37 +61,119 @@ export function renderPlan(plan: Plan, format: string, color: boolean): string {
   }
 }
 
+/** One environment's plan (or the plan without environment), for the plan command and --all-envs. */
+export async function planFor(project: Project, env: Environment | undefined, argPaths: readonly string[], flags: PlanFlags): Promise<{ plan: Plan; declarations: Declaration[]; gateway: string; paths: string[] }> {
+  const paths = pathsFor(argPaths, env);
+  if (paths.length === 0) {
+    throw new UsageError(
+      env ? `environment '${env.name}' has no paths and none were given` : 'plan needs at least one declarations path',
+      env ? `Add paths: [...] to '${env.name}' in ${project.file}, or give the paths on the command line.` : 'Example: qcs-gitops plan examples/policies --simulator (or --env NAME with a project file)',
+    );
+  }
+  const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
+  const options = planOptionsFrom(flags);
+  const conn = await connect(flags, env);
+  try {
+    const { plan } = await makePlan(conn.api, KINDS, declarations, options);
+    if (env) plan.environment = env.name;
+    const findings = exceptionFindings(declarations, project.governance, currentTime());
+    if (findings.length) plan.findings = findings;
+    return { plan, declarations, gateway: conn.gateway, paths };
+  } finally {
+    await conn.close();
+  }
+}
+
+interface EnvOutcome {
+  env: Environment;
+  plan?: Plan;
+  error?: unknown;
+}
+
+function errorText(e: unknown): string {
+  let out = '';
+  reportError(e, {}, (s) => (out += s));
+  return out;
+}
+
+/** Every environment's plan under its name; the exit code combines them (1 if any failed, else 2 with changes). */
+async function planAllEnvs(project: Project, argPaths: readonly string[], flags: PlanFlags): Promise<number> {
+  if (flags.out) throw new UsageError('--out saves one environment\'s plan; it cannot be combined with --all-envs', 'Save each with: qcs-gitops plan --env NAME --out plan-NAME.json');
+  const outcomes: EnvOutcome[] = [];
+  for (const env of allEnvironments(project)) {
+    try {
+      outcomes.push({ env, plan: (await planFor(project, env, argPaths, flags)).plan });
+    } catch (e) {
+      outcomes.push({ env, error: e });
+    }
+  }
+  const color = flags.color !== false && useColor();
+  if (flags.format === 'json') {
+    const environments: Record<string, unknown> = {};
+    for (const o of outcomes) {
+      environments[o.env.name] = o.plan
+        ? planToJson(o.plan)
+        : { environment: o.env.name, error: { code: o.error instanceof QcsError ? o.error.code : 'E_INTERNAL', message: redact(errorText(o.error).trim()) } };
+    }
+    process.stdout.write(JSON.stringify({ formatVersion: 1, environments }, null, 2) + '\n');
+  } else {
+    const parts = outcomes.map((o) => {
+      if (o.plan) {
+        if (flags.format === 'text' && o.plan.findings?.length) process.stderr.write(`Environment ${o.env.name}:\n${renderFindingsText(o.plan.findings)}`);
+        return renderPlan(o.plan, flags.format, color);
+      }
+      const text = redact(errorText(o.error).trim());
+      return flags.format === 'markdown'
+        ? `### qcs-gitops plan for environment \`${o.env.name}\` failed\n\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\`\n`
+        : `Environment: ${o.env.name}\n\n${text}\n`;
+    });
+    process.stdout.write(parts.join(flags.format === 'markdown' ? '\n' : '\n' + '─'.repeat(60) + '\n\n'));
+  }
+  if (outcomes.some((o) => o.error)) return 1;
+  if (flags.strict && outcomes.some((o) => o.plan?.findings?.length)) {
+    process.stderr.write('Failing: --strict and governance findings.\n');
+    return 1;
+  }
+  return flags.detailedExitcode && outcomes.some((o) => o.plan && hasChanges(o.plan)) ? 2 : 0;
+}
+
 export function registerPlan(program: Command, state: RunState): void {
   const cmd = program
     .command('plan')
     .description('show what apply would change: create, update (field by field) and delete')
-    .argument('[paths...]', 'declaration files or folders (*.yaml, *.yml)')
+    .argument('[paths...]', 'declaration files or folders (*.yaml, *.yml); with --env, default to the environment\'s paths')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--out <file>', 'save the plan (json, with live fingerprints) for `apply --plan`')
-    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error');
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
+    .option('--strict', 'exit 1 when there is any governance finding about the declared exceptions');
+  addProjectOptions(cmd, { allEnvs: true });
   addPlanOptions(cmd).action(async (argPaths: string[], flags: PlanFlags) => {
-    const paths = splitSimulatorArg(flags, argPaths);
-    if (paths.length === 0) throw new UsageError('plan needs at least one declarations path', 'Example: qcs-gitops plan examples/policies --simulator');
-    const declarations = await loadDeclarations(paths);
-    const options = planOptionsFrom(flags);
-    const conn = await connect(flags);
-    try {
-      const { plan } = await makePlan(conn.api, KINDS, declarations, options);
-      if (flags.out) {
-        await savePlan(flags.out, {
-          ...plan,
-          gateway: conn.gateway,
-          declarationsHash: declarationsHash(declarations),
-          paths,
-          prune: options.prune,
-          createdAt: new Date().toISOString(),
-        });
-      }
-      process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
-      if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}\n`);
-      state.exitCode = flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
-    } finally {
-      await conn.close();
+    const args = splitSimulatorArg(flags, argPaths);
+    const { project, env } = await selectEnvironment(flags);
+    if (flags.allEnvs) {
+      state.exitCode = await planAllEnvs(project, args, flags);
+      return;
     }
+    const { plan, declarations, gateway, paths } = await planFor(project, env, args, flags);
+    if (flags.out) {
+      await savePlan(flags.out, {
+        ...plan,
+        gateway,
+        declarationsHash: declarationsHash(declarations),
+        paths,
+        prune: !!flags.prune,
+        createdAt: new Date().toISOString(),
+      });
+    }
+    process.stdout.write(renderPlan(plan, flags.format, flags.color !== false && useColor()));
+    // text plans: findings on stderr, like validate's (markdown and json carry them in the document)
+    if (flags.format === 'text' && plan.findings?.length) process.stderr.write(renderFindingsText(plan.findings));
+    if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}${env ? ` --env ${env.name}` : ''}\n`);
+    if (flags.strict && plan.findings?.length) {
+      process.stderr.write('Failing: --strict and governance findings (fix them, or run without --strict to report them only).\n');
+      state.exitCode = 1;
+      return;
+    }
+    state.exitCode = flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
   });
 }

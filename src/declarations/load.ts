@@ -451,8 +451,30 @@ function nodeAt(doc: Document.Parsed, path: readonly PathSegment[], wantKey: boo
   return offset;
 }
 
+/** A step run on every parsed document before validation (the environment's `${values.NAME}` substitution): it may
+ * change the document's data in place but not its shape, and returns its problems; a document with an error is dropped. */
+export type DocumentHook = (doc: LoadedDocument) => Diagnostic[];
+
+export interface LoadOptions {
+  transform?: DocumentHook;
+}
+
+/** Runs the hook on each document: the one place it is called. */
+export function transformDocuments(parsed: { documents: LoadedDocument[]; diagnostics: Diagnostic[] }, options: LoadOptions): { documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
+  const hook = options.transform;
+  if (!hook) return parsed;
+  const documents: LoadedDocument[] = [];
+  const diagnostics = [...parsed.diagnostics];
+  for (const doc of parsed.documents) {
+    const problems = hook(doc);
+    diagnostics.push(...problems);
+    if (!problems.some((d) => d.severity !== 'warning')) documents.push(doc);
+  }
+  return { documents, diagnostics };
+}
+
 /** Loads every document of the given files and folders. */
-export async function loadDocuments(paths: readonly string[]): Promise<LoadResult> {
+export async function loadDocuments(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const { files, diagnostics } = await collectFiles(paths);
   const documents: LoadedDocument[] = [];
   const read: string[] = [];
@@ -463,7 +485,7 @@ export async function loadDocuments(paths: readonly string[]): Promise<LoadResul
       diagnostics.push(diagnostic);
       continue;
     }
-    const parsed = parseText(file, text!);
+    const parsed = transformDocuments(parseText(file, text!), options);
     documents.push(...parsed.documents);
     diagnostics.push(...parsed.diagnostics);
   }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
 import { KIND_NAMES, type Declaration, type KindName } from '../types.js';
 import { kindByName } from '../kinds/index.js';
-import { loadDocuments, parseText, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
+import { loadDocuments, parseText, transformDocuments, type LoadOptions, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
 import { formatPath, translateErrors } from './messages.js';
 import { schemaSet } from './schemas.js';
 
@@ -41,12 +41,13 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
     }
     return { diagnostics };
   }
-  const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string }; spec: Record<string, unknown> };
+  const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> };
   const declaration: Declaration = {
     apiVersion: value.apiVersion,
     kind: value.kind,
     name: value.metadata.name,
     spec: value.spec,
+    ...(value.metadata.annotations ? { annotations: { ...value.metadata.annotations } } : {}),
     source: doc.source,
     positionOf: (path) => doc.positionOf(path),
   };
@@ -91,13 +92,13 @@ function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics:
 }
 
 /** Loads and validates every declaration under `paths`. Never throws for bad input. */
-export async function loadAndValidate(paths: readonly string[]): Promise<ValidationResult> {
-  return validateLoaded(await loadDocuments(paths));
+export async function loadAndValidate(paths: readonly string[], options: LoadOptions = {}): Promise<ValidationResult> {
+  return validateLoaded(await loadDocuments(paths, options));
 }
 
 /** Validates the text of one file as if it had been read from `file` (for tests and in-memory sources). */
-export function validateText(file: string, text: string): ValidationResult {
-  const parsed = parseText(file, text);
+export function validateText(file: string, text: string, options: LoadOptions = {}): ValidationResult {
+  const parsed = transformDocuments(parseText(file, text), options);
   return validateLoaded({ ...parsed, files: [file] });
 }
 
@@ -135,8 +136,8 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 }
 
 /** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. */
-export async function loadDeclarations(paths: readonly string[]): Promise<Declaration[]> {
-  const { declarations, diagnostics } = await loadAndValidate(paths);
+export async function loadDeclarations(paths: readonly string[], options: LoadOptions = {}): Promise<Declaration[]> {
+  const { declarations, diagnostics } = await loadAndValidate(paths, options);
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   return declarations;
 }

@@ -2,6 +2,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { SourcePos } from '../errors.js';
 import type { KindName } from '../types.js';
+import type { Finding } from '../governance/findings.js';
 
 export type Action = 'create' | 'update' | 'delete';
 
@@ -39,6 +40,10 @@ export interface Plan {
   summary: PlanSummary;
   /** Things the reviewer should know that are not changes (protected objects declared, unmanaged objects kept). */
   notes: string[];
+  /** The project environment the plan was made for (--env); absent without one. */
+  environment?: string;
+  /** Governance findings about the declarations (computed offline; shown with the plan, never applied). */
+  findings?: Finding[];
   /** Only in saved plans: */
   gateway?: string;
   declarationsHash?: string;

@@ -1,10 +1,12 @@
 // One machine-readable document: {"formatVersion": 1, "changes": [...], "summary": {...}}.
 // Validated against schemas/plan.schema.json by the tests.
 import type { ApplyResult, Plan } from '../engine/model.js';
+import { findingsToJson } from './governance.js';
 
 export function planToJson(plan: Plan): Record<string, unknown> {
   return {
     formatVersion: 1,
+    ...(plan.environment ? { environment: plan.environment } : {}),
     changes: plan.changes.map((c) => ({
       kind: c.kind,
       name: c.name,
@@ -16,6 +18,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     })),
     summary: plan.summary,
     notes: plan.notes,
+    ...(plan.findings?.length ? { findings: findingsToJson(plan.findings) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
 import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
 import { applySummaryLine, renderResultLine } from './text.js';
+import { renderFindingsMarkdown } from './governance.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
@@ -20,7 +21,7 @@ function section(c: PlannedChange): string {
 
 export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: number } = {}): string {
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1_000;
-  const head: string[] = [opts.header ?? '### qcs-gitops plan', ''];
+  const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment \`${plan.environment.replace(/`/g, "'")}\`` : '### qcs-gitops plan'), ''];
   if (plan.changes.length === 0) head.push('**No changes.** The live account matches the declarations.', '');
   else head.push(`**${summaryLine(plan.summary)}**`, '', `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, '');
   const deletes = plan.changes.filter((c) => c.action === 'delete');
@@ -31,6 +32,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: 
   }
   for (const n of plan.notes) head.push(`> ${escape(n)}`);
   if (plan.notes.length) head.push('');
+  if (plan.findings?.length) head.push(renderFindingsMarkdown(plan.findings));
   let out = head.join('\n') + '\n';
   const ordered = [...deletes, ...plan.changes.filter((c) => c.action !== 'delete')];
   for (let i = 0; i < ordered.length; i++) {

@@ -17,6 +17,7 @@ const COLOR_OF = { '+': 'green', '~': 'yellow', '-': 'red' } as const;
 export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   const paint = painter(!!opts.color);
   const lines: string[] = [];
+  if (plan.environment) lines.push(paint('bold', `Environment: ${plan.environment}`), '');
   if (plan.changes.length === 0) {
     lines.push(paint('bold', 'No changes.') + ' The live account matches the declarations.');
   } else {

@@ -59,6 +59,9 @@ function inputs(over: Record<string, string> = {}): Record<string, string> {
     comment: 'true',
     'github-token': GITHUB_TOKEN,
     'detailed-exitcode': 'false',
+    environment: '',
+    config: '',
+    strict: 'false',
     ...over,
   };
 }

@@ -58,6 +58,8 @@ export interface RunOptions {
   inputs: Record<string, string>;
   cwd?: string;
   workspace?: string;
+  /** Extra environment variables of the step (`env:` in a workflow). */
+  env?: Record<string, string>;
 }
 
 const made: string[] = [];
@@ -96,6 +98,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: o.workspace ?? o.cwd ?? ROOT,
     ...(o.ref ? { GITHUB_REF: o.ref } : {}),
+    ...o.env,
   };
   for (const [k, v] of Object.entries(o.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {

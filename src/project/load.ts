@@ -1,0 +1,215 @@
+// The project file, qcs-gitops.yaml: found in the working directory or given with --config, validated with positions
+// like declarations (the same YAML reader and schema messages), and returned as plain data. The one module that reads
+// it; the CLI commands and the Action consume what it returns.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import Ajv2020Import from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { UsageError, ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
+import { KIND_NAMES, type KindName } from '../types.js';
+import { parseText, readText, type LoadedDocument, type PathSegment } from '../declarations/load.js';
+import { formatPath, suggest, translateErrors } from '../declarations/messages.js';
+import { findSchemaDir } from '../declarations/schemas.js';
+import { registerSecret } from '../redact.js';
+import { compareDiagnostics } from '../declarations/validate.js';
+
+/** File names looked for in the working directory, in this order. */
+export const PROJECT_FILES = ['qcs-gitops.yaml', 'qcs-gitops.yml'] as const;
+export const PROJECT_SCHEMA = 'project.schema.json';
+
+/** A value substituted for `${values.NAME}`: plain data, never code. */
+export type ProjectValue = string | number | boolean | Array<string | number | boolean>;
+
+export interface Environment {
+  name: string;
+  platform?: string;
+  gatewayUrl?: string;
+  usernameEnv?: string;
+  passwordEnv?: string;
+  tokenEnv?: string;
+  /** Declaration paths, resolved against the project file's folder (as display paths); empty when none given. */
+  paths: string[];
+  values: Record<string, ProjectValue>;
+  /** Where the environment's entry stands in the project file. */
+  source: SourcePos;
+}
+
+export interface Governance {
+  exceptionExpiryWarningDays: number;
+  exceptionMaxDays: number | null;
+  requireTicket: boolean;
+}
+
+export const DEFAULT_GOVERNANCE: Readonly<Governance> = Object.freeze({ exceptionExpiryWarningDays: 14, exceptionMaxDays: null, requireTicket: false });
+
+export interface Project {
+  /** The project file (display path); undefined for the defaults used when there is none. */
+  file?: string;
+  /** Its folder: paths in the file are relative to it. */
+  dir: string;
+  /** By name, in file order. */
+  environments: Record<string, Environment>;
+  governance: Governance;
+  /** Project-wide ignored spec paths by kind (issue 17: parsed here, applied by the engine). */
+  ignore: Partial<Record<KindName, string[]>>;
+  /** Project-wide prune scope (issue 17). */
+  prune: { match: string[] };
+  /** Positions of fields in the project file (for messages about it). */
+  positions: Record<string, SourcePos>;
+}
+
+/** The project used when there is no project file: no environments, default governance. */
+export function defaultProject(dir: string = process.cwd()): Project {
+  return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, positions: {} };
+}
+
+type AjvCtor = typeof Ajv2020Import.default;
+const Ajv2020: AjvCtor = ((Ajv2020Import as unknown as { default?: AjvCtor }).default ?? Ajv2020Import) as AjvCtor;
+let validator: ValidateFunction | undefined;
+
+function projectValidator(): ValidateFunction {
+  if (validator) return validator;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
+  for (const keyword of ['patternErrorMessage', 'errorMessage', 'markdownDescription']) ajv.addKeyword({ keyword, schemaType: ['string', 'array'] });
+  const schema = JSON.parse(readFileSync(join(findSchemaDir(), PROJECT_SCHEMA), 'utf8')) as Record<string, unknown>;
+  validator = ajv.compile(schema);
+  return validator;
+}
+
+function displayPath(p: string): string {
+  const abs = resolve(p);
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : rel === '' ? '.' : abs;
+}
+
+/** The project file to read: --config FILE, else qcs-gitops.yaml (or .yml) in `cwd`; undefined when there is none. */
+export function findProjectFile(config: string | undefined, cwd: string = process.cwd()): string | undefined {
+  if (config !== undefined) return config;
+  for (const name of PROJECT_FILES) {
+    const p = join(cwd, name);
+    if (existsSync(p)) return displayPath(p);
+  }
+  return undefined;
+}
+
+/** Keys that would hold a credential itself; only the names of variables holding them (`passwordEnv`) are allowed. */
+const LITERAL_SECRETS: Record<string, string> = { password: 'passwordEnv', token: 'tokenEnv', secret: 'passwordEnv', apiKey: 'tokenEnv', jwt: 'tokenEnv', username: 'usernameEnv' };
+
+function diag(pos: SourcePos, path: readonly PathSegment[], message: string): Diagnostic {
+  return { file: pos.file, line: pos.line, column: pos.column, path: formatPath(path), message, severity: 'error' };
+}
+
+/** Literal credentials anywhere in an environment entry: errors, and the value is registered for redaction at once. */
+function literalCredentials(doc: LoadedDocument, value: Record<string, unknown>): { diagnostics: Diagnostic[]; paths: Set<string> } {
+  const diagnostics: Diagnostic[] = [];
+  const paths = new Set<string>();
+  const envs = value.environments;
+  if (!envs || typeof envs !== 'object' || Array.isArray(envs)) return { diagnostics, paths };
+  for (const [name, env] of Object.entries(envs as Record<string, unknown>)) {
+    if (!env || typeof env !== 'object' || Array.isArray(env)) continue;
+    for (const [key, v] of Object.entries(env as Record<string, unknown>)) {
+      const instead = Object.entries(LITERAL_SECRETS).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+      if (!instead) continue;
+      if (typeof v === 'string' && key.toLowerCase() !== 'username') registerSecret(v);
+      const path = ['environments', name, key];
+      paths.add(formatPath(path));
+      const what = key.toLowerCase() === 'username' ? 'a user name' : 'a credential';
+      diagnostics.push(
+        diag(doc.keyPositionOf(path), path, `${what} must not be written in the project file (it is committed to Git); put it in an environment variable (a CI secret) and name the variable with ${instead}: QUALYS_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${instead.replace(/Env$/, '').toUpperCase()}`),
+      );
+    }
+  }
+  return { diagnostics, paths };
+}
+
+/** Parses and validates project file text; returns the project or every problem, each at file:line:column. */
+export function parseProject(file: string, text: string): { project?: Project; diagnostics: Diagnostic[] } {
+  const parsed = parseText(file, text);
+  const diagnostics = parsed.diagnostics
+    .filter((d) => d.severity !== 'warning')
+    .map((d) => (d.message.startsWith('a declaration must be a mapping') ? { ...d, message: 'the project file must be a mapping with apiVersion: qcs-gitops/v1 and kind: Project' } : d));
+  if (diagnostics.length) return { diagnostics };
+  if (parsed.documents.length !== 1) {
+    const second = parsed.documents[1];
+    return { diagnostics: [diag(second?.source ?? { file, line: 1, column: 1 }, [], 'the project file holds one YAML document; remove the others (declarations go in their own files)')] };
+  }
+  const doc = parsed.documents[0]!;
+  const value = doc.value as Record<string, unknown>;
+  const secrets = literalCredentials(doc, value);
+  diagnostics.push(...secrets.diagnostics);
+  const validate = projectValidator();
+  if (!validate(value)) {
+    for (const p of translateErrors(validate.errors ?? [], value)) {
+      if (secrets.paths.has(formatPath(p.path))) continue; // already said, better
+      diagnostics.push(diag(p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path), p.path, p.message));
+    }
+  }
+  if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
+
+  const dir = dirname(file);
+  const positions: Record<string, SourcePos> = {};
+  const environments: Record<string, Environment> = {};
+  for (const [name, raw] of Object.entries((value.environments ?? {}) as Record<string, Record<string, unknown>>)) {
+    const env: Environment = {
+      name,
+      paths: ((raw.paths as string[] | undefined) ?? []).map((p) => displayPath(resolve(dir, p))),
+      values: { ...((raw.values as Record<string, ProjectValue> | undefined) ?? {}) },
+      source: doc.keyPositionOf(['environments', name]),
+    };
+    for (const k of ['platform', 'gatewayUrl', 'usernameEnv', 'passwordEnv', 'tokenEnv'] as const) if (typeof raw[k] === 'string') env[k] = raw[k] as string;
+    environments[name] = env;
+    positions[`environments.${name}`] = env.source;
+  }
+  const gov = (value.governance ?? {}) as Partial<Governance>;
+  const governance: Governance = {
+    exceptionExpiryWarningDays: gov.exceptionExpiryWarningDays ?? DEFAULT_GOVERNANCE.exceptionExpiryWarningDays,
+    exceptionMaxDays: gov.exceptionMaxDays ?? DEFAULT_GOVERNANCE.exceptionMaxDays,
+    requireTicket: gov.requireTicket ?? DEFAULT_GOVERNANCE.requireTicket,
+  };
+  for (const k of ['governance', 'ignore', 'prune'] as const) if (value[k] !== undefined) positions[k] = doc.keyPositionOf([k]);
+  const ignore: Partial<Record<KindName, string[]>> = {};
+  for (const [k, paths] of Object.entries((value.ignore ?? {}) as Record<string, string[]>)) {
+    if ((KIND_NAMES as readonly string[]).includes(k)) ignore[k as KindName] = [...paths];
+  }
+  const prune = { match: [...(((value.prune as { match?: string[] } | undefined)?.match) ?? [])] };
+  return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
+}
+
+/** Reads the project file (`--config FILE`, or qcs-gitops.yaml in the working directory). Without one, the defaults.
+ * Throws ValidationError (every problem at its line) for a bad file. */
+export async function loadProject(config?: string, cwd: string = process.cwd()): Promise<Project> {
+  const file = findProjectFile(config, cwd);
+  if (file === undefined) return defaultProject(cwd);
+  const { text, diagnostic } = await readText(file);
+  if (diagnostic) {
+    throw new ValidationError([config !== undefined && /no such file/.test(diagnostic.message) ? { ...diagnostic, message: `${diagnostic.message} (given with --config)` } : diagnostic], 'the project file');
+  }
+  const { project, diagnostics } = parseProject(file, text!);
+  if (!project) throw new ValidationError(diagnostics, 'the project file');
+  return project;
+}
+
+/** The environment named `name`; an unknown name is an error naming the defined ones (and the likely typo). */
+export function environmentOf(project: Project, name: string): Environment {
+  const env = Object.hasOwn(project.environments, name) ? project.environments[name] : undefined;
+  if (env) return env;
+  const names = Object.keys(project.environments);
+  if (!project.file) {
+    throw new UsageError(
+      `--env ${name}: there is no project file (looked for ${PROJECT_FILES.join(' and ')} in ${displayPath(project.dir)})`,
+      'Create qcs-gitops.yaml with an environments section (see docs/environments.md), or pass --config FILE.',
+    );
+  }
+  const pos = project.positions['environments.' + names[0]] ?? { file: project.file, line: 1, column: 1 };
+  const guess = suggest(name, names);
+  throw new ValidationError([
+    {
+      file: project.file,
+      line: names.length ? pos.line : 1,
+      column: names.length ? pos.column : 1,
+      path: 'environments',
+      message: `unknown environment '${name}'${guess ? ` — did you mean '${guess}'?` : ''}; ${names.length ? `the environments are: ${names.join(', ')}` : 'the project file defines no environments'}`,
+      severity: 'error',
+    },
+  ], 'the project file');
+}
