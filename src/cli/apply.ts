@@ -84,7 +84,7 @@ export function registerApply(program: Command, state: RunState): void {
         checkStale(saved, KINDS, live);
         plan = saved;
       } else {
-        ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags)));
+        ({ plan, live } = await makePlan(conn.api, KINDS, declarations, planOptionsFrom(flags, project)));
         if (env) plan.environment = env.name;
       }
       const json = flags.format === 'json';

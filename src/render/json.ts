@@ -15,9 +15,12 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       patch: c.patch,
       before: c.before ?? null,
       after: c.after ?? null,
+      ...(c.ignore?.length ? { ignore: c.ignore } : {}),
     })),
     summary: plan.summary,
     notes: plan.notes,
+    ...(plan.ignoredDifferences?.length ? { ignoredDifferences: plan.ignoredDifferences } : {}),
+    ...(plan.pruneScope ? { pruneScope: plan.pruneScope } : {}),
     ...(plan.findings?.length ? { findings: findingsToJson(plan.findings) } : {}),
   };
 }
