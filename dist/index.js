@@ -48213,11 +48213,16 @@ function ignorePathProblem(kind, path2) {
     const hasProps = nodes.some((n) => isSchema(n.schema.properties));
     const allowsObject = nodes.some((n) => n.schema.type === "object" || Array.isArray(n.schema.type) && n.schema.type.includes("object"));
     if (!hasProps && (open2 || allowsObject)) return void 0;
+    const isList = nodes.some((n) => isSchema(n.schema.items));
+    if (!hasProps && isList) {
+      const head = segs.slice(0, i).map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replace(/\.\[/g, "[");
+      return `'${path2}': '${head}' is a list: name one of its items, e.g. ${head}[0].${seg2}`;
+    }
     const where = i === 0 ? `${kind.kind} has no spec field '${seg2}'` : `'${segs.slice(0, i).map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replace(/\.\[/g, "[")}' has no field '${seg2}'`;
     const guess = suggest(seg2, [...new Set(candidates)]);
     const listed = i === 0 && kind.fields?.length ? [...kind.fields] : [...new Set(candidates)];
-    const list = listed.length ? `; the fields are: ${listed.join(", ")}` : "";
-    return `'${path2}': ${where}${guess ? ` \u2014 did you mean '${guess}'?` : ""}${list}`;
+    const list = listed.length ? ` (the fields are: ${listed.join(", ")})` : "";
+    return `'${path2}': ${where}${list}${guess ? ` \u2014 did you mean '${guess}'?` : ""}`;
   }
   return void 0;
 }

@@ -97,11 +97,16 @@ export function ignorePathProblem(kind: Kind, path: string): string | undefined 
     const hasProps = nodes.some((n) => isSchema(n.schema.properties));
     const allowsObject = nodes.some((n) => n.schema.type === 'object' || (Array.isArray(n.schema.type) && n.schema.type.includes('object')));
     if (!hasProps && (open || allowsObject)) return undefined; // a free-form mapping (metaData): any key
+    const isList = nodes.some((n) => isSchema(n.schema.items));
+    if (!hasProps && isList) {
+      const head = segs.slice(0, i).map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+      return `'${path}': '${head}' is a list: name one of its items, e.g. ${head}[0].${seg}`;
+    }
     const where = i === 0 ? `${kind.kind} has no spec field '${seg}'` : `'${segs.slice(0, i).map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[')}' has no field '${seg}'`;
     const guess = suggest(seg, [...new Set(candidates)]);
     const listed = i === 0 && kind.fields?.length ? [...kind.fields] : [...new Set(candidates)];
-    const list = listed.length ? `; the fields are: ${listed.join(', ')}` : '';
-    return `'${path}': ${where}${guess ? ` — did you mean '${guess}'?` : ''}${list}`;
+    const list = listed.length ? ` (the fields are: ${listed.join(', ')})` : '';
+    return `'${path}': ${where}${list}${guess ? ` — did you mean '${guess}'?` : ''}`;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { cliIsStale, runCli } from '../helpers/cli.js';
 import { changedFields, cliEnvFor, declarationFrom, exportAccount, MOVING_FIELDS, removeDir, sample, writeDeclarations, yamlFiles, type Declaration } from './helpers.js';
@@ -30,6 +31,11 @@ async function applyCli(sim: SimulatorHandle, args: string[]): Promise<void> {
   const r = await runCli(['apply', ...args, '--auto-approve'], cliEnvFor(sim));
   expect(r.code, r.stdout + r.stderr).toBe(0);
   expect(r.stdout).toContain('Verified');
+}
+
+const planSchema = new Ajv2020.default({ strict: false }).compile(JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')));
+function expectValidPlan(p: Json): void {
+  expect(planSchema(p), JSON.stringify(planSchema.errors)).toBe(true);
 }
 
 const changes = (p: Json): string[] => (p.changes as Json[]).map((c) => `${c.action} ${c.kind}/${c.name}`);
@@ -65,6 +71,7 @@ describe('contract: ignored fields and scoped prune', () => {
     expect(change.patch).toEqual([{ op: 'replace', path: '/description', value: 'reviewed in Git' }]);
     expect(JSON.stringify(change.before) + JSON.stringify(change.after)).not.toContain('policyMode');
     expect(p.ignoredDifferences).toEqual([{ kind: 'CentralizedPolicy', name: CP.policyName, paths: ['policyMode'] }]);
+    expectValidPlan(p);
     expect(p.notes).toContain(`CentralizedPolicy/${CP.policyName}: 1 ignored field differs (policyMode); the live value is kept.`);
     const text = await runCli(['plan', dir], cliEnvFor(sim));
     expect(text.stdout).toContain('1 ignored field differs (policyMode)');
@@ -90,6 +97,19 @@ describe('contract: ignored fields and scoped prune', () => {
     expect(result.code, result.stderr).toBe(0);
     const exported = yamlFiles(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
     expect(exported).toMatch(/policyMode: INACTIVE/);
+  });
+
+  it('a saved plan carries the ignored paths to apply --plan', async () => {
+    const dir = declare([ignoring(declarationFrom('CentralizedPolicy', { ...CP, description: 'reviewed in Git' }), ['policyMode'])]);
+    sim.reset({ centralizedPolicies: [{ ...CP, policyMode: 'INACTIVE' }] });
+    const file = join(dir, '..', 'plan.json');
+    const saved = await runCli(['plan', dir, '--out', file], cliEnvFor(sim));
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).changes[0].ignore).toEqual(['policyMode']);
+    await applyCli(sim, ['--plan', file]);
+    const after = sim.raw('centralizedPolicies', CP.uuid)!;
+    expect(after['policyMode']).toBe('INACTIVE');
+    expect(after['description']).toBe('reviewed in Git');
   });
 
   it('without the ignore, the same apply would overwrite the UI edit (the test can fail)', async () => {
@@ -175,6 +195,7 @@ describe('contract: ignored fields and scoped prune', () => {
       const p = await planJson(sim, [dir, '--prune', '--prune-match', 'payments-*']);
       expect(changes(p)).toEqual(['delete Exception/payments-a', 'delete Exception/payments-b']);
       expect(p.pruneScope).toEqual({ match: ['payments-*'], kinds: [], leftAlone: 1 });
+      expectValidPlan(p);
       expect(p.notes).toContain("--prune is limited to names matching 'payments-*': 1 undeclared object is outside that scope and left alone.");
       const text = await runCli(['plan', dir, '--prune', '--prune-match', 'payments-*'], cliEnvFor(sim));
       expect(text.stdout).toContain('1 undeclared object is outside that scope and left alone');
