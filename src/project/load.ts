@@ -52,9 +52,9 @@ export interface Project {
   /** By name, in file order. */
   environments: Record<string, Environment>;
   governance: Governance;
-  /** Project-wide ignored spec paths by kind (issue 17: parsed here, applied by the engine). */
+  /** Project-wide ignored spec paths by kind (validated against each kind's fields here; applied by the engine). */
   ignore: Partial<Record<KindName, string[]>>;
-  /** Project-wide prune scope (issue 17). */
+  /** Project-wide prune scope: name globs limiting --prune. */
   prune: { match: string[] };
   /** Positions of fields in the project file (for messages about it). */
   positions: Record<string, SourcePos>;
