@@ -34516,10 +34516,10 @@ var require_validators_generated = __commonJS({
     "use strict";
     exports.validate = validate20;
     var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "declaration.schema.json", "title": "qcs-gitops declaration", "description": "Any qcs-gitops declaration: the envelope, plus the spec of the kind named by `kind`. Use this schema for files that mix kinds.", "$comment": "Generated from the kind registry (src/kinds/index.ts) by npm run build: do not edit by hand; see docs/adding-a-kind.md.", "$ref": "envelope.schema.json", "allOf": [{ "if": { "properties": { "kind": { "const": "CentralizedPolicy" } }, "required": ["kind"] }, "then": { "$ref": "centralized-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "RuntimePolicy" } }, "required": ["kind"] }, "then": { "$ref": "runtime-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "Exception" } }, "required": ["kind"] }, "then": { "$ref": "exception.schema.json" } }, { "if": { "properties": { "kind": { "const": "SensorProfile" } }, "required": ["kind"] }, "then": { "$ref": "sensor-profile.schema.json" } }, { "if": { "properties": { "kind": { "const": "SecretRule" } }, "required": ["kind"] }, "then": { "$ref": "secret-rule.schema.json" } }, { "if": { "properties": { "kind": { "const": "ReportSchedule" } }, "required": ["kind"] }, "then": { "$ref": "report-schedule.schema.json" } }] };
-    var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "envelope.schema.json", "title": "qcs-gitops declaration envelope", "description": "The part every qcs-gitops declaration shares: apiVersion, kind, metadata and a spec mapping. The spec of each kind is described by <kind>.schema.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "#/$defs/apiVersion" }, "kind": { "$ref": "#/$defs/kind" }, "metadata": { "$ref": "#/$defs/metadata" }, "spec": { "description": "The desired state of the object, in the Qualys API's own field names. See the kind's schema.", "type": "object" } }, "$defs": { "apiVersion": { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" }, "kind": { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] }, "metadata": { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } } } }, "upperSnake": { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" }, "uuid": { "type": "string", "format": "uuid" } } };
+    var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "envelope.schema.json", "title": "qcs-gitops declaration envelope", "description": "The part every qcs-gitops declaration shares: apiVersion, kind, metadata and a spec mapping. The spec of each kind is described by <kind>.schema.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "#/$defs/apiVersion" }, "kind": { "$ref": "#/$defs/kind" }, "metadata": { "$ref": "#/$defs/metadata" }, "spec": { "description": "The desired state of the object, in the Qualys API's own field names. See the kind's schema.", "type": "object" } }, "$defs": { "apiVersion": { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" }, "kind": { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] }, "metadata": { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "ignore": { "description": "Spec paths, written as the plan prints them (`policyMode`, `centralizedPolicyRules[0].isEnabled`, `rules[1].action`), that Git does not own: never compared, and every update carries the live value at each (a create sends the declared value, if any).", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "upperSnake": { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" }, "uuid": { "type": "string", "format": "uuid" } } };
     var schema33 = { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" };
     var schema34 = { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] };
-    var schema35 = { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } } } };
+    var schema35 = { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "ignore": { "description": "Spec paths, written as the plan prints them (`policyMode`, `centralizedPolicyRules[0].isEnabled`, `rules[1].action`), that Git does not own: never compared, and every update carries the live value at each (a create sends the declared value, if any).", "type": "array", "items": { "type": "string", "minLength": 1 } } } };
     var func1 = require_ucs2length().default;
     var pattern4 = new RegExp("^(\\S(.*\\S)?)?$", "u");
     function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -34618,7 +34618,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -34709,34 +34709,70 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
         }
         if (data.spec !== void 0) {
-          let data8 = data.spec;
-          if (!(data8 && typeof data8 == "object" && !Array.isArray(data8))) {
-            const err17 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.spec.type, parentSchema: schema32.properties.spec, data: data8 };
+          let data10 = data.spec;
+          if (!(data10 && typeof data10 == "object" && !Array.isArray(data10))) {
+            const err20 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.spec.type, parentSchema: schema32.properties.spec, data: data10 };
             if (vErrors === null) {
-              vErrors = [err17];
+              vErrors = [err20];
             } else {
-              vErrors.push(err17);
+              vErrors.push(err20);
             }
             errors++;
           }
         }
       } else {
-        const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+        const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
         if (vErrors === null) {
-          vErrors = [err18];
+          vErrors = [err21];
         } else {
-          vErrors.push(err18);
+          vErrors.push(err21);
         }
         errors++;
       }
@@ -34747,7 +34783,7 @@ var require_validators_generated = __commonJS({
     var schema36 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "centralized-policy.schema.json", "title": "qcs-gitops CentralizedPolicy", "description": "A centralized image-assessment policy (Kubernetes admission controller or CI/CD), API /csapi/v1.3/centralizedPolicy. metadata.name is the policyName.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "CentralizedPolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } }, "rule": { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches (FAIL is the documented value). Optional: the notes do not mark it mandatory.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule: a mapping such as `{value: 180}` (image age in days for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES), the JSON string the API reads back, or the bare integer the 1.38 notes describe (180 means {value: 180}). Mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES.", "type": ["object", "string", "integer", "null"] }, "order": { "description": "The create sample's spelling of sortOrder (the same value).", "type": "integer", "minimum": 0 } }, "allOf": [{ "if": { "properties": { "type": { "const": "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" } }, "required": ["type"] }, "then": { "required": ["metaData"], "errorMessage": "missing required field 'metaData' (Block Older Images needs the image age in days, e.g. metaData: {value: 180})" } }] }, "k8sFilter": { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } } } };
     var schema39 = { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } };
     var schema44 = { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } };
-    var func3 = Object.prototype.hasOwnProperty;
+    var func5 = Object.prototype.hasOwnProperty;
     var func0 = require_equal().default;
     var schema40 = { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches (FAIL is the documented value). Optional: the notes do not mark it mandatory.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule: a mapping such as `{value: 180}` (image age in days for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES), the JSON string the API reads back, or the bare integer the 1.38 notes describe (180 means {value: 180}). Mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES.", "type": ["object", "string", "integer", "null"] }, "order": { "description": "The create sample's spelling of sortOrder (the same value).", "type": "integer", "minimum": 0 } }, "allOf": [{ "if": { "properties": { "type": { "const": "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" } }, "required": ["type"] }, "then": { "required": ["metaData"], "errorMessage": "missing required field 'metaData' (Block Older Images needs the image age in days, e.g. metaData: {value: 180})" } }] };
     var schema41 = { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" };
@@ -34843,7 +34879,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         for (const key0 in data) {
-          if (!func3.call(schema40.properties, key0)) {
+          if (!func5.call(schema40.properties, key0)) {
             const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data };
             if (vErrors === null) {
               vErrors = [err6];
@@ -35048,7 +35084,7 @@ var require_validators_generated = __commonJS({
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
         for (const key0 in data) {
-          if (!func3.call(schema39.properties, key0)) {
+          if (!func5.call(schema39.properties, key0)) {
             const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
             if (vErrors === null) {
               vErrors = [err0];
@@ -35660,7 +35696,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -35751,12 +35787,48 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
@@ -35768,11 +35840,11 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err20];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -35808,7 +35880,7 @@ var require_validators_generated = __commonJS({
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
         for (const key0 in data) {
-          if (!func3.call(schema52.properties, key0)) {
+          if (!func5.call(schema52.properties, key0)) {
             const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema52, data };
             if (vErrors === null) {
               vErrors = [err0];
@@ -36287,7 +36359,7 @@ var require_validators_generated = __commonJS({
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
         for (const key0 in data) {
-          if (!func3.call(schema48.properties, key0)) {
+          if (!func5.call(schema48.properties, key0)) {
             const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
             if (vErrors === null) {
               vErrors = [err0];
@@ -36595,7 +36667,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -36686,12 +36758,48 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
@@ -36703,11 +36811,11 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err20];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -36831,7 +36939,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         for (const key0 in data) {
-          if (!func3.call(schema69.properties, key0)) {
+          if (!func5.call(schema69.properties, key0)) {
             const err8 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema69, data };
             if (vErrors === null) {
               vErrors = [err8];
@@ -37454,7 +37562,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -37545,12 +37653,48 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
@@ -37562,11 +37706,11 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema66.type, parentSchema: schema66, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema66.type, parentSchema: schema66, data };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err20];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -37721,7 +37865,7 @@ var require_validators_generated = __commonJS({
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
         for (const key0 in data) {
-          if (!func3.call(schema75.properties, key0)) {
+          if (!func5.call(schema75.properties, key0)) {
             const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema75, data };
             if (vErrors === null) {
               vErrors = [err0];
@@ -38092,7 +38236,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -38183,12 +38327,48 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
@@ -38200,11 +38380,11 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema72.type, parentSchema: schema72, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema72.type, parentSchema: schema72, data };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err20];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -38498,7 +38678,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -38589,12 +38769,48 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
@@ -38606,11 +38822,11 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err20];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -38885,7 +39101,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         for (const key0 in data) {
-          if (!func3.call(schema90.properties, key0)) {
+          if (!func5.call(schema90.properties, key0)) {
             const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema90, data };
             if (vErrors === null) {
               vErrors = [err3];
@@ -39581,7 +39797,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations")) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
                 const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
@@ -39672,12 +39888,48 @@ var require_validators_generated = __commonJS({
                 errors++;
               }
             }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err16 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           }
@@ -39689,11 +39941,11 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err20];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -40044,7 +40296,7 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    module.exports.sourceHash = "d740b93a650cce743cc306ad97062d70f92b84f2add6e561ed9501f9a0d2a978";
+    module.exports.sourceHash = "76bd7d1490f46ed0c1cb2c461bebe31b43dae133e61f24dd8e3ca6ffba1a38f5";
   }
 });
 
@@ -42958,7 +43210,7 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef2(root, baseId, ref) {
       var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
@@ -42975,7 +43227,7 @@ var require_compile = __commonJS({
         return;
       return root.refs[ref] = inlineOrCompile.call(this, _sch);
     }
-    exports.resolveRef = resolveRef;
+    exports.resolveRef = resolveRef2;
     function inlineOrCompile(sch) {
       if ((0, resolve_1.inlineRef)(sch.schema, this.opts.inlineRefs))
         return sch.schema;
@@ -48506,6 +48758,1782 @@ var require_fast_json_patch = __commonJS({
     exports.deepClone = helpers._deepClone;
     exports.escapePathComponent = helpers.escapePathComponent;
     exports.unescapePathComponent = helpers.unescapePathComponent;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants6();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path2, { windows } = {}) => {
+      const segs = path2.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils3();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants6();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str2 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str2.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code2;
+        return str2.charCodeAt(++index);
+      };
+      while (index < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code2 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base2 = str2;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
+        lastIndex -= start;
+      }
+      if (base2 && isGlob === true && lastIndex > 0) {
+        base2 = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
+      } else if (isGlob === true) {
+        base2 = "";
+        glob = str2;
+      } else {
+        base2 = str2;
+      }
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str2) {
+        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
+          base2 = base2.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base2 && backslashes === true) {
+          base2 = utils.removeBackslashes(base2);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base: base2,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants3 = require_constants6();
+    var utils = require_utils3();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants3;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type2, char) => {
+      return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body5, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body5).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type2) => {
+        state[type2]++;
+        stack.push(type2);
+      };
+      const decrement = (type2) => {
+        state[type2]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type2, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body5 = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body5, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m2;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m2 : `\\${m2}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m2) => {
+              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr2 = tokens.slice();
+            const range = [];
+            for (let i = arr2.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr2[i].type === "brace") {
+                break;
+              }
+              if (arr2[i].type !== "dots") {
+                range.unshift(arr2[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants3.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str2) => {
+        switch (str2) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse = require_parse2();
+    var utils = require_utils3();
+    var constants3 = require_constants6();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const arrayMatcher = (str2) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str2);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse(input, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils3();
+    function picomatch2(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
   }
 });
 
@@ -55508,6 +57536,227 @@ function schemaSetFrom(dir, pre) {
   return { dir, schemas, validate: validate2, precompiled: true };
 }
 
+// src/engine/desired.ts
+import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
+function managedKeys(kind, spec, known) {
+  const knownSet = new Set(known);
+  const out = /* @__PURE__ */ new Set();
+  for (const [k, v] of Object.entries(spec)) {
+    if (v === void 0 || v === null) continue;
+    const key = kind.aliases?.[k] ?? k;
+    if (knownSet.has(key)) out.add(key);
+  }
+  return out;
+}
+function pickKeys(o, keys) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (keys.has(k) && v !== void 0) out[k] = v;
+  return out;
+}
+function parseFieldPath(path2) {
+  const out = [];
+  let i = 0;
+  const ident = /^[A-Za-z_$][\w$-]*/;
+  while (i < path2.length) {
+    const rest = path2.slice(i);
+    if (rest[0] === "[") {
+      const index = /^\[(\d+)\]/.exec(rest);
+      if (index) {
+        out.push(Number(index[1]));
+        i += index[0].length;
+        continue;
+      }
+      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
+      if (!quoted) return `'${path2}': expected [N] or ["key"] at character ${i + 1}`;
+      out.push(JSON.parse(quoted[1]));
+      i += quoted[0].length;
+      continue;
+    }
+    if (out.length > 0) {
+      if (rest[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
+      i++;
+    }
+    const m2 = ident.exec(path2.slice(i));
+    if (!m2) return `'${path2}': expected a field name at character ${i + 1}`;
+    out.push(m2[0]);
+    i += m2[0].length;
+  }
+  if (out.length === 0 || typeof out[0] !== "string") return `'${path2}': a path starts with a field name (policyMode, rules[1].action)`;
+  return out;
+}
+function ignoredPaths(kind, ignore) {
+  const out = [];
+  for (const path2 of ignore) {
+    const segs = parseFieldPath(path2);
+    if (typeof segs === "string") continue;
+    const first = segs[0];
+    out.push({ path: path2, segs: [kind.aliases?.[first] ?? first, ...segs.slice(1)] });
+  }
+  return out;
+}
+function getAt(o, segs) {
+  let cur = o;
+  for (const s of segs) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    if (Array.isArray(cur) ? typeof s !== "number" : typeof s === "number") return void 0;
+    cur = cur[s];
+  }
+  return cur;
+}
+function parentAt(o, segs) {
+  const parent = getAt(o, segs.slice(0, -1));
+  const last = segs[segs.length - 1];
+  if (parent === null || typeof parent !== "object") return void 0;
+  if (Array.isArray(parent) !== (typeof last === "number")) return void 0;
+  return { parent, last };
+}
+function removeAt(o, segs) {
+  const at2 = parentAt(o, segs);
+  if (!at2 || !(at2.last in at2.parent)) return;
+  if (typeof at2.last === "number") at2.parent[at2.last] = null;
+  else delete at2.parent[at2.last];
+}
+function sameValue2(a, b) {
+  return isDeepStrictEqual2(a, b);
+}
+function managedView(kind, spec, live, ignore = []) {
+  const want = kind.canonical(spec);
+  const have = kind.canonicalLive(live);
+  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...kind.fields ?? []]);
+  let before = pickKeys(have, managed);
+  let after = pickKeys(want, managed);
+  const ignoredDiffers = [];
+  const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0]));
+  if (paths.length > 0) {
+    for (const p of paths) if (!sameValue2(getAt(before, p.segs), getAt(after, p.segs))) ignoredDiffers.push(p.path);
+    before = structuredClone(before);
+    after = structuredClone(after);
+    for (const p of paths) {
+      removeAt(before, p.segs);
+      removeAt(after, p.segs);
+    }
+  }
+  return { managed, before, after, ignoredDiffers };
+}
+function desiredState(kind, spec, live, ignore = []) {
+  const want = kind.canonical(spec);
+  const have = live === void 0 ? {} : kind.canonicalLive(live);
+  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...kind.fields ?? []]);
+  if (live === void 0) return pickKeys(want, managed);
+  const out = { ...have };
+  for (const k of managed) {
+    if (want[k] === void 0) delete out[k];
+    else out[k] = want[k];
+  }
+  const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0]));
+  for (const k of new Set(paths.map((p) => p.segs[0]))) if (out[k] !== void 0) out[k] = structuredClone(out[k]);
+  for (const p of paths) {
+    const liveValue = getAt(have, p.segs);
+    if (liveValue === void 0) continue;
+    if (p.segs.length === 1) {
+      out[p.segs[0]] = structuredClone(liveValue);
+      continue;
+    }
+    const at2 = parentAt(out, p.segs);
+    if (at2) at2.parent[at2.last] = structuredClone(liveValue);
+  }
+  return out;
+}
+
+// src/declarations/ignore.ts
+var isSchema = (v) => !!v && typeof v === "object" && !Array.isArray(v);
+function resolveRef(ref, file, schemas) {
+  const [target, fragment = ""] = ref.split("#");
+  const inFile = target ? target : file;
+  let cur = schemas.get(inFile);
+  for (const raw2 of fragment.split("/").filter(Boolean)) {
+    if (!isSchema(cur)) return void 0;
+    cur = cur[raw2.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return isSchema(cur) ? { schema: cur, file: inFile } : void 0;
+}
+function alternatives(node, schemas, seen = /* @__PURE__ */ new Set()) {
+  if (seen.has(node.schema)) return [];
+  seen.add(node.schema);
+  const out = [node];
+  const ref = node.schema.$ref;
+  if (typeof ref === "string") {
+    const r = resolveRef(ref, node.file, schemas);
+    if (r) out.push(...alternatives(r, schemas, seen));
+  }
+  for (const key of ["allOf", "anyOf", "oneOf"]) {
+    const list = node.schema[key];
+    if (Array.isArray(list)) {
+      for (const s of list) if (isSchema(s)) out.push(...alternatives({ schema: s, file: node.file }, schemas, seen));
+    }
+  }
+  for (const key of ["then", "else"]) {
+    const s = node.schema[key];
+    if (isSchema(s)) out.push(...alternatives({ schema: s, file: node.file }, schemas, seen));
+  }
+  return out;
+}
+function specNode(kind) {
+  const { schemas } = schemaSet();
+  const root = schemas.get(kind.schemaFile);
+  if (!root) return void 0;
+  const spec = root.properties?.spec;
+  return isSchema(spec) ? { schema: spec, file: kind.schemaFile } : void 0;
+}
+function ignorePathProblem(kind, path2) {
+  const segs = parseFieldPath(path2);
+  if (typeof segs === "string") return `not a field path: ${segs}`;
+  const { schemas } = schemaSet();
+  let nodes = [];
+  const root = specNode(kind);
+  if (root) nodes = alternatives(root, schemas);
+  for (let i = 0; i < segs.length; i++) {
+    const seg2 = segs[i];
+    if (typeof seg2 === "number") {
+      const items = nodes.flatMap((n) => isSchema(n.schema.items) ? alternatives({ schema: n.schema.items, file: n.file }, schemas) : []);
+      if (items.length === 0) return `'${path2}': ${i === 0 ? "the spec" : `'${String(segs[i - 1])}'`} is not a list, so it has no item [${seg2}] (${kind.kind} fields are listed in schemas/${kind.schemaFile})`;
+      nodes = items;
+      continue;
+    }
+    const props = /* @__PURE__ */ new Map();
+    let open2 = false;
+    for (const n of nodes) {
+      const p = n.schema.properties;
+      if (isSchema(p)) {
+        for (const [k, s] of Object.entries(p)) if (isSchema(s)) props.set(k, [...props.get(k) ?? [], { schema: s, file: n.file }]);
+      }
+      if (isSchema(n.schema.additionalProperties) || n.schema.additionalProperties === true) open2 = true;
+    }
+    const candidates = [...props.keys()];
+    if (i === 0) {
+      for (const k of kind.fields ?? []) if (!props.has(k)) candidates.push(k);
+      for (const [alias, canonical] of Object.entries(kind.aliases ?? {})) {
+        if (props.has(alias) && !props.has(canonical)) props.set(canonical, props.get(alias));
+      }
+      if (!props.has(seg2) && (kind.fields ?? []).includes(seg2)) return void 0;
+    }
+    const next = props.get(seg2);
+    if (next) {
+      nodes = next.flatMap((n) => alternatives(n, schemas));
+      continue;
+    }
+    const hasProps = nodes.some((n) => isSchema(n.schema.properties));
+    const allowsObject = nodes.some((n) => n.schema.type === "object" || Array.isArray(n.schema.type) && n.schema.type.includes("object"));
+    if (!hasProps && (open2 || allowsObject)) return void 0;
+    const isList = nodes.some((n) => isSchema(n.schema.items));
+    if (!hasProps && isList) {
+      const head = segs.slice(0, i).map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replace(/\.\[/g, "[");
+      return `'${path2}': '${head}' is a list: name one of its items, e.g. ${head}[0].${seg2}`;
+    }
+    const where = i === 0 ? `${kind.kind} has no spec field '${seg2}'` : `'${segs.slice(0, i).map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replace(/\.\[/g, "[")}' has no field '${seg2}'`;
+    const guess = suggest(seg2, [...new Set(candidates)]);
+    const listed = i === 0 && kind.fields?.length ? [...kind.fields] : [...new Set(candidates)];
+    const list = listed.length ? ` (the fields are: ${listed.join(", ")})` : "";
+    return `'${path2}': ${where}${list}${guess ? ` \u2014 did you mean '${guess}'?` : ""}`;
+  }
+  return void 0;
+}
+
 // src/declarations/validate.ts
 function at(pos, path2, message) {
   return { file: pos.file, line: pos.line, column: pos.column, path: formatPath(path2), message, severity: "error" };
@@ -55535,9 +57784,16 @@ function validateDocument(doc) {
     name: value.metadata.name,
     spec: value.spec,
     ...value.metadata.annotations ? { annotations: { ...value.metadata.annotations } } : {},
+    ...value.metadata.ignore?.length ? { ignore: [...value.metadata.ignore] } : {},
     source: doc.source,
     positionOf: (path2) => doc.positionOf(path2)
   };
+  const kind = kindByName(value.kind);
+  (value.metadata.ignore ?? []).forEach((p, i) => {
+    const problem = kind && ignorePathProblem(kind, p);
+    const path2 = ["metadata", "ignore", i];
+    if (problem) diagnostics.push(at(doc.positionOf(path2), path2, problem));
+  });
   let issues;
   try {
     issues = kindByName(value.kind)?.check?.(value.spec, value.metadata.name) ?? [];
@@ -55613,7 +57869,7 @@ function canonicalJson(value) {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
 }
 function declarationsHash(declarations) {
-  const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...d.ignore?.length ? { ignore: d.ignore } : {} })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return createHash2("sha256").update(canonicalJson(items)).digest("hex");
 }
 
@@ -55653,6 +57909,7 @@ function dependentsOf(kinds, name) {
 
 // src/engine/plan.ts
 var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
+var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/engine/util.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -55713,41 +57970,6 @@ function valueAt(doc, pointer) {
 }
 function forKind(api, kind) {
   return api.forKind?.(kind.kind) ?? api;
-}
-
-// src/engine/desired.ts
-function managedKeys(kind, spec, known) {
-  const knownSet = new Set(known);
-  const out = /* @__PURE__ */ new Set();
-  for (const [k, v] of Object.entries(spec)) {
-    if (v === void 0 || v === null) continue;
-    const key = kind.aliases?.[k] ?? k;
-    if (knownSet.has(key)) out.add(key);
-  }
-  return out;
-}
-function pickKeys(o, keys) {
-  const out = {};
-  for (const [k, v] of Object.entries(o)) if (keys.has(k) && v !== void 0) out[k] = v;
-  return out;
-}
-function managedView(kind, spec, live) {
-  const want = kind.canonical(spec);
-  const have = kind.canonicalLive(live);
-  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...kind.fields ?? []]);
-  return { managed, before: pickKeys(have, managed), after: pickKeys(want, managed) };
-}
-function desiredState(kind, spec, live) {
-  const want = kind.canonical(spec);
-  const have = live === void 0 ? {} : kind.canonicalLive(live);
-  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...kind.fields ?? []]);
-  if (live === void 0) return pickKeys(want, managed);
-  const out = { ...have };
-  for (const k of managed) {
-    if (want[k] === void 0) delete out[k];
-    else out[k] = want[k];
-  }
-  return out;
 }
 
 // src/engine/fetch.ts
@@ -55824,6 +58046,18 @@ function carriedView(kind, item) {
 }
 
 // src/engine/plan.ts
+function ignoreOf(decl, options) {
+  return [.../* @__PURE__ */ new Set([...options.ignore?.[decl.kind] ?? [], ...decl.ignore ?? []])];
+}
+function pruneIsScoped(options) {
+  return !!options.prune && ((options.pruneMatch?.length ?? 0) > 0 || (options.pruneKinds?.length ?? 0) > 0);
+}
+function pruneScopeTest(options) {
+  const globs = options.pruneMatch ?? [];
+  const kinds = options.pruneKinds ?? [];
+  const nameMatches = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => true;
+  return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
+}
 function kindsInPlay(kinds, declarations) {
   const declared = new Set(declarations.map((d) => d.kind));
   return kinds.filter((k) => declared.has(k.kind));
@@ -55882,11 +58116,13 @@ function declarationsByKind(declarations) {
 }
 function planKind(kind, decls, liveObjs, options, inTarget, each) {
   const kindName = kind.kind;
-  const part = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0 };
+  const part = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] };
+  const inPruneScope = pruneScopeTest(options);
   const index = indexLive(kind, liveObjs);
   const matched = /* @__PURE__ */ new Set();
   const step = (decl) => {
     const spec = decl.spec;
+    const ignore = ignoreOf(decl, options);
     const pinnedId2 = pinnedId(kind, spec);
     let match;
     if (pinnedId2 !== void 0) {
@@ -55922,14 +58158,15 @@ function planKind(kind, decls, liveObjs, options, inTarget, each) {
         return;
       }
       const after2 = desiredState(kind, spec);
-      part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source });
+      part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source, ...ignore.length ? { ignore } : {} });
       return;
     }
     if (kind.isProtected(match)) {
       part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
       return;
     }
-    const { before, after } = managedView(kind, spec, match);
+    const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
+    if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
     const patch = diff(before, after);
     if (patch.length === 0) {
       part.unchanged++;
@@ -55949,7 +58186,8 @@ function planKind(kind, decls, liveObjs, options, inTarget, each) {
       after,
       spec,
       fingerprint: fingerprint(kind.canonicalLive(match)),
-      source: decl.source
+      source: decl.source,
+      ...ignore.length ? { ignore } : {}
     });
   };
   const done = () => {
@@ -55961,6 +58199,10 @@ function planKind(kind, decls, liveObjs, options, inTarget, each) {
       for (const obj of undeclared) {
         const name = kind.nameOf(obj);
         if (!inTarget(kindName, name)) continue;
+        if (!inPruneScope(kindName, name)) {
+          part.leftAlone++;
+          continue;
+        }
         const before = carriedView(kind, obj);
         part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
       }
@@ -55993,6 +58235,8 @@ function assemble(kinds, parts, options) {
   const deletes = [];
   let unchanged = 0;
   let unmanaged = 0;
+  let leftAlone = 0;
+  const ignored = [];
   for (const kindName of order) {
     const part = parts.get(kindName);
     if (!part) continue;
@@ -56003,6 +58247,8 @@ function assemble(kinds, parts, options) {
     for (const d of part.deletes) deletes.push(d);
     unchanged += part.unchanged;
     unmanaged += part.unmanaged;
+    leftAlone += part.leftAlone;
+    ignored.push(...part.ignored);
   }
   if (diagnostics.length) throw new ValidationError(diagnostics);
   if (ambiguous.length) {
@@ -56019,7 +58265,19 @@ function assemble(kinds, parts, options) {
   }
   const rank = new Map(order.map((k, i) => [k, i]));
   deletes.sort((a, b) => rank.get(b.kind) - rank.get(a.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const ig of ignored) {
+    const n = ig.paths.length;
+    notes.push(`${ig.kind}/${ig.name}: ${n} ignored field${n === 1 ? " differs" : "s differ"} (${ig.paths.join(", ")}); the live value${n === 1 ? " is" : "s are"} kept.`);
+  }
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? " is" : "s are"} not declared: left alone (use --prune to delete them).`);
+  const scoped = pruneIsScoped(options);
+  if (scoped) {
+    const what = [
+      ...options.pruneMatch?.length ? [`names matching ${options.pruneMatch.map((g) => `'${g}'`).join(" or ")}`] : [],
+      ...options.pruneKinds?.length ? [`kinds ${options.pruneKinds.join(", ")}`] : []
+    ].join(" and ");
+    notes.push(`--prune is limited to ${what}: ${leftAlone} undeclared object${leftAlone === 1 ? " is" : "s are"} outside that scope and left alone.`);
+  }
   const changes = [...upserts, ...deletes];
   let create = 0;
   let update = 0;
@@ -56030,8 +58288,10 @@ function assemble(kinds, parts, options) {
   return {
     formatVersion: 1,
     changes,
-    summary: { create, update, delete: deletes.length, unchanged, unmanaged },
-    notes
+    summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone },
+    notes,
+    ...ignored.length ? { ignoredDifferences: ignored } : {},
+    ...scoped ? { pruneScope: { match: [...options.pruneMatch ?? []], kinds: [...options.pruneKinds ?? []], leftAlone } } : {}
   };
 }
 function buildPlan(kinds, declarations, live, options = {}) {
@@ -56167,7 +58427,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
         }
         if (kind.isProtected(live)) throw new QcsError("E_PROTECTED", `${c.kind}/${c.name} is a protected system object and is never changed`);
         if (c.action === "update") {
-          const desired = desiredState(kind, c.spec ?? {}, live);
+          const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
           sent.set(c, desired);
           await kind.update(forKind(api, kind), live, c.name, desired);
           return { ...base2, status: "updated", durationMs: Date.now() - started };
@@ -56218,7 +58478,7 @@ async function applyPlan(api, kinds, plan, options = {}) {
           outcomes2 = await kind.updateMany(
             forKind(api, kind),
             items.map(({ c, live }) => {
-              const desired = desiredState(kind, c.spec ?? {}, live);
+              const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
               sent.set(c, desired);
               return { live, name: c.name, desired };
             })
@@ -57075,8 +59335,15 @@ function parseProject(file, text) {
   for (const k of ["governance", "ignore", "prune"]) if (value[k] !== void 0) positions[k] = doc.keyPositionOf([k]);
   const ignore = {};
   for (const [k, paths] of Object.entries(value.ignore ?? {})) {
-    if (KIND_NAMES.includes(k)) ignore[k] = [...paths];
+    if (!KIND_NAMES.includes(k)) continue;
+    ignore[k] = [...paths];
+    const kind = kindByName(k);
+    paths.forEach((p, i) => {
+      const problem = ignorePathProblem(kind, p);
+      if (problem) diagnostics.push(diag2(doc.positionOf(["ignore", k, i]), ["ignore", k, i], problem));
+    });
   }
+  if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
   const prune = { match: [...value.prune?.match ?? []] };
   return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
 }
@@ -57447,7 +59714,12 @@ async function planStep(inputs, env) {
   annotate(findings);
   const api = connect(inputs, environment);
   try {
-    const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
+    const { plan, live } = await makePlan(api, KINDS, declarations, {
+      prune: inputs.prune,
+      maxDeletes: inputs.maxDeletes,
+      ignore: project.ignore,
+      ...project.prune.match.length ? { pruneMatch: project.prune.match } : {}
+    });
     if (environment) plan.environment = environment.name;
     if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);

@@ -13,6 +13,8 @@ export interface Declaration<Spec = Record<string, unknown>> {
   spec: Spec;
   /** metadata.annotations: free-form strings for people and tools (a ticket, an approver); never sent to the API. */
   annotations?: Record<string, string>;
+  /** metadata.ignore: spec paths as the plan prints them, never compared, their live values carried by every write. */
+  ignore?: string[];
   /** Where the document starts. */
   source: SourcePos;
   /** Position of a field path (`spec.rules.0.name`, dot-joined) in the file, for diagnostics. */

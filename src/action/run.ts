@@ -137,7 +137,12 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
   annotate(findings); // governance: error or warning level on the line of the field
   const api = connect(inputs, environment);
   try {
-    const { plan, live } = await makePlan(api, KINDS, declarations, { prune: inputs.prune, maxDeletes: inputs.maxDeletes });
+    const { plan, live } = await makePlan(api, KINDS, declarations, {
+      prune: inputs.prune,
+      maxDeletes: inputs.maxDeletes,
+      ignore: project.ignore,
+      ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}),
+    });
     if (environment) plan.environment = environment.name;
     if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);

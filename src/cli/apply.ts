@@ -121,7 +121,7 @@ export function registerApply(program: Command, state: RunState): void {
           checkStale(saved, KINDS, live);
           plan = saved;
         } else {
-          ({ plan, live } = await makePlan(conn.api, KINDS, declarations, { ...planOptionsFrom(flags), onProgress: reading.onRead }));
+          ({ plan, live } = await makePlan(conn.api, KINDS, declarations, { ...planOptionsFrom(flags, project), onProgress: reading.onRead }));
           if (env) plan.environment = env.name;
         }
       } finally {

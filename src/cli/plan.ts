@@ -8,6 +8,8 @@ import { apiCallsOf } from './output.js';
 import { QcsError, UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import type { Declaration } from '../types.js';
+import { KIND_NAMES } from '../kinds/index.js';
+import { suggest } from '../declarations/messages.js';
 import type { Environment, Project } from '../project/load.js';
 import { redact } from '../redact.js';
 import { reportError } from './output.js';
@@ -23,6 +25,8 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
   maxDeletes?: string;
   allowMassDelete?: boolean;
   target?: string[];
+  pruneMatch?: string[];
+  pruneKind?: string[];
   color?: boolean;
   strict?: boolean;
   quiet?: boolean;
@@ -45,18 +49,34 @@ export function addPlanOptions(cmd: Command): Command {
       .option('--prune', 'plan deletion of live objects the declarations do not name (only kinds the declarations use; never system objects)')
       .option('--max-deletes <n>', 'refuse a plan with more deletes than this unless --allow-mass-delete', '10')
       .option('--allow-mass-delete', 'allow more deletes than --max-deletes')
+      .option('--prune-match <glob>', 'with --prune: delete only undeclared objects whose name matches this glob (repeatable; adds to prune.match of the project file)', collect)
+      .option('--prune-kind <kind>', 'with --prune: delete only undeclared objects of this kind (repeatable)', collect)
       .option('--target <KIND/NAME>', 'limit the plan to this object (repeatable)', collect)
       .option('--no-color', 'no colour even on a terminal')
       .option('--quiet', 'no progress line on stderr (shown on a terminal, and every 5 s in a log, for long runs)'),
   );
 }
 
-export function planOptionsFrom(flags: PlanFlags): PlanOptions {
+/** The plan options of the flags and the project file (its ignores and prune scope). */
+export function planOptionsFrom(flags: PlanFlags, project?: Project): PlanOptions {
+  const kinds = flags.pruneKind ?? [];
+  if (!flags.prune && (flags.pruneMatch?.length || kinds.length)) {
+    throw new UsageError(`${flags.pruneMatch?.length ? '--prune-match' : '--prune-kind'} limits --prune, which was not given`, 'Add --prune to delete undeclared objects (only those in the scope).');
+  }
+  for (const k of kinds) {
+    if ((KIND_NAMES as readonly string[]).includes(k)) continue;
+    const guess = suggest(k, [...KIND_NAMES]);
+    throw new UsageError(`--prune-kind ${k}: unknown kind${guess ? ` — did you mean '${guess}'?` : ''}`, `The kinds are: ${KIND_NAMES.join(', ')}`);
+  }
+  const pruneMatch = [...new Set([...(project?.prune.match ?? []), ...(flags.pruneMatch ?? [])])];
   return {
     prune: !!flags.prune,
     maxDeletes: parsePositiveInt(flags.maxDeletes, '--max-deletes', 10),
     allowMassDelete: !!flags.allowMassDelete,
     targets: flags.target,
+    ...(project && Object.keys(project.ignore).length ? { ignore: project.ignore } : {}),
+    ...(pruneMatch.length ? { pruneMatch } : {}),
+    ...(kinds.length ? { pruneKinds: [...new Set(kinds)] } : {}),
   };
 }
 
@@ -97,7 +117,7 @@ export async function planFor(project: Project, env: Environment | undefined, ar
   }
   const { loadDeclarations, KINDS, makePlan } = await engine();
   const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
-  const options = planOptionsFrom(flags);
+  const options = planOptionsFrom(flags, project);
   const conn = await connect(flags, env);
   try {
     const progress = readProgress(flags, conn.api, `plan${env ? ` ${env.name}` : ''}: reading the live state`);

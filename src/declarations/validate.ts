@@ -8,6 +8,7 @@ import { pinnedIdPath } from '../kinds/defaults.js';
 import { loadDocuments, parseText, transformDocuments, type LoadOptions, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
 import { formatPath, translateErrors } from './messages.js';
 import { schemaSet } from './schemas.js';
+import { ignorePathProblem } from './ignore.js';
 
 export interface ValidationResult {
   /** Documents that passed every check. */
@@ -42,16 +43,23 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
     }
     return { diagnostics };
   }
-  const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> };
+  const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string; annotations?: Record<string, string>; ignore?: string[] }; spec: Record<string, unknown> };
   const declaration: Declaration = {
     apiVersion: value.apiVersion,
     kind: value.kind,
     name: value.metadata.name,
     spec: value.spec,
     ...(value.metadata.annotations ? { annotations: { ...value.metadata.annotations } } : {}),
+    ...(value.metadata.ignore?.length ? { ignore: [...value.metadata.ignore] } : {}),
     source: doc.source,
     positionOf: (path) => doc.positionOf(path),
   };
+  const kind = kindByName(value.kind);
+  (value.metadata.ignore ?? []).forEach((p, i) => {
+    const problem = kind && ignorePathProblem(kind, p);
+    const path: PathSegment[] = ['metadata', 'ignore', i];
+    if (problem) diagnostics.push(at(doc.positionOf(path), path, problem));
+  });
   let issues;
   try {
     issues = kindByName(value.kind)?.check?.(value.spec, value.metadata.name) ?? [];
@@ -155,10 +163,10 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-/** sha256 (hex) of the declarations' kind, name and spec, independent of file layout and order. */
-export function declarationsHash(declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec'>[]): string {
+/** sha256 (hex) of the declarations' kind, name, spec and ignored paths, independent of file layout and order. */
+export function declarationsHash(declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec' | 'ignore'>[]): string {
   const items = declarations
-    .map((d) => ({ kind: d.kind, name: d.name, spec: d.spec }))
+    .map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...(d.ignore?.length ? { ignore: d.ignore } : {}) }))
     .sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return createHash('sha256').update(canonicalJson(items)).digest('hex');
 }

@@ -138,7 +138,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
         }
         if (kind.isProtected(live)) throw new QcsError('E_PROTECTED', `${c.kind}/${c.name} is a protected system object and is never changed`);
         if (c.action === 'update') {
-          const desired = desiredState(kind, c.spec ?? {}, live);
+          const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
           sent.set(c, desired);
           await kind.update(forKind(api, kind), live, c.name, desired);
           return { ...base, status: 'updated', durationMs: Date.now() - started };
@@ -193,7 +193,7 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
           outcomes = await kind.updateMany(
             forKind(api, kind),
             items.map(({ c, live }) => {
-              const desired = desiredState(kind, c.spec ?? {}, live);
+              const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
               sent.set(c, desired);
               return { live, name: c.name, desired };
             }),

@@ -4,6 +4,7 @@
 // touch. To clear a field, declare it empty (`qids: []`, `description: ""`). Inside a declared field (a rules
 // list) the declaration is whole. `null` is how the API writes "absent", so a field declared `null` is not
 // managed either.
+import { isDeepStrictEqual } from 'node:util';
 import type { Kind } from '../kinds/types.js';
 
 type Obj = Record<string, unknown>;
@@ -29,25 +30,129 @@ export function pickKeys(o: Obj, keys: ReadonlySet<string>): Obj {
   return out;
 }
 
+// Ignored paths (`metadata.ignore`, the project file's `ignore`): spec paths written as the plan prints them
+// (`description`, `centralizedPolicyRules[0].isEnabled`, `rules[1].action`), in canonical form. An ignored path is
+// removed from both compared sides (the plan neither shows nor counts it as a change, only notes that it differs),
+// and every update carries the live value at it: a field tuned in the Qualys UI survives an update of another one.
+// Where the live object has no value at the path (a create, a list item the declaration adds), the declared value
+// is sent.
+
+export type FieldPath = Array<string | number>;
+
+/** Parses a path as the plan prints it into segments (`rules[1].action` → ['rules', 1, 'action']); a string
+ * saying what is wrong for a malformed one. */
+export function parseFieldPath(path: string): FieldPath | string {
+  const out: FieldPath = [];
+  let i = 0;
+  const ident = /^[A-Za-z_$][\w$-]*/;
+  while (i < path.length) {
+    const rest = path.slice(i);
+    if (rest[0] === '[') {
+      const index = /^\[(\d+)\]/.exec(rest);
+      if (index) {
+        out.push(Number(index[1]));
+        i += index[0].length;
+        continue;
+      }
+      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
+      if (!quoted) return `'${path}': expected [N] or ["key"] at character ${i + 1}`;
+      out.push(JSON.parse(quoted[1]!) as string);
+      i += quoted[0].length;
+      continue;
+    }
+    if (out.length > 0) {
+      if (rest[0] !== '.') return `'${path}': expected '.', '[N]' or the end at character ${i + 1}`;
+      i++;
+    }
+    const m = ident.exec(path.slice(i));
+    if (!m) return `'${path}': expected a field name at character ${i + 1}`;
+    out.push(m[0]);
+    i += m[0].length;
+  }
+  if (out.length === 0 || typeof out[0] !== 'string') return `'${path}': a path starts with a field name (policyMode, rules[1].action)`;
+  return out;
+}
+
+/** Parsed ignore paths with their first segment renamed through the kind's aliases; malformed ones dropped
+ * (validation reports them). */
+function ignoredPaths(kind: Kind, ignore: readonly string[]): Array<{ path: string; segs: FieldPath }> {
+  const out: Array<{ path: string; segs: FieldPath }> = [];
+  for (const path of ignore) {
+    const segs = parseFieldPath(path);
+    if (typeof segs === 'string') continue;
+    const first = segs[0] as string;
+    out.push({ path, segs: [kind.aliases?.[first] ?? first, ...segs.slice(1)] });
+  }
+  return out;
+}
+
+function getAt(o: unknown, segs: FieldPath): unknown {
+  let cur = o;
+  for (const s of segs) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur) ? typeof s !== 'number' : typeof s === 'number') return undefined;
+    cur = (cur as Record<string | number, unknown>)[s];
+  }
+  return cur;
+}
+
+/** The parent of the value at `segs` and the last segment, when the parent exists and has the right shape. */
+function parentAt(o: unknown, segs: FieldPath): { parent: Record<string | number, unknown>; last: string | number } | undefined {
+  const parent = getAt(o, segs.slice(0, -1));
+  const last = segs[segs.length - 1]!;
+  if (parent === null || typeof parent !== 'object') return undefined;
+  if (Array.isArray(parent) !== (typeof last === 'number')) return undefined;
+  return { parent: parent as Record<string | number, unknown>, last };
+}
+
+/** Removes the value at `segs` (a list item is blanked to null, so the indexes of the others stay). */
+function removeAt(o: unknown, segs: FieldPath): void {
+  const at = parentAt(o, segs);
+  if (!at || !(at.last in at.parent)) return;
+  if (typeof at.last === 'number') at.parent[at.last] = null;
+  else delete at.parent[at.last];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(a, b);
+}
+
 /** What a plan compares for one declared object: both sides restricted to the managed keys. */
 export interface ManagedView {
   managed: Set<string>;
   before: Obj;
   after: Obj;
+  /** The ignored paths (as written) whose live and declared values differ, left out of before and after. */
+  ignoredDiffers: string[];
 }
 
-export function managedView(kind: Kind, spec: Obj, live: unknown): ManagedView {
+export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readonly string[] = []): ManagedView {
   const want = kind.canonical(spec);
   const have = kind.canonicalLive(live);
   const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...(kind.fields ?? [])]);
-  return { managed, before: pickKeys(have, managed), after: pickKeys(want, managed) };
+  let before = pickKeys(have, managed);
+  let after = pickKeys(want, managed);
+  const ignoredDiffers: string[] = [];
+  const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0] as string));
+  if (paths.length > 0) {
+    for (const p of paths) if (!sameValue(getAt(before, p.segs), getAt(after, p.segs))) ignoredDiffers.push(p.path);
+    before = structuredClone(before);
+    after = structuredClone(after);
+    for (const p of paths) {
+      removeAt(before, p.segs);
+      removeAt(after, p.segs);
+    }
+  }
+  return { managed, before, after, ignoredDiffers };
 }
 
 /** The canonical object a write sends, and verification checks field by field. For a create: the declared
- * keys (what the declaration leaves out is the server's to default). For an update: the live object, with every
- * managed key replaced by its declared value (a managed key whose declared value is empty in canonical form is
- * removed, so the write clears it). */
-export function desiredState(kind: Kind, spec: Obj, live?: unknown): Obj {
+ * keys (what the declaration leaves out is the server's to default; an ignored path sends its declared value). For
+ * an update: the live object, with every managed key replaced by its declared value (a managed key whose declared
+ * value is empty in canonical form is removed, so the write clears it), then the live value put back at every
+ * ignored path the live object has a value at (inside what the write keeps: an ignored field of a list item the
+ * declaration removes goes with it). */
+export function desiredState(kind: Kind, spec: Obj, live?: unknown, ignore: readonly string[] = []): Obj {
   const want = kind.canonical(spec);
   const have = live === undefined ? {} : kind.canonicalLive(live);
   const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...(kind.fields ?? [])]);
@@ -56,6 +161,18 @@ export function desiredState(kind: Kind, spec: Obj, live?: unknown): Obj {
   for (const k of managed) {
     if (want[k] === undefined) delete out[k];
     else out[k] = want[k];
+  }
+  const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0] as string));
+  for (const k of new Set(paths.map((p) => p.segs[0] as string))) if (out[k] !== undefined) out[k] = structuredClone(out[k]);
+  for (const p of paths) {
+    const liveValue = getAt(have, p.segs);
+    if (liveValue === undefined) continue;
+    if (p.segs.length === 1) {
+      out[p.segs[0] as string] = structuredClone(liveValue);
+      continue;
+    }
+    const at = parentAt(out, p.segs);
+    if (at) at.parent[at.last] = structuredClone(liveValue);
   }
   return out;
 }

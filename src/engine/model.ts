@@ -24,6 +24,26 @@ export interface PlannedChange {
   fingerprint?: string | null;
   /** Where the declaration stands. */
   source?: SourcePos;
+  /** Ignored spec paths (metadata.ignore and the project's, as written): every write carries the live value at them. */
+  ignore?: string[];
+}
+
+/** One object whose ignored paths differ between the live object and its declaration (changed or not). */
+export interface IgnoredDifference {
+  kind: KindName;
+  name: string;
+  /** The ignored paths that differ, as written. */
+  paths: string[];
+}
+
+/** What --prune was limited to, and what it left alone. */
+export interface PruneScope {
+  /** Name globs (--prune-match, prune.match): only undeclared objects whose name matches one are deleted. */
+  match: string[];
+  /** Kinds (--prune-kind): only undeclared objects of these kinds are deleted. */
+  kinds: string[];
+  /** Undeclared objects outside the scope, left alone. */
+  leftAlone: number;
 }
 
 export interface PlanSummary {
@@ -46,6 +66,10 @@ export interface Plan {
   environment?: string;
   /** Governance findings about the declarations (computed offline; shown with the plan, never applied). */
   findings?: Finding[];
+  /** Objects whose ignored paths differ (each also has a note); absent when none does. */
+  ignoredDifferences?: IgnoredDifference[];
+  /** With --prune limited by --prune-match / --prune-kind / prune.match: the scope used; absent otherwise. */
+  pruneScope?: PruneScope;
   /** Only in saved plans: */
   gateway?: string;
   declarationsHash?: string;

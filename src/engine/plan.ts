@@ -1,12 +1,13 @@
 // Builds a plan: fetch the live state of the kinds in play, match declarations to live objects by name,
 // diff canonical forms with fast-json-patch, and order the changes. `buildPlan` is pure.
 import jsonpatch from 'fast-json-patch';
+import picomatch from 'picomatch';
 import type { ApiClient } from '../api/types.js';
 import { PlanError, ValidationError, type Diagnostic } from '../errors.js';
 import type { Kind } from '../kinds/types.js';
 import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration, KindName } from '../types.js';
-import type { Plan, PlannedChange } from './model.js';
+import type { IgnoredDifference, Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { fingerprint, forKind } from './util.js';
 import { desiredState, managedView } from './desired.js';
@@ -22,6 +23,12 @@ export interface PlanOptions {
   targets?: string[];
   /** Told as each kind's live state arrives (the CLI renders it as a progress line; the engine never prints). */
   onProgress?: (event: ReadProgress) => void;
+  /** Project-wide ignored spec paths by kind (qcs-gitops.yaml `ignore`), added to each declaration's metadata.ignore. */
+  ignore?: Partial<Record<string, readonly string[]>>;
+  /** With prune: delete only undeclared objects whose name matches one of these globs (--prune-match, prune.match). */
+  pruneMatch?: readonly string[];
+  /** With prune: delete only undeclared objects of these kinds (--prune-kind). */
+  pruneKinds?: readonly string[];
 }
 
 /** One kind's live state has been read. */
@@ -31,6 +38,24 @@ export interface ReadProgress {
   objects: number;
   kindsDone: number;
   kindsTotal: number;
+}
+
+/** The ignored paths of one declaration: the project's for its kind, then its own (each once). */
+export function ignoreOf(decl: Pick<Declaration, 'kind' | 'ignore'>, options: Pick<PlanOptions, 'ignore'>): string[] {
+  return [...new Set([...(options.ignore?.[decl.kind] ?? []), ...(decl.ignore ?? [])])];
+}
+
+/** Whether --prune is limited (by name globs or kinds). */
+function pruneIsScoped(options: PlanOptions): boolean {
+  return !!options.prune && ((options.pruneMatch?.length ?? 0) > 0 || (options.pruneKinds?.length ?? 0) > 0);
+}
+
+/** The prune scope as a test on one undeclared object. */
+function pruneScopeTest(options: PlanOptions): (kind: string, name: string) => boolean {
+  const globs = options.pruneMatch ?? [];
+  const kinds = options.pruneKinds ?? [];
+  const nameMatches = globs.length ? picomatch(globs as string[], { dot: true }) : () => true;
+  return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
 }
 
 export type LiveState = Map<KindName, unknown[]>;
@@ -105,6 +130,9 @@ interface KindPart {
   deletes: PlannedChange[];
   unchanged: number;
   unmanaged: number;
+  /** Undeclared objects outside a limited --prune's scope. */
+  leftAlone: number;
+  ignored: IgnoredDifference[];
 }
 
 type InTarget = (kind: string, name: string) => boolean;
@@ -140,12 +168,14 @@ function planKind<R>(
   each: (decls: readonly Declaration[], step: (decl: Declaration) => void, done: () => KindPart) => R,
 ): R {
   const kindName = kind.kind;
-  const part: KindPart = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0 };
+  const part: KindPart = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] };
+  const inPruneScope = pruneScopeTest(options);
   const index = indexLive(kind, liveObjs);
   const matched = new Set<unknown>();
 
   const step = (decl: Declaration): void => {
     const spec = decl.spec as Record<string, unknown>;
+    const ignore = ignoreOf(decl, options);
     const pinnedId = pinnedIdOf(kind, spec);
     let match: unknown;
     if (pinnedId !== undefined) {
@@ -182,14 +212,15 @@ function planKind<R>(
         return;
       }
       const after = desiredState(kind, spec);
-      part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source });
+      part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source, ...(ignore.length ? { ignore } : {}) });
       return;
     }
     if (kind.isProtected(match)) {
       part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
       return;
     }
-    const { before, after } = managedView(kind, spec, match);
+    const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
+    if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
     const patch = diff(before, after);
     if (patch.length === 0) {
       part.unchanged++;
@@ -210,6 +241,7 @@ function planKind<R>(
       spec,
       fingerprint: fingerprint(kind.canonicalLive(match)),
       source: decl.source,
+      ...(ignore.length ? { ignore } : {}),
     });
   };
 
@@ -222,6 +254,10 @@ function planKind<R>(
       for (const obj of undeclared) {
         const name = kind.nameOf(obj);
         if (!inTarget(kindName, name)) continue;
+        if (!inPruneScope(kindName, name)) {
+          part.leftAlone++;
+          continue;
+        }
         // A delete shows what the list item carries (undeclared objects are not read in detail).
         const before = carriedView(kind, obj);
         part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
@@ -261,6 +297,8 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
   const deletes: PlannedChange[] = [];
   let unchanged = 0;
   let unmanaged = 0;
+  let leftAlone = 0;
+  const ignored: IgnoredDifference[] = [];
   for (const kindName of order) {
     const part = parts.get(kindName);
     if (!part) continue;
@@ -271,6 +309,8 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
     for (const d of part.deletes) deletes.push(d);
     unchanged += part.unchanged;
     unmanaged += part.unmanaged;
+    leftAlone += part.leftAlone;
+    ignored.push(...part.ignored);
   }
 
   if (diagnostics.length) throw new ValidationError(diagnostics);
@@ -290,7 +330,19 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
   // deletes run in reverse kind order
   const rank = new Map(order.map((k, i) => [k, i]));
   deletes.sort((a, b) => rank.get(b.kind)! - rank.get(a.kind)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const ig of ignored) {
+    const n = ig.paths.length;
+    notes.push(`${ig.kind}/${ig.name}: ${n} ignored field${n === 1 ? ' differs' : 's differ'} (${ig.paths.join(', ')}); the live value${n === 1 ? ' is' : 's are'} kept.`);
+  }
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? ' is' : 's are'} not declared: left alone (use --prune to delete them).`);
+  const scoped = pruneIsScoped(options);
+  if (scoped) {
+    const what = [
+      ...(options.pruneMatch?.length ? [`names matching ${options.pruneMatch.map((g) => `'${g}'`).join(' or ')}`] : []),
+      ...(options.pruneKinds?.length ? [`kinds ${options.pruneKinds.join(', ')}`] : []),
+    ].join(' and ');
+    notes.push(`--prune is limited to ${what}: ${leftAlone} undeclared object${leftAlone === 1 ? ' is' : 's are'} outside that scope and left alone.`);
+  }
   const changes = [...upserts, ...deletes];
   let create = 0;
   let update = 0;
@@ -301,8 +353,10 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
   return {
     formatVersion: 1,
     changes,
-    summary: { create, update, delete: deletes.length, unchanged, unmanaged },
+    summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone },
     notes,
+    ...(ignored.length ? { ignoredDifferences: ignored } : {}),
+    ...(scoped ? { pruneScope: { match: [...(options.pruneMatch ?? [])], kinds: [...(options.pruneKinds ?? [])], leftAlone } } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import { formatPath, suggest, translateErrors } from '../declarations/messages.j
 import { findSchemaDir, loadCompiler } from '../declarations/schemas.js';
 import { registerSecret } from '../redact.js';
 import { compareDiagnostics } from '../declarations/validate.js';
+import { ignorePathProblem } from '../declarations/ignore.js';
+import { kindByName } from '../kinds/index.js';
 
 /** File names looked for in the working directory, in this order. */
 export const PROJECT_FILES = ['qcs-gitops.yaml', 'qcs-gitops.yml'] as const;
@@ -50,9 +52,9 @@ export interface Project {
   /** By name, in file order. */
   environments: Record<string, Environment>;
   governance: Governance;
-  /** Project-wide ignored spec paths by kind (issue 17: parsed here, applied by the engine). */
+  /** Project-wide ignored spec paths by kind (validated against each kind's fields here; applied by the engine). */
   ignore: Partial<Record<KindName, string[]>>;
-  /** Project-wide prune scope (issue 17). */
+  /** Project-wide prune scope: name globs limiting --prune. */
   prune: { match: string[] };
   /** Positions of fields in the project file (for messages about it). */
   positions: Record<string, SourcePos>;
@@ -169,8 +171,15 @@ export function parseProject(file: string, text: string): { project?: Project; d
   for (const k of ['governance', 'ignore', 'prune'] as const) if (value[k] !== undefined) positions[k] = doc.keyPositionOf([k]);
   const ignore: Partial<Record<KindName, string[]>> = {};
   for (const [k, paths] of Object.entries((value.ignore ?? {}) as Record<string, string[]>)) {
-    if ((KIND_NAMES as readonly string[]).includes(k)) ignore[k as KindName] = [...paths];
+    if (!(KIND_NAMES as readonly string[]).includes(k)) continue;
+    ignore[k as KindName] = [...paths];
+    const kind = kindByName(k)!;
+    paths.forEach((p, i) => {
+      const problem = ignorePathProblem(kind, p);
+      if (problem) diagnostics.push(diag(doc.positionOf(['ignore', k, i]), ['ignore', k, i], problem));
+    });
   }
+  if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
   const prune = { match: [...(((value.prune as { match?: string[] } | undefined)?.match) ?? [])] };
   return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
 }

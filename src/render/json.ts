@@ -19,9 +19,12 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       before: c.before ?? null,
       after: c.after ?? null,
       digest: digests.objects[objectKey(c)],
+      ...(c.ignore?.length ? { ignore: c.ignore } : {}),
     })),
     summary: plan.summary,
     notes: plan.notes,
+    ...(plan.ignoredDifferences?.length ? { ignoredDifferences: plan.ignoredDifferences } : {}),
+    ...(plan.pruneScope ? { pruneScope: plan.pruneScope } : {}),
     ...(plan.findings?.length ? { findings: findingsToJson(plan.findings) } : {}),
     ...(plan.stats ? { stats: plan.stats } : {}),
   };
