@@ -123,7 +123,8 @@ describeWithEngine(
       expect(writes.every((w) => w.status >= 200 && w.status < 300)).toBe(true);
 
       const state = (await sim.state()) as { runtimePolicies: Array<{ name: string }> };
-      expect(state.runtimePolicies.map((p) => p.name).sort()).toEqual(['e2e-web-tier', 'legacy-undeclared']);
+      // the system's Default Policy is there from the start and is left alone
+      expect(state.runtimePolicies.map((p) => p.name).sort()).toEqual(['Default Policy', 'e2e-web-tier', 'legacy-undeclared']);
     });
 
     it('plans again: no changes (exit 0 with --detailed-exitcode)', async () => {
