@@ -9,9 +9,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildQidlessWorkload, buildSparseWorkload } from '../../bench/workload.js';
 import { createClient } from '../../src/api/client.js';
+import { registerSimulate } from '../../src/cli/simulate.js';
 import { resolveTarget } from '../../src/api/config.js';
 import type { ApiClient } from '../../src/api/types.js';
 import { loadDeclarations } from '../../src/declarations/validate.js';
@@ -161,5 +163,49 @@ describe('(b) 100 declared exceptions, list items without qids', () => {
     expect(calls.detail).toHaveLength(1);
     expect(calls.detail[0]!.path).toBe(`/csapi/v1.3/exception/${live['exceptionId']}`);
     expect(calls.detail[0]!.query).toMatchObject({ includeQids: 'true' });
+  });
+});
+
+describe('qcs-gitops simulate --list-omit', () => {
+  const program = (state: { exitCode: number }) => {
+    const p = new Command('qcs-gitops').exitOverride();
+    p.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    registerSimulate(p, state);
+    return p;
+  };
+
+  it('sets the listOmits fault (Kind.field, repeatable or comma-separated)', async () => {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      out += String(s);
+      return true;
+    });
+    try {
+      const state = { exitCode: 1 };
+      const run = program(state).parseAsync(['node', 'qcs-gitops', 'simulate', '--port', '0', '--list-omit', 'Exception.qids,Exception.reason', '--list-omit', 'RuntimePolicy.description']);
+      const deadline = Date.now() + 10_000;
+      while (!/listening on http:\/\/127\.0\.0\.1:\d+/.test(out)) {
+        if (Date.now() > deadline) throw new Error('the simulator did not start');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+      const faults = (await (await fetch(`${url}/__sim/faults`)).json()) as Record<string, unknown>;
+      expect(faults['listOmits']).toEqual({ Exception: ['qids', 'reason'], RuntimePolicy: ['description'] });
+      process.emit('SIGTERM');
+      await run;
+      expect(state.exitCode).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('refuses a value that is not Kind.field, and a malformed listOmits fault', async () => {
+    await expect(program({ exitCode: 0 }).parseAsync(['node', 'qcs-gitops', 'simulate', '--list-omit', 'qids'])).rejects.toBeInstanceOf(CommanderError);
+    const sim = await startSimulator({});
+    try {
+      expect(() => sim.setFaults({ listOmits: { Exception: 'qids' } as unknown as Record<string, string[]> })).toThrow(/listOmits must be/);
+    } finally {
+      await sim.close();
+    }
   });
 });
