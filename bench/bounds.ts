@@ -20,7 +20,6 @@
 // (the token is already there). Verification re-reads are not in the minimum: they are extra work.
 export const PAGE_SIZE = 250;
 export const BULK_LIMIT = 100;
-export const DETAIL_KINDS = new Set(['CentralizedPolicy', 'RuntimePolicy', 'SensorProfile']);
 
 export interface Bound {
   calls: number;
