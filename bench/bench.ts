@@ -1,8 +1,9 @@
 // `npm run bench`: plan / apply / validate against the simulator at several account sizes, each figure beside
 // its lower bound (bench/bounds.ts). Results: bench/results/latest.json and a table on stdout.
 //
-//   node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 3]
-//                       [--out bench/results/latest.json] [--keep]
+//   node build/bench.js [--sizes 100,1000,10000] [--sparse 2010] [--qidless 1000,10000] [--latency 25]
+//                       [--concurrency 6] [--repeat 3] [--out bench/results/latest.json] [--keep]
+// (--sizes 0, --sparse 0, --qidless 0 skip those workloads)
 //
 // The simulator runs in its own process (`qcs-gitops simulate`, with --latency and --concurrency); every
 // measurement runs in a fresh child process of this script (`--worker`), so its peak RSS is its own.
@@ -14,13 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { builtinSecretRules } from '../src/simulator/secret-rules-builtin.js';
 import type { SeedAccount } from '../src/simulator/types.js';
 import { applyBound, planBound, type Bound } from './bounds.js';
-import { startSimProcess } from './sim.js';
+import type { CallCounts } from './calls.js';
+import { startSimProcess, type SimProcess } from './sim.js';
 import { renderTable } from './table.js';
-import { buildWorkload, type Workload } from './workload.js';
+import { buildQidlessWorkload, buildSparseWorkload, buildWorkload, type ReadWorkload, type Workload } from './workload.js';
 import { runWorker, type WorkerJob, type WorkerResult } from './worker.js';
 
 interface Args {
   sizes: number[];
+  /** Issue 21 workloads: the sparse account's objects per kind (0: skip) and the qid-less exception counts. */
+  sparse: number;
+  qidless: number[];
   latency: number;
   concurrency: number;
   repeat: number;
@@ -29,7 +34,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { sizes: [100, 1000, 10000], latency: 25, concurrency: 6, repeat: 3, out: 'bench/results/latest.json', keep: false };
+  const a: Args = { sizes: [100, 1000, 10000], sparse: 2010, qidless: [1000, 10000], latency: 25, concurrency: 6, repeat: 3, out: 'bench/results/latest.json', keep: false };
   const int = (flag: string, v: string | undefined, min: number): number => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) < min) throw new Error(`${flag} needs an integer ≥ ${min} (got ${v ?? 'nothing'})`);
     return Number(v);
@@ -39,7 +44,15 @@ function parseArgs(argv: string[]): Args {
     const v = argv[i + 1];
     switch (f) {
       case '--sizes':
-        a.sizes = (v ?? '').split(',').map((s) => int('--sizes', s.trim(), 20));
+        a.sizes = v === '0' ? [] : (v ?? '').split(',').map((s) => int('--sizes', s.trim(), 20));
+        i++;
+        break;
+      case '--sparse':
+        a.sparse = v === '0' ? 0 : int(f, v, 20);
+        i++;
+        break;
+      case '--qidless':
+        a.qidless = v === '0' ? [] : (v ?? '').split(',').map((x) => int('--qidless', x.trim(), 1));
         i++;
         break;
       case '--latency':
@@ -64,7 +77,7 @@ function parseArgs(argv: string[]): Args {
         break;
       case '-h':
       case '--help':
-        process.stdout.write('usage: node build/bench.js [--sizes 100,1000,10000] [--latency 25] [--concurrency 6] [--repeat 3] [--out FILE] [--keep]\n'
+        process.stdout.write('usage: node build/bench.js [--sizes 100,1000,10000] [--sparse 2010] [--qidless 1000,10000] [--latency 25] [--concurrency 6] [--repeat 3] [--out FILE] [--keep]\n'
           + 'Each figure is the median of --repeat runs, each in a fresh process.\n');
         process.exit(0);
       default:
@@ -151,15 +164,10 @@ async function benchSize(root: string, size: number, args: Args, cli: string): P
   const sim = await startSimProcess(cli, w.seedFile, args.latency, args.concurrency);
   try {
     const state = (await sim.admin('GET', 'state')) as SeedAccount;
-    const live: Record<string, number> = {
-      SensorProfile: state.sensorProfiles?.length ?? 0,
-      CentralizedPolicy: state.centralizedPolicies?.length ?? 0,
-      RuntimePolicy: state.runtimePolicies?.length ?? 0,
-      Exception: state.exceptions?.length ?? 0,
-      SecretRule: builtinSecretRules().length,
-    };
+    const live = liveOf(state, new Set(['SensorProfile', 'CentralizedPolicy', 'RuntimePolicy', 'Exception', 'SecretRule']));
     const job = (mode: WorkerJob['mode'], dir: string): WorkerJob => ({ mode, dir, url: sim.url, username: sim.username, password: sim.password, concurrency: args.concurrency });
-    const pBound = planBound(live, args.concurrency, args.latency);
+    // every policy and profile of the seed is declared and its list item lacks details; the system ones are not declared
+    const pBound = planBound(live, w.mix.centralizedPolicies + w.mix.runtimePolicies + w.mix.sensorProfiles, args.concurrency, args.latency);
 
     const unchangedRuns: WorkerResult[] = [];
     for (let i = 0; i < args.repeat; i++) {
@@ -217,6 +225,87 @@ async function benchSize(root: string, size: number, args: Args, cli: string): P
       loadMs: pu.loadMs,
       baseRssMB: pu.baseRssMB,
     };
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** Live objects by kind, as the simulator holds them (system objects included), of the kinds a plan reads: those
+ * with declarations (`kindsInPlay` in src/engine/plan.ts; a kind without declarations is neither read nor pruned). */
+function liveOf(state: SeedAccount, declared: ReadonlySet<string>): Record<string, number> {
+  const all: Record<string, number> = {
+    SensorProfile: state.sensorProfiles?.length ?? 0,
+    CentralizedPolicy: state.centralizedPolicies?.length ?? 0,
+    RuntimePolicy: state.runtimePolicies?.length ?? 0,
+    Exception: state.exceptions?.length ?? 0,
+    SecretRule: builtinSecretRules().length,
+    ReportSchedule: (state.reportSchedules as unknown[] | undefined)?.length ?? 0,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([k]) => declared.has(k)));
+}
+
+/** An issue-21 read workload: a plan's calls against 1 + pages + the detail reads truly needed. */
+export interface ReadResult {
+  workload: 'sparse' | 'qidless';
+  label: string;
+  declarations: number;
+  live: Record<string, number>;
+  /** Detail reads the plan needs (the minimum counts them). */
+  neededDetails: number;
+  plan: Figure;
+  calls: CallCounts;
+  /** The target of issue 21 and whether this run met it. */
+  target: { what: string; met: boolean; limitMs?: number; maxCallsRatio?: number };
+  /** Sparse only: the same plan with --prune (the undeclared objects deleted by id, never read in detail). */
+  prunePlan?: { calls: CallCounts; deletes: number; wallMs: number };
+}
+
+/** Whether the simulator's exception list answers items without qids (the --list-omit option took effect). */
+async function exceptionListLacksQids(sim: SimProcess): Promise<boolean> {
+  const auth = await fetch(`${sim.url}/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: sim.username, password: sim.password, token: 'true' }) });
+  const token = await auth.text();
+  const res = await fetch(`${sim.url}/csapi/v1.3/exception?pageNumber=1&pageSize=5`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { data: Array<Record<string, unknown>> };
+  return body.data.length > 0 && body.data.every((e) => !('qids' in e));
+}
+
+async function benchReads(root: string, kind: 'sparse' | 'qidless', n: number, args: Args, cli: string): Promise<ReadResult> {
+  const label = kind === 'sparse' ? `${n.toLocaleString('en-US')} of each policy kind and exceptions, 10 each declared` : `${n.toLocaleString('en-US')} declared exceptions, list without qids`;
+  const log = (s: string) => process.stderr.write(`[bench ${kind} ${n}] ${s}\n`);
+  log('writing declarations and seed');
+  const w: ReadWorkload = kind === 'sparse' ? buildSparseWorkload(root, n, 10) : buildQidlessWorkload(root, n);
+  const extra = kind === 'qidless' ? ['--list-omit', 'Exception.qids'] : [];
+  const sim = await startSimProcess(cli, w.seedFile, args.latency, args.concurrency, extra);
+  try {
+    if (kind === 'qidless') check(await exceptionListLacksQids(sim), 'the simulator\'s exception list still carries qids (--list-omit Exception.qids)');
+    const live = liveOf((await sim.admin('GET', 'state')) as SeedAccount, new Set(Object.keys(w.seeded)));
+    const bound = planBound(live, w.neededDetails, args.concurrency, args.latency);
+    const job: WorkerJob = { mode: 'plan', dir: w.dir, url: sim.url, username: sim.username, password: sim.password, concurrency: args.concurrency, prune: false };
+    const runs: WorkerResult[] = [];
+    for (let i = 0; i < args.repeat; i++) {
+      log(`plan (run ${i + 1}/${args.repeat})`);
+      const r = await runChild(job);
+      const s = r.plan!.summary;
+      check(s.create + s.update + s.delete === 0 && s.unchanged === w.declarations, `the ${kind} plan is not ${w.declarations} unchanged objects: ${JSON.stringify(s)}`);
+      check(r.plan!.calls.failed === 0 && r.plan!.retries === 0, 'calls failed or were retried during the plan');
+      check(r.plan!.clientCalls === r.plan!.calls.total, `the client counted ${r.plan!.clientCalls} calls, the simulator ${r.plan!.calls.total}`);
+      runs.push(r);
+    }
+    const m = median(runs, (r) => r.plan!.wallMs);
+    const fig = figure(m.plan!.wallMs, m.plan!.calls.total, bound, { calls: m.plan!.calls, cpuMs: m.plan!.cpuMs, rounds: bound.rounds, loadMs: m.loadMs }, m.peakRssMB);
+    const out: ReadResult = { workload: kind, label, declarations: w.declarations, live, neededDetails: w.neededDetails, plan: fig, calls: m.plan!.calls, target: { what: '', met: false } };
+    if (kind === 'sparse') {
+      out.target = { what: 'calls ≤ 1.1 × (1 + pages + 20 details)', maxCallsRatio: 1.1, met: fig.callsRatio <= 1.1 };
+      log('plan with --prune');
+      const p = await runChild({ ...job, prune: true });
+      const undeclared = Object.values(w.seeded).reduce((a, b) => a + b, 0) - w.declarations;
+      check(p.plan!.summary.delete === undeclared, `the pruning plan deletes ${p.plan!.summary.delete}, not the ${undeclared} undeclared objects`);
+      out.prunePlan = { calls: p.plan!.calls, deletes: p.plan!.summary.delete, wallMs: p.plan!.wallMs };
+    } else {
+      const limitMs = Math.round(1.5 * bound.wallMs + 200);
+      out.target = { what: 'no detail call; plan ≤ 1.5 × bound + 0.2 s', limitMs, met: m.plan!.calls.detail === 0 && fig.wallMs <= limitMs };
+    }
+    return out;
   } finally {
     await sim.stop();
   }
@@ -283,14 +372,20 @@ async function main(): Promise<void> {
     return;
   }
   const args = parseArgs(argv);
+  // The workloads' exceptions hold fixed dates (2026); "today" is pinned inside them, so the governance checks
+  // (expired, expiring) neither fail nor warn whatever the date of the run. The children inherit it.
+  process.env.QCS_GITOPS_NOW ??= '2026-03-01';
   const cli = join(here, '..', 'bin', 'qcs-gitops.js'); // launches build/cli.js
   const root = mkdtempSync(join(tmpdir(), 'qcs-bench-'));
   const started = Date.now();
   const results: SizeResult[] = [];
+  const reads: ReadResult[] = [];
   let startup: StartupResult | undefined;
   try {
     startup = benchStartup(root, cli, Math.max(5, args.repeat));
     for (const size of args.sizes) results.push(await benchSize(root, size, args, cli));
+    if (args.sparse > 0) reads.push(await benchReads(root, 'sparse', args.sparse, args, cli));
+    for (const n of args.qidless) reads.push(await benchReads(root, 'qidless', n, args, cli));
   } finally {
     if (!args.keep) rmSync(root, { recursive: true, force: true });
     else process.stderr.write(`workloads kept in ${root}\n`);
@@ -309,6 +404,7 @@ async function main(): Promise<void> {
     totalSeconds: Math.round((Date.now() - started) / 100) / 10,
     startup,
     results,
+    reads,
   };
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });

@@ -23,6 +23,7 @@ const COLLECTIONS = new Set([
   '/csapi/v1.3/sensorProfile',
   '/csapi/v1.3/secretrule',
   '/csapi/v1.3/secretDetector',
+  '/csapi/v1.3/reports/schedule',
 ]);
 
 export function classify(reqs: readonly RecordedRequest[]): CallCounts {

@@ -9,10 +9,10 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-export async function startSimProcess(cli: string, seedFile: string, latencyMs: number, concurrency: number): Promise<SimProcess> {
+export async function startSimProcess(cli: string, seedFile: string, latencyMs: number, concurrency: number, extraArgs: string[] = []): Promise<SimProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, 'simulate', '--port', '0', '--seed', seedFile, '--latency', String(latencyMs), '--concurrency', String(concurrency)],
+    [cli, 'simulate', '--port', '0', '--seed', seedFile, '--latency', String(latencyMs), '--concurrency', String(concurrency), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

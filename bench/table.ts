@@ -1,11 +1,12 @@
 // The short stdout table (markdown, so the README can quote it as is).
-import type { Figure, SizeResult, StartupResult } from './bench.js';
+import type { Figure, ReadResult, SizeResult, StartupResult } from './bench.js';
 
 interface Doc {
   machine: { cpu: string; cores: number; memoryGB: number; node: string };
   settings: { latencyMs: number; concurrency: number };
   results: SizeResult[];
   startup?: StartupResult;
+  reads?: ReadResult[];
 }
 
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
@@ -31,6 +32,16 @@ export function renderTable(doc: Doc): string {
     lines.push(`| ${r.size.toLocaleString('en-US')} | validate ${r.declarations.toLocaleString('en-US')} declarations (CPU ${ms(r.validate.cpuMs)}) | ${ms(r.validate.wallMs)} | — | ${r.validate.perObjectUs} µs/object | — | — | — | ${r.validate.peakRssMB} MB |`);
   }
   lines.push('');
+  if (doc.reads?.length) {
+    lines.push('| read workload (issue 21) | wall | lower bound | × | calls | min calls (1 + pages + details) | × | detail reads (needed) | target |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const r of doc.reads) {
+      const t = r.target.limitMs !== undefined ? `${r.target.met ? 'met' : 'MISSED'}: no detail call, wall ≤ ${ms(r.target.limitMs)}` : `${r.target.met ? 'met' : 'MISSED'}: calls ≤ ${r.target.maxCallsRatio}× min`;
+      lines.push(`| ${r.label} | ${ms(r.plan.wallMs)} | ${ms(r.plan.boundMs)} | ${x(r.plan.wallRatio)} | ${r.plan.calls} | ${r.plan.minCalls} | ${x(r.plan.callsRatio)} | ${r.calls.detail} (${r.neededDetails}) | ${t} |`);
+      if (r.prunePlan) lines.push(`| the same, with --prune (${r.prunePlan.deletes.toLocaleString('en-US')} deletes planned) | ${ms(r.prunePlan.wallMs)} | ${ms(r.plan.boundMs)} | ${x(r.prunePlan.wallMs / r.plan.boundMs)} | ${r.prunePlan.calls.total} | ${r.plan.minCalls} | ${x(r.prunePlan.calls.total / r.plan.minCalls)} | ${r.prunePlan.calls.detail} (${r.neededDetails}) | — |`);
+    }
+    lines.push('');
+  }
   const s = doc.startup;
   if (s) {
     lines.push(`| measure (median of ${s.runs}) | wall | lower bound (node -e 0) | × | target |`);
@@ -40,6 +51,7 @@ export function renderTable(doc: Doc): string {
     lines.push('');
   }
   const rs = doc.results;
+  if (rs.length === 0) return lines.join('\n') + '\n';
   lines.push(
     'Peak RSS of the plan process (node + bundle ' + (rs[0] ? `≈ ${rs[0].baseRssMB} MB at start` : '') + '): ' +
       rs.map((r) => `${r.planUnchanged.peakRssMB} MB at ${r.size.toLocaleString('en-US')}`).join(', ') +

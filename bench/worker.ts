@@ -19,6 +19,8 @@ export interface WorkerJob {
   username?: string;
   password?: string;
   concurrency?: number;
+  /** Plan with --prune (default true; the size workloads prune). */
+  prune?: boolean;
 }
 
 export interface PhaseResult {
@@ -104,7 +106,7 @@ export async function runWorker(job: WorkerJob): Promise<WorkerResult> {
   const url = job.url!;
   const target = resolveTarget({ gatewayUrl: url, username: job.username, password: job.password }, {});
   const api = createClient(target, { maxConcurrency: job.concurrency });
-  const options: PlanOptions = { prune: true, allowMassDelete: true };
+  const options: PlanOptions = job.prune === false ? {} : { prune: true, allowMassDelete: true };
   try {
     const p = await measured(url, api, () => makePlan(api, KINDS, declarations, options));
     const peakRssMB = maxRssMB();

@@ -250,3 +250,88 @@ export function buildWorkload(root: string, size: number): Workload {
     declarations: base.length,
   };
 }
+
+// ---- issue 21: summaries first, details on demand ----------------------------------------------------
+
+export interface ReadWorkload {
+  /** The declarations (YAML files, one folder a kind). */
+  dir: string;
+  seedFile: string;
+  /** The seed, as written to seedFile (an in-process simulator can take it as is). */
+  seed: SeedAccount;
+  declarations: number;
+  /** Declared objects whose list item lacks a field their declaration manages: the detail reads a plan needs. */
+  neededDetails: number;
+  /** Live objects of the seed by kind (the system objects the simulator adds are not in it). */
+  seeded: Record<string, number>;
+}
+
+/**
+ * An account of `perKind` centralized policies, runtime policies and exceptions of which `declaredPerKind` of
+ * each are declared (spread over the list pages), the others hand-made and undeclared. The policies' list items
+ * lack their rules (which their declarations manage): each declared policy needs one detail read; exception
+ * list items carry every field: none.
+ */
+export function buildSparseWorkload(root: string, perKind: number, declaredPerKind: number): ReadWorkload {
+  const seed: SeedAccount = { exceptions: [], centralizedPolicies: [], runtimePolicies: [] };
+  const decls: Decl[] = [];
+  const step = Math.max(1, Math.floor(perKind / declaredPerKind));
+  const declared = (i: number) => i % step === 0 && i / step < declaredPerKind;
+  for (let i = 0; i < perKind; i++) {
+    const e = exceptionOf(i);
+    const c = centralizedOf(i);
+    const r = runtimeOf(i);
+    seed.exceptions!.push(e.live);
+    seed.centralizedPolicies!.push(c.live);
+    seed.runtimePolicies!.push(r.live);
+    if (declared(i)) {
+      decls.push({ kind: 'Exception', name: e.name, spec: e.spec });
+      decls.push({ kind: 'CentralizedPolicy', name: c.name, spec: c.spec });
+      decls.push({ kind: 'RuntimePolicy', name: r.name, spec: r.spec });
+    }
+  }
+  const dir = join(root, `sparse-${perKind}`);
+  mkdirSync(dir, { recursive: true });
+  const declDir = join(dir, 'declarations');
+  writeDeclarations(declDir, decls);
+  const seedFile = join(dir, 'seed.json');
+  writeFileSync(seedFile, JSON.stringify(seed));
+  const n = decls.length / 3;
+  return { dir: declDir, seedFile, seed, declarations: decls.length, neededDetails: 2 * n, seeded: { CentralizedPolicy: perKind, RuntimePolicy: perKind, Exception: perKind } };
+}
+
+/** A dynamic exception whose declaration leaves its qids out (not managed); the live one has qids (the server's). */
+function qidlessExceptionOf(i: number): { name: string; spec: Obj; live: Obj } {
+  const name = `exc-${pad(i)}`;
+  const reason = REASONS[i % REASONS.length]!;
+  const scope = i % 2 === 0 ? 'IMAGE' : 'CONTAINER';
+  const explanation = `Benchmark exception ${i}: reviewed by the platform team.`;
+  const dynamicFilter = `repo.repository:team${i % 50}/app${i}`;
+  const spec: Obj = { scope, exceptionType: 'VULNERABILITY', reason, explanation, startDate: '2026-01-01', endDate: '2026-12-31', entityAssignmentType: 'DYNAMIC', dynamicFilter };
+  const live: Obj = {
+    name, explanation, reason, scope, exceptionType: 'VULNERABILITY', listId: null, startDate: String(START), endDate: String(END),
+    entityAssignmentType: 'DYNAMIC', dynamicFilter, qids: [90000 + ((i * 7) % 1000), 376000 + (i % 500)].sort((a, b) => a - b),
+  };
+  return { name, spec, live };
+}
+
+/**
+ * `count` declared dynamic exceptions that do not declare qids, live with qids. Run against a simulator whose
+ * exception list leaves qids out (`--list-omit Exception.qids`), a plan needs no detail read: qids are not managed.
+ */
+export function buildQidlessWorkload(root: string, count: number): ReadWorkload {
+  const seed: SeedAccount = { exceptions: [] };
+  const decls: Decl[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = qidlessExceptionOf(i);
+    seed.exceptions!.push(e.live);
+    decls.push({ kind: 'Exception', name: e.name, spec: e.spec });
+  }
+  const dir = join(root, `qidless-${count}`);
+  mkdirSync(dir, { recursive: true });
+  const declDir = join(dir, 'declarations');
+  writeDeclarations(declDir, decls);
+  const seedFile = join(dir, 'seed.json');
+  writeFileSync(seedFile, JSON.stringify(seed));
+  return { dir: declDir, seedFile, seed, declarations: decls.length, neededDetails: 0, seeded: { Exception: count } };
+}

@@ -52400,8 +52400,15 @@ function parseDate(v) {
 function canonicalDate(v) {
   if (isBlank(v)) return void 0;
   const ms = parseDate(v);
-  return ms === void 0 ? String(v) : new Date(ms).toISOString();
+  if (ms === void 0) return String(v);
+  let iso = ISO_OF.get(ms);
+  if (iso === void 0) {
+    iso = new Date(ms).toISOString();
+    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
+  }
+  return iso;
 }
+var ISO_OF = /* @__PURE__ */ new Map();
 function friendlyDate(ms) {
   const iso = new Date(ms).toISOString();
   if (ms % 864e5 === 0) return iso.slice(0, 10);

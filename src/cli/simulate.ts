@@ -16,6 +16,7 @@ export interface SimulateOptions {
   loseCreateAnswers?: number;
   rateLimit?: { limit: number; windowSec: number };
   secretDetectorOnly?: boolean;
+  listOmit?: Record<string, string[]>;
   concurrency?: number;
   faultSeed?: number;
   verbose?: boolean;
@@ -40,6 +41,17 @@ function rateLimitArg(v: string): { limit: number; windowSec: number } {
   return { limit: Number(m[1]), windowSec: Number(m[2]) };
 }
 
+/** `Kind.field[,Kind.field…]` (repeatable): the fields a kind's list items leave out. */
+function listOmitArg(v: string, prev: Record<string, string[]> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = { ...(prev ?? {}) };
+  for (const part of v.split(',')) {
+    const m = /^\s*([A-Z][A-Za-z]*)\.([A-Za-z_][\w]*)\s*$/.exec(part);
+    if (!m) throw new InvalidArgumentError('must be Kind.field, e.g. Exception.qids (comma-separated or repeated).');
+    out[m[1]!] = [...(out[m[1]!] ?? []), m[2]!];
+  }
+  return out;
+}
+
 /** Starts the simulator for the command and prints how to use it; resolves with the handle. */
 export async function startSimulateCommand(o: SimulateOptions, write: (s: string) => void): Promise<SimulatorHandle> {
   const faults: Partial<FaultConfig> = {};
@@ -48,6 +60,7 @@ export async function startSimulateCommand(o: SimulateOptions, write: (s: string
   if (o.loseCreateAnswers !== undefined) faults.loseCreateAnswers = o.loseCreateAnswers;
   if (o.rateLimit) faults.rateLimit = o.rateLimit;
   if (o.secretDetectorOnly) faults.secretDetectorOnly = true;
+  if (o.listOmit) faults.listOmits = o.listOmit;
   if (o.faultSeed !== undefined) faults.seed = o.faultSeed;
   // the simulator is loaded only when this command runs (validate and --help never parse it)
   const [{ startSimulator }, { SeedError }] = await Promise.all([import('../simulator/index.js'), import('../simulator/seed.js')]);
@@ -111,6 +124,7 @@ export function registerSimulate(program: Command, state: RunState): void {
     .addOption(new Option('--lose-create-answers <share>', 'share of creates carried out whose answer is lost').argParser(shareArg))
     .addOption(new Option('--rate-limit <calls/sec>', 'per-endpoint rate limit answering 429, e.g. 300/60').argParser(rateLimitArg))
     .option('--secret-detector-only', 'serve secret rules only under /v1.3/secretDetector')
+    .addOption(new Option('--list-omit <Kind.field>', "leave a field out of a kind's list items, e.g. Exception.qids (repeatable)").argParser(listOmitArg))
     .addOption(new Option('--concurrency <n>', 'requests served at once (the rest queue)').argParser(intArg(1, '--concurrency')))
     .addOption(new Option('--fault-seed <n>', 'seed of the random fault shares').argParser(intArg(0, '--fault-seed')))
     .option('--verbose', 'print one line per request')

@@ -102,6 +102,11 @@ export class Faults {
   get secretDetectorOnly(): boolean {
     return this.cfg.secretDetectorOnly === true;
   }
+
+  /** The fields a kind's list items leave out (`listOmits`); empty when none. */
+  listOmits(kind: string): readonly string[] {
+    return (this.cfg.listOmits as Record<string, string[]> | undefined)?.[kind] ?? [];
+  }
 }
 
 function validate(c: FaultConfig): void {
@@ -125,4 +130,10 @@ function validate(c: FaultConfig): void {
     }
   }
   if (c.secretDetectorOnly !== undefined && typeof c.secretDetectorOnly !== 'boolean') throw new RangeError('secretDetectorOnly must be a boolean');
+  if (c.listOmits !== undefined) {
+    const lo = c.listOmits as unknown;
+    const ok = !!lo && typeof lo === 'object' && !Array.isArray(lo)
+      && Object.values(lo).every((v) => Array.isArray(v) && v.every((f) => typeof f === 'string' && f !== ''));
+    if (!ok) throw new RangeError('listOmits must be { <Kind>: [field, ...] }, e.g. { "Exception": ["qids"] }');
+  }
 }

@@ -78,10 +78,18 @@ export function filterItems(items: Json[], filter: string | null, nameField: str
   );
 }
 
-/** Filter, sort and page a list; returns the page and the total count after filtering. */
-export function listPage(items: Json[], q: URLSearchParams, cap: number, nameField: string): { page: Json[]; count: number } {
+/**
+ * Filter, sort and page a list; returns the page and the total count after filtering. With `toRead`, `items`
+ * are the stored objects and `toRead` makes their read form: without filter or sort only the page's objects are
+ * made (an unfiltered page of 10,000 objects then costs the page, not the account), else every one, as before.
+ */
+export function listPage(items: Json[], q: URLSearchParams, cap: number, nameField: string, toRead?: (stored: Json) => Json): { page: Json[]; count: number } {
   const page = parsePage(q, cap);
-  const filtered = filterItems(items, q.get('filter'), nameField);
-  const sorted = sortItems(filtered, q.get('sort'));
+  const filter = q.get('filter');
+  const sort = q.get('sort');
+  if (toRead && (filter === null || filter.trim() === '') && !sort) return { page: slicePage(items, page).map(toRead), count: items.length };
+  const read = toRead ? items.map(toRead) : items;
+  const filtered = filterItems(read, filter, nameField);
+  const sorted = sortItems(filtered, sort);
   return { page: slicePage(sorted, page), count: filtered.length };
 }

@@ -281,7 +281,8 @@ export class Simulator {
       throw e;
     }
     if (result.mutated) this.save();
-    const answer = withRl({ status: result.status, body: result.body });
+    const listed = method === 'GET' && match.rest.length === 0 ? omitListFields(result.body, this.faults.listOmits(match.routes.kind)) : result.body;
+    const answer = withRl({ status: result.status, body: listed });
     if (result.created && this.faults.loseCreate()) return { answer, lost: true };
     return { answer };
   }
@@ -354,6 +355,22 @@ export class Simulator {
       throw e;
     }
   }
+}
+
+/** A list answer (`{data}`, `{content}` or a bare array) whose items lack `fields` (copies: the stored objects are untouched). */
+function omitListFields(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || body === null || typeof body !== 'object') return body;
+  const strip = (items: unknown[]) =>
+    items.map((it) => {
+      if (!it || typeof it !== 'object') return it;
+      const copy = { ...(it as Record<string, unknown>) };
+      for (const f of fields) delete copy[f];
+      return copy;
+    });
+  if (Array.isArray(body)) return strip(body);
+  const o = body as Record<string, unknown>;
+  for (const key of ['data', 'content']) if (Array.isArray(o[key])) return { ...o, [key]: strip(o[key] as unknown[]) };
+  return body;
 }
 
 function matchRoute(segs: string[]): { routes: KindRoutes; base: string[]; rest: string[] } | undefined {

@@ -44,6 +44,11 @@ export interface FaultConfig {
   resetNextRequests?: number;
   /** Serve secret rules only under /v1.3/secretDetector (404 under /v1.3/secretrule). */
   secretDetectorOnly?: boolean;
+  /**
+   * Fields left out of a kind's list items (not of its details GET), by kind: `{ Exception: ['qids'] }` lists
+   * exceptions as the documented GET without includeQids=true answers them. Models a gateway whose list lacks a field.
+   */
+  listOmits?: Partial<Record<KindName, string[]>>;
   /** PRNG seed for the random shares; setting it restarts the sequence. */
   seed?: number;
 }

@@ -126,7 +126,7 @@ function handle(ctx: RouteCtx): RouteResult {
   const now = String(ctx.now);
   if (id === undefined) {
     if (ctx.method === 'GET') {
-      const { page, count } = listPage([...map.values()].map((e) => exceptionDetails(e)), ctx.query, ctx.pageSizeCap, 'name');
+      const { page, count } = listPage([...map.values()], ctx.query, ctx.pageSizeCap, 'name', (e) => exceptionDetails(e));
       return { status: 200, body: { data: page, count, groups: {} } };
     }
     if (ctx.method === 'POST') {
