@@ -52496,6 +52496,8 @@ var sensorProfile = {
     return api.list(PATH);
   },
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
+  // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
+  detailFields: ["description", "associatedRegistryIds", "associatedSensorIds"],
   wire: { associatedRegistryIds: ["associatedRegistryIds", "associatedRegistries"], associatedSensorIds: ["associatedSensorIds", "associatedSensors"] },
   async get(api, id) {
     return getOrUndefined(api, `${PATH}/${seg(id)}`);
@@ -52669,6 +52671,7 @@ var centralizedPolicy = {
     return api.list(PATH2);
   },
   merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) }),
+  detailFields: ["centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"],
   wire: { tagIds: ["tagIds", "tags"] },
   async get(api, id) {
     return getOrUndefined(api, `${PATH2}/${seg(id)}`);
@@ -52879,6 +52882,8 @@ var runtimePolicy = {
   async list(api) {
     return api.list(PATH3);
   },
+  // The documented list items carry id, name, created, updated, description and policyMode.
+  detailFields: ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
   wire: Object.fromEntries(KEYS2.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
   async get(api, id) {
@@ -53024,6 +53029,8 @@ var exception = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   listIsComplete: true,
+  // A gateway's list may leave qids out, as the documented GET does without includeQids=true.
+  detailFields: ["qids"],
   // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
   async list(api) {
     return api.list(PATH4);
@@ -57982,6 +57989,7 @@ function forKind(api, kind) {
 // src/engine/fetch.ts
 var DETAIL_PARALLELISM = 16;
 function carries(kind, item, key) {
+  if (!kind.detailFields?.includes(key)) return true;
   const o = item;
   return (kind.wire?.[key] ?? [key]).some((k) => o[k] !== void 0);
 }
@@ -57989,8 +57997,8 @@ function carriesAll(kind, item, keys) {
   for (const k of keys) if (!carries(kind, item, k)) return false;
   return true;
 }
-function allFields(kind) {
-  return kind.fields ?? [];
+function detailFields(kind) {
+  return kind.detailFields ?? [];
 }
 async function withDetails(api, kind, item) {
   const details = await kind.get(api, kind.idOf(item));
@@ -58012,7 +58020,7 @@ async function complete(api, kind, items, needs) {
 }
 async function readAll(api, kind) {
   const items = await kind.list(api);
-  const fields = allFields(kind);
+  const fields = detailFields(kind);
   return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
 }
 async function readForPlan(api, kind, decls) {
@@ -58033,7 +58041,7 @@ async function readForPlan(api, kind, decls) {
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
     if (candidates.length !== 1) continue;
-    const keys = managedKeys(kind, spec, [...allFields(kind), ...Object.keys(kind.canonical(spec))]);
+    const keys = managedKeys(kind, spec, [...kind.fields ?? [], ...Object.keys(kind.canonical(spec))]);
     wanted.set(candidates[0], keys);
   }
   return complete(api, kind, items, (it) => {
@@ -58042,13 +58050,12 @@ async function readForPlan(api, kind, decls) {
   });
 }
 function isWhole(kind, item) {
-  return carriesAll(kind, item, allFields(kind));
+  return carriesAll(kind, item, detailFields(kind));
 }
 function carriedView(kind, item) {
   const full = kind.canonicalLive(item);
-  if (!kind.fields) return full;
   const out = {};
-  for (const [k, v] of Object.entries(full)) if (!kind.fields.includes(k) || carries(kind, item, k)) out[k] = v;
+  for (const [k, v] of Object.entries(full)) if (carries(kind, item, k)) out[k] = v;
   return out;
 }
 

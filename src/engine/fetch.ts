@@ -2,7 +2,9 @@
 // answers (summaries for most kinds); the engine reads an object's details only when its summary lacks a field
 // that is needed: for a plan, a field the object's declaration manages; for an export, any field. Undeclared
 // objects are never read in detail (a prune deletes by id). Which fields a summary carries is decided per
-// object, from the kind's data (`fields`, `wire`), so a gateway whose lists carry everything costs no detail call.
+// object, from the kind's data (`detailFields`, `wire`): a detail field counts as carried when the item has it
+// under one of its names, so a gateway whose lists carry everything costs no detail call; any other field absent
+// from an item is unset (the API leaves unset fields out, e.g. an exception's listId).
 import type { ApiClient } from '../api/types.js';
 import type { Kind } from '../kinds/types.js';
 import type { Declaration } from '../types.js';
@@ -14,8 +16,10 @@ type Obj = Record<string, unknown>;
 /** Detail reads in flight per kind (the client bounds the total). */
 const DETAIL_PARALLELISM = 16;
 
-/** True when the live item carries the data of canonical key `key` (under any of its wire names). */
+/** True when the live item carries the data of canonical key `key`: a key that is not a detail field always; a
+ * detail field when the item has it under one of its wire names. */
 export function carries(kind: Kind, item: unknown, key: string): boolean {
+  if (!kind.detailFields?.includes(key)) return true;
   const o = item as Obj;
   return (kind.wire?.[key] ?? [key]).some((k) => o[k] !== undefined);
 }
@@ -26,9 +30,9 @@ export function carriesAll(kind: Kind, item: unknown, keys: Iterable<string>): b
   return true;
 }
 
-/** Every canonical key of the kind (its `fields`). */
-function allFields(kind: Kind): readonly string[] {
-  return kind.fields ?? [];
+/** The keys a list item of the kind may lack. */
+function detailFields(kind: Kind): readonly string[] {
+  return kind.detailFields ?? [];
 }
 
 /** The item completed with its details; undefined when it no longer exists. */
@@ -56,7 +60,7 @@ async function complete(api: ApiClient, kind: Kind, items: unknown[], needs: (it
 /** Every live object of the kind with every field (export, and whoever needs whole objects). */
 export async function readAll(api: ApiClient, kind: Kind): Promise<unknown[]> {
   const items = await kind.list(api);
-  const fields = allFields(kind);
+  const fields = detailFields(kind);
   return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
 }
 
@@ -80,7 +84,7 @@ export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly De
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
     if (candidates.length !== 1) continue; // none (a create) or ambiguous (refused): no details needed
-    const keys = managedKeys(kind, spec, [...allFields(kind), ...Object.keys(kind.canonical(spec))]);
+    const keys = managedKeys(kind, spec, [...(kind.fields ?? []), ...Object.keys(kind.canonical(spec))]);
     wanted.set(candidates[0], keys);
   }
   return complete(api, kind, items, (it) => {
@@ -91,14 +95,13 @@ export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly De
 
 /** True when a live object read for a plan carries every field of the kind (an update can be built on it). */
 export function isWhole(kind: Kind, item: unknown): boolean {
-  return carriesAll(kind, item, allFields(kind));
+  return carriesAll(kind, item, detailFields(kind));
 }
 
 /** The canonical live form restricted to the fields the item carries (all of it for a kind without `fields`). */
 export function carriedView(kind: Kind, item: unknown): Record<string, unknown> {
   const full = kind.canonicalLive(item);
-  if (!kind.fields) return full;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(full)) if (!kind.fields.includes(k) || carries(kind, item, k)) out[k] = v;
+  for (const [k, v] of Object.entries(full)) if (carries(kind, item, k)) out[k] = v;
   return out;
 }

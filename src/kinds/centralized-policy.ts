@@ -186,6 +186,7 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
     return api.list<Obj>(PATH);
   },
   merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) }),
+  detailFields: ['centralizedPolicyRules', 'exclusionPolicyRules', 'tagIds', 'k8sFilters'],
   wire: { tagIds: ['tagIds', 'tags'] },
 
   async get(api, id) {

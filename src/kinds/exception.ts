@@ -88,6 +88,8 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   can: { create: true, update: true, delete: true },
 
   listIsComplete: true,
+  // A gateway's list may leave qids out, as the documented GET does without includeQids=true.
+  detailFields: ['qids'],
 
   // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
   async list(api: ApiClient) {

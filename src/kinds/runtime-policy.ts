@@ -155,6 +155,8 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   async list(api: ApiClient) {
     return api.list<Obj>(PATH);
   },
+  // The documented list items carry id, name, created, updated, description and policyMode.
+  detailFields: ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction', 'ignoredSyscalls', 'rules'],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
   wire: Object.fromEntries(KEYS.map((k) => [k, k === 'policyMode' ? ['policyMode', 'PolicyMode', 'mode', 'Mode'] : [k, pascal(k)]])),
 

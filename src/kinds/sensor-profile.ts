@@ -74,6 +74,8 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
     return api.list<Obj>(PATH);
   },
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
+  // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
+  detailFields: ['description', 'associatedRegistryIds', 'associatedSensorIds'],
   wire: { associatedRegistryIds: ['associatedRegistryIds', 'associatedRegistries'], associatedSensorIds: ['associatedSensorIds', 'associatedSensors'] },
 
   async get(api, id) {

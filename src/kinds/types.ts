@@ -62,6 +62,11 @@ export interface Kind<Spec = any, Live = any> {
   /** The top-level keys of the canonical form. A declaration manages the ones its spec sets (see
    * engine/desired.ts: what a declaration leaves out is neither compared nor changed). */
   readonly fields?: readonly string[];
+  /** The canonical keys a list item may lack (its summary does not carry them; the details do): e.g. a
+   * centralized policy's rules, an exception's `qids` (a GET without `includeQids`). An item that has none of a
+   * detail field's wire names is read in detail when that field is needed. Any other key absent from an item is
+   * simply unset. Undefined: the list carries everything. */
+  readonly detailFields?: readonly string[];
   /** The names under which a live item carries a canonical key, where they differ from the key itself (e.g.
    * SensorProfile `associatedRegistryIds` ← `associatedRegistries`). The engine reads an object's details only
    * when its list item carries none of them (engine/fetch.ts). */

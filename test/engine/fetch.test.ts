@@ -11,6 +11,7 @@ function summaryKind(store: FakeStore) {
   const base = fakeKind(store);
   return {
     ...base,
+    detailFields: ['tags'],
     async list() {
       store.calls.push('list Exception');
       return [...store.objs.values()].map(({ tags: _t, ...o }) => ({ ...o, color: o.color ?? null }) as FakeObj);
@@ -51,6 +52,20 @@ describe('summaries first, details on demand', () => {
     expect(r.verified).toBe(true);
     expect(store.calls).toContain('get Exception id-1');
     expect(store.objs.get(o.id)).toMatchObject({ color: 'blue', tags: ['keep'] });
+  });
+
+  it('a field absent from an item that is not a detail field is unset: no detail read, for a plan or an update', async () => {
+    const store = new FakeStore();
+    const kind = { ...fakeKind(store), detailFields: ['tags'] };
+    // no color at all (the API leaves unset fields out), tags carried
+    const o = store.add({ name: 'o', tags: ['a'] });
+    const list = async () => [...store.objs.values()].map((x) => ({ ...x }) as FakeObj);
+    const k = { ...kind, list: async () => (store.calls.push('list Exception'), list()) };
+    const { plan, live } = await makePlan(noApi, [k], [decl('Exception', 'o', { color: 'blue' })]);
+    store.calls = [];
+    await applyPlan(noApi, [k], plan, { live, sleep: async () => {} });
+    expect(store.calls.filter((c) => c.startsWith('get'))).toEqual(['get Exception id-1']); // the verification only
+    expect(store.objs.get(o.id)).toMatchObject({ color: 'blue', tags: ['a'] });
   });
 
   it('export reads every object whole', async () => {
