@@ -58041,7 +58041,7 @@ async function readForPlan(api, kind, decls) {
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
     if (candidates.length !== 1) continue;
-    const keys = managedKeys(kind, spec, [...kind.fields ?? [], ...Object.keys(kind.canonical(spec))]);
+    const keys = managedKeys(kind, spec, kind.fields ?? Object.keys(kind.canonical(spec)));
     wanted.set(candidates[0], keys);
   }
   return complete(api, kind, items, (it) => {

@@ -84,7 +84,8 @@ export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly De
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
     if (candidates.length !== 1) continue; // none (a create) or ambiguous (refused): no details needed
-    const keys = managedKeys(kind, spec, [...(kind.fields ?? []), ...Object.keys(kind.canonical(spec))]);
+    // A kind's `fields` name its canonical keys; only a kind without them needs the canonical form to know them.
+    const keys = managedKeys(kind, spec, kind.fields ?? Object.keys(kind.canonical(spec)));
     wanted.set(candidates[0], keys);
   }
   return complete(api, kind, items, (it) => {
