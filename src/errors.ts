@@ -15,6 +15,11 @@ export interface Diagnostic extends SourcePos {
   severity?: 'error' | 'warning';
 }
 
+/** `file:line:column: [warning: ]path: message`, as the terminal and the Action print a diagnostic. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+}
+
 export class QcsError extends Error {
   readonly code: string;
   readonly hint?: string;
@@ -82,19 +87,6 @@ export class NetworkError extends QcsError {
 export class AuthError extends QcsError {
   constructor(message: string, hint?: string) {
     super('E_AUTH', message, { hint });
-  }
-}
-
-/** A change of the plan failed while applying. */
-export class OperationError extends QcsError {
-  readonly op: string;
-  readonly kind: string;
-  readonly objectName: string;
-  constructor(op: string, kind: string, name: string, cause: unknown) {
-    super('E_OPERATION', `${op} ${kind}/${name} failed: ${errorMessage(cause)}`, { cause });
-    this.op = op;
-    this.kind = kind;
-    this.objectName = name;
   }
 }
 

@@ -1,5 +1,5 @@
 // The markdown the Action writes: the PR comment (marker first, under GitHub's limit) and the job summary. Pure.
-import type { Diagnostic } from '../errors.js';
+import { formatDiagnostic, type Diagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/markdown.js';
 import { planDigests } from '../engine/digest.js';
@@ -74,14 +74,10 @@ function fence(lines: string[]): string {
   return '```\n' + lines.join('\n').replace(/```/g, "'''") + '\n```\n';
 }
 
-export function formatDiagnosticLine(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
-}
-
 /** Markdown for a run that failed before a plan existed: what failed and where. */
 export function failureMarkdown(title: string, message: string, details: string[], diagnostics: Diagnostic[]): string {
   const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, ''];
-  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnosticLine)));
+  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnostic)));
   if (details.length) lines.push(fence(details));
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { ApiError, AuthError, NetworkError, QcsError } from '../errors.js';
 import { redact, registerSecret } from '../redact.js';
+import { VERSION } from '../version.js';
 import { isLoopbackHost, type ResolvedTarget } from './config.js';
 import { proxyFor } from './proxy.js';
 import { PASSWORD_HINT, TOKEN_HINT, TokenManager } from './auth.js';
@@ -51,7 +52,6 @@ export interface ClientOptions {
   random?: () => number;
 }
 
-const VERSION = '0.1.0';
 export const DEFAULTS = Object.freeze({
   maxConcurrency: 6,
   retries: 6,
