@@ -52258,9 +52258,6 @@ function createClient(target, options) {
   return new HttpApiClient(target, options);
 }
 
-// src/declarations/validate.ts
-import { createHash as createHash2 } from "node:crypto";
-
 // src/json.ts
 function sortKeysDeep(value) {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
@@ -57891,10 +57888,6 @@ function validateLoaded(loaded) {
 function hasErrors(diagnostics) {
   return diagnostics.some((d) => d.severity !== "warning");
 }
-function declarationsHash(declarations) {
-  const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...d.ignore?.length ? { ignore: d.ignore } : {} })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return createHash2("sha256").update(stableStringify(items)).digest("hex");
-}
 
 // src/engine/order.ts
 function applyOrder(kinds) {
@@ -57935,9 +57928,9 @@ var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/engine/util.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function sha256(text) {
-  return createHash3("sha256").update(text).digest("hex");
+  return createHash2("sha256").update(text).digest("hex");
 }
 function fingerprint(canonicalLive) {
   return "sha256:" + sha256(stableStringify(canonicalLive)).slice(0, 32);
@@ -58334,6 +58327,9 @@ function isPassing(e) {
 function isFatal(e) {
   return e instanceof AuthError;
 }
+function applySucceeded(result) {
+  return result.summary.failed === 0 && result.summary.skipped === 0 && result.verified;
+}
 async function applyPlan(api, kinds, plan, options = {}) {
   const parallelism = Math.max(1, options.parallelism ?? 4);
   const attempts = Math.max(1, options.attempts ?? 5);
@@ -58595,6 +58591,7 @@ async function verify(api, byKind, plan, results, createdIds, sent, live) {
 }
 
 // src/engine/planfile.ts
+import { createHash as createHash3 } from "node:crypto";
 import { readFile as readFile2, writeFile as writeFile2, rename as rename2 } from "node:fs/promises";
 
 // src/engine/digest.ts
@@ -58669,6 +58666,21 @@ function digestDifferences(expected, fresh) {
 }
 
 // src/engine/planfile.ts
+function declarationsHash(declarations) {
+  const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...d.ignore?.length ? { ignore: d.ignore } : {} })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return createHash3("sha256").update(stableStringify(items)).digest("hex");
+}
+function savedPlanOf(plan, ctx) {
+  return {
+    ...plan,
+    ...ctx.environment !== void 0 ? { environment: ctx.environment } : {},
+    gateway: ctx.gateway,
+    declarationsHash: declarationsHash(ctx.declarations),
+    paths: ctx.paths,
+    prune: ctx.prune,
+    createdAt: (ctx.now ?? /* @__PURE__ */ new Date()).toISOString()
+  };
+}
 async function savePlan(file, plan) {
   const text = redact(JSON.stringify({ ...plan, digest: planDigest(plan) }, null, 2)) + "\n";
   const tmp = `${file}.tmp-${process.pid}`;
@@ -59707,14 +59719,7 @@ async function planStep(inputs, env) {
     if (environment) plan.environment = environment.name;
     if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
-    await savePlan(file, {
-      ...plan,
-      gateway: api.gateway,
-      declarationsHash: declarationsHash(declarations),
-      paths: inputs.paths,
-      prune: inputs.prune,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
+    await savePlan(file, savedPlanOf(plan, { gateway: api.gateway, declarations, paths: inputs.paths, prune: inputs.prune, environment: environment?.name }));
     setPlanOutputs(plan, file);
     info(redact(renderPlanText(plan)));
     info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
@@ -59811,7 +59816,7 @@ async function runApply(inputs, review, event, env) {
     info(redact(renderApplyText(result)));
     await writeSummary(renderApplyMarkdown(result) + "\n" + planSummary(plan, inputs.paths));
     const s = result.summary;
-    if (s.failed > 0 || s.skipped > 0 || !result.verified) {
+    if (!applySucceeded(result)) {
       const why = [
         s.failed > 0 ? `${s.failed} failed` : "",
         s.skipped > 0 ? `${s.skipped} skipped` : "",

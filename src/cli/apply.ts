@@ -8,7 +8,7 @@ import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from '
 import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
-import { PlanError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 
 interface ApplyFlags extends PlanFlags {
@@ -69,7 +69,7 @@ export function registerApply(program: Command, state: RunState): void {
       throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
     }
     // loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine
-    const [{ loadDeclarations, declarationsHash }, { KINDS }, { makePlan, fetchForPlan }, { applyPlan }, { loadPlan, checkStale }, { checkDigest }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
+    const [{ loadDeclarations }, { KINDS }, { makePlan, fetchForPlan }, { applyPlan, applySucceeded }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway }, { checkDigest }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
       await Promise.all([
         import('../declarations/validate.js'),
         import('../kinds/index.js'),
@@ -83,16 +83,7 @@ export function registerApply(program: Command, state: RunState): void {
     const expectDigest = flags.expectDigest === undefined ? undefined : await readExpectedDigest(flags.expectDigest);
     const { project, env } = await selectEnvironment(flags);
     const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
-    if (saved && (saved.environment ?? undefined) !== env?.name) {
-      throw new PlanError(
-        'E_PLAN_ENVIRONMENT',
-        saved.environment
-          ? `The plan ${flags.plan} was made for environment '${saved.environment}', not ${env ? `'${env.name}'` : 'without an environment'}. Nothing was applied.`
-          : `The plan ${flags.plan} was made without an environment, not for '${env!.name}'. Nothing was applied.`,
-        [],
-        saved.environment ? `Apply it with --env ${saved.environment}, or make a plan for this environment: qcs-gitops plan${env ? ` --env ${env.name}` : ''} --out FILE` : 'Apply it without --env, or make a plan with --env.',
-      );
-    }
+    if (saved) checkPlanEnvironment(saved, flags.plan!, env?.name);
     if (saved) {
       if (paths.length === 0) paths = saved.paths ?? [];
       if (paths.length === 0) throw new UsageError(`the plan ${flags.plan} records no declaration paths; give them on the command line`);
@@ -103,9 +94,7 @@ export function registerApply(program: Command, state: RunState): void {
       );
     }
     const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
-    if (saved && declarationsHash(declarations) !== saved.declarationsHash) {
-      throw new PlanError('E_STALE_PLAN', `The declarations in ${paths.join(', ')} changed since the plan was made. Nothing was applied.`, [], 'Run `qcs-gitops plan` again and review the new plan.');
-    }
+    if (saved) checkPlanDeclarations(saved, declarations, paths);
     const conn = await connect(flags, env);
     try {
       let plan: Plan;
@@ -113,9 +102,7 @@ export function registerApply(program: Command, state: RunState): void {
       const reading = readProgress(flags, conn.api, 'apply: reading the live state');
       try {
         if (saved) {
-          if (saved.gateway && saved.gateway !== conn.gateway) {
-            throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
-          }
+          checkPlanGateway(saved, conn.gateway);
           const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
           live = await fetchForPlan(conn.api, kindsInPlan, declarations);
           checkStale(saved, KINDS, live);
@@ -166,7 +153,7 @@ export function registerApply(program: Command, state: RunState): void {
       if (!json && conn.simulated && !flags.state) {
         process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');
       }
-      state.exitCode = result.summary.failed === 0 && result.summary.skipped === 0 && result.verified ? 0 : 1;
+      state.exitCode = applySucceeded(result) ? 0 : 1;
     } finally {
       await conn.close();
     }

@@ -1,8 +1,7 @@
 // Validates loaded documents: the JSON Schemas in schemas/ (ajv, compiled once), each kind's own checks, and
 // checks across documents (one declaration per kind and name). Returns problems as data; never throws for bad input.
-import { createHash } from 'node:crypto';
 import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
-import { formatPath, stableStringify } from '../json.js';
+import { formatPath } from '../json.js';
 import type { Declaration, KindName } from '../types.js';
 import { kindByName } from '../kinds/index.js';
 import { pinnedIdPath } from '../kinds/defaults.js';
@@ -153,10 +152,3 @@ export async function loadDeclarations(paths: readonly string[], options: LoadOp
   return declarations;
 }
 
-/** sha256 (hex) of the declarations' kind, name, spec and ignored paths, independent of file layout and order. */
-export function declarationsHash(declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec' | 'ignore'>[]): string {
-  const items = declarations
-    .map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...(d.ignore?.length ? { ignore: d.ignore } : {}) }))
-    .sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return createHash('sha256').update(stableStringify(items)).digest('hex');
-}

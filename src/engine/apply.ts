@@ -46,6 +46,11 @@ function isFatal(e: unknown): boolean {
   return e instanceof AuthError;
 }
 
+/** An apply succeeded when no change failed or was skipped and the re-read matched the declarations. */
+export function applySucceeded(result: ApplyResult): boolean {
+  return result.summary.failed === 0 && result.summary.skipped === 0 && result.verified;
+}
+
 export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const parallelism = Math.max(1, options.parallelism ?? 4);
   const attempts = Math.max(1, options.attempts ?? 5);
