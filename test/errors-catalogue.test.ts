@@ -14,7 +14,7 @@ test('every E_ code src/ uses is in the catalogue, and every catalogued code is 
   const used = new Set<string>();
   for (const file of sources(join(root, 'src'))) {
     if (file.endsWith(join('src', 'errors.ts'))) continue;
-    for (const m of readFileSync(file, 'utf8').matchAll(/['"`\[](E_[A-Z][A-Z0-9_]*)\b/g)) used.add(m[1]!);
+    for (const m of readFileSync(file, 'utf8').matchAll(/['"`[](E_[A-Z][A-Z0-9_]*)\b/g)) used.add(m[1]!);
   }
   used.delete('E_API_'); // `E_API_${status}`
   used.delete('E_API_404'); // an instance of E_API_<status>

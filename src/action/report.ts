@@ -59,7 +59,7 @@ export function driftClosedComment(info: RunInfo): string {
 }
 
 /** The summary of an apply refused because the fresh plan is not the reviewed one. */
-export function refusalMarkdown(title: string, message: string, differences: string[], plan: Plan, paths: string[]): string {
+export function refusalMarkdown(title: string, message: string, differences: string[], plan: Plan): string {
   const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, '', 'Objects whose changes differ from the reviewed plan:', ''];
   for (const d of differences) lines.push(`- ${d.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}`);
   lines.push('', renderPlanMarkdown(plan, { header: '#### The fresh plan (not applied)', limit: SUMMARY_LIMIT }));

@@ -225,7 +225,7 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
       const differences = digestDifferences(reviewed.expected, plan);
       if (differences.length > 0) {
         const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
-        await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan, inputs.paths));
+        await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan));
         core.setFailed(
           redact(
             [`[E_DIGEST_MISMATCH] ${message}`, ...differences.map((d) => `  - ${d}`), '  Someone changed the account (or the merge changed the declarations) since the review: plan again on a pull request and review it, or set auto-approve: true.'].join('\n'),
