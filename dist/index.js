@@ -57923,10 +57923,6 @@ function dependentsOf(kinds, name) {
   return out;
 }
 
-// src/engine/plan.ts
-var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
 // src/engine/util.ts
 import { createHash as createHash2 } from "node:crypto";
 function sha256(text) {
@@ -58026,6 +58022,8 @@ function carriedView(kind, item) {
 }
 
 // src/engine/plan.ts
+var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
+var import_picomatch = __toESM(require_picomatch2(), 1);
 function ignoreOf(decl, options) {
   return [.../* @__PURE__ */ new Set([...options.ignore?.[decl.kind] ?? [], ...decl.ignore ?? []])];
 }
@@ -58314,6 +58312,83 @@ function hasChanges(plan) {
   return plan.changes.length > 0;
 }
 
+// src/engine/verify.ts
+async function verify(api, byKind, plan, results, createdIds, sent, live) {
+  const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
+  const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
+  const run2 = { api, byKind, createdIds, sent, notConverged: [], complete: true };
+  const listed = kindsToList(byKind, todo, live);
+  const byList = [...listed].map((kindName) => verifyByListing(run2, byKind.get(kindName), todo.filter((c) => c.kind === kindName)));
+  const oneByOne = verifyOneByOne(run2, todo.filter((c) => !listed.has(c.kind)));
+  await Promise.all([...byList, oneByOne]);
+  return { notConverged: run2.notConverged, complete: run2.complete };
+}
+function kindsToList(byKind, todo, live) {
+  const perKind = /* @__PURE__ */ new Map();
+  for (const c of todo) perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
+  const listed = /* @__PURE__ */ new Set();
+  for (const [kindName, n] of perKind) {
+    const known = live?.get(kindName);
+    if (!byKind.get(kindName)?.listIsComplete || known === void 0) continue;
+    const creates = todo.filter((c) => c.kind === kindName && c.action === "create").length;
+    if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
+  }
+  return listed;
+}
+function check2(run2, c, kind, current) {
+  if (c.action === "delete") {
+    if (current !== void 0) run2.notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
+    return;
+  }
+  if (current === void 0) {
+    run2.notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
+    return;
+  }
+  const desired = run2.sent.get(c) ?? kind.canonical(c.spec ?? {});
+  const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
+  if (patch.length > 0) run2.notConverged.push({ kind: c.kind, name: c.name, patch });
+}
+function unchecked(run2, c) {
+  run2.complete = false;
+  run2.notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+}
+var idOfChange = (run2, c) => c.action === "create" ? run2.createdIds.get(c) : c.id;
+async function verifyByListing(run2, kind, changes) {
+  let index;
+  try {
+    index = /* @__PURE__ */ new Map();
+    for (const obj of await kind.list(forKind(run2.api, kind))) {
+      const key = kind.idOf(obj);
+      if (!index.has(key)) index.set(key, obj);
+    }
+  } catch {
+    for (const c of changes) unchecked(run2, c);
+    return;
+  }
+  for (const c of changes) {
+    const id = idOfChange(run2, c);
+    try {
+      let current = id === void 0 ? void 0 : index.get(id);
+      const sentKeys = Object.keys(run2.sent.get(c) ?? {});
+      if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(forKind(run2.api, kind), kind, current);
+      check2(run2, c, kind, current);
+    } catch {
+      unchecked(run2, c);
+    }
+  }
+}
+async function verifyOneByOne(run2, changes) {
+  await mapLimit(changes, 8, async (c) => {
+    const kind = run2.byKind.get(c.kind);
+    const id = idOfChange(run2, c);
+    try {
+      check2(run2, c, kind, id === void 0 ? void 0 : await kind.get(forKind(run2.api, kind), id));
+    } catch {
+      unchecked(run2, c);
+    }
+  });
+}
+
 // src/engine/apply.ts
 var defaultSleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 function errorInfo(e) {
@@ -58331,177 +58406,14 @@ function applySucceeded(result) {
   return result.summary.failed === 0 && result.summary.skipped === 0 && result.verified;
 }
 async function applyPlan(api, kinds, plan, options = {}) {
-  const parallelism = Math.max(1, options.parallelism ?? 4);
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const sleep = options.sleep ?? defaultSleep2;
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const run2 = new ApplyRun(api, kinds, options);
   const order = applyOrder(kinds);
-  const results = [];
-  const createdIds = /* @__PURE__ */ new Map();
-  const sent = /* @__PURE__ */ new Map();
-  const failedKinds = /* @__PURE__ */ new Set();
-  let stopped;
-  const record = (r) => {
-    results.push(r);
-    options.onResult?.(r);
-    return r;
-  };
-  const skip = (c, reason) => record({ kind: c.kind, name: c.name, action: c.action, status: "skipped", id: c.id, reason });
-  const liveIndex = /* @__PURE__ */ new Map();
-  const liveById = (kind, id) => {
-    let index = liveIndex.get(kind.kind);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const obj of options.live?.get(kind.kind) ?? []) {
-        const key = kind.idOf(obj);
-        if (!index.has(key)) index.set(key, obj);
-      }
-      liveIndex.set(kind.kind, index);
-    }
-    return index.get(id);
-  };
-  const readLive = async (kind, id) => {
-    const known = liveById(kind, id);
-    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(forKind(api, kind), id);
-  };
-  let clock = 0;
-  const listings = /* @__PURE__ */ new Map();
-  const findByName = (kind, name, failedAt) => {
-    let listing = listings.get(kind.kind);
-    if (!listing || listing.startedAt < failedAt) {
-      const byName2 = kind.list(forKind(api, kind)).then((all) => {
-        const index = /* @__PURE__ */ new Map();
-        for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
-        return index;
-      });
-      listing = { startedAt: ++clock, byName: byName2 };
-      listings.set(kind.kind, listing);
-      byName2.catch(() => listings.get(kind.kind) === listing && listings.delete(kind.kind));
-    }
-    return listing.byName.then((index) => index.get(name));
-  };
-  const runOne = async (kind, c) => {
-    const started = Date.now();
-    const base2 = { kind: c.kind, name: c.name, action: c.action, id: c.id };
-    let lastError;
-    let failedAt = 0;
-    const adopt = async () => {
-      const existing = await findByName(kind, c.name, failedAt);
-      if (existing === void 0) return void 0;
-      const id = kind.idOf(existing);
-      createdIds.set(c, id);
-      return { ...base2, id, status: "adopted", durationMs: Date.now() - started };
-    };
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        if (c.action === "create") {
-          const adopted = attempt > 1 ? await adopt() : void 0;
-          if (adopted) return adopted;
-          const desired = desiredState(kind, c.spec ?? {});
-          sent.set(c, desired);
-          const id = await kind.create(forKind(api, kind), c.name, desired);
-          createdIds.set(c, id);
-          return { ...base2, id, status: "created", durationMs: Date.now() - started };
-        }
-        const live = await readLive(kind, c.id);
-        if (live === void 0) {
-          if (c.action === "delete") return { ...base2, status: "deleted", durationMs: Date.now() - started };
-          throw new QcsError("E_GONE", `${c.kind}/${c.name} (id ${c.id}) no longer exists`);
-        }
-        if (kind.isProtected(live)) throw new QcsError("E_PROTECTED", `${c.kind}/${c.name} is a protected system object and is never changed`);
-        if (c.action === "update") {
-          const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
-          sent.set(c, desired);
-          await kind.update(forKind(api, kind), live, c.name, desired);
-          return { ...base2, status: "updated", durationMs: Date.now() - started };
-        }
-        try {
-          await kind.remove(forKind(api, kind), live);
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 404) return { ...base2, status: "deleted", durationMs: Date.now() - started };
-          throw e;
-        }
-        return { ...base2, status: "deleted", durationMs: Date.now() - started };
-      } catch (e) {
-        lastError = e;
-        failedAt = ++clock;
-        if (isFatal(e)) stopped = errorMessage(e);
-        if (!isPassing(e) || attempt === attempts || stopped) break;
-        await sleep(Math.min(8e3, 500 * 2 ** (attempt - 1)));
-      }
-    }
-    if (c.action === "create" && isPassing(lastError) && !stopped) {
-      try {
-        const adopted = await adopt();
-        if (adopted) return adopted;
-      } catch {
-      }
-    }
-    return { ...base2, status: "failed", error: errorInfo(lastError), durationMs: Date.now() - started };
-  };
-  const runKind = async (kind, changes) => {
-    const updates = changes.filter((c) => c.action === "update");
-    let rest = changes;
-    if (kind.updateMany && updates.length > 0 && !stopped) {
-      rest = changes.filter((c) => c.action !== "update");
-      const items = [];
-      for (const c of updates) {
-        try {
-          const live = await readLive(kind, c.id);
-          if (live === void 0) record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });
-          else items.push({ c, live });
-        } catch (e) {
-          record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(e) });
-        }
-      }
-      if (items.length > 0) {
-        const started = Date.now();
-        let outcomes2;
-        try {
-          outcomes2 = await kind.updateMany(
-            forKind(api, kind),
-            items.map(({ c, live }) => {
-              const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
-              sent.set(c, desired);
-              return { live, name: c.name, desired };
-            })
-          );
-        } catch (e) {
-          outcomes2 = items.map(() => ({ ok: false, error: e }));
-        }
-        items.forEach(({ c }, i) => {
-          const o = outcomes2[i] ?? { ok: false, error: new Error("no outcome reported") };
-          record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? "updated" : "failed", error: o.ok ? void 0 : errorInfo(o.error), durationMs: Date.now() - started });
-        });
-      }
-    }
-    const outcomes = await mapLimit(rest, parallelism, async (c) => record(await runOne(kind, c)), () => stopped !== void 0);
-    rest.forEach((c, i) => {
-      if (!outcomes[i].started) skip(c, `not started: ${stopped}`);
-    });
-  };
-  const phase = async (kindOrder, pick2, blockedBy) => {
-    for (const kindName of kindOrder) {
-      const changes = plan.changes.filter((c) => c.kind === kindName && pick2(c));
-      if (changes.length === 0) continue;
-      const kind = byKind.get(kindName);
-      if (!kind) {
-        for (const c of changes) record({ kind: c.kind, name: c.name, action: c.action, status: "failed", error: { code: "E_UNKNOWN_KIND", message: `unknown kind ${c.kind}` } });
-        continue;
-      }
-      const blocker = blockedBy(kindName);
-      if (stopped || blocker) {
-        for (const c of changes) skip(c, stopped ? `not started: ${stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
-        continue;
-      }
-      const before = results.length;
-      await runKind(kind, changes);
-      if (results.slice(before).some((r) => r.status === "failed")) failedKinds.add(kindName);
-    }
-  };
-  await phase(order, (c) => c.action !== "delete", (k) => byKind.get(k)?.dependsOn.find((d) => failedKinds.has(d)));
-  await phase([...order].reverse(), (c) => c.action === "delete", (k) => [...dependentsOf(kinds, k)].find((d) => failedKinds.has(d)));
-  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds, sent, options.live);
+  await run2.phase(plan, order, (c) => c.action !== "delete", (k) => run2.byKind.get(k)?.dependsOn.find((d) => run2.failedKinds.has(d)));
+  await run2.phase(plan, [...order].reverse(), (c) => c.action === "delete", (k) => [...dependentsOf(kinds, k)].find((d) => run2.failedKinds.has(d)));
+  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, run2.byKind, plan, run2.results, run2.createdIds, run2.sent, options.live);
+  return summarize(run2.results, verification);
+}
+function summarize(results, verification) {
   const count = (s) => results.filter((r) => s.includes(r.status)).length;
   return {
     results,
@@ -58516,79 +58428,206 @@ async function applyPlan(api, kinds, plan, options = {}) {
     }
   };
 }
-async function verify(api, byKind, plan, results, createdIds, sent, live) {
-  const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
-  const notConverged = [];
-  let complete2 = true;
-  const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
-  const perKind = /* @__PURE__ */ new Map();
-  for (const c of todo) perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
-  const listed = /* @__PURE__ */ new Set();
-  for (const [kindName, n] of perKind) {
-    const known = live?.get(kindName);
-    if (!byKind.get(kindName)?.listIsComplete || known === void 0) continue;
-    const creates = todo.filter((c) => c.kind === kindName && c.action === "create").length;
-    if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
+var ApplyRun = class {
+  constructor(api, kinds, options) {
+    this.api = api;
+    this.options = options;
+    this.byKind = new Map(kinds.map((k) => [k.kind, k]));
+    this.parallelism = Math.max(1, options.parallelism ?? 4);
+    this.attempts = Math.max(1, options.attempts ?? 5);
+    this.sleep = options.sleep ?? defaultSleep2;
   }
-  const check2 = (c, kind, current) => {
-    if (c.action === "delete") {
-      if (current !== void 0) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
-      return;
-    }
-    if (current === void 0) {
-      notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
-      return;
-    }
-    const desired = sent.get(c) ?? kind.canonical(c.spec ?? {});
-    const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
-    if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
-  };
-  const idOfChange = (c) => c.action === "create" ? createdIds.get(c) : c.id;
-  const byList = [...listed].map(async (kindName) => {
-    const kind = byKind.get(kindName);
-    const changes = todo.filter((c) => c.kind === kindName);
-    let index;
-    try {
+  api;
+  options;
+  byKind;
+  results = [];
+  createdIds = /* @__PURE__ */ new Map();
+  /** The canonical object each write sent: verification checks every field of it. */
+  sent = /* @__PURE__ */ new Map();
+  failedKinds = /* @__PURE__ */ new Set();
+  stopped;
+  parallelism;
+  attempts;
+  sleep;
+  /** Live objects of the plan step by id, indexed once per kind (not searched once per change). */
+  liveIndex = /* @__PURE__ */ new Map();
+  /** Orders failures and listings (see findByName). */
+  clock = 0;
+  listings = /* @__PURE__ */ new Map();
+  record(r) {
+    this.results.push(r);
+    this.options.onResult?.(r);
+    return r;
+  }
+  skip(c, reason) {
+    this.record({ kind: c.kind, name: c.name, action: c.action, status: "skipped", id: c.id, reason });
+  }
+  liveById(kind, id) {
+    let index = this.liveIndex.get(kind.kind);
+    if (!index) {
       index = /* @__PURE__ */ new Map();
-      for (const obj of await kind.list(forKind(api, kind))) {
+      for (const obj of this.options.live?.get(kind.kind) ?? []) {
         const key = kind.idOf(obj);
         if (!index.has(key)) index.set(key, obj);
       }
-    } catch {
-      complete2 = false;
-      for (const c of changes) notConverged.push({ kind: c.kind, name: c.name, patch: [] });
-      return;
+      this.liveIndex.set(kind.kind, index);
     }
-    for (const c of changes) {
-      const id = idOfChange(c);
+    return index.get(id);
+  }
+  /** A write is built on the whole live object: an object the plan read only as a summary is read again by id. */
+  async readLive(kind, id) {
+    const known = this.liveById(kind, id);
+    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(forKind(this.api, kind), id);
+  }
+  /** Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
+   * failed create did, so every lookup for a failure older than the kind's latest listing shares it: a burst of
+   * lost answers lists the kind once, not once per create. */
+  findByName(kind, name, failedAt) {
+    let listing = this.listings.get(kind.kind);
+    if (!listing || listing.startedAt < failedAt) {
+      const byName2 = kind.list(forKind(this.api, kind)).then((all) => {
+        const index = /* @__PURE__ */ new Map();
+        for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
+        return index;
+      });
+      const started = { startedAt: ++this.clock, byName: byName2 };
+      listing = started;
+      this.listings.set(kind.kind, started);
+      byName2.catch(() => this.listings.get(kind.kind) === started && this.listings.delete(kind.kind));
+    }
+    return listing.byName.then((index) => index.get(name));
+  }
+  /** The object a create whose answer was lost made, adopted as the created one; undefined when absent. */
+  async adopt(kind, c, failedAt, started) {
+    const existing = await this.findByName(kind, c.name, failedAt);
+    if (existing === void 0) return void 0;
+    const id = kind.idOf(existing);
+    this.createdIds.set(c, id);
+    return { kind: c.kind, name: c.name, action: c.action, id, status: "adopted", durationMs: Date.now() - started };
+  }
+  /** One try of a change; throws what the API answered. */
+  async attempt(kind, c, attempt, failedAt, started) {
+    const base2 = { kind: c.kind, name: c.name, action: c.action, id: c.id };
+    const api = forKind(this.api, kind);
+    if (c.action === "create") {
+      const adopted = attempt > 1 ? await this.adopt(kind, c, failedAt, started) : void 0;
+      if (adopted) return adopted;
+      const desired = desiredState(kind, c.spec ?? {});
+      this.sent.set(c, desired);
+      const id = await kind.create(api, c.name, desired);
+      this.createdIds.set(c, id);
+      return { ...base2, id, status: "created", durationMs: Date.now() - started };
+    }
+    const live = await this.readLive(kind, c.id);
+    if (live === void 0) {
+      if (c.action === "delete") return { ...base2, status: "deleted", durationMs: Date.now() - started };
+      throw new QcsError("E_GONE", `${c.kind}/${c.name} (id ${c.id}) no longer exists`);
+    }
+    if (kind.isProtected(live)) throw new QcsError("E_PROTECTED", `${c.kind}/${c.name} is a protected system object and is never changed`);
+    if (c.action === "update") {
+      const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
+      this.sent.set(c, desired);
+      await kind.update(api, live, c.name, desired);
+      return { ...base2, status: "updated", durationMs: Date.now() - started };
+    }
+    try {
+      await kind.remove(api, live);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    return { ...base2, status: "deleted", durationMs: Date.now() - started };
+  }
+  /** A change, tried again after a passing failure (with backoff); a create whose answers were all lost is looked for. */
+  async runOne(kind, c) {
+    const started = Date.now();
+    let lastError;
+    let failedAt = 0;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
-        let current = id === void 0 ? void 0 : index.get(id);
-        const sentKeys = Object.keys(sent.get(c) ?? {});
-        if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(forKind(api, kind), kind, current);
-        check2(c, kind, current);
-      } catch {
-        complete2 = false;
-        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+        return await this.attempt(kind, c, attempt, failedAt, started);
+      } catch (e) {
+        lastError = e;
+        failedAt = ++this.clock;
+        if (isFatal(e)) this.stopped = errorMessage(e);
+        if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
+        await this.sleep(Math.min(8e3, 500 * 2 ** (attempt - 1)));
       }
     }
-  });
-  const oneByOne = mapLimit(
-    todo.filter((c) => !listed.has(c.kind)),
-    8,
-    async (c) => {
-      const kind = byKind.get(c.kind);
-      const id = idOfChange(c);
+    if (c.action === "create" && isPassing(lastError) && !this.stopped) {
       try {
-        check2(c, kind, id === void 0 ? void 0 : await kind.get(forKind(api, kind), id));
+        const adopted = await this.adopt(kind, c, failedAt, started);
+        if (adopted) return adopted;
       } catch {
-        complete2 = false;
-        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
       }
     }
-  );
-  await Promise.all([...byList, oneByOne]);
-  return { notConverged, complete: complete2 };
-}
+    return { kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(lastError), durationMs: Date.now() - started };
+  }
+  /** The kind's updates in one bulk call (`Kind.updateMany`); each gets its own result. */
+  async bulkUpdate(kind, updates) {
+    const items = [];
+    for (const c of updates) {
+      try {
+        const live = await this.readLive(kind, c.id);
+        if (live === void 0) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });
+        else items.push({ c, live });
+      } catch (e) {
+        this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(e) });
+      }
+    }
+    if (items.length === 0) return;
+    const started = Date.now();
+    let outcomes;
+    try {
+      outcomes = await kind.updateMany(
+        forKind(this.api, kind),
+        items.map(({ c, live }) => {
+          const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
+          this.sent.set(c, desired);
+          return { live, name: c.name, desired };
+        })
+      );
+    } catch (e) {
+      outcomes = items.map(() => ({ ok: false, error: e }));
+    }
+    items.forEach(({ c }, i) => {
+      const o = outcomes[i] ?? { ok: false, error: new Error("no outcome reported") };
+      this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? "updated" : "failed", error: o.ok ? void 0 : errorInfo(o.error), durationMs: Date.now() - started });
+    });
+  }
+  /** One kind's changes: bulk updates where the kind has them, the rest with bounded parallelism. */
+  async runKind(kind, changes) {
+    const updates = changes.filter((c) => c.action === "update");
+    let rest = changes;
+    if (kind.updateMany && updates.length > 0 && !this.stopped) {
+      rest = changes.filter((c) => c.action !== "update");
+      await this.bulkUpdate(kind, updates);
+    }
+    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
+    rest.forEach((c, i) => {
+      if (!outcomes[i].started) this.skip(c, `not started: ${this.stopped}`);
+    });
+  }
+  /** The changes `pick` selects, kind by kind in `kindOrder`; a kind `blockedBy` names (or everything, once stopped) is skipped. */
+  async phase(plan, kindOrder, pick2, blockedBy) {
+    for (const kindName of kindOrder) {
+      const changes = plan.changes.filter((c) => c.kind === kindName && pick2(c));
+      if (changes.length === 0) continue;
+      const kind = this.byKind.get(kindName);
+      if (!kind) {
+        for (const c of changes) this.record({ kind: c.kind, name: c.name, action: c.action, status: "failed", error: { code: "E_UNKNOWN_KIND", message: `unknown kind ${c.kind}` } });
+        continue;
+      }
+      const blocker = blockedBy(kindName);
+      if (this.stopped || blocker) {
+        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
+        continue;
+      }
+      const before = this.results.length;
+      await this.runKind(kind, changes);
+      if (this.results.slice(before).some((r) => r.status === "failed")) this.failedKinds.add(kindName);
+    }
+  }
+};
 
 // src/engine/planfile.ts
 import { createHash as createHash3 } from "node:crypto";
