@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // lazy require() of yaml and ajv: the bundles' require (scripts/build.mjs's banner), createRequire otherwise
-    files: ['src/declarations/load.ts', 'src/declarations/schemas.ts'],
+    files: ['src/declarations/yaml.ts', 'src/declarations/schemas.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -53821,7 +53821,6 @@ function kindByName(name) {
 // src/declarations/load.ts
 import { lstat as lstat2, readFile, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { createRequire } from "node:module";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -56050,7 +56049,7 @@ function requireLoader() {
     state.depth -= 1;
     return state.tag !== null || state.anchor !== null || hasContent;
   }
-  function readDocument(state) {
+  function readDocument2(state) {
     const documentStart = state.position;
     let hasDirectives = false;
     let ch;
@@ -56146,7 +56145,7 @@ function requireLoader() {
       state.position += 1;
     }
     while (state.position < state.length - 1) {
-      readDocument(state);
+      readDocument2(state);
     }
     return state.documents;
   }
@@ -56889,6 +56888,244 @@ var {
   safeDump
 } = yaml;
 
+// src/declarations/yaml.ts
+import { createRequire } from "node:module";
+var MAX_ALIAS_COUNT = 100;
+var MAX_FLOW_DEPTH = 64;
+var MAX_COLLECTION_ITEMS = 1e4;
+var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var yamlLib;
+function Y() {
+  if (!yamlLib) {
+    try {
+      yamlLib = require_dist();
+    } catch {
+      yamlLib = createRequire(import.meta.url)("yaml");
+    }
+  }
+  return yamlLib;
+}
+function diag(file, message, pos = { line: 1, column: 1 }, path2 = "") {
+  return { file, line: pos.line, column: pos.column, path: path2, message, severity: "error" };
+}
+function cleanYamlMessage(message) {
+  const first = message.split("\n")[0] ?? message;
+  if (/maximum call stack/i.test(first)) return "the document is nested too deeply to read; flatten it";
+  return first.replace(/ at line \d+, column \d+:?\s*$/, "").trim();
+}
+function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
+  let depth = 0;
+  const brackets = /[[\]{}]/g;
+  for (let m2 = brackets.exec(text); m2; m2 = brackets.exec(text)) {
+    const c = m2[0];
+    if (c === "[" || c === "{") {
+      if (++depth > limit) return m2.index;
+    } else if (depth > 0) depth--;
+  }
+  return void 0;
+}
+function parsePrecise(file, text, positionsOnly = false) {
+  const documents = [];
+  const diagnostics = [];
+  const lineCounter = new (Y()).LineCounter();
+  const posAt = (offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const overflow = flowDepthOverflow(text);
+  if (overflow !== void 0) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf("\n"); i >= 0 && i < overflow; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    const message = `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`;
+    diagnostics.push(diag(file, message, posAt(overflow)));
+    return { documents, diagnostics };
+  }
+  let docs;
+  try {
+    const parsed = Y().parseAllDocuments(text, {
+      lineCounter,
+      prettyErrors: true,
+      // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
+      // short keys takes hours); duplicateKeys() below finds them with a set per mapping instead.
+      uniqueKeys: false,
+      version: "1.2",
+      schema: "core",
+      // YAML 1.2 core: `2026-01-01` stays a string, `yes` is not a boolean, even under %YAML 1.1
+      merge: false,
+      strict: true,
+      logLevel: "silent"
+    });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (e) {
+    diagnostics.push(diag(file, `cannot parse YAML: ${e instanceof Error ? e.message : String(e)}`));
+    return { documents, diagnostics };
+  }
+  let nonEmpty2 = 0;
+  docs.forEach((doc, index) => {
+    if (readDocument({ file, text, posAt, positionsOnly, documents, diagnostics }, doc, index)) nonEmpty2++;
+  });
+  if (nonEmpty2 === 0 && diagnostics.length === 0) {
+    diagnostics.push(diag(file, "empty file: no YAML documents (expected at least one declaration)"));
+  }
+  return { documents, diagnostics };
+}
+function documentProblems(ctx, doc) {
+  const { file, text, posAt } = ctx;
+  const errors = [];
+  let sawSyntaxError = false;
+  for (const err of doc.errors) {
+    if (err.code !== "DUPLICATE_KEY") {
+      if (sawSyntaxError) continue;
+      sawSyntaxError = true;
+    }
+    const pos = err.linePos?.[0] ? { line: err.linePos[0].line, column: err.linePos[0].col } : posAt(err.pos[0]);
+    const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
+    errors.push(diag(file, message, pos));
+  }
+  if (!ctx.positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
+  for (const w of doc.warnings) {
+    const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
+    errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
+  }
+  return { errors, sawSyntaxError };
+}
+function readDocument(ctx, doc, index) {
+  const { file, posAt, documents, diagnostics } = ctx;
+  const { errors, sawSyntaxError } = documentProblems(ctx, doc);
+  const contents = doc.contents;
+  const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
+  if (isEmpty && errors.length === 0) return false;
+  if (!sawSyntaxError && contents && !ctx.positionsOnly) errors.push(...structureProblems(doc, posAt));
+  const start = contents?.range ? contents.range[0] : doc.range[0];
+  const source = posAt(start);
+  const positionOf = (path2) => posAt(nodeAt(doc, path2, false));
+  const keyPositionOf = (path2) => posAt(nodeAt(doc, path2, true));
+  diagnostics.push(...errors);
+  if (errors.some((d) => d.severity !== "warning")) return true;
+  if (!Y().isMap(contents)) {
+    const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
+    diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
+    return true;
+  }
+  if (ctx.positionsOnly) {
+    documents.push({ file, index, value: void 0, source, positionOf, keyPositionOf });
+    return true;
+  }
+  let value;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const text2 = /alias count/i.test(msg) ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}); anchors and aliases may not be used to inflate a document` : `cannot read the document: ${msg}`;
+    diagnostics.push(diag(file, text2, source));
+    return true;
+  }
+  documents.push({ file, index, value, source, positionOf, keyPositionOf });
+  return true;
+}
+function duplicateKeys(doc, text, posAt) {
+  const out = [];
+  Y().visit(doc, {
+    Map(_key, map2) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of map2.items) {
+        const k = pair.key;
+        if (!Y().isScalar(k)) continue;
+        const name = String(k.value);
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        const offset = k.range?.[0] ?? 0;
+        out.push(diag(posAt(offset).file, `duplicate key: ${duplicateKeyName(text, offset)}each key may appear once in a mapping`, posAt(offset)));
+      }
+    }
+  });
+  return out;
+}
+function duplicateKeyName(text, offset) {
+  const m2 = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
+  return m2 ? `'${m2[1].trim()}' \u2014 ` : "";
+}
+function structureProblems(doc, posAt) {
+  const out = [];
+  const anchors = /* @__PURE__ */ new Set();
+  const tooMany = (node, what) => {
+    if (node.items.length <= MAX_COLLECTION_ITEMS) return;
+    const offset = node.range?.[0] ?? 0;
+    out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
+  };
+  Y().visit(doc, {
+    // a Seq/Map visitor replaces Node for collections: record their anchors here too
+    Seq(_key, seq2) {
+      if (seq2.anchor) anchors.add(seq2.anchor);
+      tooMany(seq2, "this list");
+    },
+    Map(_key, map2) {
+      if (map2.anchor) anchors.add(map2.anchor);
+      tooMany(map2, "this mapping");
+    },
+    Pair(_key, pair) {
+      const k = pair.key;
+      const offset = k?.range?.[0] ?? 0;
+      if (k && !Y().isScalar(k) && !Y().isAlias(k)) {
+        out.push(diag(posAt(offset).file, "mapping keys must be plain scalars (text), not lists or mappings", posAt(offset)));
+      } else if (Y().isScalar(k) && typeof k.value === "string" && FORBIDDEN_KEYS.has(k.value)) {
+        out.push(diag(posAt(offset).file, `key '${k.value}' is not allowed (it could alter object prototypes); rename or remove it`, posAt(offset)));
+      } else if (Y().isAlias(k)) {
+        out.push(diag(posAt(offset).file, "mapping keys must not be aliases", posAt(offset)));
+      }
+    },
+    Node(_key, node) {
+      if (node.anchor) anchors.add(node.anchor);
+    },
+    Alias(_key, alias) {
+      if (!anchors.has(alias.source)) {
+        const offset = alias.range?.[0] ?? 0;
+        out.push(diag(posAt(offset).file, `alias *${alias.source} refers to no anchor defined before it`, posAt(offset)));
+      }
+    }
+  });
+  return out;
+}
+var pairIndexes = /* @__PURE__ */ new WeakMap();
+function pairIndex(map2) {
+  let index = pairIndexes.get(map2);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const p of map2.items) if (Y().isPair(p) && Y().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndexes.set(map2, index);
+  }
+  return index;
+}
+function nodeAt(doc, path2, wantKey) {
+  let node = doc.contents;
+  let offset = doc.contents?.range?.[0] ?? doc.range[0];
+  for (let i = 0; i < path2.length; i++) {
+    if (Y().isAlias(node)) node = node.resolve(doc);
+    const seg2 = path2[i];
+    const last = i === path2.length - 1;
+    if (Y().isMap(node)) {
+      const pair = pairIndex(node).get(String(seg2));
+      if (!pair) return offset;
+      const keyNode = pair.key;
+      const valueNode = pair.value;
+      if (last && wantKey) return keyNode.range[0];
+      const emptyValue = !valueNode || Y().isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? "") === "";
+      offset = emptyValue ? keyNode.range[0] : valueNode.range[0];
+      node = valueNode;
+    } else if (Y().isSeq(node) && typeof seg2 === "number") {
+      const item = node.items[seg2];
+      if (!item) return offset;
+      offset = item.range[0];
+      node = item;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
 // src/declarations/fast.ts
 var { Type: Type2, FAILSAFE_SCHEMA: FAILSAFE_SCHEMA2 } = yaml;
 var NULL = /^(?:~|[Nn]ull|NULL)?$/;
@@ -57048,25 +57285,7 @@ function parseFast(file, text, parsePreciseText) {
 
 // src/declarations/load.ts
 var MAX_FILE_BYTES = 32 * 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_FLOW_DEPTH = 64;
-var MAX_COLLECTION_ITEMS = 1e4;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-var yamlLib;
-function Y() {
-  if (!yamlLib) {
-    try {
-      yamlLib = require_dist();
-    } catch {
-      yamlLib = createRequire(import.meta.url)("yaml");
-    }
-  }
-  return yamlLib;
-}
 var YAML_EXT = /\.ya?ml$/i;
-function diag(file, message, pos = { line: 1, column: 1 }, path2 = "") {
-  return { file, line: pos.line, column: pos.column, path: path2, message, severity: "error" };
-}
 function isInside(child, root) {
   return child === root || child.startsWith(root.endsWith(sep) ? root : root + sep);
 }
@@ -57187,220 +57406,12 @@ async function readText(file) {
     return { diagnostic: diag(file, `cannot read file: ${errnoMessage(e)}`) };
   }
 }
-function cleanYamlMessage(message) {
-  const first = message.split("\n")[0] ?? message;
-  if (/maximum call stack/i.test(first)) return "the document is nested too deeply to read; flatten it";
-  return first.replace(/ at line \d+, column \d+:?\s*$/, "").trim();
-}
-function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
-  let depth = 0;
-  const brackets = /[[\]{}]/g;
-  for (let m2 = brackets.exec(text); m2; m2 = brackets.exec(text)) {
-    const c = m2[0];
-    if (c === "[" || c === "{") {
-      if (++depth > limit) return m2.index;
-    } else if (depth > 0) depth--;
-  }
-  return void 0;
-}
 function parseText(file, text, options = {}) {
   if (!options.precise && flowDepthOverflow(text) === void 0) {
     const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
     if (fast) return fast;
   }
   return parsePrecise(file, text);
-}
-function parsePrecise(file, text, positionsOnly = false) {
-  const documents = [];
-  const diagnostics = [];
-  const lineCounter = new (Y()).LineCounter();
-  const posAt = (offset) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
-  const overflow = flowDepthOverflow(text);
-  if (overflow !== void 0) {
-    lineCounter.addNewLine(0);
-    for (let i = text.indexOf("\n"); i >= 0 && i < overflow; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-    const message = `brackets ([ ] or { }) nested or left open more than ${MAX_FLOW_DEPTH} levels deep; close each [ and { (the file is not parsed)`;
-    diagnostics.push(diag(file, message, posAt(overflow)));
-    return { documents, diagnostics };
-  }
-  let docs;
-  try {
-    const parsed = Y().parseAllDocuments(text, {
-      lineCounter,
-      prettyErrors: true,
-      // The library's own uniqueKeys check compares each key with every earlier one (quadratic: a 5 MiB file of
-      // short keys takes hours); duplicateKeys() below finds them with a set per mapping instead.
-      uniqueKeys: false,
-      version: "1.2",
-      schema: "core",
-      // YAML 1.2 core: `2026-01-01` stays a string, `yes` is not a boolean, even under %YAML 1.1
-      merge: false,
-      strict: true,
-      logLevel: "silent"
-    });
-    docs = Array.isArray(parsed) ? parsed : [];
-  } catch (e) {
-    diagnostics.push(diag(file, `cannot parse YAML: ${e instanceof Error ? e.message : String(e)}`));
-    return { documents, diagnostics };
-  }
-  let nonEmpty2 = 0;
-  docs.forEach((doc, index) => {
-    const errors = [];
-    let sawSyntaxError = false;
-    for (const err of doc.errors) {
-      if (err.code !== "DUPLICATE_KEY") {
-        if (sawSyntaxError) continue;
-        sawSyntaxError = true;
-      }
-      const pos = err.linePos?.[0] ? { line: err.linePos[0].line, column: err.linePos[0].col } : posAt(err.pos[0]);
-      const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
-      errors.push(diag(file, message, pos));
-    }
-    if (!positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
-    for (const w of doc.warnings) {
-      const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
-      errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
-    }
-    const contents = doc.contents;
-    const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
-    if (isEmpty && errors.length === 0) return;
-    nonEmpty2++;
-    if (!sawSyntaxError && contents && !positionsOnly) errors.push(...structureProblems(doc, posAt));
-    const start = contents?.range ? contents.range[0] : doc.range[0];
-    const source = posAt(start);
-    const positionOf = (path2) => posAt(nodeAt(doc, path2, false));
-    const keyPositionOf = (path2) => posAt(nodeAt(doc, path2, true));
-    diagnostics.push(...errors);
-    if (errors.some((d) => d.severity !== "warning")) return;
-    if (!Y().isMap(contents)) {
-      const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
-      diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
-      return;
-    }
-    if (positionsOnly) {
-      documents.push({ file, index, value: void 0, source, positionOf, keyPositionOf });
-      return;
-    }
-    let value;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      const text2 = /alias count/i.test(msg) ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}); anchors and aliases may not be used to inflate a document` : `cannot read the document: ${msg}`;
-      diagnostics.push(diag(file, text2, source));
-      return;
-    }
-    documents.push({ file, index, value, source, positionOf, keyPositionOf });
-  });
-  if (nonEmpty2 === 0 && diagnostics.length === 0) {
-    diagnostics.push(diag(file, "empty file: no YAML documents (expected at least one declaration)"));
-  }
-  return { documents, diagnostics };
-}
-function duplicateKeys(doc, text, posAt) {
-  const out = [];
-  Y().visit(doc, {
-    Map(_key, map2) {
-      const seen = /* @__PURE__ */ new Set();
-      for (const pair of map2.items) {
-        const k = pair.key;
-        if (!Y().isScalar(k)) continue;
-        const name = String(k.value);
-        if (!seen.has(name)) {
-          seen.add(name);
-          continue;
-        }
-        const offset = k.range?.[0] ?? 0;
-        out.push(diag(posAt(offset).file, `duplicate key: ${duplicateKeyName(text, offset)}each key may appear once in a mapping`, posAt(offset)));
-      }
-    }
-  });
-  return out;
-}
-function duplicateKeyName(text, offset) {
-  const m2 = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
-  return m2 ? `'${m2[1].trim()}' \u2014 ` : "";
-}
-function structureProblems(doc, posAt) {
-  const out = [];
-  const anchors = /* @__PURE__ */ new Set();
-  const tooMany = (node, what) => {
-    if (node.items.length <= MAX_COLLECTION_ITEMS) return;
-    const offset = node.range?.[0] ?? 0;
-    out.push(diag(posAt(offset).file, `${what} holds ${node.items.length} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, posAt(offset)));
-  };
-  Y().visit(doc, {
-    // a Seq/Map visitor replaces Node for collections: record their anchors here too
-    Seq(_key, seq2) {
-      if (seq2.anchor) anchors.add(seq2.anchor);
-      tooMany(seq2, "this list");
-    },
-    Map(_key, map2) {
-      if (map2.anchor) anchors.add(map2.anchor);
-      tooMany(map2, "this mapping");
-    },
-    Pair(_key, pair) {
-      const k = pair.key;
-      const offset = k?.range?.[0] ?? 0;
-      if (k && !Y().isScalar(k) && !Y().isAlias(k)) {
-        out.push(diag(posAt(offset).file, "mapping keys must be plain scalars (text), not lists or mappings", posAt(offset)));
-      } else if (Y().isScalar(k) && typeof k.value === "string" && FORBIDDEN_KEYS.has(k.value)) {
-        out.push(diag(posAt(offset).file, `key '${k.value}' is not allowed (it could alter object prototypes); rename or remove it`, posAt(offset)));
-      } else if (Y().isAlias(k)) {
-        out.push(diag(posAt(offset).file, "mapping keys must not be aliases", posAt(offset)));
-      }
-    },
-    Node(_key, node) {
-      if (node.anchor) anchors.add(node.anchor);
-    },
-    Alias(_key, alias) {
-      if (!anchors.has(alias.source)) {
-        const offset = alias.range?.[0] ?? 0;
-        out.push(diag(posAt(offset).file, `alias *${alias.source} refers to no anchor defined before it`, posAt(offset)));
-      }
-    }
-  });
-  return out;
-}
-var pairIndexes = /* @__PURE__ */ new WeakMap();
-function pairIndex(map2) {
-  let index = pairIndexes.get(map2);
-  if (!index) {
-    index = /* @__PURE__ */ new Map();
-    for (const p of map2.items) if (Y().isPair(p) && Y().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
-    pairIndexes.set(map2, index);
-  }
-  return index;
-}
-function nodeAt(doc, path2, wantKey) {
-  let node = doc.contents;
-  let offset = doc.contents?.range?.[0] ?? doc.range[0];
-  for (let i = 0; i < path2.length; i++) {
-    if (Y().isAlias(node)) node = node.resolve(doc);
-    const seg2 = path2[i];
-    const last = i === path2.length - 1;
-    if (Y().isMap(node)) {
-      const pair = pairIndex(node).get(String(seg2));
-      if (!pair) return offset;
-      const keyNode = pair.key;
-      const valueNode = pair.value;
-      if (last && wantKey) return keyNode.range[0];
-      const emptyValue = !valueNode || Y().isScalar(valueNode) && valueNode.value === null && (valueNode.source ?? "") === "";
-      offset = emptyValue ? keyNode.range[0] : valueNode.range[0];
-      node = valueNode;
-    } else if (Y().isSeq(node) && typeof seg2 === "number") {
-      const item = node.items[seg2];
-      if (!item) return offset;
-      offset = item.range[0];
-      node = item;
-    } else {
-      return offset;
-    }
-  }
-  return offset;
 }
 function transformDocuments(parsed, options) {
   const hook = options.transform;

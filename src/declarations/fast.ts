@@ -13,7 +13,7 @@
 // test/declarations/fast.test.ts checks that both readers agree on the whole corpus.
 import jsyaml from 'js-yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
-import { FORBIDDEN_KEYS, MAX_COLLECTION_ITEMS, type LoadedDocument, type ParsedText, type PathSegment } from './load.js';
+import { FORBIDDEN_KEYS, MAX_COLLECTION_ITEMS, type LoadedDocument, type ParsedText, type PathSegment } from './yaml.js';
 
 const { Type, FAILSAFE_SCHEMA } = jsyaml;
 
