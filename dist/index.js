@@ -51794,7 +51794,7 @@ function endpointTemplate(method, path2) {
   return `${method} ${segs.join("/")}`;
 }
 
-// src/api/client.ts
+// src/api/wire.ts
 var DEFAULTS = Object.freeze({
   maxConcurrency: 6,
   retries: 6,
@@ -51838,6 +51838,40 @@ function lowerHeaders(h) {
 function bytesOf(s) {
   return Buffer.byteLength(s, "utf8");
 }
+function parseBody(res, method, path2) {
+  const text = res.text;
+  if (text.trim() === "") return void 0;
+  const ct = (header(res.headers, "content-type") ?? "").toLowerCase();
+  if (/[/+]json\b/.test(ct)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new QcsError("E_BAD_RESPONSE", `${method} ${path2} answered ${res.status} with malformed JSON (${bytesOf(text)} bytes)`, {
+        hint: "The gateway or a proxy in between sent a broken answer; try again, and check the gateway URL."
+      });
+    }
+  }
+  const t = text.trimStart();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+var TransportFailure = class extends Error {
+  constructor(failure, cause) {
+    super(failure.reason);
+    this.failure = failure;
+    this.cause = cause;
+  }
+  failure;
+  cause;
+};
+
+// src/api/client.ts
 var HttpApiClient = class {
   gateway;
   stats = { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
@@ -51957,7 +51991,7 @@ var HttpApiClient = class {
         if (!renewed && this.tokens.invalidate(jwt)) continue;
         throw this.authRefused(res.text, renewed);
       }
-      if (s >= 200 && s < 300) return this.parseBody(res, method, csPath);
+      if (s >= 200 && s < 300) return parseBody(res, method, csPath);
       if (s === 404 && method === "DELETE" && maybeDoneBefore) return void 0;
       if (s >= 300 && s < 400) throw redirectError(s, method, csPath, header(res.headers, "location"), this.host);
       throw apiErrorFrom(s, method, csPath, res.text);
@@ -52221,38 +52255,6 @@ var HttpApiClient = class {
       { hint: "Narrow the request (a filter or smaller pages), or check that the gateway URL is right." }
     );
   }
-  parseBody(res, method, path2) {
-    const text = res.text;
-    if (text.trim() === "") return void 0;
-    const ct = (header(res.headers, "content-type") ?? "").toLowerCase();
-    if (/[/+]json\b/.test(ct)) {
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new QcsError("E_BAD_RESPONSE", `${method} ${path2} answered ${res.status} with malformed JSON (${bytesOf(text)} bytes)`, {
-          hint: "The gateway or a proxy in between sent a broken answer; try again, and check the gateway URL."
-        });
-      }
-    }
-    const t = text.trimStart();
-    if (t.startsWith("{") || t.startsWith("[")) {
-      try {
-        return JSON.parse(text);
-      } catch {
-        return text;
-      }
-    }
-    return text;
-  }
-};
-var TransportFailure = class extends Error {
-  constructor(failure, cause) {
-    super(failure.reason);
-    this.failure = failure;
-    this.cause = cause;
-  }
-  failure;
-  cause;
 };
 function createClient(target, options) {
   return new HttpApiClient(target, options);
