@@ -57304,86 +57304,89 @@ function errnoMessage(e) {
   return e instanceof Error ? e.message : String(e);
 }
 async function collectFiles(paths) {
-  const files = [];
-  const diagnostics = [];
-  const seenReal = /* @__PURE__ */ new Set();
-  const addFile = (display, real) => {
-    if (seenReal.has(real)) return;
-    seenReal.add(real);
-    files.push(display);
-  };
-  async function walk(dirDisplay, dirReal, root, ancestors) {
-    let entries;
-    try {
-      entries = await readdir2(dirReal, { withFileTypes: true });
-    } catch (e) {
-      diagnostics.push(diag(dirDisplay, `cannot read folder: ${errnoMessage(e)}`));
-      return;
+  const c = { files: [], diagnostics: [], seenReal: /* @__PURE__ */ new Set() };
+  for (const p of paths) await collectPath(c, p);
+  return { files: c.files, diagnostics: c.diagnostics };
+}
+function addFile(c, display, real) {
+  if (c.seenReal.has(real)) return;
+  c.seenReal.add(real);
+  c.files.push(display);
+}
+async function collectPath(c, p) {
+  if (p.trim() === "") {
+    c.diagnostics.push(diag("(empty path)", "an empty path was given; name a declaration file or folder"));
+    return;
+  }
+  const display = displayPath(p);
+  try {
+    await lstat2(p);
+    const real = await realpath(p);
+    const st = await stat2(real);
+    if (st.isDirectory()) {
+      const before = c.files.length;
+      await walk(c, display, real, real, /* @__PURE__ */ new Set([real]));
+      if (c.files.length === before && !c.diagnostics.some((d) => d.file.startsWith(display))) {
+        c.diagnostics.push(diag(display, "no *.yaml or *.yml files in this folder; name a folder holding declarations"));
+      }
+    } else if (st.isFile()) {
+      addFile(c, display, real);
+    } else {
+      c.diagnostics.push(diag(display, "not a regular file or folder"));
     }
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const display = join(dirDisplay, entry.name);
-      const full = join(dirReal, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      let real = full;
-      if (entry.isSymbolicLink()) {
-        try {
-          real = await realpath(full);
-          const st = await stat2(real);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch (e) {
-          if (YAML_EXT.test(entry.name) || e?.code === "ELOOP") {
-            diagnostics.push(diag(display, `broken symbolic link: ${errnoMessage(e)}`));
-          }
-          continue;
-        }
-        if (!isInside(real, root)) {
-          if (isDir || YAML_EXT.test(entry.name)) {
-            diagnostics.push(diag(display, `symbolic link points outside ${displayPath(root)} (to ${real}); skipped \u2014 copy the file in instead`));
-          }
-          continue;
-        }
+  } catch (e) {
+    c.diagnostics.push(diag(display, errnoMessage(e)));
+  }
+}
+async function resolveEntry(c, entry, display, full, root) {
+  if (!entry.isSymbolicLink()) return { real: full, isDir: entry.isDirectory(), isFile: entry.isFile() };
+  let real;
+  let isDir;
+  let isFile;
+  try {
+    real = await realpath(full);
+    const st = await stat2(real);
+    isDir = st.isDirectory();
+    isFile = st.isFile();
+  } catch (e) {
+    if (YAML_EXT.test(entry.name) || e?.code === "ELOOP") {
+      c.diagnostics.push(diag(display, `broken symbolic link: ${errnoMessage(e)}`));
+    }
+    return void 0;
+  }
+  if (!isInside(real, root)) {
+    if (isDir || YAML_EXT.test(entry.name)) {
+      c.diagnostics.push(diag(display, `symbolic link points outside ${displayPath(root)} (to ${real}); skipped \u2014 copy the file in instead`));
+    }
+    return void 0;
+  }
+  return { real, isDir, isFile };
+}
+async function walk(c, dirDisplay, dirReal, root, ancestors) {
+  let entries;
+  try {
+    entries = await readdir2(dirReal, { withFileTypes: true });
+  } catch (e) {
+    c.diagnostics.push(diag(dirDisplay, `cannot read folder: ${errnoMessage(e)}`));
+    return;
+  }
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    const display = join(dirDisplay, entry.name);
+    const resolved = await resolveEntry(c, entry, display, join(dirReal, entry.name), root);
+    if (!resolved) continue;
+    const { real, isDir, isFile } = resolved;
+    if (isDir) {
+      if (ancestors.has(real)) {
+        c.diagnostics.push(diag(display, `symbolic link loop: ${real} is a parent of this folder; skipped`));
+        continue;
       }
-      if (isDir) {
-        if (ancestors.has(real)) {
-          diagnostics.push(diag(display, `symbolic link loop: ${real} is a parent of this folder; skipped`));
-          continue;
-        }
-        await walk(display, real, root, /* @__PURE__ */ new Set([...ancestors, real]));
-      } else if (isFile && YAML_EXT.test(entry.name)) {
-        addFile(display, real);
-      }
+      await walk(c, display, real, root, /* @__PURE__ */ new Set([...ancestors, real]));
+    } else if (isFile && YAML_EXT.test(entry.name)) {
+      addFile(c, display, real);
     }
   }
-  for (const p of paths) {
-    if (p.trim() === "") {
-      diagnostics.push(diag("(empty path)", "an empty path was given; name a declaration file or folder"));
-      continue;
-    }
-    const display = displayPath(p);
-    try {
-      await lstat2(p);
-      const real = await realpath(p);
-      const st = await stat2(real);
-      if (st.isDirectory()) {
-        const before = files.length;
-        await walk(display, real, real, /* @__PURE__ */ new Set([real]));
-        if (files.length === before && !diagnostics.some((d) => d.file.startsWith(display))) {
-          diagnostics.push(diag(display, "no *.yaml or *.yml files in this folder; name a folder holding declarations"));
-        }
-      } else if (st.isFile()) {
-        addFile(display, real);
-      } else {
-        diagnostics.push(diag(display, "not a regular file or folder"));
-      }
-    } catch (e) {
-      diagnostics.push(diag(display, errnoMessage(e)));
-    }
-  }
-  return { files, diagnostics };
 }
 async function readText(file) {
   try {
@@ -59490,7 +59493,7 @@ function substituteValues(doc, ctx) {
     });
     return failed ? s : text;
   };
-  const walk = (node, path2) => {
+  const walk2 = (node, path2) => {
     if (node === null || typeof node !== "object" || seen.has(node)) return;
     seen.add(node);
     if (Array.isArray(node)) {
@@ -59498,7 +59501,7 @@ function substituteValues(doc, ctx) {
         const v = node[i];
         if (typeof v === "string") {
           if (v.includes("{values.")) node[i] = replace(v, [...path2, i]);
-        } else walk(v, [...path2, i]);
+        } else walk2(v, [...path2, i]);
       }
       return;
     }
@@ -59507,10 +59510,10 @@ function substituteValues(doc, ctx) {
       const v = obj[key];
       if (typeof v === "string") {
         if (v.includes("{values.")) obj[key] = replace(v, [...path2, key]);
-      } else walk(v, [...path2, key]);
+      } else walk2(v, [...path2, key]);
     }
   };
-  walk(doc.value, []);
+  walk2(doc.value, []);
   return out;
 }
 

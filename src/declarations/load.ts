@@ -1,5 +1,6 @@
 // Reads declaration files (files and folders given on the command line) and parses their YAML documents,
 // keeping source positions. Never throws for bad input: every problem becomes a Diagnostic.
+import type { Dirent } from 'node:fs';
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../errors.js';
@@ -39,92 +40,107 @@ function errnoMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The files found so far (display paths, each real file once) and the problems met. */
+interface Collected {
+  files: string[];
+  diagnostics: Diagnostic[];
+  seenReal: Set<string>;
+}
+
 /** Lists the YAML files to read for the given paths: files as given, folders walked (sorted, hidden entries skipped). */
 export async function collectFiles(paths: readonly string[]): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const seenReal = new Set<string>();
+  const c: Collected = { files: [], diagnostics: [], seenReal: new Set() };
+  for (const p of paths) await collectPath(c, p);
+  return { files: c.files, diagnostics: c.diagnostics };
+}
 
-  const addFile = (display: string, real: string) => {
-    if (seenReal.has(real)) return; // the same file reached twice (named twice, or through a symlink): read once
-    seenReal.add(real);
-    files.push(display);
-  };
+function addFile(c: Collected, display: string, real: string): void {
+  if (c.seenReal.has(real)) return; // the same file reached twice (named twice, or through a symlink): read once
+  c.seenReal.add(real);
+  c.files.push(display);
+}
 
-  async function walk(dirDisplay: string, dirReal: string, root: string, ancestors: Set<string>): Promise<void> {
-    let entries;
-    try {
-      entries = await readdir(dirReal, { withFileTypes: true });
-    } catch (e) {
-      diagnostics.push(diag(dirDisplay, `cannot read folder: ${errnoMessage(e)}`));
-      return;
+/** One path given on the command line: a file (read whatever its extension) or a folder (walked). */
+async function collectPath(c: Collected, p: string): Promise<void> {
+  if (p.trim() === '') {
+    c.diagnostics.push(diag('(empty path)', 'an empty path was given; name a declaration file or folder'));
+    return;
+  }
+  const display = displayPath(p);
+  try {
+    await lstat(p);
+    const real = await realpath(p);
+    const st = await stat(real);
+    if (st.isDirectory()) {
+      const before = c.files.length;
+      await walk(c, display, real, real, new Set([real]));
+      if (c.files.length === before && !c.diagnostics.some((d) => d.file.startsWith(display))) {
+        // an error, not a warning: a wrong folder in CI must not validate or plan nothing and pass
+        c.diagnostics.push(diag(display, 'no *.yaml or *.yml files in this folder; name a folder holding declarations'));
+      }
+    } else if (st.isFile()) {
+      addFile(c, display, real); // named explicitly: read whatever its extension
+    } else {
+      c.diagnostics.push(diag(display, 'not a regular file or folder'));
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue; // .git, editor swap files, ...
-      const display = join(dirDisplay, entry.name);
-      const full = join(dirReal, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      let real = full;
-      if (entry.isSymbolicLink()) {
-        try {
-          real = await realpath(full);
-          const st = await stat(real);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch (e) {
-          if (YAML_EXT.test(entry.name) || (e as NodeJS.ErrnoException)?.code === 'ELOOP') {
-            diagnostics.push(diag(display, `broken symbolic link: ${errnoMessage(e)}`));
-          }
-          continue;
-        }
-        if (!isInside(real, root)) {
-          if (isDir || YAML_EXT.test(entry.name)) {
-            diagnostics.push(diag(display, `symbolic link points outside ${displayPath(root)} (to ${real}); skipped — copy the file in instead`));
-          }
-          continue;
-        }
+  } catch (e) {
+    c.diagnostics.push(diag(display, errnoMessage(e)));
+  }
+}
+
+/** A folder's entry as it counts: its real path and whether it is a folder or a file; undefined (with a diagnostic
+ * when it matters) for a broken symbolic link or one that points outside the folder given. */
+async function resolveEntry(c: Collected, entry: Dirent, display: string, full: string, root: string): Promise<{ real: string; isDir: boolean; isFile: boolean } | undefined> {
+  if (!entry.isSymbolicLink()) return { real: full, isDir: entry.isDirectory(), isFile: entry.isFile() };
+  let real: string;
+  let isDir: boolean;
+  let isFile: boolean;
+  try {
+    real = await realpath(full);
+    const st = await stat(real);
+    isDir = st.isDirectory();
+    isFile = st.isFile();
+  } catch (e) {
+    if (YAML_EXT.test(entry.name) || (e as NodeJS.ErrnoException)?.code === 'ELOOP') {
+      c.diagnostics.push(diag(display, `broken symbolic link: ${errnoMessage(e)}`));
+    }
+    return undefined;
+  }
+  if (!isInside(real, root)) {
+    if (isDir || YAML_EXT.test(entry.name)) {
+      c.diagnostics.push(diag(display, `symbolic link points outside ${displayPath(root)} (to ${real}); skipped — copy the file in instead`));
+    }
+    return undefined;
+  }
+  return { real, isDir, isFile };
+}
+
+/** A folder's YAML files, sorted by name, its subfolders walked (hidden entries skipped, symbolic link loops refused). */
+async function walk(c: Collected, dirDisplay: string, dirReal: string, root: string, ancestors: Set<string>): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dirReal, { withFileTypes: true });
+  } catch (e) {
+    c.diagnostics.push(diag(dirDisplay, `cannot read folder: ${errnoMessage(e)}`));
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue; // .git, editor swap files, ...
+    const display = join(dirDisplay, entry.name);
+    const resolved = await resolveEntry(c, entry, display, join(dirReal, entry.name), root);
+    if (!resolved) continue;
+    const { real, isDir, isFile } = resolved;
+    if (isDir) {
+      if (ancestors.has(real)) {
+        c.diagnostics.push(diag(display, `symbolic link loop: ${real} is a parent of this folder; skipped`));
+        continue;
       }
-      if (isDir) {
-        if (ancestors.has(real)) {
-          diagnostics.push(diag(display, `symbolic link loop: ${real} is a parent of this folder; skipped`));
-          continue;
-        }
-        await walk(display, real, root, new Set([...ancestors, real]));
-      } else if (isFile && YAML_EXT.test(entry.name)) {
-        addFile(display, real);
-      }
+      await walk(c, display, real, root, new Set([...ancestors, real]));
+    } else if (isFile && YAML_EXT.test(entry.name)) {
+      addFile(c, display, real);
     }
   }
-
-  for (const p of paths) {
-    if (p.trim() === '') {
-      diagnostics.push(diag('(empty path)', 'an empty path was given; name a declaration file or folder'));
-      continue;
-    }
-    const display = displayPath(p);
-    try {
-      await lstat(p);
-      const real = await realpath(p);
-      const st = await stat(real);
-      if (st.isDirectory()) {
-        const before = files.length;
-        await walk(display, real, real, new Set([real]));
-        if (files.length === before && !diagnostics.some((d) => d.file.startsWith(display))) {
-          // an error, not a warning: a wrong folder in CI must not validate or plan nothing and pass
-          diagnostics.push(diag(display, 'no *.yaml or *.yml files in this folder; name a folder holding declarations'));
-        }
-      } else if (st.isFile()) {
-        addFile(display, real); // named explicitly: read whatever its extension
-      } else {
-        diagnostics.push(diag(display, 'not a regular file or folder'));
-      }
-    } catch (e) {
-      diagnostics.push(diag(display, errnoMessage(e)));
-    }
-  }
-  return { files, diagnostics };
 }
 
 /** Reads and decodes one file; a diagnostic instead of text when it is too large, binary or not UTF-8. */
