@@ -49072,7 +49072,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input, options) => {
+    var scan2 = (input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -49361,7 +49361,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -50384,7 +50384,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
     var constants3 = require_constants6();
@@ -50475,7 +50475,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.scan = (input, options) => scan2(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -57199,8 +57199,7 @@ function hasForbiddenKey(v) {
   return false;
 }
 var WHOLE_FILE_AFTER = 20;
-function parseFast(file, text, parsePreciseText) {
-  if (!fastEligible(text)) return void 0;
+function scan(file, text) {
   const roots = [];
   const opens = [];
   const crowded = [];
@@ -57235,13 +57234,13 @@ function parseFast(file, text, parsePreciseText) {
     return void 0;
   }
   if (multiLine || roots.length !== values.length || opens.length !== 0) return void 0;
-  const starts = lineStarts(text);
-  const documents = [];
-  const diagnostics = [];
+  return { values, roots, crowded };
+}
+function exactDocuments(file, text, starts, roots, parsePreciseText) {
   const exact = /* @__PURE__ */ new Map();
   const lineOf = (offset) => positionAt(starts, file, offset).line;
   let whole;
-  const exactDoc = (index) => {
+  return (index) => {
     if (exact.has(index)) return exact.get(index);
     if (whole || exact.size >= WHOLE_FILE_AFTER) {
       whole ??= new Map(parsePreciseText(file, text).documents.map((d) => [d.index, d]));
@@ -57257,6 +57256,16 @@ function parseFast(file, text, parsePreciseText) {
     exact.set(index, doc);
     return doc;
   };
+}
+function parseFast(file, text, parsePreciseText) {
+  if (!fastEligible(text)) return void 0;
+  const scanned = scan(file, text);
+  if (!scanned) return void 0;
+  const { values, roots, crowded } = scanned;
+  const starts = lineStarts(text);
+  const documents = [];
+  const diagnostics = [];
+  const exactDoc = exactDocuments(file, text, starts, roots, parsePreciseText);
   let nonEmpty2 = 0;
   for (let index = 0; index < values.length; index++) {
     const root = roots[index];
