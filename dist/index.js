@@ -58118,103 +58118,119 @@ function declarationsByKind(declarations) {
   return out;
 }
 function planKind(kind, decls, liveObjs, options, inTarget, each) {
-  const kindName = kind.kind;
-  const part = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] };
-  const inPruneScope = pruneScopeTest(options);
-  const index = indexLive(kind, liveObjs);
-  const matched = /* @__PURE__ */ new Set();
+  const run2 = {
+    kind,
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    index: indexLive(kind, liveObjs),
+    matched: /* @__PURE__ */ new Set()
+  };
   const step = (decl) => {
-    const spec = decl.spec;
-    const ignore = ignoreOf(decl, options);
-    const pinnedId2 = pinnedId(kind, spec);
-    let match;
-    if (pinnedId2 !== void 0) {
-      match = index.byId.get(pinnedId2);
-      if (match === void 0) {
-        const at2 = pinnedIdPath(kind);
-        part.diagnostics.push({ ...decl.positionOf(at2), path: at2.join("."), message: `no live ${kindName} has id '${pinnedId2}'` });
-        return;
-      }
-      const liveName = kind.nameOf(match);
-      if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
-        part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId2}, which Qualys names '${liveName}': the pinned object is the one changed.`);
-      }
-    } else {
-      const candidates = index.byName.get(decl.name) ?? [];
-      if (candidates.length > 1) {
-        part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
-        for (const c of candidates) matched.add(c);
-        return;
-      }
-      match = candidates[0];
-    }
-    if (match !== void 0) matched.add(match);
-    if (!inTarget(kindName, decl.name)) return;
-    if (match === void 0) {
-      if (!kind.can.create) {
-        const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
-        part.diagnostics.push({
-          ...decl.positionOf(["metadata", "name"]),
-          path: "metadata.name",
-          message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(", ")})` : ""}`
-        });
-        return;
-      }
-      const after2 = desiredState(kind, spec);
-      part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source, ...ignore.length ? { ignore } : {} });
-      return;
-    }
-    if (kind.isProtected(match)) {
-      part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
-      return;
-    }
-    const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
-    if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-    const patch = diff(before, after);
-    if (patch.length === 0) {
-      part.unchanged++;
-      return;
-    }
-    if (!kind.can.update) {
-      part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
-      return;
-    }
-    part.upserts.push({
-      kind: kindName,
-      name: decl.name,
-      action: "update",
-      id: kind.idOf(match),
-      patch,
-      before,
-      after,
-      spec,
-      fingerprint: fingerprint(kind.canonicalLive(match)),
-      source: decl.source,
-      ...ignore.length ? { ignore } : {}
-    });
+    const found = matchDeclaration(run2, decl);
+    if (!found) return;
+    if (found.match !== void 0) run2.matched.add(found.match);
+    if (!inTarget(kind.kind, decl.name)) return;
+    planDeclared(run2, decl, found.match, ignoreOf(decl, options));
   };
   const done = () => {
-    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-    if (options.prune && kind.can.delete) {
-      for (const obj of liveObjs) {
-        if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
-      }
-      for (const obj of undeclared) {
-        const name = kind.nameOf(obj);
-        if (!inTarget(kindName, name)) continue;
-        if (!inPruneScope(kindName, name)) {
-          part.leftAlone++;
-          continue;
-        }
-        const before = carriedView(kind, obj);
-        part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
-      }
-    } else {
-      part.unmanaged += undeclared.length;
-    }
-    return part;
+    planUndeclared(run2, liveObjs, options, inTarget);
+    return run2.part;
   };
   return each(decls, step, done);
+}
+function matchDeclaration(run2, decl) {
+  const { kind, part, index } = run2;
+  const kindName = kind.kind;
+  const pinnedId2 = pinnedId(kind, decl.spec);
+  if (pinnedId2 !== void 0) {
+    const match = index.byId.get(pinnedId2);
+    if (match === void 0) {
+      const at2 = pinnedIdPath(kind);
+      part.diagnostics.push({ ...decl.positionOf(at2), path: at2.join("."), message: `no live ${kindName} has id '${pinnedId2}'` });
+      return void 0;
+    }
+    const liveName = kind.nameOf(match);
+    if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
+      part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId2}, which Qualys names '${liveName}': the pinned object is the one changed.`);
+    }
+    return { match };
+  }
+  const candidates = index.byName.get(decl.name) ?? [];
+  if (candidates.length > 1) {
+    part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
+    for (const c of candidates) run2.matched.add(c);
+    return void 0;
+  }
+  return { match: candidates[0] };
+}
+function planDeclared(run2, decl, match, ignore) {
+  const { kind, part, index } = run2;
+  const kindName = kind.kind;
+  const spec = decl.spec;
+  if (match === void 0) {
+    if (!kind.can.create) {
+      const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
+      part.diagnostics.push({
+        ...decl.positionOf(["metadata", "name"]),
+        path: "metadata.name",
+        message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(", ")})` : ""}`
+      });
+      return;
+    }
+    const after2 = desiredState(kind, spec);
+    part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source, ...ignore.length ? { ignore } : {} });
+    return;
+  }
+  if (kind.isProtected(match)) {
+    part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
+    return;
+  }
+  const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
+  if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
+  const patch = diff(before, after);
+  if (patch.length === 0) {
+    part.unchanged++;
+    return;
+  }
+  if (!kind.can.update) {
+    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    return;
+  }
+  part.upserts.push({
+    kind: kindName,
+    name: decl.name,
+    action: "update",
+    id: kind.idOf(match),
+    patch,
+    before,
+    after,
+    spec,
+    fingerprint: fingerprint(kind.canonicalLive(match)),
+    source: decl.source,
+    ...ignore.length ? { ignore } : {}
+  });
+}
+function planUndeclared(run2, liveObjs, options, inTarget) {
+  const { kind, part, matched } = run2;
+  const kindName = kind.kind;
+  const inPruneScope = pruneScopeTest(options);
+  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
+  if (!(options.prune && kind.can.delete)) {
+    part.unmanaged += undeclared.length;
+    return;
+  }
+  for (const obj of liveObjs) {
+    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
+  }
+  for (const obj of undeclared) {
+    const name = kind.nameOf(obj);
+    if (!inTarget(kindName, name)) continue;
+    if (!inPruneScope(kindName, name)) {
+      part.leftAlone++;
+      continue;
+    }
+    const before = carriedView(kind, obj);
+    part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+  }
 }
 var eachSync = (decls, step, done) => {
   for (const d of decls) step(d);
