@@ -58009,18 +58009,22 @@ async function readAll(api, kind) {
   const fields = allFields(kind);
   return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
 }
+function indexLive(kind, live) {
+  const byName2 = /* @__PURE__ */ new Map();
+  const byId = /* @__PURE__ */ new Map();
+  for (const obj of live) {
+    const name = kind.nameOf(obj);
+    const list = byName2.get(name);
+    if (list) list.push(obj);
+    else byName2.set(name, [obj]);
+    byId.set(kind.idOf(obj), obj);
+  }
+  return { byName: byName2, byId };
+}
 async function readForPlan(api, kind, decls) {
   const items = await kind.list(api);
   if (decls.length === 0) return items;
-  const byName2 = /* @__PURE__ */ new Map();
-  const byId = /* @__PURE__ */ new Map();
-  for (const it of items) {
-    const n = kind.nameOf(it);
-    const list = byName2.get(n);
-    if (list) list.push(it);
-    else byName2.set(n, [it]);
-    byId.set(kind.idOf(it), it);
-  }
+  const { byName: byName2, byId } = indexLive(kind, items);
   const wanted = /* @__PURE__ */ new Map();
   for (const d of decls) {
     const spec = d.spec;
@@ -58078,18 +58082,6 @@ async function fetchLive(api, kinds, onProgress) {
 }
 function diff(before, after) {
   return import_fast_json_patch.default.compare(before, after);
-}
-function indexLive(kind, live) {
-  const byName2 = /* @__PURE__ */ new Map();
-  const byId = /* @__PURE__ */ new Map();
-  for (const obj of live) {
-    const name = kind.nameOf(obj);
-    const list = byName2.get(name);
-    if (list) list.push(obj);
-    else byName2.set(name, [obj]);
-    byId.set(kind.idOf(obj), obj);
-  }
-  return { byName: byName2, byId };
 }
 function parseTargets(targets) {
   if (!targets || targets.length === 0) return void 0;

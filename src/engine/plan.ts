@@ -11,7 +11,7 @@ import type { IgnoredDifference, Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { fingerprint, forKind } from './util.js';
 import { desiredState, managedView } from './desired.js';
-import { carriedView, readAll, readForPlan } from './fetch.js';
+import { carriedView, indexLive, readAll, readForPlan, type Index } from './fetch.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -90,24 +90,6 @@ export async function fetchForPlan(api: ApiClient, kinds: readonly Kind[], decla
 
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): jsonpatch.Operation[] {
   return jsonpatch.compare(before, after);
-}
-
-interface Index {
-  byName: Map<string, unknown[]>;
-  byId: Map<string, unknown>;
-}
-
-function indexLive(kind: Kind, live: readonly unknown[]): Index {
-  const byName = new Map<string, unknown[]>();
-  const byId = new Map<string, unknown>();
-  for (const obj of live) {
-    const name = kind.nameOf(obj);
-    const list = byName.get(name);
-    if (list) list.push(obj);
-    else byName.set(name, [obj]);
-    byId.set(kind.idOf(obj), obj);
-  }
-  return { byName, byId };
 }
 
 function parseTargets(targets: string[] | undefined): Set<string> | undefined {
