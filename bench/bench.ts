@@ -80,6 +80,7 @@ function parseArgs(argv: string[]): Args {
         process.stdout.write('usage: node build/bench.js [--sizes 100,1000,10000] [--sparse 2010] [--qidless 1000,10000] [--latency 25] [--concurrency 6] [--repeat 3] [--out FILE] [--keep]\n'
           + 'Each figure is the median of --repeat runs, each in a fresh process.\n');
         process.exit(0);
+        // (exit does not return: nothing falls through)
       default:
         throw new Error(`unknown flag ${f} (see --help)`);
     }

@@ -177,10 +177,22 @@ export function buildWorkload(root: string, size: number): Workload {
   const cps = Array.from({ length: mix.centralizedPolicies }, (_, i) => centralizedOf(i));
   const rps = Array.from({ length: mix.runtimePolicies }, (_, i) => runtimeOf(i));
   const sps = Array.from({ length: mix.sensorProfiles }, (_, i) => sensorProfileOf(i));
-  for (const o of exc) (seed.exceptions!.push(o.live), base.push({ kind: 'Exception', name: o.name, spec: o.spec }));
-  for (const o of cps) (seed.centralizedPolicies!.push(o.live), base.push({ kind: 'CentralizedPolicy', name: o.name, spec: o.spec }));
-  for (const o of rps) (seed.runtimePolicies!.push(o.live), base.push({ kind: 'RuntimePolicy', name: o.name, spec: o.spec }));
-  for (const o of sps) (seed.sensorProfiles!.push(o.live), base.push({ kind: 'SensorProfile', name: o.name, spec: o.spec }));
+  for (const o of exc) {
+    seed.exceptions!.push(o.live);
+    base.push({ kind: 'Exception', name: o.name, spec: o.spec });
+  }
+  for (const o of cps) {
+    seed.centralizedPolicies!.push(o.live);
+    base.push({ kind: 'CentralizedPolicy', name: o.name, spec: o.spec });
+  }
+  for (const o of rps) {
+    seed.runtimePolicies!.push(o.live);
+    base.push({ kind: 'RuntimePolicy', name: o.name, spec: o.spec });
+  }
+  for (const o of sps) {
+    seed.sensorProfiles!.push(o.live);
+    base.push({ kind: 'SensorProfile', name: o.name, spec: o.spec });
+  }
   // Secret rules: the first N built-in rules, declared as they are; every other one switched off in the seed.
   const rules = builtinSecretRules().slice(0, mix.secretRules);
   rules.forEach((r, i) => {

@@ -49072,7 +49072,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input, options) => {
+    var scan2 = (input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -49361,7 +49361,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -50384,7 +50384,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
     var constants3 = require_constants6();
@@ -50475,7 +50475,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.scan = (input, options) => scan2(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -51046,6 +51046,9 @@ function info(message) {
 }
 
 // src/errors.ts
+function formatDiagnostic(d) {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message}`;
+}
 var QcsError = class extends Error {
   code;
   hint;
@@ -51386,6 +51389,9 @@ function resolveTarget(opts, env = process.env) {
 // src/api/client.ts
 var import_undici3 = __toESM(require_undici(), 1);
 import { performance as performance2 } from "node:perf_hooks";
+
+// src/version.ts
+var VERSION = "0.1.0";
 
 // src/api/auth.ts
 var DEFAULT_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1e3;
@@ -51788,8 +51794,7 @@ function endpointTemplate(method, path2) {
   return `${method} ${segs.join("/")}`;
 }
 
-// src/api/client.ts
-var VERSION = "0.1.0";
+// src/api/wire.ts
 var DEFAULTS = Object.freeze({
   maxConcurrency: 6,
   retries: 6,
@@ -51833,6 +51838,40 @@ function lowerHeaders(h) {
 function bytesOf(s) {
   return Buffer.byteLength(s, "utf8");
 }
+function parseBody(res, method, path2) {
+  const text = res.text;
+  if (text.trim() === "") return void 0;
+  const ct = (header(res.headers, "content-type") ?? "").toLowerCase();
+  if (/[/+]json\b/.test(ct)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new QcsError("E_BAD_RESPONSE", `${method} ${path2} answered ${res.status} with malformed JSON (${bytesOf(text)} bytes)`, {
+        hint: "The gateway or a proxy in between sent a broken answer; try again, and check the gateway URL."
+      });
+    }
+  }
+  const t = text.trimStart();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+var TransportFailure = class extends Error {
+  constructor(failure, cause) {
+    super(failure.reason);
+    this.failure = failure;
+    this.cause = cause;
+  }
+  failure;
+  cause;
+};
+
+// src/api/client.ts
 var HttpApiClient = class {
   gateway;
   stats = { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
@@ -51952,7 +51991,7 @@ var HttpApiClient = class {
         if (!renewed && this.tokens.invalidate(jwt)) continue;
         throw this.authRefused(res.text, renewed);
       }
-      if (s >= 200 && s < 300) return this.parseBody(res, method, csPath);
+      if (s >= 200 && s < 300) return parseBody(res, method, csPath);
       if (s === 404 && method === "DELETE" && maybeDoneBefore) return void 0;
       if (s >= 300 && s < 400) throw redirectError(s, method, csPath, header(res.headers, "location"), this.host);
       throw apiErrorFrom(s, method, csPath, res.text);
@@ -52216,45 +52255,60 @@ var HttpApiClient = class {
       { hint: "Narrow the request (a filter or smaller pages), or check that the gateway URL is right." }
     );
   }
-  parseBody(res, method, path2) {
-    const text = res.text;
-    if (text.trim() === "") return void 0;
-    const ct = (header(res.headers, "content-type") ?? "").toLowerCase();
-    if (/[/+]json\b/.test(ct)) {
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new QcsError("E_BAD_RESPONSE", `${method} ${path2} answered ${res.status} with malformed JSON (${bytesOf(text)} bytes)`, {
-          hint: "The gateway or a proxy in between sent a broken answer; try again, and check the gateway URL."
-        });
-      }
-    }
-    const t = text.trimStart();
-    if (t.startsWith("{") || t.startsWith("[")) {
-      try {
-        return JSON.parse(text);
-      } catch {
-        return text;
-      }
-    }
-    return text;
-  }
-};
-var TransportFailure = class extends Error {
-  constructor(failure, cause) {
-    super(failure.reason);
-    this.failure = failure;
-    this.cause = cause;
-  }
-  failure;
-  cause;
 };
 function createClient(target, options) {
   return new HttpApiClient(target, options);
 }
 
-// src/declarations/validate.ts
-import { createHash as createHash2 } from "node:crypto";
+// src/json.ts
+function sortKeysDeep(value) {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const obj = value;
+    const out = {};
+    for (const k of Object.keys(obj).sort()) if (obj[k] !== void 0) out[k] = sortKeysDeep(obj[k]);
+    return out;
+  }
+  return value;
+}
+function stableStringify(value) {
+  return JSON.stringify(sortKeysDeep(value));
+}
+function sameValue(a, b) {
+  return stableStringify(a) === stableStringify(b);
+}
+function unescapePointerToken(token) {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+function pointerTokens(pointer) {
+  if (pointer === "") return [];
+  return pointer.split("/").slice(1).map(unescapePointerToken);
+}
+function joinPath(segments, ident) {
+  let out = "";
+  for (const seg2 of segments) {
+    if (typeof seg2 === "number") out += `[${seg2}]`;
+    else if (ident.test(seg2)) out += out ? `.${seg2}` : seg2;
+    else out += `[${JSON.stringify(seg2)}]`;
+  }
+  return out;
+}
+function pointerToPath(pointer) {
+  if (pointer === "" || pointer === "/") return "";
+  return joinPath(pointerTokens(pointer).map((s) => /^\d+$/.test(s) ? Number(s) : s), /^[A-Za-z_$][\w$]*$/);
+}
+function formatPath(path2) {
+  const shown = path2.map((s) => typeof s === "string" && s.length > 60 ? `${s.slice(0, 57)}...` : s);
+  return joinPath(shown, /^[A-Za-z_$][\w$-]*$/);
+}
+function valueAt(doc, pointer) {
+  let cur = doc;
+  for (const seg2 of pointerTokens(pointer)) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[seg2];
+  }
+  return cur;
+}
 
 // src/kinds/util.ts
 function isObj(v) {
@@ -52303,21 +52357,6 @@ function compact(o) {
   const out = {};
   for (const [k, v] of Object.entries(o)) if (v !== void 0) out[k] = v;
   return out;
-}
-function stableStringify(v) {
-  return JSON.stringify(sortKeysDeep(v));
-}
-function sameValue(a, b) {
-  return stableStringify(a) === stableStringify(b);
-}
-function sortKeysDeep(v) {
-  if (Array.isArray(v)) return v.map(sortKeysDeep);
-  if (isObj(v)) {
-    const out = {};
-    for (const k of Object.keys(v).sort()) if (v[k] !== void 0) out[k] = sortKeysDeep(v[k]);
-    return out;
-  }
-  return v;
 }
 function compareKeys(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -53352,22 +53391,12 @@ function pinnedIdPath(kind) {
 }
 
 // src/declarations/messages.ts
-function formatPath(path2) {
-  let out = "";
-  for (const raw2 of path2) {
-    const seg2 = typeof raw2 === "string" && raw2.length > 60 ? `${raw2.slice(0, 57)}...` : raw2;
-    if (typeof seg2 === "number") out += `[${seg2}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg2)) out += out ? `.${seg2}` : seg2;
-    else out += `[${JSON.stringify(seg2)}]`;
-  }
-  return out;
-}
 function splitInstancePath(instancePath, data) {
   if (!instancePath) return [];
   const segs = [];
   let cur = data;
   for (const raw2 of instancePath.slice(1).split("/")) {
-    const key = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
+    const key = unescapePointerToken(raw2);
     if (Array.isArray(cur) && /^\d+$/.test(key)) {
       const i = Number(key);
       segs.push(i);
@@ -53808,7 +53837,6 @@ function kindByName(name) {
 // src/declarations/load.ts
 import { lstat as lstat2, readFile, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { createRequire } from "node:module";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -56037,7 +56065,7 @@ function requireLoader() {
     state.depth -= 1;
     return state.tag !== null || state.anchor !== null || hasContent;
   }
-  function readDocument(state) {
+  function readDocument2(state) {
     const documentStart = state.position;
     let hasDirectives = false;
     let ch;
@@ -56133,7 +56161,7 @@ function requireLoader() {
       state.position += 1;
     }
     while (state.position < state.length - 1) {
-      readDocument(state);
+      readDocument2(state);
     }
     return state.documents;
   }
@@ -56876,165 +56904,8 @@ var {
   safeDump
 } = yaml;
 
-// src/declarations/fast.ts
-var { Type: Type2, FAILSAFE_SCHEMA: FAILSAFE_SCHEMA2 } = yaml;
-var NULL = /^(?:~|[Nn]ull|NULL)?$/;
-var BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-var INT_OCT = /^0o[0-7]+$/;
-var INT = /^[-+]?[0-9]+$/;
-var INT_HEX = /^0x[0-9a-fA-F]+$/;
-var FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-var FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-var coreNull = new Type2("tag:yaml.org,2002:null", { kind: "scalar", resolve: (s) => NULL.test(s), construct: () => null });
-var coreBool = new Type2("tag:yaml.org,2002:bool", {
-  kind: "scalar",
-  resolve: (s) => BOOL.test(s),
-  construct: (s) => s[0] === "t" || s[0] === "T"
-});
-var coreInt = new Type2("tag:yaml.org,2002:int", {
-  kind: "scalar",
-  resolve: (s) => INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s),
-  construct: (s) => INT_OCT.test(s) ? parseInt(s.substring(2), 8) : INT.test(s) ? parseInt(s, 10) : parseInt(s.substring(2), 16)
-});
-var coreFloat = new Type2("tag:yaml.org,2002:float", {
-  kind: "scalar",
-  resolve: (s) => FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s),
-  construct: (s) => FLOAT_NAN.test(s) ? s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity : parseFloat(s)
-});
-var CORE_SCHEMA2 = FAILSAFE_SCHEMA2.extend({ implicit: [coreNull, coreBool, coreInt, coreFloat] });
-var LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]|["'\]}]#/m;
-function fastEligible(text) {
-  return !LEAVE_TO_YAML.test(text);
-}
-function skipBlank(text, i) {
-  for (; ; ) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-    else if (c === 35) {
-      const nl = text.indexOf("\n", i);
-      if (nl < 0) return text.length;
-      i = nl + 1;
-    } else return i;
-  }
-}
-function lineStarts(text) {
-  const out = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) out.push(i + 1);
-  return out;
-}
-function positionAt(starts, file, offset) {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi + 1 >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { file, line: lo + 1, column: offset - starts[lo] + 1 };
-}
-function hasForbiddenKey(v) {
-  if (Array.isArray(v)) {
-    for (const x of v) if (x !== null && typeof x === "object" && hasForbiddenKey(x)) return true;
-    return false;
-  }
-  if (v === null || typeof v !== "object") return false;
-  for (const k of Object.keys(v)) {
-    if (FORBIDDEN_KEYS.has(k) || k.length > 1e3) return true;
-    const x = v[k];
-    if (x !== null && typeof x === "object" && hasForbiddenKey(x)) return true;
-  }
-  return false;
-}
-var WHOLE_FILE_AFTER = 20;
-function parseFast(file, text, parsePreciseText) {
-  if (!fastEligible(text)) return void 0;
-  const roots = [];
-  const opens = [];
-  const crowded = [];
-  let multiLine = false;
-  let values;
-  try {
-    values = yaml.loadAll(text, void 0, {
-      schema: CORE_SCHEMA2,
-      filename: file,
-      listener(event, state) {
-        if (event === "open") {
-          if (opens.length === 0) roots.push({ start: state.position, empty: false });
-          opens.push(state.position);
-          return;
-        }
-        const openedAt = opens.pop();
-        const r = state.result;
-        const at2 = skipBlank(text, openedAt);
-        const c = text.charCodeAt(at2);
-        if (c === 91 || c === 123 || c === 34 || c === 39) {
-          const nl = text.indexOf("\n", at2);
-          if (nl >= 0 && nl < state.position) multiLine = true;
-        }
-        if (state.kind === "sequence" || state.kind === "mapping") {
-          const n = Array.isArray(r) ? r.length : r && typeof r === "object" ? Object.keys(r).length : 0;
-          if (n > MAX_COLLECTION_ITEMS) crowded.push({ offset: skipBlank(text, openedAt), what: state.kind === "sequence" ? "this list" : "this mapping", n, doc: roots.length - 1 });
-        }
-        if (opens.length === 0) roots[roots.length - 1].empty = !state.kind && r === null;
-      }
-    });
-  } catch {
-    return void 0;
-  }
-  if (multiLine || roots.length !== values.length || opens.length !== 0) return void 0;
-  const starts = lineStarts(text);
-  const documents = [];
-  const diagnostics = [];
-  const exact = /* @__PURE__ */ new Map();
-  const lineOf = (offset) => positionAt(starts, file, offset).line;
-  let whole;
-  const exactDoc = (index) => {
-    if (exact.has(index)) return exact.get(index);
-    if (whole || exact.size >= WHOLE_FILE_AFTER) {
-      whole ??= new Map(parsePreciseText(file, text).documents.map((d) => [d.index, d]));
-      return whole.get(index);
-    }
-    const firstLine = lineOf(skipBlank(text, roots[index].start));
-    const next = roots[index + 1];
-    const lastLine = next ? lineOf(skipBlank(text, next.start)) : starts.length + 1;
-    const slice = text.slice(starts[firstLine - 1], lastLine - 1 < starts.length ? starts[lastLine - 1] : text.length);
-    const inner = parsePreciseText(file, slice).documents[0];
-    const shift = (p) => ({ ...p, line: p.line + firstLine - 1 });
-    const doc = inner && { ...inner, positionOf: (path2) => shift(inner.positionOf(path2)), keyPositionOf: (path2) => shift(inner.keyPositionOf(path2)) };
-    exact.set(index, doc);
-    return doc;
-  };
-  let nonEmpty2 = 0;
-  for (let index = 0; index < values.length; index++) {
-    const root = roots[index];
-    if (root.empty) continue;
-    nonEmpty2++;
-    const value = values[index];
-    if (value === null || typeof value !== "object" || Array.isArray(value) || hasForbiddenKey(value)) return void 0;
-    const source = positionAt(starts, file, skipBlank(text, root.start));
-    const tooMany = crowded.filter((c) => c.doc === index);
-    if (tooMany.length) {
-      for (const c of tooMany) {
-        diagnostics.push({ ...positionAt(starts, file, c.offset), path: "", message: `${c.what} holds ${c.n} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, severity: "error" });
-      }
-      continue;
-    }
-    documents.push({
-      file,
-      index,
-      value,
-      source,
-      positionOf: (path2) => exactDoc(index)?.positionOf(path2) ?? source,
-      keyPositionOf: (path2) => exactDoc(index)?.keyPositionOf(path2) ?? source
-    });
-  }
-  if (nonEmpty2 === 0) return void 0;
-  return { documents, diagnostics, fast: true };
-}
-
-// src/declarations/load.ts
-var MAX_FILE_BYTES = 32 * 1024 * 1024;
+// src/declarations/yaml.ts
+import { createRequire } from "node:module";
 var MAX_ALIAS_COUNT = 100;
 var MAX_FLOW_DEPTH = 64;
 var MAX_COLLECTION_ITEMS = 1e4;
@@ -57050,129 +56921,8 @@ function Y() {
   }
   return yamlLib;
 }
-var YAML_EXT = /\.ya?ml$/i;
 function diag(file, message, pos = { line: 1, column: 1 }, path2 = "") {
   return { file, line: pos.line, column: pos.column, path: path2, message, severity: "error" };
-}
-function isInside(child, root) {
-  return child === root || child.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-function displayPath(p) {
-  const abs = resolve(p);
-  const rel = relative(process.cwd(), abs);
-  return rel && !rel.startsWith("..") && !rel.startsWith(sep) ? rel : abs;
-}
-function errnoMessage(e) {
-  const code2 = e?.code;
-  if (code2 === "ENOENT") return "no such file or directory";
-  if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
-  if (code2 === "ELOOP") return "too many levels of symbolic links (a symlink loop)";
-  return e instanceof Error ? e.message : String(e);
-}
-async function collectFiles(paths) {
-  const files = [];
-  const diagnostics = [];
-  const seenReal = /* @__PURE__ */ new Set();
-  const addFile = (display, real) => {
-    if (seenReal.has(real)) return;
-    seenReal.add(real);
-    files.push(display);
-  };
-  async function walk(dirDisplay, dirReal, root, ancestors) {
-    let entries;
-    try {
-      entries = await readdir2(dirReal, { withFileTypes: true });
-    } catch (e) {
-      diagnostics.push(diag(dirDisplay, `cannot read folder: ${errnoMessage(e)}`));
-      return;
-    }
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const display = join(dirDisplay, entry.name);
-      const full = join(dirReal, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      let real = full;
-      if (entry.isSymbolicLink()) {
-        try {
-          real = await realpath(full);
-          const st = await stat2(real);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch (e) {
-          if (YAML_EXT.test(entry.name) || e?.code === "ELOOP") {
-            diagnostics.push(diag(display, `broken symbolic link: ${errnoMessage(e)}`));
-          }
-          continue;
-        }
-        if (!isInside(real, root)) {
-          if (isDir || YAML_EXT.test(entry.name)) {
-            diagnostics.push(diag(display, `symbolic link points outside ${displayPath(root)} (to ${real}); skipped \u2014 copy the file in instead`));
-          }
-          continue;
-        }
-      }
-      if (isDir) {
-        if (ancestors.has(real)) {
-          diagnostics.push(diag(display, `symbolic link loop: ${real} is a parent of this folder; skipped`));
-          continue;
-        }
-        await walk(display, real, root, /* @__PURE__ */ new Set([...ancestors, real]));
-      } else if (isFile && YAML_EXT.test(entry.name)) {
-        addFile(display, real);
-      }
-    }
-  }
-  for (const p of paths) {
-    if (p.trim() === "") {
-      diagnostics.push(diag("(empty path)", "an empty path was given; name a declaration file or folder"));
-      continue;
-    }
-    const display = displayPath(p);
-    try {
-      await lstat2(p);
-      const real = await realpath(p);
-      const st = await stat2(real);
-      if (st.isDirectory()) {
-        const before = files.length;
-        await walk(display, real, real, /* @__PURE__ */ new Set([real]));
-        if (files.length === before && !diagnostics.some((d) => d.file.startsWith(display))) {
-          diagnostics.push(diag(display, "no *.yaml or *.yml files in this folder; name a folder holding declarations"));
-        }
-      } else if (st.isFile()) {
-        addFile(display, real);
-      } else {
-        diagnostics.push(diag(display, "not a regular file or folder"));
-      }
-    } catch (e) {
-      diagnostics.push(diag(display, errnoMessage(e)));
-    }
-  }
-  return { files, diagnostics };
-}
-async function readText(file) {
-  try {
-    const st = await stat2(file);
-    if (st.size > MAX_FILE_BYTES) {
-      return { diagnostic: diag(file, `file is too large (${st.size} bytes; the limit is ${MAX_FILE_BYTES} bytes = 32 MiB); split it into several files`) };
-    }
-    const buf = await readFile(file);
-    if (buf.length > MAX_FILE_BYTES) return { diagnostic: diag(file, `file is too large (the limit is ${MAX_FILE_BYTES} bytes = 32 MiB)`) };
-    const nul = buf.indexOf(0);
-    if (nul >= 0) {
-      return { diagnostic: diag(file, `binary file (NUL byte at offset ${nul}); declarations must be UTF-8 YAML text`) };
-    }
-    let text;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
-    } catch {
-      return { diagnostic: diag(file, "not valid UTF-8; save the file as UTF-8") };
-    }
-    return { text };
-  } catch (e) {
-    return { diagnostic: diag(file, `cannot read file: ${errnoMessage(e)}`) };
-  }
 }
 function cleanYamlMessage(message) {
   const first = message.split("\n")[0] ?? message;
@@ -57189,13 +56939,6 @@ function flowDepthOverflow(text, limit = MAX_FLOW_DEPTH) {
     } else if (depth > 0) depth--;
   }
   return void 0;
-}
-function parseText(file, text, options = {}) {
-  if (!options.precise && flowDepthOverflow(text) === void 0) {
-    const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
-    if (fast) return fast;
-  }
-  return parsePrecise(file, text);
 }
 function parsePrecise(file, text, positionsOnly = false) {
   const documents = [];
@@ -57235,57 +56978,66 @@ function parsePrecise(file, text, positionsOnly = false) {
   }
   let nonEmpty2 = 0;
   docs.forEach((doc, index) => {
-    const errors = [];
-    let sawSyntaxError = false;
-    for (const err of doc.errors) {
-      if (err.code !== "DUPLICATE_KEY") {
-        if (sawSyntaxError) continue;
-        sawSyntaxError = true;
-      }
-      const pos = err.linePos?.[0] ? { line: err.linePos[0].line, column: err.linePos[0].col } : posAt(err.pos[0]);
-      const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
-      errors.push(diag(file, message, pos));
-    }
-    if (!positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
-    for (const w of doc.warnings) {
-      const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
-      errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
-    }
-    const contents = doc.contents;
-    const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
-    if (isEmpty && errors.length === 0) return;
-    nonEmpty2++;
-    if (!sawSyntaxError && contents && !positionsOnly) errors.push(...structureProblems(doc, posAt));
-    const start = contents?.range ? contents.range[0] : doc.range[0];
-    const source = posAt(start);
-    const positionOf = (path2) => posAt(nodeAt(doc, path2, false));
-    const keyPositionOf = (path2) => posAt(nodeAt(doc, path2, true));
-    diagnostics.push(...errors);
-    if (errors.some((d) => d.severity !== "warning")) return;
-    if (!Y().isMap(contents)) {
-      const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
-      diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
-      return;
-    }
-    if (positionsOnly) {
-      documents.push({ file, index, value: void 0, source, positionOf, keyPositionOf });
-      return;
-    }
-    let value;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      const text2 = /alias count/i.test(msg) ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}); anchors and aliases may not be used to inflate a document` : `cannot read the document: ${msg}`;
-      diagnostics.push(diag(file, text2, source));
-      return;
-    }
-    documents.push({ file, index, value, source, positionOf, keyPositionOf });
+    if (readDocument({ file, text, posAt, positionsOnly, documents, diagnostics }, doc, index)) nonEmpty2++;
   });
   if (nonEmpty2 === 0 && diagnostics.length === 0) {
     diagnostics.push(diag(file, "empty file: no YAML documents (expected at least one declaration)"));
   }
   return { documents, diagnostics };
+}
+function documentProblems(ctx, doc) {
+  const { file, text, posAt } = ctx;
+  const errors = [];
+  let sawSyntaxError = false;
+  for (const err of doc.errors) {
+    if (err.code !== "DUPLICATE_KEY") {
+      if (sawSyntaxError) continue;
+      sawSyntaxError = true;
+    }
+    const pos = err.linePos?.[0] ? { line: err.linePos[0].line, column: err.linePos[0].col } : posAt(err.pos[0]);
+    const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
+    errors.push(diag(file, message, pos));
+  }
+  if (!ctx.positionsOnly) errors.push(...duplicateKeys(doc, text, posAt));
+  for (const w of doc.warnings) {
+    const pos = w.linePos?.[0] ? { line: w.linePos[0].line, column: w.linePos[0].col } : posAt(w.pos[0]);
+    errors.push({ ...diag(file, `YAML: ${cleanYamlMessage(w.message)}`, pos), severity: "warning" });
+  }
+  return { errors, sawSyntaxError };
+}
+function readDocument(ctx, doc, index) {
+  const { file, posAt, documents, diagnostics } = ctx;
+  const { errors, sawSyntaxError } = documentProblems(ctx, doc);
+  const contents = doc.contents;
+  const isEmpty = contents === null || Y().isScalar(contents) && contents.value === null && contents.source === "" && !sawSyntaxError;
+  if (isEmpty && errors.length === 0) return false;
+  if (!sawSyntaxError && contents && !ctx.positionsOnly) errors.push(...structureProblems(doc, posAt));
+  const start = contents?.range ? contents.range[0] : doc.range[0];
+  const source = posAt(start);
+  const positionOf = (path2) => posAt(nodeAt(doc, path2, false));
+  const keyPositionOf = (path2) => posAt(nodeAt(doc, path2, true));
+  diagnostics.push(...errors);
+  if (errors.some((d) => d.severity !== "warning")) return true;
+  if (!Y().isMap(contents)) {
+    const what = Y().isSeq(contents) ? "a list" : Y().isScalar(contents) ? `a ${contents.value === null ? "null" : typeof contents.value} value` : "not a mapping";
+    diagnostics.push(diag(file, `a declaration must be a mapping with apiVersion, kind, metadata and spec (got ${what})`, source));
+    return true;
+  }
+  if (ctx.positionsOnly) {
+    documents.push({ file, index, value: void 0, source, positionOf, keyPositionOf });
+    return true;
+  }
+  let value;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const text2 = /alias count/i.test(msg) ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}); anchors and aliases may not be used to inflate a document` : `cannot read the document: ${msg}`;
+    diagnostics.push(diag(file, text2, source));
+    return true;
+  }
+  documents.push({ file, index, value, source, positionOf, keyPositionOf });
+  return true;
 }
 function duplicateKeys(doc, text, posAt) {
   const out = [];
@@ -57388,6 +57140,306 @@ function nodeAt(doc, path2, wantKey) {
     }
   }
   return offset;
+}
+
+// src/declarations/fast.ts
+var { Type: Type2, FAILSAFE_SCHEMA: FAILSAFE_SCHEMA2 } = yaml;
+var NULL = /^(?:~|[Nn]ull|NULL)?$/;
+var BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+var INT_OCT = /^0o[0-7]+$/;
+var INT = /^[-+]?[0-9]+$/;
+var INT_HEX = /^0x[0-9a-fA-F]+$/;
+var FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+var FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+var coreNull = new Type2("tag:yaml.org,2002:null", { kind: "scalar", resolve: (s) => NULL.test(s), construct: () => null });
+var coreBool = new Type2("tag:yaml.org,2002:bool", {
+  kind: "scalar",
+  resolve: (s) => BOOL.test(s),
+  construct: (s) => s[0] === "t" || s[0] === "T"
+});
+var coreInt = new Type2("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (s) => INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s),
+  construct: (s) => INT_OCT.test(s) ? parseInt(s.substring(2), 8) : INT.test(s) ? parseInt(s, 10) : parseInt(s.substring(2), 16)
+});
+var coreFloat = new Type2("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (s) => FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s),
+  construct: (s) => FLOAT_NAN.test(s) ? s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity : parseFloat(s)
+});
+var CORE_SCHEMA2 = FAILSAFE_SCHEMA2.extend({ implicit: [coreNull, coreBool, coreInt, coreFloat] });
+var LEAVE_TO_YAML = /^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|(?:^|[\s[{,])[&*!]|["'\]}]#/m;
+function fastEligible(text) {
+  return !LEAVE_TO_YAML.test(text);
+}
+function skipBlank(text, i) {
+  for (; ; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 35) {
+      const nl = text.indexOf("\n", i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+    } else return i;
+  }
+}
+function lineStarts(text) {
+  const out = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) out.push(i + 1);
+  return out;
+}
+function positionAt(starts, file, offset) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { file, line: lo + 1, column: offset - starts[lo] + 1 };
+}
+function hasForbiddenKey(v) {
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null && typeof x === "object" && hasForbiddenKey(x)) return true;
+    return false;
+  }
+  if (v === null || typeof v !== "object") return false;
+  for (const k of Object.keys(v)) {
+    if (FORBIDDEN_KEYS.has(k) || k.length > 1e3) return true;
+    const x = v[k];
+    if (x !== null && typeof x === "object" && hasForbiddenKey(x)) return true;
+  }
+  return false;
+}
+var WHOLE_FILE_AFTER = 20;
+function scan(file, text) {
+  const roots = [];
+  const opens = [];
+  const crowded = [];
+  let multiLine = false;
+  let values;
+  try {
+    values = yaml.loadAll(text, void 0, {
+      schema: CORE_SCHEMA2,
+      filename: file,
+      listener(event, state) {
+        if (event === "open") {
+          if (opens.length === 0) roots.push({ start: state.position, empty: false });
+          opens.push(state.position);
+          return;
+        }
+        const openedAt = opens.pop();
+        const r = state.result;
+        const at2 = skipBlank(text, openedAt);
+        const c = text.charCodeAt(at2);
+        if (c === 91 || c === 123 || c === 34 || c === 39) {
+          const nl = text.indexOf("\n", at2);
+          if (nl >= 0 && nl < state.position) multiLine = true;
+        }
+        if (state.kind === "sequence" || state.kind === "mapping") {
+          const n = Array.isArray(r) ? r.length : r && typeof r === "object" ? Object.keys(r).length : 0;
+          if (n > MAX_COLLECTION_ITEMS) crowded.push({ offset: skipBlank(text, openedAt), what: state.kind === "sequence" ? "this list" : "this mapping", n, doc: roots.length - 1 });
+        }
+        if (opens.length === 0) roots[roots.length - 1].empty = !state.kind && r === null;
+      }
+    });
+  } catch {
+    return void 0;
+  }
+  if (multiLine || roots.length !== values.length || opens.length !== 0) return void 0;
+  return { values, roots, crowded };
+}
+function exactDocuments(file, text, starts, roots, parsePreciseText) {
+  const exact = /* @__PURE__ */ new Map();
+  const lineOf = (offset) => positionAt(starts, file, offset).line;
+  let whole;
+  return (index) => {
+    if (exact.has(index)) return exact.get(index);
+    if (whole || exact.size >= WHOLE_FILE_AFTER) {
+      whole ??= new Map(parsePreciseText(file, text).documents.map((d) => [d.index, d]));
+      return whole.get(index);
+    }
+    const firstLine = lineOf(skipBlank(text, roots[index].start));
+    const next = roots[index + 1];
+    const lastLine = next ? lineOf(skipBlank(text, next.start)) : starts.length + 1;
+    const slice = text.slice(starts[firstLine - 1], lastLine - 1 < starts.length ? starts[lastLine - 1] : text.length);
+    const inner = parsePreciseText(file, slice).documents[0];
+    const shift = (p) => ({ ...p, line: p.line + firstLine - 1 });
+    const doc = inner && { ...inner, positionOf: (path2) => shift(inner.positionOf(path2)), keyPositionOf: (path2) => shift(inner.keyPositionOf(path2)) };
+    exact.set(index, doc);
+    return doc;
+  };
+}
+function parseFast(file, text, parsePreciseText) {
+  if (!fastEligible(text)) return void 0;
+  const scanned = scan(file, text);
+  if (!scanned) return void 0;
+  const { values, roots, crowded } = scanned;
+  const starts = lineStarts(text);
+  const documents = [];
+  const diagnostics = [];
+  const exactDoc = exactDocuments(file, text, starts, roots, parsePreciseText);
+  let nonEmpty2 = 0;
+  for (let index = 0; index < values.length; index++) {
+    const root = roots[index];
+    if (root.empty) continue;
+    nonEmpty2++;
+    const value = values[index];
+    if (value === null || typeof value !== "object" || Array.isArray(value) || hasForbiddenKey(value)) return void 0;
+    const source = positionAt(starts, file, skipBlank(text, root.start));
+    const tooMany = crowded.filter((c) => c.doc === index);
+    if (tooMany.length) {
+      for (const c of tooMany) {
+        diagnostics.push({ ...positionAt(starts, file, c.offset), path: "", message: `${c.what} holds ${c.n} items; the limit is ${MAX_COLLECTION_ITEMS} (split the declaration)`, severity: "error" });
+      }
+      continue;
+    }
+    documents.push({
+      file,
+      index,
+      value,
+      source,
+      positionOf: (path2) => exactDoc(index)?.positionOf(path2) ?? source,
+      keyPositionOf: (path2) => exactDoc(index)?.keyPositionOf(path2) ?? source
+    });
+  }
+  if (nonEmpty2 === 0) return void 0;
+  return { documents, diagnostics, fast: true };
+}
+
+// src/declarations/load.ts
+var MAX_FILE_BYTES = 32 * 1024 * 1024;
+var YAML_EXT = /\.ya?ml$/i;
+function isInside(child, root) {
+  return child === root || child.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+function displayPath(p) {
+  const abs = resolve(p);
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep) ? rel : abs;
+}
+function errnoMessage(e) {
+  const code2 = e?.code;
+  if (code2 === "ENOENT") return "no such file or directory";
+  if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
+  if (code2 === "ELOOP") return "too many levels of symbolic links (a symlink loop)";
+  return e instanceof Error ? e.message : String(e);
+}
+async function collectFiles(paths) {
+  const c = { files: [], diagnostics: [], seenReal: /* @__PURE__ */ new Set() };
+  for (const p of paths) await collectPath(c, p);
+  return { files: c.files, diagnostics: c.diagnostics };
+}
+function addFile(c, display, real) {
+  if (c.seenReal.has(real)) return;
+  c.seenReal.add(real);
+  c.files.push(display);
+}
+async function collectPath(c, p) {
+  if (p.trim() === "") {
+    c.diagnostics.push(diag("(empty path)", "an empty path was given; name a declaration file or folder"));
+    return;
+  }
+  const display = displayPath(p);
+  try {
+    await lstat2(p);
+    const real = await realpath(p);
+    const st = await stat2(real);
+    if (st.isDirectory()) {
+      const before = c.files.length;
+      await walk(c, display, real, real, /* @__PURE__ */ new Set([real]));
+      if (c.files.length === before && !c.diagnostics.some((d) => d.file.startsWith(display))) {
+        c.diagnostics.push(diag(display, "no *.yaml or *.yml files in this folder; name a folder holding declarations"));
+      }
+    } else if (st.isFile()) {
+      addFile(c, display, real);
+    } else {
+      c.diagnostics.push(diag(display, "not a regular file or folder"));
+    }
+  } catch (e) {
+    c.diagnostics.push(diag(display, errnoMessage(e)));
+  }
+}
+async function resolveEntry(c, entry, display, full, root) {
+  if (!entry.isSymbolicLink()) return { real: full, isDir: entry.isDirectory(), isFile: entry.isFile() };
+  let real;
+  let isDir;
+  let isFile;
+  try {
+    real = await realpath(full);
+    const st = await stat2(real);
+    isDir = st.isDirectory();
+    isFile = st.isFile();
+  } catch (e) {
+    if (YAML_EXT.test(entry.name) || e?.code === "ELOOP") {
+      c.diagnostics.push(diag(display, `broken symbolic link: ${errnoMessage(e)}`));
+    }
+    return void 0;
+  }
+  if (!isInside(real, root)) {
+    if (isDir || YAML_EXT.test(entry.name)) {
+      c.diagnostics.push(diag(display, `symbolic link points outside ${displayPath(root)} (to ${real}); skipped \u2014 copy the file in instead`));
+    }
+    return void 0;
+  }
+  return { real, isDir, isFile };
+}
+async function walk(c, dirDisplay, dirReal, root, ancestors) {
+  let entries;
+  try {
+    entries = await readdir2(dirReal, { withFileTypes: true });
+  } catch (e) {
+    c.diagnostics.push(diag(dirDisplay, `cannot read folder: ${errnoMessage(e)}`));
+    return;
+  }
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    const display = join(dirDisplay, entry.name);
+    const resolved = await resolveEntry(c, entry, display, join(dirReal, entry.name), root);
+    if (!resolved) continue;
+    const { real, isDir, isFile } = resolved;
+    if (isDir) {
+      if (ancestors.has(real)) {
+        c.diagnostics.push(diag(display, `symbolic link loop: ${real} is a parent of this folder; skipped`));
+        continue;
+      }
+      await walk(c, display, real, root, /* @__PURE__ */ new Set([...ancestors, real]));
+    } else if (isFile && YAML_EXT.test(entry.name)) {
+      addFile(c, display, real);
+    }
+  }
+}
+async function readText(file) {
+  try {
+    const st = await stat2(file);
+    if (st.size > MAX_FILE_BYTES) {
+      return { diagnostic: diag(file, `file is too large (${st.size} bytes; the limit is ${MAX_FILE_BYTES} bytes = 32 MiB); split it into several files`) };
+    }
+    const buf = await readFile(file);
+    if (buf.length > MAX_FILE_BYTES) return { diagnostic: diag(file, `file is too large (the limit is ${MAX_FILE_BYTES} bytes = 32 MiB)`) };
+    const nul = buf.indexOf(0);
+    if (nul >= 0) {
+      return { diagnostic: diag(file, `binary file (NUL byte at offset ${nul}); declarations must be UTF-8 YAML text`) };
+    }
+    let text;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    } catch {
+      return { diagnostic: diag(file, "not valid UTF-8; save the file as UTF-8") };
+    }
+    return { text };
+  } catch (e) {
+    return { diagnostic: diag(file, `cannot read file: ${errnoMessage(e)}`) };
+  }
+}
+function parseText(file, text, options = {}) {
+  if (!options.precise && flowDepthOverflow(text) === void 0) {
+    const fast = parseFast(file, text, (f, t) => parsePrecise(f, t, true));
+    if (fast) return fast;
+  }
+  return parsePrecise(file, text);
 }
 function transformDocuments(parsed, options) {
   const hook = options.transform;
@@ -57685,7 +57737,7 @@ function resolveRef(ref, file, schemas) {
   let cur = schemas.get(inFile);
   for (const raw2 of fragment.split("/").filter(Boolean)) {
     if (!isSchema(cur)) return void 0;
-    cur = cur[raw2.replace(/~1/g, "/").replace(/~0/g, "~")];
+    cur = cur[unescapePointerToken(raw2)];
   }
   return isSchema(cur) ? { schema: cur, file: inFile } : void 0;
 }
@@ -57875,17 +57927,6 @@ function validateLoaded(loaded) {
 function hasErrors(diagnostics) {
   return diagnostics.some((d) => d.severity !== "warning");
 }
-function canonicalJson(value) {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const obj = value;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== void 0).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
-}
-function declarationsHash(declarations) {
-  const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...d.ignore?.length ? { ignore: d.ignore } : {} })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return createHash2("sha256").update(canonicalJson(items)).digest("hex");
-}
 
 // src/engine/order.ts
 function applyOrder(kinds) {
@@ -57921,32 +57962,13 @@ function dependentsOf(kinds, name) {
   return out;
 }
 
-// src/engine/plan.ts
-var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
 // src/engine/util.ts
-import { createHash as createHash3 } from "node:crypto";
-function stableStringify2(value) {
-  return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    const out = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = value[k];
-      if (v !== void 0) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
+import { createHash as createHash2 } from "node:crypto";
 function sha256(text) {
-  return createHash3("sha256").update(text).digest("hex");
+  return createHash2("sha256").update(text).digest("hex");
 }
 function fingerprint(canonicalLive) {
-  return "sha256:" + sha256(stableStringify2(canonicalLive)).slice(0, 32);
+  return "sha256:" + sha256(stableStringify(canonicalLive)).slice(0, 32);
 }
 async function mapLimit(items, limit, fn, shouldStop = () => false) {
   const results = items.map(() => ({ started: false }));
@@ -57960,27 +57982,6 @@ async function mapLimit(items, limit, fn, shouldStop = () => false) {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
-}
-function pointerToPath(pointer) {
-  if (pointer === "" || pointer === "/") return "";
-  let out = "";
-  for (const raw2 of pointer.split("/").slice(1)) {
-    const seg2 = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (/^\d+$/.test(seg2)) out += `[${seg2}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(seg2)) out += out ? `.${seg2}` : seg2;
-    else out += `[${JSON.stringify(seg2)}]`;
-  }
-  return out;
-}
-function valueAt(doc, pointer) {
-  if (pointer === "") return doc;
-  let cur = doc;
-  for (const raw2 of pointer.split("/").slice(1)) {
-    const seg2 = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[seg2];
-  }
-  return cur;
 }
 function forKind(api, kind) {
   return api.forKind?.(kind.kind) ?? api;
@@ -58023,18 +58024,22 @@ async function readAll(api, kind) {
   const fields = detailFields(kind);
   return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
 }
+function indexLive(kind, live) {
+  const byName2 = /* @__PURE__ */ new Map();
+  const byId = /* @__PURE__ */ new Map();
+  for (const obj of live) {
+    const name = kind.nameOf(obj);
+    const list = byName2.get(name);
+    if (list) list.push(obj);
+    else byName2.set(name, [obj]);
+    byId.set(kind.idOf(obj), obj);
+  }
+  return { byName: byName2, byId };
+}
 async function readForPlan(api, kind, decls) {
   const items = await kind.list(api);
   if (decls.length === 0) return items;
-  const byName2 = /* @__PURE__ */ new Map();
-  const byId = /* @__PURE__ */ new Map();
-  for (const it of items) {
-    const n = kind.nameOf(it);
-    const list = byName2.get(n);
-    if (list) list.push(it);
-    else byName2.set(n, [it]);
-    byId.set(kind.idOf(it), it);
-  }
+  const { byName: byName2, byId } = indexLive(kind, items);
   const wanted = /* @__PURE__ */ new Map();
   for (const d of decls) {
     const spec = d.spec;
@@ -58060,6 +58065,8 @@ function carriedView(kind, item) {
 }
 
 // src/engine/plan.ts
+var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
+var import_picomatch = __toESM(require_picomatch2(), 1);
 function ignoreOf(decl, options) {
   return [.../* @__PURE__ */ new Set([...options.ignore?.[decl.kind] ?? [], ...decl.ignore ?? []])];
 }
@@ -58090,18 +58097,6 @@ async function fetchLive(api, kinds, onProgress) {
 function diff(before, after) {
   return import_fast_json_patch.default.compare(before, after);
 }
-function indexLive(kind, live) {
-  const byName2 = /* @__PURE__ */ new Map();
-  const byId = /* @__PURE__ */ new Map();
-  for (const obj of live) {
-    const name = kind.nameOf(obj);
-    const list = byName2.get(name);
-    if (list) list.push(obj);
-    else byName2.set(name, [obj]);
-    byId.set(kind.idOf(obj), obj);
-  }
-  return { byName: byName2, byId };
-}
 function parseTargets(targets) {
   if (!targets || targets.length === 0) return void 0;
   const out = /* @__PURE__ */ new Set();
@@ -58129,103 +58124,119 @@ function declarationsByKind(declarations) {
   return out;
 }
 function planKind(kind, decls, liveObjs, options, inTarget, each) {
-  const kindName = kind.kind;
-  const part = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] };
-  const inPruneScope = pruneScopeTest(options);
-  const index = indexLive(kind, liveObjs);
-  const matched = /* @__PURE__ */ new Set();
+  const run2 = {
+    kind,
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    index: indexLive(kind, liveObjs),
+    matched: /* @__PURE__ */ new Set()
+  };
   const step = (decl) => {
-    const spec = decl.spec;
-    const ignore = ignoreOf(decl, options);
-    const pinnedId2 = pinnedId(kind, spec);
-    let match;
-    if (pinnedId2 !== void 0) {
-      match = index.byId.get(pinnedId2);
-      if (match === void 0) {
-        const at2 = pinnedIdPath(kind);
-        part.diagnostics.push({ ...decl.positionOf(at2), path: at2.join("."), message: `no live ${kindName} has id '${pinnedId2}'` });
-        return;
-      }
-      const liveName = kind.nameOf(match);
-      if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
-        part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId2}, which Qualys names '${liveName}': the pinned object is the one changed.`);
-      }
-    } else {
-      const candidates = index.byName.get(decl.name) ?? [];
-      if (candidates.length > 1) {
-        part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
-        for (const c of candidates) matched.add(c);
-        return;
-      }
-      match = candidates[0];
-    }
-    if (match !== void 0) matched.add(match);
-    if (!inTarget(kindName, decl.name)) return;
-    if (match === void 0) {
-      if (!kind.can.create) {
-        const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
-        part.diagnostics.push({
-          ...decl.positionOf(["metadata", "name"]),
-          path: "metadata.name",
-          message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(", ")})` : ""}`
-        });
-        return;
-      }
-      const after2 = desiredState(kind, spec);
-      part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source, ...ignore.length ? { ignore } : {} });
-      return;
-    }
-    if (kind.isProtected(match)) {
-      part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
-      return;
-    }
-    const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
-    if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-    const patch = diff(before, after);
-    if (patch.length === 0) {
-      part.unchanged++;
-      return;
-    }
-    if (!kind.can.update) {
-      part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
-      return;
-    }
-    part.upserts.push({
-      kind: kindName,
-      name: decl.name,
-      action: "update",
-      id: kind.idOf(match),
-      patch,
-      before,
-      after,
-      spec,
-      fingerprint: fingerprint(kind.canonicalLive(match)),
-      source: decl.source,
-      ...ignore.length ? { ignore } : {}
-    });
+    const found = matchDeclaration(run2, decl);
+    if (!found) return;
+    if (found.match !== void 0) run2.matched.add(found.match);
+    if (!inTarget(kind.kind, decl.name)) return;
+    planDeclared(run2, decl, found.match, ignoreOf(decl, options));
   };
   const done = () => {
-    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-    if (options.prune && kind.can.delete) {
-      for (const obj of liveObjs) {
-        if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
-      }
-      for (const obj of undeclared) {
-        const name = kind.nameOf(obj);
-        if (!inTarget(kindName, name)) continue;
-        if (!inPruneScope(kindName, name)) {
-          part.leftAlone++;
-          continue;
-        }
-        const before = carriedView(kind, obj);
-        part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
-      }
-    } else {
-      part.unmanaged += undeclared.length;
-    }
-    return part;
+    planUndeclared(run2, liveObjs, options, inTarget);
+    return run2.part;
   };
   return each(decls, step, done);
+}
+function matchDeclaration(run2, decl) {
+  const { kind, part, index } = run2;
+  const kindName = kind.kind;
+  const pinnedId2 = pinnedId(kind, decl.spec);
+  if (pinnedId2 !== void 0) {
+    const match = index.byId.get(pinnedId2);
+    if (match === void 0) {
+      const at2 = pinnedIdPath(kind);
+      part.diagnostics.push({ ...decl.positionOf(at2), path: at2.join("."), message: `no live ${kindName} has id '${pinnedId2}'` });
+      return void 0;
+    }
+    const liveName = kind.nameOf(match);
+    if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
+      part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId2}, which Qualys names '${liveName}': the pinned object is the one changed.`);
+    }
+    return { match };
+  }
+  const candidates = index.byName.get(decl.name) ?? [];
+  if (candidates.length > 1) {
+    part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
+    for (const c of candidates) run2.matched.add(c);
+    return void 0;
+  }
+  return { match: candidates[0] };
+}
+function planDeclared(run2, decl, match, ignore) {
+  const { kind, part, index } = run2;
+  const kindName = kind.kind;
+  const spec = decl.spec;
+  if (match === void 0) {
+    if (!kind.can.create) {
+      const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
+      part.diagnostics.push({
+        ...decl.positionOf(["metadata", "name"]),
+        path: "metadata.name",
+        message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(", ")})` : ""}`
+      });
+      return;
+    }
+    const after2 = desiredState(kind, spec);
+    part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source, ...ignore.length ? { ignore } : {} });
+    return;
+  }
+  if (kind.isProtected(match)) {
+    part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
+    return;
+  }
+  const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
+  if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
+  const patch = diff(before, after);
+  if (patch.length === 0) {
+    part.unchanged++;
+    return;
+  }
+  if (!kind.can.update) {
+    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    return;
+  }
+  part.upserts.push({
+    kind: kindName,
+    name: decl.name,
+    action: "update",
+    id: kind.idOf(match),
+    patch,
+    before,
+    after,
+    spec,
+    fingerprint: fingerprint(kind.canonicalLive(match)),
+    source: decl.source,
+    ...ignore.length ? { ignore } : {}
+  });
+}
+function planUndeclared(run2, liveObjs, options, inTarget) {
+  const { kind, part, matched } = run2;
+  const kindName = kind.kind;
+  const inPruneScope = pruneScopeTest(options);
+  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
+  if (!(options.prune && kind.can.delete)) {
+    part.unmanaged += undeclared.length;
+    return;
+  }
+  for (const obj of liveObjs) {
+    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
+  }
+  for (const obj of undeclared) {
+    const name = kind.nameOf(obj);
+    if (!inTarget(kindName, name)) continue;
+    if (!inPruneScope(kindName, name)) {
+      part.leftAlone++;
+      continue;
+    }
+    const before = carriedView(kind, obj);
+    part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+  }
 }
 var eachSync = (decls, step, done) => {
   for (const d of decls) step(d);
@@ -58348,6 +58359,83 @@ function hasChanges(plan) {
   return plan.changes.length > 0;
 }
 
+// src/engine/verify.ts
+async function verify(api, byKind, plan, results, createdIds, sent, live) {
+  const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
+  const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
+  const run2 = { api, byKind, createdIds, sent, notConverged: [], complete: true };
+  const listed = kindsToList(byKind, todo, live);
+  const byList = [...listed].map((kindName) => verifyByListing(run2, byKind.get(kindName), todo.filter((c) => c.kind === kindName)));
+  const oneByOne = verifyOneByOne(run2, todo.filter((c) => !listed.has(c.kind)));
+  await Promise.all([...byList, oneByOne]);
+  return { notConverged: run2.notConverged, complete: run2.complete };
+}
+function kindsToList(byKind, todo, live) {
+  const perKind = /* @__PURE__ */ new Map();
+  for (const c of todo) perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
+  const listed = /* @__PURE__ */ new Set();
+  for (const [kindName, n] of perKind) {
+    const known = live?.get(kindName);
+    if (!byKind.get(kindName)?.listIsComplete || known === void 0) continue;
+    const creates = todo.filter((c) => c.kind === kindName && c.action === "create").length;
+    if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
+  }
+  return listed;
+}
+function check2(run2, c, kind, current) {
+  if (c.action === "delete") {
+    if (current !== void 0) run2.notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
+    return;
+  }
+  if (current === void 0) {
+    run2.notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
+    return;
+  }
+  const desired = run2.sent.get(c) ?? kind.canonical(c.spec ?? {});
+  const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
+  if (patch.length > 0) run2.notConverged.push({ kind: c.kind, name: c.name, patch });
+}
+function unchecked(run2, c) {
+  run2.complete = false;
+  run2.notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+}
+var idOfChange = (run2, c) => c.action === "create" ? run2.createdIds.get(c) : c.id;
+async function verifyByListing(run2, kind, changes) {
+  let index;
+  try {
+    index = /* @__PURE__ */ new Map();
+    for (const obj of await kind.list(forKind(run2.api, kind))) {
+      const key = kind.idOf(obj);
+      if (!index.has(key)) index.set(key, obj);
+    }
+  } catch {
+    for (const c of changes) unchecked(run2, c);
+    return;
+  }
+  for (const c of changes) {
+    const id = idOfChange(run2, c);
+    try {
+      let current = id === void 0 ? void 0 : index.get(id);
+      const sentKeys = Object.keys(run2.sent.get(c) ?? {});
+      if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(forKind(run2.api, kind), kind, current);
+      check2(run2, c, kind, current);
+    } catch {
+      unchecked(run2, c);
+    }
+  }
+}
+async function verifyOneByOne(run2, changes) {
+  await mapLimit(changes, 8, async (c) => {
+    const kind = run2.byKind.get(c.kind);
+    const id = idOfChange(run2, c);
+    try {
+      check2(run2, c, kind, id === void 0 ? void 0 : await kind.get(forKind(run2.api, kind), id));
+    } catch {
+      unchecked(run2, c);
+    }
+  });
+}
+
 // src/engine/apply.ts
 var defaultSleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 function errorInfo(e) {
@@ -58361,178 +58449,18 @@ function isPassing(e) {
 function isFatal(e) {
   return e instanceof AuthError;
 }
+function applySucceeded(result) {
+  return result.summary.failed === 0 && result.summary.skipped === 0 && result.verified;
+}
 async function applyPlan(api, kinds, plan, options = {}) {
-  const parallelism = Math.max(1, options.parallelism ?? 4);
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const sleep = options.sleep ?? defaultSleep2;
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const run2 = new ApplyRun(api, kinds, options);
   const order = applyOrder(kinds);
-  const results = [];
-  const createdIds = /* @__PURE__ */ new Map();
-  const sent = /* @__PURE__ */ new Map();
-  const failedKinds = /* @__PURE__ */ new Set();
-  let stopped;
-  const record = (r) => {
-    results.push(r);
-    options.onResult?.(r);
-    return r;
-  };
-  const skip = (c, reason) => record({ kind: c.kind, name: c.name, action: c.action, status: "skipped", id: c.id, reason });
-  const liveIndex = /* @__PURE__ */ new Map();
-  const liveById = (kind, id) => {
-    let index = liveIndex.get(kind.kind);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const obj of options.live?.get(kind.kind) ?? []) {
-        const key = kind.idOf(obj);
-        if (!index.has(key)) index.set(key, obj);
-      }
-      liveIndex.set(kind.kind, index);
-    }
-    return index.get(id);
-  };
-  const readLive = async (kind, id) => {
-    const known = liveById(kind, id);
-    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(forKind(api, kind), id);
-  };
-  let clock = 0;
-  const listings = /* @__PURE__ */ new Map();
-  const findByName = (kind, name, failedAt) => {
-    let listing = listings.get(kind.kind);
-    if (!listing || listing.startedAt < failedAt) {
-      const byName2 = kind.list(forKind(api, kind)).then((all) => {
-        const index = /* @__PURE__ */ new Map();
-        for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
-        return index;
-      });
-      listing = { startedAt: ++clock, byName: byName2 };
-      listings.set(kind.kind, listing);
-      byName2.catch(() => listings.get(kind.kind) === listing && listings.delete(kind.kind));
-    }
-    return listing.byName.then((index) => index.get(name));
-  };
-  const runOne = async (kind, c) => {
-    const started = Date.now();
-    const base2 = { kind: c.kind, name: c.name, action: c.action, id: c.id };
-    let lastError;
-    let failedAt = 0;
-    const adopt = async () => {
-      const existing = await findByName(kind, c.name, failedAt);
-      if (existing === void 0) return void 0;
-      const id = kind.idOf(existing);
-      createdIds.set(c, id);
-      return { ...base2, id, status: "adopted", durationMs: Date.now() - started };
-    };
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        if (c.action === "create") {
-          const adopted = attempt > 1 ? await adopt() : void 0;
-          if (adopted) return adopted;
-          const desired = desiredState(kind, c.spec ?? {});
-          sent.set(c, desired);
-          const id = await kind.create(forKind(api, kind), c.name, desired);
-          createdIds.set(c, id);
-          return { ...base2, id, status: "created", durationMs: Date.now() - started };
-        }
-        const live = await readLive(kind, c.id);
-        if (live === void 0) {
-          if (c.action === "delete") return { ...base2, status: "deleted", durationMs: Date.now() - started };
-          throw new QcsError("E_GONE", `${c.kind}/${c.name} (id ${c.id}) no longer exists`);
-        }
-        if (kind.isProtected(live)) throw new QcsError("E_PROTECTED", `${c.kind}/${c.name} is a protected system object and is never changed`);
-        if (c.action === "update") {
-          const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
-          sent.set(c, desired);
-          await kind.update(forKind(api, kind), live, c.name, desired);
-          return { ...base2, status: "updated", durationMs: Date.now() - started };
-        }
-        try {
-          await kind.remove(forKind(api, kind), live);
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 404) return { ...base2, status: "deleted", durationMs: Date.now() - started };
-          throw e;
-        }
-        return { ...base2, status: "deleted", durationMs: Date.now() - started };
-      } catch (e) {
-        lastError = e;
-        failedAt = ++clock;
-        if (isFatal(e)) stopped = errorMessage(e);
-        if (!isPassing(e) || attempt === attempts || stopped) break;
-        await sleep(Math.min(8e3, 500 * 2 ** (attempt - 1)));
-      }
-    }
-    if (c.action === "create" && isPassing(lastError) && !stopped) {
-      try {
-        const adopted = await adopt();
-        if (adopted) return adopted;
-      } catch {
-      }
-    }
-    return { ...base2, status: "failed", error: errorInfo(lastError), durationMs: Date.now() - started };
-  };
-  const runKind = async (kind, changes) => {
-    const updates = changes.filter((c) => c.action === "update");
-    let rest = changes;
-    if (kind.updateMany && updates.length > 0 && !stopped) {
-      rest = changes.filter((c) => c.action !== "update");
-      const items = [];
-      for (const c of updates) {
-        try {
-          const live = await readLive(kind, c.id);
-          if (live === void 0) record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });
-          else items.push({ c, live });
-        } catch (e) {
-          record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(e) });
-        }
-      }
-      if (items.length > 0) {
-        const started = Date.now();
-        let outcomes2;
-        try {
-          outcomes2 = await kind.updateMany(
-            forKind(api, kind),
-            items.map(({ c, live }) => {
-              const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
-              sent.set(c, desired);
-              return { live, name: c.name, desired };
-            })
-          );
-        } catch (e) {
-          outcomes2 = items.map(() => ({ ok: false, error: e }));
-        }
-        items.forEach(({ c }, i) => {
-          const o = outcomes2[i] ?? { ok: false, error: new Error("no outcome reported") };
-          record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? "updated" : "failed", error: o.ok ? void 0 : errorInfo(o.error), durationMs: Date.now() - started });
-        });
-      }
-    }
-    const outcomes = await mapLimit(rest, parallelism, async (c) => record(await runOne(kind, c)), () => stopped !== void 0);
-    rest.forEach((c, i) => {
-      if (!outcomes[i].started) skip(c, `not started: ${stopped}`);
-    });
-  };
-  const phase = async (kindOrder, pick2, blockedBy) => {
-    for (const kindName of kindOrder) {
-      const changes = plan.changes.filter((c) => c.kind === kindName && pick2(c));
-      if (changes.length === 0) continue;
-      const kind = byKind.get(kindName);
-      if (!kind) {
-        for (const c of changes) record({ kind: c.kind, name: c.name, action: c.action, status: "failed", error: { code: "E_UNKNOWN_KIND", message: `unknown kind ${c.kind}` } });
-        continue;
-      }
-      const blocker = blockedBy(kindName);
-      if (stopped || blocker) {
-        for (const c of changes) skip(c, stopped ? `not started: ${stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
-        continue;
-      }
-      const before = results.length;
-      await runKind(kind, changes);
-      if (results.slice(before).some((r) => r.status === "failed")) failedKinds.add(kindName);
-    }
-  };
-  await phase(order, (c) => c.action !== "delete", (k) => byKind.get(k)?.dependsOn.find((d) => failedKinds.has(d)));
-  await phase([...order].reverse(), (c) => c.action === "delete", (k) => [...dependentsOf(kinds, k)].find((d) => failedKinds.has(d)));
-  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, byKind, plan, results, createdIds, sent, options.live);
+  await run2.phase(plan, order, (c) => c.action !== "delete", (k) => run2.byKind.get(k)?.dependsOn.find((d) => run2.failedKinds.has(d)));
+  await run2.phase(plan, [...order].reverse(), (c) => c.action === "delete", (k) => [...dependentsOf(kinds, k)].find((d) => run2.failedKinds.has(d)));
+  const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, run2.byKind, plan, run2.results, run2.createdIds, run2.sent, options.live);
+  return summarize(run2.results, verification);
+}
+function summarize(results, verification) {
   const count = (s) => results.filter((r) => s.includes(r.status)).length;
   return {
     results,
@@ -58547,81 +58475,209 @@ async function applyPlan(api, kinds, plan, options = {}) {
     }
   };
 }
-async function verify(api, byKind, plan, results, createdIds, sent, live) {
-  const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
-  const notConverged = [];
-  let complete2 = true;
-  const todo = plan.changes.filter((c) => ok.has(`${c.kind}/${c.name}/${c.action}`));
-  const perKind = /* @__PURE__ */ new Map();
-  for (const c of todo) perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
-  const listed = /* @__PURE__ */ new Set();
-  for (const [kindName, n] of perKind) {
-    const known = live?.get(kindName);
-    if (!byKind.get(kindName)?.listIsComplete || known === void 0) continue;
-    const creates = todo.filter((c) => c.kind === kindName && c.action === "create").length;
-    if (Math.ceil((known.length + creates) / DEFAULT_PAGE_SIZE) < n) listed.add(kindName);
+var ApplyRun = class {
+  constructor(api, kinds, options) {
+    this.api = api;
+    this.options = options;
+    this.byKind = new Map(kinds.map((k) => [k.kind, k]));
+    this.parallelism = Math.max(1, options.parallelism ?? 4);
+    this.attempts = Math.max(1, options.attempts ?? 5);
+    this.sleep = options.sleep ?? defaultSleep2;
   }
-  const check2 = (c, kind, current) => {
-    if (c.action === "delete") {
-      if (current !== void 0) notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "remove", path: "" }] });
-      return;
-    }
-    if (current === void 0) {
-      notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
-      return;
-    }
-    const desired = sent.get(c) ?? kind.canonical(c.spec ?? {});
-    const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
-    if (patch.length > 0) notConverged.push({ kind: c.kind, name: c.name, patch });
-  };
-  const idOfChange = (c) => c.action === "create" ? createdIds.get(c) : c.id;
-  const byList = [...listed].map(async (kindName) => {
-    const kind = byKind.get(kindName);
-    const changes = todo.filter((c) => c.kind === kindName);
-    let index;
-    try {
+  api;
+  options;
+  byKind;
+  results = [];
+  createdIds = /* @__PURE__ */ new Map();
+  /** The canonical object each write sent: verification checks every field of it. */
+  sent = /* @__PURE__ */ new Map();
+  failedKinds = /* @__PURE__ */ new Set();
+  stopped;
+  parallelism;
+  attempts;
+  sleep;
+  /** Live objects of the plan step by id, indexed once per kind (not searched once per change). */
+  liveIndex = /* @__PURE__ */ new Map();
+  /** Orders failures and listings (see findByName). */
+  clock = 0;
+  listings = /* @__PURE__ */ new Map();
+  record(r) {
+    this.results.push(r);
+    this.options.onResult?.(r);
+    return r;
+  }
+  skip(c, reason) {
+    this.record({ kind: c.kind, name: c.name, action: c.action, status: "skipped", id: c.id, reason });
+  }
+  liveById(kind, id) {
+    let index = this.liveIndex.get(kind.kind);
+    if (!index) {
       index = /* @__PURE__ */ new Map();
-      for (const obj of await kind.list(forKind(api, kind))) {
+      for (const obj of this.options.live?.get(kind.kind) ?? []) {
         const key = kind.idOf(obj);
         if (!index.has(key)) index.set(key, obj);
       }
-    } catch {
-      complete2 = false;
-      for (const c of changes) notConverged.push({ kind: c.kind, name: c.name, patch: [] });
-      return;
+      this.liveIndex.set(kind.kind, index);
     }
-    for (const c of changes) {
-      const id = idOfChange(c);
+    return index.get(id);
+  }
+  /** A write is built on the whole live object: an object the plan read only as a summary is read again by id. */
+  async readLive(kind, id) {
+    const known = this.liveById(kind, id);
+    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(forKind(this.api, kind), id);
+  }
+  /** Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
+   * failed create did, so every lookup for a failure older than the kind's latest listing shares it: a burst of
+   * lost answers lists the kind once, not once per create. */
+  findByName(kind, name, failedAt) {
+    let listing = this.listings.get(kind.kind);
+    if (!listing || listing.startedAt < failedAt) {
+      const byName2 = kind.list(forKind(this.api, kind)).then((all) => {
+        const index = /* @__PURE__ */ new Map();
+        for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
+        return index;
+      });
+      const started = { startedAt: ++this.clock, byName: byName2 };
+      listing = started;
+      this.listings.set(kind.kind, started);
+      byName2.catch(() => this.listings.get(kind.kind) === started && this.listings.delete(kind.kind));
+    }
+    return listing.byName.then((index) => index.get(name));
+  }
+  /** The object a create whose answer was lost made, adopted as the created one; undefined when absent. */
+  async adopt(kind, c, failedAt, started) {
+    const existing = await this.findByName(kind, c.name, failedAt);
+    if (existing === void 0) return void 0;
+    const id = kind.idOf(existing);
+    this.createdIds.set(c, id);
+    return { kind: c.kind, name: c.name, action: c.action, id, status: "adopted", durationMs: Date.now() - started };
+  }
+  /** One try of a change; throws what the API answered. */
+  async attempt(kind, c, attempt, failedAt, started) {
+    const base2 = { kind: c.kind, name: c.name, action: c.action, id: c.id };
+    const api = forKind(this.api, kind);
+    if (c.action === "create") {
+      const adopted = attempt > 1 ? await this.adopt(kind, c, failedAt, started) : void 0;
+      if (adopted) return adopted;
+      const desired = desiredState(kind, c.spec ?? {});
+      this.sent.set(c, desired);
+      const id = await kind.create(api, c.name, desired);
+      this.createdIds.set(c, id);
+      return { ...base2, id, status: "created", durationMs: Date.now() - started };
+    }
+    const live = await this.readLive(kind, c.id);
+    if (live === void 0) {
+      if (c.action === "delete") return { ...base2, status: "deleted", durationMs: Date.now() - started };
+      throw new QcsError("E_GONE", `${c.kind}/${c.name} (id ${c.id}) no longer exists`);
+    }
+    if (kind.isProtected(live)) throw new QcsError("E_PROTECTED", `${c.kind}/${c.name} is a protected system object and is never changed`);
+    if (c.action === "update") {
+      const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
+      this.sent.set(c, desired);
+      await kind.update(api, live, c.name, desired);
+      return { ...base2, status: "updated", durationMs: Date.now() - started };
+    }
+    try {
+      await kind.remove(api, live);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    return { ...base2, status: "deleted", durationMs: Date.now() - started };
+  }
+  /** A change, tried again after a passing failure (with backoff); a create whose answers were all lost is looked for. */
+  async runOne(kind, c) {
+    const started = Date.now();
+    let lastError;
+    let failedAt = 0;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
-        let current = id === void 0 ? void 0 : index.get(id);
-        const sentKeys = Object.keys(sent.get(c) ?? {});
-        if (current !== void 0 && c.action !== "delete" && !carriesAll(kind, current, sentKeys)) current = await withDetails(forKind(api, kind), kind, current);
-        check2(c, kind, current);
-      } catch {
-        complete2 = false;
-        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
+        return await this.attempt(kind, c, attempt, failedAt, started);
+      } catch (e) {
+        lastError = e;
+        failedAt = ++this.clock;
+        if (isFatal(e)) this.stopped = errorMessage(e);
+        if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
+        await this.sleep(Math.min(8e3, 500 * 2 ** (attempt - 1)));
       }
     }
-  });
-  const oneByOne = mapLimit(
-    todo.filter((c) => !listed.has(c.kind)),
-    8,
-    async (c) => {
-      const kind = byKind.get(c.kind);
-      const id = idOfChange(c);
+    if (c.action === "create" && isPassing(lastError) && !this.stopped) {
       try {
-        check2(c, kind, id === void 0 ? void 0 : await kind.get(forKind(api, kind), id));
+        const adopted = await this.adopt(kind, c, failedAt, started);
+        if (adopted) return adopted;
       } catch {
-        complete2 = false;
-        notConverged.push({ kind: c.kind, name: c.name, patch: [] });
       }
     }
-  );
-  await Promise.all([...byList, oneByOne]);
-  return { notConverged, complete: complete2 };
-}
+    return { kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(lastError), durationMs: Date.now() - started };
+  }
+  /** The kind's updates in one bulk call (`Kind.updateMany`); each gets its own result. */
+  async bulkUpdate(kind, updates) {
+    const items = [];
+    for (const c of updates) {
+      try {
+        const live = await this.readLive(kind, c.id);
+        if (live === void 0) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });
+        else items.push({ c, live });
+      } catch (e) {
+        this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(e) });
+      }
+    }
+    if (items.length === 0) return;
+    const started = Date.now();
+    let outcomes;
+    try {
+      outcomes = await kind.updateMany(
+        forKind(this.api, kind),
+        items.map(({ c, live }) => {
+          const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
+          this.sent.set(c, desired);
+          return { live, name: c.name, desired };
+        })
+      );
+    } catch (e) {
+      outcomes = items.map(() => ({ ok: false, error: e }));
+    }
+    items.forEach(({ c }, i) => {
+      const o = outcomes[i] ?? { ok: false, error: new Error("no outcome reported") };
+      this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? "updated" : "failed", error: o.ok ? void 0 : errorInfo(o.error), durationMs: Date.now() - started });
+    });
+  }
+  /** One kind's changes: bulk updates where the kind has them, the rest with bounded parallelism. */
+  async runKind(kind, changes) {
+    const updates = changes.filter((c) => c.action === "update");
+    let rest = changes;
+    if (kind.updateMany && updates.length > 0 && !this.stopped) {
+      rest = changes.filter((c) => c.action !== "update");
+      await this.bulkUpdate(kind, updates);
+    }
+    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
+    rest.forEach((c, i) => {
+      if (!outcomes[i].started) this.skip(c, `not started: ${this.stopped}`);
+    });
+  }
+  /** The changes `pick` selects, kind by kind in `kindOrder`; a kind `blockedBy` names (or everything, once stopped) is skipped. */
+  async phase(plan, kindOrder, pick2, blockedBy) {
+    for (const kindName of kindOrder) {
+      const changes = plan.changes.filter((c) => c.kind === kindName && pick2(c));
+      if (changes.length === 0) continue;
+      const kind = this.byKind.get(kindName);
+      if (!kind) {
+        for (const c of changes) this.record({ kind: c.kind, name: c.name, action: c.action, status: "failed", error: { code: "E_UNKNOWN_KIND", message: `unknown kind ${c.kind}` } });
+        continue;
+      }
+      const blocker = blockedBy(kindName);
+      if (this.stopped || blocker) {
+        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
+        continue;
+      }
+      const before = this.results.length;
+      await this.runKind(kind, changes);
+      if (this.results.slice(before).some((r) => r.status === "failed")) this.failedKinds.add(kindName);
+    }
+  }
+};
 
 // src/engine/planfile.ts
+import { createHash as createHash3 } from "node:crypto";
 import { readFile as readFile2, writeFile as writeFile2, rename as rename2 } from "node:fs/promises";
 
 // src/engine/digest.ts
@@ -58635,7 +58691,7 @@ function fieldsOf(c) {
     if (op.op === "add" || op.op === "replace") f.n = op.value ?? null;
     return f;
   });
-  return out.sort((a, b) => cmp(a.p, b.p) || cmp(stableStringify2(a), stableStringify2(b)));
+  return out.sort((a, b) => cmp(a.p, b.p) || cmp(stableStringify(a), stableStringify(b)));
 }
 function entryOf(c) {
   return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c) };
@@ -58643,7 +58699,7 @@ function entryOf(c) {
 function sortedEntries(plan) {
   return plan.changes.map((c) => {
     const entry = entryOf(c);
-    return { key: objectKey(entry), text: stableStringify2(entry), entry };
+    return { key: objectKey(entry), text: stableStringify(entry), entry };
   }).sort((a, b) => cmp(a.entry.kind, b.entry.kind) || cmp(a.entry.name, b.entry.name) || cmp(a.entry.action, b.entry.action) || cmp(a.text, b.text));
 }
 var digestOfList = (texts) => sha256(`[${texts.join(",")}]`);
@@ -58696,6 +58752,21 @@ function digestDifferences(expected, fresh) {
 }
 
 // src/engine/planfile.ts
+function declarationsHash(declarations) {
+  const items = declarations.map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...d.ignore?.length ? { ignore: d.ignore } : {} })).sort((a, b) => a.kind !== b.kind ? a.kind < b.kind ? -1 : 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return createHash3("sha256").update(stableStringify(items)).digest("hex");
+}
+function savedPlanOf(plan, ctx) {
+  return {
+    ...plan,
+    ...ctx.environment !== void 0 ? { environment: ctx.environment } : {},
+    gateway: ctx.gateway,
+    declarationsHash: declarationsHash(ctx.declarations),
+    paths: ctx.paths,
+    prune: ctx.prune,
+    createdAt: (ctx.now ?? /* @__PURE__ */ new Date()).toISOString()
+  };
+}
 async function savePlan(file, plan) {
   const text = redact(JSON.stringify({ ...plan, digest: planDigest(plan) }, null, 2)) + "\n";
   const tmp = `${file}.tmp-${process.pid}`;
@@ -58722,7 +58793,7 @@ function fieldChanges(c) {
   const out = [];
   const order = Object.keys({ ...c.after ?? {}, ...c.before ?? {} });
   const rank = (pointer) => {
-    const i = order.indexOf(pointer.split("/")[1]?.replace(/~1/g, "/").replace(/~0/g, "~") ?? "");
+    const i = order.indexOf(pointerTokens(pointer)[0] ?? "");
     return i < 0 ? order.length : i;
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
@@ -59453,7 +59524,7 @@ function substituteValues(doc, ctx) {
     });
     return failed ? s : text;
   };
-  const walk = (node, path2) => {
+  const walk2 = (node, path2) => {
     if (node === null || typeof node !== "object" || seen.has(node)) return;
     seen.add(node);
     if (Array.isArray(node)) {
@@ -59461,7 +59532,7 @@ function substituteValues(doc, ctx) {
         const v = node[i];
         if (typeof v === "string") {
           if (v.includes("{values.")) node[i] = replace(v, [...path2, i]);
-        } else walk(v, [...path2, i]);
+        } else walk2(v, [...path2, i]);
       }
       return;
     }
@@ -59470,10 +59541,10 @@ function substituteValues(doc, ctx) {
       const v = obj[key];
       if (typeof v === "string") {
         if (v.includes("{values.")) obj[key] = replace(v, [...path2, key]);
-      } else walk(v, [...path2, key]);
+      } else walk2(v, [...path2, key]);
     }
   };
-  walk(doc.value, []);
+  walk2(doc.value, []);
   return out;
 }
 
@@ -59614,7 +59685,7 @@ The live Qualys account differs from the declarations: the changes below are wha
 function driftClosedComment(info2) {
   return `No drift any more: the live account matches the declarations${info2.sha ? ` at commit ${code(info2.sha.slice(0, 12))}` : ""}${info2.runUrl ? ` ([workflow run](${info2.runUrl}))` : ""}. Closing.`;
 }
-function refusalMarkdown(title, message, differences, plan, paths) {
+function refusalMarkdown(title, message, differences, plan) {
   const lines = [title, "", `**${message.replace(/\*/g, "\\*")}**`, "", "Objects whose changes differ from the reviewed plan:", ""];
   for (const d of differences) lines.push(`- ${d.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c])}`);
   lines.push("", renderPlanMarkdown(plan, { header: "#### The fresh plan (not applied)", limit: SUMMARY_LIMIT }));
@@ -59626,12 +59697,9 @@ function planSummary(plan, paths) {
 function fence(lines) {
   return "```\n" + lines.join("\n").replace(/```/g, "'''") + "\n```\n";
 }
-function formatDiagnosticLine(d) {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message}`;
-}
 function failureMarkdown(title, message, details, diagnostics) {
   const lines = [title, "", `**${message.replace(/\*/g, "\\*")}**`, ""];
-  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnosticLine)));
+  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnostic)));
   if (details.length) lines.push(fence(details));
   return lines.join("\n");
 }
@@ -59737,14 +59805,7 @@ async function planStep(inputs, env) {
     if (environment) plan.environment = environment.name;
     if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
-    await savePlan(file, {
-      ...plan,
-      gateway: api.gateway,
-      declarationsHash: declarationsHash(declarations),
-      paths: inputs.paths,
-      prune: inputs.prune,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
+    await savePlan(file, savedPlanOf(plan, { gateway: api.gateway, declarations, paths: inputs.paths, prune: inputs.prune, environment: environment?.name }));
     setPlanOutputs(plan, file);
     info(redact(renderPlanText(plan)));
     info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
@@ -59813,7 +59874,7 @@ async function runApply(inputs, review, event, env) {
       const differences = digestDifferences(reviewed.expected, plan);
       if (differences.length > 0) {
         const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
-        await writeSummary(refusalMarkdown("### qcs-gitops apply refused", message, differences, plan, inputs.paths));
+        await writeSummary(refusalMarkdown("### qcs-gitops apply refused", message, differences, plan));
         setFailed(
           redact(
             [`[E_DIGEST_MISMATCH] ${message}`, ...differences.map((d) => `  - ${d}`), "  Someone changed the account (or the merge changed the declarations) since the review: plan again on a pull request and review it, or set auto-approve: true."].join("\n")
@@ -59841,7 +59902,7 @@ async function runApply(inputs, review, event, env) {
     info(redact(renderApplyText(result)));
     await writeSummary(renderApplyMarkdown(result) + "\n" + planSummary(plan, inputs.paths));
     const s = result.summary;
-    if (s.failed > 0 || s.skipped > 0 || !result.verified) {
+    if (!applySucceeded(result)) {
       const why = [
         s.failed > 0 ? `${s.failed} failed` : "",
         s.skipped > 0 ? `${s.skipped} skipped` : "",

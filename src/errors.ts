@@ -15,10 +15,48 @@ export interface Diagnostic extends SourcePos {
   severity?: 'error' | 'warning';
 }
 
+/** `file:line:column: [warning: ]path: message`, as the terminal and the Action print a diagnostic. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+}
+
+/** Every error code, with its one-line meaning (docs/errors.md lists them; test/errors-catalogue.test.ts keeps
+ * the two, and the codes used in src/, equal). Besides these, `E_API_<status>` is an API answer's error status. */
+export const ERROR_CODES = {
+  E_USAGE: 'bad command-line usage or configuration (a missing gateway, conflicting or unknown flags)',
+  E_VALIDATION: 'the declarations (or the project file) are invalid; every problem is listed at file:line:column',
+  E_AUTH: 'credentials are missing or were refused',
+  E_TARGET: 'a --target is not of the form KIND/NAME',
+  E_AMBIGUOUS_NAME: 'a declaration matches more than one live object by name; nothing is guessed',
+  E_MASS_DELETE: 'the plan deletes more objects than --max-deletes allows',
+  E_PLAN_FILE: 'the saved plan file cannot be read or is not a qcs-gitops plan',
+  E_STALE_PLAN: 'the saved plan no longer matches the declarations, the gateway or the live objects',
+  E_PLAN_ENVIRONMENT: 'the saved plan was made for another environment (or with/without one)',
+  E_DIGEST_MISMATCH: 'the plan is not the reviewed one (--expect-digest, or the Action\'s reviewed plan)',
+  E_NO_REVIEWED_PLAN: 'the Action cannot find the plan reviewed on the merged pull request',
+  E_GITHUB_COMMENT: 'the Action could not post the plan on the pull request',
+  E_UNSUPPORTED: 'the API cannot carry out this change for this kind (create, update or delete)',
+  E_GONE: 'an object the plan changes no longer exists',
+  E_PROTECTED: 'the change would touch a protected system object, which is never changed',
+  E_UNKNOWN_KIND: 'a saved plan names a kind this version does not know',
+  E_UNEXPECTED: 'a change failed with an error that is not one of qcs-gitops\'s own (a bug: please report it)',
+  E_INTERNAL: 'an environment\'s plan failed with an error that is not one of qcs-gitops\'s own (a bug: please report it)',
+  E_NETWORK: 'the gateway could not be reached, or the connection failed before anything was done',
+  E_OUTCOME_UNKNOWN: 'a non-idempotent request failed in a way that it may have been carried out; nothing was repeated',
+  E_RETRIES_EXHAUSTED: 'the API kept answering a retryable status (429, 5xx) until the retries or waiting time ran out',
+  E_REDIRECT: 'the gateway answered a redirect, which is never followed (credentials are not sent elsewhere)',
+  E_RESPONSE_TOO_LARGE: 'an API answer was larger than the allowed size and was refused',
+  E_BAD_RESPONSE: 'an API answer was malformed (broken JSON, not a list where one was expected, endless pages)',
+  E_CLOSED: 'the API client was used after it was closed (a bug: please report it)',
+} as const;
+
+/** A stable error code: one of ERROR_CODES, or `E_API_<status>` for an API error status. */
+export type ErrorCode = keyof typeof ERROR_CODES | `E_API_${number}`;
+
 export class QcsError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
-  constructor(code: string, message: string, options?: { cause?: unknown; hint?: string }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; hint?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -48,7 +86,7 @@ export class ApiError extends QcsError {
   readonly method: string;
   readonly path: string;
   readonly serverMessage?: string;
-  constructor(init: { status: number; method: string; path: string; serverMessage?: string; code?: string; hint?: string }) {
+  constructor(init: { status: number; method: string; path: string; serverMessage?: string; code?: ErrorCode; hint?: string }) {
     const msg = `${init.method} ${init.path} answered ${init.status}${init.serverMessage ? `: ${init.serverMessage}` : ''}`;
     super(init.code ?? `E_API_${init.status}`, msg, { hint: init.hint });
     this.status = init.status;
@@ -65,7 +103,7 @@ export class NetworkError extends QcsError {
   readonly path: string;
   readonly host: string;
   readonly outcomeUnknown: boolean;
-  constructor(init: { method: string; path: string; host: string; reason: string; outcomeUnknown: boolean; code?: string; cause?: unknown }) {
+  constructor(init: { method: string; path: string; host: string; reason: string; outcomeUnknown: boolean; code?: ErrorCode; cause?: unknown }) {
     super(
       init.code ?? (init.outcomeUnknown ? 'E_OUTCOME_UNKNOWN' : 'E_NETWORK'),
       `${init.method} ${init.path} to ${init.host} failed: ${init.reason}${init.outcomeUnknown ? ' (the request may have been carried out)' : ''}`,
@@ -85,23 +123,10 @@ export class AuthError extends QcsError {
   }
 }
 
-/** A change of the plan failed while applying. */
-export class OperationError extends QcsError {
-  readonly op: string;
-  readonly kind: string;
-  readonly objectName: string;
-  constructor(op: string, kind: string, name: string, cause: unknown) {
-    super('E_OPERATION', `${op} ${kind}/${name} failed: ${errorMessage(cause)}`, { cause });
-    this.op = op;
-    this.kind = kind;
-    this.objectName = name;
-  }
-}
-
 /** The plan cannot be made or carried out (ambiguous live names, stale saved plan, too many deletes, ...). */
 export class PlanError extends QcsError {
   readonly details: string[];
-  constructor(code: string, message: string, details: string[] = [], hint?: string) {
+  constructor(code: ErrorCode, message: string, details: string[] = [], hint?: string) {
     super(code, message, { hint });
     this.details = details;
   }

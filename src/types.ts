@@ -20,5 +20,3 @@ export interface Declaration<Spec = Record<string, unknown>> {
   /** Position of a field path (`spec.rules.0.name`, dot-joined) in the file, for diagnostics. */
   positionOf(path: (string | number)[]): SourcePos;
 }
-
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

@@ -3,7 +3,6 @@
 import { base, call, listAll, type GitHubTarget } from './comment.js';
 
 export const DRIFT_LABEL = 'qcs-gitops-drift';
-export const DRIFT_TITLE = 'qcs-gitops: drift';
 export const DRIFT_MARKER = '<!-- qcs-gitops:drift -->';
 
 interface Issue {

@@ -1,5 +1,5 @@
 // The markdown the Action writes: the PR comment (marker first, under GitHub's limit) and the job summary. Pure.
-import type { Diagnostic } from '../errors.js';
+import { formatDiagnostic, type Diagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/markdown.js';
 import { planDigests } from '../engine/digest.js';
@@ -59,7 +59,7 @@ export function driftClosedComment(info: RunInfo): string {
 }
 
 /** The summary of an apply refused because the fresh plan is not the reviewed one. */
-export function refusalMarkdown(title: string, message: string, differences: string[], plan: Plan, paths: string[]): string {
+export function refusalMarkdown(title: string, message: string, differences: string[], plan: Plan): string {
   const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, '', 'Objects whose changes differ from the reviewed plan:', ''];
   for (const d of differences) lines.push(`- ${d.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}`);
   lines.push('', renderPlanMarkdown(plan, { header: '#### The fresh plan (not applied)', limit: SUMMARY_LIMIT }));
@@ -74,14 +74,10 @@ function fence(lines: string[]): string {
   return '```\n' + lines.join('\n').replace(/```/g, "'''") + '\n```\n';
 }
 
-export function formatDiagnosticLine(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
-}
-
 /** Markdown for a run that failed before a plan existed: what failed and where. */
 export function failureMarkdown(title: string, message: string, details: string[], diagnostics: Diagnostic[]): string {
   const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, ''];
-  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnosticLine)));
+  if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnostic)));
   if (details.length) lines.push(fence(details));
   return lines.join('\n');
 }

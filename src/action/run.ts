@@ -8,11 +8,11 @@ import * as core from '@actions/core';
 import { resolveTarget } from '../api/config.js';
 import { createClient } from '../api/client.js';
 import type { ApiClient } from '../api/types.js';
-import { declarationsHash, hasErrors, loadAndValidate } from '../declarations/validate.js';
-import { applyPlan } from '../engine/apply.js';
+import { hasErrors, loadAndValidate } from '../declarations/validate.js';
+import { applyPlan, applySucceeded } from '../engine/apply.js';
 import type { Plan } from '../engine/model.js';
 import { hasChanges, makePlan } from '../engine/plan.js';
-import { savePlan } from '../engine/planfile.js';
+import { savedPlanOf, savePlan } from '../engine/planfile.js';
 import { PlanError, QcsError, ValidationError, errorMessage, type Diagnostic } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
 import { redact } from '../redact.js';
@@ -146,14 +146,7 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
     if (environment) plan.environment = environment.name;
     if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
-    await savePlan(file, {
-      ...plan,
-      gateway: api.gateway,
-      declarationsHash: declarationsHash(declarations),
-      paths: inputs.paths,
-      prune: inputs.prune,
-      createdAt: new Date().toISOString(),
-    });
+    await savePlan(file, savedPlanOf(plan, { gateway: api.gateway, declarations, paths: inputs.paths, prune: inputs.prune, environment: environment?.name }));
     setPlanOutputs(plan, file);
     core.info(redact(renderPlanText(plan)));
     core.info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
@@ -232,7 +225,7 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
       const differences = digestDifferences(reviewed.expected, plan);
       if (differences.length > 0) {
         const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
-        await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan, inputs.paths));
+        await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan));
         core.setFailed(
           redact(
             [`[E_DIGEST_MISMATCH] ${message}`, ...differences.map((d) => `  - ${d}`), '  Someone changed the account (or the merge changed the declarations) since the review: plan again on a pull request and review it, or set auto-approve: true.'].join('\n'),
@@ -261,7 +254,7 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
     core.info(redact(renderApplyText(result)));
     await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths));
     const s = result.summary;
-    if (s.failed > 0 || s.skipped > 0 || !result.verified) {
+    if (!applySucceeded(result)) {
       const why = [
         s.failed > 0 ? `${s.failed} failed` : '',
         s.skipped > 0 ? `${s.skipped} skipped` : '',

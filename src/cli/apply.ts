@@ -1,15 +1,17 @@
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import type { RunState } from './main.js';
-import { connect, parsePositiveInt, splitSimulatorArg, useColor } from './common.js';
+import { connect, parsePositiveInt, splitSimulatorArg, useColor, type Connection } from './common.js';
 import { addPlanOptions, planOptionsFrom, readProgress, renderPlan, type PlanFlags } from './plan.js';
 import { startProgress } from './progress.js';
 import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from './project.js';
 import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
-import { PlanError, UsageError } from '../errors.js';
-import type { Plan } from '../engine/model.js';
+import { UsageError } from '../errors.js';
+import type { ApplyResult, Plan } from '../engine/model.js';
+import type { Environment, Project } from '../project/load.js';
+import type { Declaration } from '../types.js';
 
 interface ApplyFlags extends PlanFlags {
   plan?: string;
@@ -63,112 +65,132 @@ export function registerApply(program: Command, state: RunState): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
   addProjectOptions(cmd);
   addPlanOptions(cmd).action(async (argPaths: string[], flags: ApplyFlags) => {
-    let paths = splitSimulatorArg(flags, argPaths);
-    const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 4) || 1;
-    if (!flags.autoApprove && !process.stdin.isTTY) {
-      throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
-    }
-    // loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine
-    const [{ loadDeclarations, declarationsHash }, { KINDS }, { makePlan, fetchForPlan }, { applyPlan }, { loadPlan, checkStale }, { checkDigest }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
-      await Promise.all([
-        import('../declarations/validate.js'),
-        import('../kinds/index.js'),
-        import('../engine/plan.js'),
-        import('../engine/apply.js'),
-        import('../engine/planfile.js'),
-        import('../engine/digest.js'),
-        import('../render/text.js'),
-        import('../render/json.js'),
-      ]);
-    const expectDigest = flags.expectDigest === undefined ? undefined : await readExpectedDigest(flags.expectDigest);
-    const { project, env } = await selectEnvironment(flags);
-    const saved = flags.plan ? await loadPlan(flags.plan) : undefined;
-    if (saved && (saved.environment ?? undefined) !== env?.name) {
-      throw new PlanError(
-        'E_PLAN_ENVIRONMENT',
-        saved.environment
-          ? `The plan ${flags.plan} was made for environment '${saved.environment}', not ${env ? `'${env.name}'` : 'without an environment'}. Nothing was applied.`
-          : `The plan ${flags.plan} was made without an environment, not for '${env!.name}'. Nothing was applied.`,
-        [],
-        saved.environment ? `Apply it with --env ${saved.environment}, or make a plan for this environment: qcs-gitops plan${env ? ` --env ${env.name}` : ''} --out FILE` : 'Apply it without --env, or make a plan with --env.',
-      );
-    }
-    if (saved) {
-      if (paths.length === 0) paths = saved.paths ?? [];
-      if (paths.length === 0) throw new UsageError(`the plan ${flags.plan} records no declaration paths; give them on the command line`);
-    } else if ((paths = pathsFor(paths, env)).length === 0) {
-      throw new UsageError(
-        env ? `environment '${env.name}' has no paths and none were given` : 'apply needs declaration paths or --plan FILE',
-        'Example: qcs-gitops apply examples/policies --simulator --auto-approve',
-      );
-    }
-    const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
-    if (saved && declarationsHash(declarations) !== saved.declarationsHash) {
-      throw new PlanError('E_STALE_PLAN', `The declarations in ${paths.join(', ')} changed since the plan was made. Nothing was applied.`, [], 'Run `qcs-gitops plan` again and review the new plan.');
-    }
-    const conn = await connect(flags, env);
-    try {
-      let plan: Plan;
-      let live: LiveState;
-      const reading = readProgress(flags, conn.api, 'apply: reading the live state');
-      try {
-        if (saved) {
-          if (saved.gateway && saved.gateway !== conn.gateway) {
-            throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${conn.gateway}. Nothing was applied.`);
-          }
-          const kindsInPlan = KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
-          live = await fetchForPlan(conn.api, kindsInPlan, declarations);
-          checkStale(saved, KINDS, live);
-          plan = saved;
-        } else {
-          ({ plan, live } = await makePlan(conn.api, KINDS, declarations, { ...planOptionsFrom(flags, project), onProgress: reading.onRead }));
-          if (env) plan.environment = env.name;
-        }
-      } finally {
-        reading.stop();
-      }
-      // before anything is shown or asked: a plan that is not the reviewed one is refused outright
-      if (expectDigest !== undefined) checkDigest(expectDigest, plan);
-      const json = flags.format === 'json';
-      if (!json) process.stdout.write(await renderPlan(plan, 'text', flags.color !== false && useColor()));
-      if (plan.changes.length === 0) {
-        if (json) process.stdout.write(renderApplyJson({ results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } }));
-        else process.stdout.write('Nothing to apply.\n');
-        state.exitCode = 0;
-        return;
-      }
-      if (!flags.autoApprove && !(await confirm())) {
-        process.stderr.write('Apply cancelled: nothing was changed.\n');
-        state.exitCode = 1;
-        return;
-      }
-      if (!json) process.stdout.write('\n');
-      const progress = startProgress(!flags.quiet && !flags.debug, { phase: 'apply', changesDone: 0, changesTotal: plan.changes.length }, { stats: () => conn.api.stats });
-      let done = 0;
-      let failed = 0;
-      let result;
-      try {
-        result = await applyPlan(conn.api, KINDS, plan, {
-          parallelism,
-          live,
-          onResult: (r) => {
-            if (r.status === 'failed') failed++;
-            done++;
-            progress.update({ changesDone: done, failed, phase: done === plan.changes.length ? 'apply: verifying' : 'apply' });
-            if (json) return;
-            progress.print(process.stdout, renderResultLine(r) + '\n'); // the live line moves below each result line
-          },
-        });
-      } finally {
-        progress.stop();
-      }
-      process.stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
-      if (!json && conn.simulated && !flags.state) {
-        process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');
-      }
-      state.exitCode = result.summary.failed === 0 && result.summary.skipped === 0 && result.verified ? 0 : 1;
-    } finally {
-      await conn.close();
-    }
+    state.exitCode = await runApply(argPaths, flags);
   });
+}
+
+/** The modules apply needs, loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine. */
+async function applyModules() {
+  const [{ loadDeclarations }, { KINDS }, { makePlan, fetchForPlan }, { applyPlan, applySucceeded }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway }, { checkDigest }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
+    await Promise.all([
+      import('../declarations/validate.js'),
+      import('../kinds/index.js'),
+      import('../engine/plan.js'),
+      import('../engine/apply.js'),
+      import('../engine/planfile.js'),
+      import('../engine/digest.js'),
+      import('../render/text.js'),
+      import('../render/json.js'),
+    ]);
+  return { loadDeclarations, KINDS, makePlan, fetchForPlan, applyPlan, applySucceeded, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkDigest, renderApplyText, renderResultLine, renderApplyJson };
+}
+type ApplyModules = Awaited<ReturnType<typeof applyModules>>;
+
+/** The apply command: its exit code. */
+async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> {
+  const given = splitSimulatorArg(flags, argPaths);
+  const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 4) || 1;
+  if (!flags.autoApprove && !process.stdin.isTTY) {
+    throw new UsageError('apply needs --auto-approve when there is no terminal to confirm on', 'Review the plan first (qcs-gitops plan … --out plan.json), then: qcs-gitops apply --plan plan.json --auto-approve');
+  }
+  const m = await applyModules();
+  const expectDigest = flags.expectDigest === undefined ? undefined : await readExpectedDigest(flags.expectDigest);
+  const { project, env } = await selectEnvironment(flags);
+  const saved = flags.plan ? await m.loadPlan(flags.plan) : undefined;
+  if (saved) m.checkPlanEnvironment(saved, flags.plan!, env?.name);
+  const paths = declarationPaths(given, flags, saved, env);
+  const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env));
+  if (saved) m.checkPlanDeclarations(saved, declarations, paths);
+  const conn = await connect(flags, env);
+  try {
+    const { plan, live } = await readPlan(m, conn, flags, { saved, declarations, project, env });
+    // before anything is shown or asked: a plan that is not the reviewed one is refused outright
+    if (expectDigest !== undefined) m.checkDigest(expectDigest, plan);
+    const json = flags.format === 'json';
+    if (!json) process.stdout.write(await renderPlan(plan, 'text', flags.color !== false && useColor()));
+    if (plan.changes.length === 0) {
+      if (json) process.stdout.write(m.renderApplyJson({ results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } }));
+      else process.stdout.write('Nothing to apply.\n');
+      return 0;
+    }
+    if (!flags.autoApprove && !(await confirm())) {
+      process.stderr.write('Apply cancelled: nothing was changed.\n');
+      return 1;
+    }
+    if (!json) process.stdout.write('\n');
+    const result = await carryOut(m, conn, plan, live, flags, parallelism);
+    process.stdout.write(json ? m.renderApplyJson(result) : m.renderApplyText(result));
+    if (!json && conn.simulated && !flags.state) {
+      process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');
+    }
+    return m.applySucceeded(result) ? 0 : 1;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The declaration paths: those given, else (with --plan) the saved plan's, else the environment's. */
+function declarationPaths(given: string[], flags: ApplyFlags, saved: Plan | undefined, env: Environment | undefined): string[] {
+  if (saved) {
+    const paths = given.length > 0 ? given : (saved.paths ?? []);
+    if (paths.length === 0) throw new UsageError(`the plan ${flags.plan} records no declaration paths; give them on the command line`);
+    return paths;
+  }
+  const paths = pathsFor(given, env);
+  if (paths.length === 0) {
+    throw new UsageError(
+      env ? `environment '${env.name}' has no paths and none were given` : 'apply needs declaration paths or --plan FILE',
+      'Example: qcs-gitops apply examples/policies --simulator --auto-approve',
+    );
+  }
+  return paths;
+}
+
+/** The plan to carry out and the live state it was checked against: the saved plan (refused when the gateway or a
+ * live object moved), or a fresh one. */
+async function readPlan(
+  m: ApplyModules,
+  conn: Connection,
+  flags: ApplyFlags,
+  ctx: { saved: Plan | undefined; declarations: Declaration[]; project: Project; env: Environment | undefined },
+): Promise<{ plan: Plan; live: LiveState }> {
+  const { saved, declarations } = ctx;
+  const reading = readProgress(flags, conn.api, 'apply: reading the live state');
+  try {
+    if (saved) {
+      m.checkPlanGateway(saved, conn.gateway);
+      const kindsInPlan = m.KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
+      const live = await m.fetchForPlan(conn.api, kindsInPlan, declarations);
+      m.checkStale(saved, m.KINDS, live);
+      return { plan: saved, live };
+    }
+    const made = await m.makePlan(conn.api, m.KINDS, declarations, { ...planOptionsFrom(flags, ctx.project), onProgress: reading.onRead });
+    if (ctx.env) made.plan.environment = ctx.env.name;
+    return made;
+  } finally {
+    reading.stop();
+  }
+}
+
+/** Applies the plan with a progress line (text: each result printed above it as it completes). */
+async function carryOut(m: ApplyModules, conn: Connection, plan: Plan, live: LiveState, flags: ApplyFlags, parallelism: number): Promise<ApplyResult> {
+  const json = flags.format === 'json';
+  const progress = startProgress(!flags.quiet && !flags.debug, { phase: 'apply', changesDone: 0, changesTotal: plan.changes.length }, { stats: () => conn.api.stats });
+  let done = 0;
+  let failed = 0;
+  try {
+    return await m.applyPlan(conn.api, m.KINDS, plan, {
+      parallelism,
+      live,
+      onResult: (r) => {
+        if (r.status === 'failed') failed++;
+        done++;
+        progress.update({ changesDone: done, failed, phase: done === plan.changes.length ? 'apply: verifying' : 'apply' });
+        if (json) return;
+        progress.print(process.stdout, m.renderResultLine(r) + '\n'); // the live line moves below each result line
+      },
+    });
+  } finally {
+    progress.stop();
+  }
 }

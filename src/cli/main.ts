@@ -7,8 +7,8 @@ import { registerExport } from './export.js';
 import { registerSimulate } from './simulate.js';
 import { registerReport } from './report.js';
 import { reportError } from './output.js';
+import { VERSION } from '../version.js';
 
-export const VERSION = '0.1.0';
 
 export type ExitCode = number;
 /** Set by a command's action; main returns it. */

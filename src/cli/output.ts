@@ -1,13 +1,9 @@
 // How errors and diagnostics reach the terminal. Messages never include credentials: the client
 // never puts them in errors, and `redact` scrubs anything that looks like a bearer token or a known secret.
-import { QcsError, ValidationError, ApiError, PlanError, type Diagnostic } from '../errors.js';
+import { QcsError, ValidationError, ApiError, PlanError, formatDiagnostic } from '../errors.js';
 import { redact } from '../redact.js';
 import type { ApiStats } from '../api/types.js';
 import type { PlanStats } from '../engine/model.js';
-
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
-}
 
 /** The client's counters as a plan's `stats.apiCalls`. */
 export function apiCallsOf(stats: ApiStats): PlanStats['apiCalls'] {

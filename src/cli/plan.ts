@@ -207,18 +207,9 @@ export function registerPlan(program: Command, state: RunState): void {
       state.exitCode = await planAllEnvs(project, args, flags);
       return;
     }
-    const { declarationsHash, savePlan, hasChanges } = await engine();
+    const { savedPlanOf, savePlan, hasChanges } = await engine();
     const { plan, declarations, gateway, paths, stats } = await planFor(project, env, args, flags);
-    if (flags.out) {
-      await savePlan(flags.out, {
-        ...plan,
-        gateway,
-        declarationsHash: declarationsHash(declarations),
-        paths,
-        prune: !!flags.prune,
-        createdAt: new Date().toISOString(),
-      });
-    }
+    if (flags.out) await savePlan(flags.out, savedPlanOf(plan, { gateway, declarations, paths, prune: !!flags.prune, environment: env?.name }));
     plan.stats = stats; // after saving: a saved plan carries no run figures
     process.stdout.write(await renderPlan(plan, flags.format, flags.color !== false && useColor()));
     // text plans: findings on stderr, like validate's (markdown and json carry them in the document)

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import type { ValidationResult } from '../declarations/validate.js';
 import type { Environment, Project } from '../project/load.js';
-import { formatDiagnostic } from './output.js';
+import { formatDiagnostic } from '../errors.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 import type { RunState } from './main.js';
 import { currentTime, exceptionFindings, type Finding } from '../governance/findings.js';

@@ -13,7 +13,7 @@
 // test/declarations/fast.test.ts checks that both readers agree on the whole corpus.
 import jsyaml from 'js-yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
-import { FORBIDDEN_KEYS, MAX_COLLECTION_ITEMS, type LoadedDocument, type ParsedText, type PathSegment } from './load.js';
+import { FORBIDDEN_KEYS, MAX_COLLECTION_ITEMS, type LoadedDocument, type ParsedText, type PathSegment } from './yaml.js';
 
 const { Type, FAILSAFE_SCHEMA } = jsyaml;
 
@@ -114,15 +114,20 @@ interface ListenerState {
   result: unknown;
 }
 
-/**
- * Reads `text` with js-yaml, or returns undefined when `yaml` must read it. `parsePreciseText` reads text with `yaml`;
- * it is called only when a position other than a document's start is asked for, once a document.
- */
-export function parseFast(file: string, text: string, parsePreciseText: (file: string, text: string) => ParsedText): ParsedText | undefined {
-  if (!fastEligible(text)) return undefined;
-  const roots: Array<{ start: number; empty: boolean }> = [];
+interface Scan {
+  values: unknown[];
+  /** Where each document's root starts, and whether it is empty. */
+  roots: Array<{ start: number; empty: boolean }>;
+  /** Collections over MAX_COLLECTION_ITEMS, by document. */
+  crowded: Array<{ offset: number; what: string; n: number; doc: number }>;
+}
+
+/** One js-yaml pass over the text, noting where each document starts and which collections are too large; undefined
+ * when `yaml` must read the file (a syntax error, or flow collections and quoted text over several lines). */
+function scan(file: string, text: string): Scan | undefined {
+  const roots: Scan['roots'] = [];
   const opens: number[] = [];
-  const crowded: Array<{ offset: number; what: string; n: number; doc: number }> = [];
+  const crowded: Scan['crowded'] = [];
   let multiLine = false;
   let values: unknown[];
   try {
@@ -156,17 +161,23 @@ export function parseFast(file: string, text: string, parsePreciseText: (file: s
     return undefined; // a syntax error, a duplicate key, ...: `yaml` says where and what
   }
   if (multiLine || roots.length !== values.length || opens.length !== 0) return undefined;
+  return { values, roots, crowded };
+}
 
-  const starts = lineStarts(text);
-  const documents: LoadedDocument[] = [];
-  const diagnostics: Diagnostic[] = [];
-  // Exact positions: the document's own text (from the start of the line its content starts on to the line the next
-  // document's content starts on) read by `yaml`, lines shifted back; one small parse per document asked about, so a
-  // report on a few documents of a 10,000-document file does not read the whole file again.
+/** Exact positions: the document's own text (from the start of the line its content starts on to the line the next
+ * document's content starts on) read by `yaml`, lines shifted back; one small parse per document asked about, so a
+ * report on a few documents of a 10,000-document file does not read the whole file again. */
+function exactDocuments(
+  file: string,
+  text: string,
+  starts: number[],
+  roots: Scan['roots'],
+  parsePreciseText: (file: string, text: string) => ParsedText,
+): (index: number) => LoadedDocument | undefined {
   const exact = new Map<number, LoadedDocument | undefined>();
   const lineOf = (offset: number) => positionAt(starts, file, offset).line;
   let whole: Map<number, LoadedDocument> | undefined;
-  const exactDoc = (index: number): LoadedDocument | undefined => {
+  return (index: number): LoadedDocument | undefined => {
     if (exact.has(index)) return exact.get(index);
     if (whole || exact.size >= WHOLE_FILE_AFTER) {
       // many documents asked about (a report on most of the file): one parse of the whole file costs less
@@ -183,6 +194,21 @@ export function parseFast(file: string, text: string, parsePreciseText: (file: s
     exact.set(index, doc);
     return doc;
   };
+}
+
+/**
+ * Reads `text` with js-yaml, or returns undefined when `yaml` must read it. `parsePreciseText` reads text with `yaml`;
+ * it is called only when a position other than a document's start is asked for, once a document.
+ */
+export function parseFast(file: string, text: string, parsePreciseText: (file: string, text: string) => ParsedText): ParsedText | undefined {
+  if (!fastEligible(text)) return undefined;
+  const scanned = scan(file, text);
+  if (!scanned) return undefined;
+  const { values, roots, crowded } = scanned;
+  const starts = lineStarts(text);
+  const documents: LoadedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const exactDoc = exactDocuments(file, text, starts, roots, parsePreciseText);
   let nonEmpty = 0;
   for (let index = 0; index < values.length; index++) {
     const root = roots[index]!;

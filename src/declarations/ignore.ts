@@ -3,6 +3,7 @@
 // field of the kind is an error, with the likely typo.
 import type { Kind } from '../kinds/types.js';
 import { parseFieldPath } from '../engine/desired.js';
+import { unescapePointerToken } from '../json.js';
 import { suggest } from './messages.js';
 import { schemaSet } from './schemas.js';
 
@@ -17,7 +18,7 @@ function resolveRef(ref: string, file: string, schemas: ReadonlyMap<string, Sche
   let cur: unknown = schemas.get(inFile);
   for (const raw of fragment.split('/').filter(Boolean)) {
     if (!isSchema(cur)) return undefined;
-    cur = cur[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+    cur = cur[unescapePointerToken(raw)];
   }
   return isSchema(cur) ? { schema: cur, file: inFile } : undefined;
 }

@@ -1,5 +1,6 @@
 // Turns ajv's errors into one human message per problem: which field, what is wrong, what would be valid.
 import type { ErrorObject } from 'ajv';
+import { formatPath, unescapePointerToken } from '../json.js';
 import type { PathSegment } from './load.js';
 
 export interface SchemaProblem {
@@ -12,26 +13,13 @@ export interface SchemaProblem {
 
 type Schema = Record<string, unknown>;
 
-/** `spec.rules[2].ipAddress` */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const raw of path) {
-    // a key can be megabytes long: show its start only
-    const seg = typeof raw === 'string' && raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-
 /** Splits an ajv instancePath (`/spec/rules/2`) into segments, numbers where the data is an array. */
 export function splitInstancePath(instancePath: string, data: unknown): PathSegment[] {
   if (!instancePath) return [];
   const segs: PathSegment[] = [];
   let cur: unknown = data;
   for (const raw of instancePath.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = unescapePointerToken(raw);
     if (Array.isArray(cur) && /^\d+$/.test(key)) {
       const i = Number(key);
       segs.push(i);

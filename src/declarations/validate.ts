@@ -1,12 +1,12 @@
 // Validates loaded documents: the JSON Schemas in schemas/ (ajv, compiled once), each kind's own checks, and
 // checks across documents (one declaration per kind and name). Returns problems as data; never throws for bad input.
-import { createHash } from 'node:crypto';
 import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
+import { formatPath } from '../json.js';
 import type { Declaration, KindName } from '../types.js';
 import { kindByName } from '../kinds/index.js';
 import { pinnedIdPath } from '../kinds/defaults.js';
 import { loadDocuments, parseText, transformDocuments, type LoadOptions, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
-import { formatPath, translateErrors } from './messages.js';
+import { translateErrors } from './messages.js';
 import { schemaSet } from './schemas.js';
 import { ignorePathProblem } from './ignore.js';
 
@@ -152,21 +152,3 @@ export async function loadDeclarations(paths: readonly string[], options: LoadOp
   return declarations;
 }
 
-/** JSON with object keys sorted at every level: equal data gives equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
-
-/** sha256 (hex) of the declarations' kind, name, spec and ignored paths, independent of file layout and order. */
-export function declarationsHash(declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec' | 'ignore'>[]): string {
-  const items = declarations
-    .map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...(d.ignore?.length ? { ignore: d.ignore } : {}) }))
-    .sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return createHash('sha256').update(canonicalJson(items)).digest('hex');
-}

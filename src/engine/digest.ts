@@ -4,7 +4,8 @@
 // keeps the digest, and any change to what would be applied moves it. Pure.
 import { PlanError } from '../errors.js';
 import type { Plan, PlannedChange } from './model.js';
-import { sha256, stableStringify, valueAt } from './util.js';
+import { stableStringify, valueAt } from '../json.js';
+import { sha256 } from './util.js';
 
 /** One field of a change: JSON pointer, old value (absent for an added field), new value (absent for a removed one). */
 interface DigestField {

@@ -64,20 +64,31 @@ export async function readAll(api: ApiClient, kind: Kind): Promise<unknown[]> {
   return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
 }
 
+/** Live objects by name (several may share one) and by id. */
+export interface Index {
+  byName: Map<string, unknown[]>;
+  byId: Map<string, unknown>;
+}
+
+export function indexLive(kind: Kind, live: readonly unknown[]): Index {
+  const byName = new Map<string, unknown[]>();
+  const byId = new Map<string, unknown>();
+  for (const obj of live) {
+    const name = kind.nameOf(obj);
+    const list = byName.get(name);
+    if (list) list.push(obj);
+    else byName.set(name, [obj]);
+    byId.set(kind.idOf(obj), obj);
+  }
+  return { byName, byId };
+}
+
 /** The live objects of a kind as a plan needs them: summaries, with details for the declared objects whose
  * summary lacks a field their declaration manages. */
 export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[]): Promise<unknown[]> {
   const items = await kind.list(api);
   if (decls.length === 0) return items;
-  const byName = new Map<string, unknown[]>();
-  const byId = new Map<string, unknown>();
-  for (const it of items) {
-    const n = kind.nameOf(it);
-    const list = byName.get(n);
-    if (list) list.push(it);
-    else byName.set(n, [it]);
-    byId.set(kind.idOf(it), it);
-  }
+  const { byName, byId } = indexLive(kind, items);
   const wanted = new Map<unknown, Set<string>>();
   for (const d of decls) {
     const spec = d.spec as Obj;

@@ -11,7 +11,7 @@ import type { IgnoredDifference, Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { fingerprint, forKind } from './util.js';
 import { desiredState, managedView } from './desired.js';
-import { carriedView, readAll, readForPlan } from './fetch.js';
+import { carriedView, indexLive, readAll, readForPlan, type Index } from './fetch.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -92,24 +92,6 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
   return jsonpatch.compare(before, after);
 }
 
-interface Index {
-  byName: Map<string, unknown[]>;
-  byId: Map<string, unknown>;
-}
-
-function indexLive(kind: Kind, live: readonly unknown[]): Index {
-  const byName = new Map<string, unknown[]>();
-  const byId = new Map<string, unknown>();
-  for (const obj of live) {
-    const name = kind.nameOf(obj);
-    const list = byName.get(name);
-    if (list) list.push(obj);
-    else byName.set(name, [obj]);
-    byId.set(kind.idOf(obj), obj);
-  }
-  return { byName, byId };
-}
-
 function parseTargets(targets: string[] | undefined): Set<string> | undefined {
   if (!targets || targets.length === 0) return undefined;
   const out = new Set<string>();
@@ -167,107 +149,135 @@ function planKind<R>(
   inTarget: InTarget,
   each: (decls: readonly Declaration[], step: (decl: Declaration) => void, done: () => KindPart) => R,
 ): R {
-  const kindName = kind.kind;
-  const part: KindPart = { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] };
-  const inPruneScope = pruneScopeTest(options);
-  const index = indexLive(kind, liveObjs);
-  const matched = new Set<unknown>();
-
-  const step = (decl: Declaration): void => {
-    const spec = decl.spec as Record<string, unknown>;
-    const ignore = ignoreOf(decl, options);
-    const pinnedId = pinnedIdOf(kind, spec);
-    let match: unknown;
-    if (pinnedId !== undefined) {
-      match = index.byId.get(pinnedId);
-      if (match === undefined) {
-        const at = pinnedIdPath(kind);
-        part.diagnostics.push({ ...decl.positionOf(at), path: at.join('.'), message: `no live ${kindName} has id '${pinnedId}'` });
-        return;
-      }
-      const liveName = kind.nameOf(match);
-      if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
-        part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId}, which Qualys names '${liveName}': the pinned object is the one changed.`);
-      }
-    } else {
-      const candidates = index.byName.get(decl.name) ?? [];
-      if (candidates.length > 1) {
-        part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
-        for (const c of candidates) matched.add(c);
-        return;
-      }
-      match = candidates[0];
-    }
-    if (match !== undefined) matched.add(match);
-    if (!inTarget(kindName, decl.name)) return;
-
-    if (match === undefined) {
-      if (!kind.can.create) {
-        const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
-        part.diagnostics.push({
-          ...decl.positionOf(['metadata', 'name']),
-          path: 'metadata.name',
-          message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(', ')})` : ''}`,
-        });
-        return;
-      }
-      const after = desiredState(kind, spec);
-      part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source, ...(ignore.length ? { ignore } : {}) });
-      return;
-    }
-    if (kind.isProtected(match)) {
-      part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
-      return;
-    }
-    const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
-    if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-    const patch = diff(before, after);
-    if (patch.length === 0) {
-      part.unchanged++;
-      return;
-    }
-    if (!kind.can.update) {
-      part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
-      return;
-    }
-    part.upserts.push({
-      kind: kindName,
-      name: decl.name,
-      action: 'update',
-      id: kind.idOf(match),
-      patch,
-      before,
-      after,
-      spec,
-      fingerprint: fingerprint(kind.canonicalLive(match)),
-      source: decl.source,
-      ...(ignore.length ? { ignore } : {}),
-    });
+  const run: KindRun = {
+    kind,
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    index: indexLive(kind, liveObjs),
+    matched: new Set<unknown>(),
   };
-
+  const step = (decl: Declaration): void => {
+    const found = matchDeclaration(run, decl);
+    if (!found) return;
+    if (found.match !== undefined) run.matched.add(found.match);
+    if (!inTarget(kind.kind, decl.name)) return;
+    planDeclared(run, decl, found.match, ignoreOf(decl, options));
+  };
   const done = (): KindPart => {
-    const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-    if (options.prune && kind.can.delete) {
-      for (const obj of liveObjs) {
-        if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
-      }
-      for (const obj of undeclared) {
-        const name = kind.nameOf(obj);
-        if (!inTarget(kindName, name)) continue;
-        if (!inPruneScope(kindName, name)) {
-          part.leftAlone++;
-          continue;
-        }
-        // A delete shows what the list item carries (undeclared objects are not read in detail).
-        const before = carriedView(kind, obj);
-        part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
-      }
-    } else {
-      part.unmanaged += undeclared.length;
-    }
-    return part;
+    planUndeclared(run, liveObjs, options, inTarget);
+    return run.part;
   };
   return each(decls, step, done);
+}
+
+/** One kind's plan as it is made: the part so far, the live objects by id and name, and those declarations matched. */
+interface KindRun {
+  kind: Kind;
+  part: KindPart;
+  index: Index;
+  matched: Set<unknown>;
+}
+
+/** The live object a declaration names (its pinned id, else its name); undefined when the declaration is not
+ * planned (an unknown pinned id, an ambiguous name: each noted in the part). `match` undefined: nothing live yet. */
+function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown } | undefined {
+  const { kind, part, index } = run;
+  const kindName = kind.kind;
+  const pinnedId = pinnedIdOf(kind, decl.spec as Record<string, unknown>);
+  if (pinnedId !== undefined) {
+    const match = index.byId.get(pinnedId);
+    if (match === undefined) {
+      const at = pinnedIdPath(kind);
+      part.diagnostics.push({ ...decl.positionOf(at), path: at.join('.'), message: `no live ${kindName} has id '${pinnedId}'` });
+      return undefined;
+    }
+    const liveName = kind.nameOf(match);
+    if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
+      part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId}, which Qualys names '${liveName}': the pinned object is the one changed.`);
+    }
+    return { match };
+  }
+  const candidates = index.byName.get(decl.name) ?? [];
+  if (candidates.length > 1) {
+    part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
+    for (const c of candidates) run.matched.add(c);
+    return undefined;
+  }
+  return { match: candidates[0] };
+}
+
+/** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
+function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[]): void {
+  const { kind, part, index } = run;
+  const kindName = kind.kind;
+  const spec = decl.spec as Record<string, unknown>;
+  if (match === undefined) {
+    if (!kind.can.create) {
+      const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
+      part.diagnostics.push({
+        ...decl.positionOf(['metadata', 'name']),
+        path: 'metadata.name',
+        message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(', ')})` : ''}`,
+      });
+      return;
+    }
+    const after = desiredState(kind, spec);
+    part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source, ...(ignore.length ? { ignore } : {}) });
+    return;
+  }
+  if (kind.isProtected(match)) {
+    part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
+    return;
+  }
+  const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
+  if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
+  const patch = diff(before, after);
+  if (patch.length === 0) {
+    part.unchanged++;
+    return;
+  }
+  if (!kind.can.update) {
+    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    return;
+  }
+  part.upserts.push({
+    kind: kindName,
+    name: decl.name,
+    action: 'update',
+    id: kind.idOf(match),
+    patch,
+    before,
+    after,
+    spec,
+    fingerprint: fingerprint(kind.canonicalLive(match)),
+    source: decl.source,
+    ...(ignore.length ? { ignore } : {}),
+  });
+}
+
+/** The live objects no declaration matched: deletes with --prune (within its scope), else counted as unmanaged. */
+function planUndeclared(run: KindRun, liveObjs: readonly unknown[], options: PlanOptions, inTarget: InTarget): void {
+  const { kind, part, matched } = run;
+  const kindName = kind.kind;
+  const inPruneScope = pruneScopeTest(options);
+  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
+  if (!(options.prune && kind.can.delete)) {
+    part.unmanaged += undeclared.length;
+    return;
+  }
+  for (const obj of liveObjs) {
+    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
+  }
+  for (const obj of undeclared) {
+    const name = kind.nameOf(obj);
+    if (!inTarget(kindName, name)) continue;
+    if (!inPruneScope(kindName, name)) {
+      part.leftAlone++;
+      continue;
+    }
+    // A delete shows what the list item carries (undeclared objects are not read in detail).
+    const before = carriedView(kind, obj);
+    part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+  }
 }
 
 const eachSync = (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): KindPart => {

@@ -1,13 +1,76 @@
-// Saved plans: the json plan plus what apply needs to refuse a stale one — a fingerprint of every live
-// object a change was computed against, the gateway (never credentials) and a hash of the declarations.
+// Saved plans, their one owner: the json plan plus what apply needs to refuse a stale one — a fingerprint of
+// every live object a change was computed against, the gateway (never credentials), the environment and a hash
+// of the declarations. Builds that metadata (for `plan --out` and the Action), writes and reads the file, and
+// checks a saved plan against the environment, the declarations, the gateway and the live state of now.
+import { createHash } from 'node:crypto';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { PlanError, QcsError } from '../errors.js';
 import type { Kind } from '../kinds/types.js';
+import type { Declaration } from '../types.js';
+import { stableStringify } from '../json.js';
 import type { Plan } from './model.js';
 import type { LiveState } from './plan.js';
 import { fingerprint } from './util.js';
 import { planDigest } from './digest.js';
 import { redact } from '../redact.js';
+
+/** sha256 (hex) of the declarations' kind, name, spec and ignored paths, independent of file layout and order. */
+export function declarationsHash(declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec' | 'ignore'>[]): string {
+  const items = declarations
+    .map((d) => ({ kind: d.kind, name: d.name, spec: d.spec, ...(d.ignore?.length ? { ignore: d.ignore } : {}) }))
+    .sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return createHash('sha256').update(stableStringify(items)).digest('hex');
+}
+
+/** What a saved plan records beside the plan: where and from what it was made. */
+export interface SavedPlanContext {
+  gateway: string;
+  declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec' | 'ignore'>[];
+  paths: string[];
+  prune: boolean;
+  /** The project environment (--env, the Action's `environment`); absent without one. */
+  environment?: string;
+  now?: Date;
+}
+
+/** The plan as it is saved: its changes plus the gateway, declarations hash, paths, prune, environment and time. */
+export function savedPlanOf(plan: Plan, ctx: SavedPlanContext): Plan {
+  return {
+    ...plan,
+    ...(ctx.environment !== undefined ? { environment: ctx.environment } : {}),
+    gateway: ctx.gateway,
+    declarationsHash: declarationsHash(ctx.declarations),
+    paths: ctx.paths,
+    prune: ctx.prune,
+    createdAt: (ctx.now ?? new Date()).toISOString(),
+  };
+}
+
+/** Refuses a saved plan made for another environment (or with one, when none is given now, and the reverse). */
+export function checkPlanEnvironment(saved: Plan, file: string, environment: string | undefined): void {
+  if ((saved.environment ?? undefined) === environment) return;
+  throw new PlanError(
+    'E_PLAN_ENVIRONMENT',
+    saved.environment
+      ? `The plan ${file} was made for environment '${saved.environment}', not ${environment ? `'${environment}'` : 'without an environment'}. Nothing was applied.`
+      : `The plan ${file} was made without an environment, not for '${environment!}'. Nothing was applied.`,
+    [],
+    saved.environment ? `Apply it with --env ${saved.environment}, or make a plan for this environment: qcs-gitops plan${environment ? ` --env ${environment}` : ''} --out FILE` : 'Apply it without --env, or make a plan with --env.',
+  );
+}
+
+/** Refuses a saved plan whose declarations changed since it was made. */
+export function checkPlanDeclarations(saved: Plan, declarations: readonly Declaration[], paths: readonly string[]): void {
+  if (declarationsHash(declarations) === saved.declarationsHash) return;
+  throw new PlanError('E_STALE_PLAN', `The declarations in ${paths.join(', ')} changed since the plan was made. Nothing was applied.`, [], 'Run `qcs-gitops plan` again and review the new plan.');
+}
+
+/** Refuses a saved plan made against another gateway. */
+export function checkPlanGateway(saved: Plan, gateway: string): void {
+  if (saved.gateway && saved.gateway !== gateway) {
+    throw new PlanError('E_STALE_PLAN', `The plan was made against ${saved.gateway}, not ${gateway}. Nothing was applied.`);
+  }
+}
 
 export async function savePlan(file: string, plan: Plan): Promise<void> {
   const text = redact(JSON.stringify({ ...plan, digest: planDigest(plan) }, null, 2)) + '\n';

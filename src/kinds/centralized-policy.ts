@@ -6,7 +6,7 @@ import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import {
   type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, optInt, optString, parseJsonish,
-  pick, seg, sortedSet, stableStringify, upper, isBlank, sameValue,
+  pick, seg, sortedSet, stableStringify, upper, sameValue,
 } from './util.js';
 
 const PATH = '/v1.3/centralizedPolicy';

@@ -31,7 +31,6 @@ export const TEMPLATE_COLUMNS: Record<string, { columns: readonly string[]; comp
   },
 };
 
-export const RECURRENCES = ['DAILY', 'WEEKLY', 'MONTHLY'] as const;
 /** Day names of `selectedDayOfWeeks` and `dayOfWeek` (our assumption: the notes only print null). */
 export const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 /** The read form's key of the e-mail flag, and the body's. */

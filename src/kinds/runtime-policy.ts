@@ -13,7 +13,6 @@ const PATH = '/v1.3/runtime/policies';
 export const DEFAULT_POLICY_NAME = 'Default Policy';
 
 export const RULE_TYPES = ['READ', 'WRITE', 'NETWORK_INBOUND', 'NETWORK_OUTBOUND', 'SYSCALL'] as const;
-export type RuleType = (typeof RULE_TYPES)[number];
 
 export interface RuntimeRuleSpec {
   name?: string;

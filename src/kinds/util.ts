@@ -2,6 +2,9 @@
 // enums, set-like arrays, JSON-string metaData) and API call helpers. Pure except `getOrUndefined`.
 import type { ApiClient } from '../api/types.js';
 import { ApiError } from '../errors.js';
+import { sortKeysDeep, stableStringify } from '../json.js';
+
+export { sameValue, stableStringify } from '../json.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -67,27 +70,6 @@ export function compact<T extends Obj>(o: T): T {
   const out: Obj = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;
-}
-
-/** Deterministic JSON with object keys sorted at every level (for sort keys and fingerprints). */
-export function stableStringify(v: unknown): string {
-  return JSON.stringify(sortKeysDeep(v));
-}
-
-/** Deep equality of two JSON values, ignoring object key order. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return stableStringify(a) === stableStringify(b);
-}
-
-/** A copy with object keys sorted at every level; arrays keep their order. */
-export function sortKeysDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeysDeep);
-  if (isObj(v)) {
-    const out: Obj = {};
-    for (const k of Object.keys(v).sort()) if (v[k] !== undefined) out[k] = sortKeysDeep(v[k]);
-    return out;
-  }
-  return v;
 }
 
 function compareKeys(a: string, b: string): number {

@@ -8,7 +8,8 @@ import { UsageError, ValidationError, type Diagnostic, type SourcePos } from '..
 import type { KindName } from '../types.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { parseText, readText, type LoadedDocument, type PathSegment } from '../declarations/load.js';
-import { formatPath, suggest, translateErrors } from '../declarations/messages.js';
+import { suggest, translateErrors } from '../declarations/messages.js';
+import { formatPath } from '../json.js';
 import { findSchemaDir, loadCompiler } from '../declarations/schemas.js';
 import { registerSecret } from '../redact.js';
 import { compareDiagnostics } from '../declarations/validate.js';

@@ -5,7 +5,8 @@
 // `$${values.NAME}` stands for the literal text `${values.NAME}`. Values are plain data: no expressions, no code.
 import type { Diagnostic } from '../errors.js';
 import type { LoadedDocument, PathSegment } from '../declarations/load.js';
-import { formatPath, suggest } from '../declarations/messages.js';
+import { suggest } from '../declarations/messages.js';
+import { formatPath } from '../json.js';
 import type { ProjectValue } from './load.js';
 
 export interface ValuesContext {

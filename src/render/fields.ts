@@ -1,6 +1,6 @@
 // Turns a change's JSON patch into field-level lines (path, old, new), shared by the text and markdown renderings.
 import type { PlannedChange } from '../engine/model.js';
-import { pointerToPath, valueAt } from '../engine/util.js';
+import { pointerToPath, pointerTokens, valueAt } from '../json.js';
 
 export interface FieldChange {
   op: '+' | '-' | '~';
@@ -32,7 +32,7 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   // fields in the order the object lists them (a JSON patch lists them in reverse); within a field, patch order
   const order = Object.keys({ ...(c.after ?? {}), ...(c.before ?? {}) });
   const rank = (pointer: string) => {
-    const i = order.indexOf(pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '');
+    const i = order.indexOf(pointerTokens(pointer)[0] ?? '');
     return i < 0 ? order.length : i;
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);

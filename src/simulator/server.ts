@@ -13,8 +13,8 @@ import { setRuntimePolicyInUse } from './routes/runtime-policy.js';
 import { accountFromSeed, dumpAccount, readSeedFile, SeedError, STORED_COLLECTIONS, storedMap } from './seed.js';
 import { Semaphore } from './semaphore.js';
 import type { FaultConfig, RecordedRequest, SeedAccount, SimulatorHandle, SimulatorOptions } from './types.js';
+import { authBodyForRecord, BodyTooLarge, MAX_BODY, parseForRecord, readBody, resetSocket } from './http.js';
 
-const MAX_BODY = 5 * 1024 * 1024;
 /** Recorded requests kept (oldest dropped first), so long benchmarks do not grow without bound. */
 const MAX_RECORDED = 100_000;
 const ADMIN = '/__sim/';
@@ -27,34 +27,7 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function resetSocket(socket: Socket | null | undefined): void {
-  if (!socket) return;
-  const s = socket as Socket & { resetAndDestroy?: () => void };
-  if (typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
-  else s.destroy();
-}
 
 export class Simulator {
   private account: Account;
@@ -380,21 +353,4 @@ function matchRoute(segs: string[]): { routes: KindRoutes; base: string[]; rest:
     }
   }
   return undefined;
-}
-
-function parseForRecord(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Form fields of /auth without the password. */
-function authBodyForRecord(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  const form = Object.fromEntries(new URLSearchParams(text));
-  delete form['password'];
-  return form;
 }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type ClientOptions } from '../../src/api/client.js';
 import { isOutcomeUnknown } from '../../src/api/errors.js';
 import type { ApiClient } from '../../src/api/types.js';
-import { NetworkError, type QcsError } from '../../src/errors.js';
+import { NetworkError } from '../../src/errors.js';
 import { makeJwt, target, failure } from './helpers.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string, n: number) => void;

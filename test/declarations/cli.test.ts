@@ -1,6 +1,6 @@
 // The built CLI: `node bin/qcs-gitops.js validate ...`, run offline (every network call aborts the process).
 import { cliIsStale } from '../helpers/cli.js';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadAndValidate, validateText } from '../../src/declarations/validate.js';
-import { formatDiagnostic } from '../../src/cli/output.js';
+import { formatDiagnostic } from '../../src/errors.js';
 import { INVALID_DIR, corpus } from './helpers.js';
 
 describe('invalid corpus', () => {

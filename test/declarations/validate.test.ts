@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import { declarationsHash, canonicalJson, loadAndValidate, loadDeclarations, validateText } from '../../src/declarations/validate.js';
+import { loadAndValidate, loadDeclarations, validateText } from '../../src/declarations/validate.js';
+import { stableStringify as canonicalJson } from '../../src/json.js';
+import { declarationsHash } from '../../src/engine/planfile.js';
 
 const secret = (name: string, spec = 'status: Active') => `apiVersion: qcs-gitops/v1\nkind: SecretRule\nmetadata:\n  name: ${name}\nspec:\n  ${spec}\n`;
 

@@ -11,7 +11,7 @@ import { KINDS } from '../../src/kinds/index.js';
 import { makePlan } from '../../src/engine/plan.js';
 import { applyPlan } from '../../src/engine/apply.js';
 import { hasErrors, validateText } from '../../src/declarations/validate.js';
-import { formatDiagnostic } from '../../src/cli/output.js';
+import { formatDiagnostic } from '../../src/errors.js';
 import { duplicateNames } from './helpers.js';
 
 let sim: SimulatorHandle;

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadAndValidate, hasErrors } from '../../src/declarations/validate.js';
-import { formatDiagnostic } from '../../src/cli/output.js';
+import { formatDiagnostic } from '../../src/errors.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { cliIsStale } from '../helpers/cli.js';
 import { expectCleanFailure, run } from './helpers.js';

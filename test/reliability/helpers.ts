@@ -72,10 +72,6 @@ export function expectCleanFailure(r: Run, message?: RegExp): void {
   if (message) expect(r.stderr, ctx).toMatch(message);
 }
 
-export function isCrash(text: string): boolean {
-  return CRASH.test(text);
-}
-
 export const EXAMPLES = join(ROOT, 'examples', 'policies');
 
 // ---- the account, as the simulator dumps it ------------------------------------------------------------------

@@ -7,7 +7,7 @@ import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
 import type { Account } from '../account.js';
 import { eachSeed, SEED_USER, uniqueName } from '../seeding.js';
 import type { Json, SeedAccount } from '../types.js';
-import { asObject, optArray, optBool, optInt, optString, optStringArray, reqString, typeOf } from '../validate.js';
+import { asObject, optArray, optBool, optInt, optString, reqString, typeOf } from '../validate.js';
 
 export const DEFAULT_CENTRALIZED_POLICY_UUID = '5c5f3b2e-0d7a-4c61-9a56-8b0d1f6c0001';
 
