@@ -4,12 +4,13 @@
 // with the PUT body, so a client that drops or rewrites what it was not asked to change fails here.
 // Two declarations a kind: the exported one with the field edited, and one written from the documented request
 // sample (what a user copies from the notes), which leaves out fields the live object has.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SeedAccount, type SimulatorHandle } from '../../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { SeedAccount } from '../../src/simulator/index.js';
 import type { KindName } from '../../src/types.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliIsStale, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { useSimulator } from '../helpers/suite.js';
 import {
   apply,
   camelRule,
@@ -160,14 +161,7 @@ const cases: Case[] = [
 ];
 
 describe('contract: a one-field change leaves every other live field as it was', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => {
-    if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `npm run build` (npm test does it)');
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
+  const sim = useSimulator();
 
   /** The write-only fields the seeded object lacks: they may appear (the seed could not know them). */
   function writeOnlyOf(c: Case): string[] {

@@ -2,9 +2,9 @@
 // fields dropped), validates; against an empty simulator it plans exactly one create, whose request body the
 // simulator accepts (apply), and the account then matches (a second plan shows no change).
 // Secret rules cannot be created: their sample plans one update of a built-in rule instead.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { cliIsStale } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/suite.js';
 import {
   apply,
   camelRule,
@@ -109,14 +109,7 @@ function checkStored(sim: SimulatorHandle, decl: Declaration): void {
 const cases: Case[] = [...requestSamples().filter((f) => !SKIPPED.includes(f)).map(requestCase), runtimeCase('camelCase'), runtimeCase('PascalCase')];
 
 describe('contract: documented request bodies', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => {
-    if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `npm run build` (npm test does it)');
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
+  const sim = useSimulator();
 
   it('covers every request sample but bulkUpdate, and the four rule samples in both forms', () => {
     expect(cases.map((c) => c.title)).toEqual([

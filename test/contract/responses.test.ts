@@ -1,8 +1,8 @@
 // Contract: every documented response, seeded as the live account exactly as printed, exports to declarations
 // that validate and plan no change.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SeedAccount, type SimulatorHandle } from '../../src/simulator/index.js';
-import { cliIsStale } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import type { SeedAccount } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/suite.js';
 import { changesOf, exportAccount, plan, removeDir, sample, validate, yamlFiles } from './helpers.js';
 
 interface Case {
@@ -36,14 +36,7 @@ const cases: Case[] = [
 ];
 
 describe('contract: documented responses as live state', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => {
-    if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `npm run build` (npm test does it)');
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
+  const sim = useSimulator();
 
   for (const c of cases) {
     it(`${c.title}: export, then plan shows no change`, async () => {

@@ -5,12 +5,12 @@
 //   NNN-name/expected-plan.txt  the exact plan text
 // A scenario whose plan has changes is then applied, and a second plan must be empty.
 // UPDATE_SCENARIOS=1 rewrites expected-plan.txt (review the diff before committing).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { cliIsStale, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { useSimulator } from '../helpers/suite.js';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const scenarios = readdirSync(DIR, { withFileTypes: true })
@@ -19,14 +19,7 @@ const scenarios = readdirSync(DIR, { withFileTypes: true })
   .sort();
 
 describe('scenarios', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => {
-    if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `npm run build` (npm test does it)');
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
+  const sim = useSimulator();
 
   it('has scenarios', () => expect(scenarios.length).toBeGreaterThanOrEqual(12));
 
