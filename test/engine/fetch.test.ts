@@ -56,12 +56,18 @@ describe('summaries first, details on demand', () => {
 
   it('a field absent from an item that is not a detail field is unset: no detail read, for a plan or an update', async () => {
     const store = new FakeStore();
-    const kind = { ...fakeKind(store), detailFields: ['tags'] };
-    // no color at all (the API leaves unset fields out), tags carried
+    // The API leaves unset fields out, of lists and details alike: no color at all; tags carried.
+    const raw = (x: FakeObj) => ({ ...x }) as FakeObj;
+    const k = {
+      ...fakeKind(store),
+      detailFields: ['tags'],
+      list: async () => (store.calls.push('list Exception'), [...store.objs.values()].map(raw)),
+      get: async (_api: unknown, id: string) => (store.calls.push(`get Exception ${id}`), store.objs.has(id) ? raw(store.objs.get(id)!) : undefined),
+    };
     const o = store.add({ name: 'o', tags: ['a'] });
-    const list = async () => [...store.objs.values()].map((x) => ({ ...x }) as FakeObj);
-    const k = { ...kind, list: async () => (store.calls.push('list Exception'), list()) };
+    store.calls = [];
     const { plan, live } = await makePlan(noApi, [k], [decl('Exception', 'o', { color: 'blue' })]);
+    expect(store.calls).toEqual(['list Exception']); // the plan reads no details
     store.calls = [];
     await applyPlan(noApi, [k], plan, { live, sleep: async () => {} });
     expect(store.calls.filter((c) => c.startsWith('get'))).toEqual(['get Exception id-1']); // the verification only
