@@ -3,7 +3,7 @@
 //
 //   node build/bench.js [--sizes 100,1000,10000] [--sparse 2010] [--qidless 1000,10000] [--latency 25]
 //                       [--concurrency 6] [--repeat 3] [--out bench/results/latest.json] [--keep]
-// (--sizes 0, --sparse 0, --qidless 0 skip those workloads)
+// (--sizes 0, --sparse 0, --qidless 0 skip those workloads; QCS_BENCH_CPU_PROF=DIR writes each worker's CPU profile there)
 //
 // The simulator runs in its own process (`qcs-gitops simulate`, with --latency and --concurrency); every
 // measurement runs in a fresh child process of this script (`--worker`), so its peak RSS is its own.
@@ -92,7 +92,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 function runChild(job: WorkerJob): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [process.argv[1]!, '--worker', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const profile = process.env.QCS_BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.QCS_BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, process.argv[1]!, '--worker', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -51662,9 +51662,14 @@ function readPageShape(body5, where) {
 function looksLikeCap(length) {
   return length >= 10 && length % 10 === 0;
 }
-async function collectPages(fetchPage, pageSize, where) {
+async function collectPages(fetchPage, pageSize, where, onPage) {
   const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
-  const first = readPage(await fetchPage(1, pageSize), where);
+  const read = (body5) => {
+    const page2 = readPage(body5, where);
+    if (page2.items.length > 0) onPage?.(page2.items);
+    return page2;
+  };
+  const first = read(await fetchPage(1, pageSize));
   const items = [...first.items];
   if (first.total !== void 0) {
     const total = first.total;
@@ -51673,13 +51678,13 @@ async function collectPages(fetchPage, pageSize, where) {
     const pages = Math.ceil(total / size2);
     if (pages > MAX_PAGES) throw tooMany();
     const rest = await Promise.all(
-      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => readPage(b, where)))
+      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => read(b)))
     );
     for (const p of rest) items.push(...p.items);
     let n2 = pages;
     while (items.length < total) {
       if (++n2 > MAX_PAGES) throw tooMany();
-      const p = readPage(await fetchPage(n2, size2), where);
+      const p = read(await fetchPage(n2, size2));
       if (p.items.length === 0) break;
       items.push(...p.items);
     }
@@ -51690,7 +51695,7 @@ async function collectPages(fetchPage, pageSize, where) {
   let n = 1;
   while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
     if (++n > MAX_PAGES) throw tooMany();
-    page = readPage(await fetchPage(n, size), where);
+    page = read(await fetchPage(n, size));
     items.push(...page.items);
   }
   return items;
@@ -52006,7 +52011,8 @@ var HttpApiClient = class {
     return collectPages(
       (pageNumber, size) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
       pageSize,
-      `GET ${csPath}`
+      `GET ${csPath}`,
+      options.onPage
     );
   }
   resolvePath(candidates) {
@@ -57605,18 +57611,37 @@ function schemaSetFrom(dir, pre) {
 // src/engine/desired.ts
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 function managedKeys(kind, spec, known) {
-  const knownSet = new Set(known);
+  const isKnown = typeof known === "function" ? known : /* @__PURE__ */ ((set2) => (k) => set2.has(k))(new Set(known));
   const out = /* @__PURE__ */ new Set();
-  for (const [k, v] of Object.entries(spec)) {
+  for (const k in spec) {
+    const v = spec[k];
     if (v === void 0 || v === null) continue;
     const key = kind.aliases?.[k] ?? k;
-    if (knownSet.has(key)) out.add(key);
+    if (isKnown(key)) out.add(key);
   }
   return out;
 }
+var FIELD_SETS = /* @__PURE__ */ new WeakMap();
+function fieldSet(kind) {
+  let set2 = FIELD_SETS.get(kind);
+  if (!set2) FIELD_SETS.set(kind, set2 = new Set(kind.fields ?? []));
+  return set2;
+}
+function declaredKeys(kind, spec) {
+  if (!kind.fields) return managedKeys(kind, spec, Object.keys(kind.canonical(spec)));
+  const fields = fieldSet(kind);
+  return managedKeys(kind, spec, (k) => fields.has(k));
+}
+function managedAgainst(kind, spec, want, have) {
+  const fields = fieldSet(kind);
+  return managedKeys(kind, spec, (k) => fields.has(k) || Object.hasOwn(want, k) || Object.hasOwn(have, k));
+}
 function pickKeys(o, keys) {
   const out = {};
-  for (const [k, v] of Object.entries(o)) if (keys.has(k) && v !== void 0) out[k] = v;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== void 0 && keys.has(k)) out[k] = v;
+  }
   return out;
 }
 function parseFieldPath(path2) {
@@ -57688,7 +57713,7 @@ function sameValue2(a, b) {
 function managedView(kind, spec, live, ignore = []) {
   const want = kind.canonical(spec);
   const have = kind.canonicalLive(live);
-  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...kind.fields ?? []]);
+  const managed = managedAgainst(kind, spec, want, have);
   let before = pickKeys(have, managed);
   let after = pickKeys(want, managed);
   const ignoredDiffers = [];
@@ -57707,7 +57732,7 @@ function managedView(kind, spec, live, ignore = []) {
 function desiredState(kind, spec, live, ignore = []) {
   const want = kind.canonical(spec);
   const have = live === void 0 ? {} : kind.canonicalLive(live);
-  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...kind.fields ?? []]);
+  const managed = managedAgainst(kind, spec, want, have);
   if (live === void 0) return pickKeys(want, managed);
   const out = { ...have };
   for (const k of managed) {
@@ -58036,8 +58061,27 @@ function indexLive(kind, live) {
   }
   return { byName: byName2, byId };
 }
-async function readForPlan(api, kind, decls) {
-  const items = await kind.list(api);
+function tappingPages(api, onItems) {
+  return {
+    gateway: api.gateway,
+    request: (method, path2, options) => api.request(method, path2, options),
+    list: (path2, options = {}) => api.list(path2, {
+      ...options,
+      onPage: (items) => {
+        options.onPage?.(items);
+        onItems(items);
+      }
+    }),
+    resolvePath: (candidates) => api.resolvePath(candidates),
+    get stats() {
+      return api.stats;
+    },
+    ...api.forKind ? { forKind: (label) => tappingPages(api.forKind(label), onItems) } : {},
+    close: () => api.close()
+  };
+}
+async function readForPlan(api, kind, decls, onItems) {
+  const items = await kind.list(onItems ? tappingPages(api, onItems) : api);
   if (decls.length === 0) return items;
   const { byName: byName2, byId } = indexLive(kind, items);
   const wanted = /* @__PURE__ */ new Map();
@@ -58046,7 +58090,7 @@ async function readForPlan(api, kind, decls) {
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
     if (candidates.length !== 1) continue;
-    const keys = managedKeys(kind, spec, kind.fields ?? Object.keys(kind.canonical(spec)));
+    const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }
   return complete(api, kind, items, (it) => {
@@ -58064,14 +58108,11 @@ function carriedView(kind, item) {
   return out;
 }
 
-// src/engine/plan.ts
+// src/engine/plan-kind.ts
 var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function ignoreOf(decl, options) {
   return [.../* @__PURE__ */ new Set([...options.ignore?.[decl.kind] ?? [], ...decl.ignore ?? []])];
-}
-function pruneIsScoped(options) {
-  return !!options.prune && ((options.pruneMatch?.length ?? 0) > 0 || (options.pruneKinds?.length ?? 0) > 0);
 }
 function pruneScopeTest(options) {
   const globs = options.pruneMatch ?? [];
@@ -58079,56 +58120,19 @@ function pruneScopeTest(options) {
   const nameMatches = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => true;
   return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
 }
-function kindsInPlay(kinds, declarations) {
-  const declared = new Set(declarations.map((d) => d.kind));
-  return kinds.filter((k) => declared.has(k.kind));
-}
-async function fetchLive(api, kinds, onProgress) {
-  let done = 0;
-  const lists = await Promise.all(
-    kinds.map(async (k) => {
-      const list = await readAll(forKind(api, k), k);
-      onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++done, kindsTotal: kinds.length });
-      return list;
-    })
-  );
-  return new Map(kinds.map((k, i) => [k.kind, lists[i]]));
-}
 function diff(before, after) {
   return import_fast_json_patch.default.compare(before, after);
-}
-function parseTargets(targets) {
-  if (!targets || targets.length === 0) return void 0;
-  const out = /* @__PURE__ */ new Set();
-  for (const t of targets) {
-    const slash = t.indexOf("/");
-    if (slash <= 0 || slash === t.length - 1) throw new PlanError("E_TARGET", `--target '${t}' is not of the form KIND/NAME`, [], "Example: --target Exception/log4j-accepted");
-    out.add(t);
-  }
-  return out;
 }
 function targetFilter(targets) {
   return (kind, name) => !targets || targets.has(`${kind}/${name}`);
 }
-function byName(a, b) {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-function declarationsByKind(declarations) {
-  const out = /* @__PURE__ */ new Map();
-  for (const d of declarations) {
-    const list = out.get(d.kind);
-    if (list) list.push(d);
-    else out.set(d.kind, [d]);
-  }
-  for (const list of out.values()) list.sort(byName);
-  return out;
-}
-function planKind(kind, decls, liveObjs, options, inTarget, each) {
+function planKind(kind, decls, liveObjs, options, inTarget, each, early) {
   const run2 = {
     kind,
     part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
     index: indexLive(kind, liveObjs),
-    matched: /* @__PURE__ */ new Set()
+    matched: /* @__PURE__ */ new Set(),
+    early
   };
   const step = (decl) => {
     const found = matchDeclaration(run2, decl);
@@ -58168,6 +58172,10 @@ function matchDeclaration(run2, decl) {
   }
   return { match: candidates[0] };
 }
+function viewOf(kind, spec, live, ignore) {
+  const view = managedView(kind, spec, live, ignore);
+  return { view, patch: diff(view.before, view.after) };
+}
 function planDeclared(run2, decl, match, ignore) {
   const { kind, part, index } = run2;
   const kindName = kind.kind;
@@ -58190,9 +58198,10 @@ function planDeclared(run2, decl, match, ignore) {
     part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
     return;
   }
-  const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
+  const early = run2.early?.get(match);
+  const { view, patch } = early?.decl === decl ? early : viewOf(kind, spec, match, ignore);
+  const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  const patch = diff(before, after);
   if (patch.length === 0) {
     part.unchanged++;
     return;
@@ -58251,6 +58260,66 @@ var eachSliced = async (decls, step, done) => {
   }
   return done();
 };
+function earlyViews(kind, decls, options, inTarget) {
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const d of decls) if (kind.declaredId?.(d.spec) === void 0 && inTarget(kind.kind, d.name)) byName2.set(d.name, d);
+  const views = /* @__PURE__ */ new Map();
+  const onItems = (items) => {
+    if (byName2.size === 0) return;
+    for (const item of items) {
+      const decl = byName2.get(kind.nameOf(item));
+      if (!decl || kind.isProtected(item)) continue;
+      const spec = decl.spec;
+      if (!carriesAll(kind, item, declaredKeys(kind, spec))) continue;
+      const view = managedView(kind, spec, item, ignoreOf(decl, options));
+      views.set(item, { decl, view, patch: diff(view.before, view.after) });
+    }
+  };
+  return { onItems, views };
+}
+
+// src/engine/plan.ts
+function pruneIsScoped(options) {
+  return !!options.prune && ((options.pruneMatch?.length ?? 0) > 0 || (options.pruneKinds?.length ?? 0) > 0);
+}
+function kindsInPlay(kinds, declarations) {
+  const declared = new Set(declarations.map((d) => d.kind));
+  return kinds.filter((k) => declared.has(k.kind));
+}
+async function fetchLive(api, kinds, onProgress) {
+  let done = 0;
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      const list = await readAll(forKind(api, k), k);
+      onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++done, kindsTotal: kinds.length });
+      return list;
+    })
+  );
+  return new Map(kinds.map((k, i) => [k.kind, lists[i]]));
+}
+function parseTargets(targets) {
+  if (!targets || targets.length === 0) return void 0;
+  const out = /* @__PURE__ */ new Set();
+  for (const t of targets) {
+    const slash = t.indexOf("/");
+    if (slash <= 0 || slash === t.length - 1) throw new PlanError("E_TARGET", `--target '${t}' is not of the form KIND/NAME`, [], "Example: --target Exception/log4j-accepted");
+    out.add(t);
+  }
+  return out;
+}
+function byName(a, b) {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+function declarationsByKind(declarations) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of declarations) {
+    const list = out.get(d.kind);
+    if (list) list.push(d);
+    else out.set(d.kind, [d]);
+  }
+  for (const list of out.values()) list.sort(byName);
+  return out;
+}
 function assemble(kinds, parts, options) {
   const order = applyOrder(kinds);
   const diagnostics = [];
@@ -58346,9 +58415,11 @@ async function makePlan(api, kinds, declarations, options = {}) {
   let kindsDone = 0;
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? []);
+      const decls = grouped.get(k.kind) ?? [];
+      const early = earlyViews(k, decls, options, inTarget);
+      const list = await readForPlan(forKind(api, k), k, decls, early.onItems);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
+      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early.views));
       return list;
     })
   );

@@ -189,6 +189,7 @@ class HttpApiClient implements ApiClient {
       (pageNumber, size) => this.requestAs(label, 'GET', path, { query: { ...options.query, pageNumber, pageSize: size } }),
       pageSize,
       `GET ${csPath}`,
+      options.onPage,
     );
   }
 

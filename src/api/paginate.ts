@@ -66,10 +66,16 @@ export async function collectPages<T>(
   fetchPage: (pageNumber: number, pageSize: number) => Promise<unknown>,
   pageSize: number,
   where: string,
+  onPage?: (items: unknown[]) => void,
 ): Promise<T[]> {
   const tooMany = (): QcsError =>
     new QcsError('E_BAD_RESPONSE', `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
-  const first = readPage(await fetchPage(1, pageSize), where);
+  const read = (body: unknown) => {
+    const page = readPage(body, where);
+    if (page.items.length > 0) onPage?.(page.items);
+    return page;
+  };
+  const first = read(await fetchPage(1, pageSize));
   const items: unknown[] = [...first.items];
 
   if (first.total !== undefined) {
@@ -80,14 +86,14 @@ export async function collectPages<T>(
     const pages = Math.ceil(total / size);
     if (pages > MAX_PAGES) throw tooMany();
     const rest = await Promise.all(
-      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size).then((b) => readPage(b, where))),
+      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size).then((b) => read(b))),
     );
     for (const p of rest) items.push(...p.items);
     // fewer than announced (objects removed meanwhile, or a varying cap): go on until an empty page
     let n = pages;
     while (items.length < total) {
       if (++n > MAX_PAGES) throw tooMany();
-      const p = readPage(await fetchPage(n, size), where);
+      const p = read(await fetchPage(n, size));
       if (p.items.length === 0) break;
       items.push(...p.items);
     }
@@ -101,7 +107,7 @@ export async function collectPages<T>(
   let n = 1;
   while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
     if (++n > MAX_PAGES) throw tooMany();
-    page = readPage(await fetchPage(n, size), where);
+    page = read(await fetchPage(n, size));
     items.push(...page.items);
   }
   return items as T[];

@@ -14,6 +14,8 @@ export interface ListOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Page size to ask for; default 250 (the largest the API documents). */
   pageSize?: number;
+  /** Told each page's items as the page arrives (before the whole list is read), in no particular page order. */
+  onPage?: (items: unknown[]) => void;
 }
 
 export interface ApiClient {

@@ -12,21 +12,48 @@ type Obj = Record<string, unknown>;
 /** The canonical top-level keys a declaration manages: its spec's own keys that are set (not null), renamed
  * through the kind's aliases, and known to the kind's canonical form. Keys the canonical form does not know
  * (server-managed fields pasted from an API response, `exceptionType`) are accepted and not managed. */
-export function managedKeys(kind: Kind, spec: Obj, known: Iterable<string>): Set<string> {
-  const knownSet = new Set(known);
+export function managedKeys(kind: Kind, spec: Obj, known: Iterable<string> | ((key: string) => boolean)): Set<string> {
+  const isKnown = typeof known === 'function' ? known : ((set: Set<string>) => (k: string) => set.has(k))(new Set(known));
   const out = new Set<string>();
-  for (const [k, v] of Object.entries(spec)) {
+  for (const k in spec) {
+    const v = spec[k];
     if (v === undefined || v === null) continue;
     const key = kind.aliases?.[k] ?? k;
-    if (knownSet.has(key)) out.add(key);
+    if (isKnown(key)) out.add(key);
   }
   return out;
+}
+
+/** The kind's `fields` as a set (made once a kind). */
+const FIELD_SETS = new WeakMap<Kind, ReadonlySet<string>>();
+function fieldSet(kind: Kind): ReadonlySet<string> {
+  let set = FIELD_SETS.get(kind);
+  if (!set) FIELD_SETS.set(kind, (set = new Set(kind.fields ?? [])));
+  return set;
+}
+
+/** The keys a declaration manages, before any live object is known: a kind's `fields` name its canonical keys;
+ * only a kind without them needs the canonical form to know them. */
+export function declaredKeys(kind: Kind, spec: Obj): Set<string> {
+  if (!kind.fields) return managedKeys(kind, spec, Object.keys(kind.canonical(spec)));
+  const fields = fieldSet(kind);
+  return managedKeys(kind, spec, (k) => fields.has(k));
+}
+
+/** The keys a declaration manages against one live object: those the kind's fields, the declared or the live
+ * canonical form know. */
+function managedAgainst(kind: Kind, spec: Obj, want: Obj, have: Obj): Set<string> {
+  const fields = fieldSet(kind);
+  return managedKeys(kind, spec, (k) => fields.has(k) || Object.hasOwn(want, k) || Object.hasOwn(have, k));
 }
 
 /** The keys of `o` in `keys`, in `o`'s order. */
 export function pickKeys(o: Obj, keys: ReadonlySet<string>): Obj {
   const out: Obj = {};
-  for (const [k, v] of Object.entries(o)) if (keys.has(k) && v !== undefined) out[k] = v;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined && keys.has(k)) out[k] = v;
+  }
   return out;
 }
 
@@ -129,7 +156,7 @@ export interface ManagedView {
 export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readonly string[] = []): ManagedView {
   const want = kind.canonical(spec);
   const have = kind.canonicalLive(live);
-  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...(kind.fields ?? [])]);
+  const managed = managedAgainst(kind, spec, want, have);
   let before = pickKeys(have, managed);
   let after = pickKeys(want, managed);
   const ignoredDiffers: string[] = [];
@@ -155,7 +182,7 @@ export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readon
 export function desiredState(kind: Kind, spec: Obj, live?: unknown, ignore: readonly string[] = []): Obj {
   const want = kind.canonical(spec);
   const have = live === undefined ? {} : kind.canonicalLive(live);
-  const managed = managedKeys(kind, spec, [...Object.keys(want), ...Object.keys(have), ...(kind.fields ?? [])]);
+  const managed = managedAgainst(kind, spec, want, have);
   if (live === undefined) return pickKeys(want, managed);
   const out: Obj = { ...have };
   for (const k of managed) {

@@ -8,7 +8,7 @@
 import type { ApiClient } from '../api/types.js';
 import type { Kind } from '../kinds/types.js';
 import type { Declaration } from '../types.js';
-import { managedKeys } from './desired.js';
+import { declaredKeys } from './desired.js';
 import { mapLimit } from './util.js';
 
 type Obj = Record<string, unknown>;
@@ -83,10 +83,33 @@ export function indexLive(kind: Kind, live: readonly unknown[]): Index {
   return { byName, byId };
 }
 
+/** A view of `api` whose lists also tell `onItems` each page's items as the page arrives. */
+function tappingPages(api: ApiClient, onItems: (items: unknown[]) => void): ApiClient {
+  return {
+    gateway: api.gateway,
+    request: (method, path, options) => api.request(method, path, options),
+    list: (path, options = {}) =>
+      api.list(path, {
+        ...options,
+        onPage: (items) => {
+          options.onPage?.(items);
+          onItems(items);
+        },
+      }),
+    resolvePath: (candidates) => api.resolvePath(candidates),
+    get stats() {
+      return api.stats;
+    },
+    ...(api.forKind ? { forKind: (label: string) => tappingPages(api.forKind!(label), onItems) } : {}),
+    close: () => api.close(),
+  };
+}
+
 /** The live objects of a kind as a plan needs them: summaries, with details for the declared objects whose
- * summary lacks a field their declaration manages. */
-export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[]): Promise<unknown[]> {
-  const items = await kind.list(api);
+ * summary lacks a field their declaration manages. `onItems` is told the list's items page by page as they arrive
+ * (the plan starts its work meanwhile). */
+export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[], onItems?: (items: unknown[]) => void): Promise<unknown[]> {
+  const items = await kind.list(onItems ? tappingPages(api, onItems) : api);
   if (decls.length === 0) return items;
   const { byName, byId } = indexLive(kind, items);
   const wanted = new Map<unknown, Set<string>>();
@@ -95,8 +118,7 @@ export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly De
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
     if (candidates.length !== 1) continue; // none (a create) or ambiguous (refused): no details needed
-    // A kind's `fields` name its canonical keys; only a kind without them needs the canonical form to know them.
-    const keys = managedKeys(kind, spec, kind.fields ?? Object.keys(kind.canonical(spec)));
+    const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }
   return complete(api, kind, items, (it) => {

@@ -1,17 +1,16 @@
 // Builds a plan: fetch the live state of the kinds in play, match declarations to live objects by name,
 // diff canonical forms with fast-json-patch, and order the changes. `buildPlan` is pure.
-import jsonpatch from 'fast-json-patch';
-import picomatch from 'picomatch';
 import type { ApiClient } from '../api/types.js';
 import { PlanError, ValidationError, type Diagnostic } from '../errors.js';
 import type { Kind } from '../kinds/types.js';
-import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration, KindName } from '../types.js';
 import type { IgnoredDifference, Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
-import { fingerprint, forKind } from './util.js';
-import { desiredState, managedView } from './desired.js';
-import { carriedView, indexLive, readAll, readForPlan, type Index } from './fetch.js';
+import { forKind } from './util.js';
+import { readAll, readForPlan } from './fetch.js';
+import { eachSliced, eachSync, earlyViews, planKind, targetFilter, type InTarget, type KindPart } from './plan-kind.js';
+
+export { diff, ignoreOf } from './plan-kind.js';
 
 export interface PlanOptions {
   /** Plan deletion of undeclared live objects of the declared kinds. */
@@ -40,22 +39,9 @@ export interface ReadProgress {
   kindsTotal: number;
 }
 
-/** The ignored paths of one declaration: the project's for its kind, then its own (each once). */
-export function ignoreOf(decl: Pick<Declaration, 'kind' | 'ignore'>, options: Pick<PlanOptions, 'ignore'>): string[] {
-  return [...new Set([...(options.ignore?.[decl.kind] ?? []), ...(decl.ignore ?? [])])];
-}
-
 /** Whether --prune is limited (by name globs or kinds). */
 function pruneIsScoped(options: PlanOptions): boolean {
   return !!options.prune && ((options.pruneMatch?.length ?? 0) > 0 || (options.pruneKinds?.length ?? 0) > 0);
-}
-
-/** The prune scope as a test on one undeclared object. */
-function pruneScopeTest(options: PlanOptions): (kind: string, name: string) => boolean {
-  const globs = options.pruneMatch ?? [];
-  const kinds = options.pruneKinds ?? [];
-  const nameMatches = globs.length ? picomatch(globs as string[], { dot: true }) : () => true;
-  return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
 }
 
 export type LiveState = Map<KindName, unknown[]>;
@@ -88,10 +74,6 @@ export async function fetchForPlan(api: ApiClient, kinds: readonly Kind[], decla
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>): jsonpatch.Operation[] {
-  return jsonpatch.compare(before, after);
-}
-
 function parseTargets(targets: string[] | undefined): Set<string> | undefined {
   if (!targets || targets.length === 0) return undefined;
   const out = new Set<string>();
@@ -101,26 +83,6 @@ function parseTargets(targets: string[] | undefined): Set<string> | undefined {
     out.add(t);
   }
   return out;
-}
-
-/** What one kind contributes to a plan (kept apart so kinds can be planned as their live state arrives). */
-interface KindPart {
-  diagnostics: Diagnostic[];
-  ambiguous: string[];
-  notes: string[];
-  upserts: PlannedChange[];
-  deletes: PlannedChange[];
-  unchanged: number;
-  unmanaged: number;
-  /** Undeclared objects outside a limited --prune's scope. */
-  leftAlone: number;
-  ignored: IgnoredDifference[];
-}
-
-type InTarget = (kind: string, name: string) => boolean;
-
-function targetFilter(targets: Set<string> | undefined): InTarget {
-  return (kind, name) => !targets || targets.has(`${kind}/${name}`);
 }
 
 function byName(a: Declaration, b: Declaration): number {
@@ -138,164 +100,6 @@ function declarationsByKind(declarations: readonly Declaration[]): Map<KindName,
   for (const list of out.values()) list.sort(byName);
   return out;
 }
-
-/** Plans one kind. `each` runs the per-declaration step over the declarations: synchronously in buildPlan,
- * in slices that give the event loop back in makePlan (so other kinds' calls keep flowing meanwhile). */
-function planKind<R>(
-  kind: Kind,
-  decls: readonly Declaration[],
-  liveObjs: readonly unknown[],
-  options: PlanOptions,
-  inTarget: InTarget,
-  each: (decls: readonly Declaration[], step: (decl: Declaration) => void, done: () => KindPart) => R,
-): R {
-  const run: KindRun = {
-    kind,
-    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
-    index: indexLive(kind, liveObjs),
-    matched: new Set<unknown>(),
-  };
-  const step = (decl: Declaration): void => {
-    const found = matchDeclaration(run, decl);
-    if (!found) return;
-    if (found.match !== undefined) run.matched.add(found.match);
-    if (!inTarget(kind.kind, decl.name)) return;
-    planDeclared(run, decl, found.match, ignoreOf(decl, options));
-  };
-  const done = (): KindPart => {
-    planUndeclared(run, liveObjs, options, inTarget);
-    return run.part;
-  };
-  return each(decls, step, done);
-}
-
-/** One kind's plan as it is made: the part so far, the live objects by id and name, and those declarations matched. */
-interface KindRun {
-  kind: Kind;
-  part: KindPart;
-  index: Index;
-  matched: Set<unknown>;
-}
-
-/** The live object a declaration names (its pinned id, else its name); undefined when the declaration is not
- * planned (an unknown pinned id, an ambiguous name: each noted in the part). `match` undefined: nothing live yet. */
-function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown } | undefined {
-  const { kind, part, index } = run;
-  const kindName = kind.kind;
-  const pinnedId = pinnedIdOf(kind, decl.spec as Record<string, unknown>);
-  if (pinnedId !== undefined) {
-    const match = index.byId.get(pinnedId);
-    if (match === undefined) {
-      const at = pinnedIdPath(kind);
-      part.diagnostics.push({ ...decl.positionOf(at), path: at.join('.'), message: `no live ${kindName} has id '${pinnedId}'` });
-      return undefined;
-    }
-    const liveName = kind.nameOf(match);
-    if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
-      part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId}, which Qualys names '${liveName}': the pinned object is the one changed.`);
-    }
-    return { match };
-  }
-  const candidates = index.byName.get(decl.name) ?? [];
-  if (candidates.length > 1) {
-    part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
-    for (const c of candidates) run.matched.add(c);
-    return undefined;
-  }
-  return { match: candidates[0] };
-}
-
-/** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
-function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[]): void {
-  const { kind, part, index } = run;
-  const kindName = kind.kind;
-  const spec = decl.spec as Record<string, unknown>;
-  if (match === undefined) {
-    if (!kind.can.create) {
-      const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
-      part.diagnostics.push({
-        ...decl.positionOf(['metadata', 'name']),
-        path: 'metadata.name',
-        message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(', ')})` : ''}`,
-      });
-      return;
-    }
-    const after = desiredState(kind, spec);
-    part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source, ...(ignore.length ? { ignore } : {}) });
-    return;
-  }
-  if (kind.isProtected(match)) {
-    part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
-    return;
-  }
-  const { before, after, ignoredDiffers } = managedView(kind, spec, match, ignore);
-  if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  const patch = diff(before, after);
-  if (patch.length === 0) {
-    part.unchanged++;
-    return;
-  }
-  if (!kind.can.update) {
-    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
-    return;
-  }
-  part.upserts.push({
-    kind: kindName,
-    name: decl.name,
-    action: 'update',
-    id: kind.idOf(match),
-    patch,
-    before,
-    after,
-    spec,
-    fingerprint: fingerprint(kind.canonicalLive(match)),
-    source: decl.source,
-    ...(ignore.length ? { ignore } : {}),
-  });
-}
-
-/** The live objects no declaration matched: deletes with --prune (within its scope), else counted as unmanaged. */
-function planUndeclared(run: KindRun, liveObjs: readonly unknown[], options: PlanOptions, inTarget: InTarget): void {
-  const { kind, part, matched } = run;
-  const kindName = kind.kind;
-  const inPruneScope = pruneScopeTest(options);
-  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-  if (!(options.prune && kind.can.delete)) {
-    part.unmanaged += undeclared.length;
-    return;
-  }
-  for (const obj of liveObjs) {
-    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
-  }
-  for (const obj of undeclared) {
-    const name = kind.nameOf(obj);
-    if (!inTarget(kindName, name)) continue;
-    if (!inPruneScope(kindName, name)) {
-      part.leftAlone++;
-      continue;
-    }
-    // A delete shows what the list item carries (undeclared objects are not read in detail).
-    const before = carriedView(kind, obj);
-    part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
-  }
-}
-
-const eachSync = (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): KindPart => {
-  for (const d of decls) step(d);
-  return done();
-};
-
-/** Declarations planned between two returns to the event loop in makePlan. */
-const SLICE = 250;
-const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-const eachSliced = async (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): Promise<KindPart> => {
-  for (let i = 0; i < decls.length; i++) {
-    if (i > 0 && i % SLICE === 0) await yieldToLoop();
-    step(decls[i]!);
-  }
-  return done();
-};
 
 /** Puts the kinds' parts together in apply order and applies the plan-wide checks. */
 function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, options: PlanOptions): Plan {
@@ -401,9 +205,11 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
   let kindsDone = 0;
   const lists = await Promise.all(
     inPlay.map(async (k) => {
-      const list = await readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? []);
+      const decls = grouped.get(k.kind) ?? [];
+      const early = earlyViews(k, decls, options, inTarget);
+      const list = await readForPlan(forKind(api, k), k, decls, early.onItems);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      parts.set(k.kind, await planKind(k, grouped.get(k.kind) ?? [], list, options, inTarget, eachSliced));
+      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early.views));
       return list;
     }),
   );

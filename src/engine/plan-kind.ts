@@ -1,0 +1,247 @@
+// Plans one kind: match its declarations to its live objects (by pinned id, else by name), diff the managed
+// fields of each match, and plan the deletes of the undeclared objects (with --prune, within its scope).
+// `earlyViews` starts the per-object work as the list pages arrive, so a plan of thousands of objects is
+// mostly made while the API is still answering.
+import jsonpatch from 'fast-json-patch';
+import picomatch from 'picomatch';
+import type { Diagnostic } from '../errors.js';
+import type { Kind } from '../kinds/types.js';
+import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
+import type { Declaration } from '../types.js';
+import type { IgnoredDifference, PlannedChange } from './model.js';
+import { fingerprint } from './util.js';
+import { declaredKeys, desiredState, managedView, type ManagedView } from './desired.js';
+import { carriedView, carriesAll, indexLive, type Index } from './fetch.js';
+import type { PlanOptions } from './plan.js';
+
+/** The ignored paths of one declaration: the project's for its kind, then its own (each once). */
+export function ignoreOf(decl: Pick<Declaration, 'kind' | 'ignore'>, options: Pick<PlanOptions, 'ignore'>): string[] {
+  return [...new Set([...(options.ignore?.[decl.kind] ?? []), ...(decl.ignore ?? [])])];
+}
+
+/** The prune scope as a test on one undeclared object. */
+function pruneScopeTest(options: PlanOptions): (kind: string, name: string) => boolean {
+  const globs = options.pruneMatch ?? [];
+  const kinds = options.pruneKinds ?? [];
+  const nameMatches = globs.length ? picomatch(globs as string[], { dot: true }) : () => true;
+  return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
+}
+
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): jsonpatch.Operation[] {
+  return jsonpatch.compare(before, after);
+}
+
+/** What one kind contributes to a plan (kept apart so kinds can be planned as their live state arrives). */
+export interface KindPart {
+  diagnostics: Diagnostic[];
+  ambiguous: string[];
+  notes: string[];
+  upserts: PlannedChange[];
+  deletes: PlannedChange[];
+  unchanged: number;
+  unmanaged: number;
+  /** Undeclared objects outside a limited --prune's scope. */
+  leftAlone: number;
+  ignored: IgnoredDifference[];
+}
+
+export type InTarget = (kind: string, name: string) => boolean;
+
+export function targetFilter(targets: Set<string> | undefined): InTarget {
+  return (kind, name) => !targets || targets.has(`${kind}/${name}`);
+}
+
+/** Plans one kind. `each` runs the per-declaration step over the declarations: synchronously in buildPlan,
+ * in slices that give the event loop back in makePlan (so other kinds' calls keep flowing meanwhile). */
+export function planKind<R>(
+  kind: Kind,
+  decls: readonly Declaration[],
+  liveObjs: readonly unknown[],
+  options: PlanOptions,
+  inTarget: InTarget,
+  each: (decls: readonly Declaration[], step: (decl: Declaration) => void, done: () => KindPart) => R,
+  early?: ReadonlyMap<unknown, EarlyView>,
+): R {
+  const run: KindRun = {
+    kind,
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    index: indexLive(kind, liveObjs),
+    matched: new Set<unknown>(),
+    early,
+  };
+  const step = (decl: Declaration): void => {
+    const found = matchDeclaration(run, decl);
+    if (!found) return;
+    if (found.match !== undefined) run.matched.add(found.match);
+    if (!inTarget(kind.kind, decl.name)) return;
+    planDeclared(run, decl, found.match, ignoreOf(decl, options));
+  };
+  const done = (): KindPart => {
+    planUndeclared(run, liveObjs, options, inTarget);
+    return run.part;
+  };
+  return each(decls, step, done);
+}
+
+/** One kind's plan as it is made: the part so far, the live objects by id and name, and those declarations matched. */
+interface KindRun {
+  kind: Kind;
+  part: KindPart;
+  index: Index;
+  matched: Set<unknown>;
+  early?: ReadonlyMap<unknown, EarlyView>;
+}
+
+/** The live object a declaration names (its pinned id, else its name); undefined when the declaration is not
+ * planned (an unknown pinned id, an ambiguous name: each noted in the part). `match` undefined: nothing live yet. */
+function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown } | undefined {
+  const { kind, part, index } = run;
+  const kindName = kind.kind;
+  const pinnedId = pinnedIdOf(kind, decl.spec as Record<string, unknown>);
+  if (pinnedId !== undefined) {
+    const match = index.byId.get(pinnedId);
+    if (match === undefined) {
+      const at = pinnedIdPath(kind);
+      part.diagnostics.push({ ...decl.positionOf(at), path: at.join('.'), message: `no live ${kindName} has id '${pinnedId}'` });
+      return undefined;
+    }
+    const liveName = kind.nameOf(match);
+    if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
+      part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId}, which Qualys names '${liveName}': the pinned object is the one changed.`);
+    }
+    return { match };
+  }
+  const candidates = index.byName.get(decl.name) ?? [];
+  if (candidates.length > 1) {
+    part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
+    for (const c of candidates) run.matched.add(c);
+    return undefined;
+  }
+  return { match: candidates[0] };
+}
+
+function viewOf(kind: Kind, spec: Record<string, unknown>, live: unknown, ignore: readonly string[]): { view: ManagedView; patch: jsonpatch.Operation[] } {
+  const view = managedView(kind, spec, live, ignore);
+  return { view, patch: diff(view.before, view.after) };
+}
+
+/** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
+function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[]): void {
+  const { kind, part, index } = run;
+  const kindName = kind.kind;
+  const spec = decl.spec as Record<string, unknown>;
+  if (match === undefined) {
+    if (!kind.can.create) {
+      const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
+      part.diagnostics.push({
+        ...decl.positionOf(['metadata', 'name']),
+        path: 'metadata.name',
+        message: `no live ${kindName} is named '${decl.name}', and ${kindName} objects cannot be created${known.length ? ` (similar names: ${known.join(', ')})` : ''}`,
+      });
+      return;
+    }
+    const after = desiredState(kind, spec);
+    part.upserts.push({ kind: kindName, name: decl.name, action: 'create', patch: diff({}, after), after, spec, fingerprint: null, source: decl.source, ...(ignore.length ? { ignore } : {}) });
+    return;
+  }
+  if (kind.isProtected(match)) {
+    part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
+    return;
+  }
+  const early = run.early?.get(match);
+  const { view, patch } = early?.decl === decl ? early : viewOf(kind, spec, match, ignore);
+  const { before, after, ignoredDiffers } = view;
+  if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
+  if (patch.length === 0) {
+    part.unchanged++;
+    return;
+  }
+  if (!kind.can.update) {
+    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    return;
+  }
+  part.upserts.push({
+    kind: kindName,
+    name: decl.name,
+    action: 'update',
+    id: kind.idOf(match),
+    patch,
+    before,
+    after,
+    spec,
+    fingerprint: fingerprint(kind.canonicalLive(match)),
+    source: decl.source,
+    ...(ignore.length ? { ignore } : {}),
+  });
+}
+
+/** The live objects no declaration matched: deletes with --prune (within its scope), else counted as unmanaged. */
+function planUndeclared(run: KindRun, liveObjs: readonly unknown[], options: PlanOptions, inTarget: InTarget): void {
+  const { kind, part, matched } = run;
+  const kindName = kind.kind;
+  const inPruneScope = pruneScopeTest(options);
+  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
+  if (!(options.prune && kind.can.delete)) {
+    part.unmanaged += undeclared.length;
+    return;
+  }
+  for (const obj of liveObjs) {
+    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
+  }
+  for (const obj of undeclared) {
+    const name = kind.nameOf(obj);
+    if (!inTarget(kindName, name)) continue;
+    if (!inPruneScope(kindName, name)) {
+      part.leftAlone++;
+      continue;
+    }
+    // A delete shows what the list item carries (undeclared objects are not read in detail).
+    const before = carriedView(kind, obj);
+    part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+  }
+}
+
+export const eachSync = (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): KindPart => {
+  for (const d of decls) step(d);
+  return done();
+};
+
+/** Declarations planned between two returns to the event loop in makePlan. */
+const SLICE = 250;
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export const eachSliced = async (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): Promise<KindPart> => {
+  for (let i = 0; i < decls.length; i++) {
+    if (i > 0 && i % SLICE === 0) await yieldToLoop();
+    step(decls[i]!);
+  }
+  return done();
+};
+
+/** A managed view computed before the whole list was read: valid for the declaration it was made for. */
+interface EarlyView {
+  decl: Declaration;
+  view: ManagedView;
+  patch: jsonpatch.Operation[];
+}
+
+/** Views made as pages arrive (`onItems`), used by planKind when the object matched is the one viewed. Only
+ * declarations named (not pinned by id) and list items that carry every field their declaration manages are
+ * viewed early; the others (detail reads, ambiguous names) are planned after the read, as always. */
+export function earlyViews(kind: Kind, decls: readonly Declaration[], options: PlanOptions, inTarget: InTarget): { onItems: (items: unknown[]) => void; views: Map<unknown, EarlyView> } {
+  const byName = new Map<string, Declaration>();
+  for (const d of decls) if (kind.declaredId?.(d.spec as Record<string, unknown>) === undefined && inTarget(kind.kind, d.name)) byName.set(d.name, d);
+  const views = new Map<unknown, EarlyView>();
+  const onItems = (items: unknown[]): void => {
+    if (byName.size === 0) return;
+    for (const item of items) {
+      const decl = byName.get(kind.nameOf(item));
+      if (!decl || kind.isProtected(item)) continue;
+      const spec = decl.spec as Record<string, unknown>;
+      if (!carriesAll(kind, item, declaredKeys(kind, spec))) continue;
+      const view = managedView(kind, spec, item, ignoreOf(decl, options));
+      views.set(item, { decl, view, patch: diff(view.before, view.after) });
+    }
+  };
+  return { onItems, views };
+}
