@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/engine/apply.js';
 import { readAll, readForPlan } from '../../src/engine/fetch.js';
-import { makePlan } from '../../src/engine/plan.js';
+import { buildPlan, makePlan } from '../../src/engine/plan.js';
+import type { ApiClient, ListOptions } from '../../src/api/types.js';
 import { decl, fakeKind, FakeStore, noApi, type FakeObj } from './fake-kind.js';
 
 /** A kind whose list answers summaries without `tags` (as centralized policies' lists lack their rules). */
@@ -80,5 +81,66 @@ describe('summaries first, details on demand', () => {
     for (let i = 0; i < 3; i++) store.add({ name: `o${i}`, tags: ['t'] });
     const all = await readAll(noApi, kind);
     expect(all.map((x) => (x as FakeObj).tags)).toEqual([['t'], ['t'], ['t']]);
+  });
+});
+
+describe('a plan starts its work as the list pages arrive', () => {
+  /** A kind whose list is two pages told through the api's onPage, the second only once `release` is called. */
+  function pagedKind(store: FakeStore, summaries: boolean) {
+    const base = fakeKind(store);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const kind = {
+      ...base,
+      ...(summaries ? { detailFields: ['tags'] } : {}),
+      async list(api: ApiClient) {
+        store.calls.push('list Exception');
+        return api.list<FakeObj>('/x');
+      },
+    };
+    const items = () => [...store.objs.values()].map((o) => (summaries ? (({ tags: _t, ...rest }) => rest)(o) : { ...o }) as FakeObj);
+    const api = {
+      ...noApi,
+      list: async (_path: string, options: ListOptions = {}) => {
+        const all = items();
+        const pages = [all.slice(0, 2), all.slice(2)];
+        options.onPage?.(pages[0]!);
+        await gate;
+        options.onPage?.(pages[1]!);
+        return all;
+      },
+      get stats() {
+        return { calls: 0, retries: 0 };
+      },
+    } as unknown as ApiClient;
+    return { kind, api, release };
+  }
+
+  it('diffs each declared object of a page before the last page has arrived, and plans as buildPlan does', async () => {
+    const store = new FakeStore();
+    for (let i = 0; i < 4; i++) store.add({ name: `o${i}`, color: 'red', tags: ['a'] });
+    const { kind, api, release } = pagedKind(store, false);
+    const viewed: string[] = [];
+    const spy = { ...kind, canonicalLive: (o: FakeObj) => (viewed.push(o.name), kind.canonicalLive(o)) };
+    const decls = [decl('Exception', 'o0', { color: 'blue' }), decl('Exception', 'o1', { color: 'red' }), decl('Exception', 'o3', { color: 'green' })];
+    const planned = makePlan(api, [spy], decls);
+    await new Promise((r) => setImmediate(r));
+    expect(viewed.sort()).toEqual(['o0', 'o1']); // the first page's declared objects, while the second is awaited
+    release();
+    const { plan, live } = await planned;
+    expect(viewed.filter((n) => n === 'o1')).toHaveLength(1); // unchanged: viewed once, not again after the read
+    expect(plan).toEqual(buildPlan([kind], decls, live));
+    expect(plan.changes.map((c) => `${c.action} ${c.name}`)).toEqual(['update o0', 'update o3']);
+  });
+
+  it('an item read in detail afterwards is diffed on its details, not on the early summary', async () => {
+    const store = new FakeStore();
+    for (let i = 0; i < 4; i++) store.add({ name: `o${i}`, color: 'red', tags: ['a'] });
+    const { kind, api, release } = pagedKind(store, true);
+    release();
+    // o0 manages tags, which the summary lacks: no early view; its details show tags [a] → [b]
+    const { plan } = await makePlan(api, [kind], [decl('Exception', 'o0', { tags: ['b'] }), decl('Exception', 'o1', { tags: ['a'] })]);
+    expect(store.calls).toEqual(['list Exception', 'get Exception id-1', 'get Exception id-2']);
+    expect(plan.changes.map((c) => `${c.action} ${c.name} ${JSON.stringify(c.patch)}`)).toEqual([`update o0 ${JSON.stringify([{ op: 'replace', path: '/tags/0', value: 'b' }])}`]);
   });
 });
