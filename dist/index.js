@@ -58430,6 +58430,12 @@ function hasChanges(plan) {
   return plan.changes.length > 0;
 }
 
+// src/api/stats.ts
+function apiCallsOf(stats) {
+  const sorted = (o) => Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  return { total: stats.calls, retries: stats.retries, byEndpoint: sorted(stats.byEndpoint), byKind: sorted(stats.byKind) };
+}
+
 // src/engine/verify.ts
 async function verify(api, byKind, plan, results, createdIds, sent, live) {
   const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
@@ -58845,6 +58851,57 @@ async function savePlan(file, plan) {
   await rename2(tmp, file);
 }
 
+// src/engine/workflow.ts
+async function planWorkflow(req, reporter) {
+  reporter.emit({ type: "reading", phase: req.phase, stats: () => req.api.stats });
+  let made;
+  try {
+    made = await makePlan(req.api, req.kinds, req.declarations, { ...req.options, onProgress: (progress) => reporter.emit({ type: "read", progress }) });
+  } finally {
+    reporter.emit({ type: "read-done" });
+  }
+  const { plan } = made;
+  if (req.environment) plan.environment = req.environment;
+  if (req.findings?.length) plan.findings = [...req.findings];
+  req.check?.(plan);
+  if (req.save) {
+    const { file, gateway, paths, prune } = req.save;
+    await savePlan(file, savedPlanOf(plan, { gateway, declarations: req.declarations, paths, prune, environment: req.environment }));
+  }
+  plan.stats = { apiCalls: apiCallsOf(req.api.stats) };
+  if (req.report !== false) {
+    reporter.emit({ type: "plan", plan });
+    if (plan.findings?.length) reporter.emit({ type: "findings", findings: plan.findings });
+    if (req.save) reporter.emit({ type: "saved", file: req.save.file, environment: req.environment });
+  }
+  return made;
+}
+async function applyWorkflow(req, reporter) {
+  const { plan } = req;
+  if (plan.changes.length === 0) {
+    reporter.emit({ type: "nothing-to-apply" });
+    return { status: "nothing", ok: true };
+  }
+  if (req.confirm && !await req.confirm()) {
+    reporter.emit({ type: "cancelled" });
+    return { status: "cancelled", ok: false };
+  }
+  const total = plan.changes.length;
+  reporter.emit({ type: "applying", total, stats: () => req.api.stats });
+  let done = 0;
+  let failed = 0;
+  const result = await applyPlan(req.api, req.kinds, plan, {
+    parallelism: req.parallelism,
+    live: req.live,
+    onResult: (r) => {
+      if (r.status === "failed") failed++;
+      reporter.emit({ type: "change", result: r, done: ++done, failed, total });
+    }
+  });
+  reporter.emit({ type: "applied", result });
+  return { status: "applied", ok: applySucceeded(result), result };
+}
+
 // src/render/fields.ts
 var isRecord = (v) => !!v && typeof v === "object" && !Array.isArray(v);
 function leaves(value, path2, out) {
@@ -58948,6 +59005,48 @@ function renderApplyText(r) {
   }
   lines.push(applySummaryLine(r));
   return lines.join("\n") + "\n";
+}
+
+// src/action/reporter.ts
+function setPlanOutputs(plan, planFile) {
+  setOutput("has-changes", String(hasChanges(plan)));
+  setOutput("creates", String(plan.summary.create));
+  setOutput("updates", String(plan.summary.update));
+  setOutput("deletes", String(plan.summary.delete));
+  setOutput("plan-file", planFile);
+}
+function actionReporter() {
+  let plan;
+  const emit = (e) => {
+    switch (e.type) {
+      case "plan":
+        plan = e.plan;
+        info(redact(renderPlanText(e.plan)));
+        break;
+      case "saved":
+        if (plan) setPlanOutputs(plan, e.file);
+        info(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ""}.`);
+        break;
+      case "change":
+        info(redact(renderResultLine(e.result)));
+        break;
+      case "applied":
+        info(redact(renderApplyText(e.result)));
+        break;
+      case "nothing-to-apply":
+        info("Nothing to apply.");
+        break;
+      case "warning":
+        warning(redact(e.message));
+        break;
+      case "message":
+        info(redact(e.message));
+        break;
+      default:
+    }
+  };
+  return { emit, close() {
+  } };
 }
 
 // src/governance/findings.ts
@@ -59838,13 +59937,6 @@ function connect(inputs, environment) {
     warn: (line) => warning(redact(line))
   });
 }
-function setPlanOutputs(plan, planFile) {
-  setOutput("has-changes", String(hasChanges(plan)));
-  setOutput("creates", String(plan.summary.create));
-  setOutput("updates", String(plan.summary.update));
-  setOutput("deletes", String(plan.summary.delete));
-  setOutput("plan-file", planFile);
-}
 async function planFilePath(env) {
   const dir = await mkdtemp(join4(env.RUNNER_TEMP || tmpdir(), "qcs-gitops-"));
   return join4(dir, "plan.json");
@@ -59867,19 +59959,20 @@ async function planStep(inputs, env) {
   annotate(findings);
   const api = connect(inputs, environment);
   try {
-    const { plan, live } = await makePlan(api, KINDS, declarations, {
-      prune: inputs.prune,
-      maxDeletes: inputs.maxDeletes,
-      ignore: project.ignore,
-      ...project.prune.match.length ? { pruneMatch: project.prune.match } : {}
-    });
-    if (environment) plan.environment = environment.name;
-    if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
-    await savePlan(file, savedPlanOf(plan, { gateway: api.gateway, declarations, paths: inputs.paths, prune: inputs.prune, environment: environment?.name }));
-    setPlanOutputs(plan, file);
-    info(redact(renderPlanText(plan)));
-    info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
+    const { plan, live } = await planWorkflow(
+      {
+        api,
+        kinds: KINDS,
+        declarations,
+        options: { prune: inputs.prune, maxDeletes: inputs.maxDeletes, ignore: project.ignore, ...project.prune.match.length ? { pruneMatch: project.prune.match } : {} },
+        phase: "plan: reading the live state",
+        environment: environment?.name,
+        findings,
+        save: { file, gateway: api.gateway, paths: inputs.paths, prune: inputs.prune }
+      },
+      actionReporter()
+    );
     return { plan, live, api };
   } catch (e) {
     await api.close();
@@ -59960,20 +60053,15 @@ async function runApply(inputs, review, event, env) {
       setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
       return;
     }
-    if (!hasChanges(plan)) {
+    const outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism }, actionReporter());
+    if (outcome.status !== "applied") {
       await writeSummary(planSummary(plan, inputs.paths) + "\nNothing to apply.\n");
-      info("Nothing to apply.");
       return;
     }
-    const result = await applyPlan(api, KINDS, plan, {
-      parallelism: inputs.parallelism,
-      live,
-      onResult: (r) => info(redact(renderResultLine(r)))
-    });
-    info(redact(renderApplyText(result)));
+    const { result } = outcome;
     await writeSummary(renderApplyMarkdown(result) + "\n" + planSummary(plan, inputs.paths));
     const s = result.summary;
-    if (!applySucceeded(result)) {
+    if (!outcome.ok) {
       const why = [
         s.failed > 0 ? `${s.failed} failed` : "",
         s.skipped > 0 ? `${s.skipped} skipped` : "",

@@ -9,15 +9,15 @@ import { resolveTarget } from '../api/config.js';
 import { createClient } from '../api/client.js';
 import type { ApiClient } from '../api/types.js';
 import { hasErrors, loadAndValidate } from '../declarations/validate.js';
-import { applyPlan, applySucceeded } from '../engine/apply.js';
 import type { Plan } from '../engine/model.js';
-import { hasChanges, makePlan } from '../engine/plan.js';
-import { savedPlanOf, savePlan } from '../engine/planfile.js';
+import { hasChanges, type LiveState } from '../engine/plan.js';
+import { applyWorkflow, planWorkflow } from '../engine/workflow.js';
+import { actionReporter } from './reporter.js';
 import { PlanError, QcsError, ValidationError, errorMessage, type Diagnostic } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
 import { redact } from '../redact.js';
 import { renderApplyMarkdown } from '../render/markdown.js';
-import { applySummaryLine, renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
+import { applySummaryLine } from '../render/text.js';
 import { GitHubApiError, commentMarker, upsertStickyComment, type GitHubTarget } from './comment.js';
 import { digestDifferences, planDigest } from '../engine/digest.js';
 import { syncDriftIssue } from './drift.js';
@@ -97,14 +97,6 @@ function connect(inputs: ActionInputs, environment?: Environment): ApiClient {
   });
 }
 
-function setPlanOutputs(plan: Plan, planFile: string): void {
-  core.setOutput('has-changes', String(hasChanges(plan)));
-  core.setOutput('creates', String(plan.summary.create));
-  core.setOutput('updates', String(plan.summary.update));
-  core.setOutput('deletes', String(plan.summary.delete));
-  core.setOutput('plan-file', planFile);
-}
-
 async function planFilePath(env: NodeJS.ProcessEnv): Promise<string> {
   const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'qcs-gitops-'));
   return join(dir, 'plan.json');
@@ -112,11 +104,10 @@ async function planFilePath(env: NodeJS.ProcessEnv): Promise<string> {
 
 interface Planned {
   plan: Plan;
-  live: Awaited<ReturnType<typeof makePlan>>['live'];
+  live: LiveState;
   api: ApiClient;
 }
 
-/** Validate, connect, plan; report the plan everywhere but in the PR comment. The caller closes `api`. */
 /** The project file and the input `environment`'s entry in it; the paths are then the environment's unless `path` is given. */
 async function selectProject(inputs: ActionInputs): Promise<{ project: Project; environment?: Environment }> {
   const project = await loadProject(inputs.config);
@@ -137,19 +128,20 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
   annotate(findings); // governance: error or warning level on the line of the field
   const api = connect(inputs, environment);
   try {
-    const { plan, live } = await makePlan(api, KINDS, declarations, {
-      prune: inputs.prune,
-      maxDeletes: inputs.maxDeletes,
-      ignore: project.ignore,
-      ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}),
-    });
-    if (environment) plan.environment = environment.name;
-    if (findings.length) plan.findings = findings;
     const file = await planFilePath(env);
-    await savePlan(file, savedPlanOf(plan, { gateway: api.gateway, declarations, paths: inputs.paths, prune: inputs.prune, environment: environment?.name }));
-    setPlanOutputs(plan, file);
-    core.info(redact(renderPlanText(plan)));
-    core.info(`Saved the plan to ${file} (digest ${planDigest(plan)}).`);
+    const { plan, live } = await planWorkflow(
+      {
+        api,
+        kinds: KINDS,
+        declarations,
+        options: { prune: inputs.prune, maxDeletes: inputs.maxDeletes, ignore: project.ignore, ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}) },
+        phase: 'plan: reading the live state',
+        environment: environment?.name,
+        findings,
+        save: { file, gateway: api.gateway, paths: inputs.paths, prune: inputs.prune },
+      },
+      actionReporter(),
+    );
     return { plan, live, api };
   } catch (e) {
     await api.close();
@@ -240,21 +232,16 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
       core.setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
       return;
     }
-    if (!hasChanges(plan)) {
+    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set.
+    const outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism }, actionReporter());
+    if (outcome.status !== 'applied') {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
-      core.info('Nothing to apply.');
       return;
     }
-    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set.
-    const result = await applyPlan(api, KINDS, plan, {
-      parallelism: inputs.parallelism,
-      live,
-      onResult: (r) => core.info(redact(renderResultLine(r))),
-    });
-    core.info(redact(renderApplyText(result)));
+    const { result } = outcome;
     await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths));
     const s = result.summary;
-    if (!applySucceeded(result)) {
+    if (!outcome.ok) {
       const why = [
         s.failed > 0 ? `${s.failed} failed` : '',
         s.skipped > 0 ? `${s.skipped} skipped` : '',

@@ -1,15 +1,15 @@
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import type { RunState } from './main.js';
-import { connect, parsePositiveInt, splitSimulatorArg, useColor, type Connection } from './common.js';
-import { addPlanOptions, planOptionsFrom, readProgress, renderPlan, type PlanFlags } from './plan.js';
-import { startProgress } from './progress.js';
+import type { RunState } from './state.js';
+import { connect, parsePositiveInt, splitSimulatorArg, type Connection } from './common.js';
+import { addPlanOptions, cliReporter, planOptionsFrom, type PlanFlags } from './plan.js';
 import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from './project.js';
 import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import type { ApplyResult, Plan } from '../engine/model.js';
+import type { Plan } from '../engine/model.js';
+import type { Reporter } from '../output/events.js';
 import type { Environment, Project } from '../project/load.js';
 import type { Declaration } from '../types.js';
 
@@ -71,18 +71,16 @@ export function registerApply(program: Command, state: RunState): void {
 
 /** The modules apply needs, loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine. */
 async function applyModules() {
-  const [{ loadDeclarations }, { KINDS }, { makePlan, fetchForPlan }, { applyPlan, applySucceeded }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway }, { checkDigest }, { renderApplyText, renderResultLine }, { renderApplyJson }] =
+  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway }, { checkDigest }] =
     await Promise.all([
       import('../declarations/validate.js'),
       import('../kinds/index.js'),
       import('../engine/plan.js'),
-      import('../engine/apply.js'),
+      import('../engine/workflow.js'),
       import('../engine/planfile.js'),
       import('../engine/digest.js'),
-      import('../render/text.js'),
-      import('../render/json.js'),
     ]);
-  return { loadDeclarations, KINDS, makePlan, fetchForPlan, applyPlan, applySucceeded, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkDigest, renderApplyText, renderResultLine, renderApplyJson };
+  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkDigest };
 }
 type ApplyModules = Awaited<ReturnType<typeof applyModules>>;
 
@@ -102,29 +100,18 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env));
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
   const conn = await connect(flags, env);
+  const reporter = await cliReporter(flags, 'apply');
   try {
-    const { plan, live } = await readPlan(m, conn, flags, { saved, declarations, project, env });
     // before anything is shown or asked: a plan that is not the reviewed one is refused outright
-    if (expectDigest !== undefined) m.checkDigest(expectDigest, plan);
-    const json = flags.format === 'json';
-    if (!json) process.stdout.write(await renderPlan(plan, 'text', flags.color !== false && useColor()));
-    if (plan.changes.length === 0) {
-      if (json) process.stdout.write(m.renderApplyJson({ results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } }));
-      else process.stdout.write('Nothing to apply.\n');
-      return 0;
+    const check = (plan: Plan) => expectDigest !== undefined && m.checkDigest(expectDigest, plan);
+    const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check });
+    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
+    if (outcome.status === 'applied' && flags.format !== 'json' && conn.simulated && !flags.state) {
+      reporter.emit({ type: 'warning', message: 'Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.' });
     }
-    if (!flags.autoApprove && !(await confirm())) {
-      process.stderr.write('Apply cancelled: nothing was changed.\n');
-      return 1;
-    }
-    if (!json) process.stdout.write('\n');
-    const result = await carryOut(m, conn, plan, live, flags, parallelism);
-    process.stdout.write(json ? m.renderApplyJson(result) : m.renderApplyText(result));
-    if (!json && conn.simulated && !flags.state) {
-      process.stderr.write('Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.\n');
-    }
-    return m.applySucceeded(result) ? 0 : 1;
+    return outcome.ok ? 0 : 1;
   } finally {
+    reporter.close();
     await conn.close();
   }
 }
@@ -147,50 +134,32 @@ function declarationPaths(given: string[], flags: ApplyFlags, saved: Plan | unde
 }
 
 /** The plan to carry out and the live state it was checked against: the saved plan (refused when the gateway or a
- * live object moved), or a fresh one. */
+ * live object moved), or a fresh one; reported once checked. */
 async function readPlan(
   m: ApplyModules,
   conn: Connection,
   flags: ApplyFlags,
-  ctx: { saved: Plan | undefined; declarations: Declaration[]; project: Project; env: Environment | undefined },
+  reporter: Reporter,
+  ctx: { saved: Plan | undefined; declarations: Declaration[]; project: Project; env: Environment | undefined; check: (plan: Plan) => void },
 ): Promise<{ plan: Plan; live: LiveState }> {
   const { saved, declarations } = ctx;
-  const reading = readProgress(flags, conn.api, 'apply: reading the live state');
-  try {
-    if (saved) {
-      m.checkPlanGateway(saved, conn.gateway);
-      const kindsInPlan = m.KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
-      const live = await m.fetchForPlan(conn.api, kindsInPlan, declarations);
-      m.checkStale(saved, m.KINDS, live);
-      return { plan: saved, live };
-    }
-    const made = await m.makePlan(conn.api, m.KINDS, declarations, { ...planOptionsFrom(flags, ctx.project), onProgress: reading.onRead });
-    if (ctx.env) made.plan.environment = ctx.env.name;
-    return made;
-  } finally {
-    reading.stop();
+  if (!saved) {
+    return m.planWorkflow(
+      { api: conn.api, kinds: m.KINDS, declarations, options: planOptionsFrom(flags, ctx.project), phase: 'apply: reading the live state', environment: ctx.env?.name, check: ctx.check },
+      reporter,
+    );
   }
-}
-
-/** Applies the plan with a progress line (text: each result printed above it as it completes). */
-async function carryOut(m: ApplyModules, conn: Connection, plan: Plan, live: LiveState, flags: ApplyFlags, parallelism: number): Promise<ApplyResult> {
-  const json = flags.format === 'json';
-  const progress = startProgress(!flags.quiet && !flags.debug, { phase: 'apply', changesDone: 0, changesTotal: plan.changes.length }, { stats: () => conn.api.stats });
-  let done = 0;
-  let failed = 0;
+  m.checkPlanGateway(saved, conn.gateway);
+  reporter.emit({ type: 'reading', phase: 'apply: reading the live state', stats: () => conn.api.stats });
+  let live: LiveState;
   try {
-    return await m.applyPlan(conn.api, m.KINDS, plan, {
-      parallelism,
-      live,
-      onResult: (r) => {
-        if (r.status === 'failed') failed++;
-        done++;
-        progress.update({ changesDone: done, failed, phase: done === plan.changes.length ? 'apply: verifying' : 'apply' });
-        if (json) return;
-        progress.print(process.stdout, m.renderResultLine(r) + '\n'); // the live line moves below each result line
-      },
-    });
+    const kindsInPlan = m.KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
+    live = await m.fetchForPlan(conn.api, kindsInPlan, declarations);
   } finally {
-    progress.stop();
+    reporter.emit({ type: 'read-done' });
   }
+  m.checkStale(saved, m.KINDS, live);
+  ctx.check(saved);
+  reporter.emit({ type: 'plan', plan: saved });
+  return { plan: saved, live };
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Environment } from '../project/load.js';
 import { targetOfEnvironment } from '../project/select.js';
 import { formatCallStats } from './output.js';
+import { processSink } from '../output/events.js';
 
 export interface TargetFlags extends TargetOptions {
   simulator?: boolean | string;
@@ -61,8 +62,8 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
 /** Connects to the gateway of `env` (an environment of the project file) when given, else of the flags and QUALYS_* variables. */
 export async function connect(flags: TargetFlags, env?: Environment): Promise<Connection> {
   const { createClient } = await import('../api/client.js'); // loaded only by the commands that talk to the API
-  const debug = flags.debug ? (line: string) => process.stderr.write(redact(line) + '\n') : undefined;
-  const warn = (line: string) => process.stderr.write(redact(`Warning: ${line}`) + '\n');
+  const debug = flags.debug ? (line: string) => processSink.err(redact(line) + '\n') : undefined;
+  const warn = (line: string) => processSink.err(redact(`Warning: ${line}`) + '\n');
   const clientOptions = {
     debug,
     warn,
@@ -106,7 +107,7 @@ export async function connect(flags: TargetFlags, env?: Environment): Promise<Co
 
 /** With --debug, the run ends with its calls by kind and by endpoint (stderr). */
 function printCallStats(flags: TargetFlags, api: ApiClient): void {
-  if (flags.debug) process.stderr.write(formatCallStats(api.stats));
+  if (flags.debug) processSink.err(formatCallStats(api.stats));
 }
 
 /** Colour only on a TTY and never with NO_COLOR. */

@@ -2,13 +2,14 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { RunState } from './main.js';
+import type { RunState } from './state.js';
 import { addTargetOptions, collect, connect, type TargetFlags } from './common.js';
 import { KINDS } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
 import type { ExportResult } from '../export/export.js';
 import { UsageError } from '../errors.js';
 import { addProjectOptions, selectEnvironment, type ProjectFlags } from './project.js';
+import { processSink } from '../output/events.js';
 
 export interface ExportFlags extends TargetFlags, ProjectFlags {
   out?: string;
@@ -130,7 +131,7 @@ export function registerExport(program: Command, state: RunState): void {
     }
     const removed = await prepareOut(out, kinds, !!flags.force);
     await writeFiles(out, result);
-    process.stdout.write(summarize(out, result, removed));
+    processSink.out(summarize(out, result, removed));
     state.exitCode = 0;
   });
 }

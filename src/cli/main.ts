@@ -8,13 +8,9 @@ import { registerSimulate } from './simulate.js';
 import { registerReport } from './report.js';
 import { reportError } from './output.js';
 import { VERSION } from '../version.js';
+import type { ExitCode, RunState } from './state.js';
 
-
-export type ExitCode = number;
-/** Set by a command's action; main returns it. */
-export interface RunState {
-  exitCode: ExitCode;
-}
+export type { ExitCode, RunState } from './state.js';
 
 export function buildProgram(state: RunState): Command {
   const program = new Command('qcs-gitops')

@@ -3,13 +3,7 @@
 import { QcsError, ValidationError, ApiError, PlanError, formatDiagnostic } from '../errors.js';
 import { redact } from '../redact.js';
 import type { ApiStats } from '../api/types.js';
-import type { PlanStats } from '../engine/model.js';
-
-/** The client's counters as a plan's `stats.apiCalls`. */
-export function apiCallsOf(stats: ApiStats): PlanStats['apiCalls'] {
-  const sorted = (o: Record<string, number> | undefined) => Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { total: stats.calls, retries: stats.retries, byEndpoint: sorted(stats.byEndpoint), byKind: sorted(stats.byKind) };
-}
+import { apiCallsOf } from '../api/stats.js';
 
 /** `--debug`'s closing lines: calls by kind and by endpoint. */
 export function formatCallStats(stats: ApiStats): string {

@@ -1,20 +1,15 @@
 import { Option, type Command } from 'commander';
-import type { RunState } from './main.js';
+import type { RunState } from './state.js';
 import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
-import type { PlanOptions, ReadProgress } from '../engine/plan.js';
-import type { ApiClient } from '../api/types.js';
-import { startProgress, type Progress } from './progress.js';
-import { apiCallsOf } from './output.js';
-import { QcsError, UsageError } from '../errors.js';
+import type { PlanOptions } from '../engine/plan.js';
+import { UsageError } from '../errors.js';
 import type { Plan } from '../engine/model.js';
-import type { Declaration } from '../types.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { suggest } from '../declarations/messages.js';
 import type { Environment, Project } from '../project/load.js';
-import { redact } from '../redact.js';
-import { reportError } from './output.js';
+import type { EnvOutcome } from '../output/environments.js';
 import { currentTime, exceptionFindings } from '../governance/findings.js';
-import { renderFindingsText } from '../render/governance.js';
+import { processSink, type Reporter, type Sink } from '../output/events.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 
 export interface PlanFlags extends TargetFlags, ProjectFlags {
@@ -34,13 +29,14 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
 
 /** The engine's modules, loaded when a command runs: start-up (`--help`, `validate`) parses none of them. */
 async function engine() {
-  const [validate, kinds, plan, planfile] = await Promise.all([
+  const [validate, kinds, plan, workflow, reporters] = await Promise.all([
     import('../declarations/validate.js'),
     import('../kinds/index.js'),
     import('../engine/plan.js'),
-    import('../engine/planfile.js'),
+    import('../engine/workflow.js'),
+    import('../output/reporters.js'),
   ]);
-  return { ...validate, ...kinds, ...plan, ...planfile };
+  return { ...validate, ...kinds, ...plan, ...workflow, ...reporters };
 }
 
 export function addPlanOptions(cmd: Command): Command {
@@ -80,34 +76,22 @@ export function planOptionsFrom(flags: PlanFlags, project?: Project): PlanOption
   };
 }
 
-/** The progress line of a read of the live state (off with --quiet, and with --debug, whose lines it would cut). */
-export function readProgress(flags: PlanFlags, api: ApiClient, phase: string): Progress & { onRead: (e: ReadProgress) => void } {
-  const progress = startProgress(!flags.quiet && !flags.debug, { phase }, { stats: () => api.stats });
-  let objectsRead = 0;
-  return {
-    ...progress,
-    onRead: (e) => progress.update({ kindsRead: e.kindsDone, kindsTotal: e.kindsTotal, objectsRead: (objectsRead += e.objects) }),
-  };
+/** The CLI reporter of a command's --format (progress on stderr unless --quiet or --debug). */
+export async function cliReporter(flags: PlanFlags, command: 'plan' | 'apply', sink: Sink = processSink): Promise<Reporter> {
+  const { reporterFor } = await import('../output/reporters.js');
+  return reporterFor(flags.format, { sink, command, color: flags.color !== false && useColor(), progress: !flags.quiet && !flags.debug });
 }
 
-export async function renderPlan(plan: Plan, format: string, color: boolean): Promise<string> {
-  const [{ renderPlanJson }, { renderPlanMarkdown }, { renderPlanText }] = await Promise.all([
-    import('../render/json.js'),
-    import('../render/markdown.js'),
-    import('../render/text.js'),
-  ]);
-  switch (format) {
-    case 'json':
-      return renderPlanJson(plan);
-    case 'markdown':
-      return renderPlanMarkdown(plan);
-    default:
-      return renderPlanText(plan, { color });
-  }
-}
-
-/** One environment's plan (or the plan without environment), for the plan command and --all-envs. */
-export async function planFor(project: Project, env: Environment | undefined, argPaths: readonly string[], flags: PlanFlags): Promise<{ plan: Plan; declarations: Declaration[]; gateway: string; paths: string[]; stats: NonNullable<Plan['stats']> }> {
+/** One environment's plan (or the plan without environment), for the plan command and --all-envs; reported to
+ * `reporter` unless `report` is false (--all-envs shows the plans together). */
+export async function planFor(
+  project: Project,
+  env: Environment | undefined,
+  argPaths: readonly string[],
+  flags: PlanFlags,
+  reporter: Reporter,
+  report = true,
+): Promise<Plan> {
   const paths = pathsFor(argPaths, env);
   if (paths.length === 0) {
     throw new UsageError(
@@ -115,76 +99,50 @@ export async function planFor(project: Project, env: Environment | undefined, ar
       env ? `Add paths: [...] to '${env.name}' in ${project.file}, or give the paths on the command line.` : 'Example: qcs-gitops plan examples/policies --simulator (or --env NAME with a project file)',
     );
   }
-  const { loadDeclarations, KINDS, makePlan } = await engine();
+  const { loadDeclarations, KINDS, planWorkflow } = await engine();
   const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
   const options = planOptionsFrom(flags, project);
   const conn = await connect(flags, env);
   try {
-    const progress = readProgress(flags, conn.api, `plan${env ? ` ${env.name}` : ''}: reading the live state`);
-    let plan: Plan;
-    try {
-      ({ plan } = await makePlan(conn.api, KINDS, declarations, { ...options, onProgress: progress.onRead }));
-    } finally {
-      progress.stop();
-    }
-    if (env) plan.environment = env.name;
-    const findings = exceptionFindings(declarations, project.governance, currentTime());
-    if (findings.length) plan.findings = findings;
-    return { plan, declarations, gateway: conn.gateway, paths, stats: { apiCalls: apiCallsOf(conn.api.stats) } };
+    const { plan } = await planWorkflow(
+      {
+        api: conn.api,
+        kinds: KINDS,
+        declarations,
+        options,
+        phase: `plan${env ? ` ${env.name}` : ''}: reading the live state`,
+        environment: env?.name,
+        findings: exceptionFindings(declarations, project.governance, currentTime()),
+        ...(flags.out ? { save: { file: flags.out, gateway: conn.gateway, paths, prune: !!flags.prune } } : {}),
+        report,
+      },
+      reporter,
+    );
+    return plan;
   } finally {
     await conn.close();
   }
 }
 
-interface EnvOutcome {
-  env: Environment;
-  plan?: Plan;
-  error?: unknown;
-}
-
-function errorText(e: unknown): string {
-  let out = '';
-  reportError(e, {}, (s) => (out += s));
-  return out;
-}
-
 /** Every environment's plan under its name; the exit code combines them (1 if any failed, else 2 with changes). */
 async function planAllEnvs(project: Project, argPaths: readonly string[], flags: PlanFlags): Promise<number> {
   if (flags.out) throw new UsageError('--out saves one environment\'s plan; it cannot be combined with --all-envs', 'Save each with: qcs-gitops plan --env NAME --out plan-NAME.json');
-  const [{ hasChanges }, { planToJson }] = await Promise.all([import('../engine/plan.js'), import('../render/json.js')]);
+  const [{ hasChanges }, { reportEnvironments }] = await Promise.all([import('../engine/plan.js'), import('../output/environments.js')]);
   const outcomes: EnvOutcome[] = [];
   for (const env of allEnvironments(project)) {
+    const reporter = await cliReporter(flags, 'plan');
     try {
-      outcomes.push({ env, plan: (await planFor(project, env, argPaths, flags)).plan });
+      outcomes.push({ env: env.name, plan: await planFor(project, env, argPaths, flags, reporter, false) });
     } catch (e) {
-      outcomes.push({ env, error: e });
+      outcomes.push({ env: env.name, error: e });
+    } finally {
+      reporter.close();
     }
   }
-  const color = flags.color !== false && useColor();
-  if (flags.format === 'json') {
-    const environments: Record<string, unknown> = {};
-    for (const o of outcomes) {
-      environments[o.env.name] = o.plan
-        ? planToJson(o.plan)
-        : { environment: o.env.name, error: { code: o.error instanceof QcsError ? o.error.code : 'E_INTERNAL', message: redact(errorText(o.error).trim()) } };
-    }
-    process.stdout.write(JSON.stringify({ formatVersion: 1, environments }, null, 2) + '\n');
-  } else {
-    const parts = await Promise.all(outcomes.map(async (o) => {
-      if (o.plan) {
-        if (flags.format === 'text' && o.plan.findings?.length) process.stderr.write(`Environment ${o.env.name}:\n${renderFindingsText(o.plan.findings)}`);
-        return renderPlan(o.plan, flags.format, color);
-      }
-      const text = redact(errorText(o.error).trim());
-      return flags.format === 'markdown'
-        ? `### qcs-gitops plan for environment \`${o.env.name}\` failed\n\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\`\n`
-        : `Environment: ${o.env.name}\n\n${text}\n`;
-    }));
-    process.stdout.write(parts.join(flags.format === 'markdown' ? '\n' : '\n' + '─'.repeat(60) + '\n\n'));
-  }
+  reportEnvironments(processSink, outcomes, flags.format, flags.color !== false && useColor());
   if (outcomes.some((o) => o.error)) return 1;
   if (flags.strict && outcomes.some((o) => o.plan?.findings?.length)) {
-    process.stderr.write('Failing: --strict and governance findings.\n');
+    processSink.err('Failing: --strict and governance findings.\n');
     return 1;
   }
   return flags.detailedExitcode && outcomes.some((o) => o.plan && hasChanges(o.plan)) ? 2 : 0;
@@ -207,16 +165,16 @@ export function registerPlan(program: Command, state: RunState): void {
       state.exitCode = await planAllEnvs(project, args, flags);
       return;
     }
-    const { savedPlanOf, savePlan, hasChanges } = await engine();
-    const { plan, declarations, gateway, paths, stats } = await planFor(project, env, args, flags);
-    if (flags.out) await savePlan(flags.out, savedPlanOf(plan, { gateway, declarations, paths, prune: !!flags.prune, environment: env?.name }));
-    plan.stats = stats; // after saving: a saved plan carries no run figures
-    process.stdout.write(await renderPlan(plan, flags.format, flags.color !== false && useColor()));
-    // text plans: findings on stderr, like validate's (markdown and json carry them in the document)
-    if (flags.format === 'text' && plan.findings?.length) process.stderr.write(renderFindingsText(plan.findings));
-    if (flags.out && flags.format === 'text') process.stdout.write(`Saved the plan to ${flags.out}; apply it with: qcs-gitops apply --plan ${flags.out}${env ? ` --env ${env.name}` : ''}\n`);
+    const { hasChanges } = await engine();
+    const reporter = await cliReporter(flags, 'plan');
+    let plan: Plan;
+    try {
+      plan = await planFor(project, env, args, flags, reporter);
+    } finally {
+      reporter.close();
+    }
     if (flags.strict && plan.findings?.length) {
-      process.stderr.write('Failing: --strict and governance findings (fix them, or run without --strict to report them only).\n');
+      processSink.err('Failing: --strict and governance findings (fix them, or run without --strict to report them only).\n');
       state.exitCode = 1;
       return;
     }

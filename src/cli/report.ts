@@ -1,13 +1,14 @@
 // `qcs-gitops report exceptions [paths...]`: every declared exception sorted by end date, with the days left and the
 // ticket (and with --live the live account's undeclared exceptions too), as text, markdown or json.
 import { Option, type Command } from 'commander';
-import type { RunState } from './main.js';
+import type { RunState } from './state.js';
 import { addTargetOptions, connect, splitSimulatorArg, type TargetFlags } from './common.js';
 import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
 import { UsageError } from '../errors.js';
 import { EXCEPTION_KIND, currentTime } from '../governance/findings.js';
 import { exceptionReport } from '../governance/report.js';
 import { renderReportJson, renderReportMarkdown, renderReportText } from '../render/governance.js';
+import { processSink } from '../output/events.js';
 
 interface ReportFlags extends TargetFlags, ProjectFlags {
   format: string;
@@ -42,7 +43,7 @@ export function registerReport(program: Command, state: RunState): void {
       }
     }
     const r = exceptionReport(declarations, now, { environment: env?.name, live });
-    process.stdout.write(flags.format === 'json' ? renderReportJson(r) : flags.format === 'markdown' ? renderReportMarkdown(r) : renderReportText(r));
+    processSink.out(flags.format === 'json' ? renderReportJson(r) : flags.format === 'markdown' ? renderReportMarkdown(r) : renderReportText(r));
     state.exitCode = 0;
   });
 }

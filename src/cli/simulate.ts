@@ -1,6 +1,6 @@
 // `qcs-gitops simulate`: runs the embedded Qualys CS API simulator on 127.0.0.1 until SIGINT/SIGTERM.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { RunState } from './main.js';
+import type { RunState } from './state.js';
 import { UsageError } from '../errors.js';
 import type { FaultConfig, SimulatorHandle } from '../simulator/types.js';
 

@@ -6,9 +6,10 @@ import type { ValidationResult } from '../declarations/validate.js';
 import type { Environment, Project } from '../project/load.js';
 import { formatDiagnostic } from '../errors.js';
 import { addProjectOptions, allEnvironments, loadOptionsFor, pathsFor, selectEnvironment, type ProjectFlags } from './project.js';
-import type { RunState } from './main.js';
+import type { RunState } from './state.js';
 import { currentTime, exceptionFindings, type Finding } from '../governance/findings.js';
 import { findingsToJson, renderFindingsText } from '../render/governance.js';
+import { processSink } from '../output/events.js';
 
 /** An error-level diagnostic (hasErrors of declarations/validate, without loading it). */
 const isError = (d: { severity?: string }): boolean => d.severity !== 'warning';
@@ -85,7 +86,7 @@ export function registerValidate(program: Command, state: RunState): void {
       const doc = opts.allEnvs
         ? { valid, environments: Object.fromEntries(runs.map((r) => [r.env!.name, jsonOf(r.result, r.findings)])) }
         : { ...(env ? { environment: env.name } : {}), ...jsonOf(runs[0]!.result, runs[0]!.findings) };
-      process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+      processSink.out(JSON.stringify(doc, null, 2) + '\n');
       return;
     }
     const stdout: string[] = [];
@@ -103,7 +104,7 @@ export function registerValidate(program: Command, state: RunState): void {
       }
     }
     if (failedStrict) stderr.push('Failing: --strict and governance findings (fix them, or run without --strict to report them only).');
-    if (stderr.length) process.stderr.write(stderr.join('\n') + '\n');
-    if (stdout.length) process.stdout.write(stdout.join('\n') + '\n');
+    if (stderr.length) processSink.err(stderr.join('\n') + '\n');
+    if (stdout.length) processSink.out(stdout.join('\n') + '\n');
   });
 }

@@ -1,7 +1,7 @@
 // The progress line: live on a terminal (redrawn, cleared at the end), a plain line every few seconds in a log (none
 // for a short run), nothing at all when turned off.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { renderProgress, startProgress } from '../../src/cli/progress.js';
+import { renderProgress, startProgress } from '../../src/output/progress.js';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
