@@ -10,8 +10,6 @@ import { renderFindingsText } from '../render/governance.js';
 import type { Reporter, RunEvent, Sink } from './events.js';
 import { startProgress, type Progress } from './progress.js';
 
-
-
 export interface ReporterOptions {
   sink: Sink;
   /** Colour in text plans. */
