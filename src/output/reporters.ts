@@ -69,15 +69,39 @@ class ProgressLine {
   }
 }
 
-class TextReporter implements Reporter {
-  private readonly progress: ProgressLine;
+/** What every CLI format shares: the progress line, and the messages on stderr. */
+abstract class CliReporter implements Reporter {
+  private readonly progressLine: ProgressLine;
 
-  constructor(private readonly o: ReporterOptions) {
-    this.progress = new ProgressLine(o);
+  constructor(protected readonly o: ReporterOptions) {
+    this.progressLine = new ProgressLine(o);
   }
 
   emit(e: RunEvent): void {
-    this.progress.handle(e);
+    this.progressLine.handle(e);
+    if (e.type === 'cancelled') this.o.sink.err('Apply cancelled: nothing was changed.\n');
+    else if (e.type === 'message' || (e.type === 'warning' && this.showsWarnings)) this.o.sink.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+    else this.document(e);
+  }
+
+  close(): void {
+    this.progressLine.stop();
+  }
+
+  /** Writes a line of the document where the progress line stands. */
+  protected print(text: string): void {
+    this.progressLine.print(this.o.sink, text);
+  }
+
+  protected abstract readonly showsWarnings: boolean;
+  /** The event's part of the document, if any. */
+  protected abstract document(e: RunEvent): void;
+}
+
+class TextReporter extends CliReporter {
+  protected readonly showsWarnings = true;
+
+  protected document(e: RunEvent): void {
     const { sink } = this.o;
     switch (e.type) {
       case 'plan':
@@ -93,7 +117,7 @@ class TextReporter implements Reporter {
         sink.out('\n');
         break;
       case 'change':
-        this.progress.print(sink, renderResultLine(e.result) + '\n');
+        this.print(renderResultLine(e.result) + '\n');
         break;
       case 'applied':
         sink.out(renderApplyText(e.result));
@@ -101,62 +125,32 @@ class TextReporter implements Reporter {
       case 'nothing-to-apply':
         sink.out('Nothing to apply.\n');
         break;
-      case 'cancelled':
-        sink.err('Apply cancelled: nothing was changed.\n');
-        break;
-      case 'warning':
-      case 'message':
-        sink.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
-        break;
       default:
     }
   }
-
-  close(): void {
-    this.progress.stop();
-  }
 }
 
-/** json and markdown: stdout holds the document alone (the plan, or with json an apply's result). */
-class DocumentReporter implements Reporter {
-  private readonly progress: ProgressLine;
+/** json and markdown: stdout holds the document alone (the plan, or with json an apply's result); findings and
+ * the saved file are in the document or the caller's to say, warnings are not for it. */
+class DocumentReporter extends CliReporter {
+  protected readonly showsWarnings = false;
 
   constructor(
-    private readonly o: ReporterOptions,
+    o: ReporterOptions,
     private readonly format: 'json' | 'markdown',
   ) {
-    this.progress = new ProgressLine(o);
+    super(o);
   }
 
-  emit(e: RunEvent): void {
-    this.progress.handle(e);
-    const { sink } = this.o;
-    switch (e.type) {
-      case 'plan':
-        // an apply's json document is its result, not its plan
-        if (this.o.command === 'plan') sink.out(this.format === 'json' ? renderPlanJson(e.plan) : renderPlanMarkdown(e.plan));
-        break;
-      case 'applied':
-        if (this.format === 'json') sink.out(renderApplyJson(e.result));
-        break;
-      case 'nothing-to-apply':
-        if (this.format === 'json') sink.out(renderApplyJson({ results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } }));
-        break;
-      case 'cancelled':
-        sink.err('Apply cancelled: nothing was changed.\n');
-        break;
-      case 'message':
-        sink.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
-        break;
-      default:
-      // findings, the saved line and warnings are in the document or not for stdout
-    }
-  }
-
-  close(): void {
-    this.progress.stop();
+  protected document(e: RunEvent): void {
+    const json = this.format === 'json';
+    if (e.type === 'plan' && this.o.command === 'plan') this.o.sink.out(json ? renderPlanJson(e.plan) : renderPlanMarkdown(e.plan));
+    else if (e.type === 'applied' && json) this.o.sink.out(renderApplyJson(e.result));
+    else if (e.type === 'nothing-to-apply' && json) this.o.sink.out(renderApplyJson(EMPTY_RESULT));
   }
 }
+
+const EMPTY_RESULT = { results: [], notConverged: [], verified: true, summary: { created: 0, updated: 0, deleted: 0, failed: 0, skipped: 0 } };
 
 /** The reporter of a --format. */
 export function reporterFor(format: string, o: ReporterOptions): Reporter {
