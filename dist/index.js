@@ -53424,9 +53424,6 @@ var secretRule = {
   }
 };
 
-// src/kinds/report-schedule.ts
-import { isDeepStrictEqual } from "node:util";
-
 // src/kinds/defaults.ts
 function defineKind(m2) {
   const can = m2.can ?? { create: m2.create !== void 0, update: m2.update !== void 0, delete: m2.remove !== void 0 };
@@ -53622,21 +53619,8 @@ function translateErrors(errors, data) {
   return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
 }
 
-// src/kinds/report-schedule.ts
-var PATH5 = "/v1.3/reports/schedule";
-var TEMPLATES = ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"];
-var TEMPLATE_COLUMNS = {
-  // 1.3x notes, "Create a Report Request": "When the template CS_IMAGE_SECRETS is used, you can include any of these columns"
-  CS_IMAGE_SECRETS: {
-    complete: true,
-    columns: ["repo", "imageId", "sha", "uuid", "label", "created", "updated", "secretUuid", "secretSeverity", "layerSha", "ruleUuid", "filePath", "lastUpdated", "category", "secretType", "matches"]
-  },
-  // 1.38 notes: every column the report list and the create/update samples show for this template
-  CS_CONTAINER_VULNERABILITY: {
-    complete: false,
-    columns: ["name", "containerId", "qid", "severity", "firstDetected", "lastScanned", "tags", "clusterName", "podNameSpace", "podName", "nodeName", "hostArchitecture"]
-  }
-};
+// src/kinds/report-schedule-wire.ts
+import { isDeepStrictEqual } from "node:util";
 var DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 var EMAIL = "emailNotification";
 var EMAIL_WIRE = "e-mail notification";
@@ -53766,6 +53750,22 @@ function body4(name, desired, live) {
   }
   return out;
 }
+
+// src/kinds/report-schedule.ts
+var PATH5 = "/v1.3/reports/schedule";
+var TEMPLATES = ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"];
+var TEMPLATE_COLUMNS = {
+  // 1.3x notes, "Create a Report Request": "When the template CS_IMAGE_SECRETS is used, you can include any of these columns"
+  CS_IMAGE_SECRETS: {
+    complete: true,
+    columns: ["repo", "imageId", "sha", "uuid", "label", "created", "updated", "secretUuid", "secretSeverity", "layerSha", "ruleUuid", "filePath", "lastUpdated", "category", "secretType", "matches"]
+  },
+  // 1.38 notes: every column the report list and the create/update samples show for this template
+  CS_CONTAINER_VULNERABILITY: {
+    complete: false,
+    columns: ["name", "containerId", "qid", "severity", "firstDetected", "lastScanned", "tags", "clusterName", "podNameSpace", "podName", "nodeName", "hostArchitecture"]
+  }
+};
 function idOf6(live) {
   return optString(pick(live, "scheduleUuid", "reportingScheduleId", "uuid", "id")) ?? "";
 }
