@@ -52371,7 +52371,7 @@ function valueAt(doc, pointer) {
   return cur;
 }
 
-// src/kinds/util.ts
+// src/kinds/coerce.ts
 function isObj(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
@@ -52467,53 +52467,8 @@ function parseJsonish(v) {
   if (isObj(out) && Object.keys(out).length === 0) return void 0;
   return sortKeysDeep(out);
 }
-var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
-var DIGITS = /^-?\d+$/;
-function isCalendarDay(y, m2, d) {
-  if (m2 < 1 || m2 > 12 || d < 1) return false;
-  const back = new Date(Date.UTC(y, m2 - 1, d));
-  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
-}
-function parseDate(v) {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
-  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : void 0;
-  if (typeof v !== "string") return void 0;
-  const s = v.trim();
-  if (s === "") return void 0;
-  if (DIGITS.test(s)) return Number(s);
-  const d = DATE_ONLY.exec(s);
-  if (d) {
-    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return void 0;
-    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
-  }
-  const t = DATE_TIME.exec(s);
-  if (t) {
-    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return void 0;
-    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return void 0;
-    if (t[9] !== void 0 && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return void 0;
-    const ms = Date.parse(s.replace(" ", "T"));
-    return Number.isNaN(ms) ? void 0 : ms;
-  }
-  return void 0;
-}
-function canonicalDate(v) {
-  if (isBlank(v)) return void 0;
-  const ms = parseDate(v);
-  if (ms === void 0) return String(v);
-  let iso = ISO_OF.get(ms);
-  if (iso === void 0) {
-    iso = new Date(ms).toISOString();
-    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
-  }
-  return iso;
-}
-var ISO_OF = /* @__PURE__ */ new Map();
-function friendlyDate(ms) {
-  const iso = new Date(ms).toISOString();
-  if (ms % 864e5 === 0) return iso.slice(0, 10);
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
-}
+
+// src/kinds/requests.ts
 function isNotFound(e) {
   return e instanceof ApiError && e.status === 404;
 }
@@ -53080,6 +53035,55 @@ var runtimePolicy = {
     return issues;
   }
 };
+
+// src/kinds/dates.ts
+var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
+var DIGITS = /^-?\d+$/;
+function isCalendarDay(y, m2, d) {
+  if (m2 < 1 || m2 > 12 || d < 1) return false;
+  const back = new Date(Date.UTC(y, m2 - 1, d));
+  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
+}
+function parseDate(v) {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
+  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : void 0;
+  if (typeof v !== "string") return void 0;
+  const s = v.trim();
+  if (s === "") return void 0;
+  if (DIGITS.test(s)) return Number(s);
+  const d = DATE_ONLY.exec(s);
+  if (d) {
+    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return void 0;
+    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+  }
+  const t = DATE_TIME.exec(s);
+  if (t) {
+    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return void 0;
+    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return void 0;
+    if (t[9] !== void 0 && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return void 0;
+    const ms = Date.parse(s.replace(" ", "T"));
+    return Number.isNaN(ms) ? void 0 : ms;
+  }
+  return void 0;
+}
+function canonicalDate(v) {
+  if (isBlank(v)) return void 0;
+  const ms = parseDate(v);
+  if (ms === void 0) return String(v);
+  let iso = ISO_OF.get(ms);
+  if (iso === void 0) {
+    iso = new Date(ms).toISOString();
+    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
+  }
+  return iso;
+}
+var ISO_OF = /* @__PURE__ */ new Map();
+function friendlyDate(ms) {
+  const iso = new Date(ms).toISOString();
+  if (ms % 864e5 === 0) return iso.slice(0, 10);
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
 
 // src/kinds/exception.ts
 var PATH4 = "/v1.3/exception";

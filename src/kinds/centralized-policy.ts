@@ -4,10 +4,9 @@
 // and `namespace` with the unused one null; created/updated epoch strings; PUT sends the whole object.
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, optInt, optString, parseJsonish,
-  pick, seg, sortedSet, stableStringify, upper, sameValue,
-} from './util.js';
+import { type Obj, arr, bool, compact, idSet, isObj, optInt, optString, parseJsonish, pick, sortedSet, upper } from './coerce.js';
+import { getOrUndefined, idFromResponse, seg } from './requests.js';
+import { sameValue, stableStringify } from '../json.js';
 
 const PATH = '/v1.3/centralizedPolicy';
 

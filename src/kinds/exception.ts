@@ -7,10 +7,9 @@
 // assigned to; it says nothing about QIDs. It is sent only when declared (the notes name no other value).
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import {
-  type Obj, arr, canonicalDate, compact, friendlyDate, getOrUndefined, idFromResponse, isBlank, numberSet, optString,
-  parseDate, seg, upper,
-} from './util.js';
+import { type Obj, arr, compact, isBlank, numberSet, optString, upper } from './coerce.js';
+import { canonicalDate, friendlyDate, parseDate } from './dates.js';
+import { getOrUndefined, idFromResponse, seg } from './requests.js';
 
 const PATH = '/v1.3/exception';
 

@@ -2,7 +2,8 @@
 // read names it (`fileFormat`/`format`, `fileZipped`/`zip`, `emailNotification`/"e-mail notification"), its
 // normalized form (what is compared), and the create/update body in the sample's key order.
 import { isDeepStrictEqual } from 'node:util';
-import { type Obj, bool, canonicalDate, isBlank, isObj, optInt, optString, parseDate, upper } from './util.js';
+import { type Obj, bool, isBlank, isObj, optInt, optString, upper } from './coerce.js';
+import { canonicalDate, parseDate } from './dates.js';
 
 /** Day names of `selectedDayOfWeeks` and `dayOfWeek` (our assumption: the notes only print null). */
 export const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;

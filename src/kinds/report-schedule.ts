@@ -10,7 +10,9 @@ import type { CheckIssue } from './types.js';
 import { defineKind } from './defaults.js';
 import { suggest } from '../declarations/messages.js';
 import { body, canonicalOf, EMAIL, EMAIL_WIRE, FIELDS, wireDate } from './report-schedule-wire.js';
-import { type Obj, getOrUndefined, idFromResponse, isBlank, isObj, optString, parseDate, pick, seg, upper } from './util.js';
+import { type Obj, isBlank, isObj, optString, pick, upper } from './coerce.js';
+import { parseDate } from './dates.js';
+import { getOrUndefined, idFromResponse, seg } from './requests.js';
 
 const PATH = '/v1.3/reports/schedule';
 

@@ -3,10 +3,9 @@
 // with `_` or a space, `Action` lower case, `Port` 0 and "" for unused fields, `InActive`, `Mode`).
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, optInt, optString, pick,
-  sameValue, seg, sortedSet, upper,
-} from './util.js';
+import { type Obj, arr, bool, compact, isBlank, isObj, optInt, optString, pick, sortedSet, upper } from './coerce.js';
+import { getOrUndefined, idFromResponse, seg } from './requests.js';
+import { sameValue } from '../json.js';
 
 const PATH = '/v1.3/runtime/policies';
 /** The system's runtime policy (runtime-policy/list.v1.2.response.json: "Default Policy", "Default group policy"). */

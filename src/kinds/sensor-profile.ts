@@ -4,7 +4,8 @@
 // the Default profile (id of zeros, created by System, profileType null) is protected.
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, optString, pick, seg } from './util.js';
+import { type Obj, arr, compact, idSet, isBlank, optString, pick } from './coerce.js';
+import { getOrUndefined, idFromResponse, seg } from './requests.js';
 
 const PATH = '/v1.3/sensorProfile';
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
