@@ -2,10 +2,9 @@
 // Quirks handled here: metaData object on write / JSON string on read; `order` on create / `sortOrder` on
 // PUT and GET; `tagIds` null / ids / tag objects / a `tags` array; k8sFilters entries carrying both `cluster`
 // and `namespace` with the unused one null; created/updated epoch strings; PUT sends the whole object.
-import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, bool, compact, idSet, isObj, optInt, optString, parseJsonish, pick, sortedSet, upper } from './coerce.js';
-import { getOrUndefined, idFromResponse, seg } from './requests.js';
+import { collection } from './collection.js';
 import { sameValue, stableStringify } from '../json.js';
 
 const PATH = '/v1.3/centralizedPolicy';
@@ -173,6 +172,8 @@ function idOf(live: CentralizedPolicyLive): string {
   return optString(pick(live, 'uuid', 'policyUuid', 'policyId', 'id')) ?? '';
 }
 
+const rest = collection(PATH, { idOf, createdIdKeys: ['uuid', 'policyUUID', 'policyUuid', 'id'], what: 'create centralized policy' });
+
 export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLive> = {
   kind: 'CentralizedPolicy',
   schemaFile: 'centralized-policy.schema.json',
@@ -181,16 +182,12 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   can: { create: true, update: true, delete: true },
 
   // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
-  async list(api: ApiClient) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
   merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) }),
   detailFields: ['centralizedPolicyRules', 'exclusionPolicyRules', 'tagIds', 'k8sFilters'],
   wire: { tagIds: ['tagIds', 'tags'] },
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(live.policyName) ?? '',
@@ -212,8 +209,7 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
       tagIds: wireTagIds(desired.tagIds),
       k8sFilters: wireFilters(desired.k8sFilters),
     });
-    const res = await api.request('POST', PATH, { body });
-    return idFromResponse(res, ['uuid', 'policyUUID', 'policyUuid', 'id'], 'create centralized policy');
+    return rest.create(api, body);
   },
 
   async update(api, live, name, desired) {
@@ -240,12 +236,10 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
       k8sFilters: keep('k8sFilters', () => wireFilters(desired.k8sFilters)),
       hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent,
     });
-    await api.request('PUT', `${PATH}/${seg(id)}`, { body });
+    await rest.update(api, live, body);
   },
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   isProtected: (live) => bool(live.isDefault, false),
 

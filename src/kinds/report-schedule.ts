@@ -12,7 +12,7 @@ import { suggest } from '../declarations/messages.js';
 import { body, canonicalOf, EMAIL, EMAIL_WIRE, FIELDS, wireDate } from './report-schedule-wire.js';
 import { type Obj, isBlank, isObj, optString, pick, upper } from './coerce.js';
 import { parseDate } from './dates.js';
-import { getOrUndefined, idFromResponse, seg } from './requests.js';
+import { collection } from './collection.js';
 
 const PATH = '/v1.3/reports/schedule';
 
@@ -66,6 +66,8 @@ export type ReportScheduleLive = Obj;
 function idOf(live: ReportScheduleLive): string {
   return optString(pick(live, 'scheduleUuid', 'reportingScheduleId', 'uuid', 'id')) ?? '';
 }
+
+const rest = collection(PATH, { idOf, createdIdKeys: ['scheduleUuid', 'reportingScheduleId', 'uuid'], what: 'create report schedule' });
 
 function toSpec(live: ReportScheduleLive): ReportScheduleSpec {
   const c = canonicalOf(live, 'live');
@@ -163,13 +165,9 @@ export const reportSchedule = defineKind<ReportScheduleSpec, ReportScheduleLive>
   dependsOn: [],
   listIsComplete: true,
 
-  async list(api) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(pick(live, 'name', 'reportName', 'scheduleName')) ?? '',
@@ -180,19 +178,12 @@ export const reportSchedule = defineKind<ReportScheduleSpec, ReportScheduleLive>
   fields: FIELDS,
   aliases: { [EMAIL_WIRE]: EMAIL },
 
-  async create(api, name, desired) {
-    const res = await api.request('POST', PATH, { body: body(name, desired) });
-    return idFromResponse(res, ['scheduleUuid', 'reportingScheduleId', 'uuid'], 'create report schedule');
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
 
-  async update(api, live, name, desired) {
-    // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, live) });
-  },
+  // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   isProtected: () => false,
   toSpec,

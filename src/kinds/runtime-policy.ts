@@ -1,10 +1,9 @@
 // RuntimePolicy — /v1.3/runtime/policies (Container Runtime Security policies).
 // Reads both the v1.3 camelCase form and the older v1.2 PascalCase form (`ID`, `Name`, `RuleType` lower case
 // with `_` or a space, `Action` lower case, `Port` 0 and "" for unused fields, `InActive`, `Mode`).
-import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, bool, compact, isBlank, isObj, optInt, optString, pick, sortedSet, upper } from './coerce.js';
-import { getOrUndefined, idFromResponse, seg } from './requests.js';
+import { collection } from './collection.js';
 import { sameValue } from '../json.js';
 
 const PATH = '/v1.3/runtime/policies';
@@ -110,6 +109,8 @@ function idOf(live: RuntimePolicyLive): string {
   return optString(pick(live, 'id', 'ID', 'policyId', '_id')) ?? '';
 }
 
+const rest = collection(PATH, { idOf, createdIdKeys: ['id', 'ID', 'policyId'], what: 'create runtime policy' });
+
 /** The rules to send. A rule that reads back unchanged is sent as the API holds it; a new or changed rule is
  * built from its canonical form, carrying the fields the canonical form does not know (the rule's id) from the
  * live rule of the same name. */
@@ -150,17 +151,13 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   can: { create: true, update: true, delete: true },
 
   // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
-  async list(api: ApiClient) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
   // The documented list items carry id, name, created, updated, description and policyMode.
   detailFields: ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction', 'ignoredSyscalls', 'rules'],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
   wire: Object.fromEntries(KEYS.map((k) => [k, k === 'policyMode' ? ['policyMode', 'PolicyMode', 'mode', 'Mode'] : [k, pascal(k)]])),
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(field(live, 'name')) ?? '',
@@ -169,18 +166,11 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
 
-  async create(api, name, desired) {
-    const res = await api.request('POST', PATH, { body: body(name, desired) });
-    return idFromResponse(res, ['id', 'ID', 'policyId'], 'create runtime policy');
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
 
-  async update(api, live, name, desired) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, live) });
-  },
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
   isProtected: (live) => optString(field(live, 'name')) === DEFAULT_POLICY_NAME,
