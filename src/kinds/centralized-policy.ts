@@ -5,6 +5,7 @@
 import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, bool, compact, idSet, isObj, optInt, optString, parseJsonish, pick, sortedSet, upper } from './coerce.js';
 import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue, stableStringify } from '../json.js';
 
 const PATH = '/v1.3/centralizedPolicy';
@@ -265,20 +266,16 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
     return compact({
       policyType: c.policyType as string | undefined,
       policyMode: c.policyMode as string | undefined,
-      description: c.description === '' ? undefined : (c.description as string),
-      centralizedPolicyRules: rules.length ? rules : undefined,
-      exclusionPolicyRules: excl.length ? excl : undefined,
-      tagIds: tagIds.length ? tagIds : undefined,
-      k8sFilters: filters.length ? filters : undefined,
+      description: unlessEmptyText(c.description),
+      centralizedPolicyRules: unlessEmpty(rules),
+      exclusionPolicyRules: unlessEmpty(excl),
+      tagIds: unlessEmpty(tagIds),
+      k8sFilters: unlessEmpty(filters),
     }) as CentralizedPolicySpec;
   },
 
   check(spec, name) {
-    const issues: CheckIssue[] = [];
-    const named = (spec as Obj).policyName;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['policyName'], message: `policyName "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove policyName or make the two equal` });
-    }
+    const issues: CheckIssue[] = nameAgrees(spec, 'policyName', name, "the policy's");
     for (const field of ['centralizedPolicyRules', 'exclusionPolicyRules'] as const) {
       arr(spec[field]).forEach((r, i) => {
         if (!isObj(r)) return;

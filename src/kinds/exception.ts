@@ -9,6 +9,7 @@ import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, compact, isBlank, numberSet, optString, upper } from './coerce.js';
 import { canonicalDate, friendlyDate, parseDate } from './dates.js';
 import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 
 const PATH = '/v1.3/exception';
 
@@ -123,14 +124,14 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
       scope: c.scope as string | undefined,
       exceptionType: upper(live.exceptionType) ?? 'VULNERABILITY',
       reason: c.reason as string | undefined,
-      explanation: c.explanation === '' ? undefined : (c.explanation as string),
+      explanation: unlessEmptyText(c.explanation),
       listId: c.listId as string | undefined,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
       // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
       entityAssignmentType: c.entityAssignmentType === 'DYNAMIC' ? 'DYNAMIC' : undefined,
       dynamicFilter: c.dynamicFilter as string | undefined,
-      qids: qids.length ? qids : undefined,
+      qids: unlessEmpty(qids),
     }) as ExceptionSpec;
   },
 
@@ -161,10 +162,7 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
         issues.push({ path: ['dynamicFilter'], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
       }
     }
-    const named = (spec as Obj).name;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['name'], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the exception's name: remove name or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, 'name', name, "the exception's"));
     return issues;
   },
 };

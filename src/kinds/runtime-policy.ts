@@ -4,6 +4,7 @@
 import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, bool, compact, isBlank, isObj, optInt, optString, pick, sortedSet, upper } from './coerce.js';
 import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue } from '../json.js';
 
 const PATH = '/v1.3/runtime/policies';
@@ -183,22 +184,18 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
     });
     const ignored = c.ignoredSyscalls as string[];
     return compact({
-      description: c.description === '' ? undefined : (c.description as string),
+      description: unlessEmptyText(c.description),
       policyMode: c.policyMode as string | undefined,
       defaultNetworkAction: c.defaultNetworkAction === 'ALLOW' ? undefined : (c.defaultNetworkAction as string),
       defaultExecuteAction: c.defaultExecuteAction === 'ALLOW' ? undefined : (c.defaultExecuteAction as string),
       defaultFileAction: c.defaultFileAction === 'ALLOW' ? undefined : (c.defaultFileAction as string),
-      ignoredSyscalls: ignored.length ? ignored : undefined,
-      rules: rules.length ? rules : undefined,
+      ignoredSyscalls: unlessEmpty(ignored),
+      rules: unlessEmpty(rules),
     }) as RuntimePolicySpec;
   },
 
   check(spec, name) {
-    const issues: CheckIssue[] = [];
-    const named = (spec as Obj).name;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['name'], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove name or make the two equal` });
-    }
+    const issues: CheckIssue[] = nameAgrees(spec, 'name', name, "the policy's");
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
       const at = (f: string) => ['rules', i, r[f] === undefined && r[pascal(f)] !== undefined ? pascal(f) : f];

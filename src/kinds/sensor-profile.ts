@@ -5,6 +5,7 @@
 import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, compact, idSet, isBlank, optString, pick } from './coerce.js';
 import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 
 const PATH = '/v1.3/sensorProfile';
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -105,10 +106,10 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
     const regs = c.associatedRegistryIds as string[];
     const sens = c.associatedSensorIds as string[];
     return compact({
-      description: c.description === '' ? undefined : (c.description as string),
+      description: unlessEmptyText(c.description),
       profileType: c.profileType === 'Registry' ? undefined : (c.profileType as string),
-      associatedRegistryIds: regs.length ? regs : undefined,
-      associatedSensorIds: sens.length ? sens : undefined,
+      associatedRegistryIds: unlessEmpty(regs),
+      associatedSensorIds: unlessEmpty(sens),
     }) as SensorProfileSpec;
   },
 
@@ -131,10 +132,7 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
         issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
       }
     }
-    const named = o.profileName;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['profileName'], message: `profileName "${named}" differs from metadata.name "${name}"; metadata.name is the profile's name: remove profileName or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, 'profileName', name, "the profile's"));
     return issues;
   },
 };

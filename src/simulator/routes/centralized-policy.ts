@@ -1,7 +1,6 @@
 // CentralizedPolicy — /csapi/v1.3/centralizedPolicy: list, details, create, update, delete.
-import { nameTaken } from '../account.js';
 import { badRequest, notFound } from '../errors.js';
-import { byMethod, deleted } from './by-method.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -181,7 +180,7 @@ function handle(ctx: RouteCtx): RouteResult {
       POST: () => {
         const p = normalizeCentralizedPolicy(ctx.body);
         if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
-        if (nameTaken(map, 'policyName', p['policyName'] as string)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
+        requireUniqueName(map, 'policyName', p, 'A centralized policy');
         const rec = { uuid: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now, version: 1 };
         map.set(rec.uuid, rec);
         return { status: 200, body: { uuid: rec.uuid }, created: true, mutated: true };
@@ -195,7 +194,7 @@ function handle(ctx: RouteCtx): RouteResult {
       if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be changed');
       const p = normalizeCentralizedPolicy(ctx.body);
       if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
-      if (nameTaken(map, 'policyName', p['policyName'] as string, id)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
+      requireUniqueName(map, 'policyName', p, 'A centralized policy', id);
       const rec = { uuid: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now, version: (cur['version'] as number) + 1 };
       map.set(id, rec);
       // The PUT sample answers the body's uuid (abe4ed1b-…), not the path's (462c9a8e-…); the path id without one.

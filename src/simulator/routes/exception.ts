@@ -1,7 +1,6 @@
 // Exception — /csapi/v1.3/exception: list, details (?includeQids=true), create, update, delete.
-import { nameTaken } from '../account.js';
 import { badRequest, notFound } from '../errors.js';
-import { byMethod, deleted } from './by-method.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -133,7 +132,7 @@ function handle(ctx: RouteCtx): RouteResult {
       },
       POST: () => {
         const e = normalizeException(ctx.body, { create: true, qidLists: qidLists(ctx.account) });
-        if (nameTaken(map, 'name', e['name'] as string)) throw badRequest(`An exception named "${e['name']}" already exists`);
+        requireUniqueName(map, 'name', e, 'An exception');
         const rec = { exceptionId: uuid(), ...e, createdBy: ctx.user, updatedBy: ctx.user, created: now, updated: now };
         map.set(rec.exceptionId, rec);
         return { status: 200, body: { exceptionId: rec.exceptionId }, created: true, mutated: true };
@@ -147,7 +146,7 @@ function handle(ctx: RouteCtx): RouteResult {
     PUT: () => {
       // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
       const e = normalizeException(ctx.body);
-      if (nameTaken(map, 'name', e['name'] as string, id)) throw badRequest(`An exception named "${e['name']}" already exists`);
+      requireUniqueName(map, 'name', e, 'An exception', id);
       // No PUT answer is documented; {exceptionId} like the POST (assumed).
       map.set(id, { exceptionId: id, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
       return { status: 200, body: { exceptionId: id }, mutated: true };

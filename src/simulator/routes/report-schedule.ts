@@ -3,9 +3,8 @@
 // Bodies use the request's names ("e-mail notification", zip, format, "action": "CREATE"); reads use the report
 // list's (emailNotification, fileZipped, fileFormat), with ISO-8601 times in milliseconds like its createdAt.
 import type { Account } from '../account.js';
-import { nameTaken } from '../account.js';
 import { badRequest, notFound } from '../errors.js';
-import { byMethod, deleted } from './by-method.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -164,7 +163,7 @@ function handle(ctx: RouteCtx): RouteResult {
       },
       POST: () => {
         const s = normalizeReportSchedule(ctx.body);
-        if (nameTaken(map, 'name', s['name'] as string)) throw badRequest(`A report schedule named "${s['name']}" already exists`);
+        requireUniqueName(map, 'name', s, 'A report schedule');
         const rec = { scheduleUuid: uuid(), ...s, createdBy: ctx.user, createdAt: now, updatedBy: ctx.user, updatedAt: now };
         map.set(rec.scheduleUuid, rec);
         return { status: 200, body: { scheduleUuid: rec.scheduleUuid }, created: true, mutated: true };
@@ -177,7 +176,7 @@ function handle(ctx: RouteCtx): RouteResult {
     GET: () => ({ status: 200, body: reportScheduleDetails(cur) }),
     PUT: () => {
       const s = normalizeReportSchedule(ctx.body);
-      if (nameTaken(map, 'name', s['name'] as string, id)) throw badRequest(`A report schedule named "${s['name']}" already exists`);
+      requireUniqueName(map, 'name', s, 'A report schedule', id);
       map.set(id, { scheduleUuid: id, ...s, createdBy: cur['createdBy'], createdAt: cur['createdAt'], updatedBy: ctx.user, updatedAt: now });
       return { status: 200, body: { message: `Details updated successfully for reportScheduleId ${id}` }, mutated: true };
     },

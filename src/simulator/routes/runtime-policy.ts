@@ -1,8 +1,7 @@
 // RuntimePolicy — /csapi/v1.3/runtime/policies: bare-array list (filter=name:…), details, create, update, delete.
 // Bodies are the v1.3 camelCase form; the v1.2 PascalCase form (Name, RuleType "network inbound", …) is accepted too.
-import { nameTaken } from '../account.js';
 import { badRequest, notFound, SimError } from '../errors.js';
-import { byMethod, deleted } from './by-method.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { objectId } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -184,7 +183,7 @@ function handle(ctx: RouteCtx, base: string[]): RouteResult {
       },
       POST: () => {
         const p = normalizeRuntimePolicy(ctx.body, ctx.now);
-        if (nameTaken(map, 'name', p['name'] as string)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
+        requireUniqueName(map, 'name', p, 'A runtime policy');
         const rec = { id: objectId(ctx.now), ...p, created: iso, updated: iso };
         map.set(rec.id, rec);
         return { status: 200, body: v12 ? { ID: rec.id } : { id: rec.id }, created: true, mutated: true };
@@ -203,7 +202,7 @@ function handle(ctx: RouteCtx, base: string[]): RouteResult {
     PUT: () => {
       system();
       const p = normalizeRuntimePolicy(ctx.body, ctx.now, true);
-      if (nameTaken(map, 'name', p['name'] as string, id)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
+      requireUniqueName(map, 'name', p, 'A runtime policy', id);
       map.set(id, { id, ...p, created: cur['created'], updated: iso });
       return { status: 200, body: v12 ? { ID: id } : { id }, mutated: true };
     },

@@ -1,9 +1,8 @@
 // SensorProfile — /csapi/v1.3/sensorProfile: list, details, create, update, delete, and the
 // /{id}/registry, /{id}/sensor and /associate listings.
 import type { Account } from '../account.js';
-import { nameTaken } from '../account.js';
 import { badRequest, notFound } from '../errors.js';
-import { byMethod, deleted } from './by-method.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid, ZERO_UUID } from '../ids.js';
 import { listPage, parsePage, slicePage } from '../pagination.js';
 import { hash32 } from '../prng.js';
@@ -182,7 +181,7 @@ function handle(ctx: RouteCtx): RouteResult {
       },
       POST: () => {
         const p = normalizeSensorProfile(ctx.body, false, true);
-        if (nameTaken(map, 'profileName', p['profileName'] as string)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
+        requireUniqueName(map, 'profileName', p, 'A sensor profile');
         checkRegistries(account, p['associatedRegistries'] as string[]);
         const rec = { profileId: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now };
         map.set(rec.profileId, rec);
@@ -211,7 +210,7 @@ function handle(ctx: RouteCtx): RouteResult {
     PUT: () => {
       system();
       const p = normalizeSensorProfile(ctx.body);
-      if (nameTaken(map, 'profileName', p['profileName'] as string, id)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
+      requireUniqueName(map, 'profileName', p, 'A sensor profile', id);
       checkRegistries(account, p['associatedRegistries'] as string[], id);
       map.set(id, { profileId: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now });
       return { status: 200, body: { profileUuid: id }, mutated: true };

@@ -1,7 +1,8 @@
-// The routes' method dispatch on one path: the handler of the request's method, a 405 naming the path otherwise;
-// and the DELETE every stored kind answers alike.
+// What the CRUD routes share: the method dispatch on one path (the handler of the request's method, a 405 naming
+// the path otherwise), the unique-name rule of creates and updates, and the DELETE every stored kind answers alike.
+import { nameTaken } from '../account.js';
 import type { Json } from '../types.js';
-import { SimError } from '../errors.js';
+import { badRequest, SimError } from '../errors.js';
 import type { RouteCtx, RouteResult } from '../route-types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -17,4 +18,9 @@ export function byMethod(ctx: RouteCtx, where: string, handlers: Partial<Record<
 export function deleted(map: Map<string, Json>, id: string): RouteResult {
   map.delete(id);
   return { status: 200, mutated: true };
+}
+
+/** A 400 `<what> named "<name>" already exists` when another object (not `exceptId`) has `o[nameField]` as its name. */
+export function requireUniqueName(map: Map<string, Json>, nameField: string, o: Json, what: string, exceptId?: string): void {
+  if (nameTaken(map, nameField, o[nameField] as string, exceptId)) throw badRequest(`${what} named "${o[nameField]}" already exists`);
 }
