@@ -15148,11 +15148,11 @@ var require_redirect = __commonJS({
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections } = {}) {
       return (dispatch) => {
         return function Intercept(opts, handler) {
-          const { maxRedirections = defaultMaxRedirections, ...rest } = opts;
+          const { maxRedirections = defaultMaxRedirections, ...rest6 } = opts;
           if (maxRedirections == null || maxRedirections === 0) {
             return dispatch(opts, handler);
           }
-          const dispatchOpts = { ...rest };
+          const dispatchOpts = { ...rest6 };
           const redirectHandler = new RedirectHandler(dispatch, maxRedirections, dispatchOpts, handler);
           return dispatch(dispatchOpts, redirectHandler);
         };
@@ -27768,14 +27768,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest6] = path2;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest, value);
+            node.addIn(rest6, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest6, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
         }
       }
       /**
@@ -27783,14 +27783,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path2) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0)
+        const [key, ...rest6] = path2;
+        if (rest6.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
         if (identity.isCollection(node))
-          return node.deleteIn(rest);
+          return node.deleteIn(rest6);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -27798,12 +27798,12 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+        const [key, ...rest6] = path2;
         const node = this.get(key, true);
-        if (rest.length === 0)
+        if (rest6.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity.isCollection(node) ? node.getIn(rest6, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
@@ -27817,28 +27817,28 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path2) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0)
+        const [key, ...rest6] = path2;
+        if (rest6.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity.isCollection(node) ? node.hasIn(rest6) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
       setIn(path2, value) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0) {
+        const [key, ...rest6] = path2;
+        if (rest6.length === 0) {
           this.set(key, value);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest, value);
+            node.setIn(rest6, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest6, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
         }
       }
     };
@@ -28734,10 +28734,10 @@ var require_stringifyCollection = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyCollection(collection, ctx, options) {
-      const flow = ctx.inFlow ?? collection.flow;
+    function stringifyCollection(collection2, ctx, options) {
+      const flow = ctx.inFlow ?? collection2.flow;
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      return stringify2(collection2, ctx, options);
     }
     function stringifyBlockCollection({ comment: comment2, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -49778,7 +49778,7 @@ var require_parse2 = __commonJS({
           return;
         }
         let output = token.close + (opts.capture ? ")" : "");
-        let rest;
+        let rest6;
         if (token.type === "negate") {
           let extglobStar = star;
           if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
@@ -49787,8 +49787,8 @@ var require_parse2 = __commonJS({
           if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
             output = token.close = `)$))${extglobStar}`;
           }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+          if (token.inner.includes("*") && (rest6 = remaining()) && /^\.[^\\/.]+$/.test(rest6)) {
+            const expression = parse(rest6, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -49800,17 +49800,17 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest6, index) => {
           if (first === "\\") {
             backslashes = true;
             return m2;
           }
           if (first === "?") {
             if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first + (rest6 ? QMARK.repeat(rest6.length) : "");
             }
             if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+              return qmarkNoDot + (rest6 ? QMARK.repeat(rest6.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
@@ -49819,7 +49819,7 @@ var require_parse2 = __commonJS({
           }
           if (first === "*") {
             if (esc) {
-              return esc + first + (rest ? star : "");
+              return esc + first + (rest6 ? star : "");
             }
             return star;
           }
@@ -49886,8 +49886,8 @@ var require_parse2 = __commonJS({
               if (inner.includes(":")) {
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
+                const rest7 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest7];
                 if (posix) {
                   prev.value = pre + posix;
                   state.backtrack = true;
@@ -50165,8 +50165,8 @@ var require_parse2 = __commonJS({
           consume(value);
           continue;
         }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+        let rest6 = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest6)) {
           extglobOpen("star", value);
           continue;
         }
@@ -50179,7 +50179,7 @@ var require_parse2 = __commonJS({
           const before = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+          if (opts.bash === true && (!isStart || rest6[0] && rest6[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
           }
@@ -50189,15 +50189,15 @@ var require_parse2 = __commonJS({
             push({ type: "star", value, output: "" });
             continue;
           }
-          while (rest.slice(0, 3) === "/**") {
+          while (rest6.slice(0, 3) === "/**") {
             const after = input[state.index + 4];
             if (after && after !== "/") {
               break;
             }
-            rest = rest.slice(3);
+            rest6 = rest6.slice(3);
             consume("/**", 3);
           }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          const isEnd = eos() || state.parens > 0 && rest6 === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
             prev.value += value;
@@ -50218,8 +50218,8 @@ var require_parse2 = __commonJS({
             consume(value);
             continue;
           }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest6[0] === "/") {
+            const end = rest6[1] !== void 0 ? "|$" : "";
             state.output = state.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
@@ -50231,7 +50231,7 @@ var require_parse2 = __commonJS({
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
-          if (prior.type === "bos" && rest[0] === "/") {
+          if (prior.type === "bos" && rest6[0] === "/") {
             prev.type = "globstar";
             prev.value += value;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
@@ -51718,10 +51718,10 @@ async function collectPages(fetchPage, pageSize, where) {
     const size2 = Math.min(pageSize, first.items.length);
     const pages = Math.ceil(total / size2);
     if (pages > MAX_PAGES) throw tooMany();
-    const rest = await Promise.all(
+    const rest6 = await Promise.all(
       Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => readPage(b, where)))
     );
-    for (const p of rest) items.push(...p.items);
+    for (const p of rest6) items.push(...p.items);
     let n2 = pages;
     while (items.length < total) {
       if (++n2 > MAX_PAGES) throw tooMany();
@@ -52502,6 +52502,35 @@ function seg(id) {
   return encodeURIComponent(id);
 }
 
+// src/kinds/collection.ts
+function collection(path2, o) {
+  const at2 = (id) => `${path2}/${seg(id)}`;
+  return {
+    list: (api) => api.list(path2),
+    get: (api, id) => getOrUndefined(api, at2(id), o.detailQuery),
+    create: async (api, body5) => idFromResponse(await api.request("POST", path2, { body: body5 }), o.createdIdKeys, o.what),
+    update: async (api, live, body5) => {
+      await api.request("PUT", at2(o.idOf(live)), { body: body5 });
+    },
+    remove: async (api, live) => {
+      await api.request("DELETE", at2(o.idOf(live)));
+    }
+  };
+}
+
+// src/kinds/spec.ts
+function unlessEmpty(list) {
+  return list.length ? list : void 0;
+}
+function unlessEmptyText(text) {
+  return text === "" ? void 0 : text;
+}
+function nameAgrees(spec, key, name, whose) {
+  const named = spec[key];
+  if (typeof named !== "string" || named === name) return [];
+  return [{ path: [key], message: `${key} "${named}" differs from metadata.name "${name}"; metadata.name is ${whose} name: remove ${key} or make the two equal` }];
+}
+
 // src/kinds/sensor-profile.ts
 var PATH = "/v1.3/sensorProfile";
 var ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -52529,6 +52558,7 @@ function canonicalOf(o) {
 function idOf(live) {
   return optString(pick(live, "profileId", "profileUuid", "uuid", "id")) ?? "";
 }
+var rest = collection(PATH, { idOf, createdIdKeys: ["profileUuid", "profileId", "uuid", "id"], what: "create sensor profile" });
 function body(name, desired) {
   return {
     profileName: name,
@@ -52547,16 +52577,12 @@ var sensorProfile = {
   can: { create: true, update: true, delete: true },
   // Summaries have no description and no registries: the engine reads the details of the profiles that need
   // them, keeping the listed identity (the documented details sample answers another id than the one asked).
-  async list(api) {
-    return api.list(PATH);
-  },
+  list: rest.list,
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
   // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
   detailFields: ["description", "associatedRegistryIds", "associatedSensorIds"],
   wire: { associatedRegistryIds: ["associatedRegistryIds", "associatedRegistries"], associatedSensorIds: ["associatedSensorIds", "associatedSensors"] },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
   idOf,
   nameOf: (live) => optString(live.profileName) ?? "",
   canonical: (spec) => canonicalOf(spec),
@@ -52564,16 +52590,9 @@ var sensorProfile = {
   fields: FIELDS,
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: "associatedRegistryIds", associatedSensors: "associatedSensorIds" },
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH, { body: body(name, desired) });
-    return idFromResponse(res, ["profileUuid", "profileId", "uuid", "id"], "create sensor profile");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH}/${seg(idOf(live))}`, { body: body(name, desired) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH}/${seg(idOf(live))}`);
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired)),
+  remove: rest.remove,
   isProtected(live) {
     if (ZERO_ID.test(idOf(live))) return true;
     return live.profileName === "Default" && live.createdBy === "System";
@@ -52583,10 +52602,10 @@ var sensorProfile = {
     const regs = c.associatedRegistryIds;
     const sens = c.associatedSensorIds;
     return compact({
-      description: c.description === "" ? void 0 : c.description,
+      description: unlessEmptyText(c.description),
       profileType: c.profileType === "Registry" ? void 0 : c.profileType,
-      associatedRegistryIds: regs.length ? regs : void 0,
-      associatedSensorIds: sens.length ? sens : void 0
+      associatedRegistryIds: unlessEmpty(regs),
+      associatedSensorIds: unlessEmpty(sens)
     });
   },
   check(spec, name) {
@@ -52606,10 +52625,7 @@ var sensorProfile = {
         issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
       }
     }
-    const named = o.profileName;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["profileName"], message: `profileName "${named}" differs from metadata.name "${name}"; metadata.name is the profile's name: remove profileName or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, "profileName", name, "the profile's"));
     return issues;
   }
 };
@@ -52696,8 +52712,8 @@ function wireRules(desired, liveRules, orderKey) {
       for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
     }
     if (match && sameValue(canonRules([match])[0], r)) {
-      const { order: _order, sortOrder: _sortOrder, ...rest } = match;
-      return compact({ ...rest, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
+      const { order: _order, sortOrder: _sortOrder, ...rest6 } = match;
+      return compact({ ...rest6, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
     }
     return compact({
       ...extras,
@@ -52715,6 +52731,7 @@ function wireRules(desired, liveRules, orderKey) {
 function idOf2(live) {
   return optString(pick(live, "uuid", "policyUuid", "policyId", "id")) ?? "";
 }
+var rest2 = collection(PATH2, { idOf: idOf2, createdIdKeys: ["uuid", "policyUUID", "policyUuid", "id"], what: "create centralized policy" });
 var centralizedPolicy = {
   kind: "CentralizedPolicy",
   schemaFile: "centralized-policy.schema.json",
@@ -52722,15 +52739,11 @@ var centralizedPolicy = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
-  async list(api) {
-    return api.list(PATH2);
-  },
+  list: rest2.list,
   merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) }),
   detailFields: ["centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"],
   wire: { tagIds: ["tagIds", "tags"] },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH2}/${seg(id)}`);
-  },
+  get: rest2.get,
   idOf: idOf2,
   nameOf: (live) => optString(live.policyName) ?? "",
   canonical: (spec) => canonicalOf2(spec),
@@ -52748,8 +52761,7 @@ var centralizedPolicy = {
       tagIds: wireTagIds(desired.tagIds),
       k8sFilters: wireFilters(desired.k8sFilters)
     });
-    const res = await api.request("POST", PATH2, { body: body5 });
-    return idFromResponse(res, ["uuid", "policyUUID", "policyUuid", "id"], "create centralized policy");
+    return rest2.create(api, body5);
   },
   async update(api, live, name, desired) {
     const id = idOf2(live);
@@ -52773,11 +52785,9 @@ var centralizedPolicy = {
       k8sFilters: keep("k8sFilters", () => wireFilters(desired.k8sFilters)),
       hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent
     });
-    await api.request("PUT", `${PATH2}/${seg(id)}`, { body: body5 });
+    await rest2.update(api, live, body5);
   },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH2}/${seg(idOf2(live))}`);
-  },
+  remove: rest2.remove,
   isProtected: (live) => bool(live.isDefault, false),
   toSpec(live) {
     const c = canonicalOf2(live);
@@ -52800,19 +52810,15 @@ var centralizedPolicy = {
     return compact({
       policyType: c.policyType,
       policyMode: c.policyMode,
-      description: c.description === "" ? void 0 : c.description,
-      centralizedPolicyRules: rules.length ? rules : void 0,
-      exclusionPolicyRules: excl.length ? excl : void 0,
-      tagIds: tagIds.length ? tagIds : void 0,
-      k8sFilters: filters.length ? filters : void 0
+      description: unlessEmptyText(c.description),
+      centralizedPolicyRules: unlessEmpty(rules),
+      exclusionPolicyRules: unlessEmpty(excl),
+      tagIds: unlessEmpty(tagIds),
+      k8sFilters: unlessEmpty(filters)
     });
   },
   check(spec, name) {
-    const issues = [];
-    const named = spec.policyName;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["policyName"], message: `policyName "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove policyName or make the two equal` });
-    }
+    const issues = nameAgrees(spec, "policyName", name, "the policy's");
     for (const field2 of ["centralizedPolicyRules", "exclusionPolicyRules"]) {
       arr(spec[field2]).forEach((r, i) => {
         if (!isObj(r)) return;
@@ -52901,6 +52907,7 @@ function canonicalOf3(o) {
 function idOf3(live) {
   return optString(pick(live, "id", "ID", "policyId", "_id")) ?? "";
 }
+var rest3 = collection(PATH3, { idOf: idOf3, createdIdKeys: ["id", "ID", "policyId"], what: "create runtime policy" });
 function wireRules2(desired, liveRules) {
   const pool = arr(liveRules).filter(isObj);
   const used = /* @__PURE__ */ new Set();
@@ -52934,56 +52941,41 @@ var runtimePolicy = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
-  async list(api) {
-    return api.list(PATH3);
-  },
+  list: rest3.list,
   // The documented list items carry id, name, created, updated, description and policyMode.
   detailFields: ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
   wire: Object.fromEntries(KEYS2.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH3}/${seg(id)}`);
-  },
+  get: rest3.get,
   idOf: idOf3,
   nameOf: (live) => optString(field(live, "name")) ?? "",
   canonical: (spec) => canonicalOf3(spec),
   canonicalLive: (live) => canonicalOf3(live),
   fields: KEYS2,
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH3, { body: body2(name, desired) });
-    return idFromResponse(res, ["id", "ID", "policyId"], "create runtime policy");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH3}/${seg(idOf3(live))}`, { body: body2(name, desired, live) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH3}/${seg(idOf3(live))}`);
-  },
+  create: (api, name, desired) => rest3.create(api, body2(name, desired)),
+  update: (api, live, name, desired) => rest3.update(api, live, body2(name, desired, live)),
+  remove: rest3.remove,
   /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
   isProtected: (live) => optString(field(live, "name")) === DEFAULT_POLICY_NAME,
   toSpec(live) {
     const c = canonicalOf3(live);
     const rules = c.rules.map((r) => {
-      const { inactive, ...rest } = r;
-      return inactive ? { ...rest, inactive } : rest;
+      const { inactive, ...rest6 } = r;
+      return inactive ? { ...rest6, inactive } : rest6;
     });
     const ignored = c.ignoredSyscalls;
     return compact({
-      description: c.description === "" ? void 0 : c.description,
+      description: unlessEmptyText(c.description),
       policyMode: c.policyMode,
       defaultNetworkAction: c.defaultNetworkAction === "ALLOW" ? void 0 : c.defaultNetworkAction,
       defaultExecuteAction: c.defaultExecuteAction === "ALLOW" ? void 0 : c.defaultExecuteAction,
       defaultFileAction: c.defaultFileAction === "ALLOW" ? void 0 : c.defaultFileAction,
-      ignoredSyscalls: ignored.length ? ignored : void 0,
-      rules: rules.length ? rules : void 0
+      ignoredSyscalls: unlessEmpty(ignored),
+      rules: unlessEmpty(rules)
     });
   },
   check(spec, name) {
-    const issues = [];
-    const named = spec.name;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["name"], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove name or make the two equal` });
-    }
+    const issues = nameAgrees(spec, "name", name, "the policy's");
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
       const at2 = (f) => ["rules", i, r[f] === void 0 && r[pascal(f)] !== void 0 ? pascal(f) : f];
@@ -53105,6 +53097,7 @@ function canonicalOf4(o) {
 function idOf4(live) {
   return optString(live.exceptionId ?? live.id ?? live.uuid) ?? "";
 }
+var rest4 = collection(PATH4, { idOf: idOf4, createdIdKeys: ["exceptionId", "id", "uuid"], what: "create exception", detailQuery: { includeQids: true } });
 function wireDate(v) {
   if (isBlank(v)) return void 0;
   const ms = parseDate(v);
@@ -53136,27 +53129,16 @@ var exception = {
   // A gateway's list may leave qids out, as the documented GET does without includeQids=true.
   detailFields: ["qids"],
   // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
-  async list(api) {
-    return api.list(PATH4);
-  },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH4}/${seg(id)}`, { includeQids: true });
-  },
+  list: rest4.list,
+  get: rest4.get,
   idOf: idOf4,
   nameOf: (live) => optString(live.name) ?? "",
   canonical: (spec) => canonicalOf4(spec),
   canonicalLive: (live) => canonicalOf4(live),
   fields: KEYS3,
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH4, { body: body3(name, desired, false) });
-    return idFromResponse(res, ["exceptionId", "id", "uuid"], "create exception");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH4}/${seg(idOf4(live))}`, { body: body3(name, desired, true) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH4}/${seg(idOf4(live))}`);
-  },
+  create: (api, name, desired) => rest4.create(api, body3(name, desired, false)),
+  update: (api, live, name, desired) => rest4.update(api, live, body3(name, desired, true)),
+  remove: rest4.remove,
   isProtected: () => false,
   toSpec(live) {
     const c = canonicalOf4(live);
@@ -53169,14 +53151,14 @@ var exception = {
       scope: c.scope,
       exceptionType: upper(live.exceptionType) ?? "VULNERABILITY",
       reason: c.reason,
-      explanation: c.explanation === "" ? void 0 : c.explanation,
+      explanation: unlessEmptyText(c.explanation),
       listId: c.listId,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
       // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
       entityAssignmentType: c.entityAssignmentType === "DYNAMIC" ? "DYNAMIC" : void 0,
       dynamicFilter: c.dynamicFilter,
-      qids: qids.length ? qids : void 0
+      qids: unlessEmpty(qids)
     });
   },
   check(spec, name) {
@@ -53206,10 +53188,7 @@ var exception = {
         issues.push({ path: ["dynamicFilter"], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
       }
     }
-    const named = spec.name;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["name"], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the exception's name: remove name or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, "name", name, "the exception's"));
     return issues;
   }
 };
@@ -53773,6 +53752,7 @@ var TEMPLATE_COLUMNS = {
 function idOf6(live) {
   return optString(pick(live, "scheduleUuid", "reportingScheduleId", "uuid", "id")) ?? "";
 }
+var rest5 = collection(PATH5, { idOf: idOf6, createdIdKeys: ["scheduleUuid", "reportingScheduleId", "uuid"], what: "create report schedule" });
 function toSpec(live) {
   const c = canonicalOf5(live, "live");
   const spec = {};
@@ -53864,28 +53844,18 @@ var reportSchedule = defineKind({
   folder: "report-schedules",
   dependsOn: [],
   listIsComplete: true,
-  async list(api) {
-    return api.list(PATH5);
-  },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH5}/${seg(id)}`);
-  },
+  list: rest5.list,
+  get: rest5.get,
   idOf: idOf6,
   nameOf: (live) => optString(pick(live, "name", "reportName", "scheduleName")) ?? "",
   canonical: (spec) => canonicalOf5(spec, "spec"),
   canonicalLive: (live) => canonicalOf5(live, "live"),
   fields: FIELDS2,
   aliases: { [EMAIL_WIRE]: EMAIL },
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH5, { body: body4(name, desired) });
-    return idFromResponse(res, ["scheduleUuid", "reportingScheduleId", "uuid"], "create report schedule");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH5}/${seg(idOf6(live))}`, { body: body4(name, desired, live) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH5}/${seg(idOf6(live))}`);
-  },
+  create: (api, name, desired) => rest5.create(api, body4(name, desired)),
+  // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
+  update: (api, live, name, desired) => rest5.update(api, live, body4(name, desired, live)),
+  remove: rest5.remove,
   isProtected: () => false,
   toSpec,
   check
@@ -57689,22 +57659,22 @@ function parseFieldPath(path2) {
   let i = 0;
   const ident = /^[A-Za-z_$][\w$-]*/;
   while (i < path2.length) {
-    const rest = path2.slice(i);
-    if (rest[0] === "[") {
-      const index = /^\[(\d+)\]/.exec(rest);
+    const rest6 = path2.slice(i);
+    if (rest6[0] === "[") {
+      const index = /^\[(\d+)\]/.exec(rest6);
       if (index) {
         out.push(Number(index[1]));
         i += index[0].length;
         continue;
       }
-      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
+      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest6);
       if (!quoted) return `'${path2}': expected [N] or ["key"] at character ${i + 1}`;
       out.push(JSON.parse(quoted[1]));
       i += quoted[0].length;
       continue;
     }
     if (out.length > 0) {
-      if (rest[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
+      if (rest6[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
       i++;
     }
     const m2 = ident.exec(path2.slice(i));
@@ -58709,13 +58679,13 @@ var ApplyRun = class {
   /** One kind's changes: bulk updates where the kind has them, the rest with bounded parallelism. */
   async runKind(kind, changes) {
     const updates = changes.filter((c) => c.action === "update");
-    let rest = changes;
+    let rest6 = changes;
     if (kind.updateMany && updates.length > 0 && !this.stopped) {
-      rest = changes.filter((c) => c.action !== "update");
+      rest6 = changes.filter((c) => c.action !== "update");
       await this.bulkUpdate(kind, updates);
     }
-    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
-    rest.forEach((c, i) => {
+    const outcomes = await mapLimit(rest6, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
+    rest6.forEach((c, i) => {
       if (!outcomes[i].started) this.skip(c, `not started: ${this.stopped}`);
     });
   }
