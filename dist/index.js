@@ -15148,11 +15148,11 @@ var require_redirect = __commonJS({
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections } = {}) {
       return (dispatch) => {
         return function Intercept(opts, handler) {
-          const { maxRedirections = defaultMaxRedirections, ...rest } = opts;
+          const { maxRedirections = defaultMaxRedirections, ...rest6 } = opts;
           if (maxRedirections == null || maxRedirections === 0) {
             return dispatch(opts, handler);
           }
-          const dispatchOpts = { ...rest };
+          const dispatchOpts = { ...rest6 };
           const redirectHandler = new RedirectHandler(dispatch, maxRedirections, dispatchOpts, handler);
           return dispatch(dispatchOpts, redirectHandler);
         };
@@ -27768,14 +27768,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest6] = path2;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest, value);
+            node.addIn(rest6, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest6, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
         }
       }
       /**
@@ -27783,14 +27783,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path2) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0)
+        const [key, ...rest6] = path2;
+        if (rest6.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
         if (identity.isCollection(node))
-          return node.deleteIn(rest);
+          return node.deleteIn(rest6);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -27798,12 +27798,12 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+        const [key, ...rest6] = path2;
         const node = this.get(key, true);
-        if (rest.length === 0)
+        if (rest6.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity.isCollection(node) ? node.getIn(rest6, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
@@ -27817,28 +27817,28 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path2) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0)
+        const [key, ...rest6] = path2;
+        if (rest6.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity.isCollection(node) ? node.hasIn(rest6) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
       setIn(path2, value) {
-        const [key, ...rest] = path2;
-        if (rest.length === 0) {
+        const [key, ...rest6] = path2;
+        if (rest6.length === 0) {
           this.set(key, value);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest, value);
+            node.setIn(rest6, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest6, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
         }
       }
     };
@@ -28734,10 +28734,10 @@ var require_stringifyCollection = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyCollection(collection, ctx, options) {
-      const flow = ctx.inFlow ?? collection.flow;
+    function stringifyCollection(collection2, ctx, options) {
+      const flow = ctx.inFlow ?? collection2.flow;
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      return stringify2(collection2, ctx, options);
     }
     function stringifyBlockCollection({ comment: comment2, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -49778,7 +49778,7 @@ var require_parse2 = __commonJS({
           return;
         }
         let output = token.close + (opts.capture ? ")" : "");
-        let rest;
+        let rest6;
         if (token.type === "negate") {
           let extglobStar = star;
           if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
@@ -49787,8 +49787,8 @@ var require_parse2 = __commonJS({
           if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
             output = token.close = `)$))${extglobStar}`;
           }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+          if (token.inner.includes("*") && (rest6 = remaining()) && /^\.[^\\/.]+$/.test(rest6)) {
+            const expression = parse(rest6, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -49800,17 +49800,17 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest6, index) => {
           if (first === "\\") {
             backslashes = true;
             return m2;
           }
           if (first === "?") {
             if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first + (rest6 ? QMARK.repeat(rest6.length) : "");
             }
             if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+              return qmarkNoDot + (rest6 ? QMARK.repeat(rest6.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
@@ -49819,7 +49819,7 @@ var require_parse2 = __commonJS({
           }
           if (first === "*") {
             if (esc) {
-              return esc + first + (rest ? star : "");
+              return esc + first + (rest6 ? star : "");
             }
             return star;
           }
@@ -49886,8 +49886,8 @@ var require_parse2 = __commonJS({
               if (inner.includes(":")) {
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
+                const rest7 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest7];
                 if (posix) {
                   prev.value = pre + posix;
                   state.backtrack = true;
@@ -50165,8 +50165,8 @@ var require_parse2 = __commonJS({
           consume(value);
           continue;
         }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+        let rest6 = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest6)) {
           extglobOpen("star", value);
           continue;
         }
@@ -50179,7 +50179,7 @@ var require_parse2 = __commonJS({
           const before = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+          if (opts.bash === true && (!isStart || rest6[0] && rest6[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
           }
@@ -50189,15 +50189,15 @@ var require_parse2 = __commonJS({
             push({ type: "star", value, output: "" });
             continue;
           }
-          while (rest.slice(0, 3) === "/**") {
+          while (rest6.slice(0, 3) === "/**") {
             const after = input[state.index + 4];
             if (after && after !== "/") {
               break;
             }
-            rest = rest.slice(3);
+            rest6 = rest6.slice(3);
             consume("/**", 3);
           }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          const isEnd = eos() || state.parens > 0 && rest6 === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
             prev.value += value;
@@ -50218,8 +50218,8 @@ var require_parse2 = __commonJS({
             consume(value);
             continue;
           }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest6[0] === "/") {
+            const end = rest6[1] !== void 0 ? "|$" : "";
             state.output = state.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
@@ -50231,7 +50231,7 @@ var require_parse2 = __commonJS({
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
-          if (prior.type === "bos" && rest[0] === "/") {
+          if (prior.type === "bos" && rest6[0] === "/") {
             prev.type = "globstar";
             prev.value += value;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
@@ -51386,84 +51386,6 @@ function resolveTarget(opts, env = process.env) {
   return Object.freeze(target);
 }
 
-// src/api/client.ts
-var import_undici3 = __toESM(require_undici(), 1);
-import { performance as performance2 } from "node:perf_hooks";
-
-// src/version.ts
-var VERSION = "0.1.0";
-
-// src/api/auth.ts
-var DEFAULT_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1e3;
-var RENEW_MARGIN_MS = 5 * 60 * 1e3;
-function jwtLifetimeMs(jwt, now) {
-  const parts = jwt.split(".");
-  if (parts.length !== 3) return void 0;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
-    const num = (v) => typeof v === "number" && Number.isFinite(v);
-    if (!num(payload.exp)) return void 0;
-    const life = num(payload.iat) ? (payload.exp - payload.iat) * 1e3 : payload.exp * 1e3 - now;
-    return life > 0 ? life : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var TOKEN_HINT = "Set a fresh QUALYS_TOKEN, or set QUALYS_USERNAME and QUALYS_PASSWORD so the token can be renewed.";
-var PASSWORD_HINT = "Check QUALYS_USERNAME and QUALYS_PASSWORD (the account needs API access to Container Security).";
-var TokenManager = class {
-  constructor(credentials, fetchToken, now) {
-    this.credentials = credentials;
-    this.fetchToken = fetchToken;
-    this.now = now;
-    this.givenToken = credentials.token;
-  }
-  credentials;
-  fetchToken;
-  now;
-  cached;
-  inflight;
-  givenToken;
-  get canRenew() {
-    return Boolean(this.credentials.username && this.credentials.password);
-  }
-  /** The token to send now. */
-  async token() {
-    if (this.givenToken) return this.givenToken;
-    const c = this.cached;
-    if (c && this.now() < renewAt(c)) return c.jwt;
-    return this.renew();
-  }
-  /** The gateway refused `used` with a 401: forget it. Returns false when there is no way to get another. */
-  invalidate(used) {
-    if (!this.canRenew) return false;
-    if (this.givenToken === used) this.givenToken = void 0;
-    if (this.cached?.jwt === used) this.cached = void 0;
-    return this.canRenew;
-  }
-  renew() {
-    if (this.inflight) return this.inflight;
-    const { username, password } = this.credentials;
-    if (!username || !password) {
-      return Promise.reject(new AuthError("the Qualys token was refused and there is no username/password to renew it", TOKEN_HINT));
-    }
-    const p = this.fetchToken(username, password).then((jwt) => {
-      registerSecret(jwt);
-      const now = this.now();
-      this.cached = { jwt, fetchedAt: now, expiresAt: now + (jwtLifetimeMs(jwt, now) ?? DEFAULT_TOKEN_LIFETIME_MS) };
-      return jwt;
-    }).finally(() => {
-      this.inflight = void 0;
-    });
-    this.inflight = p;
-    return p;
-  }
-};
-function renewAt(c) {
-  const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, (c.expiresAt - c.fetchedAt) / 2));
-  return c.expiresAt - margin;
-}
-
 // src/api/errors.ts
 var MAX_SERVER_MESSAGE = 500;
 function withHint(e, hint) {
@@ -51547,158 +51469,6 @@ function redirectError(status, method, path2, location, gatewayHost) {
     code: "E_REDIRECT",
     hint: "Redirects are not followed (credentials are never sent elsewhere). Check --gateway-url / QUALYS_GATEWAY_URL: use the gateway address itself."
   });
-}
-
-// src/api/limiter.ts
-var Limiter = class {
-  constructor(max, sleep, now) {
-    this.max = max;
-    this.sleep = sleep;
-    this.now = now;
-  }
-  max;
-  sleep;
-  now;
-  active = 0;
-  waiting = [];
-  pausedUntil = 0;
-  pauseGen = 0;
-  slow = false;
-  get limit() {
-    return this.slow ? 1 : this.max;
-  }
-  /** Runs `fn` once a slot is free and any pause has passed. */
-  async run(fn) {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
-  }
-  async acquire() {
-    let seen = -1;
-    for (; ; ) {
-      if (seen !== this.pauseGen) {
-        seen = this.pauseGen;
-        const wait = this.pausedUntil - this.now();
-        if (wait > 0) {
-          await this.sleep(wait);
-          continue;
-        }
-      }
-      if (this.active < this.limit) {
-        this.active++;
-        return;
-      }
-      await new Promise((resolve5) => this.waiting.push(resolve5));
-    }
-  }
-  release() {
-    this.active--;
-    this.wake();
-  }
-  wake() {
-    let free = this.limit - this.active;
-    while (free-- > 0 && this.waiting.length) this.waiting.shift()();
-  }
-  /** No new call starts before `until` (epoch ms). Never shortens a longer pause. */
-  pause(until) {
-    if (until > this.pausedUntil) {
-      this.pausedUntil = until;
-      this.pauseGen++;
-    }
-  }
-  /** One call at a time while the budget is low. */
-  setSlow(slow) {
-    if (this.slow === slow) return;
-    this.slow = slow;
-    if (!slow) this.wake();
-  }
-  get inFlight() {
-    return this.active;
-  }
-};
-
-// src/api/paginate.ts
-var DEFAULT_PAGE_SIZE = 250;
-var MAX_PAGES = 2e3;
-function toCount(v) {
-  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.floor(v);
-  if (typeof v === "string" && /^\s*\d+\s*$/.test(v)) return Number(v);
-  return void 0;
-}
-function objectsOnly(page, where) {
-  const bad = page.items.findIndex((i) => i === null || typeof i !== "object" || Array.isArray(i));
-  if (bad < 0) return page;
-  throw new QcsError("E_BAD_RESPONSE", `${where} answered a list whose item ${bad} is not an object`, {
-    hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
-  });
-}
-function readPage(body5, where) {
-  return objectsOnly(readPageShape(body5, where), where);
-}
-function readPageShape(body5, where) {
-  if (body5 === void 0 || body5 === null || body5 === "") return { shape: "array", items: [] };
-  if (Array.isArray(body5)) return { shape: "array", items: body5 };
-  if (typeof body5 === "object") {
-    const o = body5;
-    if (Array.isArray(o.data) || o.data === null && "count" in o) {
-      return { shape: "data", items: o.data ?? [], total: toCount(o.count) ?? toCount(o.totalCount) ?? toCount(o.total) };
-    }
-    if (Array.isArray(o.content) || o.content === null && ("totalElements" in o || "count" in o)) {
-      return {
-        shape: "content",
-        items: o.content ?? [],
-        total: toCount(o.totalElements) ?? toCount(o.count),
-        last: o.last === true ? true : void 0
-      };
-    }
-  }
-  throw new QcsError("E_BAD_RESPONSE", `${where} did not answer a list (expected {data, count}, an array, or {content})`, {
-    hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
-  });
-}
-function looksLikeCap(length) {
-  return length >= 10 && length % 10 === 0;
-}
-async function collectPages(fetchPage, pageSize, where, onPage) {
-  const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
-  const read = (body5) => {
-    const page2 = readPage(body5, where);
-    if (page2.items.length > 0) onPage?.(page2.items);
-    return page2;
-  };
-  const first = read(await fetchPage(1, pageSize));
-  const items = [...first.items];
-  if (first.total !== void 0) {
-    const total = first.total;
-    if (items.length >= total || items.length === 0) return items;
-    const size2 = Math.min(pageSize, first.items.length);
-    const pages = Math.ceil(total / size2);
-    if (pages > MAX_PAGES) throw tooMany();
-    const rest = await Promise.all(
-      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => read(b)))
-    );
-    for (const p of rest) items.push(...p.items);
-    let n2 = pages;
-    while (items.length < total) {
-      if (++n2 > MAX_PAGES) throw tooMany();
-      const p = read(await fetchPage(n2, size2));
-      if (p.items.length === 0) break;
-      items.push(...p.items);
-    }
-    return items;
-  }
-  const size = first.items.length > 0 && first.items.length < pageSize && looksLikeCap(first.items.length) ? first.items.length : pageSize;
-  let page = first;
-  let n = 1;
-  while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
-    if (++n > MAX_PAGES) throw tooMany();
-    page = read(await fetchPage(n, size));
-    items.push(...page.items);
-  }
-  return items;
 }
 
 // src/api/retry.ts
@@ -51791,13 +51561,302 @@ function classifyNetworkError(e) {
   return { code: code2, reason: msg || "unknown failure", maybeSent: true, retryable: false };
 }
 
-// src/api/types.ts
-function endpointTemplate(method, path2) {
-  const q = path2.indexOf("?");
-  const p = q < 0 ? path2 : path2.slice(0, q);
-  const segs = p.split("/").map((s) => /^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^[A-Za-z0-9_-]{12,}$/.test(s) && /\d/.test(s) ? "{id}" : s);
-  return `${method} ${segs.join("/")}`;
+// src/api/auth.ts
+var DEFAULT_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1e3;
+var RENEW_MARGIN_MS = 5 * 60 * 1e3;
+function jwtLifetimeMs(jwt, now) {
+  const parts = jwt.split(".");
+  if (parts.length !== 3) return void 0;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    const num = (v) => typeof v === "number" && Number.isFinite(v);
+    if (!num(payload.exp)) return void 0;
+    const life = num(payload.iat) ? (payload.exp - payload.iat) * 1e3 : payload.exp * 1e3 - now;
+    return life > 0 ? life : void 0;
+  } catch {
+    return void 0;
+  }
 }
+var TOKEN_HINT = "Set a fresh QUALYS_TOKEN, or set QUALYS_USERNAME and QUALYS_PASSWORD so the token can be renewed.";
+var PASSWORD_HINT = "Check QUALYS_USERNAME and QUALYS_PASSWORD (the account needs API access to Container Security).";
+var TokenManager = class {
+  constructor(credentials, fetchToken, now) {
+    this.credentials = credentials;
+    this.fetchToken = fetchToken;
+    this.now = now;
+    this.givenToken = credentials.token;
+  }
+  credentials;
+  fetchToken;
+  now;
+  cached;
+  inflight;
+  givenToken;
+  get canRenew() {
+    return Boolean(this.credentials.username && this.credentials.password);
+  }
+  /** The token to send now. */
+  async token() {
+    if (this.givenToken) return this.givenToken;
+    const c = this.cached;
+    if (c && this.now() < renewAt(c)) return c.jwt;
+    return this.renew();
+  }
+  /** The gateway refused `used` with a 401: forget it. Returns false when there is no way to get another. */
+  invalidate(used) {
+    if (!this.canRenew) return false;
+    if (this.givenToken === used) this.givenToken = void 0;
+    if (this.cached?.jwt === used) this.cached = void 0;
+    return this.canRenew;
+  }
+  renew() {
+    if (this.inflight) return this.inflight;
+    const { username, password } = this.credentials;
+    if (!username || !password) {
+      return Promise.reject(new AuthError("the Qualys token was refused and there is no username/password to renew it", TOKEN_HINT));
+    }
+    const p = this.fetchToken(username, password).then((jwt) => {
+      registerSecret(jwt);
+      const now = this.now();
+      this.cached = { jwt, fetchedAt: now, expiresAt: now + (jwtLifetimeMs(jwt, now) ?? DEFAULT_TOKEN_LIFETIME_MS) };
+      return jwt;
+    }).finally(() => {
+      this.inflight = void 0;
+    });
+    this.inflight = p;
+    return p;
+  }
+};
+function renewAt(c) {
+  const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, (c.expiresAt - c.fetchedAt) / 2));
+  return c.expiresAt - margin;
+}
+function tokenFromAnswer(res, host, username) {
+  const s = res.status;
+  if (s >= 200 && s < 300) {
+    let jwt = res.text.trim();
+    if (jwt.startsWith("{")) {
+      try {
+        const o = JSON.parse(jwt);
+        const t = o.token ?? o.access_token ?? o.jwt;
+        jwt = typeof t === "string" ? t.trim() : "";
+      } catch {
+        jwt = "";
+      }
+    }
+    if (!jwt || !/^[A-Za-z0-9._~+/=-]+$/.test(jwt)) {
+      throw new AuthError(`POST /auth on ${host} answered ${s} without a token`, "Check that the gateway URL is the Qualys API gateway (gateway.qgN.apps.qualys...).");
+    }
+    return jwt;
+  }
+  if (s === 401 || s === 403) {
+    const msg = serverMessageOf(res.text);
+    throw new AuthError(`the gateway ${host} refused the username/password of "${username}" (${s})${msg ? `: ${msg}` : ""}`, PASSWORD_HINT);
+  }
+  if (s >= 300 && s < 400) throw redirectError(s, "POST", "/auth", header(res.headers, "location"), host);
+  throw apiErrorFrom(s, "POST", "/auth", res.text);
+}
+function tokenRefused(text, host, canRenew, afterRenewal) {
+  const msg = serverMessageOf(text);
+  const suffix = msg ? `: ${msg}` : "";
+  if (!canRenew) return new AuthError(`the gateway ${host} refused the Qualys token (401)${suffix}`, TOKEN_HINT);
+  return new AuthError(
+    `the gateway ${host} refused ${afterRenewal ? "a freshly issued" : "the"} token (401)${suffix}`,
+    `${PASSWORD_HINT} If the credentials are right, the account may lack access to the Container Security API.`
+  );
+}
+
+// src/api/paginate.ts
+var DEFAULT_PAGE_SIZE = 250;
+var MAX_PAGES = 2e3;
+function toCount(v) {
+  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.floor(v);
+  if (typeof v === "string" && /^\s*\d+\s*$/.test(v)) return Number(v);
+  return void 0;
+}
+function objectsOnly(page, where) {
+  const bad = page.items.findIndex((i) => i === null || typeof i !== "object" || Array.isArray(i));
+  if (bad < 0) return page;
+  throw new QcsError("E_BAD_RESPONSE", `${where} answered a list whose item ${bad} is not an object`, {
+    hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
+  });
+}
+function readPage(body5, where) {
+  return objectsOnly(readPageShape(body5, where), where);
+}
+function readPageShape(body5, where) {
+  if (body5 === void 0 || body5 === null || body5 === "") return { shape: "array", items: [] };
+  if (Array.isArray(body5)) return { shape: "array", items: body5 };
+  if (typeof body5 === "object") {
+    const o = body5;
+    if (Array.isArray(o.data) || o.data === null && "count" in o) {
+      return { shape: "data", items: o.data ?? [], total: toCount(o.count) ?? toCount(o.totalCount) ?? toCount(o.total) };
+    }
+    if (Array.isArray(o.content) || o.content === null && ("totalElements" in o || "count" in o)) {
+      return {
+        shape: "content",
+        items: o.content ?? [],
+        total: toCount(o.totalElements) ?? toCount(o.count),
+        last: o.last === true ? true : void 0
+      };
+    }
+  }
+  throw new QcsError("E_BAD_RESPONSE", `${where} did not answer a list (expected {data, count}, an array, or {content})`, {
+    hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
+  });
+}
+function looksLikeCap(length) {
+  return length >= 10 && length % 10 === 0;
+}
+async function collectPages(fetchPage, pageSize, where, onPage) {
+  const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
+  const read = (body5) => {
+    const page2 = readPage(body5, where);
+    if (page2.items.length > 0) onPage?.(page2.items);
+    return page2;
+  };
+  const first = read(await fetchPage(1, pageSize));
+  const items = [...first.items];
+  if (first.total !== void 0) {
+    const total = first.total;
+    if (items.length >= total || items.length === 0) return items;
+    const size2 = Math.min(pageSize, first.items.length);
+    const pages = Math.ceil(total / size2);
+    if (pages > MAX_PAGES) throw tooMany();
+    const rest6 = await Promise.all(
+      Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => read(b)))
+    );
+    for (const p of rest6) items.push(...p.items);
+    let n2 = pages;
+    while (items.length < total) {
+      if (++n2 > MAX_PAGES) throw tooMany();
+      const p = read(await fetchPage(n2, size2));
+      if (p.items.length === 0) break;
+      items.push(...p.items);
+    }
+    return items;
+  }
+  const size = first.items.length > 0 && first.items.length < pageSize && looksLikeCap(first.items.length) ? first.items.length : pageSize;
+  let page = first;
+  let n = 1;
+  while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
+    if (++n > MAX_PAGES) throw tooMany();
+    page = read(await fetchPage(n, size));
+    items.push(...page.items);
+  }
+  return items;
+}
+
+// src/api/resolve-path.ts
+var PathResolver = class {
+  /** `get` performs one GET of a candidate (first page, one item) for the caller's label. */
+  constructor(get) {
+    this.get = get;
+  }
+  get;
+  resolved = /* @__PURE__ */ new Map();
+  resolve(label, candidates) {
+    if (candidates.length === 0) return Promise.reject(new QcsError("E_USAGE", "resolvePath needs at least one candidate path"));
+    const key = candidates.join("\n");
+    let p = this.resolved.get(key);
+    if (!p) {
+      p = this.probe(candidates, label);
+      this.resolved.set(key, p);
+      p.catch(() => this.resolved.delete(key));
+    }
+    return p;
+  }
+  async probe(candidates, label) {
+    let first404;
+    for (const candidate of candidates) {
+      try {
+        await this.get(label, candidate);
+        return candidate;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404 && e.code === "E_API_404") {
+          first404 ??= e;
+          continue;
+        }
+        if (e instanceof ApiError && e.code === `E_API_${e.status}` && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429) {
+          return candidate;
+        }
+        throw e;
+      }
+    }
+    throw first404;
+  }
+};
+
+// src/api/limiter.ts
+var Limiter = class {
+  constructor(max, sleep, now) {
+    this.max = max;
+    this.sleep = sleep;
+    this.now = now;
+  }
+  max;
+  sleep;
+  now;
+  active = 0;
+  waiting = [];
+  pausedUntil = 0;
+  pauseGen = 0;
+  slow = false;
+  get limit() {
+    return this.slow ? 1 : this.max;
+  }
+  /** Runs `fn` once a slot is free and any pause has passed. */
+  async run(fn) {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+  async acquire() {
+    let seen = -1;
+    for (; ; ) {
+      if (seen !== this.pauseGen) {
+        seen = this.pauseGen;
+        const wait = this.pausedUntil - this.now();
+        if (wait > 0) {
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      if (this.active < this.limit) {
+        this.active++;
+        return;
+      }
+      await new Promise((resolve5) => this.waiting.push(resolve5));
+    }
+  }
+  release() {
+    this.active--;
+    this.wake();
+  }
+  wake() {
+    let free = this.limit - this.active;
+    while (free-- > 0 && this.waiting.length) this.waiting.shift()();
+  }
+  /** No new call starts before `until` (epoch ms). Never shortens a longer pause. */
+  pause(until) {
+    if (until > this.pausedUntil) {
+      this.pausedUntil = until;
+      this.pauseGen++;
+    }
+  }
+  /** One call at a time while the budget is low. */
+  setSlow(slow) {
+    if (this.slow === slow) return;
+    this.slow = slow;
+    if (!slow) this.wake();
+  }
+  get inFlight() {
+    return this.active;
+  }
+};
 
 // src/api/wire.ts
 var DEFAULTS = Object.freeze({
@@ -51808,6 +51867,20 @@ var DEFAULTS = Object.freeze({
   requestTimeoutMs: 3e4,
   maxResponseBytes: 64 * 1024 * 1024
 });
+function resolveOptions(options) {
+  return {
+    maxConcurrency: Math.max(1, Math.floor(positive(options.maxConcurrency, DEFAULTS.maxConcurrency, "maxConcurrency"))),
+    retries: Math.max(1, Math.floor(positive(options.retries, DEFAULTS.retries, "retries"))),
+    maxRetryWaitMs: positive(options.maxRetryWaitMs, DEFAULTS.maxRetryWaitMs, "maxRetryWaitMs"),
+    baseBackoffMs: positive(options.baseBackoffMs, DEFAULTS.baseBackoffMs, "baseBackoffMs"),
+    requestTimeoutMs: Math.max(1, positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, "requestTimeoutMs")),
+    maxResponseBytes: positive(options.maxResponseBytes, DEFAULTS.maxResponseBytes, "maxResponseBytes"),
+    debug: options.debug,
+    sleep: options.sleep ?? defaultSleep,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random
+  };
+}
 var defaultSleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 function positive(v, dflt, name) {
   if (v === void 0) return dflt;
@@ -51876,229 +51949,24 @@ var TransportFailure = class extends Error {
   cause;
 };
 
-// src/api/client.ts
-var HttpApiClient = class {
-  gateway;
-  stats = { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
-  views = /* @__PURE__ */ new Map();
-  origin;
-  basePath;
-  host;
-  dispatcher;
-  ownDispatcher;
-  limiter;
-  tokens;
-  resolved = /* @__PURE__ */ new Map();
+// src/api/retrying.ts
+var LOOK_BEFORE_APPLYING = "Nothing was repeated. Run plan again to see whether the change was made before applying again.";
+var RetryingSender = class {
+  constructor(o, host, stats, send2, debug2) {
+    this.o = o;
+    this.host = host;
+    this.stats = stats;
+    this.send = send2;
+    this.debug = debug2;
+    this.limiter = new Limiter(o.maxConcurrency, o.sleep, o.now);
+  }
   o;
-  closed = false;
+  host;
+  stats;
+  send;
+  debug;
+  limiter;
   pausedUntil = 0;
-  constructor(target, options = {}) {
-    registerSecret(target.credentials.password);
-    registerSecret(target.credentials.token);
-    const url = new URL(target.gateway);
-    if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-      throw new QcsError("E_USAGE", `plain http:// is refused for ${url.host}; credentials would travel in clear text`, {
-        hint: "Use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1, the simulator)."
-      });
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new QcsError("E_USAGE", `the gateway must be an https:// URL, not ${url.protocol}`);
-    }
-    this.gateway = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-    this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/+$/, "");
-    this.host = url.host;
-    this.o = {
-      maxConcurrency: Math.max(1, Math.floor(positive(options.maxConcurrency, DEFAULTS.maxConcurrency, "maxConcurrency"))),
-      retries: Math.max(1, Math.floor(positive(options.retries, DEFAULTS.retries, "retries"))),
-      maxRetryWaitMs: positive(options.maxRetryWaitMs, DEFAULTS.maxRetryWaitMs, "maxRetryWaitMs"),
-      baseBackoffMs: positive(options.baseBackoffMs, DEFAULTS.baseBackoffMs, "baseBackoffMs"),
-      requestTimeoutMs: Math.max(1, positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, "requestTimeoutMs")),
-      maxResponseBytes: positive(options.maxResponseBytes, DEFAULTS.maxResponseBytes, "maxResponseBytes"),
-      debug: options.debug,
-      sleep: options.sleep ?? defaultSleep,
-      now: options.now ?? Date.now,
-      random: options.random ?? Math.random
-    };
-    if (target.insecure && url.protocol === "https:") {
-      const warn = options.warn ?? ((line) => process.stderr.write(`warning: ${line}
-`));
-      warn(redact(`--insecure: TLS certificate verification is OFF for ${url.host}; anyone on the network path could read the credentials.`));
-    }
-    if (options.dispatcher) {
-      this.dispatcher = options.dispatcher;
-    } else {
-      const pool = {
-        connections: this.o.maxConcurrency,
-        pipelining: 1,
-        keepAliveTimeout: 1e4,
-        keepAliveMaxTimeout: 6e4,
-        headersTimeout: this.o.requestTimeoutMs,
-        bodyTimeout: this.o.requestTimeoutMs
-      };
-      const connectTimeout = Math.min(this.o.requestTimeoutMs, 3e4);
-      const proxy = proxyFor(this.gateway, options.env ?? process.env);
-      this.debug(proxy.describe);
-      this.ownDispatcher = proxy.via ? new import_undici3.EnvHttpProxyAgent({
-        ...pool,
-        httpProxy: proxy.httpProxy,
-        httpsProxy: proxy.httpsProxy,
-        noProxy: proxy.noProxy,
-        // the tunnel to the gateway is verified as a direct connection would be; the proxy's own TLS (https://) is always verified
-        requestTls: { timeout: connectTimeout, rejectUnauthorized: !target.insecure },
-        proxyTls: { timeout: connectTimeout }
-      }) : new import_undici3.Agent({ ...pool, connect: { timeout: connectTimeout, rejectUnauthorized: !target.insecure } });
-      this.dispatcher = this.ownDispatcher;
-    }
-    this.limiter = new Limiter(this.o.maxConcurrency, this.o.sleep, this.o.now);
-    this.tokens = new TokenManager(target.credentials, (u, p) => this.fetchToken(u, p), this.o.now);
-  }
-  // ---- public API -------------------------------------------------------------------------
-  request(method, path2, options = {}) {
-    return this.requestAs(void 0, method, path2, options);
-  }
-  forKind(label) {
-    let view = this.views.get(label);
-    if (!view) {
-      const base2 = this;
-      view = {
-        gateway: this.gateway,
-        stats: this.stats,
-        request: (method, path2, options) => base2.requestAs(label, method, path2, options),
-        list: (path2, options) => base2.listAs(label, path2, options),
-        resolvePath: (candidates) => base2.resolvePathAs(label, candidates),
-        forKind: (other) => base2.forKind(other),
-        close: () => base2.close()
-      };
-      this.views.set(label, view);
-    }
-    return view;
-  }
-  async requestAs(label, method, path2, options = {}) {
-    const { path: csPath, inline } = splitPath(path2);
-    const qs = buildQuery(options.query, inline);
-    const body5 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
-    const extra = lowerHeaders(options.headers);
-    if (body5 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
-    for (let renewed = false; ; renewed = true) {
-      const jwt = await this.tokens.token();
-      const { res, maybeDoneBefore } = await this.exchange({
-        method,
-        wirePath: `${this.basePath}${csPath}${qs}`,
-        shownPath: csPath,
-        shownTarget: `${csPath}${qs}`,
-        headers: { ...extra, authorization: `Bearer ${jwt}` },
-        body: body5,
-        label
-      });
-      const s = res.status;
-      if (s === 401) {
-        if (!renewed && this.tokens.invalidate(jwt)) continue;
-        throw this.authRefused(res.text, renewed);
-      }
-      if (s >= 200 && s < 300) return parseBody(res, method, csPath);
-      if (s === 404 && method === "DELETE" && maybeDoneBefore) return void 0;
-      if (s >= 300 && s < 400) throw redirectError(s, method, csPath, header(res.headers, "location"), this.host);
-      throw apiErrorFrom(s, method, csPath, res.text);
-    }
-  }
-  list(path2, options = {}) {
-    return this.listAs(void 0, path2, options);
-  }
-  listAs(label, path2, options = {}) {
-    const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
-    const { path: csPath } = splitPath(path2);
-    return collectPages(
-      (pageNumber, size) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
-      pageSize,
-      `GET ${csPath}`,
-      options.onPage
-    );
-  }
-  resolvePath(candidates) {
-    return this.resolvePathAs(void 0, candidates);
-  }
-  resolvePathAs(label, candidates) {
-    if (candidates.length === 0) return Promise.reject(new QcsError("E_USAGE", "resolvePath needs at least one candidate path"));
-    const key = candidates.join("\n");
-    let p = this.resolved.get(key);
-    if (!p) {
-      p = this.probe(candidates, label);
-      this.resolved.set(key, p);
-      p.catch(() => this.resolved.delete(key));
-    }
-    return p;
-  }
-  async close() {
-    if (this.closed) return;
-    this.closed = true;
-    await this.ownDispatcher?.close();
-  }
-  // ---- internals --------------------------------------------------------------------------
-  async probe(candidates, label) {
-    let first404;
-    for (const candidate of candidates) {
-      try {
-        await this.requestAs(label, "GET", candidate, { query: { pageNumber: 1, pageSize: 1 } });
-        return candidate;
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404 && e.code === "E_API_404") {
-          first404 ??= e;
-          continue;
-        }
-        if (e instanceof ApiError && e.code === `E_API_${e.status}` && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429) {
-          return candidate;
-        }
-        throw e;
-      }
-    }
-    throw first404;
-  }
-  authRefused(text, afterRenewal) {
-    const msg = serverMessageOf(text);
-    const suffix = msg ? `: ${msg}` : "";
-    if (!this.tokens.canRenew) return new AuthError(`the gateway ${this.host} refused the Qualys token (401)${suffix}`, TOKEN_HINT);
-    return new AuthError(
-      `the gateway ${this.host} refused ${afterRenewal ? "a freshly issued" : "the"} token (401)${suffix}`,
-      `${PASSWORD_HINT} If the credentials are right, the account may lack access to the Container Security API.`
-    );
-  }
-  async fetchToken(username, password) {
-    const form = new URLSearchParams({ username, password, token: "true" }).toString();
-    const { res } = await this.exchange({
-      method: "POST",
-      wirePath: `${this.basePath}/auth`,
-      shownPath: "/auth",
-      shownTarget: "/auth",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form,
-      alwaysRepeatable: true,
-      label: "auth"
-    });
-    const s = res.status;
-    if (s >= 200 && s < 300) {
-      let jwt = res.text.trim();
-      if (jwt.startsWith("{")) {
-        try {
-          const o = JSON.parse(jwt);
-          const t = o.token ?? o.access_token ?? o.jwt;
-          jwt = typeof t === "string" ? t.trim() : "";
-        } catch {
-          jwt = "";
-        }
-      }
-      if (!jwt || !/^[A-Za-z0-9._~+/=-]+$/.test(jwt)) {
-        throw new AuthError(`POST /auth on ${this.host} answered ${s} without a token`, "Check that the gateway URL is the Qualys API gateway (gateway.qgN.apps.qualys...).");
-      }
-      return jwt;
-    }
-    if (s === 401 || s === 403) {
-      const msg = serverMessageOf(res.text);
-      throw new AuthError(`the gateway ${this.host} refused the username/password of "${username}" (${s})${msg ? `: ${msg}` : ""}`, PASSWORD_HINT);
-    }
-    if (s >= 300 && s < 400) throw redirectError(s, "POST", "/auth", header(res.headers, "location"), this.host);
-    throw apiErrorFrom(s, "POST", "/auth", res.text);
-  }
   /** One call with its retries. Returns the final answer that is not retried; throws NetworkError when
    * the transport fails for good, ApiError when the retries run out. */
   async exchange(x) {
@@ -52118,25 +51986,13 @@ var HttpApiClient = class {
         const wait2 = attempt < max ? this.nextWait(attempt, waited, void 0) : void 0;
         if (wait2 === void 0) throw this.networkError(x, f, attempt, false, e.cause);
         if (f.maybeSent) maybeDoneBefore = true;
-        this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait2}ms (try ${attempt + 1} of ${max}) after ${f.code}`);
-        waited += wait2;
-        this.stats.retries++;
-        await this.o.sleep(wait2);
+        waited += await this.retryAfter(x, attempt, wait2, f.code);
         continue;
       }
       this.observeBudget(res.headers);
       const s = res.status;
       if (!isRetryableStatus(s, res.headers)) return { res, maybeDoneBefore };
-      if (!repeatable && !provesNothingDone(s, res.headers)) {
-        const e = new NetworkError({
-          method: x.method,
-          path: x.shownPath,
-          host: this.host,
-          reason: `the gateway answered ${s}${this.suffix(res.text)}`,
-          outcomeUnknown: true
-        });
-        throw withHint(e, "Nothing was repeated. Run plan again to see whether the change was made before applying again.");
-      }
+      if (!repeatable && !provesNothingDone(s, res.headers)) throw this.maybeDone(x, res);
       const told = serverWaitMs(res.headers, this.o.now());
       if (attempt >= max) throw gaveUpError({ status: s, method: x.method, path: x.shownPath, text: res.text, tries: attempt, waitedMs: waited });
       const wait = this.nextWait(attempt, waited, told);
@@ -52146,11 +52002,27 @@ var HttpApiClient = class {
       }
       if (told !== void 0) this.pauseForRateLimit(this.o.now() + wait);
       if (s === 502 || s === 504) maybeDoneBefore = true;
-      this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${max}) after ${s}`);
-      waited += wait;
-      this.stats.retries++;
-      await this.o.sleep(wait);
+      waited += await this.retryAfter(x, attempt, wait, String(s));
     }
+  }
+  /** Logs and counts the retry, then waits; returns the time waited. */
+  async retryAfter(x, attempt, wait, after) {
+    this.debug(`  retrying ${x.method} ${x.shownTarget} in ${wait}ms (try ${attempt + 1} of ${this.o.retries}) after ${after}`);
+    this.stats.retries++;
+    await this.o.sleep(wait);
+    return wait;
+  }
+  /** A POST answered 502/503/504: it may or may not have been carried out. */
+  maybeDone(x, res) {
+    const m2 = serverMessageOf(res.text);
+    const e = new NetworkError({
+      method: x.method,
+      path: x.shownPath,
+      host: this.host,
+      reason: `the gateway answered ${res.status}${m2 ? ` (${m2})` : ""}`,
+      outcomeUnknown: true
+    });
+    return withHint(e, LOOK_BEFORE_APPLYING);
   }
   /** The next wait in ms, or undefined when the budget does not allow another try. */
   nextWait(attempt, waited, told) {
@@ -52183,10 +52055,6 @@ var HttpApiClient = class {
     this.pausedUntil = Math.max(this.pausedUntil, until);
     this.limiter.pause(until);
   }
-  suffix(text) {
-    const m2 = serverMessageOf(text);
-    return m2 ? ` (${m2})` : "";
-  }
   networkError(x, f, tries, unknown, cause) {
     const triesText = tries > 1 ? `; gave up after ${tries} tries` : "";
     const e = new NetworkError({
@@ -52197,69 +52065,266 @@ var HttpApiClient = class {
       outcomeUnknown: unknown,
       cause
     });
-    const hint = unknown ? "Nothing was repeated. Run plan again to see whether the change was made before applying again." : /TLS/.test(f.reason) ? `The certificate of ${this.host} could not be verified. Set NODE_EXTRA_CA_CERTS to your CA bundle, or (not recommended) pass --insecure.` : `Check that ${this.host} is the right gateway (--gateway-url / QUALYS_GATEWAY_URL / --platform) and that it can be reached from here.`;
+    const hint = unknown ? LOOK_BEFORE_APPLYING : /TLS/.test(f.reason) ? `The certificate of ${this.host} could not be verified. Set NODE_EXTRA_CA_CERTS to your CA bundle, or (not recommended) pass --insecure.` : `Check that ${this.host} is the right gateway (--gateway-url / QUALYS_GATEWAY_URL / --platform) and that it can be reached from here.`;
     return withHint(e, hint);
+  }
+};
+
+// src/api/types.ts
+function endpointTemplate(method, path2) {
+  const q = path2.indexOf("?");
+  const p = q < 0 ? path2 : path2.slice(0, q);
+  const segs = p.split("/").map((s) => /^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^[A-Za-z0-9_-]{12,}$/.test(s) && /\d/.test(s) ? "{id}" : s);
+  return `${method} ${segs.join("/")}`;
+}
+
+// src/api/stats.ts
+function emptyStats() {
+  return { calls: 0, retries: 0, byEndpoint: {}, byKind: {}, rateLimitWaitMs: 0 };
+}
+function countExchange(stats, method, shownPath, label) {
+  stats.calls++;
+  const endpoint = endpointTemplate(method, shownPath);
+  stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
+  const who = label ?? "other";
+  stats.byKind[who] = (stats.byKind[who] ?? 0) + 1;
+}
+function apiCallsOf(stats) {
+  const sorted = (o) => Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  return { total: stats.calls, retries: stats.retries, byEndpoint: sorted(stats.byEndpoint), byKind: sorted(stats.byKind) };
+}
+
+// src/api/transport.ts
+var import_undici3 = __toESM(require_undici(), 1);
+import { performance as performance2 } from "node:perf_hooks";
+
+// src/version.ts
+var VERSION = "0.1.0";
+
+// src/api/transport.ts
+function ownDispatcher(gateway, o, debug2) {
+  const pool = {
+    connections: o.connections,
+    pipelining: 1,
+    keepAliveTimeout: 1e4,
+    keepAliveMaxTimeout: 6e4,
+    headersTimeout: o.requestTimeoutMs,
+    bodyTimeout: o.requestTimeoutMs
+  };
+  const connectTimeout = Math.min(o.requestTimeoutMs, 3e4);
+  const proxy = proxyFor(gateway, o.env);
+  debug2(proxy.describe);
+  return proxy.via ? new import_undici3.EnvHttpProxyAgent({
+    ...pool,
+    httpProxy: proxy.httpProxy,
+    httpsProxy: proxy.httpsProxy,
+    noProxy: proxy.noProxy,
+    // the tunnel to the gateway is verified as a direct connection would be; the proxy's own TLS (https://) is always verified
+    requestTls: { timeout: connectTimeout, rejectUnauthorized: !o.insecure },
+    proxyTls: { timeout: connectTimeout }
+  }) : new import_undici3.Agent({ ...pool, connect: { timeout: connectTimeout, rejectUnauthorized: !o.insecure } });
+}
+async function send(w, x) {
+  const started = performance2.now();
+  const elapsed = () => Math.round(performance2.now() - started);
+  countExchange(w.stats, x.method, x.shownPath, x.label);
+  let status = 0;
+  try {
+    const res = await w.dispatcher.request({
+      origin: w.origin,
+      path: x.wirePath,
+      method: x.method,
+      headers: { accept: "application/json", "user-agent": `qcs-gitops/${VERSION}`, ...x.headers },
+      body: x.body,
+      headersTimeout: w.requestTimeoutMs,
+      bodyTimeout: w.requestTimeoutMs
+    });
+    status = res.statusCode;
+    const headers = res.headers;
+    const text = await readBounded(w, x, res, status);
+    w.debug(`${x.method} ${x.shownTarget} -> ${status} in ${elapsed()}ms`);
+    return { status, headers, text };
+  } catch (e) {
+    if (e instanceof QcsError) {
+      w.debug(`${x.method} ${x.shownTarget} -> ${status || e.code} in ${elapsed()}ms`);
+      throw e;
+    }
+    const failure = classifyNetworkError(e);
+    w.debug(`${x.method} ${x.shownTarget} -> ${status ? `${status} then ` : ""}${failure.code} in ${elapsed()}ms`);
+    throw new TransportFailure(failure, e);
+  }
+}
+async function readBounded(w, x, res, status) {
+  const declared = Number(header(res.headers, "content-length"));
+  if (Number.isFinite(declared) && declared > w.maxResponseBytes) {
+    res.body.destroy();
+    throw tooLarge(w, x, status);
+  }
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    const b = chunk;
+    size += b.length;
+    if (size > w.maxResponseBytes) {
+      res.body.destroy();
+      throw tooLarge(w, x, status);
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function tooLarge(w, x, status) {
+  return new QcsError(
+    "E_RESPONSE_TOO_LARGE",
+    `${x.method} ${x.shownPath} answered ${status} with a body over ${Math.round(w.maxResponseBytes / 1024 / 1024)} MiB; refused`,
+    { hint: "Narrow the request (a filter or smaller pages), or check that the gateway URL is right." }
+  );
+}
+
+// src/api/client.ts
+function checkedGateway(gateway) {
+  const url = new URL(gateway);
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new QcsError("E_USAGE", `plain http:// is refused for ${url.host}; credentials would travel in clear text`, {
+      hint: "Use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1, the simulator)."
+    });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new QcsError("E_USAGE", `the gateway must be an https:// URL, not ${url.protocol}`);
+  }
+  return url;
+}
+var HttpApiClient = class {
+  gateway;
+  stats = emptyStats();
+  views = /* @__PURE__ */ new Map();
+  basePath;
+  host;
+  ownDispatcher;
+  wire;
+  sender;
+  tokens;
+  paths;
+  o;
+  closed = false;
+  constructor(target, options = {}) {
+    registerSecret(target.credentials.password);
+    registerSecret(target.credentials.token);
+    const url = checkedGateway(target.gateway);
+    this.gateway = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+    this.basePath = url.pathname.replace(/\/+$/, "");
+    this.host = url.host;
+    this.o = resolveOptions(options);
+    if (target.insecure && url.protocol === "https:") {
+      const warn = options.warn ?? ((line) => process.stderr.write(`warning: ${line}
+`));
+      warn(redact(`--insecure: TLS certificate verification is OFF for ${url.host}; anyone on the network path could read the credentials.`));
+    }
+    const debug2 = (line) => this.debug(line);
+    if (!options.dispatcher) {
+      const env = options.env ?? process.env;
+      this.ownDispatcher = ownDispatcher(this.gateway, { connections: this.o.maxConcurrency, requestTimeoutMs: this.o.requestTimeoutMs, insecure: target.insecure === true, env }, debug2);
+    }
+    const dispatcher = options.dispatcher ?? this.ownDispatcher;
+    this.wire = { dispatcher, origin: url.origin, requestTimeoutMs: this.o.requestTimeoutMs, maxResponseBytes: this.o.maxResponseBytes, stats: this.stats, debug: debug2 };
+    this.sender = new RetryingSender(this.o, this.host, this.stats, (x) => this.send(x), debug2);
+    this.tokens = new TokenManager(target.credentials, (u, p) => this.fetchToken(u, p), this.o.now);
+    this.paths = new PathResolver((label, path2) => this.requestAs(label, "GET", path2, { query: { pageNumber: 1, pageSize: 1 } }));
+  }
+  // ---- public API -------------------------------------------------------------------------
+  request(method, path2, options = {}) {
+    return this.requestAs(void 0, method, path2, options);
+  }
+  forKind(label) {
+    let view = this.views.get(label);
+    if (!view) {
+      const base2 = this;
+      view = {
+        gateway: this.gateway,
+        stats: this.stats,
+        request: (method, path2, options) => base2.requestAs(label, method, path2, options),
+        list: (path2, options) => base2.listAs(label, path2, options),
+        resolvePath: (candidates) => base2.resolvePathAs(label, candidates),
+        forKind: (other) => base2.forKind(other),
+        close: () => base2.close()
+      };
+      this.views.set(label, view);
+    }
+    return view;
+  }
+  async requestAs(label, method, path2, options = {}) {
+    const { path: csPath, inline } = splitPath(path2);
+    const qs = buildQuery(options.query, inline);
+    const body5 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
+    const extra = lowerHeaders(options.headers);
+    if (body5 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
+    for (let renewed = false; ; renewed = true) {
+      const jwt = await this.tokens.token();
+      const { res, maybeDoneBefore } = await this.sender.exchange({
+        method,
+        wirePath: `${this.basePath}${csPath}${qs}`,
+        shownPath: csPath,
+        shownTarget: `${csPath}${qs}`,
+        headers: { ...extra, authorization: `Bearer ${jwt}` },
+        body: body5,
+        label
+      });
+      const s = res.status;
+      if (s === 401) {
+        if (!renewed && this.tokens.invalidate(jwt)) continue;
+        throw tokenRefused(res.text, this.host, this.tokens.canRenew, renewed);
+      }
+      if (s >= 200 && s < 300) return parseBody(res, method, csPath);
+      if (s === 404 && method === "DELETE" && maybeDoneBefore) return void 0;
+      if (s >= 300 && s < 400) throw redirectError(s, method, csPath, header(res.headers, "location"), this.host);
+      throw apiErrorFrom(s, method, csPath, res.text);
+    }
+  }
+  list(path2, options = {}) {
+    return this.listAs(void 0, path2, options);
+  }
+  listAs(label, path2, options = {}) {
+    const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
+    const { path: csPath } = splitPath(path2);
+    return collectPages(
+      (pageNumber, size) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
+      pageSize,
+      `GET ${csPath}`,
+      options.onPage
+    );
+  }
+  resolvePath(candidates) {
+    return this.resolvePathAs(void 0, candidates);
+  }
+  resolvePathAs(label, candidates) {
+    return this.paths.resolve(label, candidates);
+  }
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ownDispatcher?.close();
+  }
+  // ---- internals --------------------------------------------------------------------------
+  async fetchToken(username, password) {
+    const form = new URLSearchParams({ username, password, token: "true" }).toString();
+    const { res } = await this.sender.exchange({
+      method: "POST",
+      wirePath: `${this.basePath}/auth`,
+      shownPath: "/auth",
+      shownTarget: "/auth",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form,
+      alwaysRepeatable: true,
+      label: "auth"
+    });
+    return tokenFromAnswer(res, this.host, username);
+  }
+  send(x) {
+    if (this.closed) return Promise.reject(new QcsError("E_CLOSED", "the API client was closed"));
+    return send(this.wire, x);
   }
   debug(line) {
     if (this.o.debug) this.o.debug(redact(line));
-  }
-  /** One HTTP exchange, body read in full (bounded). Transport failures become TransportFailure. */
-  async send(x) {
-    if (this.closed) throw new QcsError("E_CLOSED", "the API client was closed");
-    const started = performance2.now();
-    const elapsed = () => Math.round(performance2.now() - started);
-    this.stats.calls++;
-    const endpoint = endpointTemplate(x.method, x.shownPath);
-    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
-    const who = x.label ?? "other";
-    this.stats.byKind[who] = (this.stats.byKind[who] ?? 0) + 1;
-    let status = 0;
-    try {
-      const res = await this.dispatcher.request({
-        origin: this.origin,
-        path: x.wirePath,
-        method: x.method,
-        headers: { accept: "application/json", "user-agent": `qcs-gitops/${VERSION}`, ...x.headers },
-        body: x.body,
-        headersTimeout: this.o.requestTimeoutMs,
-        bodyTimeout: this.o.requestTimeoutMs
-      });
-      status = res.statusCode;
-      const headers = res.headers;
-      const declared = Number(header(headers, "content-length"));
-      if (Number.isFinite(declared) && declared > this.o.maxResponseBytes) {
-        res.body.destroy();
-        throw this.tooLarge(x, status);
-      }
-      const chunks = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        const b = chunk;
-        size += b.length;
-        if (size > this.o.maxResponseBytes) {
-          res.body.destroy();
-          throw this.tooLarge(x, status);
-        }
-        chunks.push(b);
-      }
-      this.debug(`${x.method} ${x.shownTarget} -> ${status} in ${elapsed()}ms`);
-      return { status, headers, text: Buffer.concat(chunks).toString("utf8") };
-    } catch (e) {
-      if (e instanceof QcsError) {
-        this.debug(`${x.method} ${x.shownTarget} -> ${status || e.code} in ${elapsed()}ms`);
-        throw e;
-      }
-      const failure = classifyNetworkError(e);
-      this.debug(`${x.method} ${x.shownTarget} -> ${status ? `${status} then ` : ""}${failure.code} in ${elapsed()}ms`);
-      throw new TransportFailure(failure, e);
-    }
-  }
-  tooLarge(x, status) {
-    return new QcsError(
-      "E_RESPONSE_TOO_LARGE",
-      `${x.method} ${x.shownPath} answered ${status} with a body over ${Math.round(this.o.maxResponseBytes / 1024 / 1024)} MiB; refused`,
-      { hint: "Narrow the request (a filter or smaller pages), or check that the gateway URL is right." }
-    );
   }
 };
 function createClient(target, options) {
@@ -52316,7 +52381,7 @@ function valueAt(doc, pointer) {
   return cur;
 }
 
-// src/kinds/util.ts
+// src/kinds/coerce.ts
 function isObj(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
@@ -52361,7 +52426,10 @@ function pick(o, ...keys) {
 }
 function compact(o) {
   const out = {};
-  for (const [k, v] of Object.entries(o)) if (v !== void 0) out[k] = v;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== void 0) out[k] = v;
+  }
   return out;
 }
 function compareKeys(a, b) {
@@ -52412,53 +52480,8 @@ function parseJsonish(v) {
   if (isObj(out) && Object.keys(out).length === 0) return void 0;
   return sortKeysDeep(out);
 }
-var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
-var DIGITS = /^-?\d+$/;
-function isCalendarDay(y, m2, d) {
-  if (m2 < 1 || m2 > 12 || d < 1) return false;
-  const back = new Date(Date.UTC(y, m2 - 1, d));
-  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
-}
-function parseDate(v) {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
-  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : void 0;
-  if (typeof v !== "string") return void 0;
-  const s = v.trim();
-  if (s === "") return void 0;
-  if (DIGITS.test(s)) return Number(s);
-  const d = DATE_ONLY.exec(s);
-  if (d) {
-    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return void 0;
-    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
-  }
-  const t = DATE_TIME.exec(s);
-  if (t) {
-    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return void 0;
-    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return void 0;
-    if (t[9] !== void 0 && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return void 0;
-    const ms = Date.parse(s.replace(" ", "T"));
-    return Number.isNaN(ms) ? void 0 : ms;
-  }
-  return void 0;
-}
-function canonicalDate(v) {
-  if (isBlank(v)) return void 0;
-  const ms = parseDate(v);
-  if (ms === void 0) return String(v);
-  let iso = ISO_OF.get(ms);
-  if (iso === void 0) {
-    iso = new Date(ms).toISOString();
-    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
-  }
-  return iso;
-}
-var ISO_OF = /* @__PURE__ */ new Map();
-function friendlyDate(ms) {
-  const iso = new Date(ms).toISOString();
-  if (ms % 864e5 === 0) return iso.slice(0, 10);
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
-}
+
+// src/kinds/requests.ts
 function isNotFound(e) {
   return e instanceof ApiError && e.status === 404;
 }
@@ -52492,6 +52515,35 @@ function seg(id) {
   return encodeURIComponent(id);
 }
 
+// src/kinds/collection.ts
+function collection(path2, o) {
+  const at2 = (id) => `${path2}/${seg(id)}`;
+  return {
+    list: (api) => api.list(path2),
+    get: (api, id) => getOrUndefined(api, at2(id), o.detailQuery),
+    create: async (api, body5) => idFromResponse(await api.request("POST", path2, { body: body5 }), o.createdIdKeys, o.what),
+    update: async (api, live, body5) => {
+      await api.request("PUT", at2(o.idOf(live)), { body: body5 });
+    },
+    remove: async (api, live) => {
+      await api.request("DELETE", at2(o.idOf(live)));
+    }
+  };
+}
+
+// src/kinds/spec.ts
+function unlessEmpty(list) {
+  return list.length ? list : void 0;
+}
+function unlessEmptyText(text) {
+  return text === "" ? void 0 : text;
+}
+function nameAgrees(spec, key, name, whose) {
+  const named = spec[key];
+  if (typeof named !== "string" || named === name) return [];
+  return [{ path: [key], message: `${key} "${named}" differs from metadata.name "${name}"; metadata.name is ${whose} name: remove ${key} or make the two equal` }];
+}
+
 // src/kinds/sensor-profile.ts
 var PATH = "/v1.3/sensorProfile";
 var ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -52519,6 +52571,7 @@ function canonicalOf(o) {
 function idOf(live) {
   return optString(pick(live, "profileId", "profileUuid", "uuid", "id")) ?? "";
 }
+var rest = collection(PATH, { idOf, createdIdKeys: ["profileUuid", "profileId", "uuid", "id"], what: "create sensor profile" });
 function body(name, desired) {
   return {
     profileName: name,
@@ -52537,16 +52590,12 @@ var sensorProfile = {
   can: { create: true, update: true, delete: true },
   // Summaries have no description and no registries: the engine reads the details of the profiles that need
   // them, keeping the listed identity (the documented details sample answers another id than the one asked).
-  async list(api) {
-    return api.list(PATH);
-  },
+  list: rest.list,
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
   // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
   detailFields: ["description", "associatedRegistryIds", "associatedSensorIds"],
   wire: { associatedRegistryIds: ["associatedRegistryIds", "associatedRegistries"], associatedSensorIds: ["associatedSensorIds", "associatedSensors"] },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
   idOf,
   nameOf: (live) => optString(live.profileName) ?? "",
   canonical: (spec) => canonicalOf(spec),
@@ -52554,16 +52603,9 @@ var sensorProfile = {
   fields: FIELDS,
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: "associatedRegistryIds", associatedSensors: "associatedSensorIds" },
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH, { body: body(name, desired) });
-    return idFromResponse(res, ["profileUuid", "profileId", "uuid", "id"], "create sensor profile");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH}/${seg(idOf(live))}`, { body: body(name, desired) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH}/${seg(idOf(live))}`);
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired)),
+  remove: rest.remove,
   isProtected(live) {
     if (ZERO_ID.test(idOf(live))) return true;
     return live.profileName === "Default" && live.createdBy === "System";
@@ -52573,10 +52615,10 @@ var sensorProfile = {
     const regs = c.associatedRegistryIds;
     const sens = c.associatedSensorIds;
     return compact({
-      description: c.description === "" ? void 0 : c.description,
+      description: unlessEmptyText(c.description),
       profileType: c.profileType === "Registry" ? void 0 : c.profileType,
-      associatedRegistryIds: regs.length ? regs : void 0,
-      associatedSensorIds: sens.length ? sens : void 0
+      associatedRegistryIds: unlessEmpty(regs),
+      associatedSensorIds: unlessEmpty(sens)
     });
   },
   check(spec, name) {
@@ -52596,10 +52638,7 @@ var sensorProfile = {
         issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
       }
     }
-    const named = o.profileName;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["profileName"], message: `profileName "${named}" differs from metadata.name "${name}"; metadata.name is the profile's name: remove profileName or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, "profileName", name, "the profile's"));
     return issues;
   }
 };
@@ -52686,8 +52725,8 @@ function wireRules(desired, liveRules, orderKey) {
       for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
     }
     if (match && sameValue(canonRules([match])[0], r)) {
-      const { order: _order, sortOrder: _sortOrder, ...rest } = match;
-      return compact({ ...rest, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
+      const { order: _order, sortOrder: _sortOrder, ...rest6 } = match;
+      return compact({ ...rest6, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
     }
     return compact({
       ...extras,
@@ -52705,6 +52744,7 @@ function wireRules(desired, liveRules, orderKey) {
 function idOf2(live) {
   return optString(pick(live, "uuid", "policyUuid", "policyId", "id")) ?? "";
 }
+var rest2 = collection(PATH2, { idOf: idOf2, createdIdKeys: ["uuid", "policyUUID", "policyUuid", "id"], what: "create centralized policy" });
 var centralizedPolicy = {
   kind: "CentralizedPolicy",
   schemaFile: "centralized-policy.schema.json",
@@ -52712,15 +52752,11 @@ var centralizedPolicy = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
-  async list(api) {
-    return api.list(PATH2);
-  },
+  list: rest2.list,
   merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) }),
   detailFields: ["centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"],
   wire: { tagIds: ["tagIds", "tags"] },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH2}/${seg(id)}`);
-  },
+  get: rest2.get,
   idOf: idOf2,
   nameOf: (live) => optString(live.policyName) ?? "",
   canonical: (spec) => canonicalOf2(spec),
@@ -52738,8 +52774,7 @@ var centralizedPolicy = {
       tagIds: wireTagIds(desired.tagIds),
       k8sFilters: wireFilters(desired.k8sFilters)
     });
-    const res = await api.request("POST", PATH2, { body: body5 });
-    return idFromResponse(res, ["uuid", "policyUUID", "policyUuid", "id"], "create centralized policy");
+    return rest2.create(api, body5);
   },
   async update(api, live, name, desired) {
     const id = idOf2(live);
@@ -52763,11 +52798,9 @@ var centralizedPolicy = {
       k8sFilters: keep("k8sFilters", () => wireFilters(desired.k8sFilters)),
       hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent
     });
-    await api.request("PUT", `${PATH2}/${seg(id)}`, { body: body5 });
+    await rest2.update(api, live, body5);
   },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH2}/${seg(idOf2(live))}`);
-  },
+  remove: rest2.remove,
   isProtected: (live) => bool(live.isDefault, false),
   toSpec(live) {
     const c = canonicalOf2(live);
@@ -52790,19 +52823,15 @@ var centralizedPolicy = {
     return compact({
       policyType: c.policyType,
       policyMode: c.policyMode,
-      description: c.description === "" ? void 0 : c.description,
-      centralizedPolicyRules: rules.length ? rules : void 0,
-      exclusionPolicyRules: excl.length ? excl : void 0,
-      tagIds: tagIds.length ? tagIds : void 0,
-      k8sFilters: filters.length ? filters : void 0
+      description: unlessEmptyText(c.description),
+      centralizedPolicyRules: unlessEmpty(rules),
+      exclusionPolicyRules: unlessEmpty(excl),
+      tagIds: unlessEmpty(tagIds),
+      k8sFilters: unlessEmpty(filters)
     });
   },
   check(spec, name) {
-    const issues = [];
-    const named = spec.policyName;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["policyName"], message: `policyName "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove policyName or make the two equal` });
-    }
+    const issues = nameAgrees(spec, "policyName", name, "the policy's");
     for (const field2 of ["centralizedPolicyRules", "exclusionPolicyRules"]) {
       arr(spec[field2]).forEach((r, i) => {
         if (!isObj(r)) return;
@@ -52891,6 +52920,7 @@ function canonicalOf3(o) {
 function idOf3(live) {
   return optString(pick(live, "id", "ID", "policyId", "_id")) ?? "";
 }
+var rest3 = collection(PATH3, { idOf: idOf3, createdIdKeys: ["id", "ID", "policyId"], what: "create runtime policy" });
 function wireRules2(desired, liveRules) {
   const pool = arr(liveRules).filter(isObj);
   const used = /* @__PURE__ */ new Set();
@@ -52924,56 +52954,41 @@ var runtimePolicy = {
   dependsOn: [],
   can: { create: true, update: true, delete: true },
   // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
-  async list(api) {
-    return api.list(PATH3);
-  },
+  list: rest3.list,
   // The documented list items carry id, name, created, updated, description and policyMode.
   detailFields: ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
   wire: Object.fromEntries(KEYS2.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH3}/${seg(id)}`);
-  },
+  get: rest3.get,
   idOf: idOf3,
   nameOf: (live) => optString(field(live, "name")) ?? "",
   canonical: (spec) => canonicalOf3(spec),
   canonicalLive: (live) => canonicalOf3(live),
   fields: KEYS2,
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH3, { body: body2(name, desired) });
-    return idFromResponse(res, ["id", "ID", "policyId"], "create runtime policy");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH3}/${seg(idOf3(live))}`, { body: body2(name, desired, live) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH3}/${seg(idOf3(live))}`);
-  },
+  create: (api, name, desired) => rest3.create(api, body2(name, desired)),
+  update: (api, live, name, desired) => rest3.update(api, live, body2(name, desired, live)),
+  remove: rest3.remove,
   /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
   isProtected: (live) => optString(field(live, "name")) === DEFAULT_POLICY_NAME,
   toSpec(live) {
     const c = canonicalOf3(live);
     const rules = c.rules.map((r) => {
-      const { inactive, ...rest } = r;
-      return inactive ? { ...rest, inactive } : rest;
+      const { inactive, ...rest6 } = r;
+      return inactive ? { ...rest6, inactive } : rest6;
     });
     const ignored = c.ignoredSyscalls;
     return compact({
-      description: c.description === "" ? void 0 : c.description,
+      description: unlessEmptyText(c.description),
       policyMode: c.policyMode,
       defaultNetworkAction: c.defaultNetworkAction === "ALLOW" ? void 0 : c.defaultNetworkAction,
       defaultExecuteAction: c.defaultExecuteAction === "ALLOW" ? void 0 : c.defaultExecuteAction,
       defaultFileAction: c.defaultFileAction === "ALLOW" ? void 0 : c.defaultFileAction,
-      ignoredSyscalls: ignored.length ? ignored : void 0,
-      rules: rules.length ? rules : void 0
+      ignoredSyscalls: unlessEmpty(ignored),
+      rules: unlessEmpty(rules)
     });
   },
   check(spec, name) {
-    const issues = [];
-    const named = spec.name;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["name"], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove name or make the two equal` });
-    }
+    const issues = nameAgrees(spec, "name", name, "the policy's");
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
       const at2 = (f) => ["rules", i, r[f] === void 0 && r[pascal(f)] !== void 0 ? pascal(f) : f];
@@ -53026,6 +53041,55 @@ var runtimePolicy = {
   }
 };
 
+// src/kinds/dates.ts
+var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
+var DIGITS = /^-?\d+$/;
+function isCalendarDay(y, m2, d) {
+  if (m2 < 1 || m2 > 12 || d < 1) return false;
+  const back = new Date(Date.UTC(y, m2 - 1, d));
+  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
+}
+function parseDate(v) {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
+  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : void 0;
+  if (typeof v !== "string") return void 0;
+  const s = v.trim();
+  if (s === "") return void 0;
+  if (DIGITS.test(s)) return Number(s);
+  const d = DATE_ONLY.exec(s);
+  if (d) {
+    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return void 0;
+    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+  }
+  const t = DATE_TIME.exec(s);
+  if (t) {
+    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return void 0;
+    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return void 0;
+    if (t[9] !== void 0 && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return void 0;
+    const ms = Date.parse(s.replace(" ", "T"));
+    return Number.isNaN(ms) ? void 0 : ms;
+  }
+  return void 0;
+}
+function canonicalDate(v) {
+  if (isBlank(v)) return void 0;
+  const ms = parseDate(v);
+  if (ms === void 0) return String(v);
+  let iso = ISO_OF.get(ms);
+  if (iso === void 0) {
+    iso = new Date(ms).toISOString();
+    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
+  }
+  return iso;
+}
+var ISO_OF = /* @__PURE__ */ new Map();
+function friendlyDate(ms) {
+  const iso = new Date(ms).toISOString();
+  if (ms % 864e5 === 0) return iso.slice(0, 10);
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
 // src/kinds/exception.ts
 var PATH4 = "/v1.3/exception";
 var KEYS3 = ["scope", "reason", "explanation", "listId", "startDate", "endDate", "entityAssignmentType", "dynamicFilter", "qids"];
@@ -53046,6 +53110,7 @@ function canonicalOf4(o) {
 function idOf4(live) {
   return optString(live.exceptionId ?? live.id ?? live.uuid) ?? "";
 }
+var rest4 = collection(PATH4, { idOf: idOf4, createdIdKeys: ["exceptionId", "id", "uuid"], what: "create exception", detailQuery: { includeQids: true } });
 function wireDate(v) {
   if (isBlank(v)) return void 0;
   const ms = parseDate(v);
@@ -53077,27 +53142,16 @@ var exception = {
   // A gateway's list may leave qids out, as the documented GET does without includeQids=true.
   detailFields: ["qids"],
   // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
-  async list(api) {
-    return api.list(PATH4);
-  },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH4}/${seg(id)}`, { includeQids: true });
-  },
+  list: rest4.list,
+  get: rest4.get,
   idOf: idOf4,
   nameOf: (live) => optString(live.name) ?? "",
   canonical: (spec) => canonicalOf4(spec),
   canonicalLive: (live) => canonicalOf4(live),
   fields: KEYS3,
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH4, { body: body3(name, desired, false) });
-    return idFromResponse(res, ["exceptionId", "id", "uuid"], "create exception");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH4}/${seg(idOf4(live))}`, { body: body3(name, desired, true) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH4}/${seg(idOf4(live))}`);
-  },
+  create: (api, name, desired) => rest4.create(api, body3(name, desired, false)),
+  update: (api, live, name, desired) => rest4.update(api, live, body3(name, desired, true)),
+  remove: rest4.remove,
   isProtected: () => false,
   toSpec(live) {
     const c = canonicalOf4(live);
@@ -53110,14 +53164,14 @@ var exception = {
       scope: c.scope,
       exceptionType: upper(live.exceptionType) ?? "VULNERABILITY",
       reason: c.reason,
-      explanation: c.explanation === "" ? void 0 : c.explanation,
+      explanation: unlessEmptyText(c.explanation),
       listId: c.listId,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
       // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
       entityAssignmentType: c.entityAssignmentType === "DYNAMIC" ? "DYNAMIC" : void 0,
       dynamicFilter: c.dynamicFilter,
-      qids: qids.length ? qids : void 0
+      qids: unlessEmpty(qids)
     });
   },
   check(spec, name) {
@@ -53147,10 +53201,7 @@ var exception = {
         issues.push({ path: ["dynamicFilter"], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
       }
     }
-    const named = spec.name;
-    if (typeof named === "string" && named !== name) {
-      issues.push({ path: ["name"], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the exception's name: remove name or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, "name", name, "the exception's"));
     return issues;
   }
 };
@@ -53369,9 +53420,6 @@ var secretRule = {
   }
 };
 
-// src/kinds/report-schedule.ts
-import { isDeepStrictEqual } from "node:util";
-
 // src/kinds/defaults.ts
 function defineKind(m2) {
   const can = m2.can ?? { create: m2.create !== void 0, update: m2.update !== void 0, delete: m2.remove !== void 0 };
@@ -53567,21 +53615,8 @@ function translateErrors(errors, data) {
   return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
 }
 
-// src/kinds/report-schedule.ts
-var PATH5 = "/v1.3/reports/schedule";
-var TEMPLATES = ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"];
-var TEMPLATE_COLUMNS = {
-  // 1.3x notes, "Create a Report Request": "When the template CS_IMAGE_SECRETS is used, you can include any of these columns"
-  CS_IMAGE_SECRETS: {
-    complete: true,
-    columns: ["repo", "imageId", "sha", "uuid", "label", "created", "updated", "secretUuid", "secretSeverity", "layerSha", "ruleUuid", "filePath", "lastUpdated", "category", "secretType", "matches"]
-  },
-  // 1.38 notes: every column the report list and the create/update samples show for this template
-  CS_CONTAINER_VULNERABILITY: {
-    complete: false,
-    columns: ["name", "containerId", "qid", "severity", "firstDetected", "lastScanned", "tags", "clusterName", "podNameSpace", "podName", "nodeName", "hostArchitecture"]
-  }
-};
+// src/kinds/report-schedule-wire.ts
+import { isDeepStrictEqual } from "node:util";
 var DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 var EMAIL = "emailNotification";
 var EMAIL_WIRE = "e-mail notification";
@@ -53711,9 +53746,26 @@ function body4(name, desired, live) {
   }
   return out;
 }
+
+// src/kinds/report-schedule.ts
+var PATH5 = "/v1.3/reports/schedule";
+var TEMPLATES = ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"];
+var TEMPLATE_COLUMNS = {
+  // 1.3x notes, "Create a Report Request": "When the template CS_IMAGE_SECRETS is used, you can include any of these columns"
+  CS_IMAGE_SECRETS: {
+    complete: true,
+    columns: ["repo", "imageId", "sha", "uuid", "label", "created", "updated", "secretUuid", "secretSeverity", "layerSha", "ruleUuid", "filePath", "lastUpdated", "category", "secretType", "matches"]
+  },
+  // 1.38 notes: every column the report list and the create/update samples show for this template
+  CS_CONTAINER_VULNERABILITY: {
+    complete: false,
+    columns: ["name", "containerId", "qid", "severity", "firstDetected", "lastScanned", "tags", "clusterName", "podNameSpace", "podName", "nodeName", "hostArchitecture"]
+  }
+};
 function idOf6(live) {
   return optString(pick(live, "scheduleUuid", "reportingScheduleId", "uuid", "id")) ?? "";
 }
+var rest5 = collection(PATH5, { idOf: idOf6, createdIdKeys: ["scheduleUuid", "reportingScheduleId", "uuid"], what: "create report schedule" });
 function toSpec(live) {
   const c = canonicalOf5(live, "live");
   const spec = {};
@@ -53805,28 +53857,18 @@ var reportSchedule = defineKind({
   folder: "report-schedules",
   dependsOn: [],
   listIsComplete: true,
-  async list(api) {
-    return api.list(PATH5);
-  },
-  async get(api, id) {
-    return getOrUndefined(api, `${PATH5}/${seg(id)}`);
-  },
+  list: rest5.list,
+  get: rest5.get,
   idOf: idOf6,
   nameOf: (live) => optString(pick(live, "name", "reportName", "scheduleName")) ?? "",
   canonical: (spec) => canonicalOf5(spec, "spec"),
   canonicalLive: (live) => canonicalOf5(live, "live"),
   fields: FIELDS2,
   aliases: { [EMAIL_WIRE]: EMAIL },
-  async create(api, name, desired) {
-    const res = await api.request("POST", PATH5, { body: body4(name, desired) });
-    return idFromResponse(res, ["scheduleUuid", "reportingScheduleId", "uuid"], "create report schedule");
-  },
-  async update(api, live, name, desired) {
-    await api.request("PUT", `${PATH5}/${seg(idOf6(live))}`, { body: body4(name, desired, live) });
-  },
-  async remove(api, live) {
-    await api.request("DELETE", `${PATH5}/${seg(idOf6(live))}`);
-  },
+  create: (api, name, desired) => rest5.create(api, body4(name, desired)),
+  // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
+  update: (api, live, name, desired) => rest5.update(api, live, body4(name, desired, live)),
+  remove: rest5.remove,
   isProtected: () => false,
   toSpec,
   check
@@ -57649,22 +57691,22 @@ function parseFieldPath(path2) {
   let i = 0;
   const ident = /^[A-Za-z_$][\w$-]*/;
   while (i < path2.length) {
-    const rest = path2.slice(i);
-    if (rest[0] === "[") {
-      const index = /^\[(\d+)\]/.exec(rest);
+    const rest6 = path2.slice(i);
+    if (rest6[0] === "[") {
+      const index = /^\[(\d+)\]/.exec(rest6);
       if (index) {
         out.push(Number(index[1]));
         i += index[0].length;
         continue;
       }
-      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
+      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest6);
       if (!quoted) return `'${path2}': expected [N] or ["key"] at character ${i + 1}`;
       out.push(JSON.parse(quoted[1]));
       i += quoted[0].length;
       continue;
     }
     if (out.length > 0) {
-      if (rest[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
+      if (rest6[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
       i++;
     }
     const m2 = ident.exec(path2.slice(i));
@@ -58430,12 +58472,6 @@ function hasChanges(plan) {
   return plan.changes.length > 0;
 }
 
-// src/api/stats.ts
-function apiCallsOf(stats) {
-  const sorted = (o) => Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
-  return { total: stats.calls, retries: stats.retries, byEndpoint: sorted(stats.byEndpoint), byKind: sorted(stats.byKind) };
-}
-
 // src/engine/verify.ts
 async function verify(api, byKind, plan, results, createdIds, sent, live) {
   const ok = new Set(results.filter((r) => ["created", "adopted", "updated", "deleted"].includes(r.status)).map((r) => `${r.kind}/${r.name}/${r.action}`));
@@ -58721,13 +58757,13 @@ var ApplyRun = class {
   /** One kind's changes: bulk updates where the kind has them, the rest with bounded parallelism. */
   async runKind(kind, changes) {
     const updates = changes.filter((c) => c.action === "update");
-    let rest = changes;
+    let rest6 = changes;
     if (kind.updateMany && updates.length > 0 && !this.stopped) {
-      rest = changes.filter((c) => c.action !== "update");
+      rest6 = changes.filter((c) => c.action !== "update");
       await this.bulkUpdate(kind, updates);
     }
-    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
-    rest.forEach((c, i) => {
+    const outcomes = await mapLimit(rest6, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
+    rest6.forEach((c, i) => {
       if (!outcomes[i].started) this.skip(c, `not started: ${this.stopped}`);
     });
   }

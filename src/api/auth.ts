@@ -3,6 +3,9 @@
 import { AuthError } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import type { Credentials } from './config.js';
+import { apiErrorFrom, redirectError, serverMessageOf } from './errors.js';
+import { header } from './retry.js';
+import type { RawResponse } from './wire.js';
 
 export const DEFAULT_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1000;
 const RENEW_MARGIN_MS = 5 * 60 * 1000;
@@ -92,4 +95,44 @@ export class TokenManager {
 function renewAt(c: Cached): number {
   const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, (c.expiresAt - c.fetchedAt) / 2));
   return c.expiresAt - margin;
+}
+
+/** The JWT in the answer to POST /auth (the bare token, or `token` / `access_token` / `jwt` of a JSON object);
+ * a refusal, a redirect or an error status becomes its typed error. */
+export function tokenFromAnswer(res: RawResponse, host: string, username: string): string {
+  const s = res.status;
+  if (s >= 200 && s < 300) {
+    let jwt = res.text.trim();
+    if (jwt.startsWith('{')) {
+      try {
+        const o = JSON.parse(jwt) as Record<string, unknown>;
+        const t = o.token ?? o.access_token ?? o.jwt;
+        jwt = typeof t === 'string' ? t.trim() : '';
+      } catch {
+        jwt = '';
+      }
+    }
+    // a token is base64url-ish text; an HTML maintenance or login page (a proxy's answer) is not one
+    if (!jwt || !/^[A-Za-z0-9._~+/=-]+$/.test(jwt)) {
+      throw new AuthError(`POST /auth on ${host} answered ${s} without a token`, 'Check that the gateway URL is the Qualys API gateway (gateway.qgN.apps.qualys...).');
+    }
+    return jwt;
+  }
+  if (s === 401 || s === 403) {
+    const msg = serverMessageOf(res.text);
+    throw new AuthError(`the gateway ${host} refused the username/password of "${username}" (${s})${msg ? `: ${msg}` : ''}`, PASSWORD_HINT);
+  }
+  if (s >= 300 && s < 400) throw redirectError(s, 'POST', '/auth', header(res.headers, 'location'), host);
+  throw apiErrorFrom(s, 'POST', '/auth', res.text);
+}
+
+/** The error for a 401 on a CS call: the given token refused (no way to renew it), or a fetched one. */
+export function tokenRefused(text: string, host: string, canRenew: boolean, afterRenewal: boolean): AuthError {
+  const msg = serverMessageOf(text);
+  const suffix = msg ? `: ${msg}` : '';
+  if (!canRenew) return new AuthError(`the gateway ${host} refused the Qualys token (401)${suffix}`, TOKEN_HINT);
+  return new AuthError(
+    `the gateway ${host} refused ${afterRenewal ? 'a freshly issued' : 'the'} token (401)${suffix}`,
+    `${PASSWORD_HINT} If the credentials are right, the account may lack access to the Container Security API.`,
+  );
 }

@@ -67,9 +67,32 @@ export interface Exchange {
   label?: string;
 }
 
-export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The options with every default filled in (the number ones checked: non-negative, and at least 1 where a count). */
+export type ResolvedOptions = Required<Pick<ClientOptions, keyof typeof DEFAULTS>> & {
+  debug?: (line: string) => void;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random: () => number;
+};
 
-export function positive(v: number | undefined, dflt: number, name: string): number {
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  return {
+    maxConcurrency: Math.max(1, Math.floor(positive(options.maxConcurrency, DEFAULTS.maxConcurrency, 'maxConcurrency'))),
+    retries: Math.max(1, Math.floor(positive(options.retries, DEFAULTS.retries, 'retries'))),
+    maxRetryWaitMs: positive(options.maxRetryWaitMs, DEFAULTS.maxRetryWaitMs, 'maxRetryWaitMs'),
+    baseBackoffMs: positive(options.baseBackoffMs, DEFAULTS.baseBackoffMs, 'baseBackoffMs'),
+    requestTimeoutMs: Math.max(1, positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 'requestTimeoutMs')),
+    maxResponseBytes: positive(options.maxResponseBytes, DEFAULTS.maxResponseBytes, 'maxResponseBytes'),
+    debug: options.debug,
+    sleep: options.sleep ?? defaultSleep,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+  };
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function positive(v: number | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v < 0) throw new QcsError('E_USAGE', `${name} must be a non-negative number, got ${v}`);
   return v;

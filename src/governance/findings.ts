@@ -4,7 +4,7 @@
 import { UsageError, type Diagnostic } from '../errors.js';
 import type { Declaration } from '../types.js';
 import type { Governance } from '../project/load.js';
-import { parseDate } from '../kinds/util.js';
+import { parseDate } from '../kinds/dates.js';
 
 /** The kind whose declarations are risk acceptances with an end date. */
 export const EXCEPTION_KIND = 'Exception';

@@ -3,7 +3,7 @@
 // src/render/governance.ts write the table.
 import type { Declaration } from '../types.js';
 import type { SourcePos } from '../errors.js';
-import { parseDate } from '../kinds/util.js';
+import { parseDate } from '../kinds/dates.js';
 import { EXCEPTION_KIND, dayString, utcDay } from './findings.js';
 
 export interface ExceptionRow {

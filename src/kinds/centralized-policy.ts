@@ -2,12 +2,11 @@
 // Quirks handled here: metaData object on write / JSON string on read; `order` on create / `sortOrder` on
 // PUT and GET; `tagIds` null / ids / tag objects / a `tags` array; k8sFilters entries carrying both `cluster`
 // and `namespace` with the unused one null; created/updated epoch strings; PUT sends the whole object.
-import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, idSet, isObj, optInt, optString, parseJsonish,
-  pick, seg, sortedSet, stableStringify, upper, sameValue,
-} from './util.js';
+import { type Obj, arr, bool, compact, idSet, isObj, optInt, optString, parseJsonish, pick, sortedSet, upper } from './coerce.js';
+import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
+import { sameValue, stableStringify } from '../json.js';
 
 const PATH = '/v1.3/centralizedPolicy';
 
@@ -174,6 +173,8 @@ function idOf(live: CentralizedPolicyLive): string {
   return optString(pick(live, 'uuid', 'policyUuid', 'policyId', 'id')) ?? '';
 }
 
+const rest = collection(PATH, { idOf, createdIdKeys: ['uuid', 'policyUUID', 'policyUuid', 'id'], what: 'create centralized policy' });
+
 export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLive> = {
   kind: 'CentralizedPolicy',
   schemaFile: 'centralized-policy.schema.json',
@@ -182,16 +183,12 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   can: { create: true, update: true, delete: true },
 
   // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
-  async list(api: ApiClient) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
   merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf(s) }),
   detailFields: ['centralizedPolicyRules', 'exclusionPolicyRules', 'tagIds', 'k8sFilters'],
   wire: { tagIds: ['tagIds', 'tags'] },
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(live.policyName) ?? '',
@@ -213,8 +210,7 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
       tagIds: wireTagIds(desired.tagIds),
       k8sFilters: wireFilters(desired.k8sFilters),
     });
-    const res = await api.request('POST', PATH, { body });
-    return idFromResponse(res, ['uuid', 'policyUUID', 'policyUuid', 'id'], 'create centralized policy');
+    return rest.create(api, body);
   },
 
   async update(api, live, name, desired) {
@@ -241,12 +237,10 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
       k8sFilters: keep('k8sFilters', () => wireFilters(desired.k8sFilters)),
       hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent,
     });
-    await api.request('PUT', `${PATH}/${seg(id)}`, { body });
+    await rest.update(api, live, body);
   },
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   isProtected: (live) => bool(live.isDefault, false),
 
@@ -272,20 +266,16 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
     return compact({
       policyType: c.policyType as string | undefined,
       policyMode: c.policyMode as string | undefined,
-      description: c.description === '' ? undefined : (c.description as string),
-      centralizedPolicyRules: rules.length ? rules : undefined,
-      exclusionPolicyRules: excl.length ? excl : undefined,
-      tagIds: tagIds.length ? tagIds : undefined,
-      k8sFilters: filters.length ? filters : undefined,
+      description: unlessEmptyText(c.description),
+      centralizedPolicyRules: unlessEmpty(rules),
+      exclusionPolicyRules: unlessEmpty(excl),
+      tagIds: unlessEmpty(tagIds),
+      k8sFilters: unlessEmpty(filters),
     }) as CentralizedPolicySpec;
   },
 
   check(spec, name) {
-    const issues: CheckIssue[] = [];
-    const named = (spec as Obj).policyName;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['policyName'], message: `policyName "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove policyName or make the two equal` });
-    }
+    const issues: CheckIssue[] = nameAgrees(spec, 'policyName', name, "the policy's");
     for (const field of ['centralizedPolicyRules', 'exclusionPolicyRules'] as const) {
       arr(spec[field]).forEach((r, i) => {
         if (!isObj(r)) return;

@@ -5,12 +5,11 @@
 // every field, they are managed only when declared, and every write carries the live ones otherwise.
 // `entityAssignmentType: DYNAMIC` means the `dynamicFilter` selects the images and containers the exception is
 // assigned to; it says nothing about QIDs. It is sent only when declared (the notes name no other value).
-import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import {
-  type Obj, arr, canonicalDate, compact, friendlyDate, getOrUndefined, idFromResponse, isBlank, numberSet, optString,
-  parseDate, seg, upper,
-} from './util.js';
+import { type Obj, arr, compact, isBlank, numberSet, optString, upper } from './coerce.js';
+import { canonicalDate, friendlyDate, parseDate } from './dates.js';
+import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 
 const PATH = '/v1.3/exception';
 
@@ -53,6 +52,9 @@ function idOf(live: ExceptionLive): string {
   return optString(live.exceptionId ?? live.id ?? live.uuid) ?? '';
 }
 
+// the detail asks for the qids (includeQids=true), which the documented GET leaves out otherwise
+const rest = collection(PATH, { idOf, createdIdKeys: ['exceptionId', 'id', 'uuid'], what: 'create exception', detailQuery: { includeQids: true } });
+
 /** The wire date: epoch ms as a string (an unreadable value is sent as given; validation reports it). */
 function wireDate(v: unknown): string | undefined {
   if (isBlank(v)) return undefined;
@@ -92,13 +94,9 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   detailFields: ['qids'],
 
   // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
-  async list(api: ApiClient) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`, { includeQids: true });
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(live.name) ?? '',
@@ -107,18 +105,11 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
 
-  async create(api, name, desired) {
-    const res = await api.request('POST', PATH, { body: body(name, desired, false) });
-    return idFromResponse(res, ['exceptionId', 'id', 'uuid'], 'create exception');
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired, false)),
 
-  async update(api, live, name, desired) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, true) });
-  },
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, true)),
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   isProtected: () => false,
 
@@ -133,14 +124,14 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
       scope: c.scope as string | undefined,
       exceptionType: upper(live.exceptionType) ?? 'VULNERABILITY',
       reason: c.reason as string | undefined,
-      explanation: c.explanation === '' ? undefined : (c.explanation as string),
+      explanation: unlessEmptyText(c.explanation),
       listId: c.listId as string | undefined,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
       // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
       entityAssignmentType: c.entityAssignmentType === 'DYNAMIC' ? 'DYNAMIC' : undefined,
       dynamicFilter: c.dynamicFilter as string | undefined,
-      qids: qids.length ? qids : undefined,
+      qids: unlessEmpty(qids),
     }) as ExceptionSpec;
   },
 
@@ -171,10 +162,7 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
         issues.push({ path: ['dynamicFilter'], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
       }
     }
-    const named = (spec as Obj).name;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['name'], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the exception's name: remove name or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, 'name', name, "the exception's"));
     return issues;
   },
 };

@@ -1,15 +1,18 @@
 // ReportSchedule — /v1.3/reports/schedule: scheduled vulnerability and secrets reports (CS 1.38 notes; the
 // CS_IMAGE_SECRETS template and its columns from the 1.3x notes).
-// Quirks handled here: the create/update body spells the e-mail flag "e-mail notification" while reads say
+// Quirks, handled here and in the sibling report-schedule-wire.ts (the field forms: read names, normalized form,
+// body): the create/update body spells the e-mail flag "e-mail notification" while reads say
 // `emailNotification`; the body sends `zip` and `format`, reads say `fileZipped` and `fileFormat`; both bodies
 // carry `"action": "CREATE"` as the notes print them; the update answers a `{"message"}` sentence, not an id;
 // the id is `scheduleUuid`. An update receives the whole desired object (engine/desired.ts: the live value of
 // every top-level field the declaration does not mention), so a PUT never clears what the user did not touch.
-import { isDeepStrictEqual } from 'node:util';
 import type { CheckIssue } from './types.js';
 import { defineKind } from './defaults.js';
 import { suggest } from '../declarations/messages.js';
-import { type Obj, bool, canonicalDate, getOrUndefined, idFromResponse, isBlank, isObj, optInt, optString, parseDate, pick, seg, upper } from './util.js';
+import { body, canonicalOf, EMAIL, EMAIL_WIRE, FIELDS, wireDate } from './report-schedule-wire.js';
+import { type Obj, isBlank, isObj, optString, pick, upper } from './coerce.js';
+import { parseDate } from './dates.js';
+import { collection } from './collection.js';
 
 const PATH = '/v1.3/reports/schedule';
 
@@ -30,12 +33,6 @@ export const TEMPLATE_COLUMNS: Record<string, { columns: readonly string[]; comp
     columns: ['name', 'containerId', 'qid', 'severity', 'firstDetected', 'lastScanned', 'tags', 'clusterName', 'podNameSpace', 'podName', 'nodeName', 'hostArchitecture'],
   },
 };
-
-/** Day names of `selectedDayOfWeeks` and `dayOfWeek` (our assumption: the notes only print null). */
-export const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
-/** The read form's key of the e-mail flag, and the body's. */
-const EMAIL = 'emailNotification';
-const EMAIL_WIRE = 'e-mail notification';
 
 export interface ScheduleDetails {
   recurrenceType?: string;
@@ -66,161 +63,11 @@ export interface ReportScheduleSpec {
 
 export type ReportScheduleLive = Obj;
 
-/** Top-level spec fields, in the order of the create sample. */
-const FIELDS = ['description', 'templateName', 'filter', 'format', 'reportScheduleDetails', 'expireAfter', 'secondFilter', 'displayColumns', 'zip', EMAIL, 'eventEndTime', 'eventTime'] as const;
-type Field = (typeof FIELDS)[number];
-
-/** The value of a top-level field in a spec (declaration names) or a live object (read names); `undefined` when
- * the object does not mention it. */
-function raw(o: Obj, f: Field, side: 'spec' | 'live'): unknown {
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
-  const first = (...keys: string[]) => {
-    for (const k of keys) if (has(k) && o[k] !== undefined) return o[k] ?? null;
-    return undefined;
-  };
-  switch (f) {
-    case 'format':
-      return side === 'live' ? first('fileFormat', 'format') : first('format');
-    case 'zip':
-      return side === 'live' ? first('fileZipped', 'zip') : first('zip');
-    case EMAIL:
-      return first(EMAIL, EMAIL_WIRE);
-    default:
-      return first(f);
-  }
-}
-
-function dayList(v: unknown): string[] | null {
-  if (!Array.isArray(v)) return null;
-  const days = [...new Set(v.map((d) => upper(d)).filter((d): d is string => d !== undefined))];
-  const rank = (d: string) => ((DAYS as readonly string[]).indexOf(d) + 8) % 8; // unknown names last
-  return days.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** reportScheduleDetails with every field present (null when unset), names upper case, days in week order. */
-function fullDetails(v: unknown): Obj | null {
-  if (!isObj(v)) return null;
-  const ord = optInt(v.ordinalDayOfWeek);
-  return {
-    recurrenceType: upper(v.recurrenceType) ?? null,
-    selectedDayOfWeeks: dayList(v.selectedDayOfWeeks),
-    monthlyType: upper(v.monthlyType) ?? null,
-    ordinalDayOfMonth: optInt(v.ordinalDayOfMonth) ?? null,
-    dayOfWeek: upper(v.dayOfWeek) ?? null,
-    ordinalDayOfWeek: ord ?? upper(v.ordinalDayOfWeek) ?? null,
-  };
-}
-
-/** The comparable details: only the fields that apply to the recurrence (a DAILY schedule's ordinalDayOfMonth,
- * sent as 1 in the sample, means nothing and is not compared). */
-function canonicalDetails(v: unknown): Obj | null {
-  const d = fullDetails(v);
-  if (!d) return null;
-  if (d.recurrenceType === 'DAILY') return { recurrenceType: 'DAILY' };
-  if (d.recurrenceType === 'WEEKLY') return { recurrenceType: 'WEEKLY', selectedDayOfWeeks: d.selectedDayOfWeeks ?? [] };
-  if (d.recurrenceType === 'MONTHLY') {
-    const { selectedDayOfWeeks: _unused, ...monthly } = d;
-    return monthly;
-  }
-  return d;
-}
-
-/** A top-level field in its normalized form (what is compared, and what is written). */
-function norm(f: Field, v: unknown): unknown {
-  switch (f) {
-    case 'description':
-      return optString(v) ?? '';
-    case 'templateName':
-      return upper(v) ?? null;
-    case 'filter':
-    case 'secondFilter':
-      return optString(v) ?? null;
-    case 'format':
-      return optString(v)?.trim().toLowerCase() ?? 'csv';
-    case 'displayColumns':
-      // null: every column of the template; []: its default columns only (1.3x notes) — not the same
-      return Array.isArray(v) ? v.map((c) => (typeof c === 'string' ? c.trim() : c)) : null;
-    case 'expireAfter':
-      return optInt(v) ?? null;
-    case 'zip':
-    case EMAIL:
-      return bool(v, false);
-    case 'reportScheduleDetails':
-      return canonicalDetails(v);
-    case 'eventTime':
-    case 'eventEndTime':
-      return canonicalDate(v) ?? null;
-  }
-}
-
-function canonicalOf(o: Obj, side: 'spec' | 'live'): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of FIELDS) {
-    const v = raw(o, f, side);
-    if (v !== undefined || side === 'live') out[f] = norm(f, v);
-  }
-  return out;
-}
-
-/** ISO-8601 on the wire, as in the sample (`2025-03-17T10:20:00Z`); an unreadable value is sent as given. */
-function wireDate(v: unknown): string | null {
-  if (isBlank(v)) return null;
-  const ms = parseDate(v);
-  if (ms === undefined) return String(v);
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
-}
-
-/** A field's value in the body. */
-function wireValue(f: Field, v: unknown): unknown {
-  switch (f) {
-    case 'zip':
-    case EMAIL:
-      return bool(v, false) ? 1 : 0;
-    case 'reportScheduleDetails':
-      return fullDetails(v);
-    case 'eventTime':
-    case 'eventEndTime':
-      return wireDate(v);
-    case 'secondFilter':
-      return optString(v) ?? '';
-    default:
-      return norm(f, v);
-  }
-}
-
-/** The create/update body, in the sample's key order, from the canonical `desired` (see engine/desired.ts). A
- * create: each declared field, else the create default (`displayColumns` left out means all columns; a DAILY
- * schedule's meaningless `ordinalDayOfMonth` is sent as 1, as the documented body prints it). An update: `desired`
- * holds every field (the live value of what the declaration does not manage); a field whose value is the live
- * one is sent exactly as read (so nothing the comparison ignores, such as a DAILY `ordinalDayOfMonth`, changes). */
-function body(name: string, desired: Obj, live?: Obj): Obj {
-  const out: Obj = { name };
-  const have = live ? canonicalOf(live, 'live') : undefined;
-  for (const f of FIELDS) {
-    const unchanged = live !== undefined && have !== undefined && isDeepStrictEqual(have[f], desired[f]);
-    const v = unchanged ? raw(live, f, 'live') : desired[f];
-    if (v === undefined && f === 'displayColumns') continue;
-    const key = f === EMAIL ? EMAIL_WIRE : f;
-    if (f === 'eventEndTime') {
-      out[key] = wireValue(f, v);
-      out.action = 'CREATE'; // as both samples print it, between eventEndTime and eventTime
-      continue;
-    }
-    if (f === 'reportScheduleDetails' && !unchanged) {
-      const d = fullDetails(v);
-      if (d && d.recurrenceType === 'DAILY' && d.ordinalDayOfMonth === null) d.ordinalDayOfMonth = 1;
-      out[key] = d;
-      continue;
-    }
-    out[key] = v === undefined && f === 'expireAfter' ? 7 : wireValue(f, v);
-  }
-  return out;
-}
-
 function idOf(live: ReportScheduleLive): string {
   return optString(pick(live, 'scheduleUuid', 'reportingScheduleId', 'uuid', 'id')) ?? '';
 }
+
+const rest = collection(PATH, { idOf, createdIdKeys: ['scheduleUuid', 'reportingScheduleId', 'uuid'], what: 'create report schedule' });
 
 function toSpec(live: ReportScheduleLive): ReportScheduleSpec {
   const c = canonicalOf(live, 'live');
@@ -318,13 +165,9 @@ export const reportSchedule = defineKind<ReportScheduleSpec, ReportScheduleLive>
   dependsOn: [],
   listIsComplete: true,
 
-  async list(api) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(pick(live, 'name', 'reportName', 'scheduleName')) ?? '',
@@ -335,19 +178,12 @@ export const reportSchedule = defineKind<ReportScheduleSpec, ReportScheduleLive>
   fields: FIELDS,
   aliases: { [EMAIL_WIRE]: EMAIL },
 
-  async create(api, name, desired) {
-    const res = await api.request('POST', PATH, { body: body(name, desired) });
-    return idFromResponse(res, ['scheduleUuid', 'reportingScheduleId', 'uuid'], 'create report schedule');
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
 
-  async update(api, live, name, desired) {
-    // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, live) });
-  },
+  // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   isProtected: () => false,
   toSpec,

@@ -1,12 +1,11 @@
 // RuntimePolicy — /v1.3/runtime/policies (Container Runtime Security policies).
 // Reads both the v1.3 camelCase form and the older v1.2 PascalCase form (`ID`, `Name`, `RuleType` lower case
 // with `_` or a space, `Action` lower case, `Port` 0 and "" for unused fields, `InActive`, `Mode`).
-import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import {
-  type Obj, arr, bool, compact, getOrUndefined, idFromResponse, isBlank, isObj, optInt, optString, pick,
-  sameValue, seg, sortedSet, upper,
-} from './util.js';
+import { type Obj, arr, bool, compact, isBlank, isObj, optInt, optString, pick, sortedSet, upper } from './coerce.js';
+import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
+import { sameValue } from '../json.js';
 
 const PATH = '/v1.3/runtime/policies';
 /** The system's runtime policy (runtime-policy/list.v1.2.response.json: "Default Policy", "Default group policy"). */
@@ -111,6 +110,8 @@ function idOf(live: RuntimePolicyLive): string {
   return optString(pick(live, 'id', 'ID', 'policyId', '_id')) ?? '';
 }
 
+const rest = collection(PATH, { idOf, createdIdKeys: ['id', 'ID', 'policyId'], what: 'create runtime policy' });
+
 /** The rules to send. A rule that reads back unchanged is sent as the API holds it; a new or changed rule is
  * built from its canonical form, carrying the fields the canonical form does not know (the rule's id) from the
  * live rule of the same name. */
@@ -151,17 +152,13 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   can: { create: true, update: true, delete: true },
 
   // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
-  async list(api: ApiClient) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
   // The documented list items carry id, name, created, updated, description and policyMode.
   detailFields: ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction', 'ignoredSyscalls', 'rules'],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
   wire: Object.fromEntries(KEYS.map((k) => [k, k === 'policyMode' ? ['policyMode', 'PolicyMode', 'mode', 'Mode'] : [k, pascal(k)]])),
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(field(live, 'name')) ?? '',
@@ -170,18 +167,11 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
 
-  async create(api, name, desired) {
-    const res = await api.request('POST', PATH, { body: body(name, desired) });
-    return idFromResponse(res, ['id', 'ID', 'policyId'], 'create runtime policy');
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
 
-  async update(api, live, name, desired) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired, live) });
-  },
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
   isProtected: (live) => optString(field(live, 'name')) === DEFAULT_POLICY_NAME,
@@ -194,22 +184,18 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
     });
     const ignored = c.ignoredSyscalls as string[];
     return compact({
-      description: c.description === '' ? undefined : (c.description as string),
+      description: unlessEmptyText(c.description),
       policyMode: c.policyMode as string | undefined,
       defaultNetworkAction: c.defaultNetworkAction === 'ALLOW' ? undefined : (c.defaultNetworkAction as string),
       defaultExecuteAction: c.defaultExecuteAction === 'ALLOW' ? undefined : (c.defaultExecuteAction as string),
       defaultFileAction: c.defaultFileAction === 'ALLOW' ? undefined : (c.defaultFileAction as string),
-      ignoredSyscalls: ignored.length ? ignored : undefined,
-      rules: rules.length ? rules : undefined,
+      ignoredSyscalls: unlessEmpty(ignored),
+      rules: unlessEmpty(rules),
     }) as RuntimePolicySpec;
   },
 
   check(spec, name) {
-    const issues: CheckIssue[] = [];
-    const named = (spec as Obj).name;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['name'], message: `name "${named}" differs from metadata.name "${name}"; metadata.name is the policy's name: remove name or make the two equal` });
-    }
+    const issues: CheckIssue[] = nameAgrees(spec, 'name', name, "the policy's");
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
       const at = (f: string) => ['rules', i, r[f] === undefined && r[pascal(f)] !== undefined ? pascal(f) : f];

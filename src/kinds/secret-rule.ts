@@ -3,7 +3,8 @@
 // severity upper case; severity is sent lower case. Status-only changes are grouped into bulkUpdate calls.
 import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind, UpdateOutcome } from './types.js';
-import { type Obj, compact, getOrUndefined, isBlank, optString, seg, upper } from './util.js';
+import { type Obj, compact, isBlank, optString, upper } from './coerce.js';
+import { getOrUndefined, seg } from './requests.js';
 
 export const SECRET_RULE_PATHS = ['/v1.3/secretrule', '/v1.3/secretDetector'];
 /** Most rule ids in one bulkUpdate call. */

@@ -2,9 +2,10 @@
 // Quirks handled here: list summaries lack description and registries (details read per item); requests use
 // `associatedRegistryIds`/`associatedSensorIds`, details answer `associatedRegistries`/`associatedSensors`;
 // the Default profile (id of zeros, created by System, profileType null) is protected.
-import type { ApiClient } from '../api/types.js';
 import type { CheckIssue, Kind } from './types.js';
-import { type Obj, arr, compact, getOrUndefined, idFromResponse, idSet, isBlank, optString, pick, seg } from './util.js';
+import { type Obj, arr, compact, idSet, isBlank, optString, pick } from './coerce.js';
+import { collection } from './collection.js';
+import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 
 const PATH = '/v1.3/sensorProfile';
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -49,6 +50,8 @@ function idOf(live: SensorProfileLive): string {
   return optString(pick(live, 'profileId', 'profileUuid', 'uuid', 'id')) ?? '';
 }
 
+const rest = collection(PATH, { idOf, createdIdKeys: ['profileUuid', 'profileId', 'uuid', 'id'], what: 'create sensor profile' });
+
 function body(name: string, desired: Obj): Obj {
   return {
     profileName: name,
@@ -70,17 +73,13 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
 
   // Summaries have no description and no registries: the engine reads the details of the profiles that need
   // them, keeping the listed identity (the documented details sample answers another id than the one asked).
-  async list(api: ApiClient) {
-    return api.list<Obj>(PATH);
-  },
+  list: rest.list,
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
   // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
   detailFields: ['description', 'associatedRegistryIds', 'associatedSensorIds'],
   wire: { associatedRegistryIds: ['associatedRegistryIds', 'associatedRegistries'], associatedSensorIds: ['associatedSensorIds', 'associatedSensors'] },
 
-  async get(api, id) {
-    return getOrUndefined<Obj>(api, `${PATH}/${seg(id)}`);
-  },
+  get: rest.get,
 
   idOf,
   nameOf: (live) => optString(live.profileName) ?? '',
@@ -91,18 +90,11 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
 
-  async create(api, name, desired) {
-    const res = await api.request('POST', PATH, { body: body(name, desired) });
-    return idFromResponse(res, ['profileUuid', 'profileId', 'uuid', 'id'], 'create sensor profile');
-  },
+  create: (api, name, desired) => rest.create(api, body(name, desired)),
 
-  async update(api, live, name, desired) {
-    await api.request('PUT', `${PATH}/${seg(idOf(live))}`, { body: body(name, desired) });
-  },
+  update: (api, live, name, desired) => rest.update(api, live, body(name, desired)),
 
-  async remove(api, live) {
-    await api.request('DELETE', `${PATH}/${seg(idOf(live))}`);
-  },
+  remove: rest.remove,
 
   isProtected(live) {
     if (ZERO_ID.test(idOf(live))) return true;
@@ -114,10 +106,10 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
     const regs = c.associatedRegistryIds as string[];
     const sens = c.associatedSensorIds as string[];
     return compact({
-      description: c.description === '' ? undefined : (c.description as string),
+      description: unlessEmptyText(c.description),
       profileType: c.profileType === 'Registry' ? undefined : (c.profileType as string),
-      associatedRegistryIds: regs.length ? regs : undefined,
-      associatedSensorIds: sens.length ? sens : undefined,
+      associatedRegistryIds: unlessEmpty(regs),
+      associatedSensorIds: unlessEmpty(sens),
     }) as SensorProfileSpec;
   },
 
@@ -140,10 +132,7 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
         issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
       }
     }
-    const named = o.profileName;
-    if (typeof named === 'string' && named !== name) {
-      issues.push({ path: ['profileName'], message: `profileName "${named}" differs from metadata.name "${name}"; metadata.name is the profile's name: remove profileName or make the two equal` });
-    }
+    issues.push(...nameAgrees(spec, 'profileName', name, "the profile's"));
     return issues;
   },
 };

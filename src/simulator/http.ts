@@ -1,7 +1,32 @@
-// The simulator's HTTP plumbing: request bodies read with a size limit, connections reset (the `reset` fault), and
-// request bodies as the request log records them (never a password).
-import type { IncomingMessage } from 'node:http';
+// The simulator's HTTP plumbing: request bodies read with a size limit, answers written, connections reset (the
+// `reset` fault), and request bodies as the request log records them (never a password).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+
+/** One answer, before it is written. */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  /** Raw text body (the /auth token). */
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+/** Writes `a`: a text body as text/plain, any other body as JSON, with its Content-Length. */
+export function writeAnswer(res: ServerResponse, a: Answer): void {
+  const headers: Record<string, string> = { ...a.headers };
+  let payload = '';
+  if (a.text !== undefined) {
+    payload = a.text;
+    headers['Content-Type'] = 'text/plain;charset=UTF-8';
+  } else if (a.body !== undefined) {
+    payload = JSON.stringify(a.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  headers['Content-Length'] = String(Buffer.byteLength(payload));
+  res.writeHead(a.status, headers);
+  res.end(payload);
+}
 
 export const MAX_BODY = 5 * 1024 * 1024;
 

@@ -17,15 +17,17 @@ export function reqString(o: Json, key: string, where = ''): string {
 }
 
 export function optString(o: Json, key: string, dflt: string, where = ''): string {
-  const v = o[key];
-  if (v === undefined || v === null) return dflt;
-  if (typeof v !== 'string') throw badRequest(`${where}${key} must be a string, got ${typeOf(v)}`);
-  return v;
+  return stringOr(o, key, dflt, where);
 }
 
 export function optStringOrNull(o: Json, key: string, where = ''): string | null {
+  return stringOr(o, key, null, where);
+}
+
+/** A string field, `dflt` when absent or null; any other type is a 400. */
+function stringOr<D extends string | null>(o: Json, key: string, dflt: D, where: string): string | D {
   const v = o[key];
-  if (v === undefined || v === null) return null;
+  if (v === undefined || v === null) return dflt;
   if (typeof v !== 'string') throw badRequest(`${where}${key} must be a string, got ${typeOf(v)}`);
   return v;
 }

@@ -7,9 +7,9 @@ import { ApiError } from '../../src/errors.js';
 import { desiredState, managedView } from '../../src/engine/desired.js';
 import type { Kind } from '../../src/kinds/types.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/kinds/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/api-samples/', import.meta.url));
 
-/** A sample copied from the API release notes (test/fixtures/kinds/<kind>/<file>), parsed fresh each call. */
+/** A sample copied from the API release notes (test/fixtures/api-samples/<kind>/<file>), parsed fresh each call. */
 export function sample<T = any>(file: string): T {
   return JSON.parse(readFileSync(FIXTURES + file, 'utf8')) as T;
 }

@@ -1,6 +1,6 @@
 // CentralizedPolicy — /csapi/v1.3/centralizedPolicy: list, details, create, update, delete.
-import { nameTaken } from '../account.js';
-import { badRequest, notFound, SimError } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -172,39 +172,40 @@ function handle(ctx: RouteCtx): RouteResult {
   if (extra !== undefined) throw notFound(`No such path under centralizedPolicy`);
   const now = String(ctx.now);
   if (id === undefined) {
-    if (ctx.method === 'GET') {
-      const { page, count } = listPage([...map.values()].map(summary), ctx.query, ctx.pageSizeCap, 'policyName');
-      return { status: 200, body: { data: page, count, groups: {} } };
-    }
-    if (ctx.method === 'POST') {
-      const p = normalizeCentralizedPolicy(ctx.body);
-      if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
-      if (nameTaken(map, 'policyName', p['policyName'] as string)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
-      const rec = { uuid: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now, version: 1 };
-      map.set(rec.uuid, rec);
-      return { status: 200, body: { uuid: rec.uuid }, created: true, mutated: true };
-    }
-    throw new SimError(405, `${ctx.method} is not supported on centralizedPolicy`);
+    return byMethod(ctx, 'centralizedPolicy', {
+      GET: () => {
+        const { page, count } = listPage([...map.values()].map(summary), ctx.query, ctx.pageSizeCap, 'policyName');
+        return { status: 200, body: { data: page, count, groups: {} } };
+      },
+      POST: () => {
+        const p = normalizeCentralizedPolicy(ctx.body);
+        if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
+        requireUniqueName(map, 'policyName', p, 'A centralized policy');
+        const rec = { uuid: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now, version: 1 };
+        map.set(rec.uuid, rec);
+        return { status: 200, body: { uuid: rec.uuid }, created: true, mutated: true };
+      },
+    });
   }
   const cur = get(map, id);
-  if (ctx.method === 'GET') return { status: 200, body: centralizedDetails(cur) };
-  if (ctx.method === 'PUT') {
-    if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be changed');
-    const p = normalizeCentralizedPolicy(ctx.body);
-    if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
-    if (nameTaken(map, 'policyName', p['policyName'] as string, id)) throw badRequest(`A centralized policy named "${p['policyName']}" already exists`);
-    const rec = { uuid: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now, version: (cur['version'] as number) + 1 };
-    map.set(id, rec);
-    // The PUT sample answers the body's uuid (abe4ed1b-…), not the path's (462c9a8e-…); the path id without one.
-    const echoed = typeof (ctx.body as Json)['uuid'] === 'string' && (ctx.body as Json)['uuid'] !== '' ? (ctx.body as Json)['uuid'] : id;
-    return { status: 200, body: { 'policyUUID ': echoed }, mutated: true };
-  }
-  if (ctx.method === 'DELETE') {
-    if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be deleted');
-    map.delete(id);
-    return { status: 200, mutated: true };
-  }
-  throw new SimError(405, `${ctx.method} is not supported on centralizedPolicy/{uuid}`);
+  return byMethod(ctx, 'centralizedPolicy/{uuid}', {
+    GET: () => ({ status: 200, body: centralizedDetails(cur) }),
+    PUT: () => {
+      if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be changed');
+      const p = normalizeCentralizedPolicy(ctx.body);
+      if (p['isDefault'] === true) throw badRequest('isDefault cannot be set: the default policy belongs to the system');
+      requireUniqueName(map, 'policyName', p, 'A centralized policy', id);
+      const rec = { uuid: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now, version: (cur['version'] as number) + 1 };
+      map.set(id, rec);
+      // The PUT sample answers the body's uuid (abe4ed1b-…), not the path's (462c9a8e-…); the path id without one.
+      const echoed = typeof (ctx.body as Json)['uuid'] === 'string' && (ctx.body as Json)['uuid'] !== '' ? (ctx.body as Json)['uuid'] : id;
+      return { status: 200, body: { 'policyUUID ': echoed }, mutated: true };
+    },
+    DELETE: () => {
+      if (cur['isDefault'] === true) throw badRequest('The default centralized policy belongs to the system and cannot be deleted');
+      return deleted(map, id);
+    },
+  });
 }
 
 export const centralizedPolicyRoutes: KindRoutes = {

@@ -1,6 +1,6 @@
 // Exception — /csapi/v1.3/exception: list, details (?includeQids=true), create, update, delete.
-import { nameTaken } from '../account.js';
-import { badRequest, notFound, SimError } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -125,35 +125,34 @@ function handle(ctx: RouteCtx): RouteResult {
   if (extra !== undefined) throw notFound('No such path under exception');
   const now = String(ctx.now);
   if (id === undefined) {
-    if (ctx.method === 'GET') {
-      const { page, count } = listPage([...map.values()], ctx.query, ctx.pageSizeCap, 'name', (e) => exceptionDetails(e));
-      return { status: 200, body: { data: page, count, groups: {} } };
-    }
-    if (ctx.method === 'POST') {
-      const e = normalizeException(ctx.body, { create: true, qidLists: qidLists(ctx.account) });
-      if (nameTaken(map, 'name', e['name'] as string)) throw badRequest(`An exception named "${e['name']}" already exists`);
-      const rec = { exceptionId: uuid(), ...e, createdBy: ctx.user, updatedBy: ctx.user, created: now, updated: now };
-      map.set(rec.exceptionId, rec);
-      return { status: 200, body: { exceptionId: rec.exceptionId }, created: true, mutated: true };
-    }
-    throw new SimError(405, `${ctx.method} is not supported on exception`);
+    return byMethod(ctx, 'exception', {
+      GET: () => {
+        const { page, count } = listPage([...map.values()], ctx.query, ctx.pageSizeCap, 'name', (e) => exceptionDetails(e));
+        return { status: 200, body: { data: page, count, groups: {} } };
+      },
+      POST: () => {
+        const e = normalizeException(ctx.body, { create: true, qidLists: qidLists(ctx.account) });
+        requireUniqueName(map, 'name', e, 'An exception');
+        const rec = { exceptionId: uuid(), ...e, createdBy: ctx.user, updatedBy: ctx.user, created: now, updated: now };
+        map.set(rec.exceptionId, rec);
+        return { status: 200, body: { exceptionId: rec.exceptionId }, created: true, mutated: true };
+      },
+    });
   }
   const cur = map.get(id);
   if (!cur) throw notFound(`Exception ${id} not found`);
-  if (ctx.method === 'GET') return { status: 200, body: exceptionDetails(cur, ctx.query.get('includeQids') === 'true') };
-  if (ctx.method === 'PUT') {
-    // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
-    const e = normalizeException(ctx.body);
-    if (nameTaken(map, 'name', e['name'] as string, id)) throw badRequest(`An exception named "${e['name']}" already exists`);
-    // No PUT answer is documented; {exceptionId} like the POST (assumed).
-    map.set(id, { exceptionId: id, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
-    return { status: 200, body: { exceptionId: id }, mutated: true };
-  }
-  if (ctx.method === 'DELETE') {
-    map.delete(id);
-    return { status: 200, mutated: true };
-  }
-  throw new SimError(405, `${ctx.method} is not supported on exception/{exceptionId}`);
+  return byMethod(ctx, 'exception/{exceptionId}', {
+    GET: () => ({ status: 200, body: exceptionDetails(cur, ctx.query.get('includeQids') === 'true') }),
+    PUT: () => {
+      // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
+      const e = normalizeException(ctx.body);
+      requireUniqueName(map, 'name', e, 'An exception', id);
+      // No PUT answer is documented; {exceptionId} like the POST (assumed).
+      map.set(id, { exceptionId: id, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
+      return { status: 200, body: { exceptionId: id }, mutated: true };
+    },
+    DELETE: () => deleted(map, id),
+  });
 }
 
 export const exceptionRoutes: KindRoutes = {

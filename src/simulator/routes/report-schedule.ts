@@ -3,8 +3,8 @@
 // Bodies use the request's names ("e-mail notification", zip, format, "action": "CREATE"); reads use the report
 // list's (emailNotification, fileZipped, fileFormat), with ISO-8601 times in milliseconds like its createdAt.
 import type { Account } from '../account.js';
-import { nameTaken } from '../account.js';
-import { badRequest, notFound, SimError } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -156,33 +156,32 @@ function handle(ctx: RouteCtx): RouteResult {
   if (extra !== undefined) throw notFound('No such path under reports/schedule');
   const now = new Date(ctx.now).toISOString();
   if (id === undefined) {
-    if (ctx.method === 'GET') {
-      const { page, count } = listPage([...map.values()].map(reportScheduleDetails), ctx.query, ctx.pageSizeCap, 'name');
-      return { status: 200, body: { data: page, count } };
-    }
-    if (ctx.method === 'POST') {
-      const s = normalizeReportSchedule(ctx.body);
-      if (nameTaken(map, 'name', s['name'] as string)) throw badRequest(`A report schedule named "${s['name']}" already exists`);
-      const rec = { scheduleUuid: uuid(), ...s, createdBy: ctx.user, createdAt: now, updatedBy: ctx.user, updatedAt: now };
-      map.set(rec.scheduleUuid, rec);
-      return { status: 200, body: { scheduleUuid: rec.scheduleUuid }, created: true, mutated: true };
-    }
-    throw new SimError(405, `${ctx.method} is not supported on reports/schedule`);
+    return byMethod(ctx, 'reports/schedule', {
+      GET: () => {
+        const { page, count } = listPage([...map.values()].map(reportScheduleDetails), ctx.query, ctx.pageSizeCap, 'name');
+        return { status: 200, body: { data: page, count } };
+      },
+      POST: () => {
+        const s = normalizeReportSchedule(ctx.body);
+        requireUniqueName(map, 'name', s, 'A report schedule');
+        const rec = { scheduleUuid: uuid(), ...s, createdBy: ctx.user, createdAt: now, updatedBy: ctx.user, updatedAt: now };
+        map.set(rec.scheduleUuid, rec);
+        return { status: 200, body: { scheduleUuid: rec.scheduleUuid }, created: true, mutated: true };
+      },
+    });
   }
   const cur = map.get(id);
   if (!cur) throw notFound(`Report schedule ${id} not found`);
-  if (ctx.method === 'GET') return { status: 200, body: reportScheduleDetails(cur) };
-  if (ctx.method === 'PUT') {
-    const s = normalizeReportSchedule(ctx.body);
-    if (nameTaken(map, 'name', s['name'] as string, id)) throw badRequest(`A report schedule named "${s['name']}" already exists`);
-    map.set(id, { scheduleUuid: id, ...s, createdBy: cur['createdBy'], createdAt: cur['createdAt'], updatedBy: ctx.user, updatedAt: now });
-    return { status: 200, body: { message: `Details updated successfully for reportScheduleId ${id}` }, mutated: true };
-  }
-  if (ctx.method === 'DELETE') {
-    map.delete(id);
-    return { status: 200, mutated: true };
-  }
-  throw new SimError(405, `${ctx.method} is not supported on reports/schedule/{reportingScheduleId}`);
+  return byMethod(ctx, 'reports/schedule/{reportingScheduleId}', {
+    GET: () => ({ status: 200, body: reportScheduleDetails(cur) }),
+    PUT: () => {
+      const s = normalizeReportSchedule(ctx.body);
+      requireUniqueName(map, 'name', s, 'A report schedule', id);
+      map.set(id, { scheduleUuid: id, ...s, createdBy: cur['createdBy'], createdAt: cur['createdAt'], updatedBy: ctx.user, updatedAt: now });
+      return { status: 200, body: { message: `Details updated successfully for reportScheduleId ${id}` }, mutated: true };
+    },
+    DELETE: () => deleted(map, id),
+  });
 }
 
 function seed(account: Account, s: SeedAccount, now: number): void {

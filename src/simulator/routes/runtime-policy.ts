@@ -1,7 +1,7 @@
 // RuntimePolicy — /csapi/v1.3/runtime/policies: bare-array list (filter=name:…), details, create, update, delete.
 // Bodies are the v1.3 camelCase form; the v1.2 PascalCase form (Name, RuleType "network inbound", …) is accepted too.
-import { nameTaken } from '../account.js';
 import { badRequest, notFound, SimError } from '../errors.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { objectId } from '../ids.js';
 import { listPage } from '../pagination.js';
 import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
@@ -176,39 +176,44 @@ function handle(ctx: RouteCtx, base: string[]): RouteResult {
   if (extra !== undefined) throw notFound('No such path under runtime/policies');
   const iso = new Date(ctx.now).toISOString();
   if (id === undefined) {
-    if (ctx.method === 'GET') {
-      const { page } = listPage([...map.values()].map(runtimeSummary), ctx.query, ctx.pageSizeCap, 'name');
-      return { status: 200, body: v12 ? page.map((x) => v12Summary(map.get(x['id'] as string)!)) : page };
-    }
-    if (ctx.method === 'POST') {
-      const p = normalizeRuntimePolicy(ctx.body, ctx.now);
-      if (nameTaken(map, 'name', p['name'] as string)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
-      const rec = { id: objectId(ctx.now), ...p, created: iso, updated: iso };
-      map.set(rec.id, rec);
-      return { status: 200, body: v12 ? { ID: rec.id } : { id: rec.id }, created: true, mutated: true };
-    }
-    throw new SimError(405, `${ctx.method} is not supported on runtime/policies`);
+    return byMethod(ctx, 'runtime/policies', {
+      GET: () => {
+        const { page } = listPage([...map.values()].map(runtimeSummary), ctx.query, ctx.pageSizeCap, 'name');
+        return { status: 200, body: v12 ? page.map((x) => v12Summary(map.get(x['id'] as string)!)) : page };
+      },
+      POST: () => {
+        const p = normalizeRuntimePolicy(ctx.body, ctx.now);
+        requireUniqueName(map, 'name', p, 'A runtime policy');
+        const rec = { id: objectId(ctx.now), ...p, created: iso, updated: iso };
+        map.set(rec.id, rec);
+        return { status: 200, body: v12 ? { ID: rec.id } : { id: rec.id }, created: true, mutated: true };
+      },
+    });
   }
   const cur = map.get(id);
   if (!cur) throw notFound(`Runtime policy ${id} not found`);
-  if (ctx.method === 'GET') return { status: 200, body: v12 ? v12Details(cur) : runtimeDetails(cur) };
-  if ((ctx.method === 'PUT' || ctx.method === 'DELETE') && cur['name'] === DEFAULT_RUNTIME_POLICY_NAME) {
-    throw badRequest(`The runtime policy "${DEFAULT_RUNTIME_POLICY_NAME}" belongs to the system and cannot be ${ctx.method === 'PUT' ? 'changed' : 'deleted'}`);
-  }
-  if (ctx.method === 'PUT') {
-    const p = normalizeRuntimePolicy(ctx.body, ctx.now, true);
-    if (nameTaken(map, 'name', p['name'] as string, id)) throw badRequest(`A runtime policy named "${p['name']}" already exists`);
-    map.set(id, { id, ...p, created: cur['created'], updated: iso });
-    return { status: 200, body: v12 ? { ID: id } : { id }, mutated: true };
-  }
-  if (ctx.method === 'DELETE') {
-    if (inUse(ctx.account).has(id)) {
-      throw new SimError(409, `Runtime policy ${id} is associated with an instrumented image or container and cannot be deleted; remove the association first`);
+  const system = () => {
+    if (cur['name'] === DEFAULT_RUNTIME_POLICY_NAME) {
+      throw badRequest(`The runtime policy "${DEFAULT_RUNTIME_POLICY_NAME}" belongs to the system and cannot be ${ctx.method === 'PUT' ? 'changed' : 'deleted'}`);
     }
-    map.delete(id);
-    return { status: 200, mutated: true };
-  }
-  throw new SimError(405, `${ctx.method} is not supported on runtime/policies/{id}`);
+  };
+  return byMethod(ctx, 'runtime/policies/{id}', {
+    GET: () => ({ status: 200, body: v12 ? v12Details(cur) : runtimeDetails(cur) }),
+    PUT: () => {
+      system();
+      const p = normalizeRuntimePolicy(ctx.body, ctx.now, true);
+      requireUniqueName(map, 'name', p, 'A runtime policy', id);
+      map.set(id, { id, ...p, created: cur['created'], updated: iso });
+      return { status: 200, body: v12 ? { ID: id } : { id }, mutated: true };
+    },
+    DELETE: () => {
+      system();
+      if (inUse(ctx.account).has(id)) {
+        throw new SimError(409, `Runtime policy ${id} is associated with an instrumented image or container and cannot be deleted; remove the association first`);
+      }
+      return deleted(map, id);
+    },
+  });
 }
 
 export const runtimePolicyRoutes: KindRoutes = {

@@ -1,8 +1,8 @@
 // SensorProfile — /csapi/v1.3/sensorProfile: list, details, create, update, delete, and the
 // /{id}/registry, /{id}/sensor and /associate listings.
 import type { Account } from '../account.js';
-import { nameTaken } from '../account.js';
-import { badRequest, notFound, SimError } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { byMethod, deleted, requireUniqueName } from './crud.js';
 import { uuid, ZERO_UUID } from '../ids.js';
 import { listPage, parsePage, slicePage } from '../pagination.js';
 import { hash32 } from '../prng.js';
@@ -174,58 +174,67 @@ function handle(ctx: RouteCtx): RouteResult {
   const now = String(ctx.now);
   if (extra !== undefined) throw notFound('No such path under sensorProfile');
   if (id === undefined) {
-    if (ctx.method === 'GET') {
-      const { page, count } = listPage([...map.values()].map(summary), ctx.query, ctx.pageSizeCap, 'profileName');
-      return { status: 200, body: { data: page, count, groups: {} } };
-    }
-    if (ctx.method === 'POST') {
-      const p = normalizeSensorProfile(ctx.body, false, true);
-      if (nameTaken(map, 'profileName', p['profileName'] as string)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
-      checkRegistries(account, p['associatedRegistries'] as string[]);
-      const rec = { profileId: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now };
-      map.set(rec.profileId, rec);
-      return { status: 200, body: { profileUuid: rec.profileId }, created: true, mutated: true };
-    }
-    throw new SimError(405, `${ctx.method} is not supported on sensorProfile`);
+    return byMethod(ctx, 'sensorProfile', {
+      GET: () => {
+        const { page, count } = listPage([...map.values()].map(summary), ctx.query, ctx.pageSizeCap, 'profileName');
+        return { status: 200, body: { data: page, count, groups: {} } };
+      },
+      POST: () => {
+        const p = normalizeSensorProfile(ctx.body, false, true);
+        requireUniqueName(map, 'profileName', p, 'A sensor profile');
+        checkRegistries(account, p['associatedRegistries'] as string[]);
+        const rec = { profileId: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now };
+        map.set(rec.profileId, rec);
+        return { status: 200, body: { profileUuid: rec.profileId }, created: true, mutated: true };
+      },
+    });
   }
   if (id === 'associate' && sub === undefined) {
-    if (ctx.method !== 'GET') throw new SimError(405, `${ctx.method} is not supported on sensorProfile/associate`);
-    const used = new Set<string>();
-    for (const [pid, p] of map) if (pid !== ZERO_UUID) for (const s of p['associatedSensors'] as string[]) used.add(s);
-    const free = [...sensors(account).keys()].filter((s) => !used.has(s));
-    return { status: 200, body: { content: slicePage(free, parsePage(ctx.query, ctx.pageSizeCap)).map((s) => sensorInfo(account, s)) } };
+    return byMethod(ctx, 'sensorProfile/associate', {
+      GET: () => {
+        const used = new Set<string>();
+        for (const [pid, p] of map) if (pid !== ZERO_UUID) for (const s of p['associatedSensors'] as string[]) used.add(s);
+        const free = [...sensors(account).keys()].filter((s) => !used.has(s));
+        return { status: 200, body: { content: slicePage(free, parsePage(ctx.query, ctx.pageSizeCap)).map((s) => sensorInfo(account, s)) } };
+      },
+    });
   }
   const cur = map.get(id);
   if (!cur) throw notFound(`Sensor profile ${id} not found`);
-  if (sub !== undefined) {
-    if (ctx.method !== 'GET') throw new SimError(405, `${ctx.method} is not supported on sensorProfile/{id}/${sub}`);
-    const page = parsePage(ctx.query, ctx.pageSizeCap);
-    if (sub === 'registry') {
-      const all = (cur['associatedRegistries'] as string[]).map((r) => registryInfo(account, r));
-      return { status: 200, body: { data: slicePage(all, page), count: all.length, groups: {} } };
-    }
-    if (sub === 'sensor') {
-      const all = (cur['associatedSensors'] as string[]).map((s) => sensorInfo(account, s));
-      return { status: 200, body: { content: slicePage(all, page) } };
-    }
-    throw notFound(`No such path: sensorProfile/{id}/${sub}`);
+  if (sub !== undefined) return byMethod(ctx, `sensorProfile/{id}/${sub}`, { GET: () => associations(ctx, cur, sub) });
+  const system = () => {
+    if (id === ZERO_UUID) throw badRequest(`The Default sensor profile belongs to the system and cannot be ${ctx.method === 'PUT' ? 'changed' : 'deleted'}`);
+  };
+  return byMethod(ctx, 'sensorProfile/{id}', {
+    GET: () => ({ status: 200, body: sensorProfileDetails(cur) }),
+    PUT: () => {
+      system();
+      const p = normalizeSensorProfile(ctx.body);
+      requireUniqueName(map, 'profileName', p, 'A sensor profile', id);
+      checkRegistries(account, p['associatedRegistries'] as string[], id);
+      map.set(id, { profileId: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now });
+      return { status: 200, body: { profileUuid: id }, mutated: true };
+    },
+    DELETE: () => {
+      system();
+      return deleted(map, id);
+    },
+  });
+}
+
+/** GET sensorProfile/{id}/registry and /sensor: a profile's registries, or its sensors, a page of them. */
+function associations(ctx: RouteCtx, cur: Json, sub: string): RouteResult {
+  const { account } = ctx;
+  const page = parsePage(ctx.query, ctx.pageSizeCap);
+  if (sub === 'registry') {
+    const all = (cur['associatedRegistries'] as string[]).map((r) => registryInfo(account, r));
+    return { status: 200, body: { data: slicePage(all, page), count: all.length, groups: {} } };
   }
-  if (ctx.method === 'GET') return { status: 200, body: sensorProfileDetails(cur) };
-  if (id === ZERO_UUID && (ctx.method === 'PUT' || ctx.method === 'DELETE')) {
-    throw badRequest(`The Default sensor profile belongs to the system and cannot be ${ctx.method === 'PUT' ? 'changed' : 'deleted'}`);
+  if (sub === 'sensor') {
+    const all = (cur['associatedSensors'] as string[]).map((s) => sensorInfo(account, s));
+    return { status: 200, body: { content: slicePage(all, page) } };
   }
-  if (ctx.method === 'PUT') {
-    const p = normalizeSensorProfile(ctx.body);
-    if (nameTaken(map, 'profileName', p['profileName'] as string, id)) throw badRequest(`A sensor profile named "${p['profileName']}" already exists`);
-    checkRegistries(account, p['associatedRegistries'] as string[], id);
-    map.set(id, { profileId: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now });
-    return { status: 200, body: { profileUuid: id }, mutated: true };
-  }
-  if (ctx.method === 'DELETE') {
-    map.delete(id);
-    return { status: 200, mutated: true };
-  }
-  throw new SimError(405, `${ctx.method} is not supported on sensorProfile/{id}`);
+  throw notFound(`No such path: sensorProfile/{id}/${sub}`);
 }
 
 export const sensorProfileRoutes: KindRoutes = {
