@@ -58702,6 +58702,7 @@ var ApplyRun = class {
     const started = Date.now();
     let lastError;
     let failedAt = 0;
+    this.options.onStart?.(c);
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
         return await this.attempt(kind, c, attempt, failedAt, started);
@@ -58710,7 +58711,9 @@ var ApplyRun = class {
         failedAt = ++this.clock;
         if (isFatal(e)) this.stopped = errorMessage(e);
         if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
-        await this.sleep(Math.min(8e3, 500 * 2 ** (attempt - 1)));
+        const waitMs = Math.min(8e3, 500 * 2 ** (attempt - 1));
+        this.options.onRetry?.(c, { attempt: attempt + 1, of: this.attempts, waitMs, error: errorMessage(e) });
+        await this.sleep(waitMs);
       }
     }
     if (c.action === "create" && isPassing(lastError) && !this.stopped) {
@@ -58929,6 +58932,9 @@ async function applyWorkflow(req, reporter) {
   const result = await applyPlan(req.api, req.kinds, plan, {
     parallelism: req.parallelism,
     live: req.live,
+    ...req.sleep ? { sleep: req.sleep } : {},
+    onStart: (change) => reporter.emit({ type: "change-started", change }),
+    onRetry: (change, retry) => reporter.emit({ type: "retry", change, ...retry }),
     onResult: (r) => {
       if (r.status === "failed") failed++;
       reporter.emit({ type: "change", result: r, done: ++done, failed, total });
@@ -58936,6 +58942,103 @@ async function applyWorkflow(req, reporter) {
   });
   reporter.emit({ type: "applied", result });
   return { status: "applied", ok: applySucceeded(result), result };
+}
+
+// src/governance/findings.ts
+var EXCEPTION_KIND = "Exception";
+var DAY_MS = 864e5;
+function utcDay(ms) {
+  return Math.floor(ms / DAY_MS);
+}
+function dayString(day) {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+function currentTime(env = process.env) {
+  const raw2 = env.QCS_GITOPS_NOW;
+  if (raw2 === void 0 || raw2.trim() === "") return Date.now();
+  const ms = /^\d+$/.test(raw2.trim()) ? void 0 : parseDate(raw2);
+  if (ms === void 0) throw new UsageError(`QCS_GITOPS_NOW is not an ISO date or date-time: '${raw2}'`, "Use e.g. QCS_GITOPS_NOW=2026-12-01 or 2026-12-01T09:00:00Z, or unset it.");
+  return ms;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function exceptionFindings(declarations, rules, now) {
+  const today = utcDay(now);
+  const out = [];
+  for (const d of declarations) {
+    if (d.kind !== EXCEPTION_KIND) continue;
+    const finding = (code2, severity, path2, message, daysLeft) => {
+      const pos = d.positionOf(path2);
+      out.push({ file: pos.file, line: pos.line, column: pos.column, path: path2.join("."), message, severity, code: code2, kind: d.kind, name: d.name, ...daysLeft === void 0 ? {} : { daysLeft } });
+    };
+    const start = parseDate(d.spec.startDate);
+    const end = parseDate(d.spec.endDate);
+    if (end !== void 0) {
+      const endDay = utcDay(end);
+      const left = endDay - today;
+      if (left < 0) {
+        finding(
+          "EXCEPTION_EXPIRED",
+          "error",
+          ["spec", "endDate"],
+          `Exception '${d.name}' ended on ${dayString(endDay)} (${plural(-left, "day")} ago) but is still declared: it no longer accepts anything, and extending it would skip a review. Remove it, or renew it with a new review (a new endDate and ticket)`,
+          left
+        );
+      } else if (left <= rules.exceptionExpiryWarningDays) {
+        finding(
+          "EXCEPTION_EXPIRING",
+          "warning",
+          ["spec", "endDate"],
+          `Exception '${d.name}' ends ${left === 0 ? "today" : `in ${plural(left, "day")}`} (${dayString(endDay)}); review it now: renew it with a new endDate and ticket, or plan the fix and remove it when it ends`,
+          left
+        );
+      }
+      if (start !== void 0 && rules.exceptionMaxDays !== null) {
+        const length = endDay - utcDay(start);
+        if (length > rules.exceptionMaxDays) {
+          finding(
+            "EXCEPTION_TOO_LONG",
+            "warning",
+            ["spec", "endDate"],
+            `Exception '${d.name}' lasts ${plural(length, "day")} (${dayString(utcDay(start))} to ${dayString(endDay)}), longer than exceptionMaxDays (${rules.exceptionMaxDays}); shorten it and renew it after a review`,
+            left
+          );
+        }
+      }
+    }
+    if (rules.requireTicket && !(d.annotations?.ticket ?? "").trim()) {
+      finding(
+        "EXCEPTION_NO_TICKET",
+        "warning",
+        ["metadata", "name"],
+        `Exception '${d.name}' has no metadata.annotations.ticket (requireTicket is on); add the ticket that approved it, e.g. annotations: { ticket: SEC-1234 }`
+      );
+    }
+  }
+  return out.sort((a, b) => a.file !== b.file ? a.file < b.file ? -1 : 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
+}
+function countFindings(findings) {
+  const errors = findings.filter((f) => f.severity === "error").length;
+  return { errors, warnings: findings.length - errors };
+}
+
+// src/render/governance.ts
+function escapeMd(s) {
+  return s.replace(/[<>&|]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "\\|" })[c]);
+}
+function findingsSummary(findings) {
+  const { errors, warnings } = countFindings(findings);
+  const parts = [errors ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
+  return `Governance: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${parts.join(", ")}).`;
+}
+function renderFindingsMarkdown(findings) {
+  if (findings.length === 0) return "";
+  const lines = ["#### Exception governance", "", `**${findingsSummary(findings)}**`, "", "| | object | where | finding |", "| --- | --- | --- | --- |"];
+  for (const f of findings) {
+    lines.push(`| ${f.severity === "error" ? "\u{1F6D1} error" : "\u26A0\uFE0F warning"} | \`${escapeMd(`${f.kind}/${f.name}`)}\` | \`${escapeMd(`${f.file}:${f.line}`)}\` | ${escapeMd(f.message)} |`);
+  }
+  return lines.join("\n") + "\n";
 }
 
 // src/render/fields.ts
@@ -59043,145 +59146,6 @@ function renderApplyText(r) {
   return lines.join("\n") + "\n";
 }
 
-// src/action/reporter.ts
-function setPlanOutputs(plan, planFile) {
-  setOutput("has-changes", String(hasChanges(plan)));
-  setOutput("creates", String(plan.summary.create));
-  setOutput("updates", String(plan.summary.update));
-  setOutput("deletes", String(plan.summary.delete));
-  setOutput("plan-file", planFile);
-}
-function actionReporter() {
-  let plan;
-  const emit = (e) => {
-    switch (e.type) {
-      case "plan":
-        plan = e.plan;
-        info(redact(renderPlanText(e.plan)));
-        break;
-      case "saved":
-        if (plan) setPlanOutputs(plan, e.file);
-        info(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ""}.`);
-        break;
-      case "change":
-        info(redact(renderResultLine(e.result)));
-        break;
-      case "applied":
-        info(redact(renderApplyText(e.result)));
-        break;
-      case "nothing-to-apply":
-        info("Nothing to apply.");
-        break;
-      case "warning":
-        warning(redact(e.message));
-        break;
-      case "message":
-        info(redact(e.message));
-        break;
-      default:
-    }
-  };
-  return { emit, close() {
-  } };
-}
-
-// src/governance/findings.ts
-var EXCEPTION_KIND = "Exception";
-var DAY_MS = 864e5;
-function utcDay(ms) {
-  return Math.floor(ms / DAY_MS);
-}
-function dayString(day) {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-function currentTime(env = process.env) {
-  const raw2 = env.QCS_GITOPS_NOW;
-  if (raw2 === void 0 || raw2.trim() === "") return Date.now();
-  const ms = /^\d+$/.test(raw2.trim()) ? void 0 : parseDate(raw2);
-  if (ms === void 0) throw new UsageError(`QCS_GITOPS_NOW is not an ISO date or date-time: '${raw2}'`, "Use e.g. QCS_GITOPS_NOW=2026-12-01 or 2026-12-01T09:00:00Z, or unset it.");
-  return ms;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function exceptionFindings(declarations, rules, now) {
-  const today = utcDay(now);
-  const out = [];
-  for (const d of declarations) {
-    if (d.kind !== EXCEPTION_KIND) continue;
-    const finding = (code2, severity, path2, message, daysLeft) => {
-      const pos = d.positionOf(path2);
-      out.push({ file: pos.file, line: pos.line, column: pos.column, path: path2.join("."), message, severity, code: code2, kind: d.kind, name: d.name, ...daysLeft === void 0 ? {} : { daysLeft } });
-    };
-    const start = parseDate(d.spec.startDate);
-    const end = parseDate(d.spec.endDate);
-    if (end !== void 0) {
-      const endDay = utcDay(end);
-      const left = endDay - today;
-      if (left < 0) {
-        finding(
-          "EXCEPTION_EXPIRED",
-          "error",
-          ["spec", "endDate"],
-          `Exception '${d.name}' ended on ${dayString(endDay)} (${plural(-left, "day")} ago) but is still declared: it no longer accepts anything, and extending it would skip a review. Remove it, or renew it with a new review (a new endDate and ticket)`,
-          left
-        );
-      } else if (left <= rules.exceptionExpiryWarningDays) {
-        finding(
-          "EXCEPTION_EXPIRING",
-          "warning",
-          ["spec", "endDate"],
-          `Exception '${d.name}' ends ${left === 0 ? "today" : `in ${plural(left, "day")}`} (${dayString(endDay)}); review it now: renew it with a new endDate and ticket, or plan the fix and remove it when it ends`,
-          left
-        );
-      }
-      if (start !== void 0 && rules.exceptionMaxDays !== null) {
-        const length = endDay - utcDay(start);
-        if (length > rules.exceptionMaxDays) {
-          finding(
-            "EXCEPTION_TOO_LONG",
-            "warning",
-            ["spec", "endDate"],
-            `Exception '${d.name}' lasts ${plural(length, "day")} (${dayString(utcDay(start))} to ${dayString(endDay)}), longer than exceptionMaxDays (${rules.exceptionMaxDays}); shorten it and renew it after a review`,
-            left
-          );
-        }
-      }
-    }
-    if (rules.requireTicket && !(d.annotations?.ticket ?? "").trim()) {
-      finding(
-        "EXCEPTION_NO_TICKET",
-        "warning",
-        ["metadata", "name"],
-        `Exception '${d.name}' has no metadata.annotations.ticket (requireTicket is on); add the ticket that approved it, e.g. annotations: { ticket: SEC-1234 }`
-      );
-    }
-  }
-  return out.sort((a, b) => a.file !== b.file ? a.file < b.file ? -1 : 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
-}
-function countFindings(findings) {
-  const errors = findings.filter((f) => f.severity === "error").length;
-  return { errors, warnings: findings.length - errors };
-}
-
-// src/render/governance.ts
-function escapeMd(s) {
-  return s.replace(/[<>&|]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "\\|" })[c]);
-}
-function findingsSummary(findings) {
-  const { errors, warnings } = countFindings(findings);
-  const parts = [errors ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
-  return `Governance: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${parts.join(", ")}).`;
-}
-function renderFindingsMarkdown(findings) {
-  if (findings.length === 0) return "";
-  const lines = ["#### Exception governance", "", `**${findingsSummary(findings)}**`, "", "| | object | where | finding |", "| --- | --- | --- | --- |"];
-  for (const f of findings) {
-    lines.push(`| ${f.severity === "error" ? "\u{1F6D1} error" : "\u26A0\uFE0F warning"} | \`${escapeMd(`${f.kind}/${f.name}`)}\` | \`${escapeMd(`${f.file}:${f.line}`)}\` | ${escapeMd(f.message)} |`);
-  }
-  return lines.join("\n") + "\n";
-}
-
 // src/render/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
 function escape2(s) {
@@ -59238,6 +59202,56 @@ function renderApplyMarkdown(r) {
     for (const n of r.notConverged) lines.push(`- \`${n.kind}/${n.name}\`: ${n.patch.map((p) => `${p.op} ${p.path || "(object)"}`).join(", ") || "could not be re-read"}`);
   } else if (r.verified) lines.push("", "Verified: the live account matches every applied change.");
   return lines.join("\n") + "\n";
+}
+
+// src/output/reporters.ts
+function retryLine(e) {
+  return redact(`${e.change.kind}/${e.change.name}: ${e.error}; trying again in ${(e.waitMs / 1e3).toFixed(1)} s (try ${e.attempt} of ${e.of})`) + "\n";
+}
+
+// src/action/reporter.ts
+function setPlanOutputs(plan, planFile) {
+  setOutput("has-changes", String(hasChanges(plan)));
+  setOutput("creates", String(plan.summary.create));
+  setOutput("updates", String(plan.summary.update));
+  setOutput("deletes", String(plan.summary.delete));
+  setOutput("plan-file", planFile);
+}
+function actionReporter() {
+  let plan;
+  const emit = (e) => {
+    switch (e.type) {
+      case "plan":
+        plan = e.plan;
+        info(redact(renderPlanText(e.plan)));
+        break;
+      case "saved":
+        if (plan) setPlanOutputs(plan, e.file);
+        info(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ""}.`);
+        break;
+      case "retry":
+        info(redact(retryLine(e).trimEnd()));
+        break;
+      case "change":
+        info(redact(renderResultLine(e.result)));
+        break;
+      case "applied":
+        info(redact(renderApplyText(e.result)));
+        break;
+      case "nothing-to-apply":
+        info("Nothing to apply.");
+        break;
+      case "warning":
+        warning(redact(e.message));
+        break;
+      case "message":
+        info(redact(e.message));
+        break;
+      default:
+    }
+  };
+  return { emit, close() {
+  } };
 }
 
 // src/action/comment.ts

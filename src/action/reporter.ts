@@ -5,6 +5,7 @@ import { planDigest } from '../engine/digest.js';
 import type { Plan } from '../engine/model.js';
 import { hasChanges } from '../engine/plan.js';
 import type { Reporter, RunEvent } from '../output/events.js';
+import { retryLine } from '../output/reporters.js';
 import { redact } from '../redact.js';
 import { renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
 
@@ -27,6 +28,9 @@ export function actionReporter(): Reporter {
       case 'saved':
         if (plan) setPlanOutputs(plan, e.file);
         core.info(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ''}.`);
+        break;
+      case 'retry':
+        core.info(redact(retryLine(e).trimEnd()));
         break;
       case 'change':
         core.info(redact(renderResultLine(e.result)));

@@ -18,6 +18,10 @@ export interface ApplyOptions {
   parallelism?: number;
   /** Tries for a create or change whose failure may be passing (5xx, unknown outcome); default 5. */
   attempts?: number;
+  /** Called as each change starts (its first try). */
+  onStart?: (c: PlannedChange) => void;
+  /** Called when a try failed in a way that may pass, before the wait and the next try. */
+  onRetry?: (c: PlannedChange, retry: { attempt: number; of: number; waitMs: number; error: string }) => void;
   /** Called as each change completes. */
   onResult?: (r: ChangeResult) => void;
   /** Live objects already read (from the plan step), by kind; others are re-read by id. */
@@ -206,6 +210,7 @@ class ApplyRun {
     const started = Date.now();
     let lastError: unknown;
     let failedAt = 0;
+    this.options.onStart?.(c);
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
         return await this.attempt(kind, c, attempt, failedAt, started);
@@ -214,7 +219,9 @@ class ApplyRun {
         failedAt = ++this.clock;
         if (isFatal(e)) this.stopped = errorMessage(e);
         if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
-        await this.sleep(Math.min(8000, 500 * 2 ** (attempt - 1)));
+        const waitMs = Math.min(8000, 500 * 2 ** (attempt - 1));
+        this.options.onRetry?.(c, { attempt: attempt + 1, of: this.attempts, waitMs, error: errorMessage(e) });
+        await this.sleep(waitMs);
       }
     }
     if (c.action === 'create' && isPassing(lastError) && !this.stopped) {

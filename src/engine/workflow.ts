@@ -65,6 +65,8 @@ export interface ApplyRequest {
   parallelism: number;
   /** Asked before any change (the CLI's prompt); false cancels. Absent: no confirmation. */
   confirm?: () => Promise<boolean>;
+  /** The wait between tries (tests inject one). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type ApplyOutcome =
@@ -91,6 +93,9 @@ export async function applyWorkflow(req: ApplyRequest, reporter: Reporter): Prom
   const result = await applyPlan(req.api, req.kinds, plan, {
     parallelism: req.parallelism,
     live: req.live,
+    ...(req.sleep ? { sleep: req.sleep } : {}),
+    onStart: (change) => reporter.emit({ type: 'change-started', change }),
+    onRetry: (change, retry) => reporter.emit({ type: 'retry', change, ...retry }),
     onResult: (r) => {
       if (r.status === 'failed') failed++;
       reporter.emit({ type: 'change', result: r, done: ++done, failed, total });

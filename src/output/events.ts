@@ -3,7 +3,7 @@
 // Action's log lines and outputs. Nothing else writes to stdout or stderr. In the spirit of aws-cdk-cli's I/O
 // host and Terraform's views: the model is data, each output is one reporter of it.
 import type { ApiStats } from '../api/types.js';
-import type { ApplyResult, ChangeResult, Plan } from '../engine/model.js';
+import type { ApplyResult, ChangeResult, Plan, PlannedChange } from '../engine/model.js';
 import type { ReadProgress } from '../engine/plan.js';
 import type { Finding } from '../governance/findings.js';
 
@@ -22,6 +22,10 @@ export type RunEvent =
   | { type: 'saved'; file: string; environment?: string }
   /** An apply of `total` changes starts. */
   | { type: 'applying'; total: number; stats?: () => ApiStats }
+  /** A change starts (its first try). */
+  | { type: 'change-started'; change: PlannedChange }
+  /** A try of a change failed in a way that may pass: it is tried again after `waitMs`. */
+  | { type: 'retry'; change: PlannedChange; attempt: number; of: number; waitMs: number; error: string }
   /** One change has been carried out (or failed, or was skipped). */
   | { type: 'change'; result: ChangeResult; done: number; failed: number; total: number }
   /** The apply is over: its results, verified. */

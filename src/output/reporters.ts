@@ -7,6 +7,7 @@ import { renderApplyJson, renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
 import { renderFindingsText } from '../render/governance.js';
+import { redact } from '../redact.js';
 import type { Reporter, RunEvent, Sink } from './events.js';
 import { startProgress, type Progress } from './progress.js';
 
@@ -69,6 +70,11 @@ class ProgressLine {
   }
 }
 
+/** A try that failed and will be tried again, as a line (stderr in every format). */
+export function retryLine(e: Extract<RunEvent, { type: 'retry' }>): string {
+  return redact(`${e.change.kind}/${e.change.name}: ${e.error}; trying again in ${(e.waitMs / 1000).toFixed(1)} s (try ${e.attempt} of ${e.of})`) + '\n';
+}
+
 /** What every CLI format shares: the progress line, and the messages on stderr. */
 abstract class CliReporter implements Reporter {
   private readonly progressLine: ProgressLine;
@@ -80,6 +86,7 @@ abstract class CliReporter implements Reporter {
   emit(e: RunEvent): void {
     this.progressLine.handle(e);
     if (e.type === 'cancelled') this.o.sink.err('Apply cancelled: nothing was changed.\n');
+    else if (e.type === 'retry') this.progressLine.print({ out: this.o.sink.err, err: this.o.sink.err }, retryLine(e));
     else if (e.type === 'message' || (e.type === 'warning' && this.showsWarnings)) this.o.sink.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
     else this.document(e);
   }

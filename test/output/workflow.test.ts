@@ -11,7 +11,7 @@ import { reporterFor } from '../../src/output/reporters.js';
 import { renderApplyJson, renderPlanJson } from '../../src/render/json.js';
 import { renderPlanMarkdown } from '../../src/render/markdown.js';
 import { renderApplyText, renderPlanText, renderResultLine } from '../../src/render/text.js';
-import { decl, fakeKind, FakeStore } from '../engine/fake-kind.js';
+import { decl, fakeKind, FakeStore, unavailable } from '../engine/fake-kind.js';
 
 const api = { stats: { calls: 3, retries: 0, byEndpoint: { 'GET /x': 2 }, byKind: { Exception: 2 } } } as unknown as ApiClient;
 
@@ -73,7 +73,10 @@ describe('the workflow reports events and returns data', () => {
     const outcome = await applyWorkflow({ api, kinds: [kind], plan: made.plan, live: made.live, parallelism: 2 }, r);
     expect(outcome.status).toBe('applied');
     expect(outcome.ok).toBe(true);
-    expect(r.events.map((e) => e.type)).toEqual(['applying', 'change', 'change', 'applied']);
+    const types = r.events.map((e) => e.type);
+    expect([types[0], types.at(-1)]).toEqual(['applying', 'applied']);
+    expect(types.slice(1, -1).sort()).toEqual(['change', 'change', 'change-started', 'change-started']);
+    expect(types.indexOf('change-started')).toBeLessThan(types.indexOf('change'));
     expect(r.events.filter((e) => e.type === 'change').map((e) => (e as { done: number }).done)).toEqual([1, 2]);
     expect([...store.objs.values()].map((o) => `${o.name}:${o.color}`).sort()).toEqual(['a:blue', 'b:red', 'c:green']);
   });
@@ -90,6 +93,21 @@ describe('the workflow reports events and returns data', () => {
     const failed = await applyWorkflow({ api, kinds: [kind], plan: made.plan, live: made.live, parallelism: 1 }, recorder());
     expect(failed.ok).toBe(false);
   });
+});
+
+it('a passing failure is reported as a retry (change started, retry, change) and shown on stderr', async () => {
+  const { store, kind, declarations } = setUp();
+  const made = await planWorkflow({ api, kinds: [kind], declarations, options: {}, phase: 'x', report: false }, recorder());
+  store.failures.set('create:c', { times: 1, error: unavailable });
+  const r = recorder();
+  const sink = memorySink();
+  const text = reporterFor('text', { sink, command: 'apply', progress: false });
+  const both: Reporter = { emit: (e) => (r.emit(e), text.emit(e)), close() {} };
+  const outcome = await applyWorkflow({ api, kinds: [kind], plan: made.plan, live: made.live, parallelism: 1, sleep: async () => {} }, both);
+  expect(outcome.ok).toBe(true);
+  const c = r.events.filter((e) => ['change-started', 'retry', 'change'].includes(e.type) && JSON.stringify(e).includes('"c"')).map((e) => e.type);
+  expect(c).toEqual(['change-started', 'retry', 'change']);
+  expect(sink.stderr).toMatch(/^Exception\/c: .*503.*; trying again in 0\.5 s \(try 2 of 5\)\n$/);
 });
 
 describe('the reporters', () => {
