@@ -1,11 +1,13 @@
-// The two schema files that enumerate kinds, generated from the kind registry (KINDS): the envelope's
-// `$defs.kind.enum` and the `declaration.schema.json` dispatch. They stay plain JSON Schema files in schemas/
+// The schema files that enumerate kinds, generated from the kind registry (KINDS): the envelope's
+// `$defs.kind.enum`, the `declaration.schema.json` dispatch, and the kind enum of a plan's changes in
+// `plan.schema.json`. They stay plain JSON Schema files in schemas/
 // (editors read them); `npm run build` rewrites them from KINDS, CI fails when the committed ones are stale,
 // and compileSchemas refuses files that disagree with KINDS (see registryMismatches in ./schemas.ts).
 import type { Kind } from '../kinds/types.js';
 import { DECLARATION_SCHEMA as DISPATCH_FILE, ENVELOPE_SCHEMA as ENVELOPE_FILE } from './schemas.js';
 
 export { DISPATCH_FILE, ENVELOPE_FILE };
+export const PLAN_FILE = 'plan.schema.json';
 
 const KIND_ENUM = /("kind":\s*\{[^{}]*?"enum":\s*)\[[^\]]*\]/;
 
@@ -17,8 +19,13 @@ export function stableOrder(names: readonly string[], before: readonly unknown[]
 
 /** The envelope's text with `$defs.kind.enum` listing `names` (everything else as it is). */
 export function envelopeText(current: string, names: readonly string[]): string {
+  return kindEnumText(ENVELOPE_FILE, current, names);
+}
+
+/** A schema's text with its first `"kind": { …, "enum": [ … ] }` listing `names` (everything else as it is). */
+function kindEnumText(file: string, current: string, names: readonly string[]): string {
   const m = KIND_ENUM.exec(current);
-  if (!m) throw new Error(`${ENVELOPE_FILE} has no "kind": { …, "enum": [ … ] } definition to fill in`);
+  if (!m) throw new Error(`${file} has no "kind": { …, "enum": [ … ] } definition to fill in`);
   const before = JSON.parse(m[0].slice(m[1]!.length)) as unknown[];
   return current.replace(KIND_ENUM, (_m, head: string) => `${head}[${stableOrder(names, before).map((n) => JSON.stringify(n)).join(', ')}]`);
 }
@@ -57,10 +64,13 @@ ${branches.join(',\n')}
 `;
 }
 
-/** What the two generated files must hold, given their current texts (which keep their order of kinds). */
-export function registrySchemaTexts(kinds: readonly Pick<Kind, 'kind' | 'schemaFile'>[], envelopeNow: string, dispatchNow?: string): Map<string, string> {
+/** What the generated files must hold, given their current texts (which keep their order of kinds); the plan
+ * schema's when its text is given. */
+export function registrySchemaTexts(kinds: readonly Pick<Kind, 'kind' | 'schemaFile'>[], envelopeNow: string, dispatchNow?: string, planNow?: string): Map<string, string> {
+  const names = kinds.map((k) => k.kind);
   return new Map([
-    [ENVELOPE_FILE, envelopeText(envelopeNow, kinds.map((k) => k.kind))],
+    [ENVELOPE_FILE, envelopeText(envelopeNow, names)],
     [DISPATCH_FILE, dispatchText(kinds, dispatchNow)],
+    ...(planNow === undefined ? [] : [[PLAN_FILE, kindEnumText(PLAN_FILE, planNow, names)] as [string, string]]),
   ]);
 }

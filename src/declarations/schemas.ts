@@ -113,7 +113,9 @@ export function schemaHash(texts: ReadonlyArray<readonly [string, string]>): str
   return h.digest('hex');
 }
 
-function readSchemaFiles(dir: string): { texts: Array<[string, string]>; schemas: Map<string, Record<string, unknown>> } {
+/** The declaration schema files of `dir`, each checked to exist, to be named by its `$id`, and (together) to agree
+ * with the kind registry; throws saying which file and what to do. */
+export function readSchemaFiles(dir: string): { texts: Array<[string, string]>; schemas: Map<string, Record<string, unknown>> } {
   const texts: Array<[string, string]> = [];
   const schemas = new Map<string, Record<string, unknown>>();
   for (const file of DECLARATION_SCHEMA_FILES) {

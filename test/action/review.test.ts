@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import type { SeedAccount } from '../../src/simulator/types.js';
 import { startForwardProxy } from '../helpers/forward-proxy.js';
+import { examplesPlan } from '../helpers/examples.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { cleanupRuns, DEFAULT_SHA, ensureBuilt, runAction, type ActionRun, type RunOptions } from './harness.js';
 
@@ -179,8 +180,9 @@ describe('drift issues (dist/index.js)', () => {
     expect(open).toHaveLength(1);
     const issue = open[0]!;
     expect(issue.labels).toEqual(['qcs-gitops-drift']);
-    expect(issue.title).toMatch(/^qcs-gitops: drift in examples\/policies \(15 changes planned\)$/);
-    expect(issue.body).toContain('Plan: 11 to create, 4 to update, 0 to delete.');
+    const examples = await examplesPlan();
+    expect(issue.title).toBe(`qcs-gitops: drift in examples/policies (${examples.changes} changes planned)`);
+    expect(issue.body).toContain(examples.planLine);
     expect(issue.body.length).toBeLessThanOrEqual(65_536);
     expect(first.outputs['drift-issue']).toBe(String(issue.number));
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([`GET /repos/${REPO}/issues`, `POST /repos/${REPO}/issues`]);

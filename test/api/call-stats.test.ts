@@ -48,7 +48,7 @@ describe('call counters', () => {
     const byKind = api.stats.byKind!;
     expect(Object.values(byKind).reduce((a, b) => a + b, 0)).toBe(got.length);
     expect(byKind.auth).toBe(1);
-    for (const k of KINDS) expect(byKind[k.kind], k.kind).toBeGreaterThan(0);
+    for (const k of KINDS) expect(byKind[k.kind] ?? 0, `${k.kind}: examples/policies needs a ${k.kind} declaration (docs/adding-a-kind.md)`).toBeGreaterThan(0);
     expect(byKind.other).toBeUndefined();
     const text = formatCallStats(api.stats);
     expect(text).toMatch(new RegExp(`^API calls: ${got.length} \\(0 retries\\)`));

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KindName } from '../../src/types.js';
+import { KINDS } from '../../src/kinds/index.js';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
@@ -42,14 +43,8 @@ export const SERVER_FIELDS = ['uuid', 'createdBy', 'created', 'updatedBy', 'upda
 /** Server-managed fields of the other kinds' read forms (ids and counts). */
 const READ_ONLY_FIELDS = ['exceptionId', 'profileId', 'id', 'associatedSensorsCount', 'associatedRegistriesCount', 'ruleUuid', 'type', 'category', 'secretDetector', 'regex', 'keywords', 'groupName'];
 
-export const KIND_OF_FOLDER: Record<string, KindName> = {
-  'centralized-policy': 'CentralizedPolicy',
-  'runtime-policy': 'RuntimePolicy',
-  exception: 'Exception',
-  'sensor-profile': 'SensorProfile',
-  'secret-rule': 'SecretRule',
-  'report-schedule': 'ReportSchedule',
-};
+/** The sample folder of each kind: its schema file's name (`centralized-policy`, `report-schedule`). */
+export const KIND_OF_FOLDER: Record<string, KindName> = Object.fromEntries(KINDS.map((k) => [k.schemaFile.replace(/\.schema\.json$/, ''), k.kind]));
 
 export interface Declaration {
   apiVersion: 'qcs-gitops/v1';

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { corpus, longDescriptions } from './helpers.js';
+import { KIND_NAMES } from '../../src/kinds/index.js';
 
 const run = promisify(execFile);
 const PRELOAD = pathToFileURL(resolve('test/declarations/no-network.mjs')).href;
@@ -38,7 +39,7 @@ describe('qcs-gitops validate (built CLI, offline)', () => {
     const r = await cli('validate', 'examples/policies');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Valid: \d+ declarations in \d+ files \(\d+ SensorProfile, \d+ CentralizedPolicy, \d+ RuntimePolicy, \d+ Exception, \d+ SecretRule, \d+ ReportSchedule\)\.\n$/);
+    expect(r.stdout).toMatch(new RegExp(`^Valid: \\d+ declarations in \\d+ files \\(${KIND_NAMES.map((k) => `\\d+ ${k}`).join(', ')}\\)\\.\\n$`));
   });
 
   test('--format json on valid input', async () => {

@@ -116,7 +116,7 @@ const INVALID: Array<[string, string, (d: Doc) => void, string, RegExp]> = [
   ['SecretRule', 'missing spec', (d) => delete d.spec, '', /^missing required field 'spec'$/],
   ['SecretRule', 'missing apiVersion', (d) => delete d.apiVersion, '', /^missing required field 'apiVersion'$/],
   ['SecretRule', 'wrong apiVersion', (d) => (d.apiVersion = 'v1'), 'apiVersion', /^must be 'qcs-gitops\/v1' \(got 'v1'\)$/],
-  ['SecretRule', 'unknown kind', (d) => (d.kind = 'Secretrule'), 'kind', /^must be one of: CentralizedPolicy, .*SecretRule, ReportSchedule \(got 'Secretrule'\) — did you mean 'SecretRule'\?$/],
+  ['SecretRule', 'unknown kind', (d) => (d.kind = 'Secretrule'), 'kind', /^must be one of: CentralizedPolicy, (\w+, )*SecretRule(, \w+)* \(got 'Secretrule'\) — did you mean 'SecretRule'\?$/],
   ['SecretRule', 'metadata not a mapping', (d) => (d.metadata = 'x'), 'metadata', /^must be a mapping \(got string\)$/],
   ['SecretRule', 'empty name', (d) => (d.metadata.name = ''), 'metadata.name', /^must not be empty$/],
   ['SecretRule', 'name not a string', (d) => (d.metadata.name = 12), 'metadata.name', /^must be a string \(got integer\)$/],

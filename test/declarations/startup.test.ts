@@ -31,7 +31,7 @@ const holding = (modules: string[], marker: string) =>
 describe('start-up of offline commands', () => {
   test('validate loads no HTTP client, no simulator, no schema compiler and (plain files) no yaml', () => {
     const { modules, stdout } = loaded(['validate', 'examples/policies']);
-    expect(stdout).toMatch(/^Valid: 15 declarations/);
+    expect(stdout).toMatch(/^Valid: \d+ declarations/);
     expect(modules.some((u) => u.includes('/build/cli.js'))).toBe(true);
     expect(modules.some((u) => u.includes('/js-yaml/'))).toBe(true); // the log does see what is loaded
     expect(modules.some((u) => u.includes('/validators.generated.cjs') || u.includes('/build/chunks/'))).toBe(true);

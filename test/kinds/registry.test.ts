@@ -1,6 +1,6 @@
 // The kind is the registry: KINDS (src/kinds/index.ts) is the one list; everything that enumerates kinds is
 // derived from it or checked equal to it, and kind-specific decisions are optional Kind members with defaults.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,21 @@ function withSchemaCopy(edit: (dir: string) => void): () => unknown {
 const readJson = (dir: string, f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
 
 describe('the kind registry', () => {
+  it('every schema file is a kind\'s, or one of the files of the tool itself (no orphan schema)', () => {
+    const own = ['envelope.schema.json', 'declaration.schema.json', 'plan.schema.json', 'plan-environments.schema.json', 'project.schema.json'];
+    const kinds = new Set(KINDS.map((k) => k.schemaFile));
+    for (const f of readdirSync(SCHEMAS).filter((x) => x.endsWith('.schema.json'))) {
+      expect(own.includes(f) || kinds.has(f), `schemas/${f} is no kind's schemaFile: register its kind in src/kinds/index.ts, or remove the file`).toBe(true);
+    }
+  });
+
+  it('every kind has its tests: test/kinds/<kind>.test.ts and test/simulator/<kind>.test.ts (docs/adding-a-kind.md)', () => {
+    for (const k of KINDS) {
+      const base = k.schemaFile.replace(/\.schema\.json$/, '');
+      for (const dir of ['test/kinds', 'test/simulator']) expect(existsSync(join(dir, `${base}.test.ts`)), `${k.kind}: ${dir}/${base}.test.ts is missing`).toBe(true);
+    }
+  });
+
   it('KIND_NAMES and the declaration schema files derive from KINDS', () => {
     expect(KIND_NAMES).toEqual(KINDS.map((k) => k.kind));
     expect(DECLARATION_SCHEMA_FILES).toEqual(['envelope.schema.json', ...KINDS.map((k) => k.schemaFile), 'declaration.schema.json']);
@@ -49,9 +64,11 @@ describe('the kind registry', () => {
     expect(readJson(SCHEMAS, 'envelope.schema.json').$defs.kind.enum.slice().sort()).toEqual([...KIND_NAMES].sort());
   });
 
-  it('the committed envelope enum and dispatch are what the build generates from KINDS (npm run build rewrites them)', () => {
+  it('the committed envelope enum, dispatch and plan kind enum are what the build generates from KINDS (npm run build rewrites them)', () => {
     const read = (f: string) => readFileSync(join(SCHEMAS, f), 'utf8');
-    for (const [file, text] of registrySchemaTexts(KINDS, read('envelope.schema.json'), read('declaration.schema.json'))) expect(read(file), file).toBe(text);
+    const texts = registrySchemaTexts(KINDS, read('envelope.schema.json'), read('declaration.schema.json'), read('plan.schema.json'));
+    expect([...texts.keys()].sort()).toEqual(['declaration.schema.json', 'envelope.schema.json', 'plan.schema.json']);
+    for (const [file, text] of texts) expect(read(file), `${file}: run npm run build`).toBe(text);
   });
 
   it('generation appends a new kind and keeps the order users already read', () => {
@@ -95,6 +112,8 @@ describe('the kind registry', () => {
   });
 
   it('every kind has a simulator route, and the seed keys come from the routes', () => {
+    const routed = new Set(ALL_ROUTES.map((r) => r.kind));
+    for (const k of KIND_NAMES) expect(routed.has(k), `${k} has no simulator route: add src/simulator/routes/<kind>.ts and register it in src/simulator/routes/index.ts (docs/adding-a-kind.md)`).toBe(true);
     expect(new Set(ALL_ROUTES.map((r) => r.kind))).toEqual(new Set(KIND_NAMES));
     expect(SEED_KEYS).toEqual(ALL_ROUTES.flatMap((r) => r.seedKeys));
     expect(new Set(SEED_KEYS).size).toBe(SEED_KEYS.length);
