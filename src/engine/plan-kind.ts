@@ -12,7 +12,7 @@ import type { IgnoredDifference, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
 import { declaredKeys, desiredState, managedView, type ManagedView } from './desired.js';
 import { carriedView, carriesAll, indexLive, type Index } from './fetch.js';
-import type { PlanOptions } from './plan.js';
+import type { PlanOptions } from './plan-options.js';
 
 /** The ignored paths of one declaration: the project's for its kind, then its own (each once). */
 export function ignoreOf(decl: Pick<Declaration, 'kind' | 'ignore'>, options: Pick<PlanOptions, 'ignore'>): string[] {

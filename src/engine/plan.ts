@@ -7,37 +7,12 @@ import type { Declaration, KindName } from '../types.js';
 import type { IgnoredDifference, Plan, PlannedChange } from './model.js';
 import { applyOrder } from './order.js';
 import { forKind } from './util.js';
+import type { PlanOptions, ReadProgress } from './plan-options.js';
 import { readAll, readForPlan } from './fetch.js';
 import { eachSliced, eachSync, earlyViews, planKind, targetFilter, type InTarget, type KindPart } from './plan-kind.js';
 
 export { diff, ignoreOf } from './plan-kind.js';
-
-export interface PlanOptions {
-  /** Plan deletion of undeclared live objects of the declared kinds. */
-  prune?: boolean;
-  /** Most deletes a plan may hold without allowMassDelete (default 10). */
-  maxDeletes?: number;
-  allowMassDelete?: boolean;
-  /** Limit the plan to these objects (`Kind/name`). */
-  targets?: string[];
-  /** Told as each kind's live state arrives (the CLI renders it as a progress line; the engine never prints). */
-  onProgress?: (event: ReadProgress) => void;
-  /** Project-wide ignored spec paths by kind (qcs-gitops.yaml `ignore`), added to each declaration's metadata.ignore. */
-  ignore?: Partial<Record<string, readonly string[]>>;
-  /** With prune: delete only undeclared objects whose name matches one of these globs (--prune-match, prune.match). */
-  pruneMatch?: readonly string[];
-  /** With prune: delete only undeclared objects of these kinds (--prune-kind). */
-  pruneKinds?: readonly string[];
-}
-
-/** One kind's live state has been read. */
-export interface ReadProgress {
-  kind: KindName;
-  /** Live objects of that kind. */
-  objects: number;
-  kindsDone: number;
-  kindsTotal: number;
-}
+export type { PlanOptions, ReadProgress } from './plan-options.js';
 
 /** Whether --prune is limited (by name globs or kinds). */
 function pruneIsScoped(options: PlanOptions): boolean {

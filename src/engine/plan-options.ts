@@ -1,0 +1,29 @@
+// What a plan is asked for (kept apart from plan.ts so the per-kind planning, plan-kind.ts, needs no import of it).
+import type { KindName } from '../types.js';
+
+export interface PlanOptions {
+  /** Plan deletion of undeclared live objects of the declared kinds. */
+  prune?: boolean;
+  /** Most deletes a plan may hold without allowMassDelete (default 10). */
+  maxDeletes?: number;
+  allowMassDelete?: boolean;
+  /** Limit the plan to these objects (`Kind/name`). */
+  targets?: string[];
+  /** Told as each kind's live state arrives (the CLI renders it as a progress line; the engine never prints). */
+  onProgress?: (event: ReadProgress) => void;
+  /** Project-wide ignored spec paths by kind (qcs-gitops.yaml `ignore`), added to each declaration's metadata.ignore. */
+  ignore?: Partial<Record<string, readonly string[]>>;
+  /** With prune: delete only undeclared objects whose name matches one of these globs (--prune-match, prune.match). */
+  pruneMatch?: readonly string[];
+  /** With prune: delete only undeclared objects of these kinds (--prune-kind). */
+  pruneKinds?: readonly string[];
+}
+
+/** One kind's live state has been read. */
+export interface ReadProgress {
+  kind: KindName;
+  /** Live objects of that kind. */
+  objects: number;
+  kindsDone: number;
+  kindsTotal: number;
+}
