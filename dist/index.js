@@ -58933,6 +58933,7 @@ async function applyWorkflow(req, reporter) {
     parallelism: req.parallelism,
     live: req.live,
     ...req.sleep ? { sleep: req.sleep } : {},
+    ...req.attempts ? { attempts: req.attempts } : {},
     onStart: (change) => reporter.emit({ type: "change-started", change }),
     onRetry: (change, retry) => reporter.emit({ type: "retry", change, ...retry }),
     onResult: (r) => {

@@ -105,7 +105,9 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
     // before anything is shown or asked: a plan that is not the reviewed one is refused outright
     const check = (plan: Plan) => expectDigest !== undefined && m.checkDigest(expectDigest, plan);
     const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check });
-    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
+    // --retries also bounds the tries of a change (a create whose answer was a 503 is looked for, then sent again)
+    const attempts = flags.retries === undefined ? undefined : parsePositiveInt(flags.retries, '--retries', 5) || 1;
+    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
     if (outcome.status === 'applied' && flags.format !== 'json' && conn.simulated && !flags.state) {
       reporter.emit({ type: 'warning', message: 'Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.' });
     }

@@ -65,6 +65,8 @@ export interface ApplyRequest {
   parallelism: number;
   /** Asked before any change (the CLI's prompt); false cancels. Absent: no confirmation. */
   confirm?: () => Promise<boolean>;
+  /** Tries of a change whose failure may be passing (applyPlan's default when absent). */
+  attempts?: number;
   /** The wait between tries (tests inject one). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -94,6 +96,7 @@ export async function applyWorkflow(req: ApplyRequest, reporter: Reporter): Prom
     parallelism: req.parallelism,
     live: req.live,
     ...(req.sleep ? { sleep: req.sleep } : {}),
+    ...(req.attempts ? { attempts: req.attempts } : {}),
     onStart: (change) => reporter.emit({ type: 'change-started', change }),
     onRetry: (change, retry) => reporter.emit({ type: 'retry', change, ...retry }),
     onResult: (r) => {

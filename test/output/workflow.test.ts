@@ -110,6 +110,17 @@ it('a passing failure is reported as a retry (change started, retry, change) and
   expect(sink.stderr).toMatch(/^Exception\/c: .*503.*; trying again in 0\.5 s \(try 2 of 5\)\n$/);
 });
 
+it('attempts bounds the tries of a change (the CLI passes --retries)', async () => {
+  const { store, kind, declarations } = setUp();
+  const made = await planWorkflow({ api, kinds: [kind], declarations, options: {}, phase: 'x', report: false }, recorder());
+  store.failures.set('create:c', { times: 2, error: unavailable });
+  const two = await applyWorkflow({ api, kinds: [kind], plan: made.plan, live: made.live, parallelism: 1, attempts: 2, sleep: async () => {} }, recorder());
+  expect(two.ok).toBe(false);
+  store.failures.set('create:c', { times: 2, error: unavailable });
+  const three = await applyWorkflow({ api, kinds: [kind], plan: made.plan, live: made.live, parallelism: 1, attempts: 3, sleep: async () => {} }, recorder());
+  expect(three.ok).toBe(true);
+});
+
 describe('the reporters', () => {
   async function run(format: string, command: 'plan' | 'apply') {
     const { kind, declarations } = setUp();
