@@ -52348,6 +52348,21 @@ function stableStringify(value) {
 function sameValue(a, b) {
   return stableStringify(a) === stableStringify(b);
 }
+function identicalJson(a, b) {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b;
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!identicalJson(a[i], bb[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !identicalJson(a[k], b[k])) return false;
+  return true;
+}
 function unescapePointerToken(token) {
   return token.replace(/~1/g, "/").replace(/~0/g, "~");
 }
@@ -53073,6 +53088,10 @@ function parseDate(v) {
   return void 0;
 }
 function canonicalDate(v) {
+  if (typeof v === "string") {
+    const known = CANONICAL_OF_TEXT.get(v);
+    if (known !== void 0) return known;
+  }
   if (isBlank(v)) return void 0;
   const ms = parseDate(v);
   if (ms === void 0) return String(v);
@@ -53081,8 +53100,10 @@ function canonicalDate(v) {
     iso = new Date(ms).toISOString();
     if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
   }
+  if (typeof v === "string" && CANONICAL_OF_TEXT.size < 4096) CANONICAL_OF_TEXT.set(v, iso);
   return iso;
 }
+var CANONICAL_OF_TEXT = /* @__PURE__ */ new Map();
 var ISO_OF = /* @__PURE__ */ new Map();
 function friendlyDate(ms) {
   const iso = new Date(ms).toISOString();
@@ -57752,9 +57773,14 @@ function removeAt(o, segs) {
 function sameValue2(a, b) {
   return isDeepStrictEqual2(a, b);
 }
-function managedView(kind, spec, live, ignore = []) {
-  const want = kind.canonical(spec);
-  const have = kind.canonicalLive(live);
+function unchangedKeys(kind, spec, want, have) {
+  const managed = managedAgainst(kind, spec, want, have);
+  for (const k of managed) if (!identicalJson(want[k], have[k])) return void 0;
+  return managed;
+}
+function managedView(kind, spec, live, ignore = [], made = {}) {
+  const want = made.want ?? kind.canonical(spec);
+  const have = made.have ?? kind.canonicalLive(live);
   const managed = managedAgainst(kind, spec, want, have);
   let before = pickKeys(have, managed);
   let after = pickKeys(want, managed);
@@ -58122,16 +58148,17 @@ function tappingPages(api, onItems) {
     close: () => api.close()
   };
 }
-async function readForPlan(api, kind, decls, onItems) {
-  const items = await kind.list(onItems ? tappingPages(api, onItems) : api);
+async function readForPlan(api, kind, decls, tap) {
+  const items = await kind.list(tap ? tappingPages(api, (page) => tap.onItems(page)) : api);
   if (decls.length === 0) return items;
-  const { byName: byName2, byId } = indexLive(kind, items);
+  const { byName: byName2, byId } = tap?.indexOf?.(items) ?? indexLive(kind, items);
   const wanted = /* @__PURE__ */ new Map();
   for (const d of decls) {
     const spec = d.spec;
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
     if (candidates.length !== 1) continue;
+    if (tap?.viewedFor?.(candidates[0], d)) continue;
     const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }
@@ -58154,7 +58181,9 @@ function carriedView(kind, item) {
 var import_fast_json_patch = __toESM(require_fast_json_patch(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function ignoreOf(decl, options) {
-  return [.../* @__PURE__ */ new Set([...options.ignore?.[decl.kind] ?? [], ...decl.ignore ?? []])];
+  const project = options.ignore?.[decl.kind] ?? [];
+  if (project.length === 0 && !decl.ignore?.length) return [];
+  return [.../* @__PURE__ */ new Set([...project, ...decl.ignore ?? []])];
 }
 function pruneScopeTest(options) {
   const globs = options.pruneMatch ?? [];
@@ -58172,9 +58201,9 @@ function planKind(kind, decls, liveObjs, options, inTarget, each, early) {
   const run2 = {
     kind,
     part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
-    index: indexLive(kind, liveObjs),
+    index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: /* @__PURE__ */ new Set(),
-    early
+    early: early?.views
   };
   const step = (decl) => {
     const found = matchDeclaration(run2, decl);
@@ -58302,23 +58331,71 @@ var eachSliced = async (decls, step, done) => {
   }
   return done();
 };
-function earlyViews(kind, decls, options, inTarget) {
-  const byName2 = /* @__PURE__ */ new Map();
-  for (const d of decls) if (kind.declaredId?.(d.spec) === void 0 && inTarget(kind.kind, d.name)) byName2.set(d.name, d);
-  const views = /* @__PURE__ */ new Map();
-  const onItems = (items) => {
-    if (byName2.size === 0) return;
+var EarlyPlan = class {
+  constructor(kind, decls, options, inTarget) {
+    this.kind = kind;
+    this.options = options;
+    for (const d of decls) if (kind.declaredId?.(d.spec) === void 0 && inTarget(kind.kind, d.name)) this.declared.set(d.name, d);
+  }
+  kind;
+  options;
+  views = /* @__PURE__ */ new Map();
+  declared = /* @__PURE__ */ new Map();
+  index = { byName: /* @__PURE__ */ new Map(), byId: /* @__PURE__ */ new Map() };
+  seen = /* @__PURE__ */ new Set();
+  idClash = false;
+  /** The declarations' canonical forms, made while the first answers are awaited (prepare). */
+  wanted = /* @__PURE__ */ new Map();
+  onItems = (items) => {
+    const { kind, index } = this;
     for (const item of items) {
-      const decl = byName2.get(kind.nameOf(item));
+      const name = kind.nameOf(item);
+      const id = kind.idOf(item);
+      this.seen.add(item);
+      const same = index.byName.get(name);
+      if (same) same.push(item);
+      else index.byName.set(name, [item]);
+      if (index.byId.has(id)) this.idClash = true;
+      index.byId.set(id, item);
+      const decl = this.declared.get(name);
       if (!decl || kind.isProtected(item)) continue;
       const spec = decl.spec;
-      if (!carriesAll(kind, item, declaredKeys(kind, spec))) continue;
-      const view = managedView(kind, spec, item, ignoreOf(decl, options));
-      views.set(item, { decl, view, patch: diff(view.before, view.after) });
+      const want = this.wanted.get(decl) ?? kind.canonical(spec);
+      const have = kind.canonicalLive(item);
+      const ignore = ignoreOf(decl, this.options);
+      const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : void 0;
+      if (unchanged) {
+        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, view: { managed: unchanged, before: {}, after: {}, ignoredDiffers: [] }, patch: [] });
+        continue;
+      }
+      const view = managedView(kind, spec, item, ignore, { want, have });
+      if (!carriesAll(kind, item, view.managed)) continue;
+      this.views.set(item, { decl, view, patch: diff(view.before, view.after) });
     }
   };
-  return { onItems, views };
-}
+  /** Makes the declarations' canonical forms in slices that give the event loop back, so it runs while the API is
+   * answering (the first page comes after the token and one round trip). */
+  async prepare() {
+    let n = 0;
+    for (const d of this.declared.values()) {
+      if (++n % SLICE === 0) await yieldToLoop();
+      if (!this.wanted.has(d)) this.wanted.set(d, this.kind.canonical(d.spec));
+    }
+  }
+  /** The index of `items` when they are exactly the objects told (names shared by several in `items`' order). */
+  indexOf(items) {
+    if (this.idClash || items.length !== this.seen.size || !items.every((it) => this.seen.has(it))) return void 0;
+    const shared = [...this.index.byName.values()].filter((l) => l.length > 1);
+    if (shared.length > 0) {
+      const at2 = new Map(items.map((it, i) => [it, i]));
+      for (const l of shared) l.sort((a, b) => at2.get(a) - at2.get(b));
+    }
+    return this.index;
+  }
+  viewedFor(item, decl) {
+    return this.views.get(item)?.decl === decl;
+  }
+};
 
 // src/engine/plan.ts
 function pruneIsScoped(options) {
@@ -58458,10 +58535,10 @@ async function makePlan(api, kinds, declarations, options = {}) {
   const lists = await Promise.all(
     inPlay.map(async (k) => {
       const decls = grouped.get(k.kind) ?? [];
-      const early = earlyViews(k, decls, options, inTarget);
-      const list = await readForPlan(forKind(api, k), k, decls, early.onItems);
+      const early = new EarlyPlan(k, decls, options, inTarget);
+      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early), early.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early.views));
+      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early));
       return list;
     })
   );

@@ -6,6 +6,7 @@
 // managed either.
 import { isDeepStrictEqual } from 'node:util';
 import type { Kind } from '../kinds/types.js';
+import { identicalJson } from '../json.js';
 
 type Obj = Record<string, unknown>;
 
@@ -153,9 +154,23 @@ export interface ManagedView {
   ignoredDiffers: string[];
 }
 
-export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readonly string[] = []): ManagedView {
-  const want = kind.canonical(spec);
-  const have = kind.canonicalLive(live);
+/** The canonical forms of a declared and a live object, when already made. */
+export interface Canonical {
+  want?: Obj;
+  have?: Obj;
+}
+
+/** The keys a declaration manages when the declared and live canonical forms agree on every one of them (an
+ * unchanged object, the usual case); undefined when one differs. The quick test before a managedView and a diff. */
+export function unchangedKeys(kind: Kind, spec: Obj, want: Obj, have: Obj): Set<string> | undefined {
+  const managed = managedAgainst(kind, spec, want, have);
+  for (const k of managed) if (!identicalJson(want[k], have[k])) return undefined;
+  return managed;
+}
+
+export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readonly string[] = [], made: Canonical = {}): ManagedView {
+  const want = made.want ?? kind.canonical(spec);
+  const have = made.have ?? kind.canonicalLive(live);
   const managed = managedAgainst(kind, spec, want, have);
   let before = pickKeys(have, managed);
   let after = pickKeys(want, managed);

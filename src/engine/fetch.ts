@@ -105,19 +105,28 @@ function tappingPages(api: ApiClient, onItems: (items: unknown[]) => void): ApiC
   };
 }
 
+/** Who follows a list as its pages arrive (a plan starting its work meanwhile, engine/plan-kind.ts). */
+export interface PageTap {
+  onItems(items: unknown[]): void;
+  /** The index of the whole list, when the tap made it from the very items told. */
+  indexOf?(items: readonly unknown[]): Index | undefined;
+  /** True when the tap found that `item` carries every field `decl` manages. */
+  viewedFor?(item: unknown, decl: Declaration): boolean;
+}
+
 /** The live objects of a kind as a plan needs them: summaries, with details for the declared objects whose
- * summary lacks a field their declaration manages. `onItems` is told the list's items page by page as they arrive
- * (the plan starts its work meanwhile). */
-export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[], onItems?: (items: unknown[]) => void): Promise<unknown[]> {
-  const items = await kind.list(onItems ? tappingPages(api, onItems) : api);
+ * summary lacks a field their declaration manages. `tap` is told the list's items page by page as they arrive. */
+export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[], tap?: PageTap): Promise<unknown[]> {
+  const items = await kind.list(tap ? tappingPages(api, (page) => tap.onItems(page)) : api);
   if (decls.length === 0) return items;
-  const { byName, byId } = indexLive(kind, items);
+  const { byName, byId } = tap?.indexOf?.(items) ?? indexLive(kind, items);
   const wanted = new Map<unknown, Set<string>>();
   for (const d of decls) {
     const spec = d.spec as Obj;
     const pinned = kind.declaredId?.(spec);
     const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
     if (candidates.length !== 1) continue; // none (a create) or ambiguous (refused): no details needed
+    if (tap?.viewedFor?.(candidates[0], d)) continue; // it carries every field the declaration manages
     const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }

@@ -10,13 +10,15 @@ import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration } from '../types.js';
 import type { IgnoredDifference, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
-import { declaredKeys, desiredState, managedView, type ManagedView } from './desired.js';
-import { carriedView, carriesAll, indexLive, type Index } from './fetch.js';
+import { desiredState, managedView, unchangedKeys, type ManagedView } from './desired.js';
+import { carriedView, carriesAll, indexLive, type Index, type PageTap } from './fetch.js';
 import type { PlanOptions } from './plan-options.js';
 
 /** The ignored paths of one declaration: the project's for its kind, then its own (each once). */
 export function ignoreOf(decl: Pick<Declaration, 'kind' | 'ignore'>, options: Pick<PlanOptions, 'ignore'>): string[] {
-  return [...new Set([...(options.ignore?.[decl.kind] ?? []), ...(decl.ignore ?? [])])];
+  const project = options.ignore?.[decl.kind] ?? [];
+  if (project.length === 0 && !decl.ignore?.length) return [];
+  return [...new Set([...project, ...(decl.ignore ?? [])])];
 }
 
 /** The prune scope as a test on one undeclared object. */
@@ -60,14 +62,14 @@ export function planKind<R>(
   options: PlanOptions,
   inTarget: InTarget,
   each: (decls: readonly Declaration[], step: (decl: Declaration) => void, done: () => KindPart) => R,
-  early?: ReadonlyMap<unknown, EarlyView>,
+  early?: EarlyPlan,
 ): R {
   const run: KindRun = {
     kind,
     part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
-    index: indexLive(kind, liveObjs),
+    index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: new Set<unknown>(),
-    early,
+    early: early?.views,
   };
   const step = (decl: Declaration): void => {
     const found = matchDeclaration(run, decl);
@@ -225,23 +227,79 @@ interface EarlyView {
   patch: jsonpatch.Operation[];
 }
 
-/** Views made as pages arrive (`onItems`), used by planKind when the object matched is the one viewed. Only
- * declarations named (not pinned by id) and list items that carry every field their declaration manages are
- * viewed early; the others (detail reads, ambiguous names) are planned after the read, as always. */
-export function earlyViews(kind: Kind, decls: readonly Declaration[], options: PlanOptions, inTarget: InTarget): { onItems: (items: unknown[]) => void; views: Map<unknown, EarlyView> } {
-  const byName = new Map<string, Declaration>();
-  for (const d of decls) if (kind.declaredId?.(d.spec as Record<string, unknown>) === undefined && inTarget(kind.kind, d.name)) byName.set(d.name, d);
-  const views = new Map<unknown, EarlyView>();
-  const onItems = (items: unknown[]): void => {
-    if (byName.size === 0) return;
+/** The plan of one kind started as its list pages arrive (`onItems`): the live objects indexed by name and id, and
+ * the managed view of each declared object whose list item carries every field its declaration manages. planKind
+ * uses them when the objects it is given are the very ones told (else it indexes and views anew); readForPlan
+ * skips the detail check of the objects viewed. Declarations pinned by id are planned after the read, as always. */
+export class EarlyPlan implements PageTap {
+  readonly views = new Map<unknown, EarlyView>();
+  private readonly declared = new Map<string, Declaration>();
+  private readonly index: Index = { byName: new Map(), byId: new Map() };
+  private readonly seen = new Set<unknown>();
+  private idClash = false;
+  /** The declarations' canonical forms, made while the first answers are awaited (prepare). */
+  private readonly wanted = new Map<Declaration, Record<string, unknown>>();
+
+  constructor(
+    private readonly kind: Kind,
+    decls: readonly Declaration[],
+    private readonly options: PlanOptions,
+    inTarget: InTarget,
+  ) {
+    for (const d of decls) if (kind.declaredId?.(d.spec as Record<string, unknown>) === undefined && inTarget(kind.kind, d.name)) this.declared.set(d.name, d);
+  }
+
+  readonly onItems = (items: unknown[]): void => {
+    const { kind, index } = this;
     for (const item of items) {
-      const decl = byName.get(kind.nameOf(item));
+      const name = kind.nameOf(item);
+      const id = kind.idOf(item);
+      this.seen.add(item);
+      const same = index.byName.get(name);
+      if (same) same.push(item);
+      else index.byName.set(name, [item]);
+      if (index.byId.has(id)) this.idClash = true;
+      index.byId.set(id, item);
+      const decl = this.declared.get(name);
       if (!decl || kind.isProtected(item)) continue;
       const spec = decl.spec as Record<string, unknown>;
-      if (!carriesAll(kind, item, declaredKeys(kind, spec))) continue;
-      const view = managedView(kind, spec, item, ignoreOf(decl, options));
-      views.set(item, { decl, view, patch: diff(view.before, view.after) });
+      const want = this.wanted.get(decl) ?? kind.canonical(spec);
+      const have = kind.canonicalLive(item);
+      const ignore = ignoreOf(decl, this.options);
+      // unchanged (no ignored path): nothing to show, so no view to make and no diff to run
+      const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : undefined;
+      if (unchanged) {
+        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, view: { managed: unchanged, before: {}, after: {}, ignoredDiffers: [] }, patch: [] });
+        continue;
+      }
+      const view = managedView(kind, spec, item, ignore, { want, have });
+      if (!carriesAll(kind, item, view.managed)) continue; // its details will be read: viewed after the read
+      this.views.set(item, { decl, view, patch: diff(view.before, view.after) });
     }
   };
-  return { onItems, views };
+
+  /** Makes the declarations' canonical forms in slices that give the event loop back, so it runs while the API is
+   * answering (the first page comes after the token and one round trip). */
+  async prepare(): Promise<void> {
+    let n = 0;
+    for (const d of this.declared.values()) {
+      if (++n % SLICE === 0) await yieldToLoop();
+      if (!this.wanted.has(d)) this.wanted.set(d, this.kind.canonical(d.spec as Record<string, unknown>));
+    }
+  }
+
+  /** The index of `items` when they are exactly the objects told (names shared by several in `items`' order). */
+  indexOf(items: readonly unknown[]): Index | undefined {
+    if (this.idClash || items.length !== this.seen.size || !items.every((it) => this.seen.has(it))) return undefined;
+    const shared = [...this.index.byName.values()].filter((l) => l.length > 1);
+    if (shared.length > 0) {
+      const at = new Map(items.map((it, i) => [it, i]));
+      for (const l of shared) l.sort((a, b) => at.get(a)! - at.get(b)!);
+    }
+    return this.index;
+  }
+
+  viewedFor(item: unknown, decl: Declaration): boolean {
+    return this.views.get(item)?.decl === decl;
+  }
 }

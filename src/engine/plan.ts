@@ -9,7 +9,7 @@ import { applyOrder } from './order.js';
 import { forKind } from './util.js';
 import type { PlanOptions, ReadProgress } from './plan-options.js';
 import { readAll, readForPlan } from './fetch.js';
-import { eachSliced, eachSync, earlyViews, planKind, targetFilter, type InTarget, type KindPart } from './plan-kind.js';
+import { EarlyPlan, eachSliced, eachSync, planKind, targetFilter, type InTarget, type KindPart } from './plan-kind.js';
 
 export { diff, ignoreOf } from './plan-kind.js';
 export type { PlanOptions, ReadProgress } from './plan-options.js';
@@ -181,10 +181,10 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
   const lists = await Promise.all(
     inPlay.map(async (k) => {
       const decls = grouped.get(k.kind) ?? [];
-      const early = earlyViews(k, decls, options, inTarget);
-      const list = await readForPlan(forKind(api, k), k, decls, early.onItems);
+      const early = new EarlyPlan(k, decls, options, inTarget);
+      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early), early.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early.views));
+      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early));
       return list;
     }),
   );

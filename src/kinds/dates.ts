@@ -43,6 +43,10 @@ export function parseDate(v: unknown): number | undefined {
 /** Canonical date: ISO 8601 in UTC with milliseconds (what a reviewer reads in a plan, and one form for
  * every input: date, date-time, epoch ms); an unreadable value is kept as a string (so the difference shows). */
 export function canonicalDate(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    const known = CANONICAL_OF_TEXT.get(v);
+    if (known !== undefined) return known;
+  }
   if (isBlank(v)) return undefined;
   const ms = parseDate(v);
   if (ms === undefined) return String(v);
@@ -51,8 +55,13 @@ export function canonicalDate(v: unknown): string | undefined {
     iso = new Date(ms).toISOString();
     if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
   }
+  if (typeof v === 'string' && CANONICAL_OF_TEXT.size < 4096) CANONICAL_OF_TEXT.set(v, iso);
   return iso;
 }
+
+/** canonicalDate of the date texts met (a plan of thousands of objects parses the same few dates again and again:
+ * the epoch strings of the API, the days of the declarations). */
+const CANONICAL_OF_TEXT = new Map<string, string>();
 
 /** toISOString of the instants met (declarations share a few dates; the formatting costs ≈ 1 µs a call). */
 const ISO_OF = new Map<number, string>();

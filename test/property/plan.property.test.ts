@@ -15,7 +15,7 @@ import { resolveTarget } from '../../src/api/config.js';
 import type { ApiClient } from '../../src/api/types.js';
 import { loadAndValidate } from '../../src/declarations/validate.js';
 import { KINDS } from '../../src/kinds/index.js';
-import { fetchLive, makePlan } from '../../src/engine/plan.js';
+import { buildPlan, fetchLive, makePlan } from '../../src/engine/plan.js';
 import { exportFiles } from '../../src/export/export.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -156,6 +156,8 @@ describe('plan properties (against the simulator over HTTP)', () => {
         try {
           const declarations = await load(dir);
           const first = await makePlan(api, KINDS, declarations);
+          // the plan made as the pages arrive is the one the pure buildPlan makes from the same live state
+          expect(first.plan).toEqual(buildPlan(KINDS, declarations, first.live));
           const result = await applyPlan(api, KINDS, first.plan, { live: first.live });
           expect(result.summary.failed, JSON.stringify(result.results.filter((r) => r.status === 'failed'))).toBe(0);
           expect(result.verified).toBe(true);
@@ -182,7 +184,9 @@ describe('plan properties (against the simulator over HTTP)', () => {
           rmSync(dir, { recursive: true });
           const dir2 = writeRepo(changed);
           try {
-            const after = await makePlan(api, KINDS, await load(dir2));
+            const changedDeclarations = await load(dir2);
+            const after = await makePlan(api, KINDS, changedDeclarations);
+            expect(after.plan).toEqual(buildPlan(KINDS, changedDeclarations, after.live));
             expect(after.plan.changes.map((c) => `${c.action} ${c.kind}/${c.name}`)).toEqual([`update ${changed[mut.doc]!.kind}/${changed[mut.doc]!.name}`]);
             const ops = after.plan.changes[0]!.patch;
             expect(ops.length).toBeGreaterThan(0);
