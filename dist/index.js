@@ -58331,6 +58331,10 @@ var eachSliced = async (decls, step, done) => {
   }
   return done();
 };
+var UNCHANGED = Object.freeze({
+  view: Object.freeze({ managed: /* @__PURE__ */ new Set(), before: Object.freeze({}), after: Object.freeze({}), ignoredDiffers: Object.freeze([]) }),
+  patch: Object.freeze([])
+});
 var EarlyPlan = class {
   constructor(kind, decls, options, inTarget) {
     this.kind = kind;
@@ -58365,7 +58369,7 @@ var EarlyPlan = class {
       const ignore = ignoreOf(decl, this.options);
       const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : void 0;
       if (unchanged) {
-        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, view: { managed: unchanged, before: {}, after: {}, ignoredDiffers: [] }, patch: [] });
+        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, ...UNCHANGED });
         continue;
       }
       const view = managedView(kind, spec, item, ignore, { want, have });

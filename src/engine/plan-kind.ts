@@ -227,6 +227,13 @@ interface EarlyView {
   patch: jsonpatch.Operation[];
 }
 
+/** What planDeclared reads of an unchanged object's view (one shared value: thousands of unchanged objects
+ * allocate nothing for it). */
+const UNCHANGED: Omit<EarlyView, 'decl'> = Object.freeze({
+  view: Object.freeze({ managed: new Set<string>(), before: Object.freeze({}), after: Object.freeze({}), ignoredDiffers: Object.freeze([]) as unknown as string[] }),
+  patch: Object.freeze([]) as unknown as jsonpatch.Operation[],
+});
+
 /** The plan of one kind started as its list pages arrive (`onItems`): the live objects indexed by name and id, and
  * the managed view of each declared object whose list item carries every field its declaration manages. planKind
  * uses them when the objects it is given are the very ones told (else it indexes and views anew); readForPlan
@@ -269,7 +276,7 @@ export class EarlyPlan implements PageTap {
       // unchanged (no ignored path): nothing to show, so no view to make and no diff to run
       const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : undefined;
       if (unchanged) {
-        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, view: { managed: unchanged, before: {}, after: {}, ignoredDiffers: [] }, patch: [] });
+        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, ...UNCHANGED });
         continue;
       }
       const view = managedView(kind, spec, item, ignore, { want, have });

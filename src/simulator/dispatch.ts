@@ -123,8 +123,9 @@ function omitListFields(body: unknown, fields: readonly string[]): unknown {
   const strip = (items: unknown[]) =>
     items.map((it) => {
       if (!it || typeof it !== 'object') return it;
+      const from = it as Record<string, unknown>;
       const copy: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(it as Record<string, unknown>)) if (!omit.has(k)) copy[k] = v;
+      for (const k in from) if (!omit.has(k)) copy[k] = from[k];
       return copy;
     });
   if (Array.isArray(body)) return strip(body);
