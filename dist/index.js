@@ -52524,7 +52524,9 @@ function idFromResponse(body5, keys, what) {
       }
     }
   }
-  throw new Error(`the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body5)?.slice(0, 200)})`);
+  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body5)?.slice(0, 200)})`, {
+    hint: "The object may have been created all the same: run plan again before another apply (it shows the object if it exists)."
+  });
 }
 function seg(id) {
   return encodeURIComponent(id);

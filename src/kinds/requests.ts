@@ -1,7 +1,7 @@
 // The kind modules' API call helpers: a detail GET that may answer 404, the id in a create answer, an id as a
 // path segment.
 import type { ApiClient } from '../api/types.js';
-import { ApiError } from '../errors.js';
+import { ApiError, QcsError } from '../errors.js';
 import { isObj, optString, type Obj } from './coerce.js';
 
 /** The API answered 404. */
@@ -37,7 +37,9 @@ export function idFromResponse(body: unknown, keys: readonly string[], what: str
       }
     }
   }
-  throw new Error(`the ${what} response carries no ${keys.join('/')} (got ${JSON.stringify(body)?.slice(0, 200)})`);
+  throw new QcsError('E_BAD_RESPONSE', `the ${what} response carries no ${keys.join('/')} (got ${JSON.stringify(body)?.slice(0, 200)})`, {
+    hint: 'The object may have been created all the same: run plan again before another apply (it shows the object if it exists).',
+  });
 }
 
 /** URL path segment for an id. */
