@@ -34313,8 +34313,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate2, compare) {
-      return { validate: validate2, compare };
+    function fmtDef(validate2, compare2) {
+      return { validate: validate2, compare: compare2 };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -48734,7 +48734,7 @@ var require_duplex = __commonJS({
         }
       }
     }
-    function compare(tree1, tree2, invertible) {
+    function compare2(tree1, tree2, invertible) {
       if (invertible === void 0) {
         invertible = false;
       }
@@ -48742,7 +48742,7 @@ var require_duplex = __commonJS({
       _generate(tree1, tree2, patches, "", invertible);
       return patches;
     }
-    exports.compare = compare;
+    exports.compare = compare2;
   }
 });
 
@@ -57674,9 +57674,9 @@ function schemaSetFrom(dir, pre) {
 }
 
 // src/engine/desired.ts
-import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 function managedKeys(kind, spec, known) {
-  const isKnown = typeof known === "function" ? known : /* @__PURE__ */ ((set2) => (k) => set2.has(k))(new Set(known));
+  const knownSet = typeof known === "function" ? void 0 : new Set(known);
+  const isKnown = typeof known === "function" ? known : (k) => knownSet.has(k);
   const out = /* @__PURE__ */ new Set();
   for (const k in spec) {
     const v = spec[k];
@@ -57772,9 +57772,6 @@ function removeAt(o, segs) {
   if (typeof at2.last === "number") at2.parent[at2.last] = null;
   else delete at2.parent[at2.last];
 }
-function sameValue2(a, b) {
-  return isDeepStrictEqual2(a, b);
-}
 function unchangedKeys(kind, spec, want, have) {
   const managed = managedAgainst(kind, spec, want, have);
   for (const k of managed) if (!identicalJson(want[k], have[k])) return void 0;
@@ -57789,7 +57786,7 @@ function managedView(kind, spec, live, ignore = [], made = {}) {
   const ignoredDiffers = [];
   const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0]));
   if (paths.length > 0) {
-    for (const p of paths) if (!sameValue2(getAt(before, p.segs), getAt(after, p.segs))) ignoredDiffers.push(p.path);
+    for (const p of paths) if (!identicalJson(getAt(before, p.segs), getAt(after, p.segs))) ignoredDiffers.push(p.path);
     before = structuredClone(before);
     after = structuredClone(after);
     for (const p of paths) {
@@ -58103,6 +58100,7 @@ async function withDetails(api, kind, item) {
 }
 async function complete(api, kind, items, needs) {
   const todo = items.map((it, i) => ({ it, i })).filter(({ it }) => needs(it));
+  if (todo.length === 0) return items;
   const read = await mapLimit(todo, DETAIL_PARALLELISM, ({ it }) => withDetails(api, kind, it));
   const out = [...items];
   const gone = /* @__PURE__ */ new Set();
@@ -58245,9 +58243,13 @@ function matchDeclaration(run2, decl) {
   }
   return { match: candidates[0] };
 }
-function viewOf(kind, spec, live, ignore) {
-  const view = managedView(kind, spec, live, ignore);
-  return { view, patch: diff(view.before, view.after) };
+function compare(kind, spec, live, ignore, made = {}) {
+  const want = made.want ?? kind.canonical(spec);
+  const have = made.have ?? kind.canonicalLive(live);
+  const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : void 0;
+  if (unchanged) return { ...UNCHANGED, managed: unchanged };
+  const view = managedView(kind, spec, live, ignore, { want, have });
+  return { view, patch: diff(view.before, view.after), managed: view.managed };
 }
 function planDeclared(run2, decl, match, ignore) {
   const { kind, part, index } = run2;
@@ -58272,7 +58274,7 @@ function planDeclared(run2, decl, match, ignore) {
     return;
   }
   const early = run2.early?.get(match);
-  const { view, patch } = early?.decl === decl ? early : viewOf(kind, spec, match, ignore);
+  const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
   if (patch.length === 0) {
@@ -58350,6 +58352,7 @@ var EarlyPlan = class {
   index = { byName: /* @__PURE__ */ new Map(), byId: /* @__PURE__ */ new Map() };
   seen = /* @__PURE__ */ new Set();
   idClash = false;
+  indexed;
   /** The declarations' canonical forms, made while the first answers are awaited (prepare). */
   wanted = /* @__PURE__ */ new Map();
   onItems = (items) => {
@@ -58365,18 +58368,8 @@ var EarlyPlan = class {
       index.byId.set(id, item);
       const decl = this.declared.get(name);
       if (!decl || kind.isProtected(item)) continue;
-      const spec = decl.spec;
-      const want = this.wanted.get(decl) ?? kind.canonical(spec);
-      const have = kind.canonicalLive(item);
-      const ignore = ignoreOf(decl, this.options);
-      const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : void 0;
-      if (unchanged) {
-        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, ...UNCHANGED });
-        continue;
-      }
-      const view = managedView(kind, spec, item, ignore, { want, have });
-      if (!carriesAll(kind, item, view.managed)) continue;
-      this.views.set(item, { decl, view, patch: diff(view.before, view.after) });
+      const c = compare(kind, decl.spec, item, ignoreOf(decl, this.options), { want: this.wanted.get(decl) });
+      if (carriesAll(kind, item, c.managed)) this.views.set(item, { decl, view: c.view, patch: c.patch });
     }
   };
   /** Makes the declarations' canonical forms in slices that give the event loop back, so it runs while the API is
@@ -58388,8 +58381,13 @@ var EarlyPlan = class {
       if (!this.wanted.has(d)) this.wanted.set(d, this.kind.canonical(d.spec));
     }
   }
-  /** The index of `items` when they are exactly the objects told (names shared by several in `items`' order). */
+  /** The index of `items` when they are exactly the objects told (names shared by several in `items`' order);
+   * readForPlan and planKind ask for the same list, which is checked once. */
   indexOf(items) {
+    if (this.indexed?.items !== items) this.indexed = { items, index: this.indexFor(items) };
+    return this.indexed.index;
+  }
+  indexFor(items) {
     if (this.idClash || items.length !== this.seen.size || !items.every((it) => this.seen.has(it))) return void 0;
     const shared = [...this.index.byName.values()].filter((l) => l.length > 1);
     if (shared.length > 0) {

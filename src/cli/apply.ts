@@ -108,7 +108,7 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
     // --retries also bounds the tries of a change (a create whose answer was a 503 is looked for, then sent again)
     const attempts = flags.retries === undefined ? undefined : parsePositiveInt(flags.retries, '--retries', 5) || 1;
     const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
-    if (outcome.status === 'applied' && flags.format !== 'json' && conn.simulated && !flags.state) {
+    if (outcome.status === 'applied' && conn.simulated && !flags.state) { // a warning: the json reporter leaves it out
       reporter.emit({ type: 'warning', message: 'Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.' });
     }
     return outcome.ok ? 0 : 1;

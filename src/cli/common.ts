@@ -6,7 +6,7 @@ import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 import type { Environment } from '../project/load.js';
 import { targetOfEnvironment } from '../project/select.js';
-import { formatCallStats } from './output.js';
+import { formatCallStats } from '../output/messages.js';
 import { processSink } from '../output/events.js';
 
 export interface TargetFlags extends TargetOptions {

@@ -6,7 +6,7 @@ import { registerApply } from './apply.js';
 import { registerExport } from './export.js';
 import { registerSimulate } from './simulate.js';
 import { registerReport } from './report.js';
-import { reportError } from './output.js';
+import { reportError } from '../output/messages.js';
 import { VERSION } from '../version.js';
 import type { ExitCode, RunState } from './state.js';
 

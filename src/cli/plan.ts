@@ -29,14 +29,13 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
 
 /** The engine's modules, loaded when a command runs: start-up (`--help`, `validate`) parses none of them. */
 async function engine() {
-  const [validate, kinds, plan, workflow, reporters] = await Promise.all([
+  const [validate, kinds, plan, workflow] = await Promise.all([
     import('../declarations/validate.js'),
     import('../kinds/index.js'),
     import('../engine/plan.js'),
     import('../engine/workflow.js'),
-    import('../output/reporters.js'),
   ]);
-  return { ...validate, ...kinds, ...plan, ...workflow, ...reporters };
+  return { ...validate, ...kinds, ...plan, ...workflow };
 }
 
 export function addPlanOptions(cmd: Command): Command {

@@ -4,7 +4,6 @@
 // touch. To clear a field, declare it empty (`qids: []`, `description: ""`). Inside a declared field (a rules
 // list) the declaration is whole. `null` is how the API writes "absent", so a field declared `null` is not
 // managed either.
-import { isDeepStrictEqual } from 'node:util';
 import type { Kind } from '../kinds/types.js';
 import { identicalJson } from '../json.js';
 
@@ -14,7 +13,8 @@ type Obj = Record<string, unknown>;
  * through the kind's aliases, and known to the kind's canonical form. Keys the canonical form does not know
  * (server-managed fields pasted from an API response, `exceptionType`) are accepted and not managed. */
 export function managedKeys(kind: Kind, spec: Obj, known: Iterable<string> | ((key: string) => boolean)): Set<string> {
-  const isKnown = typeof known === 'function' ? known : ((set: Set<string>) => (k: string) => set.has(k))(new Set(known));
+  const knownSet = typeof known === 'function' ? undefined : new Set(known);
+  const isKnown = typeof known === 'function' ? known : (k: string) => knownSet!.has(k);
   const out = new Set<string>();
   for (const k in spec) {
     const v = spec[k];
@@ -141,10 +141,6 @@ function removeAt(o: unknown, segs: FieldPath): void {
   else delete at.parent[at.last];
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(a, b);
-}
-
 /** What a plan compares for one declared object: both sides restricted to the managed keys. */
 export interface ManagedView {
   managed: Set<string>;
@@ -177,7 +173,7 @@ export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readon
   const ignoredDiffers: string[] = [];
   const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0] as string));
   if (paths.length > 0) {
-    for (const p of paths) if (!sameValue(getAt(before, p.segs), getAt(after, p.segs))) ignoredDiffers.push(p.path);
+    for (const p of paths) if (!identicalJson(getAt(before, p.segs), getAt(after, p.segs))) ignoredDiffers.push(p.path);
     before = structuredClone(before);
     after = structuredClone(after);
     for (const p of paths) {

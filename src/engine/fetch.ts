@@ -45,6 +45,7 @@ export async function withDetails(api: ApiClient, kind: Kind, item: unknown): Pr
 /** Completes, in place, the items `needs` says lack something; items gone meanwhile are dropped. */
 async function complete(api: ApiClient, kind: Kind, items: unknown[], needs: (item: unknown) => boolean): Promise<unknown[]> {
   const todo = items.map((it, i) => ({ it, i })).filter(({ it }) => needs(it));
+  if (todo.length === 0) return items; // nothing to read: the very list (a page tap's index of it holds)
   const read = await mapLimit(todo, DETAIL_PARALLELISM, ({ it }) => withDetails(api, kind, it));
   const out = [...items];
   const gone = new Set<number>();

@@ -10,7 +10,7 @@ import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration } from '../types.js';
 import type { IgnoredDifference, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
-import { desiredState, managedView, unchangedKeys, type ManagedView } from './desired.js';
+import { desiredState, managedView, unchangedKeys, type Canonical, type ManagedView } from './desired.js';
 import { carriedView, carriesAll, indexLive, type Index, type PageTap } from './fetch.js';
 import type { PlanOptions } from './plan-options.js';
 
@@ -122,9 +122,15 @@ function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown } |
   return { match: candidates[0] };
 }
 
-function viewOf(kind: Kind, spec: Record<string, unknown>, live: unknown, ignore: readonly string[]): { view: ManagedView; patch: jsonpatch.Operation[] } {
-  const view = managedView(kind, spec, live, ignore);
-  return { view, patch: diff(view.before, view.after) };
+/** A declared object against its live object: the managed view and its patch, and the keys the declaration
+ * manages there. An unchanged object (no ignored path) gets the shared UNCHANGED: no view to make, no diff to run. */
+function compare(kind: Kind, spec: Record<string, unknown>, live: unknown, ignore: readonly string[], made: Canonical = {}): { view: ManagedView; patch: jsonpatch.Operation[]; managed: ReadonlySet<string> } {
+  const want = made.want ?? kind.canonical(spec);
+  const have = made.have ?? kind.canonicalLive(live);
+  const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : undefined;
+  if (unchanged) return { ...UNCHANGED, managed: unchanged };
+  const view = managedView(kind, spec, live, ignore, { want, have });
+  return { view, patch: diff(view.before, view.after), managed: view.managed };
 }
 
 /** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
@@ -151,7 +157,7 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
     return;
   }
   const early = run.early?.get(match);
-  const { view, patch } = early?.decl === decl ? early : viewOf(kind, spec, match, ignore);
+  const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
   if (patch.length === 0) {
@@ -244,6 +250,7 @@ export class EarlyPlan implements PageTap {
   private readonly index: Index = { byName: new Map(), byId: new Map() };
   private readonly seen = new Set<unknown>();
   private idClash = false;
+  private indexed?: { items: readonly unknown[]; index: Index | undefined };
   /** The declarations' canonical forms, made while the first answers are awaited (prepare). */
   private readonly wanted = new Map<Declaration, Record<string, unknown>>();
 
@@ -269,19 +276,9 @@ export class EarlyPlan implements PageTap {
       index.byId.set(id, item);
       const decl = this.declared.get(name);
       if (!decl || kind.isProtected(item)) continue;
-      const spec = decl.spec as Record<string, unknown>;
-      const want = this.wanted.get(decl) ?? kind.canonical(spec);
-      const have = kind.canonicalLive(item);
-      const ignore = ignoreOf(decl, this.options);
-      // unchanged (no ignored path): nothing to show, so no view to make and no diff to run
-      const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : undefined;
-      if (unchanged) {
-        if (carriesAll(kind, item, unchanged)) this.views.set(item, { decl, ...UNCHANGED });
-        continue;
-      }
-      const view = managedView(kind, spec, item, ignore, { want, have });
-      if (!carriesAll(kind, item, view.managed)) continue; // its details will be read: viewed after the read
-      this.views.set(item, { decl, view, patch: diff(view.before, view.after) });
+      const c = compare(kind, decl.spec as Record<string, unknown>, item, ignoreOf(decl, this.options), { want: this.wanted.get(decl) });
+      // an item lacking a managed field is read in detail, and compared after the read
+      if (carriesAll(kind, item, c.managed)) this.views.set(item, { decl, view: c.view, patch: c.patch });
     }
   };
 
@@ -295,8 +292,14 @@ export class EarlyPlan implements PageTap {
     }
   }
 
-  /** The index of `items` when they are exactly the objects told (names shared by several in `items`' order). */
+  /** The index of `items` when they are exactly the objects told (names shared by several in `items`' order);
+   * readForPlan and planKind ask for the same list, which is checked once. */
   indexOf(items: readonly unknown[]): Index | undefined {
+    if (this.indexed?.items !== items) this.indexed = { items, index: this.indexFor(items) };
+    return this.indexed.index;
+  }
+
+  private indexFor(items: readonly unknown[]): Index | undefined {
     if (this.idClash || items.length !== this.seen.size || !items.every((it) => this.seen.has(it))) return undefined;
     const shared = [...this.index.byName.values()].filter((l) => l.length > 1);
     if (shared.length > 0) {

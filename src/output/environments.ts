@@ -6,7 +6,7 @@ import { renderPlanJson, planToJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
 import { renderFindingsText } from '../render/governance.js';
-import { reportError } from '../cli/output.js';
+import { reportError } from './messages.js';
 import type { Sink } from './events.js';
 
 export interface EnvOutcome {

@@ -53,9 +53,9 @@ class ProgressLine {
     }
   }
 
-  /** Writes a line of the document where the live line stands (it is drawn again below). */
-  print(sink: Sink, text: string): void {
-    this.line.print({ write: (t: string) => (sink.out(t), true) } as unknown as NodeJS.WritableStream, text);
+  /** Writes `text` with `write` (stdout's or stderr's) where the live line stands; the line is drawn again below. */
+  print(write: (text: string) => void, text: string): void {
+    this.line.print({ write: (t: string) => (write(t), true) } as unknown as NodeJS.WritableStream, text);
   }
 
   stop(): void {
@@ -86,7 +86,7 @@ abstract class CliReporter implements Reporter {
   emit(e: RunEvent): void {
     this.progressLine.handle(e);
     if (e.type === 'cancelled') this.o.sink.err('Apply cancelled: nothing was changed.\n');
-    else if (e.type === 'retry') this.progressLine.print({ out: this.o.sink.err, err: this.o.sink.err }, retryLine(e));
+    else if (e.type === 'retry') this.progressLine.print(this.o.sink.err, retryLine(e));
     else if (e.type === 'message' || (e.type === 'warning' && this.showsWarnings)) this.o.sink.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
     else this.document(e);
   }
@@ -97,7 +97,7 @@ abstract class CliReporter implements Reporter {
 
   /** Writes a line of the document where the progress line stands. */
   protected print(text: string): void {
-    this.progressLine.print(this.o.sink, text);
+    this.progressLine.print(this.o.sink.out, text);
   }
 
   protected abstract readonly showsWarnings: boolean;

@@ -10,7 +10,7 @@ import { makePlan } from '../../src/engine/plan.js';
 import { KINDS } from '../../src/kinds/index.js';
 import { loadDeclarations } from '../../src/declarations/validate.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { formatCallStats } from '../../src/cli/output.js';
+import { formatCallStats } from '../../src/output/messages.js';
 import { cliIsStale, runCli } from '../helpers/cli.js';
 
 describe('endpoint templates', () => {

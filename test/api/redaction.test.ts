@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createClient } from '../../src/api/client.js';
 import { resolveTarget } from '../../src/api/config.js';
 import type { ApiClient } from '../../src/api/types.js';
-import { reportError } from '../../src/cli/output.js';
+import { reportError } from '../../src/output/messages.js';
 import { makeJwt } from './helpers.js';
 
 const PASSWORD = 'Pa55-RECOGNISABLE-password-7f3e';

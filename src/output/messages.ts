@@ -1,4 +1,4 @@
-// How errors and diagnostics reach the terminal. Messages never include credentials: the client
+// How errors, diagnostics and the call counts reach the terminal. Messages never include credentials: the client
 // never puts them in errors, and `redact` scrubs anything that looks like a bearer token or a known secret.
 import { QcsError, ValidationError, ApiError, PlanError, formatDiagnostic } from '../errors.js';
 import { redact } from '../redact.js';
