@@ -58810,6 +58810,7 @@ var ApplyRun = class {
   async bulkUpdate(kind, updates) {
     const items = [];
     for (const c of updates) {
+      this.options.onStart?.(c);
       try {
         const live = await this.readLive(kind, c.id);
         if (live === void 0) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });

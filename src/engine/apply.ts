@@ -240,6 +240,7 @@ class ApplyRun {
   private async bulkUpdate(kind: Kind, updates: PlannedChange[]): Promise<void> {
     const items: Array<{ c: PlannedChange; live: unknown }> = [];
     for (const c of updates) {
+      this.options.onStart?.(c);
       try {
         const live = await this.readLive(kind, c.id!);
         if (live === undefined) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: { code: 'E_GONE', message: `${c.kind}/${c.name} no longer exists` } });
