@@ -13,16 +13,27 @@ const RENEW_MARGIN_MS = 5 * 60 * 1000;
 /** How long a JWT fetched at `now` stays valid, in ms: `exp - iat` when both claims are there (immune
  * to clock skew), else `exp - now`; undefined when it cannot be read or makes no sense. */
 export function jwtLifetimeMs(jwt: string, now: number): number | undefined {
+  const { issuedAt, expiresAt } = claimsOf(jwt);
+  if (expiresAt === undefined) return undefined;
+  const life = issuedAt !== undefined ? (expiresAt - issuedAt) * 1000 : expiresAt * 1000 - now;
+  return life > 0 ? life : undefined;
+}
+
+/** The `iat` and `exp` claims of a JWT (epoch seconds), where readable; never the token itself. */
+export function claimsOf(jwt: string): { issuedAt?: number; expiresAt?: number } {
   const parts = jwt.split('.');
-  if (parts.length !== 3) return undefined;
+  if (parts.length !== 3) return {};
   try {
     const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { exp?: unknown; iat?: unknown };
-    const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    if (!num(payload.exp)) return undefined;
-    const life = num(payload.iat) ? (payload.exp - payload.iat) * 1000 : payload.exp * 1000 - now;
-    return life > 0 ? life : undefined;
+    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const out: { issuedAt?: number; expiresAt?: number } = {};
+    const iat = num(payload.iat);
+    const exp = num(payload.exp);
+    if (iat !== undefined) out.issuedAt = iat;
+    if (exp !== undefined) out.expiresAt = exp;
+    return out;
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -47,6 +58,11 @@ export class TokenManager {
     private readonly now: () => number,
   ) {
     this.givenToken = credentials.token;
+  }
+
+  /** Where the token in use comes from: the one given (QUALYS_TOKEN), or POST /auth with the username/password. */
+  get source(): 'token' | 'password' {
+    return this.givenToken ? 'token' : 'password';
   }
 
   get canRenew(): boolean {

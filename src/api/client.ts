@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { QcsError } from '../errors.js';
 import { redact, registerSecret } from '../redact.js';
 import { isLoopbackHost, type ResolvedTarget } from './config.js';
-import { TokenManager, tokenFromAnswer, tokenRefused } from './auth.js';
+import { claimsOf, TokenManager, tokenFromAnswer, tokenRefused } from './auth.js';
 import { apiErrorFrom, redirectError } from './errors.js';
 import { collectPages, DEFAULT_PAGE_SIZE } from './paginate.js';
 import { PathResolver } from './resolve-path.js';
@@ -14,7 +14,7 @@ import { RetryingSender } from './retrying.js';
 import { header } from './retry.js';
 import { emptyStats } from './stats.js';
 import { ownDispatcher, send, type Wire } from './transport.js';
-import type { ApiClient, ApiStats, ListOptions, RequestOptions } from './types.js';
+import type { ApiClient, ApiStats, ListOptions, RequestOptions, TokenClaims } from './types.js';
 import {
   buildQuery,
   lowerHeaders,
@@ -156,6 +156,10 @@ class HttpApiClient implements ApiClient {
     return this.resolvePathAs(undefined, candidates);
   }
 
+  async tokenClaims(): Promise<TokenClaims> {
+    return { ...claimsOf(await this.tokens.token()), source: this.tokens.source };
+  }
+
   resolvePathAs(label: string | undefined, candidates: string[]): Promise<string> {
     return this.paths.resolve(label, candidates);
   }
@@ -185,7 +189,12 @@ class HttpApiClient implements ApiClient {
 
   private send(x: Exchange): Promise<RawResponse> {
     if (this.closed) return Promise.reject(new QcsError('E_CLOSED', 'the API client was closed'));
-    return send(this.wire, x);
+    const observe = this.o.observe;
+    if (!observe) return send(this.wire, x);
+    return send(this.wire, x).then((res) => {
+      observe({ method: x.method, path: x.shownPath, status: res.status, headers: res.headers });
+      return res;
+    });
   }
 
   private debug(line: string): void {

@@ -31,6 +31,9 @@ export interface ApiClient {
   /** The first of `candidates` that the gateway serves (a GET that does not answer 404), remembered for the run.
    * Used for the secret-rule path (`/v1.3/secretrule`, falling back to `/v1.3/secretDetector`). */
   resolvePath(candidates: string[]): Promise<string>;
+  /** The claims of the token in use (fetched first when there is none yet): never the token. The HTTP client has
+   * it; test doubles may not. */
+  tokenClaims?(): Promise<TokenClaims>;
   /** Counts of calls made so far (every HTTP exchange, retries and /auth included); the HTTP client fills every field,
    * test doubles may count calls and retries only. */
   readonly stats: ApiStats;
@@ -38,6 +41,14 @@ export interface ApiClient {
    * connections, token, limits and counters. */
   forKind?(label: string): ApiClient;
   close(): Promise<void>;
+}
+
+export interface TokenClaims {
+  /** Epoch seconds (the JWT's `iat` / `exp`), when the token carries them. */
+  issuedAt?: number;
+  expiresAt?: number;
+  /** A token given as it is (QUALYS_TOKEN), or one fetched from POST /auth with the username/password. */
+  source: 'token' | 'password';
 }
 
 export interface ApiStats {

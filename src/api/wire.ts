@@ -32,6 +32,18 @@ export interface ClientOptions {
   now?: () => number;
   /** Injectable randomness for the jitter, in [0, 1). */
   random?: () => number;
+  /** Told every answer's status and headers (never its body), /auth included: `doctor` reads the gateway's
+   * `Date` and `X-RateLimit-*` headers through it. */
+  observe?: (answer: ObservedAnswer) => void;
+}
+
+/** What `observe` is told of one exchange. */
+export interface ObservedAnswer {
+  method: Method;
+  /** `/auth` or `/csapi/...`, without query. */
+  path: string;
+  status: number;
+  headers: HeaderMap;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -70,6 +82,7 @@ export interface Exchange {
 /** The options with every default filled in (the number ones checked: non-negative, and at least 1 where a count). */
 export type ResolvedOptions = Required<Pick<ClientOptions, keyof typeof DEFAULTS>> & {
   debug?: (line: string) => void;
+  observe?: (answer: ObservedAnswer) => void;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random: () => number;
@@ -84,6 +97,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     requestTimeoutMs: Math.max(1, positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 'requestTimeoutMs')),
     maxResponseBytes: positive(options.maxResponseBytes, DEFAULTS.maxResponseBytes, 'maxResponseBytes'),
     debug: options.debug,
+    observe: options.observe,
     sleep: options.sleep ?? defaultSleep,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

@@ -1,6 +1,7 @@
 // Options and set-up shared by the commands that talk to the CS API (plan, apply, export).
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../api/types.js';
+import type { ClientOptions } from '../api/wire.js';
 import { resolveTarget, type TargetOptions } from '../api/config.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
@@ -60,7 +61,7 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
 }
 
 /** Connects to the gateway of `env` (an environment of the project file) when given, else of the flags and QUALYS_* variables. */
-export async function connect(flags: TargetFlags, env?: Environment): Promise<Connection> {
+export async function connect(flags: TargetFlags, env?: Environment, extra: Pick<ClientOptions, 'observe'> = {}): Promise<Connection> {
   const { createClient } = await import('../api/client.js'); // loaded only by the commands that talk to the API
   const debug = flags.debug ? (line: string) => processSink.err(redact(line) + '\n') : undefined;
   const warn = (line: string) => processSink.err(redact(`Warning: ${line}`) + '\n');
@@ -71,6 +72,7 @@ export async function connect(flags: TargetFlags, env?: Environment): Promise<Co
     retries: parsePositiveInt(flags.retries, '--retries', 6) || 1,
     maxRetryWaitMs: parsePositiveInt(flags.maxRetryWait, '--max-retry-wait', 60) * 1000,
     requestTimeoutMs: (parsePositiveInt(flags.requestTimeout, '--request-timeout', 30) || 30) * 1000,
+    ...extra,
   };
   if (flags.simulator) {
     const { startSimulator } = await import('../simulator/index.js');

@@ -6,6 +6,7 @@ import { registerApply } from './apply.js';
 import { registerExport } from './export.js';
 import { registerSimulate } from './simulate.js';
 import { registerReport } from './report.js';
+import { registerDoctor } from './doctor.js';
 import { reportError } from '../output/messages.js';
 import { VERSION } from '../version.js';
 import type { ExitCode, RunState } from './state.js';
@@ -24,6 +25,7 @@ export function buildProgram(state: RunState): Command {
   registerExport(program, state);
   registerSimulate(program, state);
   registerReport(program, state);
+  registerDoctor(program, state);
   return program;
 }
 

@@ -74,6 +74,10 @@ export function dispatch(c: DispatchContext, r: Incoming): Outcome {
   }
   const denied = c.auth.deny(who.user, match.routes.kind, match.routes.permission, actionOf(method));
   if (denied) return { answer: withRl({ status: 403, body: errorBody(403, denied, now) }) };
+  if (method === 'GET' && match.rest.length === 0 && c.faults.listMissing(match.routes.kind)) {
+    rec.fault = 'list-missing';
+    return { answer: withRl({ status: 404, body: errorBody(404, `No such path: ${url.pathname}`, now) }) };
+  }
   return runRoute(c, r, match, who.user.username, withRl);
 }
 
@@ -97,7 +101,8 @@ function runRoute(c: DispatchContext, r: Incoming, match: Match, user: string, w
     throw e;
   }
   if (result.mutated) c.save();
-  const listed = method === 'GET' && match.rest.length === 0 ? omitListFields(result.body, c.faults.listOmits(match.routes.kind)) : result.body;
+  const isList = method === 'GET' && match.rest.length === 0;
+  const listed = isList ? reshapeList(omitListFields(result.body, c.faults.listOmits(match.routes.kind)), c.faults.listShape(match.routes.kind)) : result.body;
   const answer = withRl({ status: result.status, body: listed });
   if (result.created && c.faults.loseCreate()) return { answer, lost: true };
   return { answer };
@@ -132,6 +137,17 @@ function omitListFields(body: unknown, fields: readonly string[]): unknown {
   const o = body as Record<string, unknown>;
   for (const key of ['data', 'content']) if (Array.isArray(o[key])) return { ...o, [key]: strip(o[key] as unknown[]) };
   return body;
+}
+
+/** A list answer in the shape a fault forces: `{data, count}`, a bare array, or `{content}` without a total. */
+function reshapeList(body: unknown, shape: 'data' | 'array' | 'content' | undefined): unknown {
+  if (!shape || body === null || typeof body !== 'object') return body;
+  const o = body as Record<string, unknown>;
+  const items = Array.isArray(body) ? body : Array.isArray(o.data) ? o.data : Array.isArray(o.content) ? o.content : undefined;
+  if (!items) return body;
+  if (shape === 'array') return items;
+  if (shape === 'content') return { content: items };
+  return { data: items, count: typeof o.count === 'number' || typeof o.count === 'string' ? o.count : items.length };
 }
 
 function matchRoute(segs: string[]): Match | undefined {

@@ -103,6 +103,16 @@ export class Faults {
     return this.cfg.secretDetectorOnly === true;
   }
 
+  /** The shape a kind's list is forced into (`listShapes`), if any. */
+  listShape(kind: string): 'data' | 'array' | 'content' | undefined {
+    return (this.cfg.listShapes as Record<string, 'data' | 'array' | 'content'> | undefined)?.[kind];
+  }
+
+  /** Whether a kind's list endpoint answers 404 (`listMissing`). */
+  listMissing(kind: string): boolean {
+    return (this.cfg.listMissing as string[] | undefined)?.includes(kind) ?? false;
+  }
+
   /** The fields a kind's list items leave out (`listOmits`); empty when none. */
   listOmits(kind: string): readonly string[] {
     return (this.cfg.listOmits as Record<string, string[]> | undefined)?.[kind] ?? [];
@@ -135,5 +145,13 @@ function validate(c: FaultConfig): void {
     const ok = !!lo && typeof lo === 'object' && !Array.isArray(lo)
       && Object.values(lo).every((v) => Array.isArray(v) && v.every((f) => typeof f === 'string' && f !== ''));
     if (!ok) throw new RangeError('listOmits must be { <Kind>: [field, ...] }, e.g. { "Exception": ["qids"] }');
+  }
+  if (c.listShapes !== undefined) {
+    const ls = c.listShapes as unknown;
+    const ok = !!ls && typeof ls === 'object' && !Array.isArray(ls) && Object.values(ls).every((v) => v === 'data' || v === 'array' || v === 'content');
+    if (!ok) throw new RangeError('listShapes must be { <Kind>: "data" | "array" | "content" }, e.g. { "Exception": "array" }');
+  }
+  if (c.listMissing !== undefined && !(Array.isArray(c.listMissing) && c.listMissing.every((k) => typeof k === 'string' && k !== ''))) {
+    throw new RangeError('listMissing must be a list of kind names, e.g. ["Exception"]');
   }
 }

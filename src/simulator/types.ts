@@ -49,6 +49,11 @@ export interface FaultConfig {
    * exceptions as the documented GET without includeQids=true answers them. Models a gateway whose list lacks a field.
    */
   listOmits?: Partial<Record<KindName, string[]>>;
+  /** A kind's list answered in another shape than its route's (`{data, count}`, a bare array, or `{content}`
+   * without a total): models a gateway that contradicts a list-shape assumption (for `doctor`). */
+  listShapes?: Partial<Record<KindName, 'data' | 'array' | 'content'>>;
+  /** Kinds whose list endpoint answers 404 (its details, writes and other paths still work). */
+  listMissing?: KindName[];
   /** PRNG seed for the random shares; setting it restarts the sequence. */
   seed?: number;
 }
@@ -87,7 +92,7 @@ export interface RecordedRequest {
   /** Epoch ms at arrival. */
   time: number;
   /** Set when a fault decided the outcome. */
-  fault?: 'latency-spike' | 'rate-limited' | 'error' | 'reset' | 'lost-answer';
+  fault?: 'latency-spike' | 'rate-limited' | 'error' | 'reset' | 'lost-answer' | 'list-missing';
   /** Username of the caller, when the token was valid. */
   user?: string;
 }
