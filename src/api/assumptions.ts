@@ -148,8 +148,3 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   a('report-schedule/simulator-store', 'the simulator stores what a POST or PUT sends and nothing else', SIM),
   a('report-schedule/permissions', 'report permissions are named CS.REPORT.<VIEW|CREATE|UPDATE|DELETE>', { type: 'error-body' }),
 ];
-
-/** The assumption of an id (tests, the doctor's report). */
-export function assumptionById(id: string): Assumption | undefined {
-  return ASSUMPTIONS.find((x) => x.id === id);
-}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/simulator/index.js';
-import type { SimulatorHandle, StartOptions } from '../../src/simulator/types.js';
+import type { SimulatorHandle, SimulatorOptions } from '../../src/simulator/types.js';
 import { cliIsStale, ROOT, runCli } from '../helpers/cli.js';
 
 const SEED = JSON.parse(readFileSync(join(ROOT, 'examples/simulator/seed.json'), 'utf8')) as Record<string, unknown>;
@@ -24,7 +24,7 @@ beforeAll(() => {
   if (cliIsStale()) throw new Error('build/cli.js is older than src/: run `npm run build` (npm test does it)');
 });
 
-async function doctor(opts: Partial<StartOptions>, args: string[] = [], user = { username: 'qcs-demo', password: 'qcs-demo-password' }) {
+async function doctor(opts: Partial<SimulatorOptions>, args: string[] = [], user = { username: 'qcs-demo', password: 'qcs-demo-password' }) {
   sim = await startSimulator({ seed: FULL_SEED, ...opts });
   const env = { QUALYS_GATEWAY_URL: sim.url, QUALYS_USERNAME: user.username, QUALYS_PASSWORD: user.password };
   return runCli(['doctor', ...args], env);
