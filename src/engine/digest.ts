@@ -1,5 +1,5 @@
-// The digest of a plan: what a reviewer approved, as one sha256. For each change its kind, name, action and
-// every field's old → new value (the plan's field diff), in a stable order. Nothing else — no timestamps, ids,
+// The digest of a plan: what a reviewer approved, as one sha256. For each change its kind, name, action (a
+// rename's old name) and every field's old → new value (the plan's field diff), in a stable order. Nothing else — no timestamps, ids,
 // counts of unchanged or unmanaged objects, live fingerprints — so an unrelated edit elsewhere in the account
 // keeps the digest, and any change to what would be applied moves it. Pure.
 import { PlanError } from '../errors.js';
@@ -19,6 +19,8 @@ interface DigestEntry {
   name: string;
   action: string;
   fields: DigestField[];
+  /** A rename's old name (absent otherwise, so the digests of other changes stay as they were). */
+  from?: string;
 }
 
 export interface PlanDigests {
@@ -52,7 +54,7 @@ function fieldsOf(c: PlannedChange): DigestField[] {
 }
 
 function entryOf(c: PlannedChange): DigestEntry {
-  return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c) };
+  return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c), ...(c.renamedFrom !== undefined ? { from: c.renamedFrom } : {}) };
 }
 
 /** The changes' entries, each serialized once (sorted keys), in digest order: kind, name, action, then content. */
