@@ -28,7 +28,8 @@ import { environmentOf, loadProject, type Environment, type Project } from '../p
 import { loadOptionsFor, pathsFor, targetOfEnvironment } from '../project/select.js';
 import { currentTime, exceptionFindings } from '../governance/findings.js';
 import { findingsSummary } from '../render/governance.js';
-import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
+import { baseOf, decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
+import { planBase } from '../project/base.js';
 import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
 import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
@@ -119,13 +120,19 @@ async function selectProject(inputs: ActionInputs): Promise<{ project: Project; 
   return { project, environment };
 }
 
-async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Planned> {
+async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: EventContext): Promise<Planned> {
   const { project, environment } = await selectProject(inputs);
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics); // warnings only
   const findings = exceptionFindings(declarations, project.governance, currentTime());
   annotate(findings); // governance: error or warning level on the line of the field
+  // git history says what was removed: the pull request's base, or the commit a push to the default branch replaced
+  const baseRef = baseOf(event);
+  const since = baseRef === undefined ? undefined : await planBase({ ref: baseRef, argPaths: inputs.paths, config: inputs.config, env: inputs.environment, fetchMissing: true }, declarations);
+  if (since) core.info(`Removals and renames are planned against the base commit ${baseRef}.`);
+  for (const w of since?.warnings ?? []) core.warning(redact(w));
+  const prune = inputs.prune || !!project.prune.always;
   const api = connect(inputs, environment);
   try {
     const file = await planFilePath(env);
@@ -134,11 +141,19 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
         api,
         kinds: KINDS,
         declarations,
-        options: { prune: inputs.prune, maxDeletes: inputs.maxDeletes, ignore: project.ignore, ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}) },
+        options: {
+          prune,
+          maxDeletes: inputs.maxDeletes,
+          ignore: project.ignore,
+          ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}),
+          ...(project.prune.kinds?.length ? { pruneKinds: project.prune.kinds } : {}),
+          ...since?.options,
+        },
         phase: 'plan: reading the live state',
         environment: environment?.name,
         findings,
-        save: { file, gateway: api.gateway, paths: inputs.paths, prune: inputs.prune },
+        save: { file, gateway: api.gateway, paths: inputs.paths, prune },
+        ...(since ? { base: since.base } : {}),
       },
       actionReporter(),
     );
@@ -181,7 +196,7 @@ async function reportDrift(inputs: ActionInputs, event: EventContext, env: NodeJ
 }
 
 async function runPlan(inputs: ActionInputs, review: ReviewInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const { plan, api } = await planStep(inputs, env);
+  const { plan, api } = await planStep(inputs, env, event);
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
@@ -211,7 +226,7 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
   // Without auto-approve, nothing is applied unless it is the plan reviewed on the merged pull request.
   const reviewed = review.autoApprove ? undefined : await reviewedPlan(inputs, event, env);
   if (review.autoApprove) core.info('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
-  const { plan, live, api } = await planStep(inputs, env);
+  const { plan, live, api } = await planStep(inputs, env, event);
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);

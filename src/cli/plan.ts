@@ -58,18 +58,21 @@ export function addPlanOptions(cmd: Command): Command {
 
 /** The plan options of the flags and the project file (its ignores and prune scope). */
 export function planOptionsFrom(flags: PlanFlags, project?: Project): PlanOptions {
-  const kinds = flags.pruneKind ?? [];
-  if (!flags.prune && (flags.pruneMatch?.length || kinds.length)) {
+  // the project file's `prune: { always: true }` prunes on every plan, within its scope
+  const prune = !!flags.prune || !!project?.prune.always;
+  if (!prune && (flags.pruneMatch?.length || flags.pruneKind?.length)) {
     throw new UsageError(`${flags.pruneMatch?.length ? '--prune-match' : '--prune-kind'} limits --prune, which was not given`, 'Add --prune to delete undeclared objects (only those in the scope).');
   }
-  for (const k of kinds) {
-    if ((KIND_NAMES as readonly string[]).includes(k)) continue;
+  const kinds = (flags.pruneKind ?? []).map((k) => {
+    const known = KIND_NAMES.find((n) => n.toLowerCase() === k.toLowerCase());
+    if (known) return known;
     const guess = suggest(k, [...KIND_NAMES]);
     throw new UsageError(`--prune-kind ${k}: unknown kind${guess ? ` — did you mean '${guess}'?` : ''}`, `The kinds are: ${KIND_NAMES.join(', ')}`);
-  }
+  });
+  kinds.push(...(project?.prune.kinds ?? []));
   const pruneMatch = [...new Set([...(project?.prune.match ?? []), ...(flags.pruneMatch ?? [])])];
   return {
-    prune: !!flags.prune,
+    prune,
     maxDeletes: parsePositiveInt(flags.maxDeletes, '--max-deletes', 10),
     allowMassDelete: !!flags.allowMassDelete,
     targets: flags.target,

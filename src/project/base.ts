@@ -9,7 +9,7 @@ import { KIND_NAMES } from '../kinds/index.js';
 import type { Declaration } from '../types.js';
 import { PROJECT_FILES, defaultProject, parseProject, type Environment, type Project } from './load.js';
 import { loadOptionsFor } from './select.js';
-import { listTree, readBlobs, realish, repoPath, resolveCommit, shortSha, workTreeOf } from './git.js';
+import { fetchCommit, listTree, readBlobs, realish, repoPath, resolveCommit, shortSha, workTreeOf } from './git.js';
 
 /** One object declared at the base: its kind and name, and where it stood (repository-relative file, and its rank
  * among the named documents of that file). */
@@ -40,12 +40,14 @@ export interface BaseRequest {
   /** --env, if given. */
   env?: string;
   cwd?: string;
+  /** When the commit (a full sha) is missing, as in a shallow clone, fetch it from `origin` (the Action does). */
+  fetchMissing?: boolean;
 }
 
 const YAML_EXT = /\.ya?ml$/i;
 
 /** Where the declarations' git repository is, and the commit REF names; exit-1 errors when either cannot be found. */
-async function locate(ref: string, anchors: readonly string[]): Promise<{ top: string; commit: string; short: string }> {
+async function locate(ref: string, anchors: readonly string[], fetchMissing = false): Promise<{ top: string; commit: string; short: string }> {
   let top: string | undefined;
   for (const p of anchors) {
     const t = await workTreeOf(p);
@@ -55,9 +57,10 @@ async function locate(ref: string, anchors: readonly string[]): Promise<{ top: s
     if (top !== undefined && t !== top) throw new QcsError('E_GIT_REPO', `--base ${ref}: the declaration paths are in different git repositories (${top} and ${t})`, { hint: 'Plan each repository on its own.' });
     top = t;
   }
-  const commit = await resolveCommit(top!, ref);
+  let commit = await resolveCommit(top!, ref);
+  if (commit === undefined && fetchMissing && /^[0-9a-f]{40,64}$/.test(ref) && (await fetchCommit(top!, ref))) commit = ref;
   if (commit === undefined) {
-    throw new QcsError('E_GIT_REF', `--base ${ref}: no such commit in the git repository ${top}`, {
+    throw new QcsError('E_GIT_REF', `--base ${ref}: no such commit in the git repository ${top}${fetchMissing ? ' (fetching it from origin failed too)' : ''}`, {
       hint: 'Name a commit, branch or tag that exists (HEAD~1, origin/main, a sha). In a shallow clone (actions/checkout fetches one commit by default) fetch it first, or check out with fetch-depth: 0.',
     });
   }
@@ -101,7 +104,7 @@ function filesOf(all: Awaited<ReturnType<typeof listTree>>, rel: string) {
  * `unreadable` (never guessed at). */
 export async function loadBase(req: BaseRequest): Promise<Base> {
   const cwd = req.cwd ?? process.cwd();
-  const { top, commit, short } = await locate(req.ref, req.argPaths.length ? req.argPaths : [req.config ?? cwd]);
+  const { top, commit, short } = await locate(req.ref, req.argPaths.length ? req.argPaths : [req.config ?? cwd], req.fetchMissing);
   const project = await projectAtBase(top, commit, req, cwd);
   let env: Environment | undefined;
   if (req.env !== undefined) env = project?.environments[req.env];

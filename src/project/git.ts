@@ -142,3 +142,16 @@ export async function readBlobs(top: string, objects: readonly string[]): Promis
   }
   return out;
 }
+
+/** Fetches one commit (and only it: `--depth=1`) from `origin` into a shallow clone that lacks it. True when the
+ * commit is there afterwards. */
+export async function fetchCommit(top: string, sha: string): Promise<boolean> {
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) return false;
+  try {
+    await runGit(top, ['fetch', '--no-tags', '--no-write-fetch-head', '--depth=1', 'origin', sha], { maxBytes: 1024 * 1024 });
+  } catch (e) {
+    if (e instanceof QcsError && (e as { exitCode?: unknown }).exitCode !== undefined) return false;
+    throw e;
+  }
+  return (await resolveCommit(top, sha)) !== undefined;
+}
