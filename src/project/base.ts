@@ -3,9 +3,9 @@
 // with the same paths, project file and environment resolution as at REF (the project file and the environment's
 // paths and values are those of the commit), from git objects only: the work tree is never checked out or changed.
 import { join, relative, resolve, sep } from 'node:path';
-import { QcsError, ValidationError } from '../errors.js';
+import { QcsError, ValidationError, type Diagnostic } from '../errors.js';
 import { parseText, transformDocuments, MAX_FILE_BYTES } from '../declarations/load.js';
-import { KIND_NAMES } from '../kinds/index.js';
+import { KIND_NAMES, kindByName } from '../kinds/index.js';
 import type { Declaration } from '../types.js';
 import { PROJECT_FILES, defaultProject, parseProject, type Environment, type Project } from './load.js';
 import { loadOptionsFor } from './select.js';
@@ -211,4 +211,18 @@ export async function planBase(req: BaseRequest, declarations: readonly Declarat
     ? [`Warning: ${base.unreadable.length} file${base.unreadable.length === 1 ? '' : 's'} at the base ${base.short} could not be read, so removals from ${base.unreadable.length === 1 ? 'it' : 'them'} are not planned: ${base.unreadable.slice(0, 5).join(', ')}${base.unreadable.length > 5 ? ', …' : ''}`]
     : [];
   return { options: { removed: { since: base.short, objects: removed }, renames }, base: { ref: req.ref, commit: base.commit }, warnings };
+}
+
+/** Validation of the renames since the base (validate --base): a rename of a kind that cannot rename is an error at
+ * the declaration's name, as the plan reports it. */
+export function renameDiagnostics(renames: BaseChanges['renames'], declarations: readonly Declaration[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of renames) {
+    const kind = kindByName(r.kind);
+    if (!kind || (kind.can.update && kind.can.rename !== false)) continue;
+    const d = declarations.find((x) => x.kind === r.kind && x.name === r.to);
+    if (!d) continue;
+    out.push({ ...d.positionOf(['metadata', 'name']), path: 'metadata.name', severity: 'error', message: `${r.kind} objects cannot be renamed: metadata.name was '${r.from}' at the base commit; keep that name (Qualys names ${r.kind} objects itself)` });
+  }
+  return out;
 }

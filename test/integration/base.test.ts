@@ -197,6 +197,21 @@ describe('--base: a removed declaration is a reviewed delete', () => {
     expect(again.changes).toEqual([]);
   });
 
+  it('a secret rule cannot be renamed: validate --base and plan --base say so at metadata.name (exit 1)', async () => {
+    const rule = (name: string) => `apiVersion: qcs-gitops/v1\nkind: SecretRule\nmetadata:\n  name: ${name}\nspec:\n  severity: CRITICAL\n`;
+    const dir = repo('secret-rename', { 'policies/rules.yaml': rule('Shopify Token') });
+    writeFileSync(join(dir, 'policies/rules.yaml'), rule('Shopify Tokens'));
+    commit(dir, 'rename a built-in rule');
+    const v = await runCli(['validate', 'policies', '--base', 'HEAD~1'], GIT_ENV, { cwd: dir });
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("policies/rules.yaml:4:9: metadata.name: SecretRule objects cannot be renamed: metadata.name was 'Shopify Token' at the base commit");
+    const p = await cli(dir, ['plan', 'policies', '--base', 'HEAD~1']);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain("policies/rules.yaml:4:9: metadata.name: SecretRule objects cannot be renamed");
+    const plain = await runCli(['validate', 'policies'], GIT_ENV, { cwd: dir });
+    expect(plain.code).toBe(0);
+  });
+
   it('errors: a REF that does not resolve, paths outside a git repository (exit 1, before any API call)', async () => {
     const dir = repo('errors', { 'policies/a.yaml': exception('alpha') });
     const bad = await runCli(['plan', 'policies', '--base', 'no-such-ref', '--gateway-url', 'http://127.0.0.1:9', '--token', 'x.y.z'], GIT_ENV, { cwd: dir });
