@@ -19,7 +19,7 @@ import { redact } from '../redact.js';
 import { renderApplyMarkdown } from '../render/markdown.js';
 import { applySummaryLine } from '../render/text.js';
 import { GitHubApiError, commentMarker, upsertStickyComment, type GitHubTarget } from './comment.js';
-import { digestDifferences, planDigest } from '../engine/digest.js';
+import { digestDifferences, isReviewedSubset, planDigest } from '../engine/digest.js';
 import { syncDriftIssue } from './drift.js';
 import { githubFetch } from './github-fetch.js';
 import { findReviewed, type Reviewed } from './review.js';
@@ -230,7 +230,11 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);
-      if (differences.length > 0) {
+      if (differences.length === 0) core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+      else if (isReviewedSubset(reviewed.expected, plan)) {
+        // a re-run of a merge whose apply failed half-way: what is left is exactly as reviewed, the rest is done
+        core.notice(redact(`${differences.length} reviewed change${differences.length === 1 ? ' is' : 's are'} no longer needed (carried out already, e.g. by an earlier try of this run): ${differences.join('; ')}. The rest of the reviewed plan is applied.`));
+      } else {
         const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
         await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan));
         core.setFailed(
@@ -240,7 +244,6 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
         );
         return;
       }
-      core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
     }
     if (inputs.strict && plan.findings?.length) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing was applied: strict is true and there are governance findings.\n');

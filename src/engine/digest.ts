@@ -128,6 +128,18 @@ export function digestDifferences(expected: ExpectedDigest, fresh: Pick<Plan, 'c
   return out;
 }
 
+/** True when the fresh plan is part of the reviewed one: every change in it exactly as reviewed (per-object
+ * digests), only reviewed changes missing (carried out already, e.g. by an earlier try of the same apply; none left
+ * at all after a successful one). Needs the per-object digests. */
+export function isReviewedSubset(expected: ExpectedDigest, fresh: Pick<Plan, 'changes'>): boolean {
+  if (!expected.objects) return false;
+  const actual = planDigests(fresh).objects;
+  return Object.entries(actual).every(([k, have]) => {
+    const want = expected.objects![k];
+    return want !== undefined && want.length >= MIN_OBJECT_DIGEST && have.startsWith(want);
+  });
+}
+
 /** The expected digest held by a plan document (`plan --format json` or a saved plan): its `digest`, which must be
  * the digest of its changes, and the per-object digests recomputed from them. Undefined when it holds none. */
 export function expectedFromPlanDocument(doc: unknown): ExpectedDigest | undefined {

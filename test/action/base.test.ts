@@ -160,3 +160,46 @@ describe('the Action passes the base (dist/index.js)', () => {
     expect(sim.requests()).toEqual([]); // the base is read before any API call
   });
 });
+
+describe('re-running a merge whose apply failed half-way (dist/index.js)', () => {
+  it('applies what is left of the reviewed plan (same base, same head, same deletes); a further re-run applies nothing', async () => {
+    const up = join(root, 'upstream-rerun');
+    mkdirSync(join(up, 'policies'), { recursive: true });
+    git(up, 'init', '-q', '-b', 'main');
+    for (const n of ['r-keep', 'r-one', 'r-two']) writeFileSync(join(up, 'policies', `${n}.yaml`), exception(n));
+    git(up, 'add', '-A');
+    git(up, 'commit', '-q', '-m', 'three');
+    const base = git(up, 'rev-parse', 'HEAD');
+    const seeded = await runCli(['apply', join(up, 'policies'), '--gateway-url', sim.url, '--auto-approve'], { QUALYS_USERNAME: 'ci-bot', QUALYS_PASSWORD: PASSWORD });
+    expect(seeded.code, seeded.stderr).toBe(0);
+    rmSync(join(up, 'policies', 'r-one.yaml'));
+    rmSync(join(up, 'policies', 'r-two.yaml'));
+    git(up, 'add', '-A');
+    git(up, 'commit', '-q', '-m', 'revoke two');
+    const head = git(up, 'rev-parse', 'HEAD');
+    const clone = (name: string) => {
+      const dir = join(root, name);
+      git(root, 'clone', '-q', '--depth', '1', `file://${up}`, dir);
+      return dir;
+    };
+    const pr = await run(clone('rerun-pr'), { sha: head, event: 'pull_request', payload: { action: 'opened', number: 9, pull_request: { number: 9, head: { sha: head }, base: { ref: 'main', sha: base } }, repository } });
+    expect(pr.code, pr.stdout).toBe(0);
+    expect(JSON.parse(pr.planFile!).changes.map((c: { name: string }) => c.name)).toEqual(['r-one', 'r-two']);
+    // the first try of the merge's apply deleted r-one, then failed
+    const partial = await runCli(['apply', join(up, 'policies'), '--base', base, '--target', 'Exception/r-one', '--gateway-url', sim.url, '--auto-approve'], { ...GIT_ENV, QUALYS_USERNAME: 'ci-bot', QUALYS_PASSWORD: PASSWORD });
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(liveExceptions()).not.toContain('r-one');
+
+    gh.pulls.set(head, [{ number: 9, merged_at: '2026-12-01T09:00:00Z', merge_commit_sha: head, base: { ref: 'main' }, head: { sha: head } }]);
+    const push = { sha: head, event: 'push', ref: 'refs/heads/main', payload: { ref: 'refs/heads/main', before: base, after: head, repository } };
+    const rerun = await run(clone('rerun-1'), push);
+    expect(rerun.stdout).not.toMatch(/^::error/m);
+    expect(rerun.code, rerun.stdout).toBe(0);
+    expect(rerun.stdout).toMatch(/^::notice::1 reviewed change is no longer needed .*Exception\/r-one: in the reviewed plan, but no longer a change/m);
+    expect(rerun.summary).toMatch(/Apply: 0 created, 0 updated, 1 deleted, 0 failed, 0 skipped/);
+    expect(liveExceptions().filter((n) => n?.startsWith('r-'))).toEqual(['r-keep']);
+    const again = await run(clone('rerun-2'), push);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.summary).toContain('Nothing to apply.');
+  });
+});
