@@ -8,6 +8,9 @@ import { renderPlanText } from '../../src/render/text.js';
 import { renderPlanMarkdown } from '../../src/render/markdown.js';
 import { planToJson } from '../../src/render/json.js';
 import type { ApiClient } from '../../src/api/types.js';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { isReviewedSubset, planDigests } from '../../src/engine/digest.js';
 import { decl, fakeKind, FakeStore } from './fake-kind.js';
 
 const removed = (...names: string[]) => ({ since: 'abc1234', objects: names.map((name) => ({ kind: 'Exception', name })) });
@@ -145,5 +148,35 @@ describe('--target', () => {
     expect(() => buildPlan([kind], [], live, { targets: ['Exeption/x'] })).toThrow(/unknown kind 'Exeption'; did you mean 'Exception'\?/);
     const plan = buildPlan([kind], [decl('Exception', 'log4j-accepted', { color: 'red' })], live, { targets: ['EXCEPTION/log4j-accepted'] });
     expect(plan.changes.map((c) => c.name)).toEqual(['log4j-accepted']);
+  });
+});
+
+describe('json and the reviewed digest', () => {
+  it('a plan with a removal, a rename, undeclared and built-in objects validates against schemas/plan.schema.json', () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    const objs = [store.add({ name: 'old' }), store.add({ name: 'gone' }), store.add({ name: 'loose' })];
+    const plan = buildPlan([kind], [decl('Exception', 'new', {})], new Map([['Exception', objs]]), { removed: removed('gone'), renames: [{ kind: 'Exception', from: 'old', to: 'new' }] });
+    plan.base = { ref: 'HEAD~1', commit: 'a'.repeat(40) };
+    plan.builtIn = { SecretRule: 60 };
+    const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8'));
+    const validate = new Ajv2020.default({ strict: false }).compile(schema);
+    const doc = planToJson(plan);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc).toMatchObject({ undeclared: { Exception: ['loose'] }, builtIn: { SecretRule: 60 }, base: plan.base });
+  });
+
+  it('isReviewedSubset: what is left of a reviewed plan, each change as reviewed; anything else is not', () => {
+    const store = new FakeStore();
+    const kind = fakeKind(store);
+    const objs = ['a', 'b'].map((name) => store.add({ name }));
+    const reviewed = buildPlan([kind], [], new Map([['Exception', objs]]), { removed: removed('a', 'b') });
+    const expected = planDigests(reviewed);
+    const rest = buildPlan([kind], [], new Map([['Exception', [objs[1]!]]]), { removed: removed('a', 'b') });
+    expect(isReviewedSubset(expected, rest)).toBe(true);
+    expect(isReviewedSubset(expected, { changes: [] })).toBe(true);
+    expect(isReviewedSubset({ digest: expected.digest }, rest)).toBe(false); // no per-object digests: cannot tell
+    const other = buildPlan([kind], [decl('Exception', 'c', {})], new Map([['Exception', [objs[1]!]]]), { removed: removed('a', 'b') });
+    expect(isReviewedSubset(expected, other)).toBe(false); // a create nobody reviewed
   });
 });
