@@ -120,6 +120,9 @@ describe('--base: a removed declaration is a reviewed delete', () => {
     // --target limits it: another target plans no delete
     const other = json((await cli(dir, ['plan', 'policies', '--base', 'HEAD~1', '--target', 'exception/keep-me', '--format', 'json'])).stdout);
     expect(other.changes).toEqual([]);
+    const nope = await cli(dir, ['plan', 'policies', '--base', 'HEAD~1', '--target', 'Exception/log4j-legacyy']);
+    expect(nope.code).toBe(1);
+    expect(nope.stderr).toContain("Error [E_TARGET_NOT_FOUND]: --target Exception/log4j-legacyy: no declared or live Exception named 'log4j-legacyy'; did you mean 'Exception/log4j-legacy'?");
 
     const applied = await cli(dir, ['apply', 'policies', '--base', 'HEAD~1', '--auto-approve', '--format', 'json']);
     expect(applied.code, applied.stderr).toBe(0);
@@ -195,6 +198,25 @@ describe('--base: a removed declaration is a reviewed delete', () => {
     git(dir, 'checkout', '--', 'policies/both.yaml');
     const again = json((await cli(dir, ['plan', 'policies', '--base', 'HEAD~1', '--format', 'json'])).stdout);
     expect(again.changes).toEqual([]);
+  });
+
+  it('the project file, environment paths and values are those of the base commit', async () => {
+    const project = (paths: string) => `apiVersion: qcs-gitops/v1\nkind: Project\nenvironments:\n  prod:\n    platform: US1\n    tokenEnv: PROD_TOKEN\n    paths: [${paths}]\n    values: { prefix: prod }\n`;
+    const dir = repo('project', {
+      'qcs-gitops.yaml': project('team-old'),
+      'team-old/x.yaml': exception('${values.prefix}-x'),
+      'team-old/y.yaml': exception('${values.prefix}-legacy'),
+    });
+    const seeded = await cli(dir, ['apply', '--env', 'prod', '--auto-approve']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    // the environment's folder is renamed, x moves with it, y is revoked
+    mkdirSync(join(dir, 'team-new'));
+    git(dir, 'mv', 'team-old/x.yaml', 'team-new/x.yaml');
+    git(dir, 'rm', '-q', 'team-old/y.yaml');
+    writeFileSync(join(dir, 'qcs-gitops.yaml'), project('team-new'));
+    commit(dir, 'reorganise');
+    const doc = json((await cli(dir, ['plan', '--env', 'prod', '--base', 'HEAD~1', '--format', 'json'])).stdout);
+    expect(doc.changes.map((c) => [c.action, c.name, c.reason])).toEqual([['delete', 'prod-legacy', 'removed']]);
   });
 
   it('a secret rule cannot be renamed: validate --base and plan --base say so at metadata.name (exit 1)', async () => {
