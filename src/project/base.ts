@@ -221,7 +221,7 @@ export function renameDiagnostics(renames: BaseChanges['renames'], declarations:
     const kind = kindByName(r.kind);
     if (!kind || (kind.can.update && kind.can.rename !== false)) continue;
     const d = declarations.find((x) => x.kind === r.kind && x.name === r.to);
-    if (!d) continue;
+    if (!d || kind.declaredId?.(d.spec) !== undefined) continue; // pinned by id: matched by it, never renamed
     out.push({ ...d.positionOf(['metadata', 'name']), path: 'metadata.name', severity: 'error', message: `${r.kind} objects cannot be renamed: metadata.name was '${r.from}' at the base commit; keep that name (Qualys names ${r.kind} objects itself)` });
   }
   return out;
