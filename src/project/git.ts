@@ -68,6 +68,9 @@ export async function workTreeOf(p: string): Promise<string | undefined> {
     const out = (await runGit(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
     return out ? realish(out) : undefined;
   } catch (e) {
+    if (e instanceof QcsError && /dubious ownership/.test(e.message)) {
+      throw new QcsError('E_GIT', `git refuses the repository at ${dir}: it is owned by another user (dubious ownership)`, { hint: `Mark it safe: git config --global --add safe.directory ${dir}` });
+    }
     if (e instanceof QcsError && (e as { exitCode?: unknown }).exitCode !== undefined) return undefined; // not a repository
     throw e;
   }
