@@ -120,7 +120,7 @@ async function selectProject(inputs: ActionInputs): Promise<{ project: Project; 
   return { project, environment };
 }
 
-async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: EventContext): Promise<Planned> {
+async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: EventContext, fallbackBase?: string): Promise<Planned> {
   const { project, environment } = await selectProject(inputs);
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
@@ -128,7 +128,7 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: Eve
   const findings = exceptionFindings(declarations, project.governance, currentTime());
   annotate(findings); // governance: error or warning level on the line of the field
   // git history says what was removed: the pull request's base, or the commit a push to the default branch replaced
-  const baseRef = baseOf(event);
+  const baseRef = baseOf(event) ?? fallbackBase;
   const since = baseRef === undefined ? undefined : await planBase({ ref: baseRef, argPaths: inputs.paths, config: inputs.config, env: inputs.environment, fetchMissing: true }, declarations);
   if (since) core.info(`Removals and renames are planned against the base commit ${baseRef}.`);
   for (const w of since?.warnings ?? []) core.warning(redact(w));
@@ -226,7 +226,8 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
   // Without auto-approve, nothing is applied unless it is the plan reviewed on the merged pull request.
   const reviewed = review.autoApprove ? undefined : await reviewedPlan(inputs, event, env);
   if (review.autoApprove) core.info('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
-  const { plan, live, api } = await planStep(inputs, env, event);
+  // a push event without `before` (all the runner gives is GITHUB_SHA): the base the reviewed plan was made with
+  const { plan, live, api } = await planStep(inputs, env, event, event.name === 'push' && !event.before ? reviewed?.expected.base : undefined);
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);

@@ -203,3 +203,36 @@ describe('re-running a merge whose apply failed half-way (dist/index.js)', () =>
     expect(again.summary).toContain('Nothing to apply.');
   });
 });
+
+describe('a push event without `before` (dist/index.js)', () => {
+  it('takes the base the reviewed plan was made with, from the plan comment', async () => {
+    const up = join(root, 'upstream-nobefore');
+    mkdirSync(join(up, 'policies'), { recursive: true });
+    git(up, 'init', '-q', '-b', 'main');
+    for (const n of ['nb-keep', 'nb-gone']) writeFileSync(join(up, 'policies', `${n}.yaml`), exception(n));
+    git(up, 'add', '-A');
+    git(up, 'commit', '-q', '-m', 'two');
+    const base = git(up, 'rev-parse', 'HEAD');
+    const seeded = await runCli(['apply', join(up, 'policies'), '--gateway-url', sim.url, '--auto-approve'], { QUALYS_USERNAME: 'ci-bot', QUALYS_PASSWORD: PASSWORD });
+    expect(seeded.code, seeded.stderr).toBe(0);
+    rmSync(join(up, 'policies', 'nb-gone.yaml'));
+    git(up, 'add', '-A');
+    git(up, 'commit', '-q', '-m', 'revoke');
+    const head = git(up, 'rev-parse', 'HEAD');
+    const clone = (name: string) => {
+      const dir = join(root, name);
+      git(root, 'clone', '-q', '--depth', '1', `file://${up}`, dir);
+      return dir;
+    };
+    const pr = await run(clone('nobefore-pr'), { sha: head, event: 'pull_request', payload: { action: 'opened', number: 11, pull_request: { number: 11, head: { sha: head }, base: { ref: 'main', sha: base } }, repository } });
+    expect(pr.code, pr.stdout).toBe(0);
+    const comment = gh.comments.find((c) => c.issue === 11 && c.body.startsWith(MARKER))!.body;
+    expect(comment).toContain(`"base":"${base}"`);
+    gh.pulls.set(head, [{ number: 11, merged_at: '2026-12-01T09:00:00Z', merge_commit_sha: head, base: { ref: 'main' }, head: { sha: head } }]);
+    const push = await run(clone('nobefore-push'), { sha: head, event: 'push', ref: 'refs/heads/main', payload: { ref: 'refs/heads/main', repository } });
+    expect(push.stdout).not.toMatch(/^::error/m);
+    expect(push.code, push.stdout).toBe(0);
+    expect(push.summary).toMatch(/Apply: 0 created, 0 updated, 1 deleted, 0 failed, 0 skipped/);
+    expect(liveExceptions()).not.toContain('nb-gone');
+  });
+});
