@@ -29,7 +29,8 @@ import { loadOptionsFor, pathsFor, targetOfEnvironment } from '../project/select
 import { currentTime, exceptionFindings } from '../governance/findings.js';
 import { findingsSummary } from '../render/governance.js';
 import { baseOf, decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
-import { planBase } from '../project/base.js';
+import { planBase, type PlanBase } from '../project/base.js';
+import type { Declaration } from '../types.js';
 import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
 import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
@@ -120,6 +121,18 @@ async function selectProject(inputs: ActionInputs): Promise<{ project: Project; 
   return { project, environment };
 }
 
+/** The base of the run's removals; a workspace that is not a git checkout gets a warning and no removals (the
+ * CLI's --base is an error there: asked for explicitly). A base commit that cannot be found or fetched is an error. */
+async function baseForAction(ref: string, inputs: ActionInputs, declarations: Declaration[]): Promise<PlanBase | undefined> {
+  try {
+    return await planBase({ ref, argPaths: inputs.paths, config: inputs.config, env: inputs.environment, fetchMissing: true }, declarations);
+  } catch (e) {
+    if (!(e instanceof QcsError && e.code === 'E_GIT_REPO')) throw e;
+    core.warning(redact(`${e.message}: removed declarations are not planned as deletes. Check the repository out with actions/checkout (fetch-depth: 0).`));
+    return undefined;
+  }
+}
+
 async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: EventContext, fallbackBase?: string): Promise<Planned> {
   const { project, environment } = await selectProject(inputs);
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
@@ -129,7 +142,7 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: Eve
   annotate(findings); // governance: error or warning level on the line of the field
   // git history says what was removed: the pull request's base, or the commit a push to the default branch replaced
   const baseRef = baseOf(event) ?? fallbackBase;
-  const since = baseRef === undefined ? undefined : await planBase({ ref: baseRef, argPaths: inputs.paths, config: inputs.config, env: inputs.environment, fetchMissing: true }, declarations);
+  const since = baseRef === undefined ? undefined : await baseForAction(baseRef, inputs, declarations);
   if (since) core.info(`Removals and renames are planned against the base commit ${baseRef}.`);
   for (const w of since?.warnings ?? []) core.warning(redact(w));
   const prune = inputs.prune || !!project.prune.always;

@@ -149,6 +149,16 @@ describe('the Action passes the base (dist/index.js)', () => {
     expect(liveExceptions()).toEqual(['keep-me']);
   });
 
+  it('a workspace that is not a git checkout: a warning, and the plan without removals', async () => {
+    const dir = join(root, 'not-a-checkout');
+    mkdirSync(join(dir, 'policies'), { recursive: true });
+    writeFileSync(join(dir, 'policies', 'keep.yaml'), exception('keep-me'));
+    const r = await run(dir, { event: 'pull_request', env: { ...GIT_ENV, GIT_CEILING_DIRECTORIES: root }, payload: { action: 'synchronize', number: 10, pull_request: { number: 10, head: { sha: HEAD }, base: { ref: 'main', sha: BASE } }, repository } });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^::warning::--base [0-9a-f]{40}: policies is not inside a git repository: removed declarations are not planned as deletes/m);
+    expect(JSON.parse(r.planFile!).changes).toEqual([]);
+  });
+
   it('a base commit that cannot be fetched is an error saying fetch-depth: 0; nothing is planned', async () => {
     const dir = shallowClone('no-origin');
     git(dir, 'remote', 'remove', 'origin');
