@@ -1,7 +1,7 @@
 // Markdown for a pull-request comment: deletes called out first, one collapsible section a change,
 // kept under GitHub's 65,536-character comment limit with a note when truncated.
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
-import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
+import { ACTION_SYMBOL, changeHeadline, fieldChanges, show, summaryLine } from './fields.js';
 import { applySummaryLine, renderResultLine } from './text.js';
 import { renderFindingsMarkdown } from './governance.js';
 
@@ -22,6 +22,8 @@ function section(c: PlannedChange): string {
   const lines = fieldChanges(c).map((f) =>
     f.op === '~' ? `~ ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
   );
+  // a removal or a rename says so first, as the text plan does (inside the code block: no name is markdown)
+  if (c.renamedFrom !== undefined || (c.action === 'delete' && c.reason === 'removed')) lines.unshift(changeHeadline(c));
   const body = lines.join('\n').replace(/```/g, "'''");
   const what = c.renamedFrom !== undefined ? `<b>${escape(c.kind)}/${escape(c.renamedFrom)} → ${escape(c.name)}</b> (renamed)` : `<b>${escape(c.kind)}/${escape(c.name)}</b>${removedNote(c)}`;
   return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} ${what}</summary>\n\n\`\`\`diff\n${body}\n\`\`\`\n\n</details>\n`;

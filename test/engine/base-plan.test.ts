@@ -29,6 +29,7 @@ describe('--base removals', () => {
     expect(plan.undeclared).toEqual({ Exception: ['other'] });
     expect(plan.notes.join('\n')).toContain('Exception/system was removed from the declarations, but it is a protected system object: it is never deleted.');
     expect(renderPlanText(plan)).toContain('  - Exception/gone (declaration removed since abc1234)');
+    expect(renderPlanMarkdown(plan)).toContain('```diff\n- Exception/gone (declaration removed since abc1234)\n- color: "red"');
   });
 
   it('counts in --max-deletes, obeys --target (any case), and moves the digest', () => {
@@ -80,6 +81,7 @@ describe('--base renames', () => {
     expect(plan.summary).toMatchObject({ update: 1, delete: 0, create: 0, unmanaged: 0 });
     expect(renderPlanText(plan)).toContain('~ Exception/old → new (renamed)');
     expect(renderPlanMarkdown(plan)).toContain('<b>Exception/old → new</b> (renamed)');
+    expect(renderPlanMarkdown(plan)).toContain('```diff\n~ Exception/old → new (renamed)\n```');
     expect(planToJson(plan).changes).toEqual([expect.objectContaining({ renamedFrom: 'old' })]);
     // the digest names the old name: the same update without it differs
     expect(planDigest(plan)).not.toBe(planDigest({ changes: plan.changes.map(({ renamedFrom: _, ...c }) => c) }));
