@@ -8,13 +8,18 @@ export interface EventContext {
   /** owner/repo */
   repository?: string;
   defaultBranch?: string;
-  pullRequest?: { number: number; headSha?: string };
+  pullRequest?: { number: number; headSha?: string; baseSha?: string };
+  /** A push's `before`: the commit the push replaced (absent for a new branch, all zeros in the payload). */
+  before?: string;
 }
 
 interface Payload {
   repository?: { default_branch?: unknown; full_name?: unknown };
-  pull_request?: { number?: unknown; head?: { sha?: unknown } };
+  pull_request?: { number?: unknown; head?: { sha?: unknown }; base?: { sha?: unknown } };
+  before?: unknown;
 }
+
+const isSha = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{40,64}$/.test(v) && !/^0+$/.test(v);
 
 /** Reads the event from the runner's environment (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REF, GITHUB_REPOSITORY). */
 export function readEvent(env: NodeJS.ProcessEnv = process.env): EventContext {
@@ -34,8 +39,20 @@ export function readEvent(env: NodeJS.ProcessEnv = process.env): EventContext {
     repository,
     defaultBranch: typeof payload.repository?.default_branch === 'string' ? payload.repository.default_branch : undefined,
     pullRequest:
-      pr && typeof pr.number === 'number' ? { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined } : undefined,
+      pr && typeof pr.number === 'number'
+        ? { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined, ...(isSha(pr.base?.sha) ? { baseSha: pr.base.sha } : {}) }
+        : undefined,
+    ...(isSha(payload.before) ? { before: payload.before } : {}),
   };
+}
+
+/** The commit whose declarations a run compares with (--base): on a pull request its base commit, on a push to the
+ * default branch the commit the push replaced (so the plan reviewed on the pull request and the plan applied on the
+ * merge name the same deletes); none on a schedule, a manual run or any other event (a drift check never deletes). */
+export function baseOf(event: EventContext): string | undefined {
+  if (isPullRequest(event)) return event.pullRequest!.baseSha;
+  if (event.name === 'push' && event.defaultBranch && event.ref === `refs/heads/${event.defaultBranch}`) return event.before;
+  return undefined;
 }
 
 export interface Decision {

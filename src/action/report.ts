@@ -39,7 +39,7 @@ function footer(info: RunInfo): string {
  * (deletes first, truncated with a note), a footer. */
 export function planComment(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
   const tail = footer(info);
-  const head = `${commentMarker(info.environment)}\n${digestComment(planDigests(plan), info.sha)}\n`;
+  const head = `${commentMarker(info.environment)}\n${digestComment(planDigests(plan), info.sha, plan.base?.commit)}\n`;
   const body = renderPlanMarkdown(plan, { header: planHeader(info.paths, info.environment), limit: limit - head.length - tail.length - 200 });
   return head + body + tail;
 }

@@ -12,13 +12,16 @@ const MAX_OBJECTS_JSON = 24_000;
 export interface ReviewedPayload extends ExpectedDigest {
   /** The commit the plan was made for. */
   sha?: string;
+  /** The base commit the plan's removals were computed from (the pull request's base). */
+  base?: string;
 }
 
 /** `<!-- qcs-gitops-digest: {...} -->`, compact; `<`, `>` and `&` escaped so nothing in a name can end the comment. */
-export function digestComment(d: PlanDigests, sha?: string): string {
+export function digestComment(d: PlanDigests, sha?: string, base?: string): string {
   const short = shortDigests(d);
-  let payload: Record<string, unknown> = { v: 1, digest: d.digest, ...(sha ? { sha } : {}), objects: short.objects };
-  if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...(sha ? { sha } : {}) };
+  const at = { ...(sha ? { sha } : {}), ...(base ? { base } : {}) };
+  let payload: Record<string, unknown> = { v: 1, digest: d.digest, ...at, objects: short.objects };
+  if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...at };
   const json = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `<!-- ${DIGEST_MARKER} ${json} -->`;
 }
@@ -34,10 +37,11 @@ export function parseDigestComment(body: string): ReviewedPayload | undefined {
     return undefined;
   }
   if (!o || typeof o !== 'object') return undefined;
-  const { digest, sha, objects } = o as { digest?: unknown; sha?: unknown; objects?: unknown };
+  const { digest, sha, base, objects } = o as { digest?: unknown; sha?: unknown; base?: unknown; objects?: unknown };
   if (typeof digest !== 'string' || !isDigest(digest)) return undefined;
   const out: ReviewedPayload = { digest };
   if (typeof sha === 'string') out.sha = sha;
+  if (typeof base === 'string' && /^[0-9a-f]{40,64}$/.test(base)) out.base = base;
   if (objects && typeof objects === 'object' && !Array.isArray(objects)) {
     const entries = Object.entries(objects as Record<string, unknown>);
     if (entries.every(([, v]) => typeof v === 'string' && /^[0-9a-f]+$/.test(v) && v.length >= MIN_OBJECT_DIGEST)) out.objects = Object.fromEntries(entries) as Record<string, string>;

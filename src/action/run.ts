@@ -19,7 +19,7 @@ import { redact } from '../redact.js';
 import { renderApplyMarkdown } from '../render/markdown.js';
 import { applySummaryLine } from '../render/text.js';
 import { GitHubApiError, commentMarker, upsertStickyComment, type GitHubTarget } from './comment.js';
-import { digestDifferences, planDigest } from '../engine/digest.js';
+import { digestDifferences, isReviewedSubset, planDigest } from '../engine/digest.js';
 import { syncDriftIssue } from './drift.js';
 import { githubFetch } from './github-fetch.js';
 import { findReviewed, type Reviewed } from './review.js';
@@ -28,7 +28,9 @@ import { environmentOf, loadProject, type Environment, type Project } from '../p
 import { loadOptionsFor, pathsFor, targetOfEnvironment } from '../project/select.js';
 import { currentTime, exceptionFindings } from '../governance/findings.js';
 import { findingsSummary } from '../render/governance.js';
-import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
+import { baseOf, decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
+import { planBase, type PlanBase } from '../project/base.js';
+import type { Declaration } from '../types.js';
 import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './host.js';
 import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
@@ -119,13 +121,31 @@ async function selectProject(inputs: ActionInputs): Promise<{ project: Project; 
   return { project, environment };
 }
 
-async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Planned> {
+/** The base of the run's removals; a workspace that is not a git checkout gets a warning and no removals (the
+ * CLI's --base is an error there: asked for explicitly). A base commit that cannot be found or fetched is an error. */
+async function baseForAction(ref: string, inputs: ActionInputs, declarations: Declaration[]): Promise<PlanBase | undefined> {
+  try {
+    return await planBase({ ref, argPaths: inputs.paths, config: inputs.config, env: inputs.environment, fetchMissing: true }, declarations);
+  } catch (e) {
+    if (!(e instanceof QcsError && e.code === 'E_GIT_REPO')) throw e;
+    core.warning(redact(`${e.message}: removed declarations are not planned as deletes. Check the repository out with actions/checkout (fetch-depth: 0).`));
+    return undefined;
+  }
+}
+
+async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: EventContext, fallbackBase?: string): Promise<Planned> {
   const { project, environment } = await selectProject(inputs);
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics); // warnings only
   const findings = exceptionFindings(declarations, project.governance, currentTime());
   annotate(findings); // governance: error or warning level on the line of the field
+  // git history says what was removed: the pull request's base, or the commit a push to the default branch replaced
+  const baseRef = baseOf(event) ?? fallbackBase;
+  const since = baseRef === undefined ? undefined : await baseForAction(baseRef, inputs, declarations);
+  if (since) core.info(`Removals and renames are planned against the base commit ${baseRef}.`);
+  for (const w of since?.warnings ?? []) core.warning(redact(w));
+  const prune = inputs.prune || !!project.prune.always;
   const api = connect(inputs, environment);
   try {
     const file = await planFilePath(env);
@@ -134,11 +154,19 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<P
         api,
         kinds: KINDS,
         declarations,
-        options: { prune: inputs.prune, maxDeletes: inputs.maxDeletes, ignore: project.ignore, ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}) },
+        options: {
+          prune,
+          maxDeletes: inputs.maxDeletes,
+          ignore: project.ignore,
+          ...(project.prune.match.length ? { pruneMatch: project.prune.match } : {}),
+          ...(project.prune.kinds?.length ? { pruneKinds: project.prune.kinds } : {}),
+          ...since?.options,
+        },
         phase: 'plan: reading the live state',
         environment: environment?.name,
         findings,
-        save: { file, gateway: api.gateway, paths: inputs.paths, prune: inputs.prune },
+        save: { file, gateway: api.gateway, paths: inputs.paths, prune },
+        ...(since ? { base: since.base } : {}),
       },
       actionReporter(),
     );
@@ -181,7 +209,7 @@ async function reportDrift(inputs: ActionInputs, event: EventContext, env: NodeJ
 }
 
 async function runPlan(inputs: ActionInputs, review: ReviewInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const { plan, api } = await planStep(inputs, env);
+  const { plan, api } = await planStep(inputs, env, event);
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
@@ -211,11 +239,16 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
   // Without auto-approve, nothing is applied unless it is the plan reviewed on the merged pull request.
   const reviewed = review.autoApprove ? undefined : await reviewedPlan(inputs, event, env);
   if (review.autoApprove) core.info('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
-  const { plan, live, api } = await planStep(inputs, env);
+  // a push event without `before` (all the runner gives is GITHUB_SHA): the base the reviewed plan was made with
+  const { plan, live, api } = await planStep(inputs, env, event, event.name === 'push' && !event.before ? reviewed?.expected.base : undefined);
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);
-      if (differences.length > 0) {
+      if (differences.length === 0) core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+      else if (isReviewedSubset(reviewed.expected, plan)) {
+        // a re-run of a merge whose apply failed half-way: what is left is exactly as reviewed, the rest is done
+        core.notice(redact(`${differences.length} reviewed change${differences.length === 1 ? ' is' : 's are'} no longer needed (carried out already, e.g. by an earlier try of this run): ${differences.join('; ')}. The rest of the reviewed plan is applied.`));
+      } else {
         const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
         await writeSummary(refusalMarkdown('### qcs-gitops apply refused', message, differences, plan));
         core.setFailed(
@@ -225,7 +258,6 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
         );
         return;
       }
-      core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
     }
     if (inputs.strict && plan.findings?.length) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing was applied: strict is true and there are governance findings.\n');

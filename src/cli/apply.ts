@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import type { RunState } from './state.js';
 import { connect, parsePositiveInt, splitSimulatorArg, type Connection } from './common.js';
-import { addPlanOptions, cliReporter, planOptionsFrom, type PlanFlags } from './plan.js';
+import { addPlanOptions, baseOf, cliReporter, planOptionsFrom, type PlanFlags } from './plan.js';
 import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from './project.js';
 import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
@@ -95,6 +95,9 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   const expectDigest = flags.expectDigest === undefined ? undefined : await readExpectedDigest(flags.expectDigest);
   const { project, env } = await selectEnvironment(flags);
   const saved = flags.plan ? await m.loadPlan(flags.plan) : undefined;
+  if (saved && flags.base !== undefined) {
+    throw new UsageError('--base makes a fresh plan; a saved plan (--plan) already holds the removals and renames of the base it was made with', 'Drop --base (the saved plan is applied as reviewed), or drop --plan.');
+  }
   if (saved) m.checkPlanEnvironment(saved, flags.plan!, env?.name);
   const paths = declarationPaths(given, flags, saved, env);
   const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env));
@@ -104,7 +107,7 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   try {
     // before anything is shown or asked: a plan that is not the reviewed one is refused outright
     const check = (plan: Plan) => expectDigest !== undefined && m.checkDigest(expectDigest, plan);
-    const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check });
+    const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check, argPaths: given });
     // --retries also bounds the tries of a change (a create whose answer was a 503 is looked for, then sent again)
     const attempts = flags.retries === undefined ? undefined : parsePositiveInt(flags.retries, '--retries', 5) || 1;
     const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
@@ -142,12 +145,15 @@ async function readPlan(
   conn: Connection,
   flags: ApplyFlags,
   reporter: Reporter,
-  ctx: { saved: Plan | undefined; declarations: Declaration[]; project: Project; env: Environment | undefined; check: (plan: Plan) => void },
+  ctx: { saved: Plan | undefined; declarations: Declaration[]; project: Project; env: Environment | undefined; check: (plan: Plan) => void; argPaths: string[] },
 ): Promise<{ plan: Plan; live: LiveState }> {
   const { saved, declarations } = ctx;
   if (!saved) {
+    const options = planOptionsFrom(flags, ctx.project);
+    const since = await baseOf(flags, ctx.argPaths, ctx.env, declarations, reporter);
+    if (since) Object.assign(options, since.options);
     return m.planWorkflow(
-      { api: conn.api, kinds: m.KINDS, declarations, options: planOptionsFrom(flags, ctx.project), phase: 'apply: reading the live state', environment: ctx.env?.name, check: ctx.check },
+      { api: conn.api, kinds: m.KINDS, declarations, options, phase: 'apply: reading the live state', environment: ctx.env?.name, check: ctx.check, ...(since ? { base: since.base } : {}) },
       reporter,
     );
   }
@@ -156,7 +162,9 @@ async function readPlan(
   let live: LiveState;
   try {
     const kindsInPlan = m.KINDS.filter((k) => saved.changes.some((c) => c.kind === k.kind));
-    live = await m.fetchForPlan(conn.api, kindsInPlan, declarations);
+    // a rename is planned on the live object of its old name: read it as the plan did
+    const renames = saved.changes.flatMap((c) => (c.renamedFrom !== undefined ? [{ kind: c.kind, from: c.renamedFrom, to: c.name }] : []));
+    live = await m.fetchForPlan(conn.api, kindsInPlan, declarations, renames);
   } finally {
     reporter.emit({ type: 'read-done' });
   }

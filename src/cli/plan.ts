@@ -7,6 +7,8 @@ import type { Plan } from '../engine/model.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { suggest } from '../declarations/messages.js';
 import type { Environment, Project } from '../project/load.js';
+import type { PlanBase } from '../project/base.js';
+import type { Declaration } from '../types.js';
 import type { EnvOutcome } from '../output/environments.js';
 import { currentTime, exceptionFindings } from '../governance/findings.js';
 import { processSink, type Reporter, type Sink } from '../output/events.js';
@@ -25,6 +27,7 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
   color?: boolean;
   strict?: boolean;
   quiet?: boolean;
+  base?: string;
 }
 
 /** The engine's modules, loaded when a command runs: start-up (`--help`, `validate`) parses none of them. */
@@ -47,6 +50,7 @@ export function addPlanOptions(cmd: Command): Command {
       .option('--prune-match <glob>', 'with --prune: delete only undeclared objects whose name matches this glob (repeatable; adds to prune.match of the project file)', collect)
       .option('--prune-kind <kind>', 'with --prune: delete only undeclared objects of this kind (repeatable)', collect)
       .option('--target <KIND/NAME>', 'limit the plan to this object (repeatable)', collect)
+      .option('--base <ref>', 'the git commit the declarations are compared with (e.g. HEAD~1, origin/main): an object declared there and no longer declared is deleted, a declaration renamed in place renames its object')
       .option('--no-color', 'no colour even on a terminal')
       .option('--quiet', 'no progress line on stderr (shown on a terminal, and every 5 s in a log, for long runs)'),
   );
@@ -54,18 +58,21 @@ export function addPlanOptions(cmd: Command): Command {
 
 /** The plan options of the flags and the project file (its ignores and prune scope). */
 export function planOptionsFrom(flags: PlanFlags, project?: Project): PlanOptions {
-  const kinds = flags.pruneKind ?? [];
-  if (!flags.prune && (flags.pruneMatch?.length || kinds.length)) {
+  // the project file's `prune: { always: true }` prunes on every plan, within its scope
+  const prune = !!flags.prune || !!project?.prune.always;
+  if (!prune && (flags.pruneMatch?.length || flags.pruneKind?.length)) {
     throw new UsageError(`${flags.pruneMatch?.length ? '--prune-match' : '--prune-kind'} limits --prune, which was not given`, 'Add --prune to delete undeclared objects (only those in the scope).');
   }
-  for (const k of kinds) {
-    if ((KIND_NAMES as readonly string[]).includes(k)) continue;
+  const kinds = (flags.pruneKind ?? []).map((k) => {
+    const known = KIND_NAMES.find((n) => n.toLowerCase() === k.toLowerCase());
+    if (known) return known;
     const guess = suggest(k, [...KIND_NAMES]);
     throw new UsageError(`--prune-kind ${k}: unknown kind${guess ? ` — did you mean '${guess}'?` : ''}`, `The kinds are: ${KIND_NAMES.join(', ')}`);
-  }
+  });
+  kinds.push(...(project?.prune.kinds ?? []));
   const pruneMatch = [...new Set([...(project?.prune.match ?? []), ...(flags.pruneMatch ?? [])])];
   return {
-    prune: !!flags.prune,
+    prune,
     maxDeletes: parsePositiveInt(flags.maxDeletes, '--max-deletes', 10),
     allowMassDelete: !!flags.allowMassDelete,
     targets: flags.target,
@@ -79,6 +86,15 @@ export function planOptionsFrom(flags: PlanFlags, project?: Project): PlanOption
 export async function cliReporter(flags: PlanFlags, command: 'plan' | 'apply', sink: Sink = processSink): Promise<Reporter> {
   const { reporterFor } = await import('../output/reporters.js');
   return reporterFor(flags.format, { sink, command, color: flags.color !== false && useColor(), progress: !flags.quiet && !flags.debug });
+}
+
+/** With --base: the removals and renames since the base commit (read from git before any API call). */
+export async function baseOf(flags: PlanFlags, argPaths: readonly string[], env: Environment | undefined, declarations: readonly Declaration[], reporter: Reporter): Promise<PlanBase | undefined> {
+  if (flags.base === undefined) return undefined;
+  const { planBase } = await import('../project/base.js');
+  const since = await planBase({ ref: flags.base, argPaths, config: flags.config, env: env?.name }, declarations);
+  for (const w of since.warnings) reporter.emit({ type: 'warning', message: w });
+  return since;
 }
 
 /** One environment's plan (or the plan without environment), for the plan command and --all-envs; reported to
@@ -101,6 +117,8 @@ export async function planFor(
   const { loadDeclarations, KINDS, planWorkflow } = await engine();
   const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
   const options = planOptionsFrom(flags, project);
+  const since = await baseOf(flags, argPaths, env, declarations, reporter);
+  if (since) Object.assign(options, since.options);
   const conn = await connect(flags, env);
   try {
     const { plan } = await planWorkflow(
@@ -112,7 +130,8 @@ export async function planFor(
         phase: `plan${env ? ` ${env.name}` : ''}: reading the live state`,
         environment: env?.name,
         findings: exceptionFindings(declarations, project.governance, currentTime()),
-        ...(flags.out ? { save: { file: flags.out, gateway: conn.gateway, paths, prune: !!flags.prune } } : {}),
+        ...(flags.out ? { save: { file: flags.out, gateway: conn.gateway, paths, prune: !!options.prune } } : {}),
+        ...(since ? { base: since.base } : {}),
         report,
       },
       reporter,

@@ -17,6 +17,7 @@ const isError = (d: { severity?: string }): boolean => d.severity !== 'warning';
 interface ValidateFlags extends ProjectFlags {
   format: string;
   strict?: boolean;
+  base?: string;
 }
 
 /** One environment's validation (or the validation without environment). */
@@ -63,7 +64,8 @@ export function registerValidate(program: Command, state: RunState): void {
     .description('Check declaration files offline: YAML, JSON Schemas, kind rules and duplicates. Every problem is reported as file:line:column.')
     .argument('[paths...]', "declaration files and folders (folders are searched for *.yaml and *.yml); with --env, default to the environment's paths")
     .option('--format <format>', 'output format: text or json', 'text')
-    .option('--strict', 'exit 1 when there is any governance finding (expired or expiring exceptions, ...), not only on errors');
+    .option('--strict', 'exit 1 when there is any governance finding (expired or expiring exceptions, ...), not only on errors')
+    .option('--base <ref>', 'also check the renames since this git commit (a kind that cannot be renamed, e.g. SecretRule, is an error at metadata.name)');
   addProjectOptions(cmd, { allEnvs: true }).action(async (argPaths: string[], opts: ValidateFlags) => {
     if (opts.format !== 'text' && opts.format !== 'json') {
       throw new UsageError(`unknown --format '${opts.format}'`, 'Use --format text or --format json.');
@@ -75,6 +77,11 @@ export function registerValidate(program: Command, state: RunState): void {
     const runs: Array<{ env?: Environment; result: ValidationResult; findings: Finding[] }> = [];
     for (const e of opts.allEnvs ? allEnvironments(project) : [env]) {
       const result = await validateFor(project, e, argPaths);
+      if (opts.base !== undefined && !hasErrors(result.diagnostics)) {
+        const { changesSince, loadBase, renameDiagnostics } = await import('../project/base.js');
+        const base = await loadBase({ ref: opts.base, argPaths, config: opts.config, env: e?.name });
+        result.diagnostics.push(...renameDiagnostics(changesSince(base, result.declarations).renames, result.declarations));
+      }
       // governance findings only once the declarations are valid: errors come first
       runs.push({ env: e, result, findings: hasErrors(result.diagnostics) ? [] : exceptionFindings(result.declarations, project.governance, now) });
     }

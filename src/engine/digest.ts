@@ -1,5 +1,5 @@
-// The digest of a plan: what a reviewer approved, as one sha256. For each change its kind, name, action and
-// every field's old → new value (the plan's field diff), in a stable order. Nothing else — no timestamps, ids,
+// The digest of a plan: what a reviewer approved, as one sha256. For each change its kind, name, action (a
+// rename's old name) and every field's old → new value (the plan's field diff), in a stable order. Nothing else — no timestamps, ids,
 // counts of unchanged or unmanaged objects, live fingerprints — so an unrelated edit elsewhere in the account
 // keeps the digest, and any change to what would be applied moves it. Pure.
 import { PlanError } from '../errors.js';
@@ -19,6 +19,8 @@ interface DigestEntry {
   name: string;
   action: string;
   fields: DigestField[];
+  /** A rename's old name (absent otherwise, so the digests of other changes stay as they were). */
+  from?: string;
 }
 
 export interface PlanDigests {
@@ -52,7 +54,7 @@ function fieldsOf(c: PlannedChange): DigestField[] {
 }
 
 function entryOf(c: PlannedChange): DigestEntry {
-  return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c) };
+  return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c), ...(c.renamedFrom !== undefined ? { from: c.renamedFrom } : {}) };
 }
 
 /** The changes' entries, each serialized once (sorted keys), in digest order: kind, name, action, then content. */
@@ -124,6 +126,18 @@ export function digestDifferences(expected: ExpectedDigest, fresh: Pick<Plan, 'c
   // every object agrees, yet the digests differ (a digest from another version, or cut short): say so, never pass
   if (out.length === 0) out.push('every object agrees with the reviewed per-object digests, but the plan digest differs');
   return out;
+}
+
+/** True when the fresh plan is part of the reviewed one: every change in it exactly as reviewed (per-object
+ * digests), only reviewed changes missing (carried out already, e.g. by an earlier try of the same apply; none left
+ * at all after a successful one). Needs the per-object digests. */
+export function isReviewedSubset(expected: ExpectedDigest, fresh: Pick<Plan, 'changes'>): boolean {
+  if (!expected.objects) return false;
+  const actual = planDigests(fresh).objects;
+  return Object.entries(actual).every(([k, have]) => {
+    const want = expected.objects![k];
+    return want !== undefined && want.length >= MIN_OBJECT_DIGEST && have.startsWith(want);
+  });
 }
 
 /** The expected digest held by a plan document (`plan --format json` or a saved plan): its `digest`, which must be

@@ -117,15 +117,19 @@ export interface PageTap {
 
 /** The live objects of a kind as a plan needs them: summaries, with details for the declared objects whose
  * summary lacks a field their declaration manages. `tap` is told the list's items page by page as they arrive. */
-export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[], tap?: PageTap): Promise<unknown[]> {
+export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly Declaration[], tap?: PageTap, renames?: ReadonlyArray<{ kind: string; from: string; to: string }>): Promise<unknown[]> {
   const items = await kind.list(tap ? tappingPages(api, (page) => tap.onItems(page)) : api);
   if (decls.length === 0) return items;
   const { byName, byId } = tap?.indexOf?.(items) ?? indexLive(kind, items);
   const wanted = new Map<unknown, Set<string>>();
+  // a declaration renamed since the base (--base) is planned on the live object of its old name
+  const renamedFrom = new Map((renames ?? []).filter((r) => r.kind === kind.kind).map((r) => [r.to, r.from]));
   for (const d of decls) {
     const spec = d.spec as Obj;
     const pinned = kind.declaredId?.(spec);
-    const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
+    const byItsName = byName.get(d.name) ?? [];
+    const from = byItsName.length === 0 ? renamedFrom.get(d.name) : undefined;
+    const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : from !== undefined ? (byName.get(from) ?? []) : byItsName;
     if (candidates.length !== 1) continue; // none (a create) or ambiguous (refused): no details needed
     if (tap?.viewedFor?.(candidates[0], d)) continue; // it carries every field the declaration manages
     const keys = declaredKeys(kind, spec);

@@ -26,6 +26,12 @@ export interface PlannedChange {
   source?: SourcePos;
   /** Ignored spec paths (metadata.ignore and the project's, as written): every write carries the live value at them. */
   ignore?: string[];
+  /** Why a delete is planned: 'removed' when its declaration was removed since the base commit (--base). */
+  reason?: 'removed';
+  /** With reason 'removed': the base commit (short sha). */
+  since?: string;
+  /** A rename (--base): the object's name before; `name` is the new one. */
+  renamedFrom?: string;
 }
 
 /** One object whose ignored paths differ between the live object and its declaration (changed or not). */
@@ -70,6 +76,14 @@ export interface Plan {
   ignoredDifferences?: IgnoredDifference[];
   /** With --prune limited by --prune-match / --prune-kind / prune.match: the scope used; absent otherwise. */
   pruneScope?: PruneScope;
+  /** The live objects no declaration names, by kind (names sorted), left alone; protected objects and the built-in
+   * objects of kinds that can neither be created nor deleted are not among them. Absent when none. */
+  undeclared?: Record<string, string[]>;
+  /** Undeclared built-in objects (kinds that can neither be created nor deleted, e.g. secret rules) by kind: counted
+   * apart, never deleted. Absent when none. */
+  builtIn?: Record<string, number>;
+  /** --base: the commit the removals and renames are computed from. */
+  base?: { ref: string; commit: string };
   /** Only in saved plans: */
   gateway?: string;
   declarationsHash?: string;

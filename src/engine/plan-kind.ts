@@ -45,6 +45,20 @@ export interface KindPart {
   /** Undeclared objects outside a limited --prune's scope. */
   leftAlone: number;
   ignored: IgnoredDifference[];
+  /** Names of the undeclared live objects left alone (not protected, not built in), as listed. */
+  undeclared: string[];
+  /** Undeclared built-in objects (a kind that can neither create nor delete): counted apart, never deleted. */
+  builtIn: number;
+}
+
+/** Whether a kind's objects can be renamed by an update (Capabilities.rename; absent: as update). */
+export function canRename(kind: Kind): boolean {
+  return kind.can.update && kind.can.rename !== false;
+}
+
+/** The objects of a kind are built in when they can neither be created nor deleted (secret rules). */
+function isBuiltInKind(kind: Kind): boolean {
+  return !kind.can.create && !kind.can.delete;
 }
 
 export type InTarget = (kind: string, name: string) => boolean;
@@ -66,17 +80,19 @@ export function planKind<R>(
 ): R {
   const run: KindRun = {
     kind,
-    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], undeclared: [], builtIn: 0 },
     index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: new Set<unknown>(),
     early: early?.views,
+    renamedFrom: new Map((options.renames ?? []).filter((r) => r.kind === kind.kind).map((r) => [r.to, r.from])),
+    declared: decls.length > 0,
   };
   const step = (decl: Declaration): void => {
     const found = matchDeclaration(run, decl);
     if (!found) return;
     if (found.match !== undefined) run.matched.add(found.match);
-    if (!inTarget(kind.kind, decl.name)) return;
-    planDeclared(run, decl, found.match, ignoreOf(decl, options));
+    if (!inTarget(kind.kind, decl.name) && !(found.renamedFrom !== undefined && inTarget(kind.kind, found.renamedFrom))) return;
+    planDeclared(run, decl, found.match, ignoreOf(decl, options), found.renamedFrom);
   };
   const done = (): KindPart => {
     planUndeclared(run, liveObjs, options, inTarget);
@@ -92,11 +108,15 @@ interface KindRun {
   index: Index;
   matched: Set<unknown>;
   early?: ReadonlyMap<unknown, EarlyView>;
+  /** --base renames of this kind: new name → name at the base. */
+  renamedFrom: ReadonlyMap<string, string>;
+  /** False for a kind planned only for its removed declarations: nothing else of it is pruned or listed. */
+  declared: boolean;
 }
 
 /** The live object a declaration names (its pinned id, else its name); undefined when the declaration is not
  * planned (an unknown pinned id, an ambiguous name: each noted in the part). `match` undefined: nothing live yet. */
-function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown } | undefined {
+function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown; renamedFrom?: string } | undefined {
   const { kind, part, index } = run;
   const kindName = kind.kind;
   const pinnedId = pinnedIdOf(kind, decl.spec as Record<string, unknown>);
@@ -114,12 +134,37 @@ function matchDeclaration(run: KindRun, decl: Declaration): { match: unknown } |
     return { match };
   }
   const candidates = index.byName.get(decl.name) ?? [];
+  const from = run.renamedFrom.get(decl.name);
+  if (candidates.length === 0 && from !== undefined) return matchRenamed(run, decl, from);
   if (candidates.length > 1) {
     part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(', ')})`);
     for (const c of candidates) run.matched.add(c);
     return undefined;
   }
   return { match: candidates[0] };
+}
+
+/** A declaration renamed since the base (same place, new name, nothing live under the new name): the live object of
+ * its old name, renamed. A kind that cannot rename says so at the declaration's name. */
+function matchRenamed(run: KindRun, decl: Declaration, from: string): { match: unknown; renamedFrom?: string } | undefined {
+  const { kind, part, index } = run;
+  const olds = index.byName.get(from) ?? [];
+  if (olds.length === 0) return { match: undefined }; // nothing live to rename: a create
+  if (!canRename(kind)) {
+    part.diagnostics.push({
+      ...decl.positionOf(['metadata', 'name']),
+      path: 'metadata.name',
+      message: `${kind.kind} objects cannot be renamed: metadata.name was '${from}' at the base commit; keep that name (Qualys names ${kind.kind} objects itself)`,
+    });
+    for (const o of olds) run.matched.add(o);
+    return undefined;
+  }
+  if (olds.length > 1) {
+    part.ambiguous.push(`${kind.kind}/${from} (renamed to '${decl.name}'): ${olds.length} live objects share this name (ids ${olds.map((c) => kind.idOf(c)).join(', ')})`);
+    for (const o of olds) run.matched.add(o);
+    return undefined;
+  }
+  return { match: olds[0], renamedFrom: from };
 }
 
 /** A declared object against its live object: the managed view and its patch, and the keys the declaration
@@ -134,7 +179,7 @@ function compare(kind: Kind, spec: Record<string, unknown>, live: unknown, ignor
 }
 
 /** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
-function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[]): void {
+function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[], renamedFrom?: string): void {
   const { kind, part, index } = run;
   const kindName = kind.kind;
   const spec = decl.spec as Record<string, unknown>;
@@ -160,7 +205,7 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
   const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  if (patch.length === 0) {
+  if (patch.length === 0 && renamedFrom === undefined) {
     part.unchanged++;
     return;
   }
@@ -180,33 +225,65 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
     fingerprint: fingerprint(kind.canonicalLive(match)),
     source: decl.source,
     ...(ignore.length ? { ignore } : {}),
+    ...(renamedFrom !== undefined ? { renamedFrom } : {}),
   });
 }
 
-/** The live objects no declaration matched: deletes with --prune (within its scope), else counted as unmanaged. */
+/** The live objects no declaration matched: deletes of those whose declaration was removed since the base (--base),
+ * deletes with --prune (within its scope), else left alone and listed by name (built-in objects counted apart). */
 function planUndeclared(run: KindRun, liveObjs: readonly unknown[], options: PlanOptions, inTarget: InTarget): void {
   const { kind, part, matched } = run;
   const kindName = kind.kind;
   const inPruneScope = pruneScopeTest(options);
-  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-  if (!(options.prune && kind.can.delete)) {
-    part.unmanaged += undeclared.length;
-    return;
-  }
+  // removed since the base; and a renamed declaration's old name when its object was not renamed (the new name was
+  // already live): its declaration is gone all the same
+  const removed = new Set([...(options.removed?.objects ?? []).filter((o) => o.kind === kindName).map((o) => o.name), ...run.renamedFrom.values()]);
+  const pruning = !!options.prune && kind.can.delete && run.declared;
+  const builtIn = isBuiltInKind(kind);
+  const liveNames = new Map<string, number>();
+  if (removed.size) for (const obj of liveObjs) if (!matched.has(obj)) liveNames.set(kind.nameOf(obj), (liveNames.get(kind.nameOf(obj)) ?? 0) + 1);
   for (const obj of liveObjs) {
-    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
-  }
-  for (const obj of undeclared) {
+    if (matched.has(obj)) continue;
     const name = kind.nameOf(obj);
+    if (!run.declared && !removed.has(name)) continue;
+    if (kind.isProtected(obj)) {
+      if (removed.has(name)) part.notes.push(`${kindName}/${name} was removed from the declarations, but it is a protected system object: it is never deleted.`);
+      else if (pruning) part.notes.push(`${kindName}/${name} is a protected system object: it is never pruned.`);
+      continue;
+    }
+    if (removed.has(name) && kind.can.delete) {
+      if (!inTarget(kindName, name)) continue;
+      if (liveNames.get(name)! > 1) {
+        part.notes.push(`${kindName}/${name} was removed from the declarations, but ${liveNames.get(name)} live objects share this name: none is deleted (delete the right one in Qualys).`);
+        continue;
+      }
+      part.deletes.push({ ...deleteOf(kind, obj, name), reason: 'removed', ...(options.removed ? { since: options.removed.since } : {}) });
+      continue;
+    }
+    if (builtIn) {
+      part.builtIn++;
+      continue;
+    }
+    if (!pruning) {
+      part.unmanaged++;
+      part.undeclared.push(name);
+      continue;
+    }
     if (!inTarget(kindName, name)) continue;
     if (!inPruneScope(kindName, name)) {
       part.leftAlone++;
+      part.undeclared.push(name);
       continue;
     }
-    // A delete shows what the list item carries (undeclared objects are not read in detail).
-    const before = carriedView(kind, obj);
-    part.deletes.push({ kind: kindName, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+    part.deletes.push(deleteOf(kind, obj, name));
   }
+  part.undeclared.sort();
+}
+
+/** A planned delete. It shows what the list item carries (undeclared objects are not read in detail). */
+function deleteOf(kind: Kind, obj: unknown, name: string): PlannedChange {
+  const before = carriedView(kind, obj);
+  return { kind: kind.kind, name, action: 'delete', id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) };
 }
 
 export const eachSync = (decls: readonly Declaration[], step: (d: Declaration) => void, done: () => KindPart): KindPart => {

@@ -17,6 +17,11 @@ export interface PlanOptions {
   pruneMatch?: readonly string[];
   /** With prune: delete only undeclared objects of these kinds (--prune-kind). */
   pruneKinds?: readonly string[];
+  /** --base: objects declared at the base commit and declared nowhere now: each still live is a planned delete
+   * (reason 'removed'), within --target and never of a protected object or a kind that cannot delete. */
+  removed?: { since: string; objects: ReadonlyArray<{ kind: string; name: string }> };
+  /** --base: declarations that kept their place and changed only their name: the live object of `from` is renamed to `to`. */
+  renames?: ReadonlyArray<{ kind: string; from: string; to: string }>;
 }
 
 /** One kind's live state has been read. */

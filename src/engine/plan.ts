@@ -9,6 +9,7 @@ import { applyOrder } from './order.js';
 import { forKind } from './util.js';
 import type { PlanOptions, ReadProgress } from './plan-options.js';
 import { readAll, readForPlan } from './fetch.js';
+import { suggest } from '../declarations/messages.js';
 import { EarlyPlan, eachSliced, eachSync, planKind, targetFilter, type InTarget, type KindPart } from './plan-kind.js';
 
 export { diff, ignoreOf } from './plan-kind.js';
@@ -21,9 +22,10 @@ function pruneIsScoped(options: PlanOptions): boolean {
 
 export type LiveState = Map<KindName, unknown[]>;
 
-/** Kinds whose live state a set of declarations needs. */
-export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Declaration[]): Kind[] {
+/** Kinds whose live state a set of declarations needs (and the kinds of declarations removed since the base). */
+export function kindsInPlay(kinds: readonly Kind[], declarations: readonly Declaration[], options: Pick<PlanOptions, 'removed'> = {}): Kind[] {
   const declared = new Set(declarations.map((d) => d.kind));
+  for (const o of options.removed?.objects ?? []) declared.add(o.kind);
   return kinds.filter((k) => declared.has(k.kind));
 }
 
@@ -43,21 +45,53 @@ export async function fetchLive(api: ApiClient, kinds: readonly Kind[], onProgre
 
 /** Reads the live state as a plan of `declarations` reads it (summaries, details where a declaration needs
  * them): what `apply --plan` re-reads to check a saved plan's fingerprints, so both read alike. */
-export async function fetchForPlan(api: ApiClient, kinds: readonly Kind[], declarations: readonly Declaration[]): Promise<LiveState> {
+export async function fetchForPlan(api: ApiClient, kinds: readonly Kind[], declarations: readonly Declaration[], renames?: PlanOptions['renames']): Promise<LiveState> {
   const grouped = declarationsByKind(declarations);
-  const lists = await Promise.all(kinds.map((k) => readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? [])));
+  const lists = await Promise.all(kinds.map((k) => readForPlan(forKind(api, k), k, grouped.get(k.kind) ?? [], undefined, renames)));
   return new Map(kinds.map((k, i) => [k.kind, lists[i]!]));
 }
 
-function parseTargets(targets: string[] | undefined): Set<string> | undefined {
+/** The --target values as `Kind/name`, the kind spelt as the registry spells it (any case is accepted). */
+function parseTargets(targets: string[] | undefined, kinds: readonly Kind[]): Set<string> | undefined {
   if (!targets || targets.length === 0) return undefined;
   const out = new Set<string>();
   for (const t of targets) {
     const slash = t.indexOf('/');
     if (slash <= 0 || slash === t.length - 1) throw new PlanError('E_TARGET', `--target '${t}' is not of the form KIND/NAME`, [], 'Example: --target Exception/log4j-accepted');
-    out.add(t);
+    const given = t.slice(0, slash);
+    const kind = kinds.find((k) => k.kind.toLowerCase() === given.toLowerCase());
+    if (!kind) {
+      const guess = suggest(given, kinds.map((k) => k.kind));
+      throw new PlanError('E_TARGET', `--target '${t}': unknown kind '${given}'${guess ? `; did you mean '${guess}'?` : ''}`, [], `The kinds are: ${kinds.map((k) => k.kind).join(', ')}`);
+    }
+    out.add(`${kind.kind}/${t.slice(slash + 1)}`);
   }
   return out;
+}
+
+/** Every --target must name a declared or a live object (or one removed since the base): a target that matches
+ * nothing is an error, never a silent "No changes". */
+function checkTargets(targets: Set<string> | undefined, kinds: readonly Kind[], grouped: Map<KindName, Declaration[]>, live: LiveState, options: PlanOptions): void {
+  if (!targets) return;
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  for (const t of targets) {
+    const slash = t.indexOf('/');
+    const kindName = t.slice(0, slash);
+    const name = t.slice(slash + 1);
+    const kind = byKind.get(kindName)!;
+    const names = new Set((grouped.get(kindName) ?? []).map((d) => d.name));
+    for (const o of live.get(kindName) ?? []) names.add(kind.nameOf(o));
+    for (const r of options.renames ?? []) if (r.kind === kindName) names.add(r.from);
+    if (names.has(name)) continue;
+    const guess = suggest(name, [...names]);
+    const read = live.has(kindName);
+    throw new PlanError(
+      'E_TARGET_NOT_FOUND',
+      `--target ${t}: no declared or live ${kindName} named '${name}'${guess ? `; did you mean '${kindName}/${guess}'?` : ''}`,
+      [],
+      read ? `Name an object the declarations or the account hold (plan without --target lists them).` : `No ${kindName} is declared, so the plan does not read them: declare it, or target a declared kind.`,
+    );
+  }
 }
 
 function byName(a: Declaration, b: Declaration): number {
@@ -88,6 +122,8 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
   let unmanaged = 0;
   let leftAlone = 0;
   const ignored: IgnoredDifference[] = [];
+  const undeclared: Record<string, string[]> = {};
+  const builtIn: Record<string, number> = {};
   for (const kindName of order) {
     const part = parts.get(kindName);
     if (!part) continue;
@@ -100,6 +136,8 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
     unmanaged += part.unmanaged;
     leftAlone += part.leftAlone;
     ignored.push(...part.ignored);
+    if (part.undeclared.length) undeclared[kindName] = part.undeclared;
+    if (part.builtIn) builtIn[kindName] = part.builtIn;
   }
 
   if (diagnostics.length) throw new ValidationError(diagnostics);
@@ -124,6 +162,10 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
     notes.push(`${ig.kind}/${ig.name}: ${n} ignored field${n === 1 ? ' differs' : 's differ'} (${ig.paths.join(', ')}); the live value${n === 1 ? ' is' : 's are'} kept.`);
   }
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? ' is' : 's are'} not declared: left alone (use --prune to delete them).`);
+  for (const [kindName, n] of Object.entries(builtIn)) {
+    const label = kinds.find((k) => k.kind === kindName)!.folder.replace(/-/g, ' ');
+    notes.push(`${n} built-in ${n === 1 ? label.replace(/s$/, '') : label} ${n === 1 ? 'is' : 'are'} not declared; ${n === 1 ? 'it is' : 'they are'} never deleted.`);
+  }
   const scoped = pruneIsScoped(options);
   if (scoped) {
     const what = [
@@ -146,30 +188,36 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
     notes,
     ...(ignored.length ? { ignoredDifferences: ignored } : {}),
     ...(scoped ? { pruneScope: { match: [...(options.pruneMatch ?? [])], kinds: [...(options.pruneKinds ?? [])], leftAlone } } : {}),
+    ...(Object.keys(undeclared).length ? { undeclared } : {}),
+    ...(Object.keys(builtIn).length ? { builtIn } : {}),
   };
 }
 
 export function buildPlan(kinds: readonly Kind[], declarations: readonly Declaration[], live: LiveState, options: PlanOptions = {}): Plan {
   const order = applyOrder(kinds);
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
-  const inTarget = targetFilter(parseTargets(options.targets));
+  const targets = parseTargets(options.targets, kinds);
+  const inTarget = targetFilter(targets);
   const grouped = declarationsByKind(declarations);
+  const inPlay = new Set(kindsInPlay(kinds, declarations, options).map((k) => k.kind));
   const parts = new Map<KindName, KindPart>();
   for (const kindName of order) {
-    const decls = grouped.get(kindName);
-    if (!decls) continue;
-    parts.set(kindName, planKind(byKind.get(kindName)!, decls, live.get(kindName) ?? [], options, inTarget, eachSync));
+    if (!inPlay.has(kindName)) continue;
+    parts.set(kindName, planKind(byKind.get(kindName)!, grouped.get(kindName) ?? [], live.get(kindName) ?? [], options, inTarget, eachSync));
   }
+  checkTargets(targets, kinds, grouped, live, options);
   return assemble(kinds, parts, options);
 }
 
 /** Fetch + build: the whole plan step. Each kind is planned as soon as its live state has arrived, in slices,
  * while the other kinds are still being read; the plan is the one buildPlan makes from the same state. */
 export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarations: readonly Declaration[], options: PlanOptions = {}): Promise<{ plan: Plan; live: LiveState }> {
-  const inPlay = kindsInPlay(kinds, declarations);
+  const inPlay = kindsInPlay(kinds, declarations, options);
   let inTarget: InTarget;
+  let targets: Set<string> | undefined;
   try {
-    inTarget = targetFilter(parseTargets(options.targets));
+    targets = parseTargets(options.targets, kinds);
+    inTarget = targetFilter(targets);
   } catch {
     // A malformed --target: read first and let buildPlan report it, as it always has.
     const live = await fetchLive(api, inPlay, options.onProgress);
@@ -182,13 +230,14 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
     inPlay.map(async (k) => {
       const decls = grouped.get(k.kind) ?? [];
       const early = new EarlyPlan(k, decls, options, inTarget);
-      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early), early.prepare()]);
+      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early, options.renames), early.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
       parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early));
       return list;
     }),
   );
   const live: LiveState = new Map(inPlay.map((k, i) => [k.kind, lists[i]!]));
+  checkTargets(targets, kinds, grouped, live, options);
   return { plan: assemble(kinds, parts, options), live };
 }
 

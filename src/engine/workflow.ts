@@ -28,6 +28,8 @@ export interface PlanRequest {
   check?: (plan: Plan) => void;
   /** Report the plan (default true; a caller that shows several plans together reports none). */
   report?: boolean;
+  /** The base commit the removals and renames were computed from (--base; recorded in the plan). */
+  base?: { ref: string; commit: string };
 }
 
 /** Reads the live state as a plan needs it, plans, saves the plan if asked, reports it. */
@@ -41,6 +43,7 @@ export async function planWorkflow(req: PlanRequest, reporter: Reporter): Promis
   }
   const { plan } = made;
   if (req.environment) plan.environment = req.environment;
+  if (req.base) plan.base = req.base;
   if (req.findings?.length) plan.findings = [...req.findings];
   req.check?.(plan);
   if (req.save) {

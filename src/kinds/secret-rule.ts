@@ -59,7 +59,7 @@ export const secretRule: Kind<SecretRuleSpec, SecretRuleLive> = {
   folder: 'secret-rules',
   exportFile: 'secret-rules.yaml',
   dependsOn: [],
-  can: { create: false, update: true, delete: false },
+  can: { create: false, update: true, delete: false, rename: false },
   listIsComplete: true,
 
   async list(api) {

@@ -14,6 +14,8 @@ export interface Capabilities {
   readonly create: boolean;
   readonly update: boolean;
   readonly delete: boolean;
+  /** Whether an update may change the object's name (a renamed declaration keeps the object's id). Absent: as `update`. */
+  readonly rename?: boolean;
 }
 
 /** A canonical form: what `canonical`/`canonicalLive` return. */

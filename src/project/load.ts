@@ -55,8 +55,8 @@ export interface Project {
   governance: Governance;
   /** Project-wide ignored spec paths by kind (validated against each kind's fields here; applied by the engine). */
   ignore: Partial<Record<KindName, string[]>>;
-  /** Project-wide prune scope: name globs limiting --prune. */
-  prune: { match: string[] };
+  /** Project-wide prune scope: name globs and kinds limiting --prune; `always` prunes (in that scope) on every plan. */
+  prune: { match: string[]; kinds?: KindName[]; always?: boolean };
   /** Positions of fields in the project file (for messages about it). */
   positions: Record<string, SourcePos>;
 }
@@ -181,7 +181,21 @@ export function parseProject(file: string, text: string): { project?: Project; d
     });
   }
   if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
-  const prune = { match: [...(((value.prune as { match?: string[] } | undefined)?.match) ?? [])] };
+  const rawPrune = (value.prune ?? {}) as { match?: string[]; kinds?: string[]; always?: boolean };
+  const prune: Project['prune'] = { match: [...(rawPrune.match ?? [])] };
+  if (rawPrune.kinds?.length) {
+    prune.kinds = [];
+    rawPrune.kinds.forEach((k, i) => {
+      const known = KIND_NAMES.find((n) => n.toLowerCase() === k.toLowerCase());
+      if (known) prune.kinds!.push(known);
+      else {
+        const guess = suggest(k, [...KIND_NAMES]);
+        diagnostics.push(diag(doc.positionOf(['prune', 'kinds', i]), ['prune', 'kinds', i], `unknown kind '${k}'${guess ? ` — did you mean '${guess}'?` : ''}; the kinds are: ${KIND_NAMES.join(', ')}`));
+      }
+    });
+    if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
+  }
+  if (rawPrune.always === true) prune.always = true;
   return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
 }
 

@@ -64,3 +64,13 @@ export const ACTION_SYMBOL = { create: '+', update: '~', delete: '-' } as const;
 export function summaryLine(s: { create: number; update: number; delete: number }): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
 }
+
+/** A change's headline: `+ Exception "name"`; a delete whose declaration was removed since the base says so
+ * (`- Exception/name (declaration removed since 1a2b3c4)`), a rename names both names
+ * (`~ Exception/old → new (renamed)`). */
+export function changeHeadline(c: Pick<PlannedChange, 'kind' | 'name' | 'action' | 'reason' | 'since' | 'renamedFrom'>): string {
+  const sym = ACTION_SYMBOL[c.action];
+  if (c.action === 'delete' && c.reason === 'removed') return `${sym} ${c.kind}/${c.name} (declaration removed${c.since ? ` since ${c.since}` : ''})`;
+  if (c.renamedFrom !== undefined) return `${sym} ${c.kind}/${c.renamedFrom} → ${c.name} (renamed)`;
+  return `${sym} ${c.kind} "${c.name}"`;
+}

@@ -1,22 +1,32 @@
 // Markdown for a pull-request comment: deletes called out first, one collapsible section a change,
 // kept under GitHub's 65,536-character comment limit with a note when truncated.
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
-import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
+import { ACTION_SYMBOL, changeHeadline, fieldChanges, show, summaryLine } from './fields.js';
 import { applySummaryLine, renderResultLine } from './text.js';
 import { renderFindingsMarkdown } from './governance.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
+/** Undeclared names listed a kind (a collapsed list; the comment must stay under GitHub's limit). */
+export const UNDECLARED_LISTED = 300;
 
 function escape(s: string): string {
   return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+}
+
+/** ` (declaration removed since 1a2b3c4)` for a delete whose declaration was removed since the base; else ''. */
+function removedNote(c: PlannedChange): string {
+  return c.action === 'delete' && c.reason === 'removed' ? ` (declaration removed${c.since ? ` since ${escape(c.since)}` : ''})` : '';
 }
 
 function section(c: PlannedChange): string {
   const lines = fieldChanges(c).map((f) =>
     f.op === '~' ? `~ ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
   );
+  // a removal or a rename says so first, as the text plan does (inside the code block: no name is markdown)
+  if (c.renamedFrom !== undefined || (c.action === 'delete' && c.reason === 'removed')) lines.unshift(changeHeadline(c));
   const body = lines.join('\n').replace(/```/g, "'''");
-  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} <b>${escape(c.kind)}/${escape(c.name)}</b></summary>\n\n\`\`\`diff\n${body}\n\`\`\`\n\n</details>\n`;
+  const what = c.renamedFrom !== undefined ? `<b>${escape(c.kind)}/${escape(c.renamedFrom)} → ${escape(c.name)}</b> (renamed)` : `<b>${escape(c.kind)}/${escape(c.name)}</b>${removedNote(c)}`;
+  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} ${what}</summary>\n\n\`\`\`diff\n${body}\n\`\`\`\n\n</details>\n`;
 }
 
 export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: number } = {}): string {
@@ -27,11 +37,17 @@ export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: 
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]\n> **${deletes.length} object${deletes.length === 1 ? '' : 's'} will be deleted:**`);
-    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\``);
+    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\`${removedNote(d)}`);
     head.push('');
   }
   for (const n of plan.notes) head.push(`> ${escape(n)}`);
   if (plan.notes.length) head.push('');
+  for (const [kind, names] of Object.entries(plan.undeclared ?? {})) {
+    head.push(`<details><summary>${names.length} ${escape(kind)}${names.length === 1 ? '' : ' objects'} not declared (left alone)</summary>`, '');
+    for (const n of names.slice(0, UNDECLARED_LISTED)) head.push(`- ${escape(n).replace(/([\\`*_[\]])/g, '\\$1')}`);
+    if (names.length > UNDECLARED_LISTED) head.push(`- … and ${names.length - UNDECLARED_LISTED} more (the json plan lists them all)`);
+    head.push('', '</details>', '');
+  }
   if (plan.findings?.length) head.push(renderFindingsMarkdown(plan.findings));
   let out = head.join('\n') + '\n';
   const ordered = [...deletes, ...plan.changes.filter((c) => c.action !== 'delete')];

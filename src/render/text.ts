@@ -1,6 +1,6 @@
 // Terraform-like text: `+` create, `~` update with each changed field old → new, `-` delete, then the summary.
 import type { ApplyResult, ChangeResult, Plan } from '../engine/model.js';
-import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
+import { ACTION_SYMBOL, changeHeadline, fieldChanges, show, summaryLine } from './fields.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -26,7 +26,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
       const sym = ACTION_SYMBOL[c.action];
       const verb = c.action === 'create' ? 'created' : c.action === 'update' ? 'updated in place' : 'DELETED';
       lines.push(paint('dim', `  # ${c.kind}/${c.name} will be ${verb}${c.id ? ` (id ${c.id})` : ''}`));
-      lines.push(paint(COLOR_OF[sym], `  ${sym} ${c.kind} "${c.name}"`));
+      lines.push(paint(COLOR_OF[sym], `  ${changeHeadline(c)}`));
       for (const f of fieldChanges(c)) {
         const body = f.op === '~' ? `${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
         lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body}`));
@@ -36,9 +36,25 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   }
   for (const n of plan.notes) lines.push(`Note: ${n}`);
   if (plan.notes.length) lines.push('');
+  const undeclared = undeclaredLines(plan);
+  if (undeclared.length) lines.push(...undeclared, '');
   lines.push(paint('bold', summaryLine(plan.summary)));
   lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
   return lines.join('\n') + '\n';
+}
+
+/** Names listed a kind in text before "and N more" (json lists them all, markdown in a collapsed list). */
+export const UNDECLARED_SHOWN = 20;
+
+/** The undeclared live objects left alone, by kind: the first UNDECLARED_SHOWN names and how many more. */
+function undeclaredLines(plan: Plan): string[] {
+  const lines: string[] = [];
+  for (const [kind, names] of Object.entries(plan.undeclared ?? {})) {
+    lines.push(`Not declared, left alone: ${names.length} ${kind}${names.length === 1 ? '' : ' objects'}:`);
+    for (const n of names.slice(0, UNDECLARED_SHOWN)) lines.push(`  ${n}`);
+    if (names.length > UNDECLARED_SHOWN) lines.push(`  … and ${names.length - UNDECLARED_SHOWN} more`);
+  }
+  return lines;
 }
 
 const STATUS_SYMBOL: Record<ChangeResult['status'], string> = { created: '+', adopted: '+', updated: '~', deleted: '-', failed: '✗', skipped: '·' };

@@ -34,8 +34,8 @@ describe('SecretRule canonical forms', () => {
     }
   });
 
-  it('cannot be created or deleted; nothing is protected', async () => {
-    expect(kind.can).toEqual({ create: false, update: true, delete: false });
+  it('cannot be created, deleted or renamed; nothing is protected', async () => {
+    expect(kind.can).toEqual({ create: false, update: true, delete: false, rename: false });
     await expect(kind.create(new FakeApi(), 'x', {})).rejects.toThrow(/cannot be created/);
     await expect(kind.remove(new FakeApi(), {})).rejects.toThrow(/cannot be deleted/);
     expect(kind.isProtected(sample('secret-rule/get.response.json'))).toBe(false);
