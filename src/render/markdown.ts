@@ -13,7 +13,8 @@ function escape(s: string): string {
 
 function section(c: PlannedChange): string {
   const lines = fieldChanges(c).map((f) =>
-    f.op === '~' ? `~ ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
+    // `!`, not `~`: a diff block highlights a line starting with `!` as changed, and leaves `~` plain
+    f.op === '~' ? `! ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
   );
   const body = lines.join('\n').replace(/```/g, "'''");
   return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} <b>${escape(c.kind)}/${escape(c.name)}</b></summary>\n\n\`\`\`diff\n${body}\n\`\`\`\n\n</details>\n`;
