@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   E_PROTECTED: 'the change would touch a protected system object, which is never changed',
   E_UNKNOWN_KIND: 'a saved plan names a kind this version does not know',
   E_UNEXPECTED: 'a change failed with an error that is not one of qcs-gitops\'s own (a bug: please report it)',
-  E_INTERNAL: 'an environment\'s plan failed with an error that is not one of qcs-gitops\'s own (a bug: please report it)',
+  E_INTERNAL: 'an error that is not one of qcs-gitops\'s own: an environment\'s plan, or any command with --format json (a bug: please report it)',
   E_NETWORK: 'the gateway could not be reached, or the connection failed before anything was done',
   E_OUTCOME_UNKNOWN: 'a non-idempotent request failed in a way that it may have been carried out; nothing was repeated',
   E_RETRIES_EXHAUSTED: 'the API kept answering a retryable status (429, 5xx) until the retries or waiting time ran out',

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
+import { openSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
 import type { RunState } from './state.js';
 import { connect, parsePositiveInt, splitSimulatorArg, type Connection } from './common.js';
 import { addPlanOptions, cliReporter, planOptionsFrom, type PlanFlags } from './plan.js';
@@ -20,13 +22,28 @@ interface ApplyFlags extends PlanFlags {
   expectDigest?: string;
 }
 
+/** The controlling terminal (/dev/tty), where the confirmation is asked even when stdout and stderr go to a pipe
+ * (`apply … 2>&1 | tail`); undefined where there is none (then stdin and stderr, which runApply checked is a terminal). */
+function openTerminal(): { input: ReadStream; output: WriteStream; close(): void } | undefined {
+  try {
+    const fd = openSync('/dev/tty', 'r+');
+    const input = new ReadStream(fd);
+    const output = new WriteStream(fd);
+    return { input, output, close: () => (input.destroy(), output.destroy()) };
+  } catch {
+    return undefined;
+  }
+}
+
 async function confirm(): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const terminal = openTerminal();
+  const rl = createInterface({ input: terminal?.input ?? process.stdin, output: terminal?.output ?? process.stderr });
   try {
     const answer = await rl.question('\nDo you want to perform these actions? Only "yes" will be accepted: ');
     return answer.trim() === 'yes';
   } finally {
     rl.close();
+    terminal?.close();
   }
 }
 

@@ -52,10 +52,24 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** The limits of the numeric flags (inclusive), documented in the README; a value outside them is a usage error. */
+export const FLAG_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  '--parallelism': [1, 64],
+  '--max-concurrency': [1, 64],
+  '--retries': [1, 20],
+  '--max-retry-wait': [0, 3600],
+  '--request-timeout': [1, 600],
+  '--max-deletes': [0, 1_000_000],
+};
+
+/** A whole-number flag within its range (FLAG_RANGES; any whole number ≥ 0 for a flag not listed). */
 export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number (got '${value}')`);
+  const [min, max] = FLAG_RANGES[flag] ?? [0, Number.MAX_SAFE_INTEGER];
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got '${value}')`, `Example: ${flag} ${Math.min(Math.max(fallback, min), max)} (the default)`);
+  }
   return n;
 }
 
@@ -67,12 +81,17 @@ export async function connect(flags: TargetFlags, env?: Environment): Promise<Co
   const clientOptions = {
     debug,
     warn,
-    maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6) || 6,
-    retries: parsePositiveInt(flags.retries, '--retries', 6) || 1,
+    maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6),
+    retries: parsePositiveInt(flags.retries, '--retries', 6),
     maxRetryWaitMs: parsePositiveInt(flags.maxRetryWait, '--max-retry-wait', 60) * 1000,
-    requestTimeoutMs: (parsePositiveInt(flags.requestTimeout, '--request-timeout', 30) || 30) * 1000,
+    requestTimeoutMs: parsePositiveInt(flags.requestTimeout, '--request-timeout', 30) * 1000,
   };
   if (flags.simulator) {
+    const clash = (['gatewayUrl', 'platform', 'username', 'password', 'token', 'insecure'] as const).find((k) => flags[k] !== undefined && flags[k] !== false);
+    if (clash || env) {
+      const flag = clash ? `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : '--env';
+      throw new UsageError(`--simulator and ${flag} cannot be combined: the simulator is the gateway`, `Drop ${flag} to plan against the embedded simulator, or drop --simulator to use a real gateway.`);
+    }
     const { startSimulator } = await import('../simulator/index.js');
     const sim = await startSimulator({ seed: typeof flags.simulator === 'string' ? flags.simulator : undefined, statePath: flags.state });
     const target = resolveTarget({ gatewayUrl: sim.url, username: sim.credentials.username, password: sim.credentials.password }, {});
@@ -110,9 +129,14 @@ function printCallStats(flags: TargetFlags, api: ApiClient): void {
   if (flags.debug) processSink.err(formatCallStats(api.stats));
 }
 
-/** Colour only on a TTY and never with NO_COLOR. */
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+/** Colour as the usual conventions say: FORCE_COLOR (set and not empty, `0` or `false`) forces it on, even into a
+ * pipe, and `FORCE_COLOR=0` off; else NO_COLOR (set and not empty) and TERM=dumb turn it off; else a terminal has
+ * it. `--no-color` wins over all of them (the commands check it first). */
+export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
