@@ -2,9 +2,9 @@
 // the API, every failure under --format json is one json document, numeric flags and --simulator are checked, a
 // project file in a scanned folder is the project file, and an empty file is a warning.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
 import { BIN, cliEnv, runCli } from '../helpers/cli.js';
 import { useSimulator } from '../helpers/suite.js';
@@ -162,5 +162,21 @@ describe('scanned folders', () => {
     const p = await runCli(['plan', '.', '--simulator'], {}, { cwd: repo });
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toMatch(/Plan: 1 to create/);
+  });
+});
+
+describe('export', () => {
+  it("each file's $schema is a relative path that resolves to this installation's schema file (no invented host)", async () => {
+    const out = join(dir, 'exported');
+    const r = await runCli(['export', '--out', out, '--simulator', SEED]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const first = readFileSync(join(out, f), 'utf8').split('\n')[0]!;
+      const m = /^# yaml-language-server: \$schema=(\.\.\/\S+\.schema\.json)$/.exec(first);
+      expect(m, first).not.toBeNull();
+      expect(existsSync(resolve(dirname(join(out, f)), m![1]!)), `${f}: ${m![1]}`).toBe(true);
+    }
   });
 });
