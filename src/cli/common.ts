@@ -53,7 +53,7 @@ export interface Connection {
 }
 
 /** The limits of the numeric flags (inclusive), documented in the README; a value outside them is a usage error. */
-export const FLAG_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+const FLAG_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   '--parallelism': [1, 64],
   '--max-concurrency': [1, 64],
   '--retries': [1, 20],

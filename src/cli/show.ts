@@ -16,7 +16,7 @@ interface ShowFlags {
 const HINT = 'Give a file written by `qcs-gitops plan … --out FILE` or by `qcs-gitops plan … --format json > FILE`.';
 
 /** A plan read from a saved plan or a json plan document; E_PLAN_FILE when it is neither. */
-export async function readPlanDocument(file: string): Promise<Plan> {
+async function readPlanDocument(file: string): Promise<Plan> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -59,7 +59,7 @@ export function uniqueSlugs(names: readonly string[]): string[] {
 }
 
 /** The yaml-language-server line of a file written at `file` (relative to the export's folder). */
-export function schemaLine(kind: Kind, file: string, schemaDir = 'schemas'): string {
+function schemaLine(kind: Kind, file: string, schemaDir = 'schemas'): string {
   const dir = schemaDir.replace(/\/+$/, '');
   const up = dir.startsWith('/') ? '' : '../'.repeat(file.split('/').length - 1);
   return `# yaml-language-server: $schema=${up}${dir}/${kind.schemaFile}\n`;
