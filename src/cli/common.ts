@@ -1,7 +1,7 @@
 // Options and set-up shared by the commands that talk to the CS API (plan, apply, export).
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../api/types.js';
-import { resolveTarget, type TargetOptions } from '../api/config.js';
+import { PLATFORMS, resolveTarget, type TargetOptions } from '../api/config.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 import type { Environment } from '../project/load.js';
@@ -19,7 +19,20 @@ export interface TargetFlags extends TargetOptions {
   requestTimeout?: string;
 }
 
+/** What every command that calls the API shows after its options (--help). */
+const ENVIRONMENT_HELP = `
+Environment (a flag above wins over its variable; keep secrets in the environment, never in a declaration):
+  QUALYS_GATEWAY_URL   the gateway, e.g. https://gateway.qg1.apps.qualys.com (or QUALYS_PLATFORM)
+  QUALYS_PLATFORM      a platform name: ${Object.keys(PLATFORMS).join(', ')}
+  QUALYS_USERNAME      the API user (a JWT is fetched from /auth)
+  QUALYS_PASSWORD      its password
+  QUALYS_TOKEN         or a ready JWT instead of the user and password
+  HTTPS_PROXY, NO_PROXY  an HTTP proxy for the gateway
+With --env NAME, the project file names the variables that hold that environment's credentials.
+The Qualys permissions each command needs, and a first run: docs/getting-started.md`;
+
 export function addTargetOptions(cmd: Command): Command {
+  cmd.addHelpText('after', ENVIRONMENT_HELP);
   return cmd
     .option('--gateway-url <url>', 'CS API gateway URL (env QUALYS_GATEWAY_URL)')
     .option('--platform <name>', 'Qualys platform, e.g. US1, EU2, IN1 (env QUALYS_PLATFORM)')
