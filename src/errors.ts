@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   E_PLAN_ENVIRONMENT: 'the saved plan was made for another environment (or with/without one)',
   E_DIGEST_MISMATCH: 'the plan is not the reviewed one (--expect-digest, or the Action\'s reviewed plan)',
   E_NO_REVIEWED_PLAN: 'the Action cannot find the plan reviewed on the merged pull request',
+  E_CI_COMMENT: 'the CI system (GitLab) could not post or update the plan comment on the merge request',
   E_GITHUB_COMMENT: 'the Action could not post the plan on the pull request',
   E_UNSUPPORTED: 'the API cannot carry out this change for this kind (create, update or delete)',
   E_GONE: 'an object the plan changes no longer exists',

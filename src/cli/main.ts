@@ -7,6 +7,7 @@ import { registerExport } from './export.js';
 import { registerSimulate } from './simulate.js';
 import { registerReport } from './report.js';
 import { registerShow } from './show.js';
+import { registerComment } from './comment.js';
 import { errorJson, reportError } from '../output/messages.js';
 import { processSink } from '../output/events.js';
 import { VERSION } from '../version.js';
@@ -24,6 +25,7 @@ export function buildProgram(state: RunState): Command {
   registerPlan(program, state);
   registerApply(program, state);
   registerShow(program, state);
+  registerComment(program, state);
   registerExport(program, state);
   registerSimulate(program, state);
   registerReport(program, state);
