@@ -39,7 +39,9 @@ async function confirm(): Promise<boolean> {
   const terminal = openTerminal();
   const rl = createInterface({ input: terminal?.input ?? process.stdin, output: terminal?.output ?? process.stderr });
   try {
-    const answer = await rl.question('\nDo you want to perform these actions? Only "yes" will be accepted: ');
+    // the plan went to stdout: when that is a pipe (`apply | tail`), the terminal has not shown it
+    const unseen = terminal && !process.stdout.isTTY ? '\nThe plan above went to stdout, which is not this terminal (a pipe or a file): read it there first.' : '';
+    const answer = await rl.question(`${unseen}\nDo you want to perform these actions? Only "yes" will be accepted: `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();

@@ -139,6 +139,7 @@ describe('the confirmation prompt', () => {
       child.stdin?.end('yes\n');
     });
     expect(screen).toContain('Do you want to perform these actions? Only "yes" will be accepted:');
+    expect(screen).toContain('The plan above went to stdout, which is not this terminal (a pipe or a file): read it there first.');
     const piped = readFileSync(out, 'utf8');
     expect(piped).not.toContain('Do you want to perform');
     expect(piped).toMatch(/Apply: 11 created/);
