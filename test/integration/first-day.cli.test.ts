@@ -166,6 +166,22 @@ describe('scanned folders', () => {
   });
 });
 
+describe('metadata.ignore in the plan\'s named form', () => {
+  it('rules["No ptrace"].action validates; a typo after it gets a did-you-mean at its line', async () => {
+    const d = join(dir, 'named-ignore');
+    mkdirSync(d, { recursive: true });
+    const doc = (path: string) =>
+      `apiVersion: qcs-gitops/v1\nkind: RuntimePolicy\nmetadata:\n  name: web\n  ignore: ['${path}']\nspec:\n  policyMode: ACTIVE\n  rules:\n    - { name: No ptrace, ruleType: SYSCALL, program: "*", syscall: ptrace, action: DENY }\n`;
+    writeFileSync(join(d, 'ok.yaml'), doc('rules["No ptrace"].action'));
+    const ok = await runCli(['validate', join(d, 'ok.yaml')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    writeFileSync(join(d, 'bad.yaml'), doc('rules["No ptrace"].acton'));
+    const bad = await runCli(['validate', join(d, 'bad.yaml')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.yaml:5:\d+: .*did you mean 'action'\?/);
+  });
+});
+
 describe('export', () => {
   it("each file's $schema is a relative path that resolves to this installation's schema file (no invented host)", async () => {
     const out = join(dir, 'exported');
