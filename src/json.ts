@@ -42,6 +42,11 @@ export function identicalJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** One JSON-pointer reference token encoded (`~` → `~0`, `/` → `~1`). */
+export function escapePointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /** One JSON-pointer reference token decoded (`~1` → `/`, then `~0` → `~`). */
 export function unescapePointerToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');

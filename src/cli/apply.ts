@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
+import { openSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
 import type { RunState } from './state.js';
 import { connect, parsePositiveInt, splitSimulatorArg, type Connection } from './common.js';
 import { addPlanOptions, baseOf, cliReporter, planOptionsFrom, type PlanFlags } from './plan.js';
@@ -20,13 +22,30 @@ interface ApplyFlags extends PlanFlags {
   expectDigest?: string;
 }
 
-async function confirm(): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+/** The controlling terminal (/dev/tty), where the confirmation is asked even when stdout and stderr go to a pipe
+ * (`apply … 2>&1 | tail`); undefined where there is none (then stdin and stderr, which runApply checked is a terminal). */
+function openTerminal(): { input: ReadStream; output: WriteStream; close(): void } | undefined {
   try {
-    const answer = await rl.question('\nDo you want to perform these actions? Only "yes" will be accepted: ');
+    const fd = openSync('/dev/tty', 'r+');
+    const input = new ReadStream(fd);
+    const output = new WriteStream(fd);
+    return { input, output, close: () => (input.destroy(), output.destroy()) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function confirm(): Promise<boolean> {
+  const terminal = openTerminal();
+  const rl = createInterface({ input: terminal?.input ?? process.stdin, output: terminal?.output ?? process.stderr });
+  try {
+    // the plan went to stdout: when that is a pipe (`apply | tail`), the terminal has not shown it
+    const unseen = terminal && !process.stdout.isTTY ? '\nThe plan above went to stdout, which is not this terminal (a pipe or a file): read it there first.' : '';
+    const answer = await rl.question(`${unseen}\nDo you want to perform these actions? Only "yes" will be accepted: `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
+    terminal?.close();
   }
 }
 

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../api/types.js';
 import type { ClientOptions } from '../api/wire.js';
-import { resolveTarget, type TargetOptions } from '../api/config.js';
+import { PLATFORMS, resolveTarget, type TargetOptions } from '../api/config.js';
 import { redact } from '../redact.js';
 import { UsageError } from '../errors.js';
 import type { Environment } from '../project/load.js';
@@ -20,7 +20,20 @@ export interface TargetFlags extends TargetOptions {
   requestTimeout?: string;
 }
 
+/** What every command that calls the API shows after its options (--help). */
+const ENVIRONMENT_HELP = `
+Environment (a flag above wins over its variable; keep secrets in the environment, never in a declaration):
+  QUALYS_GATEWAY_URL   the gateway, e.g. https://gateway.qg1.apps.qualys.com (or QUALYS_PLATFORM)
+  QUALYS_PLATFORM      a platform name: ${Object.keys(PLATFORMS).join(', ')}
+  QUALYS_USERNAME      the API user (a JWT is fetched from /auth)
+  QUALYS_PASSWORD      its password
+  QUALYS_TOKEN         or a ready JWT instead of the user and password
+  HTTPS_PROXY, NO_PROXY  an HTTP proxy for the gateway
+With --env NAME, the project file names the variables that hold that environment's credentials.
+The Qualys permissions each command needs, and a first run: docs/getting-started.md`;
+
 export function addTargetOptions(cmd: Command): Command {
+  cmd.addHelpText('after', ENVIRONMENT_HELP);
   return cmd
     .option('--gateway-url <url>', 'CS API gateway URL (env QUALYS_GATEWAY_URL)')
     .option('--platform <name>', 'Qualys platform, e.g. US1, EU2, IN1 (env QUALYS_PLATFORM)')
@@ -53,10 +66,24 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** The limits of the numeric flags (inclusive), documented in the README; a value outside them is a usage error. */
+const FLAG_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  '--parallelism': [1, 64],
+  '--max-concurrency': [1, 64],
+  '--retries': [1, 20],
+  '--max-retry-wait': [0, 3600],
+  '--request-timeout': [1, 600],
+  '--max-deletes': [0, 1_000_000],
+};
+
+/** A whole-number flag within its range (FLAG_RANGES; any whole number ≥ 0 for a flag not listed). */
 export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number (got '${value}')`);
+  const [min, max] = FLAG_RANGES[flag] ?? [0, Number.MAX_SAFE_INTEGER];
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got '${value}')`, `Example: ${flag} ${Math.min(Math.max(fallback, min), max)} (the default)`);
+  }
   return n;
 }
 
@@ -68,13 +95,18 @@ export async function connect(flags: TargetFlags, env?: Environment, extra: Pick
   const clientOptions = {
     debug,
     warn,
-    maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6) || 6,
-    retries: parsePositiveInt(flags.retries, '--retries', 6) || 1,
+    maxConcurrency: parsePositiveInt(flags.maxConcurrency, '--max-concurrency', 6),
+    retries: parsePositiveInt(flags.retries, '--retries', 6),
     maxRetryWaitMs: parsePositiveInt(flags.maxRetryWait, '--max-retry-wait', 60) * 1000,
-    requestTimeoutMs: (parsePositiveInt(flags.requestTimeout, '--request-timeout', 30) || 30) * 1000,
+    requestTimeoutMs: parsePositiveInt(flags.requestTimeout, '--request-timeout', 30) * 1000,
     ...extra,
   };
   if (flags.simulator) {
+    const clash = (['gatewayUrl', 'platform', 'username', 'password', 'token', 'insecure'] as const).find((k) => flags[k] !== undefined && flags[k] !== false);
+    if (clash || env) {
+      const flag = clash ? `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : '--env';
+      throw new UsageError(`--simulator and ${flag} cannot be combined: the simulator is the gateway`, `Drop ${flag} to plan against the embedded simulator, or drop --simulator to use a real gateway.`);
+    }
     const { startSimulator } = await import('../simulator/index.js');
     const sim = await startSimulator({ seed: typeof flags.simulator === 'string' ? flags.simulator : undefined, statePath: flags.state });
     const target = resolveTarget({ gatewayUrl: sim.url, username: sim.credentials.username, password: sim.credentials.password }, {});
@@ -112,9 +144,14 @@ function printCallStats(flags: TargetFlags, api: ApiClient): void {
   if (flags.debug) processSink.err(formatCallStats(api.stats));
 }
 
-/** Colour only on a TTY and never with NO_COLOR. */
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+/** Colour as the usual conventions say: FORCE_COLOR (set and not empty, `0` or `false`) forces it on, even into a
+ * pipe, and `FORCE_COLOR=0` off; else NO_COLOR (set and not empty) and TERM=dumb turn it off; else a terminal has
+ * it. `--no-color` wins over all of them (the commands check it first). */
+export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

@@ -1,6 +1,6 @@
 // `qcs-gitops export --out DIR`: writes the live account as declaration files (one a object, a folder a kind).
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { RunState } from './state.js';
 import { addTargetOptions, collect, connect, type TargetFlags } from './common.js';
@@ -101,6 +101,12 @@ export function summarize(out: string, result: ExportResult, removed: number): s
   return lines.join('\n') + '\n';
 }
 
+/** This installation's schemas/ folder relative to the export's folder (POSIX), for the files' schema lines. */
+async function schemaDirFrom(out: string): Promise<string> {
+  const { findSchemaDir } = await import('../declarations/schemas.js');
+  return relative(resolve(out), findSchemaDir()).split(sep).join('/');
+}
+
 export function registerExport(program: Command, state: RunState): void {
   const cmd = program
     .command('export')
@@ -125,7 +131,7 @@ export function registerExport(program: Command, state: RunState): void {
     let result: ExportResult;
     try {
       const live = await fetchLive(conn.api, kinds);
-      result = exportFiles(kinds, live, { includeSystem: !!flags.includeSystem });
+      result = exportFiles(kinds, live, { includeSystem: !!flags.includeSystem, schemaDir: await schemaDirFrom(out) });
     } finally {
       await conn.close();
     }

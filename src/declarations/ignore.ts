@@ -97,8 +97,13 @@ export function ignorePathProblem(kind: Kind, path: string): string | undefined 
     }
     const hasProps = nodes.some((n) => isSchema(n.schema.properties));
     const allowsObject = nodes.some((n) => n.schema.type === 'object' || (Array.isArray(n.schema.type) && n.schema.type.includes('object')));
-    if (!hasProps && (open || allowsObject)) return undefined; // a free-form mapping (metaData): any key
     const isList = nodes.some((n) => isSchema(n.schema.items));
+    if (!hasProps && isList && i === 1 && /^[^.[]+\["/.test(path) && kind.namedLists?.[kind.aliases?.[segs[0] as string] ?? (segs[0] as string)] !== undefined) {
+      // an item of a named list by its name, as the plan prints it (`rules["No ptrace"].action`)
+      nodes = nodes.flatMap((n) => (isSchema(n.schema.items) ? alternatives({ schema: n.schema.items, file: n.file }, schemas) : []));
+      continue;
+    }
+    if (!hasProps && (open || allowsObject)) return undefined; // a free-form mapping (metaData): any key
     if (!hasProps && isList) {
       const head = segs.slice(0, i).map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
       return `'${path}': '${head}' is a list: name one of its items, e.g. ${head}[0].${seg}`;

@@ -22,6 +22,10 @@ export interface LoadResult {
 
 const YAML_EXT = /\.ya?ml$/i;
 
+/** The project file's names (src/project/load.ts): in a folder walked for declarations it is the project file, not a
+ * declaration, and is skipped (named on the command line, a file is read whatever its name). */
+const PROJECT_FILES = new Set(['qcs-gitops.yaml', 'qcs-gitops.yml']);
+
 function isInside(child: string, root: string): boolean {
   return child === root || child.startsWith(root.endsWith(sep) ? root : root + sep);
 }
@@ -137,7 +141,7 @@ async function walk(c: Collected, dirDisplay: string, dirReal: string, root: str
         continue;
       }
       await walk(c, display, real, root, new Set([...ancestors, real]));
-    } else if (isFile && YAML_EXT.test(entry.name)) {
+    } else if (isFile && YAML_EXT.test(entry.name) && !PROJECT_FILES.has(entry.name)) {
       addFile(c, display, real);
     }
   }

@@ -130,7 +130,8 @@ export function parsePrecise(file: string, text: string, positionsOnly = false):
   });
 
   if (nonEmpty === 0 && diagnostics.length === 0) {
-    diagnostics.push(diag(file, 'empty file: no YAML documents (expected at least one declaration)'));
+    // a warning: a file emptied on purpose (everything commented out) declares nothing, and that is allowed
+    diagnostics.push({ ...diag(file, 'empty file: no YAML documents, so it declares nothing (add a declaration, or remove the file)'), severity: 'warning' });
   }
   return { documents, diagnostics };
 }
@@ -154,6 +155,11 @@ function documentProblems(ctx: ReadContext, doc: Document.Parsed): { errors: Dia
     if (err.code !== 'DUPLICATE_KEY') {
       if (sawSyntaxError) continue;
       sawSyntaxError = true;
+    }
+    const over = err.code === 'BLOCK_AS_IMPLICIT_KEY' ? overIndented(text, err.pos[0]) : undefined;
+    if (over) {
+      errors.push(diag(file, over.message, posAt(over.offset)));
+      continue;
     }
     const pos = err.linePos?.[0] ? { line: err.linePos[0].line, column: err.linePos[0].col } : posAt(err.pos[0]);
     const message =
@@ -232,6 +238,38 @@ function duplicateKeys(doc: Document.Parsed, text: string, posAt: (offset: numbe
     },
   });
   return out;
+}
+
+/** An over-indented key: the library reports it at the value of the key above (`scope: IMAGE` then `    reason: …`:
+ * "nested mappings are not allowed in compact mappings" at `IMAGE`). Finds the line that is indented too far (the
+ * first key line after the value, indented more than its key) and says so there, with the fix; undefined when the
+ * text does not look like that. */
+function overIndented(text: string, valueOffset: number): { offset: number; message: string } | undefined {
+  const lineStart = text.lastIndexOf('\n', valueOffset - 1) + 1;
+  const line = text.slice(lineStart, text.indexOf('\n', lineStart) < 0 ? text.length : text.indexOf('\n', lineStart));
+  const parent = /^( *(?:- +)*)([^\s:#][^:#]*?)\s*:/.exec(line);
+  if (!parent) return undefined;
+  const parentIndent = parent[1]!.length;
+  let at = text.indexOf('\n', lineStart);
+  for (let i = 0; at >= 0 && i < 1000; i++) {
+    const start = at + 1;
+    const end = text.indexOf('\n', start) < 0 ? text.length : text.indexOf('\n', start);
+    const next = text.slice(start, end);
+    at = end < text.length ? end : -1;
+    if (next.trim() === '' || next.trimStart().startsWith('#')) continue;
+    const indent = next.length - next.trimStart().length;
+    const key = /^([^\s:#][^:#]*?)\s*:(?:\s|$)/.exec(next.trimStart());
+    if (indent <= parentIndent || !key) return undefined;
+    const name = parent[2]!.trim();
+    return {
+      offset: start + indent,
+      message:
+        `'${key[1]!.trim()}' is indented ${indent} spaces, more than '${name}' on the line above (${parentIndent}), ` +
+        `so YAML reads it as part of the value of '${name}'; indent it ${parentIndent} spaces like '${name}' ` +
+        `(to nest it under '${name}', '${name}' must have no value on its own line)`,
+    };
+  }
+  return undefined;
 }
 
 function duplicateKeyName(text: string, offset: number): string {

@@ -101,23 +101,45 @@ export function parseFieldPath(path: string): FieldPath | string {
   return out;
 }
 
-/** Parsed ignore paths with their first segment renamed through the kind's aliases; malformed ones dropped
- * (validation reports them). */
-function ignoredPaths(kind: Kind, ignore: readonly string[]): Array<{ path: string; segs: FieldPath }> {
-  const out: Array<{ path: string; segs: FieldPath }> = [];
+/** An item of a kind's named list (Kind.namedLists) chosen by its name, as the plan prints it: `rules["No ptrace"]`. */
+interface NamedItem {
+  key: string;
+  name: string;
+}
+type Seg = string | number | NamedItem;
+
+/** Parsed ignore paths with their first segment renamed through the kind's aliases, and a name given to an item of a
+ * named list (`rules["No ptrace"].action`) kept as a NamedItem; malformed ones dropped (validation reports them). */
+function ignoredPaths(kind: Kind, ignore: readonly string[]): Array<{ path: string; segs: Seg[] }> {
+  const out: Array<{ path: string; segs: Seg[] }> = [];
   for (const path of ignore) {
     const segs = parseFieldPath(path);
     if (typeof segs === 'string') continue;
-    const first = segs[0] as string;
-    out.push({ path, segs: [kind.aliases?.[first] ?? first, ...segs.slice(1)] });
+    const first = kind.aliases?.[segs[0] as string] ?? (segs[0] as string);
+    const key = kind.namedLists?.[first];
+    const second = segs[1];
+    const named = key !== undefined && typeof second === 'string' && /^[^.[]+\["/.test(path); // `rules["x"]`, not `rules.x`
+    out.push({ path, segs: [first, ...(named ? [{ key, name: second }] : segs.slice(1, 2)), ...segs.slice(2)] });
   }
   return out;
 }
 
-function getAt(o: unknown, segs: FieldPath): unknown {
+/** The index of the one item of `list` named `s.name`; undefined when none or several bear it. */
+function namedIndex(list: unknown[], s: NamedItem): number | undefined {
+  const at = list.flatMap((item, i) => (item && typeof item === 'object' && (item as Obj)[s.key] === s.name ? [i] : []));
+  return at.length === 1 ? at[0] : undefined;
+}
+
+function getAt(o: unknown, segs: readonly Seg[]): unknown {
   let cur = o;
   for (const s of segs) {
     if (cur === null || typeof cur !== 'object') return undefined;
+    if (typeof s === 'object') {
+      const i = Array.isArray(cur) ? namedIndex(cur, s) : undefined;
+      if (i === undefined) return undefined;
+      cur = (cur as unknown[])[i];
+      continue;
+    }
     if (Array.isArray(cur) ? typeof s !== 'number' : typeof s === 'number') return undefined;
     cur = (cur as Record<string | number, unknown>)[s];
   }
@@ -125,16 +147,21 @@ function getAt(o: unknown, segs: FieldPath): unknown {
 }
 
 /** The parent of the value at `segs` and the last segment, when the parent exists and has the right shape. */
-function parentAt(o: unknown, segs: FieldPath): { parent: Record<string | number, unknown>; last: string | number } | undefined {
+function parentAt(o: unknown, segs: readonly Seg[]): { parent: Record<string | number, unknown>; last: string | number } | undefined {
   const parent = getAt(o, segs.slice(0, -1));
-  const last = segs[segs.length - 1]!;
+  let last = segs[segs.length - 1]!;
   if (parent === null || typeof parent !== 'object') return undefined;
+  if (typeof last === 'object') {
+    const i = Array.isArray(parent) ? namedIndex(parent, last) : undefined;
+    if (i === undefined) return undefined;
+    last = i;
+  }
   if (Array.isArray(parent) !== (typeof last === 'number')) return undefined;
   return { parent: parent as Record<string | number, unknown>, last };
 }
 
 /** Removes the value at `segs` (a list item is blanked to null, so the indexes of the others stay). */
-function removeAt(o: unknown, segs: FieldPath): void {
+function removeAt(o: unknown, segs: readonly Seg[]): void {
   const at = parentAt(o, segs);
   if (!at || !(at.last in at.parent)) return;
   if (typeof at.last === 'number') at.parent[at.last] = null;

@@ -10,6 +10,7 @@ import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration } from '../types.js';
 import type { IgnoredDifference, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
+import { escapePointerToken, stableStringify } from '../json.js';
 import { desiredState, managedView, unchangedKeys, type Canonical, type ManagedView } from './desired.js';
 import { carriedView, carriesAll, indexLive, type Index, type PageTap } from './fetch.js';
 import type { PlanOptions } from './plan-options.js';
@@ -29,8 +30,28 @@ function pruneScopeTest(options: PlanOptions): (kind: string, name: string) => b
   return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
 }
 
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>): jsonpatch.Operation[] {
-  return jsonpatch.compare(before, after);
+/** The JSON patch from `before` to `after`. A key of `sets` (a kind's `setFields`) holding an array on both sides
+ * is compared as a set: nothing when the members agree (whatever their order), else one `replace` of the whole
+ * array, never positional operations (`~ qids[1]` would name a member that is kept). A JSON patch never replaces
+ * an array by an array otherwise, so the renderers show such a replace member by member (render/fields.ts). */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>, sets: readonly string[] = []): jsonpatch.Operation[] {
+  const whole = sets.filter((k) => Array.isArray(before[k]) && Array.isArray(after[k]));
+  if (whole.length === 0) return jsonpatch.compare(before, after);
+  const b = { ...before };
+  const a = { ...after };
+  const ops: jsonpatch.Operation[] = [];
+  for (const k of whole) {
+    if (!sameMembers(b[k] as unknown[], a[k] as unknown[])) ops.push({ op: 'replace', path: `/${escapePointerToken(k)}`, value: a[k] });
+    delete b[k];
+    delete a[k];
+  }
+  return [...jsonpatch.compare(b, a), ...ops];
+}
+
+function sameMembers(x: readonly unknown[], y: readonly unknown[]): boolean {
+  const keys = new Set(x.map((v) => stableStringify(v)));
+  const other = new Set(y.map((v) => stableStringify(v)));
+  return keys.size === other.size && [...keys].every((k) => other.has(k));
 }
 
 /** What one kind contributes to a plan (kept apart so kinds can be planned as their live state arrives). */
@@ -175,7 +196,7 @@ function compare(kind: Kind, spec: Record<string, unknown>, live: unknown, ignor
   const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : undefined;
   if (unchanged) return { ...UNCHANGED, managed: unchanged };
   const view = managedView(kind, spec, live, ignore, { want, have });
-  return { view, patch: diff(view.before, view.after), managed: view.managed };
+  return { view, patch: diff(view.before, view.after, kind.setFields), managed: view.managed };
 }
 
 /** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */

@@ -66,7 +66,7 @@ function check(run: VerifyRun, c: PlannedChange, kind: Kind, current: unknown): 
   }
   // Every field the write sent, declared or carried from live, must read back as sent.
   const desired = run.sent.get(c) ?? kind.canonical(c.spec ?? {});
-  const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
+  const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired, kind.setFields);
   if (patch.length > 0) run.notConverged.push({ kind: c.kind, name: c.name, patch });
 }
 

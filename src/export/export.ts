@@ -5,13 +5,16 @@ import { stringify } from 'yaml';
 import type { Kind } from '../kinds/types.js';
 import { API_VERSION, type KindName } from '../types.js';
 
-/** Where editors fetch the schemas from (the published repository). */
-export const SCHEMA_BASE_URL = 'https://raw.githubusercontent.com/qcs-gitops/qcs-gitops/main/schemas/';
 const MAX_SLUG = 80;
 
 export interface ExportOptions {
   /** Include protected system objects (the Default sensor profile, the default centralized policy). */
   includeSystem?: boolean;
+  /** The schemas/ folder of the qcs-gitops that exports, relative to the export's folder (POSIX; the CLI passes the
+   * installed package's): each file's schema line points there, relative to the file, so an editor resolves it
+   * with no network (a project-local install, `node_modules/qcs-gitops/schemas`, resolves for every clone). An
+   * absolute path is written as it is. Default `schemas` (the export's folder beside a `schemas/` folder). */
+  schemaDir?: string;
 }
 
 export interface KindExport {
@@ -55,8 +58,11 @@ export function uniqueSlugs(names: readonly string[]): string[] {
   });
 }
 
-function schemaLine(kind: Kind): string {
-  return `# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}\n`;
+/** The yaml-language-server line of a file written at `file` (relative to the export's folder). */
+function schemaLine(kind: Kind, file: string, schemaDir = 'schemas'): string {
+  const dir = schemaDir.replace(/\/+$/, '');
+  const up = dir.startsWith('/') ? '' : '../'.repeat(file.split('/').length - 1);
+  return `# yaml-language-server: $schema=${up}${dir}/${kind.schemaFile}\n`;
 }
 
 /** One declaration document as YAML (no header), fields in a stable order. */
@@ -90,13 +96,14 @@ export function exportFiles(kinds: readonly Kind[], live: ReadonlyMap<KindName, 
     entries.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(JSON.stringify(a.spec), JSON.stringify(b.spec)));
 
     if (kind.exportFile !== undefined) {
-      exportOneFile(kind, kind.exportFile, objects.filter((o) => !kind.isProtected(o) || options.includeSystem), files, warnings);
+      exportOneFile(kind, kind.exportFile, objects.filter((o) => !kind.isProtected(o) || options.includeSystem), files, warnings, options.schemaDir);
     } else {
       const counts = new Map<string, number>();
       for (const e of entries) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
       const slugs = uniqueSlugs(entries.map((e) => e.name));
       entries.forEach((e, i) => {
-        files.set(`${kind.folder}/${slugs[i]}.yaml`, schemaLine(kind) + renderDocument(kind.kind, e.name, e.spec));
+        const path = `${kind.folder}/${slugs[i]}.yaml`;
+        files.set(path, schemaLine(kind, path, options.schemaDir) + renderDocument(kind.kind, e.name, e.spec));
         for (const issue of kind.check?.(e.spec, e.name) ?? []) {
           warnings.push(`${kind.folder}/${slugs[i]}.yaml: ${issue.path.length ? `spec.${issue.path.join('.')}: ` : ''}${issue.message} (as the account holds it; fix it before applying)`);
         }
@@ -114,7 +121,7 @@ export function exportFiles(kinds: readonly Kind[], live: ReadonlyMap<KindName, 
 
 /** A kind exported to one multi-document file. An object whose name is empty or shared pins its id in
  * `spec[idField]` (and gets a unique metadata.name: the id, or `name [id]`); without an idField it is warned about. */
-function exportOneFile(kind: Kind, file: string, objects: readonly unknown[], files: Map<string, string>, warnings: string[]): void {
+function exportOneFile(kind: Kind, file: string, objects: readonly unknown[], files: Map<string, string>, warnings: string[], schemaDir?: string): void {
   if (objects.length === 0) return;
   const counts = new Map<string, number>();
   for (const o of objects) counts.set(kind.nameOf(o), (counts.get(kind.nameOf(o)) ?? 0) + 1);
@@ -143,5 +150,5 @@ function exportOneFile(kind: Kind, file: string, objects: readonly unknown[], fi
         : `${kind.kind} names used more than once (${names}) in ${file}; names must be unique for plan/apply — rename all but one`,
     );
   }
-  files.set(file, schemaLine(kind) + docs.map((d) => renderDocument(kind.kind, d.name, d.spec)).join('---\n'));
+  files.set(file, schemaLine(kind, file, schemaDir) + docs.map((d) => renderDocument(kind.kind, d.name, d.spec)).join('---\n'));
 }

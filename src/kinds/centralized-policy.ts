@@ -196,6 +196,8 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
+  setFields: ['tagIds', 'k8sFilters'],
+  namedLists: { centralizedPolicyRules: 'name', exclusionPolicyRules: 'name' },
 
   async create(api, name, desired) {
     // Exactly the documented create body: rules carry `order`, metaData an object, filters both keys.

@@ -104,6 +104,7 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
+  setFields: ['qids'],
 
   create: (api, name, desired) => rest.create(api, body(name, desired, false)),
 

@@ -166,6 +166,8 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
+  setFields: ['ignoredSyscalls'],
+  namedLists: { rules: 'name' },
 
   create: (api, name, desired) => rest.create(api, body(name, desired)),
 

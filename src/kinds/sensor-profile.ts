@@ -87,6 +87,7 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
   fields: FIELDS,
+  setFields: ['associatedRegistryIds', 'associatedSensorIds'],
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
 

@@ -64,6 +64,13 @@ export interface Kind<Spec = any, Live = any> {
   /** The top-level keys of the canonical form. A declaration manages the ones its spec sets (see
    * engine/desired.ts: what a declaration leaves out is neither compared nor changed). */
   readonly fields?: readonly string[];
+  /** Top-level canonical keys whose arrays are sets: member order carries no meaning (the canonical form sorts
+   * them). A plan diffs them as sets (engine/plan-kind.ts `diff`): members added and removed, never positions. */
+  readonly setFields?: readonly string[];
+  /** Top-level canonical keys holding ordered lists of named items, with the key that names an item (e.g.
+   * `{rules: 'name'}`): a plan still diffs them by position, and shows the position by the item's name
+   * (`rules["No ptrace"].action`). */
+  readonly namedLists?: Readonly<Record<string, string>>;
   /** The canonical keys a list item may lack (its summary does not carry them; the details do): e.g. a
    * centralized policy's rules, an exception's `qids` (a GET without `includeQids`). An item that has none of a
    * detail field's wire names is read in detail when that field is needed. Any other key absent from an item is

@@ -35,3 +35,18 @@ export function reportError(e: unknown, opts: { debug?: boolean } = {}, write: (
   }
   write(redact(out.join('\n')) + '\n');
 }
+
+/** A failure as the one json document of a command run with `--format json` (stdout): `error.code`, `error.message`
+ * and `error.hint` (null when there is none), plus the details a PlanError names and the diagnostics of a
+ * ValidationError. An error that is not one of qcs-gitops's own is `E_INTERNAL`. */
+export function errorJson(e: unknown, usage?: string): string {
+  const error: Record<string, unknown> =
+    usage !== undefined
+      ? { code: 'E_USAGE', message: usage, hint: 'Run with --help for usage.' }
+      : e instanceof QcsError
+        ? { code: e.code, message: e.message, hint: e.hint ?? (e instanceof ApiError && e.status === 403 ? 'The account lacks a permission for this call; ask your Qualys administrator to grant it.' : null) }
+        : { code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e), hint: 'This is a bug in qcs-gitops: please report it with the command that failed.' };
+  if (e instanceof PlanError && e.details.length) error.details = e.details;
+  if (e instanceof ValidationError) error.diagnostics = e.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, ...(d.severity ? { severity: d.severity } : {}) }));
+  return redact(JSON.stringify({ formatVersion: 1, error }, null, 2)) + '\n';
+}

@@ -33,6 +33,8 @@ export interface ProgressOptions {
   ttyIntervalMs?: number;
   plainIntervalMs?: number;
   now?: () => number;
+  /** The environment read for TERM (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const NONE: Progress = { update() {}, print: (out, text) => void out.write(text), stop() {} };
@@ -62,7 +64,8 @@ export function startProgress(enabled: boolean, initial: ProgressState, o: Progr
   const started = now();
   const state: ProgressState = { ...initial };
   const line = () => renderProgress(state, o.stats?.(), now() - started);
-  if (stream.isTTY) {
+  // a live line needs a terminal that moves the cursor: TERM=dumb gets the plain lines, never `\e[K`
+  if (stream.isTTY && (o.env ?? process.env).TERM !== 'dumb') {
     const width = () => Math.max(20, (stream.columns || 80) - 1);
     let shown = false;
     const draw = () => {

@@ -1,6 +1,7 @@
 // Turns a change's JSON patch into field-level lines (path, old, new), shared by the text and markdown renderings.
 import type { PlannedChange } from '../engine/model.js';
-import { pointerToPath, pointerTokens, valueAt } from '../json.js';
+import { kindByName } from '../kinds/index.js';
+import { pointerToPath, pointerTokens, stableStringify, valueAt } from '../json.js';
 
 export interface FieldChange {
   op: '+' | '-' | '~';
@@ -25,6 +26,52 @@ function leaves(value: unknown, path: string, out: Array<[string, unknown]>): Ar
   return out;
 }
 
+/** Members of a set field (a replace of an array by an array: engine/plan-kind.ts `diff`): `+` each member added,
+ * then `-` each member removed, each sorted (numbers by value); members kept show nothing. */
+function setMembers(path: string, before: readonly unknown[], after: readonly unknown[], out: FieldChange[]): void {
+  const key = (v: unknown) => stableStringify(v);
+  const had = new Set(before.map(key));
+  const has = new Set(after.map(key));
+  const order = (a: unknown, b: unknown) =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : typeof a === 'number' ? -1 : typeof b === 'number' ? 1 : key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  for (const v of after.filter((m) => !had.has(key(m))).sort(order)) out.push({ op: '+', path, after: v });
+  for (const v of before.filter((m) => !has.has(key(m))).sort(order)) out.push({ op: '-', path, before: v });
+}
+
+/** The name of the item at `i` of a named list when it names one item only, else undefined. */
+function itemName(list: unknown, i: number, key: string): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const item: unknown = list[i];
+  const name = isRecord(item) ? item[key] : undefined;
+  if (typeof name !== 'string' || name === '') return undefined;
+  return list.filter((x) => isRecord(x) && x[key] === name).length === 1 ? name : undefined;
+}
+
+/** A patch pointer as the plan prints it: `/rules/1/action` → `rules["No ptrace"].action` when the kind names the
+ * items of `rules` (Kind.namedLists) and item 1 bears the same name before and after; else by position. */
+function labelled(c: PlannedChange, pointer: string): string {
+  const tokens = pointerTokens(pointer);
+  const key = kindByName(c.kind)?.namedLists?.[tokens[0] ?? ''];
+  if (!key || tokens.length < 2 || !/^\d+$/.test(tokens[1]!)) return pointerToPath(pointer);
+  const i = Number(tokens[1]);
+  const list = tokens[0]!;
+  const before = itemName(c.before?.[list], i, key);
+  const after = itemName(c.after?.[list], i, key);
+  const whole = tokens.length === 2;
+  // a whole item added or removed: its name, unless the other side has it elsewhere (then it moved: by position)
+  const hasName = (side: unknown, n: string) => Array.isArray(side) && side.some((x) => isRecord(x) && x[key] === n);
+  const name = !whole
+    ? before !== undefined && before === after ? before : undefined
+    : after !== undefined && !hasName(c.before?.[list], after)
+      ? after
+      : before !== undefined && !hasName(c.after?.[list], before)
+        ? before
+        : undefined;
+  if (name === undefined) return pointerToPath(pointer);
+  const rest = pointerToPath('/' + pointer.split('/').slice(3).join('/'));
+  return `${pointerToPath('/' + pointer.split('/')[1])}[${JSON.stringify(name)}]${rest === '' ? '' : rest.startsWith('[') ? rest : `.${rest}`}`;
+}
+
 export function fieldChanges(c: PlannedChange): FieldChange[] {
   if (c.action === 'create') return leaves(c.after ?? {}, '', []).map(([path, v]) => ({ op: '+', path, after: v }));
   if (c.action === 'delete') return leaves(c.before ?? {}, '', []).map(([path, v]) => ({ op: '-', path, before: v }));
@@ -37,11 +84,12 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
   for (const op of ops) {
-    const path = pointerToPath(op.path);
+    const path = labelled(c, op.path);
     if (op.op === 'replace') {
       const before = valueAt(c.before, op.path);
       const after = (op as { value: unknown }).value;
-      if (isRecord(before) || isRecord(after)) {
+      if (Array.isArray(before) && Array.isArray(after)) setMembers(path, before, after, out);
+      else if (isRecord(before) || isRecord(after)) {
         for (const [p, v] of leaves(before, path, [])) out.push({ op: '-', path: p, before: v });
         for (const [p, v] of leaves(after, path, [])) out.push({ op: '+', path: p, after: v });
       } else out.push({ op: '~', path, before, after });

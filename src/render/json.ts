@@ -3,6 +3,7 @@
 import type { ApplyResult, Plan } from '../engine/model.js';
 import { objectKey, planDigests } from '../engine/digest.js';
 import { findingsToJson } from './governance.js';
+import { fieldChanges } from './fields.js';
 
 export function planToJson(plan: Plan): Record<string, unknown> {
   const digests = planDigests(plan);
@@ -16,6 +17,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       action: c.action,
       id: c.id ?? null,
       patch: c.patch,
+      // an update's fields as the text plan shows them: set fields member by member, named list items by name
+      ...(c.action === 'update' ? { fields: fieldChanges(c) } : {}),
       before: c.before ?? null,
       after: c.after ?? null,
       digest: digests.objects[objectKey(c)],

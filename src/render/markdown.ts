@@ -20,7 +20,8 @@ function removedNote(c: PlannedChange): string {
 
 function section(c: PlannedChange): string {
   const lines = fieldChanges(c).map((f) =>
-    f.op === '~' ? `~ ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
+    // `!`, not `~`: a diff block highlights a line starting with `!` as changed, and leaves `~` plain
+    f.op === '~' ? `! ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
   );
   // a removal or a rename says so first, as the text plan does (inside the code block: no name is markdown)
   if (c.renamedFrom !== undefined || (c.action === 'delete' && c.reason === 'removed')) lines.unshift(changeHeadline(c));

@@ -54,14 +54,25 @@ describe('parseText', () => {
     }
   });
 
-  test('an empty file and a comment-only file are diagnostics', () => {
+  test('an empty file and a comment-only file are a warning (they declare nothing), not an error', () => {
     for (const text of ['', '# nothing here\n', '---\n---\n']) {
       const { documents, diagnostics } = parseText('e.yaml', text);
       expect(documents).toEqual([]);
       expect(diagnostics).toHaveLength(1);
-      expect(diagnostics[0]).toMatchObject({ file: 'e.yaml', line: 1, column: 1 });
+      expect(diagnostics[0]).toMatchObject({ file: 'e.yaml', line: 1, column: 1, severity: 'warning' });
       expect(diagnostics[0]!.message).toMatch(/empty file/);
     }
+  });
+
+  test('an over-indented key is reported at its own line, with the fix', () => {
+    const head = 'apiVersion: qcs-gitops/v1\nkind: Exception\nmetadata:\n  name: x\nspec:\n';
+    const { diagnostics } = parseText('o.yaml', `${head}  scope: IMAGE\n    reason: RISK_ACCEPTED\n  explanation: y\n`);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ line: 7, column: 5 });
+    expect(diagnostics[0]!.message).toMatch(/'reason' is indented 4 spaces, more than 'scope' on the line above \(2\).*indent it 2 spaces/);
+    const inList = parseText('l.yaml', 'apiVersion: qcs-gitops/v1\nkind: RuntimePolicy\nmetadata:\n  name: x\nspec:\n  rules:\n    - name: a\n        ruleType: READ\n');
+    expect(inList.diagnostics[0]).toMatchObject({ line: 8, column: 9 });
+    expect(inList.diagnostics[0]!.message).toMatch(/'ruleType' is indented 8 spaces, more than 'name' on the line above \(6\)/);
   });
 
   test('a document that is not a mapping', () => {

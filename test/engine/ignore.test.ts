@@ -74,6 +74,22 @@ describe('ignored paths in the compared view and the write', () => {
     expect(desiredState(runtime, { description: 'x' }, { ...live, policyMode: 'INACTIVE' }, ['policyMode']).policyMode).toBe('INACTIVE');
   });
 
+  it('rules["b"].action (the plan\'s named form) follows the rule by name, wherever the lists put it', () => {
+    // the declaration moves rule b first: by position rules[0] would now be rule a live and rule b declared
+    const moved = { description: 'new', rules: [rule('b', 'allow', '/b'), rule('a', 'deny', '/a')] };
+    const v = managedView(runtime, moved, live, ['rules["b"].action']);
+    expect(v.ignoredDiffers).toEqual(['rules["b"].action']);
+    // in place, the named form ignores exactly what rules[1].action does
+    const inPlace = managedView(runtime, spec, live, ['rules["b"].action']);
+    expect(diff(inPlace.before, inPlace.after)).toEqual([{ op: 'replace', path: '/description', value: 'new' }]);
+    const d = desiredState(runtime, moved, live, ['rules["b"].action']) as { rules: Array<{ name: string; action: string }> };
+    const canonLive = runtime.canonicalLive(live) as { rules: Array<{ name: string; action: string }> };
+    expect(d.rules[0]).toMatchObject({ name: 'b', action: canonLive.rules[1]!.action }); // b's live action, carried by name
+    expect(d.rules[1]!.name).toBe('a');
+    // a name no rule (or several) bears: nothing is ignored
+    expect(managedView(runtime, spec, live, ['rules["zz"].action']).ignoredDiffers).toEqual([]);
+  });
+
   it('an ignored field of a list item the declaration removes goes with the item', () => {
     const d = desiredState(runtime, { rules: [rule('a', 'deny', '/a')] }, live, ['rules[1].action']) as { rules: unknown[] };
     expect(d.rules).toHaveLength(1);
@@ -89,6 +105,8 @@ describe('ignorePathProblem', () => {
     ok('CentralizedPolicy', 'centralizedPolicyRules[0].metaData.value');
     ok('CentralizedPolicy', 'k8sFilters[0].namespace.namespaceValue');
     ok('RuntimePolicy', 'rules[1].action');
+    ok('RuntimePolicy', 'rules["No ptrace"].action');
+    ok('CentralizedPolicy', 'centralizedPolicyRules["Block Older Images"].isEnabled');
     ok('Exception', 'explanation');
     ok('Exception', 'qids[0]');
     ok('SensorProfile', 'associatedRegistryIds');
@@ -102,5 +120,7 @@ describe('ignorePathProblem', () => {
     bad('RuntimePolicy', 'rules.action', 'is a list');
     bad('SecretRule', 'severty', "did you mean 'severity'?");
     bad('Exception', 'reason[0]', 'is not a list');
+    bad('RuntimePolicy', 'ignoredSyscalls["x"]', 'is a list'); // not a list of named items
+    bad('RuntimePolicy', 'rules["No ptrace"].acton', "did you mean 'action'?");
   });
 });

@@ -1,7 +1,7 @@
 import { managedView } from '../../src/engine/desired.js';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { exportFiles, SCHEMA_BASE_URL, slugify, uniqueSlugs } from '../../src/export/export.js';
+import { exportFiles, slugify, uniqueSlugs } from '../../src/export/export.js';
 import { KINDS, kindByName } from '../../src/kinds/index.js';
 import { validateText } from '../../src/declarations/validate.js';
 import { sample } from '../kinds/helpers.js';
@@ -51,10 +51,12 @@ describe('exportFiles', () => {
 
   it('each file starts with the schema line, validates, and round-trips to the live canonical form', () => {
     const live = liveState();
-    const { files } = exportFiles(KINDS, live);
+    const { files } = exportFiles(KINDS, live, { schemaDir: '../node_modules/qcs-gitops/schemas' });
     for (const [path, text] of files) {
       const kind = KINDS.find((k) => path.startsWith(`${k.folder}/`) || (path === 'secret-rules.yaml' && k.kind === 'SecretRule'))!;
-      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}`);
+      // relative to the file: one folder deeper for the files in a kind's folder
+      const up = path.includes('/') ? '../../' : '../';
+      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${up}node_modules/qcs-gitops/schemas/${kind.schemaFile}`);
       const { declarations, diagnostics } = validateText(path, text);
       expect(diagnostics).toEqual([]);
       for (const d of declarations) {

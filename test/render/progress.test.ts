@@ -23,7 +23,7 @@ describe('progress', () => {
   test('on a terminal: one line redrawn in place, cleared by stop()', () => {
     const { writes, stream } = fakeStream(true);
     let now = 0;
-    const p = startProgress(true, { phase: 'apply', changesDone: 0, changesTotal: 3 }, { stream, stats: () => stats, now: () => now });
+    const p = startProgress(true, { phase: 'apply', changesDone: 0, changesTotal: 3 }, { stream, stats: () => stats, now: () => now, env: { TERM: 'xterm' } });
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatch(/^\r apply|^\rapply · 0\/3 changes applied/);
     p.update({ changesDone: 2 });
@@ -55,6 +55,15 @@ describe('progress', () => {
     p2.stop();
     expect(long.writes).toHaveLength(2);
     expect(long.writes.every((w) => /^apply · 0\/9 changes applied .*\n$/.test(w) && !w.includes('\r'))).toBe(true);
+  });
+
+  test('TERM=dumb: a terminal that cannot move the cursor gets the plain lines, never \\e[K or \\r', () => {
+    const { writes, stream } = fakeStream(true);
+    const p = startProgress(true, { phase: 'apply', changesDone: 0, changesTotal: 9 }, { stream, env: { TERM: 'dumb' } });
+    vi.advanceTimersByTime(10_000);
+    p.stop();
+    expect(writes).toHaveLength(2);
+    expect(writes.every((w) => !w.includes('\x1b') && !w.includes('\r') && w.endsWith('\n'))).toBe(true);
   });
 
   test('turned off (--quiet): nothing', () => {

@@ -28,7 +28,7 @@ const plan: Plan = {
       patch: [
         { op: 'replace', path: '/policyMode', value: 'INACTIVE' },
         { op: 'replace', path: '/centralizedPolicyRules/0/metaData/value', value: 90 },
-        { op: 'remove', path: '/tagIds/1' },
+        { op: 'replace', path: '/tagIds', value: ['t1'] }, // a set field (Kind.setFields): one replace, shown member by member
       ],
       fingerprint: 'sha256:abc',
     },
