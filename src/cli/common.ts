@@ -103,10 +103,13 @@ export async function connect(flags: TargetFlags, env?: Environment, extra: Pick
   };
   if (flags.simulator) {
     const clash = (['gatewayUrl', 'platform', 'username', 'password', 'token', 'insecure'] as const).find((k) => flags[k] !== undefined && flags[k] !== false);
-    if (clash || env) {
-      const flag = clash ? `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : '--env';
+    if (clash) {
+      const flag = `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       throw new UsageError(`--simulator and ${flag} cannot be combined: the simulator is the gateway`, `Drop ${flag} to plan against the embedded simulator, or drop --simulator to use a real gateway.`);
     }
+    // an environment still gives its paths and values (a dry run of it against the simulator); only its gateway
+    // and credentials go unused, and the user is told so
+    if (env) warn(`--simulator: environment '${env.name}' gives its paths and values; its gateway and credentials are not used`);
     const { startSimulator } = await import('../simulator/index.js');
     const sim = await startSimulator({ seed: typeof flags.simulator === 'string' ? flags.simulator : undefined, statePath: flags.state });
     const target = resolveTarget({ gatewayUrl: sim.url, username: sim.credentials.username, password: sim.credentials.password }, {});
