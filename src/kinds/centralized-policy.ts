@@ -7,6 +7,7 @@ import { type Obj, arr, bool, compact, idSet, isObj, optInt, optString, parseJso
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue, stableStringify } from '../json.js';
+import { asWritten, carried, changedKeys } from './carry.js';
 
 const PATH = '/v1.3/centralizedPolicy';
 
@@ -169,6 +170,23 @@ function wireRules(desired: unknown, liveRules: unknown, orderKey: 'order' | 'so
   });
 }
 
+/** A managed key's value on the wire: enums and the description as written, rules and filters in the request forms. */
+function wireValue(k: string, desired: Obj, spec: Obj, liveValue: unknown, orderKey: 'order' | 'sortOrder'): unknown {
+  switch (k) {
+    case 'centralizedPolicyRules':
+    case 'exclusionPolicyRules':
+      return wireRules(desired[k], liveValue, orderKey);
+    case 'tagIds':
+      return wireTagIds(desired.tagIds);
+    case 'k8sFilters':
+      return wireFilters(desired.k8sFilters);
+    case 'description':
+      return typeof spec.description === 'string' ? spec.description : desired.description;
+    default:
+      return asWritten(spec[k], desired[k]);
+  }
+}
+
 function idOf(live: CentralizedPolicyLive): string {
   return optString(pick(live, 'uuid', 'policyUuid', 'policyId', 'id')) ?? '';
 }
@@ -197,46 +215,29 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
 
-  async create(api, name, desired) {
-    // Exactly the documented create body: rules carry `order`, metaData an object, filters both keys.
-    const body = compact({
-      policyName: name,
-      description: desired.description ?? '',
-      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, [], 'order'),
-      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, [], 'order'),
-      policyMode: desired.policyMode,
-      policyType: desired.policyType,
-      isDefault: false,
-      tagIds: wireTagIds(desired.tagIds),
-      k8sFilters: wireFilters(desired.k8sFilters),
-    });
+  async create(api, name, desired, written) {
+    // The documented create body's forms (rules carry `order`, metaData an object, filters both keys), for the
+    // declared fields only: nothing the declaration leaves out is sent (no default description, tags or filters).
+    const spec = written?.spec ?? desired;
+    const body: Obj = { policyName: name };
+    for (const k of KEYS) if (desired[k] !== undefined) body[k] = wireValue(k, desired, spec, undefined, 'order');
+    if (spec.isDefault === false) body.isDefault = false; // declared as the create sample sends it
     return rest.create(api, body);
   },
 
-  async update(api, live, name, desired) {
-    const id = idOf(live);
-    const have = canonicalOf(live);
-    /** A field that does not change is sent as the API holds it. */
-    const keep = (k: string, wire: () => unknown) => (sameValue(desired[k], have[k]) && live[k] !== undefined ? live[k] : wire());
-    // PUT sends the whole object: the live server-managed fields plus the desired ones.
-    const body = compact({
-      uuid: id,
-      policyName: name,
-      policyType: desired.policyType,
-      policyMode: desired.policyMode,
-      description: desired.description ?? '',
-      createdBy: live.createdBy,
-      created: live.created,
-      updatedBy: live.updatedBy,
-      updated: live.updated,
-      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, live.centralizedPolicyRules, 'sortOrder'),
-      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, live.exclusionPolicyRules, 'sortOrder'),
-      version: live.version,
-      isDefault: live.isDefault ?? false,
-      tagIds: keep('tagIds', () => wireTagIds(desired.tagIds)),
-      k8sFilters: keep('k8sFilters', () => wireFilters(desired.k8sFilters)),
-      hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent,
-    });
+  async update(api, live, name, desired, written) {
+    const spec = written?.spec ?? desired;
+    // PUT sends the whole object (the update sample carries every field, server-managed ones included): the live
+    // details as read, keys no kind knows included, with each field the declaration changes replaced.
+    const body: Obj = { ...carried(live, []), uuid: idOf(live), policyName: name };
+    const changed = new Set(changedKeys(KEYS, desired, canonicalOf(live)));
+    for (const k of KEYS) {
+      const rules = k === 'centralizedPolicyRules' || k === 'exclusionPolicyRules';
+      // rules are always written in the request form (metaData an object, `sortOrder`), an unchanged one as held
+      if (!changed.has(k) && !(rules && live[k] !== undefined)) continue;
+      if (desired[k] === undefined) delete body[k];
+      else body[k] = wireValue(k, desired, spec, live[k], 'sortOrder');
+    }
     await rest.update(api, live, body);
   },
 

@@ -10,6 +10,7 @@ import { type Obj, arr, compact, isBlank, numberSet, optString, upper } from './
 import { canonicalDate, friendlyDate, parseDate } from './dates.js';
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
+import { asWritten, carried, changedKeys } from './carry.js';
 
 const PATH = '/v1.3/exception';
 
@@ -62,24 +63,53 @@ function wireDate(v: unknown): string | undefined {
   return ms === undefined ? String(v) : String(ms);
 }
 
-/** The create/update body from the canonical desired form. A create sends qids only when declared (the
- * documented create sends none: the server fills them from the list); an update always sends them (the live
- * ones when the declaration does not manage them), since a PUT replaces the object. */
-function body(name: string, desired: Obj, update: boolean): Obj {
-  const qids = arr(desired.qids);
-  return compact({
-    name,
-    reason: desired.reason,
-    explanation: desired.explanation ?? '',
-    scope: desired.scope,
-    listId: desired.listId,
-    exceptionType: 'VULNERABILITY',
-    entityAssignmentType: desired.entityAssignmentType,
-    startDate: wireDate(desired.startDate),
-    endDate: wireDate(desired.endDate),
-    dynamicFilter: desired.dynamicFilter,
-    qids: update || qids.length ? qids : undefined,
-  });
+/** Server-managed fields of a live exception (004, "Fetch Details of an Exception": exceptionId, createdBy,
+ * updatedBy, created, updated): never sent back. */
+const SERVER_FIELDS = ['exceptionId', 'id', 'uuid', 'createdBy', 'updatedBy', 'created', 'updated'];
+
+/** A managed key's value on the wire: dates as epoch-ms strings, enums and the rest as the user wrote them. */
+function wireValue(k: string, desired: Obj, spec: Obj): unknown {
+  switch (k) {
+    case 'startDate':
+    case 'endDate':
+      return wireDate(desired[k]);
+    case 'qids':
+      return arr(desired.qids);
+    case 'explanation':
+    case 'dynamicFilter':
+    case 'listId':
+      return typeof spec[k] === 'string' ? spec[k] : desired[k];
+    default:
+      return asWritten(spec[k], desired[k]);
+  }
+}
+
+/** `exceptionType`, sent on every write as the documented create prints it ("exceptionType": "VULNERABILITY"); the
+ * GET never returns it, so the declared value, else the live one, else the only documented value. */
+function exceptionType(spec: Obj, live?: Obj): unknown {
+  return optString(spec.exceptionType) ?? optString(live?.exceptionType) ?? 'VULNERABILITY';
+}
+
+/** The create body: the name, the declared fields only, as written (qids only when declared: the documented create
+ * sends a listId and none, the server fills them), and exceptionType. */
+function createBody(name: string, desired: Obj, spec: Obj): Obj {
+  const out: Obj = { name };
+  for (const k of KEYS) if (desired[k] !== undefined && !(k === 'qids' && arr(desired.qids).length === 0 && spec.qids === undefined)) out[k] = wireValue(k, desired, spec);
+  out.exceptionType = exceptionType(spec);
+  return out;
+}
+
+/** The update body: the live details (qids, listId, dynamicFilter, entityAssignmentType and keys no kind knows
+ * included; server-managed fields left out), with each field the declaration changes replaced, as written. */
+function updateBody(live: Obj, name: string, desired: Obj, spec: Obj): Obj {
+  const out = carried(live, SERVER_FIELDS);
+  out.name = name;
+  for (const k of changedKeys(KEYS, desired, canonicalOf(live))) {
+    if (desired[k] === undefined) delete out[k];
+    else out[k] = wireValue(k, desired, spec);
+  }
+  out.exceptionType = exceptionType(spec, live);
+  return out;
 }
 
 export const exception: Kind<ExceptionSpec, ExceptionLive> = {
@@ -105,9 +135,9 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   canonicalLive: (live) => canonicalOf(live),
   fields: KEYS,
 
-  create: (api, name, desired) => rest.create(api, body(name, desired, false)),
+  create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
 
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, true)),
+  update: (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
 
   remove: rest.remove,
 

@@ -21,6 +21,13 @@ export type Canonical = Record<string, unknown>;
 
 export type UpdateOutcome = { ok: true } | { ok: false; error: unknown };
 
+/** What the declaration wrote: its spec and the canonical keys it manages. A write sends a managed key's value
+ * in the form the user wrote it (`network_inbound`, `deny`), every other field as the live object holds it. */
+export interface Written {
+  spec: Record<string, unknown>;
+  managed: ReadonlySet<string>;
+}
+
 export interface Kind<Spec = any, Live = any> {
   readonly kind: KindName;
   /** File name under schemas/ of the spec's JSON Schema (e.g. `exception.schema.json`). */
@@ -76,14 +83,16 @@ export interface Kind<Spec = any, Live = any> {
   /** Spec keys that name a canonical key under another spelling (e.g. SecretRule `secretRuleStatus` → `status`). */
   readonly aliases?: Readonly<Record<string, string>>;
 
-  /** Creates the object from `desired` (the canonical form of the declaration); returns its new server id. */
-  create(api: ApiClient, name: string, desired: Canonical): Promise<string>;
+  /** Creates the object from `desired` (the canonical form of the declaration: only the declared keys); returns
+   * its new server id. `written` gives the declared values as the user wrote them. */
+  create(api: ApiClient, name: string, desired: Canonical, written?: Written): Promise<string>;
   /** Writes `desired` (the whole canonical object: the live values of what the declaration does not manage,
    * the declared values of what it does) over the live object. Fields the canonical form does not know (rule
-   * ids, server-managed fields) are carried from `live`. */
-  update(api: ApiClient, live: Live, name: string, desired: Canonical): Promise<void>;
+   * ids, server-managed fields) are carried from `live`. `live` is the object's details, read in this run; the
+   * body carries every field of it the declaration does not manage (keys no kind knows included), as read. */
+  update(api: ApiClient, live: Live, name: string, desired: Canonical, written?: Written): Promise<void>;
   /** Several updates at once where the API has a bulk call; one outcome per item, in order. */
-  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; desired: Canonical }>): Promise<UpdateOutcome[]>;
+  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; desired: Canonical; written?: Written }>): Promise<UpdateOutcome[]>;
   /** Deletes the live object. */
   remove(api: ApiClient, live: Live): Promise<void>;
 
