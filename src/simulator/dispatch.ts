@@ -97,7 +97,7 @@ function runRoute(c: DispatchContext, r: Incoming, match: Match, user: string, w
     throw e;
   }
   if (result.mutated) c.save();
-  const listed = method === 'GET' && match.rest.length === 0 ? omitListFields(result.body, c.faults.listOmits(match.routes.kind)) : result.body;
+  const listed = method === 'GET' && match.rest.length === 0 ? omitListFields(result.body, c.faults.listOmits(match.routes.kind, match.routes.detailOnly)) : result.body;
   const answer = withRl({ status: result.status, body: listed });
   if (result.created && c.faults.loseCreate()) return { answer, lost: true };
   return { answer };

@@ -103,9 +103,11 @@ export class Faults {
     return this.cfg.secretDetectorOnly === true;
   }
 
-  /** The fields a kind's list items leave out (`listOmits`); empty when none. */
-  listOmits(kind: string): readonly string[] {
-    return (this.cfg.listOmits as Record<string, string[]> | undefined)?.[kind] ?? [];
+  /** The fields a kind's list items leave out (`listOmits`, and the route's `detailOnly` under `listSummary`);
+   * empty when none. */
+  listOmits(kind: string, detailOnly: readonly string[] = []): readonly string[] {
+    const own = (this.cfg.listOmits as Record<string, string[]> | undefined)?.[kind] ?? [];
+    return this.cfg.listSummary === true && detailOnly.length > 0 ? [...own, ...detailOnly] : own;
   }
 }
 
@@ -130,6 +132,7 @@ function validate(c: FaultConfig): void {
     }
   }
   if (c.secretDetectorOnly !== undefined && typeof c.secretDetectorOnly !== 'boolean') throw new RangeError('secretDetectorOnly must be a boolean');
+  if (c.listSummary !== undefined && typeof c.listSummary !== 'boolean') throw new RangeError('listSummary must be a boolean');
   if (c.listOmits !== undefined) {
     const lo = c.listOmits as unknown;
     const ok = !!lo && typeof lo === 'object' && !Array.isArray(lo)

@@ -49,6 +49,12 @@ export interface FaultConfig {
    * exceptions as the documented GET without includeQids=true answers them. Models a gateway whose list lacks a field.
    */
   listOmits?: Partial<Record<KindName, string[]>>;
+  /**
+   * Serve every kind's list items as summaries: without the fields the notes show only in details (each route's
+   * `detailOnly`: an exception's entityAssignmentType, dynamicFilter, listId and qids; a report schedule's e-mail
+   * settings). Models a gateway whose lists are summaries (GUIDE: "A list item is a summary").
+   */
+  listSummary?: boolean;
   /** PRNG seed for the random shares; setting it restarts the sequence. */
   seed?: number;
 }

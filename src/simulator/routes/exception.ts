@@ -144,6 +144,8 @@ function handle(ctx: RouteCtx): RouteResult {
 }
 
 export const exceptionRoutes: KindRoutes = {
+  // 004 prints entityAssignmentType, dynamicFilter, listId and qids only in "Fetch Details of an Exception"
+  detailOnly: ['entityAssignmentType', 'dynamicFilter', 'listId', 'qids'],
   kind: 'Exception',
   permission: 'EXCEPTION',
   bases: [['v1.3', 'exception']],

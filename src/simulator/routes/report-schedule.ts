@@ -202,6 +202,8 @@ function seed(account: Account, s: SeedAccount, now: number): void {
 }
 
 export const reportScheduleRoutes: KindRoutes = {
+  // the schedule list is not documented: its e-mail settings are taken to be in the details only (assumed)
+  detailOnly: ['recipient', 'emailSubject', 'customMessage', 'sendAsAttachment'],
   kind: KIND,
   permission: 'REPORT',
   bases: [['v1.3', 'reports', 'schedule']],
