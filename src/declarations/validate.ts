@@ -31,7 +31,7 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Schema and kind checks of one document. */
-function validateDocument(doc: LoadedDocument): { declaration?: Declaration; diagnostics: Diagnostic[] } {
+function validateDocument(doc: LoadedDocument, accepted: Readonly<Record<string, readonly string[]>> = {}): { declaration?: Declaration; diagnostics: Diagnostic[] } {
   const { validate } = schemaSet();
   const diagnostics: Diagnostic[] = [];
   if (!validate(doc.value)) {
@@ -68,6 +68,8 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
     return { diagnostics: [at(doc.source, [], `internal error while checking this ${value.kind}: ${e instanceof Error ? e.message : String(e)}`)] };
   }
   for (const issue of issues) {
+    // a value outside a known set that the project file accepts (acceptValues) is no problem
+    if (issue.accept && (accepted[issue.accept.key] ?? []).some((v) => v.trim().toUpperCase() === issue.accept!.value)) continue;
     const path: PathSegment[] = ['spec', ...issue.path];
     diagnostics.push(issue.severity === 'warning' ? { ...at(doc.positionOf(path), path, issue.message), severity: 'warning' } : at(doc.positionOf(path), path, issue.message));
   }
@@ -103,19 +105,19 @@ function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics:
 
 /** Loads and validates every declaration under `paths`. Never throws for bad input. */
 export async function loadAndValidate(paths: readonly string[], options: LoadOptions = {}): Promise<ValidationResult> {
-  return validateLoaded(await loadDocuments(paths, options));
+  return validateLoaded(await loadDocuments(paths, options), options);
 }
 
 /** Validates the text of one file as if it had been read from `file` (for tests and in-memory sources). */
 export function validateText(file: string, text: string, options: LoadOptions = {}): ValidationResult {
   const parsed = transformDocuments(parseText(file, text), options);
-  return validateLoaded({ ...parsed, files: [file] });
+  return validateLoaded({ ...parsed, files: [file] }, options);
 }
 
 /** Problems after which checking stops (a broken or hostile file can hold hundreds of thousands). */
 export const MAX_PROBLEMS = 1000;
 
-function validateLoaded(loaded: LoadResult): ValidationResult {
+function validateLoaded(loaded: LoadResult, options: LoadOptions = {}): ValidationResult {
   const diagnostics = [...loaded.diagnostics];
   const declarations: Declaration[] = [];
   const dups = duplicateProblems(loaded.documents);
@@ -125,7 +127,7 @@ function validateLoaded(loaded: LoadResult): ValidationResult {
       diagnostics.push(at(doc.source, [], `more than ${MAX_PROBLEMS} problems found; stopped checking here. Fix those reported and run again`));
       break;
     }
-    const r = validateDocument(doc);
+    const r = validateDocument(doc, options.acceptValues);
     diagnostics.push(...r.diagnostics);
     // A duplicated declaration is not usable either: neither copy is returned.
     if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
@@ -145,10 +147,12 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity !== 'warning');
 }
 
-/** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. */
-export async function loadDeclarations(paths: readonly string[], options: LoadOptions = {}): Promise<Declaration[]> {
+/** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. The warnings of
+ * valid declarations (a value the notes do not name) are told to `onWarning`, in position order. */
+export async function loadDeclarations(paths: readonly string[], options: LoadOptions = {}, onWarning?: (d: Diagnostic) => void): Promise<Declaration[]> {
   const { declarations, diagnostics } = await loadAndValidate(paths, options);
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
+  if (onWarning) for (const d of diagnostics) onWarning(d);
   return declarations;
 }
 

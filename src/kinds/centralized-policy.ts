@@ -8,8 +8,11 @@ import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue, stableStringify } from '../json.js';
 import { asWritten, carried, changedKeys } from './carry.js';
+import { checkValue } from './values.js';
 
 const PATH = '/v1.3/centralizedPolicy';
+/** The Block Older Images rule type (000_…: "The new rule is applicable only to the 'Admission Controller' policies"). */
+const OLDER_IMAGES = 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES';
 
 export interface CentralizedRuleSpec {
   name?: string;
@@ -277,9 +280,25 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
 
   check(spec, name) {
     const issues: CheckIssue[] = nameAgrees(spec, 'policyName', name, "the policy's");
+    const value = (key: string, v: unknown, path: CheckIssue['path']) => {
+      const issue = checkValue(key, v, path);
+      if (issue) issues.push(issue);
+    };
+    value('CentralizedPolicy.policyType', spec.policyType, ['policyType']);
+    value('CentralizedPolicy.policyMode', spec.policyMode, ['policyMode']);
+    const policyType = upper(spec.policyType);
     for (const field of ['centralizedPolicyRules', 'exclusionPolicyRules'] as const) {
       arr(spec[field]).forEach((r, i) => {
         if (!isObj(r)) return;
+        value('CentralizedPolicy.rule.type', r.type, [field, i, 'type']);
+        value('CentralizedPolicy.rule.action', r.action, [field, i, 'action']);
+        value('CentralizedPolicy.rule.kind', r.kind, [field, i, 'kind']);
+        if (upper(r.type) === OLDER_IMAGES && policyType !== undefined && policyType !== 'K8S_ADMISSION_CONTROLLER') {
+          issues.push({
+            path: [field, i, 'type'],
+            message: `the Block Older Images rule (${OLDER_IMAGES}) "is applicable only to the 'Admission Controller' policies" (CS 1.38 notes); this policy's type is ${policyType}: use policyType K8S_ADMISSION_CONTROLLER or remove the rule`,
+          });
+        }
         if (r.metaData === null && upper(r.type) === 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES') {
           issues.push({ path: [field, i, 'metaData'], message: 'metaData is mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES ("metaData Mandatory integer: age of the image in days", CS 1.38): e.g. metaData: {value: 180}' });
         }

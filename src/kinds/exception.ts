@@ -11,6 +11,7 @@ import { canonicalDate, friendlyDate, parseDate } from './dates.js';
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { asWritten, carried, changedKeys } from './carry.js';
+import { checkValue } from './values.js';
 
 const PATH = '/v1.3/exception';
 
@@ -158,8 +159,8 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
       listId: c.listId as string | undefined,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
-      // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
-      entityAssignmentType: c.entityAssignmentType === 'DYNAMIC' ? 'DYNAMIC' : undefined,
+      // any value the account holds (DYNAMIC is "a new value": others exist), so that it round-trips
+      entityAssignmentType: c.entityAssignmentType as string | undefined,
       dynamicFilter: c.dynamicFilter as string | undefined,
       qids: unlessEmpty(qids),
     }) as ExceptionSpec;
@@ -177,14 +178,19 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
     if (start !== undefined && end !== undefined && end < start) {
       issues.push({ path: ['endDate'], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
     }
+    for (const f of ['scope', 'reason', 'exceptionType', 'entityAssignmentType'] as const) {
+      const issue = checkValue(`Exception.${f}`, spec[f], [f]);
+      if (issue) issues.push(issue);
+    }
     const type = upper(spec.entityAssignmentType);
     const filter = optString(spec.dynamicFilter);
     if (type === 'DYNAMIC' && filter === undefined) {
       issues.push({ path: ['dynamicFilter'], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*): "When you specify DYNAMIC, specify a dynamic filter"' });
     }
     if (type !== 'DYNAMIC' && filter !== undefined) {
+      // the notes require a filter with DYNAMIC only; they do not forbid one otherwise
       const why = type === undefined ? 'entityAssignmentType is not given' : `entityAssignmentType is ${type}`;
-      issues.push({ path: ['dynamicFilter'], message: `dynamicFilter assigns an exception only with entityAssignmentType DYNAMIC (${why}); remove it or set entityAssignmentType: DYNAMIC` });
+      issues.push({ path: ['dynamicFilter'], severity: 'warning', message: `dynamicFilter assigns an exception with entityAssignmentType DYNAMIC (${why}); the notes say nothing of it otherwise: remove it, or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== undefined) {
       for (const m of checkFilter(filter)) issues.push({ path: ['dynamicFilter'], message: m });

@@ -7,6 +7,7 @@ import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue } from '../json.js';
 import { asWritten, carried, changedKeys } from './carry.js';
+import { checkValue } from './values.js';
 
 const PATH = '/v1.3/runtime/policies';
 /** The system's runtime policy (runtime-policy/list.v1.2.response.json: "Default Policy", "Default group policy"). */
@@ -240,8 +241,15 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
 
   check(spec, name) {
     const issues: CheckIssue[] = nameAgrees(spec, 'name', name, "the policy's");
+    const value = (key: string, v: unknown, path: CheckIssue['path']) => {
+      const issue = checkValue(key, v, path);
+      if (issue) issues.push(issue);
+    };
+    value('RuntimePolicy.policyMode', spec.policyMode, ['policyMode']);
+    for (const k of ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction'] as const) value('RuntimePolicy.defaultAction', spec[k], [k]);
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
+      value('RuntimePolicy.rule.action', field(r, 'action'), ['rules', i, r.action === undefined && r.Action !== undefined ? 'Action' : 'action']);
       const at = (f: string) => ['rules', i, r[f] === undefined && r[pascal(f)] !== undefined ? pascal(f) : f];
       const label = `rules[${i}]${optString(field(r, 'name')) ? ` ("${String(field(r, 'name'))}")` : ''}`;
       for (const f of ['name', 'ruleType', 'action']) {

@@ -8,6 +8,9 @@ export interface CheckIssue {
   message: string;
   /** A warning is shown but does not make the declaration invalid (default: an error). */
   severity?: 'warning';
+  /** A value outside a known set (src/kinds/values.ts): the error is dropped when the project file's
+   * `acceptValues[key]` lists `value` (compared upper case). */
+  accept?: { key: string; value: string };
 }
 
 export interface Capabilities {

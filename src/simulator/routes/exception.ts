@@ -50,8 +50,10 @@ export interface ExceptionNormalizeOptions {
 
 /**
  * The stored form from a request body (or a seed entry): only the fields sent are stored, so a PUT body that
- * omits a field clears it. `entityAssignmentType` is stored only when sent and must be DYNAMIC (the only value
- * the notes name). qids are never computed from the filter: a create without qids gets those of its listId.
+ * omits a field clears it. `entityAssignmentType` is stored only when sent, as sent: any upper-case token ("A new
+ * value, DYNAMIC, is now available": other values exist); DYNAMIC needs a dynamicFilter ("When you specify DYNAMIC,
+ * specify a dynamic filter"), other values may carry one (the notes do not close it; assumed). qids are never
+ * computed from the filter: a create without qids gets those of its listId.
  */
 export function normalizeException(body: unknown, opts: ExceptionNormalizeOptions = {}): Json {
   const o = asObject(body);
@@ -60,14 +62,13 @@ export function normalizeException(body: unknown, opts: ExceptionNormalizeOption
   if (o['entityAssignmentType'] !== undefined && o['entityAssignmentType'] !== null) {
     const v = o['entityAssignmentType'];
     if (typeof v !== 'string') throw badRequest(`entityAssignmentType must be a string, got ${typeOf(v)}`);
-    entityAssignmentType = seed ? v : oneOf(v, ['DYNAMIC'], 'entityAssignmentType');
+    if (!seed && !/^[A-Za-z][A-Za-z0-9_]*$/.test(v)) throw badRequest(`entityAssignmentType must be a token such as DYNAMIC, got ${JSON.stringify(v)}`);
+    entityAssignmentType = seed ? v : v.toUpperCase();
   }
   const scope = optStringOrNull(o, 'scope');
   const dynamicFilter = optStringOrNull(o, 'dynamicFilter');
-  if (entityAssignmentType?.toUpperCase() === 'DYNAMIC') {
-    if (!dynamicFilter || dynamicFilter.trim() === '') throw badRequest('dynamicFilter is required when entityAssignmentType is DYNAMIC');
-  } else if (dynamicFilter !== null && dynamicFilter.trim() !== '' && !seed) {
-    throw badRequest('dynamicFilter is only allowed when entityAssignmentType is DYNAMIC');
+  if (entityAssignmentType?.toUpperCase() === 'DYNAMIC' && (!dynamicFilter || dynamicFilter.trim() === '')) {
+    throw badRequest('dynamicFilter is required when entityAssignmentType is DYNAMIC');
   }
   if (dynamicFilter !== null && dynamicFilter.trim() !== '') {
     const tokens = checkDynamicFilter(dynamicFilter);
