@@ -7,7 +7,7 @@ import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
 import type { Account } from '../account.js';
 import { eachSeed, SEED_USER, SeedError, uniqueName } from '../seeding.js';
 import type { Json, SeedAccount } from '../types.js';
-import { asObject, epochString, oneOf, optArray, optStringOrNull, reqString, typeOf } from '../validate.js';
+import { asObject, epochString, optArray, optStringOrNull, reqString, typeOf } from '../validate.js';
 
 /** QQL tokens a dynamic filter may use (release notes 1.3x). */
 export const FILTER_TOKENS = ['repo.tag', 'repo.repository', 'repo.registry', 'cluster.k8s.pod.namespace'];
