@@ -103,6 +103,39 @@ function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics:
   return { diagnostics: out, involved };
 }
 
+/** Values of a kind's `claims` field (one object a value) claimed by two declarations: an error at both lines. */
+function claimProblems(declarations: readonly Declaration[]): { diagnostics: Diagnostic[]; involved: Set<Declaration> } {
+  const out: Diagnostic[] = [];
+  const involved = new Set<Declaration>();
+  const first = new Map<string, { decl: Declaration; path: PathSegment[] }>();
+  for (const d of declarations) {
+    const kind = kindByName(d.kind);
+    const claim = kind?.claims;
+    if (!kind || !claim) continue;
+    const spec = d.spec as Record<string, unknown>;
+    const key = Object.keys(spec).find((k) => (kind.aliases?.[k] ?? k) === claim.field && Array.isArray(spec[k]));
+    if (key === undefined) continue;
+    (spec[key] as unknown[]).forEach((v, i) => {
+      if (typeof v !== 'string' || v === '') return;
+      const path: PathSegment[] = ['spec', key, i];
+      const id = `${d.kind}\u0000${v.toLowerCase()}`;
+      const earlier = first.get(id);
+      if (!earlier) {
+        first.set(id, { decl: d, path });
+        return;
+      }
+      if (earlier.decl === d) return;
+      const a = earlier.decl.positionOf(earlier.path);
+      const b = d.positionOf(path);
+      const rule = `one ${d.kind} a ${claim.what}`;
+      out.push(at(a, earlier.path, `${claim.what} ${v} is claimed by ${d.kind} '${earlier.decl.name}' and by '${d.name}' (${b.file}:${b.line}:${b.column}): ${rule}; keep it in one of them`));
+      out.push(at(b, path, `${claim.what} ${v} is claimed by ${d.kind} '${d.name}' and by '${earlier.decl.name}' (${a.file}:${a.line}:${a.column}): ${rule}; keep it in one of them`));
+      involved.add(earlier.decl).add(d);
+    });
+  }
+  return { diagnostics: out, involved };
+}
+
 /** Loads and validates every declaration under `paths`. Never throws for bad input. */
 export async function loadAndValidate(paths: readonly string[], options: LoadOptions = {}): Promise<ValidationResult> {
   return validateLoaded(await loadDocuments(paths, options), options);
@@ -131,6 +164,11 @@ function validateLoaded(loaded: LoadResult, options: LoadOptions = {}): Validati
     diagnostics.push(...r.diagnostics);
     // A duplicated declaration is not usable either: neither copy is returned.
     if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
+  }
+  const clashes = claimProblems(declarations);
+  if (clashes.diagnostics.length) {
+    diagnostics.push(...clashes.diagnostics);
+    for (let i = declarations.length - 1; i >= 0; i--) if (clashes.involved.has(declarations[i]!)) declarations.splice(i, 1);
   }
   diagnostics.sort(compareDiagnostics);
   if (diagnostics.length > MAX_PROBLEMS + 1) {

@@ -148,10 +148,38 @@ export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly De
     const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }
-  return complete(api, kind, items, (it) => {
+  const read = await complete(api, kind, items, (it) => {
     const keys = wanted.get(it);
     return keys !== undefined && !carriesAll(kind, it, keys);
   });
+  return kind.claims ? readClaimHolders(api, kind, decls, read) : read;
+}
+
+/** The values of a kind's `claims` field a declaration claims that its own live object does not hold yet. */
+export function newClaims(kind: Kind, spec: Obj, own: unknown): string[] {
+  const field = kind.claims?.field;
+  if (field === undefined || !declaredKeys(kind, spec).has(field)) return [];
+  const want = (kind.canonical(spec)[field] as unknown[] | undefined) ?? [];
+  const held = own === undefined ? [] : ((kind.canonicalLive(own)[field] as unknown[] | undefined) ?? []);
+  return want.filter((v): v is string => typeof v === 'string' && !held.includes(v));
+}
+
+/** When a declaration claims a value its own object does not hold (a registry a sensor profile takes), the
+ * undeclared objects are read in detail where their items lack the field, so the plan can name the one the value
+ * moves from. Nothing is read when every claim is already held (an unchanged account: the minimum of calls). */
+async function readClaimHolders(api: ApiClient, kind: Kind, decls: readonly Declaration[], items: unknown[]): Promise<unknown[]> {
+  const { byName, byId } = indexLive(kind, items);
+  const declared = new Set<unknown>();
+  let moves = false;
+  for (const d of decls) {
+    const pinned = kind.declaredId?.(d.spec as Obj);
+    const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
+    for (const c of candidates) declared.add(c);
+    if (newClaims(kind, d.spec as Obj, candidates.length === 1 ? candidates[0] : undefined).length > 0) moves = true;
+  }
+  if (!moves) return items;
+  const field = kind.claims!.field;
+  return complete(api, kind, items, (it) => !declared.has(it) && !carries(kind, it, field));
 }
 
 /** The canonical live form restricted to the fields the item carries (all of it for a kind without `fields`). */

@@ -109,6 +109,8 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   canonical: (spec) => canonicalOf(spec as Obj),
   canonicalLive: (live) => canonicalOf(live),
   fields: FIELDS,
+  // 001_…: "You can assign only one sensor profile to each registry".
+  claims: { field: 'associatedRegistryIds', what: 'registry' },
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
 

@@ -83,6 +83,11 @@ export interface Kind<Spec = any, Live = any> {
   readonly wire?: Readonly<Record<string, readonly string[]>>;
   /** A list item merged with its details (default: the details over the item). */
   merge?(summary: Live, details: Live): Live;
+  /** A canonical list field whose values belong to one object of the kind at most (SensorProfile
+   * `associatedRegistryIds`: "You can assign only one sensor profile to each registry"); `what` names a value. Two
+   * declarations claiming one value are refused at both lines; a declared object claiming a value an undeclared
+   * live object holds is planned with a note naming that object (the value moves). */
+  readonly claims?: { field: string; what: string };
   /** Spec keys that name a canonical key under another spelling (e.g. SecretRule `secretRuleStatus` → `status`). */
   readonly aliases?: Readonly<Record<string, string>>;
 
