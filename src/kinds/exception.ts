@@ -6,6 +6,8 @@
 // `entityAssignmentType: DYNAMIC` means the `dynamicFilter` selects the images and containers the exception is
 // assigned to; it says nothing about QIDs. It is sent only when declared (the notes name no other value).
 import type { CheckIssue, Kind } from './types.js';
+import type { ApiClient } from '../api/types.js';
+import { ApiError } from '../errors.js';
 import { type Obj, arr, compact, isBlank, numberSet, optString, upper } from './coerce.js';
 import { canonicalDate, friendlyDate, parseDate } from './dates.js';
 import { collection } from './collection.js';
@@ -62,6 +64,28 @@ function wireDate(v: unknown): string | undefined {
   if (isBlank(v)) return undefined;
   const ms = parseDate(v);
   return ms === undefined ? String(v) : String(ms);
+}
+
+/** Gateways (by base URL) that answered 404 or 405 to `PUT /exception/{id}` and took `PUT /exception` with the id in
+ * the body: that form is kept for the rest of the run. */
+const PUT_BY_BODY = new Set<string>();
+
+/** The update: `PUT /exception/{id}` (assumed); answered 404 or 405, once more as `PUT /exception` with the id in the
+ * body (004 names only /csapi/v1.3/exception for POST and PUT), and that form kept for the run. */
+async function putException(api: ApiClient, live: Obj, body: Obj): Promise<void> {
+  const id = idOf(live);
+  const byBody = () => api.request('PUT', PATH, { body: { exceptionId: id, ...body } });
+  if (PUT_BY_BODY.has(api.gateway)) {
+    await byBody();
+    return;
+  }
+  try {
+    await rest.update(api, live, body);
+  } catch (e) {
+    if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
+    await byBody();
+    PUT_BY_BODY.add(api.gateway);
+  }
 }
 
 /** Server-managed fields of a live exception (004, "Fetch Details of an Exception": exceptionId, createdBy,
@@ -138,7 +162,7 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
 
   create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
 
-  update: (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
+  update: (api, live, name, desired, written) => putException(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
 
   remove: rest.remove,
 

@@ -74,6 +74,14 @@ export function dispatch(c: DispatchContext, r: Incoming): Outcome {
   }
   const denied = c.auth.deny(who.user, match.routes.kind, match.routes.permission, actionOf(method));
   if (denied) return { answer: withRl({ status: 403, body: errorBody(403, denied, now) }) };
+  const maxSize = c.faults.refusePageSizeAbove;
+  const asked = Number(url.searchParams.get('pageSize'));
+  if (method === 'GET' && maxSize !== undefined && Number.isFinite(asked) && asked > maxSize) {
+    return { answer: withRl({ status: 400, body: errorBody(400, `pageSize must be at most ${maxSize} (simulated)`, now) }) };
+  }
+  if (c.faults.exceptionPutByBody && method === 'PUT' && match.routes.kind === 'Exception') {
+    if (match.rest.length > 0) return { answer: withRl({ status: 405, body: errorBody(405, 'PUT /v1.3/exception/{id} is not served: PUT /v1.3/exception with the exceptionId in the body (simulated)', now) }) };
+  }
   return runRoute(c, r, match, who.user.username, withRl);
 }
 

@@ -99,6 +99,14 @@ export class Faults {
     return !!c.loseCreateAnswers && this.rng() < c.loseCreateAnswers;
   }
 
+  get refusePageSizeAbove(): number | undefined {
+    return this.cfg.refusePageSizeAbove;
+  }
+
+  get exceptionPutByBody(): boolean {
+    return this.cfg.exceptionPutByBody === true;
+  }
+
   get secretDetectorOnly(): boolean {
     return this.cfg.secretDetectorOnly === true;
   }
@@ -133,6 +141,8 @@ function validate(c: FaultConfig): void {
   }
   if (c.secretDetectorOnly !== undefined && typeof c.secretDetectorOnly !== 'boolean') throw new RangeError('secretDetectorOnly must be a boolean');
   if (c.listSummary !== undefined && typeof c.listSummary !== 'boolean') throw new RangeError('listSummary must be a boolean');
+  if (c.exceptionPutByBody !== undefined && typeof c.exceptionPutByBody !== 'boolean') throw new RangeError('exceptionPutByBody must be a boolean');
+  if (c.refusePageSizeAbove !== undefined && (!Number.isInteger(c.refusePageSizeAbove) || c.refusePageSizeAbove < 1)) throw new RangeError('refusePageSizeAbove must be an integer ≥ 1');
   if (c.listOmits !== undefined) {
     const lo = c.listOmits as unknown;
     const ok = !!lo && typeof lo === 'object' && !Array.isArray(lo)

@@ -55,6 +55,12 @@ export interface FaultConfig {
    * settings). Models a gateway whose lists are summaries (GUIDE: "A list item is a summary").
    */
   listSummary?: boolean;
+  /** Every list asked for more than N items a page answers 400 (a gateway refusing our page size; the client then
+   * asks 50, the notes' default, for the rest of the run). */
+  refusePageSizeAbove?: number;
+  /** `PUT /v1.3/exception/{id}` answers 405, and `PUT /v1.3/exception` with the `exceptionId` in the body updates
+   * (the notes name only /csapi/v1.3/exception for POST and PUT: a gateway serving that form). */
+  exceptionPutByBody?: boolean;
   /** PRNG seed for the random shares; setting it restarts the sequence. */
   seed?: number;
 }

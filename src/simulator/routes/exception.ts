@@ -113,7 +113,14 @@ function handle(ctx: RouteCtx): RouteResult {
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound('No such path under exception');
   const now = String(ctx.now);
-  if (id === undefined) {
+  const put = (key: string, cur: Json): RouteResult => {
+    // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
+    const e = normalizeException(ctx.body);
+    requireUniqueName(map, 'name', e, 'An exception', key);
+    // No PUT answer is documented; {exceptionId} like the POST (assumed).
+    map.set(key, { exceptionId: key, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
+    return { status: 200, body: { exceptionId: key }, mutated: true };
+  };  if (id === undefined) {
     return byMethod(ctx, 'exception', {
       GET: () => {
         const { page, count } = listPage([...map.values()], ctx.query, ctx.pageSizeCap, 'name', (e) => exceptionDetails(e));
@@ -126,20 +133,22 @@ function handle(ctx: RouteCtx): RouteResult {
         map.set(rec.exceptionId, rec);
         return { status: 200, body: { exceptionId: rec.exceptionId }, created: true, mutated: true };
       },
+      // 004 names /csapi/v1.3/exception for POST and PUT: the update also at the collection, the id in the body (assumed)
+      PUT: () => {
+        const bodyId = ctx.body !== null && typeof ctx.body === 'object' ? (ctx.body as Json)['exceptionId'] : undefined;
+        if (typeof bodyId !== 'string' || bodyId === '') throw badRequest('exceptionId is required in the body of PUT /v1.3/exception');
+        const cur = map.get(bodyId);
+        if (!cur) throw notFound(`Exception ${bodyId} not found`);
+        return put(bodyId, cur);
+      },
     });
   }
+
   const cur = map.get(id);
   if (!cur) throw notFound(`Exception ${id} not found`);
   return byMethod(ctx, 'exception/{exceptionId}', {
     GET: () => ({ status: 200, body: exceptionDetails(cur, ctx.query.get('includeQids') === 'true') }),
-    PUT: () => {
-      // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
-      const e = normalizeException(ctx.body);
-      requireUniqueName(map, 'name', e, 'An exception', id);
-      // No PUT answer is documented; {exceptionId} like the POST (assumed).
-      map.set(id, { exceptionId: id, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
-      return { status: 200, body: { exceptionId: id }, mutated: true };
-    },
+    PUT: () => put(id, cur),
     DELETE: () => deleted(map, id),
   });
 }
