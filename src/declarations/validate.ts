@@ -4,6 +4,7 @@ import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
 import { formatPath } from '../json.js';
 import type { Declaration, KindName } from '../types.js';
 import { kindByName } from '../kinds/index.js';
+import type { CheckIssue } from '../kinds/types.js';
 import { pinnedIdPath } from '../kinds/defaults.js';
 import { loadDocuments, parseText, transformDocuments, type LoadOptions, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
 import { translateErrors } from './messages.js';
@@ -41,6 +42,7 @@ function validateDocument(doc: LoadedDocument, accepted: Readonly<Record<string,
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
+    diagnostics.push(...knownValueProblems(doc, accepted, diagnostics));
     return { diagnostics };
   }
   const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string; annotations?: Record<string, string>; ignore?: string[] }; spec: Record<string, unknown> };
@@ -74,6 +76,30 @@ function validateDocument(doc: LoadedDocument, accepted: Readonly<Record<string,
     diagnostics.push(issue.severity === 'warning' ? { ...at(doc.positionOf(path), path, issue.message), severity: 'warning' } : at(doc.positionOf(path), path, issue.message));
   }
   return hasErrors(diagnostics) ? { diagnostics } : { declaration, diagnostics };
+}
+
+/** The known-set value errors of a document the schema refused (the known sets left the schemas for the kinds'
+ * checks, issue 30): reported with the schema's problems, so a bad `reason` is not hidden by a missing date. The
+ * check runs on a document of any shape; a crash of it, or any other issue, is left for the next run. */
+function knownValueProblems(doc: LoadedDocument, accepted: Readonly<Record<string, readonly string[]>>, already: readonly Diagnostic[]): Diagnostic[] {
+  const v = doc.value as { kind?: unknown; spec?: unknown; metadata?: { name?: unknown } } | null;
+  if (!v || typeof v !== 'object' || typeof v.kind !== 'string' || !v.spec || typeof v.spec !== 'object' || Array.isArray(v.spec)) return [];
+  const kind = kindByName(v.kind);
+  let issues: CheckIssue[];
+  try {
+    issues = kind?.check?.(v.spec as Record<string, unknown>, typeof v.metadata?.name === 'string' ? v.metadata.name : '') ?? [];
+  } catch {
+    return [];
+  }
+  const seen = new Set(already.map((d) => d.path));
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    if (!issue.accept || (accepted[issue.accept.key] ?? []).some((a) => a.trim().toUpperCase() === issue.accept!.value)) continue;
+    const path: PathSegment[] = ['spec', ...issue.path];
+    const d = at(doc.positionOf(path), path, issue.message);
+    if (!seen.has(d.path)) out.push(d);
+  }
+  return out;
 }
 
 /** One declaration per kind and name (and per pinned id, for kinds with an `idField`); reported at the second, naming the first. */

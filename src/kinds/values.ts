@@ -42,7 +42,7 @@ export const VALUE_SETS: Readonly<Record<string, ValueSet>> = Object.fromEntries
     set('CentralizedPolicy.policyType', 'known', ['K8S_ADMISSION_CONTROLLER', 'CICD']),
     set('CentralizedPolicy.policyMode', 'known', ['ACTIVE', 'INACTIVE']),
     set('CentralizedPolicy.rule.type', 'open', ['IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES']),
-    set('CentralizedPolicy.rule.action', 'known', ['FAIL', 'PASS']),
+    set('CentralizedPolicy.rule.action', 'known', ['FAIL', 'PASS', 'ALLOW']),
     set('CentralizedPolicy.rule.kind', 'known', ['IMAGE_SECURITY']),
     set('RuntimePolicy.policyMode', 'known', ['ACTIVE', 'INACTIVE', 'PERMISSIVE']),
     set('RuntimePolicy.defaultAction', 'known', ['ALLOW', 'DENY']),
@@ -78,18 +78,19 @@ export function checkValue(key: string, raw: unknown, path: CheckIssue['path']):
   if (s.values.includes(v)) return undefined;
   const guess = suggest(v, s.values) ?? s.values.find((k) => v.length >= 3 && (k.includes(v) || v.includes(k))) ?? s.values.find((k) => sameWords(v, k));
   const hint = guess ? ` — did you mean '${guess}'?` : '';
+  const shown = raw.length > 60 ? `${raw.slice(0, 57)}…` : raw; // a value is quoted, never echoed whole
   const last = path[path.length - 1];
   const field = typeof last === 'string' ? last : key.slice(key.lastIndexOf('.') + 1);
   if (s.class === 'closed') {
-    return { path, message: `${field} "${raw}" is not valid${hint}; the valid values are ${s.values.join(', ')}` };
+    return { path, message: `${field} "${shown}" is not valid${hint}; the valid values are ${s.values.join(', ')}` };
   }
   if (s.class === 'open') {
-    if (!TOKEN.test(v)) return { path, message: `${field} "${raw}" is not an upper-case token (letters, digits and _, such as ${s.values[0]})${hint}` };
-    return { path, severity: 'warning', message: `${field} "${raw}" is not one the release notes name (${s.values.join(', ')})${hint}; it is sent as written, and Qualys may refuse it` };
+    if (!TOKEN.test(v)) return { path, message: `${field} "${shown}" is not an upper-case token (letters, digits and _, such as ${s.values[0]})${hint}` };
+    return { path, severity: 'warning', message: `${field} "${shown}" is not one the release notes name (${s.values.join(', ')})${hint}; it is sent as written, and Qualys may refuse it` };
   }
   return {
     path,
-    message: `${field} "${raw}" is not a known value${hint} (known: ${s.values.join(', ')}); if Qualys accepts it, accept it in qcs-gitops.yaml: acceptValues: { "${key}": [${v}] }`,
+    message: `${field} "${shown}" is not a known value${hint} (known: ${s.values.join(', ')}); if Qualys accepts it, accept it in qcs-gitops.yaml: acceptValues: { "${key}": [${v.length > 60 ? `${v.slice(0, 57)}…` : v}] }`,
     accept: { key, value: v },
   };
 }
