@@ -212,7 +212,7 @@ async function benchSize(root: string, size: number, args: Args, cli: string): P
     const ap = median(applyRuns, (r) => r.apply!.wallMs);
     const va = median(validateRuns, (r) => r.validate!.wallMs);
     const single = w.expected.create + w.expected.delete + w.expected.update - Object.values(w.secretFlips).reduce((x, y) => x + y, 0);
-    const aBound = applyBound({ single, secretFlips: w.secretFlips }, args.concurrency, args.latency);
+    const aBound = applyBound({ single, secretFlips: w.secretFlips, reads: w.updateReads }, args.concurrency, args.latency);
     const applyFig = figure(ap.apply!.wallMs, ap.apply!.calls.total, aBound, { calls: ap.apply!.calls, cpuMs: ap.apply!.cpuMs, summary: ap.apply!.summary });
     return {
       size,

@@ -16,8 +16,10 @@
 // Each round is packed perfectly: a true lower bound.
 //
 // Minimal calls of an apply = one call per create, update and delete, except secret-rule status changes:
-// one bulkUpdate per target status and 100 rules (the bulk limit). apply bound = L × ceil(calls / C)
-// (the token is already there). Verification re-reads are not in the minimum: they are extra work.
+// one bulkUpdate per target status and 100 rules (the bulk limit), plus one detail read per update whose plan
+// read only its list item (issue 30: every update is built on the object's details read in the same run; in
+// the size workloads the exception and secret-rule updates). apply bound = L × max(ceil(calls / C), 2 when
+// an update must read first) (the token is already there). Verification re-reads are not in the minimum.
 export const PAGE_SIZE = 250;
 export const BULK_LIMIT = 100;
 
@@ -53,10 +55,13 @@ export interface ChangeCounts {
   single: number;
   /** Secret-rule status changes by target status. */
   secretFlips: Record<string, number>;
+  /** Detail reads the updates are built on (updates whose plan read only the list item). */
+  reads?: number;
 }
 
 export function applyBound(c: ChangeCounts, concurrency: number, latencyMs: number): Bound {
   const bulk = Object.values(c.secretFlips).reduce((s, n) => s + Math.ceil(n / BULK_LIMIT), 0);
-  const calls = c.single + bulk;
-  return { calls, wallMs: Math.ceil(calls / concurrency) * latencyMs, rounds: [calls] };
+  const reads = c.reads ?? 0;
+  const calls = c.single + bulk + reads;
+  return { calls, wallMs: Math.max(Math.ceil(calls / concurrency), reads > 0 ? 2 : 1) * latencyMs, rounds: reads > 0 ? [reads, c.single + bulk] : [calls] };
 }

@@ -59,6 +59,6 @@ export function renderTable(doc: Doc): string {
         ? `; ≈ ${Math.round(((rs[rs.length - 1]!.planUnchanged.peakRssMB! - rs[rs.length - 2]!.planUnchanged.peakRssMB!) * 1024) / (rs[rs.length - 1]!.size - rs[rs.length - 2]!.size))} KB more per object from ${rs[rs.length - 2]!.size.toLocaleString('en-US')} to ${rs[rs.length - 1]!.size.toLocaleString('en-US')}.`
         : '.'),
   );
-  lines.push('Apply calls include the verification re-reads (' + doc.results.map((r) => `${r.apply.verifyCalls} at ${r.size.toLocaleString('en-US')}`).join(', ') + '); the minimum counts only the changes.');
+  lines.push('Apply calls include the detail reads: each update built on details the plan did not read, and the verification re-reads (' + doc.results.map((r) => `${r.apply.verifyCalls} at ${r.size.toLocaleString('en-US')}`).join(', ') + '); the minimum counts the changes and the updates\' detail reads.');
   return lines.join('\n') + '\n';
 }

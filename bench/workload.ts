@@ -37,6 +37,8 @@ export interface Workload {
   expected: ExpectedSummary;
   /** Secret-rule status flips in the changed set, by target status (the bulk calls they need). */
   secretFlips: Record<string, number>;
+  /** Updates the apply reads in detail first (their plan read list items only). */
+  updateReads: number;
   declarations: number;
 }
 
@@ -259,6 +261,8 @@ export function buildWorkload(root: string, size: number): Workload {
     seedFile,
     expected: { create: creates, update, delete: deletes },
     secretFlips,
+    // the updates whose plan read only list items (secret rules, exceptions): each is built on a detail GET
+    updateReads: flips + excUpdates,
     declarations: base.length,
   };
 }

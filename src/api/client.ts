@@ -3,12 +3,12 @@
 // The parts: transport.ts (the pool, one exchange on the wire), retrying.ts (retries, pacing), auth.ts (the JWT),
 // paginate.ts (pages), resolve-path.ts (resolvePath), stats.ts (the counters), wire.ts (options, request shaping).
 import type { Dispatcher } from 'undici';
-import { QcsError } from '../errors.js';
+import { ApiError, QcsError } from '../errors.js';
 import { redact, registerSecret } from '../redact.js';
 import { isLoopbackHost, type ResolvedTarget } from './config.js';
 import { claimsOf, TokenManager, tokenFromAnswer, tokenRefused } from './auth.js';
 import { apiErrorFrom, redirectError } from './errors.js';
-import { collectPages, DEFAULT_PAGE_SIZE } from './paginate.js';
+import { collectPages, DEFAULT_PAGE_SIZE, FALLBACK_PAGE_SIZE } from './paginate.js';
 import { PathResolver } from './resolve-path.js';
 import { RetryingSender } from './retrying.js';
 import { header } from './retry.js';
@@ -57,6 +57,8 @@ class HttpApiClient implements ApiClient {
   private readonly paths: PathResolver;
   private readonly o: ResolvedOptions;
   private closed = false;
+  /** The page size kept for the run after a gateway refused the default one with a 400 (FALLBACK_PAGE_SIZE). */
+  private pageSizeFallback: number | undefined;
 
   constructor(target: ResolvedTarget, options: ClientOptions = {}) {
     registerSecret(target.credentials.password);
@@ -141,15 +143,30 @@ class HttpApiClient implements ApiClient {
     return this.listAs<T>(undefined, path, options);
   }
 
-  listAs<T = Record<string, unknown>>(label: string | undefined, path: string, options: ListOptions = {}): Promise<T[]> {
-    const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
+  async listAs<T = Record<string, unknown>>(label: string | undefined, path: string, options: ListOptions = {}): Promise<T[]> {
+    const pageSize = Math.max(1, Math.floor(options.pageSize ?? this.pageSizeFallback ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path);
-    return collectPages<T>(
-      (pageNumber, size) => this.requestAs(label, 'GET', path, { query: { ...options.query, pageNumber, pageSize: size } }),
-      pageSize,
-      `GET ${csPath}`,
-      options.onPage,
-    );
+    let refused = false;
+    const collect = (size: number) =>
+      collectPages<T>(
+        (pageNumber, s) =>
+          this.requestAs(label, 'GET', path, { query: { ...options.query, pageNumber, pageSize: s } }).catch((e: unknown) => {
+            if (pageNumber === 1 && e instanceof ApiError && e.status === 400) refused = true;
+            throw e;
+          }),
+        size,
+        `GET ${csPath}`,
+        options.onPage,
+      );
+    try {
+      return await collect(pageSize);
+    } catch (e) {
+      // The notes name no maximum page size, only "The default value is 50": a gateway that answers 400 to our
+      // larger size is asked again once with 50, and 50 is kept for the rest of the run (docs/api-assumptions.md).
+      if (!refused || options.pageSize !== undefined || pageSize <= FALLBACK_PAGE_SIZE) throw e;
+      this.pageSizeFallback = FALLBACK_PAGE_SIZE;
+      return collect(FALLBACK_PAGE_SIZE);
+    }
   }
 
   resolvePath(candidates: string[]): Promise<string> {

@@ -6,6 +6,9 @@ import { QcsError } from '../errors.js';
 import type { ListShape } from './types.js';
 
 export const DEFAULT_PAGE_SIZE = 250;
+/** The page size the notes document ("The default value is 50"): asked once a gateway refuses DEFAULT_PAGE_SIZE
+ * with a 400, for the rest of the run. */
+export const FALLBACK_PAGE_SIZE = 50;
 /** A list longer than this many pages is a server ignoring `pageNumber`, not a real list. */
 export const MAX_PAGES = 2000;
 

@@ -9,7 +9,7 @@ import { addProjectOptions, loadOptionsFor, pathsFor, selectEnvironment } from '
 import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { UsageError, formatDiagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import type { Reporter } from '../output/events.js';
 import type { Environment, Project } from '../project/load.js';
@@ -119,7 +119,7 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   }
   if (saved) m.checkPlanEnvironment(saved, flags.plan!, env?.name);
   const paths = declarationPaths(given, flags, saved, env);
-  const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env));
+  const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env), (d) => reporter.emit({ type: 'warning', message: formatDiagnostic(d) }));
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
   const conn = await connect(flags, env);
   const reporter = await cliReporter(flags, 'apply');

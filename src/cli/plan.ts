@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { RunState } from './state.js';
 import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg, useColor, type TargetFlags } from './common.js';
 import type { PlanOptions } from '../engine/plan.js';
-import { UsageError } from '../errors.js';
+import { UsageError, formatDiagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { suggest } from '../declarations/messages.js';
@@ -115,7 +115,7 @@ export async function planFor(
     );
   }
   const { loadDeclarations, KINDS, planWorkflow } = await engine();
-  const declarations = await loadDeclarations(paths, loadOptionsFor(project, env));
+  const declarations = await loadDeclarations(paths, loadOptionsFor(project, env), (d) => reporter.emit({ type: 'warning', message: formatDiagnostic(d) }));
   const options = planOptionsFrom(flags, project);
   const since = await baseOf(flags, argPaths, env, declarations, reporter);
   if (since) Object.assign(options, since.options);

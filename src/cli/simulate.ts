@@ -17,6 +17,7 @@ export interface SimulateOptions {
   rateLimit?: { limit: number; windowSec: number };
   secretDetectorOnly?: boolean;
   listOmit?: Record<string, string[]>;
+  listSummary?: boolean;
   concurrency?: number;
   faultSeed?: number;
   verbose?: boolean;
@@ -61,6 +62,7 @@ export async function startSimulateCommand(o: SimulateOptions, write: (s: string
   if (o.rateLimit) faults.rateLimit = o.rateLimit;
   if (o.secretDetectorOnly) faults.secretDetectorOnly = true;
   if (o.listOmit) faults.listOmits = o.listOmit;
+  if (o.listSummary) faults.listSummary = true;
   if (o.faultSeed !== undefined) faults.seed = o.faultSeed;
   // the simulator is loaded only when this command runs (validate and --help never parse it)
   const [{ startSimulator }, { SeedError }] = await Promise.all([import('../simulator/index.js'), import('../simulator/seed.js')]);
@@ -125,6 +127,7 @@ export function registerSimulate(program: Command, state: RunState): void {
     .addOption(new Option('--rate-limit <calls/sec>', 'per-endpoint rate limit answering 429, e.g. 300/60').argParser(rateLimitArg))
     .option('--secret-detector-only', 'serve secret rules only under /v1.3/secretDetector')
     .addOption(new Option('--list-omit <Kind.field>', "leave a field out of a kind's list items, e.g. Exception.qids (repeatable)").argParser(listOmitArg))
+    .option('--list-summary', 'serve list items as summaries: without the fields the notes show only in details')
     .addOption(new Option('--concurrency <n>', 'requests served at once (the rest queue)').argParser(intArg(1, '--concurrency')))
     .addOption(new Option('--fault-seed <n>', 'seed of the random fault shares').argParser(intArg(0, '--fault-seed')))
     .option('--verbose', 'print one line per request')

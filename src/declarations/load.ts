@@ -191,6 +191,8 @@ export type DocumentHook = (doc: LoadedDocument) => Diagnostic[];
 
 export interface LoadOptions {
   transform?: DocumentHook;
+  /** Values outside a known set the project accepts (`acceptValues` in qcs-gitops.yaml): `Kind.field` → values. */
+  acceptValues?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Runs the hook on each document: the one place it is called. */

@@ -4,6 +4,7 @@ import { ValidationError, type Diagnostic, type SourcePos } from '../errors.js';
 import { formatPath } from '../json.js';
 import type { Declaration, KindName } from '../types.js';
 import { kindByName } from '../kinds/index.js';
+import type { CheckIssue } from '../kinds/types.js';
 import { pinnedIdPath } from '../kinds/defaults.js';
 import { loadDocuments, parseText, transformDocuments, type LoadOptions, type LoadResult, type LoadedDocument, type PathSegment } from './load.js';
 import { translateErrors } from './messages.js';
@@ -31,7 +32,7 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Schema and kind checks of one document. */
-function validateDocument(doc: LoadedDocument): { declaration?: Declaration; diagnostics: Diagnostic[] } {
+function validateDocument(doc: LoadedDocument, accepted: Readonly<Record<string, readonly string[]>> = {}): { declaration?: Declaration; diagnostics: Diagnostic[] } {
   const { validate } = schemaSet();
   const diagnostics: Diagnostic[] = [];
   if (!validate(doc.value)) {
@@ -41,6 +42,7 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
+    diagnostics.push(...knownValueProblems(doc, accepted, diagnostics));
     return { diagnostics };
   }
   const value = doc.value as { apiVersion: string; kind: KindName; metadata: { name: string; annotations?: Record<string, string>; ignore?: string[] }; spec: Record<string, unknown> };
@@ -68,10 +70,36 @@ function validateDocument(doc: LoadedDocument): { declaration?: Declaration; dia
     return { diagnostics: [at(doc.source, [], `internal error while checking this ${value.kind}: ${e instanceof Error ? e.message : String(e)}`)] };
   }
   for (const issue of issues) {
+    // a value outside a known set that the project file accepts (acceptValues) is no problem
+    if (issue.accept && (accepted[issue.accept.key] ?? []).some((v) => v.trim().toUpperCase() === issue.accept!.value)) continue;
     const path: PathSegment[] = ['spec', ...issue.path];
     diagnostics.push(issue.severity === 'warning' ? { ...at(doc.positionOf(path), path, issue.message), severity: 'warning' } : at(doc.positionOf(path), path, issue.message));
   }
   return hasErrors(diagnostics) ? { diagnostics } : { declaration, diagnostics };
+}
+
+/** The known-set value errors of a document the schema refused (the known sets left the schemas for the kinds'
+ * checks, issue 30): reported with the schema's problems, so a bad `reason` is not hidden by a missing date. The
+ * check runs on a document of any shape; a crash of it, or any other issue, is left for the next run. */
+function knownValueProblems(doc: LoadedDocument, accepted: Readonly<Record<string, readonly string[]>>, already: readonly Diagnostic[]): Diagnostic[] {
+  const v = doc.value as { kind?: unknown; spec?: unknown; metadata?: { name?: unknown } } | null;
+  if (!v || typeof v !== 'object' || typeof v.kind !== 'string' || !v.spec || typeof v.spec !== 'object' || Array.isArray(v.spec)) return [];
+  const kind = kindByName(v.kind);
+  let issues: CheckIssue[];
+  try {
+    issues = kind?.check?.(v.spec as Record<string, unknown>, typeof v.metadata?.name === 'string' ? v.metadata.name : '') ?? [];
+  } catch {
+    return [];
+  }
+  const seen = new Set(already.map((d) => d.path));
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    if (!issue.accept || (accepted[issue.accept.key] ?? []).some((a) => a.trim().toUpperCase() === issue.accept!.value)) continue;
+    const path: PathSegment[] = ['spec', ...issue.path];
+    const d = at(doc.positionOf(path), path, issue.message);
+    if (!seen.has(d.path)) out.push(d);
+  }
+  return out;
 }
 
 /** One declaration per kind and name (and per pinned id, for kinds with an `idField`); reported at the second, naming the first. */
@@ -101,21 +129,54 @@ function duplicateProblems(documents: readonly LoadedDocument[]): { diagnostics:
   return { diagnostics: out, involved };
 }
 
+/** Values of a kind's `claims` field (one object a value) claimed by two declarations: an error at both lines. */
+function claimProblems(declarations: readonly Declaration[]): { diagnostics: Diagnostic[]; involved: Set<Declaration> } {
+  const out: Diagnostic[] = [];
+  const involved = new Set<Declaration>();
+  const first = new Map<string, { decl: Declaration; path: PathSegment[] }>();
+  for (const d of declarations) {
+    const kind = kindByName(d.kind);
+    const claim = kind?.claims;
+    if (!kind || !claim) continue;
+    const spec = d.spec as Record<string, unknown>;
+    const key = Object.keys(spec).find((k) => (kind.aliases?.[k] ?? k) === claim.field && Array.isArray(spec[k]));
+    if (key === undefined) continue;
+    (spec[key] as unknown[]).forEach((v, i) => {
+      if (typeof v !== 'string' || v === '') return;
+      const path: PathSegment[] = ['spec', key, i];
+      const id = `${d.kind}\u0000${v.toLowerCase()}`;
+      const earlier = first.get(id);
+      if (!earlier) {
+        first.set(id, { decl: d, path });
+        return;
+      }
+      if (earlier.decl === d) return;
+      const a = earlier.decl.positionOf(earlier.path);
+      const b = d.positionOf(path);
+      const rule = `one ${d.kind} a ${claim.what}`;
+      out.push(at(a, earlier.path, `${claim.what} ${v} is claimed by ${d.kind} '${earlier.decl.name}' and by '${d.name}' (${b.file}:${b.line}:${b.column}): ${rule}; keep it in one of them`));
+      out.push(at(b, path, `${claim.what} ${v} is claimed by ${d.kind} '${d.name}' and by '${earlier.decl.name}' (${a.file}:${a.line}:${a.column}): ${rule}; keep it in one of them`));
+      involved.add(earlier.decl).add(d);
+    });
+  }
+  return { diagnostics: out, involved };
+}
+
 /** Loads and validates every declaration under `paths`. Never throws for bad input. */
 export async function loadAndValidate(paths: readonly string[], options: LoadOptions = {}): Promise<ValidationResult> {
-  return validateLoaded(await loadDocuments(paths, options));
+  return validateLoaded(await loadDocuments(paths, options), options);
 }
 
 /** Validates the text of one file as if it had been read from `file` (for tests and in-memory sources). */
 export function validateText(file: string, text: string, options: LoadOptions = {}): ValidationResult {
   const parsed = transformDocuments(parseText(file, text), options);
-  return validateLoaded({ ...parsed, files: [file] });
+  return validateLoaded({ ...parsed, files: [file] }, options);
 }
 
 /** Problems after which checking stops (a broken or hostile file can hold hundreds of thousands). */
 export const MAX_PROBLEMS = 1000;
 
-function validateLoaded(loaded: LoadResult): ValidationResult {
+function validateLoaded(loaded: LoadResult, options: LoadOptions = {}): ValidationResult {
   const diagnostics = [...loaded.diagnostics];
   const declarations: Declaration[] = [];
   const dups = duplicateProblems(loaded.documents);
@@ -125,10 +186,15 @@ function validateLoaded(loaded: LoadResult): ValidationResult {
       diagnostics.push(at(doc.source, [], `more than ${MAX_PROBLEMS} problems found; stopped checking here. Fix those reported and run again`));
       break;
     }
-    const r = validateDocument(doc);
+    const r = validateDocument(doc, options.acceptValues);
     diagnostics.push(...r.diagnostics);
     // A duplicated declaration is not usable either: neither copy is returned.
     if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
+  }
+  const clashes = claimProblems(declarations);
+  if (clashes.diagnostics.length) {
+    diagnostics.push(...clashes.diagnostics);
+    for (let i = declarations.length - 1; i >= 0; i--) if (clashes.involved.has(declarations[i]!)) declarations.splice(i, 1);
   }
   diagnostics.sort(compareDiagnostics);
   if (diagnostics.length > MAX_PROBLEMS + 1) {
@@ -145,10 +211,12 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity !== 'warning');
 }
 
-/** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. */
-export async function loadDeclarations(paths: readonly string[], options: LoadOptions = {}): Promise<Declaration[]> {
+/** Loads and validates; throws ValidationError (holding every diagnostic) when any is an error. The warnings of
+ * valid declarations (a value the notes do not name) are told to `onWarning`, in position order. */
+export async function loadDeclarations(paths: readonly string[], options: LoadOptions = {}, onWarning?: (d: Diagnostic) => void): Promise<Declaration[]> {
   const { declarations, diagnostics } = await loadAndValidate(paths, options);
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
+  if (onWarning) for (const d of diagnostics) onWarning(d);
   return declarations;
 }
 

@@ -8,8 +8,8 @@ import type { KindName } from '../types.js';
 import type { ApplyResult, ChangeResult, Plan, PlannedChange } from './model.js';
 import { applyOrder, dependentsOf } from './order.js';
 import type { LiveState } from './plan.js';
-import { desiredState } from './desired.js';
-import { isWhole } from './fetch.js';
+import { desiredState, writtenOf } from './desired.js';
+import { detailsById, isDetailed, withDetails } from './fetch.js';
 import { forKind, mapLimit } from './util.js';
 import { verify } from './verify.js';
 
@@ -137,10 +137,13 @@ class ApplyRun {
     return index.get(id);
   }
 
-  /** A write is built on the whole live object: an object the plan read only as a summary is read again by id. */
+  /** A write is built on the object's details read in this run (a list item is a summary: a field it lacks is
+   * unknown, not unset): an object the plan read only as a list item is read by id (one GET, merged with the item). */
   private async readLive(kind: Kind, id: string): Promise<unknown> {
     const known = this.liveById(kind, id);
-    return known !== undefined && isWhole(kind, known) ? known : await kind.get(forKind(this.api, kind), id);
+    if (known !== undefined && isDetailed(known)) return known;
+    const api = forKind(this.api, kind);
+    return known !== undefined ? withDetails(api, kind, known) : detailsById(api, kind, id);
   }
 
   /** Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
@@ -181,7 +184,7 @@ class ApplyRun {
       if (adopted) return adopted;
       const desired = desiredState(kind, c.spec ?? {});
       this.sent.set(c, desired);
-      const id = await kind.create(api, c.name, desired);
+      const id = await kind.create(api, c.name, desired, writtenOf(kind, c.spec ?? {}));
       this.createdIds.set(c, id);
       return { ...base, id, status: 'created', durationMs: Date.now() - started };
     }
@@ -194,7 +197,7 @@ class ApplyRun {
     if (c.action === 'update') {
       const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
       this.sent.set(c, desired);
-      await kind.update(api, live, c.name, desired);
+      await kind.update(api, live, c.name, desired, writtenOf(kind, c.spec ?? {}, live));
       return { ...base, status: 'updated', durationMs: Date.now() - started };
     }
     try {
@@ -239,16 +242,22 @@ class ApplyRun {
   /** The kind's updates in one bulk call (`Kind.updateMany`); each gets its own result. */
   private async bulkUpdate(kind: Kind, updates: PlannedChange[]): Promise<void> {
     const items: Array<{ c: PlannedChange; live: unknown }> = [];
-    for (const c of updates) {
+    // each object's details, read in parallel (one GET an object)
+    const reads = await mapLimit(updates, this.parallelism, async (c) => {
       this.options.onStart?.(c);
       try {
-        const live = await this.readLive(kind, c.id!);
-        if (live === undefined) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: { code: 'E_GONE', message: `${c.kind}/${c.name} no longer exists` } });
-        else items.push({ c, live });
-      } catch (e) {
-        this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: errorInfo(e) });
+        return { live: await this.readLive(kind, c.id!) };
+      } catch (error) {
+        return { error };
       }
-    }
+    });
+    updates.forEach((c, i) => {
+      const r = reads[i]!;
+      const read = r.started ? r.value : { live: undefined };
+      if ('error' in read) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: errorInfo(read.error) });
+      else if (read.live === undefined) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: 'failed', error: { code: 'E_GONE', message: `${c.kind}/${c.name} no longer exists` } });
+      else items.push({ c, live: read.live });
+    });
     if (items.length === 0) return;
     const started = Date.now();
     let outcomes: Awaited<ReturnType<NonNullable<Kind['updateMany']>>>;
@@ -258,7 +267,7 @@ class ApplyRun {
         items.map(({ c, live }) => {
           const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
           this.sent.set(c, desired);
-          return { live, name: c.name, desired };
+          return { live, name: c.name, desired, written: writtenOf(kind, c.spec ?? {}, live) };
         }),
       );
     } catch (e) {

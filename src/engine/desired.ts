@@ -191,6 +191,14 @@ export function unchangedKeys(kind: Kind, spec: Obj, want: Obj, have: Obj): Set<
   return managed;
 }
 
+/** What a write of the declaration sends as written: its spec and the canonical keys it manages (against `live`
+ * when there is one). */
+export function writtenOf(kind: Kind, spec: Obj, live?: unknown): { spec: Obj; managed: Set<string> } {
+  const want = kind.canonical(spec);
+  const have = live === undefined ? {} : kind.canonicalLive(live);
+  return { spec, managed: managedAgainst(kind, spec, want, have) };
+}
+
 export function managedView(kind: Kind, spec: Obj, live: unknown, ignore: readonly string[] = [], made: Canonical = {}): ManagedView {
   const want = made.want ?? kind.canonical(spec);
   const have = made.have ?? kind.canonicalLive(live);

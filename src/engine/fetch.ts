@@ -1,10 +1,11 @@
 // Reading the live state: summaries first, details on demand. A kind's `list` answers what the API's list
-// answers (summaries for most kinds); the engine reads an object's details only when its summary lacks a field
-// that is needed: for a plan, a field the object's declaration manages; for an export, any field. Undeclared
-// objects are never read in detail (a prune deletes by id). Which fields a summary carries is decided per
-// object, from the kind's data (`detailFields`, `wire`): a detail field counts as carried when the item has it
-// under one of its names, so a gateway whose lists carry everything costs no detail call; any other field absent
-// from an item is unset (the API leaves unset fields out, e.g. an exception's listId).
+// answers, and a list item is a summary: a field absent from it is *unknown*, not unset (GUIDE). The engine
+// reads an object's details only when its item lacks a field that is needed: for a plan, a field the object's
+// declaration manages; for an export, any field of the kind. Undeclared objects are never read in detail (a
+// prune deletes by id). Which fields an item carries is decided per object and per field, by absence: a field
+// counts as carried when the item has it under one of its names (`wire`), for every kind, so a gateway whose
+// lists carry everything costs no detail call. An update is always built on the object's details read in the
+// same run (engine/apply.ts: `isDetailed`).
 import type { ApiClient } from '../api/types.js';
 import type { Kind } from '../kinds/types.js';
 import type { Declaration } from '../types.js';
@@ -16,10 +17,9 @@ type Obj = Record<string, unknown>;
 /** Detail reads in flight per kind (the client bounds the total). */
 const DETAIL_PARALLELISM = 16;
 
-/** True when the live item carries the data of canonical key `key`: a key that is not a detail field always; a
- * detail field when the item has it under one of its wire names. */
+/** True when the live item carries the data of canonical key `key`: it has the key under one of its wire names
+ * (absent = unknown, whatever the kind). */
 export function carries(kind: Kind, item: unknown, key: string): boolean {
-  if (!kind.detailFields?.includes(key)) return true;
   const o = item as Obj;
   return (kind.wire?.[key] ?? [key]).some((k) => o[k] !== undefined);
 }
@@ -30,16 +30,33 @@ export function carriesAll(kind: Kind, item: unknown, keys: Iterable<string>): b
   return true;
 }
 
-/** The keys a list item of the kind may lack. */
+/** The keys of the kind's canonical form (those an export needs). */
 function detailFields(kind: Kind): readonly string[] {
-  return kind.detailFields ?? [];
+  return kind.fields ?? kind.detailFields ?? [];
+}
+
+/** The live objects read by id in this process (a detail GET), as opposed to list items (summaries). */
+const DETAILED = new WeakSet<object>();
+
+/** True when `obj` is an object's details read in this run (an update can be built on it). */
+export function isDetailed(obj: unknown): boolean {
+  return typeof obj === 'object' && obj !== null && DETAILED.has(obj);
 }
 
 /** The item completed with its details; undefined when it no longer exists. */
 export async function withDetails(api: ApiClient, kind: Kind, item: unknown): Promise<unknown> {
   const details = await kind.get(api, kind.idOf(item));
   if (details === undefined) return undefined;
-  return kind.merge ? kind.merge(item, details) : { ...(item as Obj), ...(details as Obj) };
+  const out = kind.merge ? kind.merge(item, details) : { ...(item as Obj), ...(details as Obj) };
+  if (typeof out === 'object' && out !== null) DETAILED.add(out);
+  return out;
+}
+
+/** An object's details by id (a detail GET), marked as read in detail; undefined when it does not exist. */
+export async function detailsById(api: ApiClient, kind: Kind, id: string): Promise<unknown> {
+  const details = await kind.get(api, id);
+  if (typeof details === 'object' && details !== null) DETAILED.add(details);
+  return details;
 }
 
 /** Completes, in place, the items `needs` says lack something; items gone meanwhile are dropped. */
@@ -135,15 +152,38 @@ export async function readForPlan(api: ApiClient, kind: Kind, decls: readonly De
     const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }
-  return complete(api, kind, items, (it) => {
+  const read = await complete(api, kind, items, (it) => {
     const keys = wanted.get(it);
     return keys !== undefined && !carriesAll(kind, it, keys);
   });
+  return kind.claims ? readClaimHolders(api, kind, decls, read) : read;
 }
 
-/** True when a live object read for a plan carries every field of the kind (an update can be built on it). */
-export function isWhole(kind: Kind, item: unknown): boolean {
-  return carriesAll(kind, item, detailFields(kind));
+/** The values of a kind's `claims` field a declaration claims that its own live object does not hold yet. */
+export function newClaims(kind: Kind, spec: Obj, own: unknown): string[] {
+  const field = kind.claims?.field;
+  if (field === undefined || !declaredKeys(kind, spec).has(field)) return [];
+  const want = (kind.canonical(spec)[field] as unknown[] | undefined) ?? [];
+  const held = own === undefined ? [] : ((kind.canonicalLive(own)[field] as unknown[] | undefined) ?? []);
+  return want.filter((v): v is string => typeof v === 'string' && !held.includes(v));
+}
+
+/** When a declaration claims a value its own object does not hold (a registry a sensor profile takes), the
+ * undeclared objects are read in detail where their items lack the field, so the plan can name the one the value
+ * moves from. Nothing is read when every claim is already held (an unchanged account: the minimum of calls). */
+async function readClaimHolders(api: ApiClient, kind: Kind, decls: readonly Declaration[], items: unknown[]): Promise<unknown[]> {
+  const { byName, byId } = indexLive(kind, items);
+  const declared = new Set<unknown>();
+  let moves = false;
+  for (const d of decls) {
+    const pinned = kind.declaredId?.(d.spec as Obj);
+    const candidates = pinned !== undefined ? [byId.get(pinned)].filter((x) => x !== undefined) : (byName.get(d.name) ?? []);
+    for (const c of candidates) declared.add(c);
+    if (newClaims(kind, d.spec as Obj, candidates.length === 1 ? candidates[0] : undefined).length > 0) moves = true;
+  }
+  if (!moves) return items;
+  const field = kind.claims!.field;
+  return complete(api, kind, items, (it) => !declared.has(it) && !carries(kind, it, field));
 }
 
 /** The canonical live form restricted to the fields the item carries (all of it for a kind without `fields`). */

@@ -12,7 +12,7 @@ import type { IgnoredDifference, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
 import { escapePointerToken, stableStringify } from '../json.js';
 import { desiredState, managedView, unchangedKeys, type Canonical, type ManagedView } from './desired.js';
-import { carriedView, carriesAll, indexLive, type Index, type PageTap } from './fetch.js';
+import { carriedView, carriesAll, indexLive, newClaims, type Index, type PageTap } from './fetch.js';
 import type { PlanOptions } from './plan-options.js';
 
 /** The ignored paths of one declaration: the project's for its kind, then its own (each once). */
@@ -116,6 +116,7 @@ export function planKind<R>(
     planDeclared(run, decl, found.match, ignoreOf(decl, options), found.renamedFrom);
   };
   const done = (): KindPart => {
+    if (kind.claims) noteClaims(run, decls, inTarget);
     planUndeclared(run, liveObjs, options, inTarget);
     return run.part;
   };
@@ -248,6 +249,25 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
     ...(ignore.length ? { ignore } : {}),
     ...(renamedFrom !== undefined ? { renamedFrom } : {}),
   });
+}
+
+/** A declared object claiming a value (a registry) an undeclared live object holds: planned, with a note naming the
+ * object the value moves from (one object a value: Kind.claims). */
+function noteClaims(run: KindRun, decls: readonly Declaration[], inTarget: InTarget): void {
+  const { kind, part, index, matched } = run;
+  const { field, what } = kind.claims!;
+  const holders = [...index.byId.values()].filter((o) => !matched.has(o));
+  for (const d of decls) {
+    if (!inTarget(kind.kind, d.name)) continue;
+    const own = index.byName.get(d.name);
+    for (const v of newClaims(kind, d.spec as Record<string, unknown>, own?.length === 1 ? own[0] : undefined)) {
+      const holder = holders.find((o) => ((kind.canonicalLive(o)[field] as unknown[] | undefined) ?? []).includes(v));
+      if (holder === undefined) continue;
+      part.notes.push(
+        `warning: ${kind.kind}/${d.name} claims ${what} ${v}, which the undeclared ${kind.kind} '${kind.nameOf(holder)}' holds: applying moves it from '${kind.nameOf(holder)}' to '${d.name}' (one ${kind.kind} a ${what}).`,
+      );
+    }
+  }
 }
 
 /** The live objects no declaration matched: deletes of those whose declaration was removed since the base (--base),

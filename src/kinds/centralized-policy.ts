@@ -7,8 +7,12 @@ import { type Obj, arr, bool, compact, idSet, isObj, optInt, optString, parseJso
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue, stableStringify } from '../json.js';
+import { asWritten, carried, changedKeys } from './carry.js';
+import { checkValue } from './values.js';
 
 const PATH = '/v1.3/centralizedPolicy';
+/** The Block Older Images rule type (000_…: "The new rule is applicable only to the 'Admission Controller' policies"). */
+const OLDER_IMAGES = 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES';
 
 export interface CentralizedRuleSpec {
   name?: string;
@@ -169,6 +173,23 @@ function wireRules(desired: unknown, liveRules: unknown, orderKey: 'order' | 'so
   });
 }
 
+/** A managed key's value on the wire: enums and the description as written, rules and filters in the request forms. */
+function wireValue(k: string, desired: Obj, spec: Obj, liveValue: unknown, orderKey: 'order' | 'sortOrder'): unknown {
+  switch (k) {
+    case 'centralizedPolicyRules':
+    case 'exclusionPolicyRules':
+      return wireRules(desired[k], liveValue, orderKey);
+    case 'tagIds':
+      return wireTagIds(desired.tagIds);
+    case 'k8sFilters':
+      return wireFilters(desired.k8sFilters);
+    case 'description':
+      return typeof spec.description === 'string' ? spec.description : desired.description;
+    default:
+      return asWritten(spec[k], desired[k]);
+  }
+}
+
 function idOf(live: CentralizedPolicyLive): string {
   return optString(pick(live, 'uuid', 'policyUuid', 'policyId', 'id')) ?? '';
 }
@@ -199,46 +220,29 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
   setFields: ['tagIds', 'k8sFilters'],
   namedLists: { centralizedPolicyRules: 'name', exclusionPolicyRules: 'name' },
 
-  async create(api, name, desired) {
-    // Exactly the documented create body: rules carry `order`, metaData an object, filters both keys.
-    const body = compact({
-      policyName: name,
-      description: desired.description ?? '',
-      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, [], 'order'),
-      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, [], 'order'),
-      policyMode: desired.policyMode,
-      policyType: desired.policyType,
-      isDefault: false,
-      tagIds: wireTagIds(desired.tagIds),
-      k8sFilters: wireFilters(desired.k8sFilters),
-    });
+  async create(api, name, desired, written) {
+    // The documented create body's forms (rules carry `order`, metaData an object, filters both keys), for the
+    // declared fields only: nothing the declaration leaves out is sent (no default description, tags or filters).
+    const spec = written?.spec ?? desired;
+    const body: Obj = { policyName: name };
+    for (const k of KEYS) if (desired[k] !== undefined) body[k] = wireValue(k, desired, spec, undefined, 'order');
+    if (spec.isDefault === false) body.isDefault = false; // declared as the create sample sends it
     return rest.create(api, body);
   },
 
-  async update(api, live, name, desired) {
-    const id = idOf(live);
-    const have = canonicalOf(live);
-    /** A field that does not change is sent as the API holds it. */
-    const keep = (k: string, wire: () => unknown) => (sameValue(desired[k], have[k]) && live[k] !== undefined ? live[k] : wire());
-    // PUT sends the whole object: the live server-managed fields plus the desired ones.
-    const body = compact({
-      uuid: id,
-      policyName: name,
-      policyType: desired.policyType,
-      policyMode: desired.policyMode,
-      description: desired.description ?? '',
-      createdBy: live.createdBy,
-      created: live.created,
-      updatedBy: live.updatedBy,
-      updated: live.updated,
-      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, live.centralizedPolicyRules, 'sortOrder'),
-      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, live.exclusionPolicyRules, 'sortOrder'),
-      version: live.version,
-      isDefault: live.isDefault ?? false,
-      tagIds: keep('tagIds', () => wireTagIds(desired.tagIds)),
-      k8sFilters: keep('k8sFilters', () => wireFilters(desired.k8sFilters)),
-      hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent,
-    });
+  async update(api, live, name, desired, written) {
+    const spec = written?.spec ?? desired;
+    // PUT sends the whole object (the update sample carries every field, server-managed ones included): the live
+    // details as read, keys no kind knows included, with each field the declaration changes replaced.
+    const body: Obj = { ...carried(live, []), uuid: idOf(live), policyName: name };
+    const changed = new Set(changedKeys(KEYS, desired, canonicalOf(live)));
+    for (const k of KEYS) {
+      const rules = k === 'centralizedPolicyRules' || k === 'exclusionPolicyRules';
+      // rules are always written in the request form (metaData an object, `sortOrder`), an unchanged one as held
+      if (!changed.has(k) && !(rules && live[k] !== undefined)) continue;
+      if (desired[k] === undefined) delete body[k];
+      else body[k] = wireValue(k, desired, spec, live[k], 'sortOrder');
+    }
     await rest.update(api, live, body);
   },
 
@@ -278,9 +282,25 @@ export const centralizedPolicy: Kind<CentralizedPolicySpec, CentralizedPolicyLiv
 
   check(spec, name) {
     const issues: CheckIssue[] = nameAgrees(spec, 'policyName', name, "the policy's");
+    const value = (key: string, v: unknown, path: CheckIssue['path']) => {
+      const issue = checkValue(key, v, path);
+      if (issue) issues.push(issue);
+    };
+    value('CentralizedPolicy.policyType', spec.policyType, ['policyType']);
+    value('CentralizedPolicy.policyMode', spec.policyMode, ['policyMode']);
+    const policyType = upper(spec.policyType);
     for (const field of ['centralizedPolicyRules', 'exclusionPolicyRules'] as const) {
       arr(spec[field]).forEach((r, i) => {
         if (!isObj(r)) return;
+        value('CentralizedPolicy.rule.type', r.type, [field, i, 'type']);
+        value('CentralizedPolicy.rule.action', r.action, [field, i, 'action']);
+        value('CentralizedPolicy.rule.kind', r.kind, [field, i, 'kind']);
+        if (upper(r.type) === OLDER_IMAGES && policyType !== undefined && policyType !== 'K8S_ADMISSION_CONTROLLER') {
+          issues.push({
+            path: [field, i, 'type'],
+            message: `the Block Older Images rule (${OLDER_IMAGES}) "is applicable only to the 'Admission Controller' policies" (CS 1.38 notes); this policy's type is ${policyType}: use policyType K8S_ADMISSION_CONTROLLER or remove the rule`,
+          });
+        }
         if (r.metaData === null && upper(r.type) === 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES') {
           issues.push({ path: [field, i, 'metaData'], message: 'metaData is mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES ("metaData Mandatory integer: age of the image in days", CS 1.38): e.g. metaData: {value: 180}' });
         }

@@ -6,10 +6,14 @@
 // `entityAssignmentType: DYNAMIC` means the `dynamicFilter` selects the images and containers the exception is
 // assigned to; it says nothing about QIDs. It is sent only when declared (the notes name no other value).
 import type { CheckIssue, Kind } from './types.js';
+import type { ApiClient } from '../api/types.js';
+import { ApiError } from '../errors.js';
 import { type Obj, arr, compact, isBlank, numberSet, optString, upper } from './coerce.js';
 import { canonicalDate, friendlyDate, parseDate } from './dates.js';
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
+import { asWritten, carried, changedKeys } from './carry.js';
+import { checkValue } from './values.js';
 
 const PATH = '/v1.3/exception';
 
@@ -62,24 +66,75 @@ function wireDate(v: unknown): string | undefined {
   return ms === undefined ? String(v) : String(ms);
 }
 
-/** The create/update body from the canonical desired form. A create sends qids only when declared (the
- * documented create sends none: the server fills them from the list); an update always sends them (the live
- * ones when the declaration does not manage them), since a PUT replaces the object. */
-function body(name: string, desired: Obj, update: boolean): Obj {
-  const qids = arr(desired.qids);
-  return compact({
-    name,
-    reason: desired.reason,
-    explanation: desired.explanation ?? '',
-    scope: desired.scope,
-    listId: desired.listId,
-    exceptionType: 'VULNERABILITY',
-    entityAssignmentType: desired.entityAssignmentType,
-    startDate: wireDate(desired.startDate),
-    endDate: wireDate(desired.endDate),
-    dynamicFilter: desired.dynamicFilter,
-    qids: update || qids.length ? qids : undefined,
-  });
+/** Gateways (by base URL) that answered 404 or 405 to `PUT /exception/{id}` and took `PUT /exception` with the id in
+ * the body: that form is kept for the rest of the run. */
+const PUT_BY_BODY = new Set<string>();
+
+/** The update: `PUT /exception/{id}` (assumed); answered 404 or 405, once more as `PUT /exception` with the id in the
+ * body (004 names only /csapi/v1.3/exception for POST and PUT), and that form kept for the run. */
+async function putException(api: ApiClient, live: Obj, body: Obj): Promise<void> {
+  const id = idOf(live);
+  const byBody = () => api.request('PUT', PATH, { body: { exceptionId: id, ...body } });
+  if (PUT_BY_BODY.has(api.gateway)) {
+    await byBody();
+    return;
+  }
+  try {
+    await rest.update(api, live, body);
+  } catch (e) {
+    if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
+    await byBody();
+    PUT_BY_BODY.add(api.gateway);
+  }
+}
+
+/** Server-managed fields of a live exception (004, "Fetch Details of an Exception": exceptionId, createdBy,
+ * updatedBy, created, updated): never sent back. */
+const SERVER_FIELDS = ['exceptionId', 'id', 'uuid', 'createdBy', 'updatedBy', 'created', 'updated'];
+
+/** A managed key's value on the wire: dates as epoch-ms strings, enums and the rest as the user wrote them. */
+function wireValue(k: string, desired: Obj, spec: Obj): unknown {
+  switch (k) {
+    case 'startDate':
+    case 'endDate':
+      return wireDate(desired[k]);
+    case 'qids':
+      return arr(desired.qids);
+    case 'explanation':
+    case 'dynamicFilter':
+    case 'listId':
+      return typeof spec[k] === 'string' ? spec[k] : desired[k];
+    default:
+      return asWritten(spec[k], desired[k]);
+  }
+}
+
+/** `exceptionType`, sent on every write as the documented create prints it ("exceptionType": "VULNERABILITY"); the
+ * GET never returns it, so the declared value, else the live one, else the only documented value. */
+function exceptionType(spec: Obj, live?: Obj): unknown {
+  return optString(spec.exceptionType) ?? optString(live?.exceptionType) ?? 'VULNERABILITY';
+}
+
+/** The create body: the name, the declared fields only, as written (qids only when declared: the documented create
+ * sends a listId and none, the server fills them), and exceptionType. */
+function createBody(name: string, desired: Obj, spec: Obj): Obj {
+  const out: Obj = { name };
+  for (const k of KEYS) if (desired[k] !== undefined && !(k === 'qids' && arr(desired.qids).length === 0 && spec.qids === undefined)) out[k] = wireValue(k, desired, spec);
+  out.exceptionType = exceptionType(spec);
+  return out;
+}
+
+/** The update body: the live details (qids, listId, dynamicFilter, entityAssignmentType and keys no kind knows
+ * included; server-managed fields left out), with each field the declaration changes replaced, as written. */
+function updateBody(live: Obj, name: string, desired: Obj, spec: Obj): Obj {
+  const out = carried(live, SERVER_FIELDS);
+  out.name = name;
+  for (const k of changedKeys(KEYS, desired, canonicalOf(live))) {
+    if (desired[k] === undefined) delete out[k];
+    else out[k] = wireValue(k, desired, spec);
+  }
+  out.exceptionType = exceptionType(spec, live);
+  return out;
 }
 
 export const exception: Kind<ExceptionSpec, ExceptionLive> = {
@@ -106,9 +161,9 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
   fields: KEYS,
   setFields: ['qids'],
 
-  create: (api, name, desired) => rest.create(api, body(name, desired, false)),
+  create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
 
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, true)),
+  update: (api, live, name, desired, written) => putException(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
 
   remove: rest.remove,
 
@@ -129,8 +184,8 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
       listId: c.listId as string | undefined,
       startDate: date(c.startDate),
       endDate: date(c.endDate),
-      // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
-      entityAssignmentType: c.entityAssignmentType === 'DYNAMIC' ? 'DYNAMIC' : undefined,
+      // any value the account holds (DYNAMIC is "a new value": others exist), so that it round-trips
+      entityAssignmentType: c.entityAssignmentType as string | undefined,
       dynamicFilter: c.dynamicFilter as string | undefined,
       qids: unlessEmpty(qids),
     }) as ExceptionSpec;
@@ -148,14 +203,19 @@ export const exception: Kind<ExceptionSpec, ExceptionLive> = {
     if (start !== undefined && end !== undefined && end < start) {
       issues.push({ path: ['endDate'], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
     }
+    for (const f of ['scope', 'reason', 'exceptionType', 'entityAssignmentType'] as const) {
+      const issue = checkValue(`Exception.${f}`, spec[f], [f]);
+      if (issue) issues.push(issue);
+    }
     const type = upper(spec.entityAssignmentType);
     const filter = optString(spec.dynamicFilter);
     if (type === 'DYNAMIC' && filter === undefined) {
       issues.push({ path: ['dynamicFilter'], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*): "When you specify DYNAMIC, specify a dynamic filter"' });
     }
     if (type !== 'DYNAMIC' && filter !== undefined) {
+      // the notes require a filter with DYNAMIC only; they do not forbid one otherwise
       const why = type === undefined ? 'entityAssignmentType is not given' : `entityAssignmentType is ${type}`;
-      issues.push({ path: ['dynamicFilter'], message: `dynamicFilter assigns an exception only with entityAssignmentType DYNAMIC (${why}); remove it or set entityAssignmentType: DYNAMIC` });
+      issues.push({ path: ['dynamicFilter'], severity: 'warning', message: `dynamicFilter assigns an exception with entityAssignmentType DYNAMIC (${why}); the notes say nothing of it otherwise: remove it, or set entityAssignmentType: DYNAMIC` });
     }
     if (filter !== undefined) {
       for (const m of checkFilter(filter)) issues.push({ path: ['dynamicFilter'], message: m });

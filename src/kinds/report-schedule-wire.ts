@@ -11,8 +11,17 @@ export const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SA
 export const EMAIL = 'emailNotification';
 export const EMAIL_WIRE = 'e-mail notification';
 
-/** Top-level spec fields, in the order of the create sample. */
-export const FIELDS = ['description', 'templateName', 'filter', 'format', 'reportScheduleDetails', 'expireAfter', 'secondFilter', 'displayColumns', 'zip', EMAIL, 'eventEndTime', 'eventTime'] as const;
+/** The e-mail settings the 1.38 report list prints beside the flag (`recipient`, `emailSubject`, `customMessage`,
+ * `sendAsAttachment`): declarable, compared and carried, sent under the names the list reads them. */
+export const EMAIL_FIELDS = ['recipient', 'emailSubject', 'customMessage', 'sendAsAttachment'] as const;
+
+/** Top-level spec fields, in the order of the create sample (the e-mail settings after the flag). */
+export const FIELDS = ['description', 'templateName', 'filter', 'format', 'reportScheduleDetails', 'expireAfter', 'secondFilter', 'displayColumns', 'zip', EMAIL, ...EMAIL_FIELDS, 'eventEndTime', 'eventTime'] as const;
+/** The names under which a read carries a field, where they differ from the field's own (engine/fetch.ts). */
+export const READ_NAMES: Readonly<Record<string, readonly string[]>> = { format: ['fileFormat', 'format'], zip: ['fileZipped', 'zip'], [EMAIL]: [EMAIL, EMAIL_WIRE] };
+/** Server-managed fields of a read schedule (its id, authorship, times, status; the report list's report fields):
+ * never sent back. */
+const SERVER_FIELDS = ['scheduleUuid', 'reportingScheduleId', 'uuid', 'id', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'status', 'reportUuid', 'isScheduled', 'expireOn'];
 type Field = (typeof FIELDS)[number];
 
 /** The value of a top-level field in a spec (declaration names) or a live object (read names); `undefined` when
@@ -89,7 +98,12 @@ function norm(f: Field, v: unknown): unknown {
       return optInt(v) ?? null;
     case 'zip':
     case EMAIL:
+    case 'sendAsAttachment':
       return bool(v, false);
+    case 'recipient':
+    case 'emailSubject':
+    case 'customMessage':
+      return optString(v)?.trim() ?? '';
     case 'reportScheduleDetails':
       return canonicalDetails(v);
     case 'eventTime':
@@ -121,6 +135,7 @@ function wireValue(f: Field, v: unknown): unknown {
   switch (f) {
     case 'zip':
     case EMAIL:
+    case 'sendAsAttachment':
       return bool(v, false) ? 1 : 0;
     case 'reportScheduleDetails':
       return fullDetails(v);
@@ -134,31 +149,39 @@ function wireValue(f: Field, v: unknown): unknown {
   }
 }
 
-/** The create/update body, in the sample's key order, from the canonical `desired` (see engine/desired.ts). A
- * create: each declared field, else the create default (`displayColumns` left out means all columns; a DAILY
- * schedule's meaningless `ordinalDayOfMonth` is sent as 1, as the documented body prints it). An update: `desired`
- * holds every field (the live value of what the declaration does not manage); a field whose value is the live
- * one is sent exactly as read (so nothing the comparison ignores, such as a DAILY `ordinalDayOfMonth`, changes). */
+/** The body's key of a field: the request samples' spelling ("e-mail notification", `format`, `zip`). */
+const wireKey = (f: Field): string => (f === EMAIL ? EMAIL_WIRE : f);
+
+/** The create/update body, in the sample's key order, from the canonical `desired` (see engine/desired.ts), with
+ * `"action": "CREATE"` as both samples print it. A create: the declared fields only (`desired` holds just those;
+ * a DAILY schedule's meaningless `ordinalDayOfMonth` is sent as 1, as the documented body prints it). An update:
+ * the live details — every field, keys no kind knows included, server-managed ones left out, read names under the
+ * request's names — with each field whose desired value differs replaced; a field whose value is the live one is
+ * sent exactly as read (so nothing the comparison ignores, such as a DAILY `ordinalDayOfMonth`, changes). */
 export function body(name: string, desired: Obj, live?: Obj): Obj {
   const out: Obj = { name };
   const have = live ? canonicalOf(live, 'live') : undefined;
   for (const f of FIELDS) {
-    const unchanged = live !== undefined && have !== undefined && isDeepStrictEqual(have[f], desired[f]);
-    const v = unchanged ? raw(live, f, 'live') : desired[f];
-    if (v === undefined && f === 'displayColumns') continue;
-    const key = f === EMAIL ? EMAIL_WIRE : f;
-    if (f === 'eventEndTime') {
-      out[key] = wireValue(f, v);
-      out.action = 'CREATE'; // as both samples print it, between eventEndTime and eventTime
+    const liveRaw = live ? raw(live, f, 'live') : undefined;
+    const unchanged = have !== undefined && isDeepStrictEqual(have[f], desired[f]);
+    if (f === 'eventTime') out.action = 'CREATE'; // as both samples print it, between eventEndTime and eventTime
+    if (unchanged ? liveRaw === undefined : desired[f] === undefined) continue;
+    const key = wireKey(f);
+    if (unchanged) {
+      out[key] = f === 'zip' || f === EMAIL || f === 'sendAsAttachment' || f === 'eventTime' || f === 'eventEndTime' ? wireValue(f, liveRaw) : liveRaw;
       continue;
     }
-    if (f === 'reportScheduleDetails' && !unchanged) {
-      const d = fullDetails(v);
+    if (f === 'reportScheduleDetails') {
+      const d = fullDetails(desired[f]);
       if (d && d.recurrenceType === 'DAILY' && d.ordinalDayOfMonth === null) d.ordinalDayOfMonth = 1;
       out[key] = d;
       continue;
     }
-    out[key] = v === undefined && f === 'expireAfter' ? 7 : wireValue(f, v);
+    out[key] = wireValue(f, desired[f]);
+  }
+  if (live) {
+    const known = new Set<string>([...FIELDS, ...Object.values(READ_NAMES).flat(), ...SERVER_FIELDS, 'name', 'reportName', 'scheduleName', 'action']);
+    for (const [k, v] of Object.entries(live)) if (!known.has(k) && v !== undefined && !(k in out)) out[k] = v;
   }
   return out;
 }

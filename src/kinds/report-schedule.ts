@@ -9,7 +9,7 @@
 import type { CheckIssue } from './types.js';
 import { defineKind } from './defaults.js';
 import { suggest } from '../declarations/messages.js';
-import { body, canonicalOf, EMAIL, EMAIL_WIRE, FIELDS, wireDate } from './report-schedule-wire.js';
+import { body, canonicalOf, EMAIL, EMAIL_WIRE, FIELDS, READ_NAMES, wireDate } from './report-schedule-wire.js';
 import { type Obj, isBlank, isObj, optString, pick, upper } from './coerce.js';
 import { parseDate } from './dates.js';
 import { collection } from './collection.js';
@@ -54,6 +54,11 @@ export interface ReportScheduleSpec {
   zip?: boolean | number;
   emailNotification?: boolean | number;
   'e-mail notification'?: boolean | number;
+  /** Addresses the report goes to, comma-separated as the 1.38 report list prints them. */
+  recipient?: string | null;
+  emailSubject?: string | null;
+  customMessage?: string | null;
+  sendAsAttachment?: boolean | number;
   reportScheduleDetails?: ScheduleDetails | null;
   eventTime?: string | number;
   eventEndTime?: string | number | null;
@@ -81,6 +86,10 @@ function toSpec(live: ReportScheduleLive): ReportScheduleSpec {
   if (c.expireAfter !== null) spec.expireAfter = c.expireAfter;
   spec.zip = c.zip;
   spec.emailNotification = c[EMAIL];
+  if (c.recipient !== '') spec.recipient = c.recipient;
+  if (c.emailSubject !== '') spec.emailSubject = c.emailSubject;
+  if (c.customMessage !== '') spec.customMessage = c.customMessage;
+  if (c.sendAsAttachment === true) spec.sendAsAttachment = true;
   spec.reportScheduleDetails = c.reportScheduleDetails;
   spec.eventTime = wireDate(c.eventTime);
   if (c.eventEndTime !== null) spec.eventEndTime = wireDate(c.eventEndTime);
@@ -176,6 +185,7 @@ export const reportSchedule = defineKind<ReportScheduleSpec, ReportScheduleLive>
   canonicalLive: (live) => canonicalOf(live, 'live'),
 
   fields: FIELDS,
+  wire: READ_NAMES,
   aliases: { [EMAIL_WIRE]: EMAIL },
 
   create: (api, name, desired) => rest.create(api, body(name, desired)),

@@ -6,6 +6,8 @@ import { type Obj, arr, bool, compact, isBlank, isObj, optInt, optString, pick, 
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
 import { sameValue } from '../json.js';
+import { asWritten, carried, changedKeys } from './carry.js';
+import { checkValue } from './values.js';
 
 const PATH = '/v1.3/runtime/policies';
 /** The system's runtime policy (runtime-policy/list.v1.2.response.json: "Default Policy", "Default group policy"). */
@@ -95,12 +97,13 @@ function canonRule(r: unknown): CanonRule {
 }
 
 function canonicalOf(o: Obj): Record<string, unknown> {
+  // No default action is assumed: no note shows these fields (an absent one is unknown, and never sent).
   return compact({
     description: optString(field(o, 'description')) ?? '',
     policyMode: normMode(pick(o, 'policyMode', 'PolicyMode', 'mode', 'Mode')),
-    defaultNetworkAction: upper(field(o, 'defaultNetworkAction')) ?? 'ALLOW',
-    defaultExecuteAction: upper(field(o, 'defaultExecuteAction')) ?? 'ALLOW',
-    defaultFileAction: upper(field(o, 'defaultFileAction')) ?? 'ALLOW',
+    defaultNetworkAction: upper(field(o, 'defaultNetworkAction')),
+    defaultExecuteAction: upper(field(o, 'defaultExecuteAction')),
+    defaultFileAction: upper(field(o, 'defaultFileAction')),
     ignoredSyscalls: sortedSet(arr(field(o, 'ignoredSyscalls')).map(optString).filter((s): s is string => s !== undefined), (s) => s),
     rules: arr(field(o, 'rules')).map(canonRule),
   });
@@ -112,36 +115,78 @@ function idOf(live: RuntimePolicyLive): string {
 
 const rest = collection(PATH, { idOf, createdIdKeys: ['id', 'ID', 'policyId'], what: 'create runtime policy' });
 
-/** The rules to send. A rule that reads back unchanged is sent as the API holds it; a new or changed rule is
- * built from its canonical form, carrying the fields the canonical form does not know (the rule's id) from the
- * live rule of the same name. */
-function wireRules(desired: unknown, liveRules: unknown): Obj[] {
+/** A declared rule as the user wrote it: its keys in the v1.3 camelCase spelling, its values as written
+ * (`network_inbound`, `deny`; a digit-string port as a number); the server-managed `ID`/`DateCreated`/`DateUpdated`
+ * of a pasted v1.2 rule are left out. */
+function writtenRule(rule: unknown): Obj {
+  const out: Obj = {};
+  if (!isObj(rule)) return out;
+  for (const [k, v] of Object.entries(rule)) {
+    if (k === 'ID' || k === 'DateCreated' || k === 'DateUpdated' || v === undefined) continue;
+    const camel = k === 'InActive' ? 'inactive' : k.charAt(0).toLowerCase() + k.slice(1);
+    out[camel] = camel === 'port' ? (optInt(v) ?? v) : v;
+  }
+  return out;
+}
+
+/** The rules to send. A rule that reads back unchanged is sent as the API holds it; a new or changed rule is sent
+ * as declared (`declared[i]` is the spec's rule of canonical `desired[i]`), carrying the fields the canonical form
+ * does not know (the rule's id) from the live rule of the same name. */
+function wireRules(desired: unknown, declared: unknown[], liveRules: unknown): Obj[] {
   const pool = arr(liveRules).filter(isObj);
   const used = new Set<Obj>();
-  return (arr(desired) as CanonRule[]).map((r) => {
+  return (arr(desired) as CanonRule[]).map((r, i) => {
+    const own = declared[i] !== undefined ? writtenRule(declared[i]) : { ...r };
     const match = pool.find((l) => !used.has(l) && optString(field(l, 'name')) === r.name);
-    if (!match) return { ...r };
+    if (!match) return own;
     used.add(match);
     if (sameValue(canonRule(match), r)) return { ...match };
     const extras: Obj = {};
     for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
-    return { ...extras, ...r };
+    return { ...extras, ...own };
   });
 }
 
-/** The v1.3 camelCase body of create and update, from the canonical desired form. */
-function body(name: string, desired: Obj, live?: Obj): Obj {
-  return compact({
-    name,
-    description: desired.description ?? '',
-    policyMode: desired.policyMode,
-    // ALLOW and [] are what an omitted default action or ignoredSyscalls reads back as (docs/api-assumptions.md).
-    defaultNetworkAction: desired.defaultNetworkAction ?? 'ALLOW',
-    defaultExecuteAction: desired.defaultExecuteAction ?? 'ALLOW',
-    defaultFileAction: desired.defaultFileAction ?? 'ALLOW',
-    ignoredSyscalls: desired.ignoredSyscalls ?? [],
-    rules: wireRules(desired.rules, live ? field(live, 'rules') : undefined),
-  });
+/** Server-managed fields of a live policy: never sent back. */
+const SERVER_FIELDS = ['id', 'ID', '_id', 'policyId', 'created', 'updated', 'DateCreated', 'DateUpdated'];
+/** The names a top-level key goes by in a live object (v1.3 camelCase, v1.2 PascalCase, `Mode`). */
+const spellings = (k: string): string[] => (k === 'policyMode' ? ['policyMode', 'PolicyMode', 'mode', 'Mode'] : [k, pascal(k)]);
+
+/** A managed key's value on the wire, as the user wrote it (`spec`), from the canonical `desired`. */
+function wireValue(k: string, desired: Obj, spec: Obj, liveRules?: unknown): unknown {
+  const written = field(spec, k);
+  switch (k) {
+    case 'rules':
+      return wireRules(desired.rules, arr(written), liveRules);
+    case 'ignoredSyscalls':
+      return Array.isArray(written) ? written : desired.ignoredSyscalls;
+    case 'description':
+      return typeof written === 'string' ? written : desired.description;
+    case 'policyMode':
+      return asWritten(pick(spec, 'policyMode', 'PolicyMode', 'mode', 'Mode'), desired.policyMode, normMode);
+    default:
+      return asWritten(written, desired[k]);
+  }
+}
+
+/** The create body: the name and the declared fields only (`desired` holds just those), as written. */
+function createBody(name: string, desired: Obj, spec: Obj): Obj {
+  const out: Obj = { name };
+  for (const k of KEYS) if (desired[k] !== undefined) out[k] = wireValue(k, desired, spec);
+  return out;
+}
+
+/** The update body: the live details (every field but the server-managed ones, keys no kind knows included), with
+ * each field the declaration changes replaced by its declared value, as written. */
+function updateBody(live: Obj, name: string, desired: Obj, spec: Obj): Obj {
+  const out = carried(live, SERVER_FIELDS);
+  delete out.Name;
+  out.name = name;
+  for (const k of changedKeys(KEYS, desired, canonicalOf(live))) {
+    for (const w of spellings(k)) delete out[w];
+    if (desired[k] !== undefined) out[k] = wireValue(k, desired, spec, field(live, 'rules'));
+  }
+  return out;
 }
 
 export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
@@ -169,9 +214,9 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
   setFields: ['ignoredSyscalls'],
   namedLists: { rules: 'name' },
 
-  create: (api, name, desired) => rest.create(api, body(name, desired)),
+  create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
 
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
+  update: (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
 
   remove: rest.remove,
 
@@ -188,9 +233,9 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
     return compact({
       description: unlessEmptyText(c.description),
       policyMode: c.policyMode as string | undefined,
-      defaultNetworkAction: c.defaultNetworkAction === 'ALLOW' ? undefined : (c.defaultNetworkAction as string),
-      defaultExecuteAction: c.defaultExecuteAction === 'ALLOW' ? undefined : (c.defaultExecuteAction as string),
-      defaultFileAction: c.defaultFileAction === 'ALLOW' ? undefined : (c.defaultFileAction as string),
+      defaultNetworkAction: c.defaultNetworkAction as string | undefined,
+      defaultExecuteAction: c.defaultExecuteAction as string | undefined,
+      defaultFileAction: c.defaultFileAction as string | undefined,
       ignoredSyscalls: unlessEmpty(ignored),
       rules: unlessEmpty(rules),
     }) as RuntimePolicySpec;
@@ -198,8 +243,15 @@ export const runtimePolicy: Kind<RuntimePolicySpec, RuntimePolicyLive> = {
 
   check(spec, name) {
     const issues: CheckIssue[] = nameAgrees(spec, 'name', name, "the policy's");
+    const value = (key: string, v: unknown, path: CheckIssue['path']) => {
+      const issue = checkValue(key, v, path);
+      if (issue) issues.push(issue);
+    };
+    value('RuntimePolicy.policyMode', spec.policyMode, ['policyMode']);
+    for (const k of ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction'] as const) value('RuntimePolicy.defaultAction', spec[k], [k]);
     arr(spec.rules).forEach((r, i) => {
       if (!isObj(r)) return;
+      value('RuntimePolicy.rule.action', field(r, 'action'), ['rules', i, r.action === undefined && r.Action !== undefined ? 'Action' : 'action']);
       const at = (f: string) => ['rules', i, r[f] === undefined && r[pascal(f)] !== undefined ? pascal(f) : f];
       const label = `rules[${i}]${optString(field(r, 'name')) ? ` ("${String(field(r, 'name'))}")` : ''}`;
       for (const f of ['name', 'ruleType', 'action']) {

@@ -6,6 +6,7 @@ import type { CheckIssue, Kind } from './types.js';
 import { type Obj, arr, compact, idSet, isBlank, optString, pick } from './coerce.js';
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
+import { asWritten, carried, changedKeys } from './carry.js';
 
 const PATH = '/v1.3/sensorProfile';
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -52,17 +53,38 @@ function idOf(live: SensorProfileLive): string {
 
 const rest = collection(PATH, { idOf, createdIdKeys: ['profileUuid', 'profileId', 'uuid', 'id'], what: 'create sensor profile' });
 
-function body(name: string, desired: Obj): Obj {
-  return {
-    profileName: name,
-    description: desired.description ?? '',
-    profileType: desired.profileType ?? 'Registry',
-    associatedRegistryIds: arr(desired.associatedRegistryIds),
-    associatedSensorIds: arr(desired.associatedSensorIds),
-  };
+const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds'] as const;
+
+/** Server-managed fields of a live profile (ids, authorship, times, counts: sensor-profile/get.response.json):
+ * never sent back. The details' `associatedRegistries`/`associatedSensors` go back under the request names. */
+const SERVER_FIELDS = ['profileId', 'profileUuid', 'uuid', 'id', 'createdBy', 'created', 'updatedBy', 'updated', 'associatedSensorsCount', 'associatedRegistriesCount', 'associatedRegistries', 'associatedSensors'];
+
+/** A managed key's value on the wire, as written. */
+function wireValue(k: string, desired: Obj, spec: Obj): unknown {
+  if (k === 'description') return typeof spec.description === 'string' ? spec.description : desired.description;
+  if (k === 'profileType') return asWritten(spec.profileType, desired.profileType, profileType);
+  return arr(desired[k]);
 }
 
-const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds'] as const;
+/** The create body: the name, the declared fields, and `profileType` ("(Required) … Only "Registry" profile type
+ * is supported", 001_…) as `Registry` when not declared. */
+function createBody(name: string, desired: Obj, spec: Obj): Obj {
+  const out: Obj = { profileName: name };
+  for (const k of FIELDS) if (desired[k] !== undefined) out[k] = wireValue(k, desired, spec);
+  out.profileType ??= 'Registry';
+  return out;
+}
+
+/** The update body: the live details (keys no kind knows included), its two lists under the request names, with
+ * each field the declaration changes replaced, as written. */
+function updateBody(live: Obj, name: string, desired: Obj, spec: Obj): Obj {
+  const out: Obj = { profileName: name, ...carried(live, [...SERVER_FIELDS, 'profileName']) };
+  const have = canonicalOf(live);
+  if (pick(live, 'associatedRegistryIds', 'associatedRegistries') !== undefined) out.associatedRegistryIds = have.associatedRegistryIds;
+  if (pick(live, 'associatedSensorIds', 'associatedSensors') !== undefined) out.associatedSensorIds = have.associatedSensorIds;
+  for (const k of changedKeys(FIELDS, desired, have)) out[k] = wireValue(k, desired, spec);
+  return out;
+}
 
 export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   kind: 'SensorProfile',
@@ -88,12 +110,14 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   canonicalLive: (live) => canonicalOf(live),
   fields: FIELDS,
   setFields: ['associatedRegistryIds', 'associatedSensorIds'],
+  // 001_…: "You can assign only one sensor profile to each registry".
+  claims: { field: 'associatedRegistryIds', what: 'registry' },
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
 
-  create: (api, name, desired) => rest.create(api, body(name, desired)),
+  create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
 
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired)),
+  update: (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
 
   remove: rest.remove,
 

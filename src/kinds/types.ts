@@ -8,6 +8,9 @@ export interface CheckIssue {
   message: string;
   /** A warning is shown but does not make the declaration invalid (default: an error). */
   severity?: 'warning';
+  /** A value outside a known set (src/kinds/values.ts): the error is dropped when the project file's
+   * `acceptValues[key]` lists `value` (compared upper case). */
+  accept?: { key: string; value: string };
 }
 
 export interface Capabilities {
@@ -22,6 +25,13 @@ export interface Capabilities {
 export type Canonical = Record<string, unknown>;
 
 export type UpdateOutcome = { ok: true } | { ok: false; error: unknown };
+
+/** What the declaration wrote: its spec and the canonical keys it manages. A write sends a managed key's value
+ * in the form the user wrote it (`network_inbound`, `deny`), every other field as the live object holds it. */
+export interface Written {
+  spec: Record<string, unknown>;
+  managed: ReadonlySet<string>;
+}
 
 export interface Kind<Spec = any, Live = any> {
   readonly kind: KindName;
@@ -82,17 +92,24 @@ export interface Kind<Spec = any, Live = any> {
   readonly wire?: Readonly<Record<string, readonly string[]>>;
   /** A list item merged with its details (default: the details over the item). */
   merge?(summary: Live, details: Live): Live;
+  /** A canonical list field whose values belong to one object of the kind at most (SensorProfile
+   * `associatedRegistryIds`: "You can assign only one sensor profile to each registry"); `what` names a value. Two
+   * declarations claiming one value are refused at both lines; a declared object claiming a value an undeclared
+   * live object holds is planned with a note naming that object (the value moves). */
+  readonly claims?: { field: string; what: string };
   /** Spec keys that name a canonical key under another spelling (e.g. SecretRule `secretRuleStatus` → `status`). */
   readonly aliases?: Readonly<Record<string, string>>;
 
-  /** Creates the object from `desired` (the canonical form of the declaration); returns its new server id. */
-  create(api: ApiClient, name: string, desired: Canonical): Promise<string>;
+  /** Creates the object from `desired` (the canonical form of the declaration: only the declared keys); returns
+   * its new server id. `written` gives the declared values as the user wrote them. */
+  create(api: ApiClient, name: string, desired: Canonical, written?: Written): Promise<string>;
   /** Writes `desired` (the whole canonical object: the live values of what the declaration does not manage,
    * the declared values of what it does) over the live object. Fields the canonical form does not know (rule
-   * ids, server-managed fields) are carried from `live`. */
-  update(api: ApiClient, live: Live, name: string, desired: Canonical): Promise<void>;
+   * ids, server-managed fields) are carried from `live`. `live` is the object's details, read in this run; the
+   * body carries every field of it the declaration does not manage (keys no kind knows included), as read. */
+  update(api: ApiClient, live: Live, name: string, desired: Canonical, written?: Written): Promise<void>;
   /** Several updates at once where the API has a bulk call; one outcome per item, in order. */
-  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; desired: Canonical }>): Promise<UpdateOutcome[]>;
+  updateMany?(api: ApiClient, items: Array<{ live: Live; name: string; desired: Canonical; written?: Written }>): Promise<UpdateOutcome[]>;
   /** Deletes the live object. */
   remove(api: ApiClient, live: Live): Promise<void>;
 

@@ -15,6 +15,7 @@ import { registerSecret } from '../redact.js';
 import { compareDiagnostics } from '../declarations/validate.js';
 import { ignorePathProblem } from '../declarations/ignore.js';
 import { kindByName } from '../kinds/index.js';
+import { normValue, VALUE_SETS } from '../kinds/values.js';
 
 /** File names looked for in the working directory, in this order. */
 export const PROJECT_FILES = ['qcs-gitops.yaml', 'qcs-gitops.yml'] as const;
@@ -57,13 +58,15 @@ export interface Project {
   ignore: Partial<Record<KindName, string[]>>;
   /** Project-wide prune scope: name globs and kinds limiting --prune; `always` prunes (in that scope) on every plan. */
   prune: { match: string[]; kinds?: KindName[]; always?: boolean };
+  /** Values outside a known set accepted on purpose (`acceptValues`), by `Kind.field` (src/kinds/values.ts). */
+  acceptValues: Record<string, string[]>;
   /** Positions of fields in the project file (for messages about it). */
   positions: Record<string, SourcePos>;
 }
 
 /** The project used when there is no project file: no environments, default governance. */
 export function defaultProject(dir: string = process.cwd()): Project {
-  return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, positions: {} };
+  return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, acceptValues: {}, positions: {} };
 }
 
 let validator: ValidateFunction | undefined;
@@ -169,7 +172,23 @@ export function parseProject(file: string, text: string): { project?: Project; d
     exceptionMaxDays: gov.exceptionMaxDays ?? DEFAULT_GOVERNANCE.exceptionMaxDays,
     requireTicket: gov.requireTicket ?? DEFAULT_GOVERNANCE.requireTicket,
   };
-  for (const k of ['governance', 'ignore', 'prune'] as const) if (value[k] !== undefined) positions[k] = doc.keyPositionOf([k]);
+  for (const k of ['governance', 'ignore', 'prune', 'acceptValues'] as const) if (value[k] !== undefined) positions[k] = doc.keyPositionOf([k]);
+  const acceptValues: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries((value.acceptValues ?? {}) as Record<string, string[]>)) {
+    const known = VALUE_SETS[key];
+    if (!known || known.class !== 'known') {
+      const keys = Object.values(VALUE_SETS).filter((s) => s.class === 'known').map((s) => s.key);
+      const guess = suggest(key, keys);
+      const why = known ? `${key} is ${known.class === 'closed' ? 'closed (the notes list every valid value)' : 'open (any upper-case token is accepted, with a warning)'}: nothing to accept` : `'${key}' is not a field with a known set of values${guess ? ` — did you mean '${guess}'?` : ''}`;
+      diagnostics.push(diag(doc.keyPositionOf(['acceptValues', key]), ['acceptValues', key], `${why}; the fields are: ${keys.join(', ')}`));
+      continue;
+    }
+    values.forEach((v, i) => {
+      const norm = normValue(known, v);
+      if (known.values.includes(norm)) diagnostics.push(diag(doc.positionOf(['acceptValues', key, i]), ['acceptValues', key, i], `${norm} is already a known ${key} value: remove it from acceptValues`));
+    });
+    acceptValues[key] = values.map((v) => normValue(known, v));
+  }
   const ignore: Partial<Record<KindName, string[]>> = {};
   for (const [k, paths] of Object.entries((value.ignore ?? {}) as Record<string, string[]>)) {
     if (!(KIND_NAMES as readonly string[]).includes(k)) continue;
@@ -196,7 +215,7 @@ export function parseProject(file: string, text: string): { project?: Project; d
     if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
   }
   if (rawPrune.always === true) prune.always = true;
-  return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
+  return { project: { file, dir, environments, governance, ignore, prune, acceptValues, positions }, diagnostics: [] };
 }
 
 /** Reads the project file (`--config FILE`, or qcs-gitops.yaml in the working directory). Without one, the defaults.

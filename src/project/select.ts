@@ -22,7 +22,7 @@ export function allEnvironments(project: Project): Environment[] {
 /** The loader options for an environment (or for none: a `${values.NAME}` is then an error saying to pick one). */
 export function loadOptionsFor(project: Project, env: Environment | undefined): LoadOptions {
   const ctx = { environment: env?.name, values: env?.values, environments: Object.keys(project.environments) };
-  return { transform: (doc) => substituteValues(doc, ctx) };
+  return { transform: (doc) => substituteValues(doc, ctx), acceptValues: project.acceptValues };
 }
 
 /** Paths given on the command line win; else the environment's. */

@@ -78,6 +78,14 @@ export function dispatch(c: DispatchContext, r: Incoming): Outcome {
     rec.fault = 'list-missing';
     return { answer: withRl({ status: 404, body: errorBody(404, `No such path: ${url.pathname}`, now) }) };
   }
+  const maxSize = c.faults.refusePageSizeAbove;
+  const asked = Number(url.searchParams.get('pageSize'));
+  if (method === 'GET' && maxSize !== undefined && Number.isFinite(asked) && asked > maxSize) {
+    return { answer: withRl({ status: 400, body: errorBody(400, `pageSize must be at most ${maxSize} (simulated)`, now) }) };
+  }
+  if (c.faults.exceptionPutByBody && method === 'PUT' && match.routes.kind === 'Exception') {
+    if (match.rest.length > 0) return { answer: withRl({ status: 405, body: errorBody(405, 'PUT /v1.3/exception/{id} is not served: PUT /v1.3/exception with the exceptionId in the body (simulated)', now) }) };
+  }
   return runRoute(c, r, match, who.user.username, withRl);
 }
 
@@ -102,7 +110,7 @@ function runRoute(c: DispatchContext, r: Incoming, match: Match, user: string, w
   }
   if (result.mutated) c.save();
   const isList = method === 'GET' && match.rest.length === 0;
-  const listed = isList ? reshapeList(omitListFields(result.body, c.faults.listOmits(match.routes.kind)), c.faults.listShape(match.routes.kind)) : result.body;
+  const listed = isList ? reshapeList(omitListFields(result.body, c.faults.listOmits(match.routes.kind, match.routes.detailOnly)), c.faults.listShape(match.routes.kind)) : result.body;
   const answer = withRl({ status: result.status, body: listed });
   if (result.created && c.faults.loseCreate()) return { answer, lost: true };
   return { answer };

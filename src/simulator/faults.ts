@@ -99,6 +99,14 @@ export class Faults {
     return !!c.loseCreateAnswers && this.rng() < c.loseCreateAnswers;
   }
 
+  get refusePageSizeAbove(): number | undefined {
+    return this.cfg.refusePageSizeAbove;
+  }
+
+  get exceptionPutByBody(): boolean {
+    return this.cfg.exceptionPutByBody === true;
+  }
+
   get secretDetectorOnly(): boolean {
     return this.cfg.secretDetectorOnly === true;
   }
@@ -113,9 +121,11 @@ export class Faults {
     return (this.cfg.listMissing as string[] | undefined)?.includes(kind) ?? false;
   }
 
-  /** The fields a kind's list items leave out (`listOmits`); empty when none. */
-  listOmits(kind: string): readonly string[] {
-    return (this.cfg.listOmits as Record<string, string[]> | undefined)?.[kind] ?? [];
+  /** The fields a kind's list items leave out (`listOmits`, and the route's `detailOnly` under `listSummary`);
+   * empty when none. */
+  listOmits(kind: string, detailOnly: readonly string[] = []): readonly string[] {
+    const own = (this.cfg.listOmits as Record<string, string[]> | undefined)?.[kind] ?? [];
+    return this.cfg.listSummary === true && detailOnly.length > 0 ? [...own, ...detailOnly] : own;
   }
 }
 
@@ -140,6 +150,9 @@ function validate(c: FaultConfig): void {
     }
   }
   if (c.secretDetectorOnly !== undefined && typeof c.secretDetectorOnly !== 'boolean') throw new RangeError('secretDetectorOnly must be a boolean');
+  if (c.listSummary !== undefined && typeof c.listSummary !== 'boolean') throw new RangeError('listSummary must be a boolean');
+  if (c.exceptionPutByBody !== undefined && typeof c.exceptionPutByBody !== 'boolean') throw new RangeError('exceptionPutByBody must be a boolean');
+  if (c.refusePageSizeAbove !== undefined && (!Number.isInteger(c.refusePageSizeAbove) || c.refusePageSizeAbove < 1)) throw new RangeError('refusePageSizeAbove must be an integer ≥ 1');
   if (c.listOmits !== undefined) {
     const lo = c.listOmits as unknown;
     const ok = !!lo && typeof lo === 'object' && !Array.isArray(lo)

@@ -39,4 +39,7 @@ export interface KindRoutes {
   seed(account: Account, seed: SeedAccount, now: number): void;
   /** The kind's part of the account in seed format (the objects in their read representation). */
   dump(account: Account): SeedAccount;
+  /** The fields the notes show only in the kind's details, left out of its list items under the `listSummary`
+   * fault (a list item is a summary). Undefined: its list items are already summaries, or the notes show them whole. */
+  readonly detailOnly?: readonly string[];
 }

@@ -54,6 +54,18 @@ export interface FaultConfig {
   listShapes?: Partial<Record<KindName, 'data' | 'array' | 'content'>>;
   /** Kinds whose list endpoint answers 404 (its details, writes and other paths still work). */
   listMissing?: KindName[];
+  /**
+   * Serve every kind's list items as summaries: without the fields the notes show only in details (each route's
+   * `detailOnly`: an exception's entityAssignmentType, dynamicFilter, listId and qids; a report schedule's e-mail
+   * settings). Models a gateway whose lists are summaries (GUIDE: "A list item is a summary").
+   */
+  listSummary?: boolean;
+  /** Every list asked for more than N items a page answers 400 (a gateway refusing our page size; the client then
+   * asks 50, the notes' default, for the rest of the run). */
+  refusePageSizeAbove?: number;
+  /** `PUT /v1.3/exception/{id}` answers 405, and `PUT /v1.3/exception` with the `exceptionId` in the body updates
+   * (the notes name only /csapi/v1.3/exception for POST and PUT: a gateway serving that form). */
+  exceptionPutByBody?: boolean;
   /** PRNG seed for the random shares; setting it restarts the sequence. */
   seed?: number;
 }

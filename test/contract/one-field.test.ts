@@ -60,7 +60,18 @@ const SP: Json = {
 const SR = sample('secret-rule/get.response.json');
 // A report schedule seeded from the documented create body (no read form is documented), with its id.
 const RS_ID = '310ab890-0318-11f0-9274-53256e39b1ae'; // the documented create answer's scheduleUuid
-const RS: Json = { scheduleUuid: RS_ID, ...sample('report-schedule/create.request.json'), filter: 'containerId:edc01607bc33', zip: 1 };
+// The e-mail settings are those the 1.38 report list prints (set in the UI: no request sample carries them).
+const RS: Json = {
+  scheduleUuid: RS_ID,
+  ...sample('report-schedule/create.request.json'),
+  filter: 'containerId:edc01607bc33',
+  zip: 1,
+  'e-mail notification': 1,
+  recipient: 'achandanshive@qualys.com,surkadam@qualys.com',
+  emailSubject: 'Qualys: RunNow_FirstDetected',
+  customMessage: 'test1',
+  sendAsAttachment: 0,
+};
 
 interface Case {
   kind: KindName;
@@ -185,9 +196,12 @@ describe('contract: a one-field change leaves every other live field as it was',
     expect(changesOf(again.plan)).toEqual([]);
   }
 
-  for (const c of cases) {
-    describe(c.kind, () => {
+  // Each case twice: against full list items, and with --list-summary (list items without the fields the notes show
+  // only in details: the client must read the details, never take an absent field for an unset one).
+  for (const [mode, listSummary] of [['', false], [' (--list-summary)', true]] as const) for (const c of cases) {
+    describe(`${c.kind}${mode}`, () => {
       it(`exported declaration with ${c.field} edited`, async () => {
+        sim.setFaults({ listSummary });
         sim.reset(c.seed);
         const { dir, result } = await exportAccount(sim, ['--kind', c.kind]);
         try {
@@ -200,6 +214,7 @@ describe('contract: a one-field change leaves every other live field as it was',
       });
 
       it(`declaration written from the documented request sample, ${c.field} changed`, async () => {
+        sim.setFaults({ listSummary });
         sim.reset(c.seed);
         const dir = writeDeclarations([c.fromRequest]);
         try {
@@ -211,7 +226,49 @@ describe('contract: a one-field change leaves every other live field as it was',
     });
   }
 
+  describe('with --list-summary (list items are summaries)', () => {
+    it("changing a DYNAMIC exception's endDate keeps its dynamicFilter, entityAssignmentType, listId and qids", async () => {
+      sim.setFaults({ listSummary: true });
+      sim.reset({ exceptions: [EX] });
+      const before = sim.raw('exceptions', EX.exceptionId)!;
+      // the summary the list serves lacks them (the case this guards)
+      const { reason, scope, startDate } = EX;
+      const dir = writeDeclarations([{ apiVersion: 'qcs-gitops/v1', kind: 'Exception', metadata: { name: EX.name }, spec: { reason, scope, startDate, endDate: '2024-01-01' } }]);
+      try {
+        const { plan: p } = await plan(sim, dir);
+        expect(changesOf(p)).toEqual([`update Exception/${EX.name}`]);
+        const a = await apply(sim, dir);
+        expect(a.code, a.stdout + a.stderr).toBe(0);
+        const after = sim.raw('exceptions', EX.exceptionId)!;
+        expect(after).toMatchObject({ entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:rails', listId: EX.listId, qids: [90984] });
+        expect(changedFields(before, after, ['endDate', 'exceptionType', ...MOVING_FIELDS])).toEqual([]);
+      } finally {
+        removeDir(dir);
+        sim.setFaults({ listSummary: false });
+      }
+    });
+
+    it("changing a report schedule's description keeps its recipient, emailSubject and customMessage", async () => {
+      sim.setFaults({ listSummary: true });
+      sim.reset({ reportSchedules: [RS] });
+      const before = sim.raw('reportSchedules', RS_ID)!;
+      expect(before).toMatchObject({ recipient: RS['recipient'], emailSubject: RS['emailSubject'], customMessage: RS['customMessage'] });
+      const dir = writeDeclarations([{ apiVersion: 'qcs-gitops/v1', kind: 'ReportSchedule', metadata: { name: RS['name'] }, spec: { templateName: 'CS_CONTAINER_VULNERABILITY', reportScheduleDetails: { recurrenceType: 'DAILY' }, eventTime: '2025-03-17T10:20:00Z', description: 'daily container report' } }]);
+      try {
+        const a = await apply(sim, dir);
+        expect(a.code, a.stdout + a.stderr).toBe(0);
+        const after = sim.raw('reportSchedules', RS_ID)!;
+        expect(after).toMatchObject({ description: 'daily container report', recipient: RS['recipient'], emailSubject: RS['emailSubject'], customMessage: RS['customMessage'] });
+        expect(changedFields(before, after, ['description', ...MOVING_FIELDS])).toEqual([]);
+      } finally {
+        removeDir(dir);
+        sim.setFaults({ listSummary: false });
+      }
+    });
+  });
+
   it('the runtime Default Policy survives: not exported, never planned (even with --prune), never changed', async () => {
+    sim.setFaults({ listSummary: false });
     sim.reset({ runtimePolicies: [RT] });
     const def = Object.values(sim.dump().runtimePolicies!).find((p) => p['name'] === 'Default Policy')!;
     const before = sim.raw('runtimePolicies', def['id'] as string)!;

@@ -66,7 +66,8 @@ describe('the precompiled validator', () => {
         expect(translateErrors(pre.validate.errors, doc)).toEqual(translateErrors(compiled.errors ?? [], doc));
       }
     }
-    expect(invalid).toBeGreaterThan(30);
+    // (issue 30 moved the known-set enums out of the schemas into the kinds' checks: fewer schema failures)
+    expect(invalid).toBeGreaterThan(25);
   });
 
   test('is used only while schemas/ hashes as the files it was made from; else the files are compiled', () => {

@@ -225,7 +225,8 @@ describe('verification', () => {
     const r = await applyPlan(noApi, [kind], plan, { ...fast, live });
     expect(r.verified).toBe(true);
     expect(store.calls.filter((c) => c.startsWith('list'))).toEqual(['list Exception']);
-    expect(store.calls.filter((c) => c.startsWith('get'))).toEqual([]);
+    // each update is built on its object's details (one GET each: the plan read list items only); none to verify
+    expect(store.calls.filter((c) => c.startsWith('get')).sort()).toEqual(['get Exception id-1', 'get Exception id-2', 'get Exception id-3', 'get Exception id-4', 'get Exception id-5']);
   });
 
   it('still finds a non-converged object through the listed path', async () => {
@@ -248,7 +249,8 @@ describe('verification', () => {
     const plan = buildPlan([kind], Array.from({ length: 3 }, (_, i) => decl('Exception', `o${i}`, { color: 'blue' })), live);
     store.calls = [];
     await applyPlan(noApi, [kind], plan, { ...fast, live });
-    expect(store.calls.filter((c) => c.startsWith('get')).length).toBe(3);
+    // 3 detail reads the updates are built on, 3 verification re-reads
+    expect(store.calls.filter((c) => c.startsWith('get')).length).toBe(6);
     expect(store.calls.filter((c) => c.startsWith('list'))).toEqual([]);
   });
 });

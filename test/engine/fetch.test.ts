@@ -55,7 +55,7 @@ describe('summaries first, details on demand', () => {
     expect(store.objs.get(o.id)).toMatchObject({ color: 'blue', tags: ['keep'] });
   });
 
-  it('a field absent from an item that is not a detail field is unset: no detail read, for a plan or an update', async () => {
+  it('a field absent from an item is unknown, whatever the kind: the plan reads the details, and the update is built on them (no second read)', async () => {
     const store = new FakeStore();
     // The API leaves unset fields out, of lists and details alike: no color at all; tags carried.
     const raw = (x: FakeObj) => ({ ...x }) as FakeObj;
@@ -68,7 +68,7 @@ describe('summaries first, details on demand', () => {
     const o = store.add({ name: 'o', tags: ['a'] });
     store.calls = [];
     const { plan, live } = await makePlan(noApi, [k], [decl('Exception', 'o', { color: 'blue' })]);
-    expect(store.calls).toEqual(['list Exception']); // the plan reads no details
+    expect(store.calls).toEqual(['list Exception', 'get Exception id-1']); // color is unknown from the item
     store.calls = [];
     await applyPlan(noApi, [k], plan, { live, sleep: async () => {} });
     expect(store.calls.filter((c) => c.startsWith('get'))).toEqual(['get Exception id-1']); // the verification only

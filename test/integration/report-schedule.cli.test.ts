@@ -62,7 +62,9 @@ describe('ReportSchedule through the CLI', () => {
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
     expect(apply.stdout).toMatch(/Verified: the live account matches every applied change\./);
     const post = sim.requests().find((r) => r.method === 'POST' && r.path === BASE)!;
-    expect(post.body).toMatchObject({ name: 'appsec-secrets-weekly', templateName: 'CS_IMAGE_SECRETS', 'e-mail notification': 1, zip: 0, action: 'CREATE', eventTime: '2026-01-05T07:00:00Z' });
+    expect(post.body).toMatchObject({ name: 'appsec-secrets-weekly', templateName: 'CS_IMAGE_SECRETS', 'e-mail notification': 1, action: 'CREATE', eventTime: '2026-01-05T07:00:00Z' });
+    // nothing the declaration leaves out is sent (no invented default)
+    expect(post.body).not.toHaveProperty('zip');
     expect(schedules()).toEqual([
       expect.objectContaining({
         name: 'appsec-secrets-weekly',

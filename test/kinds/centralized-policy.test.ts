@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { centralizedPolicy as kind, type CentralizedPolicySpec } from '../../src/kinds/centralized-policy.js';
 import { readAll } from '../../src/engine/fetch.js';
 import { FakeApi, patch, sample, desired, managed, liveSide, specSide } from './helpers.js';
+import { written } from './helpers.js';
 
 const P = '/v1.3/centralizedPolicy';
 const ID = '05feab62-10d2-4e2a-8875-c5b0d32160f0';
@@ -116,14 +117,22 @@ describe('CentralizedPolicy calls', () => {
   it('create sends the documented body and returns the uuid', async () => {
     const api = new FakeApi({ [`POST ${P}`]: sample('centralized-policy/create.response.json') });
     const spec: CentralizedPolicySpec = {
+      description: '',
       policyType: 'K8S_ADMISSION_CONTROLLER',
       policyMode: 'ACTIVE',
       centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', kind: 'IMAGE_SECURITY', metaData: { value: 180 } }],
+      exclusionPolicyRules: [],
+      isDefault: false,
+      tagIds: [],
       k8sFilters: [{ cluster: { clusterUid: 'a883e610-428d-4355-8a19-7aef2cf4afde', clusterName: 'cluster24' } }],
     };
-    const id = await kind.create(api, 'Testing 123', desired(kind, spec as Record<string, unknown>));
+    const id = await kind.create(api, 'Testing 123', desired(kind, spec as Record<string, unknown>), written(kind, spec as Record<string, unknown>));
     expect(id).toBe('abe4ed1b-fa12-4118-a3aa-aa944d593e73');
     expect(api.writes()).toEqual([{ method: 'POST', path: P, body: sample('centralized-policy/create.request.json') }]);
+    // what the declaration leaves out is not sent: no default description, tags, filters or exclusions
+    const bare = { policyType: 'K8S_ADMISSION_CONTROLLER', centralizedPolicyRules: spec.centralizedPolicyRules };
+    await kind.create(api, 'bare', desired(kind, bare), written(kind, bare));
+    expect(Object.keys(api.writes()[1]!.body as object).sort()).toEqual(['centralizedPolicyRules', 'policyName', 'policyType']);
   });
 
   it('create sends tag ids as declared: numbers as numbers, string ids as strings', async () => {

@@ -140,11 +140,31 @@ describe('Exception check', () => {
     expect(issues.map((i) => i.path)).toEqual([['startDate']]);
     expect(issues[0]!.message).toMatch(/ISO 8601/);
   });
-  it('DYNAMIC without dynamicFilter; a filter without DYNAMIC', () => {
+  it('DYNAMIC without dynamicFilter is an error; a filter without DYNAMIC only a warning (the notes require it with DYNAMIC only)', () => {
     expect(paths({ ...matching, dynamicFilter: undefined })).toEqual(['dynamicFilter']);
-    expect(paths({ ...matching, entityAssignmentType: 'OTHER' })).toEqual(['dynamicFilter']);
+    const other = kind.check!({ ...matching, entityAssignmentType: 'OTHER' }, 'x');
+    expect(other.map((i) => [i.path.join('.'), i.severity])).toEqual([['entityAssignmentType', 'warning'], ['dynamicFilter', 'warning']]);
     const undeclared = kind.check!({ ...matching, entityAssignmentType: undefined }, 'x');
-    expect(undeclared.map((i) => i.message)).toEqual([expect.stringMatching(/entityAssignmentType is not given/)]);
+    expect(undeclared.map((i) => [i.message, i.severity])).toEqual([[expect.stringMatching(/entityAssignmentType is not given/), 'warning']]);
+  });
+
+  it('entityAssignmentType is open ("A new value"): STATIC validates with a warning naming DYNAMIC, and round-trips through export', () => {
+    const { dynamicFilter: _f, ...stat } = { ...matching, entityAssignmentType: 'STATIC' };
+    const issues = kind.check!(stat, 'x');
+    expect(issues.map((i) => [i.path.join('.'), i.severity])).toEqual([['entityAssignmentType', 'warning']]);
+    expect(issues[0]!.message).toMatch(/not one the release notes name \(DYNAMIC\)/);
+    const live = { ...sample('exception/get.response.json'), entityAssignmentType: 'STATIC', dynamicFilter: null };
+    const spec = kind.toSpec(live) as Record<string, unknown>;
+    expect(spec.entityAssignmentType).toBe('STATIC');
+    expect(kind.canonical(spec)).toEqual(kind.canonicalLive(live));
+    expect(kind.check!(spec, 'x').filter((i) => i.severity !== 'warning')).toEqual([]);
+  });
+
+  it('reason is a known set: another value is an error with did-you-mean, marked for acceptValues', () => {
+    const [issue] = kind.check!({ ...matching, reason: 'BECAUSE_I_SAID_SO' }, 'x');
+    expect(issue).toMatchObject({ path: ['reason'], accept: { key: 'Exception.reason', value: 'BECAUSE_I_SAID_SO' } });
+    expect(issue!.severity).toBeUndefined();
+    expect(kind.check!({ ...matching, reason: 'RISK_ACCEPTD' }, 'x')[0]!.message).toMatch(/did you mean 'RISK_ACCEPTED'/);
   });
 
   it('cluster.k8s.pod.namespace is for containers: an error with scope IMAGE', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import jsonpatch from 'fast-json-patch';
 import type { ApiClient, ListOptions, RequestOptions } from '../../src/api/types.js';
 import { ApiError } from '../../src/errors.js';
-import { desiredState, managedView } from '../../src/engine/desired.js';
+import { desiredState, managedView, writtenOf } from '../../src/engine/desired.js';
 import type { Kind } from '../../src/kinds/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/api-samples/', import.meta.url));
@@ -92,4 +92,9 @@ export function managed(kind: Kind, live: unknown, spec: Record<string, unknown>
 /** The canonical object a write sends: a create's (no live) or an update's over `live`. */
 export function desired(kind: Kind, spec: Record<string, unknown>, live?: unknown): Record<string, unknown> {
   return desiredState(kind, spec, live);
+}
+
+/** What the engine passes a write as the declaration wrote it (its spec and managed keys). */
+export function written(kind: Kind, spec: Record<string, unknown>, live?: unknown): { spec: Record<string, unknown>; managed: Set<string> } {
+  return writtenOf(kind, spec, live);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runtimePolicy as kind, type RuntimePolicySpec, type RuntimeRuleSpec } from '../../src/kinds/runtime-policy.js';
 import { readAll } from '../../src/engine/fetch.js';
-import { FakeApi, patch, sample, desired, liveSide, specSide } from './helpers.js';
+import { FakeApi, patch, sample, desired, liveSide, specSide, written } from './helpers.js';
 
 const P = '/v1.3/runtime/policies';
 
@@ -42,6 +42,8 @@ function v13Details(): Record<string, unknown> {
 const matchingV13: RuntimePolicySpec = {
   description: 'This sample policy prevents static website files from being altered',
   policyMode: 'ACTIVE',
+  defaultNetworkAction: 'ALLOW',
+  defaultExecuteAction: 'ALLOW',
   defaultFileAction: 'DENY',
   ignoredSyscalls: ['chmod', 'ptrace'],
   rules: [{ name: 'deny writes', ruleType: 'WRITE', action: 'DENY', program: '*', file: '/var/www/*' }],
@@ -54,8 +56,17 @@ describe('RuntimePolicy canonical forms', () => {
     expect(kind.idOf(v12Policy())).toBe('5fa97a53243aec0001ef98ee');
   });
 
-  it('a v1.3 details object equals the matching declaration (defaults ALLOW, null/0/"" unused fields)', () => {
+  it('a v1.3 details object equals the matching declaration (null/0/"" unused fields)', () => {
     expect(JSON.stringify(kind.canonicalLive(v13Details()))).toBe(JSON.stringify(kind.canonical(matchingV13)));
+  });
+
+  it('no default action is assumed: an absent one is not ALLOW, and not in the canonical form', () => {
+    const { defaultNetworkAction: _n, defaultExecuteAction: _e, defaultFileAction: _f, ...bare } = v13Details();
+    const c = kind.canonicalLive(bare);
+    expect(c).not.toHaveProperty('defaultNetworkAction');
+    expect(c).not.toHaveProperty('defaultExecuteAction');
+    expect(c).not.toHaveProperty('defaultFileAction');
+    expect(kind.toSpec(bare)).not.toHaveProperty('defaultNetworkAction');
   });
 
   it('InActive is read as inactive', () => {
@@ -116,9 +127,10 @@ describe('RuntimePolicy calls', () => {
     expect(await kind.get(api, 'nope')).toBeUndefined();
   });
 
-  it('create POSTs the camelCase v1.3 body with defaults and returns the id', async () => {
+  it('create POSTs the declared fields only, values as written (no default actions, no upper-casing), and returns the id', async () => {
     const api = new FakeApi({ [`POST ${P}`]: { id: '5e171bef853047000151408e' } });
-    const id = await kind.create(api, 'Deny writes', desired(kind, { policyMode: 'active', rules: [{ name: 'r', ruleType: 'network inbound', action: 'deny', ipAddress: '*', port: '22' as unknown as number }] }));
+    const spec = { policyMode: 'active', rules: [{ name: 'r', ruleType: 'network inbound', action: 'deny', ipAddress: '*', port: '22' as unknown as number }] };
+    const id = await kind.create(api, 'Deny writes', desired(kind, spec), written(kind, spec));
     expect(id).toBe('5e171bef853047000151408e');
     expect(api.writes()).toEqual([
       {
@@ -126,32 +138,38 @@ describe('RuntimePolicy calls', () => {
         path: P,
         body: {
           name: 'Deny writes',
-          description: '',
-          policyMode: 'ACTIVE',
-          defaultNetworkAction: 'ALLOW',
-          defaultExecuteAction: 'ALLOW',
-          defaultFileAction: 'ALLOW',
-          ignoredSyscalls: [],
-          rules: [{ name: 'r', ruleType: 'NETWORK_INBOUND', action: 'DENY', ipAddress: '*', port: 22, inactive: false }],
+          policyMode: 'active',
+          rules: [{ name: 'r', ruleType: 'network inbound', action: 'deny', ipAddress: '*', port: 22 }],
         },
       },
     ]);
+    for (const k of ['defaultNetworkAction', 'defaultExecuteAction', 'defaultFileAction', 'ignoredSyscalls', 'description']) expect(api.writes()[0]!.body).not.toHaveProperty(k);
+  });
+
+  it('a declared value in another case or spelling is no change (compared case- and separator-insensitively)', () => {
+    const live = { ...v13Details(), rules: [{ id: 'a', name: 'r', ruleType: 'NETWORK_INBOUND', action: 'DENY', ipAddress: '*', port: 22 }] };
+    const spec = { rules: [{ name: 'r', ruleType: 'network inbound', action: 'deny', ipAddress: '*', port: 22 }] };
+    expect(patch(liveSide(kind, live, spec), specSide(kind, live, spec))).toEqual([]);
   });
 
   it('update PUTs by id (keeping the live mode when none is declared); remove DELETEs', async () => {
     const live = v13Details();
     const api = new FakeApi({ [`PUT ${P}/${live.id}`]: { id: live.id }, [`DELETE ${P}/${live.id}`]: undefined });
-    await kind.update(api, live, 'n', desired(kind, { description: 'd' }, live));
-    await kind.update(api, live, 'n', desired(kind, { rules: [{ name: 'deny writes', ruleType: 'WRITE', action: 'ALLOW', program: '*', file: '/var/www/*' }] }, live));
+    await kind.update(api, live, 'n', desired(kind, { description: 'd' }, live), written(kind, { description: 'd' }, live));
+    const rules = { rules: [{ name: 'deny writes', ruleType: 'write', action: 'allow', program: '*', file: '/var/www/*' }] };
+    await kind.update(api, { ...live, futureField: 1 }, 'n', desired(kind, rules, live), written(kind, rules, live));
     await kind.remove(api, live);
     const [put, put2, del] = api.writes();
     expect(put!.path).toBe(`${P}/5e171bef853047000151408e`);
     expect((put!.body as any).policyMode).toBe('ACTIVE');
     expect((put!.body as any).description).toBe('d');
-    // Undeclared fields go out as they are live: the rules unchanged, with their ids.
-    expect(put!.body).toMatchObject({ defaultFileAction: 'DENY', ignoredSyscalls: ['chmod', 'ptrace'], rules: live.rules });
-    // A changed rule keeps its live id.
-    expect((put2!.body as any).rules).toEqual([expect.objectContaining({ id: '5e171bef853047000151408f', action: 'ALLOW' })]);
+    // Undeclared fields go out as they are live: the rules unchanged, with their ids; the live order of ignoredSyscalls.
+    expect(put!.body).toMatchObject({ defaultFileAction: 'DENY', ignoredSyscalls: ['ptrace', 'chmod'], rules: live.rules });
+    // the server-managed id and times are not sent back
+    for (const k of ['id', 'created', 'updated']) expect(put!.body).not.toHaveProperty(k);
+    // A changed rule keeps its live id, and goes out as written; a key no kind knows is carried.
+    expect((put2!.body as any).rules).toEqual([expect.objectContaining({ id: '5e171bef853047000151408f', ruleType: 'write', action: 'allow' })]);
+    expect((put2!.body as any).futureField).toBe(1);
     expect((put2!.body as any).description).toBe(live.description);
     expect(del).toEqual({ method: 'DELETE', path: `${P}/5e171bef853047000151408e` });
     expect(kind.isProtected(live)).toBe(false);
@@ -211,9 +229,10 @@ function liveFrom(spec: RuntimePolicySpec): Record<string, unknown> {
     updated: '2020-01-09T12:26:23.496Z',
     description: spec.description ?? null,
     policyMode: up(spec.policyMode),
-    defaultNetworkAction: up(spec.defaultNetworkAction) ?? 'ALLOW',
-    defaultExecuteAction: up(spec.defaultExecuteAction) ?? 'ALLOW',
-    defaultFileAction: up(spec.defaultFileAction) ?? 'ALLOW',
+    // the server holds a default action only where one was sent (none is assumed)
+    defaultNetworkAction: up(spec.defaultNetworkAction),
+    defaultExecuteAction: up(spec.defaultExecuteAction),
+    defaultFileAction: up(spec.defaultFileAction),
     ignoredSyscalls: spec.ignoredSyscalls?.length ? [...spec.ignoredSyscalls].reverse() : null,
     rules: (spec.rules ?? []).map((r, i) => ({
       id: `5e171bef8530470001514${String(i).padStart(3, '0')}`,

@@ -70,7 +70,7 @@ describe('SensorProfile calls', () => {
     const req = sample('sensor-profile/create.request.json');
     const spec: SensorProfileSpec = { description: req.description, associatedRegistryIds: req.associatedRegistryIds, associatedSensorIds: req.associatedSensorIds };
     expect(await kind.create(api, 'ecprofile', desired(kind, spec as Record<string, unknown>))).toBe('ed37bef6-5ed3-4464-b6c0-9e2251e567c0');
-    const live = { profileId: '789214bc-d21b-4a26-94a2-2f48ddd4df52', profileName: 'ecprofile' };
+    const live = { profileId: '789214bc-d21b-4a26-94a2-2f48ddd4df52', profileName: 'ecprofile', profileType: 'Registry', createdBy: 'username', associatedSensorsCount: 2 };
     await kind.update(api, live, 'ecprofileupdate', desired(kind, spec as Record<string, unknown>, live));
     await kind.remove(api, northDetails());
     const { createdBy: _c, updatedBy: _u, ...createBody } = req;

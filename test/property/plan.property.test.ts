@@ -71,7 +71,9 @@ const centralized = fc.record({
   description: text,
   centralizedPolicyRules: fc.array(cpRule, { minLength: 1, maxLength: 3 }),
   k8sFilters: fc.array(fc.record({ cluster: fc.record({ clusterUid: fc.uuid(), clusterName: word }) }), { maxLength: 2 }),
-}, { requiredKeys: ['policyType', 'policyMode', 'centralizedPolicyRules'] });
+}, { requiredKeys: ['policyType', 'policyMode', 'centralizedPolicyRules'] })
+  // Block Older Images "is applicable only to the 'Admission Controller' policies" (CS 1.38): a CI/CD policy with it is invalid
+  .map((p) => (p.policyType === 'CICD' && p.centralizedPolicyRules.some((r) => r.type === 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES') ? { ...p, policyType: 'K8S_ADMISSION_CONTROLLER' } : p));
 
 const profile = fc.record({
   description: text,

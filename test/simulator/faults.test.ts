@@ -162,3 +162,20 @@ describe('fault settings', () => {
     expect((await api.get(LIST)).status).toBe(200);
   });
 });
+
+describe('listSummary', () => {
+  it('serves list items without the detail-only fields; the details GET keeps them', async () => {
+    api = await startApi({});
+    const dyn = { ...exc('dyn'), qids: undefined, listId: '9b157637-8132-4899-bfae-effd1ea39a75', entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:rails' };
+    const created = (await api.post('/v1.3/exception', dyn)).json as { exceptionId: string };
+    const full = ((await api.get(LIST)).json as { data: Array<Record<string, unknown>> }).data[0]!;
+    expect(full).toMatchObject({ entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:rails', listId: dyn.listId });
+    api.sim.setFaults({ listSummary: true });
+    const item = ((await api.get(LIST)).json as { data: Array<Record<string, unknown>> }).data[0]!;
+    for (const k of ['entityAssignmentType', 'dynamicFilter', 'listId', 'qids']) expect(item).not.toHaveProperty(k);
+    expect(item).toMatchObject({ name: 'dyn', reason: 'RISK_ACCEPTED' });
+    const details = (await api.get(`/v1.3/exception/${created.exceptionId}?includeQids=true`)).json;
+    expect(details).toMatchObject({ entityAssignmentType: 'DYNAMIC', dynamicFilter: 'repo.tag:rails', listId: dyn.listId });
+    expect(() => api!.sim.setFaults({ listSummary: 'yes' as unknown as boolean })).toThrow(/listSummary must be a boolean/);
+  });
+});

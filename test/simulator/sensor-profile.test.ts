@@ -63,28 +63,27 @@ describe('SensorProfile', () => {
     }
   });
 
-  it('updates: PUT → {profileUuid}; one profile per registry (400 naming the holder)', async () => {
+  it('updates: PUT → {profileUuid}; one profile per registry: a claimed registry moves from its holder (assumed, no 400)', async () => {
+    const regs = async (id: string) => (await api.get(`${BASE}/${id}`)).json.associatedRegistries as string[];
     const a = await api.post(BASE, body('sp-a', [uuidN(1), uuidN(2)]));
     const b = await api.post(BASE, body('sp-b', [uuidN(3)]));
-    const clash = await api.post(BASE, body('sp-c', [uuidN(2)]));
-    expect(clash.status).toBe(400);
-    expect(clash.json.message).toMatch(/already associated with sensor profile "sp-a"/);
-    const clashPut = await api.put(`${BASE}/${b.json.profileUuid}`, body('sp-b', [uuidN(3), uuidN(1)]));
-    expect(clashPut.status).toBe(400);
+    const c = await api.post(BASE, body('sp-c', [uuidN(2)]));
+    expect(c.status).toBe(200);
+    expect(await regs(a.json.profileUuid)).toEqual([uuidN(1)]);
+    expect(await regs(c.json.profileUuid)).toEqual([uuidN(2)]);
+    expect((await api.put(`${BASE}/${b.json.profileUuid}`, body('sp-b', [uuidN(3), uuidN(1)]))).status).toBe(200);
+    expect(await regs(a.json.profileUuid)).toEqual([]);
     const u = await api.put(`${BASE}/${a.json.profileUuid}`, body('sp-a-renamed', [uuidN(1)], [uuidN(9)]));
     expect(u.json).toEqual({ profileUuid: a.json.profileUuid });
     const d = (await api.get(`${BASE}/${a.json.profileUuid}`)).json;
     expect([d.profileName, d.associatedRegistries, d.associatedSensorsCount]).toEqual(['sp-a-renamed', [uuidN(1)], 1]);
-    // the registry freed by the update can now go elsewhere
-    expect((await api.put(`${BASE}/${b.json.profileUuid}`, body('sp-b', [uuidN(3), uuidN(2)]))).status).toBe(200);
-    // the Default profile's registries count too
+    expect(await regs(b.json.profileUuid)).toEqual([uuidN(3)]);
+    // the Default profile's registries move too
     const held = sample('sensor-profile/get.response.json').associatedRegistries[0];
-    const onDefault = await api.post(BASE, body('sp-d', [held]));
-    expect(onDefault.status).toBe(400);
-    expect(onDefault.json.message).toMatch(/already associated with sensor profile "Default"/);
-    const putDefault = await api.put(`${BASE}/${b.json.profileUuid}`, body('sp-b', [held]));
-    expect(putDefault.status).toBe(400);
-    expect(putDefault.json.message).toMatch(/"Default"/);
+    const defaultId = '00000000-0000-0000-0000-000000000000';
+    expect(await regs(defaultId)).toContain(held);
+    expect((await api.post(BASE, body('sp-d', [held]))).status).toBe(200);
+    expect(await regs(defaultId)).not.toContain(held);
   });
 
   it('a create needs registries and sensors; an update does not, and replaces the profile with its body', async () => {

@@ -7,7 +7,7 @@ import type { KindRoutes, RouteCtx, RouteResult } from '../route-types.js';
 import type { Account } from '../account.js';
 import { eachSeed, SEED_USER, SeedError, uniqueName } from '../seeding.js';
 import type { Json, SeedAccount } from '../types.js';
-import { asObject, epochString, oneOf, optArray, optStringOrNull, reqString, typeOf } from '../validate.js';
+import { asObject, epochString, optArray, optStringOrNull, reqString, typeOf } from '../validate.js';
 
 /** QQL tokens a dynamic filter may use (release notes 1.3x). */
 export const FILTER_TOKENS = ['repo.tag', 'repo.repository', 'repo.registry', 'cluster.k8s.pod.namespace'];
@@ -50,8 +50,10 @@ export interface ExceptionNormalizeOptions {
 
 /**
  * The stored form from a request body (or a seed entry): only the fields sent are stored, so a PUT body that
- * omits a field clears it. `entityAssignmentType` is stored only when sent and must be DYNAMIC (the only value
- * the notes name). qids are never computed from the filter: a create without qids gets those of its listId.
+ * omits a field clears it. `entityAssignmentType` is stored only when sent, as sent: any upper-case token ("A new
+ * value, DYNAMIC, is now available": other values exist); DYNAMIC needs a dynamicFilter ("When you specify DYNAMIC,
+ * specify a dynamic filter"), other values may carry one (the notes do not close it; assumed). qids are never
+ * computed from the filter: a create without qids gets those of its listId.
  */
 export function normalizeException(body: unknown, opts: ExceptionNormalizeOptions = {}): Json {
   const o = asObject(body);
@@ -60,14 +62,13 @@ export function normalizeException(body: unknown, opts: ExceptionNormalizeOption
   if (o['entityAssignmentType'] !== undefined && o['entityAssignmentType'] !== null) {
     const v = o['entityAssignmentType'];
     if (typeof v !== 'string') throw badRequest(`entityAssignmentType must be a string, got ${typeOf(v)}`);
-    entityAssignmentType = seed ? v : oneOf(v, ['DYNAMIC'], 'entityAssignmentType');
+    if (!seed && !/^[A-Za-z][A-Za-z0-9_]*$/.test(v)) throw badRequest(`entityAssignmentType must be a token such as DYNAMIC, got ${JSON.stringify(v)}`);
+    entityAssignmentType = seed ? v : v.toUpperCase();
   }
   const scope = optStringOrNull(o, 'scope');
   const dynamicFilter = optStringOrNull(o, 'dynamicFilter');
-  if (entityAssignmentType?.toUpperCase() === 'DYNAMIC') {
-    if (!dynamicFilter || dynamicFilter.trim() === '') throw badRequest('dynamicFilter is required when entityAssignmentType is DYNAMIC');
-  } else if (dynamicFilter !== null && dynamicFilter.trim() !== '' && !seed) {
-    throw badRequest('dynamicFilter is only allowed when entityAssignmentType is DYNAMIC');
+  if (entityAssignmentType?.toUpperCase() === 'DYNAMIC' && (!dynamicFilter || dynamicFilter.trim() === '')) {
+    throw badRequest('dynamicFilter is required when entityAssignmentType is DYNAMIC');
   }
   if (dynamicFilter !== null && dynamicFilter.trim() !== '') {
     const tokens = checkDynamicFilter(dynamicFilter);
@@ -112,7 +113,14 @@ function handle(ctx: RouteCtx): RouteResult {
   const [id, extra] = ctx.rest;
   if (extra !== undefined) throw notFound('No such path under exception');
   const now = String(ctx.now);
-  if (id === undefined) {
+  const put = (key: string, cur: Json): RouteResult => {
+    // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
+    const e = normalizeException(ctx.body);
+    requireUniqueName(map, 'name', e, 'An exception', key);
+    // No PUT answer is documented; {exceptionId} like the POST (assumed).
+    map.set(key, { exceptionId: key, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
+    return { status: 200, body: { exceptionId: key }, mutated: true };
+  };  if (id === undefined) {
     return byMethod(ctx, 'exception', {
       GET: () => {
         const { page, count } = listPage([...map.values()], ctx.query, ctx.pageSizeCap, 'name', (e) => exceptionDetails(e));
@@ -125,25 +133,29 @@ function handle(ctx: RouteCtx): RouteResult {
         map.set(rec.exceptionId, rec);
         return { status: 200, body: { exceptionId: rec.exceptionId }, created: true, mutated: true };
       },
+      // 004 names /csapi/v1.3/exception for POST and PUT: the update also at the collection, the id in the body (assumed)
+      PUT: () => {
+        const bodyId = ctx.body !== null && typeof ctx.body === 'object' ? (ctx.body as Json)['exceptionId'] : undefined;
+        if (typeof bodyId !== 'string' || bodyId === '') throw badRequest('exceptionId is required in the body of PUT /v1.3/exception');
+        const cur = map.get(bodyId);
+        if (!cur) throw notFound(`Exception ${bodyId} not found`);
+        return put(bodyId, cur);
+      },
     });
   }
+
   const cur = map.get(id);
   if (!cur) throw notFound(`Exception ${id} not found`);
   return byMethod(ctx, 'exception/{exceptionId}', {
     GET: () => ({ status: 200, body: exceptionDetails(cur, ctx.query.get('includeQids') === 'true') }),
-    PUT: () => {
-      // A PUT replaces the object with its body: a field the body omits is cleared (qids too: the listId fills them only on create).
-      const e = normalizeException(ctx.body);
-      requireUniqueName(map, 'name', e, 'An exception', id);
-      // No PUT answer is documented; {exceptionId} like the POST (assumed).
-      map.set(id, { exceptionId: id, ...e, createdBy: cur['createdBy'], updatedBy: ctx.user, created: cur['created'], updated: now });
-      return { status: 200, body: { exceptionId: id }, mutated: true };
-    },
+    PUT: () => put(id, cur),
     DELETE: () => deleted(map, id),
   });
 }
 
 export const exceptionRoutes: KindRoutes = {
+  // 004 prints entityAssignmentType, dynamicFilter, listId and qids only in "Fetch Details of an Exception"
+  detailOnly: ['entityAssignmentType', 'dynamicFilter', 'listId', 'qids'],
   kind: 'Exception',
   permission: 'EXCEPTION',
   bases: [['v1.3', 'exception']],

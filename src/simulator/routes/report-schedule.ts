@@ -116,6 +116,9 @@ export function normalizeReportSchedule(body: unknown, seed = false): Json {
   if (sent('expireAfter')) put('expireAfter', o['expireAfter'] === null ? null : optInt(o, 'expireAfter', 7, '', 1));
   put('emailNotification', flag(o, seed ? ['e-mail notification', 'emailNotification'] : ['e-mail notification']));
   put('fileZipped', flag(o, seed ? ['zip', 'fileZipped'] : ['zip']));
+  // the e-mail settings of the 1.38 report list, stored as sent under the list's names
+  for (const k of ['recipient', 'emailSubject', 'customMessage'] as const) if (sent(k)) put(k, optStringOrNull(o, k));
+  put('sendAsAttachment', flag(o, ['sendAsAttachment']));
   put('reportScheduleDetails', details(o['reportScheduleDetails']));
   put('eventTime', eventTime);
   if (sent('eventEndTime')) put('eventEndTime', eventEndTime);
@@ -138,6 +141,10 @@ export function reportScheduleDetails(s: Json): Json {
     expireAfter: s['expireAfter'],
     emailNotification: s['emailNotification'],
     fileZipped: s['fileZipped'],
+    recipient: s['recipient'],
+    emailSubject: s['emailSubject'],
+    customMessage: s['customMessage'],
+    sendAsAttachment: s['sendAsAttachment'],
     reportScheduleDetails: s['reportScheduleDetails'],
     eventTime: s['eventTime'],
     eventEndTime: s['eventEndTime'],
@@ -195,6 +202,8 @@ function seed(account: Account, s: SeedAccount, now: number): void {
 }
 
 export const reportScheduleRoutes: KindRoutes = {
+  // the schedule list is not documented: its e-mail settings are taken to be in the details only (assumed)
+  detailOnly: ['recipient', 'emailSubject', 'customMessage', 'sendAsAttachment'],
   kind: KIND,
   permission: 'REPORT',
   bases: [['v1.3', 'reports', 'schedule']],

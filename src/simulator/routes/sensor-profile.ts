@@ -84,12 +84,18 @@ function summary(p: Json): Json {
   };
 }
 
-/** One profile per registry, the Default profile included. */
-function checkRegistries(account: Account, registries: string[], selfId?: string): void {
+/** One profile per registry, the Default profile included (001: "You can assign only one sensor profile to each
+ * registry"): a profile claiming a registry another profile holds takes it — the registry moves, as the notes say
+ * of an assignment from the registry side ("the profile will be updated to include the new registry"); the notes
+ * never say a second claim is refused (assumed). The profiles it leaves are updated (`updated`, `updatedBy`). */
+function moveRegistries(account: Account, registries: string[], user: string, now: string, selfId?: string): void {
   for (const [id, p] of account.objects('SensorProfile')) {
     if (id === selfId) continue;
-    const taken = registries.filter((r) => (p['associatedRegistries'] as string[]).includes(r));
-    if (taken.length > 0) throw badRequest(`Registry ${taken.join(', ')} is already associated with sensor profile "${p['profileName']}"; a registry can belong to one profile only`);
+    const held = p['associatedRegistries'] as string[];
+    if (!registries.some((r) => held.includes(r))) continue;
+    p['associatedRegistries'] = held.filter((r) => !registries.includes(r));
+    p['updated'] = now;
+    p['updatedBy'] = user;
   }
 }
 
@@ -182,7 +188,7 @@ function handle(ctx: RouteCtx): RouteResult {
       POST: () => {
         const p = normalizeSensorProfile(ctx.body, false, true);
         requireUniqueName(map, 'profileName', p, 'A sensor profile');
-        checkRegistries(account, p['associatedRegistries'] as string[]);
+        moveRegistries(account, p['associatedRegistries'] as string[], ctx.user, now);
         const rec = { profileId: uuid(), ...p, createdBy: ctx.user, created: now, updatedBy: ctx.user, updated: now };
         map.set(rec.profileId, rec);
         return { status: 200, body: { profileUuid: rec.profileId }, created: true, mutated: true };
@@ -211,7 +217,7 @@ function handle(ctx: RouteCtx): RouteResult {
       system();
       const p = normalizeSensorProfile(ctx.body);
       requireUniqueName(map, 'profileName', p, 'A sensor profile', id);
-      checkRegistries(account, p['associatedRegistries'] as string[], id);
+      moveRegistries(account, p['associatedRegistries'] as string[], ctx.user, now, id);
       map.set(id, { profileId: id, ...p, createdBy: cur['createdBy'], created: cur['created'], updatedBy: ctx.user, updated: now });
       return { status: 200, body: { profileUuid: id }, mutated: true };
     },
