@@ -10,7 +10,6 @@ import type { ApiClient, ListOptions, ListShape, RequestOptions } from '../api/t
 import type { ObservedAnswer } from '../api/wire.js';
 import type { Kind } from '../kinds/types.js';
 import type { Declaration } from '../types.js';
-import { declaredKeys } from '../engine/desired.js';
 
 export type CheckStatus = 'ok' | 'warning' | 'failed' | 'not checked';
 
@@ -100,8 +99,6 @@ interface KindProbe {
   /** Top-level keys the first object's details carry that its list item lacks. */
   lacks?: string[];
   details?: 'ok' | 'missing' | { error: string };
-  /** Every live object (declared kinds only, to count a plan's calls). */
-  all?: Record<string, unknown>[];
   hasProtected?: boolean;
 }
 
@@ -156,7 +153,7 @@ function failureOf(e: unknown): KindProbe['failure'] {
   return { message: e instanceof Error ? e.message : String(e) };
 }
 
-async function probeKind(api: ApiClient, kind: Kind, readAll: boolean): Promise<KindProbe> {
+async function probeKind(api: ApiClient, kind: Kind): Promise<KindProbe> {
   const view = api.forKind?.(kind.kind) ?? api;
   const probe: KindProbe = { kind, firstPage: [], pageSize: DEFAULT_PAGE_SIZE };
   const seen: Seen = {};
@@ -216,14 +213,6 @@ async function probeKind(api: ApiClient, kind: Kind, readAll: boolean): Promise<
       probe.details = { error: e instanceof Error ? e.message : String(e) };
     }
   }
-  if (readAll && probe.total !== undefined && probe.firstPage.length >= probe.total) probe.all = probe.firstPage;
-  else if (readAll) {
-    try {
-      probe.all = (await kind.list(view)) as Record<string, unknown>[];
-    } catch (e) {
-      probe.failure = failureOf(e);
-    }
-  }
   return probe;
 }
 
@@ -237,7 +226,7 @@ function safe<T>(f: () => T, fallback: T): T {
 
 const SHAPES: Record<ListShape, string> = { data: '{data, count}', array: 'a bare array', content: '{content}' };
 
-function kindChecks(p: KindProbe, declared: readonly Declaration[] | undefined): DoctorCheck[] {
+function kindChecks(p: KindProbe): DoctorCheck[] {
   const k = p.kind.kind;
   const out: DoctorCheck[] = [];
   if (p.failure) {
@@ -272,14 +261,12 @@ function kindChecks(p: KindProbe, declared: readonly Declaration[] | undefined):
     out.push({ section: 'kinds', name: `${k} details`, status: 'not checked', detail: `the account holds no ${k} to read` });
   } else if (p.details === 'ok') {
     const lacks = p.lacks ?? [];
-    const reads = detailReads(p, declared);
     out.push({
       section: 'kinds',
       name: `${k} details`,
       status: 'ok',
       detail:
-        (lacks.length ? `list items lack ${lacks.join(', ')} (the details carry them)` : 'list items carry every field the details do') +
-        (reads !== undefined ? `; a plan of the declarations reads ${reads} object${reads === 1 ? '' : 's'} in detail` : ''),
+        (lacks.length ? `list items lack ${lacks.join(', ')} (the details carry them)` : 'list items carry every field the details do'),
     });
   } else if (p.details === 'missing') {
     out.push({ section: 'kinds', name: `${k} details`, status: 'warning', detail: `GET of the first listed ${k} by its id answered 404`, hint: 'Plans read details of objects whose list items lack a field: report it (doctor --format json).' });
@@ -289,39 +276,57 @@ function kindChecks(p: KindProbe, declared: readonly Declaration[] | undefined):
   return out;
 }
 
-/** Declared objects of the kind, live, whose list item lacks a field their declaration manages. */
-function detailReads(p: KindProbe, declared: readonly Declaration[] | undefined): number | undefined {
-  if (!declared || !p.all) return undefined;
-  const lacks = new Set(p.lacks ?? []);
-  if (lacks.size === 0) return 0;
-  const byName = new Map(p.all.map((o) => [safe(() => p.kind.nameOf(o), ''), o]));
-  let n = 0;
-  for (const d of declared) {
-    if (d.kind !== p.kind.kind) continue;
-    const item = byName.get(d.name);
-    if (!item) continue;
-    const keys = safe(() => [...declaredKeys(p.kind, d.spec)], [] as string[]);
-    const wire = (key: string) => p.kind.wire?.[key] ?? [key];
-    if (keys.some((key) => wire(key).some((w) => lacks.has(w)))) n++;
-  }
-  return n;
+/** A view of the client that reads (GET) and refuses any other call, noting it: a plan is read through it. */
+function getOnly(api: ApiClient, refused: string[]): ApiClient {
+  return {
+    gateway: api.gateway,
+    stats: api.stats,
+    request: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: RequestOptions) => {
+      if (method === 'GET') return api.request<T>(method, path, options);
+      refused.push(`${method} ${path.replace(/\?.*$/, '')}`);
+      return Promise.reject(new QcsError('E_USAGE', `doctor never writes (${method} ${path} not sent)`));
+    },
+    list: <T>(path: string, options?: ListOptions) => api.list<T>(path, options),
+    resolvePath: (candidates) => api.resolvePath(candidates),
+    forKind: (label) => getOnly(api.forKind?.(label) ?? api, refused),
+    close: () => Promise.resolve(),
+  };
 }
 
-/** The calls a plan of the declarations makes: /auth, each declared kind's list pages and detail reads. */
-function planCalls(probes: readonly KindProbe[], declared: readonly Declaration[] | undefined): { total: number; byEndpoint: Map<string, number> } | undefined {
-  if (!declared) return undefined;
-  const byEndpoint = new Map<string, number>([['/auth', 1]]);
+interface PlanCalls {
+  total: number;
+  byEndpoint: Map<string, number>;
+  /** A call the plan would make that is not a GET (e.g. a validate POST before a write): not sent, so the plan
+   * stopped there and `total` is a lower bound. */
+  refused?: string;
+  error?: string;
+}
+
+/** The calls a plan of the declarations makes, measured: the plan is read (GETs only) and its calls counted, plus
+ * the token request and each path probe, which this run already made and the client remembers. */
+async function planCalls(api: ApiClient, kinds: readonly Kind[], declared: readonly Declaration[], probes: readonly KindProbe[]): Promise<PlanCalls> {
+  const { makePlan } = await import('../engine/plan.js');
+  const before = { ...(api.stats.byEndpoint ?? {}) };
+  const refused: string[] = [];
+  let error: string | undefined;
+  try {
+    await makePlan(getOnly(api, refused), kinds, declared);
+  } catch (e) {
+    if (refused.length === 0) error = e instanceof Error ? e.message : String(e);
+  }
+  const byEndpoint = new Map<string, number>([['POST /auth', 1]]);
+  for (const [k, n] of Object.entries(api.stats.byEndpoint ?? {})) {
+    const d = n - (before[k] ?? 0);
+    if (d > 0) byEndpoint.set(k, d);
+  }
   for (const p of probes) {
-    if (p.failure || !p.path || !declared.some((d) => d.kind === p.kind.kind)) continue;
-    const size = p.capped ?? p.pageSize;
-    const count = p.all?.length ?? p.total ?? p.firstPage.length;
-    const pages = Math.max(1, Math.ceil(count / size) + (p.total === undefined && count % size === 0 ? 1 : 0));
-    // a kind that chooses its path among candidates asks the first one once more (api/resolve-path.ts)
-    byEndpoint.set(p.path, (byEndpoint.get(p.path) ?? 0) + pages + (detailReads(p, declared) ?? 0) + (p.resolved ? 1 : 0));
+    if (!p.resolved || !declared.some((d) => d.kind === p.kind.kind)) continue;
+    const k = `GET /csapi${p.resolved}`;
+    byEndpoint.set(k, (byEndpoint.get(k) ?? 0) + 1);
   }
   let total = 0;
   for (const v of byEndpoint.values()) total += v;
-  return { total, byEndpoint };
+  return { total, byEndpoint, ...(refused[0] ? { refused: refused[0] } : {}), ...(error ? { error } : {}) };
 }
 
 function header(a: ObservedAnswer, name: string): string | undefined {
@@ -329,7 +334,7 @@ function header(a: ObservedAnswer, name: string): string | undefined {
   return undefined;
 }
 
-function rateChecks(answers: readonly ObservedAnswer[], estimate: ReturnType<typeof planCalls>): DoctorCheck[] {
+function rateChecks(answers: readonly ObservedAnswer[], estimate: PlanCalls | undefined): DoctorCheck[] {
   const limited = answers.filter(hasRateHeader);
   const out: DoctorCheck[] = [];
   if (limited.length === 0) {
@@ -342,13 +347,16 @@ function rateChecks(answers: readonly ObservedAnswer[], estimate: ReturnType<typ
     });
     out.push({ section: 'rate limits', name: 'headers', status: 'ok', detail: `${shown.join(', ')} (on ${last.method} ${last.path})` });
   }
-  if (estimate) {
+  if (estimate?.error) {
+    out.push({ section: 'rate limits', name: 'plan budget', status: 'warning', detail: `a plan of the declarations could not be read: ${estimate.error}`, hint: 'Run `qcs-gitops plan` with the same paths to see the problem at its line.' });
+  } else if (estimate) {
     const remaining = Math.min(...limited.map((a) => Number(header(a, 'x-ratelimit-remaining'))).filter((n) => Number.isFinite(n)));
     const per = [...estimate.byEndpoint.entries()].map(([p, n]) => `${p} ${n}`).join(', ');
+    const calls = `${estimate.refused ? 'at least ' : ''}${estimate.total} calls (${per})${estimate.refused ? `, then ${estimate.refused} and what follows it, which doctor does not send` : ''}`;
     if (Number.isFinite(remaining) && estimate.total > remaining) {
-      out.push({ section: 'rate limits', name: 'plan budget', status: 'warning', detail: `a plan of the declarations makes about ${estimate.total} calls (${per}); the gateway reported ${remaining} left in its window`, hint: 'The client waits for the window when the budget runs out: the plan will be slower, not wrong. Lower --max-concurrency on shared accounts.' });
+      out.push({ section: 'rate limits', name: 'plan budget', status: 'warning', detail: `a plan of the declarations makes ${calls}; the gateway reported ${remaining} left in its window`, hint: 'The client waits for the window when the budget runs out: the plan will be slower, not wrong. Lower --max-concurrency on shared accounts.' });
     } else {
-      out.push({ section: 'rate limits', name: 'plan budget', status: 'ok', detail: `a plan of the declarations makes about ${estimate.total} calls (${per})${Number.isFinite(remaining) ? `; ${remaining} left in the window` : ''}` });
+      out.push({ section: 'rate limits', name: 'plan budget', status: 'ok', detail: `a plan of the declarations makes ${calls}${Number.isFinite(remaining) ? `; ${remaining} left in the window` : ''}` });
     }
   }
   return out;
@@ -400,8 +408,8 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const kinds = used ? input.kinds.filter((k) => used.has(k.kind)) : input.kinds;
   const probes: KindProbe[] = [];
   if (!authFailed) {
-    for (const k of kinds) probes.push(await probeKind(api, k, declared !== undefined));
-    for (const p of probes) checks.push(...kindChecks(p, declared));
+    for (const k of kinds) probes.push(await probeKind(api, k));
+    for (const p of probes) checks.push(...kindChecks(p));
   }
 
   // clock skew, from the first answer with a Date header
@@ -419,7 +427,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     });
   }
 
-  const estimate = authFailed ? undefined : planCalls(probes, declared);
+  const estimate = authFailed || !declared ? undefined : await planCalls(api, input.kinds, declared, probes);
   if (!authFailed) checks.push(...rateChecks(input.answers, estimate));
   checks.push({
     section: 'writes',

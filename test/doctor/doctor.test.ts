@@ -49,7 +49,7 @@ describe('doctor', () => {
       expect(report.checks.find((c) => c.name === `${kind} details`)?.status, kind).toBe('ok');
     }
     const verdict = (id: string) => report.assumptions.find((a) => a.id === id)?.verdict;
-    for (const id of ['centralized-policy/list', 'exception/list', 'report-schedule/list', 'runtime-policy/details', 'report-schedule/details', 'common/auth', 'common/paging', 'common/bare-array-lists', 'common/path-probe']) {
+    for (const id of ['centralized-policy/list', 'exception/list', 'report-schedule/list', 'runtime-policy/details', 'report-schedule/details', 'common/auth-call', 'common/page-size', 'common/lists-without-a-total', 'secret-rule/path-probe', 'secret-rule/list-complete', 'sensor-profile/default-protected']) {
       expect(verdict(id), id).toBe('confirmed');
     }
     expect(report.assumptions.filter((a) => a.verdict === 'contradicted')).toEqual([]);
@@ -78,7 +78,7 @@ describe('doctor', () => {
     expect(l).toMatch(/^ {2}warning/);
     expect(l).toContain('served 50');
     expect(r.stdout).toContain('the client reads 50 a page after the first; a plan of 120 objects needs 3 list calls');
-    expect(r.stdout).toMatch(/confirmed +common\/paging +capped at 50 \(Exception\)/);
+    expect(r.stdout).toMatch(/confirmed +common\/page-size +capped at 50 \(Exception\)/);
   });
 
   it('says a read-only user cannot be told apart without a write, with the permissions apply needs', async () => {
@@ -95,7 +95,7 @@ describe('doctor', () => {
     expect(l).toMatch(/^ {2}FAILED/);
     expect(l).toContain('denied (403)');
     expect(r.stdout).toContain('Give the API user the CS.EXCEPTION.VIEW permission');
-    expect(r.stdout).toMatch(/confirmed +common\/permissions +403 naming CS\.EXCEPTION\.VIEW/);
+    expect(r.stdout).toMatch(/confirmed +common\/other-error-bodies +403 naming CS\.EXCEPTION\.VIEW/);
     expect(line(r.stdout, 'RuntimePolicy list')).toMatch(/^ {2}ok/);
     expect(r.stdout).toContain('Verdict: FAILED');
   });
@@ -124,15 +124,16 @@ describe('doctor', () => {
     const r = await doctor({ faults: { latencyMs: 0, rateLimit: { limit: 5, windowSec: 600 } } }, ['examples/policies']);
     expect(r.code).toBe(0);
     expect(line(r.stdout, 'headers')).toContain('X-RateLimit-Limit: 5');
-    expect(r.stdout).toMatch(/confirmed +common\/rate-limit-windows/);
+    expect(r.stdout).toMatch(/confirmed +common\/rate-limits/);
     const budget = line(r.stdout, 'plan budget');
-    expect(budget).toMatch(/a plan of the declarations makes about \d+ calls/);
+    expect(budget).toMatch(/a plan of the declarations makes \d+ calls \(POST \/auth 1, GET /);
+    expect(budget).toMatch(/^ {2}warning/); // 5 calls a window: fewer than the plan makes
   });
 
-  it('estimates the calls a plan makes as the plan then makes them', async () => {
+  it('measures the calls a plan makes as the plan then makes them', async () => {
     const r = await doctor({}, ['examples/policies', '--format', 'json']);
     const report = JSON.parse(r.stdout) as { checks: Array<{ name: string; detail: string }> };
-    const estimate = Number(/about (\d+) calls/.exec(report.checks.find((c) => c.name === 'plan budget')!.detail)![1]);
+    const estimate = Number(/makes (\d+) calls/.exec(report.checks.find((c) => c.name === 'plan budget')!.detail)![1]);
     sim!.clearRequests();
     const plan = await runCli(['plan', 'examples/policies'], { QUALYS_GATEWAY_URL: sim!.url, QUALYS_USERNAME: 'qcs-demo', QUALYS_PASSWORD: 'qcs-demo-password' });
     expect(plan.code).toBe(0);
