@@ -1,6 +1,7 @@
 // One base error with a stable `code`; every error says what, where, and how to fix.
 // Only the CLI and the Action turn errors into exit codes.
 
+import { plain } from './output/untrusted.js';
 export interface SourcePos {
   file: string;
   line: number; // 1-based
@@ -17,7 +18,7 @@ export interface Diagnostic extends SourcePos {
 
 /** `file:line:column: [warning: ]path: message`, as the terminal and the Action print a diagnostic. */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+  return `${plain(d.file)}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${plain(d.path)}: ` : ''}${plain(d.message)}`;
 }
 
 /** Every error code, with its one-line meaning (docs/errors.md lists them; test/errors-catalogue.test.ts keeps

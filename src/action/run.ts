@@ -30,7 +30,8 @@ import { currentTime, exceptionFindings } from '../governance/findings.js';
 import { findingsSummary } from '../render/governance.js';
 import { decideCommand, isPullRequest, readEvent, type EventContext } from './event.js';
 import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
-import { annotate } from './host.js';
+import { annotate, logInfo } from './host.js';
+import { md } from '../output/untrusted.js';
 import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
 
 function runInfo(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): RunInfo {
@@ -56,7 +57,7 @@ function githubTarget(token: string, repository: string, env: NodeJS.ProcessEnv)
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
   const { fetch, describe } = githubFetch(apiUrl, env);
   if (core.isDebug()) core.debug(redact(`GitHub API ${describe}`));
-  return { apiUrl, token, repository, fetch, log: (line) => core.info(redact(line)) };
+  return { apiUrl, token, repository, fetch, log: (line) => logInfo(redact(line)) };
 }
 
 /** Posts or updates the sticky comment; a read-only token (a plain 403, as on a fork) only warns; a rate limit
@@ -70,7 +71,7 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   try {
     const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body), commentMarker(inputs.environment));
     core.setOutput('comment-id', String(r.id));
-    core.info(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
+    logInfo(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
     if (e instanceof GitHubApiError && e.status === 403 && !e.rateLimited) {
       core.warning(
@@ -163,10 +164,10 @@ async function reportDrift(inputs: ActionInputs, event: EventContext, env: NodeJ
       hasChanges(plan) ? (({ title, body }) => ({ title: redact(title), body: redact(body) }))(driftIssue(plan, info)) : undefined,
       redact(driftClosedComment(info)),
     );
-    if (r.action === 'none') core.info('No drift, and no open drift issue.');
+    if (r.action === 'none') logInfo('No drift, and no open drift issue.');
     else {
       core.setOutput('drift-issue', String(r.number));
-      core.info(`${r.action === 'opened' ? 'Opened' : r.action === 'updated' ? 'Updated' : 'Closed'} the drift issue #${r.number}${r.url ? ` ${r.url}` : ''}.`);
+      logInfo(`${r.action === 'opened' ? 'Opened' : r.action === 'updated' ? 'Updated' : 'Closed'} the drift issue #${r.number}${r.url ? ` ${r.url}` : ''}.`);
     }
   } catch (e) {
     const plain403 = e instanceof GitHubApiError && e.status === 403 && !e.rateLimited;
@@ -203,14 +204,14 @@ async function reviewedPlan(inputs: ActionInputs, event: EventContext, env: Node
     });
   }
   const r = await findReviewed(githubTarget(inputs.githubToken, event.repository, env), env.GITHUB_SHA, event.defaultBranch, commentMarker(inputs.environment));
-  core.info(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ''}, digest ${r.expected.digest}.`);
+  logInfo(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ''}, digest ${r.expected.digest}.`);
   return r;
 }
 
 async function runApply(inputs: ActionInputs, review: ReviewInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
   // Without auto-approve, nothing is applied unless it is the plan reviewed on the merged pull request.
   const reviewed = review.autoApprove ? undefined : await reviewedPlan(inputs, event, env);
-  if (review.autoApprove) core.info('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
+  if (review.autoApprove) logInfo('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
   const { plan, live, api } = await planStep(inputs, env);
   try {
     if (reviewed) {
@@ -225,7 +226,7 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
         );
         return;
       }
-      core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+      logInfo(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
     }
     if (inputs.strict && plan.findings?.length) {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing was applied: strict is true and there are governance findings.\n');
@@ -278,7 +279,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) core.notice(decision.notice);
-    core.info(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ''} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(', ') : "the environment's paths"} (event ${event.name || 'unknown'}).`);
+    logInfo(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ''} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(', ') : "the environment's paths"} (event ${event.name || 'unknown'}).`);
     if (command === 'apply') await runApply(inputs, review, event, env);
     else await runPlan(inputs, review, event, env);
   } catch (e) {
@@ -286,7 +287,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     annotate(diagnostics);
     core.setFailed(redact([message, ...details.map((d) => `  ${d}`)].join('\n')));
     if (!inputs || !event) return;
-    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment \`${inputs.environment}\`` : ''} failed`;
+    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment ${md.code(inputs.environment)}` : ''} failed`;
     await writeSummary(failureMarkdown(title, message, details, diagnostics));
     const failedOnComment = e instanceof QcsError && e.code === 'E_GITHUB_COMMENT';
     if (command === 'plan' && inputs.comment && isPullRequest(event) && !failedOnComment) {

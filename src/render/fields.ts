@@ -1,6 +1,7 @@
 // Turns a change's JSON patch into field-level lines (path, old, new), shared by the text and markdown renderings.
 import type { PlannedChange } from '../engine/model.js';
 import { pointerToPath, pointerTokens, valueAt } from '../json.js';
+import { plain } from '../output/untrusted.js';
 
 export interface FieldChange {
   op: '+' | '-' | '~';
@@ -14,7 +15,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 /** Leaf fields of a value: objects and arrays of objects are expanded (`rules[0].name`); arrays of
  * scalars stay on one line, where a reviewer reads them best. */
 function leaves(value: unknown, path: string, out: Array<[string, unknown]>): Array<[string, unknown]> {
-  const join = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`);
+  const join = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${plain(JSON.stringify(k))}]`);
   if (isRecord(value) && Object.keys(value).length > 0) {
     for (const [k, v] of Object.entries(value)) leaves(v, join(k), out);
   } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
@@ -37,7 +38,7 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
   for (const op of ops) {
-    const path = pointerToPath(op.path);
+    const path = plain(pointerToPath(op.path));
     if (op.op === 'replace') {
       const before = valueAt(c.before, op.path);
       const after = (op as { value: unknown }).value;
@@ -54,9 +55,15 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   return out;
 }
 
+/** A field value as shown: JSON (which escapes C0 controls), with every other unprintable character escaped too. */
 export function show(v: unknown, max = 200): string {
-  const s = v === undefined ? '(none)' : JSON.stringify(v);
+  const s = v === undefined ? '(none)' : plain(JSON.stringify(v) ?? String(v));
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+/** One operation of a patch that did not converge: `replace /spec/x` (the pointer made printable). */
+export function opLine(op: { op: string; path: string }): string {
+  return `${op.op} ${plain(op.path) || '(object)'}`;
 }
 
 export const ACTION_SYMBOL = { create: '+', update: '~', delete: '-' } as const;

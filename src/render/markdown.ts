@@ -1,36 +1,33 @@
 // Markdown for a pull-request comment: deletes called out first, one collapsible section a change,
 // kept under GitHub's 65,536-character comment limit with a note when truncated.
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
-import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
+import { ACTION_SYMBOL, fieldChanges, opLine, show, summaryLine } from './fields.js';
 import { applySummaryLine, renderResultLine } from './text.js';
 import { renderFindingsMarkdown } from './governance.js';
+import { md, plainModel } from '../output/untrusted.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
-
-function escape(s: string): string {
-  return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
-}
 
 function section(c: PlannedChange): string {
   const lines = fieldChanges(c).map((f) =>
     f.op === '~' ? `~ ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
   );
-  const body = lines.join('\n').replace(/```/g, "'''");
-  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} <b>${escape(c.kind)}/${escape(c.name)}</b></summary>\n\n\`\`\`diff\n${body}\n\`\`\`\n\n</details>\n`;
+  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} <b>${md.html(c.kind)}/${md.html(c.name)}</b></summary>\n\n${md.fence(lines.join('\n'), 'diff')}\n</details>\n`;
 }
 
-export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: number } = {}): string {
+export function renderPlanMarkdown(untrusted: Plan, opts: { header?: string; limit?: number } = {}): string {
+  const plan = plainModel(untrusted);
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1_000;
-  const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment \`${plan.environment.replace(/`/g, "'")}\`` : '### qcs-gitops plan'), ''];
+  const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment ${md.code(plan.environment)}` : '### qcs-gitops plan'), ''];
   if (plan.changes.length === 0) head.push('**No changes.** The live account matches the declarations.', '');
   else head.push(`**${summaryLine(plan.summary)}**`, '', `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, '');
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]\n> **${deletes.length} object${deletes.length === 1 ? '' : 's'} will be deleted:**`);
-    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\``);
+    for (const d of deletes) head.push(`> - ${md.code(`${d.kind}/${d.name}`)}`);
     head.push('');
   }
-  for (const n of plan.notes) head.push(`> ${escape(n)}`);
+  for (const n of plan.notes) head.push(`> ${md.text(n)}`);
   if (plan.notes.length) head.push('');
   if (plan.findings?.length) head.push(renderFindingsMarkdown(plan.findings));
   let out = head.join('\n') + '\n';
@@ -46,12 +43,13 @@ export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: 
   return out;
 }
 
-export function renderApplyMarkdown(r: ApplyResult): string {
+export function renderApplyMarkdown(untrusted: ApplyResult): string {
+  const r = plainModel(untrusted);
   const lines = ['### qcs-gitops apply', '', `**${applySummaryLine(r)}**`, ''];
-  for (const x of r.results) lines.push(`- ${escape(renderResultLine(x))}`);
+  for (const x of r.results) lines.push(`- ${md.text(renderResultLine(x))}`);
   if (r.notConverged.length) {
     lines.push('', '**Not converged:**');
-    for (const n of r.notConverged) lines.push(`- \`${n.kind}/${n.name}\`: ${n.patch.map((p) => `${p.op} ${p.path || '(object)'}`).join(', ') || 'could not be re-read'}`);
+    for (const n of r.notConverged) lines.push(`- ${md.code(`${n.kind}/${n.name}`)}: ${md.text(n.patch.map(opLine).join(', ') || 'could not be re-read')}`);
   } else if (r.verified) lines.push('', 'Verified: the live account matches every applied change.');
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // Terraform-like text: `+` create, `~` update with each changed field old → new, `-` delete, then the summary.
 import type { ApplyResult, ChangeResult, Plan } from '../engine/model.js';
-import { ACTION_SYMBOL, fieldChanges, show, summaryLine } from './fields.js';
+import { ACTION_SYMBOL, fieldChanges, opLine, show, summaryLine } from './fields.js';
+import { plainModel } from '../output/untrusted.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -14,7 +15,8 @@ function painter(color: boolean) {
 
 const COLOR_OF = { '+': 'green', '~': 'yellow', '-': 'red' } as const;
 
-export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
+export function renderPlanText(untrusted: Plan, opts: TextOptions = {}): string {
+  const plan = plainModel(untrusted);
   const paint = painter(!!opts.color);
   const lines: string[] = [];
   if (plan.environment) lines.push(paint('bold', `Environment: ${plan.environment}`), '');
@@ -43,7 +45,8 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
 
 const STATUS_SYMBOL: Record<ChangeResult['status'], string> = { created: '+', adopted: '+', updated: '~', deleted: '-', failed: '✗', skipped: '·' };
 
-export function renderResultLine(r: ChangeResult): string {
+export function renderResultLine(untrusted: ChangeResult): string {
+  const r = plainModel(untrusted);
   const detail = r.status === 'failed' ? `: ${r.error?.message}` : r.status === 'skipped' ? `: ${r.reason}` : r.status === 'adopted' ? ' (already existed after an interrupted create; adopted)' : '';
   return `${STATUS_SYMBOL[r.status]} ${r.kind}/${r.name}: ${r.status}${r.id ? ` (id ${r.id})` : ''}${detail}`;
 }
@@ -53,13 +56,14 @@ export function applySummaryLine(r: ApplyResult): string {
   return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
 }
 
-export function renderApplyText(r: ApplyResult): string {
+export function renderApplyText(untrusted: ApplyResult): string {
+  const r = plainModel(untrusted);
   const lines: string[] = [];
   if (r.notConverged.length > 0) {
     lines.push('Not converged: these objects still differ from their declarations after the apply:');
     for (const n of r.notConverged) {
       if (n.patch.length === 0) lines.push(`  ! ${n.kind}/${n.name}: could not be re-read`);
-      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${op.op} ${op.path || '(object)'}`);
+      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${opLine(op)}`);
     }
   } else if (r.verified) {
     lines.push('Verified: the live account matches every applied change.');
