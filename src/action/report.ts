@@ -7,6 +7,7 @@ import { commentMarker } from './comment.js';
 import { DRIFT_MARKER } from './drift.js';
 import { digestComment } from './review.js';
 import { md, plain } from '../output/untrusted.js';
+import { redact } from '../redact.js';
 
 /** Where the run happened, for the footer of the comment. */
 export interface RunInfo {
@@ -85,7 +86,8 @@ export function failureMarkdown(title: string, message: string, details: string[
 export function failureComment(message: string, details: string[], diagnostics: Diagnostic[], info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
   const head = `${commentMarker(info.environment)}\n`;
   const tail = footer(info);
-  let body = failureMarkdown(`${planHeader(info.paths, info.environment)} failed`, message, details, diagnostics);
+  // redacted before it may be cut
+  let body = redact(failureMarkdown(`${planHeader(info.paths, info.environment)} failed`, message, details, diagnostics));
   const room = limit - head.length - tail.length - 200;
   if (body.length > room) body = body.slice(0, room) + `\n${'`'.repeat(Math.max(3, ...(body.slice(0, room).match(/`+/g) ?? []).map((r) => r.length)))}\n\n_… truncated: the comment limit was reached. Every problem is in the job log and annotations._\n`;
   return head + body + tail;

@@ -3,6 +3,7 @@
 import type { ApiClient } from '../api/types.js';
 import { ApiError, QcsError } from '../errors.js';
 import { isObj, optString, type Obj } from './coerce.js';
+import { redactAndCut } from '../redact.js';
 
 /** The API answered 404. */
 export function isNotFound(e: unknown): boolean {
@@ -37,7 +38,7 @@ export function idFromResponse(body: unknown, keys: readonly string[], what: str
       }
     }
   }
-  throw new QcsError('E_BAD_RESPONSE', `the ${what} response carries no ${keys.join('/')} (got ${JSON.stringify(body)?.slice(0, 200)})`, {
+  throw new QcsError('E_BAD_RESPONSE', `the ${what} response carries no ${keys.join('/')} (got ${redactAndCut(JSON.stringify(body) ?? String(body), 200)})`, {
     hint: 'The object may have been created all the same: run plan again before another apply (it shows the object if it exists).',
   });
 }

@@ -11,6 +11,7 @@
 // - json: JSON.stringify, nothing else.
 // `before`, `after` and `patch` (the field values of a change) are kept raw: they are structured data shown only
 // through render/fields.ts's `show()` and paths, which escape what they print.
+import { redact } from '../redact.js';
 
 // C0 (but \n and \t are handled below too), DEL, C1, U+2028/2029, bidi marks, embeddings, overrides, isolates.
 // eslint-disable-next-line no-control-regex -- matching the controls is the point
@@ -67,6 +68,8 @@ function deep(v: unknown): unknown {
 }
 
 // ---- markdown ----------------------------------------------------------------------------------------
+// Escaping changes a value's characters, so a secret in it would no longer be found by the final redaction: each
+// helper redacts the value first.
 
 // Always escaped: what opens code, emphasis, links/images, HTML, entities, table cells, strikethrough, GitHub's math,
 // issue references; `_` and `@` (mentions) where they can open or close something (not inside a word).
@@ -79,17 +82,17 @@ const HTML = /[<>&"'`|*_[\]\\]/g;
 export const md = {
   /** A value in markdown text (a paragraph, a list item, a table cell): every metacharacter backslash-escaped. */
   text(s: string): string {
-    return plain(s)
+    return plain(redact(s))
       .replace(MD_ALWAYS, '\\$&')
       .replace(MD_LEADING, (m, digits?: string) => (digits ? `${digits}\\${m.slice(digits.length)}` : `\\${m}`));
   },
   /** A value in raw HTML (e.g. inside <summary>): entities for every HTML and Markdown metacharacter. */
   html(s: string): string {
-    return plain(s).replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
+    return plain(redact(s)).replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
   },
   /** A value as a code span: a fence longer than any backtick run inside it; `|` escaped (GFM tables split on it). */
   code(s: string): string {
-    const v = plain(s).replace(/\|/g, '\\|');
+    const v = plain(redact(s)).replace(/\|/g, '\\|');
     const fence = '`'.repeat(longestRun(v, '`') + 1);
     const pad = v.startsWith('`') || v.endsWith('`') || (v.startsWith(' ') && v.endsWith(' ') && v.trim() !== '') ? ' ' : '';
     return `${fence}${pad}${v}${pad}${fence}`;

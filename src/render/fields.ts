@@ -2,6 +2,7 @@
 import type { PlannedChange } from '../engine/model.js';
 import { pointerToPath, pointerTokens, valueAt } from '../json.js';
 import { plain } from '../output/untrusted.js';
+import { redactAndCut } from '../redact.js';
 
 export interface FieldChange {
   op: '+' | '-' | '~';
@@ -57,8 +58,7 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
 
 /** A field value as shown: JSON (which escapes C0 controls), with every other unprintable character escaped too. */
 export function show(v: unknown, max = 200): string {
-  const s = v === undefined ? '(none)' : plain(JSON.stringify(v) ?? String(v));
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+  return redactAndCut(v === undefined ? '(none)' : plain(JSON.stringify(v) ?? String(v)), max);
 }
 
 /** One operation of a patch that did not converge: `replace /spec/x` (the pointer made printable). */
