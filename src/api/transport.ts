@@ -89,7 +89,7 @@ export async function send(w: Wire, x: Exchange): Promise<RawResponse> {
     }
     const failure = deadline.signal.aborted
       ? {
-          code: 'E_TIMEOUT',
+          code: 'REQUEST_TIMEOUT',
           reason: `timed out: no complete answer within the request timeout (${Math.round(w.requestTimeoutMs / 100) / 10} s, --request-timeout)${status ? ` (status ${status} came, the body did not)` : ''}`,
           maybeSent: true,
           retryable: true,

@@ -71,7 +71,7 @@ export function registerApply(program: Command, state: RunState): void {
 
 /** The modules apply needs, loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine. */
 async function applyModules() {
-  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway }, { checkDigest }] =
+  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity }, { checkDigest }] =
     await Promise.all([
       import('../declarations/validate.js'),
       import('../kinds/index.js'),
@@ -80,7 +80,7 @@ async function applyModules() {
       import('../engine/planfile.js'),
       import('../engine/digest.js'),
     ]);
-  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkDigest };
+  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity, checkDigest };
 }
 type ApplyModules = Awaited<ReturnType<typeof applyModules>>;
 
@@ -99,6 +99,7 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   const paths = declarationPaths(given, flags, saved, env);
   const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env));
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
+  if (saved) m.checkPlanIntegrity(saved, flags.plan!, declarations);
   const conn = await connect(flags, env);
   const reporter = await cliReporter(flags, 'apply');
   try {
