@@ -45,9 +45,17 @@ function isPassing(e: unknown): boolean {
   return false;
 }
 
-/** A failure that makes every further call pointless (credentials refused). */
+/** A failure that makes every further call pointless (credentials refused, after the client's one renewal). */
 function isFatal(e: unknown): boolean {
   return e instanceof AuthError;
+}
+
+/** The API refused the account a change (403): further writes of the kind would be refused alike. Says why,
+ * naming the permission when the API named one. */
+function refusal(e: unknown): string | undefined {
+  if (!(e instanceof ApiError) || e.status !== 403) return undefined;
+  const perm = /\bCS(?:\.[A-Z][A-Z0-9_]*)+\b/.exec(`${e.serverMessage ?? ''} ${e.message}`)?.[0];
+  return `the API refused a change of this kind (403${perm ? `, permission ${perm}` : ''}); not tried`;
 }
 
 /** An apply succeeded when no change failed or was skipped and the re-read matched the declarations. */
@@ -70,10 +78,12 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
 
 function summarize(results: ChangeResult[], verification: { notConverged: ApplyResult['notConverged']; complete: boolean }): ApplyResult {
   const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
+  // verified: every change was carried out and the re-read matches every one of them
+  const allDone = results.every((r) => r.status !== 'failed' && r.status !== 'skipped');
   return {
     results,
     notConverged: verification.notConverged,
-    verified: verification.complete && verification.notConverged.length === 0,
+    verified: allDone && verification.complete && verification.notConverged.length === 0,
     summary: {
       created: count(['created', 'adopted']),
       updated: count(['updated']),
@@ -94,6 +104,8 @@ class ApplyRun {
   readonly sent = new Map<PlannedChange, Record<string, unknown>>();
   readonly failedKinds = new Set<KindName>();
   private stopped: string | undefined;
+  /** Kinds whose writes the API refused (403), with why: no further change of theirs is started. */
+  private readonly refused = new Map<KindName, string>();
   private readonly parallelism: number;
   private readonly attempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -218,6 +230,8 @@ class ApplyRun {
         lastError = e;
         failedAt = ++this.clock;
         if (isFatal(e)) this.stopped = errorMessage(e);
+        const refused = refusal(e);
+        if (refused && !this.refused.has(c.kind)) this.refused.set(c.kind, refused);
         if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
         const waitMs = Math.min(8000, 500 * 2 ** (attempt - 1));
         this.options.onRetry?.(c, { attempt: attempt + 1, of: this.attempts, waitMs, error: errorMessage(e) });
@@ -266,6 +280,8 @@ class ApplyRun {
     }
     items.forEach(({ c }, i) => {
       const o = outcomes[i] ?? { ok: false, error: new Error('no outcome reported') };
+      const refused = o.ok ? undefined : refusal(o.error);
+      if (refused && !this.refused.has(c.kind)) this.refused.set(c.kind, refused);
       this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? 'updated' : 'failed', error: o.ok ? undefined : errorInfo(o.error), durationMs: Date.now() - started });
     });
   }
@@ -278,9 +294,10 @@ class ApplyRun {
       rest = changes.filter((c) => c.action !== 'update');
       await this.bulkUpdate(kind, updates);
     }
-    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== undefined);
+    const stop = () => this.stopped !== undefined || this.refused.has(kind.kind);
+    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), stop);
     rest.forEach((c, i) => {
-      if (!outcomes[i]!.started) this.skip(c, `not started: ${this.stopped}`);
+      if (!outcomes[i]!.started) this.skip(c, this.stopped ? `not started: ${this.stopped}` : this.refused.get(kind.kind)!);
     });
   }
 
@@ -295,8 +312,9 @@ class ApplyRun {
         continue;
       }
       const blocker = blockedBy(kindName);
-      if (this.stopped || blocker) {
-        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
+      const refused = this.refused.get(kindName);
+      if (this.stopped || blocker || refused) {
+        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : refused ?? `a change to ${blocker}, which ${kindName} depends on, failed`);
         continue;
       }
       const before = this.results.length;

@@ -2,7 +2,7 @@
 // kept under GitHub's 65,536-character comment limit with a note when truncated.
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
 import { ACTION_SYMBOL, fieldChanges, opLine, show, summaryLine } from './fields.js';
-import { applySummaryLine, renderResultLine } from './text.js';
+import { applySummaryLine, notVerifiedLine, renderResultLine } from './text.js';
 import { renderFindingsMarkdown } from './governance.js';
 import { md, plainModel } from '../output/untrusted.js';
 
@@ -51,5 +51,6 @@ export function renderApplyMarkdown(untrusted: ApplyResult): string {
     lines.push('', '**Not converged:**');
     for (const n of r.notConverged) lines.push(`- ${md.code(`${n.kind}/${n.name}`)}: ${md.text(n.patch.map(opLine).join(', ') || 'could not be re-read')}`);
   } else if (r.verified) lines.push('', 'Verified: the live account matches every applied change.');
+  else lines.push('', md.text(notVerifiedLine(r)));
   return lines.join('\n') + '\n';
 }

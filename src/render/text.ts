@@ -51,6 +51,15 @@ export function renderResultLine(untrusted: ChangeResult): string {
   return `${STATUS_SYMBOL[r.status]} ${r.kind}/${r.name}: ${r.status}${r.id ? ` (id ${r.id})` : ''}${detail}`;
 }
 
+/** What was and was not verified when the apply is not (failures or skips beside it, or no re-read). */
+export function notVerifiedLine(r: ApplyResult): string {
+  const s = r.summary;
+  const done = s.created + s.updated + s.deleted;
+  const open = [s.failed ? `${s.failed} failed` : '', s.skipped ? `${s.skipped} skipped` : ''].filter(Boolean).join(' and ');
+  if (!open) return 'Not verified: the live account could not be re-read to check the applied changes.';
+  return `Not verified: ${open}, so the account does not match the plan; ${done === 0 ? 'no change was carried out' : `the ${done} change${done === 1 ? '' : 's'} carried out ${done === 1 ? 'was' : 'were'} re-read and match${done === 1 ? 'es' : ''} ${done === 1 ? 'its declaration' : 'their declarations'}`}.`;
+}
+
 export function applySummaryLine(r: ApplyResult): string {
   const s = r.summary;
   return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
@@ -67,6 +76,8 @@ export function renderApplyText(untrusted: ApplyResult): string {
     }
   } else if (r.verified) {
     lines.push('Verified: the live account matches every applied change.');
+  } else {
+    lines.push(notVerifiedLine(r));
   }
   lines.push(applySummaryLine(r));
   return lines.join('\n') + '\n';
