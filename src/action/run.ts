@@ -233,14 +233,37 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
       core.setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
       return;
     }
-    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set.
-    const outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism }, actionReporter());
+    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set. A cancelled
+    // job (SIGINT, then SIGTERM from the runner) starts no new change and still writes the summary; a second signal
+    // ends the step at once.
+    const interrupt = new AbortController();
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (interrupt.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+      interrupt.abort(sig);
+      core.warning(`${sig}: the job is being cancelled; no new change is started, those in flight finish, then the summary is written.`);
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    let outcome: Awaited<ReturnType<typeof applyWorkflow>>;
+    try {
+      outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism, signal: interrupt.signal }, actionReporter());
+    } finally {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
     if (outcome.status !== 'applied') {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
       return;
     }
     const { result } = outcome;
-    await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths));
+    if (result.interrupted) result.interrupted.next = `qcs-gitops plan ${inputs.paths.join(' ')}${inputs.environment ? ` --env ${inputs.environment}` : ''}`;
+    await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths) + (result.interrupted ? `\nTo see what remains: ${md.code(result.interrupted.next!)}\n` : ''));
+    if (result.interrupted) {
+      core.setFailed(redact(`Apply interrupted by ${result.interrupted.signal}: ${applySummaryLine(result)} See what remains: ${result.interrupted.next}`));
+      return;
+    }
     const s = result.summary;
     if (!outcome.ok) {
       const why = [

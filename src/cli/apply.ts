@@ -8,8 +8,8 @@ import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import type { Plan } from '../engine/model.js';
-import type { Reporter } from '../output/events.js';
+import type { ChangeResult, Plan, PlannedChange } from '../engine/model.js';
+import { processSink, type Reporter, type RunEvent } from '../output/events.js';
 import type { Environment, Project } from '../project/load.js';
 import type { Declaration } from '../types.js';
 
@@ -101,21 +101,116 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
   if (saved) m.checkPlanIntegrity(saved, flags.plan!, declarations);
   const conn = await connect(flags, env);
-  const reporter = await cliReporter(flags, 'apply');
+  const interrupts = new Interrupts(await cliReporter(flags, 'apply'), `qcs-gitops plan ${paths.join(' ')}${env ? ` --env ${env.name}` : ''}`);
+  const reporter = interrupts.reporter;
   try {
     // before anything is shown or asked: a plan that is not the reviewed one is refused outright
     const check = (plan: Plan) => expectDigest !== undefined && m.checkDigest(expectDigest, plan);
     const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check });
     // --retries also bounds the tries of a change (a create whose answer was a 503 is looked for, then sent again)
     const attempts = flags.retries === undefined ? undefined : parsePositiveInt(flags.retries, '--retries', 5) || 1;
-    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
+    interrupts.listen(plan);
+    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, signal: interrupts.signal, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
+    if (outcome.status === 'applied' && outcome.result.interrupted) return exitCodeOf(outcome.result.interrupted.signal);
     if (outcome.status === 'applied' && conn.simulated && !flags.state) { // a warning: the json reporter leaves it out
       reporter.emit({ type: 'warning', message: 'Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.' });
     }
     return outcome.ok ? 0 : 1;
   } finally {
+    interrupts.stop();
     reporter.close();
     await conn.close();
+  }
+}
+
+/** 128 + the signal's number, as shells report a process a signal ended: 130 for SIGINT, 143 for SIGTERM. */
+function exitCodeOf(signal: string): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+/** SIGINT/SIGTERM during an apply (issue 26). The first: no new change starts, those in flight finish or time out
+ * (each call is bounded by --request-timeout), then the result is reported as always, every change as done, failed
+ * or not started, ending with the command that shows what remains. A second: the run ends at once, after reporting
+ * what is known (the changes in flight named, outcome unknown). The reporter given is wrapped to know which changes
+ * are in flight. */
+class Interrupts {
+  readonly reporter: Reporter;
+  private readonly controller = new AbortController();
+  private readonly inFlight = new Map<string, PlannedChange>();
+  private readonly results: ChangeResult[] = [];
+  private plan: Plan | undefined;
+  private reported = false;
+  private readonly handlers: Array<[NodeJS.Signals, () => void]> = [];
+
+  constructor(
+    private readonly inner: Reporter,
+    private readonly next: string,
+  ) {
+    const key = (c: { kind: string; name: string; action: string }) => `${c.kind}\u0000${c.name}\u0000${c.action}`;
+    this.reporter = {
+      emit: (e: RunEvent) => {
+        if (e.type === 'change-started') this.inFlight.set(key(e.change), e.change);
+        if (e.type === 'change') {
+          this.inFlight.delete(key(e.result));
+          this.results.push(e.result);
+        }
+        if (e.type === 'applied') {
+          if (this.reported) return;
+          this.reported = true;
+          if (e.result.interrupted) e = { type: 'applied', result: { ...e.result, interrupted: { ...e.result.interrupted, next: this.next } } };
+        }
+        inner.emit(e);
+      },
+      close: () => inner.close(),
+    };
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  listen(plan: Plan): void {
+    this.plan = plan;
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = () => this.on(sig);
+      this.handlers.push([sig, h]);
+      process.on(sig, h);
+    }
+  }
+
+  stop(): void {
+    for (const [sig, h] of this.handlers.splice(0)) process.off(sig, h);
+  }
+
+  private on(sig: NodeJS.Signals): void {
+    if (!this.controller.signal.aborted) {
+      this.controller.abort(sig);
+      processSink.err(`\n${sig}: no new change is started; waiting for the ${this.inFlight.size} in flight to finish (${sig} again stops at once).\n`);
+      return;
+    }
+    // the second signal: what is known, now
+    if (!this.reported && this.plan) {
+      const seen = new Set(this.results.map((r) => `${r.kind}\u0000${r.name}\u0000${r.action}`));
+      const flying = [...this.inFlight.values()];
+      for (const c of flying) seen.add(`${c.kind}\u0000${c.name}\u0000${c.action}`);
+      const notStarted: ChangeResult[] = this.plan.changes
+        .filter((c) => !seen.has(`${c.kind}\u0000${c.name}\u0000${c.action}`))
+        .map((c) => ({ kind: c.kind, name: c.name, action: c.action, status: 'skipped', ...(c.id ? { id: c.id } : {}), reason: `not started: interrupted by ${String(this.controller.signal.reason)}` }));
+      const results = [...this.results, ...notStarted];
+      const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
+      this.reporter.emit({
+        type: 'applied',
+        result: {
+          results,
+          notConverged: [],
+          verified: false,
+          summary: { created: count(['created', 'adopted']), updated: count(['updated']), deleted: count(['deleted']), failed: count(['failed']), skipped: count(['skipped']) },
+          interrupted: { signal: String(this.controller.signal.reason), inFlight: flying.map((c) => ({ kind: c.kind, name: c.name, action: c.action })) },
+        },
+      });
+    }
+    this.inner.close();
+    process.exit(exitCodeOf(String(this.controller.signal.reason)));
   }
 }
 

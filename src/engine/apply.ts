@@ -30,6 +30,9 @@ export interface ApplyOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Skip the final verification (never used by the CLI). */
   skipVerify?: boolean;
+  /** Aborted on an interrupt: no new change (or try) starts; those in flight finish; no verification. Its reason
+   * names the signal. */
+  signal?: AbortSignal;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -70,6 +73,10 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   await run.phase(plan, order, (c) => c.action !== 'delete', (k) => run.byKind.get(k)?.dependsOn.find((d) => run.failedKinds.has(d)));
   // Deletes: reverse order; a kind is not emptied while a kind depending on it failed to let go.
   await run.phase(plan, [...order].reverse(), (c) => c.action === 'delete', (k) => [...dependentsOf(kinds, k)].find((d) => run.failedKinds.has(d)));
+  if (options.signal?.aborted) {
+    // interrupted: report at once what was done; nothing is verified
+    return { ...summarize(run.results, { notConverged: [], complete: false }), interrupted: { signal: String(options.signal.reason ?? 'interrupt'), inFlight: [] } };
+  }
   const verification = options.skipVerify
     ? { notConverged: [], complete: true }
     : await verify(api, run.byKind, plan, run.results, run.createdIds, run.sent, options.live);
@@ -124,6 +131,9 @@ class ApplyRun {
     this.parallelism = Math.max(1, options.parallelism ?? 4);
     this.attempts = Math.max(1, options.attempts ?? 5);
     this.sleep = options.sleep ?? defaultSleep;
+    const stop = () => (this.stopped ??= `interrupted by ${String(options.signal?.reason ?? 'a signal')}`);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
   }
 
   private record(r: ChangeResult): ChangeResult {

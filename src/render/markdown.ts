@@ -2,7 +2,7 @@
 // kept under GitHub's 65,536-character comment limit with a note when truncated.
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
 import { ACTION_SYMBOL, fieldChanges, opLine, show, summaryLine } from './fields.js';
-import { applySummaryLine, notVerifiedLine, renderResultLine } from './text.js';
+import { applySummaryLine, interruptedLines, notVerifiedLine, renderResultLine } from './text.js';
 import { renderFindingsMarkdown } from './governance.js';
 import { md, plainModel } from '../output/untrusted.js';
 
@@ -46,11 +46,13 @@ export function renderPlanMarkdown(untrusted: Plan, opts: { header?: string; lim
 export function renderApplyMarkdown(untrusted: ApplyResult): string {
   const r = plainModel(untrusted);
   const lines = ['### qcs-gitops apply', '', `**${applySummaryLine(r)}**`, ''];
+  for (const l of interruptedLines(r)) lines.push(`- ${md.text(l)}`);
   for (const x of r.results) lines.push(`- ${md.text(renderResultLine(x))}`);
   if (r.notConverged.length) {
     lines.push('', '**Not converged:**');
     for (const n of r.notConverged) lines.push(`- ${md.code(`${n.kind}/${n.name}`)}: ${md.text(n.patch.map(opLine).join(', ') || 'could not be re-read')}`);
   } else if (r.verified) lines.push('', 'Verified: the live account matches every applied change.');
   else lines.push('', md.text(notVerifiedLine(r)));
+  if (r.interrupted?.next) lines.push('', `To see what remains: ${md.code(r.interrupted.next)}`);
   return lines.join('\n') + '\n';
 }

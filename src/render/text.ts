@@ -55,6 +55,10 @@ export function renderResultLine(untrusted: ChangeResult): string {
 export function notVerifiedLine(r: ApplyResult): string {
   const s = r.summary;
   const done = s.created + s.updated + s.deleted;
+  if (r.interrupted) {
+    const flying = r.interrupted.inFlight.length;
+    return `Not verified: the apply was interrupted by ${r.interrupted.signal}: ${done} carried out, ${s.failed} failed, ${s.skipped} not started${flying ? `, ${flying} in flight (outcome unknown)` : ''}; nothing was re-read.`;
+  }
   const open = [s.failed ? `${s.failed} failed` : '', s.skipped ? `${s.skipped} skipped` : ''].filter(Boolean).join(' and ');
   if (!open) return 'Not verified: the live account could not be re-read to check the applied changes.';
   return `Not verified: ${open}, so the account does not match the plan; ${done === 0 ? 'no change was carried out' : `the ${done} change${done === 1 ? '' : 's'} carried out ${done === 1 ? 'was' : 'were'} re-read and match${done === 1 ? 'es' : ''} ${done === 1 ? 'its declaration' : 'their declarations'}`}.`;
@@ -65,9 +69,18 @@ export function applySummaryLine(r: ApplyResult): string {
   return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
 }
 
+/** The lines of an interrupted apply: the changes whose outcome is unknown, by name. */
+export function interruptedLines(r: ApplyResult): string[] {
+  if (!r.interrupted) return [];
+  return [
+    `Interrupted by ${r.interrupted.signal}: no new change was started after it.`,
+    ...r.interrupted.inFlight.map((c) => `? ${c.kind}/${c.name}: ${c.action} in flight when the run ended; outcome unknown`),
+  ];
+}
+
 export function renderApplyText(untrusted: ApplyResult): string {
   const r = plainModel(untrusted);
-  const lines: string[] = [];
+  const lines: string[] = [...interruptedLines(r)];
   if (r.notConverged.length > 0) {
     lines.push('Not converged: these objects still differ from their declarations after the apply:');
     for (const n of r.notConverged) {
@@ -80,5 +93,6 @@ export function renderApplyText(untrusted: ApplyResult): string {
     lines.push(notVerifiedLine(r));
   }
   lines.push(applySummaryLine(r));
+  if (r.interrupted?.next) lines.push(`To see what remains: ${r.interrupted.next}`);
   return lines.join('\n') + '\n';
 }
