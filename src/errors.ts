@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   E_MASS_DELETE: 'the plan deletes more objects than --max-deletes allows',
   E_PLAN_FILE: 'the saved plan file cannot be read or is not a qcs-gitops plan',
   E_STALE_PLAN: 'the saved plan no longer matches the declarations, the gateway or the live objects',
+  E_EXPORT_UNSAFE: 'export --force would write through a symbolic link or over a file no export wrote; nothing was deleted or written',
+  E_EXPORT_FILE: 'export could not read, create, delete or write a file in the --out folder',
   E_PLAN_TAMPERED: 'the saved plan was edited: its digest is not that of its changes, it deletes without prune, or it sends another spec than the declarations',
   E_PLAN_ENVIRONMENT: 'the saved plan was made for another environment (or with/without one)',
   E_DIGEST_MISMATCH: 'the plan is not the reviewed one (--expect-digest, or the Action\'s reviewed plan)',

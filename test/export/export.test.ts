@@ -1,7 +1,7 @@
 import { managedView } from '../../src/engine/desired.js';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { exportFiles, SCHEMA_BASE_URL, slugify, uniqueSlugs } from '../../src/export/export.js';
+import { EXPORT_MARKER, exportFiles, SCHEMA_BASE_URL, slugify, uniqueSlugs } from '../../src/export/export.js';
 import { KINDS, kindByName } from '../../src/kinds/index.js';
 import { validateText } from '../../src/declarations/validate.js';
 import { sample } from '../kinds/helpers.js';
@@ -54,7 +54,8 @@ describe('exportFiles', () => {
     const { files } = exportFiles(KINDS, live);
     for (const [path, text] of files) {
       const kind = KINDS.find((k) => path.startsWith(`${k.folder}/`) || (path === 'secret-rules.yaml' && k.kind === 'SecretRule'))!;
-      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}`);
+      expect(text.split('\n')[0]).toBe(EXPORT_MARKER);
+      expect(text.split('\n')[1]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}`);
       const { declarations, diagnostics } = validateText(path, text);
       expect(diagnostics).toEqual([]);
       for (const d of declarations) {
