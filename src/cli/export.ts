@@ -61,14 +61,14 @@ async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   }
 }
 
-/** True when the file starts with the export marker (read its first line only). */
+/** True when one of the file's first two lines is the export marker (only its head is read). */
 async function writtenByExport(path: string, marker: string): Promise<boolean> {
   let h: FileHandle | undefined;
   try {
     h = await open(path, 'r');
-    const buf = Buffer.alloc(Buffer.byteLength(marker) + 1);
+    const buf = Buffer.alloc(4096);
     const { bytesRead } = await h.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead).toString('utf8').startsWith(marker);
+    return buf.subarray(0, bytesRead).toString('utf8').split(/\r?\n/).slice(0, 2).includes(marker);
   } catch (e) {
     throw fsError('read', path, e);
   } finally {
@@ -78,8 +78,8 @@ async function writtenByExport(path: string, marker: string): Promise<boolean> {
 
 /** Refuses a non-empty folder without --force. With --force (issue 26): everything is checked before anything is
  * deleted — a kind folder or file that is a symbolic link, or a file export would overwrite that no export wrote
- * (no marker on its first line), is refused with its path — then the files a previous export of these kinds wrote
- * (marker first) are removed, so objects deleted since do not linger. Other files are left alone. */
+ * (no marker at its head), is refused with its path — then the files a previous export of these kinds wrote
+ * (the marker at their head) are removed, so objects deleted since do not linger. Other files are left alone. */
 async function prepareOut(out: string, kinds: readonly Kind[], force: boolean, result: ExportResult, marker: string): Promise<number> {
   const dir = await isDirectory(out);
   if (dir === false) throw new UsageError(`--out '${out}' is a file, not a folder`);
@@ -124,7 +124,7 @@ async function prepareOut(out: string, kinds: readonly Kind[], force: boolean, r
   for (const rel of result.files.keys()) {
     const path = join(out, ...rel.split('/'));
     const st = await lstatOrUndefined(path);
-    if (st && !removing.has(path) && !unsafe.some((u) => u.startsWith(`${path} `))) unsafe.push(`${path} exists and was not written by export (its first line is not the export marker)`);
+    if (st && !removing.has(path) && !unsafe.some((u) => u.startsWith(`${path} `))) unsafe.push(`${path} exists and was not written by export (no export marker at its head)`);
   }
   if (unsafe.length > 0) {
     throw new QcsError('E_EXPORT_UNSAFE', `export --force refuses to write into ${out}: ${unsafe.length} path${unsafe.length === 1 ? '' : 's'} it cannot prove it owns. Nothing was deleted or written.`, {

@@ -55,11 +55,12 @@ export function uniqueSlugs(names: readonly string[]): string[] {
   });
 }
 
-/** The first line of every file export writes: `export --force` deletes or replaces only files that start with it. */
+/** The line every file export writes carries at its head (after the schema line, which editors want first):
+ * `export --force` deletes or replaces only files whose first two lines hold it. */
 export const EXPORT_MARKER = '# qcs-gitops export: written by `qcs-gitops export`; the next export --force replaces it (delete this line to keep the file as your own)';
 
 function schemaLine(kind: Kind): string {
-  return `${EXPORT_MARKER}\n# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}\n`;
+  return `# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}\n${EXPORT_MARKER}\n`;
 }
 
 /** One declaration document as YAML (no header), fields in a stable order. */

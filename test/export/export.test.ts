@@ -54,8 +54,8 @@ describe('exportFiles', () => {
     const { files } = exportFiles(KINDS, live);
     for (const [path, text] of files) {
       const kind = KINDS.find((k) => path.startsWith(`${k.folder}/`) || (path === 'secret-rules.yaml' && k.kind === 'SecretRule'))!;
-      expect(text.split('\n')[0]).toBe(EXPORT_MARKER);
-      expect(text.split('\n')[1]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}`);
+      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE_URL}${kind.schemaFile}`);
+      expect(text.split('\n')[1]).toBe(EXPORT_MARKER);
       const { declarations, diagnostics } = validateText(path, text);
       expect(diagnostics).toEqual([]);
       for (const d of declarations) {

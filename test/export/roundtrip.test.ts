@@ -96,7 +96,7 @@ describe('qcs-gitops export', () => {
 
   it('refuses a non-empty folder without --force; --force replaces the exported kinds\' files only', async () => {
     mkdirSync(join(out, 'exceptions'), { recursive: true });
-    // written by an earlier export (the marker first): removed; a file without it would be kept (force-safety.test.ts)
+    // written by an earlier export (the marker at its head): removed; a file without it would be kept (force-safety.test.ts)
     writeFileSync(join(out, 'exceptions', 'deleted-since.yaml'), `${EXPORT_MARKER}\nstale`);
     writeFileSync(join(out, 'README.md'), 'mine');
     mkdirSync(join(out, 'runtime-policies'));
