@@ -109,8 +109,14 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
     const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check });
     // --retries also bounds the tries of a change (a create whose answer was a 503 is looked for, then sent again)
     const attempts = flags.retries === undefined ? undefined : parsePositiveInt(flags.retries, '--retries', 5) || 1;
-    interrupts.listen(plan);
-    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, signal: interrupts.signal, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
+    // signals are ours once changes may start (at the prompt, Ctrl-C still ends the command as it always did)
+    const confirmed = async (): Promise<boolean> => {
+      const ok = await confirm();
+      if (ok) interrupts.listen(plan);
+      return ok;
+    };
+    if (flags.autoApprove) interrupts.listen(plan);
+    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, signal: interrupts.signal, ...(flags.autoApprove ? {} : { confirm: confirmed }) }, reporter);
     if (outcome.status === 'applied' && outcome.result.interrupted) return exitCodeOf(outcome.result.interrupted.signal);
     if (outcome.status === 'applied' && conn.simulated && !flags.state) { // a warning: the json reporter leaves it out
       reporter.emit({ type: 'warning', message: 'Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.' });
