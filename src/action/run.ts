@@ -12,6 +12,8 @@ import { hasErrors, loadAndValidate } from '../declarations/validate.js';
 import type { Plan } from '../engine/model.js';
 import { hasChanges, type LiveState } from '../engine/plan.js';
 import { applyWorkflow, planWorkflow } from '../engine/workflow.js';
+import { ApplyTracker, knownResult } from '../engine/apply.js';
+import type { RunEvent } from '../output/events.js';
 import { actionReporter } from './reporter.js';
 import { PlanError, QcsError, ValidationError, errorMessage, type Diagnostic } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
@@ -237,8 +239,17 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
     // job (SIGINT, then SIGTERM from the runner) starts no new change and still writes the summary; a second signal
     // ends the step at once.
     const interrupt = new AbortController();
+    const tracker = new ApplyTracker();
+    const next = `qcs-gitops plan ${inputs.paths.join(' ')}${inputs.environment ? ` --env ${inputs.environment}` : ''}`;
     const onSignal = (sig: NodeJS.Signals) => {
-      if (interrupt.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+      if (interrupt.signal.aborted) {
+        // the runner's second signal (SIGTERM after SIGINT): the summary of what is known, then out at once
+        const known = knownResult(plan, tracker.results, tracker.inFlight, String(interrupt.signal.reason));
+        known.interrupted!.next = next;
+        core.setFailed(redact(`Apply interrupted by ${String(interrupt.signal.reason)}, then ${sig}: ${applySummaryLine(known)} ${known.interrupted!.inFlight.length} in flight (outcome unknown). See what remains: ${next}`));
+        void writeSummary(renderApplyMarkdown(known) + `\nTo see what remains: ${md.code(next)}\n`).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+        return;
+      }
       interrupt.abort(sig);
       core.warning(`${sig}: the job is being cancelled; no new change is started, those in flight finish, then the summary is written.`);
     };
@@ -248,7 +259,16 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
     process.on('SIGTERM', onTerm);
     let outcome: Awaited<ReturnType<typeof applyWorkflow>>;
     try {
-      outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism, signal: interrupt.signal }, actionReporter());
+      const reporter = actionReporter();
+      const tracking = {
+        emit: (e: RunEvent) => {
+          if (e.type === 'change-started') tracker.started(e.change);
+          if (e.type === 'change') tracker.finished(e.result);
+          reporter.emit(e);
+        },
+        close: () => reporter.close(),
+      };
+      outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism, signal: interrupt.signal }, tracking);
     } finally {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
@@ -258,7 +278,7 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
       return;
     }
     const { result } = outcome;
-    if (result.interrupted) result.interrupted.next = `qcs-gitops plan ${inputs.paths.join(' ')}${inputs.environment ? ` --env ${inputs.environment}` : ''}`;
+    if (result.interrupted) result.interrupted.next = next;
     await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths) + (result.interrupted ? `\nTo see what remains: ${md.code(result.interrupted.next!)}\n` : ''));
     if (result.interrupted) {
       core.setFailed(redact(`Apply interrupted by ${result.interrupted.signal}: ${applySummaryLine(result)} See what remains: ${result.interrupted.next}`));

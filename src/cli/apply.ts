@@ -8,7 +8,8 @@ import type { LiveState } from '../engine/plan.js';
 import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import type { ChangeResult, Plan, PlannedChange } from '../engine/model.js';
+import type { Plan } from '../engine/model.js';
+import type { ApplyTracker, knownResult } from '../engine/apply.js';
 import { processSink, type Reporter, type RunEvent } from '../output/events.js';
 import type { Environment, Project } from '../project/load.js';
 import type { Declaration } from '../types.js';
@@ -71,7 +72,7 @@ export function registerApply(program: Command, state: RunState): void {
 
 /** The modules apply needs, loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine. */
 async function applyModules() {
-  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity }, { checkDigest }] =
+  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity }, { checkDigest }, { ApplyTracker, knownResult }] =
     await Promise.all([
       import('../declarations/validate.js'),
       import('../kinds/index.js'),
@@ -79,8 +80,9 @@ async function applyModules() {
       import('../engine/workflow.js'),
       import('../engine/planfile.js'),
       import('../engine/digest.js'),
+      import('../engine/apply.js'),
     ]);
-  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity, checkDigest };
+  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity, checkDigest, ApplyTracker, knownResult };
 }
 type ApplyModules = Awaited<ReturnType<typeof applyModules>>;
 
@@ -101,7 +103,7 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
   if (saved) m.checkPlanIntegrity(saved, flags.plan!, declarations);
   const conn = await connect(flags, env);
-  const interrupts = new Interrupts(await cliReporter(flags, 'apply'), `qcs-gitops plan ${paths.join(' ')}${env ? ` --env ${env.name}` : ''}`);
+  const interrupts = new Interrupts(m, await cliReporter(flags, 'apply'), `qcs-gitops plan ${paths.join(' ')}${env ? ` --env ${env.name}` : ''}`);
   const reporter = interrupts.reporter;
   try {
     // before anything is shown or asked: a plan that is not the reviewed one is refused outright
@@ -142,24 +144,21 @@ function exitCodeOf(signal: string): number {
 class Interrupts {
   readonly reporter: Reporter;
   private readonly controller = new AbortController();
-  private readonly inFlight = new Map<string, PlannedChange>();
-  private readonly results: ChangeResult[] = [];
+  private readonly tracker: ApplyTracker;
   private plan: Plan | undefined;
   private reported = false;
   private readonly handlers: Array<[NodeJS.Signals, () => void]> = [];
 
   constructor(
+    private readonly m: { ApplyTracker: typeof ApplyTracker; knownResult: typeof knownResult },
     private readonly inner: Reporter,
     private readonly next: string,
   ) {
-    const key = (c: { kind: string; name: string; action: string }) => `${c.kind}\u0000${c.name}\u0000${c.action}`;
+    this.tracker = new m.ApplyTracker();
     this.reporter = {
       emit: (e: RunEvent) => {
-        if (e.type === 'change-started') this.inFlight.set(key(e.change), e.change);
-        if (e.type === 'change') {
-          this.inFlight.delete(key(e.result));
-          this.results.push(e.result);
-        }
+        if (e.type === 'change-started') this.tracker.started(e.change);
+        if (e.type === 'change') this.tracker.finished(e.result);
         if (e.type === 'applied') {
           if (this.reported) return;
           this.reported = true;
@@ -191,30 +190,11 @@ class Interrupts {
   private on(sig: NodeJS.Signals): void {
     if (!this.controller.signal.aborted) {
       this.controller.abort(sig);
-      processSink.err(`\n${sig}: no new change is started; waiting for the ${this.inFlight.size} in flight to finish (${sig} again stops at once).\n`);
+      processSink.err(`\n${sig}: no new change is started; waiting for the ${this.tracker.inFlight.length} in flight to finish (${sig} again stops at once).\n`);
       return;
     }
     // the second signal: what is known, now
-    if (!this.reported && this.plan) {
-      const seen = new Set(this.results.map((r) => `${r.kind}\u0000${r.name}\u0000${r.action}`));
-      const flying = [...this.inFlight.values()];
-      for (const c of flying) seen.add(`${c.kind}\u0000${c.name}\u0000${c.action}`);
-      const notStarted: ChangeResult[] = this.plan.changes
-        .filter((c) => !seen.has(`${c.kind}\u0000${c.name}\u0000${c.action}`))
-        .map((c) => ({ kind: c.kind, name: c.name, action: c.action, status: 'skipped', ...(c.id ? { id: c.id } : {}), reason: `not started: interrupted by ${String(this.controller.signal.reason)}` }));
-      const results = [...this.results, ...notStarted];
-      const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
-      this.reporter.emit({
-        type: 'applied',
-        result: {
-          results,
-          notConverged: [],
-          verified: false,
-          summary: { created: count(['created', 'adopted']), updated: count(['updated']), deleted: count(['deleted']), failed: count(['failed']), skipped: count(['skipped']) },
-          interrupted: { signal: String(this.controller.signal.reason), inFlight: flying.map((c) => ({ kind: c.kind, name: c.name, action: c.action })) },
-        },
-      });
-    }
+    if (!this.reported && this.plan) this.reporter.emit({ type: 'applied', result: this.m.knownResult(this.plan, this.tracker.results, this.tracker.inFlight, String(this.controller.signal.reason)) });
     this.inner.close();
     process.exit(exitCodeOf(String(this.controller.signal.reason)));
   }

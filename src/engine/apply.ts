@@ -83,6 +83,39 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   return summarize(run.results, verification);
 }
 
+/** What is known of an apply ended at once (a second signal): the results so far, the changes in flight (outcome
+ * unknown) and the rest as not started. Pure. */
+export function knownResult(plan: Plan, results: readonly ChangeResult[], inFlight: readonly PlannedChange[], signal: string): ApplyResult {
+  const key = (c: { kind: string; name: string; action: string }) => `${c.kind}\u0000${c.name}\u0000${c.action}`;
+  const seen = new Set([...results, ...inFlight].map(key));
+  const notStarted: ChangeResult[] = plan.changes
+    .filter((c) => !seen.has(key(c)))
+    .map((c) => ({ kind: c.kind, name: c.name, action: c.action, status: 'skipped', ...(c.id ? { id: c.id } : {}), reason: `not started: interrupted by ${signal}` }));
+  return {
+    ...summarize([...results, ...notStarted], { notConverged: [], complete: false }),
+    interrupted: { signal, inFlight: inFlight.map((c) => ({ kind: c.kind, name: c.name, action: c.action })) },
+  };
+}
+
+/** Follows an apply's events to know, at any moment, the results so far and the changes in flight. */
+export class ApplyTracker {
+  readonly results: ChangeResult[] = [];
+  private readonly flying = new Map<string, PlannedChange>();
+
+  started(c: PlannedChange): void {
+    this.flying.set(`${c.kind}\u0000${c.name}\u0000${c.action}`, c);
+  }
+
+  finished(r: ChangeResult): void {
+    this.flying.delete(`${r.kind}\u0000${r.name}\u0000${r.action}`);
+    this.results.push(r);
+  }
+
+  get inFlight(): PlannedChange[] {
+    return [...this.flying.values()];
+  }
+}
+
 function summarize(results: ChangeResult[], verification: { notConverged: ApplyResult['notConverged']; complete: boolean }): ApplyResult {
   const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
   // verified: every change was carried out and the re-read matches every one of them

@@ -66,4 +66,37 @@ describe('a cancelled apply job (issue 26)', () => {
     expect(r.summary).toContain('not started: interrupted by SIGINT');
     expect(r.summary.trimEnd()).toMatch(/To see what remains: `qcs-gitops plan [^`]+`$/);
   });
+
+  it('a second signal (the runner SIGTERM) writes the summary of what is known, changes in flight named, and ends at once', { timeout: 90_000 }, async () => {
+    sim.reset();
+    sim.clearRequests();
+    let signalled = 0;
+    const r = await runAction({
+      repository: REPO,
+      githubApiUrl: gh.url,
+      event: 'push',
+      ref: 'refs/heads/main',
+      payload: { ref: 'refs/heads/main', repository: { full_name: REPO, default_branch: 'main' } },
+      inputs: {
+        command: 'apply', path: dir, 'gateway-url': sim.url, platform: '', username: 'ci-bot', password: PASSWORD, token: '', prune: 'false', 'max-deletes': '10',
+        parallelism: '4', comment: 'false', 'github-token': GITHUB_TOKEN, 'detailed-exitcode': 'false', 'auto-approve': 'true', 'drift-issue': 'false', environment: '', config: '', strict: 'false',
+      },
+      onStart: (child) => {
+        const poll = setInterval(() => {
+          if (sim.requests().filter((q) => q.method === 'POST' && q.path !== '/auth').length >= 6) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+            signalled = Date.now();
+            setTimeout(() => child.kill('SIGTERM'), 30);
+          }
+        }, 50);
+        child.on('exit', () => clearInterval(poll));
+      },
+    });
+    expect(signalled).toBeGreaterThan(0);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/^::error::Apply interrupted by SIGINT, then SIGTERM: Apply: \d+ created/m);
+    expect(r.summary).toMatch(/\? Exception\/cancel-\d+: create in flight when the run ended; outcome unknown/);
+    expect(r.summary.trimEnd()).toMatch(/To see what remains: `qcs-gitops plan [^`]+`$/);
+  });
 });
