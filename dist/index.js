@@ -35,9 +35,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// ../../main/node_modules/tunnel/lib/tunnel.js
+// node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
-  "../../main/node_modules/tunnel/lib/tunnel.js"(exports) {
+  "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
@@ -265,16 +265,16 @@ var require_tunnel = __commonJS({
   }
 });
 
-// ../../main/node_modules/tunnel/index.js
+// node_modules/tunnel/index.js
 var require_tunnel2 = __commonJS({
-  "../../main/node_modules/tunnel/index.js"(exports, module) {
+  "node_modules/tunnel/index.js"(exports, module) {
     module.exports = require_tunnel();
   }
 });
 
-// ../../main/node_modules/undici/lib/core/symbols.js
+// node_modules/undici/lib/core/symbols.js
 var require_symbols = __commonJS({
-  "../../main/node_modules/undici/lib/core/symbols.js"(exports, module) {
+  "node_modules/undici/lib/core/symbols.js"(exports, module) {
     "use strict";
     module.exports = {
       kClose: /* @__PURE__ */ Symbol("close"),
@@ -353,9 +353,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/util/timers.js
+// node_modules/undici/lib/util/timers.js
 var require_timers = __commonJS({
-  "../../main/node_modules/undici/lib/util/timers.js"(exports, module) {
+  "node_modules/undici/lib/util/timers.js"(exports, module) {
     "use strict";
     var fastNow = 0;
     var RESOLUTION_MS = 1e3;
@@ -582,9 +582,9 @@ var require_timers = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/errors.js
+// node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
-  "../../main/node_modules/undici/lib/core/errors.js"(exports, module) {
+  "node_modules/undici/lib/core/errors.js"(exports, module) {
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
@@ -891,13 +891,13 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, body: body5 }) {
+      constructor(message, code2, { headers, body: body2 }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code2;
-        this.body = body5;
+        this.body = body2;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -991,9 +991,9 @@ var require_errors = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/constants.js
+// node_modules/undici/lib/core/constants.js
 var require_constants = __commonJS({
-  "../../main/node_modules/undici/lib/core/constants.js"(exports, module) {
+  "node_modules/undici/lib/core/constants.js"(exports, module) {
     "use strict";
     var wellknownHeaderNames = (
       /** @type {const} */
@@ -1119,9 +1119,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/tree.js
+// node_modules/undici/lib/core/tree.js
 var require_tree = __commonJS({
-  "../../main/node_modules/undici/lib/core/tree.js"(exports, module) {
+  "node_modules/undici/lib/core/tree.js"(exports, module) {
     "use strict";
     var {
       wellknownHeaderNames,
@@ -1261,9 +1261,9 @@ var require_tree = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/util.js
+// node_modules/undici/lib/core/util.js
 var require_util = __commonJS({
-  "../../main/node_modules/undici/lib/core/util.js"(exports, module) {
+  "node_modules/undici/lib/core/util.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
@@ -1278,8 +1278,8 @@ var require_util = __commonJS({
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".", 2).map((v) => Number(v));
     var BodyAsyncIterable = class {
-      constructor(body5) {
-        this[kBody] = body5;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -1290,28 +1290,28 @@ var require_util = __commonJS({
     };
     function noop() {
     }
-    function wrapRequestBody(body5) {
-      if (isStream(body5)) {
-        if (bodyLength(body5) === 0) {
-          body5.on("data", function() {
+    function wrapRequestBody(body2) {
+      if (isStream(body2)) {
+        if (bodyLength(body2) === 0) {
+          body2.on("data", function() {
             assert(false);
           });
         }
-        if (typeof body5.readableDidRead !== "boolean") {
-          body5[kBodyUsed] = false;
-          EE.prototype.on.call(body5, "data", function() {
+        if (typeof body2.readableDidRead !== "boolean") {
+          body2[kBodyUsed] = false;
+          EE.prototype.on.call(body2, "data", function() {
             this[kBodyUsed] = true;
           });
         }
-        return body5;
-      } else if (body5 && typeof body5.pipeTo === "function") {
-        return new BodyAsyncIterable(body5);
-      } else if (body5 && isFormDataLike(body5)) {
-        return body5;
-      } else if (body5 && typeof body5 !== "string" && !ArrayBuffer.isView(body5) && isIterable(body5)) {
-        return new BodyAsyncIterable(body5);
+        return body2;
+      } else if (body2 && typeof body2.pipeTo === "function") {
+        return new BodyAsyncIterable(body2);
+      } else if (body2 && isFormDataLike(body2)) {
+        return body2;
+      } else if (body2 && typeof body2 !== "string" && !ArrayBuffer.isView(body2) && isIterable(body2)) {
+        return new BodyAsyncIterable(body2);
       } else {
-        return body5;
+        return body2;
       }
     }
     function isStream(obj) {
@@ -1437,21 +1437,21 @@ var require_util = __commonJS({
       const ownIterator = Object.prototype.hasOwnProperty.call(obj, Symbol.iterator);
       return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj[Symbol.iterator] === "function";
     }
-    function bodyLength(body5) {
-      if (body5 == null) {
+    function bodyLength(body2) {
+      if (body2 == null) {
         return 0;
-      } else if (isStream(body5)) {
-        const state = body5._readableState;
+      } else if (isStream(body2)) {
+        const state = body2._readableState;
         return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
-      } else if (isBlobLike(body5)) {
-        return body5.size != null ? body5.size : null;
-      } else if (isBuffer(body5)) {
-        return body5.byteLength;
+      } else if (isBlobLike(body2)) {
+        return body2.size != null ? body2.size : null;
+      } else if (isBuffer(body2)) {
+        return body2.byteLength;
       }
       return null;
     }
-    function isDestroyed(body5) {
-      return body5 && !!(body5.destroyed || body5[kDestroyed] || stream.isDestroyed?.(body5));
+    function isDestroyed(body2) {
+      return body2 && !!(body2.destroyed || body2[kDestroyed] || stream.isDestroyed?.(body2));
     }
     function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
@@ -1583,8 +1583,8 @@ var require_util = __commonJS({
         }
       }
     }
-    function isDisturbed(body5) {
-      return !!(body5 && (stream.isDisturbed(body5) || body5[kBodyUsed]));
+    function isDisturbed(body2) {
+      return !!(body2 && (stream.isDisturbed(body2) || body2[kBodyUsed]));
     }
     function getSocketInfo(socket) {
       return {
@@ -2096,9 +2096,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/util/stats.js
+// node_modules/undici/lib/util/stats.js
 var require_stats = __commonJS({
-  "../../main/node_modules/undici/lib/util/stats.js"(exports, module) {
+  "node_modules/undici/lib/util/stats.js"(exports, module) {
     "use strict";
     var {
       kConnected,
@@ -2130,9 +2130,9 @@ var require_stats = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/diagnostics.js
+// node_modules/undici/lib/core/diagnostics.js
 var require_diagnostics = __commonJS({
-  "../../main/node_modules/undici/lib/core/diagnostics.js"(exports, module) {
+  "node_modules/undici/lib/core/diagnostics.js"(exports, module) {
     "use strict";
     var diagnosticsChannel = __require("node:diagnostics_channel");
     var util = __require("node:util");
@@ -2347,9 +2347,9 @@ var require_diagnostics = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/request.js
+// node_modules/undici/lib/core/request.js
 var require_request = __commonJS({
-  "../../main/node_modules/undici/lib/core/request.js"(exports, module) {
+  "node_modules/undici/lib/core/request.js"(exports, module) {
     "use strict";
     var {
       InvalidArgumentError,
@@ -2392,7 +2392,7 @@ var require_request = __commonJS({
       constructor(origin, {
         path: path2,
         method,
-        body: body5,
+        body: body2,
         headers,
         query,
         idempotent,
@@ -2451,10 +2451,10 @@ var require_request = __commonJS({
         this.method = method;
         this.typeOfService = typeOfService;
         this.abort = null;
-        if (body5 == null) {
+        if (body2 == null) {
           this.body = null;
-        } else if (isStream(body5)) {
-          this.body = body5;
+        } else if (isStream(body2)) {
+          this.body = body2;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
             this.endHandler = function autoDestroy() {
@@ -2470,16 +2470,16 @@ var require_request = __commonJS({
             }
           };
           this.body.on("error", this.errorHandler);
-        } else if (isBuffer(body5)) {
-          this.body = body5.byteLength ? body5 : null;
-        } else if (ArrayBuffer.isView(body5)) {
-          this.body = body5.buffer.byteLength ? Buffer.from(body5.buffer, body5.byteOffset, body5.byteLength) : null;
-        } else if (body5 instanceof ArrayBuffer) {
-          this.body = body5.byteLength ? Buffer.from(body5) : null;
-        } else if (typeof body5 === "string") {
-          this.body = body5.length ? Buffer.from(body5) : null;
-        } else if (isFormDataLike(body5) || isIterable(body5) || isBlobLike(body5)) {
-          this.body = body5;
+        } else if (isBuffer(body2)) {
+          this.body = body2.byteLength ? body2 : null;
+        } else if (ArrayBuffer.isView(body2)) {
+          this.body = body2.buffer.byteLength ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : null;
+        } else if (body2 instanceof ArrayBuffer) {
+          this.body = body2.byteLength ? Buffer.from(body2) : null;
+        } else if (typeof body2 === "string") {
+          this.body = body2.length ? Buffer.from(body2) : null;
+        } else if (isFormDataLike(body2) || isIterable(body2) || isBlobLike(body2)) {
+          this.body = body2;
         } else {
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
@@ -2743,9 +2743,9 @@ var require_request = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/wrap-handler.js
+// node_modules/undici/lib/handler/wrap-handler.js
 var require_wrap_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/wrap-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/wrap-handler.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError } = require_errors();
     module.exports = class WrapHandler {
@@ -2826,9 +2826,9 @@ var require_wrap_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/dispatcher.js
+// node_modules/undici/lib/dispatcher/dispatcher.js
 var require_dispatcher = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
     var EventEmitter = __require("node:events");
     var WrapHandler = require_wrap_handler();
@@ -2868,9 +2868,9 @@ var require_dispatcher = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/unwrap-handler.js
+// node_modules/undici/lib/handler/unwrap-handler.js
 var require_unwrap_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/unwrap-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/unwrap-handler.js"(exports, module) {
     "use strict";
     var { parseHeaders } = require_util();
     var { InvalidArgumentError } = require_errors();
@@ -2956,9 +2956,9 @@ var require_unwrap_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/dispatcher-base.js
+// node_modules/undici/lib/dispatcher/dispatcher-base.js
 var require_dispatcher_base = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
     var Dispatcher = require_dispatcher();
@@ -3018,9 +3018,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -3058,9 +3058,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve5(data);
+              return err2 ? reject(err2) : resolve7(data);
             });
           });
         }
@@ -3119,9 +3119,9 @@ var require_dispatcher_base = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/connect.js
+// node_modules/undici/lib/core/connect.js
 var require_connect = __commonJS({
-  "../../main/node_modules/undici/lib/core/connect.js"(exports, module) {
+  "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
     var net = __require("node:net");
     var assert = __require("node:assert");
@@ -3249,9 +3249,9 @@ var require_connect = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/llhttp/utils.js
+// node_modules/undici/lib/llhttp/utils.js
 var require_utils = __commonJS({
-  "../../main/node_modules/undici/lib/llhttp/utils.js"(exports) {
+  "node_modules/undici/lib/llhttp/utils.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.enumToMap = enumToMap;
@@ -3265,9 +3265,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/llhttp/constants.js
+// node_modules/undici/lib/llhttp/constants.js
 var require_constants2 = __commonJS({
-  "../../main/node_modules/undici/lib/llhttp/constants.js"(exports) {
+  "node_modules/undici/lib/llhttp/constants.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
@@ -3888,9 +3888,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/llhttp/llhttp-wasm.js
+// node_modules/undici/lib/llhttp/llhttp-wasm.js
 var require_llhttp_wasm = __commonJS({
-  "../../main/node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports, module) {
+  "node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports, module) {
     "use strict";
     var { Buffer: Buffer2 } = __require("node:buffer");
     var wasmBase64 = "AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAn9/AGABfwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAzU0BQYAAAMAAAAAAAADAQMAAwMDAAACAAAAAAICAgICAgICAgIBAQEBAQEBAQEBAwAAAwAAAAQFAXABExMFAwEAAgYIAX8BQcDZBAsHxQcoBm1lbW9yeQIAC19pbml0aWFsaXplAAgZX19pbmRpcmVjdF9mdW5jdGlvbl90YWJsZQEAC2xsaHR0cF9pbml0AAkYbGxodHRwX3Nob3VsZF9rZWVwX2FsaXZlADcMbGxodHRwX2FsbG9jAAsGbWFsbG9jADkLbGxodHRwX2ZyZWUADARmcmVlAAwPbGxodHRwX2dldF90eXBlAA0VbGxodHRwX2dldF9odHRwX21ham9yAA4VbGxodHRwX2dldF9odHRwX21pbm9yAA8RbGxodHRwX2dldF9tZXRob2QAEBZsbGh0dHBfZ2V0X3N0YXR1c19jb2RlABESbGxodHRwX2dldF91cGdyYWRlABIMbGxodHRwX3Jlc2V0ABMObGxodHRwX2V4ZWN1dGUAFBRsbGh0dHBfc2V0dGluZ3NfaW5pdAAVDWxsaHR0cF9maW5pc2gAFgxsbGh0dHBfcGF1c2UAFw1sbGh0dHBfcmVzdW1lABgbbGxodHRwX3Jlc3VtZV9hZnRlcl91cGdyYWRlABkQbGxodHRwX2dldF9lcnJubwAaF2xsaHR0cF9nZXRfZXJyb3JfcmVhc29uABsXbGxodHRwX3NldF9lcnJvcl9yZWFzb24AHBRsbGh0dHBfZ2V0X2Vycm9yX3BvcwAdEWxsaHR0cF9lcnJub19uYW1lAB4SbGxodHRwX21ldGhvZF9uYW1lAB8SbGxodHRwX3N0YXR1c19uYW1lACAabGxodHRwX3NldF9sZW5pZW50X2hlYWRlcnMAISFsbGh0dHBfc2V0X2xlbmllbnRfY2h1bmtlZF9sZW5ndGgAIh1sbGh0dHBfc2V0X2xlbmllbnRfa2VlcF9hbGl2ZQAjJGxsaHR0cF9zZXRfbGVuaWVudF90cmFuc2Zlcl9lbmNvZGluZwAkGmxsaHR0cF9zZXRfbGVuaWVudF92ZXJzaW9uACUjbGxodHRwX3NldF9sZW5pZW50X2RhdGFfYWZ0ZXJfY2xvc2UAJidsbGh0dHBfc2V0X2xlbmllbnRfb3B0aW9uYWxfbGZfYWZ0ZXJfY3IAJyxsbGh0dHBfc2V0X2xlbmllbnRfb3B0aW9uYWxfY3JsZl9hZnRlcl9jaHVuawAoKGxsaHR0cF9zZXRfbGVuaWVudF9vcHRpb25hbF9jcl9iZWZvcmVfbGYAKSpsbGh0dHBfc2V0X2xlbmllbnRfc3BhY2VzX2FmdGVyX2NodW5rX3NpemUAKhhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YANgkYAQBBAQsSAQIDBAUKBgcyNDMuKy8tLDAxCq/ZAjQWAEHA1QAoAgAEQAALQcDVAEEBNgIACxQAIAAQOCAAIAI2AjggACABOgAoCxQAIAAgAC8BNCAALQAwIAAQNxAACx4BAX9BwAAQOiIBEDggAUGACDYCOCABIAA6ACggAQuPDAEHfwJAIABFDQAgAEEIayIBIABBBGsoAgAiAEF4cSIEaiEFAkAgAEEBcQ0AIABBA3FFDQEgASABKAIAIgBrIgFB1NUAKAIASQ0BIAAgBGohBAJAAkBB2NUAKAIAIAFHBEAgAEH/AU0EQCAAQQN2IQMgASgCCCIAIAEoAgwiAkYEQEHE1QBBxNUAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgASgCGCEGIAEgASgCDCIARwRAIAAgASgCCCICNgIIIAIgADYCDAwDCyABQRRqIgMoAgAiAkUEQCABKAIQIgJFDQIgAUEQaiEDCwNAIAMhByACIgBBFGoiAygCACICDQAgAEEQaiEDIAAoAhAiAg0ACyAHQQA2AgAMAgsgBSgCBCIAQQNxQQNHDQIgBSAAQX5xNgIEQczVACAENgIAIAUgBDYCACABIARBAXI2AgQMAwtBACEACyAGRQ0AAkAgASgCHCICQQJ0QfTXAGoiAygCACABRgRAIAMgADYCACAADQFByNUAQcjVACgCAEF+IAJ3cTYCAAwCCyAGQRBBFCAGKAIQIAFGG2ogADYCACAARQ0BCyAAIAY2AhggASgCECICBEAgACACNgIQIAIgADYCGAsgAUEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgBU8NACAFKAIEIgBBAXFFDQACQAJAAkACQCAAQQJxRQRAQdzVACgCACAFRgRAQdzVACABNgIAQdDVAEHQ1QAoAgAgBGoiADYCACABIABBAXI2AgQgAUHY1QAoAgBHDQZBzNUAQQA2AgBB2NUAQQA2AgAMBgtB2NUAKAIAIAVGBEBB2NUAIAE2AgBBzNUAQczVACgCACAEaiIANgIAIAEgAEEBcjYCBCAAIAFqIAA2AgAMBgsgAEF4cSAEaiEEIABB/wFNBEAgAEEDdiEDIAUoAggiACAFKAIMIgJGBEBBxNUAQcTVACgCAEF+IAN3cTYCAAwFCyACIAA2AgggACACNgIMDAQLIAUoAhghBiAFIAUoAgwiAEcEQEHU1QAoAgAaIAAgBSgCCCICNgIIIAIgADYCDAwDCyAFQRRqIgMoAgAiAkUEQCAFKAIQIgJFDQIgBUEQaiEDCwNAIAMhByACIgBBFGoiAygCACICDQAgAEEQaiEDIAAoAhAiAg0ACyAHQQA2AgAMAgsgBSAAQX5xNgIEIAEgBGogBDYCACABIARBAXI2AgQMAwtBACEACyAGRQ0AAkAgBSgCHCICQQJ0QfTXAGoiAygCACAFRgRAIAMgADYCACAADQFByNUAQcjVACgCAEF+IAJ3cTYCAAwCCyAGQRBBFCAGKAIQIAVGG2ogADYCACAARQ0BCyAAIAY2AhggBSgCECICBEAgACACNgIQIAIgADYCGAsgBUEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgBGogBDYCACABIARBAXI2AgQgAUHY1QAoAgBHDQBBzNUAIAQ2AgAMAQsgBEH/AU0EQCAEQXhxQezVAGohAAJ/QcTVACgCACICQQEgBEEDdnQiA3FFBEBBxNUAIAIgA3I2AgAgAAwBCyAAKAIICyICIAE2AgwgACABNgIIIAEgADYCDCABIAI2AggMAQtBHyECIARB////B00EQCAEQSYgBEEIdmciAGt2QQFxIABBAXRrQT5qIQILIAEgAjYCHCABQgA3AhAgAkECdEH01wBqIQACQEHI1QAoAgAiA0EBIAJ0IgdxRQRAIAAgATYCAEHI1QAgAyAHcjYCACABIAA2AhggASABNgIIIAEgATYCDAwBCyAEQRkgAkEBdmtBACACQR9HG3QhAiAAKAIAIQACQANAIAAiAygCBEF4cSAERg0BIAJBHXYhACACQQF0IQIgAyAAQQRxakEQaiIHKAIAIgANAAsgByABNgIAIAEgAzYCGCABIAE2AgwgASABNgIIDAELIAMoAggiACABNgIMIAMgATYCCCABQQA2AhggASADNgIMIAEgADYCCAtB5NUAQeTVACgCAEEBayIAQX8gABs2AgALCwcAIAAtACgLBwAgAC0AKgsHACAALQArCwcAIAAtACkLBwAgAC8BNAsHACAALQAwC0ABBH8gACgCGCEBIAAvAS4hAiAALQAoIQMgACgCOCEEIAAQOCAAIAQ2AjggACADOgAoIAAgAjsBLiAAIAE2AhgL5YUCAgd/A34gASACaiEEAkAgACIDKAIMIgANACADKAIEBEAgAyABNgIECyMAQRBrIgkkAAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAygCHCICQQJrDvwBAfkBAgMEBQYHCAkKCwwNDg8QERL4ARP3ARQV9gEWF/UBGBkaGxwdHh8g/QH7ASH0ASIjJCUmJygpKivzASwtLi8wMTLyAfEBMzTwAe8BNTY3ODk6Ozw9Pj9AQUJDREVGR0hJSktMTU5P+gFQUVJT7gHtAVTsAVXrAVZXWFla6gFbXF1eX2BhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcoBywHMAc0BzgHpAegBzwHnAdAB5gHRAdIB0wHUAeUB1QHWAdcB2AHZAdoB2wHcAd0B3gHfAeAB4QHiAeMBAPwBC0EADOMBC0EODOIBC0ENDOEBC0EPDOABC0EQDN8BC0ETDN4BC0EUDN0BC0EVDNwBC0EWDNsBC0EXDNoBC0EYDNkBC0EZDNgBC0EaDNcBC0EbDNYBC0EcDNUBC0EdDNQBC0EeDNMBC0EfDNIBC0EgDNEBC0EhDNABC0EIDM8BC0EiDM4BC0EkDM0BC0EjDMwBC0EHDMsBC0ElDMoBC0EmDMkBC0EnDMgBC0EoDMcBC0ESDMYBC0ERDMUBC0EpDMQBC0EqDMMBC0ErDMIBC0EsDMEBC0HeAQzAAQtBLgy/AQtBLwy+AQtBMAy9AQtBMQy8AQtBMgy7AQtBMwy6AQtBNAy5AQtB3wEMuAELQTUMtwELQTkMtgELQQwMtQELQTYMtAELQTcMswELQTgMsgELQT4MsQELQToMsAELQeABDK8BC0ELDK4BC0E/DK0BC0E7DKwBC0EKDKsBC0E8DKoBC0E9DKkBC0HhAQyoAQtBwQAMpwELQcAADKYBC0HCAAylAQtBCQykAQtBLQyjAQtBwwAMogELQcQADKEBC0HFAAygAQtBxgAMnwELQccADJ4BC0HIAAydAQtByQAMnAELQcoADJsBC0HLAAyaAQtBzAAMmQELQc0ADJgBC0HOAAyXAQtBzwAMlgELQdAADJUBC0HRAAyUAQtB0gAMkwELQdMADJIBC0HVAAyRAQtB1AAMkAELQdYADI8BC0HXAAyOAQtB2AAMjQELQdkADIwBC0HaAAyLAQtB2wAMigELQdwADIkBC0HdAAyIAQtB3gAMhwELQd8ADIYBC0HgAAyFAQtB4QAMhAELQeIADIMBC0HjAAyCAQtB5AAMgQELQeUADIABC0HiAQx/C0HmAAx+C0HnAAx9C0EGDHwLQegADHsLQQUMegtB6QAMeQtBBAx4C0HqAAx3C0HrAAx2C0HsAAx1C0HtAAx0C0EDDHMLQe4ADHILQe8ADHELQfAADHALQfIADG8LQfEADG4LQfMADG0LQfQADGwLQfUADGsLQfYADGoLQQIMaQtB9wAMaAtB+AAMZwtB+QAMZgtB+gAMZQtB+wAMZAtB/AAMYwtB/QAMYgtB/gAMYQtB/wAMYAtBgAEMXwtBgQEMXgtBggEMXQtBgwEMXAtBhAEMWwtBhQEMWgtBhgEMWQtBhwEMWAtBiAEMVwtBiQEMVgtBigEMVQtBiwEMVAtBjAEMUwtBjQEMUgtBjgEMUQtBjwEMUAtBkAEMTwtBkQEMTgtBkgEMTQtBkwEMTAtBlAEMSwtBlQEMSgtBlgEMSQtBlwEMSAtBmAEMRwtBmQEMRgtBmgEMRQtBmwEMRAtBnAEMQwtBnQEMQgtBngEMQQtBnwEMQAtBoAEMPwtBoQEMPgtBogEMPQtBowEMPAtBpAEMOwtBpQEMOgtBpgEMOQtBpwEMOAtBqAEMNwtBqQEMNgtBqgEMNQtBqwEMNAtBrAEMMwtBrQEMMgtBrgEMMQtBrwEMMAtBsAEMLwtBsQEMLgtBsgEMLQtBswEMLAtBtAEMKwtBtQEMKgtBtgEMKQtBtwEMKAtBuAEMJwtBuQEMJgtBugEMJQtBuwEMJAtBvAEMIwtBvQEMIgtBvgEMIQtBvwEMIAtBwAEMHwtBwQEMHgtBwgEMHQtBAQwcC0HDAQwbC0HEAQwaC0HFAQwZC0HGAQwYC0HHAQwXC0HIAQwWC0HJAQwVC0HKAQwUC0HLAQwTC0HMAQwSC0HNAQwRC0HOAQwQC0HPAQwPC0HQAQwOC0HRAQwNC0HSAQwMC0HTAQwLC0HUAQwKC0HVAQwJC0HWAQwIC0HjAQwHC0HXAQwGC0HYAQwFC0HZAQwEC0HaAQwDC0HbAQwCC0HdAQwBC0HcAQshAgNAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJ/AkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAMCfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAg7jAQABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEjJCUnKCmeA5sDmgORA4oDgwOAA/0C+wL4AvIC8QLvAu0C6ALnAuYC5QLkAtwC2wLaAtkC2ALXAtYC1QLPAs4CzALLAsoCyQLIAscCxgLEAsMCvgK8AroCuQK4ArcCtgK1ArQCswKyArECsAKuAq0CqQKoAqcCpgKlAqQCowKiAqECoAKfApgCkAKMAosCigKBAv4B/QH8AfsB+gH5AfgB9wH1AfMB8AHrAekB6AHnAeYB5QHkAeMB4gHhAeAB3wHeAd0B3AHaAdkB2AHXAdYB1QHUAdMB0gHRAdABzwHOAc0BzAHLAcoByQHIAccBxgHFAcQBwwHCAcEBwAG/Ab4BvQG8AbsBugG5AbgBtwG2AbUBtAGzAbIBsQGwAa8BrgGtAawBqwGqAakBqAGnAaYBpQGkAaMBogGfAZ4BmQGYAZcBlgGVAZQBkwGSAZEBkAGPAY0BjAGHAYYBhQGEAYMBggF9fHt6eXZ1dFBRUlNUVQsgASAERw1yQf0BIQIMvgMLIAEgBEcNmAFB2wEhAgy9AwsgASAERw3xAUGOASECDLwDCyABIARHDfwBQYQBIQIMuwMLIAEgBEcNigJB/wAhAgy6AwsgASAERw2RAkH9ACECDLkDCyABIARHDZQCQfsAIQIMuAMLIAEgBEcNHkEeIQIMtwMLIAEgBEcNGUEYIQIMtgMLIAEgBEcNygJBzQAhAgy1AwsgASAERw3VAkHGACECDLQDCyABIARHDdYCQcMAIQIMswMLIAEgBEcN3AJBOCECDLIDCyADLQAwQQFGDa0DDIkDC0EAIQACQAJAAkAgAy0AKkUNACADLQArRQ0AIAMvATIiAkECcUUNAQwCCyADLwEyIgJBAXFFDQELQQEhACADLQAoQQFGDQAgAy8BNCIGQeQAa0HkAEkNACAGQcwBRg0AIAZBsAJGDQAgAkHAAHENAEEAIQAgAkGIBHFBgARGDQAgAkEocUEARyEACyADQQA7ATIgA0EAOgAxAkAgAEUEQCADQQA6ADEgAy0ALkEEcQ0BDLEDCyADQgA3AyALIANBADoAMSADQQE6ADYMSAtBACEAAkAgAygCOCICRQ0AIAIoAjAiAkUNACADIAIRAAAhAAsgAEUNSCAAQRVHDWIgA0EENgIcIAMgATYCFCADQdIbNgIQIANBFTYCDEEAIQIMrwMLIAEgBEYEQEEGIQIMrwMLIAEtAABBCkcNGSABQQFqIQEMGgsgA0IANwMgQRIhAgyUAwsgASAERw2KA0EjIQIMrAMLIAEgBEYEQEEHIQIMrAMLAkACQCABLQAAQQprDgQBGBgAGAsgAUEBaiEBQRAhAgyTAwsgAUEBaiEBIANBL2otAABBAXENF0EAIQIgA0EANgIcIAMgATYCFCADQZkgNgIQIANBGTYCDAyrAwsgAyADKQMgIgwgBCABa60iCn0iC0IAIAsgDFgbNwMgIAogDFoNGEEIIQIMqgMLIAEgBEcEQCADQQk2AgggAyABNgIEQRQhAgyRAwtBCSECDKkDCyADKQMgUA2uAgxDCyABIARGBEBBCyECDKgDCyABLQAAQQpHDRYgAUEBaiEBDBcLIANBL2otAABBAXFFDRkMJgtBACEAAkAgAygCOCICRQ0AIAIoAlAiAkUNACADIAIRAAAhAAsgAA0ZDEILQQAhAAJAIAMoAjgiAkUNACACKAJQIgJFDQAgAyACEQAAIQALIAANGgwkC0EAIQACQCADKAI4IgJFDQAgAigCUCICRQ0AIAMgAhEAACEACyAADRsMMgsgA0Evai0AAEEBcUUNHAwiC0EAIQACQCADKAI4IgJFDQAgAigCVCICRQ0AIAMgAhEAACEACyAADRwMQgtBACEAAkAgAygCOCICRQ0AIAIoAlQiAkUNACADIAIRAAAhAAsgAA0dDCALIAEgBEYEQEETIQIMoAMLAkAgAS0AACIAQQprDgQfIyMAIgsgAUEBaiEBDB8LQQAhAAJAIAMoAjgiAkUNACACKAJUIgJFDQAgAyACEQAAIQALIAANIgxCCyABIARGBEBBFiECDJ4DCyABLQAAQcDBAGotAABBAUcNIwyDAwsCQANAIAEtAABBsDtqLQAAIgBBAUcEQAJAIABBAmsOAgMAJwsgAUEBaiEBQSEhAgyGAwsgBCABQQFqIgFHDQALQRghAgydAwsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAFBAWoiARA0IgANIQxBC0EAIQACQCADKAI4IgJFDQAgAigCVCICRQ0AIAMgAhEAACEACyAADSMMKgsgASAERgRAQRwhAgybAwsgA0EKNgIIIAMgATYCBEEAIQACQCADKAI4IgJFDQAgAigCUCICRQ0AIAMgAhEAACEACyAADSVBJCECDIEDCyABIARHBEADQCABLQAAQbA9ai0AACIAQQNHBEAgAEEBaw4FGBomggMlJgsgBCABQQFqIgFHDQALQRshAgyaAwtBGyECDJkDCwNAIAEtAABBsD9qLQAAIgBBA0cEQCAAQQFrDgUPEScTJicLIAQgAUEBaiIBRw0AC0EeIQIMmAMLIAEgBEcEQCADQQs2AgggAyABNgIEQQchAgz/AgtBHyECDJcDCyABIARGBEBBICECDJcDCwJAIAEtAABBDWsOFC4/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8APwtBACECIANBADYCHCADQb8LNgIQIANBAjYCDCADIAFBAWo2AhQMlgMLIANBL2ohAgNAIAEgBEYEQEEhIQIMlwMLAkACQAJAIAEtAAAiAEEJaw4YAgApKQEpKSkpKSkpKSkpKSkpKSkpKSkCJwsgAUEBaiEBIANBL2otAABBAXFFDQoMGAsgAUEBaiEBDBcLIAFBAWohASACLQAAQQJxDQALQQAhAiADQQA2AhwgAyABNgIUIANBnxU2AhAgA0EMNgIMDJUDCyADLQAuQYABcUUNAQtBACEAAkAgAygCOCICRQ0AIAIoAlwiAkUNACADIAIRAAAhAAsgAEUN5gIgAEEVRgRAIANBJDYCHCADIAE2AhQgA0GbGzYCECADQRU2AgxBACECDJQDC0EAIQIgA0EANgIcIAMgATYCFCADQZAONgIQIANBFDYCDAyTAwtBACECIANBADYCHCADIAE2AhQgA0G+IDYCECADQQI2AgwMkgMLIAMoAgQhAEEAIQIgA0EANgIEIAMgACABIAynaiIBEDIiAEUNKyADQQc2AhwgAyABNgIUIAMgADYCDAyRAwsgAy0ALkHAAHFFDQELQQAhAAJAIAMoAjgiAkUNACACKAJYIgJFDQAgAyACEQAAIQALIABFDSsgAEEVRgRAIANBCjYCHCADIAE2AhQgA0HrGTYCECADQRU2AgxBACECDJADC0EAIQIgA0EANgIcIAMgATYCFCADQZMMNgIQIANBEzYCDAyPAwtBACECIANBADYCHCADIAE2AhQgA0GCFTYCECADQQI2AgwMjgMLQQAhAiADQQA2AhwgAyABNgIUIANB3RQ2AhAgA0EZNgIMDI0DC0EAIQIgA0EANgIcIAMgATYCFCADQeYdNgIQIANBGTYCDAyMAwsgAEEVRg09QQAhAiADQQA2AhwgAyABNgIUIANB0A82AhAgA0EiNgIMDIsDCyADKAIEIQBBACECIANBADYCBCADIAAgARAzIgBFDSggA0ENNgIcIAMgATYCFCADIAA2AgwMigMLIABBFUYNOkEAIQIgA0EANgIcIAMgATYCFCADQdAPNgIQIANBIjYCDAyJAwsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEQMyIARQRAIAFBAWohAQwoCyADQQ42AhwgAyAANgIMIAMgAUEBajYCFAyIAwsgAEEVRg03QQAhAiADQQA2AhwgAyABNgIUIANB0A82AhAgA0EiNgIMDIcDCyADKAIEIQBBACECIANBADYCBCADIAAgARAzIgBFBEAgAUEBaiEBDCcLIANBDzYCHCADIAA2AgwgAyABQQFqNgIUDIYDC0EAIQIgA0EANgIcIAMgATYCFCADQeIXNgIQIANBGTYCDAyFAwsgAEEVRg0zQQAhAiADQQA2AhwgAyABNgIUIANB1gw2AhAgA0EjNgIMDIQDCyADKAIEIQBBACECIANBADYCBCADIAAgARA0IgBFDSUgA0ERNgIcIAMgATYCFCADIAA2AgwMgwMLIABBFUYNMEEAIQIgA0EANgIcIAMgATYCFCADQdYMNgIQIANBIzYCDAyCAwsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEQNCIARQRAIAFBAWohAQwlCyADQRI2AhwgAyAANgIMIAMgAUEBajYCFAyBAwsgA0Evai0AAEEBcUUNAQtBFyECDOYCC0EAIQIgA0EANgIcIAMgATYCFCADQeIXNgIQIANBGTYCDAz+AgsgAEE7Rw0AIAFBAWohAQwMC0EAIQIgA0EANgIcIAMgATYCFCADQZIYNgIQIANBAjYCDAz8AgsgAEEVRg0oQQAhAiADQQA2AhwgAyABNgIUIANB1gw2AhAgA0EjNgIMDPsCCyADQRQ2AhwgAyABNgIUIAMgADYCDAz6AgsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEQNCIARQRAIAFBAWohAQz1AgsgA0EVNgIcIAMgADYCDCADIAFBAWo2AhQM+QILIAMoAgQhAEEAIQIgA0EANgIEIAMgACABEDQiAEUEQCABQQFqIQEM8wILIANBFzYCHCADIAA2AgwgAyABQQFqNgIUDPgCCyAAQRVGDSNBACECIANBADYCHCADIAE2AhQgA0HWDDYCECADQSM2AgwM9wILIAMoAgQhAEEAIQIgA0EANgIEIAMgACABEDQiAEUEQCABQQFqIQEMHQsgA0EZNgIcIAMgADYCDCADIAFBAWo2AhQM9gILIAMoAgQhAEEAIQIgA0EANgIEIAMgACABEDQiAEUEQCABQQFqIQEM7wILIANBGjYCHCADIAA2AgwgAyABQQFqNgIUDPUCCyAAQRVGDR9BACECIANBADYCHCADIAE2AhQgA0HQDzYCECADQSI2AgwM9AILIAMoAgQhACADQQA2AgQgAyAAIAEQMyIARQRAIAFBAWohAQwbCyADQRw2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIM8wILIAMoAgQhACADQQA2AgQgAyAAIAEQMyIARQRAIAFBAWohAQzrAgsgA0EdNgIcIAMgADYCDCADIAFBAWo2AhRBACECDPICCyAAQTtHDQEgAUEBaiEBC0EmIQIM1wILQQAhAiADQQA2AhwgAyABNgIUIANBnxU2AhAgA0EMNgIMDO8CCyABIARHBEADQCABLQAAQSBHDYQCIAQgAUEBaiIBRw0AC0EsIQIM7wILQSwhAgzuAgsgASAERgRAQTQhAgzuAgsCQAJAA0ACQCABLQAAQQprDgQCAAADAAsgBCABQQFqIgFHDQALQTQhAgzvAgsgAygCBCEAIANBADYCBCADIAAgARAxIgBFDZ8CIANBMjYCHCADIAE2AhQgAyAANgIMQQAhAgzuAgsgAygCBCEAIANBADYCBCADIAAgARAxIgBFBEAgAUEBaiEBDJ8CCyADQTI2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIM7QILIAEgBEcEQAJAA0AgAS0AAEEwayIAQf8BcUEKTwRAQTohAgzXAgsgAykDICILQpmz5syZs+bMGVYNASADIAtCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAMgCiALfDcDICAEIAFBAWoiAUcNAAtBwAAhAgzuAgsgAygCBCEAIANBADYCBCADIAAgAUEBaiIBEDEiAA0XDOICC0HAACECDOwCCyABIARGBEBByQAhAgzsAgsCQANAAkAgAS0AAEEJaw4YAAKiAqICqQKiAqICogKiAqICogKiAqICogKiAqICogKiAqICogKiAqICogIAogILIAQgAUEBaiIBRw0AC0HJACECDOwCCyABQQFqIQEgA0Evai0AAEEBcQ2lAiADQQA2AhwgAyABNgIUIANBlxA2AhAgA0EKNgIMQQAhAgzrAgsgASAERwRAA0AgAS0AAEEgRw0VIAQgAUEBaiIBRw0AC0H4ACECDOsCC0H4ACECDOoCCyADQQI6ACgMOAtBACECIANBADYCHCADQb8LNgIQIANBAjYCDCADIAFBAWo2AhQM6AILQQAhAgzOAgtBDSECDM0CC0ETIQIMzAILQRUhAgzLAgtBFiECDMoCC0EYIQIMyQILQRkhAgzIAgtBGiECDMcCC0EbIQIMxgILQRwhAgzFAgtBHSECDMQCC0EeIQIMwwILQR8hAgzCAgtBICECDMECC0EiIQIMwAILQSMhAgy/AgtBJSECDL4CC0HlACECDL0CCyADQT02AhwgAyABNgIUIAMgADYCDEEAIQIM1QILIANBGzYCHCADIAE2AhQgA0GkHDYCECADQRU2AgxBACECDNQCCyADQSA2AhwgAyABNgIUIANBmBo2AhAgA0EVNgIMQQAhAgzTAgsgA0ETNgIcIAMgATYCFCADQZgaNgIQIANBFTYCDEEAIQIM0gILIANBCzYCHCADIAE2AhQgA0GYGjYCECADQRU2AgxBACECDNECCyADQRA2AhwgAyABNgIUIANBmBo2AhAgA0EVNgIMQQAhAgzQAgsgA0EgNgIcIAMgATYCFCADQaQcNgIQIANBFTYCDEEAIQIMzwILIANBCzYCHCADIAE2AhQgA0GkHDYCECADQRU2AgxBACECDM4CCyADQQw2AhwgAyABNgIUIANBpBw2AhAgA0EVNgIMQQAhAgzNAgtBACECIANBADYCHCADIAE2AhQgA0HdDjYCECADQRI2AgwMzAILAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB/QEhAgzMAgsCQAJAIAMtADZBAUcNAEEAIQACQCADKAI4IgJFDQAgAigCYCICRQ0AIAMgAhEAACEACyAARQ0AIABBFUcNASADQfwBNgIcIAMgATYCFCADQdwZNgIQIANBFTYCDEEAIQIMzQILQdwBIQIMswILIANBADYCHCADIAE2AhQgA0H5CzYCECADQR82AgxBACECDMsCCwJAAkAgAy0AKEEBaw4CBAEAC0HbASECDLICC0HUASECDLECCyADQQI6ADFBACEAAkAgAygCOCICRQ0AIAIoAgAiAkUNACADIAIRAAAhAAsgAEUEQEHdASECDLECCyAAQRVHBEAgA0EANgIcIAMgATYCFCADQbQMNgIQIANBEDYCDEEAIQIMygILIANB+wE2AhwgAyABNgIUIANBgRo2AhAgA0EVNgIMQQAhAgzJAgsgASAERgRAQfoBIQIMyQILIAEtAABByABGDQEgA0EBOgAoC0HAASECDK4CC0HaASECDK0CCyABIARHBEAgA0EMNgIIIAMgATYCBEHZASECDK0CC0H5ASECDMUCCyABIARGBEBB+AEhAgzFAgsgAS0AAEHIAEcNBCABQQFqIQFB2AEhAgyrAgsgASAERgRAQfcBIQIMxAILAkACQCABLQAAQcUAaw4QAAUFBQUFBQUFBQUFBQUFAQULIAFBAWohAUHWASECDKsCCyABQQFqIQFB1wEhAgyqAgtB9gEhAiABIARGDcICIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQbrVAGotAABHDQMgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADMMCCyADKAIEIQAgA0IANwMAIAMgACAGQQFqIgEQLiIARQRAQeMBIQIMqgILIANB9QE2AhwgAyABNgIUIAMgADYCDEEAIQIMwgILQfQBIQIgASAERg3BAiADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEG41QBqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzCAgsgA0GBBDsBKCADKAIEIQAgA0IANwMAIAMgACAGQQFqIgEQLiIADQMMAgsgA0EANgIAC0EAIQIgA0EANgIcIAMgATYCFCADQeUfNgIQIANBCDYCDAy/AgtB1QEhAgylAgsgA0HzATYCHCADIAE2AhQgAyAANgIMQQAhAgy9AgtBACEAAkAgAygCOCICRQ0AIAIoAkAiAkUNACADIAIRAAAhAAsgAEUNbiAAQRVHBEAgA0EANgIcIAMgATYCFCADQYIPNgIQIANBIDYCDEEAIQIMvQILIANBjwE2AhwgAyABNgIUIANB7Bs2AhAgA0EVNgIMQQAhAgy8AgsgASAERwRAIANBDTYCCCADIAE2AgRB0wEhAgyjAgtB8gEhAgy7AgsgASAERgRAQfEBIQIMuwILAkACQAJAIAEtAABByABrDgsAAQgICAgICAgIAggLIAFBAWohAUHQASECDKMCCyABQQFqIQFB0QEhAgyiAgsgAUEBaiEBQdIBIQIMoQILQfABIQIgASAERg25AiADKAIAIgAgBCABa2ohBiABIABrQQJqIQUDQCABLQAAIABBtdUAai0AAEcNBCAAQQJGDQMgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAY2AgAMuQILQe8BIQIgASAERg24AiADKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABBs9UAai0AAEcNAyAAQQFGDQIgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAY2AgAMuAILQe4BIQIgASAERg23AiADKAIAIgAgBCABa2ohBiABIABrQQJqIQUDQCABLQAAIABBsNUAai0AAEcNAiAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAY2AgAMtwILIAMoAgQhACADQgA3AwAgAyAAIAVBAWoiARArIgBFDQIgA0HsATYCHCADIAE2AhQgAyAANgIMQQAhAgy2AgsgA0EANgIACyADKAIEIQAgA0EANgIEIAMgACABECsiAEUNnAIgA0HtATYCHCADIAE2AhQgAyAANgIMQQAhAgy0AgtBzwEhAgyaAgtBACEAAkAgAygCOCICRQ0AIAIoAjQiAkUNACADIAIRAAAhAAsCQCAABEAgAEEVRg0BIANBADYCHCADIAE2AhQgA0HqDTYCECADQSY2AgxBACECDLQCC0HOASECDJoCCyADQesBNgIcIAMgATYCFCADQYAbNgIQIANBFTYCDEEAIQIMsgILIAEgBEYEQEHrASECDLICCyABLQAAQS9GBEAgAUEBaiEBDAELIANBADYCHCADIAE2AhQgA0GyODYCECADQQg2AgxBACECDLECC0HNASECDJcCCyABIARHBEAgA0EONgIIIAMgATYCBEHMASECDJcCC0HqASECDK8CCyABIARGBEBB6QEhAgyvAgsgAS0AAEEwayIAQf8BcUEKSQRAIAMgADoAKiABQQFqIQFBywEhAgyWAgsgAygCBCEAIANBADYCBCADIAAgARAvIgBFDZcCIANB6AE2AhwgAyABNgIUIAMgADYCDEEAIQIMrgILIAEgBEYEQEHnASECDK4CCwJAIAEtAABBLkYEQCABQQFqIQEMAQsgAygCBCEAIANBADYCBCADIAAgARAvIgBFDZgCIANB5gE2AhwgAyABNgIUIAMgADYCDEEAIQIMrgILQcoBIQIMlAILIAEgBEYEQEHlASECDK0CC0EAIQBBASEFQQEhB0EAIQICQAJAAkACQAJAAn8CQAJAAkACQAJAAkACQCABLQAAQTBrDgoKCQABAgMEBQYICwtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshAkEAIQVBACEHDAILQQkhAkEBIQBBACEFQQAhBwwBC0EAIQVBASECCyADIAI6ACsgAUEBaiEBAkACQCADLQAuQRBxDQACQAJAAkAgAy0AKg4DAQACBAsgB0UNAwwCCyAADQEMAgsgBUUNAQsgAygCBCEAIANBADYCBCADIAAgARAvIgBFDQIgA0HiATYCHCADIAE2AhQgAyAANgIMQQAhAgyvAgsgAygCBCEAIANBADYCBCADIAAgARAvIgBFDZoCIANB4wE2AhwgAyABNgIUIAMgADYCDEEAIQIMrgILIAMoAgQhACADQQA2AgQgAyAAIAEQLyIARQ2YAiADQeQBNgIcIAMgATYCFCADIAA2AgwMrQILQckBIQIMkwILQQAhAAJAIAMoAjgiAkUNACACKAJEIgJFDQAgAyACEQAAIQALAkAgAARAIABBFUYNASADQQA2AhwgAyABNgIUIANBpA02AhAgA0EhNgIMQQAhAgytAgtByAEhAgyTAgsgA0HhATYCHCADIAE2AhQgA0HQGjYCECADQRU2AgxBACECDKsCCyABIARGBEBB4QEhAgyrAgsCQCABLQAAQSBGBEAgA0EAOwE0IAFBAWohAQwBCyADQQA2AhwgAyABNgIUIANBmRE2AhAgA0EJNgIMQQAhAgyrAgtBxwEhAgyRAgsgASAERgRAQeABIQIMqgILAkAgAS0AAEEwa0H/AXEiAkEKSQRAIAFBAWohAQJAIAMvATQiAEGZM0sNACADIABBCmwiADsBNCAAQf7/A3EgAkH//wNzSw0AIAMgACACajsBNAwCC0EAIQIgA0EANgIcIAMgATYCFCADQZUeNgIQIANBDTYCDAyrAgsgA0EANgIcIAMgATYCFCADQZUeNgIQIANBDTYCDEEAIQIMqgILQcYBIQIMkAILIAEgBEYEQEHfASECDKkCCwJAIAEtAABBMGtB/wFxIgJBCkkEQCABQQFqIQECQCADLwE0IgBBmTNLDQAgAyAAQQpsIgA7ATQgAEH+/wNxIAJB//8Dc0sNACADIAAgAmo7ATQMAgtBACECIANBADYCHCADIAE2AhQgA0GVHjYCECADQQ02AgwMqgILIANBADYCHCADIAE2AhQgA0GVHjYCECADQQ02AgxBACECDKkCC0HFASECDI8CCyABIARGBEBB3gEhAgyoAgsCQCABLQAAQTBrQf8BcSICQQpJBEAgAUEBaiEBAkAgAy8BNCIAQZkzSw0AIAMgAEEKbCIAOwE0IABB/v8DcSACQf//A3NLDQAgAyAAIAJqOwE0DAILQQAhAiADQQA2AhwgAyABNgIUIANBlR42AhAgA0ENNgIMDKkCCyADQQA2AhwgAyABNgIUIANBlR42AhAgA0ENNgIMQQAhAgyoAgtBxAEhAgyOAgsgASAERgRAQd0BIQIMpwILAkACQAJAAkAgAS0AAEEKaw4XAgMDAAMDAwMDAwMDAwMDAwMDAwMDAwEDCyABQQFqDAULIAFBAWohAUHDASECDI8CCyABQQFqIQEgA0Evai0AAEEBcQ0IIANBADYCHCADIAE2AhQgA0GNCzYCECADQQ02AgxBACECDKcCCyADQQA2AhwgAyABNgIUIANBjQs2AhAgA0ENNgIMQQAhAgymAgsgASAERwRAIANBDzYCCCADIAE2AgRBASECDI0CC0HcASECDKUCCwJAAkADQAJAIAEtAABBCmsOBAIAAAMACyAEIAFBAWoiAUcNAAtB2wEhAgymAgsgAygCBCEAIANBADYCBCADIAAgARAtIgBFBEAgAUEBaiEBDAQLIANB2gE2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIMpQILIAMoAgQhACADQQA2AgQgAyAAIAEQLSIADQEgAUEBagshAUHBASECDIoCCyADQdkBNgIcIAMgADYCDCADIAFBAWo2AhRBACECDKICC0HCASECDIgCCyADQS9qLQAAQQFxDQEgA0EANgIcIAMgATYCFCADQeQcNgIQIANBGTYCDEEAIQIMoAILIAEgBEYEQEHZASECDKACCwJAAkACQCABLQAAQQprDgQBAgIAAgsgAUEBaiEBDAILIAFBAWohAQwBCyADLQAuQcAAcUUNAQtBACEAAkAgAygCOCICRQ0AIAIoAjwiAkUNACADIAIRAAAhAAsgAEUNoAEgAEEVRgRAIANB2QA2AhwgAyABNgIUIANBtxo2AhAgA0EVNgIMQQAhAgyfAgsgA0EANgIcIAMgATYCFCADQYANNgIQIANBGzYCDEEAIQIMngILIANBADYCHCADIAE2AhQgA0HcKDYCECADQQI2AgxBACECDJ0CCyABIARHBEAgA0EMNgIIIAMgATYCBEG/ASECDIQCC0HYASECDJwCCyABIARGBEBB1wEhAgycAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBwQBrDhUAAQIDWgQFBlpaWgcICQoLDA0ODxBaCyABQQFqIQFB+wAhAgySAgsgAUEBaiEBQfwAIQIMkQILIAFBAWohAUGBASECDJACCyABQQFqIQFBhQEhAgyPAgsgAUEBaiEBQYYBIQIMjgILIAFBAWohAUGJASECDI0CCyABQQFqIQFBigEhAgyMAgsgAUEBaiEBQY0BIQIMiwILIAFBAWohAUGWASECDIoCCyABQQFqIQFBlwEhAgyJAgsgAUEBaiEBQZgBIQIMiAILIAFBAWohAUGlASECDIcCCyABQQFqIQFBpgEhAgyGAgsgAUEBaiEBQawBIQIMhQILIAFBAWohAUG0ASECDIQCCyABQQFqIQFBtwEhAgyDAgsgAUEBaiEBQb4BIQIMggILIAEgBEYEQEHWASECDJsCCyABLQAAQc4ARw1IIAFBAWohAUG9ASECDIECCyABIARGBEBB1QEhAgyaAgsCQAJAAkAgAS0AAEHCAGsOEgBKSkpKSkpKSkoBSkpKSkpKAkoLIAFBAWohAUG4ASECDIICCyABQQFqIQFBuwEhAgyBAgsgAUEBaiEBQbwBIQIMgAILQdQBIQIgASAERg2YAiADKAIAIgAgBCABa2ohBSABIABrQQdqIQYCQANAIAEtAAAgAEGo1QBqLQAARw1FIABBB0YNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyZAgsgA0EANgIAIAZBAWohAUEbDEULIAEgBEYEQEHTASECDJgCCwJAAkAgAS0AAEHJAGsOBwBHR0dHRwFHCyABQQFqIQFBuQEhAgz/AQsgAUEBaiEBQboBIQIM/gELQdIBIQIgASAERg2WAiADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGm1QBqLQAARw1DIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyXAgsgA0EANgIAIAZBAWohAUEPDEMLQdEBIQIgASAERg2VAiADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGk1QBqLQAARw1CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyWAgsgA0EANgIAIAZBAWohAUEgDEILQdABIQIgASAERg2UAiADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGh1QBqLQAARw1BIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyVAgsgA0EANgIAIAZBAWohAUESDEELIAEgBEYEQEHPASECDJQCCwJAAkAgAS0AAEHFAGsODgBDQ0NDQ0NDQ0NDQ0MBQwsgAUEBaiEBQbUBIQIM+wELIAFBAWohAUG2ASECDPoBC0HOASECIAEgBEYNkgIgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBntUAai0AAEcNPyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMkwILIANBADYCACAGQQFqIQFBBww/C0HNASECIAEgBEYNkQIgAygCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBmNUAai0AAEcNPiAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMkgILIANBADYCACAGQQFqIQFBKAw+CyABIARGBEBBzAEhAgyRAgsCQAJAAkAgAS0AAEHFAGsOEQBBQUFBQUFBQUEBQUFBQUECQQsgAUEBaiEBQbEBIQIM+QELIAFBAWohAUGyASECDPgBCyABQQFqIQFBswEhAgz3AQtBywEhAiABIARGDY8CIAMoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQZHVAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJACCyADQQA2AgAgBkEBaiEBQRoMPAtBygEhAiABIARGDY4CIAMoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQY3VAGotAABHDTsgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADI8CCyADQQA2AgAgBkEBaiEBQSEMOwsgASAERgRAQckBIQIMjgILAkACQCABLQAAQcEAaw4UAD09PT09PT09PT09PT09PT09PQE9CyABQQFqIQFBrQEhAgz1AQsgAUEBaiEBQbABIQIM9AELIAEgBEYEQEHIASECDI0CCwJAAkAgAS0AAEHVAGsOCwA8PDw8PDw8PDwBPAsgAUEBaiEBQa4BIQIM9AELIAFBAWohAUGvASECDPMBC0HHASECIAEgBEYNiwIgAygCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABBhNUAai0AAEcNOCAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMjAILIANBADYCACAGQQFqIQFBKgw4CyABIARGBEBBxgEhAgyLAgsgAS0AAEHQAEcNOCABQQFqIQFBJQw3C0HFASECIAEgBEYNiQIgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBgdUAai0AAEcNNiAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMigILIANBADYCACAGQQFqIQFBDgw2CyABIARGBEBBxAEhAgyJAgsgAS0AAEHFAEcNNiABQQFqIQFBqwEhAgzvAQsgASAERgRAQcMBIQIMiAILAkACQAJAAkAgAS0AAEHCAGsODwABAjk5OTk5OTk5OTk5AzkLIAFBAWohAUGnASECDPEBCyABQQFqIQFBqAEhAgzwAQsgAUEBaiEBQakBIQIM7wELIAFBAWohAUGqASECDO4BC0HCASECIAEgBEYNhgIgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB/tQAai0AAEcNMyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMhwILIANBADYCACAGQQFqIQFBFAwzC0HBASECIAEgBEYNhQIgAygCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABB+dQAai0AAEcNMiAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMhgILIANBADYCACAGQQFqIQFBKwwyC0HAASECIAEgBEYNhAIgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB9tQAai0AAEcNMSAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMhQILIANBADYCACAGQQFqIQFBLAwxC0G/ASECIAEgBEYNgwIgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBodUAai0AAEcNMCAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMhAILIANBADYCACAGQQFqIQFBEQwwC0G+ASECIAEgBEYNggIgAygCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABB8tQAai0AAEcNLyAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMgwILIANBADYCACAGQQFqIQFBLgwvCyABIARGBEBBvQEhAgyCAgsCQAJAAkACQAJAIAEtAABBwQBrDhUANDQ0NDQ0NDQ0NAE0NAI0NAM0NAQ0CyABQQFqIQFBmwEhAgzsAQsgAUEBaiEBQZwBIQIM6wELIAFBAWohAUGdASECDOoBCyABQQFqIQFBogEhAgzpAQsgAUEBaiEBQaQBIQIM6AELIAEgBEYEQEG8ASECDIECCwJAAkAgAS0AAEHSAGsOAwAwATALIAFBAWohAUGjASECDOgBCyABQQFqIQFBBAwtC0G7ASECIAEgBEYN/wEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8NQAai0AAEcNLCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMgAILIANBADYCACAGQQFqIQFBHQwsCyABIARGBEBBugEhAgz/AQsCQAJAIAEtAABByQBrDgcBLi4uLi4ALgsgAUEBaiEBQaEBIQIM5gELIAFBAWohAUEiDCsLIAEgBEYEQEG5ASECDP4BCyABLQAAQdAARw0rIAFBAWohAUGgASECDOQBCyABIARGBEBBuAEhAgz9AQsCQAJAIAEtAABBxgBrDgsALCwsLCwsLCwsASwLIAFBAWohAUGeASECDOQBCyABQQFqIQFBnwEhAgzjAQtBtwEhAiABIARGDfsBIAMoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQezUAGotAABHDSggAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPwBCyADQQA2AgAgBkEBaiEBQQ0MKAtBtgEhAiABIARGDfoBIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQaHVAGotAABHDScgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPsBCyADQQA2AgAgBkEBaiEBQQwMJwtBtQEhAiABIARGDfkBIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQerUAGotAABHDSYgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPoBCyADQQA2AgAgBkEBaiEBQQMMJgtBtAEhAiABIARGDfgBIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQejUAGotAABHDSUgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPkBCyADQQA2AgAgBkEBaiEBQSYMJQsgASAERgRAQbMBIQIM+AELAkACQCABLQAAQdQAaw4CAAEnCyABQQFqIQFBmQEhAgzfAQsgAUEBaiEBQZoBIQIM3gELQbIBIQIgASAERg32ASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHm1ABqLQAARw0jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAz3AQsgA0EANgIAIAZBAWohAUEnDCMLQbEBIQIgASAERg31ASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHk1ABqLQAARw0iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAz2AQsgA0EANgIAIAZBAWohAUEcDCILQbABIQIgASAERg30ASADKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHe1ABqLQAARw0hIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAz1AQsgA0EANgIAIAZBAWohAUEGDCELQa8BIQIgASAERg3zASADKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHZ1ABqLQAARw0gIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAz0AQsgA0EANgIAIAZBAWohAUEZDCALIAEgBEYEQEGuASECDPMBCwJAAkACQAJAIAEtAABBLWsOIwAkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJAEkJCQkJAIkJCQDJAsgAUEBaiEBQY4BIQIM3AELIAFBAWohAUGPASECDNsBCyABQQFqIQFBlAEhAgzaAQsgAUEBaiEBQZUBIQIM2QELQa0BIQIgASAERg3xASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHX1ABqLQAARw0eIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzyAQsgA0EANgIAIAZBAWohAUELDB4LIAEgBEYEQEGsASECDPEBCwJAAkAgAS0AAEHBAGsOAwAgASALIAFBAWohAUGQASECDNgBCyABQQFqIQFBkwEhAgzXAQsgASAERgRAQasBIQIM8AELAkACQCABLQAAQcEAaw4PAB8fHx8fHx8fHx8fHx8BHwsgAUEBaiEBQZEBIQIM1wELIAFBAWohAUGSASECDNYBCyABIARGBEBBqgEhAgzvAQsgAS0AAEHMAEcNHCABQQFqIQFBCgwbC0GpASECIAEgBEYN7QEgAygCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABB0dQAai0AAEcNGiAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM7gELIANBADYCACAGQQFqIQFBHgwaC0GoASECIAEgBEYN7AEgAygCACIAIAQgAWtqIQUgASAAa0EGaiEGAkADQCABLQAAIABBytQAai0AAEcNGSAAQQZGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM7QELIANBADYCACAGQQFqIQFBFQwZC0GnASECIAEgBEYN6wEgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBx9QAai0AAEcNGCAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM7AELIANBADYCACAGQQFqIQFBFwwYC0GmASECIAEgBEYN6gEgAygCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBwdQAai0AAEcNFyAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM6wELIANBADYCACAGQQFqIQFBGAwXCyABIARGBEBBpQEhAgzqAQsCQAJAIAEtAABByQBrDgcAGRkZGRkBGQsgAUEBaiEBQYsBIQIM0QELIAFBAWohAUGMASECDNABC0GkASECIAEgBEYN6AEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBptUAai0AAEcNFSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM6QELIANBADYCACAGQQFqIQFBCQwVC0GjASECIAEgBEYN5wEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBpNUAai0AAEcNFCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM6AELIANBADYCACAGQQFqIQFBHwwUC0GiASECIAEgBEYN5gEgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBvtQAai0AAEcNEyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM5wELIANBADYCACAGQQFqIQFBAgwTC0GhASECIAEgBEYN5QEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGA0AgAS0AACAAQbzUAGotAABHDREgAEEBRg0CIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADOUBCyABIARGBEBBoAEhAgzlAQtBASABLQAAQd8ARw0RGiABQQFqIQFBhwEhAgzLAQsgA0EANgIAIAZBAWohAUGIASECDMoBC0GfASECIAEgBEYN4gEgAygCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABBhNUAai0AAEcNDyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM4wELIANBADYCACAGQQFqIQFBKQwPC0GeASECIAEgBEYN4QEgAygCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBuNQAai0AAEcNDiAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM4gELIANBADYCACAGQQFqIQFBLQwOCyABIARGBEBBnQEhAgzhAQsgAS0AAEHFAEcNDiABQQFqIQFBhAEhAgzHAQsgASAERgRAQZwBIQIM4AELAkACQCABLQAAQcwAaw4IAA8PDw8PDwEPCyABQQFqIQFBggEhAgzHAQsgAUEBaiEBQYMBIQIMxgELQZsBIQIgASAERg3eASADKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEGz1ABqLQAARw0LIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzfAQsgA0EANgIAIAZBAWohAUEjDAsLQZoBIQIgASAERg3dASADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGw1ABqLQAARw0KIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzeAQsgA0EANgIAIAZBAWohAUEADAoLIAEgBEYEQEGZASECDN0BCwJAAkAgAS0AAEHIAGsOCAAMDAwMDAwBDAsgAUEBaiEBQf0AIQIMxAELIAFBAWohAUGAASECDMMBCyABIARGBEBBmAEhAgzcAQsCQAJAIAEtAABBzgBrDgMACwELCyABQQFqIQFB/gAhAgzDAQsgAUEBaiEBQf8AIQIMwgELIAEgBEYEQEGXASECDNsBCyABLQAAQdkARw0IIAFBAWohAUEIDAcLQZYBIQIgASAERg3ZASADKAIAIgAgBCABa2ohBSABIABrQQNqIQYCQANAIAEtAAAgAEGs1ABqLQAARw0GIABBA0YNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzaAQsgA0EANgIAIAZBAWohAUEFDAYLQZUBIQIgASAERg3YASADKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGm1ABqLQAARw0FIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzZAQsgA0EANgIAIAZBAWohAUEWDAULQZQBIQIgASAERg3XASADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGh1QBqLQAARw0EIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzYAQsgA0EANgIAIAZBAWohAUEQDAQLIAEgBEYEQEGTASECDNcBCwJAAkAgAS0AAEHDAGsODAAGBgYGBgYGBgYGAQYLIAFBAWohAUH5ACECDL4BCyABQQFqIQFB+gAhAgy9AQtBkgEhAiABIARGDdUBIAMoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQaDUAGotAABHDQIgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADNYBCyADQQA2AgAgBkEBaiEBQSQMAgsgA0EANgIADAILIAEgBEYEQEGRASECDNQBCyABLQAAQcwARw0BIAFBAWohAUETCzoAKSADKAIEIQAgA0EANgIEIAMgACABEC4iAA0CDAELQQAhAiADQQA2AhwgAyABNgIUIANB/h82AhAgA0EGNgIMDNEBC0H4ACECDLcBCyADQZABNgIcIAMgATYCFCADIAA2AgxBACECDM8BC0EAIQACQCADKAI4IgJFDQAgAigCQCICRQ0AIAMgAhEAACEACyAARQ0AIABBFUYNASADQQA2AhwgAyABNgIUIANBgg82AhAgA0EgNgIMQQAhAgzOAQtB9wAhAgy0AQsgA0GPATYCHCADIAE2AhQgA0HsGzYCECADQRU2AgxBACECDMwBCyABIARGBEBBjwEhAgzMAQsCQCABLQAAQSBGBEAgAUEBaiEBDAELIANBADYCHCADIAE2AhQgA0GbHzYCECADQQY2AgxBACECDMwBC0ECIQIMsgELA0AgAS0AAEEgRw0CIAQgAUEBaiIBRw0AC0GOASECDMoBCyABIARGBEBBjQEhAgzKAQsCQCABLQAAQQlrDgRKAABKAAtB9QAhAgywAQsgAy0AKUEFRgRAQfYAIQIMsAELQfQAIQIMrwELIAEgBEYEQEGMASECDMgBCyADQRA2AgggAyABNgIEDAoLIAEgBEYEQEGLASECDMcBCwJAIAEtAABBCWsOBEcAAEcAC0HzACECDK0BCyABIARHBEAgA0EQNgIIIAMgATYCBEHxACECDK0BC0GKASECDMUBCwJAIAEgBEcEQANAIAEtAABBoNAAai0AACIAQQNHBEACQCAAQQFrDgJJAAQLQfAAIQIMrwELIAQgAUEBaiIBRw0AC0GIASECDMYBC0GIASECDMUBCyADQQA2AhwgAyABNgIUIANB2yA2AhAgA0EHNgIMQQAhAgzEAQsgASAERgRAQYkBIQIMxAELAkACQAJAIAEtAABBoNIAai0AAEEBaw4DRgIAAQtB8gAhAgysAQsgA0EANgIcIAMgATYCFCADQbQSNgIQIANBBzYCDEEAIQIMxAELQeoAIQIMqgELIAEgBEcEQCABQQFqIQFB7wAhAgyqAQtBhwEhAgzCAQsgBCABIgBGBEBBhgEhAgzCAQsgAC0AACIBQS9GBEAgAEEBaiEBQe4AIQIMqQELIAFBCWsiAkEXSw0BIAAhAUEBIAJ0QZuAgARxDUEMAQsgBCABIgBGBEBBhQEhAgzBAQsgAC0AAEEvRw0AIABBAWohAQwDC0EAIQIgA0EANgIcIAMgADYCFCADQdsgNgIQIANBBzYCDAy/AQsCQAJAAkACQAJAA0AgAS0AAEGgzgBqLQAAIgBBBUcEQAJAAkAgAEEBaw4IRwUGBwgABAEIC0HrACECDK0BCyABQQFqIQFB7QAhAgysAQsgBCABQQFqIgFHDQALQYQBIQIMwwELIAFBAWoMFAsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDR4gA0HbADYCHCADIAE2AhQgAyAANgIMQQAhAgzBAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDR4gA0HdADYCHCADIAE2AhQgAyAANgIMQQAhAgzAAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDR4gA0H6ADYCHCADIAE2AhQgAyAANgIMQQAhAgy/AQsgA0EANgIcIAMgATYCFCADQfkPNgIQIANBBzYCDEEAIQIMvgELIAEgBEYEQEGDASECDL4BCwJAIAEtAABBoM4Aai0AAEEBaw4IPgQFBgAIAgMHCyABQQFqIQELQQMhAgyjAQsgAUEBagwNC0EAIQIgA0EANgIcIANB0RI2AhAgA0EHNgIMIAMgAUEBajYCFAy6AQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDRYgA0HbADYCHCADIAE2AhQgAyAANgIMQQAhAgy5AQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDRYgA0HdADYCHCADIAE2AhQgAyAANgIMQQAhAgy4AQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDRYgA0H6ADYCHCADIAE2AhQgAyAANgIMQQAhAgy3AQsgA0EANgIcIAMgATYCFCADQfkPNgIQIANBBzYCDEEAIQIMtgELQewAIQIMnAELIAEgBEYEQEGCASECDLUBCyABQQFqDAILIAEgBEYEQEGBASECDLQBCyABQQFqDAELIAEgBEYNASABQQFqCyEBQQQhAgyYAQtBgAEhAgywAQsDQCABLQAAQaDMAGotAAAiAEECRwRAIABBAUcEQEHpACECDJkBCwwxCyAEIAFBAWoiAUcNAAtB/wAhAgyvAQsgASAERgRAQf4AIQIMrwELAkAgAS0AAEEJaw43LwMGLwQGBgYGBgYGBgYGBgYGBgYGBgYFBgYCBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGAAYLIAFBAWoLIQFBBSECDJQBCyABQQFqDAYLIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0IIANB2wA2AhwgAyABNgIUIAMgADYCDEEAIQIMqwELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0IIANB3QA2AhwgAyABNgIUIAMgADYCDEEAIQIMqgELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0IIANB+gA2AhwgAyABNgIUIAMgADYCDEEAIQIMqQELIANBADYCHCADIAE2AhQgA0GNFDYCECADQQc2AgxBACECDKgBCwJAAkACQAJAA0AgAS0AAEGgygBqLQAAIgBBBUcEQAJAIABBAWsOBi4DBAUGAAYLQegAIQIMlAELIAQgAUEBaiIBRw0AC0H9ACECDKsBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNByADQdsANgIcIAMgATYCFCADIAA2AgxBACECDKoBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNByADQd0ANgIcIAMgATYCFCADIAA2AgxBACECDKkBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNByADQfoANgIcIAMgATYCFCADIAA2AgxBACECDKgBCyADQQA2AhwgAyABNgIUIANB5Ag2AhAgA0EHNgIMQQAhAgynAQsgASAERg0BIAFBAWoLIQFBBiECDIwBC0H8ACECDKQBCwJAAkACQAJAA0AgAS0AAEGgyABqLQAAIgBBBUcEQCAAQQFrDgQpAgMEBQsgBCABQQFqIgFHDQALQfsAIQIMpwELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0DIANB2wA2AhwgAyABNgIUIAMgADYCDEEAIQIMpgELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0DIANB3QA2AhwgAyABNgIUIAMgADYCDEEAIQIMpQELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0DIANB+gA2AhwgAyABNgIUIAMgADYCDEEAIQIMpAELIANBADYCHCADIAE2AhQgA0G8CjYCECADQQc2AgxBACECDKMBC0HPACECDIkBC0HRACECDIgBC0HnACECDIcBCyABIARGBEBB+gAhAgygAQsCQCABLQAAQQlrDgQgAAAgAAsgAUEBaiEBQeYAIQIMhgELIAEgBEYEQEH5ACECDJ8BCwJAIAEtAABBCWsOBB8AAB8AC0EAIQACQCADKAI4IgJFDQAgAigCOCICRQ0AIAMgAhEAACEACyAARQRAQeIBIQIMhgELIABBFUcEQCADQQA2AhwgAyABNgIUIANByQ02AhAgA0EaNgIMQQAhAgyfAQsgA0H4ADYCHCADIAE2AhQgA0HqGjYCECADQRU2AgxBACECDJ4BCyABIARHBEAgA0ENNgIIIAMgATYCBEHkACECDIUBC0H3ACECDJ0BCyABIARGBEBB9gAhAgydAQsCQAJAAkAgAS0AAEHIAGsOCwABCwsLCwsLCwsCCwsgAUEBaiEBQd0AIQIMhQELIAFBAWohAUHgACECDIQBCyABQQFqIQFB4wAhAgyDAQtB9QAhAiABIARGDZsBIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQbXVAGotAABHDQggAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJwBCyADKAIEIQAgA0IANwMAIAMgACAGQQFqIgEQKyIABEAgA0H0ADYCHCADIAE2AhQgAyAANgIMQQAhAgycAQtB4gAhAgyCAQtBACEAAkAgAygCOCICRQ0AIAIoAjQiAkUNACADIAIRAAAhAAsCQCAABEAgAEEVRg0BIANBADYCHCADIAE2AhQgA0HqDTYCECADQSY2AgxBACECDJwBC0HhACECDIIBCyADQfMANgIcIAMgATYCFCADQYAbNgIQIANBFTYCDEEAIQIMmgELIAMtACkiAEEja0ELSQ0JAkAgAEEGSw0AQQEgAHRBygBxRQ0ADAoLQQAhAiADQQA2AhwgAyABNgIUIANB7Qk2AhAgA0EINgIMDJkBC0HyACECIAEgBEYNmAEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBs9UAai0AAEcNBSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMmQELIAMoAgQhACADQgA3AwAgAyAAIAZBAWoiARArIgAEQCADQfEANgIcIAMgATYCFCADIAA2AgxBACECDJkBC0HfACECDH8LQQAhAAJAIAMoAjgiAkUNACACKAI0IgJFDQAgAyACEQAAIQALAkAgAARAIABBFUYNASADQQA2AhwgAyABNgIUIANB6g02AhAgA0EmNgIMQQAhAgyZAQtB3gAhAgx/CyADQfAANgIcIAMgATYCFCADQYAbNgIQIANBFTYCDEEAIQIMlwELIAMtAClBIUYNBiADQQA2AhwgAyABNgIUIANBkQo2AhAgA0EINgIMQQAhAgyWAQtB7wAhAiABIARGDZUBIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQbDVAGotAABHDQIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJYBCyADKAIEIQAgA0IANwMAIAMgACAGQQFqIgEQKyIARQ0CIANB7QA2AhwgAyABNgIUIAMgADYCDEEAIQIMlQELIANBADYCAAsgAygCBCEAIANBADYCBCADIAAgARArIgBFDYABIANB7gA2AhwgAyABNgIUIAMgADYCDEEAIQIMkwELQdwAIQIMeQtBACEAAkAgAygCOCICRQ0AIAIoAjQiAkUNACADIAIRAAAhAAsCQCAABEAgAEEVRg0BIANBADYCHCADIAE2AhQgA0HqDTYCECADQSY2AgxBACECDJMBC0HbACECDHkLIANB7AA2AhwgAyABNgIUIANBgBs2AhAgA0EVNgIMQQAhAgyRAQsgAy0AKSIAQSNJDQAgAEEuRg0AIANBADYCHCADIAE2AhQgA0HJCTYCECADQQg2AgxBACECDJABC0HaACECDHYLIAEgBEYEQEHrACECDI8BCwJAIAEtAABBL0YEQCABQQFqIQEMAQsgA0EANgIcIAMgATYCFCADQbI4NgIQIANBCDYCDEEAIQIMjwELQdkAIQIMdQsgASAERwRAIANBDjYCCCADIAE2AgRB2AAhAgx1C0HqACECDI0BCyABIARGBEBB6QAhAgyNAQsgAS0AAEEwayIAQf8BcUEKSQRAIAMgADoAKiABQQFqIQFB1wAhAgx0CyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNeiADQegANgIcIAMgATYCFCADIAA2AgxBACECDIwBCyABIARGBEBB5wAhAgyMAQsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAMoAgQhACADQQA2AgQgAyAAIAEQLyIARQ17IANB5gA2AhwgAyABNgIUIAMgADYCDEEAIQIMjAELQdYAIQIMcgsgASAERgRAQeUAIQIMiwELQQAhAEEBIQVBASEHQQAhAgJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAEtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyECQQAhBUEAIQcMAgtBCSECQQEhAEEAIQVBACEHDAELQQAhBUEBIQILIAMgAjoAKyABQQFqIQECQAJAIAMtAC5BEHENAAJAAkACQCADLQAqDgMBAAIECyAHRQ0DDAILIAANAQwCCyAFRQ0BCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNAiADQeIANgIcIAMgATYCFCADIAA2AgxBACECDI0BCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNfSADQeMANgIcIAMgATYCFCADIAA2AgxBACECDIwBCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNeyADQeQANgIcIAMgATYCFCADIAA2AgwMiwELQdQAIQIMcQsgAy0AKUEiRg2GAUHTACECDHALQQAhAAJAIAMoAjgiAkUNACACKAJEIgJFDQAgAyACEQAAIQALIABFBEBB1QAhAgxwCyAAQRVHBEAgA0EANgIcIAMgATYCFCADQaQNNgIQIANBITYCDEEAIQIMiQELIANB4QA2AhwgAyABNgIUIANB0Bo2AhAgA0EVNgIMQQAhAgyIAQsgASAERgRAQeAAIQIMiAELAkACQAJAAkACQCABLQAAQQprDgQBBAQABAsgAUEBaiEBDAELIAFBAWohASADQS9qLQAAQQFxRQ0BC0HSACECDHALIANBADYCHCADIAE2AhQgA0G2ETYCECADQQk2AgxBACECDIgBCyADQQA2AhwgAyABNgIUIANBthE2AhAgA0EJNgIMQQAhAgyHAQsgASAERgRAQd8AIQIMhwELIAEtAABBCkYEQCABQQFqIQEMCQsgAy0ALkHAAHENCCADQQA2AhwgAyABNgIUIANBthE2AhAgA0ECNgIMQQAhAgyGAQsgASAERgRAQd0AIQIMhgELIAEtAAAiAkENRgRAIAFBAWohAUHQACECDG0LIAEhACACQQlrDgQFAQEFAQsgBCABIgBGBEBB3AAhAgyFAQsgAC0AAEEKRw0AIABBAWoMAgtBACECIANBADYCHCADIAA2AhQgA0HKLTYCECADQQc2AgwMgwELIAEgBEYEQEHbACECDIMBCwJAIAEtAABBCWsOBAMAAAMACyABQQFqCyEBQc4AIQIMaAsgASAERgRAQdoAIQIMgQELIAEtAABBCWsOBAABAQABC0EAIQIgA0EANgIcIANBmhI2AhAgA0EHNgIMIAMgAUEBajYCFAx/CyADQYASOwEqQQAhAAJAIAMoAjgiAkUNACACKAI4IgJFDQAgAyACEQAAIQALIABFDQAgAEEVRw0BIANB2QA2AhwgAyABNgIUIANB6ho2AhAgA0EVNgIMQQAhAgx+C0HNACECDGQLIANBADYCHCADIAE2AhQgA0HJDTYCECADQRo2AgxBACECDHwLIAEgBEYEQEHZACECDHwLIAEtAABBIEcNPSABQQFqIQEgAy0ALkEBcQ09IANBADYCHCADIAE2AhQgA0HCHDYCECADQR42AgxBACECDHsLIAEgBEYEQEHYACECDHsLAkACQAJAAkACQCABLQAAIgBBCmsOBAIDAwABCyABQQFqIQFBLCECDGULIABBOkcNASADQQA2AhwgAyABNgIUIANB5xE2AhAgA0EKNgIMQQAhAgx9CyABQQFqIQEgA0Evai0AAEEBcUUNcyADLQAyQYABcUUEQCADQTJqIQIgAxA1QQAhAAJAIAMoAjgiBkUNACAGKAIoIgZFDQAgAyAGEQAAIQALAkACQCAADhZNTEsBAQEBAQEBAQEBAQEBAQEBAQEAAQsgA0EpNgIcIAMgATYCFCADQawZNgIQIANBFTYCDEEAIQIMfgsgA0EANgIcIAMgATYCFCADQeULNgIQIANBETYCDEEAIQIMfQtBACEAAkAgAygCOCICRQ0AIAIoAlwiAkUNACADIAIRAAAhAAsgAEUNWSAAQRVHDQEgA0EFNgIcIAMgATYCFCADQZsbNgIQIANBFTYCDEEAIQIMfAtBywAhAgxiC0EAIQIgA0EANgIcIAMgATYCFCADQZAONgIQIANBFDYCDAx6CyADIAMvATJBgAFyOwEyDDsLIAEgBEcEQCADQRE2AgggAyABNgIEQcoAIQIMYAtB1wAhAgx4CyABIARGBEBB1gAhAgx4CwJAAkACQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQeMAaw4TAEBAQEBAQEBAQEBAQAFAQEACA0ALIAFBAWohAUHGACECDGELIAFBAWohAUHHACECDGALIAFBAWohAUHIACECDF8LIAFBAWohAUHJACECDF4LQdUAIQIgBCABIgBGDXYgBCABayADKAIAIgFqIQYgACABa0EFaiEHA0AgAUGQyABqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0IQQQgAUEFRg0KGiABQQFqIQEgBCAAQQFqIgBHDQALIAMgBjYCAAx2C0HUACECIAQgASIARg11IAQgAWsgAygCACIBaiEGIAAgAWtBD2ohBwNAIAFBgMgAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNB0EDIAFBD0YNCRogAUEBaiEBIAQgAEEBaiIARw0ACyADIAY2AgAMdQtB0wAhAiAEIAEiAEYNdCAEIAFrIAMoAgAiAWohBiAAIAFrQQ5qIQcDQCABQeLHAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQYgAUEORg0HIAFBAWohASAEIABBAWoiAEcNAAsgAyAGNgIADHQLQdIAIQIgBCABIgBGDXMgBCABayADKAIAIgFqIQUgACABa0EBaiEGA0AgAUHgxwBqLQAAIAAtAAAiB0EgciAHIAdBwQBrQf8BcUEaSRtB/wFxRw0FIAFBAUYNAiABQQFqIQEgBCAAQQFqIgBHDQALIAMgBTYCAAxzCyABIARGBEBB0QAhAgxzCwJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB7gBrDgcAOTk5OTkBOQsgAUEBaiEBQcMAIQIMWgsgAUEBaiEBQcQAIQIMWQsgA0EANgIAIAZBAWohAUHFACECDFgLQdAAIQIgBCABIgBGDXAgBCABayADKAIAIgFqIQYgACABa0EJaiEHA0AgAUHWxwBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0CQQIgAUEJRg0EGiABQQFqIQEgBCAAQQFqIgBHDQALIAMgBjYCAAxwC0HPACECIAQgASIARg1vIAQgAWsgAygCACIBaiEGIAAgAWtBBWohBwNAIAFB0McAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNASABQQVGDQIgAUEBaiEBIAQgAEEBaiIARw0ACyADIAY2AgAMbwsgACEBIANBADYCAAwzC0EBCzoALCADQQA2AgAgB0EBaiEBC0EtIQIMUgsCQANAIAEtAABB0MUAai0AAEEBRw0BIAQgAUEBaiIBRw0AC0HNACECDGsLQcIAIQIMUQsgASAERgRAQcwAIQIMagsgAS0AAEE6RgRAIAMoAgQhACADQQA2AgQgAyAAIAEQMCIARQ0zIANBywA2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIMagsgA0EANgIcIAMgATYCFCADQecRNgIQIANBCjYCDEEAIQIMaQsCQAJAIAMtACxBAmsOAgABJwsgA0Ezai0AAEECcUUNJiADLQAuQQJxDSYgA0EANgIcIAMgATYCFCADQaYUNgIQIANBCzYCDEEAIQIMaQsgAy0AMkEgcUUNJSADLQAuQQJxDSUgA0EANgIcIAMgATYCFCADQb0TNgIQIANBDzYCDEEAIQIMaAtBACEAAkAgAygCOCICRQ0AIAIoAkgiAkUNACADIAIRAAAhAAsgAEUEQEHBACECDE8LIABBFUcEQCADQQA2AhwgAyABNgIUIANBpg82AhAgA0EcNgIMQQAhAgxoCyADQcoANgIcIAMgATYCFCADQYUcNgIQIANBFTYCDEEAIQIMZwsgASAERwRAA0AgAS0AAEHAwQBqLQAAQQFHDRcgBCABQQFqIgFHDQALQcQAIQIMZwtBxAAhAgxmCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUE2IQIMUgsgAUEBaiEBQTchAgxRCyABQQFqIQFBOCECDFALDBULIAQgAUEBaiIBRw0AC0E8IQIMZgtBPCECDGULIAEgBEYEQEHIACECDGULIANBEjYCCCADIAE2AgQCQAJAAkACQAJAIAMtACxBAWsOBBQAAQIJCyADLQAyQSBxDQNB4AEhAgxPCwJAIAMvATIiAEEIcUUNACADLQAoQQFHDQAgAy0ALkEIcUUNAgsgAyAAQff7A3FBgARyOwEyDAsLIAMgAy8BMkEQcjsBMgwECyADQQA2AgQgAyABIAEQMSIABEAgA0HBADYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgxmCyABQQFqIQEMWAsgA0EANgIcIAMgATYCFCADQfQTNgIQIANBBDYCDEEAIQIMZAtBxwAhAiABIARGDWMgAygCACIAIAQgAWtqIQUgASAAa0EGaiEGAkADQCAAQcDFAGotAAAgAS0AAEEgckcNASAAQQZGDUogAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMZAsgA0EANgIADAULAkAgASAERwRAA0AgAS0AAEHAwwBqLQAAIgBBAUcEQCAAQQJHDQMgAUEBaiEBDAULIAQgAUEBaiIBRw0AC0HFACECDGQLQcUAIQIMYwsLIANBADoALAwBC0ELIQIMRwtBPyECDEYLAkACQANAIAEtAAAiAEEgRwRAAkAgAEEKaw4EAwUFAwALIABBLEYNAwwECyAEIAFBAWoiAUcNAAtBxgAhAgxgCyADQQg6ACwMDgsgAy0AKEEBRw0CIAMtAC5BCHENAiADKAIEIQAgA0EANgIEIAMgACABEDEiAARAIANBwgA2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIMXwsgAUEBaiEBDFALQTshAgxECwJAA0AgAS0AACIAQSBHIABBCUdxDQEgBCABQQFqIgFHDQALQcMAIQIMXQsLQTwhAgxCCwJAAkAgASAERwRAA0AgAS0AACIAQSBHBEAgAEEKaw4EAwQEAwQLIAQgAUEBaiIBRw0AC0E/IQIMXQtBPyECDFwLIAMgAy8BMkEgcjsBMgwKCyADKAIEIQAgA0EANgIEIAMgACABEDEiAEUNTiADQT42AhwgAyABNgIUIAMgADYCDEEAIQIMWgsCQCABIARHBEADQCABLQAAQcDDAGotAAAiAEEBRwRAIABBAkYNAwwMCyAEIAFBAWoiAUcNAAtBNyECDFsLQTchAgxaCyABQQFqIQEMBAtBOyECIAQgASIARg1YIAQgAWsgAygCACIBaiEGIAAgAWtBBWohBwJAA0AgAUGQyABqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEMPwsgAUEBaiEBIAQgAEEBaiIARw0ACyADIAY2AgAMWQsgA0EANgIAIAAhAQwFC0E6IQIgBCABIgBGDVcgBCABayADKAIAIgFqIQYgACABa0EIaiEHAkADQCABQbTBAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAUEIRgRAQQUhAQw+CyABQQFqIQEgBCAAQQFqIgBHDQALIAMgBjYCAAxYCyADQQA2AgAgACEBDAQLQTkhAiAEIAEiAEYNViAEIAFrIAMoAgAiAWohBiAAIAFrQQNqIQcCQANAIAFBsMEAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNASABQQNGBEBBBiEBDD0LIAFBAWohASAEIABBAWoiAEcNAAsgAyAGNgIADFcLIANBADYCACAAIQEMAwsCQANAIAEtAAAiAEEgRwRAIABBCmsOBAcEBAcCCyAEIAFBAWoiAUcNAAtBOCECDFYLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCADLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIANBAToALCADIAMvATIgAXI7ATIgACEBDAELIAMgAy8BMkEIcjsBMiAAIQELQT4hAgw7CyADQQA6ACwLQTkhAgw5CyABIARGBEBBNiECDFILAkACQAJAAkACQCABLQAAQQprDgQAAgIBAgsgAygCBCEAIANBADYCBCADIAAgARAxIgBFDQIgA0EzNgIcIAMgATYCFCADIAA2AgxBACECDFULIAMoAgQhACADQQA2AgQgAyAAIAEQMSIARQRAIAFBAWohAQwGCyADQTI2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIMVAsgAy0ALkEBcQRAQd8BIQIMOwsgAygCBCEAIANBADYCBCADIAAgARAxIgANAQxJC0E0IQIMOQsgA0E1NgIcIAMgATYCFCADIAA2AgxBACECDFELQTUhAgw3CyADQS9qLQAAQQFxDQAgA0EANgIcIAMgATYCFCADQesWNgIQIANBGTYCDEEAIQIMTwtBMyECDDULIAEgBEYEQEEyIQIMTgsCQCABLQAAQQpGBEAgAUEBaiEBDAELIANBADYCHCADIAE2AhQgA0GSFzYCECADQQM2AgxBACECDE4LQTIhAgw0CyABIARGBEBBMSECDE0LAkAgAS0AACIAQQlGDQAgAEEgRg0AQQEhAgJAIAMtACxBBWsOBAYEBQANCyADIAMvATJBCHI7ATIMDAsgAy0ALkEBcUUNASADLQAsQQhHDQAgA0EAOgAsC0E9IQIMMgsgA0EANgIcIAMgATYCFCADQcIWNgIQIANBCjYCDEEAIQIMSgtBAiECDAELQQQhAgsgA0EBOgAsIAMgAy8BMiACcjsBMgwGCyABIARGBEBBMCECDEcLIAEtAABBCkYEQCABQQFqIQEMAQsgAy0ALkEBcQ0AIANBADYCHCADIAE2AhQgA0HcKDYCECADQQI2AgxBACECDEYLQTAhAgwsCyABQQFqIQFBMSECDCsLIAEgBEYEQEEvIQIMRAsgAS0AACIAQQlHIABBIEdxRQRAIAFBAWohASADLQAuQQFxDQEgA0EANgIcIAMgATYCFCADQZcQNgIQIANBCjYCDEEAIQIMRAtBASECAkACQAJAAkACQAJAIAMtACxBAmsOBwUEBAMBAgAECyADIAMvATJBCHI7ATIMAwtBAiECDAELQQQhAgsgA0EBOgAsIAMgAy8BMiACcjsBMgtBLyECDCsLIANBADYCHCADIAE2AhQgA0GEEzYCECADQQs2AgxBACECDEMLQeEBIQIMKQsgASAERgRAQS4hAgxCCyADQQA2AgQgA0ESNgIIIAMgASABEDEiAA0BC0EuIQIMJwsgA0EtNgIcIAMgATYCFCADIAA2AgxBACECDD8LQQAhAAJAIAMoAjgiAkUNACACKAJMIgJFDQAgAyACEQAAIQALIABFDQAgAEEVRw0BIANB2AA2AhwgAyABNgIUIANBsxs2AhAgA0EVNgIMQQAhAgw+C0HMACECDCQLIANBADYCHCADIAE2AhQgA0GzDjYCECADQR02AgxBACECDDwLIAEgBEYEQEHOACECDDwLIAEtAAAiAEEgRg0CIABBOkYNAQsgA0EAOgAsQQkhAgwhCyADKAIEIQAgA0EANgIEIAMgACABEDAiAA0BDAILIAMtAC5BAXEEQEHeASECDCALIAMoAgQhACADQQA2AgQgAyAAIAEQMCIARQ0CIANBKjYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgw4CyADQcsANgIcIAMgADYCDCADIAFBAWo2AhRBACECDDcLIAFBAWohAUHAACECDB0LIAFBAWohAQwsCyABIARGBEBBKyECDDULAkAgAS0AAEEKRgRAIAFBAWohAQwBCyADLQAuQcAAcUUNBgsgAy0AMkGAAXEEQEEAIQACQCADKAI4IgJFDQAgAigCXCICRQ0AIAMgAhEAACEACyAARQ0SIABBFUYEQCADQQU2AhwgAyABNgIUIANBmxs2AhAgA0EVNgIMQQAhAgw2CyADQQA2AhwgAyABNgIUIANBkA42AhAgA0EUNgIMQQAhAgw1CyADQTJqIQIgAxA1QQAhAAJAIAMoAjgiBkUNACAGKAIoIgZFDQAgAyAGEQAAIQALIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyADQQE6ADALIAIgAi8BAEHAAHI7AQALQSshAgwYCyADQSk2AhwgAyABNgIUIANBrBk2AhAgA0EVNgIMQQAhAgwwCyADQQA2AhwgAyABNgIUIANB5Qs2AhAgA0ERNgIMQQAhAgwvCyADQQA2AhwgAyABNgIUIANBpQs2AhAgA0ECNgIMQQAhAgwuC0EBIQcgAy8BMiIFQQhxRQRAIAMpAyBCAFIhBwsCQCADLQAwBEBBASEAIAMtAClBBUYNASAFQcAAcUUgB3FFDQELAkAgAy0AKCICQQJGBEBBASEAIAMvATQiBkHlAEYNAkEAIQAgBUHAAHENAiAGQeQARg0CIAZB5gBrQQJJDQIgBkHMAUYNAiAGQbACRg0CDAELQQAhACAFQcAAcQ0BC0ECIQAgBUEIcQ0AIAVBgARxBEACQCACQQFHDQAgAy0ALkEKcQ0AQQUhAAwCC0EEIQAMAQsgBUEgcUUEQCADEDZBAEdBAnQhAAwBC0EAQQMgAykDIFAbIQALIABBAWsOBQIABwEDBAtBESECDBMLIANBAToAMQwpC0EAIQICQCADKAI4IgBFDQAgACgCMCIARQ0AIAMgABEAACECCyACRQ0mIAJBFUYEQCADQQM2AhwgAyABNgIUIANB0hs2AhAgA0EVNgIMQQAhAgwrC0EAIQIgA0EANgIcIAMgATYCFCADQd0ONgIQIANBEjYCDAwqCyADQQA2AhwgAyABNgIUIANB+SA2AhAgA0EPNgIMQQAhAgwpC0EAIQACQCADKAI4IgJFDQAgAigCMCICRQ0AIAMgAhEAACEACyAADQELQQ4hAgwOCyAAQRVGBEAgA0ECNgIcIAMgATYCFCADQdIbNgIQIANBFTYCDEEAIQIMJwsgA0EANgIcIAMgATYCFCADQd0ONgIQIANBEjYCDEEAIQIMJgtBKiECDAwLIAEgBEcEQCADQQk2AgggAyABNgIEQSkhAgwMC0EmIQIMJAsgAyADKQMgIgwgBCABa60iCn0iC0IAIAsgDFgbNwMgIAogDFQEQEElIQIMJAsgAygCBCEAIANBADYCBCADIAAgASAMp2oiARAyIgBFDQAgA0EFNgIcIAMgATYCFCADIAA2AgxBACECDCMLQQ8hAgwJC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43FxYAAQIDBAUGBxQUFBQUFBQICQoLDA0UFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFA4PEBESExQLQgIhCgwWC0IDIQoMFQtCBCEKDBQLQgUhCgwTC0IGIQoMEgtCByEKDBELQgghCgwQC0IJIQoMDwtCCiEKDA4LQgshCgwNC0IMIQoMDAtCDSEKDAsLQg4hCgwKC0IPIQoMCQtCCiEKDAgLQgshCgwHC0IMIQoMBgtCDSEKDAULQg4hCgwEC0IPIQoMAwsgA0EANgIcIAMgATYCFCADQZ8VNgIQIANBDDYCDEEAIQIMIQsgASAERgRAQSIhAgwhC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsONxUUAAECAwQFBgcWFhYWFhYWCAkKCwwNFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYODxAREhMWC0ICIQoMFAtCAyEKDBMLQgQhCgwSC0IFIQoMEQtCBiEKDBALQgchCgwPC0IIIQoMDgtCCSEKDA0LQgohCgwMC0ILIQoMCwtCDCEKDAoLQg0hCgwJC0IOIQoMCAtCDyEKDAcLQgohCgwGC0ILIQoMBQtCDCEKDAQLQg0hCgwDC0IOIQoMAgtCDyEKDAELQgEhCgsgAUEBaiEBIAMpAyAiC0L//////////w9YBEAgAyALQgSGIAqENwMgDAILIANBADYCHCADIAE2AhQgA0G1CTYCECADQQw2AgxBACECDB4LQSchAgwEC0EoIQIMAwsgAyABOgAsIANBADYCACAHQQFqIQFBDCECDAILIANBADYCACAGQQFqIQFBCiECDAELIAFBAWohAUEIIQIMAAsAC0EAIQIgA0EANgIcIAMgATYCFCADQbI4NgIQIANBCDYCDAwXC0EAIQIgA0EANgIcIAMgATYCFCADQYMRNgIQIANBCTYCDAwWC0EAIQIgA0EANgIcIAMgATYCFCADQd8KNgIQIANBCTYCDAwVC0EAIQIgA0EANgIcIAMgATYCFCADQe0QNgIQIANBCTYCDAwUC0EAIQIgA0EANgIcIAMgATYCFCADQdIRNgIQIANBCTYCDAwTC0EAIQIgA0EANgIcIAMgATYCFCADQbI4NgIQIANBCDYCDAwSC0EAIQIgA0EANgIcIAMgATYCFCADQYMRNgIQIANBCTYCDAwRC0EAIQIgA0EANgIcIAMgATYCFCADQd8KNgIQIANBCTYCDAwQC0EAIQIgA0EANgIcIAMgATYCFCADQe0QNgIQIANBCTYCDAwPC0EAIQIgA0EANgIcIAMgATYCFCADQdIRNgIQIANBCTYCDAwOC0EAIQIgA0EANgIcIAMgATYCFCADQbkXNgIQIANBDzYCDAwNC0EAIQIgA0EANgIcIAMgATYCFCADQbkXNgIQIANBDzYCDAwMC0EAIQIgA0EANgIcIAMgATYCFCADQZkTNgIQIANBCzYCDAwLC0EAIQIgA0EANgIcIAMgATYCFCADQZ0JNgIQIANBCzYCDAwKC0EAIQIgA0EANgIcIAMgATYCFCADQZcQNgIQIANBCjYCDAwJC0EAIQIgA0EANgIcIAMgATYCFCADQbEQNgIQIANBCjYCDAwIC0EAIQIgA0EANgIcIAMgATYCFCADQbsdNgIQIANBAjYCDAwHC0EAIQIgA0EANgIcIAMgATYCFCADQZYWNgIQIANBAjYCDAwGC0EAIQIgA0EANgIcIAMgATYCFCADQfkYNgIQIANBAjYCDAwFC0EAIQIgA0EANgIcIAMgATYCFCADQcQYNgIQIANBAjYCDAwECyADQQI2AhwgAyABNgIUIANBqR42AhAgA0EWNgIMQQAhAgwDC0HeACECIAEgBEYNAiAJQQhqIQcgAygCACEFAkACQCABIARHBEAgBUGWyABqIQggBCAFaiABayEGIAVBf3NBCmoiBSABaiEAA0AgAS0AACAILQAARwRAQQIhCAwDCyAFRQRAQQAhCCAAIQEMAwsgBUEBayEFIAhBAWohCCAEIAFBAWoiAUcNAAsgBiEFIAQhAQsgB0EBNgIAIAMgBTYCAAwBCyADQQA2AgAgByAINgIACyAHIAE2AgQgCSgCDCEAAkACQCAJKAIIQQFrDgIEAQALIANBADYCHCADQcIeNgIQIANBFzYCDCADIABBAWo2AhRBACECDAMLIANBADYCHCADIAA2AhQgA0HXHjYCECADQQk2AgxBACECDAILIAEgBEYEQEEoIQIMAgsgA0EJNgIIIAMgATYCBEEnIQIMAQsgASAERgRAQQEhAgwBCwNAAkACQAJAIAEtAABBCmsOBAABAQABCyABQQFqIQEMAQsgAUEBaiEBIAMtAC5BIHENAEEAIQIgA0EANgIcIAMgATYCFCADQaEhNgIQIANBBTYCDAwCC0EBIQIgASAERw0ACwsgCUEQaiQAIAJFBEAgAygCDCEADAELIAMgAjYCHEEAIQAgAygCBCIBRQ0AIAMgASAEIAMoAggRAQAiAUUNACADIAQ2AhQgAyABNgIMIAEhAAsgAAu+AgECfyAAQQA6AAAgAEHkAGoiAUEBa0EAOgAAIABBADoAAiAAQQA6AAEgAUEDa0EAOgAAIAFBAmtBADoAACAAQQA6AAMgAUEEa0EAOgAAQQAgAGtBA3EiASAAaiIAQQA2AgBB5AAgAWtBfHEiAiAAaiIBQQRrQQA2AgACQCACQQlJDQAgAEEANgIIIABBADYCBCABQQhrQQA2AgAgAUEMa0EANgIAIAJBGUkNACAAQQA2AhggAEEANgIUIABBADYCECAAQQA2AgwgAUEQa0EANgIAIAFBFGtBADYCACABQRhrQQA2AgAgAUEca0EANgIAIAIgAEEEcUEYciICayIBQSBJDQAgACACaiEAA0AgAEIANwMYIABCADcDECAAQgA3AwggAEIANwMAIABBIGohACABQSBrIgFBH0sNAAsLC1YBAX8CQCAAKAIMDQACQAJAAkACQCAALQAxDgMBAAMCCyAAKAI4IgFFDQAgASgCMCIBRQ0AIAAgAREAACIBDQMLQQAPCwALIABByhk2AhBBDiEBCyABCxoAIAAoAgxFBEAgAEHeHzYCECAAQRU2AgwLCxQAIAAoAgxBFUYEQCAAQQA2AgwLCxQAIAAoAgxBFkYEQCAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsrAAJAIABBJ08NAEL//////wkgAK2IQgGDUA0AIABBAnRB0DhqKAIADwsACxcAIABBL08EQAALIABBAnRB7DlqKAIAC78JAQF/QfQtIQECQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAQeQAaw70A2NiAAFhYWFhYWECAwQFYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQYHCAkKCwwNDg9hYWFhYRBhYWFhYWFhYWFhYRFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWESExQVFhcYGRobYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1NmE3ODk6YWFhYWFhYWE7YWFhPGFhYWE9Pj9hYWFhYWFhYUBhYUFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFCQ0RFRkdISUpLTE1OT1BRUlNhYWFhYWFhYVRVVldYWVpbYVxdYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhXmFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYV9gYQtB6iwPC0GYJg8LQe0xDwtBoDcPC0HJKQ8LQbQpDwtBli0PC0HrKw8LQaI1DwtB2zQPC0HgKQ8LQeMkDwtB1SQPC0HuJA8LQeYlDwtByjQPC0HQNw8LQao1DwtB9SwPC0H2Jg8LQYIiDwtB8jMPC0G+KA8LQec3DwtBzSEPC0HAIQ8LQbglDwtByyUPC0GWJA8LQY80DwtBzTUPC0HdKg8LQe4zDwtBnDQPC0GeMQ8LQfQ1DwtB5SIPC0GvJQ8LQZkxDwtBsjYPC0H5Ng8LQcQyDwtB3SwPC0GCMQ8LQcExDwtBjTcPC0HJJA8LQew2DwtB5yoPC0HIIw8LQeIhDwtByTcPC0GlIg8LQZQiDwtB2zYPC0HeNQ8LQYYmDwtBvCsPC0GLMg8LQaAjDwtB9jAPC0GALA8LQYkrDwtBpCYPC0HyIw8LQYEoDwtBqzIPC0HrJw8LQcI2DwtBoiQPC0HPKg8LQdwjDwtBhycPC0HkNA8LQbciDwtBrTEPC0HVIg8LQa80DwtB3iYPC0HWMg8LQfQ0DwtBgTgPC0H0Nw8LQZI2DwtBnScPC0GCKQ8LQY0jDwtB1zEPC0G9NQ8LQbQ3DwtB2DAPC0G2Jw8LQZo4DwtBpyoPC0HEJw8LQa4jDwtB9SIPCwALQcomIQELIAELFwAgACAALwEuQf7/A3EgAUEAR3I7AS4LGgAgACAALwEuQf3/A3EgAUEAR0EBdHI7AS4LGgAgACAALwEuQfv/A3EgAUEAR0ECdHI7AS4LGgAgACAALwEuQff/A3EgAUEAR0EDdHI7AS4LGgAgACAALwEuQe//A3EgAUEAR0EEdHI7AS4LGgAgACAALwEuQd//A3EgAUEAR0EFdHI7AS4LGgAgACAALwEuQb//A3EgAUEAR0EGdHI7AS4LGgAgACAALwEuQf/+A3EgAUEAR0EHdHI7AS4LGgAgACAALwEuQf/9A3EgAUEAR0EIdHI7AS4LGgAgACAALwEuQf/7A3EgAUEAR0EJdHI7AS4LPgECfwJAIAAoAjgiA0UNACADKAIEIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEHhEjYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIIIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEH8ETYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIMIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEHsCjYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIQIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEH6HjYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIUIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEHLEDYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIYIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEG3HzYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIcIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEG/FTYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIsIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEH+CDYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIgIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEGMHTYCEEEYIQQLIAQLPgECfwJAIAAoAjgiA0UNACADKAIkIgNFDQAgACABIAIgAWsgAxEBACIEQX9HDQAgAEHmFTYCEEEYIQQLIAQLOAAgAAJ/IAAvATJBFHFBFEYEQEEBIAAtAChBAUYNARogAC8BNEHlAEYMAQsgAC0AKUEFRgs6ADALWQECfwJAIAAtAChBAUYNACAALwE0IgFB5ABrQeQASQ0AIAFBzAFGDQAgAUGwAkYNACAALwEyIgBBwABxDQBBASECIABBiARxQYAERg0AIABBKHFFIQILIAILjAEBAn8CQAJAAkAgAC0AKkUNACAALQArRQ0AIAAvATIiAUECcUUNAQwCCyAALwEyIgFBAXFFDQELQQEhAiAALQAoQQFGDQAgAC8BNCIAQeQAa0HkAEkNACAAQcwBRg0AIABBsAJGDQAgAUHAAHENAEEAIQIgAUGIBHFBgARGDQAgAUEocUEARyECCyACC1cAIABBGGpCADcDACAAQgA3AwAgAEE4akIANwMAIABBMGpCADcDACAAQShqQgA3AwAgAEEgakIANwMAIABBEGpCADcDACAAQQhqQgA3AwAgAEH9ATYCHAsGACAAEDoLmi0BC38jAEEQayIKJABB3NUAKAIAIglFBEBBnNkAKAIAIgVFBEBBqNkAQn83AgBBoNkAQoCAhICAgMAANwIAQZzZACAKQQhqQXBxQdiq1aoFcyIFNgIAQbDZAEEANgIAQYDZAEEANgIAC0GE2QBBwNkENgIAQdTVAEHA2QQ2AgBB6NUAIAU2AgBB5NUAQX82AgBBiNkAQcCmAzYCAANAIAFBgNYAaiABQfTVAGoiAjYCACACIAFB7NUAaiIDNgIAIAFB+NUAaiADNgIAIAFBiNYAaiABQfzVAGoiAzYCACADIAI2AgAgAUGQ1gBqIAFBhNYAaiICNgIAIAIgAzYCACABQYzWAGogAjYCACABQSBqIgFBgAJHDQALQczZBEGBpgM2AgBB4NUAQazZACgCADYCAEHQ1QBBgKYDNgIAQdzVAEHI2QQ2AgBBzP8HQTg2AgBByNkEIQkLAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEHsAU0EQEHE1QAoAgAiBkEQIABBE2pBcHEgAEELSRsiBEEDdiIAdiIBQQNxBEACQCABQQFxIAByQQFzIgJBA3QiAEHs1QBqIgEgAEH01QBqKAIAIgAoAggiA0YEQEHE1QAgBkF+IAJ3cTYCAAwBCyABIAM2AgggAyABNgIMCyAAQQhqIQEgACACQQN0IgJBA3I2AgQgACACaiIAIAAoAgRBAXI2AgQMEQtBzNUAKAIAIgggBE8NASABBEACQEECIAB0IgJBACACa3IgASAAdHFoIgBBA3QiAkHs1QBqIgEgAkH01QBqKAIAIgIoAggiA0YEQEHE1QAgBkF+IAB3cSIGNgIADAELIAEgAzYCCCADIAE2AgwLIAIgBEEDcjYCBCAAQQN0IgAgBGshBSAAIAJqIAU2AgAgAiAEaiIEIAVBAXI2AgQgCARAIAhBeHFB7NUAaiEAQdjVACgCACEDAn9BASAIQQN2dCIBIAZxRQRAQcTVACABIAZyNgIAIAAMAQsgACgCCAsiASADNgIMIAAgAzYCCCADIAA2AgwgAyABNgIICyACQQhqIQFB2NUAIAQ2AgBBzNUAIAU2AgAMEQtByNUAKAIAIgtFDQEgC2hBAnRB9NcAaigCACIAKAIEQXhxIARrIQUgACECA0ACQCACKAIQIgFFBEAgAkEUaigCACIBRQ0BCyABKAIEQXhxIARrIgMgBUkhAiADIAUgAhshBSABIAAgAhshACABIQIMAQsLIAAoAhghCSAAKAIMIgMgAEcEQEHU1QAoAgAaIAMgACgCCCIBNgIIIAEgAzYCDAwQCyAAQRRqIgIoAgAiAUUEQCAAKAIQIgFFDQMgAEEQaiECCwNAIAIhByABIgNBFGoiAigCACIBDQAgA0EQaiECIAMoAhAiAQ0ACyAHQQA2AgAMDwtBfyEEIABBv39LDQAgAEETaiIBQXBxIQRByNUAKAIAIghFDQBBACAEayEFAkACQAJAAn9BACAEQYACSQ0AGkEfIARB////B0sNABogBEEmIAFBCHZnIgBrdkEBcSAAQQF0a0E+agsiBkECdEH01wBqKAIAIgJFBEBBACEBQQAhAwwBC0EAIQEgBEEZIAZBAXZrQQAgBkEfRxt0IQBBACEDA0ACQCACKAIEQXhxIARrIgcgBU8NACACIQMgByIFDQBBACEFIAIhAQwDCyABIAJBFGooAgAiByAHIAIgAEEddkEEcWpBEGooAgAiAkYbIAEgBxshASAAQQF0IQAgAg0ACwsgASADckUEQEEAIQNBAiAGdCIAQQAgAGtyIAhxIgBFDQMgAGhBAnRB9NcAaigCACEBCyABRQ0BCwNAIAEoAgRBeHEgBGsiAiAFSSEAIAIgBSAAGyEFIAEgAyAAGyEDIAEoAhAiAAR/IAAFIAFBFGooAgALIgENAAsLIANFDQAgBUHM1QAoAgAgBGtPDQAgAygCGCEHIAMgAygCDCIARwRAQdTVACgCABogACADKAIIIgE2AgggASAANgIMDA4LIANBFGoiAigCACIBRQRAIAMoAhAiAUUNAyADQRBqIQILA0AgAiEGIAEiAEEUaiICKAIAIgENACAAQRBqIQIgACgCECIBDQALIAZBADYCAAwNC0HM1QAoAgAiAyAETwRAQdjVACgCACEBAkAgAyAEayICQRBPBEAgASAEaiIAIAJBAXI2AgQgASADaiACNgIAIAEgBEEDcjYCBAwBCyABIANBA3I2AgQgASADaiIAIAAoAgRBAXI2AgRBACEAQQAhAgtBzNUAIAI2AgBB2NUAIAA2AgAgAUEIaiEBDA8LQdDVACgCACIDIARLBEAgBCAJaiIAIAMgBGsiAUEBcjYCBEHc1QAgADYCAEHQ1QAgATYCACAJIARBA3I2AgQgCUEIaiEBDA8LQQAhASAEAn9BnNkAKAIABEBBpNkAKAIADAELQajZAEJ/NwIAQaDZAEKAgISAgIDAADcCAEGc2QAgCkEMakFwcUHYqtWqBXM2AgBBsNkAQQA2AgBBgNkAQQA2AgBBgIAECyIAIARBxwBqIgVqIgZBACAAayIHcSICTwRAQbTZAEEwNgIADA8LAkBB/NgAKAIAIgFFDQBB9NgAKAIAIgggAmohACAAIAFNIAAgCEtxDQBBACEBQbTZAEEwNgIADA8LQYDZAC0AAEEEcQ0EAkACQCAJBEBBhNkAIQEDQCABKAIAIgAgCU0EQCAAIAEoAgRqIAlLDQMLIAEoAggiAQ0ACwtBABA7IgBBf0YNBSACIQZBoNkAKAIAIgFBAWsiAyAAcQRAIAIgAGsgACADakEAIAFrcWohBgsgBCAGTw0FIAZB/v///wdLDQVB/NgAKAIAIgMEQEH02AAoAgAiByAGaiEBIAEgB00NBiABIANLDQYLIAYQOyIBIABHDQEMBwsgBiADayAHcSIGQf7///8HSw0EIAYQOyEAIAAgASgCACABKAIEakYNAyAAIQELAkAgBiAEQcgAak8NACABQX9GDQBBpNkAKAIAIgAgBSAGa2pBACAAa3EiAEH+////B0sEQCABIQAMBwsgABA7QX9HBEAgACAGaiEGIAEhAAwHC0EAIAZrEDsaDAQLIAEiAEF/Rw0FDAMLQQAhAwwMC0EAIQAMCgsgAEF/Rw0CC0GA2QBBgNkAKAIAQQRyNgIACyACQf7///8HSw0BIAIQOyEAQQAQOyEBIABBf0YNASABQX9GDQEgACABTw0BIAEgAGsiBiAEQThqTQ0BC0H02ABB9NgAKAIAIAZqIgE2AgBB+NgAKAIAIAFJBEBB+NgAIAE2AgALAkACQAJAQdzVACgCACICBEBBhNkAIQEDQCAAIAEoAgAiAyABKAIEIgVqRg0CIAEoAggiAQ0ACwwCC0HU1QAoAgAiAUEARyAAIAFPcUUEQEHU1QAgADYCAAtBACEBQYjZACAGNgIAQYTZACAANgIAQeTVAEF/NgIAQejVAEGc2QAoAgA2AgBBkNkAQQA2AgADQCABQYDWAGogAUH01QBqIgI2AgAgAiABQezVAGoiAzYCACABQfjVAGogAzYCACABQYjWAGogAUH81QBqIgM2AgAgAyACNgIAIAFBkNYAaiABQYTWAGoiAjYCACACIAM2AgAgAUGM1gBqIAI2AgAgAUEgaiIBQYACRw0AC0F4IABrQQ9xIgEgAGoiAiAGQThrIgMgAWsiAUEBcjYCBEHg1QBBrNkAKAIANgIAQdDVACABNgIAQdzVACACNgIAIAAgA2pBODYCBAwCCyAAIAJNDQAgAiADSQ0AIAEoAgxBCHENAEF4IAJrQQ9xIgAgAmoiA0HQ1QAoAgAgBmoiByAAayIAQQFyNgIEIAEgBSAGajYCBEHg1QBBrNkAKAIANgIAQdDVACAANgIAQdzVACADNgIAIAIgB2pBODYCBAwBCyAAQdTVACgCAEkEQEHU1QAgADYCAAsgACAGaiEDQYTZACEBAkACQAJAA0AgAyABKAIARwRAIAEoAggiAQ0BDAILCyABLQAMQQhxRQ0BC0GE2QAhAQNAIAEoAgAiAyACTQRAIAMgASgCBGoiBSACSw0DCyABKAIIIQEMAAsACyABIAA2AgAgASABKAIEIAZqNgIEIABBeCAAa0EPcWoiCSAEQQNyNgIEIANBeCADa0EPcWoiBiAEIAlqIgRrIQEgAiAGRgRAQdzVACAENgIAQdDVAEHQ1QAoAgAgAWoiADYCACAEIABBAXI2AgQMCAtB2NUAKAIAIAZGBEBB2NUAIAQ2AgBBzNUAQczVACgCACABaiIANgIAIAQgAEEBcjYCBCAAIARqIAA2AgAMCAsgBigCBCIFQQNxQQFHDQYgBUF4cSEIIAVB/wFNBEAgBUEDdiEDIAYoAggiACAGKAIMIgJGBEBBxNUAQcTVACgCAEF+IAN3cTYCAAwHCyACIAA2AgggACACNgIMDAYLIAYoAhghByAGIAYoAgwiAEcEQCAAIAYoAggiAjYCCCACIAA2AgwMBQsgBkEUaiICKAIAIgVFBEAgBigCECIFRQ0EIAZBEGohAgsDQCACIQMgBSIAQRRqIgIoAgAiBQ0AIABBEGohAiAAKAIQIgUNAAsgA0EANgIADAQLQXggAGtBD3EiASAAaiIHIAZBOGsiAyABayIBQQFyNgIEIAAgA2pBODYCBCACIAVBNyAFa0EPcWpBP2siAyADIAJBEGpJGyIDQSM2AgRB4NUAQazZACgCADYCAEHQ1QAgATYCAEHc1QAgBzYCACADQRBqQYzZACkCADcCACADQYTZACkCADcCCEGM2QAgA0EIajYCAEGI2QAgBjYCAEGE2QAgADYCAEGQ2QBBADYCACADQSRqIQEDQCABQQc2AgAgBSABQQRqIgFLDQALIAIgA0YNACADIAMoAgRBfnE2AgQgAyADIAJrIgU2AgAgAiAFQQFyNgIEIAVB/wFNBEAgBUF4cUHs1QBqIQACf0HE1QAoAgAiAUEBIAVBA3Z0IgNxRQRAQcTVACABIANyNgIAIAAMAQsgACgCCAsiASACNgIMIAAgAjYCCCACIAA2AgwgAiABNgIIDAELQR8hASAFQf///wdNBEAgBUEmIAVBCHZnIgBrdkEBcSAAQQF0a0E+aiEBCyACIAE2AhwgAkIANwIQIAFBAnRB9NcAaiEAQcjVACgCACIDQQEgAXQiBnFFBEAgACACNgIAQcjVACADIAZyNgIAIAIgADYCGCACIAI2AgggAiACNgIMDAELIAVBGSABQQF2a0EAIAFBH0cbdCEBIAAoAgAhAwJAA0AgAyIAKAIEQXhxIAVGDQEgAUEddiEDIAFBAXQhASAAIANBBHFqQRBqIgYoAgAiAw0ACyAGIAI2AgAgAiAANgIYIAIgAjYCDCACIAI2AggMAQsgACgCCCIBIAI2AgwgACACNgIIIAJBADYCGCACIAA2AgwgAiABNgIIC0HQ1QAoAgAiASAETQ0AQdzVACgCACIAIARqIgIgASAEayIBQQFyNgIEQdDVACABNgIAQdzVACACNgIAIAAgBEEDcjYCBCAAQQhqIQEMCAtBACEBQbTZAEEwNgIADAcLQQAhAAsgB0UNAAJAIAYoAhwiAkECdEH01wBqIgMoAgAgBkYEQCADIAA2AgAgAA0BQcjVAEHI1QAoAgBBfiACd3E2AgAMAgsgB0EQQRQgBygCECAGRhtqIAA2AgAgAEUNAQsgACAHNgIYIAYoAhAiAgRAIAAgAjYCECACIAA2AhgLIAZBFGooAgAiAkUNACAAQRRqIAI2AgAgAiAANgIYCyABIAhqIQEgBiAIaiIGKAIEIQULIAYgBUF+cTYCBCABIARqIAE2AgAgBCABQQFyNgIEIAFB/wFNBEAgAUF4cUHs1QBqIQACf0HE1QAoAgAiAkEBIAFBA3Z0IgFxRQRAQcTVACABIAJyNgIAIAAMAQsgACgCCAsiASAENgIMIAAgBDYCCCAEIAA2AgwgBCABNgIIDAELQR8hBSABQf///wdNBEAgAUEmIAFBCHZnIgBrdkEBcSAAQQF0a0E+aiEFCyAEIAU2AhwgBEIANwIQIAVBAnRB9NcAaiEAQcjVACgCACICQQEgBXQiA3FFBEAgACAENgIAQcjVACACIANyNgIAIAQgADYCGCAEIAQ2AgggBCAENgIMDAELIAFBGSAFQQF2a0EAIAVBH0cbdCEFIAAoAgAhAAJAA0AgACICKAIEQXhxIAFGDQEgBUEddiEAIAVBAXQhBSACIABBBHFqQRBqIgMoAgAiAA0ACyADIAQ2AgAgBCACNgIYIAQgBDYCDCAEIAQ2AggMAQsgAigCCCIAIAQ2AgwgAiAENgIIIARBADYCGCAEIAI2AgwgBCAANgIICyAJQQhqIQEMAgsCQCAHRQ0AAkAgAygCHCIBQQJ0QfTXAGoiAigCACADRgRAIAIgADYCACAADQFByNUAIAhBfiABd3EiCDYCAAwCCyAHQRBBFCAHKAIQIANGG2ogADYCACAARQ0BCyAAIAc2AhggAygCECIBBEAgACABNgIQIAEgADYCGAsgA0EUaigCACIBRQ0AIABBFGogATYCACABIAA2AhgLAkAgBUEPTQRAIAMgBCAFaiIAQQNyNgIEIAAgA2oiACAAKAIEQQFyNgIEDAELIAMgBGoiAiAFQQFyNgIEIAMgBEEDcjYCBCACIAVqIAU2AgAgBUH/AU0EQCAFQXhxQezVAGohAAJ/QcTVACgCACIBQQEgBUEDdnQiBXFFBEBBxNUAIAEgBXI2AgAgAAwBCyAAKAIICyIBIAI2AgwgACACNgIIIAIgADYCDCACIAE2AggMAQtBHyEBIAVB////B00EQCAFQSYgBUEIdmciAGt2QQFxIABBAXRrQT5qIQELIAIgATYCHCACQgA3AhAgAUECdEH01wBqIQBBASABdCIEIAhxRQRAIAAgAjYCAEHI1QAgBCAIcjYCACACIAA2AhggAiACNgIIIAIgAjYCDAwBCyAFQRkgAUEBdmtBACABQR9HG3QhASAAKAIAIQQCQANAIAQiACgCBEF4cSAFRg0BIAFBHXYhBCABQQF0IQEgACAEQQRxakEQaiIGKAIAIgQNAAsgBiACNgIAIAIgADYCGCACIAI2AgwgAiACNgIIDAELIAAoAggiASACNgIMIAAgAjYCCCACQQA2AhggAiAANgIMIAIgATYCCAsgA0EIaiEBDAELAkAgCUUNAAJAIAAoAhwiAUECdEH01wBqIgIoAgAgAEYEQCACIAM2AgAgAw0BQcjVACALQX4gAXdxNgIADAILIAlBEEEUIAkoAhAgAEYbaiADNgIAIANFDQELIAMgCTYCGCAAKAIQIgEEQCADIAE2AhAgASADNgIYCyAAQRRqKAIAIgFFDQAgA0EUaiABNgIAIAEgAzYCGAsCQCAFQQ9NBEAgACAEIAVqIgFBA3I2AgQgACABaiIBIAEoAgRBAXI2AgQMAQsgACAEaiIHIAVBAXI2AgQgACAEQQNyNgIEIAUgB2ogBTYCACAIBEAgCEF4cUHs1QBqIQFB2NUAKAIAIQMCf0EBIAhBA3Z0IgIgBnFFBEBBxNUAIAIgBnI2AgAgAQwBCyABKAIICyICIAM2AgwgASADNgIIIAMgATYCDCADIAI2AggLQdjVACAHNgIAQczVACAFNgIACyAAQQhqIQELIApBEGokACABC0MAIABFBEA/AEEQdA8LAkAgAEH//wNxDQAgAEEASA0AIABBEHZAACIAQX9GBEBBtNkAQTA2AgBBfw8LIABBEHQPCwALC5lCIgBBgAgLDQEAAAAAAAAAAgAAAAMAQZgICwUEAAAABQBBqAgLCQYAAAAHAAAACABB5AgLwjJJbnZhbGlkIGNoYXIgaW4gdXJsIHF1ZXJ5AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fYm9keQBDb250ZW50LUxlbmd0aCBvdmVyZmxvdwBDaHVuayBzaXplIG92ZXJmbG93AEludmFsaWQgbWV0aG9kIGZvciBIVFRQL3gueCByZXF1ZXN0AEludmFsaWQgbWV0aG9kIGZvciBSVFNQL3gueCByZXF1ZXN0AEV4cGVjdGVkIFNPVVJDRSBtZXRob2QgZm9yIElDRS94LnggcmVxdWVzdABJbnZhbGlkIGNoYXIgaW4gdXJsIGZyYWdtZW50IHN0YXJ0AEV4cGVjdGVkIGRvdABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3N0YXR1cwBJbnZhbGlkIHJlc3BvbnNlIHN0YXR1cwBFeHBlY3RlZCBMRiBhZnRlciBoZWFkZXJzAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMAVXNlciBjYWxsYmFjayBlcnJvcgBgb25fcmVzZXRgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19oZWFkZXJgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2JlZ2luYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlYCBjYWxsYmFjayBlcnJvcgBgb25fc3RhdHVzX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdmVyc2lvbl9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3VybF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3Byb3RvY29sX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fcHJvdG9jb2wARW1wdHkgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyYWN0ZXIgaW4gQ29udGVudC1MZW5ndGgAVHJhbnNmZXItRW5jb2RpbmcgY2FuJ3QgYmUgcHJlc2VudCB3aXRoIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAE1pc3NpbmcgZXhwZWN0ZWQgQ1IgYWZ0ZXIgY2h1bmsgc2l6ZQBFeHBlY3RlZCBMRiBhZnRlciBjaHVuayBzaXplAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBVbmV4cGVjdGVkIHdoaXRlc3BhY2UgYWZ0ZXIgaGVhZGVyIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgQ1IgYWZ0ZXIgaGVhZGVyIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgTEYgYWZ0ZXIgaGVhZGVyIHZhbHVlAEludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYCBoZWFkZXIgdmFsdWUATWlzc2luZyBleHBlY3RlZCBDUiBhZnRlciBjaHVuayBleHRlbnNpb24gdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZSB2YWx1ZQBJbnZhbGlkIHF1b3RlZC1wYWlyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAFBhdXNlZCBieSBvbl9oZWFkZXJzX2NvbXBsZXRlAEludmFsaWQgRU9GIHN0YXRlAG9uX3Jlc2V0IHBhdXNlAG9uX2NodW5rX2hlYWRlciBwYXVzZQBvbl9tZXNzYWdlX2JlZ2luIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZSBwYXVzZQBvbl9zdGF0dXNfY29tcGxldGUgcGF1c2UAb25fdmVyc2lvbl9jb21wbGV0ZSBwYXVzZQBvbl91cmxfY29tcGxldGUgcGF1c2UAb25fcHJvdG9jb2xfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlIHBhdXNlAG9uX21lc3NhZ2VfY29tcGxldGUgcGF1c2UAb25fbWV0aG9kX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fbmFtZSBwYXVzZQBVbmV4cGVjdGVkIHNwYWNlIGFmdGVyIHN0YXJ0IGxpbmUATWlzc2luZyBleHBlY3RlZCBDUiBhZnRlciByZXNwb25zZSBsaW5lAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBuYW1lAE1pc3NpbmcgZXhwZWN0ZWQgQ1IgYWZ0ZXIgY2h1bmsgZXh0ZW5zaW9uIG5hbWUASW52YWxpZCBzdGF0dXMgY29kZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABNaXNzaW5nIGV4cGVjdGVkIENSIGFmdGVyIGNodW5rIGRhdGEARXhwZWN0ZWQgTEYgYWZ0ZXIgY2h1bmsgZGF0YQBVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AARGF0YSBhZnRlciBgQ29ubmVjdGlvbjogY2xvc2VgAFNXSVRDSF9QUk9YWQBVU0VfUFJPWFkATUtBQ1RJVklUWQBVTlBST0NFU1NBQkxFX0VOVElUWQBRVUVSWQBDT1BZAE1PVkVEX1BFUk1BTkVOVExZAFRPT19FQVJMWQBOT1RJRlkARkFJTEVEX0RFUEVOREVOQ1kAQkFEX0dBVEVXQVkAUExBWQBQVVQAQ0hFQ0tPVVQAR0FURVdBWV9USU1FT1VUAFJFUVVFU1RfVElNRU9VVABORVRXT1JLX0NPTk5FQ1RfVElNRU9VVABDT05ORUNUSU9OX1RJTUVPVVQATE9HSU5fVElNRU9VVABORVRXT1JLX1JFQURfVElNRU9VVABQT1NUAE1JU0RJUkVDVEVEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfTE9BRF9CQUxBTkNFRF9SRVFVRVNUAEJBRF9SRVFVRVNUAEhUVFBfUkVRVUVTVF9TRU5UX1RPX0hUVFBTX1BPUlQAUkVQT1JUAElNX0FfVEVBUE9UAFJFU0VUX0NPTlRFTlQATk9fQ09OVEVOVABQQVJUSUFMX0NPTlRFTlQASFBFX0lOVkFMSURfQ09OU1RBTlQASFBFX0NCX1JFU0VUAEdFVABIUEVfU1RSSUNUAENPTkZMSUNUAFRFTVBPUkFSWV9SRURJUkVDVABQRVJNQU5FTlRfUkVESVJFQ1QAQ09OTkVDVABNVUxUSV9TVEFUVVMASFBFX0lOVkFMSURfU1RBVFVTAFRPT19NQU5ZX1JFUVVFU1RTAEVBUkxZX0hJTlRTAFVOQVZBSUxBQkxFX0ZPUl9MRUdBTF9SRUFTT05TAE9QVElPTlMAU1dJVENISU5HX1BST1RPQ09MUwBWQVJJQU5UX0FMU09fTkVHT1RJQVRFUwBNVUxUSVBMRV9DSE9JQ0VTAElOVEVSTkFMX1NFUlZFUl9FUlJPUgBXRUJfU0VSVkVSX1VOS05PV05fRVJST1IAUkFJTEdVTl9FUlJPUgBJREVOVElUWV9QUk9WSURFUl9BVVRIRU5USUNBVElPTl9FUlJPUgBTU0xfQ0VSVElGSUNBVEVfRVJST1IASU5WQUxJRF9YX0ZPUldBUkRFRF9GT1IAU0VUX1BBUkFNRVRFUgBHRVRfUEFSQU1FVEVSAEhQRV9VU0VSAFNFRV9PVEhFUgBIUEVfQ0JfQ0hVTktfSEVBREVSAEV4cGVjdGVkIExGIGFmdGVyIENSAE1LQ0FMRU5EQVIAU0VUVVAAV0VCX1NFUlZFUl9JU19ET1dOAFRFQVJET1dOAEhQRV9DTE9TRURfQ09OTkVDVElPTgBIRVVSSVNUSUNfRVhQSVJBVElPTgBESVNDT05ORUNURURfT1BFUkFUSU9OAE5PTl9BVVRIT1JJVEFUSVZFX0lORk9STUFUSU9OAEhQRV9JTlZBTElEX1ZFUlNJT04ASFBFX0NCX01FU1NBR0VfQkVHSU4AU0lURV9JU19GUk9aRU4ASFBFX0lOVkFMSURfSEVBREVSX1RPS0VOAElOVkFMSURfVE9LRU4ARk9SQklEREVOAEVOSEFOQ0VfWU9VUl9DQUxNAEhQRV9JTlZBTElEX1VSTABCTE9DS0VEX0JZX1BBUkVOVEFMX0NPTlRST0wATUtDT0wAQUNMAEhQRV9JTlRFUk5BTABSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFX1VOT0ZGSUNJQUwASFBFX09LAFVOTElOSwBVTkxPQ0sAUFJJAFJFVFJZX1dJVEgASFBFX0lOVkFMSURfQ09OVEVOVF9MRU5HVEgASFBFX1VORVhQRUNURURfQ09OVEVOVF9MRU5HVEgARkxVU0gAUFJPUFBBVENIAE0tU0VBUkNIAFVSSV9UT09fTE9ORwBQUk9DRVNTSU5HAE1JU0NFTExBTkVPVVNfUEVSU0lTVEVOVF9XQVJOSU5HAE1JU0NFTExBTkVPVVNfV0FSTklORwBIUEVfSU5WQUxJRF9UUkFOU0ZFUl9FTkNPRElORwBFeHBlY3RlZCBDUkxGAEhQRV9JTlZBTElEX0NIVU5LX1NJWkUATU9WRQBDT05USU5VRQBIUEVfQ0JfU1RBVFVTX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJTX0NPTVBMRVRFAEhQRV9DQl9WRVJTSU9OX0NPTVBMRVRFAEhQRV9DQl9VUkxfQ09NUExFVEUASFBFX0NCX1BST1RPQ09MX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19DT01QTEVURQBIUEVfQ0JfSEVBREVSX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9OQU1FX0NPTVBMRVRFAEhQRV9DQl9NRVNTQUdFX0NPTVBMRVRFAEhQRV9DQl9NRVRIT0RfQ09NUExFVEUASFBFX0NCX0hFQURFUl9GSUVMRF9DT01QTEVURQBERUxFVEUASFBFX0lOVkFMSURfRU9GX1NUQVRFAElOVkFMSURfU1NMX0NFUlRJRklDQVRFAFBBVVNFAE5PX1JFU1BPTlNFAFVOU1VQUE9SVEVEX01FRElBX1RZUEUAR09ORQBOT1RfQUNDRVBUQUJMRQBTRVJWSUNFX1VOQVZBSUxBQkxFAFJBTkdFX05PVF9TQVRJU0ZJQUJMRQBPUklHSU5fSVNfVU5SRUFDSEFCTEUAUkVTUE9OU0VfSVNfU1RBTEUAUFVSR0UATUVSR0UAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRQBSRVFVRVNUX0hFQURFUl9UT09fTEFSR0UAUEFZTE9BRF9UT09fTEFSR0UASU5TVUZGSUNJRU5UX1NUT1JBR0UASFBFX1BBVVNFRF9VUEdSQURFAEhQRV9QQVVTRURfSDJfVVBHUkFERQBTT1VSQ0UAQU5OT1VOQ0UAVFJBQ0UASFBFX1VORVhQRUNURURfU1BBQ0UAREVTQ1JJQkUAVU5TVUJTQ1JJQkUAUkVDT1JEAEhQRV9JTlZBTElEX01FVEhPRABOT1RfRk9VTkQAUFJPUEZJTkQAVU5CSU5EAFJFQklORABVTkFVVEhPUklaRUQATUVUSE9EX05PVF9BTExPV0VEAEhUVFBfVkVSU0lPTl9OT1RfU1VQUE9SVEVEAEFMUkVBRFlfUkVQT1JURUQAQUNDRVBURUQATk9UX0lNUExFTUVOVEVEAExPT1BfREVURUNURUQASFBFX0NSX0VYUEVDVEVEAEhQRV9MRl9FWFBFQ1RFRABDUkVBVEVEAElNX1VTRUQASFBFX1BBVVNFRABUSU1FT1VUX09DQ1VSRUQAUEFZTUVOVF9SRVFVSVJFRABQUkVDT05ESVRJT05fUkVRVUlSRUQAUFJPWFlfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATkVUV09SS19BVVRIRU5USUNBVElPTl9SRVFVSVJFRABMRU5HVEhfUkVRVUlSRUQAU1NMX0NFUlRJRklDQVRFX1JFUVVJUkVEAFVQR1JBREVfUkVRVUlSRUQAUEFHRV9FWFBJUkVEAFBSRUNPTkRJVElPTl9GQUlMRUQARVhQRUNUQVRJT05fRkFJTEVEAFJFVkFMSURBVElPTl9GQUlMRUQAU1NMX0hBTkRTSEFLRV9GQUlMRUQATE9DS0VEAFRSQU5TRk9STUFUSU9OX0FQUExJRUQATk9UX01PRElGSUVEAE5PVF9FWFRFTkRFRABCQU5EV0lEVEhfTElNSVRfRVhDRUVERUQAU0lURV9JU19PVkVSTE9BREVEAEhFQUQARXhwZWN0ZWQgSFRUUC8sIFJUU1AvIG9yIElDRS8A5xUAAK8VAACkEgAAkhoAACYWAACeFAAA2xkAAHkVAAB+EgAA/hQAADYVAAALFgAA2BYAAPMSAABCGAAArBYAABIVAAAUFwAA7xcAAEgUAABxFwAAshoAAGsZAAB+GQAANRQAAIIaAABEFwAA/RYAAB4YAACHFwAAqhkAAJMSAAAHGAAALBcAAMoXAACkFwAA5xUAAOcVAABYFwAAOxgAAKASAAAtHAAAwxEAAEgRAADeEgAAQhMAAKQZAAD9EAAA9xUAAKUVAADvFgAA+BkAAEoWAABWFgAA9RUAAAoaAAAIGgAAARoAAKsVAABCEgAA1xAAAEwRAAAFGQAAVBYAAB4RAADKGQAAyBkAAE4WAAD/GAAAcRQAAPAVAADuFQAAlBkAAPwVAAC/GQAAmxkAAHwUAABDEQAAcBgAAJUUAAAnFAAAGRQAANUSAADUGQAARBYAAPcQAEG5OwsBAQBB0DsL4AEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEDAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBuj0LBAEAAAIAQdE9C14DBAMDAwMDAAADAwADAwADAwMDAwMDAwMDAAUAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAwADAEG6PwsEAQAAAgBB0T8LXgMAAwMDAwMAAAMDAAMDAAMDAwMDAwMDAwMABAAFAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwADAAMAQbDBAAsNbG9zZWVlcC1hbGl2ZQBBycEACwEBAEHgwQAL4AEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBycMACwEBAEHgwwAL5wEBAQEBAQEBAQEBAQECAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAWNodW5rZWQAQfHFAAteAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQBB0McACyFlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AQYDIAAsgcmFuc2Zlci1lbmNvZGluZ3BncmFkZQ0KDQpTTQ0KDQoAQanIAAsFAQIAAQMAQcDIAAtfBAUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUAQanKAAsFAQIAAQMAQcDKAAtfBAUFBgUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUAQanMAAsEAQAAAQBBwcwAC14CAgACAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAEGpzgALBQECAAEDAEHAzgALXwQFAAAFBQUFBQUFBQUFBQYFBQUFBQUFBQUFBQUABQAHCAUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQAFAAUABQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUAAAAFAEGp0AALBQEBAAEBAEHA0AALAQEAQdrQAAtBAgAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAQanSAAsFAQEAAQEAQcDSAAsBAQBBytIACwYCAAAAAAIAQeHSAAs6AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBBoNQAC50BTk9VTkNFRUNLT1VUTkVDVEVURUNSSUJFTFVTSEVURUFEU0VBUkNIUkdFQ1RJVklUWUxFTkRBUlZFT1RJRllQVElPTlNDSFNFQVlTVEFUQ0hHRVVFUllPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFVFRQQ0VUU1BBRFRQLw==";
@@ -3903,9 +3903,9 @@ var require_llhttp_wasm = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
+// node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
 var require_llhttp_simd_wasm = __commonJS({
-  "../../main/node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports, module) {
+  "node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports, module) {
     "use strict";
     var { Buffer: Buffer2 } = __require("node:buffer");
     var wasmBase64 = "AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAn9/AGABfwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAzU0BQYAAAMAAAAAAAADAQMAAwMDAAACAAAAAAICAgICAgICAgIBAQEBAQEBAQEBAwAAAwAAAAQFAXABExMFAwEAAgYIAX8BQcDZBAsHxQcoBm1lbW9yeQIAC19pbml0aWFsaXplAAgZX19pbmRpcmVjdF9mdW5jdGlvbl90YWJsZQEAC2xsaHR0cF9pbml0AAkYbGxodHRwX3Nob3VsZF9rZWVwX2FsaXZlADcMbGxodHRwX2FsbG9jAAsGbWFsbG9jADkLbGxodHRwX2ZyZWUADARmcmVlAAwPbGxodHRwX2dldF90eXBlAA0VbGxodHRwX2dldF9odHRwX21ham9yAA4VbGxodHRwX2dldF9odHRwX21pbm9yAA8RbGxodHRwX2dldF9tZXRob2QAEBZsbGh0dHBfZ2V0X3N0YXR1c19jb2RlABESbGxodHRwX2dldF91cGdyYWRlABIMbGxodHRwX3Jlc2V0ABMObGxodHRwX2V4ZWN1dGUAFBRsbGh0dHBfc2V0dGluZ3NfaW5pdAAVDWxsaHR0cF9maW5pc2gAFgxsbGh0dHBfcGF1c2UAFw1sbGh0dHBfcmVzdW1lABgbbGxodHRwX3Jlc3VtZV9hZnRlcl91cGdyYWRlABkQbGxodHRwX2dldF9lcnJubwAaF2xsaHR0cF9nZXRfZXJyb3JfcmVhc29uABsXbGxodHRwX3NldF9lcnJvcl9yZWFzb24AHBRsbGh0dHBfZ2V0X2Vycm9yX3BvcwAdEWxsaHR0cF9lcnJub19uYW1lAB4SbGxodHRwX21ldGhvZF9uYW1lAB8SbGxodHRwX3N0YXR1c19uYW1lACAabGxodHRwX3NldF9sZW5pZW50X2hlYWRlcnMAISFsbGh0dHBfc2V0X2xlbmllbnRfY2h1bmtlZF9sZW5ndGgAIh1sbGh0dHBfc2V0X2xlbmllbnRfa2VlcF9hbGl2ZQAjJGxsaHR0cF9zZXRfbGVuaWVudF90cmFuc2Zlcl9lbmNvZGluZwAkGmxsaHR0cF9zZXRfbGVuaWVudF92ZXJzaW9uACUjbGxodHRwX3NldF9sZW5pZW50X2RhdGFfYWZ0ZXJfY2xvc2UAJidsbGh0dHBfc2V0X2xlbmllbnRfb3B0aW9uYWxfbGZfYWZ0ZXJfY3IAJyxsbGh0dHBfc2V0X2xlbmllbnRfb3B0aW9uYWxfY3JsZl9hZnRlcl9jaHVuawAoKGxsaHR0cF9zZXRfbGVuaWVudF9vcHRpb25hbF9jcl9iZWZvcmVfbGYAKSpsbGh0dHBfc2V0X2xlbmllbnRfc3BhY2VzX2FmdGVyX2NodW5rX3NpemUAKhhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YANgkYAQBBAQsSAQIDBAUKBgcyNDMuKy8tLDAxCuzaAjQWAEHA1QAoAgAEQAALQcDVAEEBNgIACxQAIAAQOCAAIAI2AjggACABOgAoCxQAIAAgAC8BNCAALQAwIAAQNxAACx4BAX9BwAAQOiIBEDggAUGACDYCOCABIAA6ACggAQuPDAEHfwJAIABFDQAgAEEIayIBIABBBGsoAgAiAEF4cSIEaiEFAkAgAEEBcQ0AIABBA3FFDQEgASABKAIAIgBrIgFB1NUAKAIASQ0BIAAgBGohBAJAAkBB2NUAKAIAIAFHBEAgAEH/AU0EQCAAQQN2IQMgASgCCCIAIAEoAgwiAkYEQEHE1QBBxNUAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgASgCGCEGIAEgASgCDCIARwRAIAAgASgCCCICNgIIIAIgADYCDAwDCyABQRRqIgMoAgAiAkUEQCABKAIQIgJFDQIgAUEQaiEDCwNAIAMhByACIgBBFGoiAygCACICDQAgAEEQaiEDIAAoAhAiAg0ACyAHQQA2AgAMAgsgBSgCBCIAQQNxQQNHDQIgBSAAQX5xNgIEQczVACAENgIAIAUgBDYCACABIARBAXI2AgQMAwtBACEACyAGRQ0AAkAgASgCHCICQQJ0QfTXAGoiAygCACABRgRAIAMgADYCACAADQFByNUAQcjVACgCAEF+IAJ3cTYCAAwCCyAGQRBBFCAGKAIQIAFGG2ogADYCACAARQ0BCyAAIAY2AhggASgCECICBEAgACACNgIQIAIgADYCGAsgAUEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgBU8NACAFKAIEIgBBAXFFDQACQAJAAkACQCAAQQJxRQRAQdzVACgCACAFRgRAQdzVACABNgIAQdDVAEHQ1QAoAgAgBGoiADYCACABIABBAXI2AgQgAUHY1QAoAgBHDQZBzNUAQQA2AgBB2NUAQQA2AgAMBgtB2NUAKAIAIAVGBEBB2NUAIAE2AgBBzNUAQczVACgCACAEaiIANgIAIAEgAEEBcjYCBCAAIAFqIAA2AgAMBgsgAEF4cSAEaiEEIABB/wFNBEAgAEEDdiEDIAUoAggiACAFKAIMIgJGBEBBxNUAQcTVACgCAEF+IAN3cTYCAAwFCyACIAA2AgggACACNgIMDAQLIAUoAhghBiAFIAUoAgwiAEcEQEHU1QAoAgAaIAAgBSgCCCICNgIIIAIgADYCDAwDCyAFQRRqIgMoAgAiAkUEQCAFKAIQIgJFDQIgBUEQaiEDCwNAIAMhByACIgBBFGoiAygCACICDQAgAEEQaiEDIAAoAhAiAg0ACyAHQQA2AgAMAgsgBSAAQX5xNgIEIAEgBGogBDYCACABIARBAXI2AgQMAwtBACEACyAGRQ0AAkAgBSgCHCICQQJ0QfTXAGoiAygCACAFRgRAIAMgADYCACAADQFByNUAQcjVACgCAEF+IAJ3cTYCAAwCCyAGQRBBFCAGKAIQIAVGG2ogADYCACAARQ0BCyAAIAY2AhggBSgCECICBEAgACACNgIQIAIgADYCGAsgBUEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgBGogBDYCACABIARBAXI2AgQgAUHY1QAoAgBHDQBBzNUAIAQ2AgAMAQsgBEH/AU0EQCAEQXhxQezVAGohAAJ/QcTVACgCACICQQEgBEEDdnQiA3FFBEBBxNUAIAIgA3I2AgAgAAwBCyAAKAIICyICIAE2AgwgACABNgIIIAEgADYCDCABIAI2AggMAQtBHyECIARB////B00EQCAEQSYgBEEIdmciAGt2QQFxIABBAXRrQT5qIQILIAEgAjYCHCABQgA3AhAgAkECdEH01wBqIQACQEHI1QAoAgAiA0EBIAJ0IgdxRQRAIAAgATYCAEHI1QAgAyAHcjYCACABIAA2AhggASABNgIIIAEgATYCDAwBCyAEQRkgAkEBdmtBACACQR9HG3QhAiAAKAIAIQACQANAIAAiAygCBEF4cSAERg0BIAJBHXYhACACQQF0IQIgAyAAQQRxakEQaiIHKAIAIgANAAsgByABNgIAIAEgAzYCGCABIAE2AgwgASABNgIIDAELIAMoAggiACABNgIMIAMgATYCCCABQQA2AhggASADNgIMIAEgADYCCAtB5NUAQeTVACgCAEEBayIAQX8gABs2AgALCwcAIAAtACgLBwAgAC0AKgsHACAALQArCwcAIAAtACkLBwAgAC8BNAsHACAALQAwC0ABBH8gACgCGCEBIAAvAS4hAiAALQAoIQMgACgCOCEEIAAQOCAAIAQ2AjggACADOgAoIAAgAjsBLiAAIAE2AhgLhocCAwd/A34BeyABIAJqIQQCQCAAIgMoAgwiAA0AIAMoAgQEQCADIAE2AgQLIwBBEGsiCSQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADKAIcIgJBAmsO/AEB+QECAwQFBgcICQoLDA0ODxAREvgBE/cBFBX2ARYX9QEYGRobHB0eHyD9AfsBIfQBIiMkJSYnKCkqK/MBLC0uLzAxMvIB8QEzNPAB7wE1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk/6AVBRUlPuAe0BVOwBVesBVldYWVrqAVtcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBuAG5AboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBxwHIAckBygHLAcwBzQHOAekB6AHPAecB0AHmAdEB0gHTAdQB5QHVAdYB1wHYAdkB2gHbAdwB3QHeAd8B4AHhAeIB4wEA/AELQQAM4wELQQ4M4gELQQ0M4QELQQ8M4AELQRAM3wELQRMM3gELQRQM3QELQRUM3AELQRYM2wELQRcM2gELQRgM2QELQRkM2AELQRoM1wELQRsM1gELQRwM1QELQR0M1AELQR4M0wELQR8M0gELQSAM0QELQSEM0AELQQgMzwELQSIMzgELQSQMzQELQSMMzAELQQcMywELQSUMygELQSYMyQELQScMyAELQSgMxwELQRIMxgELQREMxQELQSkMxAELQSoMwwELQSsMwgELQSwMwQELQd4BDMABC0EuDL8BC0EvDL4BC0EwDL0BC0ExDLwBC0EyDLsBC0EzDLoBC0E0DLkBC0HfAQy4AQtBNQy3AQtBOQy2AQtBDAy1AQtBNgy0AQtBNwyzAQtBOAyyAQtBPgyxAQtBOgywAQtB4AEMrwELQQsMrgELQT8MrQELQTsMrAELQQoMqwELQTwMqgELQT0MqQELQeEBDKgBC0HBAAynAQtBwAAMpgELQcIADKUBC0EJDKQBC0EtDKMBC0HDAAyiAQtBxAAMoQELQcUADKABC0HGAAyfAQtBxwAMngELQcgADJ0BC0HJAAycAQtBygAMmwELQcsADJoBC0HMAAyZAQtBzQAMmAELQc4ADJcBC0HPAAyWAQtB0AAMlQELQdEADJQBC0HSAAyTAQtB0wAMkgELQdUADJEBC0HUAAyQAQtB1gAMjwELQdcADI4BC0HYAAyNAQtB2QAMjAELQdoADIsBC0HbAAyKAQtB3AAMiQELQd0ADIgBC0HeAAyHAQtB3wAMhgELQeAADIUBC0HhAAyEAQtB4gAMgwELQeMADIIBC0HkAAyBAQtB5QAMgAELQeIBDH8LQeYADH4LQecADH0LQQYMfAtB6AAMewtBBQx6C0HpAAx5C0EEDHgLQeoADHcLQesADHYLQewADHULQe0ADHQLQQMMcwtB7gAMcgtB7wAMcQtB8AAMcAtB8gAMbwtB8QAMbgtB8wAMbQtB9AAMbAtB9QAMawtB9gAMagtBAgxpC0H3AAxoC0H4AAxnC0H5AAxmC0H6AAxlC0H7AAxkC0H8AAxjC0H9AAxiC0H+AAxhC0H/AAxgC0GAAQxfC0GBAQxeC0GCAQxdC0GDAQxcC0GEAQxbC0GFAQxaC0GGAQxZC0GHAQxYC0GIAQxXC0GJAQxWC0GKAQxVC0GLAQxUC0GMAQxTC0GNAQxSC0GOAQxRC0GPAQxQC0GQAQxPC0GRAQxOC0GSAQxNC0GTAQxMC0GUAQxLC0GVAQxKC0GWAQxJC0GXAQxIC0GYAQxHC0GZAQxGC0GaAQxFC0GbAQxEC0GcAQxDC0GdAQxCC0GeAQxBC0GfAQxAC0GgAQw/C0GhAQw+C0GiAQw9C0GjAQw8C0GkAQw7C0GlAQw6C0GmAQw5C0GnAQw4C0GoAQw3C0GpAQw2C0GqAQw1C0GrAQw0C0GsAQwzC0GtAQwyC0GuAQwxC0GvAQwwC0GwAQwvC0GxAQwuC0GyAQwtC0GzAQwsC0G0AQwrC0G1AQwqC0G2AQwpC0G3AQwoC0G4AQwnC0G5AQwmC0G6AQwlC0G7AQwkC0G8AQwjC0G9AQwiC0G+AQwhC0G/AQwgC0HAAQwfC0HBAQweC0HCAQwdC0EBDBwLQcMBDBsLQcQBDBoLQcUBDBkLQcYBDBgLQccBDBcLQcgBDBYLQckBDBULQcoBDBQLQcsBDBMLQcwBDBILQc0BDBELQc4BDBALQc8BDA8LQdABDA4LQdEBDA0LQdIBDAwLQdMBDAsLQdQBDAoLQdUBDAkLQdYBDAgLQeMBDAcLQdcBDAYLQdgBDAULQdkBDAQLQdoBDAMLQdsBDAILQd0BDAELQdwBCyECA0ACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAMCfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAn8CQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAwJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCACDuMBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISMkJScoKZ4DmwOaA5EDigODA4AD/QL7AvgC8gLxAu8C7QLoAucC5gLlAuQC3ALbAtoC2QLYAtcC1gLVAs8CzgLMAssCygLJAsgCxwLGAsQCwwK+ArwCugK5ArgCtwK2ArUCtAKzArICsQKwAq4CrQKpAqgCpwKmAqUCpAKjAqICoQKgAp8CmAKQAowCiwKKAoEC/gH9AfwB+wH6AfkB+AH3AfUB8wHwAesB6QHoAecB5gHlAeQB4wHiAeEB4AHfAd4B3QHcAdoB2QHYAdcB1gHVAdQB0wHSAdEB0AHPAc4BzQHMAcsBygHJAcgBxwHGAcUBxAHDAcIBwQHAAb8BvgG9AbwBuwG6AbkBuAG3AbYBtQG0AbMBsgGxAbABrwGuAa0BrAGrAaoBqQGoAacBpgGlAaQBowGiAZ8BngGZAZgBlwGWAZUBlAGTAZIBkQGQAY8BjQGMAYcBhgGFAYQBgwGCAX18e3p5dnV0UFFSU1RVCyABIARHDXJB/QEhAgy+AwsgASAERw2YAUHbASECDL0DCyABIARHDfEBQY4BIQIMvAMLIAEgBEcN/AFBhAEhAgy7AwsgASAERw2KAkH/ACECDLoDCyABIARHDZECQf0AIQIMuQMLIAEgBEcNlAJB+wAhAgy4AwsgASAERw0eQR4hAgy3AwsgASAERw0ZQRghAgy2AwsgASAERw3KAkHNACECDLUDCyABIARHDdUCQcYAIQIMtAMLIAEgBEcN1gJBwwAhAgyzAwsgASAERw3cAkE4IQIMsgMLIAMtADBBAUYNrQMMiQMLQQAhAAJAAkACQCADLQAqRQ0AIAMtACtFDQAgAy8BMiICQQJxRQ0BDAILIAMvATIiAkEBcUUNAQtBASEAIAMtAChBAUYNACADLwE0IgZB5ABrQeQASQ0AIAZBzAFGDQAgBkGwAkYNACACQcAAcQ0AQQAhACACQYgEcUGABEYNACACQShxQQBHIQALIANBADsBMiADQQA6ADECQCAARQRAIANBADoAMSADLQAuQQRxDQEMsQMLIANCADcDIAsgA0EAOgAxIANBAToANgxIC0EAIQACQCADKAI4IgJFDQAgAigCMCICRQ0AIAMgAhEAACEACyAARQ1IIABBFUcNYiADQQQ2AhwgAyABNgIUIANB0hs2AhAgA0EVNgIMQQAhAgyvAwsgASAERgRAQQYhAgyvAwsgAS0AAEEKRw0ZIAFBAWohAQwaCyADQgA3AyBBEiECDJQDCyABIARHDYoDQSMhAgysAwsgASAERgRAQQchAgysAwsCQAJAIAEtAABBCmsOBAEYGAAYCyABQQFqIQFBECECDJMDCyABQQFqIQEgA0Evai0AAEEBcQ0XQQAhAiADQQA2AhwgAyABNgIUIANBmSA2AhAgA0EZNgIMDKsDCyADIAMpAyAiDCAEIAFrrSIKfSILQgAgCyAMWBs3AyAgCiAMWg0YQQghAgyqAwsgASAERwRAIANBCTYCCCADIAE2AgRBFCECDJEDC0EJIQIMqQMLIAMpAyBQDa4CDEMLIAEgBEYEQEELIQIMqAMLIAEtAABBCkcNFiABQQFqIQEMFwsgA0Evai0AAEEBcUUNGQwmC0EAIQACQCADKAI4IgJFDQAgAigCUCICRQ0AIAMgAhEAACEACyAADRkMQgtBACEAAkAgAygCOCICRQ0AIAIoAlAiAkUNACADIAIRAAAhAAsgAA0aDCQLQQAhAAJAIAMoAjgiAkUNACACKAJQIgJFDQAgAyACEQAAIQALIAANGwwyCyADQS9qLQAAQQFxRQ0cDCILQQAhAAJAIAMoAjgiAkUNACACKAJUIgJFDQAgAyACEQAAIQALIAANHAxCC0EAIQACQCADKAI4IgJFDQAgAigCVCICRQ0AIAMgAhEAACEACyAADR0MIAsgASAERgRAQRMhAgygAwsCQCABLQAAIgBBCmsOBB8jIwAiCyABQQFqIQEMHwtBACEAAkAgAygCOCICRQ0AIAIoAlQiAkUNACADIAIRAAAhAAsgAA0iDEILIAEgBEYEQEEWIQIMngMLIAEtAABBwMEAai0AAEEBRw0jDIMDCwJAA0AgAS0AAEGwO2otAAAiAEEBRwRAAkAgAEECaw4CAwAnCyABQQFqIQFBISECDIYDCyAEIAFBAWoiAUcNAAtBGCECDJ0DCyADKAIEIQBBACECIANBADYCBCADIAAgAUEBaiIBEDQiAA0hDEELQQAhAAJAIAMoAjgiAkUNACACKAJUIgJFDQAgAyACEQAAIQALIAANIwwqCyABIARGBEBBHCECDJsDCyADQQo2AgggAyABNgIEQQAhAAJAIAMoAjgiAkUNACACKAJQIgJFDQAgAyACEQAAIQALIAANJUEkIQIMgQMLIAEgBEcEQANAIAEtAABBsD1qLQAAIgBBA0cEQCAAQQFrDgUYGiaCAyUmCyAEIAFBAWoiAUcNAAtBGyECDJoDC0EbIQIMmQMLA0AgAS0AAEGwP2otAAAiAEEDRwRAIABBAWsOBQ8RJxMmJwsgBCABQQFqIgFHDQALQR4hAgyYAwsgASAERwRAIANBCzYCCCADIAE2AgRBByECDP8CC0EfIQIMlwMLIAEgBEYEQEEgIQIMlwMLAkAgAS0AAEENaw4ULj8/Pz8/Pz8/Pz8/Pz8/Pz8/PwA/C0EAIQIgA0EANgIcIANBvws2AhAgA0ECNgIMIAMgAUEBajYCFAyWAwsgA0EvaiECA0AgASAERgRAQSEhAgyXAwsCQAJAAkAgAS0AACIAQQlrDhgCACkpASkpKSkpKSkpKSkpKSkpKSkpKQInCyABQQFqIQEgA0Evai0AAEEBcUUNCgwYCyABQQFqIQEMFwsgAUEBaiEBIAItAABBAnENAAtBACECIANBADYCHCADIAE2AhQgA0GfFTYCECADQQw2AgwMlQMLIAMtAC5BgAFxRQ0BC0EAIQACQCADKAI4IgJFDQAgAigCXCICRQ0AIAMgAhEAACEACyAARQ3mAiAAQRVGBEAgA0EkNgIcIAMgATYCFCADQZsbNgIQIANBFTYCDEEAIQIMlAMLQQAhAiADQQA2AhwgAyABNgIUIANBkA42AhAgA0EUNgIMDJMDC0EAIQIgA0EANgIcIAMgATYCFCADQb4gNgIQIANBAjYCDAySAwsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEgDKdqIgEQMiIARQ0rIANBBzYCHCADIAE2AhQgAyAANgIMDJEDCyADLQAuQcAAcUUNAQtBACEAAkAgAygCOCICRQ0AIAIoAlgiAkUNACADIAIRAAAhAAsgAEUNKyAAQRVGBEAgA0EKNgIcIAMgATYCFCADQesZNgIQIANBFTYCDEEAIQIMkAMLQQAhAiADQQA2AhwgAyABNgIUIANBkww2AhAgA0ETNgIMDI8DC0EAIQIgA0EANgIcIAMgATYCFCADQYIVNgIQIANBAjYCDAyOAwtBACECIANBADYCHCADIAE2AhQgA0HdFDYCECADQRk2AgwMjQMLQQAhAiADQQA2AhwgAyABNgIUIANB5h02AhAgA0EZNgIMDIwDCyAAQRVGDT1BACECIANBADYCHCADIAE2AhQgA0HQDzYCECADQSI2AgwMiwMLIAMoAgQhAEEAIQIgA0EANgIEIAMgACABEDMiAEUNKCADQQ02AhwgAyABNgIUIAMgADYCDAyKAwsgAEEVRg06QQAhAiADQQA2AhwgAyABNgIUIANB0A82AhAgA0EiNgIMDIkDCyADKAIEIQBBACECIANBADYCBCADIAAgARAzIgBFBEAgAUEBaiEBDCgLIANBDjYCHCADIAA2AgwgAyABQQFqNgIUDIgDCyAAQRVGDTdBACECIANBADYCHCADIAE2AhQgA0HQDzYCECADQSI2AgwMhwMLIAMoAgQhAEEAIQIgA0EANgIEIAMgACABEDMiAEUEQCABQQFqIQEMJwsgA0EPNgIcIAMgADYCDCADIAFBAWo2AhQMhgMLQQAhAiADQQA2AhwgAyABNgIUIANB4hc2AhAgA0EZNgIMDIUDCyAAQRVGDTNBACECIANBADYCHCADIAE2AhQgA0HWDDYCECADQSM2AgwMhAMLIAMoAgQhAEEAIQIgA0EANgIEIAMgACABEDQiAEUNJSADQRE2AhwgAyABNgIUIAMgADYCDAyDAwsgAEEVRg0wQQAhAiADQQA2AhwgAyABNgIUIANB1gw2AhAgA0EjNgIMDIIDCyADKAIEIQBBACECIANBADYCBCADIAAgARA0IgBFBEAgAUEBaiEBDCULIANBEjYCHCADIAA2AgwgAyABQQFqNgIUDIEDCyADQS9qLQAAQQFxRQ0BC0EXIQIM5gILQQAhAiADQQA2AhwgAyABNgIUIANB4hc2AhAgA0EZNgIMDP4CCyAAQTtHDQAgAUEBaiEBDAwLQQAhAiADQQA2AhwgAyABNgIUIANBkhg2AhAgA0ECNgIMDPwCCyAAQRVGDShBACECIANBADYCHCADIAE2AhQgA0HWDDYCECADQSM2AgwM+wILIANBFDYCHCADIAE2AhQgAyAANgIMDPoCCyADKAIEIQBBACECIANBADYCBCADIAAgARA0IgBFBEAgAUEBaiEBDPUCCyADQRU2AhwgAyAANgIMIAMgAUEBajYCFAz5AgsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEQNCIARQRAIAFBAWohAQzzAgsgA0EXNgIcIAMgADYCDCADIAFBAWo2AhQM+AILIABBFUYNI0EAIQIgA0EANgIcIAMgATYCFCADQdYMNgIQIANBIzYCDAz3AgsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEQNCIARQRAIAFBAWohAQwdCyADQRk2AhwgAyAANgIMIAMgAUEBajYCFAz2AgsgAygCBCEAQQAhAiADQQA2AgQgAyAAIAEQNCIARQRAIAFBAWohAQzvAgsgA0EaNgIcIAMgADYCDCADIAFBAWo2AhQM9QILIABBFUYNH0EAIQIgA0EANgIcIAMgATYCFCADQdAPNgIQIANBIjYCDAz0AgsgAygCBCEAIANBADYCBCADIAAgARAzIgBFBEAgAUEBaiEBDBsLIANBHDYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgzzAgsgAygCBCEAIANBADYCBCADIAAgARAzIgBFBEAgAUEBaiEBDOsCCyADQR02AhwgAyAANgIMIAMgAUEBajYCFEEAIQIM8gILIABBO0cNASABQQFqIQELQSYhAgzXAgtBACECIANBADYCHCADIAE2AhQgA0GfFTYCECADQQw2AgwM7wILIAEgBEcEQANAIAEtAABBIEcNhAIgBCABQQFqIgFHDQALQSwhAgzvAgtBLCECDO4CCyABIARGBEBBNCECDO4CCwJAAkADQAJAIAEtAABBCmsOBAIAAAMACyAEIAFBAWoiAUcNAAtBNCECDO8CCyADKAIEIQAgA0EANgIEIAMgACABEDEiAEUNnwIgA0EyNgIcIAMgATYCFCADIAA2AgxBACECDO4CCyADKAIEIQAgA0EANgIEIAMgACABEDEiAEUEQCABQQFqIQEMnwILIANBMjYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgztAgsgASAERwRAAkADQCABLQAAQTBrIgBB/wFxQQpPBEBBOiECDNcCCyADKQMgIgtCmbPmzJmz5swZVg0BIAMgC0IKfiIKNwMgIAogAK1C/wGDIgtCf4VWDQEgAyAKIAt8NwMgIAQgAUEBaiIBRw0AC0HAACECDO4CCyADKAIEIQAgA0EANgIEIAMgACABQQFqIgEQMSIADRcM4gILQcAAIQIM7AILIAEgBEYEQEHJACECDOwCCwJAA0ACQCABLQAAQQlrDhgAAqICogKpAqICogKiAqICogKiAqICogKiAqICogKiAqICogKiAqICogKiAgCiAgsgBCABQQFqIgFHDQALQckAIQIM7AILIAFBAWohASADQS9qLQAAQQFxDaUCIANBADYCHCADIAE2AhQgA0GXEDYCECADQQo2AgxBACECDOsCCyABIARHBEADQCABLQAAQSBHDRUgBCABQQFqIgFHDQALQfgAIQIM6wILQfgAIQIM6gILIANBAjoAKAw4C0EAIQIgA0EANgIcIANBvws2AhAgA0ECNgIMIAMgAUEBajYCFAzoAgtBACECDM4CC0ENIQIMzQILQRMhAgzMAgtBFSECDMsCC0EWIQIMygILQRghAgzJAgtBGSECDMgCC0EaIQIMxwILQRshAgzGAgtBHCECDMUCC0EdIQIMxAILQR4hAgzDAgtBHyECDMICC0EgIQIMwQILQSIhAgzAAgtBIyECDL8CC0ElIQIMvgILQeUAIQIMvQILIANBPTYCHCADIAE2AhQgAyAANgIMQQAhAgzVAgsgA0EbNgIcIAMgATYCFCADQaQcNgIQIANBFTYCDEEAIQIM1AILIANBIDYCHCADIAE2AhQgA0GYGjYCECADQRU2AgxBACECDNMCCyADQRM2AhwgAyABNgIUIANBmBo2AhAgA0EVNgIMQQAhAgzSAgsgA0ELNgIcIAMgATYCFCADQZgaNgIQIANBFTYCDEEAIQIM0QILIANBEDYCHCADIAE2AhQgA0GYGjYCECADQRU2AgxBACECDNACCyADQSA2AhwgAyABNgIUIANBpBw2AhAgA0EVNgIMQQAhAgzPAgsgA0ELNgIcIAMgATYCFCADQaQcNgIQIANBFTYCDEEAIQIMzgILIANBDDYCHCADIAE2AhQgA0GkHDYCECADQRU2AgxBACECDM0CC0EAIQIgA0EANgIcIAMgATYCFCADQd0ONgIQIANBEjYCDAzMAgsCQANAAkAgAS0AAEEKaw4EAAICAAILIAQgAUEBaiIBRw0AC0H9ASECDMwCCwJAAkAgAy0ANkEBRw0AQQAhAAJAIAMoAjgiAkUNACACKAJgIgJFDQAgAyACEQAAIQALIABFDQAgAEEVRw0BIANB/AE2AhwgAyABNgIUIANB3Bk2AhAgA0EVNgIMQQAhAgzNAgtB3AEhAgyzAgsgA0EANgIcIAMgATYCFCADQfkLNgIQIANBHzYCDEEAIQIMywILAkACQCADLQAoQQFrDgIEAQALQdsBIQIMsgILQdQBIQIMsQILIANBAjoAMUEAIQACQCADKAI4IgJFDQAgAigCACICRQ0AIAMgAhEAACEACyAARQRAQd0BIQIMsQILIABBFUcEQCADQQA2AhwgAyABNgIUIANBtAw2AhAgA0EQNgIMQQAhAgzKAgsgA0H7ATYCHCADIAE2AhQgA0GBGjYCECADQRU2AgxBACECDMkCCyABIARGBEBB+gEhAgzJAgsgAS0AAEHIAEYNASADQQE6ACgLQcABIQIMrgILQdoBIQIMrQILIAEgBEcEQCADQQw2AgggAyABNgIEQdkBIQIMrQILQfkBIQIMxQILIAEgBEYEQEH4ASECDMUCCyABLQAAQcgARw0EIAFBAWohAUHYASECDKsCCyABIARGBEBB9wEhAgzEAgsCQAJAIAEtAABBxQBrDhAABQUFBQUFBQUFBQUFBQUBBQsgAUEBaiEBQdYBIQIMqwILIAFBAWohAUHXASECDKoCC0H2ASECIAEgBEYNwgIgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABButUAai0AAEcNAyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMwwILIAMoAgQhACADQgA3AwAgAyAAIAZBAWoiARAuIgBFBEBB4wEhAgyqAgsgA0H1ATYCHCADIAE2AhQgAyAANgIMQQAhAgzCAgtB9AEhAiABIARGDcECIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjVAGotAABHDQIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADMICCyADQYEEOwEoIAMoAgQhACADQgA3AwAgAyAAIAZBAWoiARAuIgANAwwCCyADQQA2AgALQQAhAiADQQA2AhwgAyABNgIUIANB5R82AhAgA0EINgIMDL8CC0HVASECDKUCCyADQfMBNgIcIAMgATYCFCADIAA2AgxBACECDL0CC0EAIQACQCADKAI4IgJFDQAgAigCQCICRQ0AIAMgAhEAACEACyAARQ1uIABBFUcEQCADQQA2AhwgAyABNgIUIANBgg82AhAgA0EgNgIMQQAhAgy9AgsgA0GPATYCHCADIAE2AhQgA0HsGzYCECADQRU2AgxBACECDLwCCyABIARHBEAgA0ENNgIIIAMgATYCBEHTASECDKMCC0HyASECDLsCCyABIARGBEBB8QEhAgy7AgsCQAJAAkAgAS0AAEHIAGsOCwABCAgICAgICAgCCAsgAUEBaiEBQdABIQIMowILIAFBAWohAUHRASECDKICCyABQQFqIQFB0gEhAgyhAgtB8AEhAiABIARGDbkCIAMoAgAiACAEIAFraiEGIAEgAGtBAmohBQNAIAEtAAAgAEG11QBqLQAARw0EIABBAkYNAyAAQQFqIQAgBCABQQFqIgFHDQALIAMgBjYCAAy5AgtB7wEhAiABIARGDbgCIAMoAgAiACAEIAFraiEGIAEgAGtBAWohBQNAIAEtAAAgAEGz1QBqLQAARw0DIABBAUYNAiAAQQFqIQAgBCABQQFqIgFHDQALIAMgBjYCAAy4AgtB7gEhAiABIARGDbcCIAMoAgAiACAEIAFraiEGIAEgAGtBAmohBQNAIAEtAAAgAEGw1QBqLQAARw0CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBjYCAAy3AgsgAygCBCEAIANCADcDACADIAAgBUEBaiIBECsiAEUNAiADQewBNgIcIAMgATYCFCADIAA2AgxBACECDLYCCyADQQA2AgALIAMoAgQhACADQQA2AgQgAyAAIAEQKyIARQ2cAiADQe0BNgIcIAMgATYCFCADIAA2AgxBACECDLQCC0HPASECDJoCC0EAIQACQCADKAI4IgJFDQAgAigCNCICRQ0AIAMgAhEAACEACwJAIAAEQCAAQRVGDQEgA0EANgIcIAMgATYCFCADQeoNNgIQIANBJjYCDEEAIQIMtAILQc4BIQIMmgILIANB6wE2AhwgAyABNgIUIANBgBs2AhAgA0EVNgIMQQAhAgyyAgsgASAERgRAQesBIQIMsgILIAEtAABBL0YEQCABQQFqIQEMAQsgA0EANgIcIAMgATYCFCADQbI4NgIQIANBCDYCDEEAIQIMsQILQc0BIQIMlwILIAEgBEcEQCADQQ42AgggAyABNgIEQcwBIQIMlwILQeoBIQIMrwILIAEgBEYEQEHpASECDK8CCyABLQAAQTBrIgBB/wFxQQpJBEAgAyAAOgAqIAFBAWohAUHLASECDJYCCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNlwIgA0HoATYCHCADIAE2AhQgAyAANgIMQQAhAgyuAgsgASAERgRAQecBIQIMrgILAkAgAS0AAEEuRgRAIAFBAWohAQwBCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNmAIgA0HmATYCHCADIAE2AhQgAyAANgIMQQAhAgyuAgtBygEhAgyUAgsgASAERgRAQeUBIQIMrQILQQAhAEEBIQVBASEHQQAhAgJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAEtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyECQQAhBUEAIQcMAgtBCSECQQEhAEEAIQVBACEHDAELQQAhBUEBIQILIAMgAjoAKyABQQFqIQECQAJAIAMtAC5BEHENAAJAAkACQCADLQAqDgMBAAIECyAHRQ0DDAILIAANAQwCCyAFRQ0BCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNAiADQeIBNgIcIAMgATYCFCADIAA2AgxBACECDK8CCyADKAIEIQAgA0EANgIEIAMgACABEC8iAEUNmgIgA0HjATYCHCADIAE2AhQgAyAANgIMQQAhAgyuAgsgAygCBCEAIANBADYCBCADIAAgARAvIgBFDZgCIANB5AE2AhwgAyABNgIUIAMgADYCDAytAgtByQEhAgyTAgtBACEAAkAgAygCOCICRQ0AIAIoAkQiAkUNACADIAIRAAAhAAsCQCAABEAgAEEVRg0BIANBADYCHCADIAE2AhQgA0GkDTYCECADQSE2AgxBACECDK0CC0HIASECDJMCCyADQeEBNgIcIAMgATYCFCADQdAaNgIQIANBFTYCDEEAIQIMqwILIAEgBEYEQEHhASECDKsCCwJAIAEtAABBIEYEQCADQQA7ATQgAUEBaiEBDAELIANBADYCHCADIAE2AhQgA0GZETYCECADQQk2AgxBACECDKsCC0HHASECDJECCyABIARGBEBB4AEhAgyqAgsCQCABLQAAQTBrQf8BcSICQQpJBEAgAUEBaiEBAkAgAy8BNCIAQZkzSw0AIAMgAEEKbCIAOwE0IABB/v8DcSACQf//A3NLDQAgAyAAIAJqOwE0DAILQQAhAiADQQA2AhwgAyABNgIUIANBlR42AhAgA0ENNgIMDKsCCyADQQA2AhwgAyABNgIUIANBlR42AhAgA0ENNgIMQQAhAgyqAgtBxgEhAgyQAgsgASAERgRAQd8BIQIMqQILAkAgAS0AAEEwa0H/AXEiAkEKSQRAIAFBAWohAQJAIAMvATQiAEGZM0sNACADIABBCmwiADsBNCAAQf7/A3EgAkH//wNzSw0AIAMgACACajsBNAwCC0EAIQIgA0EANgIcIAMgATYCFCADQZUeNgIQIANBDTYCDAyqAgsgA0EANgIcIAMgATYCFCADQZUeNgIQIANBDTYCDEEAIQIMqQILQcUBIQIMjwILIAEgBEYEQEHeASECDKgCCwJAIAEtAABBMGtB/wFxIgJBCkkEQCABQQFqIQECQCADLwE0IgBBmTNLDQAgAyAAQQpsIgA7ATQgAEH+/wNxIAJB//8Dc0sNACADIAAgAmo7ATQMAgtBACECIANBADYCHCADIAE2AhQgA0GVHjYCECADQQ02AgwMqQILIANBADYCHCADIAE2AhQgA0GVHjYCECADQQ02AgxBACECDKgCC0HEASECDI4CCyABIARGBEBB3QEhAgynAgsCQAJAAkACQCABLQAAQQprDhcCAwMAAwMDAwMDAwMDAwMDAwMDAwMDAQMLIAFBAWoMBQsgAUEBaiEBQcMBIQIMjwILIAFBAWohASADQS9qLQAAQQFxDQggA0EANgIcIAMgATYCFCADQY0LNgIQIANBDTYCDEEAIQIMpwILIANBADYCHCADIAE2AhQgA0GNCzYCECADQQ02AgxBACECDKYCCyABIARHBEAgA0EPNgIIIAMgATYCBEEBIQIMjQILQdwBIQIMpQILAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0HbASECDKYCCyADKAIEIQAgA0EANgIEIAMgACABEC0iAEUEQCABQQFqIQEMBAsgA0HaATYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgylAgsgAygCBCEAIANBADYCBCADIAAgARAtIgANASABQQFqCyEBQcEBIQIMigILIANB2QE2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIMogILQcIBIQIMiAILIANBL2otAABBAXENASADQQA2AhwgAyABNgIUIANB5Bw2AhAgA0EZNgIMQQAhAgygAgsgASAERgRAQdkBIQIMoAILAkACQAJAIAEtAABBCmsOBAECAgACCyABQQFqIQEMAgsgAUEBaiEBDAELIAMtAC5BwABxRQ0BC0EAIQACQCADKAI4IgJFDQAgAigCPCICRQ0AIAMgAhEAACEACyAARQ2gASAAQRVGBEAgA0HZADYCHCADIAE2AhQgA0G3GjYCECADQRU2AgxBACECDJ8CCyADQQA2AhwgAyABNgIUIANBgA02AhAgA0EbNgIMQQAhAgyeAgsgA0EANgIcIAMgATYCFCADQdwoNgIQIANBAjYCDEEAIQIMnQILIAEgBEcEQCADQQw2AgggAyABNgIEQb8BIQIMhAILQdgBIQIMnAILIAEgBEYEQEHXASECDJwCCwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEHBAGsOFQABAgNaBAUGWlpaBwgJCgsMDQ4PEFoLIAFBAWohAUH7ACECDJICCyABQQFqIQFB/AAhAgyRAgsgAUEBaiEBQYEBIQIMkAILIAFBAWohAUGFASECDI8CCyABQQFqIQFBhgEhAgyOAgsgAUEBaiEBQYkBIQIMjQILIAFBAWohAUGKASECDIwCCyABQQFqIQFBjQEhAgyLAgsgAUEBaiEBQZYBIQIMigILIAFBAWohAUGXASECDIkCCyABQQFqIQFBmAEhAgyIAgsgAUEBaiEBQaUBIQIMhwILIAFBAWohAUGmASECDIYCCyABQQFqIQFBrAEhAgyFAgsgAUEBaiEBQbQBIQIMhAILIAFBAWohAUG3ASECDIMCCyABQQFqIQFBvgEhAgyCAgsgASAERgRAQdYBIQIMmwILIAEtAABBzgBHDUggAUEBaiEBQb0BIQIMgQILIAEgBEYEQEHVASECDJoCCwJAAkACQCABLQAAQcIAaw4SAEpKSkpKSkpKSgFKSkpKSkoCSgsgAUEBaiEBQbgBIQIMggILIAFBAWohAUG7ASECDIECCyABQQFqIQFBvAEhAgyAAgtB1AEhAiABIARGDZgCIAMoAgAiACAEIAFraiEFIAEgAGtBB2ohBgJAA0AgAS0AACAAQajVAGotAABHDUUgAEEHRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJkCCyADQQA2AgAgBkEBaiEBQRsMRQsgASAERgRAQdMBIQIMmAILAkACQCABLQAAQckAaw4HAEdHR0dHAUcLIAFBAWohAUG5ASECDP8BCyABQQFqIQFBugEhAgz+AQtB0gEhAiABIARGDZYCIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQabVAGotAABHDUMgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJcCCyADQQA2AgAgBkEBaiEBQQ8MQwtB0QEhAiABIARGDZUCIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQaTVAGotAABHDUIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJYCCyADQQA2AgAgBkEBaiEBQSAMQgtB0AEhAiABIARGDZQCIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQaHVAGotAABHDUEgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADJUCCyADQQA2AgAgBkEBaiEBQRIMQQsgASAERgRAQc8BIQIMlAILAkACQCABLQAAQcUAaw4OAENDQ0NDQ0NDQ0NDQwFDCyABQQFqIQFBtQEhAgz7AQsgAUEBaiEBQbYBIQIM+gELQc4BIQIgASAERg2SAiADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGe1QBqLQAARw0/IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyTAgsgA0EANgIAIAZBAWohAUEHDD8LQc0BIQIgASAERg2RAiADKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGY1QBqLQAARw0+IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAySAgsgA0EANgIAIAZBAWohAUEoDD4LIAEgBEYEQEHMASECDJECCwJAAkACQCABLQAAQcUAaw4RAEFBQUFBQUFBQQFBQUFBQQJBCyABQQFqIQFBsQEhAgz5AQsgAUEBaiEBQbIBIQIM+AELIAFBAWohAUGzASECDPcBC0HLASECIAEgBEYNjwIgAygCACIAIAQgAWtqIQUgASAAa0EGaiEGAkADQCABLQAAIABBkdUAai0AAEcNPCAAQQZGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMkAILIANBADYCACAGQQFqIQFBGgw8C0HKASECIAEgBEYNjgIgAygCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBjdUAai0AAEcNOyAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMjwILIANBADYCACAGQQFqIQFBIQw7CyABIARGBEBByQEhAgyOAgsCQAJAIAEtAABBwQBrDhQAPT09PT09PT09PT09PT09PT09AT0LIAFBAWohAUGtASECDPUBCyABQQFqIQFBsAEhAgz0AQsgASAERgRAQcgBIQIMjQILAkACQCABLQAAQdUAaw4LADw8PDw8PDw8PAE8CyABQQFqIQFBrgEhAgz0AQsgAUEBaiEBQa8BIQIM8wELQccBIQIgASAERg2LAiADKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEGE1QBqLQAARw04IABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyMAgsgA0EANgIAIAZBAWohAUEqDDgLIAEgBEYEQEHGASECDIsCCyABLQAAQdAARw04IAFBAWohAUElDDcLQcUBIQIgASAERg2JAiADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGB1QBqLQAARw02IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyKAgsgA0EANgIAIAZBAWohAUEODDYLIAEgBEYEQEHEASECDIkCCyABLQAAQcUARw02IAFBAWohAUGrASECDO8BCyABIARGBEBBwwEhAgyIAgsCQAJAAkACQCABLQAAQcIAaw4PAAECOTk5OTk5OTk5OTkDOQsgAUEBaiEBQacBIQIM8QELIAFBAWohAUGoASECDPABCyABQQFqIQFBqQEhAgzvAQsgAUEBaiEBQaoBIQIM7gELQcIBIQIgASAERg2GAiADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEH+1ABqLQAARw0zIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyHAgsgA0EANgIAIAZBAWohAUEUDDMLQcEBIQIgASAERg2FAiADKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEH51ABqLQAARw0yIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyGAgsgA0EANgIAIAZBAWohAUErDDILQcABIQIgASAERg2EAiADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEH21ABqLQAARw0xIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyFAgsgA0EANgIAIAZBAWohAUEsDDELQb8BIQIgASAERg2DAiADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGh1QBqLQAARw0wIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyEAgsgA0EANgIAIAZBAWohAUERDDALQb4BIQIgASAERg2CAiADKAIAIgAgBCABa2ohBSABIABrQQNqIQYCQANAIAEtAAAgAEHy1ABqLQAARw0vIABBA0YNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyDAgsgA0EANgIAIAZBAWohAUEuDC8LIAEgBEYEQEG9ASECDIICCwJAAkACQAJAAkAgAS0AAEHBAGsOFQA0NDQ0NDQ0NDQ0ATQ0AjQ0AzQ0BDQLIAFBAWohAUGbASECDOwBCyABQQFqIQFBnAEhAgzrAQsgAUEBaiEBQZ0BIQIM6gELIAFBAWohAUGiASECDOkBCyABQQFqIQFBpAEhAgzoAQsgASAERgRAQbwBIQIMgQILAkACQCABLQAAQdIAaw4DADABMAsgAUEBaiEBQaMBIQIM6AELIAFBAWohAUEEDC0LQbsBIQIgASAERg3/ASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHw1ABqLQAARw0sIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyAAgsgA0EANgIAIAZBAWohAUEdDCwLIAEgBEYEQEG6ASECDP8BCwJAAkAgAS0AAEHJAGsOBwEuLi4uLgAuCyABQQFqIQFBoQEhAgzmAQsgAUEBaiEBQSIMKwsgASAERgRAQbkBIQIM/gELIAEtAABB0ABHDSsgAUEBaiEBQaABIQIM5AELIAEgBEYEQEG4ASECDP0BCwJAAkAgAS0AAEHGAGsOCwAsLCwsLCwsLCwBLAsgAUEBaiEBQZ4BIQIM5AELIAFBAWohAUGfASECDOMBC0G3ASECIAEgBEYN+wEgAygCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABB7NQAai0AAEcNKCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM/AELIANBADYCACAGQQFqIQFBDQwoC0G2ASECIAEgBEYN+gEgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBodUAai0AAEcNJyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM+wELIANBADYCACAGQQFqIQFBDAwnC0G1ASECIAEgBEYN+QEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB6tQAai0AAEcNJiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM+gELIANBADYCACAGQQFqIQFBAwwmC0G0ASECIAEgBEYN+AEgAygCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB6NQAai0AAEcNJSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM+QELIANBADYCACAGQQFqIQFBJgwlCyABIARGBEBBswEhAgz4AQsCQAJAIAEtAABB1ABrDgIAAScLIAFBAWohAUGZASECDN8BCyABQQFqIQFBmgEhAgzeAQtBsgEhAiABIARGDfYBIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQebUAGotAABHDSMgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPcBCyADQQA2AgAgBkEBaiEBQScMIwtBsQEhAiABIARGDfUBIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQeTUAGotAABHDSIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPYBCyADQQA2AgAgBkEBaiEBQRwMIgtBsAEhAiABIARGDfQBIAMoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQd7UAGotAABHDSEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPUBCyADQQA2AgAgBkEBaiEBQQYMIQtBrwEhAiABIARGDfMBIAMoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQdnUAGotAABHDSAgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPQBCyADQQA2AgAgBkEBaiEBQRkMIAsgASAERgRAQa4BIQIM8wELAkACQAJAAkAgAS0AAEEtaw4jACQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkASQkJCQkAiQkJAMkCyABQQFqIQFBjgEhAgzcAQsgAUEBaiEBQY8BIQIM2wELIAFBAWohAUGUASECDNoBCyABQQFqIQFBlQEhAgzZAQtBrQEhAiABIARGDfEBIAMoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQdfUAGotAABHDR4gAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADPIBCyADQQA2AgAgBkEBaiEBQQsMHgsgASAERgRAQawBIQIM8QELAkACQCABLQAAQcEAaw4DACABIAsgAUEBaiEBQZABIQIM2AELIAFBAWohAUGTASECDNcBCyABIARGBEBBqwEhAgzwAQsCQAJAIAEtAABBwQBrDg8AHx8fHx8fHx8fHx8fHwEfCyABQQFqIQFBkQEhAgzXAQsgAUEBaiEBQZIBIQIM1gELIAEgBEYEQEGqASECDO8BCyABLQAAQcwARw0cIAFBAWohAUEKDBsLQakBIQIgASAERg3tASADKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHR1ABqLQAARw0aIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzuAQsgA0EANgIAIAZBAWohAUEeDBoLQagBIQIgASAERg3sASADKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEHK1ABqLQAARw0ZIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAztAQsgA0EANgIAIAZBAWohAUEVDBkLQacBIQIgASAERg3rASADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHH1ABqLQAARw0YIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzsAQsgA0EANgIAIAZBAWohAUEXDBgLQaYBIQIgASAERg3qASADKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHB1ABqLQAARw0XIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzrAQsgA0EANgIAIAZBAWohAUEYDBcLIAEgBEYEQEGlASECDOoBCwJAAkAgAS0AAEHJAGsOBwAZGRkZGQEZCyABQQFqIQFBiwEhAgzRAQsgAUEBaiEBQYwBIQIM0AELQaQBIQIgASAERg3oASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGm1QBqLQAARw0VIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzpAQsgA0EANgIAIAZBAWohAUEJDBULQaMBIQIgASAERg3nASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGk1QBqLQAARw0UIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzoAQsgA0EANgIAIAZBAWohAUEfDBQLQaIBIQIgASAERg3mASADKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEG+1ABqLQAARw0TIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAznAQsgA0EANgIAIAZBAWohAUECDBMLQaEBIQIgASAERg3lASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYDQCABLQAAIABBvNQAai0AAEcNESAAQQFGDQIgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM5QELIAEgBEYEQEGgASECDOUBC0EBIAEtAABB3wBHDREaIAFBAWohAUGHASECDMsBCyADQQA2AgAgBkEBaiEBQYgBIQIMygELQZ8BIQIgASAERg3iASADKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEGE1QBqLQAARw0PIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAzjAQsgA0EANgIAIAZBAWohAUEpDA8LQZ4BIQIgASAERg3hASADKAIAIgAgBCABa2ohBSABIABrQQNqIQYCQANAIAEtAAAgAEG41ABqLQAARw0OIABBA0YNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAziAQsgA0EANgIAIAZBAWohAUEtDA4LIAEgBEYEQEGdASECDOEBCyABLQAAQcUARw0OIAFBAWohAUGEASECDMcBCyABIARGBEBBnAEhAgzgAQsCQAJAIAEtAABBzABrDggADw8PDw8PAQ8LIAFBAWohAUGCASECDMcBCyABQQFqIQFBgwEhAgzGAQtBmwEhAiABIARGDd4BIAMoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQbPUAGotAABHDQsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADN8BCyADQQA2AgAgBkEBaiEBQSMMCwtBmgEhAiABIARGDd0BIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQbDUAGotAABHDQogAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADN4BCyADQQA2AgAgBkEBaiEBQQAMCgsgASAERgRAQZkBIQIM3QELAkACQCABLQAAQcgAaw4IAAwMDAwMDAEMCyABQQFqIQFB/QAhAgzEAQsgAUEBaiEBQYABIQIMwwELIAEgBEYEQEGYASECDNwBCwJAAkAgAS0AAEHOAGsOAwALAQsLIAFBAWohAUH+ACECDMMBCyABQQFqIQFB/wAhAgzCAQsgASAERgRAQZcBIQIM2wELIAEtAABB2QBHDQggAUEBaiEBQQgMBwtBlgEhAiABIARGDdkBIAMoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQazUAGotAABHDQYgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADNoBCyADQQA2AgAgBkEBaiEBQQUMBgtBlQEhAiABIARGDdgBIAMoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQabUAGotAABHDQUgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADNkBCyADQQA2AgAgBkEBaiEBQRYMBQtBlAEhAiABIARGDdcBIAMoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQaHVAGotAABHDQQgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAyAFNgIADNgBCyADQQA2AgAgBkEBaiEBQRAMBAsgASAERgRAQZMBIQIM1wELAkACQCABLQAAQcMAaw4MAAYGBgYGBgYGBgYBBgsgAUEBaiEBQfkAIQIMvgELIAFBAWohAUH6ACECDL0BC0GSASECIAEgBEYN1QEgAygCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBoNQAai0AAEcNAiAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAM1gELIANBADYCACAGQQFqIQFBJAwCCyADQQA2AgAMAgsgASAERgRAQZEBIQIM1AELIAEtAABBzABHDQEgAUEBaiEBQRMLOgApIAMoAgQhACADQQA2AgQgAyAAIAEQLiIADQIMAQtBACECIANBADYCHCADIAE2AhQgA0H+HzYCECADQQY2AgwM0QELQfgAIQIMtwELIANBkAE2AhwgAyABNgIUIAMgADYCDEEAIQIMzwELQQAhAAJAIAMoAjgiAkUNACACKAJAIgJFDQAgAyACEQAAIQALIABFDQAgAEEVRg0BIANBADYCHCADIAE2AhQgA0GCDzYCECADQSA2AgxBACECDM4BC0H3ACECDLQBCyADQY8BNgIcIAMgATYCFCADQewbNgIQIANBFTYCDEEAIQIMzAELIAEgBEYEQEGPASECDMwBCwJAIAEtAABBIEYEQCABQQFqIQEMAQsgA0EANgIcIAMgATYCFCADQZsfNgIQIANBBjYCDEEAIQIMzAELQQIhAgyyAQsDQCABLQAAQSBHDQIgBCABQQFqIgFHDQALQY4BIQIMygELIAEgBEYEQEGNASECDMoBCwJAIAEtAABBCWsOBEoAAEoAC0H1ACECDLABCyADLQApQQVGBEBB9gAhAgywAQtB9AAhAgyvAQsgASAERgRAQYwBIQIMyAELIANBEDYCCCADIAE2AgQMCgsgASAERgRAQYsBIQIMxwELAkAgAS0AAEEJaw4ERwAARwALQfMAIQIMrQELIAEgBEcEQCADQRA2AgggAyABNgIEQfEAIQIMrQELQYoBIQIMxQELAkAgASAERwRAA0AgAS0AAEGg0ABqLQAAIgBBA0cEQAJAIABBAWsOAkkABAtB8AAhAgyvAQsgBCABQQFqIgFHDQALQYgBIQIMxgELQYgBIQIMxQELIANBADYCHCADIAE2AhQgA0HbIDYCECADQQc2AgxBACECDMQBCyABIARGBEBBiQEhAgzEAQsCQAJAAkAgAS0AAEGg0gBqLQAAQQFrDgNGAgABC0HyACECDKwBCyADQQA2AhwgAyABNgIUIANBtBI2AhAgA0EHNgIMQQAhAgzEAQtB6gAhAgyqAQsgASAERwRAIAFBAWohAUHvACECDKoBC0GHASECDMIBCyAEIAEiAEYEQEGGASECDMIBCyAALQAAIgFBL0YEQCAAQQFqIQFB7gAhAgypAQsgAUEJayICQRdLDQEgACEBQQEgAnRBm4CABHENQQwBCyAEIAEiAEYEQEGFASECDMEBCyAALQAAQS9HDQAgAEEBaiEBDAMLQQAhAiADQQA2AhwgAyAANgIUIANB2yA2AhAgA0EHNgIMDL8BCwJAAkACQAJAAkADQCABLQAAQaDOAGotAAAiAEEFRwRAAkACQCAAQQFrDghHBQYHCAAEAQgLQesAIQIMrQELIAFBAWohAUHtACECDKwBCyAEIAFBAWoiAUcNAAtBhAEhAgzDAQsgAUEBagwUCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNHiADQdsANgIcIAMgATYCFCADIAA2AgxBACECDMEBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNHiADQd0ANgIcIAMgATYCFCADIAA2AgxBACECDMABCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNHiADQfoANgIcIAMgATYCFCADIAA2AgxBACECDL8BCyADQQA2AhwgAyABNgIUIANB+Q82AhAgA0EHNgIMQQAhAgy+AQsgASAERgRAQYMBIQIMvgELAkAgAS0AAEGgzgBqLQAAQQFrDgg+BAUGAAgCAwcLIAFBAWohAQtBAyECDKMBCyABQQFqDA0LQQAhAiADQQA2AhwgA0HREjYCECADQQc2AgwgAyABQQFqNgIUDLoBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNFiADQdsANgIcIAMgATYCFCADIAA2AgxBACECDLkBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNFiADQd0ANgIcIAMgATYCFCADIAA2AgxBACECDLgBCyADKAIEIQAgA0EANgIEIAMgACABECwiAEUNFiADQfoANgIcIAMgATYCFCADIAA2AgxBACECDLcBCyADQQA2AhwgAyABNgIUIANB+Q82AhAgA0EHNgIMQQAhAgy2AQtB7AAhAgycAQsgASAERgRAQYIBIQIMtQELIAFBAWoMAgsgASAERgRAQYEBIQIMtAELIAFBAWoMAQsgASAERg0BIAFBAWoLIQFBBCECDJgBC0GAASECDLABCwNAIAEtAABBoMwAai0AACIAQQJHBEAgAEEBRwRAQekAIQIMmQELDDELIAQgAUEBaiIBRw0AC0H/ACECDK8BCyABIARGBEBB/gAhAgyvAQsCQCABLQAAQQlrDjcvAwYvBAYGBgYGBgYGBgYGBgYGBgYGBgUGBgIGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYABgsgAUEBagshAUEFIQIMlAELIAFBAWoMBgsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDQggA0HbADYCHCADIAE2AhQgAyAANgIMQQAhAgyrAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDQggA0HdADYCHCADIAE2AhQgAyAANgIMQQAhAgyqAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDQggA0H6ADYCHCADIAE2AhQgAyAANgIMQQAhAgypAQsgA0EANgIcIAMgATYCFCADQY0UNgIQIANBBzYCDEEAIQIMqAELAkACQAJAAkADQCABLQAAQaDKAGotAAAiAEEFRwRAAkAgAEEBaw4GLgMEBQYABgtB6AAhAgyUAQsgBCABQQFqIgFHDQALQf0AIQIMqwELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0HIANB2wA2AhwgAyABNgIUIAMgADYCDEEAIQIMqgELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0HIANB3QA2AhwgAyABNgIUIAMgADYCDEEAIQIMqQELIAMoAgQhACADQQA2AgQgAyAAIAEQLCIARQ0HIANB+gA2AhwgAyABNgIUIAMgADYCDEEAIQIMqAELIANBADYCHCADIAE2AhQgA0HkCDYCECADQQc2AgxBACECDKcBCyABIARGDQEgAUEBagshAUEGIQIMjAELQfwAIQIMpAELAkACQAJAAkADQCABLQAAQaDIAGotAAAiAEEFRwRAIABBAWsOBCkCAwQFCyAEIAFBAWoiAUcNAAtB+wAhAgynAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDQMgA0HbADYCHCADIAE2AhQgAyAANgIMQQAhAgymAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDQMgA0HdADYCHCADIAE2AhQgAyAANgIMQQAhAgylAQsgAygCBCEAIANBADYCBCADIAAgARAsIgBFDQMgA0H6ADYCHCADIAE2AhQgAyAANgIMQQAhAgykAQsgA0EANgIcIAMgATYCFCADQbwKNgIQIANBBzYCDEEAIQIMowELQc8AIQIMiQELQdEAIQIMiAELQecAIQIMhwELIAEgBEYEQEH6ACECDKABCwJAIAEtAABBCWsOBCAAACAACyABQQFqIQFB5gAhAgyGAQsgASAERgRAQfkAIQIMnwELAkAgAS0AAEEJaw4EHwAAHwALQQAhAAJAIAMoAjgiAkUNACACKAI4IgJFDQAgAyACEQAAIQALIABFBEBB4gEhAgyGAQsgAEEVRwRAIANBADYCHCADIAE2AhQgA0HJDTYCECADQRo2AgxBACECDJ8BCyADQfgANgIcIAMgATYCFCADQeoaNgIQIANBFTYCDEEAIQIMngELIAEgBEcEQCADQQ02AgggAyABNgIEQeQAIQIMhQELQfcAIQIMnQELIAEgBEYEQEH2ACECDJ0BCwJAAkACQCABLQAAQcgAaw4LAAELCwsLCwsLCwILCyABQQFqIQFB3QAhAgyFAQsgAUEBaiEBQeAAIQIMhAELIAFBAWohAUHjACECDIMBC0H1ACECIAEgBEYNmwEgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBtdUAai0AAEcNCCAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMnAELIAMoAgQhACADQgA3AwAgAyAAIAZBAWoiARArIgAEQCADQfQANgIcIAMgATYCFCADIAA2AgxBACECDJwBC0HiACECDIIBC0EAIQACQCADKAI4IgJFDQAgAigCNCICRQ0AIAMgAhEAACEACwJAIAAEQCAAQRVGDQEgA0EANgIcIAMgATYCFCADQeoNNgIQIANBJjYCDEEAIQIMnAELQeEAIQIMggELIANB8wA2AhwgAyABNgIUIANBgBs2AhAgA0EVNgIMQQAhAgyaAQsgAy0AKSIAQSNrQQtJDQkCQCAAQQZLDQBBASAAdEHKAHFFDQAMCgtBACECIANBADYCHCADIAE2AhQgA0HtCTYCECADQQg2AgwMmQELQfIAIQIgASAERg2YASADKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGz1QBqLQAARw0FIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAyZAQsgAygCBCEAIANCADcDACADIAAgBkEBaiIBECsiAARAIANB8QA2AhwgAyABNgIUIAMgADYCDEEAIQIMmQELQd8AIQIMfwtBACEAAkAgAygCOCICRQ0AIAIoAjQiAkUNACADIAIRAAAhAAsCQCAABEAgAEEVRg0BIANBADYCHCADIAE2AhQgA0HqDTYCECADQSY2AgxBACECDJkBC0HeACECDH8LIANB8AA2AhwgAyABNgIUIANBgBs2AhAgA0EVNgIMQQAhAgyXAQsgAy0AKUEhRg0GIANBADYCHCADIAE2AhQgA0GRCjYCECADQQg2AgxBACECDJYBC0HvACECIAEgBEYNlQEgAygCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABBsNUAai0AAEcNAiAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyADIAU2AgAMlgELIAMoAgQhACADQgA3AwAgAyAAIAZBAWoiARArIgBFDQIgA0HtADYCHCADIAE2AhQgAyAANgIMQQAhAgyVAQsgA0EANgIACyADKAIEIQAgA0EANgIEIAMgACABECsiAEUNgAEgA0HuADYCHCADIAE2AhQgAyAANgIMQQAhAgyTAQtB3AAhAgx5C0EAIQACQCADKAI4IgJFDQAgAigCNCICRQ0AIAMgAhEAACEACwJAIAAEQCAAQRVGDQEgA0EANgIcIAMgATYCFCADQeoNNgIQIANBJjYCDEEAIQIMkwELQdsAIQIMeQsgA0HsADYCHCADIAE2AhQgA0GAGzYCECADQRU2AgxBACECDJEBCyADLQApIgBBI0kNACAAQS5GDQAgA0EANgIcIAMgATYCFCADQckJNgIQIANBCDYCDEEAIQIMkAELQdoAIQIMdgsgASAERgRAQesAIQIMjwELAkAgAS0AAEEvRgRAIAFBAWohAQwBCyADQQA2AhwgAyABNgIUIANBsjg2AhAgA0EINgIMQQAhAgyPAQtB2QAhAgx1CyABIARHBEAgA0EONgIIIAMgATYCBEHYACECDHULQeoAIQIMjQELIAEgBEYEQEHpACECDI0BCyABLQAAQTBrIgBB/wFxQQpJBEAgAyAAOgAqIAFBAWohAUHXACECDHQLIAMoAgQhACADQQA2AgQgAyAAIAEQLyIARQ16IANB6AA2AhwgAyABNgIUIAMgADYCDEEAIQIMjAELIAEgBEYEQEHnACECDIwBCwJAIAEtAABBLkYEQCABQQFqIQEMAQsgAygCBCEAIANBADYCBCADIAAgARAvIgBFDXsgA0HmADYCHCADIAE2AhQgAyAANgIMQQAhAgyMAQtB1gAhAgxyCyABIARGBEBB5QAhAgyLAQtBACEAQQEhBUEBIQdBACECAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkAgAS0AAEEwaw4KCgkAAQIDBAUGCAsLQQIMBgtBAwwFC0EEDAQLQQUMAwtBBgwCC0EHDAELQQgLIQJBACEFQQAhBwwCC0EJIQJBASEAQQAhBUEAIQcMAQtBACEFQQEhAgsgAyACOgArIAFBAWohAQJAAkAgAy0ALkEQcQ0AAkACQAJAIAMtACoOAwEAAgQLIAdFDQMMAgsgAA0BDAILIAVFDQELIAMoAgQhACADQQA2AgQgAyAAIAEQLyIARQ0CIANB4gA2AhwgAyABNgIUIAMgADYCDEEAIQIMjQELIAMoAgQhACADQQA2AgQgAyAAIAEQLyIARQ19IANB4wA2AhwgAyABNgIUIAMgADYCDEEAIQIMjAELIAMoAgQhACADQQA2AgQgAyAAIAEQLyIARQ17IANB5AA2AhwgAyABNgIUIAMgADYCDAyLAQtB1AAhAgxxCyADLQApQSJGDYYBQdMAIQIMcAtBACEAAkAgAygCOCICRQ0AIAIoAkQiAkUNACADIAIRAAAhAAsgAEUEQEHVACECDHALIABBFUcEQCADQQA2AhwgAyABNgIUIANBpA02AhAgA0EhNgIMQQAhAgyJAQsgA0HhADYCHCADIAE2AhQgA0HQGjYCECADQRU2AgxBACECDIgBCyABIARGBEBB4AAhAgyIAQsCQAJAAkACQAJAIAEtAABBCmsOBAEEBAAECyABQQFqIQEMAQsgAUEBaiEBIANBL2otAABBAXFFDQELQdIAIQIMcAsgA0EANgIcIAMgATYCFCADQbYRNgIQIANBCTYCDEEAIQIMiAELIANBADYCHCADIAE2AhQgA0G2ETYCECADQQk2AgxBACECDIcBCyABIARGBEBB3wAhAgyHAQsgAS0AAEEKRgRAIAFBAWohAQwJCyADLQAuQcAAcQ0IIANBADYCHCADIAE2AhQgA0G2ETYCECADQQI2AgxBACECDIYBCyABIARGBEBB3QAhAgyGAQsgAS0AACICQQ1GBEAgAUEBaiEBQdAAIQIMbQsgASEAIAJBCWsOBAUBAQUBCyAEIAEiAEYEQEHcACECDIUBCyAALQAAQQpHDQAgAEEBagwCC0EAIQIgA0EANgIcIAMgADYCFCADQcotNgIQIANBBzYCDAyDAQsgASAERgRAQdsAIQIMgwELAkAgAS0AAEEJaw4EAwAAAwALIAFBAWoLIQFBzgAhAgxoCyABIARGBEBB2gAhAgyBAQsgAS0AAEEJaw4EAAEBAAELQQAhAiADQQA2AhwgA0GaEjYCECADQQc2AgwgAyABQQFqNgIUDH8LIANBgBI7ASpBACEAAkAgAygCOCICRQ0AIAIoAjgiAkUNACADIAIRAAAhAAsgAEUNACAAQRVHDQEgA0HZADYCHCADIAE2AhQgA0HqGjYCECADQRU2AgxBACECDH4LQc0AIQIMZAsgA0EANgIcIAMgATYCFCADQckNNgIQIANBGjYCDEEAIQIMfAsgASAERgRAQdkAIQIMfAsgAS0AAEEgRw09IAFBAWohASADLQAuQQFxDT0gA0EANgIcIAMgATYCFCADQcIcNgIQIANBHjYCDEEAIQIMewsgASAERgRAQdgAIQIMewsCQAJAAkACQAJAIAEtAAAiAEEKaw4EAgMDAAELIAFBAWohAUEsIQIMZQsgAEE6Rw0BIANBADYCHCADIAE2AhQgA0HnETYCECADQQo2AgxBACECDH0LIAFBAWohASADQS9qLQAAQQFxRQ1zIAMtADJBgAFxRQRAIANBMmohAiADEDVBACEAAkAgAygCOCIGRQ0AIAYoAigiBkUNACADIAYRAAAhAAsCQAJAIAAOFk1MSwEBAQEBAQEBAQEBAQEBAQEBAQABCyADQSk2AhwgAyABNgIUIANBrBk2AhAgA0EVNgIMQQAhAgx+CyADQQA2AhwgAyABNgIUIANB5Qs2AhAgA0ERNgIMQQAhAgx9C0EAIQACQCADKAI4IgJFDQAgAigCXCICRQ0AIAMgAhEAACEACyAARQ1ZIABBFUcNASADQQU2AhwgAyABNgIUIANBmxs2AhAgA0EVNgIMQQAhAgx8C0HLACECDGILQQAhAiADQQA2AhwgAyABNgIUIANBkA42AhAgA0EUNgIMDHoLIAMgAy8BMkGAAXI7ATIMOwsgASAERwRAIANBETYCCCADIAE2AgRBygAhAgxgC0HXACECDHgLIAEgBEYEQEHWACECDHgLAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAQEBAQEBAQEBAQEBAAUBAQAIDQAsgAUEBaiEBQcYAIQIMYQsgAUEBaiEBQccAIQIMYAsgAUEBaiEBQcgAIQIMXwsgAUEBaiEBQckAIQIMXgtB1QAhAiAEIAEiAEYNdiAEIAFrIAMoAgAiAWohBiAAIAFrQQVqIQcDQCABQZDIAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQhBBCABQQVGDQoaIAFBAWohASAEIABBAWoiAEcNAAsgAyAGNgIADHYLQdQAIQIgBCABIgBGDXUgBCABayADKAIAIgFqIQYgACABa0EPaiEHA0AgAUGAyABqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0HQQMgAUEPRg0JGiABQQFqIQEgBCAAQQFqIgBHDQALIAMgBjYCAAx1C0HTACECIAQgASIARg10IAQgAWsgAygCACIBaiEGIAAgAWtBDmohBwNAIAFB4scAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNBiABQQ5GDQcgAUEBaiEBIAQgAEEBaiIARw0ACyADIAY2AgAMdAtB0gAhAiAEIAEiAEYNcyAEIAFrIAMoAgAiAWohBSAAIAFrQQFqIQYDQCABQeDHAGotAAAgAC0AACIHQSByIAcgB0HBAGtB/wFxQRpJG0H/AXFHDQUgAUEBRg0CIAFBAWohASAEIABBAWoiAEcNAAsgAyAFNgIADHMLIAEgBEYEQEHRACECDHMLAkACQCABLQAAIgBBIHIgACAAQcEAa0H/AXFBGkkbQf8BcUHuAGsOBwA5OTk5OQE5CyABQQFqIQFBwwAhAgxaCyABQQFqIQFBxAAhAgxZCyADQQA2AgAgBkEBaiEBQcUAIQIMWAtB0AAhAiAEIAEiAEYNcCAEIAFrIAMoAgAiAWohBiAAIAFrQQlqIQcDQCABQdbHAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQJBAiABQQlGDQQaIAFBAWohASAEIABBAWoiAEcNAAsgAyAGNgIADHALQc8AIQIgBCABIgBGDW8gBCABayADKAIAIgFqIQYgACABa0EFaiEHA0AgAUHQxwBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYNAiABQQFqIQEgBCAAQQFqIgBHDQALIAMgBjYCAAxvCyAAIQEgA0EANgIADDMLQQELOgAsIANBADYCACAHQQFqIQELQS0hAgxSCwJAA0AgAS0AAEHQxQBqLQAAQQFHDQEgBCABQQFqIgFHDQALQc0AIQIMawtBwgAhAgxRCyABIARGBEBBzAAhAgxqCyABLQAAQTpGBEAgAygCBCEAIANBADYCBCADIAAgARAwIgBFDTMgA0HLADYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgxqCyADQQA2AhwgAyABNgIUIANB5xE2AhAgA0EKNgIMQQAhAgxpCwJAAkAgAy0ALEECaw4CAAEnCyADQTNqLQAAQQJxRQ0mIAMtAC5BAnENJiADQQA2AhwgAyABNgIUIANBphQ2AhAgA0ELNgIMQQAhAgxpCyADLQAyQSBxRQ0lIAMtAC5BAnENJSADQQA2AhwgAyABNgIUIANBvRM2AhAgA0EPNgIMQQAhAgxoC0EAIQACQCADKAI4IgJFDQAgAigCSCICRQ0AIAMgAhEAACEACyAARQRAQcEAIQIMTwsgAEEVRwRAIANBADYCHCADIAE2AhQgA0GmDzYCECADQRw2AgxBACECDGgLIANBygA2AhwgAyABNgIUIANBhRw2AhAgA0EVNgIMQQAhAgxnCyABIARHBEAgASECA0AgBCACIgFrQRBOBEAgAUEQaiEC/Qz/////////////////////IAH9AAAAIg1BB/1sIA39DODg4ODg4ODg4ODg4ODg4OD9bv0MX19fX19fX19fX19fX19fX/0mIA39DAkJCQkJCQkJCQkJCQkJCQn9I/1Q/VL9ZEF/c2giAEEQRg0BIAAgAWohAQwYCyABIARGBEBBxAAhAgxpCyABLQAAQcDBAGotAABBAUcNFyAEIAFBAWoiAkcNAAtBxAAhAgxnC0HEACECDGYLIAEgBEcEQANAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXEiAEEJRg0AIABBIEYNAAJAAkACQAJAIABB4wBrDhMAAwMDAwMDAwEDAwMDAwMDAwMCAwsgAUEBaiEBQTYhAgxSCyABQQFqIQFBNyECDFELIAFBAWohAUE4IQIMUAsMFQsgBCABQQFqIgFHDQALQTwhAgxmC0E8IQIMZQsgASAERgRAQcgAIQIMZQsgA0ESNgIIIAMgATYCBAJAAkACQAJAAkAgAy0ALEEBaw4EFAABAgkLIAMtADJBIHENA0HgASECDE8LAkAgAy8BMiIAQQhxRQ0AIAMtAChBAUcNACADLQAuQQhxRQ0CCyADIABB9/sDcUGABHI7ATIMCwsgAyADLwEyQRByOwEyDAQLIANBADYCBCADIAEgARAxIgAEQCADQcEANgIcIAMgADYCDCADIAFBAWo2AhRBACECDGYLIAFBAWohAQxYCyADQQA2AhwgAyABNgIUIANB9BM2AhAgA0EENgIMQQAhAgxkC0HHACECIAEgBEYNYyADKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIABBwMUAai0AACABLQAAQSByRw0BIABBBkYNSiAAQQFqIQAgBCABQQFqIgFHDQALIAMgBTYCAAxkCyADQQA2AgAMBQsCQCABIARHBEADQCABLQAAQcDDAGotAAAiAEEBRwRAIABBAkcNAyABQQFqIQEMBQsgBCABQQFqIgFHDQALQcUAIQIMZAtBxQAhAgxjCwsgA0EAOgAsDAELQQshAgxHC0E/IQIMRgsCQAJAA0AgAS0AACIAQSBHBEACQCAAQQprDgQDBQUDAAsgAEEsRg0DDAQLIAQgAUEBaiIBRw0AC0HGACECDGALIANBCDoALAwOCyADLQAoQQFHDQIgAy0ALkEIcQ0CIAMoAgQhACADQQA2AgQgAyAAIAEQMSIABEAgA0HCADYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgxfCyABQQFqIQEMUAtBOyECDEQLAkADQCABLQAAIgBBIEcgAEEJR3ENASAEIAFBAWoiAUcNAAtBwwAhAgxdCwtBPCECDEILAkACQCABIARHBEADQCABLQAAIgBBIEcEQCAAQQprDgQDBAQDBAsgBCABQQFqIgFHDQALQT8hAgxdC0E/IQIMXAsgAyADLwEyQSByOwEyDAoLIAMoAgQhACADQQA2AgQgAyAAIAEQMSIARQ1OIANBPjYCHCADIAE2AhQgAyAANgIMQQAhAgxaCwJAIAEgBEcEQANAIAEtAABBwMMAai0AACIAQQFHBEAgAEECRg0DDAwLIAQgAUEBaiIBRw0AC0E3IQIMWwtBNyECDFoLIAFBAWohAQwEC0E7IQIgBCABIgBGDVggBCABayADKAIAIgFqIQYgACABa0EFaiEHAkADQCABQZDIAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAUEFRgRAQQchAQw/CyABQQFqIQEgBCAAQQFqIgBHDQALIAMgBjYCAAxZCyADQQA2AgAgACEBDAULQTohAiAEIAEiAEYNVyAEIAFrIAMoAgAiAWohBiAAIAFrQQhqIQcCQANAIAFBtMEAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNASABQQhGBEBBBSEBDD4LIAFBAWohASAEIABBAWoiAEcNAAsgAyAGNgIADFgLIANBADYCACAAIQEMBAtBOSECIAQgASIARg1WIAQgAWsgAygCACIBaiEGIAAgAWtBA2ohBwJAA0AgAUGwwQBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBA0YEQEEGIQEMPQsgAUEBaiEBIAQgAEEBaiIARw0ACyADIAY2AgAMVwsgA0EANgIAIAAhAQwDCwJAA0AgAS0AACIAQSBHBEAgAEEKaw4EBwQEBwILIAQgAUEBaiIBRw0AC0E4IQIMVgsgAEEsRw0BIAFBAWohAEEBIQECQAJAAkACQAJAIAMtACxBBWsOBAMBAgQACyAAIQEMBAtBAiEBDAELQQQhAQsgA0EBOgAsIAMgAy8BMiABcjsBMiAAIQEMAQsgAyADLwEyQQhyOwEyIAAhAQtBPiECDDsLIANBADoALAtBOSECDDkLIAEgBEYEQEE2IQIMUgsCQAJAAkACQAJAIAEtAABBCmsOBAACAgECCyADKAIEIQAgA0EANgIEIAMgACABEDEiAEUNAiADQTM2AhwgAyABNgIUIAMgADYCDEEAIQIMVQsgAygCBCEAIANBADYCBCADIAAgARAxIgBFBEAgAUEBaiEBDAYLIANBMjYCHCADIAA2AgwgAyABQQFqNgIUQQAhAgxUCyADLQAuQQFxBEBB3wEhAgw7CyADKAIEIQAgA0EANgIEIAMgACABEDEiAA0BDEkLQTQhAgw5CyADQTU2AhwgAyABNgIUIAMgADYCDEEAIQIMUQtBNSECDDcLIANBL2otAABBAXENACADQQA2AhwgAyABNgIUIANB6xY2AhAgA0EZNgIMQQAhAgxPC0EzIQIMNQsgASAERgRAQTIhAgxOCwJAIAEtAABBCkYEQCABQQFqIQEMAQsgA0EANgIcIAMgATYCFCADQZIXNgIQIANBAzYCDEEAIQIMTgtBMiECDDQLIAEgBEYEQEExIQIMTQsCQCABLQAAIgBBCUYNACAAQSBGDQBBASECAkAgAy0ALEEFaw4EBgQFAA0LIAMgAy8BMkEIcjsBMgwMCyADLQAuQQFxRQ0BIAMtACxBCEcNACADQQA6ACwLQT0hAgwyCyADQQA2AhwgAyABNgIUIANBwhY2AhAgA0EKNgIMQQAhAgxKC0ECIQIMAQtBBCECCyADQQE6ACwgAyADLwEyIAJyOwEyDAYLIAEgBEYEQEEwIQIMRwsgAS0AAEEKRgRAIAFBAWohAQwBCyADLQAuQQFxDQAgA0EANgIcIAMgATYCFCADQdwoNgIQIANBAjYCDEEAIQIMRgtBMCECDCwLIAFBAWohAUExIQIMKwsgASAERgRAQS8hAgxECyABLQAAIgBBCUcgAEEgR3FFBEAgAUEBaiEBIAMtAC5BAXENASADQQA2AhwgAyABNgIUIANBlxA2AhAgA0EKNgIMQQAhAgxEC0EBIQICQAJAAkACQAJAAkAgAy0ALEECaw4HBQQEAwECAAQLIAMgAy8BMkEIcjsBMgwDC0ECIQIMAQtBBCECCyADQQE6ACwgAyADLwEyIAJyOwEyC0EvIQIMKwsgA0EANgIcIAMgATYCFCADQYQTNgIQIANBCzYCDEEAIQIMQwtB4QEhAgwpCyABIARGBEBBLiECDEILIANBADYCBCADQRI2AgggAyABIAEQMSIADQELQS4hAgwnCyADQS02AhwgAyABNgIUIAMgADYCDEEAIQIMPwtBACEAAkAgAygCOCICRQ0AIAIoAkwiAkUNACADIAIRAAAhAAsgAEUNACAAQRVHDQEgA0HYADYCHCADIAE2AhQgA0GzGzYCECADQRU2AgxBACECDD4LQcwAIQIMJAsgA0EANgIcIAMgATYCFCADQbMONgIQIANBHTYCDEEAIQIMPAsgASAERgRAQc4AIQIMPAsgAS0AACIAQSBGDQIgAEE6Rg0BCyADQQA6ACxBCSECDCELIAMoAgQhACADQQA2AgQgAyAAIAEQMCIADQEMAgsgAy0ALkEBcQRAQd4BIQIMIAsgAygCBCEAIANBADYCBCADIAAgARAwIgBFDQIgA0EqNgIcIAMgADYCDCADIAFBAWo2AhRBACECDDgLIANBywA2AhwgAyAANgIMIAMgAUEBajYCFEEAIQIMNwsgAUEBaiEBQcAAIQIMHQsgAUEBaiEBDCwLIAEgBEYEQEErIQIMNQsCQCABLQAAQQpGBEAgAUEBaiEBDAELIAMtAC5BwABxRQ0GCyADLQAyQYABcQRAQQAhAAJAIAMoAjgiAkUNACACKAJcIgJFDQAgAyACEQAAIQALIABFDRIgAEEVRgRAIANBBTYCHCADIAE2AhQgA0GbGzYCECADQRU2AgxBACECDDYLIANBADYCHCADIAE2AhQgA0GQDjYCECADQRQ2AgxBACECDDULIANBMmohAiADEDVBACEAAkAgAygCOCIGRQ0AIAYoAigiBkUNACADIAYRAAAhAAsgAA4WAgEABAQEBAQEBAQEBAQEBAQEBAQEAwQLIANBAToAMAsgAiACLwEAQcAAcjsBAAtBKyECDBgLIANBKTYCHCADIAE2AhQgA0GsGTYCECADQRU2AgxBACECDDALIANBADYCHCADIAE2AhQgA0HlCzYCECADQRE2AgxBACECDC8LIANBADYCHCADIAE2AhQgA0GlCzYCECADQQI2AgxBACECDC4LQQEhByADLwEyIgVBCHFFBEAgAykDIEIAUiEHCwJAIAMtADAEQEEBIQAgAy0AKUEFRg0BIAVBwABxRSAHcUUNAQsCQCADLQAoIgJBAkYEQEEBIQAgAy8BNCIGQeUARg0CQQAhACAFQcAAcQ0CIAZB5ABGDQIgBkHmAGtBAkkNAiAGQcwBRg0CIAZBsAJGDQIMAQtBACEAIAVBwABxDQELQQIhACAFQQhxDQAgBUGABHEEQAJAIAJBAUcNACADLQAuQQpxDQBBBSEADAILQQQhAAwBCyAFQSBxRQRAIAMQNkEAR0ECdCEADAELQQBBAyADKQMgUBshAAsgAEEBaw4FAgAHAQMEC0ERIQIMEwsgA0EBOgAxDCkLQQAhAgJAIAMoAjgiAEUNACAAKAIwIgBFDQAgAyAAEQAAIQILIAJFDSYgAkEVRgRAIANBAzYCHCADIAE2AhQgA0HSGzYCECADQRU2AgxBACECDCsLQQAhAiADQQA2AhwgAyABNgIUIANB3Q42AhAgA0ESNgIMDCoLIANBADYCHCADIAE2AhQgA0H5IDYCECADQQ82AgxBACECDCkLQQAhAAJAIAMoAjgiAkUNACACKAIwIgJFDQAgAyACEQAAIQALIAANAQtBDiECDA4LIABBFUYEQCADQQI2AhwgAyABNgIUIANB0hs2AhAgA0EVNgIMQQAhAgwnCyADQQA2AhwgAyABNgIUIANB3Q42AhAgA0ESNgIMQQAhAgwmC0EqIQIMDAsgASAERwRAIANBCTYCCCADIAE2AgRBKSECDAwLQSYhAgwkCyADIAMpAyAiDCAEIAFrrSIKfSILQgAgCyAMWBs3AyAgCiAMVARAQSUhAgwkCyADKAIEIQAgA0EANgIEIAMgACABIAynaiIBEDIiAEUNACADQQU2AhwgAyABNgIUIAMgADYCDEEAIQIMIwtBDyECDAkLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQTBrDjcXFgABAgMEBQYHFBQUFBQUFAgJCgsMDRQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUDg8QERITFAtCAiEKDBYLQgMhCgwVC0IEIQoMFAtCBSEKDBMLQgYhCgwSC0IHIQoMEQtCCCEKDBALQgkhCgwPC0IKIQoMDgtCCyEKDA0LQgwhCgwMC0INIQoMCwtCDiEKDAoLQg8hCgwJC0IKIQoMCAtCCyEKDAcLQgwhCgwGC0INIQoMBQtCDiEKDAQLQg8hCgwDCyADQQA2AhwgAyABNgIUIANBnxU2AhAgA0EMNgIMQQAhAgwhCyABIARGBEBBIiECDCELQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43FRQAAQIDBAUGBxYWFhYWFhYICQoLDA0WFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFg4PEBESExYLQgIhCgwUC0IDIQoMEwtCBCEKDBILQgUhCgwRC0IGIQoMEAtCByEKDA8LQgghCgwOC0IJIQoMDQtCCiEKDAwLQgshCgwLC0IMIQoMCgtCDSEKDAkLQg4hCgwIC0IPIQoMBwtCCiEKDAYLQgshCgwFC0IMIQoMBAtCDSEKDAMLQg4hCgwCC0IPIQoMAQtCASEKCyABQQFqIQEgAykDICILQv//////////D1gEQCADIAtCBIYgCoQ3AyAMAgsgA0EANgIcIAMgATYCFCADQbUJNgIQIANBDDYCDEEAIQIMHgtBJyECDAQLQSghAgwDCyADIAE6ACwgA0EANgIAIAdBAWohAUEMIQIMAgsgA0EANgIAIAZBAWohAUEKIQIMAQsgAUEBaiEBQQghAgwACwALQQAhAiADQQA2AhwgAyABNgIUIANBsjg2AhAgA0EINgIMDBcLQQAhAiADQQA2AhwgAyABNgIUIANBgxE2AhAgA0EJNgIMDBYLQQAhAiADQQA2AhwgAyABNgIUIANB3wo2AhAgA0EJNgIMDBULQQAhAiADQQA2AhwgAyABNgIUIANB7RA2AhAgA0EJNgIMDBQLQQAhAiADQQA2AhwgAyABNgIUIANB0hE2AhAgA0EJNgIMDBMLQQAhAiADQQA2AhwgAyABNgIUIANBsjg2AhAgA0EINgIMDBILQQAhAiADQQA2AhwgAyABNgIUIANBgxE2AhAgA0EJNgIMDBELQQAhAiADQQA2AhwgAyABNgIUIANB3wo2AhAgA0EJNgIMDBALQQAhAiADQQA2AhwgAyABNgIUIANB7RA2AhAgA0EJNgIMDA8LQQAhAiADQQA2AhwgAyABNgIUIANB0hE2AhAgA0EJNgIMDA4LQQAhAiADQQA2AhwgAyABNgIUIANBuRc2AhAgA0EPNgIMDA0LQQAhAiADQQA2AhwgAyABNgIUIANBuRc2AhAgA0EPNgIMDAwLQQAhAiADQQA2AhwgAyABNgIUIANBmRM2AhAgA0ELNgIMDAsLQQAhAiADQQA2AhwgAyABNgIUIANBnQk2AhAgA0ELNgIMDAoLQQAhAiADQQA2AhwgAyABNgIUIANBlxA2AhAgA0EKNgIMDAkLQQAhAiADQQA2AhwgAyABNgIUIANBsRA2AhAgA0EKNgIMDAgLQQAhAiADQQA2AhwgAyABNgIUIANBux02AhAgA0ECNgIMDAcLQQAhAiADQQA2AhwgAyABNgIUIANBlhY2AhAgA0ECNgIMDAYLQQAhAiADQQA2AhwgAyABNgIUIANB+Rg2AhAgA0ECNgIMDAULQQAhAiADQQA2AhwgAyABNgIUIANBxBg2AhAgA0ECNgIMDAQLIANBAjYCHCADIAE2AhQgA0GpHjYCECADQRY2AgxBACECDAMLQd4AIQIgASAERg0CIAlBCGohByADKAIAIQUCQAJAIAEgBEcEQCAFQZbIAGohCCAEIAVqIAFrIQYgBUF/c0EKaiIFIAFqIQADQCABLQAAIAgtAABHBEBBAiEIDAMLIAVFBEBBACEIIAAhAQwDCyAFQQFrIQUgCEEBaiEIIAQgAUEBaiIBRw0ACyAGIQUgBCEBCyAHQQE2AgAgAyAFNgIADAELIANBADYCACAHIAg2AgALIAcgATYCBCAJKAIMIQACQAJAIAkoAghBAWsOAgQBAAsgA0EANgIcIANBwh42AhAgA0EXNgIMIAMgAEEBajYCFEEAIQIMAwsgA0EANgIcIAMgADYCFCADQdceNgIQIANBCTYCDEEAIQIMAgsgASAERgRAQSghAgwCCyADQQk2AgggAyABNgIEQSchAgwBCyABIARGBEBBASECDAELA0ACQAJAAkAgAS0AAEEKaw4EAAEBAAELIAFBAWohAQwBCyABQQFqIQEgAy0ALkEgcQ0AQQAhAiADQQA2AhwgAyABNgIUIANBoSE2AhAgA0EFNgIMDAILQQEhAiABIARHDQALCyAJQRBqJAAgAkUEQCADKAIMIQAMAQsgAyACNgIcQQAhACADKAIEIgFFDQAgAyABIAQgAygCCBEBACIBRQ0AIAMgBDYCFCADIAE2AgwgASEACyAAC74CAQJ/IABBADoAACAAQeQAaiIBQQFrQQA6AAAgAEEAOgACIABBADoAASABQQNrQQA6AAAgAUECa0EAOgAAIABBADoAAyABQQRrQQA6AABBACAAa0EDcSIBIABqIgBBADYCAEHkACABa0F8cSICIABqIgFBBGtBADYCAAJAIAJBCUkNACAAQQA2AgggAEEANgIEIAFBCGtBADYCACABQQxrQQA2AgAgAkEZSQ0AIABBADYCGCAAQQA2AhQgAEEANgIQIABBADYCDCABQRBrQQA2AgAgAUEUa0EANgIAIAFBGGtBADYCACABQRxrQQA2AgAgAiAAQQRxQRhyIgJrIgFBIEkNACAAIAJqIQADQCAAQgA3AxggAEIANwMQIABCADcDCCAAQgA3AwAgAEEgaiEAIAFBIGsiAUEfSw0ACwsLVgEBfwJAIAAoAgwNAAJAAkACQAJAIAAtADEOAwEAAwILIAAoAjgiAUUNACABKAIwIgFFDQAgACABEQAAIgENAwtBAA8LAAsgAEHKGTYCEEEOIQELIAELGgAgACgCDEUEQCAAQd4fNgIQIABBFTYCDAsLFAAgACgCDEEVRgRAIABBADYCDAsLFAAgACgCDEEWRgRAIABBADYCDAsLBwAgACgCDAsHACAAKAIQCwkAIAAgATYCEAsHACAAKAIUCysAAkAgAEEnTw0AQv//////CSAArYhCAYNQDQAgAEECdEHQOGooAgAPCwALFwAgAEEvTwRAAAsgAEECdEHsOWooAgALvwkBAX9B9C0hAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HqLA8LQZgmDwtB7TEPC0GgNw8LQckpDwtBtCkPC0GWLQ8LQesrDwtBojUPC0HbNA8LQeApDwtB4yQPC0HVJA8LQe4kDwtB5iUPC0HKNA8LQdA3DwtBqjUPC0H1LA8LQfYmDwtBgiIPC0HyMw8LQb4oDwtB5zcPC0HNIQ8LQcAhDwtBuCUPC0HLJQ8LQZYkDwtBjzQPC0HNNQ8LQd0qDwtB7jMPC0GcNA8LQZ4xDwtB9DUPC0HlIg8LQa8lDwtBmTEPC0GyNg8LQfk2DwtBxDIPC0HdLA8LQYIxDwtBwTEPC0GNNw8LQckkDwtB7DYPC0HnKg8LQcgjDwtB4iEPC0HJNw8LQaUiDwtBlCIPC0HbNg8LQd41DwtBhiYPC0G8Kw8LQYsyDwtBoCMPC0H2MA8LQYAsDwtBiSsPC0GkJg8LQfIjDwtBgSgPC0GrMg8LQesnDwtBwjYPC0GiJA8LQc8qDwtB3CMPC0GHJw8LQeQ0DwtBtyIPC0GtMQ8LQdUiDwtBrzQPC0HeJg8LQdYyDwtB9DQPC0GBOA8LQfQ3DwtBkjYPC0GdJw8LQYIpDwtBjSMPC0HXMQ8LQb01DwtBtDcPC0HYMA8LQbYnDwtBmjgPC0GnKg8LQcQnDwtBriMPC0H1Ig8LAAtByiYhAQsgAQsXACAAIAAvAS5B/v8DcSABQQBHcjsBLgsaACAAIAAvAS5B/f8DcSABQQBHQQF0cjsBLgsaACAAIAAvAS5B+/8DcSABQQBHQQJ0cjsBLgsaACAAIAAvAS5B9/8DcSABQQBHQQN0cjsBLgsaACAAIAAvAS5B7/8DcSABQQBHQQR0cjsBLgsaACAAIAAvAS5B3/8DcSABQQBHQQV0cjsBLgsaACAAIAAvAS5Bv/8DcSABQQBHQQZ0cjsBLgsaACAAIAAvAS5B//4DcSABQQBHQQd0cjsBLgsaACAAIAAvAS5B//0DcSABQQBHQQh0cjsBLgsaACAAIAAvAS5B//sDcSABQQBHQQl0cjsBLgs+AQJ/AkAgACgCOCIDRQ0AIAMoAgQiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQeESNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAggiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQfwRNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAgwiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQewKNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAhAiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQfoeNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAhQiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQcsQNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAhgiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQbcfNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAhwiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQb8VNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAiwiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQf4INgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAiAiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQYwdNgIQQRghBAsgBAs+AQJ/AkAgACgCOCIDRQ0AIAMoAiQiA0UNACAAIAEgAiABayADEQEAIgRBf0cNACAAQeYVNgIQQRghBAsgBAs4ACAAAn8gAC8BMkEUcUEURgRAQQEgAC0AKEEBRg0BGiAALwE0QeUARgwBCyAALQApQQVGCzoAMAtZAQJ/AkAgAC0AKEEBRg0AIAAvATQiAUHkAGtB5ABJDQAgAUHMAUYNACABQbACRg0AIAAvATIiAEHAAHENAEEBIQIgAEGIBHFBgARGDQAgAEEocUUhAgsgAguMAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQAgAC8BMiIBQQJxRQ0BDAILIAAvATIiAUEBcUUNAQtBASECIAAtAChBAUYNACAALwE0IgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNACABQcAAcQ0AQQAhAiABQYgEcUGABEYNACABQShxQQBHIQILIAILcwAgAEEQav0MAAAAAAAAAAAAAAAAAAAAAP0LAwAgAP0MAAAAAAAAAAAAAAAAAAAAAP0LAwAgAEEwav0MAAAAAAAAAAAAAAAAAAAAAP0LAwAgAEEgav0MAAAAAAAAAAAAAAAAAAAAAP0LAwAgAEH9ATYCHAsGACAAEDoLmi0BC38jAEEQayIKJABB3NUAKAIAIglFBEBBnNkAKAIAIgVFBEBBqNkAQn83AgBBoNkAQoCAhICAgMAANwIAQZzZACAKQQhqQXBxQdiq1aoFcyIFNgIAQbDZAEEANgIAQYDZAEEANgIAC0GE2QBBwNkENgIAQdTVAEHA2QQ2AgBB6NUAIAU2AgBB5NUAQX82AgBBiNkAQcCmAzYCAANAIAFBgNYAaiABQfTVAGoiAjYCACACIAFB7NUAaiIDNgIAIAFB+NUAaiADNgIAIAFBiNYAaiABQfzVAGoiAzYCACADIAI2AgAgAUGQ1gBqIAFBhNYAaiICNgIAIAIgAzYCACABQYzWAGogAjYCACABQSBqIgFBgAJHDQALQczZBEGBpgM2AgBB4NUAQazZACgCADYCAEHQ1QBBgKYDNgIAQdzVAEHI2QQ2AgBBzP8HQTg2AgBByNkEIQkLAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEHsAU0EQEHE1QAoAgAiBkEQIABBE2pBcHEgAEELSRsiBEEDdiIAdiIBQQNxBEACQCABQQFxIAByQQFzIgJBA3QiAEHs1QBqIgEgAEH01QBqKAIAIgAoAggiA0YEQEHE1QAgBkF+IAJ3cTYCAAwBCyABIAM2AgggAyABNgIMCyAAQQhqIQEgACACQQN0IgJBA3I2AgQgACACaiIAIAAoAgRBAXI2AgQMEQtBzNUAKAIAIgggBE8NASABBEACQEECIAB0IgJBACACa3IgASAAdHFoIgBBA3QiAkHs1QBqIgEgAkH01QBqKAIAIgIoAggiA0YEQEHE1QAgBkF+IAB3cSIGNgIADAELIAEgAzYCCCADIAE2AgwLIAIgBEEDcjYCBCAAQQN0IgAgBGshBSAAIAJqIAU2AgAgAiAEaiIEIAVBAXI2AgQgCARAIAhBeHFB7NUAaiEAQdjVACgCACEDAn9BASAIQQN2dCIBIAZxRQRAQcTVACABIAZyNgIAIAAMAQsgACgCCAsiASADNgIMIAAgAzYCCCADIAA2AgwgAyABNgIICyACQQhqIQFB2NUAIAQ2AgBBzNUAIAU2AgAMEQtByNUAKAIAIgtFDQEgC2hBAnRB9NcAaigCACIAKAIEQXhxIARrIQUgACECA0ACQCACKAIQIgFFBEAgAkEUaigCACIBRQ0BCyABKAIEQXhxIARrIgMgBUkhAiADIAUgAhshBSABIAAgAhshACABIQIMAQsLIAAoAhghCSAAKAIMIgMgAEcEQEHU1QAoAgAaIAMgACgCCCIBNgIIIAEgAzYCDAwQCyAAQRRqIgIoAgAiAUUEQCAAKAIQIgFFDQMgAEEQaiECCwNAIAIhByABIgNBFGoiAigCACIBDQAgA0EQaiECIAMoAhAiAQ0ACyAHQQA2AgAMDwtBfyEEIABBv39LDQAgAEETaiIBQXBxIQRByNUAKAIAIghFDQBBACAEayEFAkACQAJAAn9BACAEQYACSQ0AGkEfIARB////B0sNABogBEEmIAFBCHZnIgBrdkEBcSAAQQF0a0E+agsiBkECdEH01wBqKAIAIgJFBEBBACEBQQAhAwwBC0EAIQEgBEEZIAZBAXZrQQAgBkEfRxt0IQBBACEDA0ACQCACKAIEQXhxIARrIgcgBU8NACACIQMgByIFDQBBACEFIAIhAQwDCyABIAJBFGooAgAiByAHIAIgAEEddkEEcWpBEGooAgAiAkYbIAEgBxshASAAQQF0IQAgAg0ACwsgASADckUEQEEAIQNBAiAGdCIAQQAgAGtyIAhxIgBFDQMgAGhBAnRB9NcAaigCACEBCyABRQ0BCwNAIAEoAgRBeHEgBGsiAiAFSSEAIAIgBSAAGyEFIAEgAyAAGyEDIAEoAhAiAAR/IAAFIAFBFGooAgALIgENAAsLIANFDQAgBUHM1QAoAgAgBGtPDQAgAygCGCEHIAMgAygCDCIARwRAQdTVACgCABogACADKAIIIgE2AgggASAANgIMDA4LIANBFGoiAigCACIBRQRAIAMoAhAiAUUNAyADQRBqIQILA0AgAiEGIAEiAEEUaiICKAIAIgENACAAQRBqIQIgACgCECIBDQALIAZBADYCAAwNC0HM1QAoAgAiAyAETwRAQdjVACgCACEBAkAgAyAEayICQRBPBEAgASAEaiIAIAJBAXI2AgQgASADaiACNgIAIAEgBEEDcjYCBAwBCyABIANBA3I2AgQgASADaiIAIAAoAgRBAXI2AgRBACEAQQAhAgtBzNUAIAI2AgBB2NUAIAA2AgAgAUEIaiEBDA8LQdDVACgCACIDIARLBEAgBCAJaiIAIAMgBGsiAUEBcjYCBEHc1QAgADYCAEHQ1QAgATYCACAJIARBA3I2AgQgCUEIaiEBDA8LQQAhASAEAn9BnNkAKAIABEBBpNkAKAIADAELQajZAEJ/NwIAQaDZAEKAgISAgIDAADcCAEGc2QAgCkEMakFwcUHYqtWqBXM2AgBBsNkAQQA2AgBBgNkAQQA2AgBBgIAECyIAIARBxwBqIgVqIgZBACAAayIHcSICTwRAQbTZAEEwNgIADA8LAkBB/NgAKAIAIgFFDQBB9NgAKAIAIgggAmohACAAIAFNIAAgCEtxDQBBACEBQbTZAEEwNgIADA8LQYDZAC0AAEEEcQ0EAkACQCAJBEBBhNkAIQEDQCABKAIAIgAgCU0EQCAAIAEoAgRqIAlLDQMLIAEoAggiAQ0ACwtBABA7IgBBf0YNBSACIQZBoNkAKAIAIgFBAWsiAyAAcQRAIAIgAGsgACADakEAIAFrcWohBgsgBCAGTw0FIAZB/v///wdLDQVB/NgAKAIAIgMEQEH02AAoAgAiByAGaiEBIAEgB00NBiABIANLDQYLIAYQOyIBIABHDQEMBwsgBiADayAHcSIGQf7///8HSw0EIAYQOyEAIAAgASgCACABKAIEakYNAyAAIQELAkAgBiAEQcgAak8NACABQX9GDQBBpNkAKAIAIgAgBSAGa2pBACAAa3EiAEH+////B0sEQCABIQAMBwsgABA7QX9HBEAgACAGaiEGIAEhAAwHC0EAIAZrEDsaDAQLIAEiAEF/Rw0FDAMLQQAhAwwMC0EAIQAMCgsgAEF/Rw0CC0GA2QBBgNkAKAIAQQRyNgIACyACQf7///8HSw0BIAIQOyEAQQAQOyEBIABBf0YNASABQX9GDQEgACABTw0BIAEgAGsiBiAEQThqTQ0BC0H02ABB9NgAKAIAIAZqIgE2AgBB+NgAKAIAIAFJBEBB+NgAIAE2AgALAkACQAJAQdzVACgCACICBEBBhNkAIQEDQCAAIAEoAgAiAyABKAIEIgVqRg0CIAEoAggiAQ0ACwwCC0HU1QAoAgAiAUEARyAAIAFPcUUEQEHU1QAgADYCAAtBACEBQYjZACAGNgIAQYTZACAANgIAQeTVAEF/NgIAQejVAEGc2QAoAgA2AgBBkNkAQQA2AgADQCABQYDWAGogAUH01QBqIgI2AgAgAiABQezVAGoiAzYCACABQfjVAGogAzYCACABQYjWAGogAUH81QBqIgM2AgAgAyACNgIAIAFBkNYAaiABQYTWAGoiAjYCACACIAM2AgAgAUGM1gBqIAI2AgAgAUEgaiIBQYACRw0AC0F4IABrQQ9xIgEgAGoiAiAGQThrIgMgAWsiAUEBcjYCBEHg1QBBrNkAKAIANgIAQdDVACABNgIAQdzVACACNgIAIAAgA2pBODYCBAwCCyAAIAJNDQAgAiADSQ0AIAEoAgxBCHENAEF4IAJrQQ9xIgAgAmoiA0HQ1QAoAgAgBmoiByAAayIAQQFyNgIEIAEgBSAGajYCBEHg1QBBrNkAKAIANgIAQdDVACAANgIAQdzVACADNgIAIAIgB2pBODYCBAwBCyAAQdTVACgCAEkEQEHU1QAgADYCAAsgACAGaiEDQYTZACEBAkACQAJAA0AgAyABKAIARwRAIAEoAggiAQ0BDAILCyABLQAMQQhxRQ0BC0GE2QAhAQNAIAEoAgAiAyACTQRAIAMgASgCBGoiBSACSw0DCyABKAIIIQEMAAsACyABIAA2AgAgASABKAIEIAZqNgIEIABBeCAAa0EPcWoiCSAEQQNyNgIEIANBeCADa0EPcWoiBiAEIAlqIgRrIQEgAiAGRgRAQdzVACAENgIAQdDVAEHQ1QAoAgAgAWoiADYCACAEIABBAXI2AgQMCAtB2NUAKAIAIAZGBEBB2NUAIAQ2AgBBzNUAQczVACgCACABaiIANgIAIAQgAEEBcjYCBCAAIARqIAA2AgAMCAsgBigCBCIFQQNxQQFHDQYgBUF4cSEIIAVB/wFNBEAgBUEDdiEDIAYoAggiACAGKAIMIgJGBEBBxNUAQcTVACgCAEF+IAN3cTYCAAwHCyACIAA2AgggACACNgIMDAYLIAYoAhghByAGIAYoAgwiAEcEQCAAIAYoAggiAjYCCCACIAA2AgwMBQsgBkEUaiICKAIAIgVFBEAgBigCECIFRQ0EIAZBEGohAgsDQCACIQMgBSIAQRRqIgIoAgAiBQ0AIABBEGohAiAAKAIQIgUNAAsgA0EANgIADAQLQXggAGtBD3EiASAAaiIHIAZBOGsiAyABayIBQQFyNgIEIAAgA2pBODYCBCACIAVBNyAFa0EPcWpBP2siAyADIAJBEGpJGyIDQSM2AgRB4NUAQazZACgCADYCAEHQ1QAgATYCAEHc1QAgBzYCACADQRBqQYzZACkCADcCACADQYTZACkCADcCCEGM2QAgA0EIajYCAEGI2QAgBjYCAEGE2QAgADYCAEGQ2QBBADYCACADQSRqIQEDQCABQQc2AgAgBSABQQRqIgFLDQALIAIgA0YNACADIAMoAgRBfnE2AgQgAyADIAJrIgU2AgAgAiAFQQFyNgIEIAVB/wFNBEAgBUF4cUHs1QBqIQACf0HE1QAoAgAiAUEBIAVBA3Z0IgNxRQRAQcTVACABIANyNgIAIAAMAQsgACgCCAsiASACNgIMIAAgAjYCCCACIAA2AgwgAiABNgIIDAELQR8hASAFQf///wdNBEAgBUEmIAVBCHZnIgBrdkEBcSAAQQF0a0E+aiEBCyACIAE2AhwgAkIANwIQIAFBAnRB9NcAaiEAQcjVACgCACIDQQEgAXQiBnFFBEAgACACNgIAQcjVACADIAZyNgIAIAIgADYCGCACIAI2AgggAiACNgIMDAELIAVBGSABQQF2a0EAIAFBH0cbdCEBIAAoAgAhAwJAA0AgAyIAKAIEQXhxIAVGDQEgAUEddiEDIAFBAXQhASAAIANBBHFqQRBqIgYoAgAiAw0ACyAGIAI2AgAgAiAANgIYIAIgAjYCDCACIAI2AggMAQsgACgCCCIBIAI2AgwgACACNgIIIAJBADYCGCACIAA2AgwgAiABNgIIC0HQ1QAoAgAiASAETQ0AQdzVACgCACIAIARqIgIgASAEayIBQQFyNgIEQdDVACABNgIAQdzVACACNgIAIAAgBEEDcjYCBCAAQQhqIQEMCAtBACEBQbTZAEEwNgIADAcLQQAhAAsgB0UNAAJAIAYoAhwiAkECdEH01wBqIgMoAgAgBkYEQCADIAA2AgAgAA0BQcjVAEHI1QAoAgBBfiACd3E2AgAMAgsgB0EQQRQgBygCECAGRhtqIAA2AgAgAEUNAQsgACAHNgIYIAYoAhAiAgRAIAAgAjYCECACIAA2AhgLIAZBFGooAgAiAkUNACAAQRRqIAI2AgAgAiAANgIYCyABIAhqIQEgBiAIaiIGKAIEIQULIAYgBUF+cTYCBCABIARqIAE2AgAgBCABQQFyNgIEIAFB/wFNBEAgAUF4cUHs1QBqIQACf0HE1QAoAgAiAkEBIAFBA3Z0IgFxRQRAQcTVACABIAJyNgIAIAAMAQsgACgCCAsiASAENgIMIAAgBDYCCCAEIAA2AgwgBCABNgIIDAELQR8hBSABQf///wdNBEAgAUEmIAFBCHZnIgBrdkEBcSAAQQF0a0E+aiEFCyAEIAU2AhwgBEIANwIQIAVBAnRB9NcAaiEAQcjVACgCACICQQEgBXQiA3FFBEAgACAENgIAQcjVACACIANyNgIAIAQgADYCGCAEIAQ2AgggBCAENgIMDAELIAFBGSAFQQF2a0EAIAVBH0cbdCEFIAAoAgAhAAJAA0AgACICKAIEQXhxIAFGDQEgBUEddiEAIAVBAXQhBSACIABBBHFqQRBqIgMoAgAiAA0ACyADIAQ2AgAgBCACNgIYIAQgBDYCDCAEIAQ2AggMAQsgAigCCCIAIAQ2AgwgAiAENgIIIARBADYCGCAEIAI2AgwgBCAANgIICyAJQQhqIQEMAgsCQCAHRQ0AAkAgAygCHCIBQQJ0QfTXAGoiAigCACADRgRAIAIgADYCACAADQFByNUAIAhBfiABd3EiCDYCAAwCCyAHQRBBFCAHKAIQIANGG2ogADYCACAARQ0BCyAAIAc2AhggAygCECIBBEAgACABNgIQIAEgADYCGAsgA0EUaigCACIBRQ0AIABBFGogATYCACABIAA2AhgLAkAgBUEPTQRAIAMgBCAFaiIAQQNyNgIEIAAgA2oiACAAKAIEQQFyNgIEDAELIAMgBGoiAiAFQQFyNgIEIAMgBEEDcjYCBCACIAVqIAU2AgAgBUH/AU0EQCAFQXhxQezVAGohAAJ/QcTVACgCACIBQQEgBUEDdnQiBXFFBEBBxNUAIAEgBXI2AgAgAAwBCyAAKAIICyIBIAI2AgwgACACNgIIIAIgADYCDCACIAE2AggMAQtBHyEBIAVB////B00EQCAFQSYgBUEIdmciAGt2QQFxIABBAXRrQT5qIQELIAIgATYCHCACQgA3AhAgAUECdEH01wBqIQBBASABdCIEIAhxRQRAIAAgAjYCAEHI1QAgBCAIcjYCACACIAA2AhggAiACNgIIIAIgAjYCDAwBCyAFQRkgAUEBdmtBACABQR9HG3QhASAAKAIAIQQCQANAIAQiACgCBEF4cSAFRg0BIAFBHXYhBCABQQF0IQEgACAEQQRxakEQaiIGKAIAIgQNAAsgBiACNgIAIAIgADYCGCACIAI2AgwgAiACNgIIDAELIAAoAggiASACNgIMIAAgAjYCCCACQQA2AhggAiAANgIMIAIgATYCCAsgA0EIaiEBDAELAkAgCUUNAAJAIAAoAhwiAUECdEH01wBqIgIoAgAgAEYEQCACIAM2AgAgAw0BQcjVACALQX4gAXdxNgIADAILIAlBEEEUIAkoAhAgAEYbaiADNgIAIANFDQELIAMgCTYCGCAAKAIQIgEEQCADIAE2AhAgASADNgIYCyAAQRRqKAIAIgFFDQAgA0EUaiABNgIAIAEgAzYCGAsCQCAFQQ9NBEAgACAEIAVqIgFBA3I2AgQgACABaiIBIAEoAgRBAXI2AgQMAQsgACAEaiIHIAVBAXI2AgQgACAEQQNyNgIEIAUgB2ogBTYCACAIBEAgCEF4cUHs1QBqIQFB2NUAKAIAIQMCf0EBIAhBA3Z0IgIgBnFFBEBBxNUAIAIgBnI2AgAgAQwBCyABKAIICyICIAM2AgwgASADNgIIIAMgATYCDCADIAI2AggLQdjVACAHNgIAQczVACAFNgIACyAAQQhqIQELIApBEGokACABC0MAIABFBEA/AEEQdA8LAkAgAEH//wNxDQAgAEEASA0AIABBEHZAACIAQX9GBEBBtNkAQTA2AgBBfw8LIABBEHQPCwALC5lCIgBBgAgLDQEAAAAAAAAAAgAAAAMAQZgICwUEAAAABQBBqAgLCQYAAAAHAAAACABB5AgLwjJJbnZhbGlkIGNoYXIgaW4gdXJsIHF1ZXJ5AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fYm9keQBDb250ZW50LUxlbmd0aCBvdmVyZmxvdwBDaHVuayBzaXplIG92ZXJmbG93AEludmFsaWQgbWV0aG9kIGZvciBIVFRQL3gueCByZXF1ZXN0AEludmFsaWQgbWV0aG9kIGZvciBSVFNQL3gueCByZXF1ZXN0AEV4cGVjdGVkIFNPVVJDRSBtZXRob2QgZm9yIElDRS94LnggcmVxdWVzdABJbnZhbGlkIGNoYXIgaW4gdXJsIGZyYWdtZW50IHN0YXJ0AEV4cGVjdGVkIGRvdABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3N0YXR1cwBJbnZhbGlkIHJlc3BvbnNlIHN0YXR1cwBFeHBlY3RlZCBMRiBhZnRlciBoZWFkZXJzAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMAVXNlciBjYWxsYmFjayBlcnJvcgBgb25fcmVzZXRgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19oZWFkZXJgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2JlZ2luYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlYCBjYWxsYmFjayBlcnJvcgBgb25fc3RhdHVzX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdmVyc2lvbl9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3VybF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3Byb3RvY29sX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fcHJvdG9jb2wARW1wdHkgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyYWN0ZXIgaW4gQ29udGVudC1MZW5ndGgAVHJhbnNmZXItRW5jb2RpbmcgY2FuJ3QgYmUgcHJlc2VudCB3aXRoIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAE1pc3NpbmcgZXhwZWN0ZWQgQ1IgYWZ0ZXIgY2h1bmsgc2l6ZQBFeHBlY3RlZCBMRiBhZnRlciBjaHVuayBzaXplAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBVbmV4cGVjdGVkIHdoaXRlc3BhY2UgYWZ0ZXIgaGVhZGVyIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgQ1IgYWZ0ZXIgaGVhZGVyIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgTEYgYWZ0ZXIgaGVhZGVyIHZhbHVlAEludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYCBoZWFkZXIgdmFsdWUATWlzc2luZyBleHBlY3RlZCBDUiBhZnRlciBjaHVuayBleHRlbnNpb24gdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZSB2YWx1ZQBJbnZhbGlkIHF1b3RlZC1wYWlyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAFBhdXNlZCBieSBvbl9oZWFkZXJzX2NvbXBsZXRlAEludmFsaWQgRU9GIHN0YXRlAG9uX3Jlc2V0IHBhdXNlAG9uX2NodW5rX2hlYWRlciBwYXVzZQBvbl9tZXNzYWdlX2JlZ2luIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZSBwYXVzZQBvbl9zdGF0dXNfY29tcGxldGUgcGF1c2UAb25fdmVyc2lvbl9jb21wbGV0ZSBwYXVzZQBvbl91cmxfY29tcGxldGUgcGF1c2UAb25fcHJvdG9jb2xfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlIHBhdXNlAG9uX21lc3NhZ2VfY29tcGxldGUgcGF1c2UAb25fbWV0aG9kX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fbmFtZSBwYXVzZQBVbmV4cGVjdGVkIHNwYWNlIGFmdGVyIHN0YXJ0IGxpbmUATWlzc2luZyBleHBlY3RlZCBDUiBhZnRlciByZXNwb25zZSBsaW5lAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBuYW1lAE1pc3NpbmcgZXhwZWN0ZWQgQ1IgYWZ0ZXIgY2h1bmsgZXh0ZW5zaW9uIG5hbWUASW52YWxpZCBzdGF0dXMgY29kZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABNaXNzaW5nIGV4cGVjdGVkIENSIGFmdGVyIGNodW5rIGRhdGEARXhwZWN0ZWQgTEYgYWZ0ZXIgY2h1bmsgZGF0YQBVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AARGF0YSBhZnRlciBgQ29ubmVjdGlvbjogY2xvc2VgAFNXSVRDSF9QUk9YWQBVU0VfUFJPWFkATUtBQ1RJVklUWQBVTlBST0NFU1NBQkxFX0VOVElUWQBRVUVSWQBDT1BZAE1PVkVEX1BFUk1BTkVOVExZAFRPT19FQVJMWQBOT1RJRlkARkFJTEVEX0RFUEVOREVOQ1kAQkFEX0dBVEVXQVkAUExBWQBQVVQAQ0hFQ0tPVVQAR0FURVdBWV9USU1FT1VUAFJFUVVFU1RfVElNRU9VVABORVRXT1JLX0NPTk5FQ1RfVElNRU9VVABDT05ORUNUSU9OX1RJTUVPVVQATE9HSU5fVElNRU9VVABORVRXT1JLX1JFQURfVElNRU9VVABQT1NUAE1JU0RJUkVDVEVEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfTE9BRF9CQUxBTkNFRF9SRVFVRVNUAEJBRF9SRVFVRVNUAEhUVFBfUkVRVUVTVF9TRU5UX1RPX0hUVFBTX1BPUlQAUkVQT1JUAElNX0FfVEVBUE9UAFJFU0VUX0NPTlRFTlQATk9fQ09OVEVOVABQQVJUSUFMX0NPTlRFTlQASFBFX0lOVkFMSURfQ09OU1RBTlQASFBFX0NCX1JFU0VUAEdFVABIUEVfU1RSSUNUAENPTkZMSUNUAFRFTVBPUkFSWV9SRURJUkVDVABQRVJNQU5FTlRfUkVESVJFQ1QAQ09OTkVDVABNVUxUSV9TVEFUVVMASFBFX0lOVkFMSURfU1RBVFVTAFRPT19NQU5ZX1JFUVVFU1RTAEVBUkxZX0hJTlRTAFVOQVZBSUxBQkxFX0ZPUl9MRUdBTF9SRUFTT05TAE9QVElPTlMAU1dJVENISU5HX1BST1RPQ09MUwBWQVJJQU5UX0FMU09fTkVHT1RJQVRFUwBNVUxUSVBMRV9DSE9JQ0VTAElOVEVSTkFMX1NFUlZFUl9FUlJPUgBXRUJfU0VSVkVSX1VOS05PV05fRVJST1IAUkFJTEdVTl9FUlJPUgBJREVOVElUWV9QUk9WSURFUl9BVVRIRU5USUNBVElPTl9FUlJPUgBTU0xfQ0VSVElGSUNBVEVfRVJST1IASU5WQUxJRF9YX0ZPUldBUkRFRF9GT1IAU0VUX1BBUkFNRVRFUgBHRVRfUEFSQU1FVEVSAEhQRV9VU0VSAFNFRV9PVEhFUgBIUEVfQ0JfQ0hVTktfSEVBREVSAEV4cGVjdGVkIExGIGFmdGVyIENSAE1LQ0FMRU5EQVIAU0VUVVAAV0VCX1NFUlZFUl9JU19ET1dOAFRFQVJET1dOAEhQRV9DTE9TRURfQ09OTkVDVElPTgBIRVVSSVNUSUNfRVhQSVJBVElPTgBESVNDT05ORUNURURfT1BFUkFUSU9OAE5PTl9BVVRIT1JJVEFUSVZFX0lORk9STUFUSU9OAEhQRV9JTlZBTElEX1ZFUlNJT04ASFBFX0NCX01FU1NBR0VfQkVHSU4AU0lURV9JU19GUk9aRU4ASFBFX0lOVkFMSURfSEVBREVSX1RPS0VOAElOVkFMSURfVE9LRU4ARk9SQklEREVOAEVOSEFOQ0VfWU9VUl9DQUxNAEhQRV9JTlZBTElEX1VSTABCTE9DS0VEX0JZX1BBUkVOVEFMX0NPTlRST0wATUtDT0wAQUNMAEhQRV9JTlRFUk5BTABSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFX1VOT0ZGSUNJQUwASFBFX09LAFVOTElOSwBVTkxPQ0sAUFJJAFJFVFJZX1dJVEgASFBFX0lOVkFMSURfQ09OVEVOVF9MRU5HVEgASFBFX1VORVhQRUNURURfQ09OVEVOVF9MRU5HVEgARkxVU0gAUFJPUFBBVENIAE0tU0VBUkNIAFVSSV9UT09fTE9ORwBQUk9DRVNTSU5HAE1JU0NFTExBTkVPVVNfUEVSU0lTVEVOVF9XQVJOSU5HAE1JU0NFTExBTkVPVVNfV0FSTklORwBIUEVfSU5WQUxJRF9UUkFOU0ZFUl9FTkNPRElORwBFeHBlY3RlZCBDUkxGAEhQRV9JTlZBTElEX0NIVU5LX1NJWkUATU9WRQBDT05USU5VRQBIUEVfQ0JfU1RBVFVTX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJTX0NPTVBMRVRFAEhQRV9DQl9WRVJTSU9OX0NPTVBMRVRFAEhQRV9DQl9VUkxfQ09NUExFVEUASFBFX0NCX1BST1RPQ09MX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19DT01QTEVURQBIUEVfQ0JfSEVBREVSX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9OQU1FX0NPTVBMRVRFAEhQRV9DQl9NRVNTQUdFX0NPTVBMRVRFAEhQRV9DQl9NRVRIT0RfQ09NUExFVEUASFBFX0NCX0hFQURFUl9GSUVMRF9DT01QTEVURQBERUxFVEUASFBFX0lOVkFMSURfRU9GX1NUQVRFAElOVkFMSURfU1NMX0NFUlRJRklDQVRFAFBBVVNFAE5PX1JFU1BPTlNFAFVOU1VQUE9SVEVEX01FRElBX1RZUEUAR09ORQBOT1RfQUNDRVBUQUJMRQBTRVJWSUNFX1VOQVZBSUxBQkxFAFJBTkdFX05PVF9TQVRJU0ZJQUJMRQBPUklHSU5fSVNfVU5SRUFDSEFCTEUAUkVTUE9OU0VfSVNfU1RBTEUAUFVSR0UATUVSR0UAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRQBSRVFVRVNUX0hFQURFUl9UT09fTEFSR0UAUEFZTE9BRF9UT09fTEFSR0UASU5TVUZGSUNJRU5UX1NUT1JBR0UASFBFX1BBVVNFRF9VUEdSQURFAEhQRV9QQVVTRURfSDJfVVBHUkFERQBTT1VSQ0UAQU5OT1VOQ0UAVFJBQ0UASFBFX1VORVhQRUNURURfU1BBQ0UAREVTQ1JJQkUAVU5TVUJTQ1JJQkUAUkVDT1JEAEhQRV9JTlZBTElEX01FVEhPRABOT1RfRk9VTkQAUFJPUEZJTkQAVU5CSU5EAFJFQklORABVTkFVVEhPUklaRUQATUVUSE9EX05PVF9BTExPV0VEAEhUVFBfVkVSU0lPTl9OT1RfU1VQUE9SVEVEAEFMUkVBRFlfUkVQT1JURUQAQUNDRVBURUQATk9UX0lNUExFTUVOVEVEAExPT1BfREVURUNURUQASFBFX0NSX0VYUEVDVEVEAEhQRV9MRl9FWFBFQ1RFRABDUkVBVEVEAElNX1VTRUQASFBFX1BBVVNFRABUSU1FT1VUX09DQ1VSRUQAUEFZTUVOVF9SRVFVSVJFRABQUkVDT05ESVRJT05fUkVRVUlSRUQAUFJPWFlfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATkVUV09SS19BVVRIRU5USUNBVElPTl9SRVFVSVJFRABMRU5HVEhfUkVRVUlSRUQAU1NMX0NFUlRJRklDQVRFX1JFUVVJUkVEAFVQR1JBREVfUkVRVUlSRUQAUEFHRV9FWFBJUkVEAFBSRUNPTkRJVElPTl9GQUlMRUQARVhQRUNUQVRJT05fRkFJTEVEAFJFVkFMSURBVElPTl9GQUlMRUQAU1NMX0hBTkRTSEFLRV9GQUlMRUQATE9DS0VEAFRSQU5TRk9STUFUSU9OX0FQUExJRUQATk9UX01PRElGSUVEAE5PVF9FWFRFTkRFRABCQU5EV0lEVEhfTElNSVRfRVhDRUVERUQAU0lURV9JU19PVkVSTE9BREVEAEhFQUQARXhwZWN0ZWQgSFRUUC8sIFJUU1AvIG9yIElDRS8A5xUAAK8VAACkEgAAkhoAACYWAACeFAAA2xkAAHkVAAB+EgAA/hQAADYVAAALFgAA2BYAAPMSAABCGAAArBYAABIVAAAUFwAA7xcAAEgUAABxFwAAshoAAGsZAAB+GQAANRQAAIIaAABEFwAA/RYAAB4YAACHFwAAqhkAAJMSAAAHGAAALBcAAMoXAACkFwAA5xUAAOcVAABYFwAAOxgAAKASAAAtHAAAwxEAAEgRAADeEgAAQhMAAKQZAAD9EAAA9xUAAKUVAADvFgAA+BkAAEoWAABWFgAA9RUAAAoaAAAIGgAAARoAAKsVAABCEgAA1xAAAEwRAAAFGQAAVBYAAB4RAADKGQAAyBkAAE4WAAD/GAAAcRQAAPAVAADuFQAAlBkAAPwVAAC/GQAAmxkAAHwUAABDEQAAcBgAAJUUAAAnFAAAGRQAANUSAADUGQAARBYAAPcQAEG5OwsBAQBB0DsL4AEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEDAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBuj0LBAEAAAIAQdE9C14DBAMDAwMDAAADAwADAwADAwMDAwMDAwMDAAUAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAwADAEG6PwsEAQAAAgBB0T8LXgMAAwMDAwMAAAMDAAMDAAMDAwMDAwMDAwMABAAFAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwADAAMAQbDBAAsNbG9zZWVlcC1hbGl2ZQBBycEACwEBAEHgwQAL4AEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBycMACwEBAEHgwwAL5wEBAQEBAQEBAQEBAQECAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAWNodW5rZWQAQfHFAAteAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQBB0McACyFlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AQYDIAAsgcmFuc2Zlci1lbmNvZGluZ3BncmFkZQ0KDQpTTQ0KDQoAQanIAAsFAQIAAQMAQcDIAAtfBAUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUAQanKAAsFAQIAAQMAQcDKAAtfBAUFBgUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUAQanMAAsEAQAAAQBBwcwAC14CAgACAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAEGpzgALBQECAAEDAEHAzgALXwQFAAAFBQUFBQUFBQUFBQYFBQUFBQUFBQUFBQUABQAHCAUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQAFAAUABQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUAAAAFAEGp0AALBQEBAAEBAEHA0AALAQEAQdrQAAtBAgAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAQanSAAsFAQEAAQEAQcDSAAsBAQBBytIACwYCAAAAAAIAQeHSAAs6AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBBoNQAC50BTk9VTkNFRUNLT1VUTkVDVEVURUNSSUJFTFVTSEVURUFEU0VBUkNIUkdFQ1RJVklUWUxFTkRBUlZFT1RJRllQVElPTlNDSFNFQVlTVEFUQ0hHRVVFUllPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFVFRQQ0VUU1BBRFRQLw==";
@@ -3918,9 +3918,9 @@ var require_llhttp_simd_wasm = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/constants.js
+// node_modules/undici/lib/web/fetch/constants.js
 var require_constants3 = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/constants.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/constants.js"(exports, module) {
     "use strict";
     var corsSafeListedMethods = (
       /** @type {const} */
@@ -4142,9 +4142,9 @@ var require_constants3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/global.js
+// node_modules/undici/lib/web/fetch/global.js
 var require_global = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/global.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/global.js"(exports, module) {
     "use strict";
     var globalOrigin = /* @__PURE__ */ Symbol.for("undici.globalOrigin.1");
     function getGlobalOrigin() {
@@ -4178,9 +4178,9 @@ var require_global = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/encoding/index.js
+// node_modules/undici/lib/encoding/index.js
 var require_encoding = __commonJS({
-  "../../main/node_modules/undici/lib/encoding/index.js"(exports, module) {
+  "node_modules/undici/lib/encoding/index.js"(exports, module) {
     "use strict";
     var textDecoder = new TextDecoder();
     function utf8DecodeBytes(buffer) {
@@ -4199,9 +4199,9 @@ var require_encoding = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/infra/index.js
+// node_modules/undici/lib/web/infra/index.js
 var require_infra = __commonJS({
-  "../../main/node_modules/undici/lib/web/infra/index.js"(exports, module) {
+  "node_modules/undici/lib/web/infra/index.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { utf8DecodeBytes } = require_encoding();
@@ -4317,9 +4317,9 @@ var require_infra = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/data-url.js
+// node_modules/undici/lib/web/fetch/data-url.js
 var require_data_url = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = require_infra();
@@ -4344,11 +4344,11 @@ var require_data_url = __commonJS({
       }
       position.position++;
       const encodedBody = input.slice(mimeTypeLength + 1);
-      let body5 = stringPercentDecode(encodedBody);
+      let body2 = stringPercentDecode(encodedBody);
       if (/;(?:\u0020*)base64$/ui.test(mimeType)) {
-        const stringBody = isomorphicDecode(body5);
-        body5 = forgivingBase64(stringBody);
-        if (body5 === "failure") {
+        const stringBody = isomorphicDecode(body2);
+        body2 = forgivingBase64(stringBody);
+        if (body2 === "failure") {
           return "failure";
         }
         mimeType = mimeType.slice(0, -6);
@@ -4362,7 +4362,7 @@ var require_data_url = __commonJS({
       if (mimeTypeRecord === "failure") {
         mimeTypeRecord = parseMIMEType("text/plain;charset=US-ASCII");
       }
-      return { mimeType: mimeTypeRecord, body: body5 };
+      return { mimeType: mimeTypeRecord, body: body2 };
     }
     function URLSerializer(url, excludeFragment = false) {
       if (!excludeFragment) {
@@ -4596,9 +4596,9 @@ var require_data_url = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/util/runtime-features.js
+// node_modules/undici/lib/util/runtime-features.js
 var require_runtime_features = __commonJS({
-  "../../main/node_modules/undici/lib/util/runtime-features.js"(exports, module) {
+  "node_modules/undici/lib/util/runtime-features.js"(exports, module) {
     "use strict";
     var lazyLoaders = {
       __proto__: null,
@@ -4698,9 +4698,9 @@ var require_runtime_features = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/webidl/index.js
+// node_modules/undici/lib/web/webidl/index.js
 var require_webidl = __commonJS({
-  "../../main/node_modules/undici/lib/web/webidl/index.js"(exports, module) {
+  "node_modules/undici/lib/web/webidl/index.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { types: types2, inspect } = __require("node:util");
@@ -5300,9 +5300,9 @@ var require_webidl = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/util.js
+// node_modules/undici/lib/web/fetch/util.js
 var require_util2 = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
     var zlib = __require("node:zlib");
@@ -5761,11 +5761,11 @@ var require_util2 = __commonJS({
         }
       });
     }
-    function fullyReadBody(body5, processBody, processBodyError) {
+    function fullyReadBody(body2, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
       try {
-        const reader = body5.stream.getReader();
+        const reader = body2.stream.getReader();
         readAllBytes(reader, successSteps, errorSteps);
       } catch (e) {
         errorSteps(e);
@@ -6067,9 +6067,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/formdata.js
+// node_modules/undici/lib/web/fetch/formdata.js
 var require_formdata = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/formdata.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/formdata.js"(exports, module) {
     "use strict";
     var { iteratorMixin } = require_util2();
     var { kEnumerableProperty } = require_util();
@@ -6229,9 +6229,9 @@ var require_formdata = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/formdata-parser.js
+// node_modules/undici/lib/web/fetch/formdata-parser.js
 var require_formdata_parser = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/formdata-parser.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/formdata-parser.js"(exports, module) {
     "use strict";
     var { bufferToLowerCasedHeaderName } = require_util();
     var { HTTP_TOKEN_CODEPOINTS } = require_data_url();
@@ -6293,16 +6293,16 @@ var require_formdata_parser = __commonJS({
         const result = parseMultipartFormDataHeaders(input, position);
         let { name, filename, contentType, encoding } = result;
         position.position += 2;
-        let body5;
+        let body2;
         {
           const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             throw parsingError("expected boundary after body");
           }
-          body5 = input.subarray(position.position, boundaryIndex - 4);
-          position.position += body5.length;
+          body2 = input.subarray(position.position, boundaryIndex - 4);
+          position.position += body2.length;
           if (encoding === "base64") {
-            body5 = Buffer.from(body5.toString(), "base64");
+            body2 = Buffer.from(body2.toString(), "base64");
           }
         }
         if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
@@ -6316,9 +6316,9 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body5], filename, { type: contentType });
+          value = new File([body2], filename, { type: contentType });
         } else {
-          value = decoderIgnoreBOM.decode(Buffer.from(body5));
+          value = decoderIgnoreBOM.decode(Buffer.from(body2));
         }
         assert(webidl.is.USVString(name));
         assert(typeof value === "string" && webidl.is.USVString(value) || webidl.is.File(value));
@@ -6559,15 +6559,15 @@ var require_formdata_parser = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/util/promise.js
+// node_modules/undici/lib/util/promise.js
 var require_promise = __commonJS({
-  "../../main/node_modules/undici/lib/util/promise.js"(exports, module) {
+  "node_modules/undici/lib/util/promise.js"(exports, module) {
     "use strict";
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6578,9 +6578,9 @@ var require_promise = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/body.js
+// node_modules/undici/lib/web/fetch/body.js
 var require_body = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/body.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/body.js"(exports, module) {
     "use strict";
     var util = require_util();
     var {
@@ -6732,8 +6732,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         action = () => source;
         length = typeof source === "string" ? Buffer.byteLength(source) : source.length;
       }
-      const body5 = { stream, source, length };
-      return [body5, type2];
+      const body2 = { stream, source, length };
+      return [body2, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
       if (webidl.is.ReadableStream(object)) {
@@ -6742,13 +6742,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(body5) {
-      const { 0: out1, 1: out2 } = body5.stream.tee();
-      body5.stream = out1;
+    function cloneBody(body2) {
+      const { 0: out1, 1: out2 } = body2.stream.tee();
+      body2.stream = out1;
       return {
         stream: out2,
-        length: body5.length,
-        source: body5.source
+        length: body2.length,
+        source: body2.source
       };
     }
     function bodyMixinMethods(instance, getInternalState) {
@@ -6839,8 +6839,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       return promise.promise;
     }
     function bodyUnusable(object) {
-      const body5 = object.body;
-      return body5 != null && (body5.stream.locked || util.isDisturbed(body5.stream));
+      const body2 = object.body;
+      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse.headersList;
@@ -6861,9 +6861,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/client-h1.js
+// node_modules/undici/lib/dispatcher/client-h1.js
 var require_client_h1 = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/client-h1.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/client-h1.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var util = require_util();
@@ -7731,20 +7731,20 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request) {
       const { method, path: path2, host, upgrade, blocking, reset } = request;
-      let { body: body5, headers, contentLength } = request;
+      let { body: body2, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util.isFormDataLike(body5)) {
+      if (util.isFormDataLike(body2)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType] = extractBody(body5);
+        const [bodyStream, contentType] = extractBody(body2);
         if (request.contentType == null) {
           headers.push("content-type", contentType);
         }
-        body5 = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body5) && request.contentType == null) {
-        const contentType = body5.type;
+      } else if (util.isBlobLike(body2) && request.contentType == null) {
+        const contentType = body2.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
@@ -7754,10 +7754,10 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentTypeValue);
         }
       }
-      if (body5 && typeof body5.read === "function") {
-        body5.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      const bodyLength = util.bodyLength(body5);
+      const bodyLength = util.bodyLength(body2);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
         contentLength = request.contentLength;
@@ -7779,7 +7779,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         util.errorRequest(client, request, err || new RequestAbortedError());
-        util.destroy(body5);
+        util.destroy(body2);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
@@ -7841,26 +7841,26 @@ upgrade: ${upgrade}\r
       if (channels.sendHeaders.hasSubscribers) {
         channels.sendHeaders.publish({ request, headers: header2, socket });
       }
-      if (!body5 || bodyLength === 0) {
+      if (!body2 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBuffer(body5)) {
-        writeBuffer(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBlobLike(body5)) {
-        if (typeof body5.stream === "function") {
-          writeIterable(abort, body5.stream(), client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBuffer(body2)) {
+        writeBuffer(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBlobLike(body2)) {
+        if (typeof body2.stream === "function") {
+          writeIterable(abort, body2.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
         }
-      } else if (util.isStream(body5)) {
-        writeStream(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isIterable(body5)) {
-        writeIterable(abort, body5, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isStream(body2)) {
+        writeStream(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isIterable(body2)) {
+        writeIterable(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
@@ -7880,13 +7880,13 @@ upgrade: ${upgrade}\r
         if (finished) {
           return;
         }
-        if (body5.resume) {
-          body5.resume();
+        if (body2.resume) {
+          body2.resume();
         }
       };
       const onClose = function() {
         queueMicrotask(() => {
-          body5.removeListener("error", onFinished);
+          body2.removeListener("error", onFinished);
         });
         if (!finished) {
           const err = new RequestAbortedError();
@@ -7900,7 +7900,7 @@ upgrade: ${upgrade}\r
         finished = true;
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
-        body5.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
+        body2.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
             writer.end();
@@ -7910,28 +7910,28 @@ upgrade: ${upgrade}\r
         }
         writer.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body5, err);
+          util.destroy(body2, err);
         } else {
-          util.destroy(body5);
+          util.destroy(body2);
         }
       };
-      body5.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
-      if (body5.resume) {
-        body5.resume();
+      body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
+      if (body2.resume) {
+        body2.resume();
       }
       socket.on("drain", onDrain).on("error", onFinished);
-      if (body5.errorEmitted ?? body5.errored) {
-        setImmediate(onFinished, body5.errored);
-      } else if (body5.endEmitted ?? body5.readableEnded) {
+      if (body2.errorEmitted ?? body2.errored) {
+        setImmediate(onFinished, body2.errored);
+      } else if (body2.endEmitted ?? body2.readableEnded) {
         setImmediate(onFinished, null);
       }
-      if (body5.closeEmitted ?? body5.closed) {
+      if (body2.closeEmitted ?? body2.closed) {
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
       try {
-        if (!body5) {
+        if (!body2) {
           if (contentLength === 0) {
             socket.write(`${header2}content-length: 0\r
 \r
@@ -7941,15 +7941,15 @@ upgrade: ${upgrade}\r
             socket.write(`${header2}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body5)) {
-          assert(contentLength === body5.byteLength, "buffer body must have content length");
+        } else if (util.isBuffer(body2)) {
+          assert(contentLength === body2.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
-          socket.write(body5);
+          socket.write(body2);
           socket.uncork();
-          request.onBodySent(body5);
+          request.onBodySent(body2);
           if (!expectsPayload && request.reset !== false) {
             socket[kReset] = true;
           }
@@ -7960,13 +7960,13 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
-      assert(contentLength === body5.size, "blob body must have content length");
+    async function writeBlob(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
+      assert(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body5.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body5.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         socket.cork();
         socket.write(`${header2}content-length: ${contentLength}\r
 \r
@@ -7983,7 +7983,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body5, client, request, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7993,18 +7993,18 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
-        for await (const chunk of body5) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -8152,9 +8152,9 @@ ${len.toString(16)}\r
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/client-h2.js
+// node_modules/undici/lib/dispatcher/client-h2.js
 var require_client_h2 = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { pipeline } = __require("node:stream");
@@ -8484,7 +8484,7 @@ var require_client_h2 = __commonJS({
       const bodyTimeout = request.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
       const { method, path: path2, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request;
-      let { body: body5 } = request;
+      let { body: body2 } = request;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
         return false;
@@ -8532,7 +8532,7 @@ var require_client_h2 = __commonJS({
           completeRequest(client, request);
           client[kResume]();
         }
-        util.destroy(body5, err);
+        util.destroy(body2, err);
       };
       try {
         request.onConnect(abort);
@@ -8607,15 +8607,15 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
-      if (body5 && typeof body5.read === "function") {
-        body5.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      let contentLength = util.bodyLength(body5);
-      if (util.isFormDataLike(body5)) {
+      let contentLength = util.bodyLength(body2);
+      if (util.isFormDataLike(body2)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType] = extractBody(body5);
+        const [bodyStream, contentType] = extractBody(body2);
         headers["content-type"] = contentType;
-        body5 = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
@@ -8632,7 +8632,7 @@ var require_client_h2 = __commonJS({
         process.emitWarning(new RequestContentLengthMismatchError());
       }
       if (contentLength != null) {
-        assert(body5 || contentLength === 0, "no body must not have content length");
+        assert(body2 || contentLength === 0, "no body must not have content length");
         headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
       }
       session.ref();
@@ -8644,7 +8644,7 @@ var require_client_h2 = __commonJS({
         }
         channels.sendHeaders.publish({ request, headers: header2, socket: session[kSocket] });
       }
-      const shouldEndStream = method === "GET" || method === "HEAD" || body5 === null;
+      const shouldEndStream = method === "GET" || method === "HEAD" || body2 === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
         stream = session.request(headers, { endStream: shouldEndStream, signal });
@@ -8735,7 +8735,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body5 || contentLength === 0) {
+        if (!body2 || contentLength === 0) {
           writeBuffer(
             abort,
             stream,
@@ -8746,23 +8746,23 @@ var require_client_h2 = __commonJS({
             contentLength,
             expectsPayload
           );
-        } else if (util.isBuffer(body5)) {
+        } else if (util.isBuffer(body2)) {
           writeBuffer(
             abort,
             stream,
-            body5,
+            body2,
             client,
             request,
             client[kSocket],
             contentLength,
             expectsPayload
           );
-        } else if (util.isBlobLike(body5)) {
-          if (typeof body5.stream === "function") {
+        } else if (util.isBlobLike(body2)) {
+          if (typeof body2.stream === "function") {
             writeIterable(
               abort,
               stream,
-              body5.stream(),
+              body2.stream(),
               client,
               request,
               client[kSocket],
@@ -8773,7 +8773,7 @@ var require_client_h2 = __commonJS({
             writeBlob(
               abort,
               stream,
-              body5,
+              body2,
               client,
               request,
               client[kSocket],
@@ -8781,22 +8781,22 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body5)) {
+        } else if (util.isStream(body2)) {
           writeStream(
             abort,
             client[kSocket],
             expectsPayload,
             stream,
-            body5,
+            body2,
             client,
             request,
             contentLength
           );
-        } else if (util.isIterable(body5)) {
+        } else if (util.isIterable(body2)) {
           writeIterable(
             abort,
             stream,
-            body5,
+            body2,
             client,
             request,
             client[kSocket],
@@ -8808,15 +8808,15 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body5, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
       try {
-        if (body5 != null && util.isBuffer(body5)) {
-          assert(contentLength === body5.byteLength, "buffer body must have content length");
+        if (body2 != null && util.isBuffer(body2)) {
+          assert(contentLength === body2.byteLength, "buffer body must have content length");
           h2stream.cork();
-          h2stream.write(body5);
+          h2stream.write(body2);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body5);
+          request.onBodySent(body2);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
@@ -8827,10 +8827,10 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body5, client, request, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
-        body5,
+        body2,
         h2stream,
         (err) => {
           if (err) {
@@ -8851,13 +8851,13 @@ var require_client_h2 = __commonJS({
         request.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body5, client, request, socket, contentLength, expectsPayload) {
-      assert(contentLength === body5.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
+      assert(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body5.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body5.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         h2stream.cork();
         h2stream.write(buffer);
         h2stream.uncork();
@@ -8872,7 +8872,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body5, client, request, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8882,17 +8882,17 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body5) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -8918,9 +8918,9 @@ var require_client_h2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/client.js
+// node_modules/undici/lib/dispatcher/client.js
 var require_client = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/client.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
@@ -9204,16 +9204,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve5(null);
+            resolve7(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -9226,7 +9226,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9450,9 +9450,9 @@ var require_client = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/fixed-queue.js
+// node_modules/undici/lib/dispatcher/fixed-queue.js
 var require_fixed_queue = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/fixed-queue.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/fixed-queue.js"(exports, module) {
     "use strict";
     var kSize = 2048;
     var kMask = kSize - 1;
@@ -9521,9 +9521,9 @@ var require_fixed_queue = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/pool-base.js
+// node_modules/undici/lib/dispatcher/pool-base.js
 var require_pool_base = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/pool-base.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/pool-base.js"(exports, module) {
     "use strict";
     var { PoolStats } = require_stats();
     var DispatcherBase = require_dispatcher_base();
@@ -9633,8 +9633,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          return new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9697,9 +9697,9 @@ var require_pool_base = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/pool.js
+// node_modules/undici/lib/dispatcher/pool.js
 var require_pool = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/pool.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/pool.js"(exports, module) {
     "use strict";
     var {
       PoolBase,
@@ -9799,9 +9799,9 @@ var require_pool = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/balanced-pool.js
+// node_modules/undici/lib/dispatcher/balanced-pool.js
 var require_balanced_pool = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/balanced-pool.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/balanced-pool.js"(exports, module) {
     "use strict";
     var {
       BalancedPoolMissingUpstreamError,
@@ -9949,9 +9949,9 @@ var require_balanced_pool = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/round-robin-pool.js
+// node_modules/undici/lib/dispatcher/round-robin-pool.js
 var require_round_robin_pool = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/round-robin-pool.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/round-robin-pool.js"(exports, module) {
     "use strict";
     var {
       PoolBase,
@@ -10066,9 +10066,9 @@ var require_round_robin_pool = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/agent.js
+// node_modules/undici/lib/dispatcher/agent.js
 var require_agent = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError, MaxOriginsReachedError } = require_errors();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = require_symbols();
@@ -10202,9 +10202,9 @@ var require_agent = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/socks5-utils.js
+// node_modules/undici/lib/core/socks5-utils.js
 var require_socks5_utils = __commonJS({
-  "../../main/node_modules/undici/lib/core/socks5-utils.js"(exports, module) {
+  "node_modules/undici/lib/core/socks5-utils.js"(exports, module) {
     "use strict";
     var { Buffer: Buffer2 } = __require("node:buffer");
     var net = __require("node:net");
@@ -10363,9 +10363,9 @@ var require_socks5_utils = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/core/socks5-client.js
+// node_modules/undici/lib/core/socks5-client.js
 var require_socks5_client = __commonJS({
-  "../../main/node_modules/undici/lib/core/socks5-client.js"(exports, module) {
+  "node_modules/undici/lib/core/socks5-client.js"(exports, module) {
     "use strict";
     var { EventEmitter } = __require("node:events");
     var { Buffer: Buffer2 } = __require("node:buffer");
@@ -10696,9 +10696,9 @@ var require_socks5_client = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/socks5-proxy-agent.js
+// node_modules/undici/lib/dispatcher/socks5-proxy-agent.js
 var require_socks5_proxy_agent = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/socks5-proxy-agent.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/socks5-proxy-agent.js"(exports, module) {
     "use strict";
     var { URL: URL2 } = __require("node:url");
     var tls;
@@ -10756,7 +10756,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -10766,7 +10766,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -10776,14 +10776,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve5, reject) => {
+        await new Promise((resolve7, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve5();
+            resolve7();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10792,14 +10792,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve5();
+            resolve7();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve5, reject) => {
+        await new Promise((resolve7, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -10807,7 +10807,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve5();
+            resolve7();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10850,8 +10850,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve5, reject) => {
-                      finalSocket.once("secureConnect", resolve5);
+                    await new Promise((resolve7, reject) => {
+                      finalSocket.once("secureConnect", resolve7);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -10899,9 +10899,9 @@ var require_socks5_proxy_agent = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/proxy-agent.js
+// node_modules/undici/lib/dispatcher/proxy-agent.js
 var require_proxy_agent = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch } = require_symbols();
     var Agent2 = require_agent();
@@ -11156,9 +11156,9 @@ var require_proxy_agent = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
+// node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
 var require_env_http_proxy_agent = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports, module) {
     "use strict";
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
@@ -11279,9 +11279,9 @@ var require_env_http_proxy_agent = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/retry-handler.js
+// node_modules/undici/lib/handler/retry-handler.js
 var require_retry_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { kRetryHandlerDefaultRetry } = require_symbols();
@@ -11684,9 +11684,9 @@ var require_retry_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/retry-agent.js
+// node_modules/undici/lib/dispatcher/retry-agent.js
 var require_retry_agent = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
     "use strict";
     var Dispatcher = require_dispatcher();
     var RetryHandler = require_retry_handler();
@@ -11719,9 +11719,9 @@ var require_retry_agent = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/dispatcher/h2c-client.js
+// node_modules/undici/lib/dispatcher/h2c-client.js
 var require_h2c_client = __commonJS({
-  "../../main/node_modules/undici/lib/dispatcher/h2c-client.js"(exports, module) {
+  "node_modules/undici/lib/dispatcher/h2c-client.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError } = require_errors();
     var Client = require_client();
@@ -11762,9 +11762,9 @@ var require_h2c_client = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/readable.js
+// node_modules/undici/lib/api/readable.js
 var require_readable = __commonJS({
-  "../../main/node_modules/undici/lib/api/readable.js"(exports, module) {
+  "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { Readable } = __require("node:stream");
@@ -11984,7 +11984,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -11998,11 +11998,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve5(null);
+                resolve7(null);
               }
             });
           } else {
-            this.on("close", resolve5);
+            this.on("close", resolve7);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -12030,7 +12030,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -12045,7 +12045,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve5,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -12119,18 +12119,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type: type2, body: body5, resolve: resolve5, stream, length } = consume2;
+      const { type: type2, body: body2, resolve: resolve7, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve5(chunksDecode(body5, length, encoding));
+          resolve7(chunksDecode(body2, length, encoding));
         } else if (type2 === "json") {
-          resolve5(JSON.parse(chunksDecode(body5, length, encoding)));
+          resolve7(JSON.parse(chunksDecode(body2, length, encoding)));
         } else if (type2 === "arrayBuffer") {
-          resolve5(chunksConcat(body5, length).buffer);
+          resolve7(chunksConcat(body2, length).buffer);
         } else if (type2 === "blob") {
-          resolve5(new Blob(body5, { type: stream[kContentType] }));
+          resolve7(new Blob(body2, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve5(chunksConcat(body5, length));
+          resolve7(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12164,9 +12164,9 @@ var require_readable = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/api-request.js
+// node_modules/undici/lib/api/api-request.js
 var require_api_request = __commonJS({
-  "../../main/node_modules/undici/lib/api/api-request.js"(exports, module) {
+  "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
@@ -12180,7 +12180,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body: body5, onInfo, responseHeaders, highWaterMark } = opts;
+        const { signal, method, opaque, body: body2, onInfo, responseHeaders, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -12199,8 +12199,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body5)) {
-            util.destroy(body5.on("error", noop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", noop), err);
           }
           throw err;
         }
@@ -12210,7 +12210,7 @@ var require_api_request = __commonJS({
         this.callback = callback;
         this.res = null;
         this.abort = null;
-        this.body = body5;
+        this.body = body2;
         this.trailers = {};
         this.context = null;
         this.onInfo = onInfo || null;
@@ -12292,7 +12292,7 @@ var require_api_request = __commonJS({
         this.res.push(null);
       }
       onError(err) {
-        const { res, callback, body: body5, opaque } = this;
+        const { res, callback, body: body2, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -12305,11 +12305,11 @@ var require_api_request = __commonJS({
             util.destroy(res.on("error", noop), err);
           });
         }
-        if (body5) {
+        if (body2) {
           this.body = null;
-          if (util.isStream(body5)) {
-            body5.on("error", noop);
-            util.destroy(body5, err);
+          if (util.isStream(body2)) {
+            body2.on("error", noop);
+            util.destroy(body2, err);
           }
         }
         if (this.removeAbortListener) {
@@ -12320,9 +12320,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -12342,9 +12342,9 @@ var require_api_request = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/abort-signal.js
+// node_modules/undici/lib/api/abort-signal.js
 var require_abort_signal = __commonJS({
-  "../../main/node_modules/undici/lib/api/abort-signal.js"(exports, module) {
+  "node_modules/undici/lib/api/abort-signal.js"(exports, module) {
     "use strict";
     var { addAbortListener } = require_util();
     var { RequestAbortedError } = require_errors();
@@ -12394,9 +12394,9 @@ var require_abort_signal = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/api-stream.js
+// node_modules/undici/lib/api/api-stream.js
 var require_api_stream = __commonJS({
-  "../../main/node_modules/undici/lib/api/api-stream.js"(exports, module) {
+  "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { finished } = __require("node:stream");
@@ -12411,7 +12411,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body: body5, onInfo, responseHeaders } = opts;
+        const { signal, method, opaque, body: body2, onInfo, responseHeaders } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -12430,8 +12430,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body5)) {
-            util.destroy(body5.on("error", noop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", noop), err);
           }
           throw err;
         }
@@ -12443,10 +12443,10 @@ var require_api_stream = __commonJS({
         this.abort = null;
         this.context = null;
         this.trailers = null;
-        this.body = body5;
+        this.body = body2;
         this.onInfo = onInfo || null;
-        if (util.isStream(body5)) {
-          body5.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -12514,7 +12514,7 @@ var require_api_stream = __commonJS({
         res.end();
       }
       onError(err) {
-        const { res, callback, opaque, body: body5 } = this;
+        const { res, callback, opaque, body: body2 } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
@@ -12526,17 +12526,17 @@ var require_api_stream = __commonJS({
             this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
-        if (body5) {
+        if (body2) {
           this.body = null;
-          util.destroy(body5, err);
+          util.destroy(body2, err);
         }
       }
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -12555,9 +12555,9 @@ var require_api_stream = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/api-pipeline.js
+// node_modules/undici/lib/api/api-pipeline.js
 var require_api_pipeline = __commonJS({
-  "../../main/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
+  "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
       Readable,
@@ -12638,9 +12638,9 @@ var require_api_pipeline = __commonJS({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
-            const { body: body5 } = this;
-            if (body5?.resume) {
-              body5.resume();
+            const { body: body2 } = this;
+            if (body2?.resume) {
+              body2.resume();
             }
           },
           write: (chunk, encoding, callback) => {
@@ -12652,14 +12652,14 @@ var require_api_pipeline = __commonJS({
             }
           },
           destroy: (err, callback) => {
-            const { body: body5, req, res, ret, abort } = this;
+            const { body: body2, req, res, ret, abort } = this;
             if (!err && !ret._readableState.endEmitted) {
               err = new RequestAbortedError();
             }
             if (abort && err) {
               abort();
             }
-            util.destroy(body5, err);
+            util.destroy(body2, err);
             util.destroy(req, err);
             util.destroy(res, err);
             removeSignal(this);
@@ -12692,11 +12692,11 @@ var require_api_pipeline = __commonJS({
           return;
         }
         this.res = new PipelineResponse(resume);
-        let body5;
+        let body2;
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body5 = this.runInAsyncScope(handler, null, {
+          body2 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -12707,13 +12707,13 @@ var require_api_pipeline = __commonJS({
           this.res.on("error", noop);
           throw err;
         }
-        if (!body5 || typeof body5.on !== "function") {
+        if (!body2 || typeof body2.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body5.on("data", (chunk) => {
-          const { ret, body: body6 } = this;
-          if (!ret.push(chunk) && body6.pause) {
-            body6.pause();
+        body2.on("data", (chunk) => {
+          const { ret, body: body3 } = this;
+          if (!ret.push(chunk) && body3.pause) {
+            body3.pause();
           }
         }).on("error", (err) => {
           const { ret } = this;
@@ -12727,7 +12727,7 @@ var require_api_pipeline = __commonJS({
             util.destroy(ret, new RequestAbortedError());
           }
         });
-        this.body = body5;
+        this.body = body2;
       }
       onData(chunk) {
         const { res } = this;
@@ -12756,9 +12756,9 @@ var require_api_pipeline = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/api-upgrade.js
+// node_modules/undici/lib/api/api-upgrade.js
 var require_api_upgrade = __commonJS({
-  "../../main/node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
+  "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError, SocketError } = require_errors();
     var { AsyncResource } = __require("node:async_hooks");
@@ -12824,9 +12824,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -12850,9 +12850,9 @@ var require_api_upgrade = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/api-connect.js
+// node_modules/undici/lib/api/api-connect.js
 var require_api_connect = __commonJS({
-  "../../main/node_modules/undici/lib/api/api-connect.js"(exports, module) {
+  "node_modules/undici/lib/api/api-connect.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
@@ -12919,9 +12919,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -12941,9 +12941,9 @@ var require_api_connect = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/api/index.js
+// node_modules/undici/lib/api/index.js
 var require_api = __commonJS({
-  "../../main/node_modules/undici/lib/api/index.js"(exports, module) {
+  "node_modules/undici/lib/api/index.js"(exports, module) {
     "use strict";
     module.exports.request = require_api_request();
     module.exports.stream = require_api_stream();
@@ -12953,9 +12953,9 @@ var require_api = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-errors.js
+// node_modules/undici/lib/mock/mock-errors.js
 var require_mock_errors = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-errors.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-errors.js"(exports, module) {
     "use strict";
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
@@ -12979,9 +12979,9 @@ var require_mock_errors = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-symbols.js
+// node_modules/undici/lib/mock/mock-symbols.js
 var require_mock_symbols = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-symbols.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-symbols.js"(exports, module) {
     "use strict";
     module.exports = {
       kAgent: /* @__PURE__ */ Symbol("agent"),
@@ -13016,9 +13016,9 @@ var require_mock_symbols = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-utils.js
+// node_modules/undici/lib/mock/mock-utils.js
 var require_mock_utils = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-utils.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-utils.js"(exports, module) {
     "use strict";
     var { MockNotMatchedError } = require_mock_errors();
     var {
@@ -13135,10 +13135,10 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path2, method, body: body5, headers }) {
+    function matchKey(mockDispatch2, { path: path2, method, body: body2, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body5) : true;
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -13171,7 +13171,7 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body: body5 }) => typeof body5 !== "undefined" ? matchValue(body5, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body2 }) => typeof body2 !== "undefined" ? matchValue(body2, key.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
@@ -13211,11 +13211,11 @@ var require_mock_utils = __commonJS({
       return path2;
     }
     function buildKey(opts) {
-      const { path: path2, method, body: body5, headers, query } = opts;
+      const { path: path2, method, body: body2, headers, query } = opts;
       return {
         path: path2,
         method,
-        body: body5,
+        body: body2,
         headers,
         query
       };
@@ -13240,9 +13240,9 @@ var require_mock_utils = __commonJS({
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
-    async function getResponse(body5) {
+    async function getResponse(body2) {
       const buffers = [];
-      for await (const data of body5) {
+      for await (const data of body2) {
         buffers.push(data);
       }
       return Buffer.concat(buffers).toString("utf8");
@@ -13290,14 +13290,14 @@ var require_mock_utils = __commonJS({
           return;
         }
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body5 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
-        if (isPromise(body5)) {
-          return body5.then((newData) => handleReply(mockDispatches, newData));
+        const body2 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
+        if (isPromise(body2)) {
+          return body2.then((newData) => handleReply(mockDispatches, newData));
         }
         if (aborted) {
           return;
         }
-        const responseData = getResponseData(body5);
+        const responseData = getResponseData(body2);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
@@ -13393,9 +13393,9 @@ var require_mock_utils = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-interceptor.js
+// node_modules/undici/lib/mock/mock-interceptor.js
 var require_mock_interceptor = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
     "use strict";
     var { getResponseData, buildKey, addMockDispatch } = require_mock_utils();
     var {
@@ -13557,9 +13557,9 @@ var require_mock_interceptor = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-client.js
+// node_modules/undici/lib/mock/mock-client.js
 var require_mock_client = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-client.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
     var { promisify } = __require("node:util");
     var Client = require_client();
@@ -13618,9 +13618,9 @@ var require_mock_client = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-call-history.js
+// node_modules/undici/lib/mock/mock-call-history.js
 var require_mock_call_history = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-call-history.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-call-history.js"(exports, module) {
     "use strict";
     var { kMockCallHistoryAddLog } = require_mock_symbols();
     var { InvalidArgumentError } = require_errors();
@@ -13818,9 +13818,9 @@ var require_mock_call_history = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-pool.js
+// node_modules/undici/lib/mock/mock-pool.js
 var require_mock_pool = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
     var { promisify } = __require("node:util");
     var Pool = require_pool();
@@ -13879,9 +13879,9 @@ var require_mock_pool = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/pending-interceptors-formatter.js
+// node_modules/undici/lib/mock/pending-interceptors-formatter.js
 var require_pending_interceptors_formatter = __commonJS({
-  "../../main/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
+  "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
     var { Console } = __require("node:console");
@@ -13920,9 +13920,9 @@ var require_pending_interceptors_formatter = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/mock-agent.js
+// node_modules/undici/lib/mock/mock-agent.js
 var require_mock_agent = __commonJS({
-  "../../main/node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
+  "node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     var { kClients } = require_symbols();
     var Agent2 = require_agent();
@@ -14104,9 +14104,9 @@ ${pendingInterceptorsFormatter.format(pending)}`.trim()
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/snapshot-utils.js
+// node_modules/undici/lib/mock/snapshot-utils.js
 var require_snapshot_utils = __commonJS({
-  "../../main/node_modules/undici/lib/mock/snapshot-utils.js"(exports, module) {
+  "node_modules/undici/lib/mock/snapshot-utils.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError } = require_errors();
     var { runtimeFeatures } = require_runtime_features();
@@ -14190,12 +14190,12 @@ var require_snapshot_utils = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/snapshot-recorder.js
+// node_modules/undici/lib/mock/snapshot-recorder.js
 var require_snapshot_recorder = __commonJS({
-  "../../main/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
+  "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile3, readFile: readFile3, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname: dirname3, resolve: resolve5 } = __require("node:path");
+    var { dirname: dirname4, resolve: resolve7 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -14396,7 +14396,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve5(path2), "utf8");
+          const data = await readFile3(resolve7(path2), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -14425,8 +14425,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path2) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve5(path2);
-        await mkdir2(dirname3(resolvedPath), { recursive: true });
+        const resolvedPath = resolve7(path2);
+        await mkdir2(dirname4(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -14566,9 +14566,9 @@ var require_snapshot_recorder = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/mock/snapshot-agent.js
+// node_modules/undici/lib/mock/snapshot-agent.js
 var require_snapshot_agent = __commonJS({
-  "../../main/node_modules/undici/lib/mock/snapshot-agent.js"(exports, module) {
+  "node_modules/undici/lib/mock/snapshot-agent.js"(exports, module) {
     "use strict";
     var Agent2 = require_agent();
     var MockAgent = require_mock_agent();
@@ -14727,8 +14727,8 @@ var require_snapshot_agent = __commonJS({
           };
           handler.onRequestStart(controller);
           handler.onResponseStart(controller, response.statusCode, response.headers);
-          const body5 = Buffer.from(response.body, "base64");
-          handler.onResponseData(controller, body5);
+          const body2 = Buffer.from(response.body, "base64");
+          handler.onResponseData(controller, body2);
           handler.onResponseEnd(controller, response.trailers);
         } catch (error2) {
           handler.onError?.(error2);
@@ -14853,9 +14853,9 @@ var require_snapshot_agent = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/global.js
+// node_modules/undici/lib/global.js
 var require_global2 = __commonJS({
-  "../../main/node_modules/undici/lib/global.js"(exports, module) {
+  "node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.2");
     var legacyGlobalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
@@ -14907,9 +14907,9 @@ var require_global2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/decorator-handler.js
+// node_modules/undici/lib/handler/decorator-handler.js
 var require_decorator_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/decorator-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/decorator-handler.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var WrapHandler = require_wrap_handler();
@@ -14963,9 +14963,9 @@ var require_decorator_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/redirect-handler.js
+// node_modules/undici/lib/handler/redirect-handler.js
 var require_redirect_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
     "use strict";
     var util = require_util();
     var { kBodyUsed, kRedirectCacheControl } = require_symbols();
@@ -14977,8 +14977,8 @@ var require_redirect_handler = __commonJS({
     var noop = () => {
     };
     var BodyAsyncIterable = class {
-      constructor(body5) {
-        this[kBody] = body5;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -15140,9 +15140,9 @@ var require_redirect_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/redirect.js
+// node_modules/undici/lib/interceptor/redirect.js
 var require_redirect = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/redirect.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/redirect.js"(exports, module) {
     "use strict";
     var RedirectHandler = require_redirect_handler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections } = {}) {
@@ -15162,9 +15162,9 @@ var require_redirect = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/response-error.js
+// node_modules/undici/lib/interceptor/response-error.js
 var require_response_error = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/response-error.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/response-error.js"(exports, module) {
     "use strict";
     var DecoratorHandler = require_decorator_handler();
     var { ResponseError } = require_errors();
@@ -15244,9 +15244,9 @@ var require_response_error = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/retry.js
+// node_modules/undici/lib/interceptor/retry.js
 var require_retry = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/retry.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/retry.js"(exports, module) {
     "use strict";
     var RetryHandler = require_retry_handler();
     module.exports = (globalOpts) => {
@@ -15268,9 +15268,9 @@ var require_retry = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/dump.js
+// node_modules/undici/lib/interceptor/dump.js
 var require_dump = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/dump.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
@@ -15345,9 +15345,9 @@ var require_dump = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/dns.js
+// node_modules/undici/lib/interceptor/dns.js
 var require_dns = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/dns.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
     var { lookup } = __require("node:dns");
@@ -15784,9 +15784,9 @@ var require_dns = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/util/cache.js
+// node_modules/undici/lib/util/cache.js
 var require_cache = __commonJS({
-  "../../main/node_modules/undici/lib/util/cache.js"(exports, module) {
+  "node_modules/undici/lib/util/cache.js"(exports, module) {
     "use strict";
     var {
       safeHTTPMethods,
@@ -16300,9 +16300,9 @@ var require_cache = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/util/date.js
+// node_modules/undici/lib/util/date.js
 var require_date = __commonJS({
-  "../../main/node_modules/undici/lib/util/date.js"(exports, module) {
+  "node_modules/undici/lib/util/date.js"(exports, module) {
     "use strict";
     function parseHttpDate(date) {
       switch (date[3]) {
@@ -16800,9 +16800,9 @@ var require_date = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/cache-handler.js
+// node_modules/undici/lib/handler/cache-handler.js
 var require_cache_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/cache-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/cache-handler.js"(exports, module) {
     "use strict";
     var util = require_util();
     var { kRedirectCacheControl } = require_symbols();
@@ -17548,9 +17548,9 @@ var require_cache_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/cache/memory-cache-store.js
+// node_modules/undici/lib/cache/memory-cache-store.js
 var require_memory_cache_store = __commonJS({
-  "../../main/node_modules/undici/lib/cache/memory-cache-store.js"(exports, module) {
+  "node_modules/undici/lib/cache/memory-cache-store.js"(exports, module) {
     "use strict";
     var { Writable } = __require("node:stream");
     var { EventEmitter } = __require("node:events");
@@ -17756,9 +17756,9 @@ var require_memory_cache_store = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/cache-revalidation-handler.js
+// node_modules/undici/lib/handler/cache-revalidation-handler.js
 var require_cache_revalidation_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/cache-revalidation-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/cache-revalidation-handler.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var CacheRevalidationHandler = class {
@@ -17843,9 +17843,9 @@ var require_cache_revalidation_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/cache.js
+// node_modules/undici/lib/interceptor/cache.js
 var require_cache2 = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/cache.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { Readable } = __require("node:stream");
@@ -18353,9 +18353,9 @@ var require_cache2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/decompress.js
+// node_modules/undici/lib/interceptor/decompress.js
 var require_decompress = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/decompress.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/decompress.js"(exports, module) {
     "use strict";
     var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __require("node:zlib");
     var { pipeline, Transform: TransformStream2 } = __require("node:stream");
@@ -18830,9 +18830,9 @@ var require_decompress = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/handler/deduplication-handler.js
+// node_modules/undici/lib/handler/deduplication-handler.js
 var require_deduplication_handler = __commonJS({
-  "../../main/node_modules/undici/lib/handler/deduplication-handler.js"(exports, module) {
+  "node_modules/undici/lib/handler/deduplication-handler.js"(exports, module) {
     "use strict";
     var { RequestAbortedError } = require_errors();
     var DEFAULT_MAX_BUFFER_SIZE = 5 * 1024 * 1024;
@@ -19221,9 +19221,9 @@ var require_deduplication_handler = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/interceptor/deduplicate.js
+// node_modules/undici/lib/interceptor/deduplicate.js
 var require_deduplicate = __commonJS({
-  "../../main/node_modules/undici/lib/interceptor/deduplicate.js"(exports, module) {
+  "node_modules/undici/lib/interceptor/deduplicate.js"(exports, module) {
     "use strict";
     var diagnosticsChannel = __require("node:diagnostics_channel");
     var util = require_util();
@@ -19306,9 +19306,9 @@ var require_deduplicate = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/cache/sqlite-cache-store.js
+// node_modules/undici/lib/cache/sqlite-cache-store.js
 var require_sqlite_cache_store = __commonJS({
-  "../../main/node_modules/undici/lib/cache/sqlite-cache-store.js"(exports, module) {
+  "node_modules/undici/lib/cache/sqlite-cache-store.js"(exports, module) {
     "use strict";
     var { Writable } = __require("node:stream");
     var { assertCacheKey, assertCacheValue } = require_cache();
@@ -19506,15 +19506,15 @@ var require_sqlite_cache_store = __commonJS({
       set(key, value) {
         assertCacheKey(key);
         const url = this.#makeValueUrl(key);
-        const body5 = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
-        const size = body5?.byteLength;
+        const body2 = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
+        const size = body2?.byteLength;
         if (size && size > this.#maxEntrySize) {
           return;
         }
         const existingValue = this.#findValue(key, true);
         if (existingValue) {
           this.#updateValueQuery.run(
-            body5,
+            body2,
             value.deleteAt,
             value.statusCode,
             value.statusMessage,
@@ -19529,7 +19529,7 @@ var require_sqlite_cache_store = __commonJS({
           this.#insertValueQuery.run(
             url,
             key.method,
-            body5,
+            body2,
             value.deleteAt,
             value.statusCode,
             value.statusMessage,
@@ -19552,21 +19552,21 @@ var require_sqlite_cache_store = __commonJS({
         assertCacheKey(key);
         assertCacheValue(value);
         let size = 0;
-        const body5 = [];
+        const body2 = [];
         const store = this;
         return new Writable({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
             if (size < store.#maxEntrySize) {
-              body5.push(chunk);
+              body2.push(chunk);
             } else {
               this.destroy();
             }
             callback();
           },
           final(callback) {
-            store.set(key, { ...value, body: body5 });
+            store.set(key, { ...value, body: body2 });
             callback();
           }
         });
@@ -19670,9 +19670,9 @@ var require_sqlite_cache_store = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/headers.js
+// node_modules/undici/lib/web/fetch/headers.js
 var require_headers = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
     "use strict";
     var { kConstruct } = require_symbols();
     var { kEnumerableProperty } = require_util();
@@ -20131,9 +20131,9 @@ var require_headers = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/response.js
+// node_modules/undici/lib/web/fetch/response.js
 var require_response = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/response.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = require_body();
@@ -20175,9 +20175,9 @@ var require_response = __commonJS({
         const bytes = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body5 = extractBody(bytes);
+        const body2 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
-        initializeResponse(responseObject, init, { body: body5[0], type: "application/json" });
+        initializeResponse(responseObject, init, { body: body2[0], type: "application/json" });
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
@@ -20201,13 +20201,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
-      constructor(body5 = null, init = void 0) {
+      constructor(body2 = null, init = void 0) {
         webidl.util.markAsUncloneable(this);
-        if (body5 === kConstruct) {
+        if (body2 === kConstruct) {
           return;
         }
-        if (body5 !== null) {
-          body5 = webidl.converters.BodyInit(body5, "Response", "body");
+        if (body2 !== null) {
+          body2 = webidl.converters.BodyInit(body2, "Response", "body");
         }
         init = webidl.converters.ResponseInit(init);
         this.#state = makeResponse({});
@@ -20215,8 +20215,8 @@ var require_response = __commonJS({
         setHeadersGuard(this.#headers, "response");
         setHeadersList(this.#headers, this.#state.headersList);
         let bodyWithType = null;
-        if (body5 != null) {
-          const [extractedBody, type2] = extractBody(body5);
+        if (body2 != null) {
+          const [extractedBody, type2] = extractBody(body2);
           bodyWithType = { body: extractedBody, type: type2 };
         }
         initializeResponse(this, init, bodyWithType);
@@ -20452,7 +20452,7 @@ var require_response = __commonJS({
       assert(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body5) {
+    function initializeResponse(response, init, body2) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -20470,16 +20470,16 @@ var require_response = __commonJS({
       if ("headers" in init && init.headers != null) {
         fill(getResponseHeaders(response), init.headers);
       }
-      if (body5) {
+      if (body2) {
         if (nullBodyStatus.includes(response.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
             message: `Invalid response status code ${response.status}`
           });
         }
-        getResponseState(response).body = body5.body;
-        if (body5.type != null && !getResponseState(response).headersList.contains("content-type", true)) {
-          getResponseState(response).headersList.append("content-type", body5.type, true);
+        getResponseState(response).body = body2.body;
+        if (body2.type != null && !getResponseState(response).headersList.contains("content-type", true)) {
+          getResponseState(response).headersList.append("content-type", body2.type, true);
         }
       }
     }
@@ -20553,9 +20553,9 @@ var require_response = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/request.js
+// node_modules/undici/lib/web/fetch/request.js
 var require_request2 = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/request.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/request.js"(exports, module) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
     var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
@@ -21309,9 +21309,9 @@ var require_request2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/subresource-integrity/subresource-integrity.js
+// node_modules/undici/lib/web/subresource-integrity/subresource-integrity.js
 var require_subresource_integrity = __commonJS({
-  "../../main/node_modules/undici/lib/web/subresource-integrity/subresource-integrity.js"(exports, module) {
+  "node_modules/undici/lib/web/subresource-integrity/subresource-integrity.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { runtimeFeatures } = require_runtime_features();
@@ -21447,9 +21447,9 @@ var require_subresource_integrity = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/fetch/index.js
+// node_modules/undici/lib/web/fetch/index.js
 var require_fetch = __commonJS({
-  "../../main/node_modules/undici/lib/web/fetch/index.js"(exports, module) {
+  "node_modules/undici/lib/web/fetch/index.js"(exports, module) {
     "use strict";
     var {
       makeNetworkError,
@@ -22304,11 +22304,11 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body: body5, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body: body2, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body5[Symbol.asyncIterator]();
+          const iterator = body2[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
@@ -22400,17 +22400,17 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch({ body: body5 }) {
+      function dispatch({ body: body2 }) {
         const url = requestCurrentURL(request);
         const agent2 = fetchParams.controller.dispatcher;
         const path2 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve5, reject) => agent2.dispatch(
+        return new Promise((resolve7, reject) => agent2.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path2}?` : path2,
             origin: url.origin,
             method: request.method,
-            body: agent2.isMockActive ? request.body && (request.body.source || request.body.stream) : body5,
+            body: agent2.isMockActive ? request.body && (request.body.source || request.body.stream) : body2,
             headers: request.headersList.entries,
             maxRedirections: 0,
             upgrade: request.mode === "websocket" ? "websocket" : void 0
@@ -22493,7 +22493,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -22546,7 +22546,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -22570,7 +22570,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -22591,9 +22591,9 @@ var require_fetch = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cache/util.js
+// node_modules/undici/lib/web/cache/util.js
 var require_util3 = __commonJS({
-  "../../main/node_modules/undici/lib/web/cache/util.js"(exports, module) {
+  "node_modules/undici/lib/web/cache/util.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
@@ -22621,9 +22621,9 @@ var require_util3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cache/cache.js
+// node_modules/undici/lib/web/cache/cache.js
 var require_cache3 = __commonJS({
-  "../../main/node_modules/undici/lib/web/cache/cache.js"(exports, module) {
+  "node_modules/undici/lib/web/cache/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
     var { kConstruct } = require_symbols();
@@ -23170,9 +23170,9 @@ var require_cache3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cache/cachestorage.js
+// node_modules/undici/lib/web/cache/cachestorage.js
 var require_cachestorage = __commonJS({
-  "../../main/node_modules/undici/lib/web/cache/cachestorage.js"(exports, module) {
+  "node_modules/undici/lib/web/cache/cachestorage.js"(exports, module) {
     "use strict";
     var { Cache } = require_cache3();
     var { webidl } = require_webidl();
@@ -23280,9 +23280,9 @@ var require_cachestorage = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cookies/constants.js
+// node_modules/undici/lib/web/cookies/constants.js
 var require_constants4 = __commonJS({
-  "../../main/node_modules/undici/lib/web/cookies/constants.js"(exports, module) {
+  "node_modules/undici/lib/web/cookies/constants.js"(exports, module) {
     "use strict";
     var maxAttributeValueSize = 1024;
     var maxNameValuePairSize = 4096;
@@ -23293,9 +23293,9 @@ var require_constants4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cookies/util.js
+// node_modules/undici/lib/web/cookies/util.js
 var require_util4 = __commonJS({
-  "../../main/node_modules/undici/lib/web/cookies/util.js"(exports, module) {
+  "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
@@ -23505,9 +23505,9 @@ var require_util4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cookies/parse.js
+// node_modules/undici/lib/web/cookies/parse.js
 var require_parse = __commonJS({
-  "../../main/node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
+  "node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
     var { collectASequenceOfCodePointsFast } = require_infra();
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
@@ -23642,9 +23642,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/cookies/index.js
+// node_modules/undici/lib/web/cookies/index.js
 var require_cookies = __commonJS({
-  "../../main/node_modules/undici/lib/web/cookies/index.js"(exports, module) {
+  "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
     var { stringify } = require_util4();
@@ -23777,9 +23777,9 @@ var require_cookies = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/events.js
+// node_modules/undici/lib/web/websocket/events.js
 var require_events = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/events.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/events.js"(exports, module) {
     "use strict";
     var { webidl } = require_webidl();
     var { kEnumerableProperty } = require_util();
@@ -24045,9 +24045,9 @@ var require_events = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/constants.js
+// node_modules/undici/lib/web/websocket/constants.js
 var require_constants5 = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/constants.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/constants.js"(exports, module) {
     "use strict";
     var uid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     var staticPropertyDescriptors = {
@@ -24101,9 +24101,9 @@ var require_constants5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/util.js
+// node_modules/undici/lib/web/websocket/util.js
 var require_util5 = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/util.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
     var { states, opcodes } = require_constants5();
     var { isUtf8 } = __require("node:buffer");
@@ -24278,9 +24278,9 @@ var require_util5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/frame.js
+// node_modules/undici/lib/web/websocket/frame.js
 var require_frame = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/frame.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/frame.js"(exports, module) {
     "use strict";
     var { runtimeFeatures } = require_runtime_features();
     var { maxUnsigned16Bit, opcodes } = require_constants5();
@@ -24383,9 +24383,9 @@ var require_frame = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/connection.js
+// node_modules/undici/lib/web/websocket/connection.js
 var require_connection = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/connection.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/connection.js"(exports, module) {
     "use strict";
     var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants5();
     var { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = require_util5();
@@ -24545,9 +24545,9 @@ var require_connection = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/permessage-deflate.js
+// node_modules/undici/lib/web/websocket/permessage-deflate.js
 var require_permessage_deflate = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports, module) {
     "use strict";
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util5();
@@ -24627,9 +24627,9 @@ var require_permessage_deflate = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/receiver.js
+// node_modules/undici/lib/web/websocket/receiver.js
 var require_receiver = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
     var { Writable } = __require("node:stream");
     var assert = __require("node:assert");
@@ -24800,9 +24800,9 @@ var require_receiver = __commonJS({
             if (this.#byteOffset < this.#info.payloadLength) {
               return callback();
             }
-            const body5 = this.consume(this.#info.payloadLength);
+            const body2 = this.consume(this.#info.payloadLength);
             if (isControlFrame(this.#info.opcode)) {
-              this.#loop = this.parseControlFrame(body5);
+              this.#loop = this.parseControlFrame(body2);
               this.#state = parserStates.INFO;
               if (this.#loop && this.#handler.socket.writableNeedDrain) {
                 this.#loop = false;
@@ -24815,7 +24815,7 @@ var require_receiver = __commonJS({
               }
             } else {
               if (!this.#info.compressed) {
-                if (!this.writeFragments(body5)) {
+                if (!this.writeFragments(body2)) {
                   return;
                 }
                 if (!this.#info.fragmented && this.#info.fin) {
@@ -24824,7 +24824,7 @@ var require_receiver = __commonJS({
                 this.#state = parserStates.INFO;
               } else {
                 this.#extensions.get("permessage-deflate").decompress(
-                  body5,
+                  body2,
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
@@ -24948,26 +24948,26 @@ var require_receiver = __commonJS({
        * Parses control frames.
        * @param {Buffer} body
        */
-      parseControlFrame(body5) {
+      parseControlFrame(body2) {
         const { opcode, payloadLength } = this.#info;
         if (opcode === opcodes.CLOSE) {
           if (payloadLength === 1) {
             failWebsocketConnection(this.#handler, 1002, "Received close frame with a 1-byte body.");
             return false;
           }
-          this.#info.closeInfo = this.parseCloseBody(body5);
+          this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
             const { code: code2, reason } = this.#info.closeInfo;
             failWebsocketConnection(this.#handler, code2, reason);
             return false;
           }
           if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
-            let body6 = emptyBuffer;
+            let body3 = emptyBuffer;
             if (this.#info.closeInfo.code) {
-              body6 = Buffer.allocUnsafe(2);
-              body6.writeUInt16BE(this.#info.closeInfo.code, 0);
+              body3 = Buffer.allocUnsafe(2);
+              body3.writeUInt16BE(this.#info.closeInfo.code, 0);
             }
-            const closeFrame = new WebsocketFrameSend(body6);
+            const closeFrame = new WebsocketFrameSend(body3);
             this.#handler.socket.write(closeFrame.createFrame(opcodes.CLOSE));
             this.#handler.closeState.add(sentCloseFrameState.SENT);
           }
@@ -24976,12 +24976,12 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
-            const frame = new WebsocketFrameSend(body5);
+            const frame = new WebsocketFrameSend(body2);
             this.#handler.socket.write(frame.createFrame(opcodes.PONG));
-            this.#handler.onPing(body5);
+            this.#handler.onPing(body2);
           }
         } else if (opcode === opcodes.PONG) {
-          this.#handler.onPong(body5);
+          this.#handler.onPong(body2);
         }
         return true;
       }
@@ -24995,9 +24995,9 @@ var require_receiver = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/sender.js
+// node_modules/undici/lib/web/websocket/sender.js
 var require_sender = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/sender.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/sender.js"(exports, module) {
     "use strict";
     var { WebsocketFrameSend } = require_frame();
     var { opcodes, sendHints } = require_constants5();
@@ -25020,10 +25020,10 @@ var require_sender = __commonJS({
         if (hint !== sendHints.blob) {
           if (!this.#running) {
             if (hint === sendHints.text) {
-              const { 0: head, 1: body5 } = WebsocketFrameSend.createFastTextFrame(item);
+              const { 0: head, 1: body2 } = WebsocketFrameSend.createFastTextFrame(item);
               this.#socket.cork();
               this.#socket.write(head);
-              this.#socket.write(body5, cb);
+              this.#socket.write(body2, cb);
               this.#socket.uncork();
             } else {
               this.#socket.write(createFrame(item, hint), cb);
@@ -25082,9 +25082,9 @@ var require_sender = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/websocket.js
+// node_modules/undici/lib/web/websocket/websocket.js
 var require_websocket = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/websocket.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/websocket.js"(exports, module) {
     "use strict";
     var { isArrayBuffer } = __require("node:util/types");
     var { webidl } = require_webidl();
@@ -25150,18 +25150,18 @@ var require_websocket = __commonJS({
           this.#handler.socket.destroy();
         },
         onSocketClose: () => this.#onSocketClose(),
-        onPing: (body5) => {
+        onPing: (body2) => {
           if (channels.ping.hasSubscribers) {
             channels.ping.publish({
-              payload: body5,
+              payload: body2,
               websocket: this
             });
           }
         },
-        onPong: (body5) => {
+        onPong: (body2) => {
           if (channels.pong.hasSubscribers) {
             channels.pong.publish({
-              payload: body5,
+              payload: body2,
               websocket: this
             });
           }
@@ -25572,9 +25572,9 @@ var require_websocket = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/stream/websocketerror.js
+// node_modules/undici/lib/web/websocket/stream/websocketerror.js
 var require_websocketerror = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/stream/websocketerror.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/stream/websocketerror.js"(exports, module) {
     "use strict";
     var { webidl } = require_webidl();
     var { validateCloseCodeAndReason } = require_util5();
@@ -25652,9 +25652,9 @@ var require_websocketerror = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/websocket/stream/websocketstream.js
+// node_modules/undici/lib/web/websocket/stream/websocketstream.js
 var require_websocketstream = __commonJS({
-  "../../main/node_modules/undici/lib/web/websocket/stream/websocketstream.js"(exports, module) {
+  "node_modules/undici/lib/web/websocket/stream/websocketstream.js"(exports, module) {
     "use strict";
     var { createDeferredPromise } = require_promise();
     var { environmentSettingsObject } = require_util2();
@@ -25963,9 +25963,9 @@ var require_websocketstream = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/eventsource/util.js
+// node_modules/undici/lib/web/eventsource/util.js
 var require_util6 = __commonJS({
-  "../../main/node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
+  "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
     function isValidLastEventId(value) {
       return value.indexOf("\0") === -1;
@@ -25984,9 +25984,9 @@ var require_util6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/lib/web/eventsource/eventsource-stream.js
+// node_modules/undici/lib/web/eventsource/eventsource-stream.js
 var require_eventsource_stream = __commonJS({
-  "../../main/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
+  "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
     var { Transform } = __require("node:stream");
@@ -26390,9 +26390,9 @@ ${value}`;
   }
 });
 
-// ../../main/node_modules/undici/lib/web/eventsource/eventsource.js
+// node_modules/undici/lib/web/eventsource/eventsource.js
 var require_eventsource = __commonJS({
-  "../../main/node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
+  "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
     var { pipeline } = __require("node:stream");
     var { fetching } = require_fetch();
@@ -26710,9 +26710,9 @@ var require_eventsource = __commonJS({
   }
 });
 
-// ../../main/node_modules/undici/index.js
+// node_modules/undici/index.js
 var require_undici = __commonJS({
-  "../../main/node_modules/undici/index.js"(exports, module) {
+  "node_modules/undici/index.js"(exports, module) {
     "use strict";
     var Client = require_client();
     var Dispatcher = require_dispatcher();
@@ -26905,9 +26905,9 @@ ${captureLines}` : capture.stack;
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -26962,9 +26962,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -27120,9 +27120,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -27291,9 +27291,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -27361,9 +27361,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -27411,9 +27411,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -27441,9 +27441,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -27482,9 +27482,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -27600,9 +27600,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -27630,9 +27630,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -27705,9 +27705,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -27848,9 +27848,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent) {
@@ -27865,9 +27865,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -28001,9 +28001,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -28208,10 +28208,10 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body5 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header2}
-${indent}${body5}`;
+${indent}${body2}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header2}
@@ -28284,9 +28284,9 @@ ${indent}`);
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -28408,9 +28408,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -28541,9 +28541,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../main/node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug2(logLevel, ...messages) {
@@ -28563,9 +28563,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -28623,9 +28623,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -28687,9 +28687,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -28727,9 +28727,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -28878,9 +28878,9 @@ ${indent}${end}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -29022,9 +29022,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -29044,9 +29044,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -29160,9 +29160,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -29182,9 +29182,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -29201,9 +29201,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -29219,9 +29219,9 @@ var require_null2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -29243,9 +29243,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -29270,9 +29270,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -29316,9 +29316,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -29361,9 +29361,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null2 = require_null2();
@@ -29389,9 +29389,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -29456,9 +29456,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -29522,9 +29522,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -29600,9 +29600,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -29678,9 +29678,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -29710,9 +29710,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -29759,9 +29759,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -29838,9 +29838,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -29893,18 +29893,18 @@ var require_set = __commonJS({
       }
       static from(schema2, iterable, ctx) {
         const { replacer } = ctx;
-        const set3 = new this(schema2);
+        const set4 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set4.items.push(Pair.createPair(value, null, ctx));
           }
-        return set3;
+        return set4;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set2 = {
+    var set3 = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
@@ -29923,13 +29923,13 @@ var require_set = __commonJS({
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set2;
+    exports.set = set3;
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -30015,9 +30015,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null2 = require_null2();
@@ -30030,7 +30030,7 @@ var require_schema3 = __commonJS({
     var merge2 = require_merge();
     var omap2 = require_omap();
     var pairs2 = require_pairs();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp2 = require_timestamp();
     var schema2 = [
       map2.map,
@@ -30050,7 +30050,7 @@ var require_schema3 = __commonJS({
       merge2.merge,
       omap2.omap,
       pairs2.pairs,
-      set2.set,
+      set3.set,
       timestamp2.intTime,
       timestamp2.floatTime,
       timestamp2.timestamp
@@ -30059,9 +30059,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null2 = require_null2();
@@ -30077,7 +30077,7 @@ var require_tags = __commonJS({
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var schema$2 = require_schema3();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema2.schema],
@@ -30103,7 +30103,7 @@ var require_tags = __commonJS({
       omap: omap2.omap,
       pairs: pairs2.pairs,
       seq: seq2.seq,
-      set: set2.set,
+      set: set3.set,
       timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
@@ -30111,7 +30111,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap2.omap,
       "tag:yaml.org,2002:pairs": pairs2.pairs,
-      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:set": set3.set,
       "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -30153,9 +30153,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -30185,9 +30185,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -30227,13 +30227,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body5 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body2 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body5 += stringifyComment.lineComment(body5, "", commentString(contentComment));
-        if ((body5[0] === "|" || body5[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body5}`;
+          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
+        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body2}`;
         } else
-          lines.push(body5);
+          lines.push(body2);
       } else {
         lines.push(stringify.stringify(doc.contents, ctx));
       }
@@ -30265,9 +30265,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -30574,9 +30574,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "../../main/node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code2, message) {
@@ -30639,9 +30639,9 @@ ${pointer}
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -30773,9 +30773,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -30815,9 +30815,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -30833,9 +30833,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -30849,9 +30849,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -30868,10 +30868,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30885,7 +30885,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30909,7 +30909,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30925,7 +30925,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30957,9 +30957,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -31008,15 +31008,15 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -31030,13 +31030,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep4 + cb;
-              sep4 = "";
+                comment2 += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep4 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -31051,9 +31051,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -31079,18 +31079,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -31144,8 +31144,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -31157,7 +31157,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -31168,8 +31168,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -31186,7 +31186,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -31245,9 +31245,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -31310,9 +31310,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -31366,7 +31366,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -31383,24 +31383,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -31493,9 +31493,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -31583,25 +31583,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep4 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -31714,9 +31714,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -31795,9 +31795,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -31825,9 +31825,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -31931,9 +31931,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -31974,9 +31974,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -32182,9 +32182,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -32226,13 +32226,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
-          const body5 = source.substring(he + 1) + "\n";
+          const body2 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body5 };
+          return { type: "block-scalar", offset, indent, props, source: body2 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent, source, end };
@@ -32289,13 +32289,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
-      const body5 = source.substring(he + 1) + "\n";
+      const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header2 = token.props[0];
         if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header2.source = head;
-        token.source = body5;
+        token.source = body2;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
@@ -32307,7 +32307,7 @@ var require_cst_scalar = __commonJS({
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body5 });
+        Object.assign(token, { type: "block-scalar", indent, props, source: body2 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -32367,9 +32367,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -32411,14 +32411,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -32428,9 +32428,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -32490,9 +32490,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -32592,9 +32592,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -33181,9 +33181,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -33212,9 +33212,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -33585,18 +33585,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep6;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -33749,15 +33749,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33951,13 +33951,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -34086,9 +34086,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -34183,9 +34183,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../main/node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -34235,9 +34235,9 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/runtime/ucs2length.js
+// node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "../../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str2) {
@@ -34261,9 +34261,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-deep-equal/index.js
+// node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "../../main/node_modules/fast-deep-equal/index.js"(exports, module) {
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
     module.exports = function equal(a, b) {
       if (a === b) return true;
@@ -34296,9 +34296,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/runtime/equal.js
+// node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "../../main/node_modules/ajv/dist/runtime/equal.js"(exports) {
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -34307,9 +34307,9 @@ var require_equal = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv-formats/dist/formats.js
+// node_modules/ajv-formats/dist/formats.js
 var require_formats = __commonJS({
-  "../../main/node_modules/ajv-formats/dist/formats.js"(exports) {
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
@@ -34780,8 +34780,8 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema36 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "centralized-policy.schema.json", "title": "qcs-gitops CentralizedPolicy", "description": "A centralized image-assessment policy (Kubernetes admission controller or CI/CD), API /csapi/v1.3/centralizedPolicy. metadata.name is the policyName.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "CentralizedPolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } }, "rule": { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches (FAIL is the documented value). Optional: the notes do not mark it mandatory.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule: a mapping such as `{value: 180}` (image age in days for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES), the JSON string the API reads back, or the bare integer the 1.38 notes describe (180 means {value: 180}). Mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES.", "type": ["object", "string", "integer", "null"] }, "order": { "description": "The create sample's spelling of sortOrder (the same value).", "type": "integer", "minimum": 0 } }, "allOf": [{ "if": { "properties": { "type": { "const": "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" } }, "required": ["type"] }, "then": { "required": ["metaData"], "errorMessage": "missing required field 'metaData' (Block Older Images needs the image age in days, e.g. metaData: {value: 180})" } }] }, "k8sFilter": { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } } } };
-    var schema39 = { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "enum": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "enum": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } };
+    var schema36 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "centralized-policy.schema.json", "title": "qcs-gitops CentralizedPolicy", "description": "A centralized image-assessment policy (Kubernetes admission controller or CI/CD), API /csapi/v1.3/centralizedPolicy. metadata.name is the policyName.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "CentralizedPolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "type": "string", "minLength": 1, "examples": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "type": "string", "minLength": 1, "examples": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } }, "rule": { "description": "One centralized policy rule.", "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy (e.g. `Block Older Images`).", "type": "string", "minLength": 1 }, "type": { "description": "Rule type, e.g. IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES (block images older than metaData.value days).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"] }, "action": { "description": "What happens when the rule matches (FAIL is the documented value). Optional: the notes do not mark it mandatory.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["FAIL"] }, "isEnabled": { "description": "Whether the rule is evaluated. Defaults to true.", "type": "boolean" }, "stopProcessing": { "description": "Stop evaluating later rules when this one matches. Defaults to false.", "type": "boolean" }, "sortOrder": { "description": "Position of the rule (0 first). Defaults to the rule's position in the list.", "type": "integer", "minimum": 0 }, "kind": { "description": "Rule family, e.g. IMAGE_SECURITY.", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["IMAGE_SECURITY"] }, "metaData": { "description": "Parameters of the rule: a mapping such as `{value: 180}` (image age in days for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES), the JSON string the API reads back, or the bare integer the 1.38 notes describe (180 means {value: 180}). Mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES.", "type": ["object", "string", "integer", "null"] }, "order": { "description": "The create sample's spelling of sortOrder (the same value).", "type": "integer", "minimum": 0 } }, "allOf": [{ "if": { "properties": { "type": { "const": "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES" } }, "required": ["type"] }, "then": { "required": ["metaData"], "errorMessage": "missing required field 'metaData' (Block Older Images needs the image age in days, e.g. metaData: {value: 180})" } }] }, "k8sFilter": { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } } } };
+    var schema39 = { "description": "The policy, in the field names of the Centralized Policy API.", "type": "object", "additionalProperties": false, "properties": { "policyType": { "description": "Where the policy is evaluated: the Kubernetes admission controller or CI/CD scans. When omitted, the policy's type is not managed (left as it is).", "type": "string", "minLength": 1, "examples": ["K8S_ADMISSION_CONTROLLER", "CICD"] }, "policyMode": { "description": "ACTIVE enforces the policy; INACTIVE keeps it without enforcing. When omitted, the mode is not managed (left as it is).", "type": "string", "minLength": 1, "examples": ["ACTIVE", "INACTIVE"] }, "description": { "description": "Free text shown in the Qualys UI. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "centralizedPolicyRules": { "description": "The rules evaluated, in order (sortOrder, or the position in this list).", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "exclusionPolicyRules": { "description": "Rules that exclude images from the policy. Same shape as centralizedPolicyRules.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "tagIds": { "description": "Qualys tag ids the policy is assigned to (a policy matching all the tags is evaluated). Integers or strings; compared as a set. null (as the API reads back an empty list) means not declared.", "type": ["array", "null"], "uniqueItems": true, "items": { "anyOf": [{ "title": "a tag id (integer)", "type": "integer", "minimum": 0 }, { "title": "a tag id (non-empty string)", "type": "string", "minLength": 1 }], "errorMessage": "must be a tag id: a non-negative integer or a non-empty string" } }, "k8sFilters": { "description": "Kubernetes scope of an admission-controller policy: each entry is either a whole cluster or one namespace of a cluster.", "type": ["array", "null"], "items": { "$ref": "#/$defs/k8sFilter" } }, "isDefault": { "description": "Whether this is the system's default policy. Accepted as the API samples send it; only false can be declared (the default policy belongs to the system). Never managed.", "const": false, "errorMessage": "must be false: the default centralized policy belongs to the system and cannot be declared" }, "policyName": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "uuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "version": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "hasDeprecatedRulesPresent": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["boolean", "null"] } } };
     var schema44 = { "description": "A whole cluster (`cluster`) or one namespace (`namespace`); the API sends the unused one as null.", "type": "object", "additionalProperties": false, "properties": { "cluster": { "description": "A whole Kubernetes cluster.", "type": ["object", "null"], "required": ["clusterUid"], "additionalProperties": false, "properties": { "clusterUid": { "description": "The cluster's UID in Qualys.", "type": "string", "minLength": 1 }, "clusterName": { "description": "The cluster's name (informational).", "type": "string" } } }, "namespace": { "description": "One namespace of a Kubernetes cluster.", "type": ["object", "null"], "required": ["namespaceValue", "clusterUid"], "additionalProperties": false, "properties": { "namespaceUuid": { "description": "The namespace's UUID in Qualys, when known.", "type": ["string", "null"] }, "namespaceValue": { "description": "The namespace name.", "type": "string", "minLength": 1 }, "clusterUid": { "description": "UID of the cluster the namespace belongs to.", "type": "string", "minLength": 1 } } } } };
     var func5 = Object.prototype.hasOwnProperty;
     var func0 = require_equal().default;
@@ -35096,20 +35096,18 @@ var require_validators_generated = __commonJS({
         }
         if (data.policyType !== void 0) {
           let data0 = data.policyType;
-          if (!(data0 === "K8S_ADMISSION_CONTROLLER" || data0 === "CICD")) {
-            const err1 = { instancePath: instancePath + "/policyType", schemaPath: "#/properties/policyType/enum", keyword: "enum", params: { allowedValues: schema39.properties.policyType.enum }, message: "must be equal to one of the allowed values", schema: schema39.properties.policyType.enum, parentSchema: schema39.properties.policyType, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
+          if (typeof data0 === "string") {
+            if (func1(data0) < 1) {
+              const err1 = { instancePath: instancePath + "/policyType", schemaPath: "#/properties/policyType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.policyType, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.policyMode !== void 0) {
-          let data1 = data.policyMode;
-          if (!(data1 === "ACTIVE" || data1 === "INACTIVE")) {
-            const err2 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/enum", keyword: "enum", params: { allowedValues: schema39.properties.policyMode.enum }, message: "must be equal to one of the allowed values", schema: schema39.properties.policyMode.enum, parentSchema: schema39.properties.policyMode, data: data1 };
+          } else {
+            const err2 = { instancePath: instancePath + "/policyType", schemaPath: "#/properties/policyType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.policyType.type, parentSchema: schema39.properties.policyType, data: data0 };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -35118,14 +35116,36 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
+        if (data.policyMode !== void 0) {
+          let data1 = data.policyMode;
+          if (typeof data1 === "string") {
+            if (func1(data1) < 1) {
+              const err3 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.policyMode, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          } else {
+            const err4 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.policyMode.type, parentSchema: schema39.properties.policyMode, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
         if (data.description !== void 0) {
           let data2 = data.description;
           if (typeof data2 !== "string" && data2 !== null) {
-            const err3 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema39.properties.description.type }, message: "must be string,null", schema: schema39.properties.description.type, parentSchema: schema39.properties.description, data: data2 };
+            const err5 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema39.properties.description.type }, message: "must be string,null", schema: schema39.properties.description.type, parentSchema: schema39.properties.description, data: data2 };
             if (vErrors === null) {
-              vErrors = [err3];
+              vErrors = [err5];
             } else {
-              vErrors.push(err3);
+              vErrors.push(err5);
             }
             errors++;
           }
@@ -35133,11 +35153,11 @@ var require_validators_generated = __commonJS({
         if (data.centralizedPolicyRules !== void 0) {
           let data3 = data.centralizedPolicyRules;
           if (!Array.isArray(data3) && data3 !== null) {
-            const err4 = { instancePath: instancePath + "/centralizedPolicyRules", schemaPath: "#/properties/centralizedPolicyRules/type", keyword: "type", params: { type: schema39.properties.centralizedPolicyRules.type }, message: "must be array,null", schema: schema39.properties.centralizedPolicyRules.type, parentSchema: schema39.properties.centralizedPolicyRules, data: data3 };
+            const err6 = { instancePath: instancePath + "/centralizedPolicyRules", schemaPath: "#/properties/centralizedPolicyRules/type", keyword: "type", params: { type: schema39.properties.centralizedPolicyRules.type }, message: "must be array,null", schema: schema39.properties.centralizedPolicyRules.type, parentSchema: schema39.properties.centralizedPolicyRules, data: data3 };
             if (vErrors === null) {
-              vErrors = [err4];
+              vErrors = [err6];
             } else {
-              vErrors.push(err4);
+              vErrors.push(err6);
             }
             errors++;
           }
@@ -35154,11 +35174,11 @@ var require_validators_generated = __commonJS({
         if (data.exclusionPolicyRules !== void 0) {
           let data5 = data.exclusionPolicyRules;
           if (!Array.isArray(data5) && data5 !== null) {
-            const err5 = { instancePath: instancePath + "/exclusionPolicyRules", schemaPath: "#/properties/exclusionPolicyRules/type", keyword: "type", params: { type: schema39.properties.exclusionPolicyRules.type }, message: "must be array,null", schema: schema39.properties.exclusionPolicyRules.type, parentSchema: schema39.properties.exclusionPolicyRules, data: data5 };
+            const err7 = { instancePath: instancePath + "/exclusionPolicyRules", schemaPath: "#/properties/exclusionPolicyRules/type", keyword: "type", params: { type: schema39.properties.exclusionPolicyRules.type }, message: "must be array,null", schema: schema39.properties.exclusionPolicyRules.type, parentSchema: schema39.properties.exclusionPolicyRules, data: data5 };
             if (vErrors === null) {
-              vErrors = [err5];
+              vErrors = [err7];
             } else {
-              vErrors.push(err5);
+              vErrors.push(err7);
             }
             errors++;
           }
@@ -35175,11 +35195,11 @@ var require_validators_generated = __commonJS({
         if (data.tagIds !== void 0) {
           let data7 = data.tagIds;
           if (!Array.isArray(data7) && data7 !== null) {
-            const err6 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/type", keyword: "type", params: { type: schema39.properties.tagIds.type }, message: "must be array,null", schema: schema39.properties.tagIds.type, parentSchema: schema39.properties.tagIds, data: data7 };
+            const err8 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/type", keyword: "type", params: { type: schema39.properties.tagIds.type }, message: "must be array,null", schema: schema39.properties.tagIds.type, parentSchema: schema39.properties.tagIds, data: data7 };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err8];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err8);
             }
             errors++;
           }
@@ -35187,66 +35207,66 @@ var require_validators_generated = __commonJS({
             const len2 = data7.length;
             for (let i2 = 0; i2 < len2; i2++) {
               let data8 = data7[i2];
-              const _errs15 = errors;
+              const _errs17 = errors;
               let valid7 = false;
-              const _errs16 = errors;
+              const _errs18 = errors;
               if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-                const err7 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema39.properties.tagIds.items.anyOf[0].type, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
+                const err9 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema39.properties.tagIds.items.anyOf[0].type, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err9];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err9);
                 }
                 errors++;
               }
               if (typeof data8 == "number" && isFinite(data8)) {
                 if (data8 < 0 || isNaN(data8)) {
-                  const err8 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
+                  const err10 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema39.properties.tagIds.items.anyOf[0], data: data8 };
                   if (vErrors === null) {
-                    vErrors = [err8];
+                    vErrors = [err10];
                   } else {
-                    vErrors.push(err8);
+                    vErrors.push(err10);
                   }
                   errors++;
                 }
-              }
-              var _valid0 = _errs16 === errors;
-              valid7 = valid7 || _valid0;
-              const _errs18 = errors;
-              if (typeof data8 === "string") {
-                if (func1(data8) < 1) {
-                  const err9 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
-                  if (vErrors === null) {
-                    vErrors = [err9];
-                  } else {
-                    vErrors.push(err9);
-                  }
-                  errors++;
-                }
-              } else {
-                const err10 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.tagIds.items.anyOf[1].type, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
-                errors++;
               }
               var _valid0 = _errs18 === errors;
               valid7 = valid7 || _valid0;
-              if (!valid7) {
-                const err11 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema39.properties.tagIds.items.anyOf, parentSchema: schema39.properties.tagIds.items, data: data8 };
+              const _errs20 = errors;
+              if (typeof data8 === "string") {
+                if (func1(data8) < 1) {
+                  const err11 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              } else {
+                const err12 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.tagIds.items.anyOf[1].type, parentSchema: schema39.properties.tagIds.items.anyOf[1], data: data8 };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err12];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+              var _valid0 = _errs20 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const err13 = { instancePath: instancePath + "/tagIds/" + i2, schemaPath: "#/properties/tagIds/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema39.properties.tagIds.items.anyOf, parentSchema: schema39.properties.tagIds.items, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
                 }
                 errors++;
               } else {
-                errors = _errs15;
+                errors = _errs17;
                 if (vErrors !== null) {
-                  if (_errs15) {
-                    vErrors.length = _errs15;
+                  if (_errs17) {
+                    vErrors.length = _errs17;
                   } else {
                     vErrors = null;
                   }
@@ -35259,11 +35279,11 @@ var require_validators_generated = __commonJS({
               outer0: for (; i3--; ) {
                 for (j0 = i3; j0--; ) {
                   if (func0(data7[i3], data7[j0])) {
-                    const err12 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema39.properties.tagIds, data: data7 };
+                    const err14 = { instancePath: instancePath + "/tagIds", schemaPath: "#/properties/tagIds/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema39.properties.tagIds, data: data7 };
                     if (vErrors === null) {
-                      vErrors = [err12];
+                      vErrors = [err14];
                     } else {
-                      vErrors.push(err12);
+                      vErrors.push(err14);
                     }
                     errors++;
                     break outer0;
@@ -35276,11 +35296,11 @@ var require_validators_generated = __commonJS({
         if (data.k8sFilters !== void 0) {
           let data9 = data.k8sFilters;
           if (!Array.isArray(data9) && data9 !== null) {
-            const err13 = { instancePath: instancePath + "/k8sFilters", schemaPath: "#/properties/k8sFilters/type", keyword: "type", params: { type: schema39.properties.k8sFilters.type }, message: "must be array,null", schema: schema39.properties.k8sFilters.type, parentSchema: schema39.properties.k8sFilters, data: data9 };
+            const err15 = { instancePath: instancePath + "/k8sFilters", schemaPath: "#/properties/k8sFilters/type", keyword: "type", params: { type: schema39.properties.k8sFilters.type }, message: "must be array,null", schema: schema39.properties.k8sFilters.type, parentSchema: schema39.properties.k8sFilters, data: data9 };
             if (vErrors === null) {
-              vErrors = [err13];
+              vErrors = [err15];
             } else {
-              vErrors.push(err13);
+              vErrors.push(err15);
             }
             errors++;
           }
@@ -35291,11 +35311,11 @@ var require_validators_generated = __commonJS({
               if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
                 for (const key1 in data10) {
                   if (!(key1 === "cluster" || key1 === "namespace")) {
-                    const err14 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44, data: data10 };
+                    const err16 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44, data: data10 };
                     if (vErrors === null) {
-                      vErrors = [err14];
+                      vErrors = [err16];
                     } else {
-                      vErrors.push(err14);
+                      vErrors.push(err16);
                     }
                     errors++;
                   }
@@ -35303,49 +35323,27 @@ var require_validators_generated = __commonJS({
                 if (data10.cluster !== void 0) {
                   let data11 = data10.cluster;
                   if (!(data11 && typeof data11 == "object" && !Array.isArray(data11)) && data11 !== null) {
-                    const err15 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/type", keyword: "type", params: { type: schema44.properties.cluster.type }, message: "must be object,null", schema: schema44.properties.cluster.type, parentSchema: schema44.properties.cluster, data: data11 };
+                    const err17 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/type", keyword: "type", params: { type: schema44.properties.cluster.type }, message: "must be object,null", schema: schema44.properties.cluster.type, parentSchema: schema44.properties.cluster, data: data11 };
                     if (vErrors === null) {
-                      vErrors = [err15];
+                      vErrors = [err17];
                     } else {
-                      vErrors.push(err15);
+                      vErrors.push(err17);
                     }
                     errors++;
                   }
                   if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
                     if (data11.clusterUid === void 0) {
-                      const err16 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.cluster.required, parentSchema: schema44.properties.cluster, data: data11 };
+                      const err18 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.cluster.required, parentSchema: schema44.properties.cluster, data: data11 };
                       if (vErrors === null) {
-                        vErrors = [err16];
+                        vErrors = [err18];
                       } else {
-                        vErrors.push(err16);
+                        vErrors.push(err18);
                       }
                       errors++;
                     }
                     for (const key2 in data11) {
                       if (!(key2 === "clusterUid" || key2 === "clusterName")) {
-                        const err17 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.cluster, data: data11 };
-                        if (vErrors === null) {
-                          vErrors = [err17];
-                        } else {
-                          vErrors.push(err17);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data11.clusterUid !== void 0) {
-                      let data12 = data11.clusterUid;
-                      if (typeof data12 === "string") {
-                        if (func1(data12) < 1) {
-                          const err18 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
-                          if (vErrors === null) {
-                            vErrors = [err18];
-                          } else {
-                            vErrors.push(err18);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err19 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterUid.type, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                        const err19 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster", schemaPath: "#/$defs/k8sFilter/properties/cluster/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.cluster, data: data11 };
                         if (vErrors === null) {
                           vErrors = [err19];
                         } else {
@@ -35354,14 +35352,36 @@ var require_validators_generated = __commonJS({
                         errors++;
                       }
                     }
+                    if (data11.clusterUid !== void 0) {
+                      let data12 = data11.clusterUid;
+                      if (typeof data12 === "string") {
+                        if (func1(data12) < 1) {
+                          const err20 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                          if (vErrors === null) {
+                            vErrors = [err20];
+                          } else {
+                            vErrors.push(err20);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err21 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterUid.type, parentSchema: schema44.properties.cluster.properties.clusterUid, data: data12 };
+                        if (vErrors === null) {
+                          vErrors = [err21];
+                        } else {
+                          vErrors.push(err21);
+                        }
+                        errors++;
+                      }
+                    }
                     if (data11.clusterName !== void 0) {
                       let data13 = data11.clusterName;
                       if (typeof data13 !== "string") {
-                        const err20 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterName", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterName.type, parentSchema: schema44.properties.cluster.properties.clusterName, data: data13 };
+                        const err22 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/cluster/clusterName", schemaPath: "#/$defs/k8sFilter/properties/cluster/properties/clusterName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.cluster.properties.clusterName.type, parentSchema: schema44.properties.cluster.properties.clusterName, data: data13 };
                         if (vErrors === null) {
-                          vErrors = [err20];
+                          vErrors = [err22];
                         } else {
-                          vErrors.push(err20);
+                          vErrors.push(err22);
                         }
                         errors++;
                       }
@@ -35371,40 +35391,40 @@ var require_validators_generated = __commonJS({
                 if (data10.namespace !== void 0) {
                   let data14 = data10.namespace;
                   if (!(data14 && typeof data14 == "object" && !Array.isArray(data14)) && data14 !== null) {
-                    const err21 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/type", keyword: "type", params: { type: schema44.properties.namespace.type }, message: "must be object,null", schema: schema44.properties.namespace.type, parentSchema: schema44.properties.namespace, data: data14 };
+                    const err23 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/type", keyword: "type", params: { type: schema44.properties.namespace.type }, message: "must be object,null", schema: schema44.properties.namespace.type, parentSchema: schema44.properties.namespace, data: data14 };
                     if (vErrors === null) {
-                      vErrors = [err21];
+                      vErrors = [err23];
                     } else {
-                      vErrors.push(err21);
+                      vErrors.push(err23);
                     }
                     errors++;
                   }
                   if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
                     if (data14.namespaceValue === void 0) {
-                      const err22 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "namespaceValue" }, message: "must have required property 'namespaceValue'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
+                      const err24 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "namespaceValue" }, message: "must have required property 'namespaceValue'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
                       if (vErrors === null) {
-                        vErrors = [err22];
+                        vErrors = [err24];
                       } else {
-                        vErrors.push(err22);
+                        vErrors.push(err24);
                       }
                       errors++;
                     }
                     if (data14.clusterUid === void 0) {
-                      const err23 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
+                      const err25 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/required", keyword: "required", params: { missingProperty: "clusterUid" }, message: "must have required property 'clusterUid'", schema: schema44.properties.namespace.required, parentSchema: schema44.properties.namespace, data: data14 };
                       if (vErrors === null) {
-                        vErrors = [err23];
+                        vErrors = [err25];
                       } else {
-                        vErrors.push(err23);
+                        vErrors.push(err25);
                       }
                       errors++;
                     }
                     for (const key3 in data14) {
                       if (!(key3 === "namespaceUuid" || key3 === "namespaceValue" || key3 === "clusterUid")) {
-                        const err24 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.namespace, data: data14 };
+                        const err26 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace", schemaPath: "#/$defs/k8sFilter/properties/namespace/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.properties.namespace, data: data14 };
                         if (vErrors === null) {
-                          vErrors = [err24];
+                          vErrors = [err26];
                         } else {
-                          vErrors.push(err24);
+                          vErrors.push(err26);
                         }
                         errors++;
                       }
@@ -35412,29 +35432,7 @@ var require_validators_generated = __commonJS({
                     if (data14.namespaceUuid !== void 0) {
                       let data15 = data14.namespaceUuid;
                       if (typeof data15 !== "string" && data15 !== null) {
-                        const err25 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceUuid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceUuid/type", keyword: "type", params: { type: schema44.properties.namespace.properties.namespaceUuid.type }, message: "must be string,null", schema: schema44.properties.namespace.properties.namespaceUuid.type, parentSchema: schema44.properties.namespace.properties.namespaceUuid, data: data15 };
-                        if (vErrors === null) {
-                          vErrors = [err25];
-                        } else {
-                          vErrors.push(err25);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data14.namespaceValue !== void 0) {
-                      let data16 = data14.namespaceValue;
-                      if (typeof data16 === "string") {
-                        if (func1(data16) < 1) {
-                          const err26 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
-                          if (vErrors === null) {
-                            vErrors = [err26];
-                          } else {
-                            vErrors.push(err26);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err27 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.namespaceValue.type, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
+                        const err27 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceUuid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceUuid/type", keyword: "type", params: { type: schema44.properties.namespace.properties.namespaceUuid.type }, message: "must be string,null", schema: schema44.properties.namespace.properties.namespaceUuid.type, parentSchema: schema44.properties.namespace.properties.namespaceUuid, data: data15 };
                         if (vErrors === null) {
                           vErrors = [err27];
                         } else {
@@ -35443,11 +35441,11 @@ var require_validators_generated = __commonJS({
                         errors++;
                       }
                     }
-                    if (data14.clusterUid !== void 0) {
-                      let data17 = data14.clusterUid;
-                      if (typeof data17 === "string") {
-                        if (func1(data17) < 1) {
-                          const err28 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                    if (data14.namespaceValue !== void 0) {
+                      let data16 = data14.namespaceValue;
+                      if (typeof data16 === "string") {
+                        if (func1(data16) < 1) {
+                          const err28 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
                           if (vErrors === null) {
                             vErrors = [err28];
                           } else {
@@ -35456,7 +35454,7 @@ var require_validators_generated = __commonJS({
                           errors++;
                         }
                       } else {
-                        const err29 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.clusterUid.type, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                        const err29 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/namespaceValue", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/namespaceValue/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.namespaceValue.type, parentSchema: schema44.properties.namespace.properties.namespaceValue, data: data16 };
                         if (vErrors === null) {
                           vErrors = [err29];
                         } else {
@@ -35465,14 +35463,36 @@ var require_validators_generated = __commonJS({
                         errors++;
                       }
                     }
+                    if (data14.clusterUid !== void 0) {
+                      let data17 = data14.clusterUid;
+                      if (typeof data17 === "string") {
+                        if (func1(data17) < 1) {
+                          const err30 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                          if (vErrors === null) {
+                            vErrors = [err30];
+                          } else {
+                            vErrors.push(err30);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err31 = { instancePath: instancePath + "/k8sFilters/" + i4 + "/namespace/clusterUid", schemaPath: "#/$defs/k8sFilter/properties/namespace/properties/clusterUid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.properties.namespace.properties.clusterUid.type, parentSchema: schema44.properties.namespace.properties.clusterUid, data: data17 };
+                        if (vErrors === null) {
+                          vErrors = [err31];
+                        } else {
+                          vErrors.push(err31);
+                        }
+                        errors++;
+                      }
+                    }
                   }
                 }
               } else {
-                const err30 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.type, parentSchema: schema44, data: data10 };
+                const err32 = { instancePath: instancePath + "/k8sFilters/" + i4, schemaPath: "#/$defs/k8sFilter/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.type, parentSchema: schema44, data: data10 };
                 if (vErrors === null) {
-                  vErrors = [err30];
+                  vErrors = [err32];
                 } else {
-                  vErrors.push(err30);
+                  vErrors.push(err32);
                 }
                 errors++;
               }
@@ -35482,31 +35502,7 @@ var require_validators_generated = __commonJS({
         if (data.isDefault !== void 0) {
           let data18 = data.isDefault;
           if (false !== data18) {
-            const err31 = { instancePath: instancePath + "/isDefault", schemaPath: "#/properties/isDefault/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema39.properties.isDefault, data: data18 };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-        if (data.policyName !== void 0) {
-          let data19 = data.policyName;
-          if (typeof data19 !== "string") {
-            const err32 = { instancePath: instancePath + "/policyName", schemaPath: "#/properties/policyName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.policyName.type, parentSchema: schema39.properties.policyName, data: data19 };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-        }
-        if (data.uuid !== void 0) {
-          let data20 = data.uuid;
-          if (typeof data20 !== "string") {
-            const err33 = { instancePath: instancePath + "/uuid", schemaPath: "#/properties/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.uuid.type, parentSchema: schema39.properties.uuid, data: data20 };
+            const err33 = { instancePath: instancePath + "/isDefault", schemaPath: "#/properties/isDefault/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema39.properties.isDefault, data: data18 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -35515,10 +35511,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.createdBy !== void 0) {
-          let data21 = data.createdBy;
-          if (typeof data21 !== "string" && data21 !== null) {
-            const err34 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema39.properties.createdBy.type }, message: "must be string,null", schema: schema39.properties.createdBy.type, parentSchema: schema39.properties.createdBy, data: data21 };
+        if (data.policyName !== void 0) {
+          let data19 = data.policyName;
+          if (typeof data19 !== "string") {
+            const err34 = { instancePath: instancePath + "/policyName", schemaPath: "#/properties/policyName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.policyName.type, parentSchema: schema39.properties.policyName, data: data19 };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -35527,10 +35523,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.created !== void 0) {
-          let data22 = data.created;
-          if (typeof data22 !== "string" && !(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && data22 !== null) {
-            const err35 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema39.properties.created.type }, message: "must be string,integer,null", schema: schema39.properties.created.type, parentSchema: schema39.properties.created, data: data22 };
+        if (data.uuid !== void 0) {
+          let data20 = data.uuid;
+          if (typeof data20 !== "string") {
+            const err35 = { instancePath: instancePath + "/uuid", schemaPath: "#/properties/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.uuid.type, parentSchema: schema39.properties.uuid, data: data20 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -35539,10 +35535,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.updatedBy !== void 0) {
-          let data23 = data.updatedBy;
-          if (typeof data23 !== "string" && data23 !== null) {
-            const err36 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema39.properties.updatedBy.type }, message: "must be string,null", schema: schema39.properties.updatedBy.type, parentSchema: schema39.properties.updatedBy, data: data23 };
+        if (data.createdBy !== void 0) {
+          let data21 = data.createdBy;
+          if (typeof data21 !== "string" && data21 !== null) {
+            const err36 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema39.properties.createdBy.type }, message: "must be string,null", schema: schema39.properties.createdBy.type, parentSchema: schema39.properties.createdBy, data: data21 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -35551,10 +35547,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.updated !== void 0) {
-          let data24 = data.updated;
-          if (typeof data24 !== "string" && !(typeof data24 == "number" && (!(data24 % 1) && !isNaN(data24)) && isFinite(data24)) && data24 !== null) {
-            const err37 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema39.properties.updated.type }, message: "must be string,integer,null", schema: schema39.properties.updated.type, parentSchema: schema39.properties.updated, data: data24 };
+        if (data.created !== void 0) {
+          let data22 = data.created;
+          if (typeof data22 !== "string" && !(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && data22 !== null) {
+            const err37 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema39.properties.created.type }, message: "must be string,integer,null", schema: schema39.properties.created.type, parentSchema: schema39.properties.created, data: data22 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -35563,10 +35559,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.version !== void 0) {
-          let data25 = data.version;
-          if (!(typeof data25 == "number" && (!(data25 % 1) && !isNaN(data25)) && isFinite(data25)) && data25 !== null) {
-            const err38 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/type", keyword: "type", params: { type: schema39.properties.version.type }, message: "must be integer,null", schema: schema39.properties.version.type, parentSchema: schema39.properties.version, data: data25 };
+        if (data.updatedBy !== void 0) {
+          let data23 = data.updatedBy;
+          if (typeof data23 !== "string" && data23 !== null) {
+            const err38 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema39.properties.updatedBy.type }, message: "must be string,null", schema: schema39.properties.updatedBy.type, parentSchema: schema39.properties.updatedBy, data: data23 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -35575,10 +35571,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.hasDeprecatedRulesPresent !== void 0) {
-          let data26 = data.hasDeprecatedRulesPresent;
-          if (typeof data26 !== "boolean" && data26 !== null) {
-            const err39 = { instancePath: instancePath + "/hasDeprecatedRulesPresent", schemaPath: "#/properties/hasDeprecatedRulesPresent/type", keyword: "type", params: { type: schema39.properties.hasDeprecatedRulesPresent.type }, message: "must be boolean,null", schema: schema39.properties.hasDeprecatedRulesPresent.type, parentSchema: schema39.properties.hasDeprecatedRulesPresent, data: data26 };
+        if (data.updated !== void 0) {
+          let data24 = data.updated;
+          if (typeof data24 !== "string" && !(typeof data24 == "number" && (!(data24 % 1) && !isNaN(data24)) && isFinite(data24)) && data24 !== null) {
+            const err39 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema39.properties.updated.type }, message: "must be string,integer,null", schema: schema39.properties.updated.type, parentSchema: schema39.properties.updated, data: data24 };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -35587,12 +35583,36 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
+        if (data.version !== void 0) {
+          let data25 = data.version;
+          if (!(typeof data25 == "number" && (!(data25 % 1) && !isNaN(data25)) && isFinite(data25)) && data25 !== null) {
+            const err40 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/type", keyword: "type", params: { type: schema39.properties.version.type }, message: "must be integer,null", schema: schema39.properties.version.type, parentSchema: schema39.properties.version, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+        if (data.hasDeprecatedRulesPresent !== void 0) {
+          let data26 = data.hasDeprecatedRulesPresent;
+          if (typeof data26 !== "boolean" && data26 !== null) {
+            const err41 = { instancePath: instancePath + "/hasDeprecatedRulesPresent", schemaPath: "#/properties/hasDeprecatedRulesPresent/type", keyword: "type", params: { type: schema39.properties.hasDeprecatedRulesPresent.type }, message: "must be boolean,null", schema: schema39.properties.hasDeprecatedRulesPresent.type, parentSchema: schema39.properties.hasDeprecatedRulesPresent, data: data26 };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+        const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err42];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err42);
         }
         errors++;
       }
@@ -35852,9 +35872,9 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema45 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "runtime-policy.schema.json", "title": "qcs-gitops RuntimePolicy", "description": "A container runtime security (CRS) policy, API /csapi/v1.3/runtime/policies. metadata.name is the policy name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "RuntimePolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "action": { "description": "ALLOW or DENY (the 1.7 notes print allow/deny in lower case: any of the two cases).", "enum": ["ALLOW", "DENY", "allow", "deny"] }, "spec": { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "enum": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "name": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } }, "rule": { "description": "One runtime rule, in the v1.3 camelCase field names (the v1.2 PascalCase spelling of the 1.7 samples is accepted too). name, ruleType and action are required.", "type": "object", "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call. Any case; the 1.7 notes print network_inbound and also 'network inbound'.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL", "read", "write", "network_outbound", "network_inbound", "syscall", "network outbound", "network inbound"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": "Program the rule applies to, e.g. /bin/cat, or * for any. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "file": { "description": "File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "ipAddress": { "description": "Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "port": { "description": "Port of a network rule. 0 means unused (as the 1.7 samples send it).", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": "System call of a SYSCALL rule, e.g. execve. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" }, "syscallGroup": { "description": "System call group of a SYSCALL rule. An empty string means unused.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "Name": { "description": "The v1.2 spelling of name.", "$ref": "#/$defs/rule/properties/name" }, "RuleType": { "description": "The v1.2 spelling of ruleType.", "$ref": "#/$defs/rule/properties/ruleType" }, "Action": { "description": "The v1.2 spelling of action.", "$ref": "#/$defs/rule/properties/action" }, "Program": { "description": "The v1.2 spelling of program.", "$ref": "#/$defs/rule/properties/program" }, "File": { "description": "The v1.2 spelling of file.", "$ref": "#/$defs/rule/properties/file" }, "IpAddress": { "description": "The v1.2 spelling of ipAddress.", "$ref": "#/$defs/rule/properties/ipAddress" }, "Port": { "description": "The v1.2 spelling of port.", "$ref": "#/$defs/rule/properties/port" }, "Syscall": { "description": "The v1.2 spelling of syscall.", "$ref": "#/$defs/rule/properties/syscall" }, "SyscallGroup": { "description": "The v1.2 spelling of syscallGroup.", "$ref": "#/$defs/rule/properties/syscallGroup" }, "Arg1": { "description": "The v1.2 spelling of arg1.", "$ref": "#/$defs/rule/properties/arg1" }, "Arg2": { "description": "The v1.2 spelling of arg2.", "$ref": "#/$defs/rule/properties/arg2" }, "Arg3": { "description": "The v1.2 spelling of arg3.", "$ref": "#/$defs/rule/properties/arg3" }, "InActive": { "description": "The v1.2 spelling of inactive.", "type": "boolean" }, "ID": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateCreated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateUpdated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } } } };
-    var schema48 = { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "enum": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. Defaults to ALLOW.", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "name": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } };
-    var schema49 = { "description": "ALLOW or DENY (the 1.7 notes print allow/deny in lower case: any of the two cases).", "enum": ["ALLOW", "DENY", "allow", "deny"] };
+    var schema45 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "runtime-policy.schema.json", "title": "qcs-gitops RuntimePolicy", "description": "A container runtime security (CRS) policy, API /csapi/v1.3/runtime/policies. metadata.name is the policy name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "RuntimePolicy" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "action": { "description": "ALLOW or DENY, in any case (the 1.7 notes print deny in lower case); sent as written. A value outside the known set is an error unless the project file accepts it (acceptValues).", "type": "string", "minLength": 1, "examples": ["DENY", "ALLOW", "deny", "allow"] }, "spec": { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "type": "string", "minLength": 1, "examples": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. When omitted, nothing is sent (no default is assumed).", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. When omitted, nothing is sent (no default is assumed).", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. When omitted, nothing is sent (no default is assumed).", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "name": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } }, "rule": { "description": "One runtime rule, in the v1.3 camelCase field names (the v1.2 PascalCase spelling of the 1.7 samples is accepted too). name, ruleType and action are required.", "type": "object", "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call. Any case; the 1.7 notes print network_inbound and also 'network inbound'.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL", "read", "write", "network_outbound", "network_inbound", "syscall", "network outbound", "network inbound"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": "Program the rule applies to, e.g. /bin/cat, or * for any. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "file": { "description": "File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "ipAddress": { "description": "Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "port": { "description": "Port of a network rule. 0 means unused (as the 1.7 samples send it).", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": "System call of a SYSCALL rule, e.g. execve. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" }, "syscallGroup": { "description": "System call group of a SYSCALL rule. An empty string means unused.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "Name": { "description": "The v1.2 spelling of name.", "$ref": "#/$defs/rule/properties/name" }, "RuleType": { "description": "The v1.2 spelling of ruleType.", "$ref": "#/$defs/rule/properties/ruleType" }, "Action": { "description": "The v1.2 spelling of action.", "$ref": "#/$defs/rule/properties/action" }, "Program": { "description": "The v1.2 spelling of program.", "$ref": "#/$defs/rule/properties/program" }, "File": { "description": "The v1.2 spelling of file.", "$ref": "#/$defs/rule/properties/file" }, "IpAddress": { "description": "The v1.2 spelling of ipAddress.", "$ref": "#/$defs/rule/properties/ipAddress" }, "Port": { "description": "The v1.2 spelling of port.", "$ref": "#/$defs/rule/properties/port" }, "Syscall": { "description": "The v1.2 spelling of syscall.", "$ref": "#/$defs/rule/properties/syscall" }, "SyscallGroup": { "description": "The v1.2 spelling of syscallGroup.", "$ref": "#/$defs/rule/properties/syscallGroup" }, "Arg1": { "description": "The v1.2 spelling of arg1.", "$ref": "#/$defs/rule/properties/arg1" }, "Arg2": { "description": "The v1.2 spelling of arg2.", "$ref": "#/$defs/rule/properties/arg2" }, "Arg3": { "description": "The v1.2 spelling of arg3.", "$ref": "#/$defs/rule/properties/arg3" }, "InActive": { "description": "The v1.2 spelling of inactive.", "type": "boolean" }, "ID": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateCreated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateUpdated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } } } };
+    var schema48 = { "description": "The policy, in the field names of the v1.3 runtime policy API.", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text. When omitted, not managed; declare an empty string to clear it.", "type": ["string", "null"] }, "policyMode": { "description": "ACTIVE enforces the rules, PERMISSIVE only reports, INACTIVE disables the policy. When omitted, the mode is left to Qualys (not compared).", "type": "string", "minLength": 1, "examples": ["ACTIVE", "INACTIVE", "PERMISSIVE"] }, "defaultNetworkAction": { "description": "Action for network events no rule matches. When omitted, nothing is sent (no default is assumed).", "$ref": "#/$defs/action" }, "defaultExecuteAction": { "description": "Action for executions no rule matches. When omitted, nothing is sent (no default is assumed).", "$ref": "#/$defs/action" }, "defaultFileAction": { "description": "Action for file accesses no rule matches. When omitted, nothing is sent (no default is assumed).", "$ref": "#/$defs/action" }, "ignoredSyscalls": { "description": "System calls the sensor does not monitor. Compared as a set.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "patternErrorMessage": "must be a system call name (lower case letters, digits, underscores)" } }, "rules": { "description": "The policy's rules. Network rules need ipAddress (and usually port); READ/WRITE need file; SYSCALL needs syscall.", "type": ["array", "null"], "items": { "$ref": "#/$defs/rule" } }, "name": { "description": "The policy's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } };
+    var schema49 = { "description": "ALLOW or DENY, in any case (the 1.7 notes print deny in lower case); sent as written. A value outside the known set is an error unless the project file accepts it (acceptValues).", "type": "string", "minLength": 1, "examples": ["DENY", "ALLOW", "deny", "allow"] };
     var pattern10 = new RegExp("^[a-z_][a-z0-9_]*$", "u");
     var schema52 = { "description": "One runtime rule, in the v1.3 camelCase field names (the v1.2 PascalCase spelling of the 1.7 samples is accepted too). name, ruleType and action are required.", "type": "object", "additionalProperties": false, "properties": { "name": { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 }, "ruleType": { "description": "What the rule watches: file reads or writes, outbound or inbound connections, or a system call. Any case; the 1.7 notes print network_inbound and also 'network inbound'.", "enum": ["READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL", "read", "write", "network_outbound", "network_inbound", "syscall", "network outbound", "network inbound"] }, "action": { "description": "ALLOW or DENY the matched event.", "$ref": "#/$defs/action" }, "program": { "description": "Program the rule applies to, e.g. /bin/cat, or * for any. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "file": { "description": "File path or glob (READ and WRITE rules), e.g. /etc/hosts or /var/www/html/*. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "ipAddress": { "description": "Remote (NETWORK_OUTBOUND) or listening (NETWORK_INBOUND) address, e.g. 1.1.1.1. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "port": { "description": "Port of a network rule. 0 means unused (as the 1.7 samples send it).", "type": "integer", "minimum": 0, "maximum": 65535 }, "syscall": { "description": "System call of a SYSCALL rule, e.g. execve. An empty string means unused (as the 1.7 samples send it).", "type": "string" }, "arg1": { "description": "First system call argument to match (SYSCALL rules).", "type": "string" }, "arg2": { "description": "Second system call argument to match (SYSCALL rules).", "type": "string" }, "arg3": { "description": "Third system call argument to match (SYSCALL rules).", "type": "string" }, "inactive": { "description": "true keeps the rule without evaluating it. Defaults to false.", "type": "boolean" }, "syscallGroup": { "description": "System call group of a SYSCALL rule. An empty string means unused.", "type": "string" }, "id": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "Name": { "description": "The v1.2 spelling of name.", "$ref": "#/$defs/rule/properties/name" }, "RuleType": { "description": "The v1.2 spelling of ruleType.", "$ref": "#/$defs/rule/properties/ruleType" }, "Action": { "description": "The v1.2 spelling of action.", "$ref": "#/$defs/rule/properties/action" }, "Program": { "description": "The v1.2 spelling of program.", "$ref": "#/$defs/rule/properties/program" }, "File": { "description": "The v1.2 spelling of file.", "$ref": "#/$defs/rule/properties/file" }, "IpAddress": { "description": "The v1.2 spelling of ipAddress.", "$ref": "#/$defs/rule/properties/ipAddress" }, "Port": { "description": "The v1.2 spelling of port.", "$ref": "#/$defs/rule/properties/port" }, "Syscall": { "description": "The v1.2 spelling of syscall.", "$ref": "#/$defs/rule/properties/syscall" }, "SyscallGroup": { "description": "The v1.2 spelling of syscallGroup.", "$ref": "#/$defs/rule/properties/syscallGroup" }, "Arg1": { "description": "The v1.2 spelling of arg1.", "$ref": "#/$defs/rule/properties/arg1" }, "Arg2": { "description": "The v1.2 spelling of arg2.", "$ref": "#/$defs/rule/properties/arg2" }, "Arg3": { "description": "The v1.2 spelling of arg3.", "$ref": "#/$defs/rule/properties/arg3" }, "InActive": { "description": "The v1.2 spelling of inactive.", "type": "boolean" }, "ID": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateCreated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "DateUpdated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] } } };
     var schema54 = { "description": "Rule name, unique within the policy.", "type": "string", "minLength": 1 };
@@ -35926,20 +35946,18 @@ var require_validators_generated = __commonJS({
         }
         if (data.action !== void 0) {
           let data2 = data.action;
-          if (!(data2 === "ALLOW" || data2 === "DENY" || data2 === "allow" || data2 === "deny")) {
-            const err4 = { instancePath: instancePath + "/action", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
+          if (typeof data2 === "string") {
+            if (func1(data2) < 1) {
+              const err4 = { instancePath: instancePath + "/action", schemaPath: "#/$defs/action/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.program !== void 0) {
-          let data3 = data.program;
-          if (typeof data3 !== "string") {
-            const err5 = { instancePath: instancePath + "/program", schemaPath: "#/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.program.type, parentSchema: schema52.properties.program, data: data3 };
+          } else {
+            const err5 = { instancePath: instancePath + "/action", schemaPath: "#/$defs/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.type, parentSchema: schema49, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -35948,10 +35966,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.file !== void 0) {
-          let data4 = data.file;
-          if (typeof data4 !== "string") {
-            const err6 = { instancePath: instancePath + "/file", schemaPath: "#/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.file.type, parentSchema: schema52.properties.file, data: data4 };
+        if (data.program !== void 0) {
+          let data3 = data.program;
+          if (typeof data3 !== "string") {
+            const err6 = { instancePath: instancePath + "/program", schemaPath: "#/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.program.type, parentSchema: schema52.properties.program, data: data3 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -35960,10 +35978,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.ipAddress !== void 0) {
-          let data5 = data.ipAddress;
-          if (typeof data5 !== "string") {
-            const err7 = { instancePath: instancePath + "/ipAddress", schemaPath: "#/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.ipAddress.type, parentSchema: schema52.properties.ipAddress, data: data5 };
+        if (data.file !== void 0) {
+          let data4 = data.file;
+          if (typeof data4 !== "string") {
+            const err7 = { instancePath: instancePath + "/file", schemaPath: "#/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.file.type, parentSchema: schema52.properties.file, data: data4 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -35972,10 +35990,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.port !== void 0) {
-          let data6 = data.port;
-          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-            const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema52.properties.port.type, parentSchema: schema52.properties.port, data: data6 };
+        if (data.ipAddress !== void 0) {
+          let data5 = data.ipAddress;
+          if (typeof data5 !== "string") {
+            const err8 = { instancePath: instancePath + "/ipAddress", schemaPath: "#/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.ipAddress.type, parentSchema: schema52.properties.ipAddress, data: data5 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -35983,22 +36001,34 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
+        }
+        if (data.port !== void 0) {
+          let data6 = data.port;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err9 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema52.properties.port.type, parentSchema: schema52.properties.port, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 > 65535 || isNaN(data6)) {
-              const err9 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema52.properties.port, data: data6 };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-            if (data6 < 0 || isNaN(data6)) {
-              const err10 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema52.properties.port, data: data6 };
+              const err10 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema52.properties.port, data: data6 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
                 vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err11 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema52.properties.port, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
               }
               errors++;
             }
@@ -36007,19 +36037,7 @@ var require_validators_generated = __commonJS({
         if (data.syscall !== void 0) {
           let data7 = data.syscall;
           if (typeof data7 !== "string") {
-            const err11 = { instancePath: instancePath + "/syscall", schemaPath: "#/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscall.type, parentSchema: schema52.properties.syscall, data: data7 };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
-            errors++;
-          }
-        }
-        if (data.arg1 !== void 0) {
-          let data8 = data.arg1;
-          if (typeof data8 !== "string") {
-            const err12 = { instancePath: instancePath + "/arg1", schemaPath: "#/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg1.type, parentSchema: schema52.properties.arg1, data: data8 };
+            const err12 = { instancePath: instancePath + "/syscall", schemaPath: "#/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscall.type, parentSchema: schema52.properties.syscall, data: data7 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -36028,10 +36046,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.arg2 !== void 0) {
-          let data9 = data.arg2;
-          if (typeof data9 !== "string") {
-            const err13 = { instancePath: instancePath + "/arg2", schemaPath: "#/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg2.type, parentSchema: schema52.properties.arg2, data: data9 };
+        if (data.arg1 !== void 0) {
+          let data8 = data.arg1;
+          if (typeof data8 !== "string") {
+            const err13 = { instancePath: instancePath + "/arg1", schemaPath: "#/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg1.type, parentSchema: schema52.properties.arg1, data: data8 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -36040,10 +36058,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.arg3 !== void 0) {
-          let data10 = data.arg3;
-          if (typeof data10 !== "string") {
-            const err14 = { instancePath: instancePath + "/arg3", schemaPath: "#/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg3.type, parentSchema: schema52.properties.arg3, data: data10 };
+        if (data.arg2 !== void 0) {
+          let data9 = data.arg2;
+          if (typeof data9 !== "string") {
+            const err14 = { instancePath: instancePath + "/arg2", schemaPath: "#/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg2.type, parentSchema: schema52.properties.arg2, data: data9 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -36052,10 +36070,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.inactive !== void 0) {
-          let data11 = data.inactive;
-          if (typeof data11 !== "boolean") {
-            const err15 = { instancePath: instancePath + "/inactive", schemaPath: "#/properties/inactive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.inactive.type, parentSchema: schema52.properties.inactive, data: data11 };
+        if (data.arg3 !== void 0) {
+          let data10 = data.arg3;
+          if (typeof data10 !== "string") {
+            const err15 = { instancePath: instancePath + "/arg3", schemaPath: "#/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.arg3.type, parentSchema: schema52.properties.arg3, data: data10 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -36064,10 +36082,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.syscallGroup !== void 0) {
-          let data12 = data.syscallGroup;
-          if (typeof data12 !== "string") {
-            const err16 = { instancePath: instancePath + "/syscallGroup", schemaPath: "#/properties/syscallGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscallGroup.type, parentSchema: schema52.properties.syscallGroup, data: data12 };
+        if (data.inactive !== void 0) {
+          let data11 = data.inactive;
+          if (typeof data11 !== "boolean") {
+            const err16 = { instancePath: instancePath + "/inactive", schemaPath: "#/properties/inactive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.inactive.type, parentSchema: schema52.properties.inactive, data: data11 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -36076,10 +36094,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.id !== void 0) {
-          let data13 = data.id;
-          if (typeof data13 !== "string" && data13 !== null) {
-            const err17 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: schema52.properties.id.type }, message: "must be string,null", schema: schema52.properties.id.type, parentSchema: schema52.properties.id, data: data13 };
+        if (data.syscallGroup !== void 0) {
+          let data12 = data.syscallGroup;
+          if (typeof data12 !== "string") {
+            const err17 = { instancePath: instancePath + "/syscallGroup", schemaPath: "#/properties/syscallGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.syscallGroup.type, parentSchema: schema52.properties.syscallGroup, data: data12 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -36088,10 +36106,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.created !== void 0) {
-          let data14 = data.created;
-          if (typeof data14 !== "string" && data14 !== null) {
-            const err18 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema52.properties.created.type }, message: "must be string,null", schema: schema52.properties.created.type, parentSchema: schema52.properties.created, data: data14 };
+        if (data.id !== void 0) {
+          let data13 = data.id;
+          if (typeof data13 !== "string" && data13 !== null) {
+            const err18 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: schema52.properties.id.type }, message: "must be string,null", schema: schema52.properties.id.type, parentSchema: schema52.properties.id, data: data13 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -36100,10 +36118,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.updated !== void 0) {
-          let data15 = data.updated;
-          if (typeof data15 !== "string" && data15 !== null) {
-            const err19 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema52.properties.updated.type }, message: "must be string,null", schema: schema52.properties.updated.type, parentSchema: schema52.properties.updated, data: data15 };
+        if (data.created !== void 0) {
+          let data14 = data.created;
+          if (typeof data14 !== "string" && data14 !== null) {
+            const err19 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema52.properties.created.type }, message: "must be string,null", schema: schema52.properties.created.type, parentSchema: schema52.properties.created, data: data14 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -36112,32 +36130,32 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.Name !== void 0) {
-          let data16 = data.Name;
-          if (typeof data16 === "string") {
-            if (func1(data16) < 1) {
-              const err20 = { instancePath: instancePath + "/Name", schemaPath: "#/$defs/rule/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema54, data: data16 };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-          } else {
-            const err21 = { instancePath: instancePath + "/Name", schemaPath: "#/$defs/rule/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.type, parentSchema: schema54, data: data16 };
+        if (data.updated !== void 0) {
+          let data15 = data.updated;
+          if (typeof data15 !== "string" && data15 !== null) {
+            const err20 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema52.properties.updated.type }, message: "must be string,null", schema: schema52.properties.updated.type, parentSchema: schema52.properties.updated, data: data15 };
             if (vErrors === null) {
-              vErrors = [err21];
+              vErrors = [err20];
             } else {
-              vErrors.push(err21);
+              vErrors.push(err20);
             }
             errors++;
           }
         }
-        if (data.RuleType !== void 0) {
-          let data17 = data.RuleType;
-          if (!(data17 === "READ" || data17 === "WRITE" || data17 === "NETWORK_OUTBOUND" || data17 === "NETWORK_INBOUND" || data17 === "SYSCALL" || data17 === "read" || data17 === "write" || data17 === "network_outbound" || data17 === "network_inbound" || data17 === "syscall" || data17 === "network outbound" || data17 === "network inbound")) {
-            const err22 = { instancePath: instancePath + "/RuleType", schemaPath: "#/$defs/rule/properties/ruleType/enum", keyword: "enum", params: { allowedValues: schema55.enum }, message: "must be equal to one of the allowed values", schema: schema55.enum, parentSchema: schema55, data: data17 };
+        if (data.Name !== void 0) {
+          let data16 = data.Name;
+          if (typeof data16 === "string") {
+            if (func1(data16) < 1) {
+              const err21 = { instancePath: instancePath + "/Name", schemaPath: "#/$defs/rule/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema54, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          } else {
+            const err22 = { instancePath: instancePath + "/Name", schemaPath: "#/$defs/rule/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.type, parentSchema: schema54, data: data16 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -36146,10 +36164,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.Action !== void 0) {
-          let data18 = data.Action;
-          if (!(data18 === "ALLOW" || data18 === "DENY" || data18 === "allow" || data18 === "deny")) {
-            const err23 = { instancePath: instancePath + "/Action", schemaPath: "#/$defs/rule/properties/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data18 };
+        if (data.RuleType !== void 0) {
+          let data17 = data.RuleType;
+          if (!(data17 === "READ" || data17 === "WRITE" || data17 === "NETWORK_OUTBOUND" || data17 === "NETWORK_INBOUND" || data17 === "SYSCALL" || data17 === "read" || data17 === "write" || data17 === "network_outbound" || data17 === "network_inbound" || data17 === "syscall" || data17 === "network outbound" || data17 === "network inbound")) {
+            const err23 = { instancePath: instancePath + "/RuleType", schemaPath: "#/$defs/rule/properties/ruleType/enum", keyword: "enum", params: { allowedValues: schema55.enum }, message: "must be equal to one of the allowed values", schema: schema55.enum, parentSchema: schema55, data: data17 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -36158,22 +36176,20 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.Program !== void 0) {
-          let data19 = data.Program;
-          if (typeof data19 !== "string") {
-            const err24 = { instancePath: instancePath + "/Program", schemaPath: "#/$defs/rule/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.type, parentSchema: schema57, data: data19 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
+        if (data.Action !== void 0) {
+          let data18 = data.Action;
+          if (typeof data18 === "string") {
+            if (func1(data18) < 1) {
+              const err24 = { instancePath: instancePath + "/Action", schemaPath: "#/$defs/rule/properties/action/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.File !== void 0) {
-          let data20 = data.File;
-          if (typeof data20 !== "string") {
-            const err25 = { instancePath: instancePath + "/File", schemaPath: "#/$defs/rule/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.type, parentSchema: schema58, data: data20 };
+          } else {
+            const err25 = { instancePath: instancePath + "/Action", schemaPath: "#/$defs/rule/properties/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.type, parentSchema: schema49, data: data18 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -36182,10 +36198,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.IpAddress !== void 0) {
-          let data21 = data.IpAddress;
-          if (typeof data21 !== "string") {
-            const err26 = { instancePath: instancePath + "/IpAddress", schemaPath: "#/$defs/rule/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.type, parentSchema: schema59, data: data21 };
+        if (data.Program !== void 0) {
+          let data19 = data.Program;
+          if (typeof data19 !== "string") {
+            const err26 = { instancePath: instancePath + "/Program", schemaPath: "#/$defs/rule/properties/program/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.type, parentSchema: schema57, data: data19 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -36194,10 +36210,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.Port !== void 0) {
-          let data22 = data.Port;
-          if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22))) {
-            const err27 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema60.type, parentSchema: schema60, data: data22 };
+        if (data.File !== void 0) {
+          let data20 = data.File;
+          if (typeof data20 !== "string") {
+            const err27 = { instancePath: instancePath + "/File", schemaPath: "#/$defs/rule/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.type, parentSchema: schema58, data: data20 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -36205,22 +36221,46 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
+        }
+        if (data.IpAddress !== void 0) {
+          let data21 = data.IpAddress;
+          if (typeof data21 !== "string") {
+            const err28 = { instancePath: instancePath + "/IpAddress", schemaPath: "#/$defs/rule/properties/ipAddress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.type, parentSchema: schema59, data: data21 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data.Port !== void 0) {
+          let data22 = data.Port;
+          if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22))) {
+            const err29 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema60.type, parentSchema: schema60, data: data22 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
           if (typeof data22 == "number" && isFinite(data22)) {
             if (data22 > 65535 || isNaN(data22)) {
-              const err28 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema60, data: data22 };
+              const err30 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema60, data: data22 };
               if (vErrors === null) {
-                vErrors = [err28];
+                vErrors = [err30];
               } else {
-                vErrors.push(err28);
+                vErrors.push(err30);
               }
               errors++;
             }
             if (data22 < 0 || isNaN(data22)) {
-              const err29 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema60, data: data22 };
+              const err31 = { instancePath: instancePath + "/Port", schemaPath: "#/$defs/rule/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema60, data: data22 };
               if (vErrors === null) {
-                vErrors = [err29];
+                vErrors = [err31];
               } else {
-                vErrors.push(err29);
+                vErrors.push(err31);
               }
               errors++;
             }
@@ -36229,31 +36269,7 @@ var require_validators_generated = __commonJS({
         if (data.Syscall !== void 0) {
           let data23 = data.Syscall;
           if (typeof data23 !== "string") {
-            const err30 = { instancePath: instancePath + "/Syscall", schemaPath: "#/$defs/rule/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.type, parentSchema: schema61, data: data23 };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
-            errors++;
-          }
-        }
-        if (data.SyscallGroup !== void 0) {
-          let data24 = data.SyscallGroup;
-          if (typeof data24 !== "string") {
-            const err31 = { instancePath: instancePath + "/SyscallGroup", schemaPath: "#/$defs/rule/properties/syscallGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.type, parentSchema: schema62, data: data24 };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-        if (data.Arg1 !== void 0) {
-          let data25 = data.Arg1;
-          if (typeof data25 !== "string") {
-            const err32 = { instancePath: instancePath + "/Arg1", schemaPath: "#/$defs/rule/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.type, parentSchema: schema63, data: data25 };
+            const err32 = { instancePath: instancePath + "/Syscall", schemaPath: "#/$defs/rule/properties/syscall/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.type, parentSchema: schema61, data: data23 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -36262,10 +36278,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.Arg2 !== void 0) {
-          let data26 = data.Arg2;
-          if (typeof data26 !== "string") {
-            const err33 = { instancePath: instancePath + "/Arg2", schemaPath: "#/$defs/rule/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.type, parentSchema: schema64, data: data26 };
+        if (data.SyscallGroup !== void 0) {
+          let data24 = data.SyscallGroup;
+          if (typeof data24 !== "string") {
+            const err33 = { instancePath: instancePath + "/SyscallGroup", schemaPath: "#/$defs/rule/properties/syscallGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.type, parentSchema: schema62, data: data24 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -36274,10 +36290,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.Arg3 !== void 0) {
-          let data27 = data.Arg3;
-          if (typeof data27 !== "string") {
-            const err34 = { instancePath: instancePath + "/Arg3", schemaPath: "#/$defs/rule/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema65.type, parentSchema: schema65, data: data27 };
+        if (data.Arg1 !== void 0) {
+          let data25 = data.Arg1;
+          if (typeof data25 !== "string") {
+            const err34 = { instancePath: instancePath + "/Arg1", schemaPath: "#/$defs/rule/properties/arg1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.type, parentSchema: schema63, data: data25 };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -36286,10 +36302,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.InActive !== void 0) {
-          let data28 = data.InActive;
-          if (typeof data28 !== "boolean") {
-            const err35 = { instancePath: instancePath + "/InActive", schemaPath: "#/properties/InActive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.InActive.type, parentSchema: schema52.properties.InActive, data: data28 };
+        if (data.Arg2 !== void 0) {
+          let data26 = data.Arg2;
+          if (typeof data26 !== "string") {
+            const err35 = { instancePath: instancePath + "/Arg2", schemaPath: "#/$defs/rule/properties/arg2/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.type, parentSchema: schema64, data: data26 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -36298,10 +36314,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.ID !== void 0) {
-          let data29 = data.ID;
-          if (typeof data29 !== "string" && data29 !== null) {
-            const err36 = { instancePath: instancePath + "/ID", schemaPath: "#/properties/ID/type", keyword: "type", params: { type: schema52.properties.ID.type }, message: "must be string,null", schema: schema52.properties.ID.type, parentSchema: schema52.properties.ID, data: data29 };
+        if (data.Arg3 !== void 0) {
+          let data27 = data.Arg3;
+          if (typeof data27 !== "string") {
+            const err36 = { instancePath: instancePath + "/Arg3", schemaPath: "#/$defs/rule/properties/arg3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema65.type, parentSchema: schema65, data: data27 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -36310,10 +36326,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.DateCreated !== void 0) {
-          let data30 = data.DateCreated;
-          if (typeof data30 !== "string" && data30 !== null) {
-            const err37 = { instancePath: instancePath + "/DateCreated", schemaPath: "#/properties/DateCreated/type", keyword: "type", params: { type: schema52.properties.DateCreated.type }, message: "must be string,null", schema: schema52.properties.DateCreated.type, parentSchema: schema52.properties.DateCreated, data: data30 };
+        if (data.InActive !== void 0) {
+          let data28 = data.InActive;
+          if (typeof data28 !== "boolean") {
+            const err37 = { instancePath: instancePath + "/InActive", schemaPath: "#/properties/InActive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema52.properties.InActive.type, parentSchema: schema52.properties.InActive, data: data28 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -36322,10 +36338,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.DateUpdated !== void 0) {
-          let data31 = data.DateUpdated;
-          if (typeof data31 !== "string" && data31 !== null) {
-            const err38 = { instancePath: instancePath + "/DateUpdated", schemaPath: "#/properties/DateUpdated/type", keyword: "type", params: { type: schema52.properties.DateUpdated.type }, message: "must be string,null", schema: schema52.properties.DateUpdated.type, parentSchema: schema52.properties.DateUpdated, data: data31 };
+        if (data.ID !== void 0) {
+          let data29 = data.ID;
+          if (typeof data29 !== "string" && data29 !== null) {
+            const err38 = { instancePath: instancePath + "/ID", schemaPath: "#/properties/ID/type", keyword: "type", params: { type: schema52.properties.ID.type }, message: "must be string,null", schema: schema52.properties.ID.type, parentSchema: schema52.properties.ID, data: data29 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -36334,12 +36350,36 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
+        if (data.DateCreated !== void 0) {
+          let data30 = data.DateCreated;
+          if (typeof data30 !== "string" && data30 !== null) {
+            const err39 = { instancePath: instancePath + "/DateCreated", schemaPath: "#/properties/DateCreated/type", keyword: "type", params: { type: schema52.properties.DateCreated.type }, message: "must be string,null", schema: schema52.properties.DateCreated.type, parentSchema: schema52.properties.DateCreated, data: data30 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+        if (data.DateUpdated !== void 0) {
+          let data31 = data.DateUpdated;
+          if (typeof data31 !== "string" && data31 !== null) {
+            const err40 = { instancePath: instancePath + "/DateUpdated", schemaPath: "#/properties/DateUpdated/type", keyword: "type", params: { type: schema52.properties.DateUpdated.type }, message: "must be string,null", schema: schema52.properties.DateUpdated.type, parentSchema: schema52.properties.DateUpdated, data: data31 };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.type, parentSchema: schema52, data };
+        const err41 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.type, parentSchema: schema52, data };
         if (vErrors === null) {
-          vErrors = [err39];
+          vErrors = [err41];
         } else {
-          vErrors.push(err39);
+          vErrors.push(err41);
         }
         errors++;
       }
@@ -36383,20 +36423,18 @@ var require_validators_generated = __commonJS({
         }
         if (data.policyMode !== void 0) {
           let data1 = data.policyMode;
-          if (!(data1 === "ACTIVE" || data1 === "INACTIVE" || data1 === "PERMISSIVE")) {
-            const err2 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/enum", keyword: "enum", params: { allowedValues: schema48.properties.policyMode.enum }, message: "must be equal to one of the allowed values", schema: schema48.properties.policyMode.enum, parentSchema: schema48.properties.policyMode, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
+          if (typeof data1 === "string") {
+            if (func1(data1) < 1) {
+              const err2 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.policyMode, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err2];
+              } else {
+                vErrors.push(err2);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.defaultNetworkAction !== void 0) {
-          let data2 = data.defaultNetworkAction;
-          if (!(data2 === "ALLOW" || data2 === "DENY" || data2 === "allow" || data2 === "deny")) {
-            const err3 = { instancePath: instancePath + "/defaultNetworkAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data2 };
+          } else {
+            const err3 = { instancePath: instancePath + "/policyMode", schemaPath: "#/properties/policyMode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.policyMode.type, parentSchema: schema48.properties.policyMode, data: data1 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -36405,22 +36443,20 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.defaultExecuteAction !== void 0) {
-          let data3 = data.defaultExecuteAction;
-          if (!(data3 === "ALLOW" || data3 === "DENY" || data3 === "allow" || data3 === "deny")) {
-            const err4 = { instancePath: instancePath + "/defaultExecuteAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
+        if (data.defaultNetworkAction !== void 0) {
+          let data2 = data.defaultNetworkAction;
+          if (typeof data2 === "string") {
+            if (func1(data2) < 1) {
+              const err4 = { instancePath: instancePath + "/defaultNetworkAction", schemaPath: "#/$defs/action/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.defaultFileAction !== void 0) {
-          let data4 = data.defaultFileAction;
-          if (!(data4 === "ALLOW" || data4 === "DENY" || data4 === "allow" || data4 === "deny")) {
-            const err5 = { instancePath: instancePath + "/defaultFileAction", schemaPath: "#/$defs/action/enum", keyword: "enum", params: { allowedValues: schema49.enum }, message: "must be equal to one of the allowed values", schema: schema49.enum, parentSchema: schema49, data: data4 };
+          } else {
+            const err5 = { instancePath: instancePath + "/defaultNetworkAction", schemaPath: "#/$defs/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.type, parentSchema: schema49, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -36429,14 +36465,58 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
+        if (data.defaultExecuteAction !== void 0) {
+          let data3 = data.defaultExecuteAction;
+          if (typeof data3 === "string") {
+            if (func1(data3) < 1) {
+              const err6 = { instancePath: instancePath + "/defaultExecuteAction", schemaPath: "#/$defs/action/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+          } else {
+            const err7 = { instancePath: instancePath + "/defaultExecuteAction", schemaPath: "#/$defs/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.type, parentSchema: schema49, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.defaultFileAction !== void 0) {
+          let data4 = data.defaultFileAction;
+          if (typeof data4 === "string") {
+            if (func1(data4) < 1) {
+              const err8 = { instancePath: instancePath + "/defaultFileAction", schemaPath: "#/$defs/action/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          } else {
+            const err9 = { instancePath: instancePath + "/defaultFileAction", schemaPath: "#/$defs/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.type, parentSchema: schema49, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
         if (data.ignoredSyscalls !== void 0) {
           let data5 = data.ignoredSyscalls;
           if (!Array.isArray(data5) && data5 !== null) {
-            const err6 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/type", keyword: "type", params: { type: schema48.properties.ignoredSyscalls.type }, message: "must be array,null", schema: schema48.properties.ignoredSyscalls.type, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
+            const err10 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/type", keyword: "type", params: { type: schema48.properties.ignoredSyscalls.type }, message: "must be array,null", schema: schema48.properties.ignoredSyscalls.type, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err10];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err10);
             }
             errors++;
           }
@@ -36446,20 +36526,20 @@ var require_validators_generated = __commonJS({
               let data6 = data5[i0];
               if (typeof data6 === "string") {
                 if (!pattern10.test(data6)) {
-                  const err7 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/pattern", keyword: "pattern", params: { pattern: "^[a-z_][a-z0-9_]*$" }, message: 'must match pattern "^[a-z_][a-z0-9_]*$"', schema: "^[a-z_][a-z0-9_]*$", parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
+                  const err11 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/pattern", keyword: "pattern", params: { pattern: "^[a-z_][a-z0-9_]*$" }, message: 'must match pattern "^[a-z_][a-z0-9_]*$"', schema: "^[a-z_][a-z0-9_]*$", parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
                   if (vErrors === null) {
-                    vErrors = [err7];
+                    vErrors = [err11];
                   } else {
-                    vErrors.push(err7);
+                    vErrors.push(err11);
                   }
                   errors++;
                 }
               } else {
-                const err8 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.ignoredSyscalls.items.type, parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
+                const err12 = { instancePath: instancePath + "/ignoredSyscalls/" + i0, schemaPath: "#/properties/ignoredSyscalls/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.ignoredSyscalls.items.type, parentSchema: schema48.properties.ignoredSyscalls.items, data: data6 };
                 if (vErrors === null) {
-                  vErrors = [err8];
+                  vErrors = [err12];
                 } else {
-                  vErrors.push(err8);
+                  vErrors.push(err12);
                 }
                 errors++;
               }
@@ -36475,11 +36555,11 @@ var require_validators_generated = __commonJS({
                 }
                 if (typeof indices0[item0] == "number") {
                   j0 = indices0[item0];
-                  const err9 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
+                  const err13 = { instancePath: instancePath + "/ignoredSyscalls", schemaPath: "#/properties/ignoredSyscalls/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema48.properties.ignoredSyscalls, data: data5 };
                   if (vErrors === null) {
-                    vErrors = [err9];
+                    vErrors = [err13];
                   } else {
-                    vErrors.push(err9);
+                    vErrors.push(err13);
                   }
                   errors++;
                   break;
@@ -36492,11 +36572,11 @@ var require_validators_generated = __commonJS({
         if (data.rules !== void 0) {
           let data7 = data.rules;
           if (!Array.isArray(data7) && data7 !== null) {
-            const err10 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: schema48.properties.rules.type }, message: "must be array,null", schema: schema48.properties.rules.type, parentSchema: schema48.properties.rules, data: data7 };
+            const err14 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: schema48.properties.rules.type }, message: "must be array,null", schema: schema48.properties.rules.type, parentSchema: schema48.properties.rules, data: data7 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err14];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err14);
             }
             errors++;
           }
@@ -36513,11 +36593,11 @@ var require_validators_generated = __commonJS({
         if (data.name !== void 0) {
           let data9 = data.name;
           if (typeof data9 !== "string") {
-            const err11 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.name.type, parentSchema: schema48.properties.name, data: data9 };
+            const err15 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.name.type, parentSchema: schema48.properties.name, data: data9 };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err15];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err15);
             }
             errors++;
           }
@@ -36525,11 +36605,11 @@ var require_validators_generated = __commonJS({
         if (data.id !== void 0) {
           let data10 = data.id;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err12 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: schema48.properties.id.type }, message: "must be string,null", schema: schema48.properties.id.type, parentSchema: schema48.properties.id, data: data10 };
+            const err16 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: schema48.properties.id.type }, message: "must be string,null", schema: schema48.properties.id.type, parentSchema: schema48.properties.id, data: data10 };
             if (vErrors === null) {
-              vErrors = [err12];
+              vErrors = [err16];
             } else {
-              vErrors.push(err12);
+              vErrors.push(err16);
             }
             errors++;
           }
@@ -36537,11 +36617,11 @@ var require_validators_generated = __commonJS({
         if (data.created !== void 0) {
           let data11 = data.created;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err13 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema48.properties.created.type }, message: "must be string,null", schema: schema48.properties.created.type, parentSchema: schema48.properties.created, data: data11 };
+            const err17 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema48.properties.created.type }, message: "must be string,null", schema: schema48.properties.created.type, parentSchema: schema48.properties.created, data: data11 };
             if (vErrors === null) {
-              vErrors = [err13];
+              vErrors = [err17];
             } else {
-              vErrors.push(err13);
+              vErrors.push(err17);
             }
             errors++;
           }
@@ -36549,21 +36629,21 @@ var require_validators_generated = __commonJS({
         if (data.updated !== void 0) {
           let data12 = data.updated;
           if (typeof data12 !== "string" && data12 !== null) {
-            const err14 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema48.properties.updated.type }, message: "must be string,null", schema: schema48.properties.updated.type, parentSchema: schema48.properties.updated, data: data12 };
+            const err18 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema48.properties.updated.type }, message: "must be string,null", schema: schema48.properties.updated.type, parentSchema: schema48.properties.updated, data: data12 };
             if (vErrors === null) {
-              vErrors = [err14];
+              vErrors = [err18];
             } else {
-              vErrors.push(err14);
+              vErrors.push(err18);
             }
             errors++;
           }
         }
       } else {
-        const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
+        const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err19];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err19);
         }
         errors++;
       }
@@ -36823,13 +36903,14 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema66 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "exception.schema.json", "title": "qcs-gitops Exception", "description": "A vulnerability exception, API /csapi/v1.3/exception. metadata.name is the exception name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "Exception" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "date": { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" }, "spec": { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers.", "enum": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "enum": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value.", "enum": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": ["string", "null"] }, "listId": { "description": "UUID of the Qualys QID list the exception covers. The documented create sends a listId and no qids, and the server fills the exception's qids from it.", "anyOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }], "errorMessage": "must be a UUID (or null)" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "DYNAMIC: the exception is assigned to the images/containers its dynamicFilter selects (it says nothing about QIDs). The notes name no other value; omit it for an exception assigned otherwise. Sent only when declared.", "const": "DYNAMIC" }, "dynamicFilter": { "description": "QQL filter selecting the images or containers the exception is assigned to (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers (scope CONTAINER) cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": ["string", "null"] }, "qids": { "description": "QIDs (Qualys vulnerability ids) the exception covers. Compared as a set, and managed only when declared: when omitted, apply keeps the live ones (the server fills them from listId). Declare [] to clear them.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } }, "name": { "description": "The exception's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "exceptionId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } } } };
-    var schema69 = { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers.", "enum": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "enum": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value.", "enum": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": ["string", "null"] }, "listId": { "description": "UUID of the Qualys QID list the exception covers. The documented create sends a listId and no qids, and the server fills the exception's qids from it.", "anyOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }], "errorMessage": "must be a UUID (or null)" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "DYNAMIC: the exception is assigned to the images/containers its dynamicFilter selects (it says nothing about QIDs). The notes name no other value; omit it for an exception assigned otherwise. Sent only when declared.", "const": "DYNAMIC" }, "dynamicFilter": { "description": "QQL filter selecting the images or containers the exception is assigned to (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers (scope CONTAINER) cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": ["string", "null"] }, "qids": { "description": "QIDs (Qualys vulnerability ids) the exception covers. Compared as a set, and managed only when declared: when omitted, apply keeps the live ones (the server fills them from listId). Declare [] to clear them.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } }, "name": { "description": "The exception's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "exceptionId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } };
+    var schema66 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "exception.schema.json", "title": "qcs-gitops Exception", "description": "A vulnerability exception, API /csapi/v1.3/exception. metadata.name is the exception name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "Exception" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "date": { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" }, "spec": { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers: IMAGE or CONTAINER. A value outside the known set is an error unless the project file accepts it (acceptValues).", "type": "string", "minLength": 1, "examples": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "type": "string", "minLength": 1, "examples": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value; FALSE_POSITIVE, COMPENSATING_CONTROL and OTHER are known (assumed). A value outside the known set is an error unless the project file accepts it (acceptValues).", "type": "string", "minLength": 1, "examples": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": ["string", "null"] }, "listId": { "description": "UUID of the Qualys QID list the exception covers. The documented create sends a listId and no qids, and the server fills the exception's qids from it.", "anyOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }], "errorMessage": "must be a UUID (or null)" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "DYNAMIC: the exception is assigned to the images/containers its dynamicFilter selects (it says nothing about QIDs). The notes call DYNAMIC a new value: other values exist, so any upper-case token is accepted (with a warning when it is not DYNAMIC). Sent only when declared.", "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$", "patternErrorMessage": "must be an upper-case token such as DYNAMIC", "examples": ["DYNAMIC"] }, "dynamicFilter": { "description": "QQL filter selecting the images or containers the exception is assigned to (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers (scope CONTAINER) cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": ["string", "null"] }, "qids": { "description": "QIDs (Qualys vulnerability ids) the exception covers. Compared as a set, and managed only when declared: when omitted, apply keeps the live ones (the server fills them from listId). Declare [] to clear them.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } }, "name": { "description": "The exception's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "exceptionId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } } } };
+    var schema69 = { "description": "The exception, in the field names of the Exception API.", "type": "object", "required": ["scope", "reason", "startDate", "endDate"], "additionalProperties": false, "properties": { "scope": { "description": "Whether the exception applies to images or to containers: IMAGE or CONTAINER. A value outside the known set is an error unless the project file accepts it (acceptValues).", "type": "string", "minLength": 1, "examples": ["IMAGE", "CONTAINER"] }, "exceptionType": { "description": "What is excepted. Only VULNERABILITY exists (the default). Sent, never read back.", "type": "string", "minLength": 1, "examples": ["VULNERABILITY"], "default": "VULNERABILITY" }, "reason": { "description": "Why the exception is granted. RISK_ACCEPTED is the documented value; FALSE_POSITIVE, COMPENSATING_CONTROL and OTHER are known (assumed). A value outside the known set is an error unless the project file accepts it (acceptValues).", "type": "string", "minLength": 1, "examples": ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"] }, "explanation": { "description": "Free text justifying the exception.", "type": ["string", "null"] }, "listId": { "description": "UUID of the Qualys QID list the exception covers. The documented create sends a listId and no qids, and the server fills the exception's qids from it.", "anyOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }], "errorMessage": "must be a UUID (or null)" }, "startDate": { "description": "When the exception starts.", "$ref": "#/$defs/date" }, "endDate": { "description": "When the exception ends (not before startDate).", "$ref": "#/$defs/date" }, "entityAssignmentType": { "description": "DYNAMIC: the exception is assigned to the images/containers its dynamicFilter selects (it says nothing about QIDs). The notes call DYNAMIC a new value: other values exist, so any upper-case token is accepted (with a warning when it is not DYNAMIC). Sent only when declared.", "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$", "patternErrorMessage": "must be an upper-case token such as DYNAMIC", "examples": ["DYNAMIC"] }, "dynamicFilter": { "description": "QQL filter selecting the images or containers the exception is assigned to (DYNAMIC only). Tokens: repo.tag, repo.repository, repo.registry, and for containers (scope CONTAINER) cluster.k8s.pod.namespace. Example: repo.repository:legacy/*", "type": ["string", "null"] }, "qids": { "description": "QIDs (Qualys vulnerability ids) the exception covers. Compared as a set, and managed only when declared: when omitted, apply keeps the live ones (the server fills them from listId). Declare [] to clear them.", "type": ["array", "null"], "uniqueItems": true, "items": { "type": "integer", "minimum": 1 } }, "name": { "description": "The exception's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "exceptionId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] } }, "if": { "properties": { "entityAssignmentType": { "const": "DYNAMIC" } }, "required": ["entityAssignmentType"] }, "then": { "required": ["dynamicFilter"], "errorMessage": "missing required field 'dynamicFilter' (a DYNAMIC exception is assigned by its filter)" } };
     var schema70 = { "description": "A date-time (2026-01-01T00:00:00Z), a date (2026-01-01, meaning 00:00 UTC that day) or epoch milliseconds (1767225600000). Sent as epoch milliseconds.", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2026-01-01)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1767225600000)", "type": "integer", "minimum": 0, "maximum": 864e13 }, { "title": "epoch milliseconds as a digit string", "type": "string", "pattern": "^[0-9]{1,16}$" }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds (1767225600000)" };
     var formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
     var formats2 = require_formats().fullFormats["date-time"];
     var formats4 = require_formats().fullFormats.date;
     var pattern12 = new RegExp("^[0-9]{1,16}$", "u");
+    var pattern14 = new RegExp("^[A-Za-z][A-Za-z0-9_]*$", "u");
     function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -36951,20 +37032,18 @@ var require_validators_generated = __commonJS({
         }
         if (data.scope !== void 0) {
           let data1 = data.scope;
-          if (!(data1 === "IMAGE" || data1 === "CONTAINER")) {
-            const err9 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/enum", keyword: "enum", params: { allowedValues: schema69.properties.scope.enum }, message: "must be equal to one of the allowed values", schema: schema69.properties.scope.enum, parentSchema: schema69.properties.scope, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
+          if (typeof data1 === "string") {
+            if (func1(data1) < 1) {
+              const err9 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema69.properties.scope, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.exceptionType !== void 0) {
-          let data2 = data.exceptionType;
-          if (!(data2 === "VULNERABILITY")) {
-            const err10 = { instancePath: instancePath + "/exceptionType", schemaPath: "#/properties/exceptionType/enum", keyword: "enum", params: { allowedValues: schema69.properties.exceptionType.enum }, message: "must be equal to one of the allowed values", schema: schema69.properties.exceptionType.enum, parentSchema: schema69.properties.exceptionType, data: data2 };
+          } else {
+            const err10 = { instancePath: instancePath + "/scope", schemaPath: "#/properties/scope/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.scope.type, parentSchema: schema69.properties.scope, data: data1 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -36973,22 +37052,20 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.reason !== void 0) {
-          let data3 = data.reason;
-          if (!(data3 === "RISK_ACCEPTED" || data3 === "FALSE_POSITIVE" || data3 === "COMPENSATING_CONTROL" || data3 === "OTHER")) {
-            const err11 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema69.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema69.properties.reason.enum, parentSchema: schema69.properties.reason, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
+        if (data.exceptionType !== void 0) {
+          let data2 = data.exceptionType;
+          if (typeof data2 === "string") {
+            if (func1(data2) < 1) {
+              const err11 = { instancePath: instancePath + "/exceptionType", schemaPath: "#/properties/exceptionType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema69.properties.exceptionType, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data.explanation !== void 0) {
-          let data4 = data.explanation;
-          if (typeof data4 !== "string" && data4 !== null) {
-            const err12 = { instancePath: instancePath + "/explanation", schemaPath: "#/properties/explanation/type", keyword: "type", params: { type: schema69.properties.explanation.type }, message: "must be string,null", schema: schema69.properties.explanation.type, parentSchema: schema69.properties.explanation, data: data4 };
+          } else {
+            const err12 = { instancePath: instancePath + "/exceptionType", schemaPath: "#/properties/exceptionType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.exceptionType.type, parentSchema: schema69.properties.exceptionType, data: data2 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -36997,14 +37074,11 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.listId !== void 0) {
-          let data5 = data.listId;
-          const _errs13 = errors;
-          let valid3 = false;
-          const _errs14 = errors;
-          if (typeof data5 === "string") {
-            if (!formats0.test(data5)) {
-              const err13 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/0/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema69.properties.listId.anyOf[0], data: data5 };
+        if (data.reason !== void 0) {
+          let data3 = data.reason;
+          if (typeof data3 === "string") {
+            if (func1(data3) < 1) {
+              const err13 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema69.properties.reason, data: data3 };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -37013,7 +37087,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err14 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.listId.anyOf[0].type, parentSchema: schema69.properties.listId.anyOf[0], data: data5 };
+            const err14 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.reason.type, parentSchema: schema69.properties.reason, data: data3 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -37021,11 +37095,11 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          var _valid1 = _errs14 === errors;
-          valid3 = valid3 || _valid1;
-          const _errs16 = errors;
-          if (data5 !== null) {
-            const err15 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema69.properties.listId.anyOf[1].type, parentSchema: schema69.properties.listId.anyOf[1], data: data5 };
+        }
+        if (data.explanation !== void 0) {
+          let data4 = data.explanation;
+          if (typeof data4 !== "string" && data4 !== null) {
+            const err15 = { instancePath: instancePath + "/explanation", schemaPath: "#/properties/explanation/type", keyword: "type", params: { type: schema69.properties.explanation.type }, message: "must be string,null", schema: schema69.properties.explanation.type, parentSchema: schema69.properties.explanation, data: data4 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -37033,21 +37107,58 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          var _valid1 = _errs16 === errors;
+        }
+        if (data.listId !== void 0) {
+          let data5 = data.listId;
+          const _errs16 = errors;
+          let valid3 = false;
+          const _errs17 = errors;
+          if (typeof data5 === "string") {
+            if (!formats0.test(data5)) {
+              const err16 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/0/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema69.properties.listId.anyOf[0], data: data5 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.listId.anyOf[0].type, parentSchema: schema69.properties.listId.anyOf[0], data: data5 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          var _valid1 = _errs17 === errors;
+          valid3 = valid3 || _valid1;
+          const _errs19 = errors;
+          if (data5 !== null) {
+            const err18 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema69.properties.listId.anyOf[1].type, parentSchema: schema69.properties.listId.anyOf[1], data: data5 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          var _valid1 = _errs19 === errors;
           valid3 = valid3 || _valid1;
           if (!valid3) {
-            const err16 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema69.properties.listId.anyOf, parentSchema: schema69.properties.listId, data: data5 };
+            const err19 = { instancePath: instancePath + "/listId", schemaPath: "#/properties/listId/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema69.properties.listId.anyOf, parentSchema: schema69.properties.listId, data: data5 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err19];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err19);
             }
             errors++;
           } else {
-            errors = _errs13;
+            errors = _errs16;
             if (vErrors !== null) {
-              if (_errs13) {
-                vErrors.length = _errs13;
+              if (_errs16) {
+                vErrors.length = _errs16;
               } else {
                 vErrors = null;
               }
@@ -37056,55 +37167,21 @@ var require_validators_generated = __commonJS({
         }
         if (data.startDate !== void 0) {
           let data6 = data.startDate;
-          const _errs21 = errors;
+          const _errs24 = errors;
           let valid5 = false;
-          const _errs22 = errors;
+          const _errs25 = errors;
           if (typeof data6 === "string") {
             if (!formats2.validate(data6)) {
-              const err17 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema70.anyOf[0], data: data6 };
+              const err20 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema70.anyOf[0], data: data6 };
               if (vErrors === null) {
-                vErrors = [err17];
+                vErrors = [err20];
               } else {
-                vErrors.push(err17);
+                vErrors.push(err20);
               }
               errors++;
             }
           } else {
-            const err18 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[0].type, parentSchema: schema70.anyOf[0], data: data6 };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
-            errors++;
-          }
-          var _valid2 = _errs22 === errors;
-          valid5 = valid5 || _valid2;
-          const _errs24 = errors;
-          if (typeof data6 === "string") {
-            if (!formats4.validate(data6)) {
-              const err19 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema70.anyOf[1], data: data6 };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-          } else {
-            const err20 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[1].type, parentSchema: schema70.anyOf[1], data: data6 };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
-            errors++;
-          }
-          var _valid2 = _errs24 === errors;
-          valid5 = valid5 || _valid2;
-          const _errs26 = errors;
-          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-            const err21 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema70.anyOf[2].type, parentSchema: schema70.anyOf[2], data: data6 };
+            const err21 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[0].type, parentSchema: schema70.anyOf[0], data: data6 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -37112,9 +37189,12 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          if (typeof data6 == "number" && isFinite(data6)) {
-            if (data6 > 864e13 || isNaN(data6)) {
-              const err22 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema70.anyOf[2], data: data6 };
+          var _valid2 = _errs25 === errors;
+          valid5 = valid5 || _valid2;
+          const _errs27 = errors;
+          if (typeof data6 === "string") {
+            if (!formats4.validate(data6)) {
+              const err22 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema70.anyOf[1], data: data6 };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -37122,67 +37202,53 @@ var require_validators_generated = __commonJS({
               }
               errors++;
             }
-            if (data6 < 0 || isNaN(data6)) {
-              const err23 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema70.anyOf[2], data: data6 };
+          } else {
+            const err23 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[1].type, parentSchema: schema70.anyOf[1], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var _valid2 = _errs27 === errors;
+          valid5 = valid5 || _valid2;
+          const _errs29 = errors;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err24 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema70.anyOf[2].type, parentSchema: schema70.anyOf[2], data: data6 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 864e13 || isNaN(data6)) {
+              const err25 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema70.anyOf[2], data: data6 };
               if (vErrors === null) {
-                vErrors = [err23];
+                vErrors = [err25];
               } else {
-                vErrors.push(err23);
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err26 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema70.anyOf[2], data: data6 };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
               }
               errors++;
             }
           }
-          var _valid2 = _errs26 === errors;
+          var _valid2 = _errs29 === errors;
           valid5 = valid5 || _valid2;
-          const _errs28 = errors;
+          const _errs31 = errors;
           if (typeof data6 === "string") {
             if (!pattern12.test(data6)) {
-              const err24 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema70.anyOf[3], data: data6 };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-          } else {
-            const err25 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[3].type, parentSchema: schema70.anyOf[3], data: data6 };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-          var _valid2 = _errs28 === errors;
-          valid5 = valid5 || _valid2;
-          if (!valid5) {
-            const err26 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema70.anyOf, parentSchema: schema70, data: data6 };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
-          } else {
-            errors = _errs21;
-            if (vErrors !== null) {
-              if (_errs21) {
-                vErrors.length = _errs21;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.endDate !== void 0) {
-          let data7 = data.endDate;
-          const _errs33 = errors;
-          let valid7 = false;
-          const _errs34 = errors;
-          if (typeof data7 === "string") {
-            if (!formats2.validate(data7)) {
-              const err27 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema70.anyOf[0], data: data7 };
+              const err27 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema70.anyOf[3], data: data6 };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -37191,7 +37257,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err28 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[0].type, parentSchema: schema70.anyOf[0], data: data7 };
+            const err28 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[3].type, parentSchema: schema70.anyOf[3], data: data6 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -37199,33 +37265,44 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          var _valid3 = _errs34 === errors;
-          valid7 = valid7 || _valid3;
-          const _errs36 = errors;
-          if (typeof data7 === "string") {
-            if (!formats4.validate(data7)) {
-              const err29 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema70.anyOf[1], data: data7 };
-              if (vErrors === null) {
-                vErrors = [err29];
+          var _valid2 = _errs31 === errors;
+          valid5 = valid5 || _valid2;
+          if (!valid5) {
+            const err29 = { instancePath: instancePath + "/startDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema70.anyOf, parentSchema: schema70, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          } else {
+            errors = _errs24;
+            if (vErrors !== null) {
+              if (_errs24) {
+                vErrors.length = _errs24;
               } else {
-                vErrors.push(err29);
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.endDate !== void 0) {
+          let data7 = data.endDate;
+          const _errs36 = errors;
+          let valid7 = false;
+          const _errs37 = errors;
+          if (typeof data7 === "string") {
+            if (!formats2.validate(data7)) {
+              const err30 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema70.anyOf[0], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
               }
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[1].type, parentSchema: schema70.anyOf[1], data: data7 };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
-            errors++;
-          }
-          var _valid3 = _errs36 === errors;
-          valid7 = valid7 || _valid3;
-          const _errs38 = errors;
-          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            const err31 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema70.anyOf[2].type, parentSchema: schema70.anyOf[2], data: data7 };
+            const err31 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[0].type, parentSchema: schema70.anyOf[0], data: data7 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -37233,9 +37310,12 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          if (typeof data7 == "number" && isFinite(data7)) {
-            if (data7 > 864e13 || isNaN(data7)) {
-              const err32 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema70.anyOf[2], data: data7 };
+          var _valid3 = _errs37 === errors;
+          valid7 = valid7 || _valid3;
+          const _errs39 = errors;
+          if (typeof data7 === "string") {
+            if (!formats4.validate(data7)) {
+              const err32 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema70.anyOf[1], data: data7 };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -37243,53 +37323,84 @@ var require_validators_generated = __commonJS({
               }
               errors++;
             }
-            if (data7 < 0 || isNaN(data7)) {
-              const err33 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema70.anyOf[2], data: data7 };
+          } else {
+            const err33 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[1].type, parentSchema: schema70.anyOf[1], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+          var _valid3 = _errs39 === errors;
+          valid7 = valid7 || _valid3;
+          const _errs41 = errors;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+            const err34 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema70.anyOf[2].type, parentSchema: schema70.anyOf[2], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 864e13 || isNaN(data7)) {
+              const err35 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema70.anyOf[2], data: data7 };
               if (vErrors === null) {
-                vErrors = [err33];
+                vErrors = [err35];
               } else {
-                vErrors.push(err33);
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data7 < 0 || isNaN(data7)) {
+              const err36 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema70.anyOf[2], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
               }
               errors++;
             }
           }
-          var _valid3 = _errs38 === errors;
+          var _valid3 = _errs41 === errors;
           valid7 = valid7 || _valid3;
-          const _errs40 = errors;
+          const _errs43 = errors;
           if (typeof data7 === "string") {
             if (!pattern12.test(data7)) {
-              const err34 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema70.anyOf[3], data: data7 };
+              const err37 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"', schema: "^[0-9]{1,16}$", parentSchema: schema70.anyOf[3], data: data7 };
               if (vErrors === null) {
-                vErrors = [err34];
+                vErrors = [err37];
               } else {
-                vErrors.push(err34);
+                vErrors.push(err37);
               }
               errors++;
             }
           } else {
-            const err35 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[3].type, parentSchema: schema70.anyOf[3], data: data7 };
+            const err38 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf/3/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema70.anyOf[3].type, parentSchema: schema70.anyOf[3], data: data7 };
             if (vErrors === null) {
-              vErrors = [err35];
+              vErrors = [err38];
             } else {
-              vErrors.push(err35);
+              vErrors.push(err38);
             }
             errors++;
           }
-          var _valid3 = _errs40 === errors;
+          var _valid3 = _errs43 === errors;
           valid7 = valid7 || _valid3;
           if (!valid7) {
-            const err36 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema70.anyOf, parentSchema: schema70, data: data7 };
+            const err39 = { instancePath: instancePath + "/endDate", schemaPath: "#/$defs/date/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema70.anyOf, parentSchema: schema70, data: data7 };
             if (vErrors === null) {
-              vErrors = [err36];
+              vErrors = [err39];
             } else {
-              vErrors.push(err36);
+              vErrors.push(err39);
             }
             errors++;
           } else {
-            errors = _errs33;
+            errors = _errs36;
             if (vErrors !== null) {
-              if (_errs33) {
-                vErrors.length = _errs33;
+              if (_errs36) {
+                vErrors.length = _errs36;
               } else {
                 vErrors = null;
               }
@@ -37298,12 +37409,22 @@ var require_validators_generated = __commonJS({
         }
         if (data.entityAssignmentType !== void 0) {
           let data8 = data.entityAssignmentType;
-          if ("DYNAMIC" !== data8) {
-            const err37 = { instancePath: instancePath + "/entityAssignmentType", schemaPath: "#/properties/entityAssignmentType/const", keyword: "const", params: { allowedValue: "DYNAMIC" }, message: "must be equal to constant", schema: "DYNAMIC", parentSchema: schema69.properties.entityAssignmentType, data: data8 };
+          if (typeof data8 === "string") {
+            if (!pattern14.test(data8)) {
+              const err40 = { instancePath: instancePath + "/entityAssignmentType", schemaPath: "#/properties/entityAssignmentType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]*$"', schema: "^[A-Za-z][A-Za-z0-9_]*$", parentSchema: schema69.properties.entityAssignmentType, data: data8 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          } else {
+            const err41 = { instancePath: instancePath + "/entityAssignmentType", schemaPath: "#/properties/entityAssignmentType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.entityAssignmentType.type, parentSchema: schema69.properties.entityAssignmentType, data: data8 };
             if (vErrors === null) {
-              vErrors = [err37];
+              vErrors = [err41];
             } else {
-              vErrors.push(err37);
+              vErrors.push(err41);
             }
             errors++;
           }
@@ -37311,11 +37432,11 @@ var require_validators_generated = __commonJS({
         if (data.dynamicFilter !== void 0) {
           let data9 = data.dynamicFilter;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err38 = { instancePath: instancePath + "/dynamicFilter", schemaPath: "#/properties/dynamicFilter/type", keyword: "type", params: { type: schema69.properties.dynamicFilter.type }, message: "must be string,null", schema: schema69.properties.dynamicFilter.type, parentSchema: schema69.properties.dynamicFilter, data: data9 };
+            const err42 = { instancePath: instancePath + "/dynamicFilter", schemaPath: "#/properties/dynamicFilter/type", keyword: "type", params: { type: schema69.properties.dynamicFilter.type }, message: "must be string,null", schema: schema69.properties.dynamicFilter.type, parentSchema: schema69.properties.dynamicFilter, data: data9 };
             if (vErrors === null) {
-              vErrors = [err38];
+              vErrors = [err42];
             } else {
-              vErrors.push(err38);
+              vErrors.push(err42);
             }
             errors++;
           }
@@ -37323,11 +37444,11 @@ var require_validators_generated = __commonJS({
         if (data.qids !== void 0) {
           let data10 = data.qids;
           if (!Array.isArray(data10) && data10 !== null) {
-            const err39 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/type", keyword: "type", params: { type: schema69.properties.qids.type }, message: "must be array,null", schema: schema69.properties.qids.type, parentSchema: schema69.properties.qids, data: data10 };
+            const err43 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/type", keyword: "type", params: { type: schema69.properties.qids.type }, message: "must be array,null", schema: schema69.properties.qids.type, parentSchema: schema69.properties.qids, data: data10 };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err43];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err43);
             }
             errors++;
           }
@@ -37336,21 +37457,21 @@ var require_validators_generated = __commonJS({
             for (let i0 = 0; i0 < len0; i0++) {
               let data11 = data10[i0];
               if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
-                const err40 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema69.properties.qids.items.type, parentSchema: schema69.properties.qids.items, data: data11 };
+                const err44 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema69.properties.qids.items.type, parentSchema: schema69.properties.qids.items, data: data11 };
                 if (vErrors === null) {
-                  vErrors = [err40];
+                  vErrors = [err44];
                 } else {
-                  vErrors.push(err40);
+                  vErrors.push(err44);
                 }
                 errors++;
               }
               if (typeof data11 == "number" && isFinite(data11)) {
                 if (data11 < 1 || isNaN(data11)) {
-                  const err41 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema69.properties.qids.items, data: data11 };
+                  const err45 = { instancePath: instancePath + "/qids/" + i0, schemaPath: "#/properties/qids/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema69.properties.qids.items, data: data11 };
                   if (vErrors === null) {
-                    vErrors = [err41];
+                    vErrors = [err45];
                   } else {
-                    vErrors.push(err41);
+                    vErrors.push(err45);
                   }
                   errors++;
                 }
@@ -37367,11 +37488,11 @@ var require_validators_generated = __commonJS({
                 }
                 if (typeof indices0[item0] == "number") {
                   j0 = indices0[item0];
-                  const err42 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema69.properties.qids, data: data10 };
+                  const err46 = { instancePath: instancePath + "/qids", schemaPath: "#/properties/qids/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema69.properties.qids, data: data10 };
                   if (vErrors === null) {
-                    vErrors = [err42];
+                    vErrors = [err46];
                   } else {
-                    vErrors.push(err42);
+                    vErrors.push(err46);
                   }
                   errors++;
                   break;
@@ -37384,55 +37505,7 @@ var require_validators_generated = __commonJS({
         if (data.name !== void 0) {
           let data12 = data.name;
           if (typeof data12 !== "string") {
-            const err43 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.name.type, parentSchema: schema69.properties.name, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err43];
-            } else {
-              vErrors.push(err43);
-            }
-            errors++;
-          }
-        }
-        if (data.exceptionId !== void 0) {
-          let data13 = data.exceptionId;
-          if (typeof data13 !== "string") {
-            const err44 = { instancePath: instancePath + "/exceptionId", schemaPath: "#/properties/exceptionId/type", keyword: "type", params: { type: schema69.properties.exceptionId.type }, message: "must be string", schema: schema69.properties.exceptionId.type, parentSchema: schema69.properties.exceptionId, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err44];
-            } else {
-              vErrors.push(err44);
-            }
-            errors++;
-          }
-        }
-        if (data.createdBy !== void 0) {
-          let data14 = data.createdBy;
-          if (typeof data14 !== "string" && data14 !== null) {
-            const err45 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema69.properties.createdBy.type }, message: "must be string,null", schema: schema69.properties.createdBy.type, parentSchema: schema69.properties.createdBy, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          }
-        }
-        if (data.updatedBy !== void 0) {
-          let data15 = data.updatedBy;
-          if (typeof data15 !== "string" && data15 !== null) {
-            const err46 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema69.properties.updatedBy.type }, message: "must be string,null", schema: schema69.properties.updatedBy.type, parentSchema: schema69.properties.updatedBy, data: data15 };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-        }
-        if (data.created !== void 0) {
-          let data16 = data.created;
-          if (typeof data16 !== "string" && !(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && data16 !== null) {
-            const err47 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema69.properties.created.type }, message: "must be string,integer,null", schema: schema69.properties.created.type, parentSchema: schema69.properties.created, data: data16 };
+            const err47 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema69.properties.name.type, parentSchema: schema69.properties.name, data: data12 };
             if (vErrors === null) {
               vErrors = [err47];
             } else {
@@ -37441,10 +37514,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.updated !== void 0) {
-          let data17 = data.updated;
-          if (typeof data17 !== "string" && !(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17)) && data17 !== null) {
-            const err48 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema69.properties.updated.type }, message: "must be string,integer,null", schema: schema69.properties.updated.type, parentSchema: schema69.properties.updated, data: data17 };
+        if (data.exceptionId !== void 0) {
+          let data13 = data.exceptionId;
+          if (typeof data13 !== "string") {
+            const err48 = { instancePath: instancePath + "/exceptionId", schemaPath: "#/properties/exceptionId/type", keyword: "type", params: { type: schema69.properties.exceptionId.type }, message: "must be string", schema: schema69.properties.exceptionId.type, parentSchema: schema69.properties.exceptionId, data: data13 };
             if (vErrors === null) {
               vErrors = [err48];
             } else {
@@ -37453,12 +37526,60 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
+        if (data.createdBy !== void 0) {
+          let data14 = data.createdBy;
+          if (typeof data14 !== "string" && data14 !== null) {
+            const err49 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema69.properties.createdBy.type }, message: "must be string,null", schema: schema69.properties.createdBy.type, parentSchema: schema69.properties.createdBy, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data.updatedBy !== void 0) {
+          let data15 = data.updatedBy;
+          if (typeof data15 !== "string" && data15 !== null) {
+            const err50 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema69.properties.updatedBy.type }, message: "must be string,null", schema: schema69.properties.updatedBy.type, parentSchema: schema69.properties.updatedBy, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data16 = data.created;
+          if (typeof data16 !== "string" && !(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && data16 !== null) {
+            const err51 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema69.properties.created.type }, message: "must be string,integer,null", schema: schema69.properties.created.type, parentSchema: schema69.properties.created, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data17 = data.updated;
+          if (typeof data17 !== "string" && !(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17)) && data17 !== null) {
+            const err52 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema69.properties.updated.type }, message: "must be string,integer,null", schema: schema69.properties.updated.type, parentSchema: schema69.properties.updated, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err49 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema69.type, parentSchema: schema69, data };
+        const err53 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema69.type, parentSchema: schema69, data };
         if (vErrors === null) {
-          vErrors = [err49];
+          vErrors = [err53];
         } else {
-          vErrors.push(err49);
+          vErrors.push(err53);
         }
         errors++;
       }
@@ -38395,8 +38516,8 @@ var require_validators_generated = __commonJS({
     var schema82 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "secret-rule.schema.json", "title": "qcs-gitops SecretRule", "description": "The state of a system-defined secret detection rule, API /csapi/v1.3/secretrule. Rules cannot be created or deleted: metadata.name is the rule's secretDetector (e.g. `Shopify Token`), unless spec.ruleUuid pins the rule.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SecretRule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } } } };
     var schema85 = { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } };
     var schema86 = { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] };
-    var pattern16 = new RegExp("^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "u");
-    var pattern17 = new RegExp("^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "u");
+    var pattern17 = new RegExp("^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "u");
+    var pattern18 = new RegExp("^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "u");
     function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -38484,7 +38605,7 @@ var require_validators_generated = __commonJS({
         if (data.status !== void 0) {
           let data0 = data.status;
           if (typeof data0 === "string") {
-            if (!pattern16.test(data0)) {
+            if (!pattern17.test(data0)) {
               const err5 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema85.properties.status, data: data0 };
               if (vErrors === null) {
                 vErrors = [err5];
@@ -38506,7 +38627,7 @@ var require_validators_generated = __commonJS({
         if (data.severity !== void 0) {
           let data1 = data.severity;
           if (typeof data1 === "string") {
-            if (!pattern17.test(data1)) {
+            if (!pattern18.test(data1)) {
               const err7 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/pattern", keyword: "pattern", params: { pattern: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$" }, message: 'must match pattern "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$"', schema: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", parentSchema: schema85.properties.severity, data: data1 };
               if (vErrors === null) {
                 vErrors = [err7];
@@ -38550,7 +38671,7 @@ var require_validators_generated = __commonJS({
         if (data.secretRuleStatus !== void 0) {
           let data3 = data.secretRuleStatus;
           if (typeof data3 === "string") {
-            if (!pattern16.test(data3)) {
+            if (!pattern17.test(data3)) {
               const err11 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema86, data: data3 };
               if (vErrors === null) {
                 vErrors = [err11];
@@ -38834,14 +38955,14 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate48.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema87 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "report-schedule.schema.json", "title": "qcs-gitops ReportSchedule", "description": "A scheduled Container Security report (vulnerabilities or image secrets), API /csapi/v1.3/reports/schedule. metadata.name is the schedule's name. Fields the declaration leaves out are not managed: never compared, and kept as they are on update.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "ReportSchedule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "dateTime": { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" }, "flag": { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" }, "day": { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] }, "details": { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } }, "spec": { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } } } };
-    var schema90 = { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } };
+    var schema87 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "report-schedule.schema.json", "title": "qcs-gitops ReportSchedule", "description": "A scheduled Container Security report (vulnerabilities or image secrets), API /csapi/v1.3/reports/schedule. metadata.name is the schedule's name. Fields the declaration leaves out are not managed: never compared, and kept as they are on update.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "ReportSchedule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "dateTime": { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" }, "flag": { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" }, "day": { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] }, "details": { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } }, "spec": { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "recipient": { "description": "Who the report e-mail goes to: addresses separated by commas, as the 1.38 report list prints them (a@example.com,b@example.com). Left out: kept as the account holds it.", "type": ["string", "null"] }, "emailSubject": { "description": "Subject of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "customMessage": { "description": "Text of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "sendAsAttachment": { "description": "Attach the report file to the e-mail. Left out: kept as the account holds it.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } } } };
+    var schema90 = { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "recipient": { "description": "Who the report e-mail goes to: addresses separated by commas, as the 1.38 report list prints them (a@example.com,b@example.com). Left out: kept as the account holds it.", "type": ["string", "null"] }, "emailSubject": { "description": "Subject of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "customMessage": { "description": "Text of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "sendAsAttachment": { "description": "Attach the report file to the e-mail. Left out: kept as the account holds it.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } };
     var schema92 = { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" };
-    var schema97 = { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" };
-    var pattern21 = new RegExp("^[A-Za-z]+$", "u");
-    var pattern22 = new RegExp("^[1-9][0-9]*$", "u");
-    var schema95 = { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } };
-    var schema96 = { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] };
+    var schema98 = { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" };
+    var pattern22 = new RegExp("^[A-Za-z]+$", "u");
+    var pattern23 = new RegExp("^[1-9][0-9]*$", "u");
+    var schema96 = { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } };
+    var schema97 = { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] };
     function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -38854,7 +38975,7 @@ var require_validators_generated = __commonJS({
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.recurrenceType === void 0) {
-          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "recurrenceType" }, message: "must have required property 'recurrenceType'", schema: schema95.required, parentSchema: schema95, data };
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "recurrenceType" }, message: "must have required property 'recurrenceType'", schema: schema96.required, parentSchema: schema96, data };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -38864,7 +38985,7 @@ var require_validators_generated = __commonJS({
         }
         for (const key0 in data) {
           if (!(key0 === "recurrenceType" || key0 === "selectedDayOfWeeks" || key0 === "monthlyType" || key0 === "ordinalDayOfMonth" || key0 === "dayOfWeek" || key0 === "ordinalDayOfWeek")) {
-            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema95, data };
+            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema96, data };
             if (vErrors === null) {
               vErrors = [err1];
             } else {
@@ -38876,7 +38997,7 @@ var require_validators_generated = __commonJS({
         if (data.recurrenceType !== void 0) {
           let data0 = data.recurrenceType;
           if (!(data0 === "DAILY" || data0 === "WEEKLY" || data0 === "MONTHLY")) {
-            const err2 = { instancePath: instancePath + "/recurrenceType", schemaPath: "#/properties/recurrenceType/enum", keyword: "enum", params: { allowedValues: schema95.properties.recurrenceType.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.recurrenceType.enum, parentSchema: schema95.properties.recurrenceType, data: data0 };
+            const err2 = { instancePath: instancePath + "/recurrenceType", schemaPath: "#/properties/recurrenceType/enum", keyword: "enum", params: { allowedValues: schema96.properties.recurrenceType.enum }, message: "must be equal to one of the allowed values", schema: schema96.properties.recurrenceType.enum, parentSchema: schema96.properties.recurrenceType, data: data0 };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -38888,7 +39009,7 @@ var require_validators_generated = __commonJS({
         if (data.selectedDayOfWeeks !== void 0) {
           let data1 = data.selectedDayOfWeeks;
           if (!Array.isArray(data1) && data1 !== null) {
-            const err3 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/type", keyword: "type", params: { type: schema95.properties.selectedDayOfWeeks.type }, message: "must be array,null", schema: schema95.properties.selectedDayOfWeeks.type, parentSchema: schema95.properties.selectedDayOfWeeks, data: data1 };
+            const err3 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/type", keyword: "type", params: { type: schema96.properties.selectedDayOfWeeks.type }, message: "must be array,null", schema: schema96.properties.selectedDayOfWeeks.type, parentSchema: schema96.properties.selectedDayOfWeeks, data: data1 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -38898,7 +39019,7 @@ var require_validators_generated = __commonJS({
           }
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              const err4 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema95.properties.selectedDayOfWeeks, data: data1 };
+              const err4 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema96.properties.selectedDayOfWeeks, data: data1 };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -38910,7 +39031,7 @@ var require_validators_generated = __commonJS({
             for (let i0 = 0; i0 < len0; i0++) {
               let data2 = data1[i0];
               if (!(data2 === "MONDAY" || data2 === "TUESDAY" || data2 === "WEDNESDAY" || data2 === "THURSDAY" || data2 === "FRIDAY" || data2 === "SATURDAY" || data2 === "SUNDAY")) {
-                const err5 = { instancePath: instancePath + "/selectedDayOfWeeks/" + i0, schemaPath: "#/$defs/day/enum", keyword: "enum", params: { allowedValues: schema96.enum }, message: "must be equal to one of the allowed values", schema: schema96.enum, parentSchema: schema96, data: data2 };
+                const err5 = { instancePath: instancePath + "/selectedDayOfWeeks/" + i0, schemaPath: "#/$defs/day/enum", keyword: "enum", params: { allowedValues: schema97.enum }, message: "must be equal to one of the allowed values", schema: schema97.enum, parentSchema: schema97, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -38925,7 +39046,7 @@ var require_validators_generated = __commonJS({
               outer0: for (; i1--; ) {
                 for (j0 = i1; j0--; ) {
                   if (func0(data1[i1], data1[j0])) {
-                    const err6 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema95.properties.selectedDayOfWeeks, data: data1 };
+                    const err6 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema96.properties.selectedDayOfWeeks, data: data1 };
                     if (vErrors === null) {
                       vErrors = [err6];
                     } else {
@@ -38942,7 +39063,7 @@ var require_validators_generated = __commonJS({
         if (data.monthlyType !== void 0) {
           let data3 = data.monthlyType;
           if (typeof data3 !== "string" && data3 !== null) {
-            const err7 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/type", keyword: "type", params: { type: schema95.properties.monthlyType.type }, message: "must be string,null", schema: schema95.properties.monthlyType.type, parentSchema: schema95.properties.monthlyType, data: data3 };
+            const err7 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/type", keyword: "type", params: { type: schema96.properties.monthlyType.type }, message: "must be string,null", schema: schema96.properties.monthlyType.type, parentSchema: schema96.properties.monthlyType, data: data3 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -38952,7 +39073,7 @@ var require_validators_generated = __commonJS({
           }
           if (typeof data3 === "string") {
             if (!pattern6.test(data3)) {
-              const err8 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema95.properties.monthlyType, data: data3 };
+              const err8 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema96.properties.monthlyType, data: data3 };
               if (vErrors === null) {
                 vErrors = [err8];
               } else {
@@ -38965,7 +39086,7 @@ var require_validators_generated = __commonJS({
         if (data.ordinalDayOfMonth !== void 0) {
           let data4 = data.ordinalDayOfMonth;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4)) && data4 !== null) {
-            const err9 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/type", keyword: "type", params: { type: schema95.properties.ordinalDayOfMonth.type }, message: "must be integer,null", schema: schema95.properties.ordinalDayOfMonth.type, parentSchema: schema95.properties.ordinalDayOfMonth, data: data4 };
+            const err9 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/type", keyword: "type", params: { type: schema96.properties.ordinalDayOfMonth.type }, message: "must be integer,null", schema: schema96.properties.ordinalDayOfMonth.type, parentSchema: schema96.properties.ordinalDayOfMonth, data: data4 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -38975,7 +39096,7 @@ var require_validators_generated = __commonJS({
           }
           if (typeof data4 == "number" && isFinite(data4)) {
             if (data4 > 31 || isNaN(data4)) {
-              const err10 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/maximum", keyword: "maximum", params: { comparison: "<=", limit: 31 }, message: "must be <= 31", schema: 31, parentSchema: schema95.properties.ordinalDayOfMonth, data: data4 };
+              const err10 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/maximum", keyword: "maximum", params: { comparison: "<=", limit: 31 }, message: "must be <= 31", schema: 31, parentSchema: schema96.properties.ordinalDayOfMonth, data: data4 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -38984,7 +39105,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             if (data4 < 1 || isNaN(data4)) {
-              const err11 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema95.properties.ordinalDayOfMonth, data: data4 };
+              const err11 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema96.properties.ordinalDayOfMonth, data: data4 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -38997,7 +39118,7 @@ var require_validators_generated = __commonJS({
         if (data.dayOfWeek !== void 0) {
           let data5 = data.dayOfWeek;
           if (!(data5 === "MONDAY" || data5 === "TUESDAY" || data5 === "WEDNESDAY" || data5 === "THURSDAY" || data5 === "FRIDAY" || data5 === "SATURDAY" || data5 === "SUNDAY" || data5 === null)) {
-            const err12 = { instancePath: instancePath + "/dayOfWeek", schemaPath: "#/properties/dayOfWeek/enum", keyword: "enum", params: { allowedValues: schema95.properties.dayOfWeek.enum }, message: "must be equal to one of the allowed values", schema: schema95.properties.dayOfWeek.enum, parentSchema: schema95.properties.dayOfWeek, data: data5 };
+            const err12 = { instancePath: instancePath + "/dayOfWeek", schemaPath: "#/properties/dayOfWeek/enum", keyword: "enum", params: { allowedValues: schema96.properties.dayOfWeek.enum }, message: "must be equal to one of the allowed values", schema: schema96.properties.dayOfWeek.enum, parentSchema: schema96.properties.dayOfWeek, data: data5 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -39009,7 +39130,7 @@ var require_validators_generated = __commonJS({
         if (data.ordinalDayOfWeek !== void 0) {
           let data6 = data.ordinalDayOfWeek;
           if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string" && data6 !== null) {
-            const err13 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/type", keyword: "type", params: { type: schema95.properties.ordinalDayOfWeek.type }, message: "must be integer,string,null", schema: schema95.properties.ordinalDayOfWeek.type, parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+            const err13 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/type", keyword: "type", params: { type: schema96.properties.ordinalDayOfWeek.type }, message: "must be integer,string,null", schema: schema96.properties.ordinalDayOfWeek.type, parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -39019,7 +39140,7 @@ var require_validators_generated = __commonJS({
           }
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 > 5 || isNaN(data6)) {
-              const err14 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+              const err14 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -39028,7 +39149,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
             if (data6 < 1 || isNaN(data6)) {
-              const err15 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+              const err15 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -39039,7 +39160,7 @@ var require_validators_generated = __commonJS({
           }
           if (typeof data6 === "string") {
             if (!pattern6.test(data6)) {
-              const err16 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema95.properties.ordinalDayOfWeek, data: data6 };
+              const err16 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -39050,7 +39171,7 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema95.type, parentSchema: schema95, data };
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema96.type, parentSchema: schema96, data };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -39172,7 +39293,7 @@ var require_validators_generated = __commonJS({
         if (data.format !== void 0) {
           let data4 = data.format;
           if (typeof data4 === "string") {
-            if (!pattern21.test(data4)) {
+            if (!pattern22.test(data4)) {
               const err9 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema90.properties.format, data: data4 };
               if (vErrors === null) {
                 vErrors = [err9];
@@ -39257,7 +39378,7 @@ var require_validators_generated = __commonJS({
           valid4 = valid4 || _valid0;
           const _errs23 = errors;
           if (typeof data7 === "string") {
-            if (!pattern22.test(data7)) {
+            if (!pattern23.test(data7)) {
               const err16 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*$" }, message: 'must match pattern "^[1-9][0-9]*$"', schema: "^[1-9][0-9]*$", parentSchema: schema90.properties.expireAfter.anyOf[1], data: data7 };
               if (vErrors === null) {
                 vErrors = [err16];
@@ -39437,29 +39558,22 @@ var require_validators_generated = __commonJS({
             }
           }
         }
-        if (data.reportScheduleDetails !== void 0) {
-          if (!validate54(data.reportScheduleDetails, { instancePath: instancePath + "/reportScheduleDetails", parentData: data, parentDataProperty: "reportScheduleDetails", rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-            errors = vErrors.length;
+        if (data.recipient !== void 0) {
+          let data11 = data.recipient;
+          if (typeof data11 !== "string" && data11 !== null) {
+            const err28 = { instancePath: instancePath + "/recipient", schemaPath: "#/properties/recipient/type", keyword: "type", params: { type: schema90.properties.recipient.type }, message: "must be string,null", schema: schema90.properties.recipient.type, parentSchema: schema90.properties.recipient, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
           }
         }
-        if (data.eventTime !== void 0) {
-          let data12 = data.eventTime;
-          const _errs50 = errors;
-          let valid12 = false;
-          const _errs51 = errors;
-          if (typeof data12 === "string") {
-            if (!formats2.validate(data12)) {
-              const err28 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema97.anyOf[0], data: data12 };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
-              errors++;
-            }
-          } else {
-            const err29 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[0].type, parentSchema: schema97.anyOf[0], data: data12 };
+        if (data.emailSubject !== void 0) {
+          let data12 = data.emailSubject;
+          if (typeof data12 !== "string" && data12 !== null) {
+            const err29 = { instancePath: instancePath + "/emailSubject", schemaPath: "#/properties/emailSubject/type", keyword: "type", params: { type: schema90.properties.emailSubject.type }, message: "must be string,null", schema: schema90.properties.emailSubject.type, parentSchema: schema90.properties.emailSubject, data: data12 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -39467,21 +39581,26 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          var _valid4 = _errs51 === errors;
-          valid12 = valid12 || _valid4;
-          const _errs53 = errors;
-          if (typeof data12 === "string") {
-            if (!formats4.validate(data12)) {
-              const err30 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema97.anyOf[1], data: data12 };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
-              errors++;
+        }
+        if (data.customMessage !== void 0) {
+          let data13 = data.customMessage;
+          if (typeof data13 !== "string" && data13 !== null) {
+            const err30 = { instancePath: instancePath + "/customMessage", schemaPath: "#/properties/customMessage/type", keyword: "type", params: { type: schema90.properties.customMessage.type }, message: "must be string,null", schema: schema90.properties.customMessage.type, parentSchema: schema90.properties.customMessage, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
             }
-          } else {
-            const err31 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[1].type, parentSchema: schema97.anyOf[1], data: data12 };
+            errors++;
+          }
+        }
+        if (data.sendAsAttachment !== void 0) {
+          let data14 = data.sendAsAttachment;
+          const _errs55 = errors;
+          let valid12 = false;
+          const _errs56 = errors;
+          if (typeof data14 !== "boolean") {
+            const err31 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data14 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -39489,11 +39608,11 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          var _valid4 = _errs53 === errors;
+          var _valid4 = _errs56 === errors;
           valid12 = valid12 || _valid4;
-          const _errs55 = errors;
-          if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12))) {
-            const err32 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema97.anyOf[2].type, parentSchema: schema97.anyOf[2], data: data12 };
+          const _errs58 = errors;
+          if (!(data14 === 0 || data14 === 1)) {
+            const err32 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data14 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -39501,18 +39620,41 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          if (typeof data12 == "number" && isFinite(data12)) {
-            if (data12 > 864e13 || isNaN(data12)) {
-              const err33 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema97.anyOf[2], data: data12 };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
+          var _valid4 = _errs58 === errors;
+          valid12 = valid12 || _valid4;
+          if (!valid12) {
+            const err33 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
             }
-            if (data12 < 0 || isNaN(data12)) {
-              const err34 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema97.anyOf[2], data: data12 };
+            errors++;
+          } else {
+            errors = _errs55;
+            if (vErrors !== null) {
+              if (_errs55) {
+                vErrors.length = _errs55;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.reportScheduleDetails !== void 0) {
+          if (!validate54(data.reportScheduleDetails, { instancePath: instancePath + "/reportScheduleDetails", parentData: data, parentDataProperty: "reportScheduleDetails", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data.eventTime !== void 0) {
+          let data16 = data.eventTime;
+          const _errs63 = errors;
+          let valid14 = false;
+          const _errs64 = errors;
+          if (typeof data16 === "string") {
+            if (!formats2.validate(data16)) {
+              const err34 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema98.anyOf[0], data: data16 };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -39520,39 +39662,21 @@ var require_validators_generated = __commonJS({
               }
               errors++;
             }
-          }
-          var _valid4 = _errs55 === errors;
-          valid12 = valid12 || _valid4;
-          if (!valid12) {
-            const err35 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema97.anyOf, parentSchema: schema97, data: data12 };
+          } else {
+            const err35 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[0].type, parentSchema: schema98.anyOf[0], data: data16 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
               vErrors.push(err35);
             }
             errors++;
-          } else {
-            errors = _errs50;
-            if (vErrors !== null) {
-              if (_errs50) {
-                vErrors.length = _errs50;
-              } else {
-                vErrors = null;
-              }
-            }
           }
-        }
-        if (data.eventEndTime !== void 0) {
-          let data13 = data.eventEndTime;
-          const _errs59 = errors;
-          let valid13 = false;
-          const _errs60 = errors;
-          const _errs62 = errors;
-          let valid15 = false;
-          const _errs63 = errors;
-          if (typeof data13 === "string") {
-            if (!formats2.validate(data13)) {
-              const err36 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema97.anyOf[0], data: data13 };
+          var _valid5 = _errs64 === errors;
+          valid14 = valid14 || _valid5;
+          const _errs66 = errors;
+          if (typeof data16 === "string") {
+            if (!formats4.validate(data16)) {
+              const err36 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema98.anyOf[1], data: data16 };
               if (vErrors === null) {
                 vErrors = [err36];
               } else {
@@ -39561,7 +39685,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err37 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[0].type, parentSchema: schema97.anyOf[0], data: data13 };
+            const err37 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[1].type, parentSchema: schema98.anyOf[1], data: data16 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -39569,52 +39693,70 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
-          var _valid6 = _errs63 === errors;
-          valid15 = valid15 || _valid6;
-          const _errs65 = errors;
-          if (typeof data13 === "string") {
-            if (!formats4.validate(data13)) {
-              const err38 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema97.anyOf[1], data: data13 };
+          var _valid5 = _errs66 === errors;
+          valid14 = valid14 || _valid5;
+          const _errs68 = errors;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+            const err38 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema98.anyOf[2].type, parentSchema: schema98.anyOf[2], data: data16 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 > 864e13 || isNaN(data16)) {
+              const err39 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema98.anyOf[2], data: data16 };
               if (vErrors === null) {
-                vErrors = [err38];
+                vErrors = [err39];
               } else {
-                vErrors.push(err38);
+                vErrors.push(err39);
               }
               errors++;
             }
+            if (data16 < 0 || isNaN(data16)) {
+              const err40 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema98.anyOf[2], data: data16 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
+          var _valid5 = _errs68 === errors;
+          valid14 = valid14 || _valid5;
+          if (!valid14) {
+            const err41 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema98.anyOf, parentSchema: schema98, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
           } else {
-            const err39 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema97.anyOf[1].type, parentSchema: schema97.anyOf[1], data: data13 };
-            if (vErrors === null) {
-              vErrors = [err39];
-            } else {
-              vErrors.push(err39);
-            }
-            errors++;
-          }
-          var _valid6 = _errs65 === errors;
-          valid15 = valid15 || _valid6;
-          const _errs67 = errors;
-          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13))) {
-            const err40 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema97.anyOf[2].type, parentSchema: schema97.anyOf[2], data: data13 };
-            if (vErrors === null) {
-              vErrors = [err40];
-            } else {
-              vErrors.push(err40);
-            }
-            errors++;
-          }
-          if (typeof data13 == "number" && isFinite(data13)) {
-            if (data13 > 864e13 || isNaN(data13)) {
-              const err41 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema97.anyOf[2], data: data13 };
-              if (vErrors === null) {
-                vErrors = [err41];
+            errors = _errs63;
+            if (vErrors !== null) {
+              if (_errs63) {
+                vErrors.length = _errs63;
               } else {
-                vErrors.push(err41);
+                vErrors = null;
               }
-              errors++;
             }
-            if (data13 < 0 || isNaN(data13)) {
-              const err42 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema97.anyOf[2], data: data13 };
+          }
+        }
+        if (data.eventEndTime !== void 0) {
+          let data17 = data.eventEndTime;
+          const _errs72 = errors;
+          let valid15 = false;
+          const _errs73 = errors;
+          const _errs75 = errors;
+          let valid17 = false;
+          const _errs76 = errors;
+          if (typeof data17 === "string") {
+            if (!formats2.validate(data17)) {
+              const err42 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema98.anyOf[0], data: data17 };
               if (vErrors === null) {
                 vErrors = [err42];
               } else {
@@ -39622,64 +39764,42 @@ var require_validators_generated = __commonJS({
               }
               errors++;
             }
-          }
-          var _valid6 = _errs67 === errors;
-          valid15 = valid15 || _valid6;
-          if (!valid15) {
-            const err43 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema97.anyOf, parentSchema: schema97, data: data13 };
+          } else {
+            const err43 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[0].type, parentSchema: schema98.anyOf[0], data: data17 };
             if (vErrors === null) {
               vErrors = [err43];
             } else {
               vErrors.push(err43);
             }
             errors++;
-          } else {
-            errors = _errs62;
-            if (vErrors !== null) {
-              if (_errs62) {
-                vErrors.length = _errs62;
+          }
+          var _valid7 = _errs76 === errors;
+          valid17 = valid17 || _valid7;
+          const _errs78 = errors;
+          if (typeof data17 === "string") {
+            if (!formats4.validate(data17)) {
+              const err44 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema98.anyOf[1], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err44];
               } else {
-                vErrors = null;
+                vErrors.push(err44);
               }
+              errors++;
             }
-          }
-          var _valid5 = _errs60 === errors;
-          valid13 = valid13 || _valid5;
-          const _errs70 = errors;
-          if (data13 !== null) {
-            const err44 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema90.properties.eventEndTime.anyOf[1].type, parentSchema: schema90.properties.eventEndTime.anyOf[1], data: data13 };
-            if (vErrors === null) {
-              vErrors = [err44];
-            } else {
-              vErrors.push(err44);
-            }
-            errors++;
-          }
-          var _valid5 = _errs70 === errors;
-          valid13 = valid13 || _valid5;
-          if (!valid13) {
-            const err45 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema90.properties.eventEndTime.anyOf, parentSchema: schema90.properties.eventEndTime, data: data13 };
+          } else {
+            const err45 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[1].type, parentSchema: schema98.anyOf[1], data: data17 };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
               vErrors.push(err45);
             }
             errors++;
-          } else {
-            errors = _errs59;
-            if (vErrors !== null) {
-              if (_errs59) {
-                vErrors.length = _errs59;
-              } else {
-                vErrors = null;
-              }
-            }
           }
-        }
-        if (data.action !== void 0) {
-          let data14 = data.action;
-          if ("CREATE" !== data14) {
-            const err46 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/const", keyword: "const", params: { allowedValue: "CREATE" }, message: "must be equal to constant", schema: "CREATE", parentSchema: schema90.properties.action, data: data14 };
+          var _valid7 = _errs78 === errors;
+          valid17 = valid17 || _valid7;
+          const _errs80 = errors;
+          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+            const err46 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema98.anyOf[2].type, parentSchema: schema98.anyOf[2], data: data17 };
             if (vErrors === null) {
               vErrors = [err46];
             } else {
@@ -39687,13 +39807,97 @@ var require_validators_generated = __commonJS({
             }
             errors++;
           }
+          if (typeof data17 == "number" && isFinite(data17)) {
+            if (data17 > 864e13 || isNaN(data17)) {
+              const err47 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema98.anyOf[2], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+            if (data17 < 0 || isNaN(data17)) {
+              const err48 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema98.anyOf[2], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          }
+          var _valid7 = _errs80 === errors;
+          valid17 = valid17 || _valid7;
+          if (!valid17) {
+            const err49 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema98.anyOf, parentSchema: schema98, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          } else {
+            errors = _errs75;
+            if (vErrors !== null) {
+              if (_errs75) {
+                vErrors.length = _errs75;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          var _valid6 = _errs73 === errors;
+          valid15 = valid15 || _valid6;
+          const _errs83 = errors;
+          if (data17 !== null) {
+            const err50 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema90.properties.eventEndTime.anyOf[1].type, parentSchema: schema90.properties.eventEndTime.anyOf[1], data: data17 };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+          var _valid6 = _errs83 === errors;
+          valid15 = valid15 || _valid6;
+          if (!valid15) {
+            const err51 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema90.properties.eventEndTime.anyOf, parentSchema: schema90.properties.eventEndTime, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          } else {
+            errors = _errs72;
+            if (vErrors !== null) {
+              if (_errs72) {
+                vErrors.length = _errs72;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.action !== void 0) {
+          let data18 = data.action;
+          if ("CREATE" !== data18) {
+            const err52 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/const", keyword: "const", params: { allowedValue: "CREATE" }, message: "must be equal to constant", schema: "CREATE", parentSchema: schema90.properties.action, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
         }
       } else {
-        const err47 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data };
+        const err53 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data };
         if (vErrors === null) {
-          vErrors = [err47];
+          vErrors = [err53];
         } else {
-          vErrors.push(err47);
+          vErrors.push(err53);
         }
         errors++;
       }
@@ -40296,13 +40500,13 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    module.exports.sourceHash = "76bd7d1490f46ed0c1cb2c461bebe31b43dae133e61f24dd8e3ca6ffba1a38f5";
+    module.exports.sourceHash = "95c14734a0b27f40c491aa346edcf138d6994b81693b22cd436f44ac2fcf43b3";
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/codegen/code.js
+// node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/codegen/code.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
@@ -40454,9 +40658,9 @@ var require_code = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/codegen/scope.js
+// node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
@@ -40599,9 +40803,9 @@ var require_scope = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/codegen/index.js
+// node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/codegen/index.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
@@ -41187,10 +41391,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Throw(error2));
       }
       // start self-balancing block
-      block(body5, nodeCount) {
+      block(body2, nodeCount) {
         this._blockStarts.push(this._nodes.length);
-        if (body5)
-          this.code(body5).endBlock(nodeCount);
+        if (body2)
+          this.code(body2).endBlock(nodeCount);
         return this;
       }
       // end the current self-balancing block
@@ -41319,9 +41523,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/util.js
+// node_modules/ajv/dist/compile/util.js
 var require_util7 = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/util.js"(exports) {
+  "node_modules/ajv/dist/compile/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
@@ -41486,9 +41690,9 @@ var require_util7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/names.js
+// node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/names.js"(exports) {
+  "node_modules/ajv/dist/compile/names.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -41525,9 +41729,9 @@ var require_names = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/errors.js
+// node_modules/ajv/dist/compile/errors.js
 var require_errors3 = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/errors.js"(exports) {
+  "node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
@@ -41647,9 +41851,9 @@ var require_errors3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/boolSchema.js
+// node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
@@ -41698,9 +41902,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/rules.js
+// node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/rules.js"(exports) {
+  "node_modules/ajv/dist/compile/rules.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getRules = exports.isJSONType = void 0;
@@ -41729,9 +41933,9 @@ var require_rules = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/applicability.js
+// node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
@@ -41752,9 +41956,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/dataType.js
+// node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
@@ -41936,9 +42140,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/defaults.js
+// node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assignDefaults = void 0;
@@ -41973,9 +42177,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/code.js
+// node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/code.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
@@ -42106,9 +42310,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/keyword.js
+// node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
@@ -42224,9 +42428,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/subschema.js
+// node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
@@ -42307,9 +42511,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// ../../main/node_modules/json-schema-traverse/index.js
+// node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "../../main/node_modules/json-schema-traverse/index.js"(exports, module) {
+  "node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
     var traverse = module.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
@@ -42395,9 +42599,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/resolve.js
+// node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/resolve.js"(exports) {
+  "node_modules/ajv/dist/compile/resolve.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
@@ -42551,9 +42755,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/validate/index.js
+// node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/validate/index.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
@@ -42580,15 +42784,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body5) {
+    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body2) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
           gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema2, opts)}`);
           destructureValCxtES5(gen, opts);
-          gen.code(body5);
+          gen.code(body2);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body5));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body2));
       }
     }
     function destructureValCxt(opts) {
@@ -43059,9 +43263,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/runtime/validation_error.js
+// node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "../../main/node_modules/ajv/dist/runtime/validation_error.js"(exports) {
+  "node_modules/ajv/dist/runtime/validation_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var ValidationError2 = class extends Error {
@@ -43075,9 +43279,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/ref_error.js
+// node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/ref_error.js"(exports) {
+  "node_modules/ajv/dist/compile/ref_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -43092,9 +43296,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/compile/index.js
+// node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "../../main/node_modules/ajv/dist/compile/index.js"(exports) {
+  "node_modules/ajv/dist/compile/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
@@ -43216,7 +43420,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve5.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -43243,7 +43447,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve5(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -43316,9 +43520,9 @@ var require_compile = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/data.json
+// node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/data.json"(exports, module) {
+  "node_modules/ajv/dist/refs/data.json"(exports, module) {
     module.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -43335,9 +43539,9 @@ var require_data = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-uri/lib/utils.js
+// node_modules/fast-uri/lib/utils.js
 var require_utils2 = __commonJS({
-  "../../main/node_modules/fast-uri/lib/utils.js"(exports, module) {
+  "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -43869,9 +44073,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-uri/lib/schemes.js
+// node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "../../main/node_modules/fast-uri/lib/schemes.js"(exports, module) {
+  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
     var { isUUID } = require_utils2();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -44080,9 +44284,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-uri/index.js
+// node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "../../main/node_modules/fast-uri/index.js"(exports, module) {
+  "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -44107,7 +44311,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve5(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -44143,50 +44347,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base2, relative4, options, skipNormalization) {
+    function resolveComponent(base2, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base2 = parse(serialize(base2, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative4.path) {
+          if (!relative6.path) {
             target.path = base2.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base2.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base2.userinfo !== void 0 || base2.host !== void 0 || base2.port !== void 0;
               if (baseHasAuthority && !base2.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative6.path;
               } else if (!base2.path) {
-                target.path = relative4.path;
+                target.path = relative6.path;
               } else {
-                target.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base2.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative6.query;
           }
           target.userinfo = base2.userinfo;
           target.host = base2.host;
@@ -44194,7 +44398,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base2.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -44498,7 +44702,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve5,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -44510,9 +44714,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/runtime/uri.js
+// node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "../../main/node_modules/ajv/dist/runtime/uri.js"(exports) {
+  "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -44521,9 +44725,9 @@ var require_uri = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/core.js
+// node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "../../main/node_modules/ajv/dist/core.js"(exports) {
+  "node_modules/ajv/dist/core.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
@@ -45132,9 +45336,9 @@ var require_core = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/core/id.js
+// node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var def = {
@@ -45147,9 +45351,9 @@ var require_id = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/core/ref.js
+// node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.callRef = exports.getValidate = void 0;
@@ -45269,9 +45473,9 @@ var require_ref = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/core/index.js
+// node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var id_1 = require_id();
@@ -45290,9 +45494,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45322,9 +45526,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45350,9 +45554,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45382,9 +45586,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
+// node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -45419,9 +45623,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45448,9 +45652,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/required.js
+// node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -45530,9 +45734,9 @@ var require_required = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45559,9 +45763,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -45626,9 +45830,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/const.js
+// node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45655,9 +45859,9 @@ var require_const = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/enum.js
+// node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45704,9 +45908,9 @@ var require_enum = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/index.js
+// node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -45742,9 +45946,9 @@ var require_validation = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateAdditionalItems = void 0;
@@ -45795,9 +45999,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/items.js
+// node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateTuple = void 0;
@@ -45852,9 +46056,9 @@ var require_items = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var items_1 = require_items();
@@ -45869,9 +46073,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45904,9 +46108,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
+// node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -45998,9 +46202,9 @@ var require_contains = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
@@ -46092,9 +46296,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -46135,9 +46339,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -46241,9 +46445,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
+// node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -46299,9 +46503,9 @@ var require_properties = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -46373,9 +46577,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/not.js
+// node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util7();
@@ -46404,9 +46608,9 @@ var require_not = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -46421,9 +46625,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -46479,9 +46683,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util7();
@@ -46506,9 +46710,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/if.js
+// node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -46575,9 +46779,9 @@ var require_if = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util7();
@@ -46593,9 +46797,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/index.js
+// node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -46641,9 +46845,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
+// node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.dynamicAnchor = void 0;
@@ -46676,9 +46880,9 @@ var require_dynamicAnchor = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
+// node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
 var require_dynamicRef = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.dynamicRef = void 0;
@@ -46722,9 +46926,9 @@ var require_dynamicRef = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
+// node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
 var require_recursiveAnchor = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicAnchor_1 = require_dynamicAnchor();
@@ -46743,9 +46947,9 @@ var require_recursiveAnchor = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
+// node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
 var require_recursiveRef = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicRef_1 = require_dynamicRef();
@@ -46758,9 +46962,9 @@ var require_recursiveRef = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/dynamic/index.js
+// node_modules/ajv/dist/vocabularies/dynamic/index.js
 var require_dynamic = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicAnchor_1 = require_dynamicAnchor();
@@ -46772,9 +46976,9 @@ var require_dynamic = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
+// node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
 var require_dependentRequired = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependencies_1 = require_dependencies();
@@ -46789,9 +46993,9 @@ var require_dependentRequired = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
+// node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
 var require_dependentSchemas = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependencies_1 = require_dependencies();
@@ -46805,9 +47009,9 @@ var require_dependentSchemas = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/validation/limitContains.js
+// node_modules/ajv/dist/vocabularies/validation/limitContains.js
 var require_limitContains = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util7();
@@ -46825,9 +47029,9 @@ var require_limitContains = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/next.js
+// node_modules/ajv/dist/vocabularies/next.js
 var require_next = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/next.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/next.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependentRequired_1 = require_dependentRequired();
@@ -46838,9 +47042,9 @@ var require_next = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
+// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
 var require_unevaluatedProperties = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -46904,9 +47108,9 @@ var require_unevaluatedProperties = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
+// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
 var require_unevaluatedItems = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -46948,9 +47152,9 @@ var require_unevaluatedItems = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/unevaluated/index.js
+// node_modules/ajv/dist/vocabularies/unevaluated/index.js
 var require_unevaluated = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var unevaluatedProperties_1 = require_unevaluatedProperties();
@@ -46960,9 +47164,9 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/format/format.js
+// node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -47050,9 +47254,9 @@ var require_format = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/format/index.js
+// node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
@@ -47061,9 +47265,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/metadata.js
+// node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.contentVocabulary = exports.metadataVocabulary = void 0;
@@ -47084,9 +47288,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/draft2020.js
+// node_modules/ajv/dist/vocabularies/draft2020.js
 var require_draft2020 = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -47112,9 +47316,9 @@ var require_draft2020 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DiscrError = void 0;
@@ -47126,9 +47330,9 @@ var require_types = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -47231,9 +47435,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
 var require_schema4 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/schema",
@@ -47291,9 +47495,9 @@ var require_schema4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
 var require_applicator2 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/applicator",
@@ -47344,9 +47548,9 @@ var require_applicator2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
 var require_unevaluated2 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/unevaluated",
@@ -47364,9 +47568,9 @@ var require_unevaluated2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
 var require_content = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/content",
@@ -47385,9 +47589,9 @@ var require_content = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
 var require_core3 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/core",
@@ -47441,9 +47645,9 @@ var require_core3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
 var require_format_annotation = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/format-annotation",
@@ -47460,9 +47664,9 @@ var require_format_annotation = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
 var require_meta_data = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/meta-data",
@@ -47501,9 +47705,9 @@ var require_meta_data = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
 var require_validation2 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/validation",
@@ -47596,9 +47800,9 @@ var require_validation2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-2020-12/index.js
+// node_modules/ajv/dist/refs/json-schema-2020-12/index.js
 var require_json_schema_2020_12 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var metaSchema = require_schema4();
@@ -47631,9 +47835,9 @@ var require_json_schema_2020_12 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/2020.js
+// node_modules/ajv/dist/2020.js
 var require__ = __commonJS({
-  "../../main/node_modules/ajv/dist/2020.js"(exports, module) {
+  "node_modules/ajv/dist/2020.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
@@ -47708,9 +47912,9 @@ var require__ = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/vocabularies/draft7.js
+// node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "../../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -47730,9 +47934,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "../../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
     module.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -47887,9 +48091,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv/dist/ajv.js
+// node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "../../main/node_modules/ajv/dist/ajv.js"(exports, module) {
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
@@ -47957,9 +48161,9 @@ var require_ajv = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv-formats/dist/limit.js
+// node_modules/ajv-formats/dist/limit.js
 var require_limit = __commonJS({
-  "../../main/node_modules/ajv-formats/dist/limit.js"(exports) {
+  "node_modules/ajv-formats/dist/limit.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatLimitDefinition = void 0;
@@ -48029,9 +48233,9 @@ var require_limit = __commonJS({
   }
 });
 
-// ../../main/node_modules/ajv-formats/dist/index.js
+// node_modules/ajv-formats/dist/index.js
 var require_dist2 = __commonJS({
-  "../../main/node_modules/ajv-formats/dist/index.js"(exports, module) {
+  "node_modules/ajv-formats/dist/index.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var formats_1 = require_formats();
@@ -48071,9 +48275,9 @@ var require_dist2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-json-patch/commonjs/helpers.js
+// node_modules/fast-json-patch/commonjs/helpers.js
 var require_helpers = __commonJS({
-  "../../main/node_modules/fast-json-patch/commonjs/helpers.js"(exports) {
+  "node_modules/fast-json-patch/commonjs/helpers.js"(exports) {
     var __extends = exports && exports.__extends || /* @__PURE__ */ (function() {
       var extendStatics = function(d, b) {
         extendStatics = Object.setPrototypeOf || { __proto__: [] } instanceof Array && function(d2, b2) {
@@ -48239,9 +48443,9 @@ var require_helpers = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-json-patch/commonjs/core.js
+// node_modules/fast-json-patch/commonjs/core.js
 var require_core4 = __commonJS({
-  "../../main/node_modules/fast-json-patch/commonjs/core.js"(exports) {
+  "node_modules/fast-json-patch/commonjs/core.js"(exports) {
     Object.defineProperty(exports, "__esModule", { value: true });
     var helpers_js_1 = require_helpers();
     exports.JsonPatchError = helpers_js_1.PatchError;
@@ -48572,9 +48776,9 @@ var require_core4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-json-patch/commonjs/duplex.js
+// node_modules/fast-json-patch/commonjs/duplex.js
 var require_duplex = __commonJS({
-  "../../main/node_modules/fast-json-patch/commonjs/duplex.js"(exports) {
+  "node_modules/fast-json-patch/commonjs/duplex.js"(exports) {
     Object.defineProperty(exports, "__esModule", { value: true });
     var helpers_js_1 = require_helpers();
     var core_js_1 = require_core4();
@@ -48746,9 +48950,9 @@ var require_duplex = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-json-patch/index.js
+// node_modules/fast-json-patch/index.js
 var require_fast_json_patch = __commonJS({
-  "../../main/node_modules/fast-json-patch/index.js"(exports) {
+  "node_modules/fast-json-patch/index.js"(exports) {
     var core2 = require_core4();
     Object.assign(exports, core2);
     var duplex = require_duplex();
@@ -48761,9 +48965,9 @@ var require_fast_json_patch = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/constants.js
+// node_modules/picomatch/lib/constants.js
 var require_constants6 = __commonJS({
-  "../../main/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -48963,9 +49167,9 @@ var require_constants6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/utils.js
+// node_modules/picomatch/lib/utils.js
 var require_utils3 = __commonJS({
-  "../../main/node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -49027,9 +49231,9 @@ var require_utils3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/scan.js
+// node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "../../main/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils3();
     var {
@@ -49365,9 +49569,9 @@ var require_scan = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/parse.js
+// node_modules/picomatch/lib/parse.js
 var require_parse2 = __commonJS({
-  "../../main/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants3 = require_constants6();
     var utils = require_utils3();
@@ -49582,12 +49786,12 @@ var require_parse2 = __commonJS({
       }
       return depth;
     };
-    var analyzeRepeatedExtglob = (body5, options) => {
+    var analyzeRepeatedExtglob = (body2, options) => {
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
       const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body5).map((branch) => branch.trim());
+      const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
           return { risky: true };
@@ -49758,8 +49962,8 @@ var require_parse2 = __commonJS({
       };
       const extglobClose = (token) => {
         const literal = input.slice(token.startIndex, state.index + 1);
-        const body5 = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body5, opts);
+        const body2 = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open2 = tokens[token.tokensIndex];
@@ -50380,9 +50584,9 @@ var require_parse2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/picomatch.js
+// node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "../../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
     var parse = require_parse2();
@@ -50520,9 +50724,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/index.js
+// node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "../../main/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils3();
@@ -50537,10 +50741,10 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@actions/core/lib/command.js
+// node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
-// ../../main/node_modules/@actions/core/lib/utils.js
+// node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
   if (input === null || input === void 0) {
     return "";
@@ -50563,7 +50767,7 @@ function toCommandProperties(annotationProperties) {
   };
 }
 
-// ../../main/node_modules/@actions/core/lib/command.js
+// node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
@@ -50608,7 +50812,7 @@ function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-// ../../main/node_modules/@actions/core/lib/file-command.js
+// node_modules/@actions/core/lib/file-command.js
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
@@ -50636,10 +50840,10 @@ function prepareKeyValueMessage(key, value) {
   return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
 }
 
-// ../../main/node_modules/@actions/core/lib/core.js
+// node_modules/@actions/core/lib/core.js
 import * as os4 from "os";
 
-// ../../main/node_modules/@actions/http-client/lib/index.js
+// node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var HttpCodes;
@@ -50694,16 +50898,16 @@ var HttpResponseRetryCodes = [
   HttpCodes.GatewayTimeout
 ];
 
-// ../../main/node_modules/@actions/core/lib/summary.js
+// node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -50719,7 +50923,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -50979,23 +51183,23 @@ var Summary = class {
 var _summary = new Summary();
 var summary = _summary;
 
-// ../../main/node_modules/@actions/core/lib/platform.js
+// node_modules/@actions/core/lib/platform.js
 import os3 from "os";
 
-// ../../main/node_modules/@actions/io/lib/io-util.js
+// node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
-// ../../main/node_modules/@actions/exec/lib/toolrunner.js
+// node_modules/@actions/exec/lib/toolrunner.js
 var IS_WINDOWS2 = process.platform === "win32";
 
-// ../../main/node_modules/@actions/core/lib/platform.js
+// node_modules/@actions/core/lib/platform.js
 var platform = os3.platform();
 var arch = os3.arch();
 
-// ../../main/node_modules/@actions/core/lib/core.js
+// node_modules/@actions/core/lib/core.js
 var ExitCode;
 (function(ExitCode2) {
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
@@ -51243,7 +51447,7 @@ async function closeGithubFetch() {
 // src/action/run.ts
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/api/config.ts
 var PLATFORMS = Object.freeze({
@@ -51401,8 +51605,8 @@ function serverMessageOf(text) {
   if (!t) return void 0;
   if (t.startsWith("{") || t.startsWith("[")) {
     try {
-      const body5 = JSON.parse(t);
-      const obj = Array.isArray(body5) ? body5[0] : body5;
+      const body2 = JSON.parse(t);
+      const obj = Array.isArray(body2) ? body2[0] : body2;
       if (obj && typeof obj === "object") {
         for (const key of ["message", "errorMessage", "error_description", "error", "detail", "title"]) {
           const v = obj[key];
@@ -51681,6 +51885,7 @@ function tokenRefused(text, host, canRenew, afterRenewal) {
 
 // src/api/paginate.ts
 var DEFAULT_PAGE_SIZE = 250;
+var FALLBACK_PAGE_SIZE = 50;
 var MAX_PAGES = 2e3;
 function toCount(v) {
   if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.floor(v);
@@ -51694,14 +51899,14 @@ function objectsOnly(page, where) {
     hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
   });
 }
-function readPage(body5, where) {
-  return objectsOnly(readPageShape(body5, where), where);
+function readPage(body2, where) {
+  return objectsOnly(readPageShape(body2, where), where);
 }
-function readPageShape(body5, where) {
-  if (body5 === void 0 || body5 === null || body5 === "") return { shape: "array", items: [] };
-  if (Array.isArray(body5)) return { shape: "array", items: body5 };
-  if (typeof body5 === "object") {
-    const o = body5;
+function readPageShape(body2, where) {
+  if (body2 === void 0 || body2 === null || body2 === "") return { shape: "array", items: [] };
+  if (Array.isArray(body2)) return { shape: "array", items: body2 };
+  if (typeof body2 === "object") {
+    const o = body2;
     if (Array.isArray(o.data) || o.data === null && "count" in o) {
       return { shape: "data", items: o.data ?? [], total: toCount(o.count) ?? toCount(o.totalCount) ?? toCount(o.total) };
     }
@@ -51723,8 +51928,8 @@ function looksLikeCap(length) {
 }
 async function collectPages(fetchPage, pageSize, where, onPage) {
   const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
-  const read = (body5) => {
-    const page2 = readPage(body5, where);
+  const read = (body2) => {
+    const page2 = readPage(body2, where);
     if (page2.items.length > 0) onPage?.(page2.items);
     return page2;
   };
@@ -51842,7 +52047,7 @@ var Limiter = class {
         this.active++;
         return;
       }
-      await new Promise((resolve5) => this.waiting.push(resolve5));
+      await new Promise((resolve7) => this.waiting.push(resolve7));
     }
   }
   release() {
@@ -51895,7 +52100,7 @@ function resolveOptions(options) {
     random: options.random ?? Math.random
   };
 }
-var defaultSleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
+var defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
 function positive(v, dflt, name) {
   if (v === void 0) return dflt;
   if (!Number.isFinite(v) || v < 0) throw new QcsError("E_USAGE", `${name} must be a non-negative number, got ${v}`);
@@ -52221,6 +52426,8 @@ var HttpApiClient = class {
   paths;
   o;
   closed = false;
+  /** The page size kept for the run after a gateway refused the default one with a 400 (FALLBACK_PAGE_SIZE). */
+  pageSizeFallback;
   constructor(target, options = {}) {
     registerSecret(target.credentials.password);
     registerSecret(target.credentials.token);
@@ -52269,9 +52476,9 @@ var HttpApiClient = class {
   async requestAs(label, method, path2, options = {}) {
     const { path: csPath, inline } = splitPath(path2);
     const qs = buildQuery(options.query, inline);
-    const body5 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
+    const body2 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
     const extra = lowerHeaders(options.headers);
-    if (body5 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
+    if (body2 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
     for (let renewed = false; ; renewed = true) {
       const jwt = await this.tokens.token();
       const { res, maybeDoneBefore } = await this.sender.exchange({
@@ -52280,7 +52487,7 @@ var HttpApiClient = class {
         shownPath: csPath,
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
-        body: body5,
+        body: body2,
         label
       });
       const s = res.status;
@@ -52297,15 +52504,26 @@ var HttpApiClient = class {
   list(path2, options = {}) {
     return this.listAs(void 0, path2, options);
   }
-  listAs(label, path2, options = {}) {
-    const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
+  async listAs(label, path2, options = {}) {
+    const pageSize = Math.max(1, Math.floor(options.pageSize ?? this.pageSizeFallback ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path2);
-    return collectPages(
-      (pageNumber, size) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: size } }),
-      pageSize,
+    let refused = false;
+    const collect = (size) => collectPages(
+      (pageNumber, s) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: s } }).catch((e) => {
+        if (pageNumber === 1 && e instanceof ApiError && e.status === 400) refused = true;
+        throw e;
+      }),
+      size,
       `GET ${csPath}`,
       options.onPage
     );
+    try {
+      return await collect(pageSize);
+    } catch (e) {
+      if (!refused || options.pageSize !== void 0 || pageSize <= FALLBACK_PAGE_SIZE) throw e;
+      this.pageSizeFallback = FALLBACK_PAGE_SIZE;
+      return collect(FALLBACK_PAGE_SIZE);
+    }
   }
   resolvePath(candidates) {
     return this.resolvePathAs(void 0, candidates);
@@ -52384,6 +52602,9 @@ function identicalJson(a, b) {
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (!Object.hasOwn(b, k) || !identicalJson(a[k], b[k])) return false;
   return true;
+}
+function escapePointerToken(token) {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function unescapePointerToken(token) {
   return token.replace(/~1/g, "/").replace(/~0/g, "~");
@@ -52531,22 +52752,22 @@ async function getOrUndefined(api, path2, query) {
     throw e;
   }
 }
-function idFromResponse(body5, keys, what) {
-  if (typeof body5 === "string" && body5.trim() !== "" && !body5.trim().startsWith("{")) return body5.trim();
-  if (isObj(body5)) {
+function idFromResponse(body2, keys, what) {
+  if (typeof body2 === "string" && body2.trim() !== "" && !body2.trim().startsWith("{")) return body2.trim();
+  if (isObj(body2)) {
     for (const k of keys) {
-      const id = optString(body5[k]);
+      const id = optString(body2[k]);
       if (id !== void 0) return id;
     }
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
-    for (const [k, v] of Object.entries(body5)) {
+    for (const [k, v] of Object.entries(body2)) {
       if (wanted.has(k.trim().toLowerCase())) {
         const id = optString(v);
         if (id !== void 0) return id;
       }
     }
   }
-  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body5)?.slice(0, 200)})`, {
+  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body2)?.slice(0, 200)})`, {
     hint: "The object may have been created all the same: run plan again before another apply (it shows the object if it exists)."
   });
 }
@@ -52560,9 +52781,9 @@ function collection(path2, o) {
   return {
     list: (api) => api.list(path2),
     get: (api, id) => getOrUndefined(api, at2(id), o.detailQuery),
-    create: async (api, body5) => idFromResponse(await api.request("POST", path2, { body: body5 }), o.createdIdKeys, o.what),
-    update: async (api, live, body5) => {
-      await api.request("PUT", at2(o.idOf(live)), { body: body5 });
+    create: async (api, body2) => idFromResponse(await api.request("POST", path2, { body: body2 }), o.createdIdKeys, o.what),
+    update: async (api, live, body2) => {
+      await api.request("PUT", at2(o.idOf(live)), { body: body2 });
     },
     remove: async (api, live) => {
       await api.request("DELETE", at2(o.idOf(live)));
@@ -52581,6 +52802,20 @@ function nameAgrees(spec, key, name, whose) {
   const named = spec[key];
   if (typeof named !== "string" || named === name) return [];
   return [{ path: [key], message: `${key} "${named}" differs from metadata.name "${name}"; metadata.name is ${whose} name: remove ${key} or make the two equal` }];
+}
+
+// src/kinds/carry.ts
+function carried(live, drop) {
+  const out = {};
+  for (const [k, v] of Object.entries(live)) if (v !== void 0 && !drop.includes(k)) out[k] = v;
+  return out;
+}
+function changedKeys(keys, desired, have) {
+  return keys.filter((k) => !sameValue(desired[k], have[k]));
+}
+function asWritten(written, canonical, norm2 = upper) {
+  if (typeof written === "string" && canonical !== void 0 && norm2(written) === canonical) return written;
+  return canonical;
 }
 
 // src/kinds/sensor-profile.ts
@@ -52611,16 +52846,27 @@ function idOf(live) {
   return optString(pick(live, "profileId", "profileUuid", "uuid", "id")) ?? "";
 }
 var rest = collection(PATH, { idOf, createdIdKeys: ["profileUuid", "profileId", "uuid", "id"], what: "create sensor profile" });
-function body(name, desired) {
-  return {
-    profileName: name,
-    description: desired.description ?? "",
-    profileType: desired.profileType ?? "Registry",
-    associatedRegistryIds: arr(desired.associatedRegistryIds),
-    associatedSensorIds: arr(desired.associatedSensorIds)
-  };
-}
 var FIELDS = ["description", "profileType", "associatedRegistryIds", "associatedSensorIds"];
+var SERVER_FIELDS = ["profileId", "profileUuid", "uuid", "id", "createdBy", "created", "updatedBy", "updated", "associatedSensorsCount", "associatedRegistriesCount", "associatedRegistries", "associatedSensors"];
+function wireValue(k, desired, spec) {
+  if (k === "description") return typeof spec.description === "string" ? spec.description : desired.description;
+  if (k === "profileType") return asWritten(spec.profileType, desired.profileType, profileType);
+  return arr(desired[k]);
+}
+function createBody(name, desired, spec) {
+  const out = { profileName: name };
+  for (const k of FIELDS) if (desired[k] !== void 0) out[k] = wireValue(k, desired, spec);
+  out.profileType ??= "Registry";
+  return out;
+}
+function updateBody(live, name, desired, spec) {
+  const out = { profileName: name, ...carried(live, [...SERVER_FIELDS, "profileName"]) };
+  const have = canonicalOf(live);
+  if (pick(live, "associatedRegistryIds", "associatedRegistries") !== void 0) out.associatedRegistryIds = have.associatedRegistryIds;
+  if (pick(live, "associatedSensorIds", "associatedSensors") !== void 0) out.associatedSensorIds = have.associatedSensorIds;
+  for (const k of changedKeys(FIELDS, desired, have)) out[k] = wireValue(k, desired, spec);
+  return out;
+}
 var sensorProfile = {
   kind: "SensorProfile",
   schemaFile: "sensor-profile.schema.json",
@@ -52640,10 +52886,13 @@ var sensorProfile = {
   canonical: (spec) => canonicalOf(spec),
   canonicalLive: (live) => canonicalOf(live),
   fields: FIELDS,
+  setFields: ["associatedRegistryIds", "associatedSensorIds"],
+  // 001_…: "You can assign only one sensor profile to each registry".
+  claims: { field: "associatedRegistryIds", what: "registry" },
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: "associatedRegistryIds", associatedSensors: "associatedSensorIds" },
-  create: (api, name, desired) => rest.create(api, body(name, desired)),
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired)),
+  create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
+  update: (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
   remove: rest.remove,
   isProtected(live) {
     if (ZERO_ID.test(idOf(live))) return true;
@@ -52681,813 +52930,6 @@ var sensorProfile = {
     return issues;
   }
 };
-
-// src/kinds/centralized-policy.ts
-var PATH2 = "/v1.3/centralizedPolicy";
-var KEYS = ["policyType", "policyMode", "description", "centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"];
-var RULE_FIELDS = /* @__PURE__ */ new Set(["name", "type", "action", "kind", "isEnabled", "stopProcessing", "sortOrder", "order", "metaData"]);
-function metaDataOf(v) {
-  if (typeof v === "number") return { value: v };
-  return parseJsonish(v);
-}
-function canonRules(v) {
-  const rules = arr(v).map((r, i) => {
-    const o = isObj(r) ? r : {};
-    return compact({
-      name: optString(o.name),
-      type: upper(o.type),
-      action: upper(o.action),
-      kind: upper(o.kind) ?? "IMAGE_SECURITY",
-      // the API fills IMAGE_SECURITY when a rule omits it (docs/api-assumptions.md)
-      isEnabled: bool(o.isEnabled, true),
-      stopProcessing: bool(o.stopProcessing, false),
-      sortOrder: optInt(pick(o, "sortOrder", "order")) ?? i,
-      metaData: metaDataOf(o.metaData)
-    });
-  });
-  return rules.map((r, i) => ({ r, i })).sort((a, b) => a.r.sortOrder - b.r.sortOrder || a.i - b.i).map((x) => x.r);
-}
-function canonFilter(f) {
-  const o = isObj(f) ? f : {};
-  const out = {};
-  if (isObj(o.cluster)) {
-    out.cluster = compact({ clusterUid: optString(o.cluster.clusterUid), clusterName: optString(o.cluster.clusterName) });
-  }
-  if (isObj(o.namespace)) {
-    out.namespace = compact({
-      namespaceUuid: optString(o.namespace.namespaceUuid),
-      namespaceValue: optString(o.namespace.namespaceValue),
-      clusterUid: optString(o.namespace.clusterUid)
-    });
-  }
-  return out;
-}
-function canonFilters(v) {
-  return sortedSet(arr(v).map(canonFilter), stableStringify);
-}
-function tagIdsOf(o) {
-  const v = o.tagIds ?? o.tags;
-  return idSet(v, ["id", "tagId", "uuid"]);
-}
-function friendlyTagIds(o) {
-  return tagIdsOf(o).map((id) => /^\d{1,15}$/.test(id) ? Number(id) : id);
-}
-function canonicalOf2(o) {
-  return compact({
-    policyType: upper(o.policyType),
-    policyMode: upper(o.policyMode),
-    description: optString(o.description) ?? "",
-    centralizedPolicyRules: canonRules(o.centralizedPolicyRules),
-    exclusionPolicyRules: canonRules(o.exclusionPolicyRules),
-    tagIds: tagIdsOf(o),
-    k8sFilters: canonFilters(o.k8sFilters)
-  });
-}
-function wireTagIds(ids) {
-  return arr(ids).map((id) => typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : id);
-}
-function wireFilters(filters) {
-  return arr(filters).map((f) => {
-    const o = f;
-    const ns = o.namespace;
-    return { cluster: o.cluster ?? null, namespace: ns ? { namespaceUuid: ns.namespaceUuid ?? null, namespaceValue: ns.namespaceValue, clusterUid: ns.clusterUid } : null };
-  });
-}
-function wireRules(desired, liveRules, orderKey) {
-  const pool = arr(liveRules).filter(isObj);
-  const used = /* @__PURE__ */ new Set();
-  return arr(desired).map((r) => {
-    const match = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
-    if (match) used.add(match);
-    const extras = {};
-    if (match) {
-      for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
-    }
-    if (match && sameValue(canonRules([match])[0], r)) {
-      const { order: _order, sortOrder: _sortOrder, ...rest6 } = match;
-      return compact({ ...rest6, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
-    }
-    return compact({
-      ...extras,
-      name: r.name,
-      type: r.type,
-      action: r.action,
-      isEnabled: r.isEnabled,
-      stopProcessing: r.stopProcessing,
-      [orderKey]: r.sortOrder,
-      kind: r.kind,
-      metaData: r.metaData
-    });
-  });
-}
-function idOf2(live) {
-  return optString(pick(live, "uuid", "policyUuid", "policyId", "id")) ?? "";
-}
-var rest2 = collection(PATH2, { idOf: idOf2, createdIdKeys: ["uuid", "policyUUID", "policyUuid", "id"], what: "create centralized policy" });
-var centralizedPolicy = {
-  kind: "CentralizedPolicy",
-  schemaFile: "centralized-policy.schema.json",
-  folder: "centralized-policies",
-  dependsOn: [],
-  can: { create: true, update: true, delete: true },
-  // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
-  list: rest2.list,
-  merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) }),
-  detailFields: ["centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"],
-  wire: { tagIds: ["tagIds", "tags"] },
-  get: rest2.get,
-  idOf: idOf2,
-  nameOf: (live) => optString(live.policyName) ?? "",
-  canonical: (spec) => canonicalOf2(spec),
-  canonicalLive: (live) => canonicalOf2(live),
-  fields: KEYS,
-  async create(api, name, desired) {
-    const body5 = compact({
-      policyName: name,
-      description: desired.description ?? "",
-      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, [], "order"),
-      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, [], "order"),
-      policyMode: desired.policyMode,
-      policyType: desired.policyType,
-      isDefault: false,
-      tagIds: wireTagIds(desired.tagIds),
-      k8sFilters: wireFilters(desired.k8sFilters)
-    });
-    return rest2.create(api, body5);
-  },
-  async update(api, live, name, desired) {
-    const id = idOf2(live);
-    const have = canonicalOf2(live);
-    const keep = (k, wire) => sameValue(desired[k], have[k]) && live[k] !== void 0 ? live[k] : wire();
-    const body5 = compact({
-      uuid: id,
-      policyName: name,
-      policyType: desired.policyType,
-      policyMode: desired.policyMode,
-      description: desired.description ?? "",
-      createdBy: live.createdBy,
-      created: live.created,
-      updatedBy: live.updatedBy,
-      updated: live.updated,
-      centralizedPolicyRules: wireRules(desired.centralizedPolicyRules, live.centralizedPolicyRules, "sortOrder"),
-      exclusionPolicyRules: wireRules(desired.exclusionPolicyRules, live.exclusionPolicyRules, "sortOrder"),
-      version: live.version,
-      isDefault: live.isDefault ?? false,
-      tagIds: keep("tagIds", () => wireTagIds(desired.tagIds)),
-      k8sFilters: keep("k8sFilters", () => wireFilters(desired.k8sFilters)),
-      hasDeprecatedRulesPresent: live.hasDeprecatedRulesPresent
-    });
-    await rest2.update(api, live, body5);
-  },
-  remove: rest2.remove,
-  isProtected: (live) => bool(live.isDefault, false),
-  toSpec(live) {
-    const c = canonicalOf2(live);
-    const friendlyRules = (rules2) => rules2.map(
-      (r, i) => compact({
-        name: r.name,
-        type: r.type,
-        action: r.action,
-        kind: r.kind,
-        isEnabled: r.isEnabled ? void 0 : false,
-        stopProcessing: r.stopProcessing ? true : void 0,
-        sortOrder: r.sortOrder === i ? void 0 : r.sortOrder,
-        metaData: r.metaData
-      })
-    );
-    const rules = friendlyRules(c.centralizedPolicyRules);
-    const excl = friendlyRules(c.exclusionPolicyRules);
-    const tagIds = friendlyTagIds(live);
-    const filters = c.k8sFilters;
-    return compact({
-      policyType: c.policyType,
-      policyMode: c.policyMode,
-      description: unlessEmptyText(c.description),
-      centralizedPolicyRules: unlessEmpty(rules),
-      exclusionPolicyRules: unlessEmpty(excl),
-      tagIds: unlessEmpty(tagIds),
-      k8sFilters: unlessEmpty(filters)
-    });
-  },
-  check(spec, name) {
-    const issues = nameAgrees(spec, "policyName", name, "the policy's");
-    for (const field2 of ["centralizedPolicyRules", "exclusionPolicyRules"]) {
-      arr(spec[field2]).forEach((r, i) => {
-        if (!isObj(r)) return;
-        if (r.metaData === null && upper(r.type) === "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES") {
-          issues.push({ path: [field2, i, "metaData"], message: 'metaData is mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES ("metaData Mandatory integer: age of the image in days", CS 1.38): e.g. metaData: {value: 180}' });
-        }
-        if (typeof r.metaData === "string" && parseJsonish(r.metaData) === r.metaData) {
-          issues.push({ path: [field2, i, "metaData"], message: `metaData "${r.metaData}" is not JSON; write a mapping such as {value: 180}` });
-        }
-        if (r.sortOrder !== void 0 && r.order !== void 0 && optInt(r.sortOrder) !== optInt(r.order)) {
-          issues.push({ path: [field2, i, "order"], message: `order ${String(r.order)} and sortOrder ${String(r.sortOrder)} disagree; they are two spellings of the rule's position: keep one` });
-        }
-      });
-    }
-    arr(spec.k8sFilters).forEach((f, i) => {
-      const o = isObj(f) ? f : {};
-      const hasC = isObj(o.cluster);
-      const hasN = isObj(o.namespace);
-      if (hasC === hasN) {
-        issues.push({
-          path: ["k8sFilters", i],
-          message: `k8sFilters[${i}] must hold exactly one of 'cluster' or 'namespace' (a whole cluster {clusterUid, clusterName}, or one namespace {namespaceValue, clusterUid}; the other one null or absent)${hasC ? ", not both" : ""}`
-        });
-      }
-    });
-    const orders = /* @__PURE__ */ new Map();
-    canonRules(spec.centralizedPolicyRules).forEach((r) => orders.set(r.sortOrder, (orders.get(r.sortOrder) ?? 0) + 1));
-    arr(spec.centralizedPolicyRules).forEach((r, i) => {
-      const so = isObj(r) ? optInt(pick(r, "sortOrder", "order")) : void 0;
-      if (so !== void 0 && (orders.get(so) ?? 0) > 1) {
-        issues.push({ path: ["centralizedPolicyRules", i, "sortOrder"], message: `sortOrder ${so} is used by more than one rule; give each rule its own position (or omit sortOrder to use the list order)` });
-      }
-    });
-    return issues;
-  }
-};
-
-// src/kinds/runtime-policy.ts
-var PATH3 = "/v1.3/runtime/policies";
-var DEFAULT_POLICY_NAME = "Default Policy";
-var RULE_TYPES = ["READ", "WRITE", "NETWORK_INBOUND", "NETWORK_OUTBOUND", "SYSCALL"];
-var KEYS2 = ["description", "policyMode", "defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"];
-var V12_MODES = ["ACTIVE", "INACTIVE", "PERMISSIVE"];
-var RULE_STRINGS = ["program", "file", "ipAddress", "syscall", "syscallGroup", "arg1", "arg2", "arg3"];
-var RULE_FIELDS2 = new Set(
-  ["name", "ruleType", "action", "port", "inactive", ...RULE_STRINGS].flatMap((k) => [k, k.charAt(0).toUpperCase() + k.slice(1)]).concat(["InActive"])
-);
-function pascal(k) {
-  return k.charAt(0).toUpperCase() + k.slice(1);
-}
-function field(o, k) {
-  return pick(o, k, pascal(k));
-}
-function normRuleType(v) {
-  const s = optString(v);
-  return s === void 0 ? void 0 : s.trim().toUpperCase().replace(/[\s-]+/g, "_");
-}
-function normMode(v) {
-  if (typeof v === "number") return V12_MODES[v] ?? String(v);
-  return upper(v);
-}
-function canonRule(r) {
-  const o = isObj(r) ? r : {};
-  const out = {
-    name: optString(field(o, "name")),
-    ruleType: normRuleType(field(o, "ruleType")),
-    action: upper(field(o, "action"))
-  };
-  for (const k of RULE_STRINGS) out[k] = optString(field(o, k));
-  const port = optInt(field(o, "port"));
-  out.port = port === 0 ? void 0 : port ?? (isBlank(field(o, "port")) ? void 0 : field(o, "port"));
-  out.inactive = bool(pick(o, "inactive", "InActive", "Inactive"), false);
-  return compact(out);
-}
-function canonicalOf3(o) {
-  return compact({
-    description: optString(field(o, "description")) ?? "",
-    policyMode: normMode(pick(o, "policyMode", "PolicyMode", "mode", "Mode")),
-    defaultNetworkAction: upper(field(o, "defaultNetworkAction")) ?? "ALLOW",
-    defaultExecuteAction: upper(field(o, "defaultExecuteAction")) ?? "ALLOW",
-    defaultFileAction: upper(field(o, "defaultFileAction")) ?? "ALLOW",
-    ignoredSyscalls: sortedSet(arr(field(o, "ignoredSyscalls")).map(optString).filter((s) => s !== void 0), (s) => s),
-    rules: arr(field(o, "rules")).map(canonRule)
-  });
-}
-function idOf3(live) {
-  return optString(pick(live, "id", "ID", "policyId", "_id")) ?? "";
-}
-var rest3 = collection(PATH3, { idOf: idOf3, createdIdKeys: ["id", "ID", "policyId"], what: "create runtime policy" });
-function wireRules2(desired, liveRules) {
-  const pool = arr(liveRules).filter(isObj);
-  const used = /* @__PURE__ */ new Set();
-  return arr(desired).map((r) => {
-    const match = pool.find((l) => !used.has(l) && optString(field(l, "name")) === r.name);
-    if (!match) return { ...r };
-    used.add(match);
-    if (sameValue(canonRule(match), r)) return { ...match };
-    const extras = {};
-    for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS2.has(k)) extras[k] = v;
-    return { ...extras, ...r };
-  });
-}
-function body2(name, desired, live) {
-  return compact({
-    name,
-    description: desired.description ?? "",
-    policyMode: desired.policyMode,
-    // ALLOW and [] are what an omitted default action or ignoredSyscalls reads back as (docs/api-assumptions.md).
-    defaultNetworkAction: desired.defaultNetworkAction ?? "ALLOW",
-    defaultExecuteAction: desired.defaultExecuteAction ?? "ALLOW",
-    defaultFileAction: desired.defaultFileAction ?? "ALLOW",
-    ignoredSyscalls: desired.ignoredSyscalls ?? [],
-    rules: wireRules2(desired.rules, live ? field(live, "rules") : void 0)
-  });
-}
-var runtimePolicy = {
-  kind: "RuntimePolicy",
-  schemaFile: "runtime-policy.schema.json",
-  folder: "runtime-policies",
-  dependsOn: [],
-  can: { create: true, update: true, delete: true },
-  // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
-  list: rest3.list,
-  // The documented list items carry id, name, created, updated, description and policyMode.
-  detailFields: ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"],
-  // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
-  wire: Object.fromEntries(KEYS2.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
-  get: rest3.get,
-  idOf: idOf3,
-  nameOf: (live) => optString(field(live, "name")) ?? "",
-  canonical: (spec) => canonicalOf3(spec),
-  canonicalLive: (live) => canonicalOf3(live),
-  fields: KEYS2,
-  create: (api, name, desired) => rest3.create(api, body2(name, desired)),
-  update: (api, live, name, desired) => rest3.update(api, live, body2(name, desired, live)),
-  remove: rest3.remove,
-  /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
-  isProtected: (live) => optString(field(live, "name")) === DEFAULT_POLICY_NAME,
-  toSpec(live) {
-    const c = canonicalOf3(live);
-    const rules = c.rules.map((r) => {
-      const { inactive, ...rest6 } = r;
-      return inactive ? { ...rest6, inactive } : rest6;
-    });
-    const ignored = c.ignoredSyscalls;
-    return compact({
-      description: unlessEmptyText(c.description),
-      policyMode: c.policyMode,
-      defaultNetworkAction: c.defaultNetworkAction === "ALLOW" ? void 0 : c.defaultNetworkAction,
-      defaultExecuteAction: c.defaultExecuteAction === "ALLOW" ? void 0 : c.defaultExecuteAction,
-      defaultFileAction: c.defaultFileAction === "ALLOW" ? void 0 : c.defaultFileAction,
-      ignoredSyscalls: unlessEmpty(ignored),
-      rules: unlessEmpty(rules)
-    });
-  },
-  check(spec, name) {
-    const issues = nameAgrees(spec, "name", name, "the policy's");
-    arr(spec.rules).forEach((r, i) => {
-      if (!isObj(r)) return;
-      const at2 = (f) => ["rules", i, r[f] === void 0 && r[pascal(f)] !== void 0 ? pascal(f) : f];
-      const label = `rules[${i}]${optString(field(r, "name")) ? ` ("${String(field(r, "name"))}")` : ""}`;
-      for (const f of ["name", "ruleType", "action"]) {
-        if (field(r, f) === void 0) issues.push({ path: ["rules", i], message: `missing required field '${f}'` });
-      }
-      for (const f of RULE_FIELDS2) {
-        const camel = f === "InActive" ? "inactive" : f.charAt(0).toLowerCase() + f.slice(1);
-        if (f !== camel && r[f] !== void 0 && r[camel] !== void 0) {
-          issues.push({ path: ["rules", i, f], message: `${label}: "${f}" and "${camel}" are two spellings of one field; keep one` });
-        }
-      }
-      const type2 = normRuleType(field(r, "ruleType"));
-      if (type2 === void 0) return;
-      if (!RULE_TYPES.includes(type2)) {
-        issues.push({ path: at2("ruleType"), message: `${label}: ruleType "${String(field(r, "ruleType"))}" is not one of ${RULE_TYPES.join(", ")}` });
-        return;
-      }
-      const network = type2 === "NETWORK_INBOUND" || type2 === "NETWORK_OUTBOUND";
-      const fileRule = type2 === "READ" || type2 === "WRITE";
-      const syscallRule = type2 === "SYSCALL";
-      const need = network ? "ipAddress" : fileRule ? "file" : "syscall";
-      if (isBlank(field(r, need))) {
-        issues.push({ path: at2(need), message: `${label}: a ${type2} rule needs "${need}"` });
-      }
-      const allowed = {
-        ipAddress: network,
-        port: network,
-        file: fileRule,
-        syscall: syscallRule,
-        syscallGroup: syscallRule,
-        arg1: syscallRule,
-        arg2: syscallRule,
-        arg3: syscallRule
-      };
-      for (const [f, ok] of Object.entries(allowed)) {
-        const v = field(r, f);
-        if (ok || isBlank(v) || f === "port" && optInt(v) === 0) continue;
-        const fits = f === "ipAddress" || f === "port" ? "NETWORK_INBOUND/NETWORK_OUTBOUND" : f === "file" ? "READ/WRITE" : "SYSCALL";
-        issues.push({ path: at2(f), message: `${label}: "${f}" does not apply to a ${type2} rule (only to ${fits} rules); remove it` });
-      }
-      const port = field(r, "port");
-      if (network && !isBlank(port)) {
-        const p = optInt(port);
-        if (p === void 0 || p < 0 || p > 65535) issues.push({ path: at2("port"), message: `${label}: port "${String(port)}" must be a number from 1 to 65535` });
-      }
-    });
-    return issues;
-  }
-};
-
-// src/kinds/dates.ts
-var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
-var DIGITS = /^-?\d+$/;
-function isCalendarDay(y, m2, d) {
-  if (m2 < 1 || m2 > 12 || d < 1) return false;
-  const back = new Date(Date.UTC(y, m2 - 1, d));
-  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
-}
-function parseDate(v) {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
-  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : void 0;
-  if (typeof v !== "string") return void 0;
-  const s = v.trim();
-  if (s === "") return void 0;
-  if (DIGITS.test(s)) return Number(s);
-  const d = DATE_ONLY.exec(s);
-  if (d) {
-    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return void 0;
-    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
-  }
-  const t = DATE_TIME.exec(s);
-  if (t) {
-    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return void 0;
-    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return void 0;
-    if (t[9] !== void 0 && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return void 0;
-    const ms = Date.parse(s.replace(" ", "T"));
-    return Number.isNaN(ms) ? void 0 : ms;
-  }
-  return void 0;
-}
-function canonicalDate(v) {
-  if (typeof v === "string") {
-    const known = CANONICAL_OF_TEXT.get(v);
-    if (known !== void 0) return known;
-  }
-  if (isBlank(v)) return void 0;
-  const ms = parseDate(v);
-  if (ms === void 0) return String(v);
-  let iso = ISO_OF.get(ms);
-  if (iso === void 0) {
-    iso = new Date(ms).toISOString();
-    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
-  }
-  if (typeof v === "string" && CANONICAL_OF_TEXT.size < 4096) CANONICAL_OF_TEXT.set(v, iso);
-  return iso;
-}
-var CANONICAL_OF_TEXT = /* @__PURE__ */ new Map();
-var ISO_OF = /* @__PURE__ */ new Map();
-function friendlyDate(ms) {
-  const iso = new Date(ms).toISOString();
-  if (ms % 864e5 === 0) return iso.slice(0, 10);
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
-}
-
-// src/kinds/exception.ts
-var PATH4 = "/v1.3/exception";
-var KEYS3 = ["scope", "reason", "explanation", "listId", "startDate", "endDate", "entityAssignmentType", "dynamicFilter", "qids"];
-var FILTER_TOKENS = ["repo.tag", "repo.repository", "repo.registry", "cluster.k8s.pod.namespace"];
-function canonicalOf4(o) {
-  return compact({
-    scope: upper(o.scope),
-    reason: upper(o.reason),
-    explanation: optString(o.explanation) ?? "",
-    listId: optString(o.listId),
-    startDate: canonicalDate(o.startDate),
-    endDate: canonicalDate(o.endDate),
-    entityAssignmentType: upper(o.entityAssignmentType),
-    dynamicFilter: optString(o.dynamicFilter),
-    qids: numberSet(o.qids)
-  });
-}
-function idOf4(live) {
-  return optString(live.exceptionId ?? live.id ?? live.uuid) ?? "";
-}
-var rest4 = collection(PATH4, { idOf: idOf4, createdIdKeys: ["exceptionId", "id", "uuid"], what: "create exception", detailQuery: { includeQids: true } });
-function wireDate(v) {
-  if (isBlank(v)) return void 0;
-  const ms = parseDate(v);
-  return ms === void 0 ? String(v) : String(ms);
-}
-function body3(name, desired, update) {
-  const qids = arr(desired.qids);
-  return compact({
-    name,
-    reason: desired.reason,
-    explanation: desired.explanation ?? "",
-    scope: desired.scope,
-    listId: desired.listId,
-    exceptionType: "VULNERABILITY",
-    entityAssignmentType: desired.entityAssignmentType,
-    startDate: wireDate(desired.startDate),
-    endDate: wireDate(desired.endDate),
-    dynamicFilter: desired.dynamicFilter,
-    qids: update || qids.length ? qids : void 0
-  });
-}
-var exception = {
-  kind: "Exception",
-  schemaFile: "exception.schema.json",
-  folder: "exceptions",
-  dependsOn: [],
-  can: { create: true, update: true, delete: true },
-  listIsComplete: true,
-  // A gateway's list may leave qids out, as the documented GET does without includeQids=true.
-  detailFields: ["qids"],
-  // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
-  list: rest4.list,
-  get: rest4.get,
-  idOf: idOf4,
-  nameOf: (live) => optString(live.name) ?? "",
-  canonical: (spec) => canonicalOf4(spec),
-  canonicalLive: (live) => canonicalOf4(live),
-  fields: KEYS3,
-  create: (api, name, desired) => rest4.create(api, body3(name, desired, false)),
-  update: (api, live, name, desired) => rest4.update(api, live, body3(name, desired, true)),
-  remove: rest4.remove,
-  isProtected: () => false,
-  toSpec(live) {
-    const c = canonicalOf4(live);
-    const date = (v) => {
-      const ms = parseDate(v);
-      return ms === void 0 ? v : friendlyDate(ms);
-    };
-    const qids = c.qids;
-    return compact({
-      scope: c.scope,
-      exceptionType: upper(live.exceptionType) ?? "VULNERABILITY",
-      reason: c.reason,
-      explanation: unlessEmptyText(c.explanation),
-      listId: c.listId,
-      startDate: date(c.startDate),
-      endDate: date(c.endDate),
-      // The notes name no value but DYNAMIC: another one read back is left to the server (carried by writes).
-      entityAssignmentType: c.entityAssignmentType === "DYNAMIC" ? "DYNAMIC" : void 0,
-      dynamicFilter: c.dynamicFilter,
-      qids: unlessEmpty(qids)
-    });
-  },
-  check(spec, name) {
-    const issues = [];
-    const start = parseDate(spec.startDate);
-    const end = parseDate(spec.endDate);
-    for (const [k, v, ms] of [["startDate", spec.startDate, start], ["endDate", spec.endDate, end]]) {
-      if (!isBlank(v) && ms === void 0) {
-        issues.push({ path: [k], message: `${k} "${String(v)}" is not a date; use an ISO 8601 date-time with a zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds` });
-      }
-    }
-    if (start !== void 0 && end !== void 0 && end < start) {
-      issues.push({ path: ["endDate"], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
-    }
-    const type2 = upper(spec.entityAssignmentType);
-    const filter = optString(spec.dynamicFilter);
-    if (type2 === "DYNAMIC" && filter === void 0) {
-      issues.push({ path: ["dynamicFilter"], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*): "When you specify DYNAMIC, specify a dynamic filter"' });
-    }
-    if (type2 !== "DYNAMIC" && filter !== void 0) {
-      const why = type2 === void 0 ? "entityAssignmentType is not given" : `entityAssignmentType is ${type2}`;
-      issues.push({ path: ["dynamicFilter"], message: `dynamicFilter assigns an exception only with entityAssignmentType DYNAMIC (${why}); remove it or set entityAssignmentType: DYNAMIC` });
-    }
-    if (filter !== void 0) {
-      for (const m2 of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m2 });
-      if (upper(spec.scope) === "IMAGE" && /(^|[\s(])cluster\.k8s\.pod\.namespace\s*:/.test(filter)) {
-        issues.push({ path: ["dynamicFilter"], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
-      }
-    }
-    issues.push(...nameAgrees(spec, "name", name, "the exception's"));
-    return issues;
-  }
-};
-function lex(s) {
-  const out = [];
-  let i = 0;
-  while (i < s.length) {
-    const ch = s[i];
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === "(" || ch === ")") {
-      out.push({ t: ch });
-      i++;
-    } else {
-      let w = "";
-      while (i < s.length && !/[\s()]/.test(s[i])) {
-        if (s[i] === '"' || s[i] === "'") {
-          const q = s[i];
-          const close = s.indexOf(q, i + 1);
-          const stop = close === -1 ? s.length : close + 1;
-          w += s.slice(i, stop);
-          i = stop;
-        } else if (s[i] === "[") {
-          const close = s.indexOf("]", i + 1);
-          const stop = close === -1 ? s.length : close + 1;
-          w += s.slice(i, stop);
-          i = stop;
-        } else {
-          w += s[i];
-          i++;
-        }
-      }
-      out.push({ t: "word", v: w });
-    }
-  }
-  return out;
-}
-function checkFilter(filter) {
-  const problems = [];
-  const lexemes = lex(filter);
-  const words = [];
-  for (let i = 0; i < lexemes.length; i++) {
-    const l = lexemes[i];
-    const next = lexemes[i + 1];
-    if (l.t === "word" && l.v.endsWith(":") && !l.v.startsWith(":") && next?.t === "word" && !/^(and|or|not)$/i.test(next.v)) {
-      words.push({ t: "word", v: l.v + next.v });
-      i++;
-    } else words.push(l);
-  }
-  let depth = 0;
-  let expectTerm = true;
-  for (const l of words) {
-    if (l.t === "(") {
-      if (!expectTerm) problems.push('dynamicFilter: "(" after a term; join terms with and/or');
-      depth++;
-      expectTerm = true;
-    } else if (l.t === ")") {
-      depth--;
-      if (depth < 0) {
-        problems.push('dynamicFilter: ")" without a matching "("');
-        depth = 0;
-      }
-      expectTerm = false;
-    } else if (/^(and|or)$/i.test(l.v)) {
-      if (expectTerm) problems.push(`dynamicFilter: "${l.v}" needs a term before it`);
-      expectTerm = true;
-    } else if (/^not$/i.test(l.v)) {
-      expectTerm = true;
-    } else {
-      if (!expectTerm) problems.push(`dynamicFilter: terms must be joined with and/or (before "${l.v}")`);
-      expectTerm = false;
-      const colon = l.v.indexOf(":");
-      if (colon <= 0) {
-        problems.push(`dynamicFilter: "${l.v}" is not a token:value term; use one of ${FILTER_TOKENS.join(", ")} (e.g. repo.tag:latest)`);
-        continue;
-      }
-      const token = l.v.slice(0, colon);
-      const value = l.v.slice(colon + 1);
-      if (!FILTER_TOKENS.includes(token)) {
-        problems.push(`dynamicFilter: unknown token "${token}"; the supported tokens are ${FILTER_TOKENS.join(", ")}`);
-      } else if (value === "" || value === '""' || value === "''") {
-        problems.push(`dynamicFilter: token "${token}" has no value`);
-      }
-    }
-  }
-  if (depth > 0) problems.push('dynamicFilter: "(" without a matching ")"');
-  if (words.length === 0) problems.push("dynamicFilter is empty");
-  else if (expectTerm) problems.push("dynamicFilter: ends with an operator; a term must follow");
-  return problems;
-}
-
-// src/kinds/secret-rule.ts
-var SECRET_RULE_PATHS = ["/v1.3/secretrule", "/v1.3/secretDetector"];
-var BULK_LIMIT = 100;
-var SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
-var SPEC_KEYS = ["status", "secretRuleStatus", "severity", "ruleUuid"];
-function normStatus(v) {
-  const s = optString(v);
-  if (s === void 0) return void 0;
-  const l = s.trim().toLowerCase();
-  if (l === "active") return "Active";
-  if (l === "inactive") return "Inactive";
-  return s;
-}
-function idOf5(live) {
-  return optString(live.ruleUuid ?? live.ruleId ?? live.id) ?? "";
-}
-async function path(api) {
-  return api.resolvePath(SECRET_RULE_PATHS);
-}
-function statusOf(spec) {
-  return normStatus(spec.status ?? spec.secretRuleStatus);
-}
-function putBody(desired) {
-  return {
-    secretRuleStatus: normStatus(desired.status),
-    severity: upper(desired.severity)?.toLowerCase()
-  };
-}
-var secretRule = {
-  kind: "SecretRule",
-  schemaFile: "secret-rule.schema.json",
-  folder: "secret-rules",
-  exportFile: "secret-rules.yaml",
-  dependsOn: [],
-  can: { create: false, update: true, delete: false },
-  listIsComplete: true,
-  async list(api) {
-    return api.list(await path(api));
-  },
-  async get(api, id) {
-    return getOrUndefined(api, `${await path(api)}/${seg(id)}`);
-  },
-  idOf: idOf5,
-  nameOf: (live) => optString(live.secretDetector) ?? "",
-  idField: "ruleUuid",
-  declaredId: (spec) => optString(spec.ruleUuid),
-  canonical: (spec) => compact({ status: statusOf(spec), severity: upper(spec.severity) }),
-  canonicalLive: (live) => compact({ status: normStatus(live.status), severity: upper(live.severity) }),
-  fields: ["status", "severity"],
-  aliases: { secretRuleStatus: "status" },
-  async create() {
-    throw new Error("secret rules are system-defined: they cannot be created, only their status and severity changed");
-  },
-  async update(api, live, _name, desired) {
-    await api.request("PUT", `${await path(api)}/${seg(idOf5(live))}`, { body: putBody(desired) });
-  },
-  async updateMany(api, items) {
-    const base2 = await path(api);
-    const outcomes = new Array(items.length).fill(void 0);
-    const single = [];
-    const byStatus = /* @__PURE__ */ new Map();
-    items.forEach((it, i) => {
-      const wantSeverity = upper(it.desired.severity);
-      if (wantSeverity !== void 0 && wantSeverity !== upper(it.live.severity)) {
-        single.push(i);
-        return;
-      }
-      const status = normStatus(it.desired.status) ?? normStatus(it.live.status) ?? "Active";
-      const group = byStatus.get(status) ?? [];
-      group.push(i);
-      byStatus.set(status, group);
-    });
-    const calls = [];
-    for (const i of single) {
-      const it = items[i];
-      calls.push(
-        api.request("PUT", `${base2}/${seg(idOf5(it.live))}`, { body: putBody(it.desired) }).then(
-          () => void (outcomes[i] = { ok: true }),
-          (error2) => void (outcomes[i] = { ok: false, error: error2 })
-        )
-      );
-    }
-    for (const [status, idx] of byStatus) {
-      for (let k = 0; k < idx.length; k += BULK_LIMIT) {
-        const chunk = idx.slice(k, k + BULK_LIMIT);
-        const ruleIds = chunk.map((i) => idOf5(items[i].live));
-        calls.push(
-          api.request("PUT", `${base2}/bulkUpdate`, { body: { secretRuleStatus: status, ruleIds } }).then(
-            () => chunk.forEach((i) => outcomes[i] = { ok: true }),
-            (error2) => chunk.forEach((i) => outcomes[i] = { ok: false, error: error2 })
-          )
-        );
-      }
-    }
-    await Promise.all(calls);
-    return outcomes.map((o) => o ?? { ok: false, error: new Error("not attempted") });
-  },
-  async remove() {
-    throw new Error("secret rules are system-defined: they cannot be deleted; set status Inactive instead");
-  },
-  isProtected: () => false,
-  toSpec: (live) => compact({ status: normStatus(live.status), severity: upper(live.severity) }),
-  check(spec) {
-    const issues = [];
-    for (const k of Object.keys(spec ?? {})) {
-      if (!SPEC_KEYS.includes(k)) {
-        issues.push({ path: [k], message: `"${k}" cannot be managed on a secret rule; only status (Active/Inactive), severity (LOW, MEDIUM, HIGH, CRITICAL) and ruleUuid are allowed` });
-      }
-    }
-    if (!isBlank(spec?.status) && !isBlank(spec?.secretRuleStatus)) {
-      issues.push({ path: ["secretRuleStatus"], message: "status and secretRuleStatus are two names of one field; keep one" });
-    }
-    if (isBlank(spec?.status) && isBlank(spec?.secretRuleStatus) && isBlank(spec?.severity)) {
-      issues.push({ path: [], message: "a SecretRule declares status (Active/Inactive), severity (LOW, MEDIUM, HIGH, CRITICAL) or both" });
-    }
-    const st = spec ? statusOf(spec) : void 0;
-    if (st !== void 0 && st !== "Active" && st !== "Inactive") {
-      issues.push({ path: [isBlank(spec.status) ? "secretRuleStatus" : "status"], message: `status "${st}" is not valid; use Active or Inactive` });
-    }
-    const sev = upper(spec?.severity);
-    if (sev !== void 0 && !SEVERITIES.includes(sev)) {
-      issues.push({ path: ["severity"], message: `severity "${String(spec.severity)}" is not valid; use one of ${SEVERITIES.join(", ")}` });
-    }
-    return issues;
-  }
-};
-
-// src/kinds/defaults.ts
-function defineKind(m2) {
-  const can = m2.can ?? { create: m2.create !== void 0, update: m2.update !== void 0, delete: m2.remove !== void 0 };
-  return {
-    ...m2,
-    can,
-    create: m2.create ?? (async () => Promise.reject(unsupported(m2.kind, "create"))),
-    update: m2.update ?? (async () => Promise.reject(unsupported(m2.kind, "update"))),
-    remove: m2.remove ?? (async () => Promise.reject(unsupported(m2.kind, "delete")))
-  };
-}
-function unsupported(kind, op) {
-  return new QcsError("E_UNSUPPORTED", `${kind} objects cannot be ${op === "delete" ? "deleted" : `${op}d`} through the Qualys API`);
-}
-function pinnedId(kind, spec) {
-  if (kind.declaredId) return kind.declaredId(spec ?? {});
-  if (kind.idField === void 0 || !spec) return void 0;
-  const v = spec[kind.idField];
-  return typeof v === "string" && v !== "" ? v : void 0;
-}
-function pinnedIdPath(kind) {
-  return ["spec", kind.idField ?? "id"];
-}
 
 // src/declarations/messages.ts
 function splitInstancePath(instancePath, data) {
@@ -53660,12 +53102,975 @@ function translateErrors(errors, data) {
   return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
 }
 
+// src/kinds/values.ts
+function normToken(v) {
+  return v.trim().toUpperCase().replace(/[\s-]+/g, "_");
+}
+var set = (key, cls, values, separators = false) => ({ key, class: cls, values, separators });
+function normValue(s, raw2) {
+  return s.separators ? normToken(raw2) : raw2.trim().toUpperCase();
+}
+var VALUE_SETS = Object.fromEntries(
+  [
+    set("CentralizedPolicy.policyType", "known", ["K8S_ADMISSION_CONTROLLER", "CICD"]),
+    set("CentralizedPolicy.policyMode", "known", ["ACTIVE", "INACTIVE"]),
+    set("CentralizedPolicy.rule.type", "open", ["IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES"]),
+    set("CentralizedPolicy.rule.action", "known", ["FAIL", "PASS", "ALLOW"]),
+    set("CentralizedPolicy.rule.kind", "known", ["IMAGE_SECURITY"]),
+    set("RuntimePolicy.policyMode", "known", ["ACTIVE", "INACTIVE", "PERMISSIVE"]),
+    set("RuntimePolicy.defaultAction", "known", ["ALLOW", "DENY"]),
+    set("RuntimePolicy.rule.ruleType", "closed", ["NETWORK_INBOUND", "NETWORK_OUTBOUND", "READ", "WRITE", "SYSCALL"], true),
+    set("RuntimePolicy.rule.action", "known", ["DENY", "ALLOW"]),
+    set("Exception.scope", "known", ["IMAGE", "CONTAINER"]),
+    set("Exception.reason", "known", ["RISK_ACCEPTED", "FALSE_POSITIVE", "COMPENSATING_CONTROL", "OTHER"]),
+    set("Exception.exceptionType", "known", ["VULNERABILITY"]),
+    set("Exception.entityAssignmentType", "open", ["DYNAMIC"]),
+    set("SecretRule.status", "closed", ["ACTIVE", "INACTIVE"]),
+    set("SecretRule.severity", "closed", ["LOW", "MEDIUM", "HIGH", "CRITICAL"])
+  ].map((s) => [s.key, s])
+);
+function sameWords(a, b) {
+  const wa = a.split("_").filter(Boolean);
+  const wb = b.split("_").filter(Boolean);
+  if (wa.length < 2 || wb.length < 2) return false;
+  const within = (x, y) => x.every((w) => y.includes(w));
+  return within(wa, wb) || within(wb, wa);
+}
+var TOKEN = /^[A-Z][A-Z0-9_]*$/;
+function checkValue(key, raw2, path2) {
+  const s = VALUE_SETS[key];
+  if (!s || typeof raw2 !== "string") return void 0;
+  const v = normValue(s, raw2);
+  if (s.values.includes(v)) return void 0;
+  const guess = suggest(v, s.values) ?? s.values.find((k) => v.length >= 3 && (k.includes(v) || v.includes(k))) ?? s.values.find((k) => sameWords(v, k));
+  const hint = guess ? ` \u2014 did you mean '${guess}'?` : "";
+  const shown = raw2.length > 60 ? `${raw2.slice(0, 57)}\u2026` : raw2;
+  const last = path2[path2.length - 1];
+  const field2 = typeof last === "string" ? last : key.slice(key.lastIndexOf(".") + 1);
+  if (s.class === "closed") {
+    return { path: path2, message: `${field2} "${shown}" is not valid${hint}; the valid values are ${s.values.join(", ")}` };
+  }
+  if (s.class === "open") {
+    if (!TOKEN.test(v)) return { path: path2, message: `${field2} "${shown}" is not an upper-case token (letters, digits and _, such as ${s.values[0]})${hint}` };
+    return { path: path2, severity: "warning", message: `${field2} "${shown}" is not one the release notes name (${s.values.join(", ")})${hint}; it is sent as written, and Qualys may refuse it` };
+  }
+  return {
+    path: path2,
+    message: `${field2} "${shown}" is not a known value${hint} (known: ${s.values.join(", ")}); if Qualys accepts it, accept it in qcs-gitops.yaml: acceptValues: { "${key}": [${v.length > 60 ? `${v.slice(0, 57)}\u2026` : v}] }`,
+    accept: { key, value: v }
+  };
+}
+
+// src/kinds/centralized-policy.ts
+var PATH2 = "/v1.3/centralizedPolicy";
+var OLDER_IMAGES = "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES";
+var KEYS = ["policyType", "policyMode", "description", "centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"];
+var RULE_FIELDS = /* @__PURE__ */ new Set(["name", "type", "action", "kind", "isEnabled", "stopProcessing", "sortOrder", "order", "metaData"]);
+function metaDataOf(v) {
+  if (typeof v === "number") return { value: v };
+  return parseJsonish(v);
+}
+function canonRules(v) {
+  const rules = arr(v).map((r, i) => {
+    const o = isObj(r) ? r : {};
+    return compact({
+      name: optString(o.name),
+      type: upper(o.type),
+      action: upper(o.action),
+      kind: upper(o.kind) ?? "IMAGE_SECURITY",
+      // the API fills IMAGE_SECURITY when a rule omits it (docs/api-assumptions.md)
+      isEnabled: bool(o.isEnabled, true),
+      stopProcessing: bool(o.stopProcessing, false),
+      sortOrder: optInt(pick(o, "sortOrder", "order")) ?? i,
+      metaData: metaDataOf(o.metaData)
+    });
+  });
+  return rules.map((r, i) => ({ r, i })).sort((a, b) => a.r.sortOrder - b.r.sortOrder || a.i - b.i).map((x) => x.r);
+}
+function canonFilter(f) {
+  const o = isObj(f) ? f : {};
+  const out = {};
+  if (isObj(o.cluster)) {
+    out.cluster = compact({ clusterUid: optString(o.cluster.clusterUid), clusterName: optString(o.cluster.clusterName) });
+  }
+  if (isObj(o.namespace)) {
+    out.namespace = compact({
+      namespaceUuid: optString(o.namespace.namespaceUuid),
+      namespaceValue: optString(o.namespace.namespaceValue),
+      clusterUid: optString(o.namespace.clusterUid)
+    });
+  }
+  return out;
+}
+function canonFilters(v) {
+  return sortedSet(arr(v).map(canonFilter), stableStringify);
+}
+function tagIdsOf(o) {
+  const v = o.tagIds ?? o.tags;
+  return idSet(v, ["id", "tagId", "uuid"]);
+}
+function friendlyTagIds(o) {
+  return tagIdsOf(o).map((id) => /^\d{1,15}$/.test(id) ? Number(id) : id);
+}
+function canonicalOf2(o) {
+  return compact({
+    policyType: upper(o.policyType),
+    policyMode: upper(o.policyMode),
+    description: optString(o.description) ?? "",
+    centralizedPolicyRules: canonRules(o.centralizedPolicyRules),
+    exclusionPolicyRules: canonRules(o.exclusionPolicyRules),
+    tagIds: tagIdsOf(o),
+    k8sFilters: canonFilters(o.k8sFilters)
+  });
+}
+function wireTagIds(ids) {
+  return arr(ids).map((id) => typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : id);
+}
+function wireFilters(filters) {
+  return arr(filters).map((f) => {
+    const o = f;
+    const ns = o.namespace;
+    return { cluster: o.cluster ?? null, namespace: ns ? { namespaceUuid: ns.namespaceUuid ?? null, namespaceValue: ns.namespaceValue, clusterUid: ns.clusterUid } : null };
+  });
+}
+function wireRules(desired, liveRules, orderKey) {
+  const pool = arr(liveRules).filter(isObj);
+  const used = /* @__PURE__ */ new Set();
+  return arr(desired).map((r) => {
+    const match = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
+    if (match) used.add(match);
+    const extras = {};
+    if (match) {
+      for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
+    }
+    if (match && sameValue(canonRules([match])[0], r)) {
+      const { order: _order, sortOrder: _sortOrder, ...rest6 } = match;
+      return compact({ ...rest6, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
+    }
+    return compact({
+      ...extras,
+      name: r.name,
+      type: r.type,
+      action: r.action,
+      isEnabled: r.isEnabled,
+      stopProcessing: r.stopProcessing,
+      [orderKey]: r.sortOrder,
+      kind: r.kind,
+      metaData: r.metaData
+    });
+  });
+}
+function wireValue2(k, desired, spec, liveValue, orderKey) {
+  switch (k) {
+    case "centralizedPolicyRules":
+    case "exclusionPolicyRules":
+      return wireRules(desired[k], liveValue, orderKey);
+    case "tagIds":
+      return wireTagIds(desired.tagIds);
+    case "k8sFilters":
+      return wireFilters(desired.k8sFilters);
+    case "description":
+      return typeof spec.description === "string" ? spec.description : desired.description;
+    default:
+      return asWritten(spec[k], desired[k]);
+  }
+}
+function idOf2(live) {
+  return optString(pick(live, "uuid", "policyUuid", "policyId", "id")) ?? "";
+}
+var rest2 = collection(PATH2, { idOf: idOf2, createdIdKeys: ["uuid", "policyUUID", "policyUuid", "id"], what: "create centralized policy" });
+var centralizedPolicy = {
+  kind: "CentralizedPolicy",
+  schemaFile: "centralized-policy.schema.json",
+  folder: "centralized-policies",
+  dependsOn: [],
+  can: { create: true, update: true, delete: true },
+  // Summaries carry no rules, filters or tags: the engine reads the details of the policies that need them.
+  list: rest2.list,
+  merge: (s, d) => ({ ...s, ...d, uuid: optString(d.uuid) ?? idOf2(s) }),
+  detailFields: ["centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"],
+  wire: { tagIds: ["tagIds", "tags"] },
+  get: rest2.get,
+  idOf: idOf2,
+  nameOf: (live) => optString(live.policyName) ?? "",
+  canonical: (spec) => canonicalOf2(spec),
+  canonicalLive: (live) => canonicalOf2(live),
+  fields: KEYS,
+  setFields: ["tagIds", "k8sFilters"],
+  namedLists: { centralizedPolicyRules: "name", exclusionPolicyRules: "name" },
+  async create(api, name, desired, written) {
+    const spec = written?.spec ?? desired;
+    const body2 = { policyName: name };
+    for (const k of KEYS) if (desired[k] !== void 0) body2[k] = wireValue2(k, desired, spec, void 0, "order");
+    if (spec.isDefault === false) body2.isDefault = false;
+    return rest2.create(api, body2);
+  },
+  async update(api, live, name, desired, written) {
+    const spec = written?.spec ?? desired;
+    const body2 = { ...carried(live, []), uuid: idOf2(live), policyName: name };
+    const changed = new Set(changedKeys(KEYS, desired, canonicalOf2(live)));
+    for (const k of KEYS) {
+      const rules = k === "centralizedPolicyRules" || k === "exclusionPolicyRules";
+      if (!changed.has(k) && !(rules && live[k] !== void 0)) continue;
+      if (desired[k] === void 0) delete body2[k];
+      else body2[k] = wireValue2(k, desired, spec, live[k], "sortOrder");
+    }
+    await rest2.update(api, live, body2);
+  },
+  remove: rest2.remove,
+  isProtected: (live) => bool(live.isDefault, false),
+  toSpec(live) {
+    const c = canonicalOf2(live);
+    const friendlyRules = (rules2) => rules2.map(
+      (r, i) => compact({
+        name: r.name,
+        type: r.type,
+        action: r.action,
+        kind: r.kind,
+        isEnabled: r.isEnabled ? void 0 : false,
+        stopProcessing: r.stopProcessing ? true : void 0,
+        sortOrder: r.sortOrder === i ? void 0 : r.sortOrder,
+        metaData: r.metaData
+      })
+    );
+    const rules = friendlyRules(c.centralizedPolicyRules);
+    const excl = friendlyRules(c.exclusionPolicyRules);
+    const tagIds = friendlyTagIds(live);
+    const filters = c.k8sFilters;
+    return compact({
+      policyType: c.policyType,
+      policyMode: c.policyMode,
+      description: unlessEmptyText(c.description),
+      centralizedPolicyRules: unlessEmpty(rules),
+      exclusionPolicyRules: unlessEmpty(excl),
+      tagIds: unlessEmpty(tagIds),
+      k8sFilters: unlessEmpty(filters)
+    });
+  },
+  check(spec, name) {
+    const issues = nameAgrees(spec, "policyName", name, "the policy's");
+    const value = (key, v, path2) => {
+      const issue2 = checkValue(key, v, path2);
+      if (issue2) issues.push(issue2);
+    };
+    value("CentralizedPolicy.policyType", spec.policyType, ["policyType"]);
+    value("CentralizedPolicy.policyMode", spec.policyMode, ["policyMode"]);
+    const policyType = upper(spec.policyType);
+    for (const field2 of ["centralizedPolicyRules", "exclusionPolicyRules"]) {
+      arr(spec[field2]).forEach((r, i) => {
+        if (!isObj(r)) return;
+        value("CentralizedPolicy.rule.type", r.type, [field2, i, "type"]);
+        value("CentralizedPolicy.rule.action", r.action, [field2, i, "action"]);
+        value("CentralizedPolicy.rule.kind", r.kind, [field2, i, "kind"]);
+        if (upper(r.type) === OLDER_IMAGES && policyType !== void 0 && policyType !== "K8S_ADMISSION_CONTROLLER") {
+          issues.push({
+            path: [field2, i, "type"],
+            message: `the Block Older Images rule (${OLDER_IMAGES}) "is applicable only to the 'Admission Controller' policies" (CS 1.38 notes); this policy's type is ${policyType}: use policyType K8S_ADMISSION_CONTROLLER or remove the rule`
+          });
+        }
+        if (r.metaData === null && upper(r.type) === "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES") {
+          issues.push({ path: [field2, i, "metaData"], message: 'metaData is mandatory for IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES ("metaData Mandatory integer: age of the image in days", CS 1.38): e.g. metaData: {value: 180}' });
+        }
+        if (typeof r.metaData === "string" && parseJsonish(r.metaData) === r.metaData) {
+          issues.push({ path: [field2, i, "metaData"], message: `metaData "${r.metaData}" is not JSON; write a mapping such as {value: 180}` });
+        }
+        if (r.sortOrder !== void 0 && r.order !== void 0 && optInt(r.sortOrder) !== optInt(r.order)) {
+          issues.push({ path: [field2, i, "order"], message: `order ${String(r.order)} and sortOrder ${String(r.sortOrder)} disagree; they are two spellings of the rule's position: keep one` });
+        }
+      });
+    }
+    arr(spec.k8sFilters).forEach((f, i) => {
+      const o = isObj(f) ? f : {};
+      const hasC = isObj(o.cluster);
+      const hasN = isObj(o.namespace);
+      if (hasC === hasN) {
+        issues.push({
+          path: ["k8sFilters", i],
+          message: `k8sFilters[${i}] must hold exactly one of 'cluster' or 'namespace' (a whole cluster {clusterUid, clusterName}, or one namespace {namespaceValue, clusterUid}; the other one null or absent)${hasC ? ", not both" : ""}`
+        });
+      }
+    });
+    const orders = /* @__PURE__ */ new Map();
+    canonRules(spec.centralizedPolicyRules).forEach((r) => orders.set(r.sortOrder, (orders.get(r.sortOrder) ?? 0) + 1));
+    arr(spec.centralizedPolicyRules).forEach((r, i) => {
+      const so = isObj(r) ? optInt(pick(r, "sortOrder", "order")) : void 0;
+      if (so !== void 0 && (orders.get(so) ?? 0) > 1) {
+        issues.push({ path: ["centralizedPolicyRules", i, "sortOrder"], message: `sortOrder ${so} is used by more than one rule; give each rule its own position (or omit sortOrder to use the list order)` });
+      }
+    });
+    return issues;
+  }
+};
+
+// src/kinds/runtime-policy.ts
+var PATH3 = "/v1.3/runtime/policies";
+var DEFAULT_POLICY_NAME = "Default Policy";
+var RULE_TYPES = ["READ", "WRITE", "NETWORK_INBOUND", "NETWORK_OUTBOUND", "SYSCALL"];
+var KEYS2 = ["description", "policyMode", "defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"];
+var V12_MODES = ["ACTIVE", "INACTIVE", "PERMISSIVE"];
+var RULE_STRINGS = ["program", "file", "ipAddress", "syscall", "syscallGroup", "arg1", "arg2", "arg3"];
+var RULE_FIELDS2 = new Set(
+  ["name", "ruleType", "action", "port", "inactive", ...RULE_STRINGS].flatMap((k) => [k, k.charAt(0).toUpperCase() + k.slice(1)]).concat(["InActive"])
+);
+function pascal(k) {
+  return k.charAt(0).toUpperCase() + k.slice(1);
+}
+function field(o, k) {
+  return pick(o, k, pascal(k));
+}
+function normRuleType(v) {
+  const s = optString(v);
+  return s === void 0 ? void 0 : s.trim().toUpperCase().replace(/[\s-]+/g, "_");
+}
+function normMode(v) {
+  if (typeof v === "number") return V12_MODES[v] ?? String(v);
+  return upper(v);
+}
+function canonRule(r) {
+  const o = isObj(r) ? r : {};
+  const out = {
+    name: optString(field(o, "name")),
+    ruleType: normRuleType(field(o, "ruleType")),
+    action: upper(field(o, "action"))
+  };
+  for (const k of RULE_STRINGS) out[k] = optString(field(o, k));
+  const port = optInt(field(o, "port"));
+  out.port = port === 0 ? void 0 : port ?? (isBlank(field(o, "port")) ? void 0 : field(o, "port"));
+  out.inactive = bool(pick(o, "inactive", "InActive", "Inactive"), false);
+  return compact(out);
+}
+function canonicalOf3(o) {
+  return compact({
+    description: optString(field(o, "description")) ?? "",
+    policyMode: normMode(pick(o, "policyMode", "PolicyMode", "mode", "Mode")),
+    defaultNetworkAction: upper(field(o, "defaultNetworkAction")),
+    defaultExecuteAction: upper(field(o, "defaultExecuteAction")),
+    defaultFileAction: upper(field(o, "defaultFileAction")),
+    ignoredSyscalls: sortedSet(arr(field(o, "ignoredSyscalls")).map(optString).filter((s) => s !== void 0), (s) => s),
+    rules: arr(field(o, "rules")).map(canonRule)
+  });
+}
+function idOf3(live) {
+  return optString(pick(live, "id", "ID", "policyId", "_id")) ?? "";
+}
+var rest3 = collection(PATH3, { idOf: idOf3, createdIdKeys: ["id", "ID", "policyId"], what: "create runtime policy" });
+function writtenRule(rule) {
+  const out = {};
+  if (!isObj(rule)) return out;
+  for (const [k, v] of Object.entries(rule)) {
+    if (k === "ID" || k === "DateCreated" || k === "DateUpdated" || v === void 0) continue;
+    const camel = k === "InActive" ? "inactive" : k.charAt(0).toLowerCase() + k.slice(1);
+    out[camel] = camel === "port" ? optInt(v) ?? v : v;
+  }
+  return out;
+}
+function wireRules2(desired, declared, liveRules) {
+  const pool = arr(liveRules).filter(isObj);
+  const used = /* @__PURE__ */ new Set();
+  return arr(desired).map((r, i) => {
+    const own = declared[i] !== void 0 ? writtenRule(declared[i]) : { ...r };
+    const match = pool.find((l) => !used.has(l) && optString(field(l, "name")) === r.name);
+    if (!match) return own;
+    used.add(match);
+    if (sameValue(canonRule(match), r)) return { ...match };
+    const extras = {};
+    for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS2.has(k)) extras[k] = v;
+    return { ...extras, ...own };
+  });
+}
+var SERVER_FIELDS2 = ["id", "ID", "_id", "policyId", "created", "updated", "DateCreated", "DateUpdated"];
+var spellings = (k) => k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)];
+function wireValue3(k, desired, spec, liveRules) {
+  const written = field(spec, k);
+  switch (k) {
+    case "rules":
+      return wireRules2(desired.rules, arr(written), liveRules);
+    case "ignoredSyscalls":
+      return Array.isArray(written) ? written : desired.ignoredSyscalls;
+    case "description":
+      return typeof written === "string" ? written : desired.description;
+    case "policyMode":
+      return asWritten(pick(spec, "policyMode", "PolicyMode", "mode", "Mode"), desired.policyMode, normMode);
+    default:
+      return asWritten(written, desired[k]);
+  }
+}
+function createBody2(name, desired, spec) {
+  const out = { name };
+  for (const k of KEYS2) if (desired[k] !== void 0) out[k] = wireValue3(k, desired, spec);
+  return out;
+}
+function updateBody2(live, name, desired, spec) {
+  const out = carried(live, SERVER_FIELDS2);
+  delete out.Name;
+  out.name = name;
+  for (const k of changedKeys(KEYS2, desired, canonicalOf3(live))) {
+    for (const w of spellings(k)) delete out[w];
+    if (desired[k] !== void 0) out[k] = wireValue3(k, desired, spec, field(live, "rules"));
+  }
+  return out;
+}
+var runtimePolicy = {
+  kind: "RuntimePolicy",
+  schemaFile: "runtime-policy.schema.json",
+  folder: "runtime-policies",
+  dependsOn: [],
+  can: { create: true, update: true, delete: true },
+  // Summaries carry no rules or default actions: the engine reads the details of the policies that need them.
+  list: rest3.list,
+  // The documented list items carry id, name, created, updated, description and policyMode.
+  detailFields: ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"],
+  // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
+  wire: Object.fromEntries(KEYS2.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
+  get: rest3.get,
+  idOf: idOf3,
+  nameOf: (live) => optString(field(live, "name")) ?? "",
+  canonical: (spec) => canonicalOf3(spec),
+  canonicalLive: (live) => canonicalOf3(live),
+  fields: KEYS2,
+  setFields: ["ignoredSyscalls"],
+  namedLists: { rules: "name" },
+  create: (api, name, desired, written) => rest3.create(api, createBody2(name, desired, written?.spec ?? desired)),
+  update: (api, live, name, desired, written) => rest3.update(api, live, updateBody2(live, name, desired, written?.spec ?? desired)),
+  remove: rest3.remove,
+  /** The system's `Default Policy` (listed with a zero creation date, "Default group policy"). */
+  isProtected: (live) => optString(field(live, "name")) === DEFAULT_POLICY_NAME,
+  toSpec(live) {
+    const c = canonicalOf3(live);
+    const rules = c.rules.map((r) => {
+      const { inactive, ...rest6 } = r;
+      return inactive ? { ...rest6, inactive } : rest6;
+    });
+    const ignored = c.ignoredSyscalls;
+    return compact({
+      description: unlessEmptyText(c.description),
+      policyMode: c.policyMode,
+      defaultNetworkAction: c.defaultNetworkAction,
+      defaultExecuteAction: c.defaultExecuteAction,
+      defaultFileAction: c.defaultFileAction,
+      ignoredSyscalls: unlessEmpty(ignored),
+      rules: unlessEmpty(rules)
+    });
+  },
+  check(spec, name) {
+    const issues = nameAgrees(spec, "name", name, "the policy's");
+    const value = (key, v, path2) => {
+      const issue2 = checkValue(key, v, path2);
+      if (issue2) issues.push(issue2);
+    };
+    value("RuntimePolicy.policyMode", spec.policyMode, ["policyMode"]);
+    for (const k of ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction"]) value("RuntimePolicy.defaultAction", spec[k], [k]);
+    arr(spec.rules).forEach((r, i) => {
+      if (!isObj(r)) return;
+      value("RuntimePolicy.rule.action", field(r, "action"), ["rules", i, r.action === void 0 && r.Action !== void 0 ? "Action" : "action"]);
+      const at2 = (f) => ["rules", i, r[f] === void 0 && r[pascal(f)] !== void 0 ? pascal(f) : f];
+      const label = `rules[${i}]${optString(field(r, "name")) ? ` ("${String(field(r, "name"))}")` : ""}`;
+      for (const f of ["name", "ruleType", "action"]) {
+        if (field(r, f) === void 0) issues.push({ path: ["rules", i], message: `missing required field '${f}'` });
+      }
+      for (const f of RULE_FIELDS2) {
+        const camel = f === "InActive" ? "inactive" : f.charAt(0).toLowerCase() + f.slice(1);
+        if (f !== camel && r[f] !== void 0 && r[camel] !== void 0) {
+          issues.push({ path: ["rules", i, f], message: `${label}: "${f}" and "${camel}" are two spellings of one field; keep one` });
+        }
+      }
+      const type2 = normRuleType(field(r, "ruleType"));
+      if (type2 === void 0) return;
+      if (!RULE_TYPES.includes(type2)) {
+        issues.push({ path: at2("ruleType"), message: `${label}: ruleType "${String(field(r, "ruleType"))}" is not one of ${RULE_TYPES.join(", ")}` });
+        return;
+      }
+      const network = type2 === "NETWORK_INBOUND" || type2 === "NETWORK_OUTBOUND";
+      const fileRule = type2 === "READ" || type2 === "WRITE";
+      const syscallRule = type2 === "SYSCALL";
+      const need = network ? "ipAddress" : fileRule ? "file" : "syscall";
+      if (isBlank(field(r, need))) {
+        issues.push({ path: at2(need), message: `${label}: a ${type2} rule needs "${need}"` });
+      }
+      const allowed = {
+        ipAddress: network,
+        port: network,
+        file: fileRule,
+        syscall: syscallRule,
+        syscallGroup: syscallRule,
+        arg1: syscallRule,
+        arg2: syscallRule,
+        arg3: syscallRule
+      };
+      for (const [f, ok] of Object.entries(allowed)) {
+        const v = field(r, f);
+        if (ok || isBlank(v) || f === "port" && optInt(v) === 0) continue;
+        const fits = f === "ipAddress" || f === "port" ? "NETWORK_INBOUND/NETWORK_OUTBOUND" : f === "file" ? "READ/WRITE" : "SYSCALL";
+        issues.push({ path: at2(f), message: `${label}: "${f}" does not apply to a ${type2} rule (only to ${fits} rules); remove it` });
+      }
+      const port = field(r, "port");
+      if (network && !isBlank(port)) {
+        const p = optInt(port);
+        if (p === void 0 || p < 0 || p > 65535) issues.push({ path: at2("port"), message: `${label}: port "${String(port)}" must be a number from 1 to 65535` });
+      }
+    });
+    return issues;
+  }
+};
+
+// src/kinds/dates.ts
+var DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2})?)$/;
+var DIGITS = /^-?\d+$/;
+function isCalendarDay(y, m2, d) {
+  if (m2 < 1 || m2 > 12 || d < 1) return false;
+  const back = new Date(Date.UTC(y, m2 - 1, d));
+  return back.getUTCMonth() === m2 - 1 && back.getUTCDate() === d;
+}
+function parseDate(v) {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? void 0 : v.getTime();
+  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : void 0;
+  if (typeof v !== "string") return void 0;
+  const s = v.trim();
+  if (s === "") return void 0;
+  if (DIGITS.test(s)) return Number(s);
+  const d = DATE_ONLY.exec(s);
+  if (d) {
+    if (!isCalendarDay(Number(d[1]), Number(d[2]), Number(d[3]))) return void 0;
+    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+  }
+  const t = DATE_TIME.exec(s);
+  if (t) {
+    if (!isCalendarDay(Number(t[1]), Number(t[2]), Number(t[3]))) return void 0;
+    if (Number(t[4]) > 23 || Number(t[5]) > 59 || Number(t[6] ?? 0) > 59) return void 0;
+    if (t[9] !== void 0 && (Number(t[9]) > 23 || Number(t[10] ?? 0) > 59)) return void 0;
+    const ms = Date.parse(s.replace(" ", "T"));
+    return Number.isNaN(ms) ? void 0 : ms;
+  }
+  return void 0;
+}
+function canonicalDate(v) {
+  if (typeof v === "string") {
+    const known = CANONICAL_OF_TEXT.get(v);
+    if (known !== void 0) return known;
+  }
+  if (isBlank(v)) return void 0;
+  const ms = parseDate(v);
+  if (ms === void 0) return String(v);
+  let iso = ISO_OF.get(ms);
+  if (iso === void 0) {
+    iso = new Date(ms).toISOString();
+    if (ISO_OF.size < 4096) ISO_OF.set(ms, iso);
+  }
+  if (typeof v === "string" && CANONICAL_OF_TEXT.size < 4096) CANONICAL_OF_TEXT.set(v, iso);
+  return iso;
+}
+var CANONICAL_OF_TEXT = /* @__PURE__ */ new Map();
+var ISO_OF = /* @__PURE__ */ new Map();
+function friendlyDate(ms) {
+  const iso = new Date(ms).toISOString();
+  if (ms % 864e5 === 0) return iso.slice(0, 10);
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+// src/kinds/exception.ts
+var PATH4 = "/v1.3/exception";
+var KEYS3 = ["scope", "reason", "explanation", "listId", "startDate", "endDate", "entityAssignmentType", "dynamicFilter", "qids"];
+var FILTER_TOKENS = ["repo.tag", "repo.repository", "repo.registry", "cluster.k8s.pod.namespace"];
+function canonicalOf4(o) {
+  return compact({
+    scope: upper(o.scope),
+    reason: upper(o.reason),
+    explanation: optString(o.explanation) ?? "",
+    listId: optString(o.listId),
+    startDate: canonicalDate(o.startDate),
+    endDate: canonicalDate(o.endDate),
+    entityAssignmentType: upper(o.entityAssignmentType),
+    dynamicFilter: optString(o.dynamicFilter),
+    qids: numberSet(o.qids)
+  });
+}
+function idOf4(live) {
+  return optString(live.exceptionId ?? live.id ?? live.uuid) ?? "";
+}
+var rest4 = collection(PATH4, { idOf: idOf4, createdIdKeys: ["exceptionId", "id", "uuid"], what: "create exception", detailQuery: { includeQids: true } });
+function wireDate(v) {
+  if (isBlank(v)) return void 0;
+  const ms = parseDate(v);
+  return ms === void 0 ? String(v) : String(ms);
+}
+var PUT_BY_BODY = /* @__PURE__ */ new Set();
+async function putException(api, live, body2) {
+  const id = idOf4(live);
+  const byBody = () => api.request("PUT", PATH4, { body: { exceptionId: id, ...body2 } });
+  if (PUT_BY_BODY.has(api.gateway)) {
+    await byBody();
+    return;
+  }
+  try {
+    await rest4.update(api, live, body2);
+  } catch (e) {
+    if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
+    await byBody();
+    PUT_BY_BODY.add(api.gateway);
+  }
+}
+var SERVER_FIELDS3 = ["exceptionId", "id", "uuid", "createdBy", "updatedBy", "created", "updated"];
+function wireValue4(k, desired, spec) {
+  switch (k) {
+    case "startDate":
+    case "endDate":
+      return wireDate(desired[k]);
+    case "qids":
+      return arr(desired.qids);
+    case "explanation":
+    case "dynamicFilter":
+    case "listId":
+      return typeof spec[k] === "string" ? spec[k] : desired[k];
+    default:
+      return asWritten(spec[k], desired[k]);
+  }
+}
+function exceptionType(spec, live) {
+  return optString(spec.exceptionType) ?? optString(live?.exceptionType) ?? "VULNERABILITY";
+}
+function createBody3(name, desired, spec) {
+  const out = { name };
+  for (const k of KEYS3) if (desired[k] !== void 0 && !(k === "qids" && arr(desired.qids).length === 0 && spec.qids === void 0)) out[k] = wireValue4(k, desired, spec);
+  out.exceptionType = exceptionType(spec);
+  return out;
+}
+function updateBody3(live, name, desired, spec) {
+  const out = carried(live, SERVER_FIELDS3);
+  out.name = name;
+  for (const k of changedKeys(KEYS3, desired, canonicalOf4(live))) {
+    if (desired[k] === void 0) delete out[k];
+    else out[k] = wireValue4(k, desired, spec);
+  }
+  out.exceptionType = exceptionType(spec, live);
+  return out;
+}
+var exception = {
+  kind: "Exception",
+  schemaFile: "exception.schema.json",
+  folder: "exceptions",
+  dependsOn: [],
+  can: { create: true, update: true, delete: true },
+  listIsComplete: true,
+  // A gateway's list may leave qids out, as the documented GET does without includeQids=true.
+  detailFields: ["qids"],
+  // Items normally carry every field; the engine reads details (with qids) only where one it needs is missing.
+  list: rest4.list,
+  get: rest4.get,
+  idOf: idOf4,
+  nameOf: (live) => optString(live.name) ?? "",
+  canonical: (spec) => canonicalOf4(spec),
+  canonicalLive: (live) => canonicalOf4(live),
+  fields: KEYS3,
+  setFields: ["qids"],
+  create: (api, name, desired, written) => rest4.create(api, createBody3(name, desired, written?.spec ?? desired)),
+  update: (api, live, name, desired, written) => putException(api, live, updateBody3(live, name, desired, written?.spec ?? desired)),
+  remove: rest4.remove,
+  isProtected: () => false,
+  toSpec(live) {
+    const c = canonicalOf4(live);
+    const date = (v) => {
+      const ms = parseDate(v);
+      return ms === void 0 ? v : friendlyDate(ms);
+    };
+    const qids = c.qids;
+    return compact({
+      scope: c.scope,
+      exceptionType: upper(live.exceptionType) ?? "VULNERABILITY",
+      reason: c.reason,
+      explanation: unlessEmptyText(c.explanation),
+      listId: c.listId,
+      startDate: date(c.startDate),
+      endDate: date(c.endDate),
+      // any value the account holds (DYNAMIC is "a new value": others exist), so that it round-trips
+      entityAssignmentType: c.entityAssignmentType,
+      dynamicFilter: c.dynamicFilter,
+      qids: unlessEmpty(qids)
+    });
+  },
+  check(spec, name) {
+    const issues = [];
+    const start = parseDate(spec.startDate);
+    const end = parseDate(spec.endDate);
+    for (const [k, v, ms] of [["startDate", spec.startDate, start], ["endDate", spec.endDate, end]]) {
+      if (!isBlank(v) && ms === void 0) {
+        issues.push({ path: [k], message: `${k} "${String(v)}" is not a date; use an ISO 8601 date-time with a zone (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch milliseconds` });
+      }
+    }
+    if (start !== void 0 && end !== void 0 && end < start) {
+      issues.push({ path: ["endDate"], message: `endDate (${friendlyDate(end)}) is before startDate (${friendlyDate(start)}); the end must not come before the start` });
+    }
+    for (const f of ["scope", "reason", "exceptionType", "entityAssignmentType"]) {
+      const issue2 = checkValue(`Exception.${f}`, spec[f], [f]);
+      if (issue2) issues.push(issue2);
+    }
+    const type2 = upper(spec.entityAssignmentType);
+    const filter = optString(spec.dynamicFilter);
+    if (type2 === "DYNAMIC" && filter === void 0) {
+      issues.push({ path: ["dynamicFilter"], message: 'a DYNAMIC exception needs a dynamicFilter (e.g. repo.repository:legacy/*): "When you specify DYNAMIC, specify a dynamic filter"' });
+    }
+    if (type2 !== "DYNAMIC" && filter !== void 0) {
+      const why = type2 === void 0 ? "entityAssignmentType is not given" : `entityAssignmentType is ${type2}`;
+      issues.push({ path: ["dynamicFilter"], severity: "warning", message: `dynamicFilter assigns an exception with entityAssignmentType DYNAMIC (${why}); the notes say nothing of it otherwise: remove it, or set entityAssignmentType: DYNAMIC` });
+    }
+    if (filter !== void 0) {
+      for (const m2 of checkFilter(filter)) issues.push({ path: ["dynamicFilter"], message: m2 });
+      if (upper(spec.scope) === "IMAGE" && /(^|[\s(])cluster\.k8s\.pod\.namespace\s*:/.test(filter)) {
+        issues.push({ path: ["dynamicFilter"], message: 'cluster.k8s.pod.namespace is a token "for containers": it needs scope CONTAINER (this exception has scope IMAGE); use repo.tag, repo.repository or repo.registry, or set scope: CONTAINER' });
+      }
+    }
+    issues.push(...nameAgrees(spec, "name", name, "the exception's"));
+    return issues;
+  }
+};
+function lex(s) {
+  const out = [];
+  let i = 0;
+  while (i < s.length) {
+    const ch = s[i];
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === "(" || ch === ")") {
+      out.push({ t: ch });
+      i++;
+    } else {
+      let w = "";
+      while (i < s.length && !/[\s()]/.test(s[i])) {
+        if (s[i] === '"' || s[i] === "'") {
+          const q = s[i];
+          const close = s.indexOf(q, i + 1);
+          const stop = close === -1 ? s.length : close + 1;
+          w += s.slice(i, stop);
+          i = stop;
+        } else if (s[i] === "[") {
+          const close = s.indexOf("]", i + 1);
+          const stop = close === -1 ? s.length : close + 1;
+          w += s.slice(i, stop);
+          i = stop;
+        } else {
+          w += s[i];
+          i++;
+        }
+      }
+      out.push({ t: "word", v: w });
+    }
+  }
+  return out;
+}
+function checkFilter(filter) {
+  const problems = [];
+  const lexemes = lex(filter);
+  const words = [];
+  for (let i = 0; i < lexemes.length; i++) {
+    const l = lexemes[i];
+    const next = lexemes[i + 1];
+    if (l.t === "word" && l.v.endsWith(":") && !l.v.startsWith(":") && next?.t === "word" && !/^(and|or|not)$/i.test(next.v)) {
+      words.push({ t: "word", v: l.v + next.v });
+      i++;
+    } else words.push(l);
+  }
+  let depth = 0;
+  let expectTerm = true;
+  for (const l of words) {
+    if (l.t === "(") {
+      if (!expectTerm) problems.push('dynamicFilter: "(" after a term; join terms with and/or');
+      depth++;
+      expectTerm = true;
+    } else if (l.t === ")") {
+      depth--;
+      if (depth < 0) {
+        problems.push('dynamicFilter: ")" without a matching "("');
+        depth = 0;
+      }
+      expectTerm = false;
+    } else if (/^(and|or)$/i.test(l.v)) {
+      if (expectTerm) problems.push(`dynamicFilter: "${l.v}" needs a term before it`);
+      expectTerm = true;
+    } else if (/^not$/i.test(l.v)) {
+      expectTerm = true;
+    } else {
+      if (!expectTerm) problems.push(`dynamicFilter: terms must be joined with and/or (before "${l.v}")`);
+      expectTerm = false;
+      const colon = l.v.indexOf(":");
+      if (colon <= 0) {
+        problems.push(`dynamicFilter: "${l.v}" is not a token:value term; use one of ${FILTER_TOKENS.join(", ")} (e.g. repo.tag:latest)`);
+        continue;
+      }
+      const token = l.v.slice(0, colon);
+      const value = l.v.slice(colon + 1);
+      if (!FILTER_TOKENS.includes(token)) {
+        problems.push(`dynamicFilter: unknown token "${token}"; the supported tokens are ${FILTER_TOKENS.join(", ")}`);
+      } else if (value === "" || value === '""' || value === "''") {
+        problems.push(`dynamicFilter: token "${token}" has no value`);
+      }
+    }
+  }
+  if (depth > 0) problems.push('dynamicFilter: "(" without a matching ")"');
+  if (words.length === 0) problems.push("dynamicFilter is empty");
+  else if (expectTerm) problems.push("dynamicFilter: ends with an operator; a term must follow");
+  return problems;
+}
+
+// src/kinds/secret-rule.ts
+var SECRET_RULE_PATHS = ["/v1.3/secretrule", "/v1.3/secretDetector"];
+var BULK_LIMIT = 100;
+var SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+var SPEC_KEYS = ["status", "secretRuleStatus", "severity", "ruleUuid"];
+function normStatus(v) {
+  const s = optString(v);
+  if (s === void 0) return void 0;
+  const l = s.trim().toLowerCase();
+  if (l === "active") return "Active";
+  if (l === "inactive") return "Inactive";
+  return s;
+}
+function idOf5(live) {
+  return optString(live.ruleUuid ?? live.ruleId ?? live.id) ?? "";
+}
+async function path(api) {
+  return api.resolvePath(SECRET_RULE_PATHS);
+}
+function statusOf(spec) {
+  return normStatus(spec.status ?? spec.secretRuleStatus);
+}
+function putBody(desired) {
+  return {
+    secretRuleStatus: normStatus(desired.status),
+    severity: upper(desired.severity)?.toLowerCase()
+  };
+}
+var secretRule = {
+  kind: "SecretRule",
+  schemaFile: "secret-rule.schema.json",
+  folder: "secret-rules",
+  exportFile: "secret-rules.yaml",
+  dependsOn: [],
+  can: { create: false, update: true, delete: false, rename: false },
+  listIsComplete: true,
+  async list(api) {
+    return api.list(await path(api));
+  },
+  async get(api, id) {
+    return getOrUndefined(api, `${await path(api)}/${seg(id)}`);
+  },
+  idOf: idOf5,
+  nameOf: (live) => optString(live.secretDetector) ?? "",
+  idField: "ruleUuid",
+  declaredId: (spec) => optString(spec.ruleUuid),
+  canonical: (spec) => compact({ status: statusOf(spec), severity: upper(spec.severity) }),
+  canonicalLive: (live) => compact({ status: normStatus(live.status), severity: upper(live.severity) }),
+  fields: ["status", "severity"],
+  aliases: { secretRuleStatus: "status" },
+  async create() {
+    throw new Error("secret rules are system-defined: they cannot be created, only their status and severity changed");
+  },
+  async update(api, live, _name, desired) {
+    await api.request("PUT", `${await path(api)}/${seg(idOf5(live))}`, { body: putBody(desired) });
+  },
+  async updateMany(api, items) {
+    const base2 = await path(api);
+    const outcomes = new Array(items.length).fill(void 0);
+    const single = [];
+    const byStatus = /* @__PURE__ */ new Map();
+    items.forEach((it, i) => {
+      const wantSeverity = upper(it.desired.severity);
+      if (wantSeverity !== void 0 && wantSeverity !== upper(it.live.severity)) {
+        single.push(i);
+        return;
+      }
+      const status = normStatus(it.desired.status) ?? normStatus(it.live.status) ?? "Active";
+      const group = byStatus.get(status) ?? [];
+      group.push(i);
+      byStatus.set(status, group);
+    });
+    const calls = [];
+    for (const i of single) {
+      const it = items[i];
+      calls.push(
+        api.request("PUT", `${base2}/${seg(idOf5(it.live))}`, { body: putBody(it.desired) }).then(
+          () => void (outcomes[i] = { ok: true }),
+          (error2) => void (outcomes[i] = { ok: false, error: error2 })
+        )
+      );
+    }
+    for (const [status, idx] of byStatus) {
+      for (let k = 0; k < idx.length; k += BULK_LIMIT) {
+        const chunk = idx.slice(k, k + BULK_LIMIT);
+        const ruleIds = chunk.map((i) => idOf5(items[i].live));
+        calls.push(
+          api.request("PUT", `${base2}/bulkUpdate`, { body: { secretRuleStatus: status, ruleIds } }).then(
+            () => chunk.forEach((i) => outcomes[i] = { ok: true }),
+            (error2) => chunk.forEach((i) => outcomes[i] = { ok: false, error: error2 })
+          )
+        );
+      }
+    }
+    await Promise.all(calls);
+    return outcomes.map((o) => o ?? { ok: false, error: new Error("not attempted") });
+  },
+  async remove() {
+    throw new Error("secret rules are system-defined: they cannot be deleted; set status Inactive instead");
+  },
+  isProtected: () => false,
+  toSpec: (live) => compact({ status: normStatus(live.status), severity: upper(live.severity) }),
+  check(spec) {
+    const issues = [];
+    for (const k of Object.keys(spec ?? {})) {
+      if (!SPEC_KEYS.includes(k)) {
+        issues.push({ path: [k], message: `"${k}" cannot be managed on a secret rule; only status (Active/Inactive), severity (LOW, MEDIUM, HIGH, CRITICAL) and ruleUuid are allowed` });
+      }
+    }
+    if (!isBlank(spec?.status) && !isBlank(spec?.secretRuleStatus)) {
+      issues.push({ path: ["secretRuleStatus"], message: "status and secretRuleStatus are two names of one field; keep one" });
+    }
+    if (isBlank(spec?.status) && isBlank(spec?.secretRuleStatus) && isBlank(spec?.severity)) {
+      issues.push({ path: [], message: "a SecretRule declares status (Active/Inactive), severity (LOW, MEDIUM, HIGH, CRITICAL) or both" });
+    }
+    const st = spec ? statusOf(spec) : void 0;
+    if (st !== void 0 && st !== "Active" && st !== "Inactive") {
+      issues.push({ path: [isBlank(spec.status) ? "secretRuleStatus" : "status"], message: `status "${st}" is not valid; use Active or Inactive` });
+    }
+    const sev = upper(spec?.severity);
+    if (sev !== void 0 && !SEVERITIES.includes(sev)) {
+      issues.push({ path: ["severity"], message: `severity "${String(spec.severity)}" is not valid; use one of ${SEVERITIES.join(", ")}` });
+    }
+    return issues;
+  }
+};
+
+// src/kinds/defaults.ts
+function defineKind(m2) {
+  const can = m2.can ?? { create: m2.create !== void 0, update: m2.update !== void 0, delete: m2.remove !== void 0 };
+  return {
+    ...m2,
+    can,
+    create: m2.create ?? (async () => Promise.reject(unsupported(m2.kind, "create"))),
+    update: m2.update ?? (async () => Promise.reject(unsupported(m2.kind, "update"))),
+    remove: m2.remove ?? (async () => Promise.reject(unsupported(m2.kind, "delete")))
+  };
+}
+function unsupported(kind, op) {
+  return new QcsError("E_UNSUPPORTED", `${kind} objects cannot be ${op === "delete" ? "deleted" : `${op}d`} through the Qualys API`);
+}
+function pinnedId(kind, spec) {
+  if (kind.declaredId) return kind.declaredId(spec ?? {});
+  if (kind.idField === void 0 || !spec) return void 0;
+  const v = spec[kind.idField];
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function pinnedIdPath(kind) {
+  return ["spec", kind.idField ?? "id"];
+}
+
 // src/kinds/report-schedule-wire.ts
 import { isDeepStrictEqual } from "node:util";
 var DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 var EMAIL = "emailNotification";
 var EMAIL_WIRE = "e-mail notification";
-var FIELDS2 = ["description", "templateName", "filter", "format", "reportScheduleDetails", "expireAfter", "secondFilter", "displayColumns", "zip", EMAIL, "eventEndTime", "eventTime"];
+var EMAIL_FIELDS = ["recipient", "emailSubject", "customMessage", "sendAsAttachment"];
+var FIELDS2 = ["description", "templateName", "filter", "format", "reportScheduleDetails", "expireAfter", "secondFilter", "displayColumns", "zip", EMAIL, ...EMAIL_FIELDS, "eventEndTime", "eventTime"];
+var READ_NAMES = { format: ["fileFormat", "format"], zip: ["fileZipped", "zip"], [EMAIL]: [EMAIL, EMAIL_WIRE] };
+var SERVER_FIELDS4 = ["scheduleUuid", "reportingScheduleId", "uuid", "id", "createdBy", "createdAt", "updatedBy", "updatedAt", "status", "reportUuid", "isScheduled", "expireOn"];
 function raw(o, f, side) {
   const has = (k) => Object.prototype.hasOwnProperty.call(o, k);
   const first = (...keys) => {
@@ -53729,7 +54134,12 @@ function norm(f, v) {
       return optInt(v) ?? null;
     case "zip":
     case EMAIL:
+    case "sendAsAttachment":
       return bool(v, false);
+    case "recipient":
+    case "emailSubject":
+    case "customMessage":
+      return optString(v)?.trim() ?? "";
     case "reportScheduleDetails":
       return canonicalDetails(v);
     case "eventTime":
@@ -53752,10 +54162,11 @@ function wireDate2(v) {
   const iso = new Date(ms).toISOString();
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }
-function wireValue(f, v) {
+function wireValue5(f, v) {
   switch (f) {
     case "zip":
     case EMAIL:
+    case "sendAsAttachment":
       return bool(v, false) ? 1 : 0;
     case "reportScheduleDetails":
       return fullDetails(v);
@@ -53768,26 +54179,31 @@ function wireValue(f, v) {
       return norm(f, v);
   }
 }
-function body4(name, desired, live) {
+var wireKey = (f) => f === EMAIL ? EMAIL_WIRE : f;
+function body(name, desired, live) {
   const out = { name };
   const have = live ? canonicalOf5(live, "live") : void 0;
   for (const f of FIELDS2) {
-    const unchanged = live !== void 0 && have !== void 0 && isDeepStrictEqual(have[f], desired[f]);
-    const v = unchanged ? raw(live, f, "live") : desired[f];
-    if (v === void 0 && f === "displayColumns") continue;
-    const key = f === EMAIL ? EMAIL_WIRE : f;
-    if (f === "eventEndTime") {
-      out[key] = wireValue(f, v);
-      out.action = "CREATE";
+    const liveRaw = live ? raw(live, f, "live") : void 0;
+    const unchanged = have !== void 0 && isDeepStrictEqual(have[f], desired[f]);
+    if (f === "eventTime") out.action = "CREATE";
+    if (unchanged ? liveRaw === void 0 : desired[f] === void 0) continue;
+    const key = wireKey(f);
+    if (unchanged) {
+      out[key] = f === "zip" || f === EMAIL || f === "sendAsAttachment" || f === "eventTime" || f === "eventEndTime" ? wireValue5(f, liveRaw) : liveRaw;
       continue;
     }
-    if (f === "reportScheduleDetails" && !unchanged) {
-      const d = fullDetails(v);
+    if (f === "reportScheduleDetails") {
+      const d = fullDetails(desired[f]);
       if (d && d.recurrenceType === "DAILY" && d.ordinalDayOfMonth === null) d.ordinalDayOfMonth = 1;
       out[key] = d;
       continue;
     }
-    out[key] = v === void 0 && f === "expireAfter" ? 7 : wireValue(f, v);
+    out[key] = wireValue5(f, desired[f]);
+  }
+  if (live) {
+    const known = /* @__PURE__ */ new Set([...FIELDS2, ...Object.values(READ_NAMES).flat(), ...SERVER_FIELDS4, "name", "reportName", "scheduleName", "action"]);
+    for (const [k, v] of Object.entries(live)) if (!known.has(k) && v !== void 0 && !(k in out)) out[k] = v;
   }
   return out;
 }
@@ -53823,6 +54239,10 @@ function toSpec(live) {
   if (c.expireAfter !== null) spec.expireAfter = c.expireAfter;
   spec.zip = c.zip;
   spec.emailNotification = c[EMAIL];
+  if (c.recipient !== "") spec.recipient = c.recipient;
+  if (c.emailSubject !== "") spec.emailSubject = c.emailSubject;
+  if (c.customMessage !== "") spec.customMessage = c.customMessage;
+  if (c.sendAsAttachment === true) spec.sendAsAttachment = true;
   spec.reportScheduleDetails = c.reportScheduleDetails;
   spec.eventTime = wireDate2(c.eventTime);
   if (c.eventEndTime !== null) spec.eventEndTime = wireDate2(c.eventEndTime);
@@ -53909,10 +54329,11 @@ var reportSchedule = defineKind({
   canonical: (spec) => canonicalOf5(spec, "spec"),
   canonicalLive: (live) => canonicalOf5(live, "live"),
   fields: FIELDS2,
+  wire: READ_NAMES,
   aliases: { [EMAIL_WIRE]: EMAIL },
-  create: (api, name, desired) => rest5.create(api, body4(name, desired)),
+  create: (api, name, desired) => rest5.create(api, body(name, desired)),
   // The answer is a sentence ({"message": "Details updated successfully for reportScheduleId …"}): nothing to read.
-  update: (api, live, name, desired) => rest5.update(api, live, body4(name, desired, live)),
+  update: (api, live, name, desired) => rest5.update(api, live, body(name, desired, live)),
   remove: rest5.remove,
   isProtected: () => false,
   toSpec,
@@ -53931,7 +54352,7 @@ function kindByName(name) {
 import { lstat as lstat2, readFile, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 
-// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
+// node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
 }
@@ -54859,10 +55280,10 @@ function requirePairs() {
   });
   return pairs;
 }
-var set;
+var set2;
 var hasRequiredSet;
 function requireSet() {
-  if (hasRequiredSet) return set;
+  if (hasRequiredSet) return set2;
   hasRequiredSet = 1;
   const Type22 = requireType();
   const _hasOwnProperty = Object.prototype.hasOwnProperty;
@@ -54879,12 +55300,12 @@ function requireSet() {
   function constructYamlSet(data) {
     return data !== null ? data : {};
   }
-  set = new Type22("tag:yaml.org,2002:set", {
+  set2 = new Type22("tag:yaml.org,2002:set", {
     kind: "mapping",
     resolve: resolveYamlSet,
     construct: constructYamlSet
   });
-  return set;
+  return set2;
 }
 var _default;
 var hasRequired_default;
@@ -57074,7 +57495,7 @@ function parsePrecise(file, text, positionsOnly = false) {
     if (readDocument({ file, text, posAt, positionsOnly, documents, diagnostics }, doc, index)) nonEmpty2++;
   });
   if (nonEmpty2 === 0 && diagnostics.length === 0) {
-    diagnostics.push(diag(file, "empty file: no YAML documents (expected at least one declaration)"));
+    diagnostics.push({ ...diag(file, "empty file: no YAML documents, so it declares nothing (add a declaration, or remove the file)"), severity: "warning" });
   }
   return { documents, diagnostics };
 }
@@ -57086,6 +57507,11 @@ function documentProblems(ctx, doc) {
     if (err.code !== "DUPLICATE_KEY") {
       if (sawSyntaxError) continue;
       sawSyntaxError = true;
+    }
+    const over = err.code === "BLOCK_AS_IMPLICIT_KEY" ? overIndented(text, err.pos[0]) : void 0;
+    if (over) {
+      errors.push(diag(file, over.message, posAt(over.offset)));
+      continue;
     }
     const pos = err.linePos?.[0] ? { line: err.linePos[0].line, column: err.linePos[0].col } : posAt(err.pos[0]);
     const message = err.code === "DUPLICATE_KEY" ? `duplicate key: ${duplicateKeyName(text, err.pos[0])}each key may appear once in a mapping` : `YAML syntax error: ${cleanYamlMessage(err.message)}`;
@@ -57151,6 +57577,30 @@ function duplicateKeys(doc, text, posAt) {
     }
   });
   return out;
+}
+function overIndented(text, valueOffset) {
+  const lineStart = text.lastIndexOf("\n", valueOffset - 1) + 1;
+  const line = text.slice(lineStart, text.indexOf("\n", lineStart) < 0 ? text.length : text.indexOf("\n", lineStart));
+  const parent = /^( *(?:- +)*)([^\s:#][^:#]*?)\s*:/.exec(line);
+  if (!parent) return void 0;
+  const parentIndent = parent[1].length;
+  let at2 = text.indexOf("\n", lineStart);
+  for (let i = 0; at2 >= 0 && i < 1e3; i++) {
+    const start = at2 + 1;
+    const end = text.indexOf("\n", start) < 0 ? text.length : text.indexOf("\n", start);
+    const next = text.slice(start, end);
+    at2 = end < text.length ? end : -1;
+    if (next.trim() === "" || next.trimStart().startsWith("#")) continue;
+    const indent = next.length - next.trimStart().length;
+    const key = /^([^\s:#][^:#]*?)\s*:(?:\s|$)/.exec(next.trimStart());
+    if (indent <= parentIndent || !key) return void 0;
+    const name = parent[2].trim();
+    return {
+      offset: start + indent,
+      message: `'${key[1].trim()}' is indented ${indent} spaces, more than '${name}' on the line above (${parentIndent}), so YAML reads it as part of the value of '${name}'; indent it ${parentIndent} spaces like '${name}' (to nest it under '${name}', '${name}' must have no value on its own line)`
+    };
+  }
+  return void 0;
 }
 function duplicateKeyName(text, offset) {
   const m2 = /^["']?([^"':\n]{1,80})/.exec(text.slice(offset, offset + 100));
@@ -57404,6 +57854,7 @@ function parseFast(file, text, parsePreciseText) {
 // src/declarations/load.ts
 var MAX_FILE_BYTES = 32 * 1024 * 1024;
 var YAML_EXT = /\.ya?ml$/i;
+var PROJECT_FILES = /* @__PURE__ */ new Set(["qcs-gitops.yaml", "qcs-gitops.yml"]);
 function isInside(child, root) {
   return child === root || child.startsWith(root.endsWith(sep) ? root : root + sep);
 }
@@ -57499,7 +57950,7 @@ async function walk(c, dirDisplay, dirReal, root, ancestors) {
         continue;
       }
       await walk(c, display, real, root, /* @__PURE__ */ new Set([...ancestors, real]));
-    } else if (isFile && YAML_EXT.test(entry.name)) {
+    } else if (isFile && YAML_EXT.test(entry.name) && !PROJECT_FILES.has(entry.name)) {
       addFile(c, display, real);
     }
   }
@@ -57710,9 +58161,9 @@ function managedKeys(kind, spec, known) {
 }
 var FIELD_SETS = /* @__PURE__ */ new WeakMap();
 function fieldSet(kind) {
-  let set2 = FIELD_SETS.get(kind);
-  if (!set2) FIELD_SETS.set(kind, set2 = new Set(kind.fields ?? []));
-  return set2;
+  let set3 = FIELD_SETS.get(kind);
+  if (!set3) FIELD_SETS.set(kind, set3 = new Set(kind.fields ?? []));
+  return set3;
 }
 function declaredKeys(kind, spec) {
   if (!kind.fields) return managedKeys(kind, spec, Object.keys(kind.canonical(spec)));
@@ -57767,15 +58218,28 @@ function ignoredPaths(kind, ignore) {
   for (const path2 of ignore) {
     const segs = parseFieldPath(path2);
     if (typeof segs === "string") continue;
-    const first = segs[0];
-    out.push({ path: path2, segs: [kind.aliases?.[first] ?? first, ...segs.slice(1)] });
+    const first = kind.aliases?.[segs[0]] ?? segs[0];
+    const key = kind.namedLists?.[first];
+    const second = segs[1];
+    const named = key !== void 0 && typeof second === "string" && /^[^.[]+\["/.test(path2);
+    out.push({ path: path2, segs: [first, ...named ? [{ key, name: second }] : segs.slice(1, 2), ...segs.slice(2)] });
   }
   return out;
+}
+function namedIndex(list, s) {
+  const at2 = list.flatMap((item, i) => item && typeof item === "object" && item[s.key] === s.name ? [i] : []);
+  return at2.length === 1 ? at2[0] : void 0;
 }
 function getAt(o, segs) {
   let cur = o;
   for (const s of segs) {
     if (cur === null || typeof cur !== "object") return void 0;
+    if (typeof s === "object") {
+      const i = Array.isArray(cur) ? namedIndex(cur, s) : void 0;
+      if (i === void 0) return void 0;
+      cur = cur[i];
+      continue;
+    }
     if (Array.isArray(cur) ? typeof s !== "number" : typeof s === "number") return void 0;
     cur = cur[s];
   }
@@ -57783,8 +58247,13 @@ function getAt(o, segs) {
 }
 function parentAt(o, segs) {
   const parent = getAt(o, segs.slice(0, -1));
-  const last = segs[segs.length - 1];
+  let last = segs[segs.length - 1];
   if (parent === null || typeof parent !== "object") return void 0;
+  if (typeof last === "object") {
+    const i = Array.isArray(parent) ? namedIndex(parent, last) : void 0;
+    if (i === void 0) return void 0;
+    last = i;
+  }
   if (Array.isArray(parent) !== (typeof last === "number")) return void 0;
   return { parent, last };
 }
@@ -57798,6 +58267,11 @@ function unchangedKeys(kind, spec, want, have) {
   const managed = managedAgainst(kind, spec, want, have);
   for (const k of managed) if (!identicalJson(want[k], have[k])) return void 0;
   return managed;
+}
+function writtenOf(kind, spec, live) {
+  const want = kind.canonical(spec);
+  const have = live === void 0 ? {} : kind.canonicalLive(live);
+  return { spec, managed: managedAgainst(kind, spec, want, have) };
 }
 function managedView(kind, spec, live, ignore = [], made = {}) {
   const want = made.want ?? kind.canonical(spec);
@@ -57922,8 +58396,12 @@ function ignorePathProblem(kind, path2) {
     }
     const hasProps = nodes.some((n) => isSchema(n.schema.properties));
     const allowsObject = nodes.some((n) => n.schema.type === "object" || Array.isArray(n.schema.type) && n.schema.type.includes("object"));
-    if (!hasProps && (open2 || allowsObject)) return void 0;
     const isList = nodes.some((n) => isSchema(n.schema.items));
+    if (!hasProps && isList && i === 1 && /^[^.[]+\["/.test(path2) && kind.namedLists?.[kind.aliases?.[segs[0]] ?? segs[0]] !== void 0) {
+      nodes = nodes.flatMap((n) => isSchema(n.schema.items) ? alternatives({ schema: n.schema.items, file: n.file }, schemas) : []);
+      continue;
+    }
+    if (!hasProps && (open2 || allowsObject)) return void 0;
     if (!hasProps && isList) {
       const head = segs.slice(0, i).map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replace(/\.\[/g, "[");
       return `'${path2}': '${head}' is a list: name one of its items, e.g. ${head}[0].${seg2}`;
@@ -57947,7 +58425,7 @@ function compareDiagnostics(a, b) {
   if (a.column !== b.column) return a.column - b.column;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
-function validateDocument(doc) {
+function validateDocument(doc, accepted = {}) {
   const { validate: validate2 } = schemaSet();
   const diagnostics = [];
   if (!validate2(doc.value)) {
@@ -57955,6 +58433,7 @@ function validateDocument(doc) {
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
       diagnostics.push(at(pos, p.path, p.message));
     }
+    diagnostics.push(...knownValueProblems(doc, accepted, diagnostics));
     return { diagnostics };
   }
   const value = doc.value;
@@ -57981,10 +58460,31 @@ function validateDocument(doc) {
     return { diagnostics: [at(doc.source, [], `internal error while checking this ${value.kind}: ${e instanceof Error ? e.message : String(e)}`)] };
   }
   for (const issue2 of issues) {
+    if (issue2.accept && (accepted[issue2.accept.key] ?? []).some((v) => v.trim().toUpperCase() === issue2.accept.value)) continue;
     const path2 = ["spec", ...issue2.path];
     diagnostics.push(issue2.severity === "warning" ? { ...at(doc.positionOf(path2), path2, issue2.message), severity: "warning" } : at(doc.positionOf(path2), path2, issue2.message));
   }
   return hasErrors(diagnostics) ? { diagnostics } : { declaration, diagnostics };
+}
+function knownValueProblems(doc, accepted, already) {
+  const v = doc.value;
+  if (!v || typeof v !== "object" || typeof v.kind !== "string" || !v.spec || typeof v.spec !== "object" || Array.isArray(v.spec)) return [];
+  const kind = kindByName(v.kind);
+  let issues;
+  try {
+    issues = kind?.check?.(v.spec, typeof v.metadata?.name === "string" ? v.metadata.name : "") ?? [];
+  } catch {
+    return [];
+  }
+  const seen = new Set(already.map((d) => d.path));
+  const out = [];
+  for (const issue2 of issues) {
+    if (!issue2.accept || (accepted[issue2.accept.key] ?? []).some((a) => a.trim().toUpperCase() === issue2.accept.value)) continue;
+    const path2 = ["spec", ...issue2.path];
+    const d = at(doc.positionOf(path2), path2, issue2.message);
+    if (!seen.has(d.path)) out.push(d);
+  }
+  return out;
 }
 function duplicateProblems(documents) {
   const out = [];
@@ -58011,11 +58511,42 @@ function duplicateProblems(documents) {
   }
   return { diagnostics: out, involved };
 }
+function claimProblems(declarations) {
+  const out = [];
+  const involved = /* @__PURE__ */ new Set();
+  const first = /* @__PURE__ */ new Map();
+  for (const d of declarations) {
+    const kind = kindByName(d.kind);
+    const claim = kind?.claims;
+    if (!kind || !claim) continue;
+    const spec = d.spec;
+    const key = Object.keys(spec).find((k) => (kind.aliases?.[k] ?? k) === claim.field && Array.isArray(spec[k]));
+    if (key === void 0) continue;
+    spec[key].forEach((v, i) => {
+      if (typeof v !== "string" || v === "") return;
+      const path2 = ["spec", key, i];
+      const id = `${d.kind}\0${v.toLowerCase()}`;
+      const earlier = first.get(id);
+      if (!earlier) {
+        first.set(id, { decl: d, path: path2 });
+        return;
+      }
+      if (earlier.decl === d) return;
+      const a = earlier.decl.positionOf(earlier.path);
+      const b = d.positionOf(path2);
+      const rule = `one ${d.kind} a ${claim.what}`;
+      out.push(at(a, earlier.path, `${claim.what} ${v} is claimed by ${d.kind} '${earlier.decl.name}' and by '${d.name}' (${b.file}:${b.line}:${b.column}): ${rule}; keep it in one of them`));
+      out.push(at(b, path2, `${claim.what} ${v} is claimed by ${d.kind} '${d.name}' and by '${earlier.decl.name}' (${a.file}:${a.line}:${a.column}): ${rule}; keep it in one of them`));
+      involved.add(earlier.decl).add(d);
+    });
+  }
+  return { diagnostics: out, involved };
+}
 async function loadAndValidate(paths, options = {}) {
-  return validateLoaded(await loadDocuments(paths, options));
+  return validateLoaded(await loadDocuments(paths, options), options);
 }
 var MAX_PROBLEMS = 1e3;
-function validateLoaded(loaded) {
+function validateLoaded(loaded, options = {}) {
   const diagnostics = [...loaded.diagnostics];
   const declarations = [];
   const dups = duplicateProblems(loaded.documents);
@@ -58025,9 +58556,14 @@ function validateLoaded(loaded) {
       diagnostics.push(at(doc.source, [], `more than ${MAX_PROBLEMS} problems found; stopped checking here. Fix those reported and run again`));
       break;
     }
-    const r = validateDocument(doc);
+    const r = validateDocument(doc, options.acceptValues);
     diagnostics.push(...r.diagnostics);
     if (r.declaration && !dups.involved.has(doc)) declarations.push(r.declaration);
+  }
+  const clashes = claimProblems(declarations);
+  if (clashes.diagnostics.length) {
+    diagnostics.push(...clashes.diagnostics);
+    for (let i = declarations.length - 1; i >= 0; i--) if (clashes.involved.has(declarations[i])) declarations.splice(i, 1);
   }
   diagnostics.sort(compareDiagnostics);
   if (diagnostics.length > MAX_PROBLEMS + 1) {
@@ -58104,7 +58640,6 @@ function forKind(api, kind) {
 // src/engine/fetch.ts
 var DETAIL_PARALLELISM = 16;
 function carries(kind, item, key) {
-  if (!kind.detailFields?.includes(key)) return true;
   const o = item;
   return (kind.wire?.[key] ?? [key]).some((k) => o[k] !== void 0);
 }
@@ -58113,12 +58648,23 @@ function carriesAll(kind, item, keys) {
   return true;
 }
 function detailFields(kind) {
-  return kind.detailFields ?? [];
+  return kind.fields ?? kind.detailFields ?? [];
+}
+var DETAILED = /* @__PURE__ */ new WeakSet();
+function isDetailed(obj) {
+  return typeof obj === "object" && obj !== null && DETAILED.has(obj);
 }
 async function withDetails(api, kind, item) {
   const details = await kind.get(api, kind.idOf(item));
   if (details === void 0) return void 0;
-  return kind.merge ? kind.merge(item, details) : { ...item, ...details };
+  const out = kind.merge ? kind.merge(item, details) : { ...item, ...details };
+  if (typeof out === "object" && out !== null) DETAILED.add(out);
+  return out;
+}
+async function detailsById(api, kind, id) {
+  const details = await kind.get(api, id);
+  if (typeof details === "object" && details !== null) DETAILED.add(details);
+  return details;
 }
 async function complete(api, kind, items, needs) {
   const todo = items.map((it, i) => ({ it, i })).filter(({ it }) => needs(it));
@@ -58170,27 +58716,49 @@ function tappingPages(api, onItems) {
     close: () => api.close()
   };
 }
-async function readForPlan(api, kind, decls, tap) {
+async function readForPlan(api, kind, decls, tap, renames) {
   const items = await kind.list(tap ? tappingPages(api, (page) => tap.onItems(page)) : api);
   if (decls.length === 0) return items;
   const { byName: byName2, byId } = tap?.indexOf?.(items) ?? indexLive(kind, items);
   const wanted = /* @__PURE__ */ new Map();
+  const renamedFrom = new Map((renames ?? []).filter((r) => r.kind === kind.kind).map((r) => [r.to, r.from]));
   for (const d of decls) {
     const spec = d.spec;
     const pinned = kind.declaredId?.(spec);
-    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
+    const byItsName = byName2.get(d.name) ?? [];
+    const from = byItsName.length === 0 ? renamedFrom.get(d.name) : void 0;
+    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : from !== void 0 ? byName2.get(from) ?? [] : byItsName;
     if (candidates.length !== 1) continue;
     if (tap?.viewedFor?.(candidates[0], d)) continue;
     const keys = declaredKeys(kind, spec);
     wanted.set(candidates[0], keys);
   }
-  return complete(api, kind, items, (it) => {
+  const read = await complete(api, kind, items, (it) => {
     const keys = wanted.get(it);
     return keys !== void 0 && !carriesAll(kind, it, keys);
   });
+  return kind.claims ? readClaimHolders(api, kind, decls, read) : read;
 }
-function isWhole(kind, item) {
-  return carriesAll(kind, item, detailFields(kind));
+function newClaims(kind, spec, own) {
+  const field2 = kind.claims?.field;
+  if (field2 === void 0 || !declaredKeys(kind, spec).has(field2)) return [];
+  const want = kind.canonical(spec)[field2] ?? [];
+  const held = own === void 0 ? [] : kind.canonicalLive(own)[field2] ?? [];
+  return want.filter((v) => typeof v === "string" && !held.includes(v));
+}
+async function readClaimHolders(api, kind, decls, items) {
+  const { byName: byName2, byId } = indexLive(kind, items);
+  const declared = /* @__PURE__ */ new Set();
+  let moves = false;
+  for (const d of decls) {
+    const pinned = kind.declaredId?.(d.spec);
+    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
+    for (const c of candidates) declared.add(c);
+    if (newClaims(kind, d.spec, candidates.length === 1 ? candidates[0] : void 0).length > 0) moves = true;
+  }
+  if (!moves) return items;
+  const field2 = kind.claims.field;
+  return complete(api, kind, items, (it) => !declared.has(it) && !carries(kind, it, field2));
 }
 function carriedView(kind, item) {
   const full = kind.canonicalLive(item);
@@ -58213,8 +58781,29 @@ function pruneScopeTest(options) {
   const nameMatches = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => true;
   return (kind, name) => (kinds.length === 0 || kinds.includes(kind)) && nameMatches(name);
 }
-function diff(before, after) {
-  return import_fast_json_patch.default.compare(before, after);
+function diff(before, after, sets = []) {
+  const whole = sets.filter((k) => Array.isArray(before[k]) && Array.isArray(after[k]));
+  if (whole.length === 0) return import_fast_json_patch.default.compare(before, after);
+  const b = { ...before };
+  const a = { ...after };
+  const ops = [];
+  for (const k of whole) {
+    if (!sameMembers(b[k], a[k])) ops.push({ op: "replace", path: `/${escapePointerToken(k)}`, value: a[k] });
+    delete b[k];
+    delete a[k];
+  }
+  return [...import_fast_json_patch.default.compare(b, a), ...ops];
+}
+function sameMembers(x, y) {
+  const keys = new Set(x.map((v) => stableStringify(v)));
+  const other = new Set(y.map((v) => stableStringify(v)));
+  return keys.size === other.size && [...keys].every((k) => other.has(k));
+}
+function canRename(kind) {
+  return kind.can.update && kind.can.rename !== false;
+}
+function isBuiltInKind(kind) {
+  return !kind.can.create && !kind.can.delete;
 }
 function targetFilter(targets) {
   return (kind, name) => !targets || targets.has(`${kind}/${name}`);
@@ -58222,19 +58811,22 @@ function targetFilter(targets) {
 function planKind(kind, decls, liveObjs, options, inTarget, each, early) {
   const run2 = {
     kind,
-    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], undeclared: [], builtIn: 0 },
     index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: /* @__PURE__ */ new Set(),
-    early: early?.views
+    early: early?.views,
+    renamedFrom: new Map((options.renames ?? []).filter((r) => r.kind === kind.kind).map((r) => [r.to, r.from])),
+    declared: decls.length > 0
   };
   const step = (decl) => {
     const found = matchDeclaration(run2, decl);
     if (!found) return;
     if (found.match !== void 0) run2.matched.add(found.match);
-    if (!inTarget(kind.kind, decl.name)) return;
-    planDeclared(run2, decl, found.match, ignoreOf(decl, options));
+    if (!inTarget(kind.kind, decl.name) && !(found.renamedFrom !== void 0 && inTarget(kind.kind, found.renamedFrom))) return;
+    planDeclared(run2, decl, found.match, ignoreOf(decl, options), found.renamedFrom);
   };
   const done = () => {
+    if (kind.claims) noteClaims(run2, decls, inTarget);
     planUndeclared(run2, liveObjs, options, inTarget);
     return run2.part;
   };
@@ -58258,6 +58850,8 @@ function matchDeclaration(run2, decl) {
     return { match };
   }
   const candidates = index.byName.get(decl.name) ?? [];
+  const from = run2.renamedFrom.get(decl.name);
+  if (candidates.length === 0 && from !== void 0) return matchRenamed(run2, decl, from);
   if (candidates.length > 1) {
     part.ambiguous.push(`${kindName}/${decl.name}: ${candidates.length} live objects share this name (ids ${candidates.map((c) => kind.idOf(c)).join(", ")})`);
     for (const c of candidates) run2.matched.add(c);
@@ -58265,15 +58859,35 @@ function matchDeclaration(run2, decl) {
   }
   return { match: candidates[0] };
 }
+function matchRenamed(run2, decl, from) {
+  const { kind, part, index } = run2;
+  const olds = index.byName.get(from) ?? [];
+  if (olds.length === 0) return { match: void 0 };
+  if (!canRename(kind)) {
+    part.diagnostics.push({
+      ...decl.positionOf(["metadata", "name"]),
+      path: "metadata.name",
+      message: `${kind.kind} objects cannot be renamed: metadata.name was '${from}' at the base commit; keep that name (Qualys names ${kind.kind} objects itself)`
+    });
+    for (const o of olds) run2.matched.add(o);
+    return void 0;
+  }
+  if (olds.length > 1) {
+    part.ambiguous.push(`${kind.kind}/${from} (renamed to '${decl.name}'): ${olds.length} live objects share this name (ids ${olds.map((c) => kind.idOf(c)).join(", ")})`);
+    for (const o of olds) run2.matched.add(o);
+    return void 0;
+  }
+  return { match: olds[0], renamedFrom: from };
+}
 function compare(kind, spec, live, ignore, made = {}) {
   const want = made.want ?? kind.canonical(spec);
   const have = made.have ?? kind.canonicalLive(live);
   const unchanged = ignore.length === 0 ? unchangedKeys(kind, spec, want, have) : void 0;
   if (unchanged) return { ...UNCHANGED, managed: unchanged };
   const view = managedView(kind, spec, live, ignore, { want, have });
-  return { view, patch: diff(view.before, view.after), managed: view.managed };
+  return { view, patch: diff(view.before, view.after, kind.setFields), managed: view.managed };
 }
-function planDeclared(run2, decl, match, ignore) {
+function planDeclared(run2, decl, match, ignore, renamedFrom) {
   const { kind, part, index } = run2;
   const kindName = kind.kind;
   const spec = decl.spec;
@@ -58299,7 +58913,7 @@ function planDeclared(run2, decl, match, ignore) {
   const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  if (patch.length === 0) {
+  if (patch.length === 0 && renamedFrom === void 0) {
     part.unchanged++;
     return;
   }
@@ -58318,31 +58932,77 @@ function planDeclared(run2, decl, match, ignore) {
     spec,
     fingerprint: fingerprint(kind.canonicalLive(match)),
     source: decl.source,
-    ...ignore.length ? { ignore } : {}
+    ...ignore.length ? { ignore } : {},
+    ...renamedFrom !== void 0 ? { renamedFrom } : {}
   });
+}
+function noteClaims(run2, decls, inTarget) {
+  const { kind, part, index, matched } = run2;
+  const { field: field2, what } = kind.claims;
+  const holders = [...index.byId.values()].filter((o) => !matched.has(o));
+  for (const d of decls) {
+    if (!inTarget(kind.kind, d.name)) continue;
+    const own = index.byName.get(d.name);
+    for (const v of newClaims(kind, d.spec, own?.length === 1 ? own[0] : void 0)) {
+      const holder = holders.find((o) => (kind.canonicalLive(o)[field2] ?? []).includes(v));
+      if (holder === void 0) continue;
+      part.notes.push(
+        `warning: ${kind.kind}/${d.name} claims ${what} ${v}, which the undeclared ${kind.kind} '${kind.nameOf(holder)}' holds: applying moves it from '${kind.nameOf(holder)}' to '${d.name}' (one ${kind.kind} a ${what}).`
+      );
+    }
+  }
 }
 function planUndeclared(run2, liveObjs, options, inTarget) {
   const { kind, part, matched } = run2;
   const kindName = kind.kind;
   const inPruneScope = pruneScopeTest(options);
-  const undeclared = liveObjs.filter((o) => !matched.has(o) && !kind.isProtected(o));
-  if (!(options.prune && kind.can.delete)) {
-    part.unmanaged += undeclared.length;
-    return;
+  const removed = /* @__PURE__ */ new Set([...(options.removed?.objects ?? []).filter((o) => o.kind === kindName).map((o) => o.name), ...run2.renamedFrom.values()]);
+  const pruning = !!options.prune && kind.can.delete && run2.declared;
+  const builtIn = isBuiltInKind(kind);
+  const liveNames = /* @__PURE__ */ new Map();
+  if (removed.size) {
+    for (const obj of liveObjs) if (!matched.has(obj)) liveNames.set(kind.nameOf(obj), (liveNames.get(kind.nameOf(obj)) ?? 0) + 1);
   }
   for (const obj of liveObjs) {
-    if (!matched.has(obj) && kind.isProtected(obj)) part.notes.push(`${kindName}/${kind.nameOf(obj)} is a protected system object: it is never pruned.`);
-  }
-  for (const obj of undeclared) {
+    if (matched.has(obj)) continue;
     const name = kind.nameOf(obj);
+    if (!run2.declared && !removed.has(name)) continue;
+    if (kind.isProtected(obj)) {
+      if (removed.has(name)) part.notes.push(`${kindName}/${name} was removed from the declarations, but it is a protected system object: it is never deleted.`);
+      else if (pruning) part.notes.push(`${kindName}/${name} is a protected system object: it is never pruned.`);
+      continue;
+    }
+    if (removed.has(name) && kind.can.delete) {
+      if (!inTarget(kindName, name)) continue;
+      if (liveNames.get(name) > 1) {
+        part.notes.push(`${kindName}/${name} was removed from the declarations, but ${liveNames.get(name)} live objects share this name: none is deleted (delete the right one in Qualys).`);
+        continue;
+      }
+      part.deletes.push({ ...deleteOf(kind, obj, name), reason: "removed", ...options.removed ? { since: options.removed.since } : {} });
+      continue;
+    }
+    if (builtIn) {
+      part.builtIn++;
+      continue;
+    }
+    if (!pruning) {
+      part.unmanaged++;
+      part.undeclared.push(name);
+      continue;
+    }
     if (!inTarget(kindName, name)) continue;
     if (!inPruneScope(kindName, name)) {
       part.leftAlone++;
+      part.undeclared.push(name);
       continue;
     }
-    const before = carriedView(kind, obj);
-    part.deletes.push({ kind: kindName, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) });
+    part.deletes.push(deleteOf(kind, obj, name));
   }
+  part.undeclared.sort();
+}
+function deleteOf(kind, obj, name) {
+  const before = carriedView(kind, obj);
+  return { kind: kind.kind, name, action: "delete", id: kind.idOf(obj), patch: diff(before, {}), before, fingerprint: fingerprint(before) };
 }
 var eachSync = (decls, step, done) => {
   for (const d of decls) step(d);
@@ -58427,8 +59087,9 @@ var EarlyPlan = class {
 function pruneIsScoped(options) {
   return !!options.prune && ((options.pruneMatch?.length ?? 0) > 0 || (options.pruneKinds?.length ?? 0) > 0);
 }
-function kindsInPlay(kinds, declarations) {
+function kindsInPlay(kinds, declarations, options = {}) {
   const declared = new Set(declarations.map((d) => d.kind));
+  for (const o of options.removed?.objects ?? []) declared.add(o.kind);
   return kinds.filter((k) => declared.has(k.kind));
 }
 async function fetchLive(api, kinds, onProgress) {
@@ -58442,15 +59103,43 @@ async function fetchLive(api, kinds, onProgress) {
   );
   return new Map(kinds.map((k, i) => [k.kind, lists[i]]));
 }
-function parseTargets(targets) {
+function parseTargets(targets, kinds) {
   if (!targets || targets.length === 0) return void 0;
   const out = /* @__PURE__ */ new Set();
   for (const t of targets) {
     const slash = t.indexOf("/");
     if (slash <= 0 || slash === t.length - 1) throw new PlanError("E_TARGET", `--target '${t}' is not of the form KIND/NAME`, [], "Example: --target Exception/log4j-accepted");
-    out.add(t);
+    const given = t.slice(0, slash);
+    const kind = kinds.find((k) => k.kind.toLowerCase() === given.toLowerCase());
+    if (!kind) {
+      const guess = suggest(given, kinds.map((k) => k.kind));
+      throw new PlanError("E_TARGET", `--target '${t}': unknown kind '${given}'${guess ? `; did you mean '${guess}'?` : ""}`, [], `The kinds are: ${kinds.map((k) => k.kind).join(", ")}`);
+    }
+    out.add(`${kind.kind}/${t.slice(slash + 1)}`);
   }
   return out;
+}
+function checkTargets(targets, kinds, grouped, live, options) {
+  if (!targets) return;
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  for (const t of targets) {
+    const slash = t.indexOf("/");
+    const kindName = t.slice(0, slash);
+    const name = t.slice(slash + 1);
+    const kind = byKind.get(kindName);
+    const names = new Set((grouped.get(kindName) ?? []).map((d) => d.name));
+    for (const o of live.get(kindName) ?? []) names.add(kind.nameOf(o));
+    for (const r of options.renames ?? []) if (r.kind === kindName) names.add(r.from);
+    if (names.has(name)) continue;
+    const guess = suggest(name, [...names]);
+    const read = live.has(kindName);
+    throw new PlanError(
+      "E_TARGET_NOT_FOUND",
+      `--target ${t}: no declared or live ${kindName} named '${name}'${guess ? `; did you mean '${kindName}/${guess}'?` : ""}`,
+      [],
+      read ? `Name an object the declarations or the account hold (plan without --target lists them).` : `No ${kindName} is declared, so the plan does not read them: declare it, or target a declared kind.`
+    );
+  }
 }
 function byName(a, b) {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -58476,6 +59165,8 @@ function assemble(kinds, parts, options) {
   let unmanaged = 0;
   let leftAlone = 0;
   const ignored = [];
+  const undeclared = {};
+  const builtIn = {};
   for (const kindName of order) {
     const part = parts.get(kindName);
     if (!part) continue;
@@ -58488,6 +59179,8 @@ function assemble(kinds, parts, options) {
     unmanaged += part.unmanaged;
     leftAlone += part.leftAlone;
     ignored.push(...part.ignored);
+    if (part.undeclared.length) undeclared[kindName] = part.undeclared;
+    if (part.builtIn) builtIn[kindName] = part.builtIn;
   }
   if (diagnostics.length) throw new ValidationError(diagnostics);
   if (ambiguous.length) {
@@ -58509,6 +59202,10 @@ function assemble(kinds, parts, options) {
     notes.push(`${ig.kind}/${ig.name}: ${n} ignored field${n === 1 ? " differs" : "s differ"} (${ig.paths.join(", ")}); the live value${n === 1 ? " is" : "s are"} kept.`);
   }
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? " is" : "s are"} not declared: left alone (use --prune to delete them).`);
+  for (const [kindName, n] of Object.entries(builtIn)) {
+    const label = kinds.find((k) => k.kind === kindName).folder.replace(/-/g, " ");
+    notes.push(`${n} built-in ${n === 1 ? label.replace(/s$/, "") : label} ${n === 1 ? "is" : "are"} not declared; ${n === 1 ? "it is" : "they are"} never deleted.`);
+  }
   const scoped = pruneIsScoped(options);
   if (scoped) {
     const what = [
@@ -58530,27 +59227,33 @@ function assemble(kinds, parts, options) {
     summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone },
     notes,
     ...ignored.length ? { ignoredDifferences: ignored } : {},
-    ...scoped ? { pruneScope: { match: [...options.pruneMatch ?? []], kinds: [...options.pruneKinds ?? []], leftAlone } } : {}
+    ...scoped ? { pruneScope: { match: [...options.pruneMatch ?? []], kinds: [...options.pruneKinds ?? []], leftAlone } } : {},
+    ...Object.keys(undeclared).length ? { undeclared } : {},
+    ...Object.keys(builtIn).length ? { builtIn } : {}
   };
 }
 function buildPlan(kinds, declarations, live, options = {}) {
   const order = applyOrder(kinds);
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
-  const inTarget = targetFilter(parseTargets(options.targets));
+  const targets = parseTargets(options.targets, kinds);
+  const inTarget = targetFilter(targets);
   const grouped = declarationsByKind(declarations);
+  const inPlay = new Set(kindsInPlay(kinds, declarations, options).map((k) => k.kind));
   const parts = /* @__PURE__ */ new Map();
   for (const kindName of order) {
-    const decls = grouped.get(kindName);
-    if (!decls) continue;
-    parts.set(kindName, planKind(byKind.get(kindName), decls, live.get(kindName) ?? [], options, inTarget, eachSync));
+    if (!inPlay.has(kindName)) continue;
+    parts.set(kindName, planKind(byKind.get(kindName), grouped.get(kindName) ?? [], live.get(kindName) ?? [], options, inTarget, eachSync));
   }
+  checkTargets(targets, kinds, grouped, live, options);
   return assemble(kinds, parts, options);
 }
 async function makePlan(api, kinds, declarations, options = {}) {
-  const inPlay = kindsInPlay(kinds, declarations);
+  const inPlay = kindsInPlay(kinds, declarations, options);
   let inTarget;
+  let targets;
   try {
-    inTarget = targetFilter(parseTargets(options.targets));
+    targets = parseTargets(options.targets, kinds);
+    inTarget = targetFilter(targets);
   } catch {
     const live2 = await fetchLive(api, inPlay, options.onProgress);
     return { plan: buildPlan(kinds, declarations, live2, options), live: live2 };
@@ -58562,13 +59265,14 @@ async function makePlan(api, kinds, declarations, options = {}) {
     inPlay.map(async (k) => {
       const decls = grouped.get(k.kind) ?? [];
       const early = new EarlyPlan(k, decls, options, inTarget);
-      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early), early.prepare()]);
+      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early, options.renames), early.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
       parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early));
       return list;
     })
   );
   const live = new Map(inPlay.map((k, i) => [k.kind, lists[i]]));
+  checkTargets(targets, kinds, grouped, live, options);
   return { plan: assemble(kinds, parts, options), live };
 }
 function hasChanges(plan) {
@@ -58608,7 +59312,7 @@ function check2(run2, c, kind, current) {
     return;
   }
   const desired = run2.sent.get(c) ?? kind.canonical(c.spec ?? {});
-  const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired);
+  const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired, kind.setFields);
   if (patch.length > 0) run2.notConverged.push({ kind: c.kind, name: c.name, patch });
 }
 function unchecked(run2, c) {
@@ -58737,10 +59441,13 @@ var ApplyRun = class {
     }
     return index.get(id);
   }
-  /** A write is built on the whole live object: an object the plan read only as a summary is read again by id. */
+  /** A write is built on the object's details read in this run (a list item is a summary: a field it lacks is
+   * unknown, not unset): an object the plan read only as a list item is read by id (one GET, merged with the item). */
   async readLive(kind, id) {
     const known = this.liveById(kind, id);
-    return known !== void 0 && isWhole(kind, known) ? known : await kind.get(forKind(this.api, kind), id);
+    if (known !== void 0 && isDetailed(known)) return known;
+    const api = forKind(this.api, kind);
+    return known !== void 0 ? withDetails(api, kind, known) : detailsById(api, kind, id);
   }
   /** Lookups by name after a create whose outcome is unknown. A listing begun after a failure sees what that
    * failed create did, so every lookup for a failure older than the kind's latest listing shares it: a burst of
@@ -58777,7 +59484,7 @@ var ApplyRun = class {
       if (adopted) return adopted;
       const desired = desiredState(kind, c.spec ?? {});
       this.sent.set(c, desired);
-      const id = await kind.create(api, c.name, desired);
+      const id = await kind.create(api, c.name, desired, writtenOf(kind, c.spec ?? {}));
       this.createdIds.set(c, id);
       return { ...base2, id, status: "created", durationMs: Date.now() - started };
     }
@@ -58790,7 +59497,7 @@ var ApplyRun = class {
     if (c.action === "update") {
       const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
       this.sent.set(c, desired);
-      await kind.update(api, live, c.name, desired);
+      await kind.update(api, live, c.name, desired, writtenOf(kind, c.spec ?? {}, live));
       return { ...base2, status: "updated", durationMs: Date.now() - started };
     }
     try {
@@ -58831,16 +59538,21 @@ var ApplyRun = class {
   /** The kind's updates in one bulk call (`Kind.updateMany`); each gets its own result. */
   async bulkUpdate(kind, updates) {
     const items = [];
-    for (const c of updates) {
+    const reads = await mapLimit(updates, this.parallelism, async (c) => {
       this.options.onStart?.(c);
       try {
-        const live = await this.readLive(kind, c.id);
-        if (live === void 0) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });
-        else items.push({ c, live });
-      } catch (e) {
-        this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(e) });
+        return { live: await this.readLive(kind, c.id) };
+      } catch (error2) {
+        return { error: error2 };
       }
-    }
+    });
+    updates.forEach((c, i) => {
+      const r = reads[i];
+      const read = r.started ? r.value : { live: void 0 };
+      if ("error" in read) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: errorInfo(read.error) });
+      else if (read.live === void 0) this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: "failed", error: { code: "E_GONE", message: `${c.kind}/${c.name} no longer exists` } });
+      else items.push({ c, live: read.live });
+    });
     if (items.length === 0) return;
     const started = Date.now();
     let outcomes;
@@ -58850,7 +59562,7 @@ var ApplyRun = class {
         items.map(({ c, live }) => {
           const desired = desiredState(kind, c.spec ?? {}, live, c.ignore);
           this.sent.set(c, desired);
-          return { live, name: c.name, desired };
+          return { live, name: c.name, desired, written: writtenOf(kind, c.spec ?? {}, live) };
         })
       );
     } catch (e) {
@@ -58914,7 +59626,7 @@ function fieldsOf(c) {
   return out.sort((a, b) => cmp(a.p, b.p) || cmp(stableStringify(a), stableStringify(b)));
 }
 function entryOf(c) {
-  return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c) };
+  return { kind: c.kind, name: c.name, action: c.action, fields: fieldsOf(c), ...c.renamedFrom !== void 0 ? { from: c.renamedFrom } : {} };
 }
 function sortedEntries(plan) {
   return plan.changes.map((c) => {
@@ -58970,6 +59682,14 @@ function digestDifferences(expected, fresh) {
   if (out.length === 0) out.push("every object agrees with the reviewed per-object digests, but the plan digest differs");
   return out;
 }
+function isReviewedSubset(expected, fresh) {
+  if (!expected.objects) return false;
+  const actual = planDigests(fresh).objects;
+  return Object.entries(actual).every(([k, have]) => {
+    const want = expected.objects[k];
+    return want !== void 0 && want.length >= MIN_OBJECT_DIGEST && have.startsWith(want);
+  });
+}
 
 // src/engine/planfile.ts
 function declarationsHash(declarations) {
@@ -59005,6 +59725,7 @@ async function planWorkflow(req, reporter) {
   }
   const { plan } = made;
   if (req.environment) plan.environment = req.environment;
+  if (req.base) plan.base = req.base;
   if (req.findings?.length) plan.findings = [...req.findings];
   req.check?.(plan);
   if (req.save) {
@@ -59149,15 +59870,45 @@ function renderFindingsMarkdown(findings) {
 // src/render/fields.ts
 var isRecord = (v) => !!v && typeof v === "object" && !Array.isArray(v);
 function leaves(value, path2, out) {
-  const join5 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${JSON.stringify(k)}]`;
+  const join6 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${JSON.stringify(k)}]`;
   if (isRecord(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) leaves(v, join5(k), out);
+    for (const [k, v] of Object.entries(value)) leaves(v, join6(k), out);
   } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
     value.forEach((v, i) => leaves(v, `${path2}[${i}]`, out));
   } else {
     out.push([path2, value]);
   }
   return out;
+}
+function setMembers(path2, before, after, out) {
+  const key = (v) => stableStringify(v);
+  const had = new Set(before.map(key));
+  const has = new Set(after.map(key));
+  const order = (a, b) => typeof a === "number" && typeof b === "number" ? a - b : typeof a === "number" ? -1 : typeof b === "number" ? 1 : key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  for (const v of after.filter((m2) => !had.has(key(m2))).sort(order)) out.push({ op: "+", path: path2, after: v });
+  for (const v of before.filter((m2) => !has.has(key(m2))).sort(order)) out.push({ op: "-", path: path2, before: v });
+}
+function itemName(list, i, key) {
+  if (!Array.isArray(list)) return void 0;
+  const item = list[i];
+  const name = isRecord(item) ? item[key] : void 0;
+  if (typeof name !== "string" || name === "") return void 0;
+  return list.filter((x) => isRecord(x) && x[key] === name).length === 1 ? name : void 0;
+}
+function labelled(c, pointer) {
+  const tokens = pointerTokens(pointer);
+  const key = kindByName(c.kind)?.namedLists?.[tokens[0] ?? ""];
+  if (!key || tokens.length < 2 || !/^\d+$/.test(tokens[1])) return pointerToPath(pointer);
+  const i = Number(tokens[1]);
+  const list = tokens[0];
+  const before = itemName(c.before?.[list], i, key);
+  const after = itemName(c.after?.[list], i, key);
+  const whole = tokens.length === 2;
+  const hasName = (side, n) => Array.isArray(side) && side.some((x) => isRecord(x) && x[key] === n);
+  const name = !whole ? before !== void 0 && before === after ? before : void 0 : after !== void 0 && !hasName(c.before?.[list], after) ? after : before !== void 0 && !hasName(c.after?.[list], before) ? before : void 0;
+  if (name === void 0) return pointerToPath(pointer);
+  const rest6 = pointerToPath("/" + pointer.split("/").slice(3).join("/"));
+  return `${pointerToPath("/" + pointer.split("/")[1])}[${JSON.stringify(name)}]${rest6 === "" ? "" : rest6.startsWith("[") ? rest6 : `.${rest6}`}`;
 }
 function fieldChanges(c) {
   if (c.action === "create") return leaves(c.after ?? {}, "", []).map(([path2, v]) => ({ op: "+", path: path2, after: v }));
@@ -59170,11 +59921,12 @@ function fieldChanges(c) {
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
   for (const op of ops) {
-    const path2 = pointerToPath(op.path);
+    const path2 = labelled(c, op.path);
     if (op.op === "replace") {
       const before = valueAt(c.before, op.path);
       const after = op.value;
-      if (isRecord(before) || isRecord(after)) {
+      if (Array.isArray(before) && Array.isArray(after)) setMembers(path2, before, after, out);
+      else if (isRecord(before) || isRecord(after)) {
         for (const [p, v] of leaves(before, path2, [])) out.push({ op: "-", path: p, before: v });
         for (const [p, v] of leaves(after, path2, [])) out.push({ op: "+", path: p, after: v });
       } else out.push({ op: "~", path: path2, before, after });
@@ -59193,6 +59945,12 @@ function show(v, max = 200) {
 var ACTION_SYMBOL = { create: "+", update: "~", delete: "-" };
 function summaryLine(s) {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
+}
+function changeHeadline(c) {
+  const sym = ACTION_SYMBOL[c.action];
+  if (c.action === "delete" && c.reason === "removed") return `${sym} ${c.kind}/${c.name} (declaration removed${c.since ? ` since ${c.since}` : ""})`;
+  if (c.renamedFrom !== void 0) return `${sym} ${c.kind}/${c.renamedFrom} \u2192 ${c.name} (renamed)`;
+  return `${sym} ${c.kind} "${c.name}"`;
 }
 
 // src/render/text.ts
@@ -59213,19 +59971,31 @@ function renderPlanText(plan, opts = {}) {
       const sym = ACTION_SYMBOL[c.action];
       const verb = c.action === "create" ? "created" : c.action === "update" ? "updated in place" : "DELETED";
       lines.push(paint("dim", `  # ${c.kind}/${c.name} will be ${verb}${c.id ? ` (id ${c.id})` : ""}`));
-      lines.push(paint(COLOR_OF[sym], `  ${sym} ${c.kind} "${c.name}"`));
+      lines.push(paint(COLOR_OF[sym], `  ${changeHeadline(c)}`));
       for (const f of fieldChanges(c)) {
-        const body5 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
-        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body5}`));
+        const body2 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
+        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body2}`));
       }
       lines.push("");
     }
   }
   for (const n of plan.notes) lines.push(`Note: ${n}`);
   if (plan.notes.length) lines.push("");
+  const undeclared = undeclaredLines(plan);
+  if (undeclared.length) lines.push(...undeclared, "");
   lines.push(paint("bold", summaryLine(plan.summary)));
   lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
   return lines.join("\n") + "\n";
+}
+var UNDECLARED_SHOWN = 20;
+function undeclaredLines(plan) {
+  const lines = [];
+  for (const [kind, names] of Object.entries(plan.undeclared ?? {})) {
+    lines.push(`Not declared, left alone: ${names.length} ${kind}${names.length === 1 ? "" : " objects"}:`);
+    for (const n of names.slice(0, UNDECLARED_SHOWN)) lines.push(`  ${n}`);
+    if (names.length > UNDECLARED_SHOWN) lines.push(`  \u2026 and ${names.length - UNDECLARED_SHOWN} more`);
+  }
+  return lines;
 }
 var STATUS_SYMBOL = { created: "+", adopted: "+", updated: "~", deleted: "-", failed: "\u2717", skipped: "\xB7" };
 function renderResultLine(r) {
@@ -59253,18 +60023,27 @@ function renderApplyText(r) {
 
 // src/render/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
+var UNDECLARED_LISTED = 300;
 function escape2(s) {
   return s.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]);
 }
+function removedNote(c) {
+  return c.action === "delete" && c.reason === "removed" ? ` (declaration removed${c.since ? ` since ${escape2(c.since)}` : ""})` : "";
+}
 function section(c) {
   const lines = fieldChanges(c).map(
-    (f) => f.op === "~" ? `~ ${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`
+    (f) => (
+      // `!`, not `~`: a diff block highlights a line starting with `!` as changed, and leaves `~` plain
+      f.op === "~" ? `! ${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`
+    )
   );
-  const body5 = lines.join("\n").replace(/```/g, "'''");
-  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} <b>${escape2(c.kind)}/${escape2(c.name)}</b></summary>
+  if (c.renamedFrom !== void 0 || c.action === "delete" && c.reason === "removed") lines.unshift(changeHeadline(c));
+  const body2 = lines.join("\n").replace(/```/g, "'''");
+  const what = c.renamedFrom !== void 0 ? `<b>${escape2(c.kind)}/${escape2(c.renamedFrom)} \u2192 ${escape2(c.name)}</b> (renamed)` : `<b>${escape2(c.kind)}/${escape2(c.name)}</b>${removedNote(c)}`;
+  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} ${what}</summary>
 
 \`\`\`diff
-${body5}
+${body2}
 \`\`\`
 
 </details>
@@ -59279,11 +60058,17 @@ function renderPlanMarkdown(plan, opts = {}) {
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]
 > **${deletes.length} object${deletes.length === 1 ? "" : "s"} will be deleted:**`);
-    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\``);
+    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\`${removedNote(d)}`);
     head.push("");
   }
   for (const n of plan.notes) head.push(`> ${escape2(n)}`);
   if (plan.notes.length) head.push("");
+  for (const [kind, names] of Object.entries(plan.undeclared ?? {})) {
+    head.push(`<details><summary>${names.length} ${escape2(kind)}${names.length === 1 ? "" : " objects"} not declared (left alone)</summary>`, "");
+    for (const n of names.slice(0, UNDECLARED_LISTED)) head.push(`- ${escape2(n).replace(/([\\`*_[\]])/g, "\\$1")}`);
+    if (names.length > UNDECLARED_LISTED) head.push(`- \u2026 and ${names.length - UNDECLARED_LISTED} more (the json plan lists them all)`);
+    head.push("", "</details>", "");
+  }
   if (plan.findings?.length) head.push(renderFindingsMarkdown(plan.findings));
   let out = head.join("\n") + "\n";
   const ordered2 = [...deletes, ...plan.changes.filter((c) => c.action !== "delete")];
@@ -59404,7 +60189,7 @@ function nextLink(link) {
   return void 0;
 }
 var defaultSleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function call(t, method, url, body5) {
+async function call(t, method, url, body2) {
   const f = t.fetch ?? fetch;
   const path2 = new URL(url).pathname;
   const maxWait = t.maxRateLimitWaitMs ?? 6e4;
@@ -59419,9 +60204,9 @@ async function call(t, method, url, body5) {
           authorization: `Bearer ${t.token}`,
           "x-github-api-version": "2022-11-28",
           "user-agent": "qcs-gitops-action",
-          ...body5 === void 0 ? {} : { "content-type": "application/json" }
+          ...body2 === void 0 ? {} : { "content-type": "application/json" }
         },
-        body: body5 === void 0 ? void 0 : JSON.stringify(body5),
+        body: body2 === void 0 ? void 0 : JSON.stringify(body2),
         signal: AbortSignal.timeout(3e4)
       });
     } catch (e) {
@@ -59469,14 +60254,14 @@ async function findStickyComment(t, marker = COMMENT_MARKER) {
   const all = await listAll(t, `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments?per_page=100`, MAX_PAGES2, (page) => page.some(isMarked));
   return all.find(isMarked);
 }
-async function upsertStickyComment(t, body5, marker = COMMENT_MARKER) {
+async function upsertStickyComment(t, body2, marker = COMMENT_MARKER) {
   const existing = await findStickyComment(t, marker);
   if (existing) {
-    const { json: json3 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body5 });
+    const { json: json3 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body2 });
     const c2 = json3;
     return { id: c2?.id ?? existing.id, url: c2?.html_url ?? existing.html_url, created: false };
   }
-  const { json: json2 } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body5 });
+  const { json: json2 } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body2 });
   const c = json2;
   if (!c || typeof c.id !== "number") throw new Error("GitHub API did not answer the new comment id");
   return { id: c.id, url: c.html_url, created: true };
@@ -59510,15 +60295,16 @@ async function syncDriftIssue(t, drift, closingComment) {
 // src/action/review.ts
 var DIGEST_MARKER = "qcs-gitops-digest:";
 var MAX_OBJECTS_JSON = 24e3;
-function digestComment(d, sha) {
+function digestComment(d, sha, base2) {
   const short = shortDigests(d);
-  let payload = { v: 1, digest: d.digest, ...sha ? { sha } : {}, objects: short.objects };
-  if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...sha ? { sha } : {} };
+  const at2 = { ...sha ? { sha } : {}, ...base2 ? { base: base2 } : {} };
+  let payload = { v: 1, digest: d.digest, ...at2, objects: short.objects };
+  if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...at2 };
   const json2 = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `<!-- ${DIGEST_MARKER} ${json2} -->`;
 }
-function parseDigestComment(body5) {
-  const m2 = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body5);
+function parseDigestComment(body2) {
+  const m2 = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body2);
   if (!m2) return void 0;
   let o;
   try {
@@ -59527,10 +60313,11 @@ function parseDigestComment(body5) {
     return void 0;
   }
   if (!o || typeof o !== "object") return void 0;
-  const { digest, sha, objects } = o;
+  const { digest, sha, base: base2, objects } = o;
   if (typeof digest !== "string" || !isDigest(digest)) return void 0;
   const out = { digest };
   if (typeof sha === "string") out.sha = sha;
+  if (typeof base2 === "string" && /^[0-9a-f]{40,64}$/.test(base2)) out.base = base2;
   if (objects && typeof objects === "object" && !Array.isArray(objects)) {
     const entries = Object.entries(objects);
     if (entries.every(([, v]) => typeof v === "string" && /^[0-9a-f]+$/.test(v) && v.length >= MIN_OBJECT_DIGEST)) out.objects = Object.fromEntries(entries);
@@ -59648,11 +60435,11 @@ function readReviewInputs() {
 // src/project/load.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-var PROJECT_FILES = ["qcs-gitops.yaml", "qcs-gitops.yml"];
+var PROJECT_FILES2 = ["qcs-gitops.yaml", "qcs-gitops.yml"];
 var PROJECT_SCHEMA = "project.schema.json";
 var DEFAULT_GOVERNANCE = Object.freeze({ exceptionExpiryWarningDays: 14, exceptionMaxDays: null, requireTicket: false });
 function defaultProject(dir = process.cwd()) {
-  return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, positions: {} };
+  return { dir, environments: {}, governance: { ...DEFAULT_GOVERNANCE }, ignore: {}, prune: { match: [] }, acceptValues: {}, positions: {} };
 }
 var validator;
 function projectValidator() {
@@ -59671,7 +60458,7 @@ function displayPath2(p) {
 }
 function findProjectFile(config, cwd = process.cwd()) {
   if (config !== void 0) return config;
-  for (const name of PROJECT_FILES) {
+  for (const name of PROJECT_FILES2) {
     const p = join3(cwd, name);
     if (existsSync3(p)) return displayPath2(p);
   }
@@ -59742,7 +60529,23 @@ function parseProject(file, text) {
     exceptionMaxDays: gov.exceptionMaxDays ?? DEFAULT_GOVERNANCE.exceptionMaxDays,
     requireTicket: gov.requireTicket ?? DEFAULT_GOVERNANCE.requireTicket
   };
-  for (const k of ["governance", "ignore", "prune"]) if (value[k] !== void 0) positions[k] = doc.keyPositionOf([k]);
+  for (const k of ["governance", "ignore", "prune", "acceptValues"]) if (value[k] !== void 0) positions[k] = doc.keyPositionOf([k]);
+  const acceptValues = {};
+  for (const [key, values] of Object.entries(value.acceptValues ?? {})) {
+    const known = VALUE_SETS[key];
+    if (!known || known.class !== "known") {
+      const keys = Object.values(VALUE_SETS).filter((s) => s.class === "known").map((s) => s.key);
+      const guess = suggest(key, keys);
+      const why = known ? `${key} is ${known.class === "closed" ? "closed (the notes list every valid value)" : "open (any upper-case token is accepted, with a warning)"}: nothing to accept` : `'${key}' is not a field with a known set of values${guess ? ` \u2014 did you mean '${guess}'?` : ""}`;
+      diagnostics.push(diag2(doc.keyPositionOf(["acceptValues", key]), ["acceptValues", key], `${why}; the fields are: ${keys.join(", ")}`));
+      continue;
+    }
+    values.forEach((v, i) => {
+      const norm2 = normValue(known, v);
+      if (known.values.includes(norm2)) diagnostics.push(diag2(doc.positionOf(["acceptValues", key, i]), ["acceptValues", key, i], `${norm2} is already a known ${key} value: remove it from acceptValues`));
+    });
+    acceptValues[key] = values.map((v) => normValue(known, v));
+  }
   const ignore = {};
   for (const [k, paths] of Object.entries(value.ignore ?? {})) {
     if (!KIND_NAMES.includes(k)) continue;
@@ -59754,8 +60557,22 @@ function parseProject(file, text) {
     });
   }
   if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
-  const prune = { match: [...value.prune?.match ?? []] };
-  return { project: { file, dir, environments, governance, ignore, prune, positions }, diagnostics: [] };
+  const rawPrune = value.prune ?? {};
+  const prune = { match: [...rawPrune.match ?? []] };
+  if (rawPrune.kinds?.length) {
+    prune.kinds = [];
+    rawPrune.kinds.forEach((k, i) => {
+      const known = KIND_NAMES.find((n) => n.toLowerCase() === k.toLowerCase());
+      if (known) prune.kinds.push(known);
+      else {
+        const guess = suggest(k, [...KIND_NAMES]);
+        diagnostics.push(diag2(doc.positionOf(["prune", "kinds", i]), ["prune", "kinds", i], `unknown kind '${k}'${guess ? ` \u2014 did you mean '${guess}'?` : ""}; the kinds are: ${KIND_NAMES.join(", ")}`));
+      }
+    });
+    if (diagnostics.length) return { diagnostics: diagnostics.sort(compareDiagnostics) };
+  }
+  if (rawPrune.always === true) prune.always = true;
+  return { project: { file, dir, environments, governance, ignore, prune, acceptValues, positions }, diagnostics: [] };
 }
 async function loadProject(config, cwd = process.cwd()) {
   const file = findProjectFile(config, cwd);
@@ -59774,7 +60591,7 @@ function environmentOf(project, name) {
   const names = Object.keys(project.environments);
   if (!project.file) {
     throw new UsageError(
-      `--env ${name}: there is no project file (looked for ${PROJECT_FILES.join(" and ")} in ${displayPath2(project.dir)})`,
+      `--env ${name}: there is no project file (looked for ${PROJECT_FILES2.join(" and ")} in ${displayPath2(project.dir)})`,
       "Create qcs-gitops.yaml with an environments section (see docs/environments.md), or pass --config FILE."
     );
   }
@@ -59876,7 +60693,7 @@ function substituteValues(doc, ctx) {
 // src/project/select.ts
 function loadOptionsFor(project, env) {
   const ctx = { environment: env?.name, values: env?.values, environments: Object.keys(project.environments) };
-  return { transform: (doc) => substituteValues(doc, ctx) };
+  return { transform: (doc) => substituteValues(doc, ctx), acceptValues: project.acceptValues };
 }
 function pathsFor(argPaths, env) {
   if (argPaths.length > 0) return [...argPaths];
@@ -59912,6 +60729,7 @@ function targetOfEnvironment(env, flags, vars = process.env) {
 
 // src/action/event.ts
 import { readFileSync as readFileSync3 } from "node:fs";
+var isSha = (v) => typeof v === "string" && /^[0-9a-f]{40,64}$/.test(v) && !/^0+$/.test(v);
 function readEvent(env = process.env) {
   let payload = {};
   if (env.GITHUB_EVENT_PATH) {
@@ -59928,8 +60746,14 @@ function readEvent(env = process.env) {
     ref: env.GITHUB_REF || void 0,
     repository,
     defaultBranch: typeof payload.repository?.default_branch === "string" ? payload.repository.default_branch : void 0,
-    pullRequest: pr && typeof pr.number === "number" ? { number: pr.number, headSha: typeof pr.head?.sha === "string" ? pr.head.sha : void 0 } : void 0
+    pullRequest: pr && typeof pr.number === "number" ? { number: pr.number, headSha: typeof pr.head?.sha === "string" ? pr.head.sha : void 0, ...isSha(pr.base?.sha) ? { baseSha: pr.base.sha } : {} } : void 0,
+    ...isSha(payload.before) ? { before: payload.before } : {}
   };
+}
+function baseOf(event) {
+  if (isPullRequest(event)) return event.pullRequest.baseSha;
+  if (event.name === "push" && event.defaultBranch && event.ref === `refs/heads/${event.defaultBranch}`) return event.before;
+  return void 0;
 }
 function decideCommand(requested, event) {
   if (requested !== "auto") return { command: requested };
@@ -59952,14 +60776,281 @@ function isPullRequest(event) {
   return (event.name === "pull_request" || event.name === "pull_request_target") && event.pullRequest !== void 0;
 }
 
+// src/project/base.ts
+import { join as join4, relative as relative4, resolve as resolve5, sep as sep4 } from "node:path";
+
+// src/project/git.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync4, realpathSync, statSync } from "node:fs";
+import { dirname as dirname3, isAbsolute, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+var GIT_TIMEOUT_MS = 3e4;
+var MAX_GIT_OUTPUT = 128 * 1024 * 1024;
+function runGit(cwd, args, opts = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(
+      "git",
+      [...args],
+      {
+        cwd,
+        encoding: "buffer",
+        timeout: opts.timeoutMs ?? GIT_TIMEOUT_MS,
+        maxBuffer: opts.maxBytes ?? MAX_GIT_OUTPUT,
+        killSignal: "SIGKILL",
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" }
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolvePromise(stdout);
+        const e = err;
+        const what = `git ${args[0] ?? ""}`;
+        if (e.code === "ENOENT") return reject(new QcsError("E_GIT", "git is not installed (or not on PATH): --base reads the declarations of a commit with git", { hint: "Install git, or run without --base." }));
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
+          return reject(new QcsError("E_GIT", `${what} printed more than ${opts.maxBytes ?? MAX_GIT_OUTPUT} bytes; stopped`, { hint: "The declarations at the base commit are too large to read; name smaller paths." }));
+        }
+        if (e.killed || e.signal) return reject(new QcsError("E_GIT", `${what} did not finish within ${(opts.timeoutMs ?? GIT_TIMEOUT_MS) / 1e3} s; stopped`, { hint: "Check the repository (a slow disk, a huge history), then run again." }));
+        const message = Buffer.from(stderr ?? "").toString("utf8").trim().split("\n").slice(-3).join(" ");
+        reject(Object.assign(new QcsError("E_GIT", `${what} failed: ${message || `exit ${String(e.code)}`}`), { exitCode: e.code }));
+      }
+    );
+    if (opts.input !== void 0) child.stdin?.end(opts.input);
+    else child.stdin?.end();
+  });
+}
+function realish(p) {
+  let abs = resolve4(p);
+  const rest6 = [];
+  while (!existsSync4(abs)) {
+    const parent = dirname3(abs);
+    if (parent === abs) break;
+    rest6.unshift(abs.slice(parent.length).replace(/^[/\\]+/, ""));
+    abs = parent;
+  }
+  const real = existsSync4(abs) ? realpathSync(abs) : abs;
+  return rest6.length ? resolve4(real, ...rest6) : real;
+}
+async function workTreeOf(p) {
+  let dir = realish(p);
+  while (!existsSync4(dir) || !statSync(dir).isDirectory()) {
+    const parent = dirname3(dir);
+    if (parent === dir) return void 0;
+    dir = parent;
+  }
+  try {
+    const out = (await runGit(dir, ["rev-parse", "--show-toplevel"])).toString("utf8").trim();
+    return out ? realish(out) : void 0;
+  } catch (e) {
+    if (e instanceof QcsError && /dubious ownership/.test(e.message)) {
+      throw new QcsError("E_GIT", `git refuses the repository at ${dir}: it is owned by another user (dubious ownership)`, { hint: `Mark it safe: git config --global --add safe.directory ${dir}` });
+    }
+    if (e instanceof QcsError && e.exitCode !== void 0) return void 0;
+    throw e;
+  }
+}
+function repoPath(top, p) {
+  const rel = relative3(top, realish(p));
+  if (rel.startsWith("..") || isAbsolute(rel)) return void 0;
+  return rel.split(sep3).join("/");
+}
+async function resolveCommit(top, ref) {
+  if (ref === "" || ref.startsWith("-") || /[\0\n]/.test(ref)) return void 0;
+  try {
+    const out = (await runGit(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).toString("utf8").trim();
+    return /^[0-9a-f]{40,64}$/.test(out) ? out : void 0;
+  } catch (e) {
+    if (e instanceof QcsError && e.exitCode !== void 0) return void 0;
+    throw e;
+  }
+}
+async function shortSha(top, commit) {
+  return (await runGit(top, ["rev-parse", "--short", commit])).toString("utf8").trim() || commit.slice(0, 7);
+}
+async function listTree(top, commit, paths) {
+  const whole = paths.includes("");
+  const args = ["ls-tree", "-r", "-z", "-l", "--full-tree", commit, ...whole ? [] : ["--", ...paths.map((p) => `:(literal)${p}`)]];
+  const out = (await runGit(top, args)).toString("utf8");
+  const files = [];
+  for (const entry of out.split("\0")) {
+    if (!entry) continue;
+    const tab = entry.indexOf("	");
+    const [mode, type2, object, size] = entry.slice(0, tab).split(/ +/);
+    const path2 = entry.slice(tab + 1);
+    if (type2 !== "blob" || mode !== "100644" && mode !== "100755") continue;
+    if (!whole && !paths.some((p) => path2 === p || path2.startsWith(p + "/"))) continue;
+    files.push({ path: path2, object, size: Number(size) });
+  }
+  return files;
+}
+async function readBlobs(top, objects) {
+  const unique = [...new Set(objects)];
+  const out = /* @__PURE__ */ new Map();
+  if (unique.length === 0) return out;
+  const buf = await runGit(top, ["cat-file", "--batch"], { input: unique.join("\n") + "\n" });
+  let at2 = 0;
+  for (const id of unique) {
+    const nl = buf.indexOf(10, at2);
+    if (nl < 0) break;
+    const header2 = buf.subarray(at2, nl).toString("utf8").split(" ");
+    at2 = nl + 1;
+    if (header2[1] === "missing" || header2.length < 3) continue;
+    const size = Number(header2[2]);
+    out.set(id, buf.subarray(at2, at2 + size));
+    at2 += size + 1;
+  }
+  return out;
+}
+async function fetchCommit(top, sha) {
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) return false;
+  try {
+    await runGit(top, ["fetch", "--no-tags", "--no-write-fetch-head", "--depth=1", "origin", sha], { maxBytes: 1024 * 1024 });
+  } catch (e) {
+    if (e instanceof QcsError && e.exitCode !== void 0) return false;
+    throw e;
+  }
+  return await resolveCommit(top, sha) !== void 0;
+}
+
+// src/project/base.ts
+var YAML_EXT2 = /\.ya?ml$/i;
+async function locate(ref, anchors, fetchMissing = false) {
+  let top;
+  for (const p of anchors) {
+    const t = await workTreeOf(p);
+    if (t === void 0) {
+      throw new QcsError("E_GIT_REPO", `--base ${ref}: ${p} is not inside a git repository`, { hint: "Run from a clone of the repository holding the declarations (git history says what was removed), or leave out --base." });
+    }
+    if (top !== void 0 && t !== top) throw new QcsError("E_GIT_REPO", `--base ${ref}: the declaration paths are in different git repositories (${top} and ${t})`, { hint: "Plan each repository on its own." });
+    top = t;
+  }
+  let commit = await resolveCommit(top, ref);
+  if (commit === void 0 && fetchMissing && /^[0-9a-f]{40,64}$/.test(ref) && await fetchCommit(top, ref)) commit = ref;
+  if (commit === void 0) {
+    throw new QcsError("E_GIT_REF", `--base ${ref}: no such commit in the git repository ${top}${fetchMissing ? " (fetching it from origin failed too)" : ""}`, {
+      hint: "Name a commit, branch or tag that exists (HEAD~1, origin/main, a sha). In a shallow clone (actions/checkout fetches one commit by default) fetch it first, or check out with fetch-depth: 0."
+    });
+  }
+  return { top, commit, short: await shortSha(top, commit) };
+}
+async function projectAtBase(top, commit, req, cwd) {
+  const candidates = req.config !== void 0 ? [req.config] : PROJECT_FILES2.map((f) => join4(cwd, f));
+  for (const c of candidates) {
+    const rel = repoPath(top, c);
+    if (rel === void 0) continue;
+    const [file] = await listTree(top, commit, [rel]);
+    if (!file || file.path !== rel) continue;
+    const text = (await readBlobs(top, [file.object])).get(file.object)?.toString("utf8") ?? "";
+    const display = displayOf(top, rel, cwd);
+    const { project, diagnostics } = parseProject(display, text);
+    if (!project) throw new ValidationError(diagnostics, `the project file at ${req.ref}`);
+    return project;
+  }
+  return void 0;
+}
+function displayOf(top, rel, cwd) {
+  const abs = resolve5(top, ...rel.split("/"));
+  const r = relative4(realish(cwd), abs);
+  return r && !r.startsWith("..") ? r.split(sep4).join("/") : abs;
+}
+function filesOf(all, rel) {
+  return all.filter((f) => {
+    if (f.path === rel) return true;
+    const inner = rel === "" ? f.path : f.path.startsWith(rel + "/") ? f.path.slice(rel.length + 1) : void 0;
+    return inner !== void 0 && YAML_EXT2.test(inner) && !inner.split("/").some((seg2) => seg2.startsWith("."));
+  });
+}
+async function loadBase(req) {
+  const cwd = req.cwd ?? process.cwd();
+  const { top, commit, short } = await locate(req.ref, req.argPaths.length ? req.argPaths : [req.config ?? cwd], req.fetchMissing);
+  const project = await projectAtBase(top, commit, req, cwd);
+  let env;
+  if (req.env !== void 0) env = project?.environments[req.env];
+  const paths = req.argPaths.length ? [...req.argPaths] : env ? env.paths : [];
+  const base2 = { ref: req.ref, commit, short, top, declarations: [], unreadable: [] };
+  if (paths.length === 0) return base2;
+  const rels = [];
+  for (const p of paths) {
+    const rel = repoPath(top, p);
+    if (rel === void 0) throw new QcsError("E_GIT_REPO", `--base ${req.ref}: ${p} is not inside the git repository ${top}`, { hint: "Keep every declaration path in one repository." });
+    rels.push(rel);
+  }
+  const all = await listTree(top, commit, rels);
+  const seen = /* @__PURE__ */ new Set();
+  const files = rels.flatMap((r) => filesOf(all, r)).filter((f) => !seen.has(f.path) && (seen.add(f.path), true));
+  const tooLarge2 = files.filter((f) => f.size > MAX_FILE_BYTES);
+  for (const f of tooLarge2) base2.unreadable.push(`${f.path} (larger than ${MAX_FILE_BYTES} bytes)`);
+  const readable = files.filter((f) => f.size <= MAX_FILE_BYTES);
+  const blobs = await readBlobs(top, readable.map((f) => f.object));
+  const options = loadOptionsFor(project ?? defaultProject(cwd), env);
+  for (const f of readable) {
+    const buf = blobs.get(f.object);
+    let text;
+    try {
+      if (!buf || buf.includes(0)) throw new Error("binary");
+      text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    } catch {
+      base2.unreadable.push(`${f.path} (not UTF-8 text)`);
+      continue;
+    }
+    const parsed = transformDocuments(parseText(displayOf(top, f.path, cwd), text), options);
+    if (parsed.diagnostics.some((d) => d.severity !== "warning")) base2.unreadable.push(f.path);
+    let index = 0;
+    for (const doc of parsed.documents) {
+      const v = doc.value;
+      if (!v || typeof v !== "object" || typeof v.kind !== "string" || typeof v.metadata?.name !== "string") continue;
+      if (KIND_NAMES.includes(v.kind)) base2.declarations.push({ kind: v.kind, name: v.metadata.name, file: f.path, index });
+      index++;
+    }
+  }
+  return base2;
+}
+function placesOf(top, declarations) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const d of declarations) {
+    const list = byFile.get(d.source.file);
+    if (list) list.push(d);
+    else byFile.set(d.source.file, [d]);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [file, list] of byFile) {
+    const rel = repoPath(top, file);
+    if (rel === void 0) continue;
+    list.sort((a, b) => a.source.line - b.source.line || a.source.column - b.source.column);
+    list.forEach((d, index) => out.set(d, { file: rel, index }));
+  }
+  return out;
+}
+function changesSince(base2, declarations) {
+  const key = (kind, name) => `${kind}\0${name}`;
+  const now = new Set(declarations.map((d) => key(d.kind, d.name)));
+  const before = new Set(base2.declarations.map((d) => key(d.kind, d.name)));
+  const at2 = /* @__PURE__ */ new Map();
+  for (const [d, place] of placesOf(base2.top, declarations)) at2.set(`${place.file}\0${place.index}`, d);
+  const removed = [];
+  const renames = [];
+  const done = /* @__PURE__ */ new Set();
+  for (const b of base2.declarations) {
+    const k = key(b.kind, b.name);
+    if (now.has(k) || done.has(k)) continue;
+    done.add(k);
+    const there = at2.get(`${b.file}\0${b.index}`);
+    if (there && there.kind === b.kind && there.name !== b.name && !before.has(key(there.kind, there.name))) renames.push({ kind: b.kind, from: b.name, to: there.name });
+    else removed.push({ kind: b.kind, name: b.name });
+  }
+  return { removed, renames };
+}
+async function planBase(req, declarations) {
+  const base2 = await loadBase(req);
+  const { removed, renames } = changesSince(base2, declarations);
+  const warnings = base2.unreadable.length ? [`Warning: ${base2.unreadable.length} file${base2.unreadable.length === 1 ? "" : "s"} at the base ${base2.short} could not be read, so removals from ${base2.unreadable.length === 1 ? "it" : "them"} are not planned: ${base2.unreadable.slice(0, 5).join(", ")}${base2.unreadable.length > 5 ? ", \u2026" : ""}`] : [];
+  return { options: { removed: { since: base2.short, objects: removed }, renames }, base: { ref: req.ref, commit: base2.commit }, warnings };
+}
+
 // src/action/host.ts
-import { isAbsolute, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE, cwd = process.cwd()) {
-  const abs = resolve4(cwd, file);
-  const root = workspace ? resolve4(workspace) : cwd;
-  const rel = relative3(root, abs);
-  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-  return (inside ? rel : abs).split(sep3).join("/");
+  const abs = resolve6(cwd, file);
+  const root = workspace ? resolve6(workspace) : cwd;
+  const rel = relative5(root, abs);
+  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel);
+  return (inside ? rel : abs).split(sep5).join("/");
 }
 function annotate(diagnostics) {
   for (const d of diagnostics) {
@@ -59991,10 +61082,10 @@ function footer(info2) {
 function planComment(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const tail = footer(info2);
   const head = `${commentMarker(info2.environment)}
-${digestComment(planDigests(plan), info2.sha)}
+${digestComment(planDigests(plan), info2.sha, plan.base?.commit)}
 `;
-  const body5 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
-  return head + body5 + tail;
+  const body2 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
+  return head + body2 + tail;
 }
 function driftIssue(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const n = plan.changes.length;
@@ -60004,8 +61095,8 @@ The live Qualys account differs from the declarations: the changes below are wha
 
 `;
   const tail = footer(info2);
-  const body5 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
-  return { title, body: head + body5 + tail };
+  const body2 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
+  return { title, body: head + body2 + tail };
 }
 function driftClosedComment(info2) {
   return `No drift any more: the live account matches the declarations${info2.sha ? ` at commit ${code(info2.sha.slice(0, 12))}` : ""}${info2.runUrl ? ` ([workflow run](${info2.runUrl}))` : ""}. Closing.`;
@@ -60032,10 +61123,10 @@ function failureComment(message, details, diagnostics, info2, limit = GITHUB_COM
   const head = `${commentMarker(info2.environment)}
 `;
   const tail = footer(info2);
-  let body5 = failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics);
+  let body2 = failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics);
   const room = limit - head.length - tail.length - 200;
-  if (body5.length > room) body5 = body5.slice(0, room) + "\n```\n\n_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._\n";
-  return head + body5 + tail;
+  if (body2.length > room) body2 = body2.slice(0, room) + "\n```\n\n_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._\n";
+  return head + body2 + tail;
 }
 
 // src/action/run.ts
@@ -60062,14 +61153,14 @@ function githubTarget(token, repository, env) {
   if (isDebug()) debug(redact(`GitHub API ${describe}`));
   return { apiUrl, token, repository, fetch: fetch2, log: (line) => info(redact(line)) };
 }
-async function comment(inputs, event, env, body5) {
+async function comment(inputs, event, env, body2) {
   if (!inputs.githubToken) {
     warning("No github-token: the plan is not posted on the pull request (it is in the job summary).");
     return;
   }
   if (!event.repository || !event.pullRequest) return;
   try {
-    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body5), commentMarker(inputs.environment));
+    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body2), commentMarker(inputs.environment));
     setOutput("comment-id", String(r.id));
     info(`${r.created ? "Posted" : "Updated"} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
@@ -60093,8 +61184,8 @@ function connect(inputs, environment) {
   });
 }
 async function planFilePath(env) {
-  const dir = await mkdtemp(join4(env.RUNNER_TEMP || tmpdir(), "qcs-gitops-"));
-  return join4(dir, "plan.json");
+  const dir = await mkdtemp(join5(env.RUNNER_TEMP || tmpdir(), "qcs-gitops-"));
+  return join5(dir, "plan.json");
 }
 async function selectProject(inputs) {
   const project = await loadProject(inputs.config);
@@ -60105,13 +61196,27 @@ async function selectProject(inputs) {
   if (inputs.paths.length === 0) inputs.paths = ["policies"];
   return { project, environment };
 }
-async function planStep(inputs, env) {
+async function baseForAction(ref, inputs, declarations) {
+  try {
+    return await planBase({ ref, argPaths: inputs.paths, config: inputs.config, env: inputs.environment, fetchMissing: true }, declarations);
+  } catch (e) {
+    if (!(e instanceof QcsError && e.code === "E_GIT_REPO")) throw e;
+    warning(redact(`${e.message}: removed declarations are not planned as deletes. Check the repository out with actions/checkout (fetch-depth: 0).`));
+    return void 0;
+  }
+}
+async function planStep(inputs, env, event, fallbackBase) {
   const { project, environment } = await selectProject(inputs);
   const { declarations, diagnostics } = await loadAndValidate(inputs.paths, loadOptionsFor(project, environment));
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics);
   annotate(diagnostics);
   const findings = exceptionFindings(declarations, project.governance, currentTime());
   annotate(findings);
+  const baseRef = baseOf(event) ?? fallbackBase;
+  const since = baseRef === void 0 ? void 0 : await baseForAction(baseRef, inputs, declarations);
+  if (since) info(`Removals and renames are planned against the base commit ${baseRef}.`);
+  for (const w of since?.warnings ?? []) warning(redact(w));
+  const prune = inputs.prune || !!project.prune.always;
   const api = connect(inputs, environment);
   try {
     const file = await planFilePath(env);
@@ -60120,11 +61225,19 @@ async function planStep(inputs, env) {
         api,
         kinds: KINDS,
         declarations,
-        options: { prune: inputs.prune, maxDeletes: inputs.maxDeletes, ignore: project.ignore, ...project.prune.match.length ? { pruneMatch: project.prune.match } : {} },
+        options: {
+          prune,
+          maxDeletes: inputs.maxDeletes,
+          ignore: project.ignore,
+          ...project.prune.match.length ? { pruneMatch: project.prune.match } : {},
+          ...project.prune.kinds?.length ? { pruneKinds: project.prune.kinds } : {},
+          ...since?.options
+        },
         phase: "plan: reading the live state",
         environment: environment?.name,
         findings,
-        save: { file, gateway: api.gateway, paths: inputs.paths, prune: inputs.prune }
+        save: { file, gateway: api.gateway, paths: inputs.paths, prune },
+        ...since ? { base: since.base } : {}
       },
       actionReporter()
     );
@@ -60143,7 +61256,7 @@ async function reportDrift(inputs, event, env, plan) {
   try {
     const r = await syncDriftIssue(
       githubTarget(inputs.githubToken, event.repository, env),
-      hasChanges(plan) ? (({ title, body: body5 }) => ({ title: redact(title), body: redact(body5) }))(driftIssue(plan, info2)) : void 0,
+      hasChanges(plan) ? (({ title, body: body2 }) => ({ title: redact(title), body: redact(body2) }))(driftIssue(plan, info2)) : void 0,
       redact(driftClosedComment(info2))
     );
     if (r.action === "none") info("No drift, and no open drift issue.");
@@ -60161,7 +61274,7 @@ async function reportDrift(inputs, event, env, plan) {
   }
 }
 async function runPlan(inputs, review, event, env) {
-  const { plan, api } = await planStep(inputs, env);
+  const { plan, api } = await planStep(inputs, env, event);
   await api.close();
   await writeSummary(planSummary(plan, inputs.paths));
   if (inputs.comment && isPullRequest(event)) await comment(inputs, event, env, planComment(plan, runInfo(inputs, event, env)));
@@ -60187,11 +61300,14 @@ async function reviewedPlan(inputs, event, env) {
 async function runApply(inputs, review, event, env) {
   const reviewed = review.autoApprove ? void 0 : await reviewedPlan(inputs, event, env);
   if (review.autoApprove) info("auto-approve: the fresh plan is applied without comparing it with a reviewed one.");
-  const { plan, live, api } = await planStep(inputs, env);
+  const { plan, live, api } = await planStep(inputs, env, event, event.name === "push" && !event.before ? reviewed?.expected.base : void 0);
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);
-      if (differences.length > 0) {
+      if (differences.length === 0) info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+      else if (isReviewedSubset(reviewed.expected, plan)) {
+        notice(redact(`${differences.length} reviewed change${differences.length === 1 ? " is" : "s are"} no longer needed (carried out already, e.g. by an earlier try of this run): ${differences.join("; ")}. The rest of the reviewed plan is applied.`));
+      } else {
         const message = `The fresh plan is not the one reviewed on pull request #${reviewed.pullRequest} (digest ${planDigest(plan)}, reviewed ${reviewed.expected.digest}). Nothing was applied.`;
         await writeSummary(refusalMarkdown("### qcs-gitops apply refused", message, differences, plan));
         setFailed(
@@ -60201,7 +61317,6 @@ async function runApply(inputs, review, event, env) {
         );
         return;
       }
-      info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
     }
     if (inputs.strict && plan.findings?.length) {
       await writeSummary(planSummary(plan, inputs.paths) + "\nNothing was applied: strict is true and there are governance findings.\n");

@@ -1,6 +1,7 @@
 // One base error with a stable `code`; every error says what, where, and how to fix.
 // Only the CLI and the Action turn errors into exit codes.
 
+import { plain } from './output/untrusted.js';
 export interface SourcePos {
   file: string;
   line: number; // 1-based
@@ -17,7 +18,7 @@ export interface Diagnostic extends SourcePos {
 
 /** `file:line:column: [warning: ]path: message`, as the terminal and the Action print a diagnostic. */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+  return `${plain(d.file)}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${plain(d.path)}: ` : ''}${plain(d.message)}`;
 }
 
 /** Every error code, with its one-line meaning (docs/errors.md lists them; test/errors-catalogue.test.ts keeps
@@ -35,6 +36,9 @@ export const ERROR_CODES = {
   E_MASS_DELETE: 'the plan deletes more objects than --max-deletes allows',
   E_PLAN_FILE: 'the saved plan file cannot be read or is not a qcs-gitops plan',
   E_STALE_PLAN: 'the saved plan no longer matches the declarations, the gateway or the live objects',
+  E_EXPORT_UNSAFE: 'export --force would write through a symbolic link or over a file no export wrote; nothing was deleted or written',
+  E_EXPORT_FILE: 'export could not read, create, delete or write a file in the --out folder',
+  E_PLAN_TAMPERED: 'the saved plan was edited: its digest is not that of its changes, it deletes without prune, or it sends another spec than the declarations',
   E_PLAN_ENVIRONMENT: 'the saved plan was made for another environment (or with/without one)',
   E_DIGEST_MISMATCH: 'the plan is not the reviewed one (--expect-digest, or the Action\'s reviewed plan)',
   E_NO_REVIEWED_PLAN: 'the Action cannot find the plan reviewed on the merged pull request',

@@ -44,3 +44,10 @@ export function redact(text: string): string {
     .replace(JSON_FIELD, '$1[REDACTED]$3')
     .replace(FORM_FIELD, '$1[REDACTED]');
 }
+
+/** `text` cut to at most `max` characters (`mark` ending a cut one), redacted first: a secret that straddles the
+ * cut is replaced whole, never shown in part. Every place that cuts a message uses this. */
+export function redactAndCut(text: string, max: number, mark = '…'): string {
+  const r = redact(text);
+  return r.length > max ? r.slice(0, Math.max(0, max - mark.length)) + mark : r;
+}

@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import type { Diagnostic } from '../errors.js';
 import { redact } from '../redact.js';
+import { logSafe } from '../output/untrusted.js';
 
 /** The file as GitHub wants it: relative to the workspace root, with forward slashes. */
 export function annotationFile(file: string, workspace: string | undefined = process.env.GITHUB_WORKSPACE, cwd: string = process.cwd()): string {
@@ -21,4 +22,11 @@ export function annotate(diagnostics: readonly Diagnostic[]): void {
     if (d.severity === 'warning') core.warning(message, props);
     else core.error(message, props);
   }
+}
+
+/** The one way a line reaches the job log: redacted, values made plain, and no line a runner would read as a
+ * workflow command (`::…` / `##[…` at its start). Warnings and errors go through @actions/core's commands, whose
+ * data it escapes (`%`, `\r`, `\n`). */
+export function logInfo(text: string): void {
+  core.info(logSafe(redact(text)));
 }

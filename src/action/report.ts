@@ -6,6 +6,8 @@ import { planDigests } from '../engine/digest.js';
 import { commentMarker } from './comment.js';
 import { DRIFT_MARKER } from './drift.js';
 import { digestComment } from './review.js';
+import { md, plain } from '../output/untrusted.js';
+import { redact } from '../redact.js';
 
 /** Where the run happened, for the footer of the comment. */
 export interface RunInfo {
@@ -19,9 +21,7 @@ export interface RunInfo {
 /** The job summary accepts up to 1 MiB; keep well under it. */
 export const SUMMARY_LIMIT = 900_000;
 
-function code(s: string): string {
-  return '`' + s.replace(/`/g, "'") + '`';
-}
+const code = md.code;
 
 export function planHeader(paths: string[], environment?: string): string {
   const of = paths.map(code).join(', ');
@@ -47,7 +47,7 @@ export function planComment(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LI
 /** The drift issue: its title and body (the plan, truncated like the PR comment). */
 export function driftIssue(plan: Plan, info: RunInfo, limit = GITHUB_COMMENT_LIMIT): { title: string; body: string } {
   const n = plan.changes.length;
-  const title = `qcs-gitops: drift in ${info.paths.join(', ')} (${n} change${n === 1 ? '' : 's'} planned)`;
+  const title = `qcs-gitops: drift in ${plain(info.paths.join(', '))} (${n} change${n === 1 ? '' : 's'} planned)`;
   const head = `${DRIFT_MARKER}\nThe live Qualys account differs from the declarations: the changes below are what an apply would make. Someone changed the account outside Git, or a merge was not applied.\n\n`;
   const tail = footer(info);
   const body = renderPlanMarkdown(plan, { header: planHeader(info.paths, info.environment), limit: limit - head.length - tail.length - 200 });
@@ -60,8 +60,8 @@ export function driftClosedComment(info: RunInfo): string {
 
 /** The summary of an apply refused because the fresh plan is not the reviewed one. */
 export function refusalMarkdown(title: string, message: string, differences: string[], plan: Plan): string {
-  const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, '', 'Objects whose changes differ from the reviewed plan:', ''];
-  for (const d of differences) lines.push(`- ${d.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}`);
+  const lines = [title, '', `**${md.text(message)}**`, '', 'Objects whose changes differ from the reviewed plan:', ''];
+  for (const d of differences) lines.push(`- ${md.text(d)}`);
   lines.push('', renderPlanMarkdown(plan, { header: '#### The fresh plan (not applied)', limit: SUMMARY_LIMIT }));
   return lines.join('\n');
 }
@@ -71,12 +71,12 @@ export function planSummary(plan: Plan, paths: string[]): string {
 }
 
 function fence(lines: string[]): string {
-  return '```\n' + lines.join('\n').replace(/```/g, "'''") + '\n```\n';
+  return md.fence(lines.join('\n'));
 }
 
 /** Markdown for a run that failed before a plan existed: what failed and where. */
 export function failureMarkdown(title: string, message: string, details: string[], diagnostics: Diagnostic[]): string {
-  const lines = [title, '', `**${message.replace(/\*/g, '\\*')}**`, ''];
+  const lines = [title, '', `**${md.text(message)}**`, ''];
   if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnostic)));
   if (details.length) lines.push(fence(details));
   return lines.join('\n');
@@ -86,8 +86,9 @@ export function failureMarkdown(title: string, message: string, details: string[
 export function failureComment(message: string, details: string[], diagnostics: Diagnostic[], info: RunInfo, limit = GITHUB_COMMENT_LIMIT): string {
   const head = `${commentMarker(info.environment)}\n`;
   const tail = footer(info);
-  let body = failureMarkdown(`${planHeader(info.paths, info.environment)} failed`, message, details, diagnostics);
+  // redacted before it may be cut
+  let body = redact(failureMarkdown(`${planHeader(info.paths, info.environment)} failed`, message, details, diagnostics));
   const room = limit - head.length - tail.length - 200;
-  if (body.length > room) body = body.slice(0, room) + '\n```\n\n_… truncated: the comment limit was reached. Every problem is in the job log and annotations._\n';
+  if (body.length > room) body = body.slice(0, room) + `\n${'`'.repeat(Math.max(3, ...(body.slice(0, room).match(/`+/g) ?? []).map((r) => r.length)))}\n\n_… truncated: the comment limit was reached. Every problem is in the job log and annotations._\n`;
   return head + body + tail;
 }

@@ -7,6 +7,7 @@ import { hasChanges } from '../engine/plan.js';
 import type { Reporter, RunEvent } from '../output/events.js';
 import { retryLine } from '../output/reporters.js';
 import { redact } from '../redact.js';
+import { logInfo } from './host.js';
 import { renderApplyText, renderPlanText, renderResultLine } from '../render/text.js';
 
 function setPlanOutputs(plan: Plan, planFile: string): void {
@@ -23,29 +24,29 @@ export function actionReporter(): Reporter {
     switch (e.type) {
       case 'plan':
         plan = e.plan;
-        core.info(redact(renderPlanText(e.plan)));
+        logInfo(redact(renderPlanText(e.plan)));
         break;
       case 'saved':
         if (plan) setPlanOutputs(plan, e.file);
-        core.info(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ''}.`);
+        logInfo(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ''}.`);
         break;
       case 'retry':
-        core.info(redact(retryLine(e).trimEnd()));
+        logInfo(redact(retryLine(e).trimEnd()));
         break;
       case 'change':
-        core.info(redact(renderResultLine(e.result)));
+        logInfo(redact(renderResultLine(e.result)));
         break;
       case 'applied':
-        core.info(redact(renderApplyText(e.result)));
+        logInfo(redact(renderApplyText(e.result)));
         break;
       case 'nothing-to-apply':
-        core.info('Nothing to apply.');
+        logInfo('Nothing to apply.');
         break;
       case 'warning':
         core.warning(redact(e.message));
         break;
       case 'message':
-        core.info(redact(e.message));
+        logInfo(redact(e.message));
         break;
       default:
       // reads and findings: the findings are annotated on their lines when the declarations are loaded

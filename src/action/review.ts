@@ -4,6 +4,7 @@
 import { QcsError, errorMessage } from '../errors.js';
 import { shortDigests, type ExpectedDigest, type PlanDigests, isDigest, MIN_OBJECT_DIGEST } from '../engine/digest.js';
 import { base, call, findStickyComment, GitHubApiError, type GitHubTarget } from './comment.js';
+import { plain } from '../output/untrusted.js';
 
 export const DIGEST_MARKER = 'qcs-gitops-digest:';
 /** Per-object digests beyond this many characters are left out of the comment (the plan digest always stays). */
@@ -22,7 +23,7 @@ export function digestComment(d: PlanDigests, sha?: string, base?: string): stri
   const at = { ...(sha ? { sha } : {}), ...(base ? { base } : {}) };
   let payload: Record<string, unknown> = { v: 1, digest: d.digest, ...at, objects: short.objects };
   if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...at };
-  const json = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = plain(JSON.stringify(payload)).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `<!-- ${DIGEST_MARKER} ${json} -->`;
 }
 

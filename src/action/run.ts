@@ -12,6 +12,8 @@ import { hasErrors, loadAndValidate } from '../declarations/validate.js';
 import type { Plan } from '../engine/model.js';
 import { hasChanges, type LiveState } from '../engine/plan.js';
 import { applyWorkflow, planWorkflow } from '../engine/workflow.js';
+import { ApplyTracker, knownResult } from '../engine/apply.js';
+import type { RunEvent } from '../output/events.js';
 import { actionReporter } from './reporter.js';
 import { PlanError, QcsError, ValidationError, errorMessage, type Diagnostic } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
@@ -32,7 +34,8 @@ import { baseOf, decideCommand, isPullRequest, readEvent, type EventContext } fr
 import { planBase, type PlanBase } from '../project/base.js';
 import type { Declaration } from '../types.js';
 import { maskSecret, maskSecrets, readInputs, type ActionInputs } from './inputs.js';
-import { annotate } from './host.js';
+import { annotate, logInfo } from './host.js';
+import { md } from '../output/untrusted.js';
 import { driftClosedComment, driftIssue, failureComment, failureMarkdown, planComment, planSummary, refusalMarkdown, type RunInfo } from './report.js';
 
 function runInfo(inputs: ActionInputs, event: EventContext, env: NodeJS.ProcessEnv): RunInfo {
@@ -58,7 +61,7 @@ function githubTarget(token: string, repository: string, env: NodeJS.ProcessEnv)
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
   const { fetch, describe } = githubFetch(apiUrl, env);
   if (core.isDebug()) core.debug(redact(`GitHub API ${describe}`));
-  return { apiUrl, token, repository, fetch, log: (line) => core.info(redact(line)) };
+  return { apiUrl, token, repository, fetch, log: (line) => logInfo(redact(line)) };
 }
 
 /** Posts or updates the sticky comment; a read-only token (a plain 403, as on a fork) only warns; a rate limit
@@ -72,7 +75,7 @@ async function comment(inputs: ActionInputs, event: EventContext, env: NodeJS.Pr
   try {
     const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body), commentMarker(inputs.environment));
     core.setOutput('comment-id', String(r.id));
-    core.info(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
+    logInfo(`${r.created ? 'Posted' : 'Updated'} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
     if (e instanceof GitHubApiError && e.status === 403 && !e.rateLimited) {
       core.warning(
@@ -143,7 +146,7 @@ async function planStep(inputs: ActionInputs, env: NodeJS.ProcessEnv, event: Eve
   // git history says what was removed: the pull request's base, or the commit a push to the default branch replaced
   const baseRef = baseOf(event) ?? fallbackBase;
   const since = baseRef === undefined ? undefined : await baseForAction(baseRef, inputs, declarations);
-  if (since) core.info(`Removals and renames are planned against the base commit ${baseRef}.`);
+  if (since) logInfo(`Removals and renames are planned against the base commit ${baseRef}.`);
   for (const w of since?.warnings ?? []) core.warning(redact(w));
   const prune = inputs.prune || !!project.prune.always;
   const api = connect(inputs, environment);
@@ -191,10 +194,10 @@ async function reportDrift(inputs: ActionInputs, event: EventContext, env: NodeJ
       hasChanges(plan) ? (({ title, body }) => ({ title: redact(title), body: redact(body) }))(driftIssue(plan, info)) : undefined,
       redact(driftClosedComment(info)),
     );
-    if (r.action === 'none') core.info('No drift, and no open drift issue.');
+    if (r.action === 'none') logInfo('No drift, and no open drift issue.');
     else {
       core.setOutput('drift-issue', String(r.number));
-      core.info(`${r.action === 'opened' ? 'Opened' : r.action === 'updated' ? 'Updated' : 'Closed'} the drift issue #${r.number}${r.url ? ` ${r.url}` : ''}.`);
+      logInfo(`${r.action === 'opened' ? 'Opened' : r.action === 'updated' ? 'Updated' : 'Closed'} the drift issue #${r.number}${r.url ? ` ${r.url}` : ''}.`);
     }
   } catch (e) {
     const plain403 = e instanceof GitHubApiError && e.status === 403 && !e.rateLimited;
@@ -231,20 +234,20 @@ async function reviewedPlan(inputs: ActionInputs, event: EventContext, env: Node
     });
   }
   const r = await findReviewed(githubTarget(inputs.githubToken, event.repository, env), env.GITHUB_SHA, event.defaultBranch, commentMarker(inputs.environment));
-  core.info(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ''}, digest ${r.expected.digest}.`);
+  logInfo(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ''}, digest ${r.expected.digest}.`);
   return r;
 }
 
 async function runApply(inputs: ActionInputs, review: ReviewInputs, event: EventContext, env: NodeJS.ProcessEnv): Promise<void> {
   // Without auto-approve, nothing is applied unless it is the plan reviewed on the merged pull request.
   const reviewed = review.autoApprove ? undefined : await reviewedPlan(inputs, event, env);
-  if (review.autoApprove) core.info('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
+  if (review.autoApprove) logInfo('auto-approve: the fresh plan is applied without comparing it with a reviewed one.');
   // a push event without `before` (all the runner gives is GITHUB_SHA): the base the reviewed plan was made with
   const { plan, live, api } = await planStep(inputs, env, event, event.name === 'push' && !event.before ? reviewed?.expected.base : undefined);
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);
-      if (differences.length === 0) core.info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+      if (differences.length === 0) logInfo(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
       else if (isReviewedSubset(reviewed.expected, plan)) {
         // a re-run of a merge whose apply failed half-way: what is left is exactly as reviewed, the rest is done
         core.notice(redact(`${differences.length} reviewed change${differences.length === 1 ? ' is' : 's are'} no longer needed (carried out already, e.g. by an earlier try of this run): ${differences.join('; ')}. The rest of the reviewed plan is applied.`));
@@ -264,14 +267,55 @@ async function runApply(inputs: ActionInputs, review: ReviewInputs, event: Event
       core.setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
       return;
     }
-    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set.
-    const outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism }, actionReporter());
+    // The plan just made is carried out: it is the reviewed one (same digest), or auto-approve is set. A cancelled
+    // job (SIGINT, then SIGTERM from the runner) starts no new change and still writes the summary; a second signal
+    // ends the step at once.
+    const interrupt = new AbortController();
+    const tracker = new ApplyTracker();
+    const next = `qcs-gitops plan ${inputs.paths.join(' ')}${inputs.environment ? ` --env ${inputs.environment}` : ''}`;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (interrupt.signal.aborted) {
+        // the runner's second signal (SIGTERM after SIGINT): the summary of what is known, then out at once
+        const known = knownResult(plan, tracker.results, tracker.inFlight, String(interrupt.signal.reason));
+        known.interrupted!.next = next;
+        core.setFailed(redact(`Apply interrupted by ${String(interrupt.signal.reason)}, then ${sig}: ${applySummaryLine(known)} ${known.interrupted!.inFlight.length} in flight (outcome unknown). See what remains: ${next}`));
+        void writeSummary(renderApplyMarkdown(known) + `\nTo see what remains: ${md.code(next)}\n`).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+        return;
+      }
+      interrupt.abort(sig);
+      core.warning(`${sig}: the job is being cancelled; no new change is started, those in flight finish, then the summary is written.`);
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    let outcome: Awaited<ReturnType<typeof applyWorkflow>>;
+    try {
+      const reporter = actionReporter();
+      const tracking = {
+        emit: (e: RunEvent) => {
+          if (e.type === 'change-started') tracker.started(e.change);
+          if (e.type === 'change') tracker.finished(e.result);
+          reporter.emit(e);
+        },
+        close: () => reporter.close(),
+      };
+      outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism, signal: interrupt.signal }, tracking);
+    } finally {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
     if (outcome.status !== 'applied') {
       await writeSummary(planSummary(plan, inputs.paths) + '\nNothing to apply.\n');
       return;
     }
     const { result } = outcome;
-    await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths));
+    if (result.interrupted) result.interrupted.next = next;
+    await writeSummary(renderApplyMarkdown(result) + '\n' + planSummary(plan, inputs.paths) + (result.interrupted ? `\nTo see what remains: ${md.code(result.interrupted.next!)}\n` : ''));
+    if (result.interrupted) {
+      core.setFailed(redact(`Apply interrupted by ${result.interrupted.signal}: ${applySummaryLine(result)} See what remains: ${result.interrupted.next}`));
+      return;
+    }
     const s = result.summary;
     if (!outcome.ok) {
       const why = [
@@ -310,7 +354,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) core.notice(decision.notice);
-    core.info(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ''} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(', ') : "the environment's paths"} (event ${event.name || 'unknown'}).`);
+    logInfo(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ''} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(', ') : "the environment's paths"} (event ${event.name || 'unknown'}).`);
     if (command === 'apply') await runApply(inputs, review, event, env);
     else await runPlan(inputs, review, event, env);
   } catch (e) {
@@ -318,7 +362,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     annotate(diagnostics);
     core.setFailed(redact([message, ...details.map((d) => `  ${d}`)].join('\n')));
     if (!inputs || !event) return;
-    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment \`${inputs.environment}\`` : ''} failed`;
+    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment ${md.code(inputs.environment)}` : ''} failed`;
     await writeSummary(failureMarkdown(title, message, details, diagnostics));
     const failedOnComment = e instanceof QcsError && e.code === 'E_GITHUB_COMMENT';
     if (command === 'plan' && inputs.comment && isPullRequest(event) && !failedOnComment) {

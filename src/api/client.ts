@@ -8,7 +8,7 @@ import { redact, registerSecret } from '../redact.js';
 import { isLoopbackHost, type ResolvedTarget } from './config.js';
 import { claimsOf, TokenManager, tokenFromAnswer, tokenRefused } from './auth.js';
 import { apiErrorFrom, redirectError } from './errors.js';
-import { collectPages, DEFAULT_PAGE_SIZE, FALLBACK_PAGE_SIZE } from './paginate.js';
+import { collectPages, DEFAULT_PAGE_SIZE, FALLBACK_PAGE_SIZE, listTooLarge } from './paginate.js';
 import { PathResolver } from './resolve-path.js';
 import { RetryingSender } from './retrying.js';
 import { header } from './retry.js';
@@ -125,6 +125,7 @@ class HttpApiClient implements ApiClient {
         headers: { ...extra, authorization: `Bearer ${jwt}` },
         body,
         label,
+        onBytes: options.onBytes,
       });
       const s = res.status;
       if (s === 401) {
@@ -146,11 +147,17 @@ class HttpApiClient implements ApiClient {
   async listAs<T = Record<string, unknown>>(label: string | undefined, path: string, options: ListOptions = {}): Promise<T[]> {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? this.pageSizeFallback ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path);
+    // a list is read up to a byte budget in all (each answer has its own bound too)
+    let bytes = 0;
+    const onBytes = (n: number): void => {
+      bytes += n;
+      if (bytes > this.o.maxListBytes) throw listTooLarge(`GET ${csPath}`, `its pages hold more than ${Math.round((this.o.maxListBytes / 1024 / 1024) * 10) / 10} MiB`);
+    };
     let refused = false;
     const collect = (size: number) =>
       collectPages<T>(
         (pageNumber, s) =>
-          this.requestAs(label, 'GET', path, { query: { ...options.query, pageNumber, pageSize: s } }).catch((e: unknown) => {
+          this.requestAs(label, 'GET', path, { query: { ...options.query, pageNumber, pageSize: s }, onBytes }).catch((e: unknown) => {
             if (pageNumber === 1 && e instanceof ApiError && e.status === 400) refused = true;
             throw e;
           }),
@@ -165,6 +172,7 @@ class HttpApiClient implements ApiClient {
       // larger size is asked again once with 50, and 50 is kept for the rest of the run (docs/api-assumptions.md).
       if (!refused || options.pageSize !== undefined || pageSize <= FALLBACK_PAGE_SIZE) throw e;
       this.pageSizeFallback = FALLBACK_PAGE_SIZE;
+      bytes = 0;
       return collect(FALLBACK_PAGE_SIZE);
     }
   }
@@ -184,7 +192,13 @@ class HttpApiClient implements ApiClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.ownDispatcher?.close();
+    const d = this.ownDispatcher;
+    if (!d) return;
+    // a graceful close waits for every call in flight; one held by a silent peer would hold it forever: bounded
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([d.close().then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.min(this.o.requestTimeoutMs, 1000))))]);
+    clearTimeout(timer);
+    if (late) await d.destroy();
   }
 
   // ---- internals --------------------------------------------------------------------------

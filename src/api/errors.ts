@@ -1,6 +1,6 @@
 // Building the typed errors of src/errors.ts from HTTP answers: the server's own message, never headers.
 import { ApiError, NetworkError, QcsError } from '../errors.js';
-import { redact } from '../redact.js';
+import { redact, redactAndCut } from '../redact.js';
 
 export const MAX_SERVER_MESSAGE = 500;
 
@@ -16,10 +16,10 @@ export function withHint<E extends QcsError>(e: E, hint: string | undefined): E 
 }
 
 function truncate(s: string, max = MAX_SERVER_MESSAGE): string {
-  // kept as the server wrote it, except control characters (one line, no terminal escapes)
+  // kept as the server wrote it, except control characters (one line, no terminal escapes); redacted before it
+  // is cut: a secret across the cut is replaced whole
   // eslint-disable-next-line no-control-regex
-  const t = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  return redactAndCut(s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max);
 }
 
 /** The server's message from an error body: `message`, `errorMessage`, `error` (or `error.message`),

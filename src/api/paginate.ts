@@ -11,6 +11,15 @@ export const DEFAULT_PAGE_SIZE = 250;
 export const FALLBACK_PAGE_SIZE = 50;
 /** A list longer than this many pages is a server ignoring `pageNumber`, not a real list. */
 export const MAX_PAGES = 2000;
+/** Most items a list is read up to (documented in SECURITY.md and README.md; 20 times the largest account we plan for). */
+export const MAX_LIST_ITEMS = 200_000;
+
+/** A list over one of its bounds: refused, not read to the end (memory is the next thing to run out). */
+export function listTooLarge(where: string, why: string): QcsError {
+  return new QcsError('E_RESPONSE_TOO_LARGE', `${where}: the list is refused: ${why}`, {
+    hint: 'No account holds that many objects of a kind: check the gateway URL, or narrow the list (a filter).',
+  });
+}
 
 export interface Page {
   shape: ListShape;
@@ -73,8 +82,11 @@ export async function collectPages<T>(
 ): Promise<T[]> {
   const tooMany = (): QcsError =>
     new QcsError('E_BAD_RESPONSE', `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
+  let count = 0;
   const read = (body: unknown) => {
     const page = readPage(body, where);
+    count += page.items.length;
+    if (count > MAX_LIST_ITEMS) throw listTooLarge(where, `it holds more than ${MAX_LIST_ITEMS.toLocaleString('en-US')} items`);
     if (page.items.length > 0) onPage?.(page.items);
     return page;
   };
@@ -83,6 +95,7 @@ export async function collectPages<T>(
 
   if (first.total !== undefined) {
     const total = first.total;
+    if (total > MAX_LIST_ITEMS) throw listTooLarge(where, `it announces ${total.toLocaleString('en-US')} items, more than ${MAX_LIST_ITEMS.toLocaleString('en-US')}`);
     if (items.length >= total || items.length === 0) return items as T[];
     // a first page shorter than asked while more exist: the gateway caps the page size; use its size
     const size = Math.min(pageSize, first.items.length);
@@ -110,7 +123,12 @@ export async function collectPages<T>(
   let n = 1;
   while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
     if (++n > MAX_PAGES) throw tooMany();
+    const before = JSON.stringify(page.items[0]);
     page = read(await fetchPage(n, size));
+    // the same page again: the gateway ignores pageNumber (said now, not at a limit far away)
+    if (page.items.length > 0 && JSON.stringify(page.items[0]) === before) {
+      throw new QcsError('E_BAD_RESPONSE', `${where}: page ${n} starts as page ${n - 1} did; the gateway seems to ignore pageNumber`);
+    }
     items.push(...page.items);
   }
   return items as T[];

@@ -55,8 +55,16 @@ export async function send(w: Wire, x: Exchange): Promise<RawResponse> {
   const elapsed = (): number => Math.round(performance.now() - started);
   countExchange(w.stats, x.method, x.shownPath, x.label);
   let status = 0;
+  // --request-timeout bounds the whole exchange: the connection (a proxy's CONNECT included), the headers and the
+  // body, however slowly they trickle in
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), w.requestTimeoutMs);
+  // undici honours the signal only once a connection is made: a proxy that never answers its CONNECT would hold
+  // the call, so the deadline is also raced
+  const expired = new Promise<never>((_, reject) => deadline.signal.addEventListener('abort', () => reject(new Error('deadline')), { once: true }));
+  expired.catch(() => undefined);
   try {
-    const res = await w.dispatcher.request({
+    const pending = w.dispatcher.request({
       origin: w.origin,
       path: x.wirePath,
       method: x.method,
@@ -64,10 +72,14 @@ export async function send(w: Wire, x: Exchange): Promise<RawResponse> {
       body: x.body,
       headersTimeout: w.requestTimeoutMs,
       bodyTimeout: w.requestTimeoutMs,
+      signal: deadline.signal,
     });
+    // an answer that comes after the deadline is dropped
+    pending.then((r) => deadline.signal.aborted && r.body.destroy(), () => undefined);
+    const res = await Promise.race([pending, expired]);
     status = res.statusCode;
     const headers = res.headers as HeaderMap;
-    const text = await readBounded(w, x, res, status);
+    const text = await Promise.race([readBounded(w, x, res, status), expired]);
     w.debug(`${x.method} ${x.shownTarget} -> ${status} in ${elapsed()}ms`);
     return { status, headers, text };
   } catch (e) {
@@ -75,9 +87,18 @@ export async function send(w: Wire, x: Exchange): Promise<RawResponse> {
       w.debug(`${x.method} ${x.shownTarget} -> ${status || e.code} in ${elapsed()}ms`);
       throw e;
     }
-    const failure = classifyNetworkError(e);
+    const failure = deadline.signal.aborted
+      ? {
+          code: 'REQUEST_TIMEOUT',
+          reason: `timed out: no complete answer within the request timeout (${Math.round(w.requestTimeoutMs / 100) / 10} s, --request-timeout)${status ? ` (status ${status} came, the body did not)` : ''}`,
+          maybeSent: true,
+          retryable: true,
+        }
+      : classifyNetworkError(e);
     w.debug(`${x.method} ${x.shownTarget} -> ${status ? `${status} then ` : ''}${failure.code} in ${elapsed()}ms`);
     throw new TransportFailure(failure, e);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -99,6 +120,7 @@ async function readBounded(w: Wire, x: Exchange, res: Dispatcher.ResponseData, s
     }
     chunks.push(b);
   }
+  x.onBytes?.(size);
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -6,6 +6,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Extra headers (never Authorization: the client adds it). */
   headers?: Record<string, string>;
+  /** Told the size of the answer's body in bytes (a list's byte budget). */
+  onBytes?: (bytes: number) => void;
 }
 
 export type ListShape = 'data' | 'array' | 'content';

@@ -14,10 +14,12 @@ export interface ClientOptions {
   maxRetryWaitMs?: number;
   /** First backoff ceiling, doubled each try, with full jitter (default 250). */
   baseBackoffMs?: number;
-  /** Time to wait for an answer's headers, and between body chunks, in ms (default 30000). */
+  /** Time allowed for one whole exchange (connection, a proxy's CONNECT, headers and body), in ms (default 30000). */
   requestTimeoutMs?: number;
   /** Largest answer body accepted, in bytes (default 64 MiB). */
   maxResponseBytes?: number;
+  /** Most bytes the pages of one list may hold in all (default 256 MiB). */
+  maxListBytes?: number;
   /** Receives one line per HTTP exchange: `METHOD /csapi/path?query -> STATUS in Nms`. */
   debug?: (line: string) => void;
   /** Receives warnings (the --insecure one); default: stderr. */
@@ -53,6 +55,7 @@ export const DEFAULTS = Object.freeze({
   baseBackoffMs: 250,
   requestTimeoutMs: 30_000,
   maxResponseBytes: 64 * 1024 * 1024,
+  maxListBytes: 256 * 1024 * 1024,
 });
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -77,6 +80,8 @@ export interface Exchange {
   alwaysRepeatable?: boolean;
   /** Whose call this is, for the counters (a kind's name, `auth`). */
   label?: string;
+  /** Told the size of the body read. */
+  onBytes?: (bytes: number) => void;
 }
 
 /** The options with every default filled in (the number ones checked: non-negative, and at least 1 where a count). */
@@ -96,6 +101,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     baseBackoffMs: positive(options.baseBackoffMs, DEFAULTS.baseBackoffMs, 'baseBackoffMs'),
     requestTimeoutMs: Math.max(1, positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 'requestTimeoutMs')),
     maxResponseBytes: positive(options.maxResponseBytes, DEFAULTS.maxResponseBytes, 'maxResponseBytes'),
+    maxListBytes: positive(options.maxListBytes, DEFAULTS.maxListBytes, 'maxListBytes'),
     debug: options.debug,
     observe: options.observe,
     sleep: options.sleep ?? defaultSleep,

@@ -11,7 +11,8 @@ import type { ExpectedDigest } from '../engine/digest.js';
 import { readFile } from 'node:fs/promises';
 import { UsageError, formatDiagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
-import type { Reporter } from '../output/events.js';
+import type { ApplyTracker, knownResult } from '../engine/apply.js';
+import { processSink, type Reporter, type RunEvent } from '../output/events.js';
 import type { Environment, Project } from '../project/load.js';
 import type { Declaration } from '../types.js';
 
@@ -90,7 +91,7 @@ export function registerApply(program: Command, state: RunState): void {
 
 /** The modules apply needs, loaded when the command runs: start-up (`--help`, `validate`) parses none of the engine. */
 async function applyModules() {
-  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway }, { checkDigest }] =
+  const [{ loadDeclarations }, { KINDS }, { fetchForPlan }, { planWorkflow, applyWorkflow }, { loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity }, { checkDigest }, { ApplyTracker, knownResult }] =
     await Promise.all([
       import('../declarations/validate.js'),
       import('../kinds/index.js'),
@@ -98,8 +99,9 @@ async function applyModules() {
       import('../engine/workflow.js'),
       import('../engine/planfile.js'),
       import('../engine/digest.js'),
+      import('../engine/apply.js'),
     ]);
-  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkDigest };
+  return { loadDeclarations, KINDS, fetchForPlan, planWorkflow, applyWorkflow, loadPlan, checkStale, checkPlanEnvironment, checkPlanDeclarations, checkPlanGateway, checkPlanIntegrity, checkDigest, ApplyTracker, knownResult };
 }
 type ApplyModules = Awaited<ReturnType<typeof applyModules>>;
 
@@ -121,22 +123,102 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   const paths = declarationPaths(given, flags, saved, env);
   const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env), (d) => reporter.emit({ type: 'warning', message: formatDiagnostic(d) }));
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
+  if (saved) m.checkPlanIntegrity(saved, flags.plan!, declarations);
   const conn = await connect(flags, env);
-  const reporter = await cliReporter(flags, 'apply');
+  const interrupts = new Interrupts(m, await cliReporter(flags, 'apply'), `qcs-gitops plan ${paths.join(' ')}${env ? ` --env ${env.name}` : ''}`);
+  const reporter = interrupts.reporter;
   try {
     // before anything is shown or asked: a plan that is not the reviewed one is refused outright
     const check = (plan: Plan) => expectDigest !== undefined && m.checkDigest(expectDigest, plan);
     const { plan, live } = await readPlan(m, conn, flags, reporter, { saved, declarations, project, env, check, argPaths: given });
     // --retries also bounds the tries of a change (a create whose answer was a 503 is looked for, then sent again)
     const attempts = flags.retries === undefined ? undefined : parsePositiveInt(flags.retries, '--retries', 5) || 1;
-    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, ...(flags.autoApprove ? {} : { confirm }) }, reporter);
+    // signals are ours once changes may start (at the prompt, Ctrl-C still ends the command as it always did)
+    const confirmed = async (): Promise<boolean> => {
+      const ok = await confirm();
+      if (ok) interrupts.listen(plan);
+      return ok;
+    };
+    if (flags.autoApprove) interrupts.listen(plan);
+    const outcome = await m.applyWorkflow({ api: conn.api, kinds: m.KINDS, plan, live, parallelism, attempts, signal: interrupts.signal, ...(flags.autoApprove ? {} : { confirm: confirmed }) }, reporter);
+    if (outcome.status === 'applied' && outcome.result.interrupted) return exitCodeOf(outcome.result.interrupted.signal);
     if (outcome.status === 'applied' && conn.simulated && !flags.state) { // a warning: the json reporter leaves it out
       reporter.emit({ type: 'warning', message: 'Note: the simulated account lived in this process only; add --state FILE to keep it for the next plan.' });
     }
     return outcome.ok ? 0 : 1;
   } finally {
+    interrupts.stop();
     reporter.close();
     await conn.close();
+  }
+}
+
+/** 128 + the signal's number, as shells report a process a signal ended: 130 for SIGINT, 143 for SIGTERM. */
+function exitCodeOf(signal: string): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+/** SIGINT/SIGTERM during an apply (issue 26). The first: no new change starts, those in flight finish or time out
+ * (each call is bounded by --request-timeout), then the result is reported as always, every change as done, failed
+ * or not started, ending with the command that shows what remains. A second: the run ends at once, after reporting
+ * what is known (the changes in flight named, outcome unknown). The reporter given is wrapped to know which changes
+ * are in flight. */
+class Interrupts {
+  readonly reporter: Reporter;
+  private readonly controller = new AbortController();
+  private readonly tracker: ApplyTracker;
+  private plan: Plan | undefined;
+  private reported = false;
+  private readonly handlers: Array<[NodeJS.Signals, () => void]> = [];
+
+  constructor(
+    private readonly m: { ApplyTracker: typeof ApplyTracker; knownResult: typeof knownResult },
+    private readonly inner: Reporter,
+    private readonly next: string,
+  ) {
+    this.tracker = new m.ApplyTracker();
+    this.reporter = {
+      emit: (e: RunEvent) => {
+        if (e.type === 'change-started') this.tracker.started(e.change);
+        if (e.type === 'change') this.tracker.finished(e.result);
+        if (e.type === 'applied') {
+          if (this.reported) return;
+          this.reported = true;
+          if (e.result.interrupted) e = { type: 'applied', result: { ...e.result, interrupted: { ...e.result.interrupted, next: this.next } } };
+        }
+        inner.emit(e);
+      },
+      close: () => inner.close(),
+    };
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  listen(plan: Plan): void {
+    this.plan = plan;
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = () => this.on(sig);
+      this.handlers.push([sig, h]);
+      process.on(sig, h);
+    }
+  }
+
+  stop(): void {
+    for (const [sig, h] of this.handlers.splice(0)) process.off(sig, h);
+  }
+
+  private on(sig: NodeJS.Signals): void {
+    if (!this.controller.signal.aborted) {
+      this.controller.abort(sig);
+      processSink.err(`\n${sig}: no new change is started; waiting for the ${this.tracker.inFlight.length} in flight to finish (${sig} again stops at once).\n`);
+      return;
+    }
+    // the second signal: what is known, now
+    if (!this.reported && this.plan) this.reporter.emit({ type: 'applied', result: this.m.knownResult(this.plan, this.tracker.results, this.tracker.inFlight, String(this.controller.signal.reason)) });
+    this.inner.close();
+    process.exit(exitCodeOf(String(this.controller.signal.reason)));
   }
 }
 

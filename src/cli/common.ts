@@ -46,7 +46,7 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--max-concurrency <n>', 'most API calls in flight at once (default 6)')
     .option('--retries <n>', 'most tries of one API call on 429/5xx/resets (default 6); with apply, also of one change that failed in a way that may pass (default 5)')
     .option('--max-retry-wait <seconds>', 'most time spent waiting between tries of one call (default 60)')
-    .option('--request-timeout <seconds>', 'time allowed for one API answer (default 30)')
+    .option('--request-timeout <seconds>', 'time allowed for one whole API exchange: connection, proxy CONNECT, headers and body (default 30)')
     .option('--debug', 'log each API call (method, path, status, time; never credentials) to stderr');
 }
 

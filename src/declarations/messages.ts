@@ -1,6 +1,7 @@
 // Turns ajv's errors into one human message per problem: which field, what is wrong, what would be valid.
 import type { ErrorObject } from 'ajv';
 import { formatPath, unescapePointerToken } from '../json.js';
+import { redactAndCut } from '../redact.js';
 import type { PathSegment } from './load.js';
 
 export interface SchemaProblem {
@@ -36,7 +37,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `'${v.length > 60 ? v.slice(0, 57) + '...' : v}'`;
+  if (typeof v === 'string') return `'${redactAndCut(v, 60, '...')}'`;
   return String(v);
 }
 

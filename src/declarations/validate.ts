@@ -31,10 +31,29 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
+/** Numbers JSON cannot carry exactly (issue 26): NaN (`.nan`), infinities (`.inf`, `1e400`) and integers beyond
+ * 2^53, anywhere in a document (metaData included). They would be sent as null or rounded and never converge. */
+function unsafeNumbers(value: unknown, path: PathSegment[], out: Array<{ path: PathSegment[]; message: string }>): void {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) out.push({ path: [...path], message: 'NaN (.nan) is not a number the API accepts; write a number' });
+    else if (!Number.isFinite(value)) out.push({ path: [...path], message: 'an infinite number (.inf, or one too large such as 1e400) is not a number the API accepts; write a finite number' });
+    else if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      out.push({ path: [...path], message: `the integer is beyond 2^53 (${Number.MAX_SAFE_INTEGER}) and cannot be sent exactly; write a smaller number, or a string where the field allows one` });
+    }
+    return;
+  }
+  if (out.length >= MAX_PROBLEMS || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) value.forEach((v, i) => unsafeNumbers(v, [...path, i], out));
+  else for (const [k, v] of Object.entries(value)) unsafeNumbers(v, [...path, k], out);
+}
+
 /** Schema and kind checks of one document. */
 function validateDocument(doc: LoadedDocument, accepted: Readonly<Record<string, readonly string[]>> = {}): { declaration?: Declaration; diagnostics: Diagnostic[] } {
   const { validate } = schemaSet();
   const diagnostics: Diagnostic[] = [];
+  const numbers: Array<{ path: PathSegment[]; message: string }> = [];
+  unsafeNumbers(doc.value, [], numbers);
+  if (numbers.length > 0) return { diagnostics: numbers.map((n) => at(doc.positionOf(n.path), n.path, n.message)) };
   if (!validate(doc.value)) {
     // ajv reports every error (a list of 100 000 bad items gives 100 000); wording each costs time, so a document
     // gets at most MAX_PROBLEMS of them (validateLoaded says when the limit cut the report short)

@@ -30,6 +30,9 @@ export interface ApplyOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Skip the final verification (never used by the CLI). */
   skipVerify?: boolean;
+  /** Aborted on an interrupt: no new change (or try) starts; those in flight finish; no verification. Its reason
+   * names the signal. */
+  signal?: AbortSignal;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -45,9 +48,17 @@ function isPassing(e: unknown): boolean {
   return false;
 }
 
-/** A failure that makes every further call pointless (credentials refused). */
+/** A failure that makes every further call pointless (credentials refused, after the client's one renewal). */
 function isFatal(e: unknown): boolean {
   return e instanceof AuthError;
+}
+
+/** The API refused the account a change (403): further writes of the kind would be refused alike. Says why,
+ * naming the permission when the API named one. */
+function refusal(e: unknown): string | undefined {
+  if (!(e instanceof ApiError) || e.status !== 403) return undefined;
+  const perm = /\bCS(?:\.[A-Z][A-Z0-9_]*)+\b/.exec(`${e.serverMessage ?? ''} ${e.message}`)?.[0];
+  return `the API refused a change of this kind (403${perm ? `, permission ${perm}` : ''}); not tried`;
 }
 
 /** An apply succeeded when no change failed or was skipped and the re-read matched the declarations. */
@@ -62,18 +73,57 @@ export async function applyPlan(api: ApiClient, kinds: readonly Kind[], plan: Pl
   await run.phase(plan, order, (c) => c.action !== 'delete', (k) => run.byKind.get(k)?.dependsOn.find((d) => run.failedKinds.has(d)));
   // Deletes: reverse order; a kind is not emptied while a kind depending on it failed to let go.
   await run.phase(plan, [...order].reverse(), (c) => c.action === 'delete', (k) => [...dependentsOf(kinds, k)].find((d) => run.failedKinds.has(d)));
+  if (options.signal?.aborted) {
+    // interrupted: report at once what was done; nothing is verified
+    return { ...summarize(run.results, { notConverged: [], complete: false }), interrupted: { signal: String(options.signal.reason ?? 'interrupt'), inFlight: [] } };
+  }
   const verification = options.skipVerify
     ? { notConverged: [], complete: true }
     : await verify(api, run.byKind, plan, run.results, run.createdIds, run.sent, options.live);
   return summarize(run.results, verification);
 }
 
+/** What is known of an apply ended at once (a second signal): the results so far, the changes in flight (outcome
+ * unknown) and the rest as not started. Pure. */
+export function knownResult(plan: Plan, results: readonly ChangeResult[], inFlight: readonly PlannedChange[], signal: string): ApplyResult {
+  const key = (c: { kind: string; name: string; action: string }) => `${c.kind}\u0000${c.name}\u0000${c.action}`;
+  const seen = new Set([...results, ...inFlight].map(key));
+  const notStarted: ChangeResult[] = plan.changes
+    .filter((c) => !seen.has(key(c)))
+    .map((c) => ({ kind: c.kind, name: c.name, action: c.action, status: 'skipped', ...(c.id ? { id: c.id } : {}), reason: `not started: interrupted by ${signal}` }));
+  return {
+    ...summarize([...results, ...notStarted], { notConverged: [], complete: false }),
+    interrupted: { signal, inFlight: inFlight.map((c) => ({ kind: c.kind, name: c.name, action: c.action })) },
+  };
+}
+
+/** Follows an apply's events to know, at any moment, the results so far and the changes in flight. */
+export class ApplyTracker {
+  readonly results: ChangeResult[] = [];
+  private readonly flying = new Map<string, PlannedChange>();
+
+  started(c: PlannedChange): void {
+    this.flying.set(`${c.kind}\u0000${c.name}\u0000${c.action}`, c);
+  }
+
+  finished(r: ChangeResult): void {
+    this.flying.delete(`${r.kind}\u0000${r.name}\u0000${r.action}`);
+    this.results.push(r);
+  }
+
+  get inFlight(): PlannedChange[] {
+    return [...this.flying.values()];
+  }
+}
+
 function summarize(results: ChangeResult[], verification: { notConverged: ApplyResult['notConverged']; complete: boolean }): ApplyResult {
   const count = (s: ChangeResult['status'][]) => results.filter((r) => s.includes(r.status)).length;
+  // verified: every change was carried out and the re-read matches every one of them
+  const allDone = results.every((r) => r.status !== 'failed' && r.status !== 'skipped');
   return {
     results,
     notConverged: verification.notConverged,
-    verified: verification.complete && verification.notConverged.length === 0,
+    verified: allDone && verification.complete && verification.notConverged.length === 0,
     summary: {
       created: count(['created', 'adopted']),
       updated: count(['updated']),
@@ -94,6 +144,8 @@ class ApplyRun {
   readonly sent = new Map<PlannedChange, Record<string, unknown>>();
   readonly failedKinds = new Set<KindName>();
   private stopped: string | undefined;
+  /** Kinds whose writes the API refused (403), with why: no further change of theirs is started. */
+  private readonly refused = new Map<KindName, string>();
   private readonly parallelism: number;
   private readonly attempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -112,6 +164,9 @@ class ApplyRun {
     this.parallelism = Math.max(1, options.parallelism ?? 4);
     this.attempts = Math.max(1, options.attempts ?? 5);
     this.sleep = options.sleep ?? defaultSleep;
+    const stop = () => (this.stopped ??= `interrupted by ${String(options.signal?.reason ?? 'a signal')}`);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
   }
 
   private record(r: ChangeResult): ChangeResult {
@@ -221,6 +276,8 @@ class ApplyRun {
         lastError = e;
         failedAt = ++this.clock;
         if (isFatal(e)) this.stopped = errorMessage(e);
+        const refused = refusal(e);
+        if (refused && !this.refused.has(c.kind)) this.refused.set(c.kind, refused);
         if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
         const waitMs = Math.min(8000, 500 * 2 ** (attempt - 1));
         this.options.onRetry?.(c, { attempt: attempt + 1, of: this.attempts, waitMs, error: errorMessage(e) });
@@ -275,6 +332,8 @@ class ApplyRun {
     }
     items.forEach(({ c }, i) => {
       const o = outcomes[i] ?? { ok: false, error: new Error('no outcome reported') };
+      const refused = o.ok ? undefined : refusal(o.error);
+      if (refused && !this.refused.has(c.kind)) this.refused.set(c.kind, refused);
       this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? 'updated' : 'failed', error: o.ok ? undefined : errorInfo(o.error), durationMs: Date.now() - started });
     });
   }
@@ -287,9 +346,10 @@ class ApplyRun {
       rest = changes.filter((c) => c.action !== 'update');
       await this.bulkUpdate(kind, updates);
     }
-    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== undefined);
+    const stop = () => this.stopped !== undefined || this.refused.has(kind.kind);
+    const outcomes = await mapLimit(rest, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), stop);
     rest.forEach((c, i) => {
-      if (!outcomes[i]!.started) this.skip(c, `not started: ${this.stopped}`);
+      if (!outcomes[i]!.started) this.skip(c, this.stopped ? `not started: ${this.stopped}` : this.refused.get(kind.kind)!);
     });
   }
 
@@ -304,8 +364,9 @@ class ApplyRun {
         continue;
       }
       const blocker = blockedBy(kindName);
-      if (this.stopped || blocker) {
-        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
+      const refused = this.refused.get(kindName);
+      if (this.stopped || blocker || refused) {
+        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : refused ?? `a change to ${blocker}, which ${kindName} depends on, failed`);
         continue;
       }
       const before = this.results.length;

@@ -126,4 +126,13 @@ export interface ApplyResult {
   notConverged: Array<{ kind: KindName; name: string; patch: Operation[] }>;
   verified: boolean;
   summary: { created: number; updated: number; deleted: number; failed: number; skipped: number };
+  /** The apply was interrupted (SIGINT/SIGTERM, a cancelled job): nothing new was started after the signal; the
+   * changes not started are `skipped` results. */
+  interrupted?: {
+    signal: string;
+    /** Changes whose call was in flight when the run ended at once (a second signal): outcome unknown. */
+    inFlight: Array<{ kind: KindName; name: string; action: Action }>;
+    /** The command that shows what remains. */
+    next?: string;
+  };
 }

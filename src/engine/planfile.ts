@@ -65,6 +65,38 @@ export function checkPlanDeclarations(saved: Plan, declarations: readonly Declar
   throw new PlanError('E_STALE_PLAN', `The declarations in ${paths.join(', ')} changed since the plan was made. Nothing was applied.`, [], 'Run `qcs-gitops plan` again and review the new plan.');
 }
 
+/** Refuses a saved plan that is not what it says it is (issue 26), before any call: its digest must be the digest
+ * of its changes, recomputed; deletes only when its own `prune` allowed them; every create and update must send the
+ * spec of its declaration (the declarations are checked against the plan's hash first). A hand-edited plan with
+ * deletes spliced in, or another spec, is refused with nothing sent. */
+export function checkPlanIntegrity(saved: Plan, file: string, declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec'>[]): void {
+  const problems: string[] = [];
+  const recomputed = planDigest(saved);
+  if (saved.digest !== recomputed) problems.push(`its digest ${saved.digest === undefined ? '(none)' : JSON.stringify(saved.digest)} is not the digest of its changes (${recomputed})`);
+  const deletes = saved.changes.filter((c) => c.action === 'delete');
+  if (deletes.length > 0 && saved.prune !== true) {
+    problems.push(`it deletes ${deletes.length} object${deletes.length === 1 ? '' : 's'} (${deletes.slice(0, 5).map((c) => `${c.kind}/${c.name}`).join(', ')}${deletes.length > 5 ? ', …' : ''}) though it was made without --prune`);
+  }
+  const declared = new Map(declarations.map((d) => [`${d.kind}/${d.name}`, stableStringify(JSON.parse(JSON.stringify(d.spec ?? {})) as unknown)]));
+  for (const c of saved.changes) {
+    const key = `${c.kind}/${c.name}`;
+    if (c.action === 'delete') {
+      if (declared.has(key)) problems.push(`${key}: deleted, but it is declared`);
+      continue;
+    }
+    const spec = declared.get(key);
+    if (spec === undefined) problems.push(`${key}: ${c.action === 'create' ? 'created' : 'updated'}, but no declaration names it`);
+    else if (stableStringify(c.spec ?? {}) !== spec) problems.push(`${key}: the spec it would send is not the declaration's`);
+  }
+  if (problems.length === 0) return;
+  throw new PlanError(
+    'E_PLAN_TAMPERED',
+    `The plan ${file} does not hold what it says: ${problems.length} problem${problems.length === 1 ? '' : 's'}. Nothing was applied.`,
+    problems,
+    'The file was edited after `qcs-gitops plan --out` wrote it. Make a new plan and review it: qcs-gitops plan <paths> --out FILE',
+  );
+}
+
 /** Refuses a saved plan made against another gateway. */
 export function checkPlanGateway(saved: Plan, gateway: string): void {
   if (saved.gateway && saved.gateway !== gateway) {
@@ -118,7 +150,8 @@ export function checkStale(plan: Plan, kinds: readonly Kind[], live: LiveState):
       moved.push(`${c.kind}/${c.name}: ${c.action === 'delete' ? 'planned for deletion, but already gone' : 'no longer exists'} (id ${c.id})`);
       continue;
     }
-    if (fingerprint(kind.canonicalLive(obj)) !== c.fingerprint) moved.push(`${c.kind}/${c.name}: changed in Qualys since the plan was made (id ${c.id})`);
+    if (kind.nameOf(obj) !== c.name) moved.push(`${c.kind}/${c.name}: the id ${c.id} is the id of ${c.kind}/${kind.nameOf(obj)}`);
+    else if (fingerprint(kind.canonicalLive(obj)) !== c.fingerprint) moved.push(`${c.kind}/${c.name}: changed in Qualys since the plan was made (id ${c.id})`);
   }
   if (moved.length > 0) {
     throw new PlanError('E_STALE_PLAN', `The saved plan is stale: ${moved.length} object${moved.length === 1 ? '' : 's'} changed since it was made. Nothing was applied.`, moved, 'Run `qcs-gitops plan` again and review the new plan.');

@@ -72,6 +72,8 @@ export interface ApplyRequest {
   attempts?: number;
   /** The wait between tries (tests inject one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Aborted on an interrupt (its reason names the signal): nothing new starts, the result says so. */
+  signal?: AbortSignal;
 }
 
 export type ApplyOutcome =
@@ -100,6 +102,7 @@ export async function applyWorkflow(req: ApplyRequest, reporter: Reporter): Prom
     live: req.live,
     ...(req.sleep ? { sleep: req.sleep } : {}),
     ...(req.attempts ? { attempts: req.attempts } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
     onStart: (change) => reporter.emit({ type: 'change-started', change }),
     onRetry: (change, retry) => reporter.emit({ type: 'retry', change, ...retry }),
     onResult: (r) => {

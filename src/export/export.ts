@@ -58,11 +58,15 @@ export function uniqueSlugs(names: readonly string[]): string[] {
   });
 }
 
-/** The yaml-language-server line of a file written at `file` (relative to the export's folder). */
+/** The line every file export writes carries at its head (after the schema line, which editors want first):
+ * `export --force` deletes or replaces only files whose first two lines hold it. */
+export const EXPORT_MARKER = '# qcs-gitops export: written by `qcs-gitops export`; the next export --force replaces it (delete this line to keep the file as your own)';
+
+/** The yaml-language-server line of a file written at `file` (relative to the export's folder), then the marker. */
 function schemaLine(kind: Kind, file: string, schemaDir = 'schemas'): string {
   const dir = schemaDir.replace(/\/+$/, '');
   const up = dir.startsWith('/') ? '' : '../'.repeat(file.split('/').length - 1);
-  return `# yaml-language-server: $schema=${up}${dir}/${kind.schemaFile}\n`;
+  return `# yaml-language-server: $schema=${up}${dir}/${kind.schemaFile}\n${EXPORT_MARKER}\n`;
 }
 
 /** One declaration document as YAML (no header), fields in a stable order. */

@@ -12,6 +12,7 @@
 // exceptions to those policies, then the account-wide secret-rule settings.
 import type { KindName } from '../types.js';
 import type { Kind } from './types.js';
+import { checkListIds } from './requests.js';
 import { sensorProfile } from './sensor-profile.js';
 import { centralizedPolicy } from './centralized-policy.js';
 import { runtimePolicy } from './runtime-policy.js';
@@ -20,6 +21,13 @@ import { secretRule } from './secret-rule.js';
 import { reportSchedule } from './report-schedule.js';
 
 export const KINDS: readonly Kind[] = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule, reportSchedule];
+
+// Every kind's list is checked for valid ids before anything plans with it (issue 26): an item without one is an
+// error naming it, never a change, and no id reaches a path unchecked (requests.ts's seg checks it again).
+for (const k of KINDS) {
+  const list = k.list.bind(k);
+  (k as { list: Kind['list'] }).list = async (api) => checkListIds(k, await list(api));
+}
 
 /** The kinds' names, in apply order. */
 export const KIND_NAMES: readonly KindName[] = KINDS.map((k) => k.kind);

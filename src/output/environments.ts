@@ -8,6 +8,7 @@ import { renderPlanText } from '../render/text.js';
 import { renderFindingsText } from '../render/governance.js';
 import { reportError } from './messages.js';
 import type { Sink } from './events.js';
+import { md, plain, plainLines } from './untrusted.js';
 
 export interface EnvOutcome {
   env: string;
@@ -40,11 +41,11 @@ export function reportEnvironments(sink: Sink, outcomes: readonly EnvOutcome[], 
   }
   const parts = outcomes.map((o) => {
     if (o.plan) {
-      if (format === 'text' && o.plan.findings?.length) sink.err(`Environment ${o.env}:\n${renderFindingsText(o.plan.findings)}`);
+      if (format === 'text' && o.plan.findings?.length) sink.err(`Environment ${plain(o.env)}:\n${renderFindingsText(o.plan.findings)}`);
       return planOf(o.plan, format, color);
     }
     const text = errorText(o.error);
-    return format === 'markdown' ? `### qcs-gitops plan for environment \`${o.env}\` failed\n\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\`\n` : `Environment: ${o.env}\n\n${text}\n`;
+    return format === 'markdown' ? `### qcs-gitops plan for environment ${md.code(o.env)} failed\n\n${md.fence(text)}` : `Environment: ${plain(o.env)}\n\n${plainLines(text)}\n`;
   });
   sink.out(parts.join(format === 'markdown' ? '\n' : '\n' + '─'.repeat(60) + '\n\n'));
 }

@@ -6,6 +6,7 @@ import type { ApiStats } from '../api/types.js';
 import type { ApplyResult, ChangeResult, Plan, PlannedChange } from '../engine/model.js';
 import type { ReadProgress } from '../engine/plan.js';
 import type { Finding } from '../governance/findings.js';
+import { terminalSafe } from './untrusted.js';
 
 export type RunEvent =
   /** A read of the live state starts (`phase` names it on the progress line). */
@@ -51,9 +52,11 @@ export interface Sink {
   err(text: string): void;
 }
 
+/** The terminal's sink. Values reach it already made plain (untrusted.ts); as a last guard it lets no control
+ * character through but line breaks, tabs and the colour codes of the text renderer. */
 export const processSink: Sink = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: (text) => void process.stdout.write(terminalSafe(text)),
+  err: (text) => void process.stderr.write(terminalSafe(text)),
 };
 
 /** A sink that keeps what is written (tests, and output composed before it is shown). */

@@ -4,6 +4,7 @@ import { QcsError, ValidationError, ApiError, PlanError, formatDiagnostic } from
 import { redact } from '../redact.js';
 import type { ApiStats } from '../api/types.js';
 import { apiCallsOf } from '../api/stats.js';
+import { plain, plainLines } from './untrusted.js';
 
 /** `--debug`'s closing lines: calls by kind and by endpoint. */
 export function formatCallStats(stats: ApiStats): string {
@@ -21,19 +22,19 @@ export function reportError(e: unknown, opts: { debug?: boolean } = {}, write: (
   const out: string[] = [];
   if (e instanceof ValidationError) {
     for (const d of e.diagnostics) out.push(formatDiagnostic(d));
-    out.push(`Error: ${e.message}.`);
+    out.push(`Error: ${plain(e.message)}.`);
   } else if (e instanceof QcsError) {
-    out.push(`Error [${e.code}]: ${e.message}`);
-    if (e instanceof PlanError) for (const d of e.details) out.push(`  - ${d}`);
+    out.push(`Error [${e.code}]: ${plain(e.message)}`);
+    if (e instanceof PlanError) for (const d of e.details) out.push(`  - ${plain(d)}`);
     if (e instanceof ApiError && e.status === 403) out.push('  The account lacks a permission for this call; ask your Qualys administrator to grant it.');
-    if (e.hint) out.push(`  ${e.hint}`);
+    if (e.hint) out.push(`  ${plainLines(e.hint)}`);
   } else if (e instanceof Error) {
-    out.push(`Error: ${e.message}`);
-    if (opts.debug && e.stack) out.push(e.stack);
+    out.push(`Error: ${plain(e.message)}`);
+    if (opts.debug && e.stack) out.push(plainLines(e.stack));
   } else {
-    out.push(`Error: ${String(e)}`);
+    out.push(`Error: ${plain(String(e))}`);
   }
-  write(redact(out.join('\n')) + '\n');
+  write(plainLines(redact(out.join('\n'))) + '\n');
 }
 
 /** A failure as the one json document of a command run with `--format json` (stdout): `error.code`, `error.message`

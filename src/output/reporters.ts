@@ -10,6 +10,7 @@ import { renderFindingsText } from '../render/governance.js';
 import { redact } from '../redact.js';
 import type { Reporter, RunEvent, Sink } from './events.js';
 import { startProgress, type Progress } from './progress.js';
+import { plain } from './untrusted.js';
 
 export interface ReporterOptions {
   sink: Sink;
@@ -72,7 +73,7 @@ class ProgressLine {
 
 /** A try that failed and will be tried again, as a line (stderr in every format). */
 export function retryLine(e: Extract<RunEvent, { type: 'retry' }>): string {
-  return redact(`${e.change.kind}/${e.change.name}: ${e.error}; trying again in ${(e.waitMs / 1000).toFixed(1)} s (try ${e.attempt} of ${e.of})`) + '\n';
+  return redact(`${plain(e.change.kind)}/${plain(e.change.name)}: ${plain(e.error)}; trying again in ${(e.waitMs / 1000).toFixed(1)} s (try ${e.attempt} of ${e.of})`) + '\n';
 }
 
 /** What every CLI format shares: the progress line, and the messages on stderr. */
@@ -87,7 +88,7 @@ abstract class CliReporter implements Reporter {
     this.progressLine.handle(e);
     if (e.type === 'cancelled') this.o.sink.err('Apply cancelled: nothing was changed.\n');
     else if (e.type === 'retry') this.progressLine.print(this.o.sink.err, retryLine(e));
-    else if (e.type === 'message' || (e.type === 'warning' && this.showsWarnings)) this.o.sink.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+    else if (e.type === 'message' || (e.type === 'warning' && this.showsWarnings)) this.o.sink.err(`${plain(e.message.replace(/\n$/, ''))}\n`);
     else this.document(e);
   }
 
@@ -118,7 +119,7 @@ class TextReporter extends CliReporter {
         if (e.findings.length) sink.err(renderFindingsText(e.findings));
         break;
       case 'saved':
-        sink.out(`Saved the plan to ${e.file}; apply it with: qcs-gitops apply --plan ${e.file}${e.environment ? ` --env ${e.environment}` : ''}\n`);
+        sink.out(`Saved the plan to ${plain(e.file)}; apply it with: qcs-gitops apply --plan ${plain(e.file)}${e.environment ? ` --env ${plain(e.environment)}` : ''}\n`);
         break;
       case 'applying':
         sink.out('\n');

@@ -2,6 +2,8 @@
 import type { PlannedChange } from '../engine/model.js';
 import { kindByName } from '../kinds/index.js';
 import { pointerToPath, pointerTokens, stableStringify, valueAt } from '../json.js';
+import { plain } from '../output/untrusted.js';
+import { redactAndCut } from '../redact.js';
 
 export interface FieldChange {
   op: '+' | '-' | '~';
@@ -15,7 +17,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 /** Leaf fields of a value: objects and arrays of objects are expanded (`rules[0].name`); arrays of
  * scalars stay on one line, where a reviewer reads them best. */
 function leaves(value: unknown, path: string, out: Array<[string, unknown]>): Array<[string, unknown]> {
-  const join = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`);
+  const join = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${plain(JSON.stringify(k))}]`);
   if (isRecord(value) && Object.keys(value).length > 0) {
     for (const [k, v] of Object.entries(value)) leaves(v, join(k), out);
   } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
@@ -84,7 +86,7 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
   for (const op of ops) {
-    const path = labelled(c, op.path);
+    const path = plain(labelled(c, op.path));
     if (op.op === 'replace') {
       const before = valueAt(c.before, op.path);
       const after = (op as { value: unknown }).value;
@@ -102,9 +104,14 @@ export function fieldChanges(c: PlannedChange): FieldChange[] {
   return out;
 }
 
+/** A field value as shown: JSON (which escapes C0 controls), with every other unprintable character escaped too. */
 export function show(v: unknown, max = 200): string {
-  const s = v === undefined ? '(none)' : JSON.stringify(v);
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+  return redactAndCut(v === undefined ? '(none)' : plain(JSON.stringify(v) ?? String(v)), max);
+}
+
+/** One operation of a patch that did not converge: `replace /spec/x` (the pointer made printable). */
+export function opLine(op: { op: string; path: string }): string {
+  return `${op.op} ${plain(op.path) || '(object)'}`;
 }
 
 export const ACTION_SYMBOL = { create: '+', update: '~', delete: '-' } as const;

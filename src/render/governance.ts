@@ -2,10 +2,7 @@
 import type { Finding } from '../governance/findings.js';
 import { countFindings } from '../governance/findings.js';
 import type { ExceptionReport, ExceptionRow } from '../governance/report.js';
-
-function escapeMd(s: string): string {
-  return s.replace(/[<>&|]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '|': '\\|' })[c]!);
-}
+import { md, plain, plainModel } from '../output/untrusted.js';
 
 /** `3 governance findings (1 error, 2 warnings)` */
 export function findingsSummary(findings: readonly Finding[]): string {
@@ -15,7 +12,8 @@ export function findingsSummary(findings: readonly Finding[]): string {
 }
 
 /** One line a finding: `file:line:column: warning: spec.endDate: message [CODE]`. */
-export function findingLine(f: Finding): string {
+export function findingLine(untrusted: Finding): string {
+  const f = plainModel(untrusted);
   return `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.path ? `${f.path}: ` : ''}${f.message} [${f.code}]`;
 }
 
@@ -28,7 +26,7 @@ export function renderFindingsMarkdown(findings: readonly Finding[]): string {
   if (findings.length === 0) return '';
   const lines = ['#### Exception governance', '', `**${findingsSummary(findings)}**`, '', '| | object | where | finding |', '| --- | --- | --- | --- |'];
   for (const f of findings) {
-    lines.push(`| ${f.severity === 'error' ? '🛑 error' : '⚠️ warning'} | \`${escapeMd(`${f.kind}/${f.name}`)}\` | \`${escapeMd(`${f.file}:${f.line}`)}\` | ${escapeMd(f.message)} |`);
+    lines.push(`| ${f.severity === 'error' ? '🛑 error' : '⚠️ warning'} | ${md.code(`${f.kind}/${f.name}`)} | ${md.code(`${f.file}:${f.line}`)} | ${md.text(f.message)} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -61,11 +59,11 @@ const COLUMNS: Array<[string, (r: ExceptionRow) => string]> = [
 ];
 
 function title(report: ExceptionReport): string {
-  return `Exceptions${report.environment ? ` of environment ${report.environment}` : ''} on ${report.today} (UTC)${report.live ? ', with the live account' : ''}`;
+  return `Exceptions${report.environment ? ` of environment ${plain(report.environment)}` : ''} on ${report.today} (UTC)${report.live ? ', with the live account' : ''}`;
 }
 
 export function renderReportText(report: ExceptionReport): string {
-  const cells = report.rows.map((r) => COLUMNS.map(([, f]) => f(r)));
+  const cells = report.rows.map((r) => COLUMNS.map(([, f]) => plain(f(r))));
   const widths = COLUMNS.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
   const out = [`${title(report)}: ${report.rows.length} exception${report.rows.length === 1 ? '' : 's'}.`, ''];
@@ -74,10 +72,10 @@ export function renderReportText(report: ExceptionReport): string {
 }
 
 export function renderReportMarkdown(report: ExceptionReport): string {
-  const out = [`### ${title(report)}`, '', `${report.rows.length} exception${report.rows.length === 1 ? '' : 's'}, soonest end first.`, ''];
+  const out = [`### ${md.text(title(report))}`, '', `${report.rows.length} exception${report.rows.length === 1 ? '' : 's'}, soonest end first.`, ''];
   if (report.rows.length) {
     out.push(`| ${COLUMNS.map(([h]) => h.toLowerCase()).join(' | ')} |`, `| ${COLUMNS.map(([h]) => (h === 'DAYS LEFT' ? '---:' : '---')).join(' | ')} |`);
-    for (const r of report.rows) out.push(`| ${COLUMNS.map(([, f]) => escapeMd(f(r))).join(' | ')} |`);
+    for (const r of report.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).map((v) => (v === '-' ? v : md.text(v))).join(' | ')} |`);
   }
   return out.join('\n') + '\n';
 }

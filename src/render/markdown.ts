@@ -1,21 +1,18 @@
 // Markdown for a pull-request comment: deletes called out first, one collapsible section a change,
 // kept under GitHub's 65,536-character comment limit with a note when truncated.
 import type { ApplyResult, Plan, PlannedChange } from '../engine/model.js';
-import { ACTION_SYMBOL, changeHeadline, fieldChanges, show, summaryLine } from './fields.js';
-import { applySummaryLine, renderResultLine } from './text.js';
+import { ACTION_SYMBOL, changeHeadline, fieldChanges, opLine, show, summaryLine } from './fields.js';
+import { applySummaryLine, interruptedLines, notVerifiedLine, renderResultLine } from './text.js';
 import { renderFindingsMarkdown } from './governance.js';
+import { md, plainModel } from '../output/untrusted.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Undeclared names listed a kind (a collapsed list; the comment must stay under GitHub's limit). */
 export const UNDECLARED_LISTED = 300;
 
-function escape(s: string): string {
-  return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
-}
-
 /** ` (declaration removed since 1a2b3c4)` for a delete whose declaration was removed since the base; else ''. */
 function removedNote(c: PlannedChange): string {
-  return c.action === 'delete' && c.reason === 'removed' ? ` (declaration removed${c.since ? ` since ${escape(c.since)}` : ''})` : '';
+  return c.action === 'delete' && c.reason === 'removed' ? ` (declaration removed${c.since ? ` since ${md.text(c.since)}` : ''})` : '';
 }
 
 function section(c: PlannedChange): string {
@@ -23,29 +20,29 @@ function section(c: PlannedChange): string {
     // `!`, not `~`: a diff block highlights a line starting with `!` as changed, and leaves `~` plain
     f.op === '~' ? `! ${f.path}: ${show(f.before)} → ${show(f.after)}` : f.op === '+' ? `+ ${f.path}: ${show(f.after)}` : `- ${f.path}: ${show(f.before)}`,
   );
-  // a removal or a rename says so first, as the text plan does (inside the code block: no name is markdown)
+  // a removal or a rename says so first, as the text plan does (inside the fenced block: no name is markdown)
   if (c.renamedFrom !== undefined || (c.action === 'delete' && c.reason === 'removed')) lines.unshift(changeHeadline(c));
-  const body = lines.join('\n').replace(/```/g, "'''");
-  const what = c.renamedFrom !== undefined ? `<b>${escape(c.kind)}/${escape(c.renamedFrom)} → ${escape(c.name)}</b> (renamed)` : `<b>${escape(c.kind)}/${escape(c.name)}</b>${removedNote(c)}`;
-  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} ${what}</summary>\n\n\`\`\`diff\n${body}\n\`\`\`\n\n</details>\n`;
+  const what = c.renamedFrom !== undefined ? `<b>${md.html(c.kind)}/${md.html(c.renamedFrom)} → ${md.html(c.name)}</b> (renamed)` : `<b>${md.html(c.kind)}/${md.html(c.name)}</b>${removedNote(c)}`;
+  return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} ${what}</summary>\n\n${md.fence(lines.join('\n'), 'diff')}\n</details>\n`;
 }
 
-export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: number } = {}): string {
+export function renderPlanMarkdown(untrusted: Plan, opts: { header?: string; limit?: number } = {}): string {
+  const plan = plainModel(untrusted);
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1_000;
-  const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment \`${plan.environment.replace(/`/g, "'")}\`` : '### qcs-gitops plan'), ''];
+  const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment ${md.code(plan.environment)}` : '### qcs-gitops plan'), ''];
   if (plan.changes.length === 0) head.push('**No changes.** The live account matches the declarations.', '');
   else head.push(`**${summaryLine(plan.summary)}**`, '', `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, '');
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]\n> **${deletes.length} object${deletes.length === 1 ? '' : 's'} will be deleted:**`);
-    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\`${removedNote(d)}`);
+    for (const d of deletes) head.push(`> - ${md.code(`${d.kind}/${d.name}`)}${removedNote(d)}`);
     head.push('');
   }
-  for (const n of plan.notes) head.push(`> ${escape(n)}`);
+  for (const n of plan.notes) head.push(`> ${md.text(n)}`);
   if (plan.notes.length) head.push('');
   for (const [kind, names] of Object.entries(plan.undeclared ?? {})) {
-    head.push(`<details><summary>${names.length} ${escape(kind)}${names.length === 1 ? '' : ' objects'} not declared (left alone)</summary>`, '');
-    for (const n of names.slice(0, UNDECLARED_LISTED)) head.push(`- ${escape(n).replace(/([\\`*_[\]])/g, '\\$1')}`);
+    head.push(`<details><summary>${names.length} ${md.html(kind)}${names.length === 1 ? '' : ' objects'} not declared (left alone)</summary>`, '');
+    for (const n of names.slice(0, UNDECLARED_LISTED)) head.push(`- ${md.text(n)}`);
     if (names.length > UNDECLARED_LISTED) head.push(`- … and ${names.length - UNDECLARED_LISTED} more (the json plan lists them all)`);
     head.push('', '</details>', '');
   }
@@ -63,12 +60,16 @@ export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: 
   return out;
 }
 
-export function renderApplyMarkdown(r: ApplyResult): string {
+export function renderApplyMarkdown(untrusted: ApplyResult): string {
+  const r = plainModel(untrusted);
   const lines = ['### qcs-gitops apply', '', `**${applySummaryLine(r)}**`, ''];
-  for (const x of r.results) lines.push(`- ${escape(renderResultLine(x))}`);
+  for (const l of interruptedLines(r)) lines.push(`- ${md.text(l)}`);
+  for (const x of r.results) lines.push(`- ${md.text(renderResultLine(x))}`);
   if (r.notConverged.length) {
     lines.push('', '**Not converged:**');
-    for (const n of r.notConverged) lines.push(`- \`${n.kind}/${n.name}\`: ${n.patch.map((p) => `${p.op} ${p.path || '(object)'}`).join(', ') || 'could not be re-read'}`);
+    for (const n of r.notConverged) lines.push(`- ${md.code(`${n.kind}/${n.name}`)}: ${md.text(n.patch.map(opLine).join(', ') || 'could not be re-read')}`);
   } else if (r.verified) lines.push('', 'Verified: the live account matches every applied change.');
+  else lines.push('', md.text(notVerifiedLine(r)));
+  if (r.interrupted?.next) lines.push('', `To see what remains: ${md.code(r.interrupted.next)}`);
   return lines.join('\n') + '\n';
 }

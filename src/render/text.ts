@@ -1,6 +1,7 @@
 // Terraform-like text: `+` create, `~` update with each changed field old → new, `-` delete, then the summary.
 import type { ApplyResult, ChangeResult, Plan } from '../engine/model.js';
-import { ACTION_SYMBOL, changeHeadline, fieldChanges, show, summaryLine } from './fields.js';
+import { ACTION_SYMBOL, changeHeadline, fieldChanges, opLine, show, summaryLine } from './fields.js';
+import { plainModel } from '../output/untrusted.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -14,7 +15,8 @@ function painter(color: boolean) {
 
 const COLOR_OF = { '+': 'green', '~': 'yellow', '-': 'red' } as const;
 
-export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
+export function renderPlanText(untrusted: Plan, opts: TextOptions = {}): string {
+  const plan = plainModel(untrusted);
   const paint = painter(!!opts.color);
   const lines: string[] = [];
   if (plan.environment) lines.push(paint('bold', `Environment: ${plan.environment}`), '');
@@ -59,9 +61,23 @@ function undeclaredLines(plan: Plan): string[] {
 
 const STATUS_SYMBOL: Record<ChangeResult['status'], string> = { created: '+', adopted: '+', updated: '~', deleted: '-', failed: '✗', skipped: '·' };
 
-export function renderResultLine(r: ChangeResult): string {
+export function renderResultLine(untrusted: ChangeResult): string {
+  const r = plainModel(untrusted);
   const detail = r.status === 'failed' ? `: ${r.error?.message}` : r.status === 'skipped' ? `: ${r.reason}` : r.status === 'adopted' ? ' (already existed after an interrupted create; adopted)' : '';
   return `${STATUS_SYMBOL[r.status]} ${r.kind}/${r.name}: ${r.status}${r.id ? ` (id ${r.id})` : ''}${detail}`;
+}
+
+/** What was and was not verified when the apply is not (failures or skips beside it, or no re-read). */
+export function notVerifiedLine(r: ApplyResult): string {
+  const s = r.summary;
+  const done = s.created + s.updated + s.deleted;
+  if (r.interrupted) {
+    const flying = r.interrupted.inFlight.length;
+    return `Not verified: the apply was interrupted by ${r.interrupted.signal}: ${done} carried out, ${s.failed} failed, ${s.skipped} not started${flying ? `, ${flying} in flight (outcome unknown)` : ''}; nothing was re-read.`;
+  }
+  const open = [s.failed ? `${s.failed} failed` : '', s.skipped ? `${s.skipped} skipped` : ''].filter(Boolean).join(' and ');
+  if (!open) return 'Not verified: the live account could not be re-read to check the applied changes.';
+  return `Not verified: ${open}, so the account does not match the plan; ${done === 0 ? 'no change was carried out' : `the ${done} change${done === 1 ? '' : 's'} carried out ${done === 1 ? 'was' : 'were'} re-read and match${done === 1 ? 'es' : ''} ${done === 1 ? 'its declaration' : 'their declarations'}`}.`;
 }
 
 export function applySummaryLine(r: ApplyResult): string {
@@ -69,17 +85,30 @@ export function applySummaryLine(r: ApplyResult): string {
   return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
 }
 
-export function renderApplyText(r: ApplyResult): string {
-  const lines: string[] = [];
+/** The lines of an interrupted apply: the changes whose outcome is unknown, by name. */
+export function interruptedLines(r: ApplyResult): string[] {
+  if (!r.interrupted) return [];
+  return [
+    `Interrupted by ${r.interrupted.signal}: no new change was started after it.`,
+    ...r.interrupted.inFlight.map((c) => `? ${c.kind}/${c.name}: ${c.action} in flight when the run ended; outcome unknown`),
+  ];
+}
+
+export function renderApplyText(untrusted: ApplyResult): string {
+  const r = plainModel(untrusted);
+  const lines: string[] = [...interruptedLines(r)];
   if (r.notConverged.length > 0) {
     lines.push('Not converged: these objects still differ from their declarations after the apply:');
     for (const n of r.notConverged) {
       if (n.patch.length === 0) lines.push(`  ! ${n.kind}/${n.name}: could not be re-read`);
-      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${op.op} ${op.path || '(object)'}`);
+      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${opLine(op)}`);
     }
   } else if (r.verified) {
     lines.push('Verified: the live account matches every applied change.');
+  } else {
+    lines.push(notVerifiedLine(r));
   }
   lines.push(applySummaryLine(r));
+  if (r.interrupted?.next) lines.push(`To see what remains: ${r.interrupted.next}`);
   return lines.join('\n') + '\n';
 }

@@ -62,6 +62,8 @@ export interface RunOptions {
   sha?: string;
   /** More environment (HTTP_PROXY, RUNNER_DEBUG, ...). */
   env?: Record<string, string>;
+  /** Told the child process once it runs (a test may signal it, as a cancelled job is). */
+  onStart?: (child: import('node:child_process').ChildProcess) => void;
 }
 
 export const DEFAULT_SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -106,10 +108,11 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   };
   for (const [k, v] of Object.entries(o.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
-    execFile(process.execPath, [DIST], { cwd: o.cwd ?? ROOT, env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [DIST], { cwd: o.cwd ?? ROOT, env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       res({ code, stdout: String(stdout), stderr: String(stderr) });
     });
+    o.onStart?.(child);
   });
   const outputText = await readFile(outputFile, 'utf8');
   const outputs = parseOutputs(outputText);

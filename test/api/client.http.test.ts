@@ -211,3 +211,37 @@ describe('TLS', () => {
     expect(warns[0]).toMatch(/verification is OFF/);
   });
 });
+
+// Issue 26: an answer is read up to a byte limit, a list up to an item limit and a byte budget, each a clear error.
+describe('the bounds of a list (issue 26)', () => {
+  const page = (from: number, n: number, pad = 0) => Array.from({ length: n }, (_, i) => ({ id: `i-${from + i}`, name: `n-${from + i}`, pad: 'x'.repeat(pad) }));
+  const pageOf = (req: http.IncomingMessage) => Number(new URL(req.url!, 'http://x').searchParams.get('pageNumber'));
+
+  it('a list that announces more items than the limit is refused after its first page', async () => {
+    const { MAX_LIST_ITEMS } = await import('../../src/api/paginate.js');
+    const s = await serve((req, res) => json(res, 200, { data: page(0, 250), count: MAX_LIST_ITEMS + 1 }));
+    await expect(client(s.url).list('/v1.3/exception')).rejects.toMatchObject({ code: 'E_RESPONSE_TOO_LARGE', message: expect.stringMatching(/200,001 items, more than 200,000/) });
+    expect(s.seen).toHaveLength(1);
+  });
+
+  it('a list without a count whose pages never end is refused at the item limit, not read on', { timeout: 30_000 }, async () => {
+    const { MAX_LIST_ITEMS } = await import('../../src/api/paginate.js');
+    const s = await serve((req, res) => json(res, 200, { data: page((pageOf(req) - 1) * 250, 250) }));
+    await expect(client(s.url).list('/v1.3/exception')).rejects.toMatchObject({ code: 'E_RESPONSE_TOO_LARGE', message: expect.stringMatching(/more than 200,000 items/) });
+    expect(s.seen.length).toBe(MAX_LIST_ITEMS / 250 + 1);
+  });
+
+  it('a list whose pages hold more bytes in all than the budget is refused', async () => {
+    const s = await serve((req, res) => json(res, 200, { data: page((pageOf(req) - 1) * 250, 250, 400) }));
+    await expect(client(s.url, undefined, { maxListBytes: 1024 * 1024 }).list('/v1.3/exception')).rejects.toMatchObject({
+      code: 'E_RESPONSE_TOO_LARGE',
+      message: expect.stringMatching(/more than 1 MiB/),
+    });
+    expect(s.seen.length).toBeLessThanOrEqual(11);
+  });
+
+  it('an answer over the byte limit is refused while it is read', async () => {
+    const s = await serve((req, res) => json(res, 200, { data: page(0, 10, 2000) }));
+    await expect(client(s.url, undefined, { maxResponseBytes: 4096 }).list('/v1.3/exception')).rejects.toMatchObject({ code: 'E_RESPONSE_TOO_LARGE' });
+  });
+});

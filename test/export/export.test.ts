@@ -1,7 +1,7 @@
 import { managedView } from '../../src/engine/desired.js';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { exportFiles, slugify, uniqueSlugs } from '../../src/export/export.js';
+import { EXPORT_MARKER, exportFiles, slugify, uniqueSlugs } from '../../src/export/export.js';
 import { KINDS, kindByName } from '../../src/kinds/index.js';
 import { validateText } from '../../src/declarations/validate.js';
 import { sample } from '../kinds/helpers.js';
@@ -57,6 +57,7 @@ describe('exportFiles', () => {
       // relative to the file: one folder deeper for the files in a kind's folder
       const up = path.includes('/') ? '../../' : '../';
       expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${up}node_modules/qcs-gitops/schemas/${kind.schemaFile}`);
+      expect(text.split('\n')[1]).toBe(EXPORT_MARKER);
       const { declarations, diagnostics } = validateText(path, text);
       expect(diagnostics).toEqual([]);
       for (const d of declarations) {

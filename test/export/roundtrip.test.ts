@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadAndValidate } from '../../src/declarations/validate.js';
+import { EXPORT_MARKER } from '../../src/export/export.js';
 
 /** An account in the API's read representation, with its quirks (metaData string, null tagIds, v1.3 runtime). */
 const SEED = {
@@ -95,7 +96,8 @@ describe('qcs-gitops export', () => {
 
   it('refuses a non-empty folder without --force; --force replaces the exported kinds\' files only', async () => {
     mkdirSync(join(out, 'exceptions'), { recursive: true });
-    writeFileSync(join(out, 'exceptions', 'deleted-since.yaml'), 'stale');
+    // written by an earlier export (the marker at its head): removed; a file without it would be kept (force-safety.test.ts)
+    writeFileSync(join(out, 'exceptions', 'deleted-since.yaml'), `${EXPORT_MARKER}\nstale`);
     writeFileSync(join(out, 'README.md'), 'mine');
     mkdirSync(join(out, 'runtime-policies'));
     writeFileSync(join(out, 'runtime-policies', 'keep.yaml'), 'not exported this time');

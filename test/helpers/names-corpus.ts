@@ -1,0 +1,25 @@
+// Issue 26's corpus of hostile names: each must stay text in every medium (test/output/untrusted.test.ts,
+// test/action/untrusted.test.ts).
+export const CORPUS: Record<string, string> = {
+  newline: 'evil\nname',
+  crlf: 'evil\r\nname',
+  esc: 'evil\u001b[31mred\u001b[0m',
+  osc: 'evil\u001b]8;;https://x.test\u0007link\u001b]8;;\u0007',
+  bel: 'evil\u0007bell',
+  c1: 'evil\u009b31mcsi\u0085nel',
+  error: 'x\n::error title=pwned::owned',
+  addMask: '::add-mask::secret',
+  oldCommand: '##[error]pwned',
+  img: '<img src=https://x.test/p.png onerror=alert(1)>',
+  link: '[click](https://x.test) ![i](https://x.test/i.png)',
+  heading: 'x\n# heading\n- item',
+  backticks: 'a`b``c```d',
+  fenceBreak: '```\n</details><script>alert(1)</script>',
+  pipes: 'a | b | c',
+  percent: 'a%0A::error::b%25',
+  rtl: 'abc\u202eexe.txt\u2066\u2069',
+  emphasis: '*bold* _it_ ~~s~~',
+  html: '<b>bold</b> &amp; <!-- c -->',
+  // 1 MiB, hostile every 1,000 characters
+  big: ('N'.repeat(990) + '<img src=x>`|\n::error::x\u001b]0;t\u0007 ').repeat(Math.ceil((1024 * 1024) / 1024)),
+};
