@@ -8,9 +8,9 @@ import type { Diagnostic } from '../errors.js';
 import type { Kind } from '../kinds/types.js';
 import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration } from '../types.js';
-import type { IgnoredDifference, PlannedChange } from './model.js';
+import type { IgnoredDifference, ManualChange, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
-import { desiredState, managedView, unchangedKeys, type Canonical, type ManagedView } from './desired.js';
+import { desiredState, managedView, unchangedKeys, writeOnlyValues, type Canonical, type ManagedView } from './desired.js';
 import { carriedView, carriesAll, indexLive, type Index, type PageTap } from './fetch.js';
 import type { PlanOptions } from './plan-options.js';
 
@@ -45,6 +45,8 @@ export interface KindPart {
   /** Undeclared objects outside a limited --prune's scope. */
   leftAlone: number;
   ignored: IgnoredDifference[];
+  /** Differences the kind cannot write (no update): made by hand. */
+  manual: ManualChange[];
 }
 
 export type InTarget = (kind: string, name: string) => boolean;
@@ -66,7 +68,7 @@ export function planKind<R>(
 ): R {
   const run: KindRun = {
     kind,
-    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [] },
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], manual: [] },
     index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: new Set<unknown>(),
     early: early?.views,
@@ -76,7 +78,7 @@ export function planKind<R>(
     if (!found) return;
     if (found.match !== undefined) run.matched.add(found.match);
     if (!inTarget(kind.kind, decl.name)) return;
-    planDeclared(run, decl, found.match, ignoreOf(decl, options));
+    planDeclared(run, decl, found.match, ignoreOf(decl, options), options.resend?.includes(`${kind.kind}/${decl.name}`) ?? false);
   };
   const done = (): KindPart => {
     planUndeclared(run, liveObjs, options, inTarget);
@@ -134,7 +136,7 @@ function compare(kind: Kind, spec: Record<string, unknown>, live: unknown, ignor
 }
 
 /** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
-function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[]): void {
+function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[], resend = false): void {
   const { kind, part, index } = run;
   const kindName = kind.kind;
   const spec = decl.spec as Record<string, unknown>;
@@ -160,12 +162,14 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
   const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  if (patch.length === 0) {
+  // apply --resend: the write-only fields (never compared) are sent again, shown as such
+  const resent = resend && kind.can.update ? Object.entries(writeOnlyValues(kind, kind.canonical(spec))).map(([k, value]) => ({ op: 'add' as const, path: `/${k}`, value })) : [];
+  if (patch.length === 0 && resent.length === 0) {
     part.unchanged++;
     return;
   }
   if (!kind.can.update) {
-    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    part.manual.push({ kind: kindName, name: decl.name, id: kind.idOf(match), patch, before, after, source: decl.source });
     return;
   }
   part.upserts.push({
@@ -173,7 +177,7 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
     name: decl.name,
     action: 'update',
     id: kind.idOf(match),
-    patch,
+    patch: [...patch, ...resent],
     before,
     after,
     spec,

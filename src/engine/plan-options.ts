@@ -17,6 +17,9 @@ export interface PlanOptions {
   pruneMatch?: readonly string[];
   /** With prune: delete only undeclared objects of these kinds (--prune-kind). */
   pruneKinds?: readonly string[];
+  /** Objects (`Kind/name`) whose write-only fields (Kind.writeOnlyFields: credentials, an ARN) are sent again even when
+   * nothing compared differs (apply --resend). */
+  resend?: readonly string[];
 }
 
 /** One kind's live state has been read. */

@@ -30,6 +30,11 @@ export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: 
     for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\``);
     head.push('');
   }
+  if (plan.manual?.length) {
+    head.push(`**${plan.manual.length} difference${plan.manual.length === 1 ? '' : 's'} to make by hand** (the API cannot write ${plan.manual.length === 1 ? 'it' : 'them'}; apply never sends ${plan.manual.length === 1 ? 'it' : 'them'}):`);
+    for (const m of plan.manual) head.push(`- \`${m.kind}/${m.name}\`: ${fieldChanges({ ...m, action: 'update' }).map((f) => escape(`${f.path}: ${show(f.before)} → ${show(f.after)}`)).join('; ')}`);
+    head.push('');
+  }
   for (const n of plan.notes) head.push(`> ${escape(n)}`);
   if (plan.notes.length) head.push('');
   if (plan.findings?.length) head.push(renderFindingsMarkdown(plan.findings));

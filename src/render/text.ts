@@ -34,10 +34,18 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
       lines.push('');
     }
   }
+  if (plan.manual?.length) {
+    lines.push('Differences the API cannot write (make them by hand in Qualys; apply never sends them):', '');
+    for (const m of plan.manual) {
+      lines.push(paint('yellow', `  ! ${m.kind} "${m.name}"${m.id ? ` (id ${m.id})` : ''}`));
+      for (const f of fieldChanges({ ...m, action: 'update' })) lines.push(paint('yellow', `      ! ${f.path}: ${show(f.before)} → ${show(f.after)}`));
+      lines.push('');
+    }
+  }
   for (const n of plan.notes) lines.push(`Note: ${n}`);
   if (plan.notes.length) lines.push('');
   lines.push(paint('bold', summaryLine(plan.summary)));
-  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
+  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${plan.summary.manual ? `, ${plan.summary.manual} to change by hand` : ''}.`);
   return lines.join('\n') + '\n';
 }
 
