@@ -68,7 +68,8 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   kind: 'SensorProfile',
   schemaFile: 'sensor-profile.schema.json',
   folder: 'sensor-profiles',
-  dependsOn: [],
+  // a profile names registries: they are created first (and deleted after it)
+  dependsOn: ['Registry'],
   can: { create: true, update: true, delete: true },
 
   // Summaries have no description and no registries: the engine reads the details of the profiles that need
