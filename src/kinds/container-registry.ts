@@ -39,7 +39,7 @@ export interface RegistrySpec {
 const KNOWN_TYPES = ['AWS', 'DockerHub', 'Azure', 'GCP'];
 const SECRET_FIELDS = ['password', 'token'] as const;
 /** Canonical keys never read back. */
-const WRITE_ONLY = ['awsArn', 'awsAccountType', 'credentialType', 'username', 'password', 'token'] as const;
+const WRITE_ONLY = ['aws.arn', 'aws.accountType', 'credentialType', 'username', 'password', 'token'] as const;
 /** Live keys a write never carries: the server's id, counts and times, and the flat read forms of `aws`. */
 const NOT_CARRIED = new Set(['registryUuid', 'repoCount', 'totalImages', 'totalScannedImages', 'totalVulnerableImages', 'lastScanned', 'scheduleStatusList', 'created', 'updated', 'createdBy', 'updatedBy', 'awsAccountId', 'awsRegion']);
 
@@ -65,8 +65,9 @@ function canonicalSpec(spec: Obj): Record<string, unknown> {
     registryType: optString(spec.registryType),
     registryUri: uriOf(spec.registryUri),
     aws: Object.keys(awsRead).length ? awsRead : undefined,
-    awsArn: optString(aws.arn),
-    awsAccountType: accountTypeOf(aws.accountType),
+    'aws.arn': optString(aws.arn),
+    // sent in the form the user wrote it (`US Gov` as the connector sample spells it); checked through accountTypeOf
+    'aws.accountType': optString(aws.accountType),
     credentialType: optString(spec.credentialType),
     username: optString(spec.username),
     password: secretRef(spec.password),
@@ -104,7 +105,7 @@ function body(name: string, desired: Obj, live?: Obj): Obj {
   out.registryName = name;
   for (const k of ['registryType', 'registryUri', 'credentialType', 'username'] as const) if (desired[k] !== undefined) out[k] = desired[k];
   const read = isObj(desired.aws) ? desired.aws : {};
-  const aws = compact({ accountId: optString(read.accountId), arn: optString(desired.awsArn), region: optString(read.region), accountType: optString(desired.awsAccountType) });
+  const aws = compact({ accountId: optString(read.accountId), arn: optString(desired['aws.arn']), region: optString(read.region), accountType: optString(desired['aws.accountType']) });
   if (Object.keys(aws).length) out.aws = { ...(isObj(out.aws) ? out.aws : {}), ...aws };
   for (const f of SECRET_FIELDS) {
     const v = secretValue(desired[f], f, name);
@@ -186,8 +187,8 @@ export const registry = defineKind<RegistrySpec, Obj>({
   fields: ['registryType', 'registryUri', 'aws'],
   writeOnlyFields: WRITE_ONLY,
   resolve: (spec, ctx) => resolveConnector(spec as Obj, ctx) as { spec: RegistrySpec; issues: CheckIssue[] },
-  create: (api, name, desired) => rest.create(api, body(name, desired)),
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
+  create: async (api, name, desired) => rest.create(api, body(name, desired)),
+  update: async (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
   remove: rest.remove,
   async checkWrite(api, name, desired, live) {
     try {
