@@ -76,7 +76,7 @@ describe('registries and connectors through the CLI', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete.');
     expect(plan.stdout).toMatch(/aws\.region: "us-east-2" → "us-west-2"/);
-    expect(plan.stdout).not.toMatch(/awsArn|awsAccountType|credentialType/); // write-only: never shown as a change
+    expect(plan.stdout).not.toMatch(/aws\.arn|aws\.accountType|credentialType/); // write-only: never shown as a change
     const upd = await runCli(['apply', dir, '--auto-approve'], env);
     expect(upd.code, upd.stderr + upd.stdout).toBe(0);
     const put = writes().find((r) => r.method === 'PUT');
