@@ -185,7 +185,7 @@ function resolveDeclarations(kind: Kind, decls: Declaration[], ctx: RefContext):
   if (!kind.resolve) return { decls, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const out = decls.map((d) => {
-    const { spec, issues } = kind.resolve!(d.spec, ctx);
+    const { spec, issues } = kind.resolve!(d.spec, ctx, d.name);
     for (const i of issues) {
       const path = ['spec', ...i.path];
       diagnostics.push({ ...d.positionOf(path), path: path.join('.'), message: i.message, ...(i.severity ? { severity: i.severity } : {}) });
@@ -269,7 +269,8 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
       const early = earlies.get(k.kind);
       const [list] = await Promise.all([lists.get(k.kind)!, early?.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      const ctx = await liveOf([...(k.refersTo ?? []), k.kind]);
+      const looked = k.lookup && decls.length ? await k.lookup(forKind(api, k), decls.map((d) => d.spec)) : {};
+      const ctx = { ...(await liveOf([...(k.refersTo ?? []), k.kind])), lookup: (n: string) => looked[n] };
       const resolved = resolveDeclarations(k, decls, ctx);
       const part = await planKind(k, resolved.decls, list, options, inTarget, eachSliced, early);
       part.diagnostics.push(...resolved.diagnostics);

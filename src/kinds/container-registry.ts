@@ -12,7 +12,7 @@ import { suggest } from '../declarations/messages.js';
 import { collection } from './collection.js';
 import { defineKind } from './defaults.js';
 import type { CheckIssue, RefContext } from './types.js';
-import { compact, isObj, optString, type Obj } from './coerce.js';
+import { arr, compact, isObj, optString, type Obj } from './coerce.js';
 import { nameAgrees } from './spec.js';
 import { accountOfArn, accountTypeOf, checkAccountType } from './aws-connector.js';
 import { getOrUndefined, seg } from './requests.js';
@@ -32,6 +32,8 @@ export interface RegistrySpec {
   username?: string;
   password?: SecretRef | string;
   token?: SecretRef | string;
+  /** The sensor profile this registry belongs to (by name): the declared profile includes it. */
+  sensorProfile?: string;
 }
 
 /** Registry types the notes print (`AWS`: 003_…; `DockerHub`: 001_… registry list); the notes also name Azure and
@@ -170,6 +172,26 @@ function resolveConnector(spec: Obj, ctx: RefContext): { spec: Obj; issues: Chec
   return { spec: resolved, issues: [...issues, ...awsIssues(resolved, ['aws'])] };
 }
 
+/** A registry's side of the relation, checked against the declared profiles: the profile must be declared, and no
+ * other declared profile may list the registry. */
+function checkRegistryProfile(spec: Obj, ctx: RefContext, name: string): CheckIssue[] {
+  const profile = optString(spec.sensorProfile);
+  if (profile === undefined) return [];
+  const declared = ctx.declared('SensorProfile');
+  if (!declared.some((d) => d.name === profile)) {
+    const guess = suggest(profile, declared.map((d) => d.name));
+    return [{ path: ['sensorProfile'], message: `SensorProfile '${profile}' is not declared: the assignment is made through the profile, so declare it${guess ? ` (did you mean '${guess}'?)` : ''}` }];
+  }
+  const issues: CheckIssue[] = [];
+  for (const d of declared) {
+    if (d.name === profile) continue;
+    if (arr(d.spec.associatedRegistries).some((r) => r === name || uriOf(optString(r))?.toLowerCase() === uriOf(spec.registryUri)?.toLowerCase())) {
+      issues.push({ path: ['sensorProfile'], message: `SensorProfile '${d.name}' lists this registry, but sensorProfile says '${profile}': a registry has one profile; keep one answer` });
+    }
+  }
+  return issues;
+}
+
 export const registry = defineKind<RegistrySpec, Obj>({
   kind: 'Registry',
   schemaFile: 'container-registry.schema.json',
@@ -186,7 +208,10 @@ export const registry = defineKind<RegistrySpec, Obj>({
   canonicalLive,
   fields: ['registryType', 'registryUri', 'aws'],
   writeOnlyFields: WRITE_ONLY,
-  resolve: (spec, ctx) => resolveConnector(spec as Obj, ctx) as { spec: RegistrySpec; issues: CheckIssue[] },
+  resolve(spec, ctx, name) {
+    const r = resolveConnector(spec as Obj, ctx);
+    return { spec: r.spec as RegistrySpec, issues: [...r.issues, ...checkRegistryProfile(spec as Obj, ctx, name)] };
+  },
   create: async (api, name, desired) => rest.create(api, body(name, desired)),
   update: async (api, live, name, desired) => rest.update(api, live, body(name, desired, live)),
   remove: rest.remove,

@@ -3,11 +3,16 @@
 // `associatedRegistryIds`/`associatedSensorIds`, details answer `associatedRegistries`/`associatedSensors`;
 // the Default profile (id of zeros, created by System, profileType null) is protected.
 import type { CheckIssue, Kind } from './types.js';
-import { type Obj, arr, compact, idSet, isBlank, optString, pick } from './coerce.js';
+import { type Obj, arr, compact, idSet, isBlank, isObj, optString, pick } from './coerce.js';
 import { collection } from './collection.js';
 import { nameAgrees, unlessEmpty, unlessEmptyText } from './spec.js';
+import { ApiError } from '../errors.js';
+import type { ApiClient } from '../api/types.js';
+import { seg } from './requests.js';
+import { byName, labelsToIds, resolveProfileRefs } from './sensor-profile-names.js';
 
 const PATH = '/v1.3/sensorProfile';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
 export interface SensorProfileSpec {
@@ -15,6 +20,10 @@ export interface SensorProfileSpec {
   profileType?: string;
   associatedRegistryIds?: string[];
   associatedSensorIds?: string[];
+  /** Registries by name or registryUri (or id), resolved at plan time. */
+  associatedRegistries?: string[];
+  /** Sensors by hostname (or id), resolved at plan time. */
+  associatedSensors?: string[];
 }
 
 export type SensorProfileLive = Obj;
@@ -43,6 +52,7 @@ function canonicalOf(o: Obj): Record<string, unknown> {
     profileType: profileType(o.profileType),
     associatedRegistryIds: registries(o),
     associatedSensorIds: sensors(o),
+    ...byName(o),
   };
 }
 
@@ -62,7 +72,45 @@ function body(name: string, desired: Obj): Obj {
   };
 }
 
-const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds'] as const;
+/** The body of a write whose registries or sensors are declared by name: the names made ids (registries created
+ * earlier in the same apply included), read when the write is made. */
+async function bodyByName(api: ApiClient, name: string, desired: Obj, live?: Obj): Promise<Obj> {
+  return body(name, await labelsToIds(api, desired, live));
+}
+
+/** The details, with the registries and the sensors as their listings describe them (names, URIs, hostnames), so a
+ * declaration by name compares with them; a listing that cannot be read leaves the ids as they are. */
+async function getNamed(api: ApiClient, id: string): Promise<Obj | undefined> {
+  const d = await rest.get(api, id);
+  if (!d) return d;
+  const listing = async (sub: string): Promise<Obj[] | undefined> => {
+    try {
+      return (await api.list<Obj>(`${PATH}/${seg(id)}/${sub}`)).filter(isObj);
+    } catch (e) {
+      if (e instanceof ApiError) return undefined;
+      throw e;
+    }
+  };
+  const [regs, sens] = await Promise.all([listing('registry'), listing('sensor')]);
+  const out: Obj = { ...d };
+  if (regs && Array.isArray(d.associatedRegistries)) {
+    const by = new Map(regs.map((r) => [optString(r.registryUuid) ?? '', r]));
+    out.associatedRegistries = d.associatedRegistries.map((r) => {
+      const info = typeof r === 'string' ? by.get(r) : undefined;
+      return info ? compact({ registryUuid: r, registryName: optString(info.registryName), registryUri: optString(info.registryUri) }) : r;
+    });
+  }
+  if (sens && Array.isArray(d.associatedSensors)) {
+    const by = new Map(sens.map((x) => [optString(x.uuid) ?? '', x]));
+    out.associatedSensors = d.associatedSensors.map((x) => {
+      const info = typeof x === 'string' ? by.get(x) : undefined;
+      return info ? compact({ uuid: x, hostname: optString(info.hostname) }) : x;
+    });
+  }
+  return out;
+}
+
+const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds', 'associatedRegistryNames', 'associatedSensorHostnames'] as const;
 
 export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   kind: 'SensorProfile',
@@ -77,10 +125,23 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   list: rest.list,
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
   // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
-  detailFields: ['description', 'associatedRegistryIds', 'associatedSensorIds'],
-  wire: { associatedRegistryIds: ['associatedRegistryIds', 'associatedRegistries'], associatedSensorIds: ['associatedSensorIds', 'associatedSensors'] },
+  detailFields: ['description', 'associatedRegistryIds', 'associatedSensorIds', 'associatedRegistryNames', 'associatedSensorHostnames'],
+  wire: {
+    associatedRegistryIds: ['associatedRegistryIds', 'associatedRegistries'],
+    associatedSensorIds: ['associatedSensorIds', 'associatedSensors'],
+    associatedRegistryNames: ['associatedRegistries'],
+    associatedSensorHostnames: ['associatedSensors'],
+  },
 
-  get: rest.get,
+  get: getNamed,
+  // registries and sensors by name (associatedRegistries: [name or registryUri], associatedSensors: [hostname])
+  refersTo: ['Registry'],
+  resolve: (spec, ctx, name) => resolveProfileRefs(spec as Obj, ctx, name) as { spec: SensorProfileSpec; issues: CheckIssue[] },
+  async lookup(api, specs): Promise<Record<string, unknown[]>> {
+    // the sensors a profile may use, read only when a declaration names a sensor by hostname
+    if (!specs.some((sp) => arr(sp.associatedSensors).some((x) => typeof x === 'string' && !UUID.test(x)))) return {};
+    return { sensors: (await api.list<Obj>(`${PATH}/associate`)).filter(isObj) };
+  },
 
   idOf,
   nameOf: (live) => optString(live.profileName) ?? '',
@@ -91,9 +152,9 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   // The details' names of the two lists (sensor-profile/get.response.json).
   aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
 
-  create: (api, name, desired) => rest.create(api, body(name, desired)),
+  create: async (api, name, desired) => rest.create(api, await bodyByName(api, name, desired)),
 
-  update: (api, live, name, desired) => rest.update(api, live, body(name, desired)),
+  update: async (api, live, name, desired) => rest.update(api, live, await bodyByName(api, name, desired, live)),
 
   remove: rest.remove,
 
@@ -106,11 +167,16 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
     const c = canonicalOf(live);
     const regs = c.associatedRegistryIds as string[];
     const sens = c.associatedSensorIds as string[];
+    // names where every entry has one and no two share it (the listings described them), else the ids
+    const names = c.associatedRegistryNames as string[] | undefined;
+    const hosts = c.associatedSensorHostnames as string[] | undefined;
+    const regNames = names && names.length === regs.length && !names.some((n) => regs.includes(n)) ? names : undefined;
+    const sensNames = hosts && hosts.length === sens.length && !hosts.some((n) => sens.includes(n)) ? hosts : undefined;
     return compact({
       description: unlessEmptyText(c.description),
       profileType: c.profileType === 'Registry' ? undefined : (c.profileType as string),
-      associatedRegistryIds: unlessEmpty(regs),
-      associatedSensorIds: unlessEmpty(sens),
+      ...(regNames ? { associatedRegistries: unlessEmpty(regNames) } : { associatedRegistryIds: unlessEmpty(regs) }),
+      ...(sensNames ? { associatedSensors: unlessEmpty(sensNames) } : { associatedSensorIds: unlessEmpty(sens) }),
     }) as SensorProfileSpec;
   },
 

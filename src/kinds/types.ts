@@ -102,7 +102,11 @@ export interface Kind<Spec = any, Live = any> {
   readonly refersTo?: readonly KindName[];
   /** Plan time: the spec with its references to other objects (by name) resolved to what the API takes, or issues at
    * the paths that name an unknown or ambiguous object. The resolved spec is what the plan compares and saves. */
-  resolve?(spec: Spec, ctx: RefContext): { spec: Spec; issues: CheckIssue[] };
+  resolve?(spec: Spec, ctx: RefContext, name: string): { spec: Spec; issues: CheckIssue[] };
+  /** Plan time, before `resolve`: lists of things that are not kinds (e.g. the sensors a profile may use) that the
+   * declarations' references need, by name (`RefContext.lookup`). Called once a plan with the kind's declared specs;
+   * answers {} when none of them needs a list. */
+  lookup?(api: ApiClient, specs: ReadonlyArray<Record<string, unknown>>): Promise<Record<string, unknown[]>>;
   /** Plan time, before any create or update of the kind: asks the API whether the write it would send is acceptable
    * (`live` undefined for a create). Returns the refusal's text, or undefined when the API accepts it. A refusal
    * is a plan error at the declaration: no apply starts from it. */
@@ -118,4 +122,6 @@ export interface Kind<Spec = any, Live = any> {
 export interface RefContext {
   declared(kind: KindName): ReadonlyArray<{ name: string; spec: Record<string, unknown> }>;
   live(kind: KindName): readonly unknown[];
+  /** A list the kind's `lookup` read; undefined when it was not read (an offline plan). */
+  lookup?(name: string): readonly unknown[] | undefined;
 }

@@ -84,6 +84,41 @@ describe('registries and connectors through the CLI', () => {
     expect(writes()).toHaveLength(1);
   });
 
+  it('a sensor profile naming a registry declared beside it and a sensor by hostname: connector, registry, profile in one apply; names in the plan; second plan empty; an unknown name is a plan error with did-you-mean', async () => {
+    const SENSOR = '3a00f41d-8bb8-41d2-b2c2-54ed50131082';
+    sim.reset({ sensors: [{ uuid: SENSOR, hostname: 'scanner-eu-1' }] });
+    const profile = (reg: string) => `apiVersion: qcs-gitops/v1\nkind: SensorProfile\nmetadata: { name: ecr-scanners }\nspec:\n  description: scans ECR\n  associatedRegistries: [${reg}]\n  associatedSensors: [scanner-eu-1]\n`;
+    write('all.yaml', `${connector}---\n${registry()}---\n${profile('ecr-prod')}`);
+    const plan = await runCli(['plan', dir], env);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('+ associatedRegistryNames: ["ecr-prod"]');
+    expect(plan.stdout).toContain('+ associatedSensorHostnames: ["scanner-eu-1"]');
+    const apply = await runCli(['apply', dir, '--auto-approve'], env);
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+    const order = writes().map((r) => `${r.method} ${r.path}`);
+    expect(order).toEqual(['POST /csapi/v1.3/registry/aws/connector', 'POST /csapi/v1.3/registry', 'POST /csapi/v1.3/sensorProfile']);
+    const profileBody = writes()[2]!.body as Record<string, unknown>;
+    expect(profileBody.associatedSensorIds).toEqual([SENSOR]);
+    expect((profileBody.associatedRegistryIds as string[])[0]).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await runCli(['plan', dir, '--detailed-exitcode'], env);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+
+    // by URI: the same registry, no change; an unknown name: a plan error at its line with did-you-mean
+    write('all.yaml', `${connector}---\n${registry()}---\n${profile(`https://${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com`)}`);
+    expect((await runCli(['plan', dir, '--detailed-exitcode'], env)).code).toBe(0);
+    const file = write('all.yaml', `${connector}---\n${registry()}---\n${profile('ecr-prd')}`);
+    const bad = await runCli(['plan', dir], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`${file}:24:\\d+: spec.associatedRegistries.0: no registry is named, or has the URI, 'ecr-prd' .*did you mean 'ecr-prod'`));
+    // export writes the names back
+    const exDir = mkdtempSync(join(tmpdir(), 'qcs-i27-export-'));
+    const ex = await runCli(['export', '--out', exDir, '--kind', 'SensorProfile'], env);
+    expect(ex.code, ex.stderr).toBe(0);
+    const exported = readFileSync(join(exDir, 'sensor-profiles', 'ecr-scanners.yaml'), 'utf8');
+    rmSync(exDir, { recursive: true, force: true });
+    expect(exported).toMatch(/associatedRegistries:\n\s+- ecr-prod[\s\S]*associatedSensors:\n\s+- scanner-eu-1/);
+  });
+
   it('a registry whose ARN validate refuses stops the plan at the declaration, with no write', async () => {
     sim.reset({ awsDeniedArns: [ARN] });
     const file = write('all.yaml', `${connector}---\n${registry()}`);

@@ -116,15 +116,15 @@ describe('Registry aws.connector', () => {
   const ctx = (declared: Array<{ name: string; spec: Record<string, unknown> }>, live: unknown[]) => ({ declared: (k: string) => (k === 'AwsConnector' ? declared : []), live: (k: string) => (k === 'AwsConnector' ? live : []) });
   const spec = { registryType: 'AWS', registryUri: 'https://383031258652.dkr.ecr.us-east-2.amazonaws.com', aws: { connector: 'prod', region: 'us-east-2' } };
   it('takes the ARN, account and account type of the declared connector, else the live one', () => {
-    const declared = kind.resolve!(spec, ctx([{ name: 'prod', spec: { arn: 'arn:aws:iam::383031258652:role/q', accountType: 'Global' } }], []));
+    const declared = kind.resolve!(spec, ctx([{ name: 'prod', spec: { arn: 'arn:aws:iam::383031258652:role/q', accountType: 'Global' } }], []), 'r');
     expect(declared).toEqual({ spec: { ...spec, aws: { connector: 'prod', region: 'us-east-2', accountId: '383031258652', arn: 'arn:aws:iam::383031258652:role/q', accountType: 'Global' } }, issues: [] });
-    const live = kind.resolve!(spec, ctx([], [{ name: 'prod', arn: 'arn:aws:iam::383031258652:role/l', accountType: null }]));
+    const live = kind.resolve!(spec, ctx([], [{ name: 'prod', arn: 'arn:aws:iam::383031258652:role/l', accountType: null }]), 'r');
     expect(live.spec.aws).toMatchObject({ arn: 'arn:aws:iam::383031258652:role/l', accountType: 'Global' });
   });
   it('an unknown connector is an issue at aws.connector with did-you-mean; a URI of another account is an issue', () => {
-    const r = kind.resolve!(spec, ctx([], [{ name: 'prd', arn: 'arn:aws:iam::383031258652:role/l' }]));
+    const r = kind.resolve!(spec, ctx([], [{ name: 'prd', arn: 'arn:aws:iam::383031258652:role/l' }]), 'r');
     expect(r.issues).toEqual([{ path: ['aws', 'connector'], message: expect.stringMatching(/no AwsConnector is named 'prod'.*did you mean 'prd'/) }]);
-    const other = kind.resolve!(spec, ctx([{ name: 'prod', spec: { arn: 'arn:aws:iam::111111111111:role/q', accountType: 'Global' } }], []));
+    const other = kind.resolve!(spec, ctx([{ name: 'prod', spec: { arn: 'arn:aws:iam::111111111111:role/q', accountType: 'Global' } }], []), 'r');
     expect(other.issues[0]).toMatchObject({ path: ['registryUri'] });
   });
 });

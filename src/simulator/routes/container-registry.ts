@@ -157,7 +157,11 @@ export const registryRoutes: KindRoutes = {
       if (map.has(id)) throw new SeedError(`two registries have the id ${id}`);
       const rec: Json = { created: String(now), updated: String(now), ...structuredClone(o), registryUuid: id };
       const secret: Json = {};
-      for (const k of WRITE_ONLY) if (rec[k] !== undefined) (secret[k] = rec[k]), delete rec[k];
+      for (const k of WRITE_ONLY) {
+        if (rec[k] === undefined) continue;
+        secret[k] = rec[k];
+        delete rec[k];
+      }
       map.set(id, rec);
       hidden(account).set(id, secret);
     });
