@@ -123,6 +123,7 @@ class HttpApiClient implements ApiClient {
         headers: { ...extra, authorization: `Bearer ${jwt}` },
         body,
         label,
+        ...(options.safe ? { alwaysRepeatable: true } : {}),
       });
       const s = res.status;
       if (s === 401) {

@@ -6,6 +6,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Extra headers (never Authorization: the client adds it). */
   headers?: Record<string, string>;
+  /** The call changes nothing although it is a POST (POST /registry/validate): every failure may be retried. */
+  safe?: boolean;
 }
 
 export type ListShape = 'data' | 'array' | 'content';

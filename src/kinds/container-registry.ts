@@ -217,7 +217,7 @@ export const registry = defineKind<RegistrySpec, Obj>({
   remove: rest.remove,
   async checkWrite(api, name, desired, live) {
     try {
-      await api.request('POST', `${PATH}/validate`, { body: body(name, desired, live) });
+      await api.request('POST', `${PATH}/validate`, { body: body(name, desired, live), safe: true });
       return undefined;
     } catch (e) {
       if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429) return e.serverMessage ?? e.message;
