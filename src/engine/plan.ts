@@ -169,6 +169,7 @@ export function buildPlan(kinds: readonly Kind[], declarations: readonly Declara
     const resolved = resolveDeclarations(kind, decls, ctx);
     const part = planKind(kind, resolved.decls, live.get(kindName) ?? [], options, inTarget, eachSync);
     part.diagnostics.push(...resolved.diagnostics);
+    part.notes.push(...resolved.notes);
     keepHeld(kind, part, ctx);
     parts.set(kindName, part);
   }
@@ -181,18 +182,21 @@ function refContext(grouped: Map<KindName, Declaration[]>, live: (kind: KindName
 }
 
 /** The declarations of a kind with their references resolved (Kind.resolve); the issues as diagnostics at their lines. */
-function resolveDeclarations(kind: Kind, decls: Declaration[], ctx: RefContext): { decls: Declaration[]; diagnostics: Diagnostic[] } {
-  if (!kind.resolve) return { decls, diagnostics: [] };
+function resolveDeclarations(kind: Kind, decls: Declaration[], ctx: RefContext): { decls: Declaration[]; diagnostics: Diagnostic[]; notes: string[] } {
+  if (!kind.resolve) return { decls, diagnostics: [], notes: [] };
   const diagnostics: Diagnostic[] = [];
+  const notes: string[] = [];
   const out = decls.map((d) => {
     const { spec, issues } = kind.resolve!(d.spec, ctx, d.name);
     for (const i of issues) {
       const path = ['spec', ...i.path];
-      diagnostics.push({ ...d.positionOf(path), path: path.join('.'), message: i.message, ...(i.severity ? { severity: i.severity } : {}) });
+      // a warning of the resolution (a value filled in) is a note of the plan
+      if (i.severity === 'warning') notes.push(`${kind.kind}/${d.name}: ${path.join('.')}: ${i.message}`);
+      else diagnostics.push({ ...d.positionOf(path), path: path.join('.'), message: i.message });
     }
     return spec === d.spec ? d : { ...d, spec };
   });
-  return { decls: out, diagnostics: diagnostics.filter((x) => x.severity !== 'warning') };
+  return { decls: out, diagnostics, notes };
 }
 
 /** Drops the planned deletes of objects that other live objects still name (Kind.heldBy), with a note each. */
@@ -274,6 +278,7 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
       const resolved = resolveDeclarations(k, decls, ctx);
       const part = await planKind(k, resolved.decls, list, options, inTarget, eachSliced, early);
       part.diagnostics.push(...resolved.diagnostics);
+      part.notes.push(...resolved.notes);
       if (part.deletes.length > 0 && k.heldBy) keepHeld(k, part, await heldContext(api, k, byName, grouped, list));
       if (part.diagnostics.length === 0) await checkWrites(api, k, part, list);
       parts.set(k.kind, part);

@@ -12,6 +12,7 @@ import { nameAgrees, unlessEmptyText } from './spec.js';
 
 const LIST = '/v1.3/registry/aws/connectors';
 const CREATE = '/v1.3/registry/aws/connector';
+const GOV_BASE = '/v1.3/registry/aws-gov-base';
 
 export interface AwsConnectorSpec {
   arn?: string;
@@ -82,6 +83,24 @@ export const awsConnector = defineKind<AwsConnectorSpec, Obj>({
   create: async (api, name, desired) => {
     await api.request('POST', CREATE, { body: compact({ arn: desired.arn, externalId: desired.externalId, name, accountType: desired.accountType, description: desired.description }) });
     return name;
+  },
+  // "For accountType US_Gov with no externalId, the plan may fill it from aws-gov-base": read once, only then
+  async lookup(api, specs): Promise<Record<string, unknown[]>> {
+    if (!specs.some((sp) => accountTypeOf(sp.accountType) === 'US_Gov' && optString(sp.externalId) === undefined)) return {};
+    const base = await api.request<unknown>('GET', GOV_BASE);
+    return { govBase: isObj(base) ? [base] : [] };
+  },
+  refersTo: [],
+  resolve(spec, ctx, name) {
+    const o = spec as Obj;
+    if (accountTypeOf(o.accountType) !== 'US_Gov' || optString(o.externalId) !== undefined) return { spec, issues: [] };
+    // only a create sends it
+    if (ctx.live('AwsConnector').some((c) => isObj(c) && c.name === name)) return { spec, issues: [] };
+    const base = ctx.lookup?.('govBase')?.find(isObj);
+    // the sample answers `externallId` (sic)
+    const ext = base ? optString(base.externalId) ?? optString(base.externallId) : undefined;
+    if (ext === undefined) return { spec, issues: [] };
+    return { spec: { ...spec, externalId: ext }, issues: [{ severity: 'warning', path: ['externalId'], message: `not declared: the GovCloud external id ${ext} of GET /registry/aws-gov-base is used` }] };
   },
   isProtected: () => false,
   toSpec: (live) => compact({ arn: optString(live.arn), accountType: optString(live.accountType), description: unlessEmptyText(live.description) }) as AwsConnectorSpec,

@@ -83,4 +83,14 @@ describe('engine hooks for registries and connectors', () => {
     const plan = buildPlan(KINDS, [reg, decl('SensorProfile', 'a', { associatedRegistries: [], associatedSensorIds: ['3a00f41d-8bb8-41d2-b2c2-54ed50131082'] })], new Map());
     expect(plan.changes.find((c) => c.kind === 'SensorProfile')?.after).toMatchObject({ associatedRegistryNames: ['ecr'] });
   });
+
+  it('a US_Gov connector to create without externalId takes the GovCloud external id of aws-gov-base, with a note', () => {
+    const looked = { lookup: (n: string) => (n === 'govBase' ? [{ accountId: '123456789012', externalId: '987654321' }] : undefined) };
+    const kind = KINDS.find((k) => k.kind === 'AwsConnector')!;
+    const ctx = { declared: () => [], live: () => [], ...looked };
+    const r = kind.resolve!({ arn: ARN, accountType: 'US Gov' }, ctx, 'gov');
+    expect(r.spec).toEqual({ arn: ARN, accountType: 'US Gov', externalId: '987654321' });
+    expect(r.issues[0]).toMatchObject({ severity: 'warning', message: expect.stringMatching(/aws-gov-base/) });
+    expect(kind.resolve!({ arn: ARN, accountType: 'US_Gov' }, { ...ctx, live: () => [{ name: 'gov', arn: ARN }] }, 'gov').issues).toEqual([]);
+  });
 });
