@@ -86,7 +86,9 @@ function replaceCredentials(items: readonly string[]): string[] {
     if (slash <= 0 || slash === t.length - 1 || !kind) {
       throw new UsageError(`--replace-credentials '${t}' is not of the form KIND/NAME with a known kind`, 'Example: --replace-credentials Registry/ecr-prod');
     }
-    if (!kind.writeOnlyFields?.length) throw new UsageError(`--replace-credentials '${t}': ${kind.kind} objects have no write-only fields`, 'Only kinds with credentials or other write-only fields (Registry) take it.');
+    if (!kind.writeOnlyFields?.length || !kind.can.update) {
+      throw new UsageError(`--replace-credentials '${t}': ${kind.kind} objects ${kind.can.update ? 'have no write-only fields' : 'cannot be updated through the API'}`, 'Only kinds that are updated and have write-only fields (Registry) take it.');
+    }
   }
   return [...new Set(items)];
 }

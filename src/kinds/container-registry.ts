@@ -169,7 +169,10 @@ function resolveConnector(spec: Obj, ctx: RefContext): { spec: Obj; issues: Chec
   const accountId = optString(aws.accountId) ?? accountOfArn(arn);
   if (aws.accountId !== undefined && accountOfArn(arn) !== undefined && optString(aws.accountId) !== accountOfArn(arn)) issues.push({ path: ['aws', 'accountId'], message: `accountId ${String(aws.accountId)} is not the account of connector '${name}' (${accountOfArn(arn)})` });
   const resolved = { ...spec, aws: compact({ ...aws, accountId, arn, accountType: optString(aws.accountType) ?? type }) };
-  return { spec: resolved, issues: [...issues, ...awsIssues(resolved, ['aws'])] };
+  // an account type taken from the connector is reported at the region the declaration wrote
+  const own = aws.accountType !== undefined;
+  const aws2 = awsIssues(resolved, ['aws']).map((i) => (!own && i.path.join('.') === 'aws.accountType' ? { ...i, path: ['aws', 'region'], message: `${i.message} (connector '${name}' is ${type})` } : i));
+  return { spec: resolved, issues: [...issues, ...aws2] };
 }
 
 /** A registry's side of the relation, checked against the declared profiles: the profile must be declared, and no

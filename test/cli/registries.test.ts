@@ -82,6 +82,16 @@ describe('registries and connectors through the CLI', () => {
     const put = writes().find((r) => r.method === 'PUT');
     expect(put?.body).toMatchObject({ registryName: 'ecr-prod', credentialType: 'AWS', aws: { accountId: ACCOUNT, arn: ARN, region: 'us-west-2', accountType: 'Global' } });
     expect(writes()).toHaveLength(1);
+
+    // nothing differs: --replace-credentials sends the write-only fields again, with one update
+    sim.clearRequests();
+    expect((await runCli(['plan', dir, '--detailed-exitcode'], env)).code).toBe(0);
+    const resend = await runCli(['apply', dir, '--auto-approve', '--replace-credentials', 'Registry/ecr-prod'], env);
+    expect(resend.code, resend.stderr + resend.stdout).toBe(0);
+    expect(resend.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete.');
+    expect(writes().map((r) => r.method)).toEqual(['PUT']);
+    expect(writes()[0]!.body).toMatchObject({ aws: { arn: ARN, accountType: 'Global' } });
+    expect((await runCli(['plan', dir, '--replace-credentials', 'AwsConnector/prod-aws'], env)).stderr).toMatch(/AwsConnector objects cannot be updated/);
   });
 
   it('a sensor profile naming a registry declared beside it and a sensor by hostname: connector, registry, profile in one apply; names in the plan; second plan empty; an unknown name is a plan error with did-you-mean', async () => {
@@ -216,5 +226,21 @@ describe('registries and connectors through the CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('HUB_PASSWORD');
     expect(writes()).toEqual([]);
+  });
+
+  it('environments: ${values.…} in a registry URI, a connector ARN and a region; a wrong value is reported at the line of the reference', async () => {
+    write('qcs-gitops.yaml', `apiVersion: qcs-gitops/v1\nkind: Project\nenvironments:\n  prod:\n    gatewayUrl: ${sim.url}\n    usernameEnv: U\n    passwordEnv: P\n    paths: [decl]\n    values: { awsAccount: "${ACCOUNT}", region: us-east-2 }\n  bad:\n    gatewayUrl: ${sim.url}\n    usernameEnv: U\n    passwordEnv: P\n    paths: [decl]\n    values: { awsAccount: "${ACCOUNT}", region: us-gov-west-1 }\n`);
+    const d = join(dir, 'decl');
+    (await import('node:fs')).mkdirSync(d);
+    const reg = 'apiVersion: qcs-gitops/v1\nkind: Registry\nmetadata: { name: ecr-prod }\nspec:\n  registryType: AWS\n  registryUri: "https://${values.awsAccount}.dkr.ecr.${values.region}.amazonaws.com"\n  aws:\n    connector: prod-aws\n    region: "${values.region}"\n';
+    writeFileSync(join(d, 'r.yaml'), `${connector.replace(`arn: ${ARN}`, 'arn: "arn:aws:iam::${values.awsAccount}:role/qualys-cs"')}---\n${reg}`);
+    const creds = { U: sim.credentials.username, P: sim.credentials.password };
+    const plan = await runCli(['plan', '--config', join(dir, 'qcs-gitops.yaml'), '--env', 'prod'], creds);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(`+ registryUri: "https://${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com"`);
+    expect(plan.stdout).toContain(`+ arn: "${ARN}"`);
+    const bad = await runCli(['plan', '--config', join(dir, 'qcs-gitops.yaml'), '--env', 'bad'], creds);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/r\.yaml:\d+:\d+: spec\.aws\.region: region 'us-gov-west-1' is a GovCloud region: accountType must be US_Gov.*connector 'prod-aws' is Global/);
   });
 });
