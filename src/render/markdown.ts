@@ -22,7 +22,7 @@ function section(c: PlannedChange): string {
 export function renderPlanMarkdown(plan: Plan, opts: { header?: string; limit?: number } = {}): string {
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1_000;
   const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment \`${plan.environment.replace(/`/g, "'")}\`` : '### qcs-gitops plan'), ''];
-  if (plan.changes.length === 0) head.push('**No changes.** The live account matches the declarations.', '');
+  if (plan.changes.length === 0) head.push(plan.manual?.length ? '**No changes to apply.** The differences below are made by hand.' : '**No changes.** The live account matches the declarations.', '');
   else head.push(`**${summaryLine(plan.summary)}**`, '', `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, '');
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {

@@ -19,7 +19,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   const lines: string[] = [];
   if (plan.environment) lines.push(paint('bold', `Environment: ${plan.environment}`), '');
   if (plan.changes.length === 0) {
-    lines.push(paint('bold', 'No changes.') + ' The live account matches the declarations.');
+    lines.push(paint('bold', 'No changes.') + (plan.manual?.length ? ' Nothing to apply; the differences below are made by hand.' : ' The live account matches the declarations.'));
   } else {
     lines.push('qcs-gitops will perform the following actions:', '');
     for (const c of plan.changes) {
