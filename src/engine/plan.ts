@@ -1,7 +1,7 @@
 // Builds a plan: fetch the live state of the kinds in play, match declarations to live objects by name,
 // diff canonical forms with fast-json-patch, and order the changes. `buildPlan` is pure.
 import type { ApiClient } from '../api/types.js';
-import { PlanError, ValidationError, type Diagnostic } from '../errors.js';
+import { errorMessage, PlanError, ValidationError, type Diagnostic } from '../errors.js';
 import type { Kind, RefContext } from '../kinds/types.js';
 import type { Declaration, KindName } from '../types.js';
 import type { IgnoredDifference, ManualChange, Plan, PlannedChange } from './model.js';
@@ -259,7 +259,17 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
     if (early) earlies.set(k.kind, early);
     lists.set(k.kind, readForPlan(forKind(api, k), k, decls, early));
   }
-  for (const n of referenced) lists.set(n, readAll(forKind(api, byName.get(n)!), byName.get(n)!));
+  // a kind read only to resolve names: a failed read leaves names unresolved (and noted), not the whole plan failed
+  const refNotes: string[] = [];
+  for (const n of referenced) {
+    lists.set(
+      n,
+      readAll(forKind(api, byName.get(n)!), byName.get(n)!).catch((e: unknown) => {
+        refNotes.push(`${n} objects could not be listed (${errorMessage(e)}): names of them cannot be resolved in this plan.`);
+        return [];
+      }),
+    );
+  }
   for (const p of lists.values()) p.catch(() => undefined); // each is awaited below; none is left unhandled meanwhile
   const liveOf = async (names: readonly KindName[]): Promise<RefContext> => {
     const got = new Map<KindName, unknown[]>();
@@ -286,7 +296,9 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
   );
   const live: LiveState = new Map();
   for (const k of inPlay) live.set(k.kind, await lists.get(k.kind)!);
-  return { plan: assemble(kinds, parts, options), live };
+  const plan = assemble(kinds, parts, options);
+  plan.notes.push(...refNotes);
+  return { plan, live };
 }
 
 /** What heldBy reads before a prune: the kind's own live objects and the whole live objects (details included) of

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { buildPlan, hasChanges } from '../../src/engine/plan.js';
+import { buildPlan, hasChanges, makePlan } from '../../src/engine/plan.js';
+import { FakeApi } from '../kinds/helpers.js';
 import { planDigest } from '../../src/engine/digest.js';
 import { ValidationError } from '../../src/errors.js';
 import { KINDS } from '../../src/kinds/index.js';
@@ -92,5 +93,13 @@ describe('engine hooks for registries and connectors', () => {
     expect(r.spec).toEqual({ arn: ARN, accountType: 'US Gov', externalId: '987654321' });
     expect(r.issues[0]).toMatchObject({ severity: 'warning', message: expect.stringMatching(/aws-gov-base/) });
     expect(kind.resolve!({ arn: ARN, accountType: 'US_Gov' }, { ...ctx, live: () => [{ name: 'gov', arn: ARN }] }, 'gov').issues).toEqual([]);
+  });
+
+  it('a kind read only to resolve names (Registry for profiles) that cannot be listed leaves the plan standing, with a note', async () => {
+    const api = new FakeApi({}, { '/v1.3/sensorProfile': [] });
+    const d = decl('SensorProfile', 'p', { associatedRegistryIds: ['1ec46398-23be-40fc-8cde-8b4bd916d5fa'], associatedSensorIds: ['3a00f41d-8bb8-41d2-b2c2-54ed50131082'] });
+    const { plan } = await makePlan(api, KINDS, [d]);
+    expect(plan.summary.create).toBe(1);
+    expect(plan.notes.join('\n')).toMatch(/Registry objects could not be listed .*404/);
   });
 });
