@@ -209,6 +209,11 @@ export function desiredState(kind: Kind, spec: Obj, live?: unknown, ignore: read
     if (want[k] === undefined) delete out[k];
     else out[k] = want[k];
   }
+  // one of two forms of a value managed: the other (the live one) is the kind's to derive, not to send as read
+  for (const [a, b] of Object.entries(kind.sameAs ?? {})) {
+    if (managed.has(a) && !managed.has(b)) delete out[b];
+    else if (managed.has(b) && !managed.has(a)) delete out[a];
+  }
   const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0] as string));
   for (const k of new Set(paths.map((p) => p.segs[0] as string))) if (out[k] !== undefined) out[k] = structuredClone(out[k]);
   for (const p of paths) {

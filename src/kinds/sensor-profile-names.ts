@@ -130,30 +130,32 @@ export function resolveProfileRefs(spec: Obj, ctx: RefContext, name: string): { 
   return { spec: out, issues };
 }
 
-/** A write's body lists: names made ids (the registry list, the sensors a profile may use, and what the live
- * profile holds), read when the write is made; names equal to the live ones keep the live ids. */
+/** A write's body lists: the names made ids, looked up in what the live profile holds, then (read once, only when
+ * needed) in the registry list and the sensors a profile may use — a registry created earlier in the same apply is
+ * found there. Ids the write already carries (the names are not managed) are kept. */
 export async function labelsToIds(api: ApiClient, desired: Obj, live?: Obj): Promise<Obj> {
-  const have = live ? byName(live) : {};
   const out: Obj = { ...desired };
-  const same = (k: string) => JSON.stringify(desired[k]) === JSON.stringify(have[k]);
-  if (Array.isArray(desired.associatedRegistryNames) && !same('associatedRegistryNames')) {
-    const all = (await api.list<Obj>('/v1.3/registry')).filter(isObj);
-    out.associatedRegistryIds = desired.associatedRegistryNames.map((label) => {
-      const l = String(label);
-      const hit = all.find((r) => registryLabel(r) === l || optString(r.registryUuid) === l) ?? arr(live?.associatedRegistries).filter(isObj).find((r) => registryLabel(r) === l);
-      if (!hit) throw new QcsError('E_GONE', `the registry '${l}' a sensor profile names does not exist (any more)`, { hint: 'Run plan again: it shows which registries exist.' });
-      return optString(hit.registryUuid);
-    });
+  const ids = async (labels: unknown, held: Obj[], label: (o: Obj) => string, idKey: string, fetch: () => Promise<Obj[]>, what: string): Promise<string[]> => {
+    let all: Obj[] | undefined;
+    const result: string[] = [];
+    for (const raw of arr(labels)) {
+      const l = String(raw);
+      let hit = held.find((o) => label(o) === l || optString(o[idKey]) === l);
+      if (!hit) {
+        all ??= (await fetch()).filter(isObj);
+        hit = all.find((o) => label(o) === l || optString(o[idKey]) === l);
+      }
+      const id = hit ? optString(hit[idKey]) : undefined;
+      if (id === undefined) throw new QcsError('E_GONE', `the ${what} '${l}' a sensor profile names does not exist (any more)`, { hint: 'Run plan again: it shows what exists.' });
+      result.push(id);
+    }
+    return result;
+  };
+  if (Array.isArray(desired.associatedRegistryNames) && desired.associatedRegistryIds === undefined) {
+    out.associatedRegistryIds = await ids(desired.associatedRegistryNames, arr(live?.associatedRegistries).filter(isObj), registryLabel, 'registryUuid', () => api.list<Obj>('/v1.3/registry'), 'registry');
   }
-  if (Array.isArray(desired.associatedSensorHostnames) && !same('associatedSensorHostnames')) {
-    const free = (await api.list<Obj>('/v1.3/sensorProfile/associate')).filter(isObj);
-    const held = arr(live?.associatedSensors).filter(isObj);
-    out.associatedSensorIds = desired.associatedSensorHostnames.map((label) => {
-      const l = String(label);
-      const hit = [...held, ...free].find((s) => sensorLabel(s) === l || optString(s.uuid) === l);
-      if (!hit) throw new QcsError('E_GONE', `the sensor '${l}' a sensor profile names is not one a profile may use (any more)`, { hint: 'Run plan again: it shows which sensors are available.' });
-      return optString(hit.uuid);
-    });
+  if (Array.isArray(desired.associatedSensorHostnames) && desired.associatedSensorIds === undefined) {
+    out.associatedSensorIds = await ids(desired.associatedSensorHostnames, arr(live?.associatedSensors).filter(isObj), sensorLabel, 'uuid', () => api.list<Obj>('/v1.3/sensorProfile/associate'), 'sensor');
   }
   return out;
 }

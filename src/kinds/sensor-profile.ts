@@ -134,6 +134,7 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   },
 
   get: getNamed,
+  sameAs: { associatedRegistryNames: 'associatedRegistryIds', associatedSensorHostnames: 'associatedSensorIds' },
   // registries and sensors by name (associatedRegistries: [name or registryUri], associatedSensors: [hostname])
   refersTo: ['Registry'],
   resolve: (spec, ctx, name) => resolveProfileRefs(spec as Obj, ctx, name) as { spec: SensorProfileSpec; issues: CheckIssue[] },

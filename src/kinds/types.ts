@@ -98,6 +98,10 @@ export interface Kind<Spec = any, Live = any> {
    * a change; a create sends the declared value and every update carries it from the declaration (engine/desired.ts),
    * so a PUT that replaces the object does not drop it. `apply --resend KIND/NAME` forces a write of them. */
   readonly writeOnlyFields?: readonly string[];
+  /** Canonical keys that hold another key's value in another form (SensorProfile `associatedRegistryNames` ↔
+   * `associatedRegistryIds`): when a declaration manages one of a pair, a write leaves the other out (the kind derives
+   * it), so neither a stale form is sent nor verified. */
+  readonly sameAs?: Readonly<Record<string, string>>;
   /** Kinds whose declared and live objects `resolve` reads (their live state is read for the plan). */
   readonly refersTo?: readonly KindName[];
   /** Plan time: the spec with its references to other objects (by name) resolved to what the API takes, or issues at

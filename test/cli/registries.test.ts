@@ -113,8 +113,21 @@ describe('registries and connectors through the CLI', () => {
     const again = await runCli(['plan', dir, '--detailed-exitcode'], env);
     expect(again.code, again.stdout + again.stderr).toBe(0);
 
+    // an update by name: a second registry, created in the same apply, added to the profile; verified, then clean
+    const hub = 'apiVersion: qcs-gitops/v1\nkind: Registry\nmetadata: { name: hub }\nspec:\n  registryType: DockerHub\n  registryUri: https://registry-1.docker.io\n';
+    write('all.yaml', `${connector}---\n${registry()}---\n${hub}---\n${profile('ecr-prod, hub')}`);
+    sim.clearRequests();
+    const upd = await runCli(['apply', dir, '--auto-approve'], env);
+    expect(upd.code, upd.stderr + upd.stdout).toBe(0);
+    expect(upd.stdout).toContain('Plan: 1 to create, 1 to update, 0 to delete.');
+    expect(upd.stdout).toContain('Verified');
+    const put = writes().find((r) => r.method === 'PUT');
+    expect((put?.body as { associatedRegistryIds: string[] }).associatedRegistryIds).toHaveLength(2);
+    const clean = await runCli(['plan', dir, '--detailed-exitcode'], env);
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+
     // by URI: the same registry, no change; an unknown name: a plan error at its line with did-you-mean
-    write('all.yaml', `${connector}---\n${registry()}---\n${profile(`https://${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com`)}`);
+    write('all.yaml', `${connector}---\n${registry()}---\n${hub}---\n${profile(`https://${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com, hub`)}`);
     expect((await runCli(['plan', dir, '--detailed-exitcode'], env)).code).toBe(0);
     const file = write('all.yaml', `${connector}---\n${registry()}---\n${profile('ecr-prd')}`);
     const bad = await runCli(['plan', dir], env);
