@@ -1,8 +1,8 @@
 // SensorProfile's registries and sensors by name (issue 27; imported only by sensor-profile.ts): the plan resolves
 // `associatedRegistries: [name or registryUri]` against the declared and live registries, and
 // `associatedSensors: [hostname]` against the sensors a profile may use (`/sensorProfile/associate`) and those its
-// live object holds; both sides are then compared as names (`associatedRegistryNames`,
-// `associatedSensorHostnames`), and a write turns the names into ids when it is made, so a registry created
+// live object holds; both sides are then compared as names (canonical `associatedRegistries`, `associatedSensors`;
+// a resolved spec holds them as `associatedRegistryNames`, `associatedSensorHostnames`), and a write turns the names into ids when it is made, so a registry created
 // earlier in the same apply is found. A registry may also name its profile (`spec.sensorProfile`): the profile then
 // includes it.
 import type { ApiClient } from '../api/types.js';
@@ -23,17 +23,18 @@ function sensorLabel(s: Obj): string {
   return optString(s.hostname) ?? optString(s.uuid) ?? '';
 }
 
-/** The name forms of a profile's lists: a resolved spec's, or a live object's whose listings described its
+/** The name forms of a profile's lists (canonical `associatedRegistries`, `associatedSensors`): a resolved spec's
+ * (`associatedRegistryNames`, `associatedSensorHostnames`), or a live object's whose listings described its
  * registries and sensors (objects, not bare ids). Empty when neither. */
 export function byName(o: Obj): Obj {
   const out: Obj = {};
-  if (Array.isArray(o.associatedRegistryNames)) out.associatedRegistryNames = sortedSet(o.associatedRegistryNames.map(String), (s) => s);
+  if (Array.isArray(o.associatedRegistryNames)) out.associatedRegistries = sortedSet(o.associatedRegistryNames.map(String), (s) => s);
   else if (Array.isArray(o.associatedRegistries) && o.associatedRegistries.some(isObj)) {
-    out.associatedRegistryNames = sortedSet(o.associatedRegistries.map((r) => (isObj(r) ? registryLabel(r) : String(r))), (s) => s);
+    out.associatedRegistries = sortedSet(o.associatedRegistries.map((r) => (isObj(r) ? registryLabel(r) : String(r))), (s) => s);
   }
-  if (Array.isArray(o.associatedSensorHostnames)) out.associatedSensorHostnames = sortedSet(o.associatedSensorHostnames.map(String), (s) => s);
+  if (Array.isArray(o.associatedSensorHostnames)) out.associatedSensors = sortedSet(o.associatedSensorHostnames.map(String), (s) => s);
   else if (Array.isArray(o.associatedSensors) && o.associatedSensors.some(isObj)) {
-    out.associatedSensorHostnames = sortedSet(o.associatedSensors.map((s) => (isObj(s) ? sensorLabel(s) : String(s))), (s) => s);
+    out.associatedSensors = sortedSet(o.associatedSensors.map((s) => (isObj(s) ? sensorLabel(s) : String(s))), (s) => s);
   }
   return out;
 }
@@ -151,11 +152,11 @@ export async function labelsToIds(api: ApiClient, desired: Obj, live?: Obj): Pro
     }
     return result;
   };
-  if (Array.isArray(desired.associatedRegistryNames) && desired.associatedRegistryIds === undefined) {
-    out.associatedRegistryIds = await ids(desired.associatedRegistryNames, arr(live?.associatedRegistries).filter(isObj), registryLabel, 'registryUuid', () => api.list<Obj>('/v1.3/registry'), 'registry');
+  if (Array.isArray(desired.associatedRegistries) && desired.associatedRegistryIds === undefined) {
+    out.associatedRegistryIds = await ids(desired.associatedRegistries, arr(live?.associatedRegistries).filter(isObj), registryLabel, 'registryUuid', () => api.list<Obj>('/v1.3/registry'), 'registry');
   }
-  if (Array.isArray(desired.associatedSensorHostnames) && desired.associatedSensorIds === undefined) {
-    out.associatedSensorIds = await ids(desired.associatedSensorHostnames, arr(live?.associatedSensors).filter(isObj), sensorLabel, 'uuid', () => api.list<Obj>('/v1.3/sensorProfile/associate'), 'sensor');
+  if (Array.isArray(desired.associatedSensors) && desired.associatedSensorIds === undefined) {
+    out.associatedSensorIds = await ids(desired.associatedSensors, arr(live?.associatedSensors).filter(isObj), sensorLabel, 'uuid', () => api.list<Obj>('/v1.3/sensorProfile/associate'), 'sensor');
   }
   return out;
 }

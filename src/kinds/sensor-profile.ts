@@ -110,7 +110,7 @@ async function getNamed(api: ApiClient, id: string): Promise<Obj | undefined> {
   return out;
 }
 
-const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds', 'associatedRegistryNames', 'associatedSensorHostnames'] as const;
+const FIELDS = ['description', 'profileType', 'associatedRegistryIds', 'associatedSensorIds', 'associatedRegistries', 'associatedSensors'] as const;
 
 export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   kind: 'SensorProfile',
@@ -125,16 +125,16 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   list: rest.list,
   merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
   // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
-  detailFields: ['description', 'associatedRegistryIds', 'associatedSensorIds', 'associatedRegistryNames', 'associatedSensorHostnames'],
+  detailFields: ['description', 'associatedRegistryIds', 'associatedSensorIds', 'associatedRegistries', 'associatedSensors'],
   wire: {
     associatedRegistryIds: ['associatedRegistryIds', 'associatedRegistries'],
     associatedSensorIds: ['associatedSensorIds', 'associatedSensors'],
-    associatedRegistryNames: ['associatedRegistries'],
-    associatedSensorHostnames: ['associatedSensors'],
+    associatedRegistries: ['associatedRegistries'],
+    associatedSensors: ['associatedSensors'],
   },
 
   get: getNamed,
-  sameAs: { associatedRegistryNames: 'associatedRegistryIds', associatedSensorHostnames: 'associatedSensorIds' },
+  sameAs: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
   // registries and sensors by name (associatedRegistries: [name or registryUri], associatedSensors: [hostname])
   refersTo: ['Registry'],
   resolve: (spec, ctx, name) => resolveProfileRefs(spec as Obj, ctx, name) as { spec: SensorProfileSpec; issues: CheckIssue[] },
@@ -151,7 +151,7 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
   canonicalLive: (live) => canonicalOf(live),
   fields: FIELDS,
   // The details' names of the two lists (sensor-profile/get.response.json).
-  aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds' },
+  aliases: { associatedRegistries: 'associatedRegistryIds', associatedSensors: 'associatedSensorIds', associatedRegistryNames: 'associatedRegistries', associatedSensorHostnames: 'associatedSensors' },
 
   create: async (api, name, desired) => rest.create(api, await bodyByName(api, name, desired)),
 
@@ -169,8 +169,8 @@ export const sensorProfile: Kind<SensorProfileSpec, SensorProfileLive> = {
     const regs = c.associatedRegistryIds as string[];
     const sens = c.associatedSensorIds as string[];
     // names where every entry has one and no two share it (the listings described them), else the ids
-    const names = c.associatedRegistryNames as string[] | undefined;
-    const hosts = c.associatedSensorHostnames as string[] | undefined;
+    const names = c.associatedRegistries as string[] | undefined;
+    const hosts = c.associatedSensors as string[] | undefined;
     const regNames = names && names.length === regs.length && !names.some((n) => regs.includes(n)) ? names : undefined;
     const sensNames = hosts && hosts.length === sens.length && !hosts.some((n) => sens.includes(n)) ? hosts : undefined;
     return compact({

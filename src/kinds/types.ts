@@ -98,7 +98,7 @@ export interface Kind<Spec = any, Live = any> {
    * a change; a create sends the declared value and every update carries it from the declaration (engine/desired.ts),
    * so a PUT that replaces the object does not drop it. `apply --resend KIND/NAME` forces a write of them. */
   readonly writeOnlyFields?: readonly string[];
-  /** Canonical keys that hold another key's value in another form (SensorProfile `associatedRegistryNames` ↔
+  /** Canonical keys that hold another key's value in another form (SensorProfile `associatedRegistries` (names) ↔
    * `associatedRegistryIds`): when a declaration manages one of a pair, a write leaves the other out (the kind derives
    * it), so neither a stale form is sent nor verified. */
   readonly sameAs?: Readonly<Record<string, string>>;

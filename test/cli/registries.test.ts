@@ -101,8 +101,8 @@ describe('registries and connectors through the CLI', () => {
     write('all.yaml', `${connector}---\n${registry()}---\n${profile('ecr-prod')}`);
     const plan = await runCli(['plan', dir], env);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('+ associatedRegistryNames: ["ecr-prod"]');
-    expect(plan.stdout).toContain('+ associatedSensorHostnames: ["scanner-eu-1"]');
+    expect(plan.stdout).toContain('+ associatedRegistries: ["ecr-prod"]');
+    expect(plan.stdout).toContain('+ associatedSensors: ["scanner-eu-1"]');
     const apply = await runCli(['apply', dir, '--auto-approve'], env);
     expect(apply.code, apply.stderr + apply.stdout).toBe(0);
     const order = writes().map((r) => `${r.method} ${r.path}`);

@@ -65,7 +65,7 @@ describe('engine hooks for registries and connectors', () => {
   it('a profile names a declared registry: resolved to its name; a name matching nothing is an issue with did-you-mean', () => {
     const reg = decl('Registry', 'ecr', regSpec);
     const plan = buildPlan(KINDS, [reg, decl('SensorProfile', 'p', { associatedRegistries: [URI], associatedSensorIds: ['3a00f41d-8bb8-41d2-b2c2-54ed50131082'] })], new Map());
-    expect(plan.changes.find((c) => c.kind === 'SensorProfile')?.after).toMatchObject({ associatedRegistryNames: ['ecr'] });
+    expect(plan.changes.find((c) => c.kind === 'SensorProfile')?.after).toMatchObject({ associatedRegistries: ['ecr'] });
     expect(() => buildPlan(KINDS, [reg, decl('SensorProfile', 'p', { associatedRegistries: ['ecx'], associatedSensorIds: ['3a00f41d-8bb8-41d2-b2c2-54ed50131082'] })], new Map())).toThrow(ValidationError);
   });
 
@@ -82,7 +82,7 @@ describe('engine hooks for registries and connectors', () => {
     }
     // the registry side alone adds it to the profile
     const plan = buildPlan(KINDS, [reg, decl('SensorProfile', 'a', { associatedRegistries: [], associatedSensorIds: ['3a00f41d-8bb8-41d2-b2c2-54ed50131082'] })], new Map());
-    expect(plan.changes.find((c) => c.kind === 'SensorProfile')?.after).toMatchObject({ associatedRegistryNames: ['ecr'] });
+    expect(plan.changes.find((c) => c.kind === 'SensorProfile')?.after).toMatchObject({ associatedRegistries: ['ecr'] });
   });
 
   it('a US_Gov connector to create without externalId takes the GovCloud external id of aws-gov-base, with a note', () => {
