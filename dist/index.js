@@ -51249,9 +51249,119 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/redact.ts
+var secrets = /* @__PURE__ */ new Set();
+var ordered = [];
+function registerSecret(value) {
+  if (!value || value.length < 4 || secrets.has(value)) return;
+  secrets.add(value);
+  ordered = [...secrets].sort((a, b) => b.length - a.length);
+}
+var BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+var AUTH_HEADER = /("?authorization"?\s*[:=]\s*"?)[^"\n,}]+/gi;
+var JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+var JSON_FIELD = /("(?:password|passwd|token|access_token|jwt)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi;
+var FORM_FIELD = /(\b(?:password|passwd|access_token|jwt)=)[^&\s"']+/gi;
+function variants(s) {
+  const out = [s];
+  const enc = encodeURIComponent(s);
+  if (enc !== s) out.push(enc);
+  const json2 = JSON.stringify(s).slice(1, -1);
+  if (json2 !== s) out.push(json2);
+  const form = new URLSearchParams({ x: s }).toString().slice(2);
+  if (form !== s && form !== enc) out.push(form);
+  return out;
+}
+function redact(text) {
+  let out = String(text);
+  for (const s of ordered) {
+    for (const v of variants(s)) {
+      if (out.includes(v)) out = out.split(v).join("[REDACTED]");
+    }
+  }
+  return out.replace(BEARER, "$1[REDACTED]").replace(AUTH_HEADER, "$1[REDACTED]").replace(JWT, "[REDACTED]").replace(JSON_FIELD, "$1[REDACTED]$3").replace(FORM_FIELD, "$1[REDACTED]");
+}
+function redactAndCut(text, max, mark = "\u2026") {
+  const r = redact(text);
+  return r.length > max ? r.slice(0, Math.max(0, max - mark.length)) + mark : r;
+}
+
+// src/output/untrusted.ts
+var UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\x1B": "\\e", "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function escapeChar(c) {
+  return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+function plain(s) {
+  return String(s).replace(UNPRINTABLE, escapeChar);
+}
+function plainLines(s) {
+  return String(s).replace(UNPRINTABLE, (c) => c === "\n" || c === "	" ? c : escapeChar(c));
+}
+var RAW_KEYS = /* @__PURE__ */ new Set(["before", "after", "patch", "spec"]);
+function plainModel(v) {
+  return deep(v);
+}
+function deep(v) {
+  if (typeof v === "string") return plain(v);
+  if (Array.isArray(v)) return v.map(deep);
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = RAW_KEYS.has(k) ? x : deep(x);
+    return out;
+  }
+  return v;
+}
+var MD_ALWAYS = /[\\`*[\]<>&|~$#]|(?<![A-Za-z0-9])[_@]|_(?![A-Za-z0-9])/g;
+var MD_LEADING = /^(?:[-+=](?![A-Za-z0-9])|(\d+)[.)](?![A-Za-z0-9]))/;
+var HTML = /[<>&"'`|*_[\]\\]/g;
+var md = {
+  /** A value in markdown text (a paragraph, a list item, a table cell): every metacharacter backslash-escaped. */
+  text(s) {
+    return plain(redact(s)).replace(MD_ALWAYS, "\\$&").replace(MD_LEADING, (m2, digits) => digits ? `${digits}\\${m2.slice(digits.length)}` : `\\${m2}`);
+  },
+  /** A value in raw HTML (e.g. inside <summary>): entities for every HTML and Markdown metacharacter. */
+  html(s) {
+    return plain(redact(s)).replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
+  },
+  /** A value as a code span: a fence longer than any backtick run inside it; `|` escaped (GFM tables split on it). */
+  code(s) {
+    const v = plain(redact(s)).replace(/\|/g, "\\|");
+    const fence2 = "`".repeat(longestRun(v, "`") + 1);
+    const pad = v.startsWith("`") || v.endsWith("`") || v.startsWith(" ") && v.endsWith(" ") && v.trim() !== "" ? " " : "";
+    return `${fence2}${pad}${v}${pad}${fence2}`;
+  },
+  /** A fenced code block of lines holding values: their own line breaks are kept, every other control escaped, and
+   * the fence is longer than any backtick or tilde run, so nothing leaves the block. */
+  fence(body2, info2 = "") {
+    const text = plainLines(body2);
+    const fence2 = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
+    return `${fence2}${info2}
+${text}
+${fence2}
+`;
+  }
+};
+function longestRun(s, c) {
+  let best = 0;
+  let run2 = 0;
+  for (const ch of s) {
+    run2 = ch === c ? run2 + 1 : 0;
+    if (run2 > best) best = run2;
+  }
+  return best;
+}
+function isWorkflowCommand(line) {
+  const t = line.trimStart();
+  return t.startsWith("::") || t.startsWith("##[");
+}
+function logSafe(text) {
+  return plainLines(text).split("\n").map((l) => isWorkflowCommand(l) ? `| ${l}` : l).join("\n");
+}
+
 // src/errors.ts
 function formatDiagnostic(d) {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message}`;
+  return `${plain(d.file)}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${plain(d.path)}: ` : ""}${plain(d.message)}`;
 }
 var QcsError = class extends Error {
   code;
@@ -51321,39 +51431,6 @@ var PlanError = class extends QcsError {
 function errorMessage(e) {
   if (e instanceof Error) return e.message;
   return String(e);
-}
-
-// src/redact.ts
-var secrets = /* @__PURE__ */ new Set();
-var ordered = [];
-function registerSecret(value) {
-  if (!value || value.length < 4 || secrets.has(value)) return;
-  secrets.add(value);
-  ordered = [...secrets].sort((a, b) => b.length - a.length);
-}
-var BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
-var AUTH_HEADER = /("?authorization"?\s*[:=]\s*"?)[^"\n,}]+/gi;
-var JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
-var JSON_FIELD = /("(?:password|passwd|token|access_token|jwt)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi;
-var FORM_FIELD = /(\b(?:password|passwd|access_token|jwt)=)[^&\s"']+/gi;
-function variants(s) {
-  const out = [s];
-  const enc = encodeURIComponent(s);
-  if (enc !== s) out.push(enc);
-  const json2 = JSON.stringify(s).slice(1, -1);
-  if (json2 !== s) out.push(json2);
-  const form = new URLSearchParams({ x: s }).toString().slice(2);
-  if (form !== s && form !== enc) out.push(form);
-  return out;
-}
-function redact(text) {
-  let out = String(text);
-  for (const s of ordered) {
-    for (const v of variants(s)) {
-      if (out.includes(v)) out = out.split(v).join("[REDACTED]");
-    }
-  }
-  return out.replace(BEARER, "$1[REDACTED]").replace(AUTH_HEADER, "$1[REDACTED]").replace(JWT, "[REDACTED]").replace(JSON_FIELD, "$1[REDACTED]$3").replace(FORM_FIELD, "$1[REDACTED]");
 }
 
 // src/action/github-fetch.ts
@@ -51597,8 +51674,7 @@ function withHint(e, hint) {
   return e;
 }
 function truncate(s, max = MAX_SERVER_MESSAGE) {
-  const t = s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
+  return redactAndCut(s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(), max);
 }
 function serverMessageOf(text) {
   const t = text.trim();
@@ -51887,6 +51963,12 @@ function tokenRefused(text, host, canRenew, afterRenewal) {
 var DEFAULT_PAGE_SIZE = 250;
 var FALLBACK_PAGE_SIZE = 50;
 var MAX_PAGES = 2e3;
+var MAX_LIST_ITEMS = 2e5;
+function listTooLarge(where, why) {
+  return new QcsError("E_RESPONSE_TOO_LARGE", `${where}: the list is refused: ${why}`, {
+    hint: "No account holds that many objects of a kind: check the gateway URL, or narrow the list (a filter)."
+  });
+}
 function toCount(v) {
   if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.floor(v);
   if (typeof v === "string" && /^\s*\d+\s*$/.test(v)) return Number(v);
@@ -51928,8 +52010,11 @@ function looksLikeCap(length) {
 }
 async function collectPages(fetchPage, pageSize, where, onPage) {
   const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
+  let count = 0;
   const read = (body2) => {
     const page2 = readPage(body2, where);
+    count += page2.items.length;
+    if (count > MAX_LIST_ITEMS) throw listTooLarge(where, `it holds more than ${MAX_LIST_ITEMS.toLocaleString("en-US")} items`);
     if (page2.items.length > 0) onPage?.(page2.items);
     return page2;
   };
@@ -51937,6 +52022,7 @@ async function collectPages(fetchPage, pageSize, where, onPage) {
   const items = [...first.items];
   if (first.total !== void 0) {
     const total = first.total;
+    if (total > MAX_LIST_ITEMS) throw listTooLarge(where, `it announces ${total.toLocaleString("en-US")} items, more than ${MAX_LIST_ITEMS.toLocaleString("en-US")}`);
     if (items.length >= total || items.length === 0) return items;
     const size2 = Math.min(pageSize, first.items.length);
     const pages = Math.ceil(total / size2);
@@ -51959,7 +52045,11 @@ async function collectPages(fetchPage, pageSize, where, onPage) {
   let n = 1;
   while (page.items.length > 0 && page.items.length >= size && page.last !== true) {
     if (++n > MAX_PAGES) throw tooMany();
+    const before = JSON.stringify(page.items[0]);
     page = read(await fetchPage(n, size));
+    if (page.items.length > 0 && JSON.stringify(page.items[0]) === before) {
+      throw new QcsError("E_BAD_RESPONSE", `${where}: page ${n} starts as page ${n - 1} did; the gateway seems to ignore pageNumber`);
+    }
     items.push(...page.items);
   }
   return items;
@@ -52083,7 +52173,8 @@ var DEFAULTS = Object.freeze({
   maxRetryWaitMs: 6e4,
   baseBackoffMs: 250,
   requestTimeoutMs: 3e4,
-  maxResponseBytes: 64 * 1024 * 1024
+  maxResponseBytes: 64 * 1024 * 1024,
+  maxListBytes: 256 * 1024 * 1024
 });
 function resolveOptions(options) {
   return {
@@ -52093,6 +52184,7 @@ function resolveOptions(options) {
     baseBackoffMs: positive(options.baseBackoffMs, DEFAULTS.baseBackoffMs, "baseBackoffMs"),
     requestTimeoutMs: Math.max(1, positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, "requestTimeoutMs")),
     maxResponseBytes: positive(options.maxResponseBytes, DEFAULTS.maxResponseBytes, "maxResponseBytes"),
+    maxListBytes: positive(options.maxListBytes, DEFAULTS.maxListBytes, "maxListBytes"),
     debug: options.debug,
     observe: options.observe,
     sleep: options.sleep ?? defaultSleep,
@@ -52348,19 +52440,26 @@ async function send(w, x) {
   const elapsed = () => Math.round(performance2.now() - started);
   countExchange(w.stats, x.method, x.shownPath, x.label);
   let status = 0;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), w.requestTimeoutMs);
+  const expired = new Promise((_, reject) => deadline.signal.addEventListener("abort", () => reject(new Error("deadline")), { once: true }));
+  expired.catch(() => void 0);
   try {
-    const res = await w.dispatcher.request({
+    const pending = w.dispatcher.request({
       origin: w.origin,
       path: x.wirePath,
       method: x.method,
       headers: { accept: "application/json", "user-agent": `qcs-gitops/${VERSION}`, ...x.headers },
       body: x.body,
       headersTimeout: w.requestTimeoutMs,
-      bodyTimeout: w.requestTimeoutMs
+      bodyTimeout: w.requestTimeoutMs,
+      signal: deadline.signal
     });
+    pending.then((r) => deadline.signal.aborted && r.body.destroy(), () => void 0);
+    const res = await Promise.race([pending, expired]);
     status = res.statusCode;
     const headers = res.headers;
-    const text = await readBounded(w, x, res, status);
+    const text = await Promise.race([readBounded(w, x, res, status), expired]);
     w.debug(`${x.method} ${x.shownTarget} -> ${status} in ${elapsed()}ms`);
     return { status, headers, text };
   } catch (e) {
@@ -52368,9 +52467,16 @@ async function send(w, x) {
       w.debug(`${x.method} ${x.shownTarget} -> ${status || e.code} in ${elapsed()}ms`);
       throw e;
     }
-    const failure = classifyNetworkError(e);
+    const failure = deadline.signal.aborted ? {
+      code: "REQUEST_TIMEOUT",
+      reason: `timed out: no complete answer within the request timeout (${Math.round(w.requestTimeoutMs / 100) / 10} s, --request-timeout)${status ? ` (status ${status} came, the body did not)` : ""}`,
+      maybeSent: true,
+      retryable: true
+    } : classifyNetworkError(e);
     w.debug(`${x.method} ${x.shownTarget} -> ${status ? `${status} then ` : ""}${failure.code} in ${elapsed()}ms`);
     throw new TransportFailure(failure, e);
+  } finally {
+    clearTimeout(timer);
   }
 }
 async function readBounded(w, x, res, status) {
@@ -52390,6 +52496,7 @@ async function readBounded(w, x, res, status) {
     }
     chunks.push(b);
   }
+  x.onBytes?.(size);
   return Buffer.concat(chunks).toString("utf8");
 }
 function tooLarge(w, x, status) {
@@ -52488,7 +52595,8 @@ var HttpApiClient = class {
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
         body: body2,
-        label
+        label,
+        onBytes: options.onBytes
       });
       const s = res.status;
       if (s === 401) {
@@ -52507,9 +52615,14 @@ var HttpApiClient = class {
   async listAs(label, path2, options = {}) {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? this.pageSizeFallback ?? DEFAULT_PAGE_SIZE));
     const { path: csPath } = splitPath(path2);
+    let bytes = 0;
+    const onBytes = (n) => {
+      bytes += n;
+      if (bytes > this.o.maxListBytes) throw listTooLarge(`GET ${csPath}`, `its pages hold more than ${Math.round(this.o.maxListBytes / 1024 / 1024 * 10) / 10} MiB`);
+    };
     let refused = false;
     const collect = (size) => collectPages(
-      (pageNumber, s) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: s } }).catch((e) => {
+      (pageNumber, s) => this.requestAs(label, "GET", path2, { query: { ...options.query, pageNumber, pageSize: s }, onBytes }).catch((e) => {
         if (pageNumber === 1 && e instanceof ApiError && e.status === 400) refused = true;
         throw e;
       }),
@@ -52522,6 +52635,7 @@ var HttpApiClient = class {
     } catch (e) {
       if (!refused || options.pageSize !== void 0 || pageSize <= FALLBACK_PAGE_SIZE) throw e;
       this.pageSizeFallback = FALLBACK_PAGE_SIZE;
+      bytes = 0;
       return collect(FALLBACK_PAGE_SIZE);
     }
   }
@@ -52537,7 +52651,12 @@ var HttpApiClient = class {
   async close() {
     if (this.closed) return;
     this.closed = true;
-    await this.ownDispatcher?.close();
+    const d = this.ownDispatcher;
+    if (!d) return;
+    let timer;
+    const late = await Promise.race([d.close().then(() => false), new Promise((r) => timer = setTimeout(() => r(true), Math.min(this.o.requestTimeoutMs, 1e3)))]);
+    clearTimeout(timer);
+    if (late) await d.destroy();
   }
   // ---- internals --------------------------------------------------------------------------
   async fetchToken(username, password) {
@@ -52767,12 +52886,42 @@ function idFromResponse(body2, keys, what) {
       }
     }
   }
-  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${JSON.stringify(body2)?.slice(0, 200)})`, {
+  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${redactAndCut(JSON.stringify(body2) ?? String(body2), 200)})`, {
     hint: "The object may have been created all the same: run plan again before another apply (it shows the object if it exists)."
   });
 }
+function badId(id) {
+  if (typeof id !== "string" || id.trim() === "") return "no id";
+  if (id === "." || id === "..") return `the id ${JSON.stringify(id)} is not a path segment`;
+  if (/[/\\\u0000-\u001f\u007f]/.test(id)) return `the id ${JSON.stringify(id)} holds a character an id cannot (/, \\ or a control character)`;
+  return void 0;
+}
 function seg(id) {
+  const bad = badId(id);
+  if (bad) throw new QcsError("E_BAD_RESPONSE", `refusing to put an id in a path: ${bad}`, { hint: "The gateway answered an object whose id is not valid; nothing was sent for it." });
   return encodeURIComponent(id);
+}
+function checkListIds(kind, items) {
+  items.forEach((item, i) => {
+    let id;
+    try {
+      id = kind.idOf(item);
+    } catch {
+      id = void 0;
+    }
+    const bad = badId(id);
+    if (!bad) return;
+    let name;
+    try {
+      name = JSON.stringify(kind.nameOf(item)) ?? "(no name)";
+    } catch {
+      name = "(no name)";
+    }
+    throw new QcsError("E_BAD_RESPONSE", `the ${kind.kind} list answered an item (number ${i + 1}, name ${name.length > 200 ? `${name.slice(0, 199)}\u2026` : name}) with ${bad}`, {
+      hint: "Nothing is planned for an object without a valid id. Check the object in the Qualys UI, or run with --debug to see the answer."
+    });
+  });
+  return items;
 }
 
 // src/kinds/collection.ts
@@ -52953,7 +53102,7 @@ function describeValue(v) {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return `'${v.length > 60 ? v.slice(0, 57) + "..." : v}'`;
+  if (typeof v === "string") return `'${redactAndCut(v, 60, "...")}'`;
   return String(v);
 }
 function typeOfValue(v) {
@@ -54342,6 +54491,10 @@ var reportSchedule = defineKind({
 
 // src/kinds/index.ts
 var KINDS = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule, reportSchedule];
+for (const k of KINDS) {
+  const list = k.list.bind(k);
+  k.list = async (api) => checkListIds(k, await list(api));
+}
 var KIND_NAMES = KINDS.map((k) => k.kind);
 var BY_NAME = new Map(KINDS.map((k) => [k.kind, k]));
 function kindByName(name) {
@@ -56929,14 +57082,14 @@ function requireDumper() {
     let hasFoldableLine = false;
     const shouldTrackWidth = lineWidth !== -1;
     let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    let plain2 = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
     if (singleLineOnly || forceQuotes) {
       for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
         char = codePointAt(string, i);
         if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
+        plain2 = plain2 && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
     } else {
@@ -56952,13 +57105,13 @@ function requireDumper() {
         } else if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
+        plain2 = plain2 && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
       hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
     }
     if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+      if (plain2 && !forceQuotes && !testAmbiguousType(string)) {
         return STYLE_PLAIN;
       }
       return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
@@ -58425,9 +58578,25 @@ function compareDiagnostics(a, b) {
   if (a.column !== b.column) return a.column - b.column;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
+function unsafeNumbers(value, path2, out) {
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) out.push({ path: [...path2], message: "NaN (.nan) is not a number the API accepts; write a number" });
+    else if (!Number.isFinite(value)) out.push({ path: [...path2], message: "an infinite number (.inf, or one too large such as 1e400) is not a number the API accepts; write a finite number" });
+    else if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      out.push({ path: [...path2], message: `the integer is beyond 2^53 (${Number.MAX_SAFE_INTEGER}) and cannot be sent exactly; write a smaller number, or a string where the field allows one` });
+    }
+    return;
+  }
+  if (out.length >= MAX_PROBLEMS || value === null || typeof value !== "object") return;
+  if (Array.isArray(value)) value.forEach((v, i) => unsafeNumbers(v, [...path2, i], out));
+  else for (const [k, v] of Object.entries(value)) unsafeNumbers(v, [...path2, k], out);
+}
 function validateDocument(doc, accepted = {}) {
   const { validate: validate2 } = schemaSet();
   const diagnostics = [];
+  const numbers = [];
+  unsafeNumbers(doc.value, [], numbers);
+  if (numbers.length > 0) return { diagnostics: numbers.map((n) => at(doc.positionOf(n.path), n.path, n.message)) };
   if (!validate2(doc.value)) {
     for (const p of translateErrors((validate2.errors ?? []).slice(0, MAX_PROBLEMS), doc.value)) {
       const pos = p.atKey ? doc.keyPositionOf(p.path) : doc.positionOf(p.path);
@@ -59369,6 +59538,11 @@ function isPassing(e) {
 function isFatal(e) {
   return e instanceof AuthError;
 }
+function refusal(e) {
+  if (!(e instanceof ApiError) || e.status !== 403) return void 0;
+  const perm = /\bCS(?:\.[A-Z][A-Z0-9_]*)+\b/.exec(`${e.serverMessage ?? ""} ${e.message}`)?.[0];
+  return `the API refused a change of this kind (403${perm ? `, permission ${perm}` : ""}); not tried`;
+}
 function applySucceeded(result) {
   return result.summary.failed === 0 && result.summary.skipped === 0 && result.verified;
 }
@@ -59377,15 +59551,42 @@ async function applyPlan(api, kinds, plan, options = {}) {
   const order = applyOrder(kinds);
   await run2.phase(plan, order, (c) => c.action !== "delete", (k) => run2.byKind.get(k)?.dependsOn.find((d) => run2.failedKinds.has(d)));
   await run2.phase(plan, [...order].reverse(), (c) => c.action === "delete", (k) => [...dependentsOf(kinds, k)].find((d) => run2.failedKinds.has(d)));
+  if (options.signal?.aborted) {
+    return { ...summarize(run2.results, { notConverged: [], complete: false }), interrupted: { signal: String(options.signal.reason ?? "interrupt"), inFlight: [] } };
+  }
   const verification = options.skipVerify ? { notConverged: [], complete: true } : await verify(api, run2.byKind, plan, run2.results, run2.createdIds, run2.sent, options.live);
   return summarize(run2.results, verification);
 }
+function knownResult(plan, results, inFlight, signal) {
+  const key = (c) => `${c.kind}\0${c.name}\0${c.action}`;
+  const seen = new Set([...results, ...inFlight].map(key));
+  const notStarted = plan.changes.filter((c) => !seen.has(key(c))).map((c) => ({ kind: c.kind, name: c.name, action: c.action, status: "skipped", ...c.id ? { id: c.id } : {}, reason: `not started: interrupted by ${signal}` }));
+  return {
+    ...summarize([...results, ...notStarted], { notConverged: [], complete: false }),
+    interrupted: { signal, inFlight: inFlight.map((c) => ({ kind: c.kind, name: c.name, action: c.action })) }
+  };
+}
+var ApplyTracker = class {
+  results = [];
+  flying = /* @__PURE__ */ new Map();
+  started(c) {
+    this.flying.set(`${c.kind}\0${c.name}\0${c.action}`, c);
+  }
+  finished(r) {
+    this.flying.delete(`${r.kind}\0${r.name}\0${r.action}`);
+    this.results.push(r);
+  }
+  get inFlight() {
+    return [...this.flying.values()];
+  }
+};
 function summarize(results, verification) {
   const count = (s) => results.filter((r) => s.includes(r.status)).length;
+  const allDone = results.every((r) => r.status !== "failed" && r.status !== "skipped");
   return {
     results,
     notConverged: verification.notConverged,
-    verified: verification.complete && verification.notConverged.length === 0,
+    verified: allDone && verification.complete && verification.notConverged.length === 0,
     summary: {
       created: count(["created", "adopted"]),
       updated: count(["updated"]),
@@ -59403,6 +59604,9 @@ var ApplyRun = class {
     this.parallelism = Math.max(1, options.parallelism ?? 4);
     this.attempts = Math.max(1, options.attempts ?? 5);
     this.sleep = options.sleep ?? defaultSleep2;
+    const stop = () => this.stopped ??= `interrupted by ${String(options.signal?.reason ?? "a signal")}`;
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener("abort", stop, { once: true });
   }
   api;
   options;
@@ -59413,6 +59617,8 @@ var ApplyRun = class {
   sent = /* @__PURE__ */ new Map();
   failedKinds = /* @__PURE__ */ new Set();
   stopped;
+  /** Kinds whose writes the API refused (403), with why: no further change of theirs is started. */
+  refused = /* @__PURE__ */ new Map();
   parallelism;
   attempts;
   sleep;
@@ -59520,6 +59726,8 @@ var ApplyRun = class {
         lastError = e;
         failedAt = ++this.clock;
         if (isFatal(e)) this.stopped = errorMessage(e);
+        const refused = refusal(e);
+        if (refused && !this.refused.has(c.kind)) this.refused.set(c.kind, refused);
         if (!isPassing(e) || attempt === this.attempts || this.stopped) break;
         const waitMs = Math.min(8e3, 500 * 2 ** (attempt - 1));
         this.options.onRetry?.(c, { attempt: attempt + 1, of: this.attempts, waitMs, error: errorMessage(e) });
@@ -59570,6 +59778,8 @@ var ApplyRun = class {
     }
     items.forEach(({ c }, i) => {
       const o = outcomes[i] ?? { ok: false, error: new Error("no outcome reported") };
+      const refused = o.ok ? void 0 : refusal(o.error);
+      if (refused && !this.refused.has(c.kind)) this.refused.set(c.kind, refused);
       this.record({ kind: c.kind, name: c.name, action: c.action, id: c.id, status: o.ok ? "updated" : "failed", error: o.ok ? void 0 : errorInfo(o.error), durationMs: Date.now() - started });
     });
   }
@@ -59581,9 +59791,10 @@ var ApplyRun = class {
       rest6 = changes.filter((c) => c.action !== "update");
       await this.bulkUpdate(kind, updates);
     }
-    const outcomes = await mapLimit(rest6, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), () => this.stopped !== void 0);
+    const stop = () => this.stopped !== void 0 || this.refused.has(kind.kind);
+    const outcomes = await mapLimit(rest6, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), stop);
     rest6.forEach((c, i) => {
-      if (!outcomes[i].started) this.skip(c, `not started: ${this.stopped}`);
+      if (!outcomes[i].started) this.skip(c, this.stopped ? `not started: ${this.stopped}` : this.refused.get(kind.kind));
     });
   }
   /** The changes `pick` selects, kind by kind in `kindOrder`; a kind `blockedBy` names (or everything, once stopped) is skipped. */
@@ -59597,8 +59808,9 @@ var ApplyRun = class {
         continue;
       }
       const blocker = blockedBy(kindName);
-      if (this.stopped || blocker) {
-        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : `a change to ${blocker}, which ${kindName} depends on, failed`);
+      const refused = this.refused.get(kindName);
+      if (this.stopped || blocker || refused) {
+        for (const c of changes) this.skip(c, this.stopped ? `not started: ${this.stopped}` : refused ?? `a change to ${blocker}, which ${kindName} depends on, failed`);
         continue;
       }
       const before = this.results.length;
@@ -59759,6 +59971,7 @@ async function applyWorkflow(req, reporter) {
     live: req.live,
     ...req.sleep ? { sleep: req.sleep } : {},
     ...req.attempts ? { attempts: req.attempts } : {},
+    ...req.signal ? { signal: req.signal } : {},
     onStart: (change) => reporter.emit({ type: "change-started", change }),
     onRetry: (change, retry) => reporter.emit({ type: "retry", change, ...retry }),
     onResult: (r) => {
@@ -59850,9 +60063,6 @@ function countFindings(findings) {
 }
 
 // src/render/governance.ts
-function escapeMd(s) {
-  return s.replace(/[<>&|]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "\\|" })[c]);
-}
 function findingsSummary(findings) {
   const { errors, warnings } = countFindings(findings);
   const parts = [errors ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
@@ -59862,7 +60072,7 @@ function renderFindingsMarkdown(findings) {
   if (findings.length === 0) return "";
   const lines = ["#### Exception governance", "", `**${findingsSummary(findings)}**`, "", "| | object | where | finding |", "| --- | --- | --- | --- |"];
   for (const f of findings) {
-    lines.push(`| ${f.severity === "error" ? "\u{1F6D1} error" : "\u26A0\uFE0F warning"} | \`${escapeMd(`${f.kind}/${f.name}`)}\` | \`${escapeMd(`${f.file}:${f.line}`)}\` | ${escapeMd(f.message)} |`);
+    lines.push(`| ${f.severity === "error" ? "\u{1F6D1} error" : "\u26A0\uFE0F warning"} | ${md.code(`${f.kind}/${f.name}`)} | ${md.code(`${f.file}:${f.line}`)} | ${md.text(f.message)} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -59870,7 +60080,7 @@ function renderFindingsMarkdown(findings) {
 // src/render/fields.ts
 var isRecord = (v) => !!v && typeof v === "object" && !Array.isArray(v);
 function leaves(value, path2, out) {
-  const join6 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${JSON.stringify(k)}]`;
+  const join6 = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? path2 ? `${path2}.${k}` : k : `${path2}[${plain(JSON.stringify(k))}]`;
   if (isRecord(value) && Object.keys(value).length > 0) {
     for (const [k, v] of Object.entries(value)) leaves(v, join6(k), out);
   } else if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) {
@@ -59921,7 +60131,7 @@ function fieldChanges(c) {
   };
   const ops = c.patch.map((op, i) => ({ op, i })).sort((a, b) => rank(a.op.path) - rank(b.op.path) || a.i - b.i).map((x) => x.op);
   for (const op of ops) {
-    const path2 = labelled(c, op.path);
+    const path2 = plain(labelled(c, op.path));
     if (op.op === "replace") {
       const before = valueAt(c.before, op.path);
       const after = op.value;
@@ -59939,8 +60149,10 @@ function fieldChanges(c) {
   return out;
 }
 function show(v, max = 200) {
-  const s = v === void 0 ? "(none)" : JSON.stringify(v);
-  return s.length > max ? s.slice(0, max - 1) + "\u2026" : s;
+  return redactAndCut(v === void 0 ? "(none)" : plain(JSON.stringify(v) ?? String(v)), max);
+}
+function opLine(op) {
+  return `${op.op} ${plain(op.path) || "(object)"}`;
 }
 var ACTION_SYMBOL = { create: "+", update: "~", delete: "-" };
 function summaryLine(s) {
@@ -59959,7 +60171,8 @@ function painter(color) {
   return (code2, s) => color ? `${ANSI[code2]}${s}${ANSI.reset}` : s;
 }
 var COLOR_OF = { "+": "green", "~": "yellow", "-": "red" };
-function renderPlanText(plan, opts = {}) {
+function renderPlanText(untrusted, opts = {}) {
+  const plan = plainModel(untrusted);
   const paint = painter(!!opts.color);
   const lines = [];
   if (plan.environment) lines.push(paint("bold", `Environment: ${plan.environment}`), "");
@@ -59998,37 +60211,57 @@ function undeclaredLines(plan) {
   return lines;
 }
 var STATUS_SYMBOL = { created: "+", adopted: "+", updated: "~", deleted: "-", failed: "\u2717", skipped: "\xB7" };
-function renderResultLine(r) {
+function renderResultLine(untrusted) {
+  const r = plainModel(untrusted);
   const detail = r.status === "failed" ? `: ${r.error?.message}` : r.status === "skipped" ? `: ${r.reason}` : r.status === "adopted" ? " (already existed after an interrupted create; adopted)" : "";
   return `${STATUS_SYMBOL[r.status]} ${r.kind}/${r.name}: ${r.status}${r.id ? ` (id ${r.id})` : ""}${detail}`;
+}
+function notVerifiedLine(r) {
+  const s = r.summary;
+  const done = s.created + s.updated + s.deleted;
+  if (r.interrupted) {
+    const flying = r.interrupted.inFlight.length;
+    return `Not verified: the apply was interrupted by ${r.interrupted.signal}: ${done} carried out, ${s.failed} failed, ${s.skipped} not started${flying ? `, ${flying} in flight (outcome unknown)` : ""}; nothing was re-read.`;
+  }
+  const open2 = [s.failed ? `${s.failed} failed` : "", s.skipped ? `${s.skipped} skipped` : ""].filter(Boolean).join(" and ");
+  if (!open2) return "Not verified: the live account could not be re-read to check the applied changes.";
+  return `Not verified: ${open2}, so the account does not match the plan; ${done === 0 ? "no change was carried out" : `the ${done} change${done === 1 ? "" : "s"} carried out ${done === 1 ? "was" : "were"} re-read and match${done === 1 ? "es" : ""} ${done === 1 ? "its declaration" : "their declarations"}`}.`;
 }
 function applySummaryLine(r) {
   const s = r.summary;
   return `Apply: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`;
 }
-function renderApplyText(r) {
-  const lines = [];
+function interruptedLines(r) {
+  if (!r.interrupted) return [];
+  return [
+    `Interrupted by ${r.interrupted.signal}: no new change was started after it.`,
+    ...r.interrupted.inFlight.map((c) => `? ${c.kind}/${c.name}: ${c.action} in flight when the run ended; outcome unknown`)
+  ];
+}
+function renderApplyText(untrusted) {
+  const r = plainModel(untrusted);
+  const lines = [...interruptedLines(r)];
   if (r.notConverged.length > 0) {
     lines.push("Not converged: these objects still differ from their declarations after the apply:");
     for (const n of r.notConverged) {
       if (n.patch.length === 0) lines.push(`  ! ${n.kind}/${n.name}: could not be re-read`);
-      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${op.op} ${op.path || "(object)"}`);
+      for (const op of n.patch) lines.push(`  ! ${n.kind}/${n.name}: ${opLine(op)}`);
     }
   } else if (r.verified) {
     lines.push("Verified: the live account matches every applied change.");
+  } else {
+    lines.push(notVerifiedLine(r));
   }
   lines.push(applySummaryLine(r));
+  if (r.interrupted?.next) lines.push(`To see what remains: ${r.interrupted.next}`);
   return lines.join("\n") + "\n";
 }
 
 // src/render/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
 var UNDECLARED_LISTED = 300;
-function escape2(s) {
-  return s.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]);
-}
 function removedNote(c) {
-  return c.action === "delete" && c.reason === "removed" ? ` (declaration removed${c.since ? ` since ${escape2(c.since)}` : ""})` : "";
+  return c.action === "delete" && c.reason === "removed" ? ` (declaration removed${c.since ? ` since ${md.text(c.since)}` : ""})` : "";
 }
 function section(c) {
   const lines = fieldChanges(c).map(
@@ -60038,34 +60271,31 @@ function section(c) {
     )
   );
   if (c.renamedFrom !== void 0 || c.action === "delete" && c.reason === "removed") lines.unshift(changeHeadline(c));
-  const body2 = lines.join("\n").replace(/```/g, "'''");
-  const what = c.renamedFrom !== void 0 ? `<b>${escape2(c.kind)}/${escape2(c.renamedFrom)} \u2192 ${escape2(c.name)}</b> (renamed)` : `<b>${escape2(c.kind)}/${escape2(c.name)}</b>${removedNote(c)}`;
+  const what = c.renamedFrom !== void 0 ? `<b>${md.html(c.kind)}/${md.html(c.renamedFrom)} \u2192 ${md.html(c.name)}</b> (renamed)` : `<b>${md.html(c.kind)}/${md.html(c.name)}</b>${removedNote(c)}`;
   return `<details><summary><code>${ACTION_SYMBOL[c.action]}</code> ${c.action} ${what}</summary>
 
-\`\`\`diff
-${body2}
-\`\`\`
-
+${md.fence(lines.join("\n"), "diff")}
 </details>
 `;
 }
-function renderPlanMarkdown(plan, opts = {}) {
+function renderPlanMarkdown(untrusted, opts = {}) {
+  const plan = plainModel(untrusted);
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1e3;
-  const head = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment \`${plan.environment.replace(/`/g, "'")}\`` : "### qcs-gitops plan"), ""];
+  const head = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment ${md.code(plan.environment)}` : "### qcs-gitops plan"), ""];
   if (plan.changes.length === 0) head.push("**No changes.** The live account matches the declarations.", "");
   else head.push(`**${summaryLine(plan.summary)}**`, "", `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, "");
   const deletes = plan.changes.filter((c) => c.action === "delete");
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]
 > **${deletes.length} object${deletes.length === 1 ? "" : "s"} will be deleted:**`);
-    for (const d of deletes) head.push(`> - \`${d.kind}/${d.name}\`${removedNote(d)}`);
+    for (const d of deletes) head.push(`> - ${md.code(`${d.kind}/${d.name}`)}${removedNote(d)}`);
     head.push("");
   }
-  for (const n of plan.notes) head.push(`> ${escape2(n)}`);
+  for (const n of plan.notes) head.push(`> ${md.text(n)}`);
   if (plan.notes.length) head.push("");
   for (const [kind, names] of Object.entries(plan.undeclared ?? {})) {
-    head.push(`<details><summary>${names.length} ${escape2(kind)}${names.length === 1 ? "" : " objects"} not declared (left alone)</summary>`, "");
-    for (const n of names.slice(0, UNDECLARED_LISTED)) head.push(`- ${escape2(n).replace(/([\\`*_[\]])/g, "\\$1")}`);
+    head.push(`<details><summary>${names.length} ${md.html(kind)}${names.length === 1 ? "" : " objects"} not declared (left alone)</summary>`, "");
+    for (const n of names.slice(0, UNDECLARED_LISTED)) head.push(`- ${md.text(n)}`);
     if (names.length > UNDECLARED_LISTED) head.push(`- \u2026 and ${names.length - UNDECLARED_LISTED} more (the json plan lists them all)`);
     head.push("", "</details>", "");
   }
@@ -60084,19 +60314,44 @@ _\u2026 ${ordered2.length - i} more change${ordered2.length - i === 1 ? "" : "s"
   }
   return out;
 }
-function renderApplyMarkdown(r) {
+function renderApplyMarkdown(untrusted) {
+  const r = plainModel(untrusted);
   const lines = ["### qcs-gitops apply", "", `**${applySummaryLine(r)}**`, ""];
-  for (const x of r.results) lines.push(`- ${escape2(renderResultLine(x))}`);
+  for (const l of interruptedLines(r)) lines.push(`- ${md.text(l)}`);
+  for (const x of r.results) lines.push(`- ${md.text(renderResultLine(x))}`);
   if (r.notConverged.length) {
     lines.push("", "**Not converged:**");
-    for (const n of r.notConverged) lines.push(`- \`${n.kind}/${n.name}\`: ${n.patch.map((p) => `${p.op} ${p.path || "(object)"}`).join(", ") || "could not be re-read"}`);
+    for (const n of r.notConverged) lines.push(`- ${md.code(`${n.kind}/${n.name}`)}: ${md.text(n.patch.map(opLine).join(", ") || "could not be re-read")}`);
   } else if (r.verified) lines.push("", "Verified: the live account matches every applied change.");
+  else lines.push("", md.text(notVerifiedLine(r)));
+  if (r.interrupted?.next) lines.push("", `To see what remains: ${md.code(r.interrupted.next)}`);
   return lines.join("\n") + "\n";
 }
 
 // src/output/reporters.ts
 function retryLine(e) {
-  return redact(`${e.change.kind}/${e.change.name}: ${e.error}; trying again in ${(e.waitMs / 1e3).toFixed(1)} s (try ${e.attempt} of ${e.of})`) + "\n";
+  return redact(`${plain(e.change.kind)}/${plain(e.change.name)}: ${plain(e.error)}; trying again in ${(e.waitMs / 1e3).toFixed(1)} s (try ${e.attempt} of ${e.of})`) + "\n";
+}
+
+// src/action/host.ts
+import { isAbsolute, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE, cwd = process.cwd()) {
+  const abs = resolve3(cwd, file);
+  const root = workspace ? resolve3(workspace) : cwd;
+  const rel = relative2(root, abs);
+  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return (inside ? rel : abs).split(sep2).join("/");
+}
+function annotate(diagnostics) {
+  for (const d of diagnostics) {
+    const message = redact(`${d.path ? `${d.path}: ` : ""}${d.message}`);
+    const props = { file: annotationFile(d.file), startLine: d.line, startColumn: d.column };
+    if (d.severity === "warning") warning(message, props);
+    else error(message, props);
+  }
+}
+function logInfo(text) {
+  info(logSafe(redact(text)));
 }
 
 // src/action/reporter.ts
@@ -60113,29 +60368,29 @@ function actionReporter() {
     switch (e.type) {
       case "plan":
         plan = e.plan;
-        info(redact(renderPlanText(e.plan)));
+        logInfo(redact(renderPlanText(e.plan)));
         break;
       case "saved":
         if (plan) setPlanOutputs(plan, e.file);
-        info(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ""}.`);
+        logInfo(`Saved the plan to ${e.file}${plan ? ` (digest ${planDigest(plan)})` : ""}.`);
         break;
       case "retry":
-        info(redact(retryLine(e).trimEnd()));
+        logInfo(redact(retryLine(e).trimEnd()));
         break;
       case "change":
-        info(redact(renderResultLine(e.result)));
+        logInfo(redact(renderResultLine(e.result)));
         break;
       case "applied":
-        info(redact(renderApplyText(e.result)));
+        logInfo(redact(renderApplyText(e.result)));
         break;
       case "nothing-to-apply":
-        info("Nothing to apply.");
+        logInfo("Nothing to apply.");
         break;
       case "warning":
         warning(redact(e.message));
         break;
       case "message":
-        info(redact(e.message));
+        logInfo(redact(e.message));
         break;
       default:
     }
@@ -60300,7 +60555,7 @@ function digestComment(d, sha, base2) {
   const at2 = { ...sha ? { sha } : {}, ...base2 ? { base: base2 } : {} };
   let payload = { v: 1, digest: d.digest, ...at2, objects: short.objects };
   if (JSON.stringify(short.objects).length > MAX_OBJECTS_JSON) payload = { v: 1, digest: d.digest, ...at2 };
-  const json2 = JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const json2 = plain(JSON.stringify(payload)).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `<!-- ${DIGEST_MARKER} ${json2} -->`;
 }
 function parseDigestComment(body2) {
@@ -60434,7 +60689,7 @@ function readReviewInputs() {
 
 // src/project/load.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { dirname as dirname2, join as join3, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 var PROJECT_FILES2 = ["qcs-gitops.yaml", "qcs-gitops.yml"];
 var PROJECT_SCHEMA = "project.schema.json";
 var DEFAULT_GOVERNANCE = Object.freeze({ exceptionExpiryWarningDays: 14, exceptionMaxDays: null, requireTicket: false });
@@ -60452,9 +60707,9 @@ function projectValidator() {
   return validator;
 }
 function displayPath2(p) {
-  const abs = resolve3(p);
-  const rel = relative2(process.cwd(), abs);
-  return rel && !rel.startsWith("..") && !rel.startsWith(sep2) ? rel : rel === "" ? "." : abs;
+  const abs = resolve4(p);
+  const rel = relative3(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep3) ? rel : rel === "" ? "." : abs;
 }
 function findProjectFile(config, cwd = process.cwd()) {
   if (config !== void 0) return config;
@@ -60515,7 +60770,7 @@ function parseProject(file, text) {
   for (const [name, raw2] of Object.entries(value.environments ?? {})) {
     const env = {
       name,
-      paths: (raw2.paths ?? []).map((p) => displayPath2(resolve3(dir, p))),
+      paths: (raw2.paths ?? []).map((p) => displayPath2(resolve4(dir, p))),
       values: { ...raw2.values ?? {} },
       source: doc.keyPositionOf(["environments", name])
     };
@@ -60777,12 +61032,12 @@ function isPullRequest(event) {
 }
 
 // src/project/base.ts
-import { join as join4, relative as relative4, resolve as resolve5, sep as sep4 } from "node:path";
+import { join as join4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 
 // src/project/git.ts
 import { execFile } from "node:child_process";
 import { existsSync as existsSync4, realpathSync, statSync } from "node:fs";
-import { dirname as dirname3, isAbsolute, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve5, sep as sep4 } from "node:path";
 var GIT_TIMEOUT_MS = 3e4;
 var MAX_GIT_OUTPUT = 128 * 1024 * 1024;
 function runGit(cwd, args, opts = {}) {
@@ -60816,7 +61071,7 @@ function runGit(cwd, args, opts = {}) {
   });
 }
 function realish(p) {
-  let abs = resolve4(p);
+  let abs = resolve5(p);
   const rest6 = [];
   while (!existsSync4(abs)) {
     const parent = dirname3(abs);
@@ -60825,7 +61080,7 @@ function realish(p) {
     abs = parent;
   }
   const real = existsSync4(abs) ? realpathSync(abs) : abs;
-  return rest6.length ? resolve4(real, ...rest6) : real;
+  return rest6.length ? resolve5(real, ...rest6) : real;
 }
 async function workTreeOf(p) {
   let dir = realish(p);
@@ -60846,9 +61101,9 @@ async function workTreeOf(p) {
   }
 }
 function repoPath(top, p) {
-  const rel = relative3(top, realish(p));
-  if (rel.startsWith("..") || isAbsolute(rel)) return void 0;
-  return rel.split(sep3).join("/");
+  const rel = relative4(top, realish(p));
+  if (rel.startsWith("..") || isAbsolute2(rel)) return void 0;
+  return rel.split(sep4).join("/");
 }
 async function resolveCommit(top, ref) {
   if (ref === "" || ref.startsWith("-") || /[\0\n]/.test(ref)) return void 0;
@@ -60945,9 +61200,9 @@ async function projectAtBase(top, commit, req, cwd) {
   return void 0;
 }
 function displayOf(top, rel, cwd) {
-  const abs = resolve5(top, ...rel.split("/"));
-  const r = relative4(realish(cwd), abs);
-  return r && !r.startsWith("..") ? r.split(sep4).join("/") : abs;
+  const abs = resolve6(top, ...rel.split("/"));
+  const r = relative5(realish(cwd), abs);
+  return r && !r.startsWith("..") ? r.split(sep5).join("/") : abs;
 }
 function filesOf(all, rel) {
   return all.filter((f) => {
@@ -61043,29 +61298,9 @@ async function planBase(req, declarations) {
   return { options: { removed: { since: base2.short, objects: removed }, renames }, base: { ref: req.ref, commit: base2.commit }, warnings };
 }
 
-// src/action/host.ts
-import { isAbsolute as isAbsolute2, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
-function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE, cwd = process.cwd()) {
-  const abs = resolve6(cwd, file);
-  const root = workspace ? resolve6(workspace) : cwd;
-  const rel = relative5(root, abs);
-  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel);
-  return (inside ? rel : abs).split(sep5).join("/");
-}
-function annotate(diagnostics) {
-  for (const d of diagnostics) {
-    const message = redact(`${d.path ? `${d.path}: ` : ""}${d.message}`);
-    const props = { file: annotationFile(d.file), startLine: d.line, startColumn: d.column };
-    if (d.severity === "warning") warning(message, props);
-    else error(message, props);
-  }
-}
-
 // src/action/report.ts
 var SUMMARY_LIMIT = 9e5;
-function code(s) {
-  return "`" + s.replace(/`/g, "'") + "`";
-}
+var code = md.code;
 function planHeader(paths, environment) {
   const of = paths.map(code).join(", ");
   return environment ? `### qcs-gitops plan for environment ${code(environment)} (${of})` : `### qcs-gitops plan for ${of}`;
@@ -61089,7 +61324,7 @@ ${digestComment(planDigests(plan), info2.sha, plan.base?.commit)}
 }
 function driftIssue(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const n = plan.changes.length;
-  const title = `qcs-gitops: drift in ${info2.paths.join(", ")} (${n} change${n === 1 ? "" : "s"} planned)`;
+  const title = `qcs-gitops: drift in ${plain(info2.paths.join(", "))} (${n} change${n === 1 ? "" : "s"} planned)`;
   const head = `${DRIFT_MARKER}
 The live Qualys account differs from the declarations: the changes below are what an apply would make. Someone changed the account outside Git, or a merge was not applied.
 
@@ -61102,8 +61337,8 @@ function driftClosedComment(info2) {
   return `No drift any more: the live account matches the declarations${info2.sha ? ` at commit ${code(info2.sha.slice(0, 12))}` : ""}${info2.runUrl ? ` ([workflow run](${info2.runUrl}))` : ""}. Closing.`;
 }
 function refusalMarkdown(title, message, differences, plan) {
-  const lines = [title, "", `**${message.replace(/\*/g, "\\*")}**`, "", "Objects whose changes differ from the reviewed plan:", ""];
-  for (const d of differences) lines.push(`- ${d.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c])}`);
+  const lines = [title, "", `**${md.text(message)}**`, "", "Objects whose changes differ from the reviewed plan:", ""];
+  for (const d of differences) lines.push(`- ${md.text(d)}`);
   lines.push("", renderPlanMarkdown(plan, { header: "#### The fresh plan (not applied)", limit: SUMMARY_LIMIT }));
   return lines.join("\n");
 }
@@ -61111,10 +61346,10 @@ function planSummary(plan, paths) {
   return renderPlanMarkdown(plan, { header: planHeader(paths, plan.environment), limit: SUMMARY_LIMIT });
 }
 function fence(lines) {
-  return "```\n" + lines.join("\n").replace(/```/g, "'''") + "\n```\n";
+  return md.fence(lines.join("\n"));
 }
 function failureMarkdown(title, message, details, diagnostics) {
-  const lines = [title, "", `**${message.replace(/\*/g, "\\*")}**`, ""];
+  const lines = [title, "", `**${md.text(message)}**`, ""];
   if (diagnostics.length) lines.push(fence(diagnostics.map(formatDiagnostic)));
   if (details.length) lines.push(fence(details));
   return lines.join("\n");
@@ -61123,9 +61358,13 @@ function failureComment(message, details, diagnostics, info2, limit = GITHUB_COM
   const head = `${commentMarker(info2.environment)}
 `;
   const tail = footer(info2);
-  let body2 = failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics);
+  let body2 = redact(failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics));
   const room = limit - head.length - tail.length - 200;
-  if (body2.length > room) body2 = body2.slice(0, room) + "\n```\n\n_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._\n";
+  if (body2.length > room) body2 = body2.slice(0, room) + `
+${"`".repeat(Math.max(3, ...(body2.slice(0, room).match(/`+/g) ?? []).map((r) => r.length)))}
+
+_\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._
+`;
   return head + body2 + tail;
 }
 
@@ -61151,7 +61390,7 @@ function githubTarget(token, repository, env) {
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
   const { fetch: fetch2, describe } = githubFetch(apiUrl, env);
   if (isDebug()) debug(redact(`GitHub API ${describe}`));
-  return { apiUrl, token, repository, fetch: fetch2, log: (line) => info(redact(line)) };
+  return { apiUrl, token, repository, fetch: fetch2, log: (line) => logInfo(redact(line)) };
 }
 async function comment(inputs, event, env, body2) {
   if (!inputs.githubToken) {
@@ -61162,7 +61401,7 @@ async function comment(inputs, event, env, body2) {
   try {
     const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body2), commentMarker(inputs.environment));
     setOutput("comment-id", String(r.id));
-    info(`${r.created ? "Posted" : "Updated"} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
+    logInfo(`${r.created ? "Posted" : "Updated"} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
     if (e instanceof GitHubApiError && e.status === 403 && !e.rateLimited) {
       warning(
@@ -61214,7 +61453,7 @@ async function planStep(inputs, env, event, fallbackBase) {
   annotate(findings);
   const baseRef = baseOf(event) ?? fallbackBase;
   const since = baseRef === void 0 ? void 0 : await baseForAction(baseRef, inputs, declarations);
-  if (since) info(`Removals and renames are planned against the base commit ${baseRef}.`);
+  if (since) logInfo(`Removals and renames are planned against the base commit ${baseRef}.`);
   for (const w of since?.warnings ?? []) warning(redact(w));
   const prune = inputs.prune || !!project.prune.always;
   const api = connect(inputs, environment);
@@ -61259,10 +61498,10 @@ async function reportDrift(inputs, event, env, plan) {
       hasChanges(plan) ? (({ title, body: body2 }) => ({ title: redact(title), body: redact(body2) }))(driftIssue(plan, info2)) : void 0,
       redact(driftClosedComment(info2))
     );
-    if (r.action === "none") info("No drift, and no open drift issue.");
+    if (r.action === "none") logInfo("No drift, and no open drift issue.");
     else {
       setOutput("drift-issue", String(r.number));
-      info(`${r.action === "opened" ? "Opened" : r.action === "updated" ? "Updated" : "Closed"} the drift issue #${r.number}${r.url ? ` ${r.url}` : ""}.`);
+      logInfo(`${r.action === "opened" ? "Opened" : r.action === "updated" ? "Updated" : "Closed"} the drift issue #${r.number}${r.url ? ` ${r.url}` : ""}.`);
     }
   } catch (e) {
     const plain403 = e instanceof GitHubApiError && e.status === 403 && !e.rateLimited;
@@ -61294,17 +61533,17 @@ async function reviewedPlan(inputs, event, env) {
     });
   }
   const r = await findReviewed(githubTarget(inputs.githubToken, event.repository, env), env.GITHUB_SHA, event.defaultBranch, commentMarker(inputs.environment));
-  info(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ""}, digest ${r.expected.digest}.`);
+  logInfo(`Reviewed plan: pull request #${r.pullRequest}${r.expected.sha ? ` (planned at ${r.expected.sha.slice(0, 12)})` : ""}, digest ${r.expected.digest}.`);
   return r;
 }
 async function runApply(inputs, review, event, env) {
   const reviewed = review.autoApprove ? void 0 : await reviewedPlan(inputs, event, env);
-  if (review.autoApprove) info("auto-approve: the fresh plan is applied without comparing it with a reviewed one.");
+  if (review.autoApprove) logInfo("auto-approve: the fresh plan is applied without comparing it with a reviewed one.");
   const { plan, live, api } = await planStep(inputs, env, event, event.name === "push" && !event.before ? reviewed?.expected.base : void 0);
   try {
     if (reviewed) {
       const differences = digestDifferences(reviewed.expected, plan);
-      if (differences.length === 0) info(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
+      if (differences.length === 0) logInfo(`The fresh plan is the reviewed one (digest ${reviewed.expected.digest}).`);
       else if (isReviewedSubset(reviewed.expected, plan)) {
         notice(redact(`${differences.length} reviewed change${differences.length === 1 ? " is" : "s are"} no longer needed (carried out already, e.g. by an earlier try of this run): ${differences.join("; ")}. The rest of the reviewed plan is applied.`));
       } else {
@@ -61323,13 +61562,55 @@ async function runApply(inputs, review, event, env) {
       setFailed(`${findingsSummary(plan.findings)} strict is true: nothing was applied (see the annotations).`);
       return;
     }
-    const outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism }, actionReporter());
+    const interrupt = new AbortController();
+    const tracker = new ApplyTracker();
+    const next = `qcs-gitops plan ${inputs.paths.join(" ")}${inputs.environment ? ` --env ${inputs.environment}` : ""}`;
+    const onSignal = (sig) => {
+      if (interrupt.signal.aborted) {
+        const known = knownResult(plan, tracker.results, tracker.inFlight, String(interrupt.signal.reason));
+        known.interrupted.next = next;
+        setFailed(redact(`Apply interrupted by ${String(interrupt.signal.reason)}, then ${sig}: ${applySummaryLine(known)} ${known.interrupted.inFlight.length} in flight (outcome unknown). See what remains: ${next}`));
+        void writeSummary(renderApplyMarkdown(known) + `
+To see what remains: ${md.code(next)}
+`).finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+        return;
+      }
+      interrupt.abort(sig);
+      warning(`${sig}: the job is being cancelled; no new change is started, those in flight finish, then the summary is written.`);
+    };
+    const onInt = () => onSignal("SIGINT");
+    const onTerm = () => onSignal("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    let outcome;
+    try {
+      const reporter = actionReporter();
+      const tracking = {
+        emit: (e) => {
+          if (e.type === "change-started") tracker.started(e.change);
+          if (e.type === "change") tracker.finished(e.result);
+          reporter.emit(e);
+        },
+        close: () => reporter.close()
+      };
+      outcome = await applyWorkflow({ api, kinds: KINDS, plan, live, parallelism: inputs.parallelism, signal: interrupt.signal }, tracking);
+    } finally {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    }
     if (outcome.status !== "applied") {
       await writeSummary(planSummary(plan, inputs.paths) + "\nNothing to apply.\n");
       return;
     }
     const { result } = outcome;
-    await writeSummary(renderApplyMarkdown(result) + "\n" + planSummary(plan, inputs.paths));
+    if (result.interrupted) result.interrupted.next = next;
+    await writeSummary(renderApplyMarkdown(result) + "\n" + planSummary(plan, inputs.paths) + (result.interrupted ? `
+To see what remains: ${md.code(result.interrupted.next)}
+` : ""));
+    if (result.interrupted) {
+      setFailed(redact(`Apply interrupted by ${result.interrupted.signal}: ${applySummaryLine(result)} See what remains: ${result.interrupted.next}`));
+      return;
+    }
     const s = result.summary;
     if (!outcome.ok) {
       const why = [
@@ -61365,7 +61646,7 @@ async function run(env = process.env) {
     const decision = decideCommand(inputs.command, event);
     command = decision.command;
     if (decision.notice) notice(decision.notice);
-    info(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ""} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(", ") : "the environment's paths"} (event ${event.name || "unknown"}).`);
+    logInfo(`qcs-gitops: ${command}${inputs.environment ? ` for environment ${inputs.environment}` : ""} of ${inputs.pathsGiven || !inputs.environment ? inputs.paths.join(", ") : "the environment's paths"} (event ${event.name || "unknown"}).`);
     if (command === "apply") await runApply(inputs, review, event, env);
     else await runPlan(inputs, review, event, env);
   } catch (e) {
@@ -61373,7 +61654,7 @@ async function run(env = process.env) {
     annotate(diagnostics);
     setFailed(redact([message, ...details.map((d) => `  ${d}`)].join("\n")));
     if (!inputs || !event) return;
-    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment \`${inputs.environment}\`` : ""} failed`;
+    const title = `### qcs-gitops ${command}${inputs.environment ? ` for environment ${md.code(inputs.environment)}` : ""} failed`;
     await writeSummary(failureMarkdown(title, message, details, diagnostics));
     const failedOnComment = e instanceof QcsError && e.code === "E_GITHUB_COMMENT";
     if (command === "plan" && inputs.comment && isPullRequest(event) && !failedOnComment) {

@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   E_REDIRECT: 'the gateway answered a redirect, which is never followed (credentials are not sent elsewhere)',
   E_RESPONSE_TOO_LARGE: 'an API answer was larger than the allowed size and was refused',
   E_BAD_RESPONSE: 'an API answer was malformed (broken JSON, not a list where one was expected, endless pages)',
+  E_SECRET_ENV: 'a secret of a declaration (`{ fromEnv: NAME }`) names an environment variable that is not set',
   E_CLOSED: 'the API client was used after it was closed (a bug: please report it)',
 } as const;
 

@@ -126,6 +126,7 @@ class HttpApiClient implements ApiClient {
         body,
         label,
         onBytes: options.onBytes,
+        ...(options.safe ? { alwaysRepeatable: true } : {}),
       });
       const s = res.status;
       if (s === 401) {

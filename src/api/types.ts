@@ -8,6 +8,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Told the size of the answer's body in bytes (a list's byte budget). */
   onBytes?: (bytes: number) => void;
+  /** The call changes nothing although it is a POST (POST /registry/validate): every failure may be retried. */
+  safe?: boolean;
 }
 
 export type ListShape = 'data' | 'array' | 'content';

@@ -4,7 +4,7 @@ import { addTargetOptions, collect, connect, parsePositiveInt, splitSimulatorArg
 import type { PlanOptions } from '../engine/plan.js';
 import { UsageError, formatDiagnostic } from '../errors.js';
 import type { Plan } from '../engine/model.js';
-import { KIND_NAMES } from '../kinds/index.js';
+import { KIND_NAMES, kindByName } from '../kinds/index.js';
 import { suggest } from '../declarations/messages.js';
 import type { Environment, Project } from '../project/load.js';
 import type { PlanBase } from '../project/base.js';
@@ -22,6 +22,7 @@ export interface PlanFlags extends TargetFlags, ProjectFlags {
   maxDeletes?: string;
   allowMassDelete?: boolean;
   target?: string[];
+  replaceCredentials?: string[];
   pruneMatch?: string[];
   pruneKind?: string[];
   color?: boolean;
@@ -51,6 +52,7 @@ export function addPlanOptions(cmd: Command): Command {
       .option('--prune-kind <kind>', 'with --prune: delete only undeclared objects of this kind (repeatable)', collect)
       .option('--target <KIND/NAME>', 'limit the plan to this object (repeatable)', collect)
       .option('--base <ref>', 'the git commit the declarations are compared with (e.g. HEAD~1, origin/main): an object declared there and no longer declared is deleted, a declaration renamed in place renames its object')
+      .option('--replace-credentials <KIND/NAME>', "send this object's write-only fields (credentials, ARN, account type: never read back, so never compared) again, with an update, even when nothing else differs (repeatable)", collect)
       .option('--no-color', 'no colour even on a terminal')
       .option('--quiet', 'no progress line on stderr (shown on a terminal, and every 5 s in a log, for long runs)'),
   );
@@ -76,10 +78,26 @@ export function planOptionsFrom(flags: PlanFlags, project?: Project): PlanOption
     maxDeletes: parsePositiveInt(flags.maxDeletes, '--max-deletes', 10),
     allowMassDelete: !!flags.allowMassDelete,
     targets: flags.target,
+    ...(flags.replaceCredentials?.length ? { resend: replaceCredentials(flags.replaceCredentials) } : {}),
     ...(project && Object.keys(project.ignore).length ? { ignore: project.ignore } : {}),
     ...(pruneMatch.length ? { pruneMatch } : {}),
     ...(kinds.length ? { pruneKinds: [...new Set(kinds)] } : {}),
   };
+}
+
+/** --replace-credentials KIND/NAME, checked: a known kind that has write-only fields. */
+function replaceCredentials(items: readonly string[]): string[] {
+  for (const t of items) {
+    const slash = t.indexOf('/');
+    const kind = slash > 0 ? kindByName(t.slice(0, slash)) : undefined;
+    if (slash <= 0 || slash === t.length - 1 || !kind) {
+      throw new UsageError(`--replace-credentials '${t}' is not of the form KIND/NAME with a known kind`, 'Example: --replace-credentials Registry/ecr-prod');
+    }
+    if (!kind.writeOnlyFields?.length || !kind.can.update) {
+      throw new UsageError(`--replace-credentials '${t}': ${kind.kind} objects ${kind.can.update ? 'have no write-only fields' : 'cannot be updated through the API'}`, 'Only kinds that are updated and have write-only fields (Registry) take it.');
+    }
+  }
+  return [...new Set(items)];
 }
 
 /** The CLI reporter of a command's --format (progress on stderr unless --quiet or --debug). */

@@ -45,7 +45,16 @@ export function declaredKeys(kind: Kind, spec: Obj): Set<string> {
  * canonical form know. */
 function managedAgainst(kind: Kind, spec: Obj, want: Obj, have: Obj): Set<string> {
   const fields = fieldSet(kind);
-  return managedKeys(kind, spec, (k) => fields.has(k) || Object.hasOwn(want, k) || Object.hasOwn(have, k));
+  const writeOnly = kind.writeOnlyFields;
+  return managedKeys(kind, spec, (k) => !writeOnly?.includes(k) && (fields.has(k) || Object.hasOwn(want, k) || Object.hasOwn(have, k)));
+}
+
+/** The declared values of the kind's write-only keys (Kind.writeOnlyFields): what every write sends although the
+ * API never reads them back. */
+export function writeOnlyValues(kind: Kind, want: Obj): Obj {
+  const out: Obj = {};
+  for (const k of kind.writeOnlyFields ?? []) if (want[k] !== undefined) out[k] = want[k];
+  return out;
 }
 
 /** The keys of `o` in `keys`, in `o`'s order. */
@@ -229,11 +238,16 @@ export function desiredState(kind: Kind, spec: Obj, live?: unknown, ignore: read
   const want = kind.canonical(spec);
   const have = live === undefined ? {} : kind.canonicalLive(live);
   const managed = managedAgainst(kind, spec, want, have);
-  if (live === undefined) return pickKeys(want, managed);
-  const out: Obj = { ...have };
+  if (live === undefined) return { ...pickKeys(want, managed), ...writeOnlyValues(kind, want) };
+  const out: Obj = { ...have, ...writeOnlyValues(kind, want) };
   for (const k of managed) {
     if (want[k] === undefined) delete out[k];
     else out[k] = want[k];
+  }
+  // one of two forms of a value managed: the other (the live one) is the kind's to derive, not to send as read
+  for (const [a, b] of Object.entries(kind.sameAs ?? {})) {
+    if (managed.has(a) && !managed.has(b)) delete out[b];
+    else if (managed.has(b) && !managed.has(a)) delete out[a];
   }
   const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0] as string));
   for (const k of new Set(paths.map((p) => p.segs[0] as string))) if (out[k] !== undefined) out[k] = structuredClone(out[k]);

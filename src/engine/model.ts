@@ -34,6 +34,19 @@ export interface PlannedChange {
   renamedFrom?: string;
 }
 
+/** A difference the API offers no write for (Kind.can.update false, e.g. an AWS connector): shown and counted apart,
+ * never applied; the user makes it by hand in Qualys. */
+export interface ManualChange {
+  kind: KindName;
+  name: string;
+  id?: string;
+  /** JSON patch from the live to the declared canonical form (the fields that differ). */
+  patch: Operation[];
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  source?: SourcePos;
+}
+
 /** One object whose ignored paths differ between the live object and its declaration (changed or not). */
 export interface IgnoredDifference {
   kind: KindName;
@@ -58,6 +71,8 @@ export interface PlanSummary {
   delete: number;
   unchanged: number;
   unmanaged: number;
+  /** Differences to make by hand (Plan.manual); absent when none. */
+  manual?: number;
 }
 
 export interface Plan {
@@ -74,6 +89,8 @@ export interface Plan {
   findings?: Finding[];
   /** Objects whose ignored paths differ (each also has a note); absent when none does. */
   ignoredDifferences?: IgnoredDifference[];
+  /** Differences the API cannot write, to make by hand in Qualys (never applied); absent when none. */
+  manual?: ManualChange[];
   /** With --prune limited by --prune-match / --prune-kind / prune.match: the scope used; absent otherwise. */
   pruneScope?: PruneScope;
   /** The live objects no declaration names, by kind (names sorted), left alone; protected objects and the built-in

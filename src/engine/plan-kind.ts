@@ -8,10 +8,10 @@ import type { Diagnostic } from '../errors.js';
 import type { Kind } from '../kinds/types.js';
 import { pinnedId as pinnedIdOf, pinnedIdPath } from '../kinds/defaults.js';
 import type { Declaration } from '../types.js';
-import type { IgnoredDifference, PlannedChange } from './model.js';
+import type { IgnoredDifference, ManualChange, PlannedChange } from './model.js';
 import { fingerprint } from './util.js';
 import { escapePointerToken, stableStringify } from '../json.js';
-import { desiredState, managedView, unchangedKeys, type Canonical, type ManagedView } from './desired.js';
+import { desiredState, managedView, unchangedKeys, writeOnlyValues, type Canonical, type ManagedView } from './desired.js';
 import { carriedView, carriesAll, indexLive, newClaims, type Index, type PageTap } from './fetch.js';
 import type { PlanOptions } from './plan-options.js';
 
@@ -70,6 +70,8 @@ export interface KindPart {
   undeclared: string[];
   /** Undeclared built-in objects (a kind that can neither create nor delete): counted apart, never deleted. */
   builtIn: number;
+  /** Differences the kind cannot write (no update): made by hand. */
+  manual: ManualChange[];
 }
 
 /** Whether a kind's objects can be renamed by an update (Capabilities.rename; absent: as update). */
@@ -101,7 +103,7 @@ export function planKind<R>(
 ): R {
   const run: KindRun = {
     kind,
-    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], undeclared: [], builtIn: 0 },
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], undeclared: [], builtIn: 0, manual: [] },
     index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: new Set<unknown>(),
     early: early?.views,
@@ -113,7 +115,7 @@ export function planKind<R>(
     if (!found) return;
     if (found.match !== undefined) run.matched.add(found.match);
     if (!inTarget(kind.kind, decl.name) && !(found.renamedFrom !== undefined && inTarget(kind.kind, found.renamedFrom))) return;
-    planDeclared(run, decl, found.match, ignoreOf(decl, options), found.renamedFrom);
+    planDeclared(run, decl, found.match, ignoreOf(decl, options), found.renamedFrom, options.resend?.includes(`${kind.kind}/${decl.name}`) ?? false);
   };
   const done = (): KindPart => {
     if (kind.claims) noteClaims(run, decls, inTarget);
@@ -201,7 +203,7 @@ function compare(kind: Kind, spec: Record<string, unknown>, live: unknown, ignor
 }
 
 /** A declaration's change: a create when nothing live matches, an update when the managed fields differ. */
-function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[], renamedFrom?: string): void {
+function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: string[], renamedFrom?: string, resend = false): void {
   const { kind, part, index } = run;
   const kindName = kind.kind;
   const spec = decl.spec as Record<string, unknown>;
@@ -227,12 +229,14 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
   const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  if (patch.length === 0 && renamedFrom === undefined) {
+  // apply --replace-credentials: the write-only fields (never compared) are sent again, shown as such
+  const resent = resend && kind.can.update ? Object.entries(writeOnlyValues(kind, kind.canonical(spec))).map(([k, value]) => ({ op: 'add' as const, path: `/${k}`, value })) : [];
+  if (patch.length === 0 && resent.length === 0 && renamedFrom === undefined) {
     part.unchanged++;
     return;
   }
   if (!kind.can.update) {
-    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    part.manual.push({ kind: kindName, name: decl.name, id: kind.idOf(match), patch, before, after, source: decl.source });
     return;
   }
   part.upserts.push({
@@ -240,7 +244,7 @@ function planDeclared(run: KindRun, decl: Declaration, match: unknown, ignore: s
     name: decl.name,
     action: 'update',
     id: kind.idOf(match),
-    patch,
+    patch: [...patch, ...resent],
     before,
     after,
     spec,

@@ -22,6 +22,9 @@ export interface PlanOptions {
   removed?: { since: string; objects: ReadonlyArray<{ kind: string; name: string }> };
   /** --base: declarations that kept their place and changed only their name: the live object of `from` is renamed to `to`. */
   renames?: ReadonlyArray<{ kind: string; from: string; to: string }>;
+  /** Objects (`Kind/name`) whose write-only fields (Kind.writeOnlyFields: credentials, an ARN) are sent again even when
+   * nothing compared differs (apply --resend). */
+  resend?: readonly string[];
 }
 
 /** One kind's live state has been read. */

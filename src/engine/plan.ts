@@ -1,10 +1,12 @@
 // Builds a plan: fetch the live state of the kinds in play, match declarations to live objects by name,
 // diff canonical forms with fast-json-patch, and order the changes. `buildPlan` is pure.
 import type { ApiClient } from '../api/types.js';
-import { PlanError, ValidationError, type Diagnostic } from '../errors.js';
-import type { Kind } from '../kinds/types.js';
+import { errorMessage, PlanError, ValidationError, type Diagnostic } from '../errors.js';
+import type { Kind, RefContext } from '../kinds/types.js';
 import type { Declaration, KindName } from '../types.js';
-import type { IgnoredDifference, Plan, PlannedChange } from './model.js';
+import type { IgnoredDifference, ManualChange, Plan, PlannedChange } from './model.js';
+import { desiredState } from './desired.js';
+import { mapLimit } from './util.js';
 import { applyOrder } from './order.js';
 import { forKind } from './util.js';
 import type { PlanOptions, ReadProgress } from './plan-options.js';
@@ -124,9 +126,11 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
   const ignored: IgnoredDifference[] = [];
   const undeclared: Record<string, string[]> = {};
   const builtIn: Record<string, number> = {};
+  const manual: ManualChange[] = [];
   for (const kindName of order) {
     const part = parts.get(kindName);
     if (!part) continue;
+    manual.push(...part.manual);
     diagnostics.push(...part.diagnostics);
     ambiguous.push(...part.ambiguous);
     notes.push(...part.notes);
@@ -161,6 +165,7 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
     const n = ig.paths.length;
     notes.push(`${ig.kind}/${ig.name}: ${n} ignored field${n === 1 ? ' differs' : 's differ'} (${ig.paths.join(', ')}); the live value${n === 1 ? ' is' : 's are'} kept.`);
   }
+  if (manual.length > 0) notes.push(`${manual.length} difference${manual.length === 1 ? '' : 's'} cannot be written through the API (${manual.map((m) => `${m.kind}/${m.name}`).join(', ')}): make ${manual.length === 1 ? 'it' : 'them'} by hand in Qualys, or change the declaration to match.`);
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? ' is' : 's are'} not declared: left alone (use --prune to delete them).`);
   for (const [kindName, n] of Object.entries(builtIn)) {
     const label = kinds.find((k) => k.kind === kindName)!.folder.replace(/-/g, ' ');
@@ -184,8 +189,9 @@ function assemble(kinds: readonly Kind[], parts: Map<KindName, KindPart>, option
   return {
     formatVersion: 1,
     changes,
-    summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone },
+    summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone, ...(manual.length ? { manual: manual.length } : {}) },
     notes,
+    ...(manual.length ? { manual } : {}),
     ...(ignored.length ? { ignoredDifferences: ignored } : {}),
     ...(scoped ? { pruneScope: { match: [...(options.pruneMatch ?? [])], kinds: [...(options.pruneKinds ?? [])], leftAlone } } : {}),
     ...(Object.keys(undeclared).length ? { undeclared } : {}),
@@ -201,12 +207,77 @@ export function buildPlan(kinds: readonly Kind[], declarations: readonly Declara
   const grouped = declarationsByKind(declarations);
   const inPlay = new Set(kindsInPlay(kinds, declarations, options).map((k) => k.kind));
   const parts = new Map<KindName, KindPart>();
+  const ctx = refContext(grouped, (k) => live.get(k) ?? []);
   for (const kindName of order) {
     if (!inPlay.has(kindName)) continue;
-    parts.set(kindName, planKind(byKind.get(kindName)!, grouped.get(kindName) ?? [], live.get(kindName) ?? [], options, inTarget, eachSync));
+    const decls = grouped.get(kindName) ?? [];
+    const kind = byKind.get(kindName)!;
+    const resolved = resolveDeclarations(kind, decls, ctx);
+    const part = planKind(kind, resolved.decls, live.get(kindName) ?? [], options, inTarget, eachSync);
+    part.diagnostics.push(...resolved.diagnostics);
+    part.notes.push(...resolved.notes);
+    keepHeld(kind, part, ctx);
+    parts.set(kindName, part);
   }
   checkTargets(targets, kinds, grouped, live, options);
   return assemble(kinds, parts, options);
+}
+
+/** The declared specs and the live objects of every kind, as `resolve` and `heldBy` read them. */
+function refContext(grouped: Map<KindName, Declaration[]>, live: (kind: KindName) => readonly unknown[]): RefContext {
+  return { declared: (k) => grouped.get(k) ?? [], live };
+}
+
+/** The declarations of a kind with their references resolved (Kind.resolve); the issues as diagnostics at their lines. */
+function resolveDeclarations(kind: Kind, decls: Declaration[], ctx: RefContext): { decls: Declaration[]; diagnostics: Diagnostic[]; notes: string[] } {
+  if (!kind.resolve) return { decls, diagnostics: [], notes: [] };
+  const diagnostics: Diagnostic[] = [];
+  const notes: string[] = [];
+  const out = decls.map((d) => {
+    const { spec, issues } = kind.resolve!(d.spec, ctx, d.name);
+    for (const i of issues) {
+      const path = ['spec', ...i.path];
+      // a warning of the resolution (a value filled in) is a note of the plan
+      if (i.severity === 'warning') notes.push(`${kind.kind}/${d.name}: ${path.join('.')}: ${i.message}`);
+      else diagnostics.push({ ...d.positionOf(path), path: path.join('.'), message: i.message });
+    }
+    return spec === d.spec ? d : { ...d, spec };
+  });
+  return { decls: out, diagnostics, notes };
+}
+
+/** Drops the planned deletes of objects that other live objects still name (Kind.heldBy), with a note each. */
+function keepHeld(kind: Kind, part: KindPart, ctx: RefContext): void {
+  if (!kind.heldBy || part.deletes.length === 0) return;
+  const byId = new Map<string, unknown>();
+  for (const o of ctx.live(kind.kind)) byId.set(kind.idOf(o), o);
+  part.deletes = part.deletes.filter((c) => {
+    const live = byId.get(c.id ?? '');
+    const holders = live === undefined ? [] : kind.heldBy!(live, ctx);
+    if (holders.length === 0) return true;
+    part.notes.push(`${c.kind}/${c.name} is not pruned: ${holders.join(', ')} still name${holders.length === 1 ? 's' : ''} it.`);
+    return false;
+  });
+}
+
+/** Asks the API about every create and update of a kind that checks its writes (Kind.checkWrite) with the body the
+ * apply would send; a refusal is a diagnostic at the declaration. */
+async function checkWrites(api: ApiClient, kind: Kind, part: KindPart, list: readonly unknown[]): Promise<void> {
+  if (!kind.checkWrite) return;
+  const byId = new Map<string, unknown>();
+  for (const o of list) byId.set(kind.idOf(o), o);
+  const writes = part.upserts.filter((c) => c.action === 'create' || c.action === 'update');
+  const answers = await mapLimit(writes, 4, async (c) => {
+    const live = c.action === 'update' ? byId.get(c.id ?? '') : undefined;
+    return kind.checkWrite!(forKind(api, kind), c.name, desiredState(kind, c.spec ?? {}, live, c.ignore), live);
+  });
+  writes.forEach((c, i) => {
+    const a = answers[i]!;
+    const refusal = a.started ? a.value : undefined;
+    if (refusal === undefined) return;
+    const at = c.source ?? { file: '(unknown)', line: 1, column: 1 };
+    part.diagnostics.push({ ...at, path: '', message: `${c.kind}/${c.name}: the API refuses the ${c.action} this plan would send: ${refusal}` });
+  });
 }
 
 /** Fetch + build: the whole plan step. Each kind is planned as soon as its live state has arrived, in slices,
@@ -225,22 +296,75 @@ export async function makePlan(api: ApiClient, kinds: readonly Kind[], declarati
   }
   const grouped = declarationsByKind(declarations);
   const parts = new Map<KindName, KindPart>();
+  const byName = new Map(kinds.map((k) => [k.kind, k]));
+  // Kinds other kinds refer to (Kind.refersTo) are read too, whole, when no declaration of theirs is in play.
+  const referenced = [...new Set(inPlay.flatMap((k) => k.refersTo ?? []))].filter((n) => !inPlay.some((k) => k.kind === n) && byName.has(n));
+  const lists = new Map<KindName, Promise<unknown[]>>();
+  const earlies = new Map<KindName, EarlyPlan>();
+  for (const k of inPlay) {
+    const decls = grouped.get(k.kind) ?? [];
+    // a kind that resolves references is planned on its resolved declarations, after the read
+    const early = k.resolve ? undefined : new EarlyPlan(k, decls, options, inTarget);
+    if (early) earlies.set(k.kind, early);
+    lists.set(k.kind, readForPlan(forKind(api, k), k, decls, early, options.renames));
+  }
+  // a kind read only to resolve names: a failed read leaves names unresolved (and noted), not the whole plan failed
+  const refNotes: string[] = [];
+  for (const n of referenced) {
+    lists.set(
+      n,
+      readAll(forKind(api, byName.get(n)!), byName.get(n)!).catch((e: unknown) => {
+        refNotes.push(`${n} objects could not be listed (${errorMessage(e)}): names of them cannot be resolved in this plan.`);
+        return [];
+      }),
+    );
+  }
+  for (const p of lists.values()) p.catch(() => undefined); // each is awaited below; none is left unhandled meanwhile
+  const liveOf = async (names: readonly KindName[]): Promise<RefContext> => {
+    const got = new Map<KindName, unknown[]>();
+    await Promise.all(names.filter((n) => lists.has(n)).map(async (n) => got.set(n, await lists.get(n)!)));
+    return refContext(grouped, (n) => got.get(n) ?? []);
+  };
   let kindsDone = 0;
-  const lists = await Promise.all(
+  await Promise.all(
     inPlay.map(async (k) => {
       const decls = grouped.get(k.kind) ?? [];
-      const early = new EarlyPlan(k, decls, options, inTarget);
-      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early, options.renames), early.prepare()]);
+      const early = earlies.get(k.kind);
+      const [list] = await Promise.all([lists.get(k.kind)!, early?.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early));
-      return list;
+      const looked = k.lookup && decls.length ? await k.lookup(forKind(api, k), decls.map((d) => d.spec)) : {};
+      const ctx = { ...(await liveOf([...(k.refersTo ?? []), k.kind])), lookup: (n: string) => looked[n] };
+      const resolved = resolveDeclarations(k, decls, ctx);
+      const part = await planKind(k, resolved.decls, list, options, inTarget, eachSliced, early);
+      part.diagnostics.push(...resolved.diagnostics);
+      part.notes.push(...resolved.notes);
+      if (part.deletes.length > 0 && k.heldBy) keepHeld(k, part, await heldContext(api, k, byName, grouped, list));
+      if (part.diagnostics.length === 0) await checkWrites(api, k, part, list);
+      parts.set(k.kind, part);
     }),
   );
-  const live: LiveState = new Map(inPlay.map((k, i) => [k.kind, lists[i]!]));
+  const live: LiveState = new Map();
+  for (const k of inPlay) live.set(k.kind, await lists.get(k.kind)!);
   checkTargets(targets, kinds, grouped, live, options);
-  return { plan: assemble(kinds, parts, options), live };
+  const plan = assemble(kinds, parts, options);
+  plan.notes.push(...refNotes);
+  return { plan, live };
 }
 
+/** What heldBy reads before a prune: the kind's own live objects and the whole live objects (details included) of
+ * the kinds that may name them (Kind.heldByKinds). */
+async function heldContext(api: ApiClient, kind: Kind, byName: Map<KindName, Kind>, grouped: Map<KindName, Declaration[]>, own: unknown[]): Promise<RefContext> {
+  const got = new Map<KindName, unknown[]>([[kind.kind, own]]);
+  await Promise.all(
+    (kind.heldByKinds ?? []).map(async (n) => {
+      const other = byName.get(n);
+      if (other) got.set(n, await readAll(forKind(api, other), other));
+    }),
+  );
+  return refContext(grouped, (n) => got.get(n) ?? []);
+}
+
+/** The plan changes something or asks for a change by hand (Plan.manual): drift either way. */
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.length > 0;
+  return plan.changes.length > 0 || (plan.manual?.length ?? 0) > 0;
 }

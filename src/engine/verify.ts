@@ -65,7 +65,8 @@ function check(run: VerifyRun, c: PlannedChange, kind: Kind, current: unknown): 
     return;
   }
   // Every field the write sent, declared or carried from live, must read back as sent.
-  const desired = run.sent.get(c) ?? kind.canonical(c.spec ?? {});
+  const desired = { ...(run.sent.get(c) ?? kind.canonical(c.spec ?? {})) };
+  for (const k of kind.writeOnlyFields ?? []) delete desired[k]; // sent, never read back
   const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired, kind.setFields);
   if (patch.length > 0) run.notConverged.push({ kind: c.kind, name: c.name, patch });
 }

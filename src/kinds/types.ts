@@ -119,4 +119,39 @@ export interface Kind<Spec = any, Live = any> {
   toSpec(live: Live): Spec;
   /** Checks on one spec that the schema cannot express. */
   check?(spec: Spec, name: string): CheckIssue[];
+
+  /** Canonical keys the API accepts but never reads back (an ARN, a credential): never compared and never shown as
+   * a change; a create sends the declared value and every update carries it from the declaration (engine/desired.ts),
+   * so a PUT that replaces the object does not drop it. `apply --resend KIND/NAME` forces a write of them. */
+  readonly writeOnlyFields?: readonly string[];
+  /** Canonical keys that hold another key's value in another form (SensorProfile `associatedRegistries` (names) ↔
+   * `associatedRegistryIds`): when a declaration manages one of a pair, a write leaves the other out (the kind derives
+   * it), so neither a stale form is sent nor verified. */
+  readonly sameAs?: Readonly<Record<string, string>>;
+  /** Kinds whose declared and live objects `resolve` reads (their live state is read for the plan). */
+  readonly refersTo?: readonly KindName[];
+  /** Plan time: the spec with its references to other objects (by name) resolved to what the API takes, or issues at
+   * the paths that name an unknown or ambiguous object. The resolved spec is what the plan compares and saves. */
+  resolve?(spec: Spec, ctx: RefContext, name: string): { spec: Spec; issues: CheckIssue[] };
+  /** Plan time, before `resolve`: lists of things that are not kinds (e.g. the sensors a profile may use) that the
+   * declarations' references need, by name (`RefContext.lookup`). Called once a plan with the kind's declared specs;
+   * answers {} when none of them needs a list. */
+  lookup?(api: ApiClient, specs: ReadonlyArray<Record<string, unknown>>): Promise<Record<string, unknown[]>>;
+  /** Plan time, before any create or update of the kind: asks the API whether the write it would send is acceptable
+   * (`live` undefined for a create). Returns the refusal's text, or undefined when the API accepts it. A refusal
+   * is a plan error at the declaration: no apply starts from it. */
+  checkWrite?(api: ApiClient, name: string, desired: Canonical, live: Live | undefined): Promise<string | undefined>;
+  /** Live objects (of other kinds) that still name this live object, as `Kind/name` texts: such an object is never
+   * pruned. `others` holds the live state read for the plan. */
+  heldBy?(live: Live, others: RefContext): string[];
+  /** The kinds whose whole live objects (details included) `heldBy` reads; read only when a prune plans a delete. */
+  readonly heldByKinds?: readonly KindName[];
+}
+
+/** What `resolve` and `heldBy` may read: the declared specs and the live objects of the kinds a kind refers to. */
+export interface RefContext {
+  declared(kind: KindName): ReadonlyArray<{ name: string; spec: Record<string, unknown> }>;
+  live(kind: KindName): readonly unknown[];
+  /** A list the kind's `lookup` read; undefined when it was not read (an offline plan). */
+  lookup?(name: string): readonly unknown[] | undefined;
 }

@@ -30,12 +30,17 @@ export function renderPlanMarkdown(untrusted: Plan, opts: { header?: string; lim
   const plan = plainModel(untrusted);
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1_000;
   const head: string[] = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment ${md.code(plan.environment)}` : '### qcs-gitops plan'), ''];
-  if (plan.changes.length === 0) head.push('**No changes.** The live account matches the declarations.', '');
+  if (plan.changes.length === 0) head.push(plan.manual?.length ? '**No changes to apply.** The differences below are made by hand.' : '**No changes.** The live account matches the declarations.', '');
   else head.push(`**${summaryLine(plan.summary)}**`, '', `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, '');
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]\n> **${deletes.length} object${deletes.length === 1 ? '' : 's'} will be deleted:**`);
     for (const d of deletes) head.push(`> - ${md.code(`${d.kind}/${d.name}`)}${removedNote(d)}`);
+    head.push('');
+  }
+  if (plan.manual?.length) {
+    head.push(`**${plan.manual.length} difference${plan.manual.length === 1 ? '' : 's'} to make by hand** (the API cannot write ${plan.manual.length === 1 ? 'it' : 'them'}; apply never sends ${plan.manual.length === 1 ? 'it' : 'them'}):`);
+    for (const m of plan.manual) head.push(`- ${md.code(`${m.kind}/${m.name}`)}: ${fieldChanges({ ...m, action: 'update' }).map((f) => md.text(`${f.path}: ${show(f.before)} → ${show(f.after)}`)).join('; ')}`);
     head.push('');
   }
   for (const n of plan.notes) head.push(`> ${md.text(n)}`);

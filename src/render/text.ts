@@ -21,7 +21,7 @@ export function renderPlanText(untrusted: Plan, opts: TextOptions = {}): string 
   const lines: string[] = [];
   if (plan.environment) lines.push(paint('bold', `Environment: ${plan.environment}`), '');
   if (plan.changes.length === 0) {
-    lines.push(paint('bold', 'No changes.') + ' The live account matches the declarations.');
+    lines.push(paint('bold', 'No changes.') + (plan.manual?.length ? ' Nothing to apply; the differences below are made by hand.' : ' The live account matches the declarations.'));
   } else {
     lines.push('qcs-gitops will perform the following actions:', '');
     for (const c of plan.changes) {
@@ -36,12 +36,20 @@ export function renderPlanText(untrusted: Plan, opts: TextOptions = {}): string 
       lines.push('');
     }
   }
+  if (plan.manual?.length) {
+    lines.push('Differences the API cannot write (make them by hand in Qualys; apply never sends them):', '');
+    for (const m of plan.manual) {
+      lines.push(paint('yellow', `  ! ${m.kind} "${m.name}"${m.id ? ` (id ${m.id})` : ''}`));
+      for (const f of fieldChanges({ ...m, action: 'update' })) lines.push(paint('yellow', `      ! ${f.path}: ${show(f.before)} → ${show(f.after)}`));
+      lines.push('');
+    }
+  }
   for (const n of plan.notes) lines.push(`Note: ${n}`);
   if (plan.notes.length) lines.push('');
   const undeclared = undeclaredLines(plan);
   if (undeclared.length) lines.push(...undeclared, '');
   lines.push(paint('bold', summaryLine(plan.summary)));
-  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
+  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${plan.summary.manual ? `, ${plan.summary.manual} to change by hand` : ''}.`);
   return lines.join('\n') + '\n';
 }
 

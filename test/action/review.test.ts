@@ -81,7 +81,8 @@ async function run(o: Partial<RunOptions> & { event: string; payload: Record<str
 }
 const planPR = (pr: number, over: Partial<RunOptions> = {}) => run({ event: 'pull_request', payload: prEvent(pr), ...over });
 const pushMain = (over: Partial<RunOptions> = {}) => run({ event: 'push', ref: 'refs/heads/main', payload: pushEvent, ...over });
-const writesTo = (s: SimulatorHandle) => s.requests().filter((r) => r.method !== 'GET' && r.path !== '/auth');
+// POST /registry/validate (asked by the plan before a registry write) stores nothing
+const writesTo = (s: SimulatorHandle) => s.requests().filter((r) => r.method !== 'GET' && r.path !== '/auth' && !r.path.endsWith('/registry/validate'));
 const merged = (pr: number) => gh.pulls.set(MERGE_SHA, [{ number: pr, merged_at: '2026-12-01T09:00:00Z', merge_commit_sha: MERGE_SHA, base: { ref: 'main' }, head: { sha: HEAD_SHA } }]);
 
 /** Changes the account as someone in the Qualys UI would: one built-in secret rule's severity. */
@@ -128,7 +129,7 @@ describe('reviewed-plan apply (dist/index.js)', () => {
     const r = await pushMain();
     expect(r.code).toBe(1);
     expect(writesTo(sim)).toEqual([]);
-    expect(sim.requests().every((q) => q.method === 'GET' || q.path === '/auth')).toBe(true);
+    expect(sim.requests().every((q) => q.method === 'GET' || q.path === '/auth' || q.path.endsWith('/registry/validate'))).toBe(true);
     expect(r.stdout).toMatch(/^::error::\[E_DIGEST_MISMATCH\] The fresh plan is not the one reviewed on pull request #32 .*Nothing was applied\./m);
     expect(r.stdout).toContain('SecretRule/Shopify Token (update): its changes differ from the reviewed ones');
     // only that object: the others are as reviewed

@@ -72,7 +72,7 @@ describe('through the CLI', () => {
     const validate = new Ajv2020.default({ strict: false }).compile(JSON.parse(readFileSync('schemas/plan.schema.json', 'utf8')));
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...doc, stats: { apiCalls: { total: 1 } } })).toBe(false);
-    expect(r.stderr).toMatch(new RegExp(`API calls: ${calls.total} \\(0 retries\\)\\n  by kind:\\n[\\s\\S]*  by endpoint:\\n[\\s\\S]*POST /auth\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`API calls: ${calls.total} \\(0 retries\\)\\n  by kind:\\n[\\s\\S]*  by endpoint:\\n[\\s\\S]*POST /auth\\n(?: {2,}\\d+ {2}\\S.*\\n)*$`));
     const quiet = await runCli(['plan', 'examples/policies', '--simulator', '--format', 'json']);
     expect(quiet.stderr).not.toContain('API calls');
   });

@@ -114,7 +114,16 @@ function registryInfo(account: Account, id: string): Json {
     totalImages: hash32(id) % 50,
     lastScanned: '1657868777405',
     ...structuredClone(registries(account).get(id) ?? {}),
+    // a registry the account holds (the Registry route) is described as it is
+    ...pickRegistry(account.objects('Registry').get(id)),
   };
+}
+
+function pickRegistry(r: Json | undefined): Json {
+  if (!r) return {};
+  const out: Json = {};
+  for (const k of ['registryUuid', 'registryName', 'registryUri', 'registryType', 'totalImages', 'lastScanned']) if (r[k] !== undefined && r[k] !== null) out[k] = r[k];
+  return out;
 }
 
 /** A sensor as the listings show it: what the seed says about it, completed with plausible values. */
