@@ -92,6 +92,8 @@ interface KindProbe {
   shape?: ListShape;
   total?: number;
   firstPage: Record<string, unknown>[];
+  /** The list is one GET without paging (no page size to check). */
+  unpaged?: boolean;
   /** The page size that was served (250 unless capped or refused). */
   pageSize: number;
   capped?: number;
@@ -124,6 +126,8 @@ interface Seen {
   path?: string;
   query?: ListOptions['query'];
   resolved?: string;
+  /** A list read by a plain GET (no paging: the AWS connectors'), with its answer. */
+  got?: { path: string; body: unknown };
 }
 
 function recorder(api: ApiClient, seen: Seen): ApiClient {
@@ -132,7 +136,10 @@ function recorder(api: ApiClient, seen: Seen): ApiClient {
     stats: api.stats,
     request: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: RequestOptions) => {
       if (method !== 'GET') return Promise.reject(new QcsError('E_USAGE', `doctor never writes (${method} ${path} refused)`));
-      return api.request<T>(method, path, options);
+      return api.request<T>(method, path, options).then((body) => {
+        seen.got ??= { path: path.replace(/\?.*$/, ''), body };
+        return body;
+      });
     },
     list: <T>(path: string, options?: ListOptions) => {
       seen.path ??= path;
@@ -164,8 +171,9 @@ async function probeKind(api: ApiClient, kind: Kind): Promise<KindProbe> {
     return probe;
   }
   if (seen.resolved) probe.resolved = seen.resolved;
+  if (!seen.path && seen.got) return unpaged(probe, seen.got);
   if (!seen.path) {
-    probe.failure = { message: `the ${kind.kind} module reads no paged list` };
+    probe.failure = { message: `the ${kind.kind} module reads no list` };
     return probe;
   }
   probe.path = seen.path;
@@ -216,6 +224,21 @@ async function probeKind(api: ApiClient, kind: Kind): Promise<KindProbe> {
   return probe;
 }
 
+/** A list read in one GET without paging: its shape and items, and the first object's details. */
+async function unpaged(probe: KindProbe, got: { path: string; body: unknown }): Promise<KindProbe> {
+  probe.path = got.path;
+  probe.unpaged = true;
+  try {
+    const p = readPage(got.body, `GET ${got.path}`);
+    probe.shape = p.shape;
+    probe.total = p.total ?? p.items.length;
+    probe.firstPage = p.items as Record<string, unknown>[];
+  } catch (e) {
+    probe.failure = failureOf(e);
+  }
+  return probe;
+}
+
 function safe<T>(f: () => T, fallback: T): T {
   try {
     return f();
@@ -250,7 +273,9 @@ function kindChecks(p: KindProbe): DoctorCheck[] {
     detail: `GET ${p.path}: ${shapeText}; ${p.total !== undefined ? `${n} object${n === 1 ? '' : 's'}` : `${p.firstPage.length} on the first page (no total)`}`,
     ...(expected && expected !== p.shape ? { hint: 'The client reads every list shape, so plans still work; please report it (doctor --format json) so the assumption can be corrected.' } : {}),
   });
-  if (p.refused250) {
+  if (p.unpaged) {
+    out.push({ section: 'kinds', name: `${k} page size`, status: 'not checked', detail: 'the list is read in one call, without paging' });
+  } else if (p.refused250) {
     out.push({ section: 'kinds', name: `${k} page size`, status: 'warning', detail: `pageSize=${DEFAULT_PAGE_SIZE} was refused (400); ${FALLBACK_PAGE_SIZE} works`, hint: `Plans read ${FALLBACK_PAGE_SIZE} a page here: more calls for large accounts.` });
   } else if (p.capped !== undefined) {
     out.push({ section: 'kinds', name: `${k} page size`, status: 'warning', detail: `asked ${DEFAULT_PAGE_SIZE} a page, served ${p.capped}: the gateway caps the page size`, hint: `Nothing to do: the client reads ${p.capped} a page after the first; a plan of ${n} objects needs ${Math.ceil(n / p.capped)} list calls.` });
@@ -258,7 +283,7 @@ function kindChecks(p: KindProbe): DoctorCheck[] {
     out.push({ section: 'kinds', name: `${k} page size`, status: 'ok', detail: p.total !== undefined && p.total <= p.firstPage.length ? `${DEFAULT_PAGE_SIZE} a page (one page holds all ${p.total})` : `${DEFAULT_PAGE_SIZE} a page served whole` });
   }
   if (p.details === undefined) {
-    out.push({ section: 'kinds', name: `${k} details`, status: 'not checked', detail: `the account holds no ${k} to read` });
+    out.push({ section: 'kinds', name: `${k} details`, status: 'not checked', detail: p.firstPage.length ? 'not read: the list is read whole, in one call' : `the account holds no ${k} to read` });
   } else if (p.details === 'ok') {
     const lacks = p.lacks ?? [];
     out.push({
