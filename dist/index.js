@@ -891,13 +891,13 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, body: body2 }) {
+      constructor(message, code2, { headers, body: body3 }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code2;
-        this.body = body2;
+        this.body = body3;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -1278,8 +1278,8 @@ var require_util = __commonJS({
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".", 2).map((v) => Number(v));
     var BodyAsyncIterable = class {
-      constructor(body2) {
-        this[kBody] = body2;
+      constructor(body3) {
+        this[kBody] = body3;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -1290,28 +1290,28 @@ var require_util = __commonJS({
     };
     function noop() {
     }
-    function wrapRequestBody(body2) {
-      if (isStream(body2)) {
-        if (bodyLength(body2) === 0) {
-          body2.on("data", function() {
+    function wrapRequestBody(body3) {
+      if (isStream(body3)) {
+        if (bodyLength(body3) === 0) {
+          body3.on("data", function() {
             assert(false);
           });
         }
-        if (typeof body2.readableDidRead !== "boolean") {
-          body2[kBodyUsed] = false;
-          EE.prototype.on.call(body2, "data", function() {
+        if (typeof body3.readableDidRead !== "boolean") {
+          body3[kBodyUsed] = false;
+          EE.prototype.on.call(body3, "data", function() {
             this[kBodyUsed] = true;
           });
         }
-        return body2;
-      } else if (body2 && typeof body2.pipeTo === "function") {
-        return new BodyAsyncIterable(body2);
-      } else if (body2 && isFormDataLike(body2)) {
-        return body2;
-      } else if (body2 && typeof body2 !== "string" && !ArrayBuffer.isView(body2) && isIterable(body2)) {
-        return new BodyAsyncIterable(body2);
+        return body3;
+      } else if (body3 && typeof body3.pipeTo === "function") {
+        return new BodyAsyncIterable(body3);
+      } else if (body3 && isFormDataLike(body3)) {
+        return body3;
+      } else if (body3 && typeof body3 !== "string" && !ArrayBuffer.isView(body3) && isIterable(body3)) {
+        return new BodyAsyncIterable(body3);
       } else {
-        return body2;
+        return body3;
       }
     }
     function isStream(obj) {
@@ -1437,21 +1437,21 @@ var require_util = __commonJS({
       const ownIterator = Object.prototype.hasOwnProperty.call(obj, Symbol.iterator);
       return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj[Symbol.iterator] === "function";
     }
-    function bodyLength(body2) {
-      if (body2 == null) {
+    function bodyLength(body3) {
+      if (body3 == null) {
         return 0;
-      } else if (isStream(body2)) {
-        const state = body2._readableState;
+      } else if (isStream(body3)) {
+        const state = body3._readableState;
         return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
-      } else if (isBlobLike(body2)) {
-        return body2.size != null ? body2.size : null;
-      } else if (isBuffer(body2)) {
-        return body2.byteLength;
+      } else if (isBlobLike(body3)) {
+        return body3.size != null ? body3.size : null;
+      } else if (isBuffer(body3)) {
+        return body3.byteLength;
       }
       return null;
     }
-    function isDestroyed(body2) {
-      return body2 && !!(body2.destroyed || body2[kDestroyed] || stream.isDestroyed?.(body2));
+    function isDestroyed(body3) {
+      return body3 && !!(body3.destroyed || body3[kDestroyed] || stream.isDestroyed?.(body3));
     }
     function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
@@ -1583,8 +1583,8 @@ var require_util = __commonJS({
         }
       }
     }
-    function isDisturbed(body2) {
-      return !!(body2 && (stream.isDisturbed(body2) || body2[kBodyUsed]));
+    function isDisturbed(body3) {
+      return !!(body3 && (stream.isDisturbed(body3) || body3[kBodyUsed]));
     }
     function getSocketInfo(socket) {
       return {
@@ -2392,7 +2392,7 @@ var require_request = __commonJS({
       constructor(origin, {
         path: path2,
         method,
-        body: body2,
+        body: body3,
         headers,
         query,
         idempotent,
@@ -2451,10 +2451,10 @@ var require_request = __commonJS({
         this.method = method;
         this.typeOfService = typeOfService;
         this.abort = null;
-        if (body2 == null) {
+        if (body3 == null) {
           this.body = null;
-        } else if (isStream(body2)) {
-          this.body = body2;
+        } else if (isStream(body3)) {
+          this.body = body3;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
             this.endHandler = function autoDestroy() {
@@ -2470,16 +2470,16 @@ var require_request = __commonJS({
             }
           };
           this.body.on("error", this.errorHandler);
-        } else if (isBuffer(body2)) {
-          this.body = body2.byteLength ? body2 : null;
-        } else if (ArrayBuffer.isView(body2)) {
-          this.body = body2.buffer.byteLength ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : null;
-        } else if (body2 instanceof ArrayBuffer) {
-          this.body = body2.byteLength ? Buffer.from(body2) : null;
-        } else if (typeof body2 === "string") {
-          this.body = body2.length ? Buffer.from(body2) : null;
-        } else if (isFormDataLike(body2) || isIterable(body2) || isBlobLike(body2)) {
-          this.body = body2;
+        } else if (isBuffer(body3)) {
+          this.body = body3.byteLength ? body3 : null;
+        } else if (ArrayBuffer.isView(body3)) {
+          this.body = body3.buffer.byteLength ? Buffer.from(body3.buffer, body3.byteOffset, body3.byteLength) : null;
+        } else if (body3 instanceof ArrayBuffer) {
+          this.body = body3.byteLength ? Buffer.from(body3) : null;
+        } else if (typeof body3 === "string") {
+          this.body = body3.length ? Buffer.from(body3) : null;
+        } else if (isFormDataLike(body3) || isIterable(body3) || isBlobLike(body3)) {
+          this.body = body3;
         } else {
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
@@ -4344,11 +4344,11 @@ var require_data_url = __commonJS({
       }
       position.position++;
       const encodedBody = input.slice(mimeTypeLength + 1);
-      let body2 = stringPercentDecode(encodedBody);
+      let body3 = stringPercentDecode(encodedBody);
       if (/;(?:\u0020*)base64$/ui.test(mimeType)) {
-        const stringBody = isomorphicDecode(body2);
-        body2 = forgivingBase64(stringBody);
-        if (body2 === "failure") {
+        const stringBody = isomorphicDecode(body3);
+        body3 = forgivingBase64(stringBody);
+        if (body3 === "failure") {
           return "failure";
         }
         mimeType = mimeType.slice(0, -6);
@@ -4362,7 +4362,7 @@ var require_data_url = __commonJS({
       if (mimeTypeRecord === "failure") {
         mimeTypeRecord = parseMIMEType("text/plain;charset=US-ASCII");
       }
-      return { mimeType: mimeTypeRecord, body: body2 };
+      return { mimeType: mimeTypeRecord, body: body3 };
     }
     function URLSerializer(url, excludeFragment = false) {
       if (!excludeFragment) {
@@ -5761,11 +5761,11 @@ var require_util2 = __commonJS({
         }
       });
     }
-    function fullyReadBody(body2, processBody, processBodyError) {
+    function fullyReadBody(body3, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
       try {
-        const reader = body2.stream.getReader();
+        const reader = body3.stream.getReader();
         readAllBytes(reader, successSteps, errorSteps);
       } catch (e) {
         errorSteps(e);
@@ -6293,16 +6293,16 @@ var require_formdata_parser = __commonJS({
         const result = parseMultipartFormDataHeaders(input, position);
         let { name, filename, contentType, encoding } = result;
         position.position += 2;
-        let body2;
+        let body3;
         {
           const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             throw parsingError("expected boundary after body");
           }
-          body2 = input.subarray(position.position, boundaryIndex - 4);
-          position.position += body2.length;
+          body3 = input.subarray(position.position, boundaryIndex - 4);
+          position.position += body3.length;
           if (encoding === "base64") {
-            body2 = Buffer.from(body2.toString(), "base64");
+            body3 = Buffer.from(body3.toString(), "base64");
           }
         }
         if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
@@ -6316,9 +6316,9 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body2], filename, { type: contentType });
+          value = new File([body3], filename, { type: contentType });
         } else {
-          value = decoderIgnoreBOM.decode(Buffer.from(body2));
+          value = decoderIgnoreBOM.decode(Buffer.from(body3));
         }
         assert(webidl.is.USVString(name));
         assert(typeof value === "string" && webidl.is.USVString(value) || webidl.is.File(value));
@@ -6732,8 +6732,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         action = () => source;
         length = typeof source === "string" ? Buffer.byteLength(source) : source.length;
       }
-      const body2 = { stream, source, length };
-      return [body2, type2];
+      const body3 = { stream, source, length };
+      return [body3, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
       if (webidl.is.ReadableStream(object)) {
@@ -6742,13 +6742,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(body2) {
-      const { 0: out1, 1: out2 } = body2.stream.tee();
-      body2.stream = out1;
+    function cloneBody(body3) {
+      const { 0: out1, 1: out2 } = body3.stream.tee();
+      body3.stream = out1;
       return {
         stream: out2,
-        length: body2.length,
-        source: body2.source
+        length: body3.length,
+        source: body3.source
       };
     }
     function bodyMixinMethods(instance, getInternalState) {
@@ -6839,8 +6839,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       return promise.promise;
     }
     function bodyUnusable(object) {
-      const body2 = object.body;
-      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
+      const body3 = object.body;
+      return body3 != null && (body3.stream.locked || util.isDisturbed(body3.stream));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse.headersList;
@@ -7731,20 +7731,20 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request) {
       const { method, path: path2, host, upgrade, blocking, reset } = request;
-      let { body: body2, headers, contentLength } = request;
+      let { body: body3, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util.isFormDataLike(body2)) {
+      if (util.isFormDataLike(body3)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType] = extractBody(body2);
+        const [bodyStream, contentType] = extractBody(body3);
         if (request.contentType == null) {
           headers.push("content-type", contentType);
         }
-        body2 = bodyStream.stream;
+        body3 = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body2) && request.contentType == null) {
-        const contentType = body2.type;
+      } else if (util.isBlobLike(body3) && request.contentType == null) {
+        const contentType = body3.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
@@ -7754,10 +7754,10 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentTypeValue);
         }
       }
-      if (body2 && typeof body2.read === "function") {
-        body2.read(0);
+      if (body3 && typeof body3.read === "function") {
+        body3.read(0);
       }
-      const bodyLength = util.bodyLength(body2);
+      const bodyLength = util.bodyLength(body3);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
         contentLength = request.contentLength;
@@ -7779,7 +7779,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         util.errorRequest(client, request, err || new RequestAbortedError());
-        util.destroy(body2);
+        util.destroy(body3);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
@@ -7841,26 +7841,26 @@ upgrade: ${upgrade}\r
       if (channels.sendHeaders.hasSubscribers) {
         channels.sendHeaders.publish({ request, headers: header2, socket });
       }
-      if (!body2 || bodyLength === 0) {
+      if (!body3 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBuffer(body2)) {
-        writeBuffer(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBlobLike(body2)) {
-        if (typeof body2.stream === "function") {
-          writeIterable(abort, body2.stream(), client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBuffer(body3)) {
+        writeBuffer(abort, body3, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBlobLike(body3)) {
+        if (typeof body3.stream === "function") {
+          writeIterable(abort, body3.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body3, client, request, socket, contentLength, header2, expectsPayload);
         }
-      } else if (util.isStream(body2)) {
-        writeStream(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isIterable(body2)) {
-        writeIterable(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isStream(body3)) {
+        writeStream(abort, body3, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isIterable(body3)) {
+        writeIterable(abort, body3, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body3, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
@@ -7880,13 +7880,13 @@ upgrade: ${upgrade}\r
         if (finished) {
           return;
         }
-        if (body2.resume) {
-          body2.resume();
+        if (body3.resume) {
+          body3.resume();
         }
       };
       const onClose = function() {
         queueMicrotask(() => {
-          body2.removeListener("error", onFinished);
+          body3.removeListener("error", onFinished);
         });
         if (!finished) {
           const err = new RequestAbortedError();
@@ -7900,7 +7900,7 @@ upgrade: ${upgrade}\r
         finished = true;
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
-        body2.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
+        body3.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
             writer.end();
@@ -7910,28 +7910,28 @@ upgrade: ${upgrade}\r
         }
         writer.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body2, err);
+          util.destroy(body3, err);
         } else {
-          util.destroy(body2);
+          util.destroy(body3);
         }
       };
-      body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
-      if (body2.resume) {
-        body2.resume();
+      body3.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
+      if (body3.resume) {
+        body3.resume();
       }
       socket.on("drain", onDrain).on("error", onFinished);
-      if (body2.errorEmitted ?? body2.errored) {
-        setImmediate(onFinished, body2.errored);
-      } else if (body2.endEmitted ?? body2.readableEnded) {
+      if (body3.errorEmitted ?? body3.errored) {
+        setImmediate(onFinished, body3.errored);
+      } else if (body3.endEmitted ?? body3.readableEnded) {
         setImmediate(onFinished, null);
       }
-      if (body2.closeEmitted ?? body2.closed) {
+      if (body3.closeEmitted ?? body3.closed) {
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body3, client, request, socket, contentLength, header2, expectsPayload) {
       try {
-        if (!body2) {
+        if (!body3) {
           if (contentLength === 0) {
             socket.write(`${header2}content-length: 0\r
 \r
@@ -7941,15 +7941,15 @@ upgrade: ${upgrade}\r
             socket.write(`${header2}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body2)) {
-          assert(contentLength === body2.byteLength, "buffer body must have content length");
+        } else if (util.isBuffer(body3)) {
+          assert(contentLength === body3.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
-          socket.write(body2);
+          socket.write(body3);
           socket.uncork();
-          request.onBodySent(body2);
+          request.onBodySent(body3);
           if (!expectsPayload && request.reset !== false) {
             socket[kReset] = true;
           }
@@ -7960,13 +7960,13 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
-      assert(contentLength === body2.size, "blob body must have content length");
+    async function writeBlob(abort, body3, client, request, socket, contentLength, header2, expectsPayload) {
+      assert(contentLength === body3.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body2.size) {
+        if (contentLength != null && contentLength !== body3.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body2.arrayBuffer());
+        const buffer = Buffer.from(await body3.arrayBuffer());
         socket.cork();
         socket.write(`${header2}content-length: ${contentLength}\r
 \r
@@ -7983,7 +7983,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body3, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8004,7 +8004,7 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
-        for await (const chunk of body2) {
+        for await (const chunk of body3) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -8484,7 +8484,7 @@ var require_client_h2 = __commonJS({
       const bodyTimeout = request.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
       const { method, path: path2, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request;
-      let { body: body2 } = request;
+      let { body: body3 } = request;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
         return false;
@@ -8532,7 +8532,7 @@ var require_client_h2 = __commonJS({
           completeRequest(client, request);
           client[kResume]();
         }
-        util.destroy(body2, err);
+        util.destroy(body3, err);
       };
       try {
         request.onConnect(abort);
@@ -8607,15 +8607,15 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
-      if (body2 && typeof body2.read === "function") {
-        body2.read(0);
+      if (body3 && typeof body3.read === "function") {
+        body3.read(0);
       }
-      let contentLength = util.bodyLength(body2);
-      if (util.isFormDataLike(body2)) {
+      let contentLength = util.bodyLength(body3);
+      if (util.isFormDataLike(body3)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType] = extractBody(body2);
+        const [bodyStream, contentType] = extractBody(body3);
         headers["content-type"] = contentType;
-        body2 = bodyStream.stream;
+        body3 = bodyStream.stream;
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
@@ -8632,7 +8632,7 @@ var require_client_h2 = __commonJS({
         process.emitWarning(new RequestContentLengthMismatchError());
       }
       if (contentLength != null) {
-        assert(body2 || contentLength === 0, "no body must not have content length");
+        assert(body3 || contentLength === 0, "no body must not have content length");
         headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
       }
       session.ref();
@@ -8644,7 +8644,7 @@ var require_client_h2 = __commonJS({
         }
         channels.sendHeaders.publish({ request, headers: header2, socket: session[kSocket] });
       }
-      const shouldEndStream = method === "GET" || method === "HEAD" || body2 === null;
+      const shouldEndStream = method === "GET" || method === "HEAD" || body3 === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
         stream = session.request(headers, { endStream: shouldEndStream, signal });
@@ -8735,7 +8735,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body2 || contentLength === 0) {
+        if (!body3 || contentLength === 0) {
           writeBuffer(
             abort,
             stream,
@@ -8746,23 +8746,23 @@ var require_client_h2 = __commonJS({
             contentLength,
             expectsPayload
           );
-        } else if (util.isBuffer(body2)) {
+        } else if (util.isBuffer(body3)) {
           writeBuffer(
             abort,
             stream,
-            body2,
+            body3,
             client,
             request,
             client[kSocket],
             contentLength,
             expectsPayload
           );
-        } else if (util.isBlobLike(body2)) {
-          if (typeof body2.stream === "function") {
+        } else if (util.isBlobLike(body3)) {
+          if (typeof body3.stream === "function") {
             writeIterable(
               abort,
               stream,
-              body2.stream(),
+              body3.stream(),
               client,
               request,
               client[kSocket],
@@ -8773,7 +8773,7 @@ var require_client_h2 = __commonJS({
             writeBlob(
               abort,
               stream,
-              body2,
+              body3,
               client,
               request,
               client[kSocket],
@@ -8781,22 +8781,22 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body2)) {
+        } else if (util.isStream(body3)) {
           writeStream(
             abort,
             client[kSocket],
             expectsPayload,
             stream,
-            body2,
+            body3,
             client,
             request,
             contentLength
           );
-        } else if (util.isIterable(body2)) {
+        } else if (util.isIterable(body3)) {
           writeIterable(
             abort,
             stream,
-            body2,
+            body3,
             client,
             request,
             client[kSocket],
@@ -8808,15 +8808,15 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body3, client, request, socket, contentLength, expectsPayload) {
       try {
-        if (body2 != null && util.isBuffer(body2)) {
-          assert(contentLength === body2.byteLength, "buffer body must have content length");
+        if (body3 != null && util.isBuffer(body3)) {
+          assert(contentLength === body3.byteLength, "buffer body must have content length");
           h2stream.cork();
-          h2stream.write(body2);
+          h2stream.write(body3);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body2);
+          request.onBodySent(body3);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
@@ -8827,10 +8827,10 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body3, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
-        body2,
+        body3,
         h2stream,
         (err) => {
           if (err) {
@@ -8851,13 +8851,13 @@ var require_client_h2 = __commonJS({
         request.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
-      assert(contentLength === body2.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body3, client, request, socket, contentLength, expectsPayload) {
+      assert(contentLength === body3.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body2.size) {
+        if (contentLength != null && contentLength !== body3.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body2.arrayBuffer());
+        const buffer = Buffer.from(await body3.arrayBuffer());
         h2stream.cork();
         h2stream.write(buffer);
         h2stream.uncork();
@@ -8872,7 +8872,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body3, client, request, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8892,7 +8892,7 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body2) {
+        for await (const chunk of body3) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -12119,18 +12119,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type: type2, body: body2, resolve: resolve7, stream, length } = consume2;
+      const { type: type2, body: body3, resolve: resolve7, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve7(chunksDecode(body2, length, encoding));
+          resolve7(chunksDecode(body3, length, encoding));
         } else if (type2 === "json") {
-          resolve7(JSON.parse(chunksDecode(body2, length, encoding)));
+          resolve7(JSON.parse(chunksDecode(body3, length, encoding)));
         } else if (type2 === "arrayBuffer") {
-          resolve7(chunksConcat(body2, length).buffer);
+          resolve7(chunksConcat(body3, length).buffer);
         } else if (type2 === "blob") {
-          resolve7(new Blob(body2, { type: stream[kContentType] }));
+          resolve7(new Blob(body3, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve7(chunksConcat(body2, length));
+          resolve7(chunksConcat(body3, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12180,7 +12180,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body: body2, onInfo, responseHeaders, highWaterMark } = opts;
+        const { signal, method, opaque, body: body3, onInfo, responseHeaders, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -12199,8 +12199,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body2)) {
-            util.destroy(body2.on("error", noop), err);
+          if (util.isStream(body3)) {
+            util.destroy(body3.on("error", noop), err);
           }
           throw err;
         }
@@ -12210,7 +12210,7 @@ var require_api_request = __commonJS({
         this.callback = callback;
         this.res = null;
         this.abort = null;
-        this.body = body2;
+        this.body = body3;
         this.trailers = {};
         this.context = null;
         this.onInfo = onInfo || null;
@@ -12292,7 +12292,7 @@ var require_api_request = __commonJS({
         this.res.push(null);
       }
       onError(err) {
-        const { res, callback, body: body2, opaque } = this;
+        const { res, callback, body: body3, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -12305,11 +12305,11 @@ var require_api_request = __commonJS({
             util.destroy(res.on("error", noop), err);
           });
         }
-        if (body2) {
+        if (body3) {
           this.body = null;
-          if (util.isStream(body2)) {
-            body2.on("error", noop);
-            util.destroy(body2, err);
+          if (util.isStream(body3)) {
+            body3.on("error", noop);
+            util.destroy(body3, err);
           }
         }
         if (this.removeAbortListener) {
@@ -12411,7 +12411,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body: body2, onInfo, responseHeaders } = opts;
+        const { signal, method, opaque, body: body3, onInfo, responseHeaders } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -12430,8 +12430,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body2)) {
-            util.destroy(body2.on("error", noop), err);
+          if (util.isStream(body3)) {
+            util.destroy(body3.on("error", noop), err);
           }
           throw err;
         }
@@ -12443,10 +12443,10 @@ var require_api_stream = __commonJS({
         this.abort = null;
         this.context = null;
         this.trailers = null;
-        this.body = body2;
+        this.body = body3;
         this.onInfo = onInfo || null;
-        if (util.isStream(body2)) {
-          body2.on("error", (err) => {
+        if (util.isStream(body3)) {
+          body3.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -12514,7 +12514,7 @@ var require_api_stream = __commonJS({
         res.end();
       }
       onError(err) {
-        const { res, callback, opaque, body: body2 } = this;
+        const { res, callback, opaque, body: body3 } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
@@ -12526,9 +12526,9 @@ var require_api_stream = __commonJS({
             this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
-        if (body2) {
+        if (body3) {
           this.body = null;
-          util.destroy(body2, err);
+          util.destroy(body3, err);
         }
       }
     };
@@ -12638,9 +12638,9 @@ var require_api_pipeline = __commonJS({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
-            const { body: body2 } = this;
-            if (body2?.resume) {
-              body2.resume();
+            const { body: body3 } = this;
+            if (body3?.resume) {
+              body3.resume();
             }
           },
           write: (chunk, encoding, callback) => {
@@ -12652,14 +12652,14 @@ var require_api_pipeline = __commonJS({
             }
           },
           destroy: (err, callback) => {
-            const { body: body2, req, res, ret, abort } = this;
+            const { body: body3, req, res, ret, abort } = this;
             if (!err && !ret._readableState.endEmitted) {
               err = new RequestAbortedError();
             }
             if (abort && err) {
               abort();
             }
-            util.destroy(body2, err);
+            util.destroy(body3, err);
             util.destroy(req, err);
             util.destroy(res, err);
             removeSignal(this);
@@ -12692,11 +12692,11 @@ var require_api_pipeline = __commonJS({
           return;
         }
         this.res = new PipelineResponse(resume);
-        let body2;
+        let body3;
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body2 = this.runInAsyncScope(handler, null, {
+          body3 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -12707,13 +12707,13 @@ var require_api_pipeline = __commonJS({
           this.res.on("error", noop);
           throw err;
         }
-        if (!body2 || typeof body2.on !== "function") {
+        if (!body3 || typeof body3.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body2.on("data", (chunk) => {
-          const { ret, body: body3 } = this;
-          if (!ret.push(chunk) && body3.pause) {
-            body3.pause();
+        body3.on("data", (chunk) => {
+          const { ret, body: body4 } = this;
+          if (!ret.push(chunk) && body4.pause) {
+            body4.pause();
           }
         }).on("error", (err) => {
           const { ret } = this;
@@ -12727,7 +12727,7 @@ var require_api_pipeline = __commonJS({
             util.destroy(ret, new RequestAbortedError());
           }
         });
-        this.body = body2;
+        this.body = body3;
       }
       onData(chunk) {
         const { res } = this;
@@ -13037,15 +13037,15 @@ var require_mock_utils = __commonJS({
       }
     } = __require("node:util");
     var { InvalidArgumentError } = require_errors();
-    function matchValue(match, value) {
-      if (typeof match === "string") {
-        return match === value;
+    function matchValue(match2, value) {
+      if (typeof match2 === "string") {
+        return match2 === value;
       }
-      if (match instanceof RegExp) {
-        return match.test(value);
+      if (match2 instanceof RegExp) {
+        return match2.test(value);
       }
-      if (typeof match === "function") {
-        return match(value) === true;
+      if (typeof match2 === "function") {
+        return match2(value) === true;
       }
       return false;
     }
@@ -13135,10 +13135,10 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path2, method, body: body2, headers }) {
+    function matchKey(mockDispatch2, { path: path2, method, body: body3, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body3) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -13171,7 +13171,7 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body: body2 }) => typeof body2 !== "undefined" ? matchValue(body2, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body3 }) => typeof body3 !== "undefined" ? matchValue(body3, key.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
@@ -13211,11 +13211,11 @@ var require_mock_utils = __commonJS({
       return path2;
     }
     function buildKey(opts) {
-      const { path: path2, method, body: body2, headers, query } = opts;
+      const { path: path2, method, body: body3, headers, query } = opts;
       return {
         path: path2,
         method,
-        body: body2,
+        body: body3,
         headers,
         query
       };
@@ -13240,9 +13240,9 @@ var require_mock_utils = __commonJS({
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
-    async function getResponse(body2) {
+    async function getResponse(body3) {
       const buffers = [];
-      for await (const data of body2) {
+      for await (const data of body3) {
         buffers.push(data);
       }
       return Buffer.concat(buffers).toString("utf8");
@@ -13290,14 +13290,14 @@ var require_mock_utils = __commonJS({
           return;
         }
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body2 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
-        if (isPromise(body2)) {
-          return body2.then((newData) => handleReply(mockDispatches, newData));
+        const body3 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
+        if (isPromise(body3)) {
+          return body3.then((newData) => handleReply(mockDispatches, newData));
         }
         if (aborted) {
           return;
         }
-        const responseData = getResponseData(body2);
+        const responseData = getResponseData(body3);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
@@ -14218,13 +14218,13 @@ var require_snapshot_recorder = __commonJS({
         caseSensitive = false
       } = matchOptions;
       const filtered = {};
-      const { ignore, exclude, match } = headerFilters;
+      const { ignore, exclude, match: match2 } = headerFilters;
       for (const [key, value] of Object.entries(headers)) {
         const headerKey = caseSensitive ? key : key.toLowerCase();
         if (exclude.has(headerKey)) continue;
         if (ignore.has(headerKey)) continue;
-        if (match.size !== 0) {
-          if (!match.has(headerKey)) continue;
+        if (match2.size !== 0) {
+          if (!match2.has(headerKey)) continue;
         }
         filtered[headerKey] = value;
       }
@@ -14727,8 +14727,8 @@ var require_snapshot_agent = __commonJS({
           };
           handler.onRequestStart(controller);
           handler.onResponseStart(controller, response.statusCode, response.headers);
-          const body2 = Buffer.from(response.body, "base64");
-          handler.onResponseData(controller, body2);
+          const body3 = Buffer.from(response.body, "base64");
+          handler.onResponseData(controller, body3);
           handler.onResponseEnd(controller, response.trailers);
         } catch (error2) {
           handler.onError?.(error2);
@@ -14977,8 +14977,8 @@ var require_redirect_handler = __commonJS({
     var noop = () => {
     };
     var BodyAsyncIterable = class {
-      constructor(body2) {
-        this[kBody] = body2;
+      constructor(body3) {
+        this[kBody] = body3;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -15148,11 +15148,11 @@ var require_redirect = __commonJS({
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections } = {}) {
       return (dispatch) => {
         return function Intercept(opts, handler) {
-          const { maxRedirections = defaultMaxRedirections, ...rest6 } = opts;
+          const { maxRedirections = defaultMaxRedirections, ...rest7 } = opts;
           if (maxRedirections == null || maxRedirections === 0) {
             return dispatch(opts, handler);
           }
-          const dispatchOpts = { ...rest6 };
+          const dispatchOpts = { ...rest7 };
           const redirectHandler = new RedirectHandler(dispatch, maxRedirections, dispatchOpts, handler);
           return dispatch(dispatchOpts, redirectHandler);
         };
@@ -19506,15 +19506,15 @@ var require_sqlite_cache_store = __commonJS({
       set(key, value) {
         assertCacheKey(key);
         const url = this.#makeValueUrl(key);
-        const body2 = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
-        const size = body2?.byteLength;
+        const body3 = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
+        const size = body3?.byteLength;
         if (size && size > this.#maxEntrySize) {
           return;
         }
         const existingValue = this.#findValue(key, true);
         if (existingValue) {
           this.#updateValueQuery.run(
-            body2,
+            body3,
             value.deleteAt,
             value.statusCode,
             value.statusMessage,
@@ -19529,7 +19529,7 @@ var require_sqlite_cache_store = __commonJS({
           this.#insertValueQuery.run(
             url,
             key.method,
-            body2,
+            body3,
             value.deleteAt,
             value.statusCode,
             value.statusMessage,
@@ -19552,21 +19552,21 @@ var require_sqlite_cache_store = __commonJS({
         assertCacheKey(key);
         assertCacheValue(value);
         let size = 0;
-        const body2 = [];
+        const body3 = [];
         const store = this;
         return new Writable({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
             if (size < store.#maxEntrySize) {
-              body2.push(chunk);
+              body3.push(chunk);
             } else {
               this.destroy();
             }
             callback();
           },
           final(callback) {
-            store.set(key, { ...value, body: body2 });
+            store.set(key, { ...value, body: body3 });
             callback();
           }
         });
@@ -20175,9 +20175,9 @@ var require_response = __commonJS({
         const bytes = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body2 = extractBody(bytes);
+        const body3 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
-        initializeResponse(responseObject, init, { body: body2[0], type: "application/json" });
+        initializeResponse(responseObject, init, { body: body3[0], type: "application/json" });
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
@@ -20201,13 +20201,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
-      constructor(body2 = null, init = void 0) {
+      constructor(body3 = null, init = void 0) {
         webidl.util.markAsUncloneable(this);
-        if (body2 === kConstruct) {
+        if (body3 === kConstruct) {
           return;
         }
-        if (body2 !== null) {
-          body2 = webidl.converters.BodyInit(body2, "Response", "body");
+        if (body3 !== null) {
+          body3 = webidl.converters.BodyInit(body3, "Response", "body");
         }
         init = webidl.converters.ResponseInit(init);
         this.#state = makeResponse({});
@@ -20215,8 +20215,8 @@ var require_response = __commonJS({
         setHeadersGuard(this.#headers, "response");
         setHeadersList(this.#headers, this.#state.headersList);
         let bodyWithType = null;
-        if (body2 != null) {
-          const [extractedBody, type2] = extractBody(body2);
+        if (body3 != null) {
+          const [extractedBody, type2] = extractBody(body3);
           bodyWithType = { body: extractedBody, type: type2 };
         }
         initializeResponse(this, init, bodyWithType);
@@ -20452,7 +20452,7 @@ var require_response = __commonJS({
       assert(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body2) {
+    function initializeResponse(response, init, body3) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -20470,16 +20470,16 @@ var require_response = __commonJS({
       if ("headers" in init && init.headers != null) {
         fill(getResponseHeaders(response), init.headers);
       }
-      if (body2) {
+      if (body3) {
         if (nullBodyStatus.includes(response.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
             message: `Invalid response status code ${response.status}`
           });
         }
-        getResponseState(response).body = body2.body;
-        if (body2.type != null && !getResponseState(response).headersList.contains("content-type", true)) {
-          getResponseState(response).headersList.append("content-type", body2.type, true);
+        getResponseState(response).body = body3.body;
+        if (body3.type != null && !getResponseState(response).headersList.contains("content-type", true)) {
+          getResponseState(response).headersList.append("content-type", body3.type, true);
         }
       }
     }
@@ -22304,11 +22304,11 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body: body2, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body: body3, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body2[Symbol.asyncIterator]();
+          const iterator = body3[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
@@ -22400,7 +22400,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch({ body: body2 }) {
+      function dispatch({ body: body3 }) {
         const url = requestCurrentURL(request);
         const agent2 = fetchParams.controller.dispatcher;
         const path2 = url.pathname + url.search;
@@ -22410,7 +22410,7 @@ var require_fetch = __commonJS({
             path: hasTrailingQuestionMark ? `${path2}?` : path2,
             origin: url.origin,
             method: request.method,
-            body: agent2.isMockActive ? request.body && (request.body.source || request.body.stream) : body2,
+            body: agent2.isMockActive ? request.body && (request.body.source || request.body.stream) : body3,
             headers: request.headersList.entries,
             maxRedirections: 0,
             upgrade: request.mode === "websocket" ? "websocket" : void 0
@@ -24800,9 +24800,9 @@ var require_receiver = __commonJS({
             if (this.#byteOffset < this.#info.payloadLength) {
               return callback();
             }
-            const body2 = this.consume(this.#info.payloadLength);
+            const body3 = this.consume(this.#info.payloadLength);
             if (isControlFrame(this.#info.opcode)) {
-              this.#loop = this.parseControlFrame(body2);
+              this.#loop = this.parseControlFrame(body3);
               this.#state = parserStates.INFO;
               if (this.#loop && this.#handler.socket.writableNeedDrain) {
                 this.#loop = false;
@@ -24815,7 +24815,7 @@ var require_receiver = __commonJS({
               }
             } else {
               if (!this.#info.compressed) {
-                if (!this.writeFragments(body2)) {
+                if (!this.writeFragments(body3)) {
                   return;
                 }
                 if (!this.#info.fragmented && this.#info.fin) {
@@ -24824,7 +24824,7 @@ var require_receiver = __commonJS({
                 this.#state = parserStates.INFO;
               } else {
                 this.#extensions.get("permessage-deflate").decompress(
-                  body2,
+                  body3,
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
@@ -24948,26 +24948,26 @@ var require_receiver = __commonJS({
        * Parses control frames.
        * @param {Buffer} body
        */
-      parseControlFrame(body2) {
+      parseControlFrame(body3) {
         const { opcode, payloadLength } = this.#info;
         if (opcode === opcodes.CLOSE) {
           if (payloadLength === 1) {
             failWebsocketConnection(this.#handler, 1002, "Received close frame with a 1-byte body.");
             return false;
           }
-          this.#info.closeInfo = this.parseCloseBody(body2);
+          this.#info.closeInfo = this.parseCloseBody(body3);
           if (this.#info.closeInfo.error) {
             const { code: code2, reason } = this.#info.closeInfo;
             failWebsocketConnection(this.#handler, code2, reason);
             return false;
           }
           if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
-            let body3 = emptyBuffer;
+            let body4 = emptyBuffer;
             if (this.#info.closeInfo.code) {
-              body3 = Buffer.allocUnsafe(2);
-              body3.writeUInt16BE(this.#info.closeInfo.code, 0);
+              body4 = Buffer.allocUnsafe(2);
+              body4.writeUInt16BE(this.#info.closeInfo.code, 0);
             }
-            const closeFrame = new WebsocketFrameSend(body3);
+            const closeFrame = new WebsocketFrameSend(body4);
             this.#handler.socket.write(closeFrame.createFrame(opcodes.CLOSE));
             this.#handler.closeState.add(sentCloseFrameState.SENT);
           }
@@ -24976,12 +24976,12 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
-            const frame = new WebsocketFrameSend(body2);
+            const frame = new WebsocketFrameSend(body3);
             this.#handler.socket.write(frame.createFrame(opcodes.PONG));
-            this.#handler.onPing(body2);
+            this.#handler.onPing(body3);
           }
         } else if (opcode === opcodes.PONG) {
-          this.#handler.onPong(body2);
+          this.#handler.onPong(body3);
         }
         return true;
       }
@@ -25020,10 +25020,10 @@ var require_sender = __commonJS({
         if (hint !== sendHints.blob) {
           if (!this.#running) {
             if (hint === sendHints.text) {
-              const { 0: head, 1: body2 } = WebsocketFrameSend.createFastTextFrame(item);
+              const { 0: head, 1: body3 } = WebsocketFrameSend.createFastTextFrame(item);
               this.#socket.cork();
               this.#socket.write(head);
-              this.#socket.write(body2, cb);
+              this.#socket.write(body3, cb);
               this.#socket.uncork();
             } else {
               this.#socket.write(createFrame(item, hint), cb);
@@ -25150,18 +25150,18 @@ var require_websocket = __commonJS({
           this.#handler.socket.destroy();
         },
         onSocketClose: () => this.#onSocketClose(),
-        onPing: (body2) => {
+        onPing: (body3) => {
           if (channels.ping.hasSubscribers) {
             channels.ping.publish({
-              payload: body2,
+              payload: body3,
               websocket: this
             });
           }
         },
-        onPong: (body2) => {
+        onPong: (body3) => {
           if (channels.pong.hasSubscribers) {
             channels.pong.publish({
-              payload: body2,
+              payload: body3,
               websocket: this
             });
           }
@@ -27640,8 +27640,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === tagName);
+        const tagObj = match2.find((t) => !t.format) ?? match2[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -27768,14 +27768,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest6] = path2;
+          const [key, ...rest7] = path2;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest6, value);
+            node.addIn(rest7, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest6, value));
+            this.set(key, collectionFromPath(this.schema, rest7, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest7}`);
         }
       }
       /**
@@ -27783,14 +27783,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path2) {
-        const [key, ...rest6] = path2;
-        if (rest6.length === 0)
+        const [key, ...rest7] = path2;
+        if (rest7.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
         if (identity.isCollection(node))
-          return node.deleteIn(rest6);
+          return node.deleteIn(rest7);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest7}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -27798,12 +27798,12 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path2, keepScalar) {
-        const [key, ...rest6] = path2;
+        const [key, ...rest7] = path2;
         const node = this.get(key, true);
-        if (rest6.length === 0)
+        if (rest7.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest6, keepScalar) : void 0;
+          return identity.isCollection(node) ? node.getIn(rest7, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
@@ -27817,28 +27817,28 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path2) {
-        const [key, ...rest6] = path2;
-        if (rest6.length === 0)
+        const [key, ...rest7] = path2;
+        if (rest7.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest6) : false;
+        return identity.isCollection(node) ? node.hasIn(rest7) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
       setIn(path2, value) {
-        const [key, ...rest6] = path2;
-        if (rest6.length === 0) {
+        const [key, ...rest7] = path2;
+        if (rest7.length === 0) {
           this.set(key, value);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest6, value);
+            node.setIn(rest7, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest6, value));
+            this.set(key, collectionFromPath(this.schema, rest7, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest6}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest7}`);
         }
       }
     };
@@ -28208,10 +28208,10 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body3 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header2}
-${indent}${body2}`;
+${indent}${body3}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header2}
@@ -28336,21 +28336,21 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
-        if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === item.tag);
+        if (match2.length > 0)
+          return match2.find((t) => t.format === item.format) ?? match2[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
-        if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
+        let match2 = tags.filter((t) => t.identify?.(obj));
+        if (match2.length > 1) {
+          const testMatch = match2.filter((t) => t.test);
           if (testMatch.length > 0)
-            match = testMatch;
+            match2 = testMatch;
         }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -29992,13 +29992,13 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str2) {
-        const match = str2.match(timestamp2.test);
-        if (!match)
+        const match2 = str2.match(timestamp2.test);
+        if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
-        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match[8];
+        const tz = match2[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -30227,13 +30227,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body2 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body3 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
-        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body2}`;
+          body3 += stringifyComment.lineComment(body3, "", commentString(contentComment));
+        if ((body3[0] === "|" || body3[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body3}`;
         } else
-          lines.push(body2);
+          lines.push(body3);
       } else {
         lines.push(stringify.stringify(doc.contents, ctx));
       }
@@ -31571,8 +31571,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
-      if (!match)
+      let match2 = line.exec(source);
+      if (!match2)
         return source;
       let trimEnd, trimBoth;
       try {
@@ -31582,11 +31582,11 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match2[1].replace(trimEnd, "");
       let sep6 = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
-        const lm = match[1].replace(trimBoth, "");
+      while (match2 = line.exec(source)) {
+        const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep6 === "\n")
             res += sep6;
@@ -31600,8 +31600,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      match2 = last.exec(source);
+      return res + sep6 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -32226,13 +32226,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
-          const body2 = source.substring(he + 1) + "\n";
+          const body3 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body2 };
+          return { type: "block-scalar", offset, indent, props, source: body3 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent, source, end };
@@ -32289,13 +32289,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
-      const body2 = source.substring(he + 1) + "\n";
+      const body3 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header2 = token.props[0];
         if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header2.source = head;
-        token.source = body2;
+        token.source = body3;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
@@ -32307,7 +32307,7 @@ var require_cst_scalar = __commonJS({
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body2 });
+        Object.assign(token, { type: "block-scalar", indent, props, source: body3 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -34326,7 +34326,7 @@ var require_formats = __commonJS({
       "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
       // duration: https://tools.ietf.org/html/rfc3339#appendix-A
       duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
+      uri: uri2,
       "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
       // uri-template: https://tools.ietf.org/html/rfc6570
       "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
@@ -34477,7 +34477,7 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
+    function uri2(str2) {
       return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
@@ -34515,10 +34515,10 @@ var require_validators_generated = __commonJS({
   "build/validators.generated.cjs"(exports, module) {
     "use strict";
     exports.validate = validate20;
-    var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "declaration.schema.json", "title": "qcs-gitops declaration", "description": "Any qcs-gitops declaration: the envelope, plus the spec of the kind named by `kind`. Use this schema for files that mix kinds.", "$comment": "Generated from the kind registry (src/kinds/index.ts) by npm run build: do not edit by hand; see docs/adding-a-kind.md.", "$ref": "envelope.schema.json", "allOf": [{ "if": { "properties": { "kind": { "const": "CentralizedPolicy" } }, "required": ["kind"] }, "then": { "$ref": "centralized-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "RuntimePolicy" } }, "required": ["kind"] }, "then": { "$ref": "runtime-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "Exception" } }, "required": ["kind"] }, "then": { "$ref": "exception.schema.json" } }, { "if": { "properties": { "kind": { "const": "SensorProfile" } }, "required": ["kind"] }, "then": { "$ref": "sensor-profile.schema.json" } }, { "if": { "properties": { "kind": { "const": "SecretRule" } }, "required": ["kind"] }, "then": { "$ref": "secret-rule.schema.json" } }, { "if": { "properties": { "kind": { "const": "ReportSchedule" } }, "required": ["kind"] }, "then": { "$ref": "report-schedule.schema.json" } }] };
-    var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "envelope.schema.json", "title": "qcs-gitops declaration envelope", "description": "The part every qcs-gitops declaration shares: apiVersion, kind, metadata and a spec mapping. The spec of each kind is described by <kind>.schema.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "#/$defs/apiVersion" }, "kind": { "$ref": "#/$defs/kind" }, "metadata": { "$ref": "#/$defs/metadata" }, "spec": { "description": "The desired state of the object, in the Qualys API's own field names. See the kind's schema.", "type": "object" } }, "$defs": { "apiVersion": { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" }, "kind": { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] }, "metadata": { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "ignore": { "description": "Spec paths, written as the plan prints them (`policyMode`, `centralizedPolicyRules[0].isEnabled`, `rules[1].action`), that Git does not own: never compared, and every update carries the live value at each (a create sends the declared value, if any).", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "upperSnake": { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" }, "uuid": { "type": "string", "format": "uuid" } } };
+    var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "declaration.schema.json", "title": "qcs-gitops declaration", "description": "Any qcs-gitops declaration: the envelope, plus the spec of the kind named by `kind`. Use this schema for files that mix kinds.", "$comment": "Generated from the kind registry (src/kinds/index.ts) by npm run build: do not edit by hand; see docs/adding-a-kind.md.", "$ref": "envelope.schema.json", "allOf": [{ "if": { "properties": { "kind": { "const": "CentralizedPolicy" } }, "required": ["kind"] }, "then": { "$ref": "centralized-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "RuntimePolicy" } }, "required": ["kind"] }, "then": { "$ref": "runtime-policy.schema.json" } }, { "if": { "properties": { "kind": { "const": "Exception" } }, "required": ["kind"] }, "then": { "$ref": "exception.schema.json" } }, { "if": { "properties": { "kind": { "const": "SensorProfile" } }, "required": ["kind"] }, "then": { "$ref": "sensor-profile.schema.json" } }, { "if": { "properties": { "kind": { "const": "SecretRule" } }, "required": ["kind"] }, "then": { "$ref": "secret-rule.schema.json" } }, { "if": { "properties": { "kind": { "const": "ReportSchedule" } }, "required": ["kind"] }, "then": { "$ref": "report-schedule.schema.json" } }, { "if": { "properties": { "kind": { "const": "AwsConnector" } }, "required": ["kind"] }, "then": { "$ref": "aws-connector.schema.json" } }, { "if": { "properties": { "kind": { "const": "Registry" } }, "required": ["kind"] }, "then": { "$ref": "container-registry.schema.json" } }] };
+    var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "envelope.schema.json", "title": "qcs-gitops declaration envelope", "description": "The part every qcs-gitops declaration shares: apiVersion, kind, metadata and a spec mapping. The spec of each kind is described by <kind>.schema.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "#/$defs/apiVersion" }, "kind": { "$ref": "#/$defs/kind" }, "metadata": { "$ref": "#/$defs/metadata" }, "spec": { "description": "The desired state of the object, in the Qualys API's own field names. See the kind's schema.", "type": "object" } }, "$defs": { "apiVersion": { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" }, "kind": { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule", "AwsConnector", "Registry"] }, "metadata": { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "ignore": { "description": "Spec paths, written as the plan prints them (`policyMode`, `centralizedPolicyRules[0].isEnabled`, `rules[1].action`), that Git does not own: never compared, and every update carries the live value at each (a create sends the declared value, if any).", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "upperSnake": { "type": "string", "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier (letters A-Z, digits, underscores)" }, "uuid": { "type": "string", "format": "uuid" } } };
     var schema33 = { "description": "Version of the declaration format. Always `qcs-gitops/v1`.", "const": "qcs-gitops/v1" };
-    var schema34 = { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule"] };
+    var schema34 = { "description": "Which Qualys Container Security object the document declares.", "enum": ["CentralizedPolicy", "RuntimePolicy", "Exception", "SensorProfile", "SecretRule", "ReportSchedule", "AwsConnector", "Registry"] };
     var schema35 = { "description": "Identity of the declared object.", "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "description": "The natural key: the object's name in Qualys (policyName, name, profileName; for a SecretRule the detector name). Compared exactly, case-sensitive.", "type": "string", "minLength": 1, "pattern": "^(\\S(.*\\S)?)?$", "patternErrorMessage": "must be one line without leading or trailing whitespace" }, "labels": { "description": "Free-form string labels for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "annotations": { "description": "Free-form string annotations for your own tooling. Not sent to Qualys.", "type": "object", "additionalProperties": { "type": "string" } }, "ignore": { "description": "Spec paths, written as the plan prints them (`policyMode`, `centralizedPolicyRules[0].isEnabled`, `rules[1].action`), that Git does not own: never compared, and every update carries the live value at each (a create sends the declared value, if any).", "type": "array", "items": { "type": "string", "minLength": 1 } } } };
     var func1 = require_ucs2length().default;
     var pattern4 = new RegExp("^(\\S(.*\\S)?)?$", "u");
@@ -34595,7 +34595,7 @@ var require_validators_generated = __commonJS({
         }
         if (data.kind !== void 0) {
           let data1 = data.kind;
-          if (!(data1 === "CentralizedPolicy" || data1 === "RuntimePolicy" || data1 === "Exception" || data1 === "SensorProfile" || data1 === "SecretRule" || data1 === "ReportSchedule")) {
+          if (!(data1 === "CentralizedPolicy" || data1 === "RuntimePolicy" || data1 === "Exception" || data1 === "SensorProfile" || data1 === "SecretRule" || data1 === "ReportSchedule" || data1 === "AwsConnector" || data1 === "Registry")) {
             const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/$defs/kind/enum", keyword: "enum", params: { allowedValues: schema34.enum }, message: "must be equal to one of the allowed values", schema: schema34.enum, parentSchema: schema34, data: data1 };
             if (vErrors === null) {
               vErrors = [err6];
@@ -37839,141 +37839,9 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate36.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema72 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "sensor-profile.schema.json", "title": "qcs-gitops SensorProfile", "description": "A registry sensor profile, API /csapi/v1.3/sensorProfile. metadata.name is the profileName. The system's Default profile cannot be declared.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SensorProfile" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The profile, in the field names of the Sensor Profile API. associatedRegistryIds and associatedSensorIds are required and non-empty (CS 1.17: Add one or more registries; Add one or more sensors).", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": ["string", "null"] }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default); null as the API reads back the Default profile.", "enum": ["Registry", null], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedRegistries": { "description": "The details' name of associatedRegistryIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedRegistryIds" }, "associatedSensors": { "description": "The details' name of associatedSensorIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedSensorIds" }, "profileName": { "description": "The profile's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "profileId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "profileUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "associatedSensorsCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "associatedRegistriesCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] } } } } };
-    var schema75 = { "description": "The profile, in the field names of the Sensor Profile API. associatedRegistryIds and associatedSensorIds are required and non-empty (CS 1.17: Add one or more registries; Add one or more sensors).", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": ["string", "null"] }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default); null as the API reads back the Default profile.", "enum": ["Registry", null], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedRegistries": { "description": "The details' name of associatedRegistryIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedRegistryIds" }, "associatedSensors": { "description": "The details' name of associatedSensorIds (accepted so that an API response validates).", "$ref": "#/$defs/spec/properties/associatedSensorIds" }, "profileName": { "description": "The profile's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "profileId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "profileUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "associatedSensorsCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "associatedRegistriesCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] } } };
+    var schema72 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "sensor-profile.schema.json", "title": "qcs-gitops SensorProfile", "description": "A registry sensor profile, API /csapi/v1.3/sensorProfile. metadata.name is the profileName. The system's Default profile cannot be declared.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SensorProfile" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The profile, in the field names of the Sensor Profile API. associatedRegistryIds and associatedSensorIds are required and non-empty (CS 1.17: Add one or more registries; Add one or more sensors).", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": ["string", "null"] }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default); null as the API reads back the Default profile.", "enum": ["Registry", null], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedRegistries": { "description": "The registries scanned by this profile's sensors, by name (a Registry's metadata.name, declared or in Qualys), by registryUri, or by id (the details' name of the list, so an API response validates); names are resolved when the plan is made, an unknown one is a plan error with a did-you-mean. Not together with associatedRegistryIds. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 } }, "associatedSensors": { "description": "The registry sensors that scan this profile's registries, by hostname (as the sensors a profile may use list them) or by id (the details' name of the list); resolved when the plan is made. Not together with associatedSensorIds. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 } }, "profileName": { "description": "The profile's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "profileId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "profileUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "associatedSensorsCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "associatedRegistriesCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] } } } } };
+    var schema75 = { "description": "The profile, in the field names of the Sensor Profile API. associatedRegistryIds and associatedSensorIds are required and non-empty (CS 1.17: Add one or more registries; Add one or more sensors).", "type": "object", "additionalProperties": false, "properties": { "description": { "description": "Free text describing the profile.", "type": ["string", "null"] }, "profileType": { "description": "Type of sensor profile. Only Registry is supported (the default); null as the API reads back the Default profile.", "enum": ["Registry", null], "default": "Registry" }, "associatedRegistryIds": { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedSensorIds": { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } }, "associatedRegistries": { "description": "The registries scanned by this profile's sensors, by name (a Registry's metadata.name, declared or in Qualys), by registryUri, or by id (the details' name of the list, so an API response validates); names are resolved when the plan is made, an unknown one is a plan error with a did-you-mean. Not together with associatedRegistryIds. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 } }, "associatedSensors": { "description": "The registry sensors that scan this profile's registries, by hostname (as the sensors a profile may use list them) or by id (the details' name of the list); resolved when the plan is made. Not together with associatedSensorIds. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "type": "string", "minLength": 1 } }, "profileName": { "description": "The profile's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "profileId": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "profileUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string"] }, "createdBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "updatedBy": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "null"] }, "created": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "updated": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["string", "integer", "null"] }, "associatedSensorsCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] }, "associatedRegistriesCount": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": ["integer", "null"] } } };
     var schema76 = { "type": "string", "format": "uuid" };
-    var schema78 = { "description": "UUIDs of the registries scanned by this profile's sensors. A registry belongs to at most one profile. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } };
-    function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-      let vErrors = null;
-      let errors = 0;
-      const evaluated0 = validate42.evaluated;
-      if (evaluated0.dynamicProps) {
-        evaluated0.props = void 0;
-      }
-      if (evaluated0.dynamicItems) {
-        evaluated0.items = void 0;
-      }
-      if (Array.isArray(data)) {
-        const len0 = data.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data0 = data[i0];
-          if (typeof data0 === "string") {
-            if (!formats0.test(data0)) {
-              const err0 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema76, data: data0 };
-              if (vErrors === null) {
-                vErrors = [err0];
-              } else {
-                vErrors.push(err0);
-              }
-              errors++;
-            }
-          } else {
-            const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.type, parentSchema: schema76, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
-            errors++;
-          }
-        }
-        let i1 = data.length;
-        let j0;
-        if (i1 > 1) {
-          outer0: for (; i1--; ) {
-            for (j0 = i1; j0--; ) {
-              if (func0(data[i1], data[j0])) {
-                const err2 = { instancePath, schemaPath: "#/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema78, data };
-                if (vErrors === null) {
-                  vErrors = [err2];
-                } else {
-                  vErrors.push(err2);
-                }
-                errors++;
-                break outer0;
-              }
-            }
-          }
-        }
-      } else {
-        const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema78.type, parentSchema: schema78, data };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      validate42.errors = vErrors;
-      return errors === 0;
-    }
-    validate42.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
-    var schema80 = { "description": "UUIDs of the registry sensors that scan this profile's registries. Compared as a set.", "type": "array", "uniqueItems": true, "items": { "$ref": "envelope.schema.json#/$defs/uuid" } };
-    function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-      let vErrors = null;
-      let errors = 0;
-      const evaluated0 = validate44.evaluated;
-      if (evaluated0.dynamicProps) {
-        evaluated0.props = void 0;
-      }
-      if (evaluated0.dynamicItems) {
-        evaluated0.items = void 0;
-      }
-      if (Array.isArray(data)) {
-        const len0 = data.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data0 = data[i0];
-          if (typeof data0 === "string") {
-            if (!formats0.test(data0)) {
-              const err0 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema76, data: data0 };
-              if (vErrors === null) {
-                vErrors = [err0];
-              } else {
-                vErrors.push(err0);
-              }
-              errors++;
-            }
-          } else {
-            const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "envelope.schema.json#/$defs/uuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema76.type, parentSchema: schema76, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
-            errors++;
-          }
-        }
-        let i1 = data.length;
-        let j0;
-        if (i1 > 1) {
-          outer0: for (; i1--; ) {
-            for (j0 = i1; j0--; ) {
-              if (func0(data[i1], data[j0])) {
-                const err2 = { instancePath, schemaPath: "#/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema80, data };
-                if (vErrors === null) {
-                  vErrors = [err2];
-                } else {
-                  vErrors.push(err2);
-                }
-                errors++;
-                break outer0;
-              }
-            }
-          }
-        }
-      } else {
-        const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema80.type, parentSchema: schema80, data };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      validate44.errors = vErrors;
-      return errors === 0;
-    }
-    validate44.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
     function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -38129,57 +37997,56 @@ var require_validators_generated = __commonJS({
           }
         }
         if (data.associatedRegistries !== void 0) {
-          if (!validate42(data.associatedRegistries, { instancePath: instancePath + "/associatedRegistries", parentData: data, parentDataProperty: "associatedRegistries", rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data.associatedSensors !== void 0) {
-          if (!validate44(data.associatedSensors, { instancePath: instancePath + "/associatedSensors", parentData: data, parentDataProperty: "associatedSensors", rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data.profileName !== void 0) {
-          let data8 = data.profileName;
-          if (typeof data8 !== "string") {
-            const err11 = { instancePath: instancePath + "/profileName", schemaPath: "#/properties/profileName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema75.properties.profileName.type, parentSchema: schema75.properties.profileName, data: data8 };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
+          let data6 = data.associatedRegistries;
+          if (Array.isArray(data6)) {
+            const len2 = data6.length;
+            for (let i4 = 0; i4 < len2; i4++) {
+              let data7 = data6[i4];
+              if (typeof data7 === "string") {
+                if (func1(data7) < 1) {
+                  const err11 = { instancePath: instancePath + "/associatedRegistries/" + i4, schemaPath: "#/properties/associatedRegistries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema75.properties.associatedRegistries.items, data: data7 };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              } else {
+                const err12 = { instancePath: instancePath + "/associatedRegistries/" + i4, schemaPath: "#/properties/associatedRegistries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema75.properties.associatedRegistries.items.type, parentSchema: schema75.properties.associatedRegistries.items, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-        }
-        if (data.profileId !== void 0) {
-          let data9 = data.profileId;
-          if (typeof data9 !== "string") {
-            const err12 = { instancePath: instancePath + "/profileId", schemaPath: "#/properties/profileId/type", keyword: "type", params: { type: schema75.properties.profileId.type }, message: "must be string", schema: schema75.properties.profileId.type, parentSchema: schema75.properties.profileId, data: data9 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
+            let i5 = data6.length;
+            let j2;
+            if (i5 > 1) {
+              const indices0 = {};
+              for (; i5--; ) {
+                let item0 = data6[i5];
+                if (typeof item0 !== "string") {
+                  continue;
+                }
+                if (typeof indices0[item0] == "number") {
+                  j2 = indices0[item0];
+                  const err13 = { instancePath: instancePath + "/associatedRegistries", schemaPath: "#/properties/associatedRegistries/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema75.properties.associatedRegistries, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i5;
+              }
             }
-            errors++;
-          }
-        }
-        if (data.profileUuid !== void 0) {
-          let data10 = data.profileUuid;
-          if (typeof data10 !== "string") {
-            const err13 = { instancePath: instancePath + "/profileUuid", schemaPath: "#/properties/profileUuid/type", keyword: "type", params: { type: schema75.properties.profileUuid.type }, message: "must be string", schema: schema75.properties.profileUuid.type, parentSchema: schema75.properties.profileUuid, data: data10 };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-        }
-        if (data.createdBy !== void 0) {
-          let data11 = data.createdBy;
-          if (typeof data11 !== "string" && data11 !== null) {
-            const err14 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema75.properties.createdBy.type }, message: "must be string,null", schema: schema75.properties.createdBy.type, parentSchema: schema75.properties.createdBy, data: data11 };
+          } else {
+            const err14 = { instancePath: instancePath + "/associatedRegistries", schemaPath: "#/properties/associatedRegistries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema75.properties.associatedRegistries.type, parentSchema: schema75.properties.associatedRegistries, data: data6 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -38188,46 +38055,57 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.updatedBy !== void 0) {
-          let data12 = data.updatedBy;
-          if (typeof data12 !== "string" && data12 !== null) {
-            const err15 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema75.properties.updatedBy.type }, message: "must be string,null", schema: schema75.properties.updatedBy.type, parentSchema: schema75.properties.updatedBy, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
+        if (data.associatedSensors !== void 0) {
+          let data8 = data.associatedSensors;
+          if (Array.isArray(data8)) {
+            const len3 = data8.length;
+            for (let i6 = 0; i6 < len3; i6++) {
+              let data9 = data8[i6];
+              if (typeof data9 === "string") {
+                if (func1(data9) < 1) {
+                  const err15 = { instancePath: instancePath + "/associatedSensors/" + i6, schemaPath: "#/properties/associatedSensors/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema75.properties.associatedSensors.items, data: data9 };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              } else {
+                const err16 = { instancePath: instancePath + "/associatedSensors/" + i6, schemaPath: "#/properties/associatedSensors/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema75.properties.associatedSensors.items.type, parentSchema: schema75.properties.associatedSensors.items, data: data9 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-        }
-        if (data.created !== void 0) {
-          let data13 = data.created;
-          if (typeof data13 !== "string" && !(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && data13 !== null) {
-            const err16 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema75.properties.created.type }, message: "must be string,integer,null", schema: schema75.properties.created.type, parentSchema: schema75.properties.created, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
+            let i7 = data8.length;
+            let j3;
+            if (i7 > 1) {
+              const indices1 = {};
+              for (; i7--; ) {
+                let item1 = data8[i7];
+                if (typeof item1 !== "string") {
+                  continue;
+                }
+                if (typeof indices1[item1] == "number") {
+                  j3 = indices1[item1];
+                  const err17 = { instancePath: instancePath + "/associatedSensors", schemaPath: "#/properties/associatedSensors/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema75.properties.associatedSensors, data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err17];
+                  } else {
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                  break;
+                }
+                indices1[item1] = i7;
+              }
             }
-            errors++;
-          }
-        }
-        if (data.updated !== void 0) {
-          let data14 = data.updated;
-          if (typeof data14 !== "string" && !(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14)) && data14 !== null) {
-            const err17 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema75.properties.updated.type }, message: "must be string,integer,null", schema: schema75.properties.updated.type, parentSchema: schema75.properties.updated, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
-            errors++;
-          }
-        }
-        if (data.associatedSensorsCount !== void 0) {
-          let data15 = data.associatedSensorsCount;
-          if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && data15 !== null) {
-            const err18 = { instancePath: instancePath + "/associatedSensorsCount", schemaPath: "#/properties/associatedSensorsCount/type", keyword: "type", params: { type: schema75.properties.associatedSensorsCount.type }, message: "must be integer,null", schema: schema75.properties.associatedSensorsCount.type, parentSchema: schema75.properties.associatedSensorsCount, data: data15 };
+          } else {
+            const err18 = { instancePath: instancePath + "/associatedSensors", schemaPath: "#/properties/associatedSensors/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema75.properties.associatedSensors.type, parentSchema: schema75.properties.associatedSensors, data: data8 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -38236,10 +38114,10 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
-        if (data.associatedRegistriesCount !== void 0) {
-          let data16 = data.associatedRegistriesCount;
-          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && data16 !== null) {
-            const err19 = { instancePath: instancePath + "/associatedRegistriesCount", schemaPath: "#/properties/associatedRegistriesCount/type", keyword: "type", params: { type: schema75.properties.associatedRegistriesCount.type }, message: "must be integer,null", schema: schema75.properties.associatedRegistriesCount.type, parentSchema: schema75.properties.associatedRegistriesCount, data: data16 };
+        if (data.profileName !== void 0) {
+          let data10 = data.profileName;
+          if (typeof data10 !== "string") {
+            const err19 = { instancePath: instancePath + "/profileName", schemaPath: "#/properties/profileName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema75.properties.profileName.type, parentSchema: schema75.properties.profileName, data: data10 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -38248,12 +38126,108 @@ var require_validators_generated = __commonJS({
             errors++;
           }
         }
+        if (data.profileId !== void 0) {
+          let data11 = data.profileId;
+          if (typeof data11 !== "string") {
+            const err20 = { instancePath: instancePath + "/profileId", schemaPath: "#/properties/profileId/type", keyword: "type", params: { type: schema75.properties.profileId.type }, message: "must be string", schema: schema75.properties.profileId.type, parentSchema: schema75.properties.profileId, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data.profileUuid !== void 0) {
+          let data12 = data.profileUuid;
+          if (typeof data12 !== "string") {
+            const err21 = { instancePath: instancePath + "/profileUuid", schemaPath: "#/properties/profileUuid/type", keyword: "type", params: { type: schema75.properties.profileUuid.type }, message: "must be string", schema: schema75.properties.profileUuid.type, parentSchema: schema75.properties.profileUuid, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data.createdBy !== void 0) {
+          let data13 = data.createdBy;
+          if (typeof data13 !== "string" && data13 !== null) {
+            const err22 = { instancePath: instancePath + "/createdBy", schemaPath: "#/properties/createdBy/type", keyword: "type", params: { type: schema75.properties.createdBy.type }, message: "must be string,null", schema: schema75.properties.createdBy.type, parentSchema: schema75.properties.createdBy, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data.updatedBy !== void 0) {
+          let data14 = data.updatedBy;
+          if (typeof data14 !== "string" && data14 !== null) {
+            const err23 = { instancePath: instancePath + "/updatedBy", schemaPath: "#/properties/updatedBy/type", keyword: "type", params: { type: schema75.properties.updatedBy.type }, message: "must be string,null", schema: schema75.properties.updatedBy.type, parentSchema: schema75.properties.updatedBy, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        if (data.created !== void 0) {
+          let data15 = data.created;
+          if (typeof data15 !== "string" && !(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && data15 !== null) {
+            const err24 = { instancePath: instancePath + "/created", schemaPath: "#/properties/created/type", keyword: "type", params: { type: schema75.properties.created.type }, message: "must be string,integer,null", schema: schema75.properties.created.type, parentSchema: schema75.properties.created, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data.updated !== void 0) {
+          let data16 = data.updated;
+          if (typeof data16 !== "string" && !(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16)) && data16 !== null) {
+            const err25 = { instancePath: instancePath + "/updated", schemaPath: "#/properties/updated/type", keyword: "type", params: { type: schema75.properties.updated.type }, message: "must be string,integer,null", schema: schema75.properties.updated.type, parentSchema: schema75.properties.updated, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedSensorsCount !== void 0) {
+          let data17 = data.associatedSensorsCount;
+          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17)) && data17 !== null) {
+            const err26 = { instancePath: instancePath + "/associatedSensorsCount", schemaPath: "#/properties/associatedSensorsCount/type", keyword: "type", params: { type: schema75.properties.associatedSensorsCount.type }, message: "must be integer,null", schema: schema75.properties.associatedSensorsCount.type, parentSchema: schema75.properties.associatedSensorsCount, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data.associatedRegistriesCount !== void 0) {
+          let data18 = data.associatedRegistriesCount;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && data18 !== null) {
+            const err27 = { instancePath: instancePath + "/associatedRegistriesCount", schemaPath: "#/properties/associatedRegistriesCount/type", keyword: "type", params: { type: schema75.properties.associatedRegistriesCount.type }, message: "must be integer,null", schema: schema75.properties.associatedRegistriesCount.type, parentSchema: schema75.properties.associatedRegistriesCount, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema75.type, parentSchema: schema75, data };
+        const err28 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema75.type, parentSchema: schema75, data };
         if (vErrors === null) {
-          vErrors = [err20];
+          vErrors = [err28];
         } else {
-          vErrors.push(err20);
+          vErrors.push(err28);
         }
         errors++;
       }
@@ -38513,15 +38487,15 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate40.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema82 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "secret-rule.schema.json", "title": "qcs-gitops SecretRule", "description": "The state of a system-defined secret detection rule, API /csapi/v1.3/secretrule. Rules cannot be created or deleted: metadata.name is the rule's secretDetector (e.g. `Shopify Token`), unless spec.ruleUuid pins the rule.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SecretRule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } } } };
-    var schema85 = { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } };
-    var schema86 = { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] };
+    var schema78 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "secret-rule.schema.json", "title": "qcs-gitops SecretRule", "description": "The state of a system-defined secret detection rule, API /csapi/v1.3/secretrule. Rules cannot be created or deleted: metadata.name is the rule's secretDetector (e.g. `Shopify Token`), unless spec.ruleUuid pins the rule.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "SecretRule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } } } };
+    var schema81 = { "description": "The desired status and/or severity of the rule.", "type": "object", "additionalProperties": false, "anyOf": [{ "required": ["status"] }, { "required": ["secretRuleStatus"] }, { "required": ["severity"] }], "errorMessage": "must declare 'status', 'severity' or both", "properties": { "status": { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] }, "severity": { "description": "LOW, MEDIUM, HIGH or CRITICAL (any case).", "type": "string", "pattern": "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "patternErrorMessage": "must be one of: LOW, MEDIUM, HIGH, CRITICAL (any case)", "examples": ["LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "ruleUuid": { "description": "The rule's UUID; when given it identifies the rule instead of metadata.name.", "type": "string", "format": "uuid" }, "secretRuleStatus": { "description": "The PUT body's name of status (as in the documented update request): Active or Inactive, any case.", "$ref": "#/$defs/spec/properties/status" } } };
+    var schema82 = { "description": "Active or Inactive (any case).", "type": "string", "pattern": "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "patternErrorMessage": "must be one of: Active, Inactive (any case)", "examples": ["Active", "Inactive"] };
     var pattern17 = new RegExp("^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", "u");
     var pattern18 = new RegExp("^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", "u");
-    function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       let vErrors = null;
       let errors = 0;
-      const evaluated0 = validate49.evaluated;
+      const evaluated0 = validate45.evaluated;
       if (evaluated0.dynamicProps) {
         evaluated0.props = void 0;
       }
@@ -38533,7 +38507,7 @@ var require_validators_generated = __commonJS({
       const _errs2 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.status === void 0) {
-          const err0 = { instancePath, schemaPath: "#/anyOf/0/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema85.anyOf[0].required, parentSchema: schema85.anyOf[0], data };
+          const err0 = { instancePath, schemaPath: "#/anyOf/0/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema81.anyOf[0].required, parentSchema: schema81.anyOf[0], data };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -38547,7 +38521,7 @@ var require_validators_generated = __commonJS({
       const _errs3 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.secretRuleStatus === void 0) {
-          const err1 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "secretRuleStatus" }, message: "must have required property 'secretRuleStatus'", schema: schema85.anyOf[1].required, parentSchema: schema85.anyOf[1], data };
+          const err1 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "secretRuleStatus" }, message: "must have required property 'secretRuleStatus'", schema: schema81.anyOf[1].required, parentSchema: schema81.anyOf[1], data };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -38561,7 +38535,7 @@ var require_validators_generated = __commonJS({
       const _errs4 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.severity === void 0) {
-          const err2 = { instancePath, schemaPath: "#/anyOf/2/required", keyword: "required", params: { missingProperty: "severity" }, message: "must have required property 'severity'", schema: schema85.anyOf[2].required, parentSchema: schema85.anyOf[2], data };
+          const err2 = { instancePath, schemaPath: "#/anyOf/2/required", keyword: "required", params: { missingProperty: "severity" }, message: "must have required property 'severity'", schema: schema81.anyOf[2].required, parentSchema: schema81.anyOf[2], data };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -38573,7 +38547,7 @@ var require_validators_generated = __commonJS({
       var _valid0 = _errs4 === errors;
       valid0 = valid0 || _valid0;
       if (!valid0) {
-        const err3 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema85.anyOf, parentSchema: schema85, data };
+        const err3 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema81.anyOf, parentSchema: schema81, data };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -38593,7 +38567,7 @@ var require_validators_generated = __commonJS({
       if (data && typeof data == "object" && !Array.isArray(data)) {
         for (const key0 in data) {
           if (!(key0 === "status" || key0 === "severity" || key0 === "ruleUuid" || key0 === "secretRuleStatus")) {
-            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema85, data };
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema81, data };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -38606,7 +38580,7 @@ var require_validators_generated = __commonJS({
           let data0 = data.status;
           if (typeof data0 === "string") {
             if (!pattern17.test(data0)) {
-              const err5 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema85.properties.status, data: data0 };
+              const err5 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema81.properties.status, data: data0 };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -38615,7 +38589,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err6 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema85.properties.status.type, parentSchema: schema85.properties.status, data: data0 };
+            const err6 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema81.properties.status.type, parentSchema: schema81.properties.status, data: data0 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -38628,7 +38602,7 @@ var require_validators_generated = __commonJS({
           let data1 = data.severity;
           if (typeof data1 === "string") {
             if (!pattern18.test(data1)) {
-              const err7 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/pattern", keyword: "pattern", params: { pattern: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$" }, message: 'must match pattern "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$"', schema: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", parentSchema: schema85.properties.severity, data: data1 };
+              const err7 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/pattern", keyword: "pattern", params: { pattern: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$" }, message: 'must match pattern "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$"', schema: "^([Ll][Oo][Ww]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ii][Gg][Hh]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll])$", parentSchema: schema81.properties.severity, data: data1 };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -38637,7 +38611,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err8 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema85.properties.severity.type, parentSchema: schema85.properties.severity, data: data1 };
+            const err8 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema81.properties.severity.type, parentSchema: schema81.properties.severity, data: data1 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -38650,7 +38624,7 @@ var require_validators_generated = __commonJS({
           let data2 = data.ruleUuid;
           if (typeof data2 === "string") {
             if (!formats0.test(data2)) {
-              const err9 = { instancePath: instancePath + "/ruleUuid", schemaPath: "#/properties/ruleUuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema85.properties.ruleUuid, data: data2 };
+              const err9 = { instancePath: instancePath + "/ruleUuid", schemaPath: "#/properties/ruleUuid/format", keyword: "format", params: { format: "uuid" }, message: 'must match format "uuid"', schema: "uuid", parentSchema: schema81.properties.ruleUuid, data: data2 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -38659,7 +38633,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err10 = { instancePath: instancePath + "/ruleUuid", schemaPath: "#/properties/ruleUuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema85.properties.ruleUuid.type, parentSchema: schema85.properties.ruleUuid, data: data2 };
+            const err10 = { instancePath: instancePath + "/ruleUuid", schemaPath: "#/properties/ruleUuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema81.properties.ruleUuid.type, parentSchema: schema81.properties.ruleUuid, data: data2 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -38672,7 +38646,7 @@ var require_validators_generated = __commonJS({
           let data3 = data.secretRuleStatus;
           if (typeof data3 === "string") {
             if (!pattern17.test(data3)) {
-              const err11 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema86, data: data3 };
+              const err11 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/pattern", keyword: "pattern", params: { pattern: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$" }, message: 'must match pattern "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$"', schema: "^([Aa][Cc][Tt][Ii][Vv][Ee]|[Ii][Nn][Aa][Cc][Tt][Ii][Vv][Ee])$", parentSchema: schema82, data: data3 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -38681,7 +38655,7 @@ var require_validators_generated = __commonJS({
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.type, parentSchema: schema86, data: data3 };
+            const err12 = { instancePath: instancePath + "/secretRuleStatus", schemaPath: "#/$defs/spec/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema82.type, parentSchema: schema82, data: data3 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -38691,7 +38665,7 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema85.type, parentSchema: schema85, data };
+        const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema81.type, parentSchema: schema81, data };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -38699,15 +38673,15 @@ var require_validators_generated = __commonJS({
         }
         errors++;
       }
-      validate49.errors = vErrors;
+      validate45.errors = vErrors;
       return errors === 0;
     }
-    validate49.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    validate45.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       ;
       let vErrors = null;
       let errors = 0;
-      const evaluated0 = validate48.evaluated;
+      const evaluated0 = validate44.evaluated;
       if (evaluated0.dynamicProps) {
         evaluated0.props = void 0;
       }
@@ -38716,7 +38690,7 @@ var require_validators_generated = __commonJS({
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.apiVersion === void 0) {
-          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema82.required, parentSchema: schema82, data };
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema78.required, parentSchema: schema78, data };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -38725,7 +38699,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         if (data.kind === void 0) {
-          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema82.required, parentSchema: schema82, data };
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema78.required, parentSchema: schema78, data };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -38734,7 +38708,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         if (data.metadata === void 0) {
-          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema82.required, parentSchema: schema82, data };
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema78.required, parentSchema: schema78, data };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -38743,7 +38717,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         if (data.spec === void 0) {
-          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema82.required, parentSchema: schema82, data };
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema78.required, parentSchema: schema78, data };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -38753,7 +38727,7 @@ var require_validators_generated = __commonJS({
         }
         for (const key0 in data) {
           if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
-            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema82, data };
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema78, data };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -38777,7 +38751,1209 @@ var require_validators_generated = __commonJS({
         if (data.kind !== void 0) {
           let data1 = data.kind;
           if ("SecretRule" !== data1) {
-            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "SecretRule" }, message: "must be equal to constant", schema: "SecretRule", parentSchema: schema82.properties.kind, data: data1 };
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "SecretRule" }, message: "must be equal to constant", schema: "SecretRule", parentSchema: schema78.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate45(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema78.type, parentSchema: schema78, data };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      validate44.errors = vErrors;
+      return errors === 0;
+    }
+    validate44.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema83 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "report-schedule.schema.json", "title": "qcs-gitops ReportSchedule", "description": "A scheduled Container Security report (vulnerabilities or image secrets), API /csapi/v1.3/reports/schedule. metadata.name is the schedule's name. Fields the declaration leaves out are not managed: never compared, and kept as they are on update.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "ReportSchedule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "dateTime": { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" }, "flag": { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" }, "day": { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] }, "details": { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } }, "spec": { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "recipient": { "description": "Who the report e-mail goes to: addresses separated by commas, as the 1.38 report list prints them (a@example.com,b@example.com). Left out: kept as the account holds it.", "type": ["string", "null"] }, "emailSubject": { "description": "Subject of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "customMessage": { "description": "Text of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "sendAsAttachment": { "description": "Attach the report file to the e-mail. Left out: kept as the account holds it.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } } } };
+    var schema86 = { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "recipient": { "description": "Who the report e-mail goes to: addresses separated by commas, as the 1.38 report list prints them (a@example.com,b@example.com). Left out: kept as the account holds it.", "type": ["string", "null"] }, "emailSubject": { "description": "Subject of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "customMessage": { "description": "Text of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "sendAsAttachment": { "description": "Attach the report file to the e-mail. Left out: kept as the account holds it.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } };
+    var schema88 = { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" };
+    var schema94 = { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" };
+    var pattern22 = new RegExp("^[A-Za-z]+$", "u");
+    var pattern23 = new RegExp("^[1-9][0-9]*$", "u");
+    var schema92 = { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } };
+    var schema93 = { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] };
+    function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate50.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.recurrenceType === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "recurrenceType" }, message: "must have required property 'recurrenceType'", schema: schema92.required, parentSchema: schema92, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "recurrenceType" || key0 === "selectedDayOfWeeks" || key0 === "monthlyType" || key0 === "ordinalDayOfMonth" || key0 === "dayOfWeek" || key0 === "ordinalDayOfWeek")) {
+            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema92, data };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data.recurrenceType !== void 0) {
+          let data0 = data.recurrenceType;
+          if (!(data0 === "DAILY" || data0 === "WEEKLY" || data0 === "MONTHLY")) {
+            const err2 = { instancePath: instancePath + "/recurrenceType", schemaPath: "#/properties/recurrenceType/enum", keyword: "enum", params: { allowedValues: schema92.properties.recurrenceType.enum }, message: "must be equal to one of the allowed values", schema: schema92.properties.recurrenceType.enum, parentSchema: schema92.properties.recurrenceType, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.selectedDayOfWeeks !== void 0) {
+          let data1 = data.selectedDayOfWeeks;
+          if (!Array.isArray(data1) && data1 !== null) {
+            const err3 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/type", keyword: "type", params: { type: schema92.properties.selectedDayOfWeeks.type }, message: "must be array,null", schema: schema92.properties.selectedDayOfWeeks.type, parentSchema: schema92.properties.selectedDayOfWeeks, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+          if (Array.isArray(data1)) {
+            if (data1.length < 1) {
+              const err4 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema92.properties.selectedDayOfWeeks, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            const len0 = data1.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data2 = data1[i0];
+              if (!(data2 === "MONDAY" || data2 === "TUESDAY" || data2 === "WEDNESDAY" || data2 === "THURSDAY" || data2 === "FRIDAY" || data2 === "SATURDAY" || data2 === "SUNDAY")) {
+                const err5 = { instancePath: instancePath + "/selectedDayOfWeeks/" + i0, schemaPath: "#/$defs/day/enum", keyword: "enum", params: { allowedValues: schema93.enum }, message: "must be equal to one of the allowed values", schema: schema93.enum, parentSchema: schema93, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err5];
+                } else {
+                  vErrors.push(err5);
+                }
+                errors++;
+              }
+            }
+            let i1 = data1.length;
+            let j0;
+            if (i1 > 1) {
+              outer0: for (; i1--; ) {
+                for (j0 = i1; j0--; ) {
+                  if (func0(data1[i1], data1[j0])) {
+                    const err6 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema92.properties.selectedDayOfWeeks, data: data1 };
+                    if (vErrors === null) {
+                      vErrors = [err6];
+                    } else {
+                      vErrors.push(err6);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          }
+        }
+        if (data.monthlyType !== void 0) {
+          let data3 = data.monthlyType;
+          if (typeof data3 !== "string" && data3 !== null) {
+            const err7 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/type", keyword: "type", params: { type: schema92.properties.monthlyType.type }, message: "must be string,null", schema: schema92.properties.monthlyType.type, parentSchema: schema92.properties.monthlyType, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          if (typeof data3 === "string") {
+            if (!pattern6.test(data3)) {
+              const err8 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema92.properties.monthlyType, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.ordinalDayOfMonth !== void 0) {
+          let data4 = data.ordinalDayOfMonth;
+          if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4)) && data4 !== null) {
+            const err9 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/type", keyword: "type", params: { type: schema92.properties.ordinalDayOfMonth.type }, message: "must be integer,null", schema: schema92.properties.ordinalDayOfMonth.type, parentSchema: schema92.properties.ordinalDayOfMonth, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+          if (typeof data4 == "number" && isFinite(data4)) {
+            if (data4 > 31 || isNaN(data4)) {
+              const err10 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/maximum", keyword: "maximum", params: { comparison: "<=", limit: 31 }, message: "must be <= 31", schema: 31, parentSchema: schema92.properties.ordinalDayOfMonth, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (data4 < 1 || isNaN(data4)) {
+              const err11 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema92.properties.ordinalDayOfMonth, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data.dayOfWeek !== void 0) {
+          let data5 = data.dayOfWeek;
+          if (!(data5 === "MONDAY" || data5 === "TUESDAY" || data5 === "WEDNESDAY" || data5 === "THURSDAY" || data5 === "FRIDAY" || data5 === "SATURDAY" || data5 === "SUNDAY" || data5 === null)) {
+            const err12 = { instancePath: instancePath + "/dayOfWeek", schemaPath: "#/properties/dayOfWeek/enum", keyword: "enum", params: { allowedValues: schema92.properties.dayOfWeek.enum }, message: "must be equal to one of the allowed values", schema: schema92.properties.dayOfWeek.enum, parentSchema: schema92.properties.dayOfWeek, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data.ordinalDayOfWeek !== void 0) {
+          let data6 = data.ordinalDayOfWeek;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string" && data6 !== null) {
+            const err13 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/type", keyword: "type", params: { type: schema92.properties.ordinalDayOfWeek.type }, message: "must be integer,string,null", schema: schema92.properties.ordinalDayOfWeek.type, parentSchema: schema92.properties.ordinalDayOfWeek, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 5 || isNaN(data6)) {
+              const err14 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema92.properties.ordinalDayOfWeek, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            if (data6 < 1 || isNaN(data6)) {
+              const err15 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema92.properties.ordinalDayOfWeek, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          if (typeof data6 === "string") {
+            if (!pattern6.test(data6)) {
+              const err16 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema92.properties.ordinalDayOfWeek, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema92.type, parentSchema: schema92, data };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      validate50.errors = vErrors;
+      return errors === 0;
+    }
+    validate50.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate49.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.templateName === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "templateName" }, message: "must have required property 'templateName'", schema: schema86.required, parentSchema: schema86, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.reportScheduleDetails === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reportScheduleDetails" }, message: "must have required property 'reportScheduleDetails'", schema: schema86.required, parentSchema: schema86, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.eventTime === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventTime" }, message: "must have required property 'eventTime'", schema: schema86.required, parentSchema: schema86, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func5.call(schema86.properties, key0)) {
+            const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema86, data };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        if (data.description !== void 0) {
+          let data0 = data.description;
+          if (typeof data0 !== "string" && data0 !== null) {
+            const err4 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema86.properties.description.type }, message: "must be string,null", schema: schema86.properties.description.type, parentSchema: schema86.properties.description, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.templateName !== void 0) {
+          let data1 = data.templateName;
+          if (typeof data1 === "string") {
+            if (!pattern6.test(data1)) {
+              const err5 = { instancePath: instancePath + "/templateName", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/templateName", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.filter !== void 0) {
+          let data2 = data.filter;
+          if (typeof data2 !== "string" && data2 !== null) {
+            const err7 = { instancePath: instancePath + "/filter", schemaPath: "#/properties/filter/type", keyword: "type", params: { type: schema86.properties.filter.type }, message: "must be string,null", schema: schema86.properties.filter.type, parentSchema: schema86.properties.filter, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data.secondFilter !== void 0) {
+          let data3 = data.secondFilter;
+          if (typeof data3 !== "string" && data3 !== null) {
+            const err8 = { instancePath: instancePath + "/secondFilter", schemaPath: "#/properties/secondFilter/type", keyword: "type", params: { type: schema86.properties.secondFilter.type }, message: "must be string,null", schema: schema86.properties.secondFilter.type, parentSchema: schema86.properties.secondFilter, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.format !== void 0) {
+          let data4 = data.format;
+          if (typeof data4 === "string") {
+            if (!pattern22.test(data4)) {
+              const err9 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema86.properties.format, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.properties.format.type, parentSchema: schema86.properties.format, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data.displayColumns !== void 0) {
+          let data5 = data.displayColumns;
+          if (!Array.isArray(data5) && data5 !== null) {
+            const err11 = { instancePath: instancePath + "/displayColumns", schemaPath: "#/properties/displayColumns/type", keyword: "type", params: { type: schema86.properties.displayColumns.type }, message: "must be array,null", schema: schema86.properties.displayColumns.type, parentSchema: schema86.properties.displayColumns, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          if (Array.isArray(data5)) {
+            const len0 = data5.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data6 = data5[i0];
+              if (typeof data6 === "string") {
+                if (func1(data6) < 1) {
+                  const err12 = { instancePath: instancePath + "/displayColumns/" + i0, schemaPath: "#/properties/displayColumns/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema86.properties.displayColumns.items, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err12];
+                  } else {
+                    vErrors.push(err12);
+                  }
+                  errors++;
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/displayColumns/" + i0, schemaPath: "#/properties/displayColumns/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.properties.displayColumns.items.type, parentSchema: schema86.properties.displayColumns.items, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+          }
+        }
+        if (data.expireAfter !== void 0) {
+          let data7 = data.expireAfter;
+          const _errs20 = errors;
+          let valid4 = false;
+          const _errs21 = errors;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+            const err14 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema86.properties.expireAfter.anyOf[0].type, parentSchema: schema86.properties.expireAfter.anyOf[0], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 < 1 || isNaN(data7)) {
+              const err15 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema86.properties.expireAfter.anyOf[0], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          var _valid0 = _errs21 === errors;
+          valid4 = valid4 || _valid0;
+          const _errs23 = errors;
+          if (typeof data7 === "string") {
+            if (!pattern23.test(data7)) {
+              const err16 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*$" }, message: 'must match pattern "^[1-9][0-9]*$"', schema: "^[1-9][0-9]*$", parentSchema: schema86.properties.expireAfter.anyOf[1], data: data7 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema86.properties.expireAfter.anyOf[1].type, parentSchema: schema86.properties.expireAfter.anyOf[1], data: data7 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          var _valid0 = _errs23 === errors;
+          valid4 = valid4 || _valid0;
+          if (!valid4) {
+            const err18 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema86.properties.expireAfter.anyOf, parentSchema: schema86.properties.expireAfter, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          } else {
+            errors = _errs20;
+            if (vErrors !== null) {
+              if (_errs20) {
+                vErrors.length = _errs20;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.zip !== void 0) {
+          let data8 = data.zip;
+          const _errs28 = errors;
+          let valid6 = false;
+          const _errs29 = errors;
+          if (typeof data8 !== "boolean") {
+            const err19 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema88.anyOf[0].type, parentSchema: schema88.anyOf[0], data: data8 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          var _valid1 = _errs29 === errors;
+          valid6 = valid6 || _valid1;
+          const _errs31 = errors;
+          if (!(data8 === 0 || data8 === 1)) {
+            const err20 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema88.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema88.anyOf[1].enum, parentSchema: schema88.anyOf[1], data: data8 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var _valid1 = _errs31 === errors;
+          valid6 = valid6 || _valid1;
+          if (!valid6) {
+            const err21 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema88.anyOf, parentSchema: schema88, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          } else {
+            errors = _errs28;
+            if (vErrors !== null) {
+              if (_errs28) {
+                vErrors.length = _errs28;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.emailNotification !== void 0) {
+          let data9 = data.emailNotification;
+          const _errs35 = errors;
+          let valid8 = false;
+          const _errs36 = errors;
+          if (typeof data9 !== "boolean") {
+            const err22 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema88.anyOf[0].type, parentSchema: schema88.anyOf[0], data: data9 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          var _valid2 = _errs36 === errors;
+          valid8 = valid8 || _valid2;
+          const _errs38 = errors;
+          if (!(data9 === 0 || data9 === 1)) {
+            const err23 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema88.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema88.anyOf[1].enum, parentSchema: schema88.anyOf[1], data: data9 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var _valid2 = _errs38 === errors;
+          valid8 = valid8 || _valid2;
+          if (!valid8) {
+            const err24 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema88.anyOf, parentSchema: schema88, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          } else {
+            errors = _errs35;
+            if (vErrors !== null) {
+              if (_errs35) {
+                vErrors.length = _errs35;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data["e-mail notification"] !== void 0) {
+          let data10 = data["e-mail notification"];
+          const _errs42 = errors;
+          let valid10 = false;
+          const _errs43 = errors;
+          if (typeof data10 !== "boolean") {
+            const err25 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema88.anyOf[0].type, parentSchema: schema88.anyOf[0], data: data10 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          var _valid3 = _errs43 === errors;
+          valid10 = valid10 || _valid3;
+          const _errs45 = errors;
+          if (!(data10 === 0 || data10 === 1)) {
+            const err26 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema88.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema88.anyOf[1].enum, parentSchema: schema88.anyOf[1], data: data10 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          var _valid3 = _errs45 === errors;
+          valid10 = valid10 || _valid3;
+          if (!valid10) {
+            const err27 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema88.anyOf, parentSchema: schema88, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          } else {
+            errors = _errs42;
+            if (vErrors !== null) {
+              if (_errs42) {
+                vErrors.length = _errs42;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.recipient !== void 0) {
+          let data11 = data.recipient;
+          if (typeof data11 !== "string" && data11 !== null) {
+            const err28 = { instancePath: instancePath + "/recipient", schemaPath: "#/properties/recipient/type", keyword: "type", params: { type: schema86.properties.recipient.type }, message: "must be string,null", schema: schema86.properties.recipient.type, parentSchema: schema86.properties.recipient, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data.emailSubject !== void 0) {
+          let data12 = data.emailSubject;
+          if (typeof data12 !== "string" && data12 !== null) {
+            const err29 = { instancePath: instancePath + "/emailSubject", schemaPath: "#/properties/emailSubject/type", keyword: "type", params: { type: schema86.properties.emailSubject.type }, message: "must be string,null", schema: schema86.properties.emailSubject.type, parentSchema: schema86.properties.emailSubject, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+        if (data.customMessage !== void 0) {
+          let data13 = data.customMessage;
+          if (typeof data13 !== "string" && data13 !== null) {
+            const err30 = { instancePath: instancePath + "/customMessage", schemaPath: "#/properties/customMessage/type", keyword: "type", params: { type: schema86.properties.customMessage.type }, message: "must be string,null", schema: schema86.properties.customMessage.type, parentSchema: schema86.properties.customMessage, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data.sendAsAttachment !== void 0) {
+          let data14 = data.sendAsAttachment;
+          const _errs55 = errors;
+          let valid12 = false;
+          const _errs56 = errors;
+          if (typeof data14 !== "boolean") {
+            const err31 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema88.anyOf[0].type, parentSchema: schema88.anyOf[0], data: data14 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+          var _valid4 = _errs56 === errors;
+          valid12 = valid12 || _valid4;
+          const _errs58 = errors;
+          if (!(data14 === 0 || data14 === 1)) {
+            const err32 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema88.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema88.anyOf[1].enum, parentSchema: schema88.anyOf[1], data: data14 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          var _valid4 = _errs58 === errors;
+          valid12 = valid12 || _valid4;
+          if (!valid12) {
+            const err33 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema88.anyOf, parentSchema: schema88, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          } else {
+            errors = _errs55;
+            if (vErrors !== null) {
+              if (_errs55) {
+                vErrors.length = _errs55;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.reportScheduleDetails !== void 0) {
+          if (!validate50(data.reportScheduleDetails, { instancePath: instancePath + "/reportScheduleDetails", parentData: data, parentDataProperty: "reportScheduleDetails", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data.eventTime !== void 0) {
+          let data16 = data.eventTime;
+          const _errs63 = errors;
+          let valid14 = false;
+          const _errs64 = errors;
+          if (typeof data16 === "string") {
+            if (!formats2.validate(data16)) {
+              const err34 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema94.anyOf[0], data: data16 };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+          } else {
+            const err35 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema94.anyOf[0].type, parentSchema: schema94.anyOf[0], data: data16 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+          var _valid5 = _errs64 === errors;
+          valid14 = valid14 || _valid5;
+          const _errs66 = errors;
+          if (typeof data16 === "string") {
+            if (!formats4.validate(data16)) {
+              const err36 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema94.anyOf[1], data: data16 };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          } else {
+            const err37 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema94.anyOf[1].type, parentSchema: schema94.anyOf[1], data: data16 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+          var _valid5 = _errs66 === errors;
+          valid14 = valid14 || _valid5;
+          const _errs68 = errors;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+            const err38 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema94.anyOf[2].type, parentSchema: schema94.anyOf[2], data: data16 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 > 864e13 || isNaN(data16)) {
+              const err39 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema94.anyOf[2], data: data16 };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+            if (data16 < 0 || isNaN(data16)) {
+              const err40 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema94.anyOf[2], data: data16 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
+          var _valid5 = _errs68 === errors;
+          valid14 = valid14 || _valid5;
+          if (!valid14) {
+            const err41 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema94.anyOf, parentSchema: schema94, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          } else {
+            errors = _errs63;
+            if (vErrors !== null) {
+              if (_errs63) {
+                vErrors.length = _errs63;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.eventEndTime !== void 0) {
+          let data17 = data.eventEndTime;
+          const _errs72 = errors;
+          let valid15 = false;
+          const _errs73 = errors;
+          const _errs75 = errors;
+          let valid17 = false;
+          const _errs76 = errors;
+          if (typeof data17 === "string") {
+            if (!formats2.validate(data17)) {
+              const err42 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema94.anyOf[0], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+          } else {
+            const err43 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema94.anyOf[0].type, parentSchema: schema94.anyOf[0], data: data17 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+          var _valid7 = _errs76 === errors;
+          valid17 = valid17 || _valid7;
+          const _errs78 = errors;
+          if (typeof data17 === "string") {
+            if (!formats4.validate(data17)) {
+              const err44 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema94.anyOf[1], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          } else {
+            const err45 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema94.anyOf[1].type, parentSchema: schema94.anyOf[1], data: data17 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          var _valid7 = _errs78 === errors;
+          valid17 = valid17 || _valid7;
+          const _errs80 = errors;
+          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+            const err46 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema94.anyOf[2].type, parentSchema: schema94.anyOf[2], data: data17 };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          if (typeof data17 == "number" && isFinite(data17)) {
+            if (data17 > 864e13 || isNaN(data17)) {
+              const err47 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema94.anyOf[2], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+            if (data17 < 0 || isNaN(data17)) {
+              const err48 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema94.anyOf[2], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          }
+          var _valid7 = _errs80 === errors;
+          valid17 = valid17 || _valid7;
+          if (!valid17) {
+            const err49 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema94.anyOf, parentSchema: schema94, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          } else {
+            errors = _errs75;
+            if (vErrors !== null) {
+              if (_errs75) {
+                vErrors.length = _errs75;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          var _valid6 = _errs73 === errors;
+          valid15 = valid15 || _valid6;
+          const _errs83 = errors;
+          if (data17 !== null) {
+            const err50 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema86.properties.eventEndTime.anyOf[1].type, parentSchema: schema86.properties.eventEndTime.anyOf[1], data: data17 };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+          var _valid6 = _errs83 === errors;
+          valid15 = valid15 || _valid6;
+          if (!valid15) {
+            const err51 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema86.properties.eventEndTime.anyOf, parentSchema: schema86.properties.eventEndTime, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          } else {
+            errors = _errs72;
+            if (vErrors !== null) {
+              if (_errs72) {
+                vErrors.length = _errs72;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data.action !== void 0) {
+          let data18 = data.action;
+          if ("CREATE" !== data18) {
+            const err52 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/const", keyword: "const", params: { allowedValue: "CREATE" }, message: "must be equal to constant", schema: "CREATE", parentSchema: schema86.properties.action, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err53 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema86.type, parentSchema: schema86, data };
+        if (vErrors === null) {
+          vErrors = [err53];
+        } else {
+          vErrors.push(err53);
+        }
+        errors++;
+      }
+      validate49.errors = vErrors;
+      return errors === 0;
+    }
+    validate49.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate48.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema83.required, parentSchema: schema83, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema83.required, parentSchema: schema83, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema83.required, parentSchema: schema83, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema83.required, parentSchema: schema83, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("ReportSchedule" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ReportSchedule" }, message: "must be equal to constant", schema: "ReportSchedule", parentSchema: schema83.properties.kind, data: data1 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -38943,7 +40119,7 @@ var require_validators_generated = __commonJS({
           }
         }
       } else {
-        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema82.type, parentSchema: schema82, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.type, parentSchema: schema83, data };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -38955,15 +40131,11 @@ var require_validators_generated = __commonJS({
       return errors === 0;
     }
     validate48.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    var schema87 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "report-schedule.schema.json", "title": "qcs-gitops ReportSchedule", "description": "A scheduled Container Security report (vulnerabilities or image secrets), API /csapi/v1.3/reports/schedule. metadata.name is the schedule's name. Fields the declaration leaves out are not managed: never compared, and kept as they are on update.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "ReportSchedule" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "dateTime": { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" }, "flag": { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" }, "day": { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] }, "details": { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } }, "spec": { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "recipient": { "description": "Who the report e-mail goes to: addresses separated by commas, as the 1.38 report list prints them (a@example.com,b@example.com). Left out: kept as the account holds it.", "type": ["string", "null"] }, "emailSubject": { "description": "Subject of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "customMessage": { "description": "Text of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "sendAsAttachment": { "description": "Attach the report file to the e-mail. Left out: kept as the account holds it.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } } } };
-    var schema90 = { "description": "The report schedule, in the field names of the create request of the CS 1.38 notes.", "type": "object", "required": ["templateName", "reportScheduleDetails", "eventTime"], "additionalProperties": false, "properties": { "description": { "description": "Free text describing the report.", "type": ["string", "null"] }, "templateName": { "description": "The report template: CS_CONTAINER_VULNERABILITY, CS_IMAGE_VULNERABILITY or CS_IMAGE_SECRETS (the ones the notes name; others are accepted with a warning).", "$ref": "envelope.schema.json#/$defs/upperSnake", "examples": ["CS_CONTAINER_VULNERABILITY", "CS_IMAGE_VULNERABILITY", "CS_IMAGE_SECRETS"] }, "filter": { "description": "QQL query selecting what the report covers (e.g. containerId:edc01607bc33); null for everything.", "type": ["string", "null"] }, "secondFilter": { "description": "A second QQL filter (the sample sends an empty string).", "type": ["string", "null"] }, "format": { "description": "The file format (the notes show csv; the report list reads it back as fileFormat). Default csv.", "type": "string", "pattern": "^[A-Za-z]+$", "patternErrorMessage": "must be a format name such as csv", "examples": ["csv"] }, "displayColumns": { "description": "The columns of the report, in order. Checked against the columns the notes list for the template. Left out: all columns; an empty list: the template's default columns only.", "type": ["array", "null"], "items": { "type": "string", "minLength": 1 } }, "expireAfter": { "description": "Days the generated report is kept. Default 7.", "anyOf": [{ "type": "integer", "minimum": 1 }, { "type": "string", "pattern": "^[1-9][0-9]*$" }], "errorMessage": "must be a whole number of days (1 or more)" }, "zip": { "description": "Zip the report file (the report list reads it back as fileZipped).", "$ref": "#/$defs/flag" }, "emailNotification": { "description": "Send an e-mail when the report is ready.", "$ref": "#/$defs/flag" }, "e-mail notification": { "description": "The same flag, spelled as the create request sample spells it. Give one of the two.", "$ref": "#/$defs/flag" }, "recipient": { "description": "Who the report e-mail goes to: addresses separated by commas, as the 1.38 report list prints them (a@example.com,b@example.com). Left out: kept as the account holds it.", "type": ["string", "null"] }, "emailSubject": { "description": "Subject of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "customMessage": { "description": "Text of the report e-mail. Left out: kept as the account holds it.", "type": ["string", "null"] }, "sendAsAttachment": { "description": "Attach the report file to the e-mail. Left out: kept as the account holds it.", "$ref": "#/$defs/flag" }, "reportScheduleDetails": { "$ref": "#/$defs/details" }, "eventTime": { "description": "When the schedule starts (the first run).", "$ref": "#/$defs/dateTime" }, "eventEndTime": { "description": "When the schedule ends (not before eventTime); null for no end.", "anyOf": [{ "$ref": "#/$defs/dateTime" }, { "type": "null" }] }, "action": { "description": "The request's action, as the notes print it in both the create and the update sample. Accepted so a request body reads as a declaration; the tool always sends CREATE.", "const": "CREATE" } } };
-    var schema92 = { "description": "true/false, or 1/0 as the API sends it.", "anyOf": [{ "type": "boolean" }, { "enum": [0, 1] }], "errorMessage": "must be true or false (or 1 or 0)" };
-    var schema98 = { "description": "A date-time (2025-03-17T10:20:00Z), a date (2025-03-17, meaning 00:00 UTC that day) or epoch milliseconds. Sent as ISO 8601 (2025-03-17T10:20:00Z).", "anyOf": [{ "title": "an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z)", "type": "string", "format": "date-time" }, { "title": "a date (2025-03-17)", "type": "string", "format": "date" }, { "title": "epoch milliseconds (1742206800000)", "type": "integer", "minimum": 0, "maximum": 864e13 }], "errorMessage": "must be an ISO 8601 date-time with a time zone (2025-03-17T10:20:00Z), a date (2025-03-17) or epoch milliseconds" };
-    var pattern22 = new RegExp("^[A-Za-z]+$", "u");
-    var pattern23 = new RegExp("^[1-9][0-9]*$", "u");
-    var schema96 = { "description": "When the report runs. A WEEKLY schedule names its days in selectedDayOfWeeks; a MONTHLY one its day (ordinalDayOfMonth, or dayOfWeek with ordinalDayOfWeek). Fields that do not apply to the recurrence are not compared.", "type": "object", "required": ["recurrenceType"], "additionalProperties": false, "properties": { "recurrenceType": { "description": "How often the report runs.", "enum": ["DAILY", "WEEKLY", "MONTHLY"] }, "selectedDayOfWeeks": { "description": "WEEKLY only: the days it runs, as upper-case day names, e.g. [MONDAY, THURSDAY] (the notes print only null; this form is an assumption). Compared as a set.", "type": ["array", "null"], "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/day" } }, "monthlyType": { "description": "MONTHLY only: how the day is given (the notes print only null).", "type": ["string", "null"], "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be an UPPER_SNAKE_CASE identifier" }, "ordinalDayOfMonth": { "description": "MONTHLY: the day of the month (1-31). The sample sends 1 for a DAILY schedule too (ignored there).", "type": ["integer", "null"], "minimum": 1, "maximum": 31 }, "dayOfWeek": { "description": "MONTHLY, with ordinalDayOfWeek: the weekday (e.g. MONDAY).", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", null] }, "ordinalDayOfWeek": { "description": "MONTHLY, with dayOfWeek: which one in the month (1-5, e.g. 1 for the first Monday).", "type": ["integer", "string", "null"], "minimum": 1, "maximum": 5, "pattern": "^[A-Z][A-Z0-9_]*$", "patternErrorMessage": "must be 1-5 or an UPPER_SNAKE_CASE word such as FIRST" } } };
-    var schema97 = { "description": "An upper-case day name.", "enum": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] };
+    var schema96 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "aws-connector.schema.json", "title": "qcs-gitops AwsConnector", "description": "An AWS connector through which Qualys scans ECR registries, API /csapi/v1.3/registry/aws/connector (GovCloud notes). metadata.name is the connector's name. The API creates connectors but documents no update or delete: a declared connector that differs from the live one is shown as a change to make by hand, and --prune never deletes one.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "AwsConnector" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "spec": { "description": "The connector, in the field names of the create call: arn and accountType are required ('We added the new input parameter accountType, which is required').", "type": "object", "required": ["arn", "accountType"], "additionalProperties": false, "properties": { "arn": { "description": "ARN of the IAM role Qualys assumes in the account (arn:aws:iam::<account id>:role/<name>).", "type": "string", "pattern": "^(arn:|\\$\\{)", "examples": ["arn:aws:iam::383031258652:role/qualys-cs"] }, "externalId": { "description": "The external id of your organization in the role's trust policy. Never read back by the API: sent on create only, never compared.", "type": ["string", "integer"] }, "accountType": { "description": "Global or US_Gov (US GovCloud credentials). The release notes' sample spelling 'US Gov' is accepted and read as US_Gov. A connector made before the field existed reads null, which is Global.", "enum": ["Global", "US_Gov", "US Gov"] }, "description": { "description": "Free text describing the connector.", "type": ["string", "null"] }, "name": { "description": "The connector's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" } } } } };
+    var schema99 = { "description": "The connector, in the field names of the create call: arn and accountType are required ('We added the new input parameter accountType, which is required').", "type": "object", "required": ["arn", "accountType"], "additionalProperties": false, "properties": { "arn": { "description": "ARN of the IAM role Qualys assumes in the account (arn:aws:iam::<account id>:role/<name>).", "type": "string", "pattern": "^(arn:|\\$\\{)", "examples": ["arn:aws:iam::383031258652:role/qualys-cs"] }, "externalId": { "description": "The external id of your organization in the role's trust policy. Never read back by the API: sent on create only, never compared.", "type": ["string", "integer"] }, "accountType": { "description": "Global or US_Gov (US GovCloud credentials). The release notes' sample spelling 'US Gov' is accepted and read as US_Gov. A connector made before the field existed reads null, which is Global.", "enum": ["Global", "US_Gov", "US Gov"] }, "description": { "description": "Free text describing the connector.", "type": ["string", "null"] }, "name": { "description": "The connector's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" } } };
+    var pattern27 = new RegExp("^(arn:|\\$\\{)", "u");
     function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
       let vErrors = null;
       let errors = 0;
       const evaluated0 = validate54.evaluated;
@@ -38974,951 +40146,8 @@ var require_validators_generated = __commonJS({
         evaluated0.items = void 0;
       }
       if (data && typeof data == "object" && !Array.isArray(data)) {
-        if (data.recurrenceType === void 0) {
-          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "recurrenceType" }, message: "must have required property 'recurrenceType'", schema: schema96.required, parentSchema: schema96, data };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
-        for (const key0 in data) {
-          if (!(key0 === "recurrenceType" || key0 === "selectedDayOfWeeks" || key0 === "monthlyType" || key0 === "ordinalDayOfMonth" || key0 === "dayOfWeek" || key0 === "ordinalDayOfWeek")) {
-            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema96, data };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
-            errors++;
-          }
-        }
-        if (data.recurrenceType !== void 0) {
-          let data0 = data.recurrenceType;
-          if (!(data0 === "DAILY" || data0 === "WEEKLY" || data0 === "MONTHLY")) {
-            const err2 = { instancePath: instancePath + "/recurrenceType", schemaPath: "#/properties/recurrenceType/enum", keyword: "enum", params: { allowedValues: schema96.properties.recurrenceType.enum }, message: "must be equal to one of the allowed values", schema: schema96.properties.recurrenceType.enum, parentSchema: schema96.properties.recurrenceType, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
-            errors++;
-          }
-        }
-        if (data.selectedDayOfWeeks !== void 0) {
-          let data1 = data.selectedDayOfWeeks;
-          if (!Array.isArray(data1) && data1 !== null) {
-            const err3 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/type", keyword: "type", params: { type: schema96.properties.selectedDayOfWeeks.type }, message: "must be array,null", schema: schema96.properties.selectedDayOfWeeks.type, parentSchema: schema96.properties.selectedDayOfWeeks, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-          if (Array.isArray(data1)) {
-            if (data1.length < 1) {
-              const err4 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema96.properties.selectedDayOfWeeks, data: data1 };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-            const len0 = data1.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data2 = data1[i0];
-              if (!(data2 === "MONDAY" || data2 === "TUESDAY" || data2 === "WEDNESDAY" || data2 === "THURSDAY" || data2 === "FRIDAY" || data2 === "SATURDAY" || data2 === "SUNDAY")) {
-                const err5 = { instancePath: instancePath + "/selectedDayOfWeeks/" + i0, schemaPath: "#/$defs/day/enum", keyword: "enum", params: { allowedValues: schema97.enum }, message: "must be equal to one of the allowed values", schema: schema97.enum, parentSchema: schema97, data: data2 };
-                if (vErrors === null) {
-                  vErrors = [err5];
-                } else {
-                  vErrors.push(err5);
-                }
-                errors++;
-              }
-            }
-            let i1 = data1.length;
-            let j0;
-            if (i1 > 1) {
-              outer0: for (; i1--; ) {
-                for (j0 = i1; j0--; ) {
-                  if (func0(data1[i1], data1[j0])) {
-                    const err6 = { instancePath: instancePath + "/selectedDayOfWeeks", schemaPath: "#/properties/selectedDayOfWeeks/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema96.properties.selectedDayOfWeeks, data: data1 };
-                    if (vErrors === null) {
-                      vErrors = [err6];
-                    } else {
-                      vErrors.push(err6);
-                    }
-                    errors++;
-                    break outer0;
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (data.monthlyType !== void 0) {
-          let data3 = data.monthlyType;
-          if (typeof data3 !== "string" && data3 !== null) {
-            const err7 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/type", keyword: "type", params: { type: schema96.properties.monthlyType.type }, message: "must be string,null", schema: schema96.properties.monthlyType.type, parentSchema: schema96.properties.monthlyType, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-          if (typeof data3 === "string") {
-            if (!pattern6.test(data3)) {
-              const err8 = { instancePath: instancePath + "/monthlyType", schemaPath: "#/properties/monthlyType/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema96.properties.monthlyType, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data.ordinalDayOfMonth !== void 0) {
-          let data4 = data.ordinalDayOfMonth;
-          if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4)) && data4 !== null) {
-            const err9 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/type", keyword: "type", params: { type: schema96.properties.ordinalDayOfMonth.type }, message: "must be integer,null", schema: schema96.properties.ordinalDayOfMonth.type, parentSchema: schema96.properties.ordinalDayOfMonth, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-          if (typeof data4 == "number" && isFinite(data4)) {
-            if (data4 > 31 || isNaN(data4)) {
-              const err10 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/maximum", keyword: "maximum", params: { comparison: "<=", limit: 31 }, message: "must be <= 31", schema: 31, parentSchema: schema96.properties.ordinalDayOfMonth, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
-            }
-            if (data4 < 1 || isNaN(data4)) {
-              const err11 = { instancePath: instancePath + "/ordinalDayOfMonth", schemaPath: "#/properties/ordinalDayOfMonth/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema96.properties.ordinalDayOfMonth, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data.dayOfWeek !== void 0) {
-          let data5 = data.dayOfWeek;
-          if (!(data5 === "MONDAY" || data5 === "TUESDAY" || data5 === "WEDNESDAY" || data5 === "THURSDAY" || data5 === "FRIDAY" || data5 === "SATURDAY" || data5 === "SUNDAY" || data5 === null)) {
-            const err12 = { instancePath: instancePath + "/dayOfWeek", schemaPath: "#/properties/dayOfWeek/enum", keyword: "enum", params: { allowedValues: schema96.properties.dayOfWeek.enum }, message: "must be equal to one of the allowed values", schema: schema96.properties.dayOfWeek.enum, parentSchema: schema96.properties.dayOfWeek, data: data5 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-        if (data.ordinalDayOfWeek !== void 0) {
-          let data6 = data.ordinalDayOfWeek;
-          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6)) && typeof data6 !== "string" && data6 !== null) {
-            const err13 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/type", keyword: "type", params: { type: schema96.properties.ordinalDayOfWeek.type }, message: "must be integer,string,null", schema: schema96.properties.ordinalDayOfWeek.type, parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-          if (typeof data6 == "number" && isFinite(data6)) {
-            if (data6 > 5 || isNaN(data6)) {
-              const err14 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
-              errors++;
-            }
-            if (data6 < 1 || isNaN(data6)) {
-              const err15 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-          }
-          if (typeof data6 === "string") {
-            if (!pattern6.test(data6)) {
-              const err16 = { instancePath: instancePath + "/ordinalDayOfWeek", schemaPath: "#/properties/ordinalDayOfWeek/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema96.properties.ordinalDayOfWeek, data: data6 };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema96.type, parentSchema: schema96, data };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      validate54.errors = vErrors;
-      return errors === 0;
-    }
-    validate54.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-      let vErrors = null;
-      let errors = 0;
-      const evaluated0 = validate53.evaluated;
-      if (evaluated0.dynamicProps) {
-        evaluated0.props = void 0;
-      }
-      if (evaluated0.dynamicItems) {
-        evaluated0.items = void 0;
-      }
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        if (data.templateName === void 0) {
-          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "templateName" }, message: "must have required property 'templateName'", schema: schema90.required, parentSchema: schema90, data };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
-        if (data.reportScheduleDetails === void 0) {
-          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reportScheduleDetails" }, message: "must have required property 'reportScheduleDetails'", schema: schema90.required, parentSchema: schema90, data };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-        if (data.eventTime === void 0) {
-          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventTime" }, message: "must have required property 'eventTime'", schema: schema90.required, parentSchema: schema90, data };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        for (const key0 in data) {
-          if (!func5.call(schema90.properties, key0)) {
-            const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema90, data };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        }
-        if (data.description !== void 0) {
-          let data0 = data.description;
-          if (typeof data0 !== "string" && data0 !== null) {
-            const err4 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: schema90.properties.description.type }, message: "must be string,null", schema: schema90.properties.description.type, parentSchema: schema90.properties.description, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        }
-        if (data.templateName !== void 0) {
-          let data1 = data.templateName;
-          if (typeof data1 === "string") {
-            if (!pattern6.test(data1)) {
-              const err5 = { instancePath: instancePath + "/templateName", schemaPath: "envelope.schema.json#/$defs/upperSnake/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Z0-9_]*$" }, message: 'must match pattern "^[A-Z][A-Z0-9_]*$"', schema: "^[A-Z][A-Z0-9_]*$", parentSchema: schema41, data: data1 };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-            }
-          } else {
-            const err6 = { instancePath: instancePath + "/templateName", schemaPath: "envelope.schema.json#/$defs/upperSnake/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
-        }
-        if (data.filter !== void 0) {
-          let data2 = data.filter;
-          if (typeof data2 !== "string" && data2 !== null) {
-            const err7 = { instancePath: instancePath + "/filter", schemaPath: "#/properties/filter/type", keyword: "type", params: { type: schema90.properties.filter.type }, message: "must be string,null", schema: schema90.properties.filter.type, parentSchema: schema90.properties.filter, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-        if (data.secondFilter !== void 0) {
-          let data3 = data.secondFilter;
-          if (typeof data3 !== "string" && data3 !== null) {
-            const err8 = { instancePath: instancePath + "/secondFilter", schemaPath: "#/properties/secondFilter/type", keyword: "type", params: { type: schema90.properties.secondFilter.type }, message: "must be string,null", schema: schema90.properties.secondFilter.type, parentSchema: schema90.properties.secondFilter, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
-            errors++;
-          }
-        }
-        if (data.format !== void 0) {
-          let data4 = data.format;
-          if (typeof data4 === "string") {
-            if (!pattern22.test(data4)) {
-              const err9 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema90.properties.format, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-          } else {
-            const err10 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.format.type, parentSchema: schema90.properties.format, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-        }
-        if (data.displayColumns !== void 0) {
-          let data5 = data.displayColumns;
-          if (!Array.isArray(data5) && data5 !== null) {
-            const err11 = { instancePath: instancePath + "/displayColumns", schemaPath: "#/properties/displayColumns/type", keyword: "type", params: { type: schema90.properties.displayColumns.type }, message: "must be array,null", schema: schema90.properties.displayColumns.type, parentSchema: schema90.properties.displayColumns, data: data5 };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
-            errors++;
-          }
-          if (Array.isArray(data5)) {
-            const len0 = data5.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data6 = data5[i0];
-              if (typeof data6 === "string") {
-                if (func1(data6) < 1) {
-                  const err12 = { instancePath: instancePath + "/displayColumns/" + i0, schemaPath: "#/properties/displayColumns/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema90.properties.displayColumns.items, data: data6 };
-                  if (vErrors === null) {
-                    vErrors = [err12];
-                  } else {
-                    vErrors.push(err12);
-                  }
-                  errors++;
-                }
-              } else {
-                const err13 = { instancePath: instancePath + "/displayColumns/" + i0, schemaPath: "#/properties/displayColumns/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.displayColumns.items.type, parentSchema: schema90.properties.displayColumns.items, data: data6 };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-          }
-        }
-        if (data.expireAfter !== void 0) {
-          let data7 = data.expireAfter;
-          const _errs20 = errors;
-          let valid4 = false;
-          const _errs21 = errors;
-          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            const err14 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema90.properties.expireAfter.anyOf[0].type, parentSchema: schema90.properties.expireAfter.anyOf[0], data: data7 };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          }
-          if (typeof data7 == "number" && isFinite(data7)) {
-            if (data7 < 1 || isNaN(data7)) {
-              const err15 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema90.properties.expireAfter.anyOf[0], data: data7 };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-          }
-          var _valid0 = _errs21 === errors;
-          valid4 = valid4 || _valid0;
-          const _errs23 = errors;
-          if (typeof data7 === "string") {
-            if (!pattern23.test(data7)) {
-              const err16 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*$" }, message: 'must match pattern "^[1-9][0-9]*$"', schema: "^[1-9][0-9]*$", parentSchema: schema90.properties.expireAfter.anyOf[1], data: data7 };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
-          } else {
-            const err17 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema90.properties.expireAfter.anyOf[1].type, parentSchema: schema90.properties.expireAfter.anyOf[1], data: data7 };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
-            errors++;
-          }
-          var _valid0 = _errs23 === errors;
-          valid4 = valid4 || _valid0;
-          if (!valid4) {
-            const err18 = { instancePath: instancePath + "/expireAfter", schemaPath: "#/properties/expireAfter/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema90.properties.expireAfter.anyOf, parentSchema: schema90.properties.expireAfter, data: data7 };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
-            errors++;
-          } else {
-            errors = _errs20;
-            if (vErrors !== null) {
-              if (_errs20) {
-                vErrors.length = _errs20;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.zip !== void 0) {
-          let data8 = data.zip;
-          const _errs28 = errors;
-          let valid6 = false;
-          const _errs29 = errors;
-          if (typeof data8 !== "boolean") {
-            const err19 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data8 };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-          }
-          var _valid1 = _errs29 === errors;
-          valid6 = valid6 || _valid1;
-          const _errs31 = errors;
-          if (!(data8 === 0 || data8 === 1)) {
-            const err20 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data8 };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
-            errors++;
-          }
-          var _valid1 = _errs31 === errors;
-          valid6 = valid6 || _valid1;
-          if (!valid6) {
-            const err21 = { instancePath: instancePath + "/zip", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data8 };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
-            errors++;
-          } else {
-            errors = _errs28;
-            if (vErrors !== null) {
-              if (_errs28) {
-                vErrors.length = _errs28;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.emailNotification !== void 0) {
-          let data9 = data.emailNotification;
-          const _errs35 = errors;
-          let valid8 = false;
-          const _errs36 = errors;
-          if (typeof data9 !== "boolean") {
-            const err22 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data9 };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-          var _valid2 = _errs36 === errors;
-          valid8 = valid8 || _valid2;
-          const _errs38 = errors;
-          if (!(data9 === 0 || data9 === 1)) {
-            const err23 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data9 };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
-            errors++;
-          }
-          var _valid2 = _errs38 === errors;
-          valid8 = valid8 || _valid2;
-          if (!valid8) {
-            const err24 = { instancePath: instancePath + "/emailNotification", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data9 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          } else {
-            errors = _errs35;
-            if (vErrors !== null) {
-              if (_errs35) {
-                vErrors.length = _errs35;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data["e-mail notification"] !== void 0) {
-          let data10 = data["e-mail notification"];
-          const _errs42 = errors;
-          let valid10 = false;
-          const _errs43 = errors;
-          if (typeof data10 !== "boolean") {
-            const err25 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data10 };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-          var _valid3 = _errs43 === errors;
-          valid10 = valid10 || _valid3;
-          const _errs45 = errors;
-          if (!(data10 === 0 || data10 === 1)) {
-            const err26 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data10 };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
-          }
-          var _valid3 = _errs45 === errors;
-          valid10 = valid10 || _valid3;
-          if (!valid10) {
-            const err27 = { instancePath: instancePath + "/e-mail notification", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data10 };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-          } else {
-            errors = _errs42;
-            if (vErrors !== null) {
-              if (_errs42) {
-                vErrors.length = _errs42;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.recipient !== void 0) {
-          let data11 = data.recipient;
-          if (typeof data11 !== "string" && data11 !== null) {
-            const err28 = { instancePath: instancePath + "/recipient", schemaPath: "#/properties/recipient/type", keyword: "type", params: { type: schema90.properties.recipient.type }, message: "must be string,null", schema: schema90.properties.recipient.type, parentSchema: schema90.properties.recipient, data: data11 };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
-            errors++;
-          }
-        }
-        if (data.emailSubject !== void 0) {
-          let data12 = data.emailSubject;
-          if (typeof data12 !== "string" && data12 !== null) {
-            const err29 = { instancePath: instancePath + "/emailSubject", schemaPath: "#/properties/emailSubject/type", keyword: "type", params: { type: schema90.properties.emailSubject.type }, message: "must be string,null", schema: schema90.properties.emailSubject.type, parentSchema: schema90.properties.emailSubject, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-        }
-        if (data.customMessage !== void 0) {
-          let data13 = data.customMessage;
-          if (typeof data13 !== "string" && data13 !== null) {
-            const err30 = { instancePath: instancePath + "/customMessage", schemaPath: "#/properties/customMessage/type", keyword: "type", params: { type: schema90.properties.customMessage.type }, message: "must be string,null", schema: schema90.properties.customMessage.type, parentSchema: schema90.properties.customMessage, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
-            errors++;
-          }
-        }
-        if (data.sendAsAttachment !== void 0) {
-          let data14 = data.sendAsAttachment;
-          const _errs55 = errors;
-          let valid12 = false;
-          const _errs56 = errors;
-          if (typeof data14 !== "boolean") {
-            const err31 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema92.anyOf[0].type, parentSchema: schema92.anyOf[0], data: data14 };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-          var _valid4 = _errs56 === errors;
-          valid12 = valid12 || _valid4;
-          const _errs58 = errors;
-          if (!(data14 === 0 || data14 === 1)) {
-            const err32 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf/1/enum", keyword: "enum", params: { allowedValues: schema92.anyOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema92.anyOf[1].enum, parentSchema: schema92.anyOf[1], data: data14 };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-          var _valid4 = _errs58 === errors;
-          valid12 = valid12 || _valid4;
-          if (!valid12) {
-            const err33 = { instancePath: instancePath + "/sendAsAttachment", schemaPath: "#/$defs/flag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema92.anyOf, parentSchema: schema92, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
-            errors++;
-          } else {
-            errors = _errs55;
-            if (vErrors !== null) {
-              if (_errs55) {
-                vErrors.length = _errs55;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.reportScheduleDetails !== void 0) {
-          if (!validate54(data.reportScheduleDetails, { instancePath: instancePath + "/reportScheduleDetails", parentData: data, parentDataProperty: "reportScheduleDetails", rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data.eventTime !== void 0) {
-          let data16 = data.eventTime;
-          const _errs63 = errors;
-          let valid14 = false;
-          const _errs64 = errors;
-          if (typeof data16 === "string") {
-            if (!formats2.validate(data16)) {
-              const err34 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema98.anyOf[0], data: data16 };
-              if (vErrors === null) {
-                vErrors = [err34];
-              } else {
-                vErrors.push(err34);
-              }
-              errors++;
-            }
-          } else {
-            const err35 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[0].type, parentSchema: schema98.anyOf[0], data: data16 };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-          var _valid5 = _errs64 === errors;
-          valid14 = valid14 || _valid5;
-          const _errs66 = errors;
-          if (typeof data16 === "string") {
-            if (!formats4.validate(data16)) {
-              const err36 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema98.anyOf[1], data: data16 };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-          } else {
-            const err37 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[1].type, parentSchema: schema98.anyOf[1], data: data16 };
-            if (vErrors === null) {
-              vErrors = [err37];
-            } else {
-              vErrors.push(err37);
-            }
-            errors++;
-          }
-          var _valid5 = _errs66 === errors;
-          valid14 = valid14 || _valid5;
-          const _errs68 = errors;
-          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
-            const err38 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema98.anyOf[2].type, parentSchema: schema98.anyOf[2], data: data16 };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-          if (typeof data16 == "number" && isFinite(data16)) {
-            if (data16 > 864e13 || isNaN(data16)) {
-              const err39 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema98.anyOf[2], data: data16 };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
-            if (data16 < 0 || isNaN(data16)) {
-              const err40 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema98.anyOf[2], data: data16 };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-          }
-          var _valid5 = _errs68 === errors;
-          valid14 = valid14 || _valid5;
-          if (!valid14) {
-            const err41 = { instancePath: instancePath + "/eventTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema98.anyOf, parentSchema: schema98, data: data16 };
-            if (vErrors === null) {
-              vErrors = [err41];
-            } else {
-              vErrors.push(err41);
-            }
-            errors++;
-          } else {
-            errors = _errs63;
-            if (vErrors !== null) {
-              if (_errs63) {
-                vErrors.length = _errs63;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.eventEndTime !== void 0) {
-          let data17 = data.eventEndTime;
-          const _errs72 = errors;
-          let valid15 = false;
-          const _errs73 = errors;
-          const _errs75 = errors;
-          let valid17 = false;
-          const _errs76 = errors;
-          if (typeof data17 === "string") {
-            if (!formats2.validate(data17)) {
-              const err42 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema98.anyOf[0], data: data17 };
-              if (vErrors === null) {
-                vErrors = [err42];
-              } else {
-                vErrors.push(err42);
-              }
-              errors++;
-            }
-          } else {
-            const err43 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[0].type, parentSchema: schema98.anyOf[0], data: data17 };
-            if (vErrors === null) {
-              vErrors = [err43];
-            } else {
-              vErrors.push(err43);
-            }
-            errors++;
-          }
-          var _valid7 = _errs76 === errors;
-          valid17 = valid17 || _valid7;
-          const _errs78 = errors;
-          if (typeof data17 === "string") {
-            if (!formats4.validate(data17)) {
-              const err44 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/format", keyword: "format", params: { format: "date" }, message: 'must match format "date"', schema: "date", parentSchema: schema98.anyOf[1], data: data17 };
-              if (vErrors === null) {
-                vErrors = [err44];
-              } else {
-                vErrors.push(err44);
-              }
-              errors++;
-            }
-          } else {
-            const err45 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema98.anyOf[1].type, parentSchema: schema98.anyOf[1], data: data17 };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          }
-          var _valid7 = _errs78 === errors;
-          valid17 = valid17 || _valid7;
-          const _errs80 = errors;
-          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
-            const err46 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema98.anyOf[2].type, parentSchema: schema98.anyOf[2], data: data17 };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-          if (typeof data17 == "number" && isFinite(data17)) {
-            if (data17 > 864e13 || isNaN(data17)) {
-              const err47 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, message: "must be <= 8640000000000000", schema: 864e13, parentSchema: schema98.anyOf[2], data: data17 };
-              if (vErrors === null) {
-                vErrors = [err47];
-              } else {
-                vErrors.push(err47);
-              }
-              errors++;
-            }
-            if (data17 < 0 || isNaN(data17)) {
-              const err48 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf/2/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema98.anyOf[2], data: data17 };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
-            }
-          }
-          var _valid7 = _errs80 === errors;
-          valid17 = valid17 || _valid7;
-          if (!valid17) {
-            const err49 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/$defs/dateTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema98.anyOf, parentSchema: schema98, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err49];
-            } else {
-              vErrors.push(err49);
-            }
-            errors++;
-          } else {
-            errors = _errs75;
-            if (vErrors !== null) {
-              if (_errs75) {
-                vErrors.length = _errs75;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-          var _valid6 = _errs73 === errors;
-          valid15 = valid15 || _valid6;
-          const _errs83 = errors;
-          if (data17 !== null) {
-            const err50 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema90.properties.eventEndTime.anyOf[1].type, parentSchema: schema90.properties.eventEndTime.anyOf[1], data: data17 };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-          var _valid6 = _errs83 === errors;
-          valid15 = valid15 || _valid6;
-          if (!valid15) {
-            const err51 = { instancePath: instancePath + "/eventEndTime", schemaPath: "#/properties/eventEndTime/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema90.properties.eventEndTime.anyOf, parentSchema: schema90.properties.eventEndTime, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err51];
-            } else {
-              vErrors.push(err51);
-            }
-            errors++;
-          } else {
-            errors = _errs72;
-            if (vErrors !== null) {
-              if (_errs72) {
-                vErrors.length = _errs72;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data.action !== void 0) {
-          let data18 = data.action;
-          if ("CREATE" !== data18) {
-            const err52 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/const", keyword: "const", params: { allowedValue: "CREATE" }, message: "must be equal to constant", schema: "CREATE", parentSchema: schema90.properties.action, data: data18 };
-            if (vErrors === null) {
-              vErrors = [err52];
-            } else {
-              vErrors.push(err52);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err53 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema90.type, parentSchema: schema90, data };
-        if (vErrors === null) {
-          vErrors = [err53];
-        } else {
-          vErrors.push(err53);
-        }
-        errors++;
-      }
-      validate53.errors = vErrors;
-      return errors === 0;
-    }
-    validate53.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-      ;
-      let vErrors = null;
-      let errors = 0;
-      const evaluated0 = validate52.evaluated;
-      if (evaluated0.dynamicProps) {
-        evaluated0.props = void 0;
-      }
-      if (evaluated0.dynamicItems) {
-        evaluated0.items = void 0;
-      }
-      if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.apiVersion === void 0) {
-          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema87.required, parentSchema: schema87, data };
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema96.required, parentSchema: schema96, data };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -39927,7 +40156,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         if (data.kind === void 0) {
-          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema87.required, parentSchema: schema87, data };
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema96.required, parentSchema: schema96, data };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -39936,7 +40165,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         if (data.metadata === void 0) {
-          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema87.required, parentSchema: schema87, data };
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema96.required, parentSchema: schema96, data };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -39945,7 +40174,7 @@ var require_validators_generated = __commonJS({
           errors++;
         }
         if (data.spec === void 0) {
-          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema87.required, parentSchema: schema87, data };
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema96.required, parentSchema: schema96, data };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -39955,7 +40184,7 @@ var require_validators_generated = __commonJS({
         }
         for (const key0 in data) {
           if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
-            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema87, data };
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema96, data };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -39978,8 +40207,8 @@ var require_validators_generated = __commonJS({
         }
         if (data.kind !== void 0) {
           let data1 = data.kind;
-          if ("ReportSchedule" !== data1) {
-            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ReportSchedule" }, message: "must be equal to constant", schema: "ReportSchedule", parentSchema: schema87.properties.kind, data: data1 };
+          if ("AwsConnector" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "AwsConnector" }, message: "must be equal to constant", schema: "AwsConnector", parentSchema: schema96.properties.kind, data: data1 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -40139,13 +40368,767 @@ var require_validators_generated = __commonJS({
           }
         }
         if (data.spec !== void 0) {
-          if (!validate53(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+          let data10 = data.spec;
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.arn === void 0) {
+              const err20 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/required", keyword: "required", params: { missingProperty: "arn" }, message: "must have required property 'arn'", schema: schema99.required, parentSchema: schema99, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data10.accountType === void 0) {
+              const err21 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/required", keyword: "required", params: { missingProperty: "accountType" }, message: "must have required property 'accountType'", schema: schema99.required, parentSchema: schema99, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            for (const key4 in data10) {
+              if (!(key4 === "arn" || key4 === "externalId" || key4 === "accountType" || key4 === "description" || key4 === "name")) {
+                const err22 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema99, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data10.arn !== void 0) {
+              let data11 = data10.arn;
+              if (typeof data11 === "string") {
+                if (!pattern27.test(data11)) {
+                  const err23 = { instancePath: instancePath + "/spec/arn", schemaPath: "#/$defs/spec/properties/arn/pattern", keyword: "pattern", params: { pattern: "^(arn:|\\$\\{)" }, message: 'must match pattern "^(arn:|\\$\\{)"', schema: "^(arn:|\\$\\{)", parentSchema: schema99.properties.arn, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+              } else {
+                const err24 = { instancePath: instancePath + "/spec/arn", schemaPath: "#/$defs/spec/properties/arn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema99.properties.arn.type, parentSchema: schema99.properties.arn, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data10.externalId !== void 0) {
+              let data12 = data10.externalId;
+              if (typeof data12 !== "string" && !(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12))) {
+                const err25 = { instancePath: instancePath + "/spec/externalId", schemaPath: "#/$defs/spec/properties/externalId/type", keyword: "type", params: { type: schema99.properties.externalId.type }, message: "must be string,integer", schema: schema99.properties.externalId.type, parentSchema: schema99.properties.externalId, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data10.accountType !== void 0) {
+              let data13 = data10.accountType;
+              if (!(data13 === "Global" || data13 === "US_Gov" || data13 === "US Gov")) {
+                const err26 = { instancePath: instancePath + "/spec/accountType", schemaPath: "#/$defs/spec/properties/accountType/enum", keyword: "enum", params: { allowedValues: schema99.properties.accountType.enum }, message: "must be equal to one of the allowed values", schema: schema99.properties.accountType.enum, parentSchema: schema99.properties.accountType, data: data13 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data10.description !== void 0) {
+              let data14 = data10.description;
+              if (typeof data14 !== "string" && data14 !== null) {
+                const err27 = { instancePath: instancePath + "/spec/description", schemaPath: "#/$defs/spec/properties/description/type", keyword: "type", params: { type: schema99.properties.description.type }, message: "must be string,null", schema: schema99.properties.description.type, parentSchema: schema99.properties.description, data: data14 };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data10.name !== void 0) {
+              let data15 = data10.name;
+              if (typeof data15 !== "string") {
+                const err28 = { instancePath: instancePath + "/spec/name", schemaPath: "#/$defs/spec/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema99.properties.name.type, parentSchema: schema99.properties.name, data: data15 };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/spec", schemaPath: "#/$defs/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema99.type, parentSchema: schema99, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema96.type, parentSchema: schema96, data };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+      validate54.errors = vErrors;
+      return errors === 0;
+    }
+    validate54.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    var schema100 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "container-registry.schema.json", "title": "qcs-gitops Registry", "description": "A container registry Qualys scans, API /csapi/v1.3/registry (CS 1.17 names, GovCloud notes). metadata.name is the registry's name (registryName). arn, accountType, credentialType and credentials are write-only: never read back, never compared, sent on create and on every update (apply --replace-credentials Registry/NAME sends them again when nothing else changed). Before any create or update the plan asks POST /registry/validate about the body it would send.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "$ref": "envelope.schema.json#/$defs/apiVersion" }, "kind": { "const": "Registry" }, "metadata": { "$ref": "envelope.schema.json#/$defs/metadata" }, "spec": { "$ref": "#/$defs/spec" } }, "$defs": { "secret": { "description": "A secret: only a reference to an environment variable, { fromEnv: NAME }. A value written here is an error (secrets never live in Git).", "type": ["object", "string", "number"], "required": ["fromEnv"], "additionalProperties": false, "properties": { "fromEnv": { "description": "Name of the environment variable holding the secret.", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } } }, "spec": { "description": "The registry, in the write names of the Registry API.", "type": "object", "required": ["registryType", "registryUri"], "additionalProperties": false, "properties": { "registryType": { "description": "AWS (ECR) or DockerHub as the notes print them; other types (Azure, GCP, ...) are accepted with a warning.", "type": "string", "minLength": 1, "examples": ["AWS", "DockerHub"] }, "registryUri": { "description": "The registry's https URL; for AWS https://<accountId>.dkr.ecr.<region>.amazonaws.com.", "type": "string", "minLength": 1, "examples": ["https://383031258652.dkr.ecr.us-east-2.amazonaws.com", "https://registry-1.docker.io"] }, "credentialType": { "description": "How Qualys authenticates to the registry (AWS for ECR, as the notes send it). Write-only.", "type": "string", "minLength": 1 }, "aws": { "description": "For registryType AWS: the account and region, with either arn and accountType, or connector (the name of an AwsConnector, declared or in Qualys) from which arn, accountType and accountId are taken. arn and accountType are write-only.", "type": "object", "additionalProperties": false, "properties": { "accountId": { "description": "The AWS account id (12 digits).", "type": "string", "pattern": "^(\\d{12}|\\$\\{.*\\})$" }, "arn": { "description": "ARN of the connector's IAM role. Write-only.", "type": "string", "pattern": "^(arn:|\\$\\{)" }, "region": { "description": "The ECR region; a GovCloud region (us-gov-...) goes with accountType US_Gov.", "type": "string", "minLength": 1 }, "accountType": { "description": "Global or US_Gov ('US Gov' accepted). Write-only.", "enum": ["Global", "US_Gov", "US Gov"] }, "connector": { "description": "The name of an AwsConnector whose ARN and account type this registry uses.", "type": "string", "minLength": 1 } } }, "username": { "description": "User name for registries that need one (assumed wire form: top-level username). Write-only.", "type": "string" }, "password": { "$ref": "#/$defs/secret", "description": "The registry password: { fromEnv: NAME } only. Write-only." }, "token": { "$ref": "#/$defs/secret", "description": "An access token: { fromEnv: NAME } only. Write-only." }, "registryName": { "description": "The registry's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "registryUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" } } } } };
+    var schema103 = { "description": "The registry, in the write names of the Registry API.", "type": "object", "required": ["registryType", "registryUri"], "additionalProperties": false, "properties": { "registryType": { "description": "AWS (ECR) or DockerHub as the notes print them; other types (Azure, GCP, ...) are accepted with a warning.", "type": "string", "minLength": 1, "examples": ["AWS", "DockerHub"] }, "registryUri": { "description": "The registry's https URL; for AWS https://<accountId>.dkr.ecr.<region>.amazonaws.com.", "type": "string", "minLength": 1, "examples": ["https://383031258652.dkr.ecr.us-east-2.amazonaws.com", "https://registry-1.docker.io"] }, "credentialType": { "description": "How Qualys authenticates to the registry (AWS for ECR, as the notes send it). Write-only.", "type": "string", "minLength": 1 }, "aws": { "description": "For registryType AWS: the account and region, with either arn and accountType, or connector (the name of an AwsConnector, declared or in Qualys) from which arn, accountType and accountId are taken. arn and accountType are write-only.", "type": "object", "additionalProperties": false, "properties": { "accountId": { "description": "The AWS account id (12 digits).", "type": "string", "pattern": "^(\\d{12}|\\$\\{.*\\})$" }, "arn": { "description": "ARN of the connector's IAM role. Write-only.", "type": "string", "pattern": "^(arn:|\\$\\{)" }, "region": { "description": "The ECR region; a GovCloud region (us-gov-...) goes with accountType US_Gov.", "type": "string", "minLength": 1 }, "accountType": { "description": "Global or US_Gov ('US Gov' accepted). Write-only.", "enum": ["Global", "US_Gov", "US Gov"] }, "connector": { "description": "The name of an AwsConnector whose ARN and account type this registry uses.", "type": "string", "minLength": 1 } } }, "username": { "description": "User name for registries that need one (assumed wire form: top-level username). Write-only.", "type": "string" }, "password": { "$ref": "#/$defs/secret", "description": "The registry password: { fromEnv: NAME } only. Write-only." }, "token": { "$ref": "#/$defs/secret", "description": "An access token: { fromEnv: NAME } only. Write-only." }, "registryName": { "description": "The registry's name, as the API spells it. Accepted so that an API body validates; must equal metadata.name.", "type": "string" }, "registryUuid": { "description": "Server-managed: accepted so that a body copied from the API validates; never compared or sent.", "type": "string" } } };
+    var schema104 = { "description": "A secret: only a reference to an environment variable, { fromEnv: NAME }. A value written here is an error (secrets never live in Git).", "type": ["object", "string", "number"], "required": ["fromEnv"], "additionalProperties": false, "properties": { "fromEnv": { "description": "Name of the environment variable holding the secret.", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } } };
+    var pattern29 = new RegExp("^(\\d{12}|\\$\\{.*\\})$", "u");
+    var pattern31 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+    function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate57.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.registryType === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "registryType" }, message: "must have required property 'registryType'", schema: schema103.required, parentSchema: schema103, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.registryUri === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "registryUri" }, message: "must have required property 'registryUri'", schema: schema103.required, parentSchema: schema103, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!func5.call(schema103.properties, key0)) {
+            const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema103, data };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        if (data.registryType !== void 0) {
+          let data0 = data.registryType;
+          if (typeof data0 === "string") {
+            if (func1(data0) < 1) {
+              const err3 = { instancePath: instancePath + "/registryType", schemaPath: "#/properties/registryType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema103.properties.registryType, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          } else {
+            const err4 = { instancePath: instancePath + "/registryType", schemaPath: "#/properties/registryType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.registryType.type, parentSchema: schema103.properties.registryType, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.registryUri !== void 0) {
+          let data1 = data.registryUri;
+          if (typeof data1 === "string") {
+            if (func1(data1) < 1) {
+              const err5 = { instancePath: instancePath + "/registryUri", schemaPath: "#/properties/registryUri/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema103.properties.registryUri, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/registryUri", schemaPath: "#/properties/registryUri/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.registryUri.type, parentSchema: schema103.properties.registryUri, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.credentialType !== void 0) {
+          let data2 = data.credentialType;
+          if (typeof data2 === "string") {
+            if (func1(data2) < 1) {
+              const err7 = { instancePath: instancePath + "/credentialType", schemaPath: "#/properties/credentialType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema103.properties.credentialType, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          } else {
+            const err8 = { instancePath: instancePath + "/credentialType", schemaPath: "#/properties/credentialType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.credentialType.type, parentSchema: schema103.properties.credentialType, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data.aws !== void 0) {
+          let data3 = data.aws;
+          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+            for (const key1 in data3) {
+              if (!(key1 === "accountId" || key1 === "arn" || key1 === "region" || key1 === "accountType" || key1 === "connector")) {
+                const err9 = { instancePath: instancePath + "/aws", schemaPath: "#/properties/aws/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema103.properties.aws, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+            if (data3.accountId !== void 0) {
+              let data4 = data3.accountId;
+              if (typeof data4 === "string") {
+                if (!pattern29.test(data4)) {
+                  const err10 = { instancePath: instancePath + "/aws/accountId", schemaPath: "#/properties/aws/properties/accountId/pattern", keyword: "pattern", params: { pattern: "^(\\d{12}|\\$\\{.*\\})$" }, message: 'must match pattern "^(\\d{12}|\\$\\{.*\\})$"', schema: "^(\\d{12}|\\$\\{.*\\})$", parentSchema: schema103.properties.aws.properties.accountId, data: data4 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/aws/accountId", schemaPath: "#/properties/aws/properties/accountId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.aws.properties.accountId.type, parentSchema: schema103.properties.aws.properties.accountId, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data3.arn !== void 0) {
+              let data5 = data3.arn;
+              if (typeof data5 === "string") {
+                if (!pattern27.test(data5)) {
+                  const err12 = { instancePath: instancePath + "/aws/arn", schemaPath: "#/properties/aws/properties/arn/pattern", keyword: "pattern", params: { pattern: "^(arn:|\\$\\{)" }, message: 'must match pattern "^(arn:|\\$\\{)"', schema: "^(arn:|\\$\\{)", parentSchema: schema103.properties.aws.properties.arn, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err12];
+                  } else {
+                    vErrors.push(err12);
+                  }
+                  errors++;
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/aws/arn", schemaPath: "#/properties/aws/properties/arn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.aws.properties.arn.type, parentSchema: schema103.properties.aws.properties.arn, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data3.region !== void 0) {
+              let data6 = data3.region;
+              if (typeof data6 === "string") {
+                if (func1(data6) < 1) {
+                  const err14 = { instancePath: instancePath + "/aws/region", schemaPath: "#/properties/aws/properties/region/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema103.properties.aws.properties.region, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err14];
+                  } else {
+                    vErrors.push(err14);
+                  }
+                  errors++;
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/aws/region", schemaPath: "#/properties/aws/properties/region/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.aws.properties.region.type, parentSchema: schema103.properties.aws.properties.region, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+            if (data3.accountType !== void 0) {
+              let data7 = data3.accountType;
+              if (!(data7 === "Global" || data7 === "US_Gov" || data7 === "US Gov")) {
+                const err16 = { instancePath: instancePath + "/aws/accountType", schemaPath: "#/properties/aws/properties/accountType/enum", keyword: "enum", params: { allowedValues: schema103.properties.aws.properties.accountType.enum }, message: "must be equal to one of the allowed values", schema: schema103.properties.aws.properties.accountType.enum, parentSchema: schema103.properties.aws.properties.accountType, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            }
+            if (data3.connector !== void 0) {
+              let data8 = data3.connector;
+              if (typeof data8 === "string") {
+                if (func1(data8) < 1) {
+                  const err17 = { instancePath: instancePath + "/aws/connector", schemaPath: "#/properties/aws/properties/connector/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema103.properties.aws.properties.connector, data: data8 };
+                  if (vErrors === null) {
+                    vErrors = [err17];
+                  } else {
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/aws/connector", schemaPath: "#/properties/aws/properties/connector/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.aws.properties.connector.type, parentSchema: schema103.properties.aws.properties.connector, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/aws", schemaPath: "#/properties/aws/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema103.properties.aws.type, parentSchema: schema103.properties.aws, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data.username !== void 0) {
+          let data9 = data.username;
+          if (typeof data9 !== "string") {
+            const err20 = { instancePath: instancePath + "/username", schemaPath: "#/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.username.type, parentSchema: schema103.properties.username, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data.password !== void 0) {
+          let data10 = data.password;
+          if (!(data10 && typeof data10 == "object" && !Array.isArray(data10)) && typeof data10 !== "string" && !(typeof data10 == "number" && isFinite(data10))) {
+            const err21 = { instancePath: instancePath + "/password", schemaPath: "#/$defs/secret/type", keyword: "type", params: { type: schema104.type }, message: "must be object,string,number", schema: schema104.type, parentSchema: schema104, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.fromEnv === void 0) {
+              const err22 = { instancePath: instancePath + "/password", schemaPath: "#/$defs/secret/required", keyword: "required", params: { missingProperty: "fromEnv" }, message: "must have required property 'fromEnv'", schema: schema104.required, parentSchema: schema104, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            for (const key2 in data10) {
+              if (!(key2 === "fromEnv")) {
+                const err23 = { instancePath: instancePath + "/password", schemaPath: "#/$defs/secret/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema104, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data10.fromEnv !== void 0) {
+              let data11 = data10.fromEnv;
+              if (typeof data11 === "string") {
+                if (!pattern31.test(data11)) {
+                  const err24 = { instancePath: instancePath + "/password/fromEnv", schemaPath: "#/$defs/secret/properties/fromEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema104.properties.fromEnv, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/password/fromEnv", schemaPath: "#/$defs/secret/properties/fromEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema104.properties.fromEnv.type, parentSchema: schema104.properties.fromEnv, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+          }
+        }
+        if (data.token !== void 0) {
+          let data12 = data.token;
+          if (!(data12 && typeof data12 == "object" && !Array.isArray(data12)) && typeof data12 !== "string" && !(typeof data12 == "number" && isFinite(data12))) {
+            const err26 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/secret/type", keyword: "type", params: { type: schema104.type }, message: "must be object,string,number", schema: schema104.type, parentSchema: schema104, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+            if (data12.fromEnv === void 0) {
+              const err27 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/secret/required", keyword: "required", params: { missingProperty: "fromEnv" }, message: "must have required property 'fromEnv'", schema: schema104.required, parentSchema: schema104, data: data12 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            for (const key3 in data12) {
+              if (!(key3 === "fromEnv")) {
+                const err28 = { instancePath: instancePath + "/token", schemaPath: "#/$defs/secret/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema104, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+            if (data12.fromEnv !== void 0) {
+              let data13 = data12.fromEnv;
+              if (typeof data13 === "string") {
+                if (!pattern31.test(data13)) {
+                  const err29 = { instancePath: instancePath + "/token/fromEnv", schemaPath: "#/$defs/secret/properties/fromEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema104.properties.fromEnv, data: data13 };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              } else {
+                const err30 = { instancePath: instancePath + "/token/fromEnv", schemaPath: "#/$defs/secret/properties/fromEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema104.properties.fromEnv.type, parentSchema: schema104.properties.fromEnv, data: data13 };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+          }
+        }
+        if (data.registryName !== void 0) {
+          let data14 = data.registryName;
+          if (typeof data14 !== "string") {
+            const err31 = { instancePath: instancePath + "/registryName", schemaPath: "#/properties/registryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.registryName.type, parentSchema: schema103.properties.registryName, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+        if (data.registryUuid !== void 0) {
+          let data15 = data.registryUuid;
+          if (typeof data15 !== "string") {
+            const err32 = { instancePath: instancePath + "/registryUuid", schemaPath: "#/properties/registryUuid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema103.properties.registryUuid.type, parentSchema: schema103.properties.registryUuid, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err33 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema103.type, parentSchema: schema103, data };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+      validate57.errors = vErrors;
+      return errors === 0;
+    }
+    validate57.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+      ;
+      let vErrors = null;
+      let errors = 0;
+      const evaluated0 = validate56.evaluated;
+      if (evaluated0.dynamicProps) {
+        evaluated0.props = void 0;
+      }
+      if (evaluated0.dynamicItems) {
+        evaluated0.items = void 0;
+      }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.apiVersion === void 0) {
+          const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema100.required, parentSchema: schema100, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        if (data.kind === void 0) {
+          const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema100.required, parentSchema: schema100, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (data.metadata === void 0) {
+          const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema100.required, parentSchema: schema100, data };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data.spec === void 0) {
+          const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema100.required, parentSchema: schema100, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        for (const key0 in data) {
+          if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100, data };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        if (data.apiVersion !== void 0) {
+          let data0 = data.apiVersion;
+          if ("qcs-gitops/v1" !== data0) {
+            const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "envelope.schema.json#/$defs/apiVersion/const", keyword: "const", params: { allowedValue: "qcs-gitops/v1" }, message: "must be equal to constant", schema: "qcs-gitops/v1", parentSchema: schema33, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data.kind !== void 0) {
+          let data1 = data.kind;
+          if ("Registry" !== data1) {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Registry" }, message: "must be equal to constant", schema: "Registry", parentSchema: schema100.properties.kind, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data.metadata !== void 0) {
+          let data2 = data.metadata;
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.name === void 0) {
+              const err7 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "name" || key1 === "labels" || key1 === "annotations" || key1 === "ignore")) {
+                const err8 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data2.name !== void 0) {
+              let data3 = data2.name;
+              if (typeof data3 === "string") {
+                if (func1(data3) < 1) {
+                  const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data3)) {
+                  const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/pattern", keyword: "pattern", params: { pattern: "^(\\S(.*\\S)?)?$" }, message: 'must match pattern "^(\\S(.*\\S)?)?$"', schema: "^(\\S(.*\\S)?)?$", parentSchema: schema35.properties.name, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "envelope.schema.json#/$defs/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.name.type, parentSchema: schema35.properties.name, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.labels !== void 0) {
+              let data4 = data2.labels;
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                for (const key2 in data4) {
+                  let data5 = data4[key2];
+                  if (typeof data5 !== "string") {
+                    const err12 = { instancePath: instancePath + "/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.labels.additionalProperties.type, parentSchema: schema35.properties.labels.additionalProperties, data: data5 };
+                    if (vErrors === null) {
+                      vErrors = [err12];
+                    } else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err13 = { instancePath: instancePath + "/metadata/labels", schemaPath: "envelope.schema.json#/$defs/metadata/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.labels.type, parentSchema: schema35.properties.labels, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.annotations !== void 0) {
+              let data6 = data2.annotations;
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key3 in data6) {
+                  let data7 = data6[key3];
+                  if (typeof data7 !== "string") {
+                    const err14 = { instancePath: instancePath + "/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.annotations.additionalProperties.type, parentSchema: schema35.properties.annotations.additionalProperties, data: data7 };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err15 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "envelope.schema.json#/$defs/metadata/properties/annotations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.properties.annotations.type, parentSchema: schema35.properties.annotations, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+            if (data2.ignore !== void 0) {
+              let data8 = data2.ignore;
+              if (Array.isArray(data8)) {
+                const len0 = data8.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data9 = data8[i0];
+                  if (typeof data9 === "string") {
+                    if (func1(data9) < 1) {
+                      const err16 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.ignore.items, data: data9 };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/metadata/ignore/" + i0, schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.ignore.items.type, parentSchema: schema35.properties.ignore.items, data: data9 };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/metadata/ignore", schemaPath: "envelope.schema.json#/$defs/metadata/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.ignore.type, parentSchema: schema35.properties.ignore, data: data8 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/metadata", schemaPath: "envelope.schema.json#/$defs/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data.spec !== void 0) {
+          if (!validate57(data.spec, { instancePath: instancePath + "/spec", parentData: data, parentDataProperty: "spec", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema87.type, parentSchema: schema87, data };
+        const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.type, parentSchema: schema100, data };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -40153,10 +41136,10 @@ var require_validators_generated = __commonJS({
         }
         errors++;
       }
-      validate52.errors = vErrors;
+      validate56.errors = vErrors;
       return errors === 0;
     }
-    validate52.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+    validate56.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
     function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
       ;
       let vErrors = null;
@@ -40426,8 +41409,8 @@ var require_validators_generated = __commonJS({
       }
       if (_valid4) {
         const _errs25 = errors;
-        if (!validate48(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+        if (!validate44(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
           errors = vErrors.length;
         }
         var _valid4 = _errs25 === errors;
@@ -40480,8 +41463,8 @@ var require_validators_generated = __commonJS({
       }
       if (_valid5) {
         const _errs30 = errors;
-        if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+        if (!validate48(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
           errors = vErrors.length;
         }
         var _valid5 = _errs30 === errors;
@@ -40496,11 +41479,119 @@ var require_validators_generated = __commonJS({
         }
         errors++;
       }
+      const _errs32 = errors;
+      let valid13 = true;
+      const _errs33 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing6;
+        if (data.kind === void 0 && (missing6 = "kind")) {
+          const err18 = {};
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("AwsConnector" !== data.kind) {
+              const err19 = {};
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid6 = _errs33 === errors;
+      errors = _errs32;
+      if (vErrors !== null) {
+        if (_errs32) {
+          vErrors.length = _errs32;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid6) {
+        const _errs35 = errors;
+        if (!validate54(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+          errors = vErrors.length;
+        }
+        var _valid6 = _errs35 === errors;
+        valid13 = _valid6;
+      }
+      if (!valid13) {
+        const err20 = { instancePath, schemaPath: "#/allOf/6/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[6].if, parentSchema: schema31.allOf[6], data };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      const _errs37 = errors;
+      let valid15 = true;
+      const _errs38 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing7;
+        if (data.kind === void 0 && (missing7 = "kind")) {
+          const err21 = {};
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        } else {
+          if (data.kind !== void 0) {
+            if ("Registry" !== data.kind) {
+              const err22 = {};
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid7 = _errs38 === errors;
+      errors = _errs37;
+      if (vErrors !== null) {
+        if (_errs37) {
+          vErrors.length = _errs37;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (_valid7) {
+        const _errs40 = errors;
+        if (!validate56(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+          errors = vErrors.length;
+        }
+        var _valid7 = _errs40 === errors;
+        valid15 = _valid7;
+      }
+      if (!valid15) {
+        const err23 = { instancePath, schemaPath: "#/allOf/7/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema31.allOf[7].if, parentSchema: schema31.allOf[7], data };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
       validate20.errors = vErrors;
       return errors === 0;
     }
     validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-    module.exports.sourceHash = "95c14734a0b27f40c491aa346edcf138d6994b81693b22cd436f44ac2fcf43b3";
+    module.exports.sourceHash = "ff250a04d62f3277aa3a9872deebcef0958710726f5d509910212e8e05ccf2f1";
   }
 });
 
@@ -41391,10 +42482,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Throw(error2));
       }
       // start self-balancing block
-      block(body2, nodeCount) {
+      block(body3, nodeCount) {
         this._blockStarts.push(this._nodes.length);
-        if (body2)
-          this.code(body2).endBlock(nodeCount);
+        if (body3)
+          this.code(body3).endBlock(nodeCount);
         return this;
       }
       // end the current self-balancing block
@@ -42784,15 +43875,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body2) {
+    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body3) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
           gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema2, opts)}`);
           destructureValCxtES5(gen, opts);
-          gen.code(body2);
+          gen.code(body3);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body2));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body3));
       }
     }
     function destructureValCxt(opts) {
@@ -44301,15 +45392,15 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
-      if (typeof uri === "string") {
-        uri = /** @type {T} */
-        normalizeString(uri, options);
-      } else if (typeof uri === "object") {
-        uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+    function normalize(uri2, options) {
+      if (typeof uri2 === "string") {
+        uri2 = /** @type {T} */
+        normalizeString(uri2, options);
+      } else if (typeof uri2 === "object") {
+        uri2 = /** @type {T} */
+        parse(serialize(uri2, options), options);
       }
-      return uri;
+      return uri2;
     }
     function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
@@ -44534,7 +45625,7 @@ var require_fast_uri = __commonJS({
     function isHostOnlyURL(url) {
       return url.username === "" && url.password === "" && url.port === "" && url.pathname === "/" && url.search === "" && url.hash === "" && url.hostname !== "";
     }
-    function parseWithStatus(uri, opts) {
+    function parseWithStatus(uri2, opts) {
       const options = Object.assign({}, opts);
       const parsed = {
         scheme: void 0,
@@ -44554,17 +45645,17 @@ var require_fast_uri = __commonJS({
       let isIP = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
-          uri = options.scheme + ":" + uri;
+          uri2 = options.scheme + ":" + uri2;
         } else {
-          uri = "//" + uri;
+          uri2 = "//" + uri2;
         }
       }
-      const authorityMatch = uri.match(AUTHORITY_PREFIX);
+      const authorityMatch = uri2.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
         parsed.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
-      const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
+      const introducerMatch = uri2.match(AUTHORITY_INTRODUCER_REGION);
       if (introducerMatch !== null) {
         const region = introducerMatch[1];
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
@@ -44578,7 +45669,7 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
+      const matches = uri2.match(URI_PARSE);
       if (matches) {
         parsed.scheme = matches[1];
         parsed.userinfo = matches[3];
@@ -44640,7 +45731,7 @@ var require_fast_uri = __commonJS({
         if (!malformedIPLiteral) {
           malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
         }
-        if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
+        if (uri2.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
           let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
           if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
@@ -44669,16 +45760,16 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
-      return parseWithStatus(uri, opts).parsed;
+    function parse(uri2, opts) {
+      return parseWithStatus(uri2, opts).parsed;
     }
-    function normalizeString(uri, opts) {
-      return normalizeStringWithStatus(uri, opts).normalized;
+    function normalizeString(uri2, opts) {
+      return normalizeStringWithStatus(uri2, opts).normalized;
     }
-    function normalizeStringWithStatus(uri, opts) {
-      const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
+    function normalizeStringWithStatus(uri2, opts) {
+      const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri2, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri2 : serialize(parsed, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -44686,13 +45777,13 @@ var require_fast_uri = __commonJS({
         malformedScheme
       };
     }
-    function normalizeComparableURI(uri, opts) {
-      if (typeof uri !== "string" && typeof uri !== "object") {
+    function normalizeComparableURI(uri2, opts) {
+      if (typeof uri2 !== "string" && typeof uri2 !== "object") {
         return void 0;
       }
       let value;
       try {
-        value = typeof uri === "string" ? uri : serialize(uri, opts);
+        value = typeof uri2 === "string" ? uri2 : serialize(uri2, opts);
       } catch {
         return void 0;
       }
@@ -44719,9 +45810,9 @@ var require_uri = __commonJS({
   "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var uri = require_fast_uri();
-    uri.code = 'require("ajv/dist/runtime/uri").default';
-    exports.default = uri;
+    var uri2 = require_fast_uri();
+    uri2.code = 'require("ajv/dist/runtime/uri").default';
+    exports.default = uri2;
   }
 });
 
@@ -49193,8 +50284,8 @@ var require_utils3 = __commonJS({
       return false;
     };
     exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
+        return match2 === "\\" ? "" : match2;
       });
     };
     exports.escapeLast = (input, char, lastIdx) => {
@@ -49755,11 +50846,11 @@ var require_parse2 = __commonJS({
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
+        const match2 = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match2 || match2.type !== "*") {
           return;
         }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel(match2.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -49768,7 +50859,7 @@ var require_parse2 = __commonJS({
           return;
         }
         chars.push(branch);
-        index += match.end + 1;
+        index += match2.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -49778,20 +50869,20 @@ var require_parse2 = __commonJS({
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
       let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
+      let match2 = parseRepeatedExtglob(value);
+      while (match2) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value = match2.body.trim();
+        match2 = parseRepeatedExtglob(value);
       }
       return depth;
     };
-    var analyzeRepeatedExtglob = (body2, options) => {
+    var analyzeRepeatedExtglob = (body3, options) => {
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
       const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body2).map((branch) => branch.trim());
+      const branches = splitTopLevel(body3).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
           return { risky: true };
@@ -49962,8 +51053,8 @@ var require_parse2 = __commonJS({
       };
       const extglobClose = (token) => {
         const literal = input.slice(token.startIndex, state.index + 1);
-        const body2 = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body2, opts);
+        const body3 = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body3, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open2 = tokens[token.tokensIndex];
@@ -49982,7 +51073,7 @@ var require_parse2 = __commonJS({
           return;
         }
         let output = token.close + (opts.capture ? ")" : "");
-        let rest6;
+        let rest7;
         if (token.type === "negate") {
           let extglobStar = star;
           if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
@@ -49991,8 +51082,8 @@ var require_parse2 = __commonJS({
           if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
             output = token.close = `)$))${extglobStar}`;
           }
-          if (token.inner.includes("*") && (rest6 = remaining()) && /^\.[^\\/.]+$/.test(rest6)) {
-            const expression = parse(rest6, { ...options, fastpaths: false }).output;
+          if (token.inner.includes("*") && (rest7 = remaining()) && /^\.[^\\/.]+$/.test(rest7)) {
+            const expression = parse(rest7, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -50004,17 +51095,17 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest6, index) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest7, index) => {
           if (first === "\\") {
             backslashes = true;
             return m2;
           }
           if (first === "?") {
             if (esc) {
-              return esc + first + (rest6 ? QMARK.repeat(rest6.length) : "");
+              return esc + first + (rest7 ? QMARK.repeat(rest7.length) : "");
             }
             if (index === 0) {
-              return qmarkNoDot + (rest6 ? QMARK.repeat(rest6.length) : "");
+              return qmarkNoDot + (rest7 ? QMARK.repeat(rest7.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
@@ -50023,7 +51114,7 @@ var require_parse2 = __commonJS({
           }
           if (first === "*") {
             if (esc) {
-              return esc + first + (rest6 ? star : "");
+              return esc + first + (rest7 ? star : "");
             }
             return star;
           }
@@ -50063,10 +51154,10 @@ var require_parse2 = __commonJS({
             push({ type: "text", value });
             continue;
           }
-          const match = /^\\+/.exec(remaining());
+          const match2 = /^\\+/.exec(remaining());
           let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
+          if (match2 && match2[0].length > 2) {
+            slashes = match2[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
@@ -50090,8 +51181,8 @@ var require_parse2 = __commonJS({
               if (inner.includes(":")) {
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
-                const rest7 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest7];
+                const rest8 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest8];
                 if (posix) {
                   prev.value = pre + posix;
                   state.backtrack = true;
@@ -50351,10 +51442,10 @@ var require_parse2 = __commonJS({
           if (value === "$" || value === "^") {
             value = `\\${value}`;
           }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
+          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match2) {
+            value += match2[0];
+            state.index += match2[0].length;
           }
           push({ type: "text", value });
           continue;
@@ -50369,8 +51460,8 @@ var require_parse2 = __commonJS({
           consume(value);
           continue;
         }
-        let rest6 = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest6)) {
+        let rest7 = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest7)) {
           extglobOpen("star", value);
           continue;
         }
@@ -50383,7 +51474,7 @@ var require_parse2 = __commonJS({
           const before = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest6[0] && rest6[0] !== "/")) {
+          if (opts.bash === true && (!isStart || rest7[0] && rest7[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
           }
@@ -50393,15 +51484,15 @@ var require_parse2 = __commonJS({
             push({ type: "star", value, output: "" });
             continue;
           }
-          while (rest6.slice(0, 3) === "/**") {
+          while (rest7.slice(0, 3) === "/**") {
             const after = input[state.index + 4];
             if (after && after !== "/") {
               break;
             }
-            rest6 = rest6.slice(3);
+            rest7 = rest7.slice(3);
             consume("/**", 3);
           }
-          const isEnd = eos() || state.parens > 0 && rest6 === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          const isEnd = eos() || state.parens > 0 && rest7 === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
             prev.value += value;
@@ -50422,8 +51513,8 @@ var require_parse2 = __commonJS({
             consume(value);
             continue;
           }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest6[0] === "/") {
-            const end = rest6[1] !== void 0 ? "|$" : "";
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest7[0] === "/") {
+            const end = rest7[1] !== void 0 ? "|$" : "";
             state.output = state.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
@@ -50435,7 +51526,7 @@ var require_parse2 = __commonJS({
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
-          if (prior.type === "bos" && rest6[0] === "/") {
+          if (prior.type === "bos" && rest7[0] === "/") {
             prev.type = "globstar";
             prev.value += value;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
@@ -50565,11 +51656,11 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match) return;
-            const source2 = create(match[1]);
+            const match2 = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match2) return;
+            const source2 = create(match2[1]);
             if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
+            return source2 + DOT_LITERAL + match2[2];
           }
         }
       };
@@ -50620,8 +51711,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        const { isMatch, match: match2, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -50655,20 +51746,20 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
+      let match2 = input === glob;
+      let output = match2 && format ? format(input) : input;
+      if (match2 === false) {
         output = format ? format(input) : input;
-        match = output === glob;
+        match2 = output === glob;
       }
-      if (match === false || opts.capture === true) {
+      if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
+          match2 = picomatch2.matchBase(input, regex, options, posix);
         } else {
-          match = regex.exec(output);
+          match2 = regex.exec(output);
         }
       }
-      return { isMatch: Boolean(match), match, output };
+      return { isMatch: Boolean(match2), match: match2, output };
     };
     picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
@@ -51333,8 +52424,8 @@ var md = {
   },
   /** A fenced code block of lines holding values: their own line breaks are kept, every other control escaped, and
    * the fence is longer than any backtick or tilde run, so nothing leaves the block. */
-  fence(body2, info2 = "") {
-    const text = plainLines(body2);
+  fence(body3, info2 = "") {
+    const text = plainLines(body3);
     const fence2 = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
     return `${fence2}${info2}
 ${text}
@@ -51681,8 +52772,8 @@ function serverMessageOf(text) {
   if (!t) return void 0;
   if (t.startsWith("{") || t.startsWith("[")) {
     try {
-      const body2 = JSON.parse(t);
-      const obj = Array.isArray(body2) ? body2[0] : body2;
+      const body3 = JSON.parse(t);
+      const obj = Array.isArray(body3) ? body3[0] : body3;
       if (obj && typeof obj === "object") {
         for (const key of ["message", "errorMessage", "error_description", "error", "detail", "title"]) {
           const v = obj[key];
@@ -51981,14 +53072,14 @@ function objectsOnly(page, where) {
     hint: "The gateway may not serve this endpoint as documented; run with --debug to see the calls."
   });
 }
-function readPage(body2, where) {
-  return objectsOnly(readPageShape(body2, where), where);
+function readPage(body3, where) {
+  return objectsOnly(readPageShape(body3, where), where);
 }
-function readPageShape(body2, where) {
-  if (body2 === void 0 || body2 === null || body2 === "") return { shape: "array", items: [] };
-  if (Array.isArray(body2)) return { shape: "array", items: body2 };
-  if (typeof body2 === "object") {
-    const o = body2;
+function readPageShape(body3, where) {
+  if (body3 === void 0 || body3 === null || body3 === "") return { shape: "array", items: [] };
+  if (Array.isArray(body3)) return { shape: "array", items: body3 };
+  if (typeof body3 === "object") {
+    const o = body3;
     if (Array.isArray(o.data) || o.data === null && "count" in o) {
       return { shape: "data", items: o.data ?? [], total: toCount(o.count) ?? toCount(o.totalCount) ?? toCount(o.total) };
     }
@@ -52011,8 +53102,8 @@ function looksLikeCap(length) {
 async function collectPages(fetchPage, pageSize, where, onPage) {
   const tooMany = () => new QcsError("E_BAD_RESPONSE", `${where}: more than ${MAX_PAGES} pages; the gateway seems to ignore pageNumber`);
   let count = 0;
-  const read = (body2) => {
-    const page2 = readPage(body2, where);
+  const read = (body3) => {
+    const page2 = readPage(body3, where);
     count += page2.items.length;
     if (count > MAX_LIST_ITEMS) throw listTooLarge(where, `it holds more than ${MAX_LIST_ITEMS.toLocaleString("en-US")} items`);
     if (page2.items.length > 0) onPage?.(page2.items);
@@ -52027,10 +53118,10 @@ async function collectPages(fetchPage, pageSize, where, onPage) {
     const size2 = Math.min(pageSize, first.items.length);
     const pages = Math.ceil(total / size2);
     if (pages > MAX_PAGES) throw tooMany();
-    const rest6 = await Promise.all(
+    const rest7 = await Promise.all(
       Array.from({ length: pages - 1 }, (_, i) => fetchPage(i + 2, size2).then((b) => read(b)))
     );
-    for (const p of rest6) items.push(...p.items);
+    for (const p of rest7) items.push(...p.items);
     let n2 = pages;
     while (items.length < total) {
       if (++n2 > MAX_PAGES) throw tooMany();
@@ -52583,9 +53674,9 @@ var HttpApiClient = class {
   async requestAs(label, method, path2, options = {}) {
     const { path: csPath, inline } = splitPath(path2);
     const qs = buildQuery(options.query, inline);
-    const body2 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
+    const body3 = options.body === void 0 ? void 0 : JSON.stringify(options.body);
     const extra = lowerHeaders(options.headers);
-    if (body2 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
+    if (body3 !== void 0 && !extra["content-type"]) extra["content-type"] = "application/json";
     for (let renewed = false; ; renewed = true) {
       const jwt = await this.tokens.token();
       const { res, maybeDoneBefore } = await this.sender.exchange({
@@ -52594,9 +53685,10 @@ var HttpApiClient = class {
         shownPath: csPath,
         shownTarget: `${csPath}${qs}`,
         headers: { ...extra, authorization: `Bearer ${jwt}` },
-        body: body2,
+        body: body3,
         label,
-        onBytes: options.onBytes
+        onBytes: options.onBytes,
+        ...options.safe ? { alwaysRepeatable: true } : {}
       });
       const s = res.status;
       if (s === 401) {
@@ -52871,22 +53963,22 @@ async function getOrUndefined(api, path2, query) {
     throw e;
   }
 }
-function idFromResponse(body2, keys, what) {
-  if (typeof body2 === "string" && body2.trim() !== "" && !body2.trim().startsWith("{")) return body2.trim();
-  if (isObj(body2)) {
+function idFromResponse(body3, keys, what) {
+  if (typeof body3 === "string" && body3.trim() !== "" && !body3.trim().startsWith("{")) return body3.trim();
+  if (isObj(body3)) {
     for (const k of keys) {
-      const id = optString(body2[k]);
+      const id = optString(body3[k]);
       if (id !== void 0) return id;
     }
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
-    for (const [k, v] of Object.entries(body2)) {
+    for (const [k, v] of Object.entries(body3)) {
       if (wanted.has(k.trim().toLowerCase())) {
         const id = optString(v);
         if (id !== void 0) return id;
       }
     }
   }
-  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${redactAndCut(JSON.stringify(body2) ?? String(body2), 200)})`, {
+  throw new QcsError("E_BAD_RESPONSE", `the ${what} response carries no ${keys.join("/")} (got ${redactAndCut(JSON.stringify(body3) ?? String(body3), 200)})`, {
     hint: "The object may have been created all the same: run plan again before another apply (it shows the object if it exists)."
   });
 }
@@ -52930,9 +54022,9 @@ function collection(path2, o) {
   return {
     list: (api) => api.list(path2),
     get: (api, id) => getOrUndefined(api, at2(id), o.detailQuery),
-    create: async (api, body2) => idFromResponse(await api.request("POST", path2, { body: body2 }), o.createdIdKeys, o.what),
-    update: async (api, live, body2) => {
-      await api.request("PUT", at2(o.idOf(live)), { body: body2 });
+    create: async (api, body3) => idFromResponse(await api.request("POST", path2, { body: body3 }), o.createdIdKeys, o.what),
+    update: async (api, live, body3) => {
+      await api.request("PUT", at2(o.idOf(live)), { body: body3 });
     },
     remove: async (api, live) => {
       await api.request("DELETE", at2(o.idOf(live)));
@@ -52966,119 +54058,6 @@ function asWritten(written, canonical, norm2 = upper) {
   if (typeof written === "string" && canonical !== void 0 && norm2(written) === canonical) return written;
   return canonical;
 }
-
-// src/kinds/sensor-profile.ts
-var PATH = "/v1.3/sensorProfile";
-var ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
-var REGISTRY_ID_KEYS = ["registryUuid", "registryId", "uuid", "id"];
-var SENSOR_ID_KEYS = ["sensorUuid", "uuid", "id", "sensorId"];
-function registries(o) {
-  return idSet(pick(o, "associatedRegistryIds", "associatedRegistries"), REGISTRY_ID_KEYS);
-}
-function sensors(o) {
-  return idSet(pick(o, "associatedSensorIds", "associatedSensors"), SENSOR_ID_KEYS);
-}
-function profileType(v) {
-  const s = optString(v);
-  if (s === void 0 || s.toLowerCase() === "registry") return "Registry";
-  return s;
-}
-function canonicalOf(o) {
-  return {
-    description: optString(o.description) ?? "",
-    profileType: profileType(o.profileType),
-    associatedRegistryIds: registries(o),
-    associatedSensorIds: sensors(o)
-  };
-}
-function idOf(live) {
-  return optString(pick(live, "profileId", "profileUuid", "uuid", "id")) ?? "";
-}
-var rest = collection(PATH, { idOf, createdIdKeys: ["profileUuid", "profileId", "uuid", "id"], what: "create sensor profile" });
-var FIELDS = ["description", "profileType", "associatedRegistryIds", "associatedSensorIds"];
-var SERVER_FIELDS = ["profileId", "profileUuid", "uuid", "id", "createdBy", "created", "updatedBy", "updated", "associatedSensorsCount", "associatedRegistriesCount", "associatedRegistries", "associatedSensors"];
-function wireValue(k, desired, spec) {
-  if (k === "description") return typeof spec.description === "string" ? spec.description : desired.description;
-  if (k === "profileType") return asWritten(spec.profileType, desired.profileType, profileType);
-  return arr(desired[k]);
-}
-function createBody(name, desired, spec) {
-  const out = { profileName: name };
-  for (const k of FIELDS) if (desired[k] !== void 0) out[k] = wireValue(k, desired, spec);
-  out.profileType ??= "Registry";
-  return out;
-}
-function updateBody(live, name, desired, spec) {
-  const out = { profileName: name, ...carried(live, [...SERVER_FIELDS, "profileName"]) };
-  const have = canonicalOf(live);
-  if (pick(live, "associatedRegistryIds", "associatedRegistries") !== void 0) out.associatedRegistryIds = have.associatedRegistryIds;
-  if (pick(live, "associatedSensorIds", "associatedSensors") !== void 0) out.associatedSensorIds = have.associatedSensorIds;
-  for (const k of changedKeys(FIELDS, desired, have)) out[k] = wireValue(k, desired, spec);
-  return out;
-}
-var sensorProfile = {
-  kind: "SensorProfile",
-  schemaFile: "sensor-profile.schema.json",
-  folder: "sensor-profiles",
-  dependsOn: [],
-  can: { create: true, update: true, delete: true },
-  // Summaries have no description and no registries: the engine reads the details of the profiles that need
-  // them, keeping the listed identity (the documented details sample answers another id than the one asked).
-  list: rest.list,
-  merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
-  // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
-  detailFields: ["description", "associatedRegistryIds", "associatedSensorIds"],
-  wire: { associatedRegistryIds: ["associatedRegistryIds", "associatedRegistries"], associatedSensorIds: ["associatedSensorIds", "associatedSensors"] },
-  get: rest.get,
-  idOf,
-  nameOf: (live) => optString(live.profileName) ?? "",
-  canonical: (spec) => canonicalOf(spec),
-  canonicalLive: (live) => canonicalOf(live),
-  fields: FIELDS,
-  setFields: ["associatedRegistryIds", "associatedSensorIds"],
-  // 001_…: "You can assign only one sensor profile to each registry".
-  claims: { field: "associatedRegistryIds", what: "registry" },
-  // The details' names of the two lists (sensor-profile/get.response.json).
-  aliases: { associatedRegistries: "associatedRegistryIds", associatedSensors: "associatedSensorIds" },
-  create: (api, name, desired, written) => rest.create(api, createBody(name, desired, written?.spec ?? desired)),
-  update: (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, desired, written?.spec ?? desired)),
-  remove: rest.remove,
-  isProtected(live) {
-    if (ZERO_ID.test(idOf(live))) return true;
-    return live.profileName === "Default" && live.createdBy === "System";
-  },
-  toSpec(live) {
-    const c = canonicalOf(live);
-    const regs = c.associatedRegistryIds;
-    const sens = c.associatedSensorIds;
-    return compact({
-      description: unlessEmptyText(c.description),
-      profileType: c.profileType === "Registry" ? void 0 : c.profileType,
-      associatedRegistryIds: unlessEmpty(regs),
-      associatedSensorIds: unlessEmpty(sens)
-    });
-  },
-  check(spec, name) {
-    const issues = [];
-    const o = spec;
-    for (const [key, alias, what] of [
-      ["associatedRegistryIds", "associatedRegistries", "registries (the registries the profile's sensors scan)"],
-      ["associatedSensorIds", "associatedSensors", "sensors (the sensors that scan the profile's registries)"]
-    ]) {
-      const given = o[key] !== void 0 && o[key] !== null ? key : o[alias] !== void 0 && o[alias] !== null ? alias : void 0;
-      if (given === void 0) {
-        issues.push({ path: [], message: `missing required field '${key}': a sensor profile needs one or more ${what}` });
-      } else if (arr(o[given]).every(isBlank)) {
-        issues.push({ path: [given], message: `${given} is empty: a sensor profile needs one or more ${what} ("(Required) Add one or more \u2026", CS 1.17 notes)` });
-      }
-      if (given === key && o[alias] !== void 0 && o[alias] !== null) {
-        issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
-      }
-    }
-    issues.push(...nameAgrees(spec, "profileName", name, "the profile's"));
-    return issues;
-  }
-};
 
 // src/declarations/messages.ts
 function splitInstancePath(instancePath, data) {
@@ -53251,6 +54230,299 @@ function translateErrors(errors, data) {
   return items.filter((i) => !(i.m.missing && typos.has(`${i.parent}\0${i.m.missing}`))).map((i) => i.problem);
 }
 
+// src/kinds/sensor-profile-names.ts
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var uri = (v) => optString(v)?.trim().replace(/\/+$/, "").toLowerCase();
+function registryLabel(r) {
+  return optString(r.registryName) ?? optString(r.registryUri)?.trim().replace(/\/+$/, "") ?? optString(r.registryUuid) ?? "";
+}
+function sensorLabel(s) {
+  return optString(s.hostname) ?? optString(s.uuid) ?? "";
+}
+function byName(o) {
+  const out = {};
+  if (Array.isArray(o.associatedRegistryNames)) out.associatedRegistries = sortedSet(o.associatedRegistryNames.map(String), (s) => s);
+  else if (Array.isArray(o.associatedRegistries) && o.associatedRegistries.some(isObj)) {
+    out.associatedRegistries = sortedSet(o.associatedRegistries.map((r) => isObj(r) ? registryLabel(r) : String(r)), (s) => s);
+  }
+  if (Array.isArray(o.associatedSensorHostnames)) out.associatedSensors = sortedSet(o.associatedSensorHostnames.map(String), (s) => s);
+  else if (Array.isArray(o.associatedSensors) && o.associatedSensors.some(isObj)) {
+    out.associatedSensors = sortedSet(o.associatedSensors.map((s) => isObj(s) ? sensorLabel(s) : String(s)), (s) => s);
+  }
+  return out;
+}
+function registryPool(ctx) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const add = (id, name, u) => {
+    const key = id ?? `name:${name}`;
+    if (seen.has(key) || id === void 0 && name !== void 0 && out.some((k) => k.names.includes(name))) return;
+    seen.add(key);
+    out.push({ id, label: name ?? u ?? id ?? "", names: [name, u, id].filter((x) => !!x) });
+  };
+  for (const r of ctx.live("Registry")) if (isObj(r)) add(optString(r.registryUuid), optString(r.registryName), optString(r.registryUri)?.trim().replace(/\/+$/, ""));
+  for (const p of ctx.live("SensorProfile")) {
+    if (!isObj(p)) continue;
+    for (const r of arr(p.associatedRegistries)) if (isObj(r)) add(optString(r.registryUuid), optString(r.registryName), optString(r.registryUri)?.trim().replace(/\/+$/, ""));
+  }
+  for (const d of ctx.declared("Registry")) add(void 0, d.name, optString(d.spec.registryUri)?.trim().replace(/\/+$/, ""));
+  return out;
+}
+function sensorPool(ctx) {
+  const listed = ctx.lookup?.("sensors");
+  if (listed === void 0) return void 0;
+  const out = /* @__PURE__ */ new Map();
+  const add = (s) => {
+    const id = optString(s.uuid);
+    if (id && !out.has(id)) out.set(id, { id, label: sensorLabel(s), names: [optString(s.hostname), id].filter((x) => !!x) });
+  };
+  for (const s of listed) if (isObj(s)) add(s);
+  for (const p of ctx.live("SensorProfile")) if (isObj(p)) {
+    for (const s of arr(p.associatedSensors)) if (isObj(s)) add(s);
+  }
+  return [...out.values()];
+}
+function match(entry, pool, what, byUri) {
+  const e = entry.trim();
+  const hits = pool.filter((k) => k.names.some((n) => n === e || byUri && uri(n) === uri(e)));
+  if (hits.length === 1) return { label: hits[0].label };
+  if (hits.length > 1) return { message: `'${e}' matches ${hits.length} ${what}s: ${hits.map((h) => `${h.label}${h.id ? ` (id ${h.id})` : ""}`).join(" and ")}; name one by its id` };
+  const guess = suggest(e, [...new Set(pool.flatMap((k) => k.names.filter((n) => !UUID.test(n))))]);
+  return { message: `no ${what} is ${byUri ? "named, or has the URI," : "named"} '${e}'${what === "registry" ? " (declared or in Qualys)" : " (among the sensors a profile may use)"}${guess ? ` \u2014 did you mean '${guess}'?` : ""}` };
+}
+function resolveProfileRefs(spec, ctx, name) {
+  const issues = [];
+  const out = { ...spec };
+  const regs = arr(spec.associatedRegistries).map(String);
+  const fromRegistries = ctx.declared("Registry").filter((d) => d.spec.sensorProfile === name).map((d) => d.name);
+  const byNames = regs.some((r) => !UUID.test(r)) || fromRegistries.length > 0 && spec.associatedRegistryIds === void 0;
+  if (byNames) {
+    const pool = registryPool(ctx);
+    const labels = [];
+    regs.forEach((r, i) => {
+      const m2 = match(r, pool, "registry", true);
+      if ("label" in m2) labels.push(m2.label);
+      else issues.push({ path: ["associatedRegistries", i], message: m2.message });
+    });
+    delete out.associatedRegistries;
+    out.associatedRegistryNames = [...labels, ...fromRegistries];
+  } else if (fromRegistries.length > 0) {
+    issues.push({ path: ["associatedRegistryIds"], message: `registries ${fromRegistries.join(", ")} name this profile (spec.sensorProfile): list the registries by name (associatedRegistries) to have them added` });
+  }
+  for (const d of ctx.declared("Registry")) {
+    const other = optString(d.spec.sensorProfile);
+    if (other === void 0 || other === name) continue;
+    const i = regs.findIndex((r) => r === d.name || uri(r) === uri(d.spec.registryUri));
+    if (i >= 0) issues.push({ path: ["associatedRegistries", i], message: `registry '${d.name}' says its sensor profile is '${other}' (spec.sensorProfile), not '${name}': a registry has one profile; keep one answer` });
+  }
+  const sens = arr(spec.associatedSensors).map(String);
+  if (sens.some((s) => !UUID.test(s))) {
+    const pool = sensorPool(ctx);
+    if (pool) {
+      const labels = [];
+      sens.forEach((s, i) => {
+        const m2 = match(s, pool, "sensor", false);
+        if ("label" in m2) labels.push(m2.label);
+        else issues.push({ path: ["associatedSensors", i], message: m2.message });
+      });
+      delete out.associatedSensors;
+      out.associatedSensorHostnames = labels;
+    }
+  }
+  return { spec: out, issues };
+}
+async function labelsToIds(api, desired, live) {
+  const out = { ...desired };
+  const ids = async (labels, held, label, idKey, fetch2, what) => {
+    let all;
+    const result = [];
+    for (const raw2 of arr(labels)) {
+      const l = String(raw2);
+      let hit = held.find((o) => label(o) === l || optString(o[idKey]) === l);
+      if (!hit) {
+        all ??= (await fetch2()).filter(isObj);
+        hit = all.find((o) => label(o) === l || optString(o[idKey]) === l);
+      }
+      const id = hit ? optString(hit[idKey]) : void 0;
+      if (id === void 0) throw new QcsError("E_GONE", `the ${what} '${l}' a sensor profile names does not exist (any more)`, { hint: "Run plan again: it shows what exists." });
+      result.push(id);
+    }
+    return result;
+  };
+  if (Array.isArray(desired.associatedRegistries) && desired.associatedRegistryIds === void 0) {
+    out.associatedRegistryIds = await ids(desired.associatedRegistries, arr(live?.associatedRegistries).filter(isObj), registryLabel, "registryUuid", () => api.list("/v1.3/registry"), "registry");
+  }
+  if (Array.isArray(desired.associatedSensors) && desired.associatedSensorIds === void 0) {
+    out.associatedSensorIds = await ids(desired.associatedSensors, arr(live?.associatedSensors).filter(isObj), sensorLabel, "uuid", () => api.list("/v1.3/sensorProfile/associate"), "sensor");
+  }
+  return out;
+}
+
+// src/kinds/sensor-profile.ts
+var PATH = "/v1.3/sensorProfile";
+var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var ZERO_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
+var REGISTRY_ID_KEYS = ["registryUuid", "registryId", "uuid", "id"];
+var SENSOR_ID_KEYS = ["sensorUuid", "uuid", "id", "sensorId"];
+function registries(o) {
+  return idSet(pick(o, "associatedRegistryIds", "associatedRegistries"), REGISTRY_ID_KEYS);
+}
+function sensors(o) {
+  return idSet(pick(o, "associatedSensorIds", "associatedSensors"), SENSOR_ID_KEYS);
+}
+function profileType(v) {
+  const s = optString(v);
+  if (s === void 0 || s.toLowerCase() === "registry") return "Registry";
+  return s;
+}
+function canonicalOf(o) {
+  return {
+    description: optString(o.description) ?? "",
+    profileType: profileType(o.profileType),
+    associatedRegistryIds: registries(o),
+    associatedSensorIds: sensors(o),
+    ...byName(o)
+  };
+}
+function idOf(live) {
+  return optString(pick(live, "profileId", "profileUuid", "uuid", "id")) ?? "";
+}
+var rest = collection(PATH, { idOf, createdIdKeys: ["profileUuid", "profileId", "uuid", "id"], what: "create sensor profile" });
+var FIELDS = ["description", "profileType", "associatedRegistryIds", "associatedSensorIds"];
+var SERVER_FIELDS = ["profileId", "profileUuid", "uuid", "id", "createdBy", "created", "updatedBy", "updated", "associatedSensorsCount", "associatedRegistriesCount", "associatedRegistries", "associatedSensors"];
+function wireValue(k, desired, spec) {
+  if (k === "description") return typeof spec.description === "string" ? spec.description : desired.description;
+  if (k === "profileType") return asWritten(spec.profileType, desired.profileType, profileType);
+  return arr(desired[k]);
+}
+function createBody(name, desired, spec) {
+  const out = { profileName: name };
+  for (const k of FIELDS) if (desired[k] !== void 0) out[k] = wireValue(k, desired, spec);
+  out.profileType ??= "Registry";
+  return out;
+}
+function updateBody(live, name, desired, spec) {
+  const out = { profileName: name, ...carried(live, [...SERVER_FIELDS, "profileName"]) };
+  const have = canonicalOf(live);
+  if (pick(live, "associatedRegistryIds", "associatedRegistries") !== void 0) out.associatedRegistryIds = have.associatedRegistryIds;
+  if (pick(live, "associatedSensorIds", "associatedSensors") !== void 0) out.associatedSensorIds = have.associatedSensorIds;
+  for (const k of changedKeys(FIELDS, desired, have)) out[k] = wireValue(k, desired, spec);
+  return out;
+}
+async function getNamed(api, id) {
+  const d = await rest.get(api, id);
+  if (!d) return d;
+  const listing = async (sub) => {
+    try {
+      return (await api.list(`${PATH}/${seg(id)}/${sub}`)).filter(isObj);
+    } catch (e) {
+      if (e instanceof ApiError) return void 0;
+      throw e;
+    }
+  };
+  const [regs, sens] = await Promise.all([listing("registry"), listing("sensor")]);
+  const out = { ...d };
+  if (regs && Array.isArray(d.associatedRegistries)) {
+    const by = new Map(regs.map((r) => [optString(r.registryUuid) ?? "", r]));
+    out.associatedRegistries = d.associatedRegistries.map((r) => {
+      const info2 = typeof r === "string" ? by.get(r) : void 0;
+      return info2 ? compact({ registryUuid: r, registryName: optString(info2.registryName), registryUri: optString(info2.registryUri) }) : r;
+    });
+  }
+  if (sens && Array.isArray(d.associatedSensors)) {
+    const by = new Map(sens.map((x) => [optString(x.uuid) ?? "", x]));
+    out.associatedSensors = d.associatedSensors.map((x) => {
+      const info2 = typeof x === "string" ? by.get(x) : void 0;
+      return info2 ? compact({ uuid: x, hostname: optString(info2.hostname) }) : x;
+    });
+  }
+  return out;
+}
+var KEYS = [...FIELDS, "associatedRegistries", "associatedSensors"];
+var sensorProfile = {
+  kind: "SensorProfile",
+  schemaFile: "sensor-profile.schema.json",
+  folder: "sensor-profiles",
+  // a profile names registries: they are created first (and deleted after it)
+  dependsOn: ["Registry"],
+  can: { create: true, update: true, delete: true },
+  // Summaries have no description and no registries: the engine reads the details of the profiles that need
+  // them, keeping the listed identity (the documented details sample answers another id than the one asked).
+  list: rest.list,
+  merge: (s, d) => ({ ...s, ...d, profileId: idOf(s) || idOf(d), profileName: s.profileName ?? d.profileName }),
+  // The documented list items carry profileId, profileName, profileType and counts (no description, no lists).
+  detailFields: ["description", "associatedRegistryIds", "associatedSensorIds", "associatedRegistries", "associatedSensors"],
+  wire: {
+    associatedRegistryIds: ["associatedRegistryIds", "associatedRegistries"],
+    associatedSensorIds: ["associatedSensorIds", "associatedSensors"],
+    associatedRegistries: ["associatedRegistries"],
+    associatedSensors: ["associatedSensors"]
+  },
+  get: getNamed,
+  sameAs: { associatedRegistries: "associatedRegistryIds", associatedSensors: "associatedSensorIds" },
+  // registries and sensors by name (associatedRegistries: [name or registryUri], associatedSensors: [hostname])
+  refersTo: ["Registry"],
+  resolve: (spec, ctx, name) => resolveProfileRefs(spec, ctx, name),
+  async lookup(api, specs) {
+    if (!specs.some((sp) => arr(sp.associatedSensors).some((x) => typeof x === "string" && !UUID2.test(x)))) return {};
+    return { sensors: (await api.list(`${PATH}/associate`)).filter(isObj) };
+  },
+  idOf,
+  nameOf: (live) => optString(live.profileName) ?? "",
+  canonical: (spec) => canonicalOf(spec),
+  canonicalLive: (live) => canonicalOf(live),
+  fields: KEYS,
+  setFields: ["associatedRegistryIds", "associatedSensorIds"],
+  // 001_…: "You can assign only one sensor profile to each registry".
+  claims: { field: "associatedRegistryIds", what: "registry" },
+  // The details' names of the two lists (sensor-profile/get.response.json).
+  aliases: { associatedRegistries: "associatedRegistryIds", associatedSensors: "associatedSensorIds", associatedRegistryNames: "associatedRegistries", associatedSensorHostnames: "associatedSensors" },
+  // registries and sensors declared by name are made ids when the write is made (registries created earlier in the
+  // same apply included), then written as declared
+  create: async (api, name, desired, written) => rest.create(api, createBody(name, await labelsToIds(api, desired), written?.spec ?? desired)),
+  update: async (api, live, name, desired, written) => rest.update(api, live, updateBody(live, name, await labelsToIds(api, desired, live), written?.spec ?? desired)),
+  remove: rest.remove,
+  isProtected(live) {
+    if (ZERO_ID.test(idOf(live))) return true;
+    return live.profileName === "Default" && live.createdBy === "System";
+  },
+  toSpec(live) {
+    const c = canonicalOf(live);
+    const regs = c.associatedRegistryIds;
+    const sens = c.associatedSensorIds;
+    const names = c.associatedRegistries;
+    const hosts = c.associatedSensors;
+    const regNames = names && names.length === regs.length && !names.some((n) => regs.includes(n)) ? names : void 0;
+    const sensNames = hosts && hosts.length === sens.length && !hosts.some((n) => sens.includes(n)) ? hosts : void 0;
+    return compact({
+      description: unlessEmptyText(c.description),
+      profileType: c.profileType === "Registry" ? void 0 : c.profileType,
+      ...regNames ? { associatedRegistries: unlessEmpty(regNames) } : { associatedRegistryIds: unlessEmpty(regs) },
+      ...sensNames ? { associatedSensors: unlessEmpty(sensNames) } : { associatedSensorIds: unlessEmpty(sens) }
+    });
+  },
+  check(spec, name) {
+    const issues = [];
+    const o = spec;
+    for (const [key, alias, what] of [
+      ["associatedRegistryIds", "associatedRegistries", "registries (the registries the profile's sensors scan)"],
+      ["associatedSensorIds", "associatedSensors", "sensors (the sensors that scan the profile's registries)"]
+    ]) {
+      const given = o[key] !== void 0 && o[key] !== null ? key : o[alias] !== void 0 && o[alias] !== null ? alias : void 0;
+      if (given === void 0) {
+        issues.push({ path: [], message: `missing required field '${key}': a sensor profile needs one or more ${what}` });
+      } else if (arr(o[given]).every(isBlank)) {
+        issues.push({ path: [given], message: `${given} is empty: a sensor profile needs one or more ${what} ("(Required) Add one or more \u2026", CS 1.17 notes)` });
+      }
+      if (given === key && o[alias] !== void 0 && o[alias] !== null) {
+        issues.push({ path: [alias], message: `${key} and ${alias} are two names of one list; keep ${key}` });
+      }
+    }
+    issues.push(...nameAgrees(spec, "profileName", name, "the profile's"));
+    return issues;
+  }
+};
+
 // src/kinds/values.ts
 function normToken(v) {
   return v.trim().toUpperCase().replace(/[\s-]+/g, "_");
@@ -53313,7 +54585,7 @@ function checkValue(key, raw2, path2) {
 // src/kinds/centralized-policy.ts
 var PATH2 = "/v1.3/centralizedPolicy";
 var OLDER_IMAGES = "IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES";
-var KEYS = ["policyType", "policyMode", "description", "centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"];
+var KEYS2 = ["policyType", "policyMode", "description", "centralizedPolicyRules", "exclusionPolicyRules", "tagIds", "k8sFilters"];
 var RULE_FIELDS = /* @__PURE__ */ new Set(["name", "type", "action", "kind", "isEnabled", "stopProcessing", "sortOrder", "order", "metaData"]);
 function metaDataOf(v) {
   if (typeof v === "number") return { value: v };
@@ -53386,15 +54658,15 @@ function wireRules(desired, liveRules, orderKey) {
   const pool = arr(liveRules).filter(isObj);
   const used = /* @__PURE__ */ new Set();
   return arr(desired).map((r) => {
-    const match = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
-    if (match) used.add(match);
+    const match2 = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
+    if (match2) used.add(match2);
     const extras = {};
-    if (match) {
-      for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
+    if (match2) {
+      for (const [k, v] of Object.entries(match2)) if (!RULE_FIELDS.has(k)) extras[k] = v;
     }
-    if (match && sameValue(canonRules([match])[0], r)) {
-      const { order: _order, sortOrder: _sortOrder, ...rest6 } = match;
-      return compact({ ...rest6, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
+    if (match2 && sameValue(canonRules([match2])[0], r)) {
+      const { order: _order, sortOrder: _sortOrder, ...rest7 } = match2;
+      return compact({ ...rest7, [orderKey]: r.sortOrder, metaData: r.metaData ?? match2.metaData });
     }
     return compact({
       ...extras,
@@ -53444,27 +54716,27 @@ var centralizedPolicy = {
   nameOf: (live) => optString(live.policyName) ?? "",
   canonical: (spec) => canonicalOf2(spec),
   canonicalLive: (live) => canonicalOf2(live),
-  fields: KEYS,
+  fields: KEYS2,
   setFields: ["tagIds", "k8sFilters"],
   namedLists: { centralizedPolicyRules: "name", exclusionPolicyRules: "name" },
   async create(api, name, desired, written) {
     const spec = written?.spec ?? desired;
-    const body2 = { policyName: name };
-    for (const k of KEYS) if (desired[k] !== void 0) body2[k] = wireValue2(k, desired, spec, void 0, "order");
-    if (spec.isDefault === false) body2.isDefault = false;
-    return rest2.create(api, body2);
+    const body3 = { policyName: name };
+    for (const k of KEYS2) if (desired[k] !== void 0) body3[k] = wireValue2(k, desired, spec, void 0, "order");
+    if (spec.isDefault === false) body3.isDefault = false;
+    return rest2.create(api, body3);
   },
   async update(api, live, name, desired, written) {
     const spec = written?.spec ?? desired;
-    const body2 = { ...carried(live, []), uuid: idOf2(live), policyName: name };
-    const changed = new Set(changedKeys(KEYS, desired, canonicalOf2(live)));
-    for (const k of KEYS) {
+    const body3 = { ...carried(live, []), uuid: idOf2(live), policyName: name };
+    const changed = new Set(changedKeys(KEYS2, desired, canonicalOf2(live)));
+    for (const k of KEYS2) {
       const rules = k === "centralizedPolicyRules" || k === "exclusionPolicyRules";
       if (!changed.has(k) && !(rules && live[k] !== void 0)) continue;
-      if (desired[k] === void 0) delete body2[k];
-      else body2[k] = wireValue2(k, desired, spec, live[k], "sortOrder");
+      if (desired[k] === void 0) delete body3[k];
+      else body3[k] = wireValue2(k, desired, spec, live[k], "sortOrder");
     }
-    await rest2.update(api, live, body2);
+    await rest2.update(api, live, body3);
   },
   remove: rest2.remove,
   isProtected: (live) => bool(live.isDefault, false),
@@ -53555,7 +54827,7 @@ var centralizedPolicy = {
 var PATH3 = "/v1.3/runtime/policies";
 var DEFAULT_POLICY_NAME = "Default Policy";
 var RULE_TYPES = ["READ", "WRITE", "NETWORK_INBOUND", "NETWORK_OUTBOUND", "SYSCALL"];
-var KEYS2 = ["description", "policyMode", "defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"];
+var KEYS3 = ["description", "policyMode", "defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"];
 var V12_MODES = ["ACTIVE", "INACTIVE", "PERMISSIVE"];
 var RULE_STRINGS = ["program", "file", "ipAddress", "syscall", "syscallGroup", "arg1", "arg2", "arg3"];
 var RULE_FIELDS2 = new Set(
@@ -53618,12 +54890,12 @@ function wireRules2(desired, declared, liveRules) {
   const used = /* @__PURE__ */ new Set();
   return arr(desired).map((r, i) => {
     const own = declared[i] !== void 0 ? writtenRule(declared[i]) : { ...r };
-    const match = pool.find((l) => !used.has(l) && optString(field(l, "name")) === r.name);
-    if (!match) return own;
-    used.add(match);
-    if (sameValue(canonRule(match), r)) return { ...match };
+    const match2 = pool.find((l) => !used.has(l) && optString(field(l, "name")) === r.name);
+    if (!match2) return own;
+    used.add(match2);
+    if (sameValue(canonRule(match2), r)) return { ...match2 };
     const extras = {};
-    for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS2.has(k)) extras[k] = v;
+    for (const [k, v] of Object.entries(match2)) if (!RULE_FIELDS2.has(k)) extras[k] = v;
     return { ...extras, ...own };
   });
 }
@@ -53646,14 +54918,14 @@ function wireValue3(k, desired, spec, liveRules) {
 }
 function createBody2(name, desired, spec) {
   const out = { name };
-  for (const k of KEYS2) if (desired[k] !== void 0) out[k] = wireValue3(k, desired, spec);
+  for (const k of KEYS3) if (desired[k] !== void 0) out[k] = wireValue3(k, desired, spec);
   return out;
 }
 function updateBody2(live, name, desired, spec) {
   const out = carried(live, SERVER_FIELDS2);
   delete out.Name;
   out.name = name;
-  for (const k of changedKeys(KEYS2, desired, canonicalOf3(live))) {
+  for (const k of changedKeys(KEYS3, desired, canonicalOf3(live))) {
     for (const w of spellings(k)) delete out[w];
     if (desired[k] !== void 0) out[k] = wireValue3(k, desired, spec, field(live, "rules"));
   }
@@ -53670,13 +54942,13 @@ var runtimePolicy = {
   // The documented list items carry id, name, created, updated, description and policyMode.
   detailFields: ["defaultNetworkAction", "defaultExecuteAction", "defaultFileAction", "ignoredSyscalls", "rules"],
   // The v1.2 PascalCase spellings (and `Mode`) carry the same fields.
-  wire: Object.fromEntries(KEYS2.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
+  wire: Object.fromEntries(KEYS3.map((k) => [k, k === "policyMode" ? ["policyMode", "PolicyMode", "mode", "Mode"] : [k, pascal(k)]])),
   get: rest3.get,
   idOf: idOf3,
   nameOf: (live) => optString(field(live, "name")) ?? "",
   canonical: (spec) => canonicalOf3(spec),
   canonicalLive: (live) => canonicalOf3(live),
-  fields: KEYS2,
+  fields: KEYS3,
   setFields: ["ignoredSyscalls"],
   namedLists: { rules: "name" },
   create: (api, name, desired, written) => rest3.create(api, createBody2(name, desired, written?.spec ?? desired)),
@@ -53687,8 +54959,8 @@ var runtimePolicy = {
   toSpec(live) {
     const c = canonicalOf3(live);
     const rules = c.rules.map((r) => {
-      const { inactive, ...rest6 } = r;
-      return inactive ? { ...rest6, inactive } : rest6;
+      const { inactive, ...rest7 } = r;
+      return inactive ? { ...rest7, inactive } : rest7;
     });
     const ignored = c.ignoredSyscalls;
     return compact({
@@ -53819,7 +55091,7 @@ function friendlyDate(ms) {
 
 // src/kinds/exception.ts
 var PATH4 = "/v1.3/exception";
-var KEYS3 = ["scope", "reason", "explanation", "listId", "startDate", "endDate", "entityAssignmentType", "dynamicFilter", "qids"];
+var KEYS4 = ["scope", "reason", "explanation", "listId", "startDate", "endDate", "entityAssignmentType", "dynamicFilter", "qids"];
 var FILTER_TOKENS = ["repo.tag", "repo.repository", "repo.registry", "cluster.k8s.pod.namespace"];
 function canonicalOf4(o) {
   return compact({
@@ -53844,15 +55116,15 @@ function wireDate(v) {
   return ms === void 0 ? String(v) : String(ms);
 }
 var PUT_BY_BODY = /* @__PURE__ */ new Set();
-async function putException(api, live, body2) {
+async function putException(api, live, body3) {
   const id = idOf4(live);
-  const byBody = () => api.request("PUT", PATH4, { body: { exceptionId: id, ...body2 } });
+  const byBody = () => api.request("PUT", PATH4, { body: { exceptionId: id, ...body3 } });
   if (PUT_BY_BODY.has(api.gateway)) {
     await byBody();
     return;
   }
   try {
-    await rest4.update(api, live, body2);
+    await rest4.update(api, live, body3);
   } catch (e) {
     if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
     await byBody();
@@ -53880,14 +55152,14 @@ function exceptionType(spec, live) {
 }
 function createBody3(name, desired, spec) {
   const out = { name };
-  for (const k of KEYS3) if (desired[k] !== void 0 && !(k === "qids" && arr(desired.qids).length === 0 && spec.qids === void 0)) out[k] = wireValue4(k, desired, spec);
+  for (const k of KEYS4) if (desired[k] !== void 0 && !(k === "qids" && arr(desired.qids).length === 0 && spec.qids === void 0)) out[k] = wireValue4(k, desired, spec);
   out.exceptionType = exceptionType(spec);
   return out;
 }
 function updateBody3(live, name, desired, spec) {
   const out = carried(live, SERVER_FIELDS3);
   out.name = name;
-  for (const k of changedKeys(KEYS3, desired, canonicalOf4(live))) {
+  for (const k of changedKeys(KEYS4, desired, canonicalOf4(live))) {
     if (desired[k] === void 0) delete out[k];
     else out[k] = wireValue4(k, desired, spec);
   }
@@ -53910,7 +55182,7 @@ var exception = {
   nameOf: (live) => optString(live.name) ?? "",
   canonical: (spec) => canonicalOf4(spec),
   canonicalLive: (live) => canonicalOf4(live),
-  fields: KEYS3,
+  fields: KEYS4,
   setFields: ["qids"],
   create: (api, name, desired, written) => rest4.create(api, createBody3(name, desired, written?.spec ?? desired)),
   update: (api, live, name, desired, written) => putException(api, live, updateBody3(live, name, desired, written?.spec ?? desired)),
@@ -54489,8 +55761,320 @@ var reportSchedule = defineKind({
   check
 });
 
+// src/kinds/aws-connector.ts
+var LIST = "/v1.3/registry/aws/connectors";
+var CREATE = "/v1.3/registry/aws/connector";
+var GOV_BASE = "/v1.3/registry/aws-gov-base";
+function accountTypeOf(v) {
+  const s = optString(v);
+  if (s === void 0) return void 0;
+  const k = s.trim().toLowerCase().replace(/[\s_-]+/g, "_");
+  if (k === "global") return "Global";
+  if (k === "us_gov") return "US_Gov";
+  return s;
+}
+function accountOfArn(arn) {
+  const m2 = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(optString(arn) ?? "");
+  return m2?.[1];
+}
+function checkAccountType(v, path2) {
+  if (v === void 0 || v === null) return [];
+  const t = accountTypeOf(v);
+  return t === "Global" || t === "US_Gov" ? [] : [{ path: path2, message: `accountType '${String(v)}' is not one of Global, US_Gov ("Specify the AWS account type as Global or US_Gov", GovCloud notes)` }];
+}
+function canonicalOf6(o, live) {
+  const accountType = accountTypeOf(o.accountType) ?? (live ? "Global" : void 0);
+  return compact({
+    arn: optString(o.arn) ?? "",
+    accountType,
+    description: optString(o.description) ?? "",
+    ...live ? {} : { externalId: optString(o.externalId) }
+  });
+}
+async function listAll(api) {
+  const body3 = await api.request("GET", LIST);
+  if (!Array.isArray(body3)) return [];
+  return body3.filter(isObj);
+}
+var awsConnector = defineKind({
+  kind: "AwsConnector",
+  schemaFile: "aws-connector.schema.json",
+  folder: "aws-connectors",
+  dependsOn: [],
+  list: listAll,
+  listIsComplete: true,
+  // No detail call is documented: an object is read from the list (matched by name, its only key).
+  get: async (api, id) => (await listAll(api)).find((c) => c.name === id),
+  idOf: (live) => optString(live.name) ?? "",
+  nameOf: (live) => optString(live.name) ?? "",
+  canonical: (spec) => canonicalOf6(spec, false),
+  canonicalLive: (live) => canonicalOf6(live, true),
+  fields: ["arn", "accountType", "description"],
+  writeOnlyFields: ["externalId"],
+  // The documented create body, in the form the user wrote it (accountType as declared, `US Gov` included).
+  create: async (api, name, desired) => {
+    await api.request("POST", CREATE, { body: compact({ arn: desired.arn, externalId: desired.externalId, name, accountType: desired.accountType, description: desired.description }) });
+    return name;
+  },
+  // "For accountType US_Gov with no externalId, the plan may fill it from aws-gov-base": read once, only then
+  async lookup(api, specs) {
+    if (!specs.some((sp) => accountTypeOf(sp.accountType) === "US_Gov" && optString(sp.externalId) === void 0)) return {};
+    const base2 = await api.request("GET", GOV_BASE);
+    return { govBase: isObj(base2) ? [base2] : [] };
+  },
+  refersTo: [],
+  resolve(spec, ctx, name) {
+    const o = spec;
+    if (accountTypeOf(o.accountType) !== "US_Gov" || optString(o.externalId) !== void 0) return { spec, issues: [] };
+    if (ctx.live("AwsConnector").some((c) => isObj(c) && c.name === name)) return { spec, issues: [] };
+    const base2 = ctx.lookup?.("govBase")?.find(isObj);
+    const ext = base2 ? optString(base2.externalId) ?? optString(base2.externallId) : void 0;
+    if (ext === void 0) return { spec, issues: [] };
+    return { spec: { ...spec, externalId: ext }, issues: [{ severity: "warning", path: ["externalId"], message: `not declared: the GovCloud external id ${ext} of GET /registry/aws-gov-base is used` }] };
+  },
+  isProtected: () => false,
+  toSpec: (live) => compact({ arn: optString(live.arn), accountType: optString(live.accountType), description: unlessEmptyText(live.description) }),
+  check(spec, name) {
+    const o = spec;
+    const issues = [...checkAccountType(o.accountType, ["accountType"]), ...nameAgrees(spec, "name", name, "the connector's")];
+    if (o.arn !== void 0 && accountOfArn(o.arn) === void 0) {
+      issues.push({ path: ["arn"], message: `arn '${String(o.arn)}' is not an IAM role ARN (arn:aws:iam::<12-digit account id>:role/<name>)` });
+    }
+    return issues;
+  }
+});
+
+// src/kinds/container-registry.ts
+var PATH6 = "/v1.3/registry";
+var KNOWN_TYPES = ["AWS", "DockerHub", "Azure", "GCP"];
+var SECRET_FIELDS = ["password", "token"];
+var WRITE_ONLY = ["aws.arn", "aws.accountType", "credentialType", "username", "password", "token"];
+var NOT_CARRIED = /* @__PURE__ */ new Set(["registryUuid", "repoCount", "totalImages", "totalScannedImages", "totalVulnerableImages", "lastScanned", "scheduleStatusList", "created", "updated", "createdBy", "updatedBy", "awsAccountId", "awsRegion"]);
+var GOV_REGION = /^us-gov-/i;
+function uriOf(v) {
+  const s = optString(v);
+  return s === void 0 ? void 0 : s.trim().replace(/\/+$/, "");
+}
+function awsOf(o) {
+  return isObj(o.aws) ? o.aws : {};
+}
+function secretRef(v) {
+  return isObj(v) && typeof v.fromEnv === "string" ? { fromEnv: v.fromEnv } : void 0;
+}
+function canonicalSpec(spec) {
+  const aws = awsOf(spec);
+  const awsRead = compact({ accountId: optString(aws.accountId), region: optString(aws.region) });
+  return compact({
+    registryType: optString(spec.registryType),
+    registryUri: uriOf(spec.registryUri),
+    aws: Object.keys(awsRead).length ? awsRead : void 0,
+    "aws.arn": optString(aws.arn),
+    // sent in the form the user wrote it (`US Gov` as the connector sample spells it); checked through accountTypeOf
+    "aws.accountType": optString(aws.accountType),
+    credentialType: optString(spec.credentialType),
+    username: optString(spec.username),
+    password: secretRef(spec.password),
+    token: secretRef(spec.token)
+  });
+}
+function canonicalLive(live) {
+  const aws = awsOf(live);
+  const awsRead = compact({ accountId: optString(live.awsAccountId) ?? optString(aws.accountId), region: optString(live.awsRegion) ?? optString(aws.region) });
+  return compact({
+    registryType: optString(live.registryType),
+    registryUri: uriOf(live.registryUri),
+    aws: Object.keys(awsRead).length ? awsRead : void 0
+  });
+}
+function secretValue(ref, field2, name) {
+  const r = secretRef(ref);
+  if (!r) return void 0;
+  const value = process.env[r.fromEnv];
+  if (value === void 0 || value === "") {
+    throw new QcsError("E_SECRET_ENV", `Registry/${name}: ${field2} is read from the environment variable ${r.fromEnv}, which is not set`, { hint: `Set ${r.fromEnv} in the environment of the plan and the apply (a CI secret).` });
+  }
+  registerSecret(value);
+  return value;
+}
+function body2(name, desired, live) {
+  const out = {};
+  if (live) {
+    for (const [k, v] of Object.entries(live)) if (!NOT_CARRIED.has(k)) out[k] = v;
+  }
+  out.registryName = name;
+  for (const k of ["registryType", "registryUri", "credentialType", "username"]) if (desired[k] !== void 0) out[k] = desired[k];
+  const read = isObj(desired.aws) ? desired.aws : {};
+  const aws = compact({ accountId: optString(read.accountId), arn: optString(desired["aws.arn"]), region: optString(read.region), accountType: optString(desired["aws.accountType"]) });
+  if (Object.keys(aws).length) out.aws = { ...isObj(out.aws) ? out.aws : {}, ...aws };
+  for (const f of SECRET_FIELDS) {
+    const v = secretValue(desired[f], f, name);
+    if (v !== void 0) out[f] = v;
+  }
+  return out;
+}
+var idOf7 = (live) => optString(live.registryUuid) ?? "";
+var rest6 = collection(PATH6, { idOf: idOf7, createdIdKeys: ["registryUuid", "registryId", "uuid", "id"], what: "create registry" });
+async function getOne(api, id) {
+  const res = await getOrUndefined(api, `${PATH6}/${seg(id)}`);
+  if (!isObj(res)) return void 0;
+  if (Array.isArray(res.data)) return res.data.find(isObj);
+  return res;
+}
+function ecrUri(accountId, region) {
+  return `https://${accountId}.dkr.ecr.${region}.amazonaws.com`;
+}
+function awsIssues(spec, at2) {
+  const issues = [];
+  const aws = awsOf(spec);
+  const accountId = optString(aws.accountId) ?? accountOfArn(aws.arn);
+  const region = optString(aws.region);
+  const uri2 = uriOf(spec.registryUri);
+  if (accountId && region && uri2 && uri2.toLowerCase() !== ecrUri(accountId, region).toLowerCase()) {
+    issues.push({ path: ["registryUri"], message: `registryUri '${uri2}' is not the ECR registry of account ${accountId} in ${region}: expected ${ecrUri(accountId, region)}` });
+  }
+  const type2 = accountTypeOf(aws.accountType);
+  if (region && type2 === "US_Gov" && !GOV_REGION.test(region)) issues.push({ path: [...at2, "region"], message: `region '${region}' is not a GovCloud region, but accountType is US_Gov ("Be sure to specify a GovCloud region when using accountType US_Gov", GovCloud notes)` });
+  if (region && GOV_REGION.test(region) && type2 !== void 0 && type2 !== "US_Gov") issues.push({ path: [...at2, "accountType"], message: `region '${region}' is a GovCloud region: accountType must be US_Gov, not ${String(aws.accountType)}` });
+  return issues;
+}
+function resolveConnector(spec, ctx) {
+  const aws = awsOf(spec);
+  const name = optString(aws.connector);
+  if (name === void 0) return { spec, issues: [] };
+  const declared = ctx.declared("AwsConnector").find((d) => d.name === name);
+  const live = ctx.live("AwsConnector").find((c) => isObj(c) && c.name === name);
+  const found = declared ? declared.spec : live;
+  if (!found) {
+    const names = [.../* @__PURE__ */ new Set([...ctx.declared("AwsConnector").map((d) => d.name), ...ctx.live("AwsConnector").map((c) => optString(c.name) ?? "")])].filter(Boolean);
+    const guess = suggest(name, names);
+    return { spec, issues: [{ path: ["aws", "connector"], message: `no AwsConnector is named '${name}' (declared or in Qualys)${guess ? ` \u2014 did you mean '${guess}'?` : names.length ? `; the connectors are: ${names.slice(0, 10).join(", ")}` : ""}` }] };
+  }
+  const arn = optString(found.arn);
+  const type2 = optString(found.accountType) ?? "Global";
+  const issues = [];
+  if (aws.arn !== void 0 && optString(aws.arn) !== arn) issues.push({ path: ["aws", "arn"], message: `arn differs from the ARN of connector '${name}' (${arn}): keep one of them` });
+  if (aws.accountType !== void 0 && accountTypeOf(aws.accountType) !== accountTypeOf(type2)) issues.push({ path: ["aws", "accountType"], message: `accountType differs from connector '${name}''s (${type2}): keep one of them` });
+  const accountId = optString(aws.accountId) ?? accountOfArn(arn);
+  if (aws.accountId !== void 0 && accountOfArn(arn) !== void 0 && optString(aws.accountId) !== accountOfArn(arn)) issues.push({ path: ["aws", "accountId"], message: `accountId ${String(aws.accountId)} is not the account of connector '${name}' (${accountOfArn(arn)})` });
+  const resolved = { ...spec, aws: compact({ ...aws, accountId, arn, accountType: optString(aws.accountType) ?? type2 }) };
+  const own = aws.accountType !== void 0;
+  const aws2 = awsIssues(resolved, ["aws"]).map((i) => !own && i.path.join(".") === "aws.accountType" ? { ...i, path: ["aws", "region"], message: `${i.message} (connector '${name}' is ${type2})` } : i);
+  return { spec: resolved, issues: [...issues, ...aws2] };
+}
+function checkRegistryProfile(spec, ctx, name) {
+  const profile = optString(spec.sensorProfile);
+  if (profile === void 0) return [];
+  const declared = ctx.declared("SensorProfile");
+  if (!declared.some((d) => d.name === profile)) {
+    const guess = suggest(profile, declared.map((d) => d.name));
+    return [{ path: ["sensorProfile"], message: `SensorProfile '${profile}' is not declared: the assignment is made through the profile, so declare it${guess ? ` (did you mean '${guess}'?)` : ""}` }];
+  }
+  const issues = [];
+  for (const d of declared) {
+    if (d.name === profile) continue;
+    if (arr(d.spec.associatedRegistries).some((r) => r === name || uriOf(optString(r))?.toLowerCase() === uriOf(spec.registryUri)?.toLowerCase())) {
+      issues.push({ path: ["sensorProfile"], message: `SensorProfile '${d.name}' lists this registry, but sensorProfile says '${profile}': a registry has one profile; keep one answer` });
+    }
+  }
+  return issues;
+}
+var registry = defineKind({
+  kind: "Registry",
+  schemaFile: "container-registry.schema.json",
+  folder: "registries",
+  dependsOn: ["AwsConnector"],
+  refersTo: ["AwsConnector"],
+  list: rest6.list,
+  listIsComplete: true,
+  get: getOne,
+  idOf: idOf7,
+  // A registry made before 1.17 has no name: its URI stands for it.
+  nameOf: (live) => optString(live.registryName) ?? uriOf(live.registryUri) ?? "",
+  canonical: (spec) => canonicalSpec(spec),
+  canonicalLive,
+  fields: ["registryType", "registryUri", "aws"],
+  writeOnlyFields: WRITE_ONLY,
+  resolve(spec, ctx, name) {
+    const r = resolveConnector(spec, ctx);
+    return { spec: r.spec, issues: [...r.issues, ...checkRegistryProfile(spec, ctx, name)] };
+  },
+  create: async (api, name, desired) => rest6.create(api, body2(name, desired)),
+  update: async (api, live, name, desired) => rest6.update(api, live, body2(name, desired, live)),
+  remove: rest6.remove,
+  async checkWrite(api, name, desired, live) {
+    try {
+      await api.request("POST", `${PATH6}/validate`, { body: body2(name, desired, live), safe: true });
+      return void 0;
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 405)) return void 0;
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429) return e.serverMessage ?? e.message;
+      throw e;
+    }
+  },
+  heldByKinds: ["SensorProfile"],
+  heldBy(live, others) {
+    const id = idOf7(live);
+    const names = new Set([id, optString(live.registryName), uriOf(live.registryUri)].filter((x) => !!x));
+    const out = /* @__PURE__ */ new Set();
+    for (const p of others.live("SensorProfile")) {
+      const o = p;
+      const ids = [o.associatedRegistries, o.associatedRegistryIds].flatMap((v) => Array.isArray(v) ? v : []);
+      if (ids.some((r) => (isObj(r) ? optString(r.registryUuid) : optString(r)) === id)) out.add(`SensorProfile/${optString(o.profileName) ?? "?"}`);
+    }
+    for (const d of others.declared("SensorProfile")) {
+      const refs = [d.spec.associatedRegistries, d.spec.associatedRegistryIds].flatMap((v) => Array.isArray(v) ? v : []);
+      if (refs.some((r) => names.has(optString(r) ?? ""))) out.add(`SensorProfile/${d.name}`);
+    }
+    return [...out];
+  },
+  isProtected: () => false,
+  toSpec(live) {
+    const c = canonicalLive(live);
+    return compact({ registryType: c.registryType, registryUri: c.registryUri, aws: c.aws });
+  },
+  check(spec, name) {
+    const o = spec;
+    const issues = [...nameAgrees(spec, "registryName", name, "the registry's")];
+    const uri2 = optString(o.registryUri);
+    if (uri2 !== void 0) {
+      let ok = false;
+      try {
+        ok = new URL(uri2).protocol === "https:";
+      } catch {
+        ok = false;
+      }
+      if (!ok) issues.push({ path: ["registryUri"], message: `registryUri '${uri2}' is not an https URL (https://<host>[/<path>])` });
+    }
+    const type2 = optString(o.registryType);
+    if (type2 !== void 0 && !KNOWN_TYPES.includes(type2)) {
+      const guess = suggest(type2, KNOWN_TYPES);
+      issues.push({ severity: "warning", path: ["registryType"], message: `registryType '${type2}' is not one the notes print (${KNOWN_TYPES.join(", ")})${guess ? ` \u2014 did you mean '${guess}'?` : ""}; it is sent as written` });
+    }
+    const aws = awsOf(o);
+    if (type2 === "AWS") {
+      if (!isObj(o.aws)) issues.push({ path: [], message: "an AWS registry needs 'aws': { accountId, arn, region, accountType } or { connector, region }" });
+      else {
+        if (aws.region === void 0) issues.push({ path: ["aws"], message: "aws.region is required: the region of the ECR registry" });
+        if (aws.connector === void 0 && aws.accountId === void 0 && aws.arn === void 0) issues.push({ path: ["aws"], message: "aws needs accountId and arn, or connector (the name of an AwsConnector)" });
+      }
+    } else if (isObj(o.aws) && type2 !== void 0) {
+      issues.push({ path: ["aws"], message: `aws is for registryType AWS, not ${type2}` });
+    }
+    issues.push(...checkAccountType(aws.accountType, ["aws", "accountType"]));
+    if (aws.arn !== void 0 && accountOfArn(aws.arn) === void 0) issues.push({ path: ["aws", "arn"], message: `arn '${String(aws.arn)}' is not an IAM role ARN (arn:aws:iam::<12-digit account id>:role/<name>)` });
+    if (aws.connector === void 0) issues.push(...awsIssues(o, ["aws"]));
+    for (const f of SECRET_FIELDS) {
+      const v = o[f];
+      if (v !== void 0 && v !== null && !secretRef(v)) {
+        issues.push({ path: [f], message: `${f} must not be written in a declaration: put it in an environment variable and write ${f}: { fromEnv: NAME }` });
+      }
+    }
+    return issues;
+  }
+});
+
 // src/kinds/index.ts
-var KINDS = [sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule, reportSchedule];
+var KINDS = [awsConnector, registry, sensorProfile, centralizedPolicy, runtimePolicy, exception, secretRule, reportSchedule];
 for (const k of KINDS) {
   const list = k.list.bind(k);
   k.list = async (api) => checkListIds(k, await list(api));
@@ -54630,12 +56214,12 @@ function requireSnippet() {
     const re = /\r?\n|\r|\0/g;
     const lineStarts2 = [0];
     const lineEnds = [];
-    let match;
+    let match2;
     let foundLineNo = -1;
-    while (match = re.exec(mark.buffer)) {
-      lineEnds.push(match.index);
-      lineStarts2.push(match.index + match[0].length);
-      if (mark.position <= match.index && foundLineNo < 0) {
+    while (match2 = re.exec(mark.buffer)) {
+      lineEnds.push(match2.index);
+      lineStarts2.push(match2.index + match2[0].length);
+      if (mark.position <= match2.index && foundLineNo < 0) {
         foundLineNo = lineStarts2.length - 2;
       }
     }
@@ -55208,30 +56792,30 @@ function requireTimestamp() {
   function constructYamlTimestamp(data) {
     let fraction = 0;
     let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match === null) throw new Error("Date resolve error");
-    const year = +match[1];
-    const month = +match[2] - 1;
-    const day = +match[3];
-    if (!match[4]) {
+    let match2 = YAML_DATE_REGEXP.exec(data);
+    if (match2 === null) match2 = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match2 === null) throw new Error("Date resolve error");
+    const year = +match2[1];
+    const month = +match2[2] - 1;
+    const day = +match2[3];
+    if (!match2[4]) {
       return new Date(Date.UTC(year, month, day));
     }
-    const hour = +match[4];
-    const minute = +match[5];
-    const second = +match[6];
-    if (match[7]) {
-      fraction = match[7].slice(0, 3);
+    const hour = +match2[4];
+    const minute = +match2[5];
+    const second = +match2[6];
+    if (match2[7]) {
+      fraction = match2[7].slice(0, 3);
       while (fraction.length < 3) {
         fraction += "0";
       }
       fraction = +fraction;
     }
-    if (match[9]) {
-      const tzHour = +match[10];
-      const tzMinute = +(match[11] || 0);
+    if (match2[9]) {
+      const tzHour = +match2[10];
+      const tzMinute = +(match2[11] || 0);
       delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match[9] === "-") delta = -delta;
+      if (match2[9] === "-") delta = -delta;
     }
     const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
     if (delta) date.setTime(date.getTime() - delta);
@@ -55728,12 +57312,12 @@ function requireLoader() {
       if (args.length !== 1) {
         throwError(state, "YAML directive accepts exactly one argument");
       }
-      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match === null) {
+      const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match2 === null) {
         throwError(state, "ill-formed argument of the YAML directive");
       }
-      const major = parseInt(match[1], 10);
-      const minor = parseInt(match[2], 10);
+      const major = parseInt(match2[1], 10);
+      const minor = parseInt(match2[2], 10);
       if (major !== 1) {
         throwError(state, "unacceptable YAML version of the document");
       }
@@ -57186,10 +58770,10 @@ function requireDumper() {
     })();
     let prevMoreIndented = string[0] === "\n" || string[0] === " ";
     let moreIndented;
-    let match;
-    while (match = lineRe.exec(string)) {
-      const prefix = match[1];
-      const line = match[2];
+    let match2;
+    while (match2 = lineRe.exec(string)) {
+      const prefix = match2[1];
+      const line = match2[2];
       moreIndented = line[0] === " ";
       result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
       prevMoreIndented = moreIndented;
@@ -57199,14 +58783,14 @@ function requireDumper() {
   function foldLine(line, width) {
     if (line === "" || line[0] === " ") return line;
     const breakRe = / [^ ]/g;
-    let match;
+    let match2;
     let start = 0;
     let end;
     let curr = 0;
     let next = 0;
     let result = "";
-    while (match = breakRe.exec(line)) {
-      next = match.index;
+    while (match2 = breakRe.exec(line)) {
+      next = match2.index;
       if (next - start > width) {
         end = curr > start ? curr : next;
         result += "\n" + line.slice(start, end);
@@ -58325,7 +59909,13 @@ function declaredKeys(kind, spec) {
 }
 function managedAgainst(kind, spec, want, have) {
   const fields = fieldSet(kind);
-  return managedKeys(kind, spec, (k) => fields.has(k) || Object.hasOwn(want, k) || Object.hasOwn(have, k));
+  const writeOnly = kind.writeOnlyFields;
+  return managedKeys(kind, spec, (k) => !writeOnly?.includes(k) && (fields.has(k) || Object.hasOwn(want, k) || Object.hasOwn(have, k)));
+}
+function writeOnlyValues(kind, want) {
+  const out = {};
+  for (const k of kind.writeOnlyFields ?? []) if (want[k] !== void 0) out[k] = want[k];
+  return out;
 }
 function pickKeys(o, keys) {
   const out = {};
@@ -58340,22 +59930,22 @@ function parseFieldPath(path2) {
   let i = 0;
   const ident = /^[A-Za-z_$][\w$-]*/;
   while (i < path2.length) {
-    const rest6 = path2.slice(i);
-    if (rest6[0] === "[") {
-      const index = /^\[(\d+)\]/.exec(rest6);
+    const rest7 = path2.slice(i);
+    if (rest7[0] === "[") {
+      const index = /^\[(\d+)\]/.exec(rest7);
       if (index) {
         out.push(Number(index[1]));
         i += index[0].length;
         continue;
       }
-      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest6);
+      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest7);
       if (!quoted) return `'${path2}': expected [N] or ["key"] at character ${i + 1}`;
       out.push(JSON.parse(quoted[1]));
       i += quoted[0].length;
       continue;
     }
     if (out.length > 0) {
-      if (rest6[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
+      if (rest7[0] !== ".") return `'${path2}': expected '.', '[N]' or the end at character ${i + 1}`;
       i++;
     }
     const m2 = ident.exec(path2.slice(i));
@@ -58449,11 +60039,15 @@ function desiredState(kind, spec, live, ignore = []) {
   const want = kind.canonical(spec);
   const have = live === void 0 ? {} : kind.canonicalLive(live);
   const managed = managedAgainst(kind, spec, want, have);
-  if (live === void 0) return pickKeys(want, managed);
-  const out = { ...have };
+  if (live === void 0) return { ...pickKeys(want, managed), ...writeOnlyValues(kind, want) };
+  const out = { ...have, ...writeOnlyValues(kind, want) };
   for (const k of managed) {
     if (want[k] === void 0) delete out[k];
     else out[k] = want[k];
+  }
+  for (const [a, b] of Object.entries(kind.sameAs ?? {})) {
+    if (managed.has(a) && !managed.has(b)) delete out[b];
+    else if (managed.has(b) && !managed.has(a)) delete out[a];
   }
   const paths = ignoredPaths(kind, ignore).filter((p) => managed.has(p.segs[0]));
   for (const k of new Set(paths.map((p) => p.segs[0]))) if (out[k] !== void 0) out[k] = structuredClone(out[k]);
@@ -58747,9 +60341,34 @@ function hasErrors(diagnostics) {
   return diagnostics.some((d) => d.severity !== "warning");
 }
 
+// src/engine/util.ts
+import { createHash as createHash2 } from "node:crypto";
+function sha256(text) {
+  return createHash2("sha256").update(text).digest("hex");
+}
+function fingerprint(canonicalLive2) {
+  return "sha256:" + sha256(stableStringify(canonicalLive2)).slice(0, 32);
+}
+async function mapLimit(items, limit, fn, shouldStop = () => false) {
+  const results = items.map(() => ({ started: false }));
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      if (shouldStop()) return;
+      const i = next++;
+      results[i] = { started: true, value: await fn(items[i], i) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+function forKind(api, kind) {
+  return api.forKind?.(kind.kind) ?? api;
+}
+
 // src/engine/order.ts
 function applyOrder(kinds) {
-  const byName2 = new Map(kinds.map((k) => [k.kind, k]));
+  const byName3 = new Map(kinds.map((k) => [k.kind, k]));
   const done = /* @__PURE__ */ new Set();
   const visiting = /* @__PURE__ */ new Set();
   const out = [];
@@ -58757,7 +60376,7 @@ function applyOrder(kinds) {
     if (done.has(name)) return;
     if (visiting.has(name)) throw new Error(`dependency cycle between kinds: ${[...trail, name].join(" \u2192 ")}`);
     visiting.add(name);
-    for (const dep of byName2.get(name)?.dependsOn ?? []) if (byName2.has(dep)) visit(dep, [...trail, name]);
+    for (const dep of byName3.get(name)?.dependsOn ?? []) if (byName3.has(dep)) visit(dep, [...trail, name]);
     visiting.delete(name);
     done.add(name);
     out.push(name);
@@ -58779,31 +60398,6 @@ function dependentsOf(kinds, name) {
     }
   }
   return out;
-}
-
-// src/engine/util.ts
-import { createHash as createHash2 } from "node:crypto";
-function sha256(text) {
-  return createHash2("sha256").update(text).digest("hex");
-}
-function fingerprint(canonicalLive) {
-  return "sha256:" + sha256(stableStringify(canonicalLive)).slice(0, 32);
-}
-async function mapLimit(items, limit, fn, shouldStop = () => false) {
-  const results = items.map(() => ({ started: false }));
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      if (shouldStop()) return;
-      const i = next++;
-      results[i] = { started: true, value: await fn(items[i], i) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-function forKind(api, kind) {
-  return api.forKind?.(kind.kind) ?? api;
 }
 
 // src/engine/fetch.ts
@@ -58855,16 +60449,16 @@ async function readAll(api, kind) {
   return complete(api, kind, items, (it) => !carriesAll(kind, it, fields));
 }
 function indexLive(kind, live) {
-  const byName2 = /* @__PURE__ */ new Map();
+  const byName3 = /* @__PURE__ */ new Map();
   const byId = /* @__PURE__ */ new Map();
   for (const obj of live) {
     const name = kind.nameOf(obj);
-    const list = byName2.get(name);
+    const list = byName3.get(name);
     if (list) list.push(obj);
-    else byName2.set(name, [obj]);
+    else byName3.set(name, [obj]);
     byId.set(kind.idOf(obj), obj);
   }
-  return { byName: byName2, byId };
+  return { byName: byName3, byId };
 }
 function tappingPages(api, onItems) {
   return {
@@ -58888,15 +60482,15 @@ function tappingPages(api, onItems) {
 async function readForPlan(api, kind, decls, tap, renames) {
   const items = await kind.list(tap ? tappingPages(api, (page) => tap.onItems(page)) : api);
   if (decls.length === 0) return items;
-  const { byName: byName2, byId } = tap?.indexOf?.(items) ?? indexLive(kind, items);
+  const { byName: byName3, byId } = tap?.indexOf?.(items) ?? indexLive(kind, items);
   const wanted = /* @__PURE__ */ new Map();
   const renamedFrom = new Map((renames ?? []).filter((r) => r.kind === kind.kind).map((r) => [r.to, r.from]));
   for (const d of decls) {
     const spec = d.spec;
     const pinned = kind.declaredId?.(spec);
-    const byItsName = byName2.get(d.name) ?? [];
+    const byItsName = byName3.get(d.name) ?? [];
     const from = byItsName.length === 0 ? renamedFrom.get(d.name) : void 0;
-    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : from !== void 0 ? byName2.get(from) ?? [] : byItsName;
+    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : from !== void 0 ? byName3.get(from) ?? [] : byItsName;
     if (candidates.length !== 1) continue;
     if (tap?.viewedFor?.(candidates[0], d)) continue;
     const keys = declaredKeys(kind, spec);
@@ -58916,12 +60510,12 @@ function newClaims(kind, spec, own) {
   return want.filter((v) => typeof v === "string" && !held.includes(v));
 }
 async function readClaimHolders(api, kind, decls, items) {
-  const { byName: byName2, byId } = indexLive(kind, items);
+  const { byName: byName3, byId } = indexLive(kind, items);
   const declared = /* @__PURE__ */ new Set();
   let moves = false;
   for (const d of decls) {
     const pinned = kind.declaredId?.(d.spec);
-    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName2.get(d.name) ?? [];
+    const candidates = pinned !== void 0 ? [byId.get(pinned)].filter((x) => x !== void 0) : byName3.get(d.name) ?? [];
     for (const c of candidates) declared.add(c);
     if (newClaims(kind, d.spec, candidates.length === 1 ? candidates[0] : void 0).length > 0) moves = true;
   }
@@ -58980,7 +60574,7 @@ function targetFilter(targets) {
 function planKind(kind, decls, liveObjs, options, inTarget, each, early) {
   const run2 = {
     kind,
-    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], undeclared: [], builtIn: 0 },
+    part: { diagnostics: [], ambiguous: [], notes: [], upserts: [], deletes: [], unchanged: 0, unmanaged: 0, leftAlone: 0, ignored: [], undeclared: [], builtIn: 0, manual: [] },
     index: early?.indexOf(liveObjs) ?? indexLive(kind, liveObjs),
     matched: /* @__PURE__ */ new Set(),
     early: early?.views,
@@ -58992,7 +60586,7 @@ function planKind(kind, decls, liveObjs, options, inTarget, each, early) {
     if (!found) return;
     if (found.match !== void 0) run2.matched.add(found.match);
     if (!inTarget(kind.kind, decl.name) && !(found.renamedFrom !== void 0 && inTarget(kind.kind, found.renamedFrom))) return;
-    planDeclared(run2, decl, found.match, ignoreOf(decl, options), found.renamedFrom);
+    planDeclared(run2, decl, found.match, ignoreOf(decl, options), found.renamedFrom, options.resend?.includes(`${kind.kind}/${decl.name}`) ?? false);
   };
   const done = () => {
     if (kind.claims) noteClaims(run2, decls, inTarget);
@@ -59006,17 +60600,17 @@ function matchDeclaration(run2, decl) {
   const kindName = kind.kind;
   const pinnedId2 = pinnedId(kind, decl.spec);
   if (pinnedId2 !== void 0) {
-    const match = index.byId.get(pinnedId2);
-    if (match === void 0) {
+    const match2 = index.byId.get(pinnedId2);
+    if (match2 === void 0) {
       const at2 = pinnedIdPath(kind);
       part.diagnostics.push({ ...decl.positionOf(at2), path: at2.join("."), message: `no live ${kindName} has id '${pinnedId2}'` });
       return void 0;
     }
-    const liveName = kind.nameOf(match);
+    const liveName = kind.nameOf(match2);
     if (liveName !== decl.name && !decl.name.startsWith(liveName)) {
       part.notes.push(`${kindName}/${decl.name} pins id ${pinnedId2}, which Qualys names '${liveName}': the pinned object is the one changed.`);
     }
-    return { match };
+    return { match: match2 };
   }
   const candidates = index.byName.get(decl.name) ?? [];
   const from = run2.renamedFrom.get(decl.name);
@@ -59056,11 +60650,11 @@ function compare(kind, spec, live, ignore, made = {}) {
   const view = managedView(kind, spec, live, ignore, { want, have });
   return { view, patch: diff(view.before, view.after, kind.setFields), managed: view.managed };
 }
-function planDeclared(run2, decl, match, ignore, renamedFrom) {
+function planDeclared(run2, decl, match2, ignore, renamedFrom, resend = false) {
   const { kind, part, index } = run2;
   const kindName = kind.kind;
   const spec = decl.spec;
-  if (match === void 0) {
+  if (match2 === void 0) {
     if (!kind.can.create) {
       const known = [...index.byName.keys()].filter((n) => n.toLowerCase().includes(decl.name.toLowerCase().slice(0, 4))).slice(0, 5);
       part.diagnostics.push({
@@ -59074,32 +60668,33 @@ function planDeclared(run2, decl, match, ignore, renamedFrom) {
     part.upserts.push({ kind: kindName, name: decl.name, action: "create", patch: diff({}, after2), after: after2, spec, fingerprint: null, source: decl.source, ...ignore.length ? { ignore } : {} });
     return;
   }
-  if (kind.isProtected(match)) {
+  if (kind.isProtected(match2)) {
     part.notes.push(`${kindName}/${decl.name} is a protected system object: it is never changed, so its declaration is ignored.`);
     return;
   }
-  const early = run2.early?.get(match);
-  const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match, ignore);
+  const early = run2.early?.get(match2);
+  const { view, patch } = early?.decl === decl ? early : compare(kind, spec, match2, ignore);
   const { before, after, ignoredDiffers } = view;
   if (ignoredDiffers.length) part.ignored.push({ kind: kindName, name: decl.name, paths: ignoredDiffers });
-  if (patch.length === 0 && renamedFrom === void 0) {
+  const resent = resend && kind.can.update ? Object.entries(writeOnlyValues(kind, kind.canonical(spec))).map(([k, value]) => ({ op: "add", path: `/${k}`, value })) : [];
+  if (patch.length === 0 && resent.length === 0 && renamedFrom === void 0) {
     part.unchanged++;
     return;
   }
   if (!kind.can.update) {
-    part.notes.push(`${kindName}/${decl.name} differs from its declaration, but ${kindName} objects cannot be updated.`);
+    part.manual.push({ kind: kindName, name: decl.name, id: kind.idOf(match2), patch, before, after, source: decl.source });
     return;
   }
   part.upserts.push({
     kind: kindName,
     name: decl.name,
     action: "update",
-    id: kind.idOf(match),
-    patch,
+    id: kind.idOf(match2),
+    patch: [...patch, ...resent],
     before,
     after,
     spec,
-    fingerprint: fingerprint(kind.canonicalLive(match)),
+    fingerprint: fingerprint(kind.canonicalLive(match2)),
     source: decl.source,
     ...ignore.length ? { ignore } : {},
     ...renamedFrom !== void 0 ? { renamedFrom } : {}
@@ -59310,7 +60905,7 @@ function checkTargets(targets, kinds, grouped, live, options) {
     );
   }
 }
-function byName(a, b) {
+function byName2(a, b) {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 function declarationsByKind(declarations) {
@@ -59320,7 +60915,7 @@ function declarationsByKind(declarations) {
     if (list) list.push(d);
     else out.set(d.kind, [d]);
   }
-  for (const list of out.values()) list.sort(byName);
+  for (const list of out.values()) list.sort(byName2);
   return out;
 }
 function assemble(kinds, parts, options) {
@@ -59336,9 +60931,11 @@ function assemble(kinds, parts, options) {
   const ignored = [];
   const undeclared = {};
   const builtIn = {};
+  const manual = [];
   for (const kindName of order) {
     const part = parts.get(kindName);
     if (!part) continue;
+    manual.push(...part.manual);
     diagnostics.push(...part.diagnostics);
     ambiguous.push(...part.ambiguous);
     notes.push(...part.notes);
@@ -59370,6 +60967,7 @@ function assemble(kinds, parts, options) {
     const n = ig.paths.length;
     notes.push(`${ig.kind}/${ig.name}: ${n} ignored field${n === 1 ? " differs" : "s differ"} (${ig.paths.join(", ")}); the live value${n === 1 ? " is" : "s are"} kept.`);
   }
+  if (manual.length > 0) notes.push(`${manual.length} difference${manual.length === 1 ? "" : "s"} cannot be written through the API (${manual.map((m2) => `${m2.kind}/${m2.name}`).join(", ")}): make ${manual.length === 1 ? "it" : "them"} by hand in Qualys, or change the declaration to match.`);
   if (unmanaged > 0) notes.push(`${unmanaged} live object${unmanaged === 1 ? " is" : "s are"} not declared: left alone (use --prune to delete them).`);
   for (const [kindName, n] of Object.entries(builtIn)) {
     const label = kinds.find((k) => k.kind === kindName).folder.replace(/-/g, " ");
@@ -59393,8 +60991,9 @@ function assemble(kinds, parts, options) {
   return {
     formatVersion: 1,
     changes,
-    summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone },
+    summary: { create, update, delete: deletes.length, unchanged, unmanaged: unmanaged + leftAlone, ...manual.length ? { manual: manual.length } : {} },
     notes,
+    ...manual.length ? { manual } : {},
     ...ignored.length ? { ignoredDifferences: ignored } : {},
     ...scoped ? { pruneScope: { match: [...options.pruneMatch ?? []], kinds: [...options.pruneKinds ?? []], leftAlone } } : {},
     ...Object.keys(undeclared).length ? { undeclared } : {},
@@ -59409,12 +61008,67 @@ function buildPlan(kinds, declarations, live, options = {}) {
   const grouped = declarationsByKind(declarations);
   const inPlay = new Set(kindsInPlay(kinds, declarations, options).map((k) => k.kind));
   const parts = /* @__PURE__ */ new Map();
+  const ctx = refContext(grouped, (k) => live.get(k) ?? []);
   for (const kindName of order) {
     if (!inPlay.has(kindName)) continue;
-    parts.set(kindName, planKind(byKind.get(kindName), grouped.get(kindName) ?? [], live.get(kindName) ?? [], options, inTarget, eachSync));
+    const decls = grouped.get(kindName) ?? [];
+    const kind = byKind.get(kindName);
+    const resolved = resolveDeclarations(kind, decls, ctx);
+    const part = planKind(kind, resolved.decls, live.get(kindName) ?? [], options, inTarget, eachSync);
+    part.diagnostics.push(...resolved.diagnostics);
+    part.notes.push(...resolved.notes);
+    keepHeld(kind, part, ctx);
+    parts.set(kindName, part);
   }
   checkTargets(targets, kinds, grouped, live, options);
   return assemble(kinds, parts, options);
+}
+function refContext(grouped, live) {
+  return { declared: (k) => grouped.get(k) ?? [], live };
+}
+function resolveDeclarations(kind, decls, ctx) {
+  if (!kind.resolve) return { decls, diagnostics: [], notes: [] };
+  const diagnostics = [];
+  const notes = [];
+  const out = decls.map((d) => {
+    const { spec, issues } = kind.resolve(d.spec, ctx, d.name);
+    for (const i of issues) {
+      const path2 = ["spec", ...i.path];
+      if (i.severity === "warning") notes.push(`${kind.kind}/${d.name}: ${path2.join(".")}: ${i.message}`);
+      else diagnostics.push({ ...d.positionOf(path2), path: path2.join("."), message: i.message });
+    }
+    return spec === d.spec ? d : { ...d, spec };
+  });
+  return { decls: out, diagnostics, notes };
+}
+function keepHeld(kind, part, ctx) {
+  if (!kind.heldBy || part.deletes.length === 0) return;
+  const byId = /* @__PURE__ */ new Map();
+  for (const o of ctx.live(kind.kind)) byId.set(kind.idOf(o), o);
+  part.deletes = part.deletes.filter((c) => {
+    const live = byId.get(c.id ?? "");
+    const holders = live === void 0 ? [] : kind.heldBy(live, ctx);
+    if (holders.length === 0) return true;
+    part.notes.push(`${c.kind}/${c.name} is not pruned: ${holders.join(", ")} still name${holders.length === 1 ? "s" : ""} it.`);
+    return false;
+  });
+}
+async function checkWrites(api, kind, part, list) {
+  if (!kind.checkWrite) return;
+  const byId = /* @__PURE__ */ new Map();
+  for (const o of list) byId.set(kind.idOf(o), o);
+  const writes = part.upserts.filter((c) => c.action === "create" || c.action === "update");
+  const answers = await mapLimit(writes, 4, async (c) => {
+    const live = c.action === "update" ? byId.get(c.id ?? "") : void 0;
+    return kind.checkWrite(forKind(api, kind), c.name, desiredState(kind, c.spec ?? {}, live, c.ignore), live);
+  });
+  writes.forEach((c, i) => {
+    const a = answers[i];
+    const refusal2 = a.started ? a.value : void 0;
+    if (refusal2 === void 0) return;
+    const at2 = c.source ?? { file: "(unknown)", line: 1, column: 1 };
+    part.diagnostics.push({ ...at2, path: "", message: `${c.kind}/${c.name}: the API refuses the ${c.action} this plan would send: ${refusal2}` });
+  });
 }
 async function makePlan(api, kinds, declarations, options = {}) {
   const inPlay = kindsInPlay(kinds, declarations, options);
@@ -59429,23 +61083,69 @@ async function makePlan(api, kinds, declarations, options = {}) {
   }
   const grouped = declarationsByKind(declarations);
   const parts = /* @__PURE__ */ new Map();
+  const byName3 = new Map(kinds.map((k) => [k.kind, k]));
+  const referenced = [...new Set(inPlay.flatMap((k) => k.refersTo ?? []))].filter((n) => !inPlay.some((k) => k.kind === n) && byName3.has(n));
+  const lists = /* @__PURE__ */ new Map();
+  const earlies = /* @__PURE__ */ new Map();
+  for (const k of inPlay) {
+    const decls = grouped.get(k.kind) ?? [];
+    const early = k.resolve ? void 0 : new EarlyPlan(k, decls, options, inTarget);
+    if (early) earlies.set(k.kind, early);
+    lists.set(k.kind, readForPlan(forKind(api, k), k, decls, early, options.renames));
+  }
+  const refNotes = [];
+  for (const n of referenced) {
+    lists.set(
+      n,
+      readAll(forKind(api, byName3.get(n)), byName3.get(n)).catch((e) => {
+        refNotes.push(`${n} objects could not be listed (${errorMessage(e)}): names of them cannot be resolved in this plan.`);
+        return [];
+      })
+    );
+  }
+  for (const p of lists.values()) p.catch(() => void 0);
+  const liveOf = async (names) => {
+    const got = /* @__PURE__ */ new Map();
+    await Promise.all(names.filter((n) => lists.has(n)).map(async (n) => got.set(n, await lists.get(n))));
+    return refContext(grouped, (n) => got.get(n) ?? []);
+  };
   let kindsDone = 0;
-  const lists = await Promise.all(
+  await Promise.all(
     inPlay.map(async (k) => {
       const decls = grouped.get(k.kind) ?? [];
-      const early = new EarlyPlan(k, decls, options, inTarget);
-      const [list] = await Promise.all([readForPlan(forKind(api, k), k, decls, early, options.renames), early.prepare()]);
+      const early = earlies.get(k.kind);
+      const [list] = await Promise.all([lists.get(k.kind), early?.prepare()]);
       options.onProgress?.({ kind: k.kind, objects: list.length, kindsDone: ++kindsDone, kindsTotal: inPlay.length });
-      parts.set(k.kind, await planKind(k, decls, list, options, inTarget, eachSliced, early));
-      return list;
+      const looked = k.lookup && decls.length ? await k.lookup(forKind(api, k), decls.map((d) => d.spec)) : {};
+      const ctx = { ...await liveOf([...k.refersTo ?? [], k.kind]), lookup: (n) => looked[n] };
+      const resolved = resolveDeclarations(k, decls, ctx);
+      const part = await planKind(k, resolved.decls, list, options, inTarget, eachSliced, early);
+      part.diagnostics.push(...resolved.diagnostics);
+      part.notes.push(...resolved.notes);
+      if (part.deletes.length > 0 && k.heldBy) keepHeld(k, part, await heldContext(api, k, byName3, grouped, list));
+      if (part.diagnostics.length === 0) await checkWrites(api, k, part, list);
+      parts.set(k.kind, part);
     })
   );
-  const live = new Map(inPlay.map((k, i) => [k.kind, lists[i]]));
+  const live = /* @__PURE__ */ new Map();
+  for (const k of inPlay) live.set(k.kind, await lists.get(k.kind));
   checkTargets(targets, kinds, grouped, live, options);
-  return { plan: assemble(kinds, parts, options), live };
+  const plan = assemble(kinds, parts, options);
+  plan.notes.push(...refNotes);
+  return { plan, live };
+}
+async function heldContext(api, kind, byName3, grouped, own) {
+  const got = /* @__PURE__ */ new Map([[kind.kind, own]]);
+  await Promise.all(
+    (kind.heldByKinds ?? []).map(async (n) => {
+      const other = byName3.get(n);
+      if (other) got.set(n, await readAll(forKind(api, other), other));
+    })
+  );
+  return refContext(grouped, (n) => got.get(n) ?? []);
 }
 function hasChanges(plan) {
-  return plan.changes.length > 0;
+  return plan.changes.length > 0 || (plan.manual?.length ?? 0) > 0;
 }
 
 // src/engine/verify.ts
@@ -59480,7 +61180,8 @@ function check2(run2, c, kind, current) {
     run2.notConverged.push({ kind: c.kind, name: c.name, patch: [{ op: "add", path: "", value: c.after ?? {} }] });
     return;
   }
-  const desired = run2.sent.get(c) ?? kind.canonical(c.spec ?? {});
+  const desired = { ...run2.sent.get(c) ?? kind.canonical(c.spec ?? {}) };
+  for (const k of kind.writeOnlyFields ?? []) delete desired[k];
   const patch = diff(pickKeys(kind.canonicalLive(current), new Set(Object.keys(desired))), desired, kind.setFields);
   if (patch.length > 0) run2.notConverged.push({ kind: c.kind, name: c.name, patch });
 }
@@ -59661,15 +61362,15 @@ var ApplyRun = class {
   findByName(kind, name, failedAt) {
     let listing = this.listings.get(kind.kind);
     if (!listing || listing.startedAt < failedAt) {
-      const byName2 = kind.list(forKind(this.api, kind)).then((all) => {
+      const byName3 = kind.list(forKind(this.api, kind)).then((all) => {
         const index = /* @__PURE__ */ new Map();
         for (const o of all) if (!index.has(kind.nameOf(o))) index.set(kind.nameOf(o), o);
         return index;
       });
-      const started = { startedAt: ++this.clock, byName: byName2 };
+      const started = { startedAt: ++this.clock, byName: byName3 };
       listing = started;
       this.listings.set(kind.kind, started);
-      byName2.catch(() => this.listings.get(kind.kind) === started && this.listings.delete(kind.kind));
+      byName3.catch(() => this.listings.get(kind.kind) === started && this.listings.delete(kind.kind));
     }
     return listing.byName.then((index) => index.get(name));
   }
@@ -59786,14 +61487,14 @@ var ApplyRun = class {
   /** One kind's changes: bulk updates where the kind has them, the rest with bounded parallelism. */
   async runKind(kind, changes) {
     const updates = changes.filter((c) => c.action === "update");
-    let rest6 = changes;
+    let rest7 = changes;
     if (kind.updateMany && updates.length > 0 && !this.stopped) {
-      rest6 = changes.filter((c) => c.action !== "update");
+      rest7 = changes.filter((c) => c.action !== "update");
       await this.bulkUpdate(kind, updates);
     }
     const stop = () => this.stopped !== void 0 || this.refused.has(kind.kind);
-    const outcomes = await mapLimit(rest6, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), stop);
-    rest6.forEach((c, i) => {
+    const outcomes = await mapLimit(rest7, this.parallelism, async (c) => this.record(await this.runOne(kind, c)), stop);
+    rest7.forEach((c, i) => {
       if (!outcomes[i].started) this.skip(c, this.stopped ? `not started: ${this.stopped}` : this.refused.get(kind.kind));
     });
   }
@@ -60117,8 +61818,8 @@ function labelled(c, pointer) {
   const hasName = (side, n) => Array.isArray(side) && side.some((x) => isRecord(x) && x[key] === n);
   const name = !whole ? before !== void 0 && before === after ? before : void 0 : after !== void 0 && !hasName(c.before?.[list], after) ? after : before !== void 0 && !hasName(c.after?.[list], before) ? before : void 0;
   if (name === void 0) return pointerToPath(pointer);
-  const rest6 = pointerToPath("/" + pointer.split("/").slice(3).join("/"));
-  return `${pointerToPath("/" + pointer.split("/")[1])}[${JSON.stringify(name)}]${rest6 === "" ? "" : rest6.startsWith("[") ? rest6 : `.${rest6}`}`;
+  const rest7 = pointerToPath("/" + pointer.split("/").slice(3).join("/"));
+  return `${pointerToPath("/" + pointer.split("/")[1])}[${JSON.stringify(name)}]${rest7 === "" ? "" : rest7.startsWith("[") ? rest7 : `.${rest7}`}`;
 }
 function fieldChanges(c) {
   if (c.action === "create") return leaves(c.after ?? {}, "", []).map(([path2, v]) => ({ op: "+", path: path2, after: v }));
@@ -60177,7 +61878,7 @@ function renderPlanText(untrusted, opts = {}) {
   const lines = [];
   if (plan.environment) lines.push(paint("bold", `Environment: ${plan.environment}`), "");
   if (plan.changes.length === 0) {
-    lines.push(paint("bold", "No changes.") + " The live account matches the declarations.");
+    lines.push(paint("bold", "No changes.") + (plan.manual?.length ? " Nothing to apply; the differences below are made by hand." : " The live account matches the declarations."));
   } else {
     lines.push("qcs-gitops will perform the following actions:", "");
     for (const c of plan.changes) {
@@ -60186,9 +61887,17 @@ function renderPlanText(untrusted, opts = {}) {
       lines.push(paint("dim", `  # ${c.kind}/${c.name} will be ${verb}${c.id ? ` (id ${c.id})` : ""}`));
       lines.push(paint(COLOR_OF[sym], `  ${changeHeadline(c)}`));
       for (const f of fieldChanges(c)) {
-        const body2 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
-        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body2}`));
+        const body3 = f.op === "~" ? `${f.path}: ${show(f.before)} \u2192 ${show(f.after)}` : f.op === "+" ? `${f.path}: ${show(f.after)}` : `${f.path}: ${show(f.before)}`;
+        lines.push(paint(COLOR_OF[f.op], `      ${f.op} ${body3}`));
       }
+      lines.push("");
+    }
+  }
+  if (plan.manual?.length) {
+    lines.push("Differences the API cannot write (make them by hand in Qualys; apply never sends them):", "");
+    for (const m2 of plan.manual) {
+      lines.push(paint("yellow", `  ! ${m2.kind} "${m2.name}"${m2.id ? ` (id ${m2.id})` : ""}`));
+      for (const f of fieldChanges({ ...m2, action: "update" })) lines.push(paint("yellow", `      ! ${f.path}: ${show(f.before)} \u2192 ${show(f.after)}`));
       lines.push("");
     }
   }
@@ -60197,7 +61906,7 @@ function renderPlanText(untrusted, opts = {}) {
   const undeclared = undeclaredLines(plan);
   if (undeclared.length) lines.push(...undeclared, "");
   lines.push(paint("bold", summaryLine(plan.summary)));
-  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`);
+  lines.push(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${plan.summary.manual ? `, ${plan.summary.manual} to change by hand` : ""}.`);
   return lines.join("\n") + "\n";
 }
 var UNDECLARED_SHOWN = 20;
@@ -60282,13 +61991,18 @@ function renderPlanMarkdown(untrusted, opts = {}) {
   const plan = plainModel(untrusted);
   const limit = opts.limit ?? GITHUB_COMMENT_LIMIT - 1e3;
   const head = [opts.header ?? (plan.environment ? `### qcs-gitops plan for environment ${md.code(plan.environment)}` : "### qcs-gitops plan"), ""];
-  if (plan.changes.length === 0) head.push("**No changes.** The live account matches the declarations.", "");
+  if (plan.changes.length === 0) head.push(plan.manual?.length ? "**No changes to apply.** The differences below are made by hand." : "**No changes.** The live account matches the declarations.", "");
   else head.push(`**${summaryLine(plan.summary)}**`, "", `${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged.`, "");
   const deletes = plan.changes.filter((c) => c.action === "delete");
   if (deletes.length > 0) {
     head.push(`> [!CAUTION]
 > **${deletes.length} object${deletes.length === 1 ? "" : "s"} will be deleted:**`);
     for (const d of deletes) head.push(`> - ${md.code(`${d.kind}/${d.name}`)}${removedNote(d)}`);
+    head.push("");
+  }
+  if (plan.manual?.length) {
+    head.push(`**${plan.manual.length} difference${plan.manual.length === 1 ? "" : "s"} to make by hand** (the API cannot write ${plan.manual.length === 1 ? "it" : "them"}; apply never sends ${plan.manual.length === 1 ? "it" : "them"}):`);
+    for (const m2 of plan.manual) head.push(`- ${md.code(`${m2.kind}/${m2.name}`)}: ${fieldChanges({ ...m2, action: "update" }).map((f) => md.text(`${f.path}: ${show(f.before)} \u2192 ${show(f.after)}`)).join("; ")}`);
     head.push("");
   }
   for (const n of plan.notes) head.push(`> ${md.text(n)}`);
@@ -60444,7 +62158,7 @@ function nextLink(link) {
   return void 0;
 }
 var defaultSleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function call(t, method, url, body2) {
+async function call(t, method, url, body3) {
   const f = t.fetch ?? fetch;
   const path2 = new URL(url).pathname;
   const maxWait = t.maxRateLimitWaitMs ?? 6e4;
@@ -60459,9 +62173,9 @@ async function call(t, method, url, body2) {
           authorization: `Bearer ${t.token}`,
           "x-github-api-version": "2022-11-28",
           "user-agent": "qcs-gitops-action",
-          ...body2 === void 0 ? {} : { "content-type": "application/json" }
+          ...body3 === void 0 ? {} : { "content-type": "application/json" }
         },
-        body: body2 === void 0 ? void 0 : JSON.stringify(body2),
+        body: body3 === void 0 ? void 0 : JSON.stringify(body3),
         signal: AbortSignal.timeout(3e4)
       });
     } catch (e) {
@@ -60490,7 +62204,7 @@ async function call(t, method, url, body2) {
 function base(t) {
   return t.apiUrl.replace(/\/+$/, "");
 }
-async function listAll(t, firstUrl, maxPages = MAX_PAGES2, stop) {
+async function listAll2(t, firstUrl, maxPages = MAX_PAGES2, stop) {
   const origin = new URL(base(t)).origin;
   const out = [];
   let url = firstUrl;
@@ -60506,17 +62220,17 @@ async function listAll(t, firstUrl, maxPages = MAX_PAGES2, stop) {
 }
 async function findStickyComment(t, marker = COMMENT_MARKER) {
   const isMarked = (c) => typeof c.body === "string" && c.body.trimStart().startsWith(marker);
-  const all = await listAll(t, `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments?per_page=100`, MAX_PAGES2, (page) => page.some(isMarked));
+  const all = await listAll2(t, `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments?per_page=100`, MAX_PAGES2, (page) => page.some(isMarked));
   return all.find(isMarked);
 }
-async function upsertStickyComment(t, body2, marker = COMMENT_MARKER) {
+async function upsertStickyComment(t, body3, marker = COMMENT_MARKER) {
   const existing = await findStickyComment(t, marker);
   if (existing) {
-    const { json: json3 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body2 });
+    const { json: json3 } = await call(t, "PATCH", `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body: body3 });
     const c2 = json3;
     return { id: c2?.id ?? existing.id, url: c2?.html_url ?? existing.html_url, created: false };
   }
-  const { json: json2 } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body2 });
+  const { json: json2 } = await call(t, "POST", `${base(t)}/repos/${t.repository}/issues/${t.issueNumber}/comments`, { body: body3 });
   const c = json2;
   if (!c || typeof c.id !== "number") throw new Error("GitHub API did not answer the new comment id");
   return { id: c.id, url: c.html_url, created: true };
@@ -60526,7 +62240,7 @@ async function upsertStickyComment(t, body2, marker = COMMENT_MARKER) {
 var DRIFT_LABEL = "qcs-gitops-drift";
 var DRIFT_MARKER = "<!-- qcs-gitops:drift -->";
 async function findDriftIssue(t) {
-  const issues = await listAll(t, `${base(t)}/repos/${t.repository}/issues?labels=${encodeURIComponent(DRIFT_LABEL)}&state=open&per_page=100`, 10);
+  const issues = await listAll2(t, `${base(t)}/repos/${t.repository}/issues?labels=${encodeURIComponent(DRIFT_LABEL)}&state=open&per_page=100`, 10);
   return issues.filter((i) => typeof i.number === "number" && !i.pull_request).sort((a, b) => a.number - b.number)[0];
 }
 async function syncDriftIssue(t, drift, closingComment) {
@@ -60558,8 +62272,8 @@ function digestComment(d, sha, base2) {
   const json2 = plain(JSON.stringify(payload)).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `<!-- ${DIGEST_MARKER} ${json2} -->`;
 }
-function parseDigestComment(body2) {
-  const m2 = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body2);
+function parseDigestComment(body3) {
+  const m2 = /<!-- qcs-gitops-digest: (\{.*?\}) -->/s.exec(body3);
   if (!m2) return void 0;
   let o;
   try {
@@ -61072,15 +62786,15 @@ function runGit(cwd, args, opts = {}) {
 }
 function realish(p) {
   let abs = resolve5(p);
-  const rest6 = [];
+  const rest7 = [];
   while (!existsSync4(abs)) {
     const parent = dirname3(abs);
     if (parent === abs) break;
-    rest6.unshift(abs.slice(parent.length).replace(/^[/\\]+/, ""));
+    rest7.unshift(abs.slice(parent.length).replace(/^[/\\]+/, ""));
     abs = parent;
   }
   const real = existsSync4(abs) ? realpathSync(abs) : abs;
-  return rest6.length ? resolve5(real, ...rest6) : real;
+  return rest7.length ? resolve5(real, ...rest7) : real;
 }
 async function workTreeOf(p) {
   let dir = realish(p);
@@ -61319,8 +63033,8 @@ function planComment(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const head = `${commentMarker(info2.environment)}
 ${digestComment(planDigests(plan), info2.sha, plan.base?.commit)}
 `;
-  const body2 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
-  return head + body2 + tail;
+  const body3 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
+  return head + body3 + tail;
 }
 function driftIssue(plan, info2, limit = GITHUB_COMMENT_LIMIT) {
   const n = plan.changes.length;
@@ -61330,8 +63044,8 @@ The live Qualys account differs from the declarations: the changes below are wha
 
 `;
   const tail = footer(info2);
-  const body2 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
-  return { title, body: head + body2 + tail };
+  const body3 = renderPlanMarkdown(plan, { header: planHeader(info2.paths, info2.environment), limit: limit - head.length - tail.length - 200 });
+  return { title, body: head + body3 + tail };
 }
 function driftClosedComment(info2) {
   return `No drift any more: the live account matches the declarations${info2.sha ? ` at commit ${code(info2.sha.slice(0, 12))}` : ""}${info2.runUrl ? ` ([workflow run](${info2.runUrl}))` : ""}. Closing.`;
@@ -61358,14 +63072,14 @@ function failureComment(message, details, diagnostics, info2, limit = GITHUB_COM
   const head = `${commentMarker(info2.environment)}
 `;
   const tail = footer(info2);
-  let body2 = redact(failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics));
+  let body3 = redact(failureMarkdown(`${planHeader(info2.paths, info2.environment)} failed`, message, details, diagnostics));
   const room = limit - head.length - tail.length - 200;
-  if (body2.length > room) body2 = body2.slice(0, room) + `
-${"`".repeat(Math.max(3, ...(body2.slice(0, room).match(/`+/g) ?? []).map((r) => r.length)))}
+  if (body3.length > room) body3 = body3.slice(0, room) + `
+${"`".repeat(Math.max(3, ...(body3.slice(0, room).match(/`+/g) ?? []).map((r) => r.length)))}
 
 _\u2026 truncated: the comment limit was reached. Every problem is in the job log and annotations._
 `;
-  return head + body2 + tail;
+  return head + body3 + tail;
 }
 
 // src/action/run.ts
@@ -61392,14 +63106,14 @@ function githubTarget(token, repository, env) {
   if (isDebug()) debug(redact(`GitHub API ${describe}`));
   return { apiUrl, token, repository, fetch: fetch2, log: (line) => logInfo(redact(line)) };
 }
-async function comment(inputs, event, env, body2) {
+async function comment(inputs, event, env, body3) {
   if (!inputs.githubToken) {
     warning("No github-token: the plan is not posted on the pull request (it is in the job summary).");
     return;
   }
   if (!event.repository || !event.pullRequest) return;
   try {
-    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body2), commentMarker(inputs.environment));
+    const r = await upsertStickyComment({ ...githubTarget(inputs.githubToken, event.repository, env), issueNumber: event.pullRequest.number }, redact(body3), commentMarker(inputs.environment));
     setOutput("comment-id", String(r.id));
     logInfo(`${r.created ? "Posted" : "Updated"} the plan comment${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (e) {
@@ -61495,7 +63209,7 @@ async function reportDrift(inputs, event, env, plan) {
   try {
     const r = await syncDriftIssue(
       githubTarget(inputs.githubToken, event.repository, env),
-      hasChanges(plan) ? (({ title, body: body2 }) => ({ title: redact(title), body: redact(body2) }))(driftIssue(plan, info2)) : void 0,
+      hasChanges(plan) ? (({ title, body: body3 }) => ({ title: redact(title), body: redact(body3) }))(driftIssue(plan, info2)) : void 0,
       redact(driftClosedComment(info2))
     );
     if (r.action === "none") logInfo("No drift, and no open drift issue.");

@@ -123,7 +123,7 @@ async function runApply(argPaths: string[], flags: ApplyFlags): Promise<number> 
   const paths = declarationPaths(given, flags, saved, env);
   const declarations = await m.loadDeclarations(paths, loadOptionsFor(project, env), (d) => reporter.emit({ type: 'warning', message: formatDiagnostic(d) }));
   if (saved) m.checkPlanDeclarations(saved, declarations, paths);
-  if (saved) m.checkPlanIntegrity(saved, flags.plan!, declarations);
+  if (saved) m.checkPlanIntegrity(saved, flags.plan!, declarations, (k) => m.KINDS.some((x) => x.kind === k && x.resolve !== undefined));
   const conn = await connect(flags, env);
   const interrupts = new Interrupts(m, await cliReporter(flags, 'apply'), `qcs-gitops plan ${paths.join(' ')}${env ? ` --env ${env.name}` : ''}`);
   const reporter = interrupts.reporter;

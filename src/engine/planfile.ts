@@ -66,14 +66,22 @@ export function checkPlanDeclarations(saved: Plan, declarations: readonly Declar
 }
 
 /** Refuses a saved plan that is not what it says it is (issue 26), before any call: its digest must be the digest
- * of its changes, recomputed; deletes only when its own `prune` allowed them; every create and update must send the
+ * of its changes, recomputed; deletes only when its own `prune` allowed them (or removals since its base); every create and update must send the
  * spec of its declaration (the declarations are checked against the plan's hash first). A hand-edited plan with
  * deletes spliced in, or another spec, is refused with nothing sent. */
-export function checkPlanIntegrity(saved: Plan, file: string, declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec'>[]): void {
+export function checkPlanIntegrity(
+  saved: Plan,
+  file: string,
+  declarations: readonly Pick<Declaration, 'kind' | 'name' | 'spec'>[],
+  /** Kinds whose planned spec is the declaration resolved against the live state (Kind.resolve: names made ids):
+   * their spec is not compared word for word (the digest still covers it). */
+  resolved: (kind: string) => boolean = () => false,
+): void {
   const problems: string[] = [];
   const recomputed = planDigest(saved);
   if (saved.digest !== recomputed) problems.push(`its digest ${saved.digest === undefined ? '(none)' : JSON.stringify(saved.digest)} is not the digest of its changes (${recomputed})`);
-  const deletes = saved.changes.filter((c) => c.action === 'delete');
+  // a delete needs the plan's own prune, or is a removal since the base commit the plan records (--base)
+  const deletes = saved.changes.filter((c) => c.action === 'delete' && !(c.reason === 'removed' && saved.base !== undefined));
   if (deletes.length > 0 && saved.prune !== true) {
     problems.push(`it deletes ${deletes.length} object${deletes.length === 1 ? '' : 's'} (${deletes.slice(0, 5).map((c) => `${c.kind}/${c.name}`).join(', ')}${deletes.length > 5 ? ', …' : ''}) though it was made without --prune`);
   }
@@ -86,7 +94,7 @@ export function checkPlanIntegrity(saved: Plan, file: string, declarations: read
     }
     const spec = declared.get(key);
     if (spec === undefined) problems.push(`${key}: ${c.action === 'create' ? 'created' : 'updated'}, but no declaration names it`);
-    else if (stableStringify(c.spec ?? {}) !== spec) problems.push(`${key}: the spec it would send is not the declaration's`);
+    else if (!resolved(c.kind) && stableStringify(c.spec ?? {}) !== spec) problems.push(`${key}: the spec it would send is not the declaration's`);
   }
   if (problems.length === 0) return;
   throw new PlanError(
