@@ -54654,12 +54654,16 @@ function wireFilters(filters) {
     return { cluster: o.cluster ?? null, namespace: ns ? { namespaceUuid: ns.namespaceUuid ?? null, namespaceValue: ns.namespaceValue, clusterUid: ns.clusterUid } : null };
   });
 }
-function wireRules(desired, liveRules, orderKey) {
+function wireRules(desired, declared, liveRules, orderKey) {
   const pool = arr(liveRules).filter(isObj);
   const used = /* @__PURE__ */ new Set();
+  const written = arr(declared).filter(isObj);
+  const usedWritten = /* @__PURE__ */ new Set();
   return arr(desired).map((r) => {
     const match2 = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
     if (match2) used.add(match2);
+    const own = written.find((w) => !usedWritten.has(w) && optString(w.name) === r.name);
+    if (own) usedWritten.add(own);
     const extras = {};
     if (match2) {
       for (const [k, v] of Object.entries(match2)) if (!RULE_FIELDS.has(k)) extras[k] = v;
@@ -54668,24 +54672,26 @@ function wireRules(desired, liveRules, orderKey) {
       const { order: _order, sortOrder: _sortOrder, ...rest7 } = match2;
       return compact({ ...rest7, [orderKey]: r.sortOrder, metaData: r.metaData ?? match2.metaData });
     }
-    return compact({
-      ...extras,
-      name: r.name,
-      type: r.type,
-      action: r.action,
-      isEnabled: r.isEnabled,
-      stopProcessing: r.stopProcessing,
-      [orderKey]: r.sortOrder,
-      kind: r.kind,
-      metaData: r.metaData
-    });
+    const canon = { name: r.name, type: r.type, action: r.action, isEnabled: r.isEnabled, stopProcessing: r.stopProcessing, kind: r.kind };
+    const out = { ...extras };
+    if (own) {
+      const meant = canonRules([own])[0];
+      for (const [k, v] of Object.entries(canon)) {
+        const w = own[k];
+        if (w !== void 0 && w !== null) out[k] = sameValue(meant[k], v) ? w : v;
+        else if (match2) out[k] = v;
+      }
+    } else Object.assign(out, canon);
+    out[orderKey] = r.sortOrder;
+    if (r.metaData !== void 0) out.metaData = r.metaData;
+    return compact(out);
   });
 }
 function wireValue2(k, desired, spec, liveValue, orderKey) {
   switch (k) {
     case "centralizedPolicyRules":
     case "exclusionPolicyRules":
-      return wireRules(desired[k], liveValue, orderKey);
+      return wireRules(desired[k], spec[k], liveValue, orderKey);
     case "tagIds":
       return wireTagIds(desired.tagIds);
     case "k8sFilters":

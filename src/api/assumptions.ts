@@ -113,7 +113,7 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   a("centralized-policy/tag-id-form", "a digit id is sent as a number, any other as a string; compared as text, as a set; tag objects or a `tags` array are read by their `id`", DECL),
   a("centralized-policy/k8sfilters-compared", "the list is a set; each entry keeps only the used one of `cluster`/`namespace`", CLIENT),
   a("centralized-policy/update-body-unknown-keys", "keys no kind knows are carried by the PUT", WRITE),
-  a("centralized-policy/create-body", "the declared fields only (no default `description`, `tagIds`, `k8sFilters`, `exclusionPolicyRules`); `isDefault: false` only when declared", WRITE),
+  a("centralized-policy/create-body", "the declared fields only (no default `description`, `tagIds`, `k8sFilters`, `exclusionPolicyRules`); `isDefault: false` only when declared; inside a rule too: the fields the rule declares, as written, plus its position (`order`) and `metaData` in the request form; a `kind`, `isEnabled` or `stopProcessing` it leaves out is not sent (a changed rule of a live policy sends the values the plan compared)", WRITE),
   a("centralized-policy/put-target", "the path uuid is the object updated; a different body `uuid` (as in the sample) is ignored", WRITE),
   a("centralized-policy/default-policy-simulator", "one policy with `isDefault: true` exists (`Default Centralized Policy`, uuid `5c5f3b2e-0d7a-4c61-9a56-8b0d1f6c0001`, created by `System`, no rules); PUT or DELETE on it answers 400", SIM),
   a("centralized-policy/default-policy-client", "a policy with `isDefault: true` is never changed or pruned", { type: 'protected-exists', kind: 'CentralizedPolicy' }),

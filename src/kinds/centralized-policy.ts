@@ -145,31 +145,42 @@ function wireFilters(filters: unknown): Obj[] {
 }
 
 /** The rules to send. A rule that reads back unchanged is sent as the API holds it (metaData as the object the
- * requests send); a new or changed rule is built from its canonical form, carrying the fields the canonical
- * form does not know (an id) from the live rule of the same name. */
-function wireRules(desired: unknown, liveRules: unknown, orderKey: 'order' | 'sortOrder'): Obj[] {
+ * requests send). A new or changed rule is sent as declared (`declared`: the spec's rules as written: its values in
+ * the user's form, no field it leaves out invented), with its position (`order`/`sortOrder`, which the request
+ * samples always carry) and metaData in the request form; a changed rule also carries the fields the canonical form
+ * does not know (an id) from the live rule of the same name, and, for a documented field it leaves out, the value
+ * the plan compared (so the write is what the plan showed). */
+function wireRules(desired: unknown, declared: unknown, liveRules: unknown, orderKey: 'order' | 'sortOrder'): Obj[] {
   const pool = arr(liveRules).filter(isObj);
   const used = new Set<Obj>();
+  const written = arr(declared).filter(isObj);
+  const usedWritten = new Set<Obj>();
   return (arr(desired) as CanonRule[]).map((r) => {
     const match = pool.find((l) => !used.has(l) && optString(l.name) === r.name);
     if (match) used.add(match);
+    const own = written.find((w) => !usedWritten.has(w) && optString(w.name) === r.name);
+    if (own) usedWritten.add(own);
     const extras: Obj = {};
     if (match) for (const [k, v] of Object.entries(match)) if (!RULE_FIELDS.has(k)) extras[k] = v;
     if (match && sameValue(canonRules([match])[0], r)) {
       const { order: _order, sortOrder: _sortOrder, ...rest } = match;
       return compact({ ...rest, [orderKey]: r.sortOrder, metaData: r.metaData ?? match.metaData });
     }
-    return compact({
-      ...extras,
-      name: r.name,
-      type: r.type,
-      action: r.action,
-      isEnabled: r.isEnabled,
-      stopProcessing: r.stopProcessing,
-      [orderKey]: r.sortOrder,
-      kind: r.kind,
-      metaData: r.metaData,
-    });
+    const canon: Obj = { name: r.name, type: r.type, action: r.action, isEnabled: r.isEnabled, stopProcessing: r.stopProcessing, kind: r.kind };
+    const out: Obj = { ...extras };
+    if (own) {
+      // a declared field as written, when it means what the plan compared (an ignored path carries the live value)
+      const meant = canonRules([own])[0] as unknown as Obj;
+      for (const [k, v] of Object.entries(canon)) {
+        const w = own[k];
+        if (w !== undefined && w !== null) out[k] = sameValue(meant[k], v) ? w : v;
+        // a field the declared rule leaves out: on a changed rule the value the plan compared; on a new one unsent
+        else if (match) out[k] = v;
+      }
+    } else Object.assign(out, canon);
+    out[orderKey] = r.sortOrder;
+    if (r.metaData !== undefined) out.metaData = r.metaData;
+    return compact(out);
   });
 }
 
@@ -178,7 +189,7 @@ function wireValue(k: string, desired: Obj, spec: Obj, liveValue: unknown, order
   switch (k) {
     case 'centralizedPolicyRules':
     case 'exclusionPolicyRules':
-      return wireRules(desired[k], liveValue, orderKey);
+      return wireRules(desired[k], spec[k], liveValue, orderKey);
     case 'tagIds':
       return wireTagIds(desired.tagIds);
     case 'k8sFilters':

@@ -120,7 +120,7 @@ describe('CentralizedPolicy calls', () => {
       description: '',
       policyType: 'K8S_ADMISSION_CONTROLLER',
       policyMode: 'ACTIVE',
-      centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', kind: 'IMAGE_SECURITY', metaData: { value: 180 } }],
+      centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', kind: 'IMAGE_SECURITY', isEnabled: true, stopProcessing: false, metaData: { value: 180 } }],
       exclusionPolicyRules: [],
       isDefault: false,
       tagIds: [],
@@ -133,6 +133,12 @@ describe('CentralizedPolicy calls', () => {
     const bare = { policyType: 'K8S_ADMISSION_CONTROLLER', centralizedPolicyRules: spec.centralizedPolicyRules };
     await kind.create(api, 'bare', desired(kind, bare), written(kind, bare));
     expect(Object.keys(api.writes()[1]!.body as object).sort()).toEqual(['centralizedPolicyRules', 'policyName', 'policyType']);
+    // nor inside a rule: a field the declared rule leaves out (kind, isEnabled, stopProcessing) is not invented
+    const terse = { policyType: 'K8S_ADMISSION_CONTROLLER', centralizedPolicyRules: [{ name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', metaData: 180 }] };
+    await kind.create(api, 'terse', desired(kind, terse), written(kind, terse));
+    expect((api.writes()[2]!.body as { centralizedPolicyRules: unknown[] }).centralizedPolicyRules).toEqual([
+      { name: 'Block Older Images', type: 'IMAGESCAN_VULN_RESTRICTED_OLDER_IMAGES', action: 'FAIL', order: 0, metaData: { value: 180 } },
+    ]);
   });
 
   it('create sends tag ids as declared: numbers as numbers, string ids as strings', async () => {
