@@ -7,6 +7,7 @@ import { ApiError, QcsError } from '../errors.js';
 import { ASSUMPTIONS, LIST_SHAPES, type Assumption, type Probe } from '../api/assumptions.js';
 import { readPage, DEFAULT_PAGE_SIZE } from '../api/paginate.js';
 import type { ApiClient, ListOptions, ListShape, RequestOptions } from '../api/types.js';
+import { header } from '../api/retry.js';
 import type { ObservedAnswer } from '../api/wire.js';
 import type { Kind } from '../kinds/types.js';
 import type { Declaration } from '../types.js';
@@ -78,7 +79,7 @@ const RATE_HEADERS: Readonly<Record<string, string>> = {
   'x-ratelimit-remaining': 'X-RateLimit-Remaining',
   'x-ratelimit-towait-sec': 'X-RateLimit-ToWait-Sec',
 };
-const hasRateHeader = (a: ObservedAnswer): boolean => Object.keys(RATE_HEADERS).some((h) => header(a, h) !== undefined);
+const hasRateHeader = (a: ObservedAnswer): boolean => Object.keys(RATE_HEADERS).some((h) => header(a.headers, h) !== undefined);
 /** Below this many calls left in a rate-limit window, doctor does not read a plan to count its calls. */
 const MEASURE_BUDGET = 20;
 /** The page size the client falls back to when 250 is refused: the documented default. */
@@ -365,9 +366,9 @@ async function planCalls(api: ApiClient, kinds: readonly Kind[], declared: reado
   return { total, byEndpoint, unsent, ...(stopped && refused.length ? { refused: refused[refused.length - 1] } : {}), ...(error ? { error } : {}) };
 }
 
-function header(a: ObservedAnswer, name: string): string | undefined {
-  for (const [k, v] of Object.entries(a.headers)) if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
-  return undefined;
+/** The fewest calls left in a rate-limit window that any answer reported (Infinity when none said). */
+function leftInWindow(answers: readonly ObservedAnswer[]): number {
+  return Math.min(...answers.map((a) => Number(header(a.headers, 'x-ratelimit-remaining'))).filter((n) => Number.isFinite(n)));
 }
 
 function rateChecks(answers: readonly ObservedAnswer[], estimate: PlanCalls | undefined): DoctorCheck[] {
@@ -378,7 +379,7 @@ function rateChecks(answers: readonly ObservedAnswer[], estimate: PlanCalls | un
   } else {
     const last = limited[limited.length - 1]!;
     const shown = Object.entries(RATE_HEADERS).flatMap(([h, name]) => {
-      const v = header(last, h);
+      const v = header(last.headers, h);
       return v === undefined ? [] : [`${name}: ${v}`];
     });
     out.push({ section: 'rate limits', name: 'headers', status: 'ok', detail: `${shown.join(', ')} (on ${last.method} ${last.path})` });
@@ -386,7 +387,7 @@ function rateChecks(answers: readonly ObservedAnswer[], estimate: PlanCalls | un
   if (estimate?.error) {
     out.push({ section: 'rate limits', name: 'plan budget', status: 'warning', detail: `a plan of the declarations could not be read: ${estimate.error}`, hint: 'Run `qcs-gitops plan` with the same paths to see the problem at its line.' });
   } else if (estimate) {
-    const remaining = Math.min(...limited.map((a) => Number(header(a, 'x-ratelimit-remaining'))).filter((n) => Number.isFinite(n)));
+    const remaining = leftInWindow(limited);
     const per = [...estimate.byEndpoint.entries()].map(([p, n]) => `${p} ${n}`).join(', ');
     const calls = `${estimate.refused ? 'at least ' : ''}${estimate.total} calls (${per})${estimate.refused ? `, then ${estimate.refused} and what follows it, which doctor does not send` : ''}`;
     if (Number.isFinite(remaining) && estimate.total > remaining) {
@@ -449,9 +450,9 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   }
 
   // clock skew, from the first answer with a Date header
-  const dated = input.answers.find((a) => header(a, 'date') !== undefined);
+  const dated = input.answers.find((a) => header(a.headers, 'date') !== undefined);
   if (dated) {
-    const server = Date.parse(header(dated, 'date')!);
+    const server = Date.parse(header(dated.headers, 'date')!);
     const skew = Math.round((now() - server) / 1000);
     const big = Math.abs(skew) > 60;
     checks.push({
@@ -464,7 +465,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   }
 
   // measuring spends calls: not when the gateway says its window is nearly spent (the plan would wait for it)
-  const left = Math.min(...input.answers.map((a) => Number(header(a, 'x-ratelimit-remaining'))).filter((n) => Number.isFinite(n)));
+  const left = leftInWindow(input.answers);
   const lowBudget = Number.isFinite(left) && left < MEASURE_BUDGET;
   const estimate = authFailed || !declared || lowBudget ? undefined : await planCalls(api, input.kinds, declared, probes);
   if (!authFailed) checks.push(...rateChecks(input.answers, estimate));
